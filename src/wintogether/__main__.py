@@ -1,0 +1,3 @@
+from wintogether.cli import main
+
+main()

@@ -1,0 +1,104 @@
+"""The root of the command line: global options, error handling, command groups."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from wintogether import __version__
+from wintogether.cli.common import state
+from wintogether.errors import WintogetherError
+
+HELP = """Keep in touch, keep your word, win together.
+
+A relationship tracker for sellers, kept in one private SQLite file.
+Run `wt` alone for today's dashboard.
+"""
+
+
+def report(exc: WintogetherError) -> None:
+    """One line on stderr: what went wrong and what to do next."""
+    from wintogether.render.safe import one_line
+
+    message = exc.message + (f" {exc.hint}" if exc.hint else "")
+    print(f"Error: {one_line(message)}", file=sys.stderr)
+
+
+class WtGroup(TyperGroup):
+    """Turns domain and store errors into a message and an exit code, in one place."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WintogetherError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except sqlite3.Error as exc:
+            from wintogether.store.connection import translate
+
+            err = translate(exc)
+            report(err)
+            raise typer.Exit(err.exit_code) from None
+        finally:
+            state(ctx).close()
+
+
+app = typer.Typer(
+    name="wt",
+    help=HELP,
+    cls=WtGroup,
+    no_args_is_help=False,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"wintogether {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Database file to use (also $WINTOGETHER_DB). Default: your user data folder.",
+            show_default=False,
+        ),
+    ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option("--plain", help="Plain text: no colour, no box drawing (as when piped)."),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    st = state(ctx)
+    st.db_option = db.expanduser() if db else None
+    st.plain = plain
+    if ctx.invoked_subcommand is None:
+        from wintogether.cli.reports import today
+
+        ctx.invoke(today, ctx=ctx)
+
+
+def _register() -> None:
+    from wintogether.cli import admin, contacts, conversations, promises, reports
+
+    for module in (contacts, conversations, promises, reports, admin):
+        module.register(app)
+
+
+_register()

@@ -1,0 +1,205 @@
+"""What every command shares: the database, output formats, messages, input."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from wintogether.errors import EmptyNote, UserError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from wintogether.config import Config
+    from wintogether.store import Store
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option("--format", "-f", help="Output format: table (default), json or csv."),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+
+
+@dataclass
+class State:
+    """Per-invocation settings from the global options."""
+
+    db_option: Path | None = None
+    plain: bool = False
+    _store: Store | None = None
+    _config: Config | None = None
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def db_path(self) -> Path:
+        from wintogether.paths import default_db_path, env_db_path
+
+        return self.db_option or env_db_path() or default_db_path()
+
+    @property
+    def explicit(self) -> bool:
+        from wintogether.paths import env_db_path
+
+        return self.db_option is not None or env_db_path() is not None
+
+    def store(self, *, create: bool = False) -> Store:
+        if self._store is None:
+            from wintogether.store import open_store
+
+            path = self.db_path
+            store, created = open_store(path, create=create or not self.explicit)
+            if created and not create:
+                say(f"Created a new wintogether database at {path}")
+            self._store = store
+        return self._store
+
+    def config(self) -> Config:
+        if self._config is None:
+            from wintogether import config
+            from wintogether.paths import config_path
+
+            self._config = config.load(config_path())
+        return self._config
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        # During shell completion the root callback has not run: read its params.
+        db = root.params.get("db")
+        root.obj = State(db_option=Path(db) if db else None)
+    return root.obj
+
+
+def now() -> datetime:
+    from wintogether.clock import now as clock_now
+
+    return clock_now()
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: stderr, never stdout."""
+    from wintogether.render.safe import visible
+
+    print(visible(message), file=sys.stderr)
+
+
+def output_format(fmt: Format | None, as_json: bool) -> Format:
+    if as_json:
+        if fmt not in (None, Format.json):
+            raise UserError("--json and --format disagree; give one of them.")
+        return Format.json
+    return fmt or Format.table
+
+
+def emit_json(data: Any) -> None:
+    from wintogether.render.output import write_json
+
+    write_json(data, sys.stdout)
+
+
+def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    from wintogether.render.output import write_csv
+
+    write_csv(header, rows, sys.stdout)
+
+
+def emit_table(ctx: typer.Context, build: Callable[[bool], RenderableType]) -> None:
+    """Render to stdout: Rich on a terminal, plain aligned text in a pipe."""
+    from wintogether.render.terminal import make_console, plain_requested
+
+    plain = plain_requested(state(ctx).plain)
+    console = make_console(plain=plain)
+    console.print(build(plain))
+
+
+def read_stdin() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"The note on standard input is not valid UTF-8 (byte {exc.start}).",
+            hint="Convert it first, e.g. `iconv -f latin1 -t utf-8`.",
+        ) from exc
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and hasattr(sys.stdin, "isatty") and sys.stdin.isatty()
+
+
+_DRAFT_HEADER = "# Write your note above. Lines starting with # are ignored.\n"
+
+
+def edit_note(drafts_dir: Path, about: str) -> tuple[str, Path]:
+    """Open ``$VISUAL``/``$EDITOR`` on a private draft; return the text and the draft.
+
+    The caller deletes the draft once the note is saved. On a failed or
+    interrupted edit the draft stays (0600) and its path is in the error.
+    """
+    import shlex
+    import subprocess
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    drafts_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    draft = drafts_dir / f"note-{stamp}-{os.getpid()}.txt"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"\n{_DRAFT_HEADER}# Conversation with {about}\n")
+    try:
+        result = subprocess.run([*shlex.split(editor), str(draft)], check=False)
+    except KeyboardInterrupt:
+        raise UserError(f"Interrupted: your draft is kept at {draft}.") from None
+    except OSError as exc:
+        raise UserError(
+            f"Could not start the editor '{editor}': {exc.strerror}. Draft kept at {draft}.",
+            hint="Set $EDITOR, or pass the note as an argument or on stdin.",
+        ) from exc
+    if result.returncode != 0:
+        raise UserError(
+            f"The editor exited with status {result.returncode}: nothing saved; "
+            f"your draft is kept at {draft}."
+        )
+    try:
+        raw = draft.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"The draft is not valid UTF-8; it is kept at {draft}.") from None
+    text = "\n".join(line for line in raw.splitlines() if not line.startswith("#")).strip()
+    if not text:
+        draft.unlink(missing_ok=True)
+        raise EmptyNote("The note is empty: nothing was saved.")
+    return text, draft
+
+
+def complete_contact(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: contact names containing what was typed."""
+    try:
+        from wintogether.domain.contacts import names_for_completion
+
+        st = state(ctx)
+        if not st.db_path.exists():
+            return []
+        return names_for_completion(st.store(), incomplete)[:50]
+    except Exception:  # completion must never print a traceback into the shell
+        return []

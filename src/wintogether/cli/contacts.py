@@ -1,0 +1,319 @@
+"""Commands for people: add, edit, contacts, show, archive, unarchive."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import (
+    Format,
+    FormatOption,
+    JsonFlag,
+    complete_contact,
+    emit_csv,
+    emit_json,
+    emit_table,
+    now,
+    output_format,
+    say,
+    state,
+)
+
+PANEL = "Contacts"
+
+ContactArg = Annotated[
+    str,
+    typer.Argument(
+        help="Who: an id (12 or #12), a name, an email, or a unique part of a name.",
+        autocompletion=complete_contact,
+        show_default=False,
+    ),
+]
+Company = Annotated[str | None, typer.Option("--company", "-c", help="Company.")]
+Title = Annotated[str | None, typer.Option("--title", "-t", help="Job title.")]
+Emails = Annotated[
+    list[str] | None, typer.Option("--email", "-e", help="Email address (repeatable).")
+]
+Phones = Annotated[list[str] | None, typer.Option("--phone", "-p", help="Phone (repeatable).")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable), e.g. customers.")]
+Every = Annotated[
+    str | None,
+    typer.Option("--every", help="How often to be in touch: 10d, 2w, 3m, monthly, quarterly…"),
+]
+Met = Annotated[str | None, typer.Option("--met", help="How and where you met.")]
+Via = Annotated[
+    str | None,
+    typer.Option("--via", help="Who introduced you (a contact).", autocompletion=complete_contact),
+]
+Birthday = Annotated[
+    str | None,
+    typer.Option("--birthday", help="Birthday: 1986-04-17, or --04-17 / 'apr 17' without a year."),
+]
+LinkedIn = Annotated[str | None, typer.Option("--linkedin", help="LinkedIn profile URL.")]
+Note = Annotated[str | None, typer.Option("--note", "-n", help="Free-text notes about them.")]
+
+
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name.", show_default=False)],
+    company: Company = None,
+    title: Title = None,
+    email: Emails = None,
+    phone: Phones = None,
+    tag: Tags = None,
+    every: Every = None,
+    met: Met = None,
+    via: Via = None,
+    birthday: Birthday = None,
+    linkedin: LinkedIn = None,
+    note: Note = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Add even if it looks like someone already here.")
+    ] = False,
+) -> None:
+    """Add a contact.
+
+    Examples:
+
+      wt add "Dana Reyes" --company Northwind --email dana@northwind.example --every monthly
+
+      wt add "Marcus O'Neil" --tag partners --met "SaaStr 2024" --via dana
+    """
+    from wintogether.domain import contacts
+
+    changes = contacts.ContactChanges(
+        name=name,
+        company=company,
+        title=title,
+        emails=email or [],
+        phones=phone or [],
+        tags=tag or [],
+        every=every,
+        met=met,
+        via=via,
+        birthday=birthday,
+        linkedin=linkedin,
+        note=note,
+    )
+    contact = contacts.add(state(ctx).store(), changes, now(), force=force)
+    say(f"Added {contact.name} (#{contact.id})" + _echo(contact))
+
+
+def _echo(contact: object) -> str:
+    from wintogether.dates import format_birthday, format_duration
+
+    parts = []
+    cadence = getattr(contact, "cadence_days", None)
+    if cadence:
+        parts.append(f"in touch every {format_duration(cadence)}")
+    birthday = getattr(contact, "birthday", None)
+    if birthday:
+        parts.append(f"birthday {format_birthday(birthday)}")
+    return (" — " + ", ".join(parts)) if parts else ""
+
+
+def edit(
+    ctx: typer.Context,
+    contact: ContactArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    company: Company = None,
+    title: Title = None,
+    email: Emails = None,
+    phone: Phones = None,
+    tag: Tags = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    remove_email: Annotated[
+        list[str] | None, typer.Option("--remove-email", help="Remove an email.")
+    ] = None,
+    remove_phone: Annotated[
+        list[str] | None, typer.Option("--remove-phone", help="Remove a phone.")
+    ] = None,
+    every: Every = None,
+    met: Met = None,
+    via: Via = None,
+    birthday: Birthday = None,
+    linkedin: LinkedIn = None,
+    note: Note = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            help="Empty a field: company, title, how_met, met_on, introduced_by, birthday, "
+            "cadence, notes, linkedin, emails, phones, tags.",
+        ),
+    ] = None,
+) -> None:
+    """Change a contact. Emails, phones and tags are added to what is there.
+
+    Examples:
+
+      wt edit dana --title "VP Procurement" --tag champions
+
+      wt edit dana --every 2w --clear birthday
+    """
+    from wintogether.domain import contacts
+
+    changes = contacts.ContactChanges(
+        name=name,
+        company=company,
+        title=title,
+        emails=email or [],
+        phones=phone or [],
+        tags=tag or [],
+        untag=untag or [],
+        remove_emails=remove_email or [],
+        remove_phones=remove_phone or [],
+        every=every,
+        met=met,
+        via=via,
+        birthday=birthday,
+        linkedin=linkedin,
+        note=note,
+        clear=clear or [],
+    )
+    updated = contacts.edit(state(ctx).store(), contact, changes, now())
+    say(f"Updated {updated.name} (#{updated.id})" + _echo(updated))
+
+
+def list_contacts(
+    ctx: typer.Context,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only this tag (and its subtags).")
+    ] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Company contains this.")] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="name, recent (last talked) or attention (most slipping).")
+    ] = "name",
+    archived: Annotated[bool, typer.Option("--archived", help="Show archived contacts.")] = False,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List contacts.
+
+    Examples:
+
+      wt contacts --tag customers --sort attention
+
+      wt contacts --json | jq -r '.[].name'
+    """
+    from wintogether.domain import contacts
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json)
+    moment = now()
+    rows = contacts.listing(
+        st.store(), st.config(), moment, tag=tag, company=company, sort=sort, archived=archived
+    )
+    if fmt_ is Format.json:
+        emit_json([row.to_json() for row in rows])
+    elif fmt_ is Format.csv:
+        emit_csv(
+            [
+                "id",
+                "name",
+                "company",
+                "title",
+                "emails",
+                "phones",
+                "tags",
+                "last_touch_at",
+                "cadence_days",
+                "attention",
+            ],
+            (
+                [
+                    r.contact.id,
+                    r.contact.name,
+                    r.contact.company,
+                    r.contact.title,
+                    r.contact.emails,
+                    r.contact.phones,
+                    r.contact.tags,
+                    r.contact.last_touch_at.isoformat() if r.contact.last_touch_at else None,
+                    r.attention.cadence_days,
+                    round(r.attention.attention, 3),
+                ]
+                for r in rows
+            ),
+        )
+    elif not rows:
+        say(
+            "No contacts yet. `wt add NAME` adds one; `wt import FILE` brings many."
+            if not (tag or company or archived)
+            else "No contacts match."
+        )
+    else:
+        from wintogether.render.terminal import contacts_table
+
+        emit_table(ctx, lambda plain: contacts_table(rows, moment.date(), plain=plain))
+
+
+def show(
+    ctx: typer.Context,
+    contact: ContactArg,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Timeline entries to show.")] = 20,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format: table or json.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Profile and timeline of one contact, newest first.
+
+    Examples:
+
+      wt show dana
+
+      wt show "#12" --limit 50
+    """
+    from wintogether.domain import contacts
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json)
+    if fmt_ is Format.csv:
+        from wintogether.errors import UserError
+
+        raise UserError("`wt show` has no CSV form; use --json.")
+    moment = now()
+    profile = contacts.profile(st.store(), contact, st.config(), moment, limit)
+    if fmt_ is Format.json:
+        emit_json(profile.to_json())
+        return
+    from wintogether.render.terminal import profile_view
+
+    emit_table(ctx, lambda plain: profile_view(profile, moment.date(), plain=plain))
+
+
+def archive(ctx: typer.Context, contact: ContactArg) -> None:
+    """Archive a contact: hidden from lists and the dashboard, history kept.
+
+    Example:
+
+      wt archive "Old Contact"
+    """
+    from wintogether.domain import contacts
+
+    done = contacts.set_archived(state(ctx).store(), contact, True, now())
+    say(f"Archived {done.name} (#{done.id}). `wt unarchive {done.id}` brings them back.")
+
+
+def unarchive(ctx: typer.Context, contact: ContactArg) -> None:
+    """Bring an archived contact back.
+
+    Example:
+
+      wt unarchive 12
+    """
+    from wintogether.domain import contacts
+
+    done = contacts.set_archived(state(ctx).store(), contact, False, now())
+    say(f"Unarchived {done.name} (#{done.id}).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(add)
+    app.command(rich_help_panel=PANEL)(edit)
+    app.command("contacts", rich_help_panel=PANEL)(list_contacts)
+    app.command(rich_help_panel=PANEL)(show)
+    app.command(rich_help_panel=PANEL)(archive)
+    app.command(rich_help_panel=PANEL)(unarchive)

@@ -1,0 +1,223 @@
+"""Capturing conversations: `log`, and fixing a logged one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import (
+    JsonFlag,
+    complete_contact,
+    edit_note,
+    emit_json,
+    emit_table,
+    now,
+    read_stdin,
+    say,
+    state,
+    stdin_is_terminal,
+)
+from wintogether.cli.contacts import ContactArg
+
+PANEL = "Capture"
+
+With = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--with",
+        "-w",
+        help="Someone else who was there (repeatable).",
+        autocompletion=complete_contact,
+    ),
+]
+Channel = Annotated[
+    str | None,
+    typer.Option(
+        "--channel",
+        "-c",
+        help="call, email, meeting, message, social, event or note. [default: note]",
+        show_default=False,
+    ),
+]
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When it happened: 'yesterday', 'mon 3pm', 2026-12-04T15:00. [default: now]",
+        show_default=False,
+    ),
+]
+
+
+def log(
+    ctx: typer.Context,
+    contact: ContactArg,
+    note: Annotated[
+        str | None,
+        typer.Argument(
+            help="What was said. '-' reads stdin; piped input is read too; "
+            "with neither, $EDITOR opens.",
+            show_default=False,
+        ),
+    ] = None,
+    with_: With = None,
+    channel: Channel = None,
+    at: At = None,
+    follow_up: Annotated[
+        str | None,
+        typer.Option(
+            "--follow-up",
+            "-F",
+            help="I promise to follow up by this date: fri, next week, 2026-12-04.",
+        ),
+    ] = None,
+    about: Annotated[
+        str | None,
+        typer.Option("--about", help="What the follow-up is (default: the note's first line)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Log a conversation; it resets the relationship's rhythm.
+
+    Examples:
+
+      wt log dana "Renewal talk; needs SOC2 report" --follow-up fri
+
+      wt log dana --with marcus --channel meeting --at "yesterday 3pm" "QBR"
+
+      pbpaste | wt log dana -
+    """
+    from wintogether.dates import format_day
+    from wintogether.domain import contacts, conversations
+
+    st = state(ctx)
+    store = st.store()
+    draft: Path | None = None
+    if note == "-" or (note is None and not stdin_is_terminal()):
+        text = read_stdin()
+    elif note is None:
+        who = contacts.resolve(store, contact)
+        text, draft = edit_note(st.db_path.parent / "drafts", who.name)
+    else:
+        text = note
+    moment = now()
+    try:
+        result = conversations.log(
+            store,
+            moment,
+            contact=contact,
+            note=text,
+            with_=with_,
+            at=at,
+            channel=channel or conversations.DEFAULT_CHANNEL,
+            follow_up=follow_up,
+            about=about,
+        )
+    except BaseException:
+        if draft is not None:
+            say(f"Your draft is kept at {draft}")
+        raise
+    if draft is not None:
+        draft.unlink(missing_ok=True)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    names = ", ".join(p.name for p in result.participants)
+    when = "" if at is None else f" on {format_day(result.happened_at.date(), moment.date())}"
+    message = f"Logged {result.channel} with {names}{when} (#{result.conversation_id})"
+    if result.promise_due:
+        message += (
+            f"; follow-up due {format_day(result.promise_due, moment.date())}"
+            f" (#{result.promise_id})"
+        )
+    say(message)
+
+
+conversation_app = typer.Typer(
+    help="Show, fix or delete a logged conversation by its id.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ConversationId = Annotated[int, typer.Argument(help="The conversation id (shown as #N).")]
+
+
+@conversation_app.command("show")
+def show_conversation(
+    ctx: typer.Context, conversation_id: ConversationId, as_json: JsonFlag = False
+) -> None:
+    """Show one conversation.
+
+    Example:
+
+      wt conversation show 41
+    """
+    from wintogether.domain import conversations
+
+    conv = conversations.get(state(ctx).store(), conversation_id)
+    if as_json:
+        emit_json(conv.to_json())
+        return
+    from wintogether.render.terminal import conversation_view
+
+    emit_table(ctx, lambda plain: conversation_view(conv, now().date()))
+
+
+@conversation_app.command("edit")
+def edit_conversation(
+    ctx: typer.Context,
+    conversation_id: ConversationId,
+    note: Annotated[
+        str | None, typer.Argument(help="The corrected note ('-' reads stdin).", show_default=False)
+    ] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--with",
+            "-w",
+            help="Replace who was there (repeatable).",
+            autocompletion=complete_contact,
+        ),
+    ] = None,
+    channel: Channel = None,
+    at: At = None,
+) -> None:
+    """Fix a logged conversation: its note, channel, time or people.
+
+    Examples:
+
+      wt conversation edit 41 "Renewal talk; needs SOC2 and a DPA"
+
+      wt conversation edit 41 --at "yesterday 4pm" --channel call
+    """
+    from wintogether.domain import conversations
+
+    text = read_stdin() if note == "-" else note
+    conv = conversations.edit(
+        state(ctx).store(), now(), conversation_id, note=text, channel=channel, at=at, with_=with_
+    )
+    say(f"Updated conversation #{conv.id}")
+
+
+@conversation_app.command("delete")
+def delete_conversation(ctx: typer.Context, conversation_id: ConversationId) -> None:
+    """Delete a logged conversation.
+
+    Example:
+
+      wt conversation delete 41
+    """
+    from wintogether.domain import conversations
+
+    conv = conversations.delete(state(ctx).store(), conversation_id)
+    say(
+        f"Deleted conversation #{conv.id} ({conv.channel}, "
+        f"{', '.join(p.name for p in conv.participants)})"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(log)
+    app.add_typer(conversation_app, name="conversation", rich_help_panel=PANEL)

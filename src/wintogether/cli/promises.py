@@ -1,0 +1,197 @@
+"""Commands for promises (follow-ups): make, list, settle."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from wintogether.cli.common import (
+    Format,
+    FormatOption,
+    JsonFlag,
+    emit_csv,
+    emit_json,
+    emit_table,
+    now,
+    output_format,
+    say,
+    state,
+)
+from wintogether.cli.contacts import ContactArg
+
+if TYPE_CHECKING:
+    from wintogether.models import Promise
+
+PANEL = "Promises"
+
+PromiseId = Annotated[int, typer.Argument(help="The promise id (shown as #N).")]
+
+
+def _describe(promise: Promise, today_: date) -> str:
+    from wintogether.dates import format_day
+
+    whose = "I owe" if promise.owner == "me" else "they owe"
+    return (
+        f"#{promise.id} {whose} {promise.contact.name}: {promise.text} "
+        f"(due {format_day(promise.due_on, today_)})"
+    )
+
+
+def follow_up(
+    ctx: typer.Context,
+    contact: ContactArg,
+    text: Annotated[str, typer.Argument(help="What was promised.", show_default=False)],
+    due: Annotated[
+        str, typer.Option("--due", "-d", help="When: fri, next week, in 2 weeks, 2026-12-04.")
+    ],
+    theirs: Annotated[
+        bool, typer.Option("--theirs", help="They promised it to me (default: I promised).")
+    ] = False,
+) -> None:
+    """Record a promise: mine by default, --theirs when they owe me.
+
+    Examples:
+
+      wt follow-up dana "Send SOC2 report" --due fri
+
+      wt follow-up dana "Intro to their CFO" --due "in 2 weeks" --theirs
+    """
+    from wintogether.domain import promises
+
+    moment = now()
+    promise = promises.add(
+        state(ctx).store(), moment, contact=contact, text=text, due=due, theirs=theirs
+    )
+    say("Promised " + _describe(promise, moment.date()))
+
+
+def followups(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="Due within this long: 7d, 2w.")
+    ] = None,
+    theirs: Annotated[bool, typer.Option("--theirs", help="Only what they owe me.")] = False,
+    mine: Annotated[bool, typer.Option("--mine", help="Only what I owe.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include done and cancelled promises.")
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List open promises, soonest due first.
+
+    Examples:
+
+      wt followups --overdue
+
+      wt followups --due-within 7d --theirs
+
+      wt followups --overdue --json | jq -r '.[] | "\\(.contact.name): \\(.text)"'
+    """
+    from wintogether.domain import promises
+
+    fmt_ = output_format(fmt, as_json)
+    moment = now()
+    rows = promises.listing(
+        state(ctx).store(),
+        moment,
+        promises.PromiseFilter(
+            overdue=overdue, due_within=due_within, theirs=theirs, mine=mine, include_settled=all_
+        ),
+    )
+    if fmt_ is Format.json:
+        emit_json([p.to_json() for p in rows])
+    elif fmt_ is Format.csv:
+        emit_csv(
+            ["id", "due_on", "owner", "status", "contact_id", "contact", "text", "done_at"],
+            (
+                [
+                    p.id,
+                    p.due_on.isoformat(),
+                    p.owner,
+                    p.status,
+                    p.contact.id,
+                    p.contact.name,
+                    p.text,
+                    p.done_at.isoformat() if p.done_at else None,
+                ]
+                for p in rows
+            ),
+        )
+    elif not rows:
+        say(
+            "No promises match."
+            if (overdue or due_within or theirs or mine)
+            else "No open promises."
+        )
+    else:
+        from wintogether.render.terminal import promises_table
+
+        emit_table(ctx, lambda plain: promises_table(rows, moment.date(), plain=plain))
+
+
+def done(
+    ctx: typer.Context,
+    promise_id: PromiseId,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="How it was kept.")] = None,
+) -> None:
+    """Mark a promise kept.
+
+    Example:
+
+      wt done 12 --note "Sent the report"
+    """
+    from wintogether.domain import promises
+
+    moment = now()
+    promise = promises.done(state(ctx).store(), moment, promise_id, note)
+    late = (moment.date() - promise.due_on).days
+    timing = f", {late} day{'s' if late != 1 else ''} late" if late > 0 else ", on time"
+    say(f"Done: {_describe(promise, moment.date())}{timing}")
+
+
+def snooze(
+    ctx: typer.Context,
+    promise_id: PromiseId,
+    until: Annotated[str, typer.Argument(help="New due date: mon, next week, 2026-12-10.")],
+) -> None:
+    """Move a promise's due date.
+
+    Example:
+
+      wt snooze 12 "next monday"
+    """
+    from wintogether.domain import promises
+
+    moment = now()
+    promise = promises.snooze(state(ctx).store(), moment, promise_id, until)
+    say(f"Snoozed {_describe(promise, moment.date())}")
+
+
+def cancel(
+    ctx: typer.Context,
+    promise_id: PromiseId,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="Why.")] = None,
+) -> None:
+    """Cancel a promise that no longer applies.
+
+    Example:
+
+      wt cancel 12 --note "They chose another vendor"
+    """
+    from wintogether.domain import promises
+
+    moment = now()
+    promise = promises.cancel(state(ctx).store(), moment, promise_id, note)
+    say(f"Cancelled {_describe(promise, moment.date())}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("follow-up", rich_help_panel=PANEL)(follow_up)
+    app.command(rich_help_panel=PANEL)(followups)
+    app.command(rich_help_panel=PANEL)(done)
+    app.command(rich_help_panel=PANEL)(snooze)
+    app.command(rich_help_panel=PANEL)(cancel)

@@ -1,0 +1,121 @@
+"""Review commands: the morning dashboard and the slipping list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import (
+    Format,
+    FormatOption,
+    JsonFlag,
+    emit_csv,
+    emit_json,
+    emit_table,
+    now,
+    output_format,
+    say,
+    state,
+)
+
+PANEL = "Review"
+
+
+def today(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format: table or json.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Today's dashboard: what is due, who is slipping, whose birthday is near.
+
+    Promises overdue and due today (mine and theirs), relationships past their
+    rhythm ranked with the reason, birthdays in the next 7 days. `wt` alone
+    shows this too.
+
+    Examples:
+
+      wt
+
+      wt today --json | jq '.overdue | length'
+    """
+    from wintogether.domain.today import dashboard
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json)
+    if fmt_ is Format.csv:
+        from wintogether.errors import UserError
+
+        raise UserError("`wt today` has no CSV form; use --json, or `wt followups --csv`.")
+    board = dashboard(st.store(), st.config(), now())
+    if fmt_ is Format.json:
+        emit_json(board.to_json())
+        return
+    from wintogether.render.terminal import dashboard_view
+
+    emit_table(ctx, lambda plain: dashboard_view(board, plain=plain))
+
+
+def neglected(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most N.")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only contacts with this tag.")] = None,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Relationships past their rhythm, most slipping first, each with the reason.
+
+    Examples:
+
+      wt neglected --limit 5
+
+      wt neglected --tag customers --csv
+    """
+    from wintogether.domain.today import neglected as slipping
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json)
+    if limit is not None and limit < 1:
+        from wintogether.errors import InvalidValue
+
+        raise InvalidValue("--limit must be at least 1.")
+    rows = slipping(st.store(), st.config(), now(), limit=limit, tag=tag)
+    if fmt_ is Format.json:
+        emit_json([row.to_json() for row in rows])
+    elif fmt_ is Format.csv:
+        emit_csv(
+            [
+                "contact_id",
+                "name",
+                "company",
+                "days_since_last_touch",
+                "cadence_days",
+                "attention",
+                "reason",
+            ],
+            (
+                [
+                    r.contact.id,
+                    r.contact.name,
+                    r.contact.company,
+                    r.days_since,
+                    r.cadence_days,
+                    round(r.attention, 3),
+                    r.reason,
+                ]
+                for r in rows
+            ),
+        )
+    elif not rows:
+        say("Nobody is slipping: every relationship is within its rhythm.")
+    else:
+        from wintogether.render.terminal import attention_table
+
+        emit_table(ctx, lambda plain: attention_table(rows, plain=plain))
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(today)
+    app.command(rich_help_panel=PANEL)(neglected)

@@ -1,0 +1,88 @@
+"""The user's configuration file (TOML).
+
+Example::
+
+    [cadence]
+    default = "90d"          # how often to be in touch when nothing else says
+
+    [cadence.tags]           # per-tag rhythms; "a/b" is more specific than "a"
+    customers = "monthly"
+    "customers/enterprise" = "2w"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wintogether.errors import ConfigError, InvalidDuration
+
+DEFAULT_CADENCE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Config:
+    default_cadence_days: int = DEFAULT_CADENCE_DAYS
+    tag_cadences: dict[str, int] = field(default_factory=dict)
+    path: Path | None = None
+
+    def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
+        """The cadence a contact inherits from its tags, and where it came from.
+
+        For each tag the most specific configured entry wins: ``customers/enterprise``
+        matches the key ``customers/enterprise`` before ``customers``. When several
+        tags have a rhythm, the shortest one applies: the most demanding rhythm is
+        the one the relationship must keep.
+        """
+        best: tuple[int, str] | None = None
+        lowered = {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
+        for tag in tags:
+            parts = tag.casefold().split("/")
+            for depth in range(len(parts), 0, -1):
+                hit = lowered.get("/".join(parts[:depth]))
+                if hit:
+                    if best is None or hit[1] < best[0]:
+                        best = (hit[1], f"tag {hit[0]}")
+                    break
+        return best if best else (self.default_cadence_days, "default")
+
+
+def load(path: Path) -> Config:
+    """Read the config file; a missing file means the defaults."""
+    from wintogether.dates import parse_duration
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        raise ConfigError(f"Cannot read config file {path}: {exc.strerror}.") from exc
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from exc
+
+    cadence = data.get("cadence", {})
+    if not isinstance(cadence, dict):
+        raise ConfigError(f"{path}: [cadence] must be a table.")
+
+    def duration(key: str, value: object) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        if isinstance(value, str):
+            try:
+                return parse_duration(value)
+            except InvalidDuration as exc:
+                raise ConfigError(f"{path}: {key}: {exc.message}") from exc
+        raise ConfigError(f'{path}: {key} must be a duration such as "30d" or "monthly".')
+
+    default = DEFAULT_CADENCE_DAYS
+    if "default" in cadence:
+        default = duration("cadence.default", cadence["default"])
+    tags_table = cadence.get("tags", {})
+    if not isinstance(tags_table, dict):
+        raise ConfigError(f"{path}: [cadence.tags] must be a table.")
+    tags = {str(k): duration(f"cadence.tags.{k}", v) for k, v in tags_table.items()}
+    return Config(default_cadence_days=default, tag_cadences=tags, path=path)

@@ -1,0 +1,228 @@
+"""Dates and durations as people type them, and as the tool says them back.
+
+ISO input (``2026-12-04``, ``2026-12-04T15:00``) and the words a seller types
+most (``today``, ``tomorrow``, ``fri``, ``next friday``) are read here without
+loading anything. Everything else (``in 2 weeks``, ``dec 5``, ``3 days ago``)
+goes to dateparser, which is imported only then: it costs about 300 ms on
+first use, too much for the common case of a note typed right after a call.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from wintogether.errors import InvalidDate, InvalidDuration
+
+Prefer = Literal["past", "future"]
+
+DATE_EXAMPLES = "2026-12-04, today, tomorrow, fri, next friday, in 2 weeks, 3 days ago, dec 5"
+DURATION_EXAMPLES = "10d, 2w, 3m, 1y, weekly, monthly, quarterly"
+
+_WEEKDAYS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "weds", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        ]
+    )
+    for name in names
+}
+_RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_WEEKDAY_RE = re.compile(r"^(?:(next|last|this)\s+)?([a-z]+)$")
+_ONLY_DIGITS = re.compile(r"^\d{1,3}$")
+
+
+def _fast_day(text: str, today: date, prefer: Prefer) -> date | None:
+    if text in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[text])
+    match = _WEEKDAY_RE.match(text)
+    if not match or match.group(2) not in _WEEKDAYS:
+        return None
+    qualifier, weekday = match.group(1), _WEEKDAYS[match.group(2)]
+    direction = {"next": "future", "last": "past"}.get(qualifier or "", prefer)
+    if direction == "future":
+        # The next such day after today: "fri" said on a Friday means a week out.
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+
+
+def _natural(text: str, now: datetime, prefer: Prefer) -> datetime | None:
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": prefer,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "DATE_ORDER": "DMY",
+    }
+    parsed: datetime | None = dateparser.parse(text, languages=["en"], settings=settings)
+    return parsed
+
+
+def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> datetime:
+    """A point in time, for when something happened (``--at``).
+
+    A bare date keeps the current time of day (so entries of one day sort in the
+    order they were typed); the result is never later than ``now`` when it falls
+    on today.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    if not cleaned:
+        raise InvalidDate("Empty date.", hint=f"Try one of: {DATE_EXAMPLES}.")
+    tz = now.tzinfo
+    try:
+        if len(cleaned) > 10 and cleaned[4:5] == "-":
+            moment = datetime.fromisoformat(cleaned.upper().replace(" ", "T"))
+            return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+        if len(cleaned) == 10 and cleaned[4:5] == "-":
+            day = date.fromisoformat(cleaned)
+            return _at_time_of(day, now)
+    except ValueError as exc:
+        raise InvalidDate(
+            f"'{text}' is not a valid date.", hint=f"Try one of: {DATE_EXAMPLES}."
+        ) from exc
+    fast = _fast_day(cleaned, now.date(), prefer)
+    if fast is not None:
+        return _at_time_of(fast, now)
+    if _ONLY_DIGITS.match(cleaned):
+        raise InvalidDate(f"'{text}' is not a date.", hint=f"Try one of: {DATE_EXAMPLES}.")
+    parsed = _natural(cleaned, now, prefer)
+    if parsed is None:
+        raise InvalidDate(
+            f"Could not understand the date '{text}'.", hint=f"Try one of: {DATE_EXAMPLES}."
+        )
+    return parsed.replace(tzinfo=tz)
+
+
+def parse_day(text: str, now: datetime, *, prefer: Prefer = "future") -> date:
+    """A calendar day, for when something is due (``--due``, ``--follow-up``)."""
+    return parse_moment(text, now, prefer=prefer).date()
+
+
+def _at_time_of(day: date, now: datetime) -> datetime:
+    moment = datetime.combine(day, now.time().replace(microsecond=0), tzinfo=now.tzinfo)
+    return min(moment, now) if day == now.date() else moment
+
+
+_DURATION_WORDS = {
+    "daily": 1,
+    "weekly": 7,
+    "biweekly": 14,
+    "fortnightly": 14,
+    "monthly": 30,
+    "quarterly": 90,
+    "yearly": 365,
+    "annually": 365,
+}
+_DURATION_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+_DURATION_RE = re.compile(r"^(\d{1,4})\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)$")
+
+
+def parse_duration(text: str) -> int:
+    """A rhythm in days: ``10d``, ``2w``, ``3m`` (90 days), ``1y``, ``monthly``…"""
+    cleaned = text.strip().lower()
+    if cleaned in _DURATION_WORDS:
+        return _DURATION_WORDS[cleaned]
+    match = _DURATION_RE.match(cleaned)
+    if match:
+        days = int(match.group(1)) * _DURATION_UNITS[match.group(2)[0]]
+        if days > 0:
+            return days
+    raise InvalidDuration(f"'{text}' is not a duration.", hint=f"Try one of: {DURATION_EXAMPLES}.")
+
+
+def format_duration(days: int) -> str:
+    for word, length in (("year", 365), ("month", 30), ("week", 7)):
+        if days % length == 0 and days >= length:
+            count = days // length
+            return f"{count} {word}{'s' if count != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+_BIRTHDAY_NO_YEAR = re.compile(r"^-{0,2}(\d{1,2})-(\d{1,2})$")
+_HAS_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def parse_birthday(text: str, now: datetime) -> str:
+    """``YYYY-MM-DD`` when the year is known, ``--MM-DD`` (as in vCard 4) when not."""
+    cleaned = text.strip()
+    match = _BIRTHDAY_NO_YEAR.match(cleaned)
+    try:
+        if match:
+            month, day = int(match.group(1)), int(match.group(2))
+            date(2000, month, day)  # validates, leap day included
+            return f"--{month:02d}-{day:02d}"
+        if len(cleaned) == 10 and cleaned[4] == "-":
+            return date.fromisoformat(cleaned).isoformat()
+    except ValueError as exc:
+        raise InvalidDate(
+            f"'{text}' is not a valid birthday.", hint="Try 1986-04-17, --04-17 or 'apr 17'."
+        ) from exc
+    parsed = _natural(cleaned.lower(), now, "past") if not _ONLY_DIGITS.match(cleaned) else None
+    if parsed is None:
+        raise InvalidDate(
+            f"'{text}' is not a valid birthday.", hint="Try 1986-04-17, --04-17 or 'apr 17'."
+        )
+    if _HAS_YEAR.search(cleaned):
+        return parsed.date().isoformat()
+    return f"--{parsed.month:02d}-{parsed.day:02d}"
+
+
+def next_birthday(birthday: str, today: date) -> date:
+    """The next occurrence of a birthday on or after ``today`` (29 Feb → 28 Feb)."""
+    month, day = int(birthday[-5:-3]), int(birthday[-2:])
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = date(year, 2, 28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def birthday_age(birthday: str, on: date) -> int | None:
+    if birthday.startswith("--"):
+        return None
+    return on.year - int(birthday[:4])
+
+
+def format_day(day: date, today: date | None = None) -> str:
+    """``Fri 4 Dec``, with the year when it is not this year."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    if today is None or day.year != today.year:
+        text += f" {day.year}"
+    return text
+
+
+def format_moment(moment: datetime, today: date | None = None) -> str:
+    return f"{format_day(moment.date(), today)} {moment:%H:%M}"
+
+
+def format_birthday(birthday: str) -> str:
+    month, day = int(birthday[-5:-3]), int(birthday[-2:])
+    text = f"{day} {date(2000, month, day):%b}"
+    return text if birthday.startswith("--") else f"{text} {birthday[:4]}"
+
+
+def relative_days(day: date, today: date) -> str:
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+def start_of_day(day: date, tz: object) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Plain-Python rules of the product: no terminal, no SQL, the clock passed in."""

@@ -1,0 +1,89 @@
+"""Keeping in touch: each relationship's rhythm and who is slipping.
+
+A contact's cadence comes from, in order: its own ``--every``; the most
+demanding rhythm among its tags in the config file; the global default.
+Attention = days since last touch ÷ cadence; slipping when attention ≥ 1.
+Any conversation with the contact resets the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wintogether.config import Config
+from wintogether.dates import format_duration
+from wintogether.models import ContactRef, ContactStanding
+
+
+@dataclass(frozen=True)
+class Attention:
+    contact: ContactRef
+    days_since: int
+    cadence_days: int
+    cadence_source: str  # "contact", "tag <name>" or "default"
+    attention: float
+    ever_talked: bool
+
+    @property
+    def slipping(self) -> bool:
+        return self.attention >= 1
+
+    @property
+    def reason(self) -> str:
+        rhythm = f"every {format_duration(self.cadence_days)}"
+        if self.cadence_source.startswith("tag "):
+            rhythm += f" ({self.cadence_source})"
+        if not self.ever_talked:
+            return f"never talked, added {_days(self.days_since)} ago, {rhythm}"
+        return f"last talked {_days(self.days_since)} ago, {rhythm}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contact": self.contact.to_json(),
+            "days_since_last_touch": self.days_since,
+            "cadence_days": self.cadence_days,
+            "cadence_source": self.cadence_source,
+            "attention": round(self.attention, 3),
+            "slipping": self.slipping,
+            "reason": self.reason,
+        }
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def cadence_of(standing: ContactStanding, config: Config) -> tuple[int, str]:
+    if standing.cadence_days:
+        return standing.cadence_days, "contact"
+    return config.cadence_for_tags(standing.tags)
+
+
+def attention_of(standing: ContactStanding, config: Config, now: datetime) -> Attention:
+    cadence, source = cadence_of(standing, config)
+    since = standing.last_touch_at or standing.created_at
+    days = max(0, (now.date() - since.astimezone(now.tzinfo).date()).days)
+    return Attention(
+        contact=standing.contact,
+        days_since=days,
+        cadence_days=cadence,
+        cadence_source=source,
+        attention=days / cadence,
+        ever_talked=standing.last_touch_at is not None,
+    )
+
+
+def rank(standings: list[ContactStanding], config: Config, now: datetime) -> list[Attention]:
+    """Every contact's attention, most in need first (ties: longest silence, name)."""
+    scored = [attention_of(s, config, now) for s in standings]
+    scored.sort(key=lambda a: (-a.attention, -a.days_since, a.contact.name.casefold()))
+    return scored
+
+
+def slipping(
+    standings: list[ContactStanding], config: Config, now: datetime, limit: int | None = None
+) -> list[Attention]:
+    ranked = [a for a in rank(standings, config, now) if a.slipping]
+    return ranked[:limit] if limit is not None else ranked

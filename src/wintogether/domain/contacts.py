@@ -1,0 +1,392 @@
+"""Contacts: resolving what the user typed, adding, editing, listing, profiles."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.config import Config
+from wintogether.dates import parse_birthday, parse_duration
+from wintogether.domain import cadence
+from wintogether.domain.text import clean_name, clean_optional
+from wintogether.errors import AmbiguousContact, ContactNotFound, InvalidValue, UserError
+from wintogether.models import Contact, ContactRef, Conversation, Promise
+from wintogether.store import Store
+
+_ID_RE = re.compile(r"^#?(\d+)$")
+CLEARABLE = (
+    "company",
+    "title",
+    "how_met",
+    "met_on",
+    "introduced_by",
+    "birthday",
+    "cadence",
+    "notes",
+    "linkedin",
+    "emails",
+    "phones",
+    "tags",
+)
+SORTS = ("name", "recent", "attention")
+
+
+def resolve(store: Store, ref: str, *, include_archived: bool = True) -> ContactRef:
+    """Find the one contact ``ref`` means: ``12``/``#12``, exact name, email, fragment.
+
+    Exact matches win over fragments. More than one candidate at the first level
+    that matches is an :class:`AmbiguousContact` error listing them.
+    """
+    text = ref.strip()
+    if not text:
+        raise ContactNotFound("Empty contact name.", hint="Give a name, an email or an id (#12).")
+    match = _ID_RE.match(text)
+    if match:
+        found = store.refs_by_id(int(match.group(1)))
+        if found:
+            return found[0]
+        if text.startswith("#"):
+            raise ContactNotFound(f"No contact has id #{match.group(1)}.")
+    for candidates in (
+        store.refs_by_name(text),
+        store.refs_by_email(text) if "@" in text else [],
+        store.refs_by_fragment(text, include_archived=False),
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in candidates])
+    if include_archived:
+        archived = store.refs_by_fragment(text, include_archived=True)
+        if len(archived) == 1:
+            return archived[0]
+        if len(archived) > 1:
+            raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in archived])
+    raise ContactNotFound(f"No contact matches '{text}'.", hint=_suggest(store, text))
+
+
+def _suggest(store: Store, text: str) -> str:
+    refs = store.all_refs(include_archived=True)
+    names = {r.name.casefold(): r for r in refs}
+    words = {w.casefold(): r for r in refs for w in r.name.split()}
+    close = difflib.get_close_matches(text.casefold(), list(names) + list(words), n=1, cutoff=0.6)
+    if close:
+        hit = names.get(close[0]) or words[close[0]]
+        return f"Did you mean {hit.name} (#{hit.id})? `wt contacts` lists everyone."
+    return "`wt contacts` lists everyone; `wt add NAME` adds someone new."
+
+
+@dataclass
+class ContactChanges:
+    """What `add` or `edit` asks for; ``None`` means "leave as it is"."""
+
+    name: str | None = None
+    company: str | None = None
+    title: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    untag: list[str] = field(default_factory=list)
+    remove_emails: list[str] = field(default_factory=list)
+    remove_phones: list[str] = field(default_factory=list)
+    every: str | None = None
+    met: str | None = None
+    via: str | None = None
+    birthday: str | None = None
+    linkedin: str | None = None
+    note: str | None = None
+    clear: list[str] = field(default_factory=list)
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def _fields(store: Store, changes: ContactChanges, now: datetime) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if changes.name is not None:
+        fields["name"] = clean_name(changes.name)
+    for key, value in (
+        ("company", changes.company),
+        ("title", changes.title),
+        ("how_met", changes.met),
+        ("notes", changes.note),
+    ):
+        if value is not None:
+            fields[key] = clean_optional(value, key.replace("_", " "))
+    if changes.every is not None:
+        fields["cadence_days"] = parse_duration(changes.every)
+    if changes.birthday is not None:
+        fields["birthday"] = parse_birthday(changes.birthday, now)
+    if changes.via is not None:
+        fields["introduced_by"] = resolve(store, changes.via).id
+    return fields
+
+
+def _check_emails(emails: list[str]) -> list[str]:
+    out = []
+    for email in emails:
+        cleaned = email.strip()
+        if not _EMAIL_RE.match(cleaned):
+            raise InvalidValue(f"'{email}' is not an email address.", hint="Like dana@example.com.")
+        out.append(cleaned)
+    return out
+
+
+def _check_phones(phones: list[str]) -> list[str]:
+    out = []
+    for phone in phones:
+        cleaned = " ".join(phone.split())
+        if not cleaned or not any(ch.isdigit() for ch in cleaned):
+            raise InvalidValue(f"'{phone}' is not a phone number.")
+        out.append(cleaned)
+    return out
+
+
+def _check_tags(tags: list[str]) -> list[str]:
+    out = []
+    for tag in tags:
+        cleaned = tag.strip().strip("/")
+        if not cleaned or any(ch.isspace() for ch in cleaned) or "," in cleaned:
+            raise InvalidValue(
+                f"'{tag}' is not a tag.", hint="Tags are single words: customers, partners/emea."
+            )
+        out.append(cleaned)
+    return out
+
+
+def _check_url(url: str) -> str:
+    cleaned = url.strip()
+    if not re.match(r"^https?://\S+$", cleaned):
+        if re.match(r"^[\w.-]+\.[a-z]{2,}/\S*$", cleaned):
+            return "https://" + cleaned.rstrip("/")
+        raise InvalidValue(
+            f"'{url}' is not a web address.", hint="Like https://www.linkedin.com/in/dana."
+        )
+    return cleaned.rstrip("/")
+
+
+def find_duplicate(
+    store: Store, name: str, company: str | None, emails: list[str], linkedin: str | None
+) -> tuple[ContactRef, str] | None:
+    for email in emails:
+        found = store.refs_by_email(email)
+        if found:
+            return found[0], f"same email {email}"
+    if linkedin:
+        found = store.refs_by_url(linkedin)
+        if found:
+            return found[0], "same LinkedIn profile"
+    for ref in store.refs_by_name(name):
+        if (ref.company or "").casefold() == (company or "").casefold():
+            return ref, "same name" + (" and company" if company else "")
+    return None
+
+
+def add(store: Store, changes: ContactChanges, now: datetime, *, force: bool = False) -> Contact:
+    """Add a contact; refuses a likely duplicate unless ``force``."""
+    if changes.name is None:
+        raise UserError("A contact needs a name.")
+    emails = _check_emails(changes.emails)
+    phones = _check_phones(changes.phones)
+    tags = _check_tags(changes.tags)
+    linkedin = _check_url(changes.linkedin) if changes.linkedin else None
+    stamp = to_utc_iso(now)
+    with store.write():
+        fields = _fields(store, changes, now)
+        if not force:
+            duplicate = find_duplicate(
+                store, fields["name"], fields.get("company"), emails, linkedin
+            )
+            if duplicate:
+                ref, why = duplicate
+                raise UserError(
+                    f"{ref.name} (#{ref.id}) is already here ({why}).",
+                    hint="Use `wt edit` to change them, or `wt add --force` to add another.",
+                )
+        contact_id = store.insert_contact(fields, stamp)
+        store.add_emails(contact_id, emails, stamp)
+        store.add_phones(contact_id, phones, stamp)
+        store.add_tags(contact_id, tags, stamp)
+        if linkedin:
+            store.set_url(contact_id, "linkedin", linkedin, stamp)
+    contact = store.get_contact(contact_id)
+    assert contact is not None
+    return contact
+
+
+def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Contact:
+    unknown = [c for c in changes.clear if c not in CLEARABLE]
+    if unknown:
+        raise InvalidValue(
+            f"Cannot clear '{unknown[0]}'.", hint=f"Fields that clear: {', '.join(CLEARABLE)}."
+        )
+    emails = _check_emails(changes.emails)
+    phones = _check_phones(changes.phones)
+    tags = _check_tags(changes.tags)
+    linkedin = _check_url(changes.linkedin) if changes.linkedin else None
+    stamp = to_utc_iso(now)
+    with store.write():
+        target = resolve(store, ref)
+        fields = _fields(store, changes, now)
+        if fields.get("introduced_by") == target.id:
+            raise InvalidValue(f"{target.name} cannot have introduced themselves.")
+        column = {"cadence": "cadence_days", "introduced_by": "introduced_by"}
+        for name in changes.clear:
+            if name in ("emails", "phones", "tags", "linkedin"):
+                continue
+            fields[column.get(name, name)] = None
+        store.update_contact(target.id, fields, stamp)
+        current = store.get_contact(target.id)
+        assert current is not None
+        if "emails" in changes.clear:
+            store.remove_emails(target.id, current.emails)
+        if "phones" in changes.clear:
+            store.remove_phones(target.id, current.phones)
+        if "tags" in changes.clear:
+            store.remove_tags(target.id, current.tags)
+        if "linkedin" in changes.clear:
+            store.set_url(target.id, "linkedin", None, stamp)
+        store.remove_emails(target.id, changes.remove_emails)
+        store.remove_phones(target.id, changes.remove_phones)
+        store.remove_tags(target.id, _check_tags(changes.untag))
+        store.add_emails(target.id, emails, stamp)
+        store.add_phones(target.id, phones, stamp)
+        store.add_tags(target.id, tags, stamp)
+        if linkedin:
+            store.set_url(target.id, "linkedin", linkedin, stamp)
+        store.touch_contact(target.id, stamp)
+    contact = store.get_contact(target.id)
+    assert contact is not None
+    return contact
+
+
+def set_archived(store: Store, ref: str, archived: bool, now: datetime) -> Contact:
+    stamp = to_utc_iso(now)
+    with store.write():
+        target = resolve(store, ref)
+        store.update_contact(target.id, {"archived_at": stamp if archived else None}, stamp)
+    contact = store.get_contact(target.id)
+    assert contact is not None
+    return contact
+
+
+@dataclass
+class ContactRow:
+    contact: Contact
+    attention: cadence.Attention
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.contact.to_json()
+        data["attention"] = self.attention.to_json()
+        del data["attention"]["contact"]
+        return data
+
+
+def listing(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    tag: str | None = None,
+    company: str | None = None,
+    sort: str = "name",
+    archived: bool = False,
+) -> list[ContactRow]:
+    if sort not in SORTS:
+        raise InvalidValue(f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(SORTS)}.")
+    with store.read():
+        ids = store.contact_ids(tag=tag, company=company, archived=archived)
+        contacts = store.contacts_by_ids(ids)
+    rows = []
+    for contact in contacts:
+        standing = _standing(contact)
+        rows.append(ContactRow(contact, cadence.attention_of(standing, config, now)))
+    if sort == "recent":
+        rows.sort(key=lambda r: r.contact.last_touch_at or r.contact.created_at, reverse=True)
+    elif sort == "attention":
+        rows.sort(key=lambda r: (-r.attention.attention, r.contact.name.casefold()))
+    return rows
+
+
+def _standing(contact: Contact) -> Any:
+    from wintogether.models import ContactStanding
+
+    return ContactStanding(
+        contact=contact.ref,
+        cadence_days=contact.cadence_days,
+        tags=contact.tags,
+        last_touch_at=contact.last_touch_at,
+        created_at=contact.created_at,
+        birthday=contact.birthday,
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One line of a contact's history: a conversation or a promise."""
+
+    at: datetime
+    kind: str  # "conversation" | "promise"
+    conversation: Conversation | None = None
+    promise: Promise | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        item = self.conversation or self.promise
+        assert item is not None
+        return {"at": self.at.isoformat(), "kind": self.kind, **item.to_json()}
+
+
+@dataclass
+class Profile:
+    contact: Contact
+    attention: cadence.Attention
+    open_promises: list[Promise]
+    timeline: list[TimelineEntry]
+    conversation_count: int
+
+    def to_json(self) -> dict[str, Any]:
+        attention = self.attention.to_json()
+        del attention["contact"]
+        return {
+            "contact": self.contact.to_json(),
+            "attention": attention,
+            "open_promises": [p.to_json() for p in self.open_promises],
+            "timeline": [entry.to_json() for entry in self.timeline],
+            "conversation_count": self.conversation_count,
+        }
+
+
+def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 20) -> Profile:
+    """A contact with their open promises and newest-first timeline."""
+    if limit < 1:
+        raise InvalidValue("--limit must be at least 1.")
+    with store.read():
+        target = resolve(store, ref)
+        contact = store.get_contact(target.id)
+        assert contact is not None
+        conversations = store.conversations_for_contact(target.id, limit)
+        promises = store.promises_for_contact(target.id, limit)
+        open_promises = store.promises(contact_id=target.id)
+        count = store.count_conversations_for_contact(target.id)
+    entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
+    entries += [TimelineEntry(p.created_at, "promise", promise=p) for p in promises]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return Profile(
+        contact=contact,
+        attention=cadence.attention_of(_standing(contact), config, now),
+        open_promises=open_promises,
+        timeline=entries[:limit],
+        conversation_count=count,
+    )
+
+
+def names_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]:
+    """(name, company) pairs whose name contains what was typed so far."""
+    needle = incomplete.casefold()
+    return [
+        (ref.name, ref.company or "") for ref in store.all_refs() if needle in ref.name.casefold()
+    ]

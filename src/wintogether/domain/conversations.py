@@ -1,0 +1,150 @@
+"""Logging conversations, the heart of the daily loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.dates import parse_day, parse_moment
+from wintogether.domain.contacts import resolve
+from wintogether.domain.text import clean_text
+from wintogether.errors import InvalidValue, NotFound
+from wintogether.models import CHANNELS, ContactRef, Conversation
+from wintogether.store import Store
+
+DEFAULT_CHANNEL = "note"
+
+
+def check_channel(channel: str) -> str:
+    value = channel.strip().lower()
+    if value not in CHANNELS:
+        raise InvalidValue(
+            f"Unknown channel '{channel}'.", hint=f"Use one of: {', '.join(CHANNELS)}."
+        )
+    return value
+
+
+@dataclass
+class LogResult:
+    conversation_id: int
+    happened_at: datetime
+    channel: str
+    participants: list[ContactRef]
+    promise_id: int | None = None
+    promise_due: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "happened_at": self.happened_at.isoformat(),
+            "channel": self.channel,
+            "participants": [p.to_json() for p in self.participants],
+            "promise_id": self.promise_id,
+            "promise_due_on": self.promise_due.isoformat() if self.promise_due else None,
+        }
+
+
+def _unique(refs: list[ContactRef]) -> list[ContactRef]:
+    seen: set[int] = set()
+    out = []
+    for ref in refs:
+        if ref.id not in seen:
+            seen.add(ref.id)
+            out.append(ref)
+    return out
+
+
+def log(
+    store: Store,
+    now: datetime,
+    *,
+    contact: str,
+    note: str,
+    with_: list[str] | None = None,
+    channel: str = DEFAULT_CHANNEL,
+    at: str | None = None,
+    follow_up: str | None = None,
+    about: str | None = None,
+) -> LogResult:
+    """Record a conversation (and optionally the follow-up I promised)."""
+    text = clean_text(note)
+    channel = check_channel(channel)
+    happened = parse_moment(at, now, prefer="past") if at else now
+    due = parse_day(follow_up, now, prefer="future") if follow_up else None
+    if about is not None and due is None:
+        raise InvalidValue("--about describes a follow-up: give --follow-up DATE too.")
+    promise_text = clean_text(about, "follow-up") if about is not None else None
+    stamp = to_utc_iso(now)
+    with store.write():
+        people = _unique([resolve(store, contact)] + [resolve(store, r) for r in with_ or []])
+        conversation_id = store.insert_conversation(
+            happened_at=to_utc_iso(happened),
+            channel=channel,
+            note=text,
+            participant_ids=[p.id for p in people],
+            stamp=stamp,
+        )
+        promise_id = None
+        if due is not None:
+            promise_id = store.insert_promise(
+                contact_id=people[0].id,
+                text=promise_text or _first_line(text),
+                due_on=due,
+                owner="me",
+                stamp=stamp,
+                conversation_id=conversation_id,
+            )
+    return LogResult(conversation_id, happened, channel, people, promise_id, due)
+
+
+def _first_line(text: str, limit: int = 80) -> str:
+    line = text.splitlines()[0].strip()
+    return "Follow up: " + (line if len(line) <= limit else line[: limit - 1] + "…")
+
+
+def get(store: Store, conversation_id: int) -> Conversation:
+    conversation = store.get_conversation(conversation_id)
+    if conversation is None:
+        raise NotFound(f"No conversation has id {conversation_id}.")
+    return conversation
+
+
+def edit(
+    store: Store,
+    now: datetime,
+    conversation_id: int,
+    *,
+    note: str | None = None,
+    channel: str | None = None,
+    at: str | None = None,
+    with_: list[str] | None = None,
+) -> Conversation:
+    fields: dict[str, Any] = {}
+    if note is not None:
+        fields["note"] = clean_text(note)
+    if channel is not None:
+        fields["channel"] = check_channel(channel)
+    if at is not None:
+        fields["happened_at"] = to_utc_iso(parse_moment(at, now, prefer="past"))
+    stamp = to_utc_iso(now)
+    with store.write():
+        current = get(store, conversation_id)
+        store.update_conversation(conversation_id, fields, stamp)
+        if with_:
+            people = _unique([resolve(store, r) for r in with_])
+            store.set_participants(conversation_id, [p.id for p in people], stamp)
+        elif not fields:
+            raise InvalidValue(
+                "Nothing to change.", hint="Give a new NOTE, --channel, --at or --with."
+            )
+    del current
+    return get(store, conversation_id)
+
+
+def delete(store: Store, conversation_id: int) -> Conversation:
+    with store.write():
+        conversation = get(store, conversation_id)
+        store.delete_conversation(conversation_id)
+    return conversation

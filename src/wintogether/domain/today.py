@@ -1,0 +1,102 @@
+"""The morning dashboard: what is due, who is slipping, whose birthday is near."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from wintogether.config import Config
+from wintogether.dates import birthday_age, next_birthday
+from wintogether.domain import cadence
+from wintogether.models import ContactRef, Promise
+from wintogether.store import Store
+
+BIRTHDAY_WINDOW_DAYS = 7
+SLIPPING_ON_DASHBOARD = 10
+
+
+@dataclass(frozen=True)
+class Birthday:
+    contact: ContactRef
+    on: date
+    in_days: int
+    turns: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contact": self.contact.to_json(),
+            "date": self.on.isoformat(),
+            "in_days": self.in_days,
+            "turns": self.turns,
+        }
+
+
+@dataclass
+class Dashboard:
+    today: date
+    overdue: list[Promise]
+    due_today: list[Promise]
+    slipping: list[cadence.Attention]
+    slipping_total: int
+    birthdays: list[Birthday]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.today.isoformat(),
+            "overdue": [p.to_json() for p in self.overdue],
+            "due_today": [p.to_json() for p in self.due_today],
+            "slipping": [a.to_json() for a in self.slipping],
+            "slipping_total": self.slipping_total,
+            "birthdays": [b.to_json() for b in self.birthdays],
+        }
+
+
+def birthdays(
+    standings: list[Any], today: date, window: int = BIRTHDAY_WINDOW_DAYS
+) -> list[Birthday]:
+    out = []
+    for standing in standings:
+        if not standing.birthday:
+            continue
+        upcoming = next_birthday(standing.birthday, today)
+        in_days = (upcoming - today).days
+        if in_days <= window:
+            out.append(
+                Birthday(
+                    standing.contact, upcoming, in_days, birthday_age(standing.birthday, upcoming)
+                )
+            )
+    out.sort(key=lambda b: (b.in_days, b.contact.name.casefold()))
+    return out
+
+
+def dashboard(
+    store: Store, config: Config, now: datetime, *, slipping_limit: int = SLIPPING_ON_DASHBOARD
+) -> Dashboard:
+    today = now.date()
+    with store.read():
+        due = store.promises(due_on_or_before=today)
+        standings = store.standings()
+    ranked = cadence.slipping(standings, config, now)
+    return Dashboard(
+        today=today,
+        overdue=[p for p in due if p.due_on < today],
+        due_today=[p for p in due if p.due_on == today],
+        slipping=ranked[:slipping_limit],
+        slipping_total=len(ranked),
+        birthdays=birthdays(standings, today),
+    )
+
+
+def neglected(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    limit: int | None = None,
+    tag: str | None = None,
+) -> list[cadence.Attention]:
+    with store.read():
+        standings = store.standings(tag=tag)
+    return cadence.slipping(standings, config, now, limit)

@@ -1,0 +1,150 @@
+"""Plain records passed between the store, the domain and the renderers.
+
+``to_json`` gives the documented, stable JSON shape of each record
+(docs/json.md); keys are snake_case and are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+CHANNELS = ("call", "email", "meeting", "message", "social", "event", "note")
+OWNERS = ("me", "them")
+STATUSES = ("open", "done", "cancelled")
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """Just enough of a contact to name it."""
+
+    id: int
+    name: str
+    company: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "company": self.company}
+
+
+@dataclass
+class Contact:
+    id: int
+    uid: str
+    name: str
+    company: str | None
+    title: str | None
+    how_met: str | None
+    met_on: str | None
+    introduced_by: ContactRef | None
+    birthday: str | None
+    cadence_days: int | None
+    notes: str | None
+    last_touch_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    urls: list[tuple[str, str]] = field(default_factory=list)  # (kind, url)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def ref(self) -> ContactRef:
+        return ContactRef(self.id, self.name, self.company)
+
+    @property
+    def linkedin(self) -> str | None:
+        return next((url for kind, url in self.urls if kind == "linkedin"), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "name": self.name,
+            "company": self.company,
+            "title": self.title,
+            "emails": list(self.emails),
+            "phones": list(self.phones),
+            "linkedin": self.linkedin,
+            "urls": [url for kind, url in self.urls if kind != "linkedin"],
+            "tags": list(self.tags),
+            "how_met": self.how_met,
+            "met_on": self.met_on,
+            "introduced_by": self.introduced_by.to_json() if self.introduced_by else None,
+            "birthday": self.birthday,
+            "cadence_days": self.cadence_days,
+            "notes": self.notes,
+            "last_touch_at": _iso(self.last_touch_at),
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+            "archived_at": _iso(self.archived_at),
+        }
+
+
+@dataclass
+class Conversation:
+    id: int
+    uid: str
+    happened_at: datetime
+    channel: str
+    note: str
+    participants: list[ContactRef]
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "happened_at": _iso(self.happened_at),
+            "channel": self.channel,
+            "note": self.note,
+            "participants": [p.to_json() for p in self.participants],
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class Promise:
+    id: int
+    uid: str
+    contact: ContactRef
+    conversation_id: int | None
+    text: str
+    due_on: date
+    owner: str
+    status: str
+    done_at: datetime | None
+    done_note: str | None
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "contact": self.contact.to_json(),
+            "conversation_id": self.conversation_id,
+            "text": self.text,
+            "due_on": _iso(self.due_on),
+            "owner": self.owner,
+            "status": self.status,
+            "done_at": _iso(self.done_at),
+            "done_note": self.done_note,
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class ContactStanding:
+    """What the neglect rule needs to know about one contact."""
+
+    contact: ContactRef
+    cadence_days: int | None
+    tags: list[str]
+    last_touch_at: datetime | None
+    created_at: datetime
+    birthday: str | None = None

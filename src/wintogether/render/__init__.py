@@ -1,0 +1,1 @@
+"""Turning results into text: Rich on a terminal, plain text, JSON and CSV."""

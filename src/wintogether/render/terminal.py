@@ -1,0 +1,317 @@
+"""Rich renderables for the terminal, and their plain-text twins for pipes.
+
+All user text goes through :func:`t` (a ``Text`` object, escapes made visible),
+never through markup parsing, so a contact named ``[bold red]x`` shows literally.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from wintogether.dates import format_birthday, format_day, format_duration, format_moment
+from wintogether.render.safe import one_line, visible
+
+if TYPE_CHECKING:
+    from wintogether.domain.cadence import Attention
+    from wintogether.domain.contacts import ContactRow, Profile
+    from wintogether.domain.today import Dashboard
+    from wintogether.models import Contact, ContactRef, Conversation, Promise
+
+
+def make_console(
+    file: IO[str] | None = None, *, plain: bool = False, width: int | None = None
+) -> Console:
+    """A console that colours only a terminal and never interprets user text."""
+    stream = file or sys.stdout
+    is_tty = hasattr(stream, "isatty") and stream.isatty()
+    return Console(
+        file=stream,
+        width=width,
+        no_color=plain or not is_tty or "NO_COLOR" in os.environ,
+        force_terminal=False if plain else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+def t(value: object, style: str = "") -> Text:
+    """User text, safe to show: control characters visible, no markup."""
+    return Text(visible("" if value is None else str(value)), style=style)
+
+
+def t1(value: object, style: str = "") -> Text:
+    """Like :func:`t` on one line."""
+    return Text(one_line("" if value is None else str(value)), style=style)
+
+
+def _table(plain: bool, *columns: str, title: str | None = None) -> Table:
+    table = Table(
+        *columns,
+        box=None if plain else box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        header_style="" if plain else "bold",
+        expand=False,
+    )
+    return table
+
+
+def ref_text(ref: ContactRef) -> Text:
+    text = t1(ref.name, "bold")
+    if ref.company:
+        text.append_text(Text(" (")).append_text(t1(ref.company)).append(")")
+    return text
+
+
+def due_text(promise: Promise, today: date) -> Text:
+    delta = (promise.due_on - today).days
+    label = format_day(promise.due_on, today)
+    if promise.status != "open":
+        return Text(label, style="dim")
+    if delta < 0:
+        return Text(f"{label} ({-delta}d late)", style="red")
+    if delta == 0:
+        return Text(f"{label} (today)", style="yellow")
+    return Text(label)
+
+
+def owner_text(promise: Promise) -> Text:
+    return Text(
+        "I owe" if promise.owner == "me" else "they owe",
+        style="" if promise.owner == "me" else "cyan",
+    )
+
+
+def promises_table(
+    promises: Sequence[Promise],
+    today: date,
+    *,
+    plain: bool,
+    title: str | None = None,
+    show_contact: bool = True,
+) -> Table:
+    columns = ["id", "due", "who"] + (["contact"] if show_contact else []) + ["promise"]
+    table = _table(plain, *columns, title=title)
+    for promise in promises:
+        cells: list[RenderableType] = [
+            Text(f"#{promise.id}", style="dim"),
+            due_text(promise, today),
+            owner_text(promise),
+        ]
+        if show_contact:
+            cells.append(ref_text(promise.contact))
+        text = t(promise.text)
+        if promise.status != "open":
+            text.append(f"  [{promise.status}]", style="dim")
+        cells.append(text)
+        table.add_row(*cells)
+    return table
+
+
+def attention_table(rows: Sequence[Attention], *, plain: bool, title: str | None = None) -> Table:
+    table = _table(plain, "#", "contact", "why", title=title)
+    for index, row in enumerate(rows, 1):
+        style = "red" if row.attention >= 2 else "yellow"
+        table.add_row(
+            Text(str(index), style="dim"), ref_text(row.contact), Text(row.reason, style=style)
+        )
+    return table
+
+
+def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
+    today = board.today
+    parts: list[RenderableType] = [Text(f"Today, {format_day(today)}", style="bold")]
+    if board.overdue:
+        parts.append(promises_table(board.overdue, today, plain=plain, title="Overdue"))
+    if board.due_today:
+        parts.append(promises_table(board.due_today, today, plain=plain, title="Due today"))
+    if not board.overdue and not board.due_today:
+        parts.append(Text("Nothing due today. Every promise is on time.", style="green"))
+    if board.slipping:
+        more = board.slipping_total - len(board.slipping)
+        title = "Slipping" + (
+            f" (top {len(board.slipping)} of {board.slipping_total})" if more else ""
+        )
+        parts.append(attention_table(board.slipping, plain=plain, title=title))
+    else:
+        parts.append(Text("Nobody is slipping: every relationship is within its rhythm."))
+    if board.birthdays:
+        table = _table(plain, "when", "contact", "", title="Birthdays this week")
+        for bday in board.birthdays:
+            when = (
+                "today"
+                if bday.in_days == 0
+                else ("tomorrow" if bday.in_days == 1 else format_day(bday.on, today))
+            )
+            table.add_row(
+                Text(when, style="magenta" if bday.in_days == 0 else ""),
+                ref_text(bday.contact),
+                Text(f"turns {bday.turns}" if bday.turns else ""),
+            )
+        parts.append(table)
+    return Group(*_spaced(parts))
+
+
+def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for part in parts:
+        if out:
+            out.append(Text(""))
+        out.append(part)
+    return out
+
+
+def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> Table:
+    table = _table(plain, "id", "name", "company", "title", "tags", "last talked", "rhythm")
+    for row in rows:
+        contact = row.contact
+        last = contact.last_touch_at
+        last_text = Text(
+            f"{row.attention.days_since}d ago" if last else "never",
+            style="red" if row.attention.slipping else "",
+        )
+        table.add_row(
+            Text(f"#{contact.id}", style="dim"),
+            t1(contact.name, "bold"),
+            t1(contact.company),
+            t1(contact.title),
+            t1(", ".join(contact.tags)),
+            last_text,
+            Text(format_duration(row.attention.cadence_days)),
+        )
+    return table
+
+
+def _profile_lines(contact: Contact, attention: Attention) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+
+    def row(label: str, value: Text | str | None) -> None:
+        if value:
+            grid.add_row(label, value if isinstance(value, Text) else t(value))
+
+    role = " · ".join(one_line(v) for v in (contact.title, contact.company) if v)
+    row("role", role)
+    row("email", ", ".join(contact.emails))
+    row("phone", ", ".join(contact.phones))
+    row("linkedin", contact.linkedin)
+    for kind, url in contact.urls:
+        if kind != "linkedin":
+            row("web", url)
+    row("tags", ", ".join(contact.tags))
+    row("met", contact.how_met)
+    if contact.met_on:
+        row("met on", contact.met_on)
+    if contact.introduced_by:
+        row("via", ref_text(contact.introduced_by))
+    if contact.birthday:
+        row("birthday", format_birthday(contact.birthday))
+    rhythm = Text(attention.reason, style="red" if attention.slipping else "green")
+    row("rhythm", rhythm)
+    if contact.archived_at:
+        row("archived", format_day(contact.archived_at.date()))
+    row("notes", contact.notes)
+    return grid
+
+
+def conversation_line(conv: Conversation, today: date, exclude: int | None = None) -> Text:
+    text = Text(f"{format_moment(conv.happened_at, today)}  ", style="dim")
+    text.append(f"{conv.channel:<7} ", style="cyan")
+    others = [p for p in conv.participants if p.id != exclude]
+    if others:
+        text.append("with ")
+        for index, person in enumerate(others):
+            if index:
+                text.append(", ")
+            text.append_text(t1(person.name, "bold"))
+        text.append(": ")
+    text.append_text(t(conv.note))
+    text.append(f"  #{conv.id}", style="dim")
+    return text
+
+
+def promise_line(promise: Promise, today: date) -> Text:
+    text = Text(f"{format_moment(promise.created_at, today)}  ", style="dim")
+    text.append("promise " if promise.owner == "me" else "they    ", style="magenta")
+    text.append("I will: " if promise.owner == "me" else "they will: ")
+    text.append_text(t(promise.text))
+    text.append("  due ")
+    text.append_text(due_text(promise, today))
+    if promise.status != "open":
+        text.append(f"  [{promise.status}]", style="dim")
+    text.append(f"  #{promise.id}", style="dim")
+    return text
+
+
+def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableType:
+    contact = profile.contact
+    title = t1(contact.name, "bold")
+    title.append(f"  #{contact.id}", style="dim")
+    header: RenderableType
+    if plain:
+        header = Group(title, _profile_lines(contact, profile.attention))
+    else:
+        header = Panel(
+            _profile_lines(contact, profile.attention),
+            title=title,
+            title_align="left",
+            box=box.ROUNDED,
+            expand=True,
+        )
+    parts: list[RenderableType] = [header]
+    if profile.open_promises:
+        parts.append(
+            promises_table(
+                profile.open_promises, today, plain=plain, title="Open promises", show_contact=False
+            )
+        )
+    timeline = Table.grid(padding=(0, 0))
+    timeline.add_column()
+    for entry in profile.timeline:
+        if entry.conversation:
+            timeline.add_row(conversation_line(entry.conversation, today, exclude=contact.id))
+        elif entry.promise:
+            timeline.add_row(promise_line(entry.promise, today))
+    count = profile.conversation_count
+    heading = Text(f"Timeline ({count} conversation{'s' if count != 1 else ''})", style="bold")
+    parts.append(
+        Group(heading, timeline)
+        if profile.timeline
+        else Group(heading, Text("Nothing logged yet. `wt log` records a conversation."))
+    )
+    return Group(*_spaced(parts))
+
+
+def contact_card(contact: Contact) -> Text:
+    text = t1(contact.name, "bold")
+    text.append(f" (#{contact.id})", style="dim")
+    return text
+
+
+def conversation_view(conv: Conversation, today: date) -> Text:
+    return conversation_line(conv, today)
+
+
+def render(renderable: RenderableType, console: Console) -> None:
+    console.print(renderable)
+
+
+def plain_requested(explicit: bool, stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    return explicit or not (hasattr(stream, "isatty") and stream.isatty())

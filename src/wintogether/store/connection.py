@@ -1,0 +1,208 @@
+"""Opening the database: file safety, connection settings, transactions.
+
+Every setting here is deliberate (see docs/your-data.md):
+
+* files are created private (umask 077: SQLite gives ``-wal``/``-shm`` the main
+  file's mode);
+* WAL, so readers never block the writer; ``synchronous=FULL``, so a committed
+  note survives a power cut;
+* every write transaction starts with ``BEGIN IMMEDIATE``: a deferred ``BEGIN``
+  that reads and then writes fails with "database is locked" when another process
+  wrote in between, and the busy timeout does not help with that;
+* ``trusted_schema`` stays off until the file is known to be ours (see below);
+* the file is stamped with an application id and a schema version; a file that is
+  not ours, or is newer than this program, is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wintogether.errors import (
+    DatabaseBusy,
+    DatabaseCorrupt,
+    DatabaseMissing,
+    NotOurDatabase,
+    SchemaTooNew,
+    StoreError,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+#: "WinT" in ASCII; lets `file` and our own guard recognise the database.
+APPLICATION_ID = 0x57696E54
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def busy_timeout_ms() -> int:
+    value = os.environ.get("WINTOGETHER_BUSY_TIMEOUT_MS")
+    return int(value) if value and value.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+
+
+def translate(exc: sqlite3.Error) -> StoreError:
+    """Turn a sqlite3 error into the store error a user can act on."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return DatabaseBusy(
+            "The database is busy: another wintogether command is writing. Try again.",
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError("The disk is full: nothing was saved.")
+    if "not a database" in text:
+        return NotOurDatabase("This file is not a SQLite database.")
+    if "malformed" in text or "corrupt" in text:
+        return DatabaseCorrupt(
+            f"The database is damaged ({text}). Run `wt doctor` and restore a backup."
+        )
+    return StoreError(f"Database error: {text}.")
+
+
+class Connection:
+    """A connection with the project's settings and explicit transactions."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._utils: Database | None = None
+
+    @property
+    def utils(self) -> Database:
+        """sqlite-utils on the same connection, loaded on first use."""
+        if self._utils is None:
+            from sqlite_utils import Database
+
+            self._utils = Database(self.conn, execute_plugins=False)
+        return self._utils
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, started with BEGIN IMMEDIATE."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise translate(exc) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees one snapshot."""
+        try:
+            self.conn.execute("BEGIN")
+            yield self.conn
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    return header in (SQLITE_HEADER, b"")
+
+
+def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
+    """Open (and, when ``create``, create) the database at ``path``, migrated.
+
+    Returns the connection and whether the file was created now. A missing file
+    without ``create`` is an error: a typo or a moved file must never look like
+    an empty database.
+    """
+    from wintogether.store import migrations
+
+    # Private from the first byte: SQLite creates the file, -wal and -shm.
+    os.umask(0o077)
+    created = False
+    if path.is_dir():
+        raise DatabaseMissing(f"{path} is a directory, not a database file.")
+    if not path.exists():
+        if not create:
+            raise DatabaseMissing(
+                f"No database at {path}.",
+                hint=f"Create one with `wt --db {path} init`, or check the path.",
+            )
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        created = True
+    elif not _looks_like_sqlite(path):
+        raise NotOurDatabase(f"{path} is not a wintogether database (not SQLite).")
+
+    mode = "rwc" if created else "rw"
+    uri = f"file:{path.resolve().as_posix()}?mode={mode}"
+    try:
+        raw = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=busy_timeout_ms() / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise translate(exc) from exc
+    raw.row_factory = sqlite3.Row
+    conn = Connection(raw, path)
+    try:
+        # Nothing in the file's schema runs until we know the file is ours.
+        raw.execute("PRAGMA trusted_schema = OFF")
+        _check_identity(raw, path)
+        raw.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = FULL",
+            "foreign_keys = ON",
+            "secure_delete = ON",
+            # The full-text index is kept in sync by triggers, and SQLite lets a
+            # trigger write to an FTS5 table only with trusted_schema on (FTS5 is
+            # not marked innocuous). By now the file is known to be ours: it carries
+            # our application id and a schema version this program wrote.
+            "trusted_schema = ON",
+        ):
+            raw.execute(f"PRAGMA {pragma}")
+        migrations.migrate(conn)
+    except sqlite3.Error as exc:
+        raw.close()
+        raise translate(exc) from exc
+    except BaseException:
+        raw.close()
+        raise
+    return conn, created
+
+
+def _check_identity(raw: sqlite3.Connection, path: Path) -> None:
+    """Refuse, before any write, a file that is not ours or is too new."""
+    from wintogether.store.migrations import LATEST_VERSION
+
+    app_id = raw.execute("PRAGMA application_id").fetchone()[0]
+    version = raw.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        if version > LATEST_VERSION:
+            raise SchemaTooNew(
+                f"{path} was written by a newer wintogether (schema {version}; "
+                f"this program knows up to {LATEST_VERSION}). Upgrade wintogether.",
+            )
+        return
+    tables = raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id != 0 or tables:
+        raise NotOurDatabase(f"{path} is a SQLite database of another application.")

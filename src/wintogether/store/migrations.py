@@ -1,0 +1,235 @@
+"""Schema migrations: append-only, named ``mNNN_what``, never edited once shipped.
+
+``PRAGMA user_version`` holds the number of migrations applied, so opening an
+up-to-date database costs two pragma reads and no sqlite-utils import. When
+something is pending, every migration runs inside one ``BEGIN IMMEDIATE``
+transaction that re-checks what is pending first, so two processes opening an
+old database at the same moment migrate it exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from wintogether.store.connection import Connection
+
+MIGRATION_SET = "wintogether"
+
+
+def m001_initial(db: Database) -> None:
+    # The first schema. Every row has a uid (uuid4) and updated_at so that data
+    # can later be merged across devices without collisions. Times are UTC
+    # ISO-8601 strings ending in "Z"; due dates and birthdays are local dates.
+    # Statement by statement: executescript() would COMMIT our transaction.
+    for statement in _statements(_M001_SQL):
+        db.conn.execute(statement)
+    # Full-text search over contacts, conversation notes and promises, kept in
+    # sync by the triggers sqlite-utils creates. remove_diacritics: "jose" finds José.
+    tokenize = "unicode61 remove_diacritics 2"
+    db.table("contacts").enable_fts(
+        ["name", "company", "title", "notes"], create_triggers=True, tokenize=tokenize
+    )
+    db.table("interactions").enable_fts(["note"], create_triggers=True, tokenize=tokenize)
+    db.table("promises").enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (triggers hold inner semicolons)."""
+    import sqlite3
+
+    out: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete statement in migration: {buffer!r}")
+    return out
+
+
+_M001_SQL = """
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    company TEXT,
+    title TEXT,
+    how_met TEXT,
+    met_on TEXT,
+    introduced_by INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    birthday TEXT,
+    cadence_days INTEGER CHECK (cadence_days IS NULL OR cadence_days > 0),
+    notes TEXT,
+    last_touch_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    archived_at TEXT
+);
+CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE);
+
+CREATE TABLE contact_emails (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    UNIQUE (contact_id, email)
+);
+CREATE INDEX contact_emails_email ON contact_emails(email COLLATE NOCASE);
+
+CREATE TABLE contact_phones (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    phone TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    UNIQUE (contact_id, phone)
+);
+
+CREATE TABLE contact_urls (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL DEFAULT 'web' CHECK (kind IN ('linkedin', 'web')),
+    url TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (contact_id, url)
+);
+CREATE INDEX contact_urls_url ON contact_urls(url);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE contact_tags (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL,
+    UNIQUE (contact_id, tag_id)
+);
+CREATE INDEX contact_tags_tag ON contact_tags(tag_id);
+
+CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    happened_at TEXT NOT NULL,
+    channel TEXT NOT NULL
+        CHECK (channel IN ('call', 'email', 'meeting', 'message', 'social', 'event', 'note')),
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX interactions_happened ON interactions(happened_at);
+
+CREATE TABLE interaction_participants (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL,
+    UNIQUE (interaction_id, contact_id)
+);
+CREATE INDEX participants_contact ON interaction_participants(contact_id, interaction_id);
+
+CREATE TABLE promises (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    due_on TEXT NOT NULL,
+    owner TEXT NOT NULL CHECK (owner IN ('me', 'them')),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
+    done_at TEXT,
+    done_note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX promises_open_due ON promises(status, due_on);
+CREATE INDEX promises_contact ON promises(contact_id, due_on);
+
+CREATE TABLE ledger (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    direction TEXT NOT NULL CHECK (direction IN ('gave', 'got')),
+    kind TEXT NOT NULL DEFAULT 'other'
+        CHECK (kind IN ('intro', 'referral', 'advice', 'favour', 'gift', 'deal', 'other')),
+    text TEXT NOT NULL,
+    happened_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX ledger_contact ON ledger(contact_id, happened_at);
+CREATE INDEX ledger_happened ON ledger(happened_at);
+
+-- contacts.last_touch_at is derived: the latest conversation with the contact.
+-- Kept by triggers so that "who is slipping" reads one column per contact
+-- instead of scanning every conversation ever logged.
+CREATE TRIGGER participants_touch_ai AFTER INSERT ON interaction_participants BEGIN
+    UPDATE contacts SET last_touch_at = (
+        SELECT max(i.happened_at) FROM interaction_participants p
+        JOIN interactions i ON i.id = p.interaction_id
+        WHERE p.contact_id = NEW.contact_id
+    ) WHERE id = NEW.contact_id;
+END;
+CREATE TRIGGER participants_touch_ad AFTER DELETE ON interaction_participants BEGIN
+    UPDATE contacts SET last_touch_at = (
+        SELECT max(i.happened_at) FROM interaction_participants p
+        JOIN interactions i ON i.id = p.interaction_id
+        WHERE p.contact_id = OLD.contact_id
+    ) WHERE id = OLD.contact_id;
+END;
+CREATE TRIGGER interactions_touch_au AFTER UPDATE OF happened_at ON interactions BEGIN
+    UPDATE contacts SET last_touch_at = (
+        SELECT max(i.happened_at) FROM interaction_participants p
+        JOIN interactions i ON i.id = p.interaction_id
+        WHERE p.contact_id = contacts.id
+    ) WHERE id IN (SELECT contact_id FROM interaction_participants
+                   WHERE interaction_id = NEW.id);
+END;
+"""
+
+#: Every migration, in the order it runs. Append only; never edit or reorder.
+MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
+    ("m001_initial", m001_initial),
+]
+
+#: ``PRAGMA user_version`` of an up-to-date database.
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: Connection) -> None:
+    """Bring the schema up to date; a no-op (two pragma reads) when it is."""
+    from wintogether.store.connection import APPLICATION_ID
+
+    raw = conn.conn
+    if raw.execute("PRAGMA user_version").fetchone()[0] >= LATEST_VERSION:
+        return
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, function in MIGRATIONS:
+        migrations(name=name)(function)
+    with conn.write():
+        # Re-check inside the write lock: another process may have just migrated.
+        if raw.execute("PRAGMA user_version").fetchone()[0] >= LATEST_VERSION:
+            return
+        migrations.apply(conn.utils)
+        raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        raw.execute(f"PRAGMA user_version = {LATEST_VERSION}")
