@@ -130,7 +130,13 @@ def emit_table(ctx: typer.Context, build: Callable[[bool], RenderableType]) -> N
 
     plain = plain_requested(state(ctx).plain)
     console = make_console(plain=plain)
-    console.print(build(plain))
+    if not plain:
+        console.print(build(plain))
+        return
+    # In a pipe, Rich pads every line to the console width: drop that padding.
+    with console.capture() as captured:
+        console.print(build(plain))
+    sys.stdout.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
 
 
 def read_stdin() -> str:

@@ -26,6 +26,7 @@ ContactArg = Annotated[
     str,
     typer.Argument(
         help="Who: an id (12 or #12), a name, an email, or a unique part of a name.",
+        metavar="CONTACT",
         autocompletion=complete_contact,
         show_default=False,
     ),
@@ -56,7 +57,7 @@ Note = Annotated[str | None, typer.Option("--note", "-n", help="Free-text notes 
 
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Full name.", show_default=False)],
+    name: Annotated[str, typer.Argument(help="Full name.", metavar="NAME", show_default=False)],
     company: Company = None,
     title: Title = None,
     email: Emails = None,

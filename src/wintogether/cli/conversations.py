@@ -59,6 +59,7 @@ def log(
         typer.Argument(
             help="What was said. '-' reads stdin; piped input is read too; "
             "with neither, $EDITOR opens.",
+            metavar="NOTE",
             show_default=False,
         ),
     ] = None,
@@ -141,7 +142,9 @@ conversation_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ConversationId = Annotated[int, typer.Argument(help="The conversation id (shown as #N).")]
+ConversationId = Annotated[
+    int, typer.Argument(help="The conversation id (shown as #N).", metavar="ID")
+]
 
 
 @conversation_app.command("show")
@@ -170,7 +173,10 @@ def edit_conversation(
     ctx: typer.Context,
     conversation_id: ConversationId,
     note: Annotated[
-        str | None, typer.Argument(help="The corrected note ('-' reads stdin).", show_default=False)
+        str | None,
+        typer.Argument(
+            help="The corrected note ('-' reads stdin).", metavar="NOTE", show_default=False
+        ),
     ] = None,
     with_: Annotated[
         list[str] | None,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 PANEL = "Promises"
 
-PromiseId = Annotated[int, typer.Argument(help="The promise id (shown as #N).")]
+PromiseId = Annotated[int, typer.Argument(help="The promise id (shown as #N).", metavar="ID")]
 
 
 def _describe(promise: Promise, today_: date) -> str:
@@ -42,7 +42,9 @@ def _describe(promise: Promise, today_: date) -> str:
 def follow_up(
     ctx: typer.Context,
     contact: ContactArg,
-    text: Annotated[str, typer.Argument(help="What was promised.", show_default=False)],
+    text: Annotated[
+        str, typer.Argument(help="What was promised.", metavar="TEXT", show_default=False)
+    ],
     due: Annotated[
         str, typer.Option("--due", "-d", help="When: fri, next week, in 2 weeks, 2026-12-04.")
     ],
@@ -156,7 +158,9 @@ def done(
 def snooze(
     ctx: typer.Context,
     promise_id: PromiseId,
-    until: Annotated[str, typer.Argument(help="New due date: mon, next week, 2026-12-10.")],
+    until: Annotated[
+        str, typer.Argument(help="New due date: mon, next week, 2026-12-10.", metavar="DATE")
+    ],
 ) -> None:
     """Move a promise's due date.
 
