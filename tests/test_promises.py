@@ -1,0 +1,96 @@
+"""Promises: mine and theirs, listing filters, done, snooze, cancel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from conftest import Invoke
+
+
+def promises(wt: Invoke, *args: str) -> list[dict[str, object]]:
+    return json.loads(wt("followups", "--json", *args).stdout)
+
+
+def seed(wt: Invoke) -> None:
+    wt("follow-up", "dana", "Send SOC2 report", "--due", "2026-11-20")  # 1: mine, overdue
+    wt("follow-up", "dana", "Intro to CFO", "--due", "2026-11-25", "--theirs")  # 2: theirs, overdue
+    wt("follow-up", "marcus", "Call back", "--due", "today")  # 3: mine, today
+    wt("follow-up", "marcus", "Send referral list", "--due", "in 10 days", "--theirs")  # 4
+    wt("follow-up", "dana", "Quarterly check-in", "--due", "2027-02-01")  # 5
+
+
+def test_follow_up_echoes_the_resolved_date(dana: Path, wt: Invoke) -> None:
+    run = wt("follow-up", "dana", "Send SOC2 report", "--due", "fri")
+    assert run.stdout == ""
+    assert "#1 I owe Dana Reyes: Send SOC2 report (due Fri 4 Dec)" in run.stderr
+    theirs = wt("follow-up", "dana", "Intro to CFO", "--due", "dec 10", "--theirs")
+    assert "#2 they owe Dana Reyes: Intro to CFO (due Thu 10 Dec)" in theirs.stderr
+
+
+def test_filters(dana: Path, wt: Invoke) -> None:
+    seed(wt)
+    assert [p["id"] for p in promises(wt)] == [1, 2, 3, 4, 5]  # soonest first
+    assert [p["id"] for p in promises(wt, "--overdue")] == [1, 2]
+    assert [p["id"] for p in promises(wt, "--theirs")] == [2, 4]
+    assert [p["id"] for p in promises(wt, "--mine")] == [1, 3, 5]
+    assert [p["id"] for p in promises(wt, "--due-within", "7d")] == [1, 2, 3]
+    assert [p["id"] for p in promises(wt, "--due-within", "2w", "--theirs")] == [2, 4]
+    rows = list(csv.DictReader(io.StringIO(wt("followups", "-f", "csv").stdout)))
+    assert [r["owner"] for r in rows] == ["me", "them", "me", "them", "me"]
+    both = wt("followups", "--mine", "--theirs", ok=False)
+    assert both.exit_code == 1
+
+
+def test_table_marks_lateness(dana: Path, wt: Invoke) -> None:
+    seed(wt)
+    text = wt("followups").stdout
+    assert "8d late" in text and "(today)" in text
+    assert "they owe" in text and "I owe" in text
+
+
+def test_done_snooze_cancel(dana: Path, wt: Invoke) -> None:
+    seed(wt)
+    done = wt("done", "1", "--note", "Sent it")
+    assert "Done: #1" in done.stderr and "8 days late" in done.stderr
+    on_time = wt("done", "3")
+    assert "on time" in on_time.stderr
+    snoozed = wt("snooze", "2", "next monday")
+    assert "due Mon 30 Nov" in snoozed.stderr
+    wt("cancel", "5", "--note", "Lost the deal")
+    assert [p["id"] for p in promises(wt)] == [2, 4]
+    everything = {p["id"]: p for p in promises(wt, "--all")}
+    assert everything[1]["status"] == "done" and everything[1]["done_note"] == "Sent it"
+    assert everything[1]["done_at"] == "2026-11-28T10:00:00+00:00"
+    assert everything[5]["status"] == "cancelled"
+    assert everything[2]["due_on"] == "2026-11-30"
+
+
+def test_settling_twice_or_missing_is_an_error(dana: Path, wt: Invoke) -> None:
+    seed(wt)
+    wt("done", "1")
+    again = wt("done", "1", ok=False)
+    assert again.exit_code == 1 and "already done" in again.stderr
+    snooze_done = wt("snooze", "1", "fri", ok=False)
+    assert snooze_done.exit_code == 1
+    missing = wt("cancel", "99", ok=False)
+    assert missing.exit_code == 1 and "No promise has id 99" in missing.stderr
+    not_a_number = wt("done", "abc", ok=False)
+    assert not_a_number.exit_code == 2
+
+
+def test_bad_promise_input(dana: Path, wt: Invoke) -> None:
+    no_due = wt("follow-up", "dana", "x", ok=False)
+    assert no_due.exit_code == 2  # --due is required: a usage error
+    bad_due = wt("follow-up", "dana", "x", "--due", "someday", ok=False)
+    assert bad_due.exit_code == 1 and "Try one of" in bad_due.stderr
+    empty = wt("follow-up", "dana", " ", "--due", "fri", ok=False)
+    assert empty.exit_code == 1 and "promise is empty" in empty.stderr
+    assert promises(wt, "--all") == []
+
+
+def test_empty_listing_messages(dana: Path, wt: Invoke) -> None:
+    run = wt("followups")
+    assert run.stdout == "" and "No open promises" in run.stderr

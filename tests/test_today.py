@@ -1,0 +1,155 @@
+"""The dashboard and the neglect rule: cadence, attention, ranking, birthdays."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke, write_config
+
+
+def board(wt: Invoke, *args: str) -> dict[str, object]:
+    return json.loads(wt("today", "--json", *args).stdout)
+
+
+def slipping(wt: Invoke, *args: str) -> list[dict[str, object]]:
+    return json.loads(wt("neglected", "--json", *args).stdout)
+
+
+def test_ranking_by_attention_with_reasons(db: Path, wt: Invoke) -> None:
+    wt("add", "Weekly Wendy", "--every", "weekly")
+    wt("add", "Monthly Mo", "--every", "monthly")
+    wt("add", "Fresh Fran", "--every", "monthly")
+    wt("log", "wendy", "call", "--at", "2026-11-14")  # 14 days / 7  = 2.0
+    wt("log", "mo", "call", "--at", "2026-10-12")  # 47 days / 30 = 1.57
+    wt("log", "fran", "call", "--at", "2026-11-20")  # 8 days / 30: fine
+    rows = slipping(wt)
+    assert [r["contact"]["name"] for r in rows] == ["Weekly Wendy", "Monthly Mo"]
+    assert rows[0]["attention"] == 2.0
+    assert rows[1]["reason"] == "last talked 47 days ago, every 1 month"
+    assert rows[1]["days_since_last_touch"] == 47 and rows[1]["cadence_days"] == 30
+
+
+def test_a_conversation_resets_the_clock(db: Path, wt: Invoke) -> None:
+    wt("add", "Monthly Mo", "--every", "monthly")
+    wt("log", "mo", "call", "--at", "2026-09-01")
+    assert [r["contact"]["name"] for r in slipping(wt)] == ["Monthly Mo"]
+    wt("log", "mo", "caught up")
+    assert slipping(wt) == []
+    # a conversation logged as one of several participants counts too
+    wt("add", "Other")
+    wt("log", "mo", "old", "--at", "2026-09-01")
+    wt("conversation", "delete", "2")
+    assert [r["contact"]["name"] for r in slipping(wt)] == ["Monthly Mo"]
+    wt("log", "other", "group call", "--with", "mo")
+    assert slipping(wt) == []
+
+
+def test_never_talked_counts_from_when_added(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mp = monkeypatch
+    mp.setenv("WINTOGETHER_NOW", "2026-08-01T10:00:00+00:00")
+    wt("add", "Quiet Quinn")
+    mp.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+    rows = slipping(wt)
+    assert rows[0]["reason"] == "never talked, added 119 days ago, every 3 months"
+
+
+def test_tag_and_global_defaults_from_config(db: Path, wt: Invoke, isolated: Path) -> None:
+    write_config(
+        isolated,
+        '[cadence]\ndefault = "60d"\n\n[cadence.tags]\ncustomers = "monthly"\n'
+        '"customers/enterprise" = "2w"\npartners = "quarterly"\n',
+    )
+    wt("add", "Ent Erin", "--tag", "customers/enterprise")
+    wt("add", "Cust Cal", "--tag", "customers/smb")  # inherits "customers"
+    wt("add", "Both Bo", "--tag", "partners", "--tag", "customers")  # most demanding wins
+    wt("add", "Own Olly", "--tag", "customers", "--every", "100d")  # own cadence wins
+    wt("add", "Plain Pat")
+    for name in ("erin", "cal", "bo", "olly", "pat"):
+        wt("log", name, "call", "--at", "2026-09-29")  # 60 days ago
+    rows = {r["contact"]["name"]: r for r in slipping(wt)}
+    assert rows["Ent Erin"]["cadence_days"] == 14
+    assert rows["Ent Erin"]["cadence_source"] == "tag customers/enterprise"
+    assert rows["Cust Cal"]["cadence_days"] == 30
+    assert rows["Both Bo"]["cadence_days"] == 30
+    assert rows["Plain Pat"]["cadence_days"] == 60 and rows["Plain Pat"]["attention"] == 1.0
+    assert "Own Olly" not in rows
+    assert "(tag customers/enterprise)" in rows["Ent Erin"]["reason"]
+
+
+def test_bad_config_names_the_key_and_file(db: Path, wt: Invoke, isolated: Path) -> None:
+    path = write_config(isolated, '[cadence.tags]\ncustomers = "often"\n')
+    run = wt("today", ok=False)
+    assert run.exit_code == 1
+    assert str(path) in run.stderr and "cadence.tags.customers" in run.stderr
+    write_config(isolated, "[cadence\n")
+    broken = wt("neglected", ok=False)
+    assert broken.exit_code == 1 and "not valid TOML" in broken.stderr
+
+
+def test_dashboard_promises_mine_and_theirs(dana: Path, wt: Invoke) -> None:
+    wt("follow-up", "dana", "Send SOC2", "--due", "2026-11-26")
+    wt("follow-up", "dana", "Send PO", "--due", "2026-11-27", "--theirs")
+    wt("follow-up", "marcus", "Call", "--due", "today")
+    wt("follow-up", "marcus", "Referral", "--due", "today", "--theirs")
+    wt("follow-up", "marcus", "Later", "--due", "2026-12-20")
+    data = board(wt)
+    assert data["date"] == "2026-11-28"
+    assert [(p["text"], p["owner"]) for p in data["overdue"]] == [
+        ("Send SOC2", "me"),
+        ("Send PO", "them"),
+    ]
+    assert [(p["text"], p["owner"]) for p in data["due_today"]] == [
+        ("Call", "me"),
+        ("Referral", "them"),
+    ]
+    text = wt("today").stdout
+    assert "Overdue" in text and "Due today" in text and "Later" not in text
+
+
+def test_birthdays_in_the_next_seven_days(db: Path, wt: Invoke) -> None:
+    wt("add", "Today Tess", "--birthday", "1990-11-28")
+    wt("add", "Soon Sam", "--birthday", "--12-05")
+    wt("add", "Late Lou", "--birthday", "--12-06")  # 8 days away: not shown
+    wt("add", "Past Pia", "--birthday", "--11-27")
+    data = board(wt)
+    rows = [(b["contact"]["name"], b["in_days"], b["turns"]) for b in data["birthdays"]]
+    assert rows == [("Today Tess", 0, 36), ("Soon Sam", 7, None)]
+    assert "turns 36" in wt("today").stdout
+
+
+def test_wt_alone_is_the_dashboard(dana: Path, wt: Invoke) -> None:
+    wt("follow-up", "dana", "Send SOC2", "--due", "2026-11-26")
+    alone = wt()
+    assert alone.stdout == wt("today").stdout
+    assert "Send SOC2" in alone.stdout
+
+
+def test_slipping_list_is_capped_on_the_dashboard(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-10-01T10:00:00+00:00")
+    for index in range(12):
+        wt("add", f"Person {index:02d}", "--every", f"{index + 1}d")
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+    data = board(wt)
+    assert len(data["slipping"]) == 10 and data["slipping_total"] == 12
+    assert "top 10 of 12" in wt("today").stdout
+    assert len(slipping(wt, "--limit", "3")) == 3
+
+
+def test_neglected_by_tag_and_formats(dana: Path, wt: Invoke) -> None:
+    wt("edit", "dana", "--every", "1d")
+    wt("edit", "marcus", "--every", "1d")
+    wt("log", "dana", "x", "--at", "2026-11-20")
+    wt("log", "marcus", "x", "--at", "2026-11-20")
+    assert [r["contact"]["name"] for r in slipping(wt, "--tag", "partners")] == ["Marcus O'Neil"]
+    csv_text = wt("neglected", "--csv", ok=False)
+    assert csv_text.exit_code == 2  # no --csv shorthand; --format csv is the way
+    assert wt("neglected", "--format", "csv").stdout.splitlines()[0].startswith("contact_id,")
+    bad = wt("neglected", "--limit", "0", ok=False)
+    assert bad.exit_code == 1
