@@ -37,6 +37,8 @@ class Attention:
             rhythm += f" ({self.cadence_source})"
         if not self.ever_talked:
             return f"never talked, added {_days(self.days_since)} ago, {rhythm}"
+        if self.days_since == 0:
+            return f"talked today, {rhythm}"
         return f"last talked {_days(self.days_since)} ago, {rhythm}"
 
     def to_json(self) -> dict[str, Any]:

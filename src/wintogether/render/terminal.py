@@ -248,7 +248,7 @@ def conversation_line(conv: Conversation, today: date, exclude: int | None = Non
 
 def promise_line(promise: Promise, today: date) -> Text:
     text = Text(f"{format_moment(promise.created_at, today)}  ", style="dim")
-    text.append("promise " if promise.owner == "me" else "they    ", style="magenta")
+    text.append("promise ", style="magenta")
     text.append("I will: " if promise.owner == "me" else "they will: ")
     text.append_text(t(promise.text))
     text.append("  due ")
