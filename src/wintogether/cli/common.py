@@ -33,6 +33,9 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="Output format: table (default), json or csv."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+PlainFlag = Annotated[
+    bool, typer.Option("--plain", help="Plain text: no colour, no box drawing (as when piped).")
+]
 
 
 @dataclass
@@ -124,11 +127,13 @@ def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     write_csv(header, rows, sys.stdout)
 
 
-def emit_table(ctx: typer.Context, build: Callable[[bool], RenderableType]) -> None:
+def emit_table(
+    ctx: typer.Context, build: Callable[[bool], RenderableType], *, plain: bool = False
+) -> None:
     """Render to stdout: Rich on a terminal, plain aligned text in a pipe."""
     from wintogether.render.terminal import make_console, plain_requested
 
-    plain = plain_requested(state(ctx).plain)
+    plain = plain_requested(state(ctx).plain or plain)
     console = make_console(plain=plain)
     if not plain:
         console.print(build(plain))

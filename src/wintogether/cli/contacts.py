@@ -10,6 +10,7 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    PlainFlag,
     complete_contact,
     emit_csv,
     emit_json,
@@ -189,6 +190,7 @@ def list_contacts(
     archived: Annotated[bool, typer.Option("--archived", help="Show archived contacts.")] = False,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> None:
     """List contacts.
 
@@ -247,7 +249,9 @@ def list_contacts(
     else:
         from wintogether.render.terminal import contacts_table
 
-        emit_table(ctx, lambda plain: contacts_table(rows, moment.date(), plain=plain))
+        emit_table(
+            ctx, lambda is_plain: contacts_table(rows, moment.date(), plain=is_plain), plain=plain
+        )
 
 
 def show(
@@ -258,6 +262,7 @@ def show(
         Format | None, typer.Option("--format", "-f", help="Output format: table or json.")
     ] = None,
     as_json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> None:
     """Profile and timeline of one contact, newest first.
 
@@ -282,7 +287,9 @@ def show(
         return
     from wintogether.render.terminal import profile_view
 
-    emit_table(ctx, lambda plain: profile_view(profile, moment.date(), plain=plain))
+    emit_table(
+        ctx, lambda is_plain: profile_view(profile, moment.date(), plain=is_plain), plain=plain
+    )
 
 
 def archive(ctx: typer.Context, contact: ContactArg) -> None:

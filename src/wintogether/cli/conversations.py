@@ -165,7 +165,7 @@ def show_conversation(
         return
     from wintogether.render.terminal import conversation_view
 
-    emit_table(ctx, lambda plain: conversation_view(conv, now().date()))
+    emit_table(ctx, lambda _plain: conversation_view(conv, now().date()))
 
 
 @conversation_app.command("edit")

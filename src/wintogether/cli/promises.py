@@ -11,6 +11,7 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    PlainFlag,
     emit_csv,
     emit_json,
     emit_table,
@@ -82,6 +83,7 @@ def followups(
     ] = False,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> None:
     """List open promises, soonest due first.
 
@@ -132,7 +134,9 @@ def followups(
     else:
         from wintogether.render.terminal import promises_table
 
-        emit_table(ctx, lambda plain: promises_table(rows, moment.date(), plain=plain))
+        emit_table(
+            ctx, lambda is_plain: promises_table(rows, moment.date(), plain=is_plain), plain=plain
+        )
 
 
 def done(

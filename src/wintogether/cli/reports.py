@@ -10,6 +10,7 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    PlainFlag,
     emit_csv,
     emit_json,
     emit_table,
@@ -28,6 +29,7 @@ def today(
         Format | None, typer.Option("--format", "-f", help="Output format: table or json.")
     ] = None,
     as_json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> None:
     """Today's dashboard: what is due, who is slipping, whose birthday is near.
 
@@ -55,7 +57,7 @@ def today(
         return
     from wintogether.render.terminal import dashboard_view
 
-    emit_table(ctx, lambda plain: dashboard_view(board, plain=plain))
+    emit_table(ctx, lambda is_plain: dashboard_view(board, plain=is_plain), plain=plain)
 
 
 def neglected(
@@ -64,6 +66,7 @@ def neglected(
     tag: Annotated[str | None, typer.Option("--tag", help="Only contacts with this tag.")] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> None:
     """Relationships past their rhythm, most slipping first, each with the reason.
 
@@ -113,7 +116,7 @@ def neglected(
     else:
         from wintogether.render.terminal import attention_table
 
-        emit_table(ctx, lambda plain: attention_table(rows, plain=plain))
+        emit_table(ctx, lambda is_plain: attention_table(rows, plain=is_plain), plain=plain)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,68 @@
+"""`wt demo`: a separate database with a few weeks of a seller's life."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import now, say, state
+
+PANEL = "Data"
+
+
+def demo_path() -> Path:
+    from wintogether.paths import default_db_path
+
+    return default_db_path().with_name("demo.db")
+
+
+def demo(
+    ctx: typer.Context,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Throw the demo away and rebuild it.")
+    ] = False,
+) -> None:
+    """Try wintogether on made-up data, never your own.
+
+    Fills a separate demo database (its path is printed) with a few weeks of a
+    seller's life, dated relative to today, then shows the dashboard. Explore it
+    with `--db`, e.g. `wt --db <path> show dana`.
+
+    Examples:
+
+      wt demo
+
+      wt demo --reset
+    """
+    from wintogether.domain import demo as demo_data
+    from wintogether.store import open_store
+
+    path = demo_path()
+    if reset:
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+    fresh = not path.exists()
+    store, _ = open_store(path, create=True)
+    try:
+        if fresh:
+            demo_data.build(store, now())
+    finally:
+        store.close()
+    say(("Built" if fresh else "Using") + f" the demo database at {path}")
+    say(f"Explore it: wt --db {path} show dana   (or export WINTOGETHER_DB={path})")
+    st = state(ctx)
+    st.close()
+    st.db_option = path
+    from wintogether.cli.reports import today
+
+    ctx.invoke(today, ctx=ctx)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(demo)
