@@ -71,6 +71,7 @@ def test_follow_up_defaults_to_the_first_line(dana: Path, wt: Invoke) -> None:
         (["nobody", "x"], 1, "No contact matches 'nobody'"),
         (["dana", "x", "--with", "nobody"], 1, "No contact matches 'nobody'"),
         (["dana", "x", "--bogus"], 2, "No such option"),
+        (["dana", "x", "--at", "tomorrow"], 1, "in the future"),
     ],
 )
 def test_bad_log_input_saves_nothing(

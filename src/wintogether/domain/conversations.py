@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from wintogether.clock import to_utc_iso
-from wintogether.dates import parse_day, parse_moment
+from wintogether.dates import format_moment, parse_day, parse_moment
 from wintogether.domain.contacts import resolve
 from wintogether.domain.text import clean_text
-from wintogether.errors import InvalidValue, NotFound
+from wintogether.errors import InvalidDate, InvalidValue, NotFound
 from wintogether.models import CHANNELS, ContactRef, Conversation
 from wintogether.store import Store
 
@@ -71,7 +71,7 @@ def log(
     """Record a conversation (and optionally the follow-up I promised)."""
     text = clean_text(note)
     channel = check_channel(channel)
-    happened = parse_moment(at, now, prefer="past") if at else now
+    happened = _when(at, now) if at else now
     due = parse_day(follow_up, now, prefer="future") if follow_up else None
     if about is not None and due is None:
         raise InvalidValue("--about describes a follow-up: give --follow-up DATE too.")
@@ -97,6 +97,18 @@ def log(
                 conversation_id=conversation_id,
             )
     return LogResult(conversation_id, happened, channel, people, promise_id, due)
+
+
+def _when(at: str, now: datetime) -> datetime:
+    """When a logged conversation happened: never in the future."""
+    happened = parse_moment(at, now, prefer="past")
+    if happened > now + timedelta(minutes=5):
+        raise InvalidDate(
+            f"'{at}' is {format_moment(happened, now.date())}, in the future: "
+            "a conversation is logged once it has happened.",
+            hint="For something planned, use `wt follow-up CONTACT TEXT --due DATE`.",
+        )
+    return happened
 
 
 def _first_line(text: str, limit: int = 80) -> str:
@@ -127,7 +139,7 @@ def edit(
     if channel is not None:
         fields["channel"] = check_channel(channel)
     if at is not None:
-        fields["happened_at"] = to_utc_iso(parse_moment(at, now, prefer="past"))
+        fields["happened_at"] = to_utc_iso(_when(at, now))
     stamp = to_utc_iso(now)
     with store.write():
         current = get(store, conversation_id)
