@@ -1,0 +1,7 @@
+"""Review commands."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass
