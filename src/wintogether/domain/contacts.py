@@ -333,9 +333,11 @@ def _add_health(store: Store, config: Config, now: datetime, rows: list[ContactR
     by_contact: dict[int, list[Promise]] = {}
     for promise in promises:
         by_contact.setdefault(promise.contact.id, []).append(promise)
+    grouped = health.by_contact(entries)
     for row in rows:
+        cid = row.contact.id
         row.health = health.assess(
-            _standing(row.contact), by_contact.get(row.contact.id, []), entries, config, now
+            _standing(row.contact), by_contact.get(cid, []), grouped.get(cid, []), config, now
         )
 
 

@@ -191,6 +191,14 @@ class Balance:
         }
 
 
+def by_contact(entries: list[LedgerEntry]) -> dict[int, list[LedgerEntry]]:
+    """Entries grouped by their contact, so each balance reads only its own."""
+    out: dict[int, list[LedgerEntry]] = {}
+    for entry in entries:
+        out.setdefault(entry.contact.id, []).append(entry)
+    return out
+
+
 def _month(day: date, as_of: date | None) -> str:
     return f"{day:%B}" if as_of is not None and day.year == as_of.year else f"{day:%B %Y}"
 

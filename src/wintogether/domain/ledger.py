@@ -154,10 +154,11 @@ def balances(
     people.update({w.contact.id: w.contact for w in wins})
     if ref is not None:
         people = {ref.id: ref}
+    grouped = health.by_contact(entries)
     rows = [
         BalanceRow(
             person,
-            health.balance(entries, person.id, now, config.one_sided_after_days),
+            health.balance(grouped.get(person.id, []), person.id, now, config.one_sided_after_days),
             sum(1 for w in wins if w.contact.id == person.id),
         )
         for person in people.values()

@@ -264,11 +264,11 @@ def _became_one_sided(
     entries: list[Any], config: Config, start: datetime, end: datetime
 ) -> list[OneSided]:
     out = []
-    people = {x.contact.id: x.contact for x in entries}
     stretch = config.one_sided_after_days
-    for cid, ref in people.items():
-        before = health.balance(entries, cid, start, stretch)
-        after = health.balance(entries, cid, end, stretch)
+    for cid, own in health.by_contact(entries).items():
+        ref = own[0].contact
+        before = health.balance(own, cid, start, stretch)
+        after = health.balance(own, cid, end, stretch)
         if after.one_sided and after.one_sided != before.one_sided and after.suggestion:
             out.append(OneSided(ref, after.suggestion))
     out.sort(key=lambda o: o.contact.name.casefold())

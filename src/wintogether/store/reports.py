@@ -177,45 +177,48 @@ class SearchHit:
     contact_name: str | None
 
 
-def _search_sql(source: str) -> str:
-    s, e = MARK_START, MARK_END
-    snip = f"snippet({{t}}, -1, '{s}', '{e}', '…', 12)"
-    if source == "contact":
-        return (
-            f"SELECT 'contact', c.id, bm25(contacts_fts), {snip.format(t='contacts_fts')},"
-            " c.created_at, c.id, c.name FROM contacts_fts"
-            " JOIN contacts c ON c.rowid = contacts_fts.rowid WHERE contacts_fts MATCH ?"
-        )
-    if source == "conversation":
-        return (
-            f"SELECT 'conversation', i.id, bm25(interactions_fts),"
-            f" {snip.format(t='interactions_fts')}, i.happened_at,"
-            " (SELECT p.contact_id FROM interaction_participants p"
-            "  WHERE p.interaction_id = i.id ORDER BY p.id LIMIT 1),"
-            " (SELECT c.name FROM interaction_participants p JOIN contacts c"
-            "  ON c.id = p.contact_id WHERE p.interaction_id = i.id ORDER BY p.id LIMIT 1)"
-            " FROM interactions_fts JOIN interactions i ON i.rowid = interactions_fts.rowid"
-            " WHERE interactions_fts MATCH ?"
-        )
-    if source == "promise":
-        return (
-            f"SELECT 'promise', p.id, bm25(promises_fts), {snip.format(t='promises_fts')},"
-            " p.created_at, c.id, c.name FROM promises_fts"
-            " JOIN promises p ON p.rowid = promises_fts.rowid"
-            " JOIN contacts c ON c.id = p.contact_id WHERE promises_fts MATCH ?"
-        )
-    if source == "ledger":
-        return (
-            f"SELECT 'ledger', l.id, bm25(ledger_fts), {snip.format(t='ledger_fts')},"
-            " l.happened_at, c.id, c.name FROM ledger_fts"
-            " JOIN ledger l ON l.rowid = ledger_fts.rowid"
-            " JOIN contacts c ON c.id = l.contact_id WHERE ledger_fts MATCH ?"
-        )
+#: For each source: its FTS table, and a scalar query naming the matched row's
+#: time and first contact (as a JSON array) from its primary key ``m.rowid``.
+_SOURCES: dict[str, tuple[str, str]] = {
+    "contact": (
+        "contacts_fts",
+        "SELECT json_array(c.created_at, c.id, c.name) FROM contacts c WHERE c.id = m.rowid",
+    ),
+    "conversation": (
+        "interactions_fts",
+        "SELECT json_array(i.happened_at, c.id, c.name) FROM interactions i"
+        " LEFT JOIN interaction_participants p ON p.interaction_id = i.id"
+        " LEFT JOIN contacts c ON c.id = p.contact_id WHERE i.id = m.rowid"
+        " ORDER BY p.id LIMIT 1",
+    ),
+    "promise": (
+        "promises_fts",
+        "SELECT json_array(p.created_at, c.id, c.name) FROM promises p"
+        " JOIN contacts c ON c.id = p.contact_id WHERE p.id = m.rowid",
+    ),
+    "ledger": (
+        "ledger_fts",
+        "SELECT json_array(l.happened_at, c.id, c.name) FROM ledger l"
+        " JOIN contacts c ON c.id = l.contact_id WHERE l.id = m.rowid",
+    ),
+    "win": (
+        "wins_fts",
+        "SELECT json_array(w.happened_at, c.id, c.name) FROM wins w"
+        " JOIN contacts c ON c.id = w.contact_id WHERE w.id = m.rowid",
+    ),
+}
+
+
+def search_sql(source: str) -> str:
+    """The query for one source. FTS5 picks its best rows first (``ORDER BY
+    rank`` with ``LIMIT`` inside the subquery, so only those rows get a snippet),
+    then each row is named by primary key."""
+    table, describe = _SOURCES[source]
+    snippet = f"snippet({table}, -1, '{MARK_START}', '{MARK_END}', '…', 12)"
     return (
-        f"SELECT 'win', w.id, bm25(wins_fts), {snip.format(t='wins_fts')},"
-        " w.happened_at, c.id, c.name FROM wins_fts"
-        " JOIN wins w ON w.rowid = wins_fts.rowid"
-        " JOIN contacts c ON c.id = w.contact_id WHERE wins_fts MATCH ?"
+        f"SELECT m.rowid, m.rank, m.snip, ({describe}) FROM ("
+        f"SELECT rowid, rank, {snippet} AS snip FROM {table}"
+        f" WHERE {table} MATCH ? ORDER BY rank LIMIT ?) AS m"
     )
 
 
@@ -230,9 +233,11 @@ def search(
     Each source's best rows come from FTS5's own ``ORDER BY rank`` (bm25), so a
     common word in half a million notes still returns quickly.
     """
+    import json
+
     hits: list[SearchHit] = []
     for source in sources:
-        sql = f"{_search_sql(source)} ORDER BY rank LIMIT ?"
-        for row in store.conn.execute(sql, (match, limit)):
-            hits.append(SearchHit(row[0], row[1], row[2], row[3], row[4], row[5], row[6]))
+        for row in store.conn.execute(search_sql(source), (match, limit)):
+            at, contact_id, name = json.loads(row[3]) if row[3] else (None, None, None)
+            hits.append(SearchHit(source, row[0], row[1], row[2], at, contact_id, name))
     return hits
