@@ -24,16 +24,100 @@ from wintogether.store import connect
 END = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 SPAN_DAYS = 3 * 365
 CHANNELS = ("call", "email", "meeting", "message", "social", "event", "note")
-FIRST = "Dana Marcus Priya Wei Olu Sven Ana Jonas Mei Omar Lena Tariq Ines Kofi Yuki Ravi".split()
-LAST = "Reyes O'Neil Patel Chen Adeyemi Larsen Costa Berg Tanaka Haddad Novak Khan Silva".split()
-COMPANIES = "Northwind Initech Globex Umbrella Hooli Stark Wayne Acme Tyrell Soylent AT&T".split()
-WORDS = (
-    "renewal pricing budget security review contract pilot rollout onboarding demo "
-    "proposal discount quarter forecast champion procurement legal integration roadmap "
-    "feedback intro referral lunch conference webinar upgrade expansion churn risk "
-    "timeline stakeholder approval signature invoice support ticket migration trial "
-    "workshop training adoption dashboard report benchmark partner reseller"
-).split()
+FIRST = [
+    "Dana",
+    "Marcus",
+    "Priya",
+    "Wei",
+    "Olu",
+    "Sven",
+    "Ana",
+    "Jonas",
+    "Mei",
+    "Omar",
+    "Lena",
+    "Tariq",
+    "Ines",
+    "Kofi",
+    "Yuki",
+    "Ravi",
+]
+LAST = [
+    "Reyes",
+    "O'Neil",
+    "Patel",
+    "Chen",
+    "Adeyemi",
+    "Larsen",
+    "Costa",
+    "Berg",
+    "Tanaka",
+    "Haddad",
+    "Novak",
+    "Khan",
+    "Silva",
+]
+COMPANIES = [
+    "Northwind",
+    "Initech",
+    "Globex",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Acme",
+    "Tyrell",
+    "Soylent",
+    "AT&T",
+]
+WORDS = [
+    "renewal",
+    "pricing",
+    "budget",
+    "security",
+    "review",
+    "contract",
+    "pilot",
+    "rollout",
+    "onboarding",
+    "demo",
+    "proposal",
+    "discount",
+    "quarter",
+    "forecast",
+    "champion",
+    "procurement",
+    "legal",
+    "integration",
+    "roadmap",
+    "feedback",
+    "intro",
+    "referral",
+    "lunch",
+    "conference",
+    "webinar",
+    "upgrade",
+    "expansion",
+    "churn",
+    "risk",
+    "timeline",
+    "stakeholder",
+    "approval",
+    "signature",
+    "invoice",
+    "support",
+    "ticket",
+    "migration",
+    "trial",
+    "workshop",
+    "training",
+    "adoption",
+    "dashboard",
+    "report",
+    "benchmark",
+    "partner",
+    "reseller",
+]
 RARE = ["soc2", "gdpr", "hipaa", "kubernetes", "snowflake"]
 KINDS = ("intro", "referral", "advice", "favour", "gift", "deal", "other")
 
