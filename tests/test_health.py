@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Invoke, write_config
 
+from conftest import Invoke, write_config
 from wintogether.config import Config
 from wintogether.domain.health import balance, count_kinds, word_record
 from wintogether.models import ContactRef, LedgerEntry, Promise
