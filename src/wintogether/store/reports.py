@@ -14,6 +14,8 @@ from typing import Any
 from wintogether.models import Conversation, Promise
 from wintogether.store.queries import Store
 
+_ANY_STATUS = "('open', 'done', 'cancelled')"
+
 
 def promises_due_since(store: Store, start: date, contact_id: int | None = None) -> list[Promise]:
     """Every promise (any status) due on or after ``start``."""
@@ -22,7 +24,11 @@ def promises_due_since(store: Store, start: date, contact_id: int | None = None)
             "WHERE p.contact_id = ? AND p.due_on >= ? ORDER BY p.due_on, p.id",
             (contact_id, start.isoformat()),
         )
-    return store._promises("WHERE p.due_on >= ? ORDER BY p.due_on, p.id", (start.isoformat(),))
+    # Naming every status lets the (status, due_on) index serve a due-date range.
+    return store._promises(
+        f"WHERE p.status IN {_ANY_STATUS} AND p.due_on >= ? ORDER BY p.due_on, p.id",
+        (start.isoformat(),),
+    )
 
 
 def promises_touching(
@@ -37,7 +43,8 @@ def promises_touching(
         "WHERE p.id IN ("
         " SELECT id FROM promises WHERE created_at >= ? AND created_at < ?"
         " UNION SELECT id FROM promises WHERE done_at >= ? AND done_at < ?"
-        " UNION SELECT id FROM promises WHERE due_on >= ? AND due_on <= ?"
+        f" UNION SELECT id FROM promises WHERE status IN {_ANY_STATUS}"
+        " AND due_on >= ? AND due_on <= ?"
         ") ORDER BY p.due_on, p.id",
         (start, end, start, end, due_from.isoformat(), due_to.isoformat()),
     )
