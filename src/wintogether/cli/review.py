@@ -189,7 +189,9 @@ def summary(
         chosen = _SUFFIXES.get(output.suffix.lower(), "md")
     if output is not None:
         # Check the target before the work, so a refusal costs nothing.
-        _check_target(output, st.db_path, force)
+        from wintogether.formats.summary_files import check_summary_target
+
+        check_summary_target(output, database=st.db_path, force=force)
     result = summaries.summarise(st.store(), config, moment, span, with_rows=chosen == "csv")
     if chosen is None:
         from wintogether.render.review import summary_view
@@ -206,19 +208,6 @@ def summary(
 
     written = write_summary_atomically(output, text, database=st.db_path, force=force)
     say(f"Wrote {span.title} to {written}")
-
-
-def _check_target(output: Path, db_path: Path, force: bool) -> None:
-    from wintogether.errors import UserError
-
-    path = output.expanduser()
-    db = db_path.expanduser().resolve()
-    if path.resolve() in {db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")}:
-        raise UserError(f"Refusing to write over the database ({path}).", hint="Pick another file.")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder.", hint="Give a file name, e.g. week.md.")
-    if path.exists() and not force:
-        raise UserError(f"{path} already exists.", hint="Add --force to replace it.")
 
 
 def _render(result: object, chosen: str) -> str:

@@ -14,6 +14,22 @@ from pathlib import Path
 from wintogether.errors import UserError
 
 
+def check_summary_target(target: Path, *, database: Path, force: bool = False) -> Path:
+    """Refuse a target that must not be written: see :func:`write_summary_atomically`."""
+    path = target.expanduser()
+    db = database.expanduser().resolve()
+    protected = {db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")}
+    if path.resolve() in protected:
+        raise UserError(f"Refusing to write over the database ({path}).", hint="Pick another file.")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder.", hint="Give a file name, e.g. week.md.")
+    if path.exists() and not force:
+        raise UserError(f"{path} already exists.", hint="Add --force to replace it.")
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"The folder {path.resolve().parent} does not exist.")
+    return path
+
+
 def write_summary_atomically(
     target: Path, text: str, *, database: Path, force: bool = False
 ) -> Path:
@@ -23,19 +39,9 @@ def write_summary_atomically(
     and an existing file unless ``force``. On any failure the target is untouched
     and the temp file is removed.
     """
-    path = target.expanduser()
+    path = check_summary_target(target, database=database, force=force)
     resolved = path.resolve()
-    db = database.expanduser().resolve()
-    protected = {db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")}
-    if resolved in protected:
-        raise UserError(f"Refusing to write over the database ({path}).", hint="Pick another file.")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder.", hint="Give a file name, e.g. week.md.")
-    if path.exists() and not force:
-        raise UserError(f"{path} already exists.", hint="Add --force to replace it.")
     folder = resolved.parent
-    if not folder.is_dir():
-        raise UserError(f"The folder {folder} does not exist.")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
