@@ -223,8 +223,10 @@ EXPECTED_KEYS = {
         "created_at",
     },
     "conversation": {"id", "uid", "happened_at", "channel", "note", "participants", "created_at"},
-    "today": {"date", "overdue", "due_today", "slipping", "slipping_total", "birthdays"},
-    "show": {"contact", "attention", "open_promises", "timeline", "conversation_count"},
+    "today": {"date", "overdue", "due_today", "slipping", "slipping_total", "birthdays",
+              "give_first"},
+    "show": {"contact", "attention", "health", "open_promises", "timeline",
+             "conversation_count"},
     "ref": {"id", "name", "company"},
 }
 

@@ -8,11 +8,18 @@ Example::
     [cadence.tags]           # per-tag rhythms; "a/b" is more specific than "a"
     customers = "monthly"
     "customers/enterprise" = "2w"
+
+    [health]
+    one_sided_after = "90d"  # receiving (or giving) only for this long is one-sided
+
+    [summary]
+    week_start = "monday"    # the first day of a week in `wt summary`
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,8 @@ from typing import Any
 from wintogether.errors import ConfigError, InvalidDuration
 
 DEFAULT_CADENCE_DAYS = 90
+DEFAULT_ONE_SIDED_AFTER_DAYS = 90
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class Config:
     default_cadence_days: int = DEFAULT_CADENCE_DAYS
     tag_cadences: dict[str, int] = field(default_factory=dict)
     path: Path | None = None
+    one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS
+    week_start: int = 0  # 0 = Monday, as date.weekday()
 
     def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
         """The cadence a contact inherits from its tags, and where it came from.
@@ -85,4 +96,32 @@ def load(path: Path) -> Config:
     if not isinstance(tags_table, dict):
         raise ConfigError(f"{path}: [cadence.tags] must be a table.")
     tags = {str(k): duration(f"cadence.tags.{k}", v) for k, v in tags_table.items()}
-    return Config(default_cadence_days=default, tag_cadences=tags, path=path)
+    one_sided, week_start = _health_and_summary(data, path, duration)
+    return Config(
+        default_cadence_days=default,
+        tag_cadences=tags,
+        path=path,
+        one_sided_after_days=one_sided,
+        week_start=week_start,
+    )
+
+
+def _health_and_summary(
+    data: dict[str, Any], path: Path, duration: Callable[[str, object], int]
+) -> tuple[int, int]:
+    """``[health] one_sided_after`` and ``[summary] week_start``."""
+    health = data.get("health", {})
+    summary = data.get("summary", {})
+    if not isinstance(health, dict) or not isinstance(summary, dict):
+        raise ConfigError(f"{path}: [health] and [summary] must be tables.")
+    one_sided = DEFAULT_ONE_SIDED_AFTER_DAYS
+    if "one_sided_after" in health:
+        one_sided = duration("health.one_sided_after", health["one_sided_after"])
+    week_start = 0
+    if "week_start" in summary:
+        name = str(summary["week_start"]).strip().lower()
+        matches = [i for i, day in enumerate(WEEKDAY_NAMES) if name and day.startswith(name)]
+        if len(name) < 3 or len(matches) != 1:
+            raise ConfigError(f'{path}: summary.week_start must be a weekday such as "monday".')
+        week_start = matches[0]
+    return one_sided, week_start

@@ -95,9 +95,18 @@ def root(
 
 
 def _register() -> None:
-    from wintogether.cli import admin, contacts, conversations, demo, promises, reports
+    from wintogether.cli import (
+        admin,
+        contacts,
+        conversations,
+        demo,
+        ledger,
+        promises,
+        reports,
+        review,
+    )
 
-    for module in (contacts, conversations, promises, reports, admin, demo):
+    for module in (contacts, conversations, promises, ledger, reports, review, admin, demo):
         module.register(app)
 
 

@@ -78,6 +78,14 @@ def log(
         str | None,
         typer.Option("--about", help="What the follow-up is (default: the note's first line)."),
     ] = None,
+    they_will: Annotated[
+        str | None,
+        typer.Option("--they-will", help="What they promised to do (give --by too)."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="When their promise is due: fri, next week, 2026-12-04."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Log a conversation; it resets the relationship's rhythm.
@@ -85,6 +93,8 @@ def log(
     Examples:
 
       wt log dana "Renewal talk; needs SOC2 report" --follow-up fri
+
+      wt log dana "Pricing call" --they-will "send the signed order form" --by mon
 
       wt log dana --with marcus --channel meeting --at "yesterday 3pm" "QBR"
 
@@ -115,6 +125,8 @@ def log(
             channel=channel or conversations.DEFAULT_CHANNEL,
             follow_up=follow_up,
             about=about,
+            they_will=they_will,
+            by=by,
         )
     except BaseException:
         if draft is not None:
@@ -132,6 +144,11 @@ def log(
         message += (
             f"; follow-up due {format_day(result.promise_due, moment.date())}"
             f" (#{result.promise_id})"
+        )
+    if result.their_promise_due:
+        message += (
+            f"; their promise due {format_day(result.their_promise_due, moment.date())}"
+            f" (#{result.their_promise_id})"
         )
     say(message)
 

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.config import Config
@@ -14,8 +14,11 @@ from wintogether.dates import parse_birthday, parse_duration
 from wintogether.domain import cadence
 from wintogether.domain.text import clean_name, clean_optional
 from wintogether.errors import AmbiguousContact, ContactNotFound, InvalidValue, UserError
-from wintogether.models import Contact, ContactRef, Conversation, Promise
+from wintogether.models import Contact, ContactRef, Conversation, LedgerEntry, Promise, Win
 from wintogether.store import Store
+
+if TYPE_CHECKING:
+    from wintogether.domain.health import Health
 
 _ID_RE = re.compile(r"^#?(\d+)$")
 CLEARABLE = (
@@ -278,11 +281,14 @@ def set_archived(store: Store, ref: str, archived: bool, now: datetime) -> Conta
 class ContactRow:
     contact: Contact
     attention: cadence.Attention
+    health: Health | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = self.contact.to_json()
         data["attention"] = self.attention.to_json()
         del data["attention"]["contact"]
+        if self.health is not None:
+            data["health"] = self.health.to_json()
         return data
 
 
@@ -308,8 +314,31 @@ def listing(
     if sort == "recent":
         rows.sort(key=lambda r: r.contact.last_touch_at or r.contact.created_at, reverse=True)
     elif sort == "attention":
-        rows.sort(key=lambda r: (-r.attention.attention, r.contact.name.casefold()))
+        _add_health(store, config, now, rows)
+        rows.sort(key=lambda r: (-(r.health.score if r.health else 0.0), r.contact.name.casefold()))
     return rows
+
+
+def _add_health(store: Store, config: Config, now: datetime, rows: list[ContactRow]) -> None:
+    """Attach each row's health: `--sort attention` ranks by its score."""
+    from datetime import timedelta
+
+    from wintogether.domain import health
+    from wintogether.store import ledger, reports
+
+    since = now - timedelta(days=health.WINDOW_DAYS)
+    with store.read():
+        promises = reports.promises_due_since(store, since.date())
+        entries = ledger.entries(store, since=to_utc_iso(since))
+    by_contact: dict[int, list[Promise]] = {}
+    for promise in promises:
+        by_contact.setdefault(promise.contact.id, []).append(promise)
+    grouped = health.by_contact(entries)
+    for row in rows:
+        cid = row.contact.id
+        row.health = health.assess(
+            _standing(row.contact), by_contact.get(cid, []), grouped.get(cid, []), config, now
+        )
 
 
 def _standing(contact: Contact) -> Any:
@@ -327,17 +356,22 @@ def _standing(contact: Contact) -> Any:
 
 @dataclass
 class TimelineEntry:
-    """One line of a contact's history: a conversation or a promise."""
+    """One line of a contact's history: a conversation, a promise, a ledger entry, a win."""
 
     at: datetime
-    kind: str  # "conversation" | "promise"
+    kind: str  # "conversation" | "promise" | "ledger" | "win"
     conversation: Conversation | None = None
     promise: Promise | None = None
+    ledger: LedgerEntry | None = None
+    win: Win | None = None
 
     def to_json(self) -> dict[str, Any]:
-        item = self.conversation or self.promise
+        item = self.conversation or self.promise or self.ledger or self.win
         assert item is not None
-        return {"at": self.at.isoformat(), "kind": self.kind, **item.to_json()}
+        data = item.to_json()
+        if self.ledger is not None:
+            data["ledger_kind"] = data.pop("kind")
+        return {"at": self.at.isoformat(), "kind": self.kind, **data}
 
 
 @dataclass
@@ -347,6 +381,7 @@ class Profile:
     open_promises: list[Promise]
     timeline: list[TimelineEntry]
     conversation_count: int
+    health: Health | None = None
 
     def to_json(self) -> dict[str, Any]:
         attention = self.attention.to_json()
@@ -354,6 +389,7 @@ class Profile:
         return {
             "contact": self.contact.to_json(),
             "attention": attention,
+            "health": self.health.to_json() if self.health else None,
             "open_promises": [p.to_json() for p in self.open_promises],
             "timeline": [entry.to_json() for entry in self.timeline],
             "conversation_count": self.conversation_count,
@@ -372,8 +408,11 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         promises = store.promises_for_contact(target.id, limit)
         open_promises = store.promises(contact_id=target.id)
         count = store.count_conversations_for_contact(target.id)
+        ledger_entries, wins, relationship = _ledger_and_health(store, contact, config, now, limit)
     entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
     entries += [TimelineEntry(p.created_at, "promise", promise=p) for p in promises]
+    entries += [TimelineEntry(e.happened_at, "ledger", ledger=e) for e in ledger_entries]
+    entries += [TimelineEntry(w.happened_at, "win", win=w) for w in wins]
     entries.sort(key=lambda e: e.at, reverse=True)
     return Profile(
         contact=contact,
@@ -381,7 +420,26 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         open_promises=open_promises,
         timeline=entries[:limit],
         conversation_count=count,
+        health=relationship,
     )
+
+
+def _ledger_and_health(
+    store: Store, contact: Contact, config: Config, now: datetime, limit: int
+) -> tuple[list[LedgerEntry], list[Win], Health]:
+    """The contact's newest ledger entries and wins, and the relationship's health."""
+    from datetime import timedelta
+
+    from wintogether.domain import health
+    from wintogether.store import ledger, reports
+
+    recent = ledger.entries(store, contact_id=contact.id, limit=limit)
+    wins = ledger.wins(store, contact_id=contact.id, limit=limit)
+    since = to_utc_iso(now - timedelta(days=health.WINDOW_DAYS))
+    window = ledger.entries(store, contact_id=contact.id, since=since)
+    due_from = now.date() - timedelta(days=health.WINDOW_DAYS)
+    promises = reports.promises_due_since(store, due_from, contact.id)
+    return recent, wins, health.assess(_standing(contact), promises, window, config, now)
 
 
 def names_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]:

@@ -34,6 +34,8 @@ class LogResult:
     participants: list[ContactRef]
     promise_id: int | None = None
     promise_due: date | None = None
+    their_promise_id: int | None = None
+    their_promise_due: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,10 @@ class LogResult:
             "participants": [p.to_json() for p in self.participants],
             "promise_id": self.promise_id,
             "promise_due_on": self.promise_due.isoformat() if self.promise_due else None,
+            "their_promise_id": self.their_promise_id,
+            "their_promise_due_on": (
+                self.their_promise_due.isoformat() if self.their_promise_due else None
+            ),
         }
 
 
@@ -67,8 +73,11 @@ def log(
     at: str | None = None,
     follow_up: str | None = None,
     about: str | None = None,
+    they_will: str | None = None,
+    by: str | None = None,
 ) -> LogResult:
-    """Record a conversation (and optionally the follow-up I promised)."""
+    """Record a conversation, and optionally the follow-up I promised
+    (``follow_up``/``about``) and what they promised (``they_will`` by ``by``)."""
     text = clean_text(note)
     channel = check_channel(channel)
     happened = _when(at, now) if at else now
@@ -76,6 +85,13 @@ def log(
     if about is not None and due is None:
         raise InvalidValue("--about describes a follow-up: give --follow-up DATE too.")
     promise_text = clean_text(about, "follow-up") if about is not None else None
+    if (they_will is None) != (by is None):
+        raise InvalidValue(
+            "--they-will and --by go together: what they promised, and by when.",
+            hint='Like: --they-will "send the SOC2 report" --by fri.',
+        )
+    their_text = clean_text(they_will, "promise") if they_will is not None else None
+    their_due = parse_day(by, now, prefer="future") if by is not None else None
     stamp = to_utc_iso(now)
     with store.write():
         people = _unique([resolve(store, contact)] + [resolve(store, r) for r in with_ or []])
@@ -96,7 +112,19 @@ def log(
                 stamp=stamp,
                 conversation_id=conversation_id,
             )
-    return LogResult(conversation_id, happened, channel, people, promise_id, due)
+        their_id = None
+        if their_text is not None and their_due is not None:
+            their_id = store.insert_promise(
+                contact_id=people[0].id,
+                text=their_text,
+                due_on=their_due,
+                owner="them",
+                stamp=stamp,
+                conversation_id=conversation_id,
+            )
+    return LogResult(
+        conversation_id, happened, channel, people, promise_id, due, their_id, their_due
+    )
 
 
 def _when(at: str, now: datetime) -> datetime:

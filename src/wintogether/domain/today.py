@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -40,6 +40,8 @@ class Dashboard:
     slipping: list[cadence.Attention]
     slipping_total: int
     birthdays: list[Birthday]
+    #: People I owe, by the ledger (see domain/ledger.py ``give_first``).
+    give_first: list[Any] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Dashboard:
             "slipping": [a.to_json() for a in self.slipping],
             "slipping_total": self.slipping_total,
             "birthdays": [b.to_json() for b in self.birthdays],
+            "give_first": [g.to_json() for g in self.give_first],
         }
 
 
@@ -79,6 +82,8 @@ def dashboard(
         due = store.promises(due_on_or_before=today)
         standings = store.standings()
     ranked = cadence.slipping(standings, config, now)
+    from wintogether.domain.ledger import give_first
+
     return Dashboard(
         today=today,
         overdue=[p for p in due if p.due_on < today],
@@ -86,6 +91,7 @@ def dashboard(
         slipping=ranked[:slipping_limit],
         slipping_total=len(ranked),
         birthdays=birthdays(standings, today),
+        give_first=give_first(store, config, now),
     )
 
 

@@ -164,6 +164,11 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
                 Text(f"turns {bday.turns}" if bday.turns else ""),
             )
         parts.append(table)
+    if board.give_first:
+        table = _table(plain, "contact", "why", title="Give first")
+        for owed in board.give_first:
+            table.add_row(ref_text(owed.contact), Text(owed.reason, style="yellow"))
+        parts.append(table)
     return Group(*_spaced(parts))
 
 
@@ -275,6 +280,15 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
             expand=True,
         )
     parts: list[RenderableType] = [header]
+    if profile.health is not None:
+        from wintogether.render.ledger import health_rows
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        for label, words in health_rows(profile.health):
+            grid.add_row(label, words)
+        parts.append(Group(Text("Health", style="bold"), grid))
     if profile.open_promises:
         parts.append(
             promises_table(
@@ -288,6 +302,14 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
             timeline.add_row(conversation_line(entry.conversation, today, exclude=contact.id))
         elif entry.promise:
             timeline.add_row(promise_line(entry.promise, today))
+        elif entry.ledger or entry.win:
+            from wintogether.render.ledger import ledger_line, win_line
+
+            timeline.add_row(
+                ledger_line(entry.ledger, today, exclude=contact.id)
+                if entry.ledger
+                else win_line(entry.win, today, exclude=contact.id)  # type: ignore[arg-type]
+            )
     count = profile.conversation_count
     heading = Text(f"Timeline ({count} conversation{'s' if count != 1 else ''})", style="bold")
     parts.append(

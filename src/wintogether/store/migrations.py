@@ -205,9 +205,52 @@ CREATE TRIGGER interactions_touch_au AFTER UPDATE OF happened_at ON interactions
 END;
 """
 
+
+def m004_ledger_links(db: Database) -> None:
+    # The win-together ledger needs three things m001 did not give it:
+    # * an intro names two people: `to_contact_id` is the person the contact was
+    #   introduced to, so the entry shows on both timelines (SET NULL: deleting
+    #   the second person keeps the record of what was given);
+    # * an outcome where both sides won carries two texts (what they gained, what
+    #   I gained) and belongs to neither direction: its own table, `wins`, rather
+    #   than a third `direction` value, which would mean rebuilding `ledger`;
+    # * ledger and win text must be searchable like notes and promises, so both
+    #   get an FTS5 index kept in sync by triggers (the same tokenizer as m001).
+    for statement in _statements(_M004_SQL):
+        db.conn.execute(statement)
+    tokenize = "unicode61 remove_diacritics 2"
+    db.table("ledger").enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+    db.table("wins").enable_fts(["theirs", "mine"], create_triggers=True, tokenize=tokenize)
+
+
+_M004_SQL = """
+ALTER TABLE ledger ADD COLUMN to_contact_id INTEGER
+    REFERENCES contacts(id) ON DELETE SET NULL;
+CREATE INDEX ledger_to_contact ON ledger(to_contact_id) WHERE to_contact_id IS NOT NULL;
+
+CREATE TABLE wins (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    theirs TEXT NOT NULL CHECK (length(trim(theirs)) > 0),
+    mine TEXT NOT NULL CHECK (length(trim(mine)) > 0),
+    happened_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX wins_contact ON wins(contact_id, happened_at);
+CREATE INDEX wins_happened ON wins(happened_at);
+
+-- Summaries count promises made, kept and settled within a period.
+CREATE INDEX promises_created ON promises(created_at);
+CREATE INDEX promises_done ON promises(done_at) WHERE done_at IS NOT NULL;
+CREATE INDEX contacts_created ON contacts(created_at);
+"""
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
+    ("m004_ledger_links", m004_ledger_links),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -1,0 +1,237 @@
+"""Looking back: `history`, `search` and `summary`."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import (
+    Format,
+    FormatOption,
+    JsonFlag,
+    complete_contact,
+    emit_csv,
+    emit_json,
+    emit_table,
+    now,
+    output_format,
+    say,
+    state,
+)
+
+PANEL = "Review"
+
+
+def history(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First day (default: 30 days before --until)."),
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day (default: today).")] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", help="Only this contact.", autocompletion=complete_contact),
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only contacts with this tag.")] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="Only conversations on this channel.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="Only one kind: conversation, promise, ledger, gave, got, win."
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """One timeline of everything, day by day: conversations, promises, ledger, wins.
+
+    Examples:
+
+      wt history --since "last monday"
+
+      wt history --contact dana --kind ledger --json
+    """
+    from wintogether.domain.history import history as build
+
+    fmt_ = output_format(fmt, as_json)
+    moment = now()
+    result = build(
+        state(ctx).store(),
+        moment,
+        since=since,
+        until=until,
+        contact=contact,
+        tag=tag,
+        channel=channel,
+        kind=kind,
+    )
+    if fmt_ is Format.json:
+        emit_json(result.to_json())
+    elif fmt_ is Format.csv:
+        emit_csv(
+            ["at", "kind", "id", "people", "text"],
+            ([e.at.isoformat(), e.kind, e.item.id, e.people, e.text] for e in result.entries),
+        )
+    elif not result.entries:
+        say("Nothing happened in that range.")
+    else:
+        from wintogether.render.review import history_view
+
+        emit_table(ctx, lambda plain: history_view(result, moment.date(), plain=plain))
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(help="Words to find; all must match. word* matches a prefix."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N results.")] = 20,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search names, companies, notes, promises and the ledger, best match first.
+
+    Anything you type is searched for as words: punctuation such as AT&T or
+    O'Neil is fine. No match exits 0 with "No matches" on stderr; an empty query
+    exits 1.
+
+    Examples:
+
+      wt search soc2
+
+      wt search "AT&T renewal" --json
+    """
+    from wintogether.domain.search import search as find
+
+    fmt_ = output_format(fmt, as_json)
+    text = " ".join(query or [])
+    results = find(state(ctx).store(), text, limit)
+    if fmt_ is Format.json:
+        emit_json([r.to_json() for r in results])
+    elif fmt_ is Format.csv:
+        emit_csv(
+            ["source", "id", "rank", "at", "contact_id", "contact", "snippet"],
+            (
+                [r.source, r.id, round(r.rank, 6), r.at, r.contact_id, r.contact_name, r.snippet]
+                for r in results
+            ),
+        )
+    elif not results:
+        say("No matches.")
+    else:
+        from wintogether.render.review import search_view
+
+        emit_table(ctx, lambda plain: search_view(results, plain=plain))
+
+
+class SummaryFormat(enum.StrEnum):
+    md = "md"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".html": "html"}
+
+
+def summary(
+    ctx: typer.Context,
+    week: Annotated[bool, typer.Option("--week", help="This week so far (the default).")] = False,
+    last_week: Annotated[bool, typer.Option("--last-week", help="Last week.")] = False,
+    month: Annotated[bool, typer.Option("--month", help="This month so far.")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="First day of the period.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day of the period (default: today).")
+    ] = None,
+    fmt: Annotated[
+        SummaryFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, json, csv (one row per conversation) or html. Default: a terminal view,"
+            " or from the -o file's extension.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (atomically).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
+) -> None:
+    """What the week brought: conversations, promises kept, value exchanged, what is next.
+
+    Weeks start on Monday unless `[summary] week_start` says otherwise.
+
+    Examples:
+
+      wt summary
+
+      wt summary --last-week --format md -o week.md
+
+      wt summary --since 2026-11-01 --until 2026-11-15 --format json
+    """
+    from wintogether.domain import summary as summaries
+
+    st = state(ctx)
+    moment = now()
+    config = st.config()
+    span = summaries.period(
+        moment, config, week=week, last_week=last_week, month=month, since=since, until=until
+    )
+    chosen = fmt.value if fmt else None
+    if chosen is None and output is not None:
+        chosen = _SUFFIXES.get(output.suffix.lower(), "md")
+    if output is not None:
+        # Check the target before the work, so a refusal costs nothing.
+        from wintogether.formats.summary_files import check_summary_target
+
+        check_summary_target(output, database=st.db_path, force=force)
+    result = summaries.summarise(st.store(), config, moment, span, with_rows=chosen == "csv")
+    if chosen is None:
+        from wintogether.render.review import summary_view
+
+        emit_table(ctx, lambda plain: summary_view(result, plain=plain))
+        return
+    text = _render(result, chosen)
+    if output is None:
+        import sys
+
+        sys.stdout.write(text)
+        return
+    from wintogether.formats.summary_files import write_summary_atomically
+
+    written = write_summary_atomically(output, text, database=st.db_path, force=force)
+    say(f"Wrote {span.title} to {written}")
+
+
+def _render(result: object, chosen: str) -> str:
+    from wintogether.domain.summary import Summary
+
+    assert isinstance(result, Summary)
+    if chosen == "md":
+        from wintogether.formats import summary_md
+
+        return summary_md.render(result)
+    if chosen == "html":
+        from wintogether.formats import summary_html
+
+        return summary_html.render(result)
+    if chosen == "csv":
+        from wintogether.formats import summary_csv
+
+        return summary_csv.render(result)
+    from wintogether.formats import summary_json
+
+    return summary_json.render(result)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel=PANEL)(history)
+    app.command(rich_help_panel=PANEL)(search)
+    app.command(rich_help_panel=PANEL)(summary)

@@ -1,0 +1,298 @@
+"""Relationship health: four measures, each explained in words.
+
+* in touch — days since the last conversation against the contact's rhythm
+  (see :mod:`wintogether.domain.cadence`);
+* my word — the promises I made to them that fell due in the last 12 months:
+  kept on time (done on or before the due day), kept late (done after it, and by
+  how many days), broken (still open after the due day). Cancelled promises are
+  neither kept nor broken; promises not yet due are not counted;
+* their word — the same for the promises they made to me;
+* balance — value given and received over the last 12 months. When I have only
+  received (or only given) for longer than ``[health] one_sided_after`` (90 days
+  by default), the relationship is one-sided, with a suggestion.
+
+docs/winning-together.md explains each measure with a worked example.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from wintogether.config import Config
+from wintogether.domain import cadence
+from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
+
+WINDOW_DAYS = 365
+
+_PLURALS = {
+    "intro": ("intro", "intros"),
+    "referral": ("referral", "referrals"),
+    "advice": ("piece of advice", "pieces of advice"),
+    "favour": ("favour", "favours"),
+    "gift": ("gift", "gifts"),
+    "deal": ("deal", "deals"),
+    "other": ("other thing", "other things"),
+}
+
+
+def count_kinds(kinds: Counter[str] | dict[str, int]) -> str:
+    """``3 referrals``, or ``4 things (2 referrals, 1 intro, 1 piece of advice)``."""
+    total = sum(kinds.values())
+    if total == 0:
+        return "nothing"
+    parts = [
+        f"{n} {_PLURALS.get(k, (k, k + 's'))[n != 1]}"
+        for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return f"{total} things ({', '.join(parts)})"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class WordRecord:
+    """How one side kept its promises that fell due in the window."""
+
+    owner: str  # "me" | "them"
+    kept_on_time: int = 0
+    late_days: tuple[int, ...] = ()
+    broken: int = 0
+    cancelled: int = 0
+
+    @property
+    def kept_late(self) -> int:
+        return len(self.late_days)
+
+    @property
+    def due(self) -> int:
+        return self.kept_on_time + self.kept_late + self.broken
+
+    @property
+    def text(self) -> str:
+        who = "I" if self.owner == "me" else "they"
+        if self.due == 0:
+            return "no promises fell due in the last 12 months"
+        text = f"{who} kept {self.kept_on_time} of {self.due} on time"
+        if self.late_days:
+            worst = max(self.late_days)
+            if len(self.late_days) == 1:
+                text += f"; 1 kept late ({_days(worst)} late)"
+            else:
+                text += f"; {self.kept_late} kept late (up to {_days(worst)} late)"
+        if self.broken:
+            text += f"; {self.broken} broken (overdue and still open)"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "due": self.due,
+            "kept_on_time": self.kept_on_time,
+            "kept_late": self.kept_late,
+            "late_days": list(self.late_days),
+            "broken": self.broken,
+            "cancelled": self.cancelled,
+            "text": self.text,
+        }
+
+
+def word_record(promises: list[Promise], owner: str, today: date) -> WordRecord:
+    """Score ``owner``'s promises whose due day is in the 12 months up to ``today``.
+
+    On time: done on or before the due day (done early counts, even when the due
+    day is still ahead). Late: done after the due day. Broken: open and the due
+    day has passed (a promise due today is not broken yet).
+    """
+    start = today - timedelta(days=WINDOW_DAYS)
+    on_time = broken = cancelled = 0
+    late: list[int] = []
+    for promise in promises:
+        if promise.owner != owner or promise.due_on < start:
+            continue
+        if promise.status == "cancelled":
+            cancelled += promise.due_on <= today
+        elif promise.status == "done" and promise.done_at is not None:
+            done_day = promise.done_at.astimezone().date()
+            if done_day <= promise.due_on:
+                on_time += 1
+            else:
+                late.append((done_day - promise.due_on).days)
+        elif promise.status == "open" and promise.due_on < today:
+            broken += 1
+    return WordRecord(owner, on_time, tuple(sorted(late)), broken, cancelled)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Given and received over the window, and whether it is one-sided."""
+
+    given: Counter[str] = field(default_factory=Counter)
+    received: Counter[str] = field(default_factory=Counter)
+    one_sided: str | None = None  # "receiving" | "giving"
+    one_sided_since: date | None = None
+    run: Counter[str] = field(default_factory=Counter)
+    as_of: date | None = None
+
+    @property
+    def given_total(self) -> int:
+        return sum(self.given.values())
+
+    @property
+    def received_total(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def net(self) -> int:
+        """Given minus received: below zero, I owe."""
+        return self.given_total - self.received_total
+
+    @property
+    def text(self) -> str:
+        if not self.given_total and not self.received_total:
+            return "nothing given or received in the last 12 months"
+        return (
+            f"gave {count_kinds(self.given)}, received {count_kinds(self.received)}"
+            " in the last 12 months"
+        )
+
+    @property
+    def suggestion(self) -> str | None:
+        if self.one_sided is None or self.one_sided_since is None:
+            return None
+        since = _month(self.one_sided_since, self.as_of)
+        if self.one_sided == "receiving":
+            return (
+                f"one-sided: you have received {count_kinds(self.run)} and given nothing"
+                f" since {since}; give something back (an intro, a referral, advice)"
+            )
+        return (
+            f"one-sided: you have given {count_kinds(self.run)} and received nothing"
+            f" since {since}; ask for something (a referral, an intro) or let it rest"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "given": self.given_total,
+            "received": self.received_total,
+            "given_by_kind": dict(sorted(self.given.items())),
+            "received_by_kind": dict(sorted(self.received.items())),
+            "net": self.net,
+            "one_sided": self.one_sided,
+            "one_sided_since": self.one_sided_since.isoformat() if self.one_sided_since else None,
+            "text": self.text,
+            "suggestion": self.suggestion,
+        }
+
+
+def by_contact(entries: list[LedgerEntry]) -> dict[int, list[LedgerEntry]]:
+    """Entries grouped by their contact, so each balance reads only its own."""
+    out: dict[int, list[LedgerEntry]] = {}
+    for entry in entries:
+        out.setdefault(entry.contact.id, []).append(entry)
+    return out
+
+
+def _month(day: date, as_of: date | None) -> str:
+    return f"{day:%B}" if as_of is not None and day.year == as_of.year else f"{day:%B %Y}"
+
+
+def balance(
+    entries: list[LedgerEntry], contact_id: int, now: datetime, stretch_days: int
+) -> Balance:
+    """The balance with one contact as of ``now``, over the 12 months before it.
+
+    One-sided: the latest run of entries in one direction (everything since the
+    last entry the other way) started at least ``stretch_days`` ago.
+    """
+    start = now - timedelta(days=WINDOW_DAYS)
+    mine = sorted(
+        (e for e in entries if e.contact.id == contact_id and start <= e.happened_at <= now),
+        key=lambda e: e.happened_at,
+    )
+    given = Counter(e.kind for e in mine if e.direction == "gave")
+    received = Counter(e.kind for e in mine if e.direction == "got")
+    one_sided: str | None = None
+    since: date | None = None
+    run: Counter[str] = Counter()
+    if mine:
+        last = mine[-1].direction
+        streak: list[LedgerEntry] = []
+        for entry in reversed(mine):
+            if entry.direction != last:
+                break
+            streak.append(entry)
+        first = streak[-1].happened_at
+        if (now - first).days >= stretch_days:
+            one_sided = "receiving" if last == "got" else "giving"
+            since = first.astimezone(now.tzinfo).date()
+            run = Counter(e.kind for e in streak)
+    return Balance(given, received, one_sided, since, run, now.date())
+
+
+@dataclass(frozen=True)
+class Health:
+    contact: ContactRef
+    in_touch: cadence.Attention
+    my_word: WordRecord
+    their_word: WordRecord
+    balance: Balance
+
+    @property
+    def score(self) -> float:
+        """How much the relationship needs me: attention, plus one per broken
+        promise of mine, plus one when I have only been receiving."""
+        return (
+            self.in_touch.attention
+            + self.my_word.broken
+            + (1.0 if self.balance.one_sided == "receiving" else 0.0)
+        )
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(measure, words) pairs, as shown in `wt show`."""
+        balance = self.balance.text
+        if self.balance.suggestion:
+            balance += f"; {self.balance.suggestion}"
+        return [
+            ("in touch", self.in_touch.reason),
+            ("my word", self.my_word.text),
+            ("their word", self.their_word.text),
+            ("balance", balance),
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        in_touch = self.in_touch.to_json()
+        del in_touch["contact"]
+        return {
+            "in_touch": in_touch,
+            "my_word": self.my_word.to_json(),
+            "their_word": self.their_word.to_json(),
+            "balance": self.balance.to_json(),
+            "score": round(self.score, 3),
+        }
+
+
+def assess(
+    standing: ContactStanding,
+    promises: list[Promise],
+    entries: list[LedgerEntry],
+    config: Config,
+    now: datetime,
+) -> Health:
+    """Health of one relationship from what is already loaded."""
+    today = now.date()
+    cid = standing.contact.id
+    theirs = [p for p in promises if p.contact.id == cid]
+    return Health(
+        contact=standing.contact,
+        in_touch=cadence.attention_of(standing, config, now),
+        my_word=word_record(theirs, "me", today),
+        their_word=word_record(theirs, "them", today),
+        balance=balance(entries, cid, now, config.one_sided_after_days),
+    )

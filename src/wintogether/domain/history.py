@@ -1,0 +1,160 @@
+"""One global timeline: conversations, promises, ledger entries and wins, by day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.dates import parse_day, start_of_day
+from wintogether.domain.contacts import resolve
+from wintogether.domain.conversations import check_channel
+from wintogether.errors import InvalidValue
+from wintogether.models import Conversation, LedgerEntry, Promise, Win
+from wintogether.store import Store, reports
+from wintogether.store import ledger as ledger_store
+
+KINDS = ("conversation", "promise", "ledger", "gave", "got", "win")
+DEFAULT_DAYS = 30
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    kind: str  # "conversation" | "promise" | "ledger" | "win"
+    conversation: Conversation | None = None
+    promise: Promise | None = None
+    ledger: LedgerEntry | None = None
+    win: Win | None = None
+
+    @property
+    def item(self) -> Conversation | Promise | LedgerEntry | Win:
+        found = self.conversation or self.promise or self.ledger or self.win
+        assert found is not None
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.item.to_json()
+        if self.ledger is not None:
+            data["ledger_kind"] = data.pop("kind")
+        return {"at": self.at.isoformat(), "kind": self.kind, **data}
+
+    @property
+    def people(self) -> list[str]:
+        if self.conversation:
+            return [p.name for p in self.conversation.participants]
+        if self.promise:
+            return [self.promise.contact.name]
+        if self.ledger:
+            names = [self.ledger.contact.name]
+            return names + ([self.ledger.to_contact.name] if self.ledger.to_contact else [])
+        assert self.win is not None
+        return [self.win.contact.name]
+
+    @property
+    def text(self) -> str:
+        if self.conversation:
+            return self.conversation.note
+        if self.promise:
+            return self.promise.text
+        if self.ledger:
+            return self.ledger.text
+        assert self.win is not None
+        return f"they gained: {self.win.theirs}; I gained: {self.win.mine}"
+
+
+@dataclass
+class History:
+    since: date
+    until: date
+    entries: list[HistoryEntry]
+
+    def days(self) -> list[tuple[date, list[HistoryEntry]]]:
+        """Entries grouped by local day, oldest day first."""
+        out: list[tuple[date, list[HistoryEntry]]] = []
+        for entry in self.entries:
+            day = entry.at.date()
+            if not out or out[-1][0] != day:
+                out.append((day, []))
+            out[-1][1].append(entry)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "entries": [e.to_json() for e in self.entries],
+        }
+
+
+def history(
+    store: Store,
+    now: datetime,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    contact: str | None = None,
+    tag: str | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+) -> History:
+    """Everything that happened between two days (inclusive), oldest first.
+
+    Without ``--since`` the timeline starts 30 days before ``--until`` (today by
+    default). ``--channel`` keeps only conversations on that channel; ``--kind``
+    keeps one kind (``gave``/``got`` are ledger entries in one direction).
+    """
+    today = now.date()
+    last = parse_day(until, now, prefer="past") if until else today
+    first = parse_day(since, now, prefer="past") if since else last - timedelta(days=DEFAULT_DAYS)
+    if first > last:
+        raise InvalidValue("--since is after --until: nothing can be in between.")
+    if kind is not None:
+        kind = kind.strip().lower()
+        if kind not in KINDS:
+            raise InvalidValue(f"Unknown kind '{kind}'.", hint=f"Use one of: {', '.join(KINDS)}.")
+    channel_ = check_channel(channel) if channel is not None else None
+    if channel_ is not None and kind not in (None, "conversation"):
+        raise InvalidValue("--channel applies to conversations only; drop --kind or --channel.")
+    tz = now.tzinfo
+    start = to_utc_iso(start_of_day(first, tz))
+    end = to_utc_iso(start_of_day(last + timedelta(days=1), tz))
+    wanted = {kind} if kind else set(KINDS)
+    if channel_ is not None:
+        wanted = {"conversation"}
+    entries: list[HistoryEntry] = []
+    with store.read():
+        contact_id = resolve(store, contact).id if contact is not None else None
+        tagged = reports.tagged_contact_ids(store, tag) if tag is not None else None
+        if "conversation" in wanted:
+            for conv in reports.conversations_between(
+                store, start, end, contact_id=contact_id, tag=tag, channel=channel_
+            ):
+                entries.append(HistoryEntry(conv.happened_at, "conversation", conversation=conv))
+        if "promise" in wanted:
+            for promise in reports.promises_created_between(store, start, end):
+                if _keep(promise.contact.id, None, contact_id, tagged):
+                    entries.append(HistoryEntry(promise.created_at, "promise", promise=promise))
+        if wanted & {"ledger", "gave", "got"}:
+            for entry in ledger_store.entries(
+                store, contact_id=contact_id, since=start, until=end, newest_first=False
+            ):
+                if kind in ("gave", "got") and entry.direction != kind:
+                    continue
+                other = entry.to_contact.id if entry.to_contact else None
+                if _keep(entry.contact.id, other, None, tagged):
+                    entries.append(HistoryEntry(entry.happened_at, "ledger", ledger=entry))
+        if "win" in wanted:
+            for win in ledger_store.wins(store, contact_id=contact_id, since=start, until=end):
+                if _keep(win.contact.id, None, None, tagged):
+                    entries.append(HistoryEntry(win.happened_at, "win", win=win))
+    entries.sort(key=lambda e: (e.at, e.kind, e.item.id))
+    return History(first, last, entries)
+
+
+def _keep(first: int, second: int | None, contact_id: int | None, tagged: set[int] | None) -> bool:
+    people = {first} | ({second} if second is not None else set())
+    if contact_id is not None and contact_id not in people:
+        return False
+    return tagged is None or bool(people & tagged)

@@ -1,0 +1,207 @@
+"""The win-together ledger: value given and received, and wins for both sides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.config import Config
+from wintogether.dates import parse_moment
+from wintogether.domain import health
+from wintogether.domain.contacts import resolve
+from wintogether.domain.text import clean_text
+from wintogether.errors import InvalidValue, NotFound
+from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win
+from wintogether.store import Store
+from wintogether.store import ledger as ledger_store
+
+DEFAULT_KIND = "other"
+GIVE_FIRST_LIMIT = 5
+
+
+def check_kind(kind: str) -> str:
+    value = kind.strip().lower()
+    if value == "favor":
+        value = "favour"
+    if value not in LEDGER_KINDS:
+        raise InvalidValue(
+            f"Unknown kind '{kind}'.", hint=f"Use one of: {', '.join(LEDGER_KINDS)}."
+        )
+    return value
+
+
+def record(
+    store: Store,
+    now: datetime,
+    *,
+    direction: str,
+    contact: str,
+    text: str,
+    kind: str = DEFAULT_KIND,
+    at: str | None = None,
+    to: str | None = None,
+) -> LedgerEntry:
+    """Record value given (``gave``) to or received (``got``) from a contact.
+
+    ``to`` names the other person of an intro; the entry then shows on their
+    timeline too.
+    """
+    if direction not in ("gave", "got"):
+        raise ValueError(direction)
+    body = clean_text(text, "ledger entry")
+    kind_ = check_kind(kind)
+    happened = parse_moment(at, now, prefer="past") if at else now
+    stamp = to_utc_iso(now)
+    with store.write():
+        ref = resolve(store, contact)
+        other: ContactRef | None = resolve(store, to) if to is not None else None
+        if other is not None and other.id == ref.id:
+            raise InvalidValue(f"An intro needs two people: --to names {ref.name} again.")
+        entry_id = ledger_store.insert_entry(
+            store,
+            contact_id=ref.id,
+            direction=direction,
+            kind=kind_,
+            text=body,
+            happened_at=to_utc_iso(happened),
+            stamp=stamp,
+            to_contact_id=other.id if other else None,
+        )
+    entry = ledger_store.get_entry(store, entry_id)
+    assert entry is not None
+    return entry
+
+
+def win(
+    store: Store, now: datetime, *, contact: str, theirs: str, mine: str, at: str | None = None
+) -> Win:
+    """Record an outcome where both sides won."""
+    their_text = clean_text(theirs, "what they gained")
+    my_text = clean_text(mine, "what I gained (--mine)")
+    happened = parse_moment(at, now, prefer="past") if at else now
+    stamp = to_utc_iso(now)
+    with store.write():
+        ref = resolve(store, contact)
+        win_id = ledger_store.insert_win(
+            store,
+            contact_id=ref.id,
+            theirs=their_text,
+            mine=my_text,
+            happened_at=to_utc_iso(happened),
+            stamp=stamp,
+        )
+    found = ledger_store.get_win(store, win_id)
+    if found is None:  # pragma: no cover - written just above
+        raise NotFound(f"No win has id {win_id}.")
+    return found
+
+
+@dataclass
+class BalanceRow:
+    """One relationship's reciprocity over the last 12 months."""
+
+    contact: ContactRef
+    balance: health.Balance
+    wins: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"contact": self.contact.to_json(), **self.balance.to_json(), "wins": self.wins}
+
+
+@dataclass
+class BalanceView:
+    """`wt balance`: one contact with its entries, or every contact with any."""
+
+    rows: list[BalanceRow]
+    entries: list[LedgerEntry]
+    wins: list[Win]
+    contact: ContactRef | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "window_days": health.WINDOW_DAYS,
+            "rows": [row.to_json() for row in self.rows],
+        }
+        if self.contact is not None:
+            data["contact"] = self.contact.to_json()
+            data["entries"] = [e.to_json() for e in self.entries]
+            data["wins"] = [w.to_json() for w in self.wins]
+        return data
+
+
+def _window_start(now: datetime) -> str:
+    return to_utc_iso(now - timedelta(days=health.WINDOW_DAYS))
+
+
+def balances(
+    store: Store, config: Config, now: datetime, contact: str | None = None
+) -> BalanceView:
+    """Given vs received per contact over the last 12 months, one-sided flagged.
+
+    Across all contacts the rows are ordered by what I owe: the most received
+    without giving first.
+    """
+    since = _window_start(now)
+    with store.read():
+        ref = resolve(store, contact) if contact is not None else None
+        entries = ledger_store.entries(
+            store, contact_id=ref.id if ref else None, since=since, newest_first=False
+        )
+        wins = ledger_store.wins(store, contact_id=ref.id if ref else None, since=since)
+    people: dict[int, ContactRef] = {e.contact.id: e.contact for e in entries}
+    people.update({w.contact.id: w.contact for w in wins})
+    if ref is not None:
+        people = {ref.id: ref}
+    grouped = health.by_contact(entries)
+    rows = [
+        BalanceRow(
+            person,
+            health.balance(grouped.get(person.id, []), person.id, now, config.one_sided_after_days),
+            sum(1 for w in wins if w.contact.id == person.id),
+        )
+        for person in people.values()
+    ]
+    rows.sort(key=_owed_key)
+    return BalanceView(
+        rows=rows,
+        entries=list(reversed(entries)),
+        wins=wins,
+        contact=ref,
+    )
+
+
+def _owed_key(row: BalanceRow) -> tuple[int, int, str]:
+    receiving = row.balance.one_sided == "receiving"
+    return (0 if receiving else 1, row.balance.net, row.contact.name.casefold())
+
+
+@dataclass(frozen=True)
+class GiveFirst:
+    """Someone I owe, by the ledger, and why."""
+
+    contact: ContactRef
+    reason: str
+    net: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"contact": self.contact.to_json(), "reason": self.reason, "net": self.net}
+
+
+def give_first(
+    store: Store, config: Config, now: datetime, limit: int = GIVE_FIRST_LIMIT
+) -> list[GiveFirst]:
+    """People I owe: one-sided receiving first, then the most received over given."""
+    view = balances(store, config, now)
+    out = []
+    for row in view.rows:
+        bal = row.balance
+        if bal.one_sided == "receiving" and bal.suggestion:
+            reason = bal.suggestion.removeprefix("one-sided: ")
+        elif bal.net < 0:
+            reason = bal.text
+        else:
+            continue
+        out.append(GiveFirst(row.contact, reason, bal.net))
+    return out[:limit]

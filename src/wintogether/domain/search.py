@@ -1,0 +1,121 @@
+"""Full-text search over names, companies, notes, promises, ledger entries and wins.
+
+Any text a person types is a valid query: each word is quoted for FTS5, so
+``AT&T``, ``O'Neil``, ``-x``, ``NOT`` and a stray ``"`` are searched for as
+words, never parsed as query syntax. A word ending in ``*`` matches as a prefix
+(``renew*`` finds "renewal"). Words must all appear (AND). Results are ranked by
+bm25 across every source; the matching words come back marked in context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from wintogether.errors import UserError
+from wintogether.store import Store, reports
+
+DEFAULT_LIMIT = 20
+_WORD = re.compile(r"\w")
+
+
+def quote(query: str) -> str | None:
+    """The FTS5 form of ``query``; ``None`` when it holds no searchable word."""
+    parts = []
+    for token in query.split():
+        prefix = token.endswith("*")
+        body = token.rstrip("*") if prefix else token
+        if not _WORD.search(body):
+            continue
+        quoted = '"' + body.replace('"', '""') + '"'
+        parts.append(quoted + ("*" if prefix else ""))
+    return " ".join(parts) if parts else None
+
+
+@dataclass(frozen=True)
+class Result:
+    source: str
+    id: int
+    rank: float
+    snippet: str
+    highlights: list[tuple[int, int]]
+    at: str | None
+    contact_id: int | None
+    contact_name: str | None
+
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, is_match) pieces, for renderers."""
+        out: list[tuple[str, bool]] = []
+        cursor = 0
+        for start, end in self.highlights:
+            if start > cursor:
+                out.append((self.snippet[cursor:start], False))
+            out.append((self.snippet[start:end], True))
+            cursor = end
+        if cursor < len(self.snippet):
+            out.append((self.snippet[cursor:], False))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "id": self.id,
+            "rank": round(self.rank, 6),
+            "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+            "at": self.at,
+            "contact": (
+                {"id": self.contact_id, "name": self.contact_name}
+                if self.contact_id is not None
+                else None
+            ),
+        }
+
+
+def _unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for char in marked:
+        if char == reports.MARK_START:
+            start = length
+        elif char == reports.MARK_END:
+            if start is not None:
+                spans.append((start, length))
+            start = None
+        else:
+            plain.append(char)
+            length += 1
+    return "".join(plain), spans
+
+
+def search(store: Store, query: str, limit: int = DEFAULT_LIMIT) -> list[Result]:
+    """The best ``limit`` matches for ``query`` across everything, best first."""
+    if not query.strip():
+        raise UserError("Nothing to search for.", hint='Give a word or two: wt search "SOC2".')
+    if limit < 1:
+        raise UserError("--limit must be at least 1.")
+    match = quote(query)
+    if match is None:
+        return []
+    with store.read():
+        hits = reports.search(store, match, limit)
+    results = []
+    for hit in hits:
+        snippet, spans = _unmark(hit.snippet or "")
+        results.append(
+            Result(
+                hit.source,
+                hit.id,
+                hit.rank,
+                snippet,
+                spans,
+                hit.at,
+                hit.contact_id,
+                hit.contact_name,
+            )
+        )
+    results.sort(key=lambda r: (r.rank, r.source, r.id))
+    return results[:limit]

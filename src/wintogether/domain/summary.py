@@ -1,0 +1,279 @@
+"""The weekly summary: what happened in a period, in numbers and names.
+
+A period is a range of whole local days, first and last included. Counting rules
+(docs/winning-together.md):
+
+* promises made: created in the period;
+* kept on time / kept late: marked done in the period, on or before / after the
+  due day (late ones say by how many days);
+* broken: due in the period and not done when the period ended (or by now, for
+  the period still running); a promise due today is not broken yet;
+* cancelled promises are neither kept nor broken;
+* became one-sided: one-sided at the end of the period and not at its start.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.config import WEEKDAY_NAMES, Config
+from wintogether.dates import format_day, parse_day, start_of_day
+from wintogether.domain import cadence, health
+from wintogether.domain.today import Birthday, birthdays
+from wintogether.errors import InvalidValue
+from wintogether.models import CHANNELS, ContactRef, Conversation, Promise
+from wintogether.store import Store, reports
+from wintogether.store import ledger as ledger_store
+
+SLIPPING_IN_SUMMARY = 10
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    label: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.label}: {format_day(self.first)} to {format_day(self.last)}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"first": self.first.isoformat(), "last": self.last.isoformat(), "label": self.label}
+
+
+def period(
+    now: datetime,
+    config: Config,
+    *,
+    week: bool = False,
+    last_week: bool = False,
+    month: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+) -> Period:
+    """Resolve the period options; this week (so far) when none is given."""
+    chosen = sum([week, last_week, month, since is not None or until is not None])
+    if chosen > 1:
+        raise InvalidValue("Choose one period: --week, --last-week, --month or --since/--until.")
+    today = now.date()
+    week_start = today - timedelta(days=(today.weekday() - config.week_start) % 7)
+    if last_week:
+        first = week_start - timedelta(days=7)
+        return Period(first, first + timedelta(days=6), f"Week of {format_day(first)}")
+    if month:
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return Period(first, following - timedelta(days=1), f"{first:%B %Y}")
+    if since is not None or until is not None:
+        last = parse_day(until, now, prefer="past") if until else today
+        first = parse_day(since, now, prefer="past") if since else last - timedelta(days=6)
+        if first > last:
+            raise InvalidValue("--since is after --until: the period would be empty.")
+        return Period(first, last, "Summary")
+    return Period(week_start, week_start + timedelta(days=6), f"Week of {format_day(week_start)}")
+
+
+@dataclass
+class PromiseCounts:
+    made: int = 0
+    kept_on_time: int = 0
+    kept_late: list[Promise] = field(default_factory=list)
+    broken: list[Promise] = field(default_factory=list)
+
+    def late_days(self, promise: Promise) -> int:
+        assert promise.done_at is not None
+        return (promise.done_at.astimezone().date() - promise.due_on).days
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "made": self.made,
+            "kept_on_time": self.kept_on_time,
+            "kept_late": len(self.kept_late),
+            "broken": len(self.broken),
+            "late": [{**p.to_json(), "days_late": self.late_days(p)} for p in self.kept_late],
+            "broken_promises": [p.to_json() for p in self.broken],
+        }
+
+
+@dataclass(frozen=True)
+class OneSided:
+    contact: ContactRef
+    suggestion: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"contact": self.contact.to_json(), "suggestion": self.suggestion}
+
+
+@dataclass
+class Summary:
+    period: Period
+    generated_at: datetime
+    conversations: int
+    by_channel: dict[str, int]
+    people: list[tuple[ContactRef, int]]
+    new_contacts: list[ContactRef]
+    mine: PromiseCounts
+    theirs: PromiseCounts
+    given: Counter[str]
+    received: Counter[str]
+    wins: int
+    became_one_sided: list[OneSided]
+    job_changes: list[Any]
+    slipping: list[cadence.Attention]
+    due_next: list[Promise]
+    birthdays_next: list[Birthday]
+    next_first: date
+    next_last: date
+    rows: list[Conversation] = field(default_factory=list)
+
+    def numbers(self) -> list[tuple[str, str, int]]:
+        """(key, label, value): the figures every format shows, in one order."""
+        out: list[tuple[str, str, int]] = [("conversations", "Conversations", self.conversations)]
+        out += [
+            (f"conversations_{channel}", f"Conversations by {channel}", self.by_channel[channel])
+            for channel in CHANNELS
+        ]
+        out += [
+            ("people_reached", "People reached", len(self.people)),
+            ("new_contacts", "New contacts", len(self.new_contacts)),
+        ]
+        for key, label, counts in (("my", "My", self.mine), ("their", "Their", self.theirs)):
+            out += [
+                (f"{key}_promises_made", f"{label} promises made", counts.made),
+                (
+                    f"{key}_promises_kept_on_time",
+                    f"{label} promises kept on time",
+                    counts.kept_on_time,
+                ),
+                (f"{key}_promises_kept_late", f"{label} promises kept late", len(counts.kept_late)),
+                (f"{key}_promises_broken", f"{label} promises broken", len(counts.broken)),
+            ]
+        out += [
+            ("value_given", "Value given", sum(self.given.values())),
+            ("value_received", "Value received", sum(self.received.values())),
+            ("wins", "Wins for both sides", self.wins),
+            ("became_one_sided", "Relationships that became one-sided", len(self.became_one_sided)),
+            ("job_changes", "Job changes seen", len(self.job_changes)),
+            ("due_next_week", "Promises due next week", len(self.due_next)),
+            ("birthdays_next_week", "Birthdays next week", len(self.birthdays_next)),
+        ]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period.to_json(),
+            "generated_at": self.generated_at.isoformat(),
+            "numbers": {key: value for key, _, value in self.numbers()},
+            "people_reached": [{**ref.to_json(), "conversations": n} for ref, n in self.people],
+            "new_contacts": [ref.to_json() for ref in self.new_contacts],
+            "my_promises": self.mine.to_json(),
+            "their_promises": self.theirs.to_json(),
+            "given_by_kind": dict(sorted(self.given.items())),
+            "received_by_kind": dict(sorted(self.received.items())),
+            "became_one_sided": [o.to_json() for o in self.became_one_sided],
+            "job_changes": list(self.job_changes),
+            "slipping": [a.to_json() for a in self.slipping],
+            "next_week": {
+                "first": self.next_first.isoformat(),
+                "last": self.next_last.isoformat(),
+                "promises": [p.to_json() for p in self.due_next],
+                "birthdays": [b.to_json() for b in self.birthdays_next],
+            },
+        }
+
+
+def _count_promises(
+    promises: list[Promise],
+    owner: str,
+    start: datetime,
+    end: datetime,
+    cut_day: date,
+    first: date,
+) -> PromiseCounts:
+    counts = PromiseCounts()
+    for promise in promises:
+        if promise.owner != owner:
+            continue
+        if start <= promise.created_at < end:
+            counts.made += 1
+        if promise.status == "cancelled":
+            continue
+        done = promise.done_at if promise.status == "done" else None
+        if done is not None and start <= done < end:
+            if done.astimezone().date() <= promise.due_on:
+                counts.kept_on_time += 1
+            else:
+                counts.kept_late.append(promise)
+        if first <= promise.due_on < cut_day and (done is None or done >= end):
+            counts.broken.append(promise)
+    return counts
+
+
+def summarise(
+    store: Store, config: Config, now: datetime, span: Period, *, with_rows: bool = False
+) -> Summary:
+    """Everything the summary shows for ``span``; ``with_rows`` adds each conversation."""
+    tz = now.tzinfo
+    start = start_of_day(span.first, tz)
+    period_end = start_of_day(span.last + timedelta(days=1), tz)
+    end = min(period_end, now)  # "as of": the end of the period, or now while it runs
+    cut_day = min(span.last + timedelta(days=1), now.date())
+    s, e = to_utc_iso(start), to_utc_iso(period_end)
+    next_first = span.last + timedelta(days=1)
+    next_last = span.last + timedelta(days=7)
+    window_start = to_utc_iso(start - timedelta(days=health.WINDOW_DAYS))
+    with store.read():
+        counts = reports.conversation_counts(store, s, e)
+        new = reports.new_contacts(store, s, e)
+        promises = reports.promises_touching(store, s, e, span.first, span.last)
+        entries = ledger_store.entries(store, since=window_start, newest_first=False)
+        wins = ledger_store.wins(store, since=s, until=e)
+        standings = store.standings()
+        due_next = reports.promises_due_between(store, next_first, next_last)
+        rows = reports.conversations_between(store, s, e) if with_rows else []
+    in_period = [x for x in entries if start <= x.happened_at < period_end]
+    return Summary(
+        period=span,
+        generated_at=now,
+        conversations=counts.total,
+        by_channel={channel: counts.by_channel.get(channel, 0) for channel in CHANNELS},
+        people=[(ContactRef(i, n, c), k) for i, n, c, k in counts.people],
+        new_contacts=[ContactRef(i, n, c) for i, n, c in new],
+        mine=_count_promises(promises, "me", start, period_end, cut_day, span.first),
+        theirs=_count_promises(promises, "them", start, period_end, cut_day, span.first),
+        given=Counter(x.kind for x in in_period if x.direction == "gave"),
+        received=Counter(x.kind for x in in_period if x.direction == "got"),
+        wins=len(wins),
+        became_one_sided=_became_one_sided(entries, config, start, end),
+        job_changes=[],
+        slipping=cadence.slipping(standings, config, now, SLIPPING_IN_SUMMARY),
+        due_next=due_next,
+        birthdays_next=birthdays(standings, next_first, window=6),
+        next_first=next_first,
+        next_last=next_last,
+        rows=rows,
+    )
+
+
+def _became_one_sided(
+    entries: list[Any], config: Config, start: datetime, end: datetime
+) -> list[OneSided]:
+    out = []
+    stretch = config.one_sided_after_days
+    for cid, own in health.by_contact(entries).items():
+        ref = own[0].contact
+        before = health.balance(own, cid, start, stretch)
+        after = health.balance(own, cid, end, stretch)
+        if after.one_sided and after.one_sided != before.one_sided and after.suggestion:
+            out.append(OneSided(ref, after.suggestion))
+    out.sort(key=lambda o: o.contact.name.casefold())
+    return out
+
+
+def week_start_name(config: Config) -> str:
+    return WEEKDAY_NAMES[config.week_start]

@@ -1,0 +1,1 @@
+"""File formats the program writes and reads."""

@@ -1,0 +1,14 @@
+"""The summary as JSON: the same numbers as every other format, for scripts."""
+
+from __future__ import annotations
+
+import io
+
+from wintogether.domain.summary import Summary
+from wintogether.render.output import write_json
+
+
+def render(summary: Summary) -> str:
+    buffer = io.StringIO()
+    write_json(summary.to_json(), buffer)
+    return buffer.getvalue()

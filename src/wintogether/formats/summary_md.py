@@ -1,0 +1,101 @@
+"""The summary as Markdown: clean enough to paste into an email or a notes app.
+
+User text is escaped so it can never become Markdown or HTML: table pipes,
+emphasis, links and raw tags are backslash-escaped, a line cannot start a
+heading or a list, and ``javascript:`` never survives as a link scheme.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wintogether.dates import format_day
+from wintogether.domain.health import count_kinds
+from wintogether.domain.summary import Summary
+from wintogether.render.safe import one_line
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
+_SCHEME = re.compile(r"(?i)(javascript|vbscript|data)\s*:")
+
+
+def md(text: object) -> str:
+    """One line of user text, inert in Markdown (and in any HTML it becomes)."""
+    flat = one_line("" if text is None else str(text)).strip()
+    escaped = _SPECIAL.sub(r"\\\1", flat)
+    return _SCHEME.sub(lambda m: m.group(1) + "\\:", escaped)
+
+
+def render(summary: Summary) -> str:
+    today = summary.generated_at.date()
+    lines: list[str] = [f"# {md(summary.period.title)}", ""]
+    lines += ["| Measure | Count |", "| --- | ---: |"]
+    for _key, label, value in summary.numbers():
+        lines.append(f"| {label} | {value} |")
+    lines.append("")
+
+    def section(title: str, items: list[str]) -> None:
+        if items:
+            lines.extend([f"## {title}", "", *items, ""])
+
+    section(
+        "People reached",
+        [
+            f"- {md(ref.name)}{_company(ref.company)}: {n} conversation{'s' if n != 1 else ''}"
+            for ref, n in summary.people
+        ],
+    )
+    section(
+        "New contacts", [f"- {md(ref.name)}{_company(ref.company)}" for ref in summary.new_contacts]
+    )
+    for who, counts in (("My", summary.mine), ("Their", summary.theirs)):
+        section(
+            f"{who} promises kept late",
+            [
+                f"- {md(p.contact.name)}: {md(p.text)} (due {format_day(p.due_on, today)},"
+                f" {counts.late_days(p)} days late)"
+                for p in counts.kept_late
+            ],
+        )
+        section(
+            f"{who} promises broken",
+            [
+                f"- {md(p.contact.name)}: {md(p.text)} (due {format_day(p.due_on, today)})"
+                for p in counts.broken
+            ],
+        )
+    if summary.given or summary.received:
+        section(
+            "Value exchanged",
+            [
+                f"- Given: {count_kinds(summary.given)}",
+                f"- Received: {count_kinds(summary.received)}",
+            ],
+        )
+    section(
+        "Became one-sided",
+        [f"- {md(o.contact.name)}: {md(o.suggestion)}" for o in summary.became_one_sided],
+    )
+    section(
+        "Most slipping",
+        [f"{i}. {md(a.contact.name)}: {md(a.reason)}" for i, a in enumerate(summary.slipping, 1)],
+    )
+    nxt = [
+        f"- {format_day(p.due_on, today)}: {md(p.contact.name)}:"
+        f" {'I will' if p.owner == 'me' else 'they will'} {md(p.text)}"
+        for p in summary.due_next
+    ]
+    nxt += [
+        f"- {format_day(b.on, today)}: {md(b.contact.name)}'s birthday"
+        + (f" (turns {b.turns})" if b.turns else "")
+        for b in summary.birthdays_next
+    ]
+    section(
+        f"Due next week ({format_day(summary.next_first, today)} to"
+        f" {format_day(summary.next_last, today)})",
+        nxt,
+    )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _company(company: str | None) -> str:
+    return f" ({md(company)})" if company else ""

@@ -1,0 +1,88 @@
+"""Rich renderables for the ledger, wins, balances and relationship health."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from wintogether.dates import format_moment
+from wintogether.render.terminal import _spaced, _table, ref_text, t, t1
+
+if TYPE_CHECKING:
+    from wintogether.domain.health import Health
+    from wintogether.domain.ledger import BalanceView
+    from wintogether.models import LedgerEntry, Win
+
+
+def ledger_line(entry: LedgerEntry, today: date, exclude: int | None = None) -> Text:
+    """``Fri 4 Dec 10:00  gave    intro to Dana → Marcus: text  #3``."""
+    text = Text(f"{format_moment(entry.happened_at, today)}  ", style="dim")
+    text.append(f"{entry.direction:<7} ", style="green" if entry.direction == "gave" else "blue")
+    text.append(entry.kind)
+    if entry.contact.id != exclude or entry.to_contact is not None:
+        text.append(" with " if entry.to_contact is None else " ")
+        text.append_text(t1(entry.contact.name, "bold"))
+        if entry.to_contact is not None:
+            text.append(" → ")
+            text.append_text(t1(entry.to_contact.name, "bold"))
+    text.append(": ")
+    text.append_text(t(entry.text))
+    text.append(f"  #{entry.id}", style="dim")
+    return text
+
+
+def win_line(win: Win, today: date, exclude: int | None = None) -> Text:
+    text = Text(f"{format_moment(win.happened_at, today)}  ", style="dim")
+    text.append("win     ", style="bold green")
+    if win.contact.id != exclude:
+        text.append_text(t1(win.contact.name, "bold"))
+        text.append(": ")
+    text.append("they gained ")
+    text.append_text(t(win.theirs))
+    text.append("; I gained ")
+    text.append_text(t(win.mine))
+    text.append(f"  #{win.id}", style="dim")
+    return text
+
+
+def health_rows(health: Health) -> list[tuple[str, Text]]:
+    """(label, words) rows for the profile grid, coloured by how it stands."""
+    rows: list[tuple[str, Text]] = []
+    for label, words in health.lines():
+        style = ""
+        if label == "in touch":
+            style = "red" if health.in_touch.slipping else "green"
+        elif label == "my word" and health.my_word.broken:
+            style = "red"
+        elif label == "balance" and health.balance.one_sided:
+            style = "yellow"
+        rows.append((label, Text(words, style=style)))
+    return rows
+
+
+def balance_view(view: BalanceView, today: date, *, plain: bool) -> RenderableType:
+    table = _table(
+        plain, "contact", "gave", "received", "net", "wins", "", title="Balance, 12 months"
+    )
+    for row in view.rows:
+        bal = row.balance
+        table.add_row(
+            ref_text(row.contact),
+            Text(str(bal.given_total)),
+            Text(str(bal.received_total)),
+            Text(f"{bal.net:+d}", style="red" if bal.net < 0 else ""),
+            Text(str(row.wins)),
+            Text(bal.suggestion or "", style="yellow"),
+        )
+    parts: list[RenderableType] = [table]
+    if view.contact is not None and (view.entries or view.wins):
+        lines: list[tuple[object, Text]] = [
+            (e.happened_at, ledger_line(e, today, exclude=view.contact.id)) for e in view.entries
+        ]
+        lines += [(w.happened_at, win_line(w, today, exclude=view.contact.id)) for w in view.wins]
+        lines.sort(key=lambda pair: pair[0], reverse=True)  # type: ignore[arg-type,return-value]
+        parts.append(Group(Text("Entries", style="bold"), *(line for _, line in lines)))
+    return Group(*_spaced(parts))

@@ -1,0 +1,130 @@
+"""Rich renderables for history, search results and the summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from wintogether.dates import format_day
+from wintogether.domain.health import count_kinds
+from wintogether.render.ledger import ledger_line, win_line
+from wintogether.render.terminal import (
+    _spaced,
+    _table,
+    conversation_line,
+    promise_line,
+    ref_text,
+    t1,
+)
+
+if TYPE_CHECKING:
+    from wintogether.domain.history import History
+    from wintogether.domain.search import Result
+    from wintogether.domain.summary import Summary
+
+
+def history_view(result: History, today: date, *, plain: bool) -> RenderableType:
+    parts: list[RenderableType] = []
+    for day, entries in result.days():
+        lines: list[RenderableType] = [Text(format_day(day, today), style="bold")]
+        for entry in entries:
+            if entry.conversation:
+                lines.append(conversation_line(entry.conversation, today))
+            elif entry.promise:
+                line = promise_line(entry.promise, today)
+                line.append("  ")
+                line.append_text(t1(entry.promise.contact.name, "bold"))
+                lines.append(line)
+            elif entry.ledger:
+                lines.append(ledger_line(entry.ledger, today))
+            elif entry.win:
+                lines.append(win_line(entry.win, today))
+        parts.append(Group(*lines))
+    return Group(*_spaced(parts))
+
+
+def snippet_text(result: Result, *, plain: bool) -> Text:
+    """The snippet with its matches highlighted; user text never parsed as markup."""
+    text = Text()
+    for piece, is_match in result.pieces():
+        if is_match:
+            if plain:
+                text.append("**")
+            text.append_text(t1(piece, "bold reverse"))
+            if plain:
+                text.append("**")
+        else:
+            text.append_text(t1(piece))
+    return text
+
+
+def search_view(results: list[Result], *, plain: bool) -> RenderableType:
+    table = _table(plain, "what", "who", "match")
+    for result in results:
+        table.add_row(
+            Text(f"{result.source} #{result.id}", style="dim"),
+            t1(result.contact_name or "", "bold"),
+            snippet_text(result, plain=plain),
+        )
+    return table
+
+
+def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
+    today = summary.generated_at.date()
+    parts: list[RenderableType] = [Text(summary.period.title, style="bold")]
+    numbers = _table(plain, "measure", "count")
+    for key, label, value in summary.numbers():
+        if key.startswith("conversations_") and not value:
+            continue
+        numbers.add_row(Text(label), Text(str(value), justify="right"))
+    parts.append(numbers)
+    if summary.people:
+        table = _table(plain, "contact", "conversations", title="People reached")
+        for ref, count in summary.people[:20]:
+            table.add_row(ref_text(ref), Text(str(count)))
+        parts.append(table)
+    broken = summary.mine.broken + summary.theirs.broken
+    if broken:
+        table = _table(plain, "due", "who", "contact", "promise", title="Broken promises")
+        for promise in broken:
+            table.add_row(
+                Text(format_day(promise.due_on, today), style="red"),
+                Text("I owe" if promise.owner == "me" else "they owe"),
+                ref_text(promise.contact),
+                t1(promise.text),
+            )
+        parts.append(table)
+    if summary.given or summary.received:
+        parts.append(
+            Text(f"Given: {count_kinds(summary.given)}. Received: {count_kinds(summary.received)}.")
+        )
+    if summary.became_one_sided:
+        table = _table(plain, "contact", "why", title="Became one-sided")
+        for item in summary.became_one_sided:
+            table.add_row(ref_text(item.contact), Text(item.suggestion, style="yellow"))
+        parts.append(table)
+    if summary.slipping:
+        from wintogether.render.terminal import attention_table
+
+        parts.append(attention_table(summary.slipping, plain=plain, title="Most slipping"))
+    if summary.due_next or summary.birthdays_next:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for promise in summary.due_next:
+            line = Text("I will: " if promise.owner == "me" else "they will: ")
+            line.append_text(ref_text(promise.contact)).append(": ").append_text(t1(promise.text))
+            grid.add_row(Text(format_day(promise.due_on, today)), line)
+        for bday in summary.birthdays_next:
+            line = ref_text(bday.contact).append("'s birthday")
+            grid.add_row(Text(format_day(bday.on, today)), line)
+        title = (
+            f"Due next week ({format_day(summary.next_first, today)} to"
+            f" {format_day(summary.next_last, today)})"
+        )
+        parts.append(Group(Text(title, style="bold"), grid))
+    return Group(*_spaced(parts))

@@ -1,0 +1,150 @@
+"""Ledger and win records: value given and received, and shared wins.
+
+Functions take an open :class:`Store`; writes expect ``Store.write()`` around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from wintogether.clock import from_utc_iso
+from wintogether.models import ContactRef, LedgerEntry, Win
+from wintogether.store.queries import Store, new_uid
+
+_LEDGER_SELECT = (
+    "SELECT l.*, c.name, c.company, t.name AS to_name, t.company AS to_company"
+    " FROM ledger l JOIN contacts c ON c.id = l.contact_id"
+    " LEFT JOIN contacts t ON t.id = l.to_contact_id"
+)
+_WIN_SELECT = "SELECT w.*, c.name, c.company FROM wins w JOIN contacts c ON c.id = w.contact_id"
+
+
+def insert_entry(
+    store: Store,
+    *,
+    contact_id: int,
+    direction: str,
+    kind: str,
+    text: str,
+    happened_at: str,
+    stamp: str,
+    to_contact_id: int | None = None,
+) -> int:
+    cursor = store.conn.execute(
+        "INSERT INTO ledger (uid, contact_id, direction, kind, text, happened_at,"
+        " created_at, updated_at, to_contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (new_uid(), contact_id, direction, kind, text, happened_at, stamp, stamp, to_contact_id),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def insert_win(
+    store: Store, *, contact_id: int, theirs: str, mine: str, happened_at: str, stamp: str
+) -> int:
+    cursor = store.conn.execute(
+        "INSERT INTO wins (uid, contact_id, theirs, mine, happened_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (new_uid(), contact_id, theirs, mine, happened_at, stamp, stamp),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def get_entry(store: Store, entry_id: int) -> LedgerEntry | None:
+    found = _entries(store, "WHERE l.id = ?", (entry_id,))
+    return found[0] if found else None
+
+
+def get_win(store: Store, win_id: int) -> Win | None:
+    found = _wins(store, "WHERE w.id = ?", (win_id,))
+    return found[0] if found else None
+
+
+def entries(
+    store: Store,
+    *,
+    contact_id: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+    newest_first: bool = True,
+) -> list[LedgerEntry]:
+    """Ledger entries; ``contact_id`` matches the contact or the person introduced.
+
+    ``since`` is inclusive and ``until`` exclusive, both stored UTC timestamps.
+    """
+    where, params = _window("l", since, until)
+    if contact_id is not None:
+        where.append("(l.contact_id = ? OR l.to_contact_id = ?)")
+        params += [contact_id, contact_id]
+    order = "DESC" if newest_first else "ASC"
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    params.append(-1 if limit is None else limit)
+    return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
+
+
+def wins(
+    store: Store,
+    *,
+    contact_id: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+) -> list[Win]:
+    where, params = _window("w", since, until)
+    if contact_id is not None:
+        where.append("w.contact_id = ?")
+        params.append(contact_id)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    params.append(-1 if limit is None else limit)
+    return _wins(store, f"{clause} ORDER BY w.happened_at DESC, w.id DESC LIMIT ?", params)
+
+
+def _window(alias: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        where.append(f"{alias}.happened_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append(f"{alias}.happened_at < ?")
+        params.append(until)
+    return where, params
+
+
+def _entries(store: Store, tail: str, params: Sequence[Any]) -> list[LedgerEntry]:
+    return [
+        LedgerEntry(
+            id=row["id"],
+            uid=row["uid"],
+            contact=ContactRef(row["contact_id"], row["name"], row["company"]),
+            direction=row["direction"],
+            kind=row["kind"],
+            text=row["text"],
+            happened_at=from_utc_iso(row["happened_at"]),
+            created_at=from_utc_iso(row["created_at"]),
+            to_contact=(
+                ContactRef(row["to_contact_id"], row["to_name"], row["to_company"])
+                if row["to_contact_id"] is not None
+                else None
+            ),
+        )
+        for row in store.conn.execute(f"{_LEDGER_SELECT} {tail}", params)
+    ]
+
+
+def _wins(store: Store, tail: str, params: Sequence[Any]) -> list[Win]:
+    return [
+        Win(
+            id=row["id"],
+            uid=row["uid"],
+            contact=ContactRef(row["contact_id"], row["name"], row["company"]),
+            theirs=row["theirs"],
+            mine=row["mine"],
+            happened_at=from_utc_iso(row["happened_at"]),
+            created_at=from_utc_iso(row["created_at"]),
+        )
+        for row in store.conn.execute(f"{_WIN_SELECT} {tail}", params)
+    ]

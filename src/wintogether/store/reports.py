@@ -1,0 +1,250 @@
+"""Read-only queries behind health, history, search and the summary.
+
+Every query here is meant to use an index (see docs/winning-together.md for the
+query plans measured on a large database); values are always bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from wintogether.models import Conversation, Promise
+from wintogether.store.queries import Store
+
+_ANY_STATUS = "('open', 'done', 'cancelled')"
+
+
+def promises_due_since(store: Store, start: date, contact_id: int | None = None) -> list[Promise]:
+    """Every promise (any status) due on or after ``start``."""
+    if contact_id is not None:
+        return store._promises(
+            "WHERE p.contact_id = ? AND p.due_on >= ? ORDER BY p.due_on, p.id",
+            (contact_id, start.isoformat()),
+        )
+    # Naming every status lets the (status, due_on) index serve a due-date range.
+    return store._promises(
+        f"WHERE p.status IN {_ANY_STATUS} AND p.due_on >= ? ORDER BY p.due_on, p.id",
+        (start.isoformat(),),
+    )
+
+
+def promises_touching(
+    store: Store, start: str, end: str, due_from: date, due_to: date
+) -> list[Promise]:
+    """Promises made, settled or due in a period (for the summary).
+
+    ``start``/``end`` are stored UTC timestamps (end exclusive); ``due_from`` and
+    ``due_to`` are inclusive days.
+    """
+    return store._promises(
+        "WHERE p.id IN ("
+        " SELECT id FROM promises WHERE created_at >= ? AND created_at < ?"
+        " UNION SELECT id FROM promises WHERE done_at >= ? AND done_at < ?"
+        f" UNION SELECT id FROM promises WHERE status IN {_ANY_STATUS}"
+        " AND due_on >= ? AND due_on <= ?"
+        ") ORDER BY p.due_on, p.id",
+        (start, end, start, end, due_from.isoformat(), due_to.isoformat()),
+    )
+
+
+def promises_due_between(store: Store, first: date, last: date) -> list[Promise]:
+    """Open promises due between two days, inclusive."""
+    return store._promises(
+        "WHERE p.status = 'open' AND p.due_on >= ? AND p.due_on <= ? ORDER BY p.due_on, p.id",
+        (first.isoformat(), last.isoformat()),
+    )
+
+
+@dataclass(frozen=True)
+class ConversationCounts:
+    total: int
+    by_channel: dict[str, int]
+    people: list[tuple[int, str, str | None, int]]  # id, name, company, conversations
+
+
+def conversation_counts(store: Store, start: str, end: str) -> ConversationCounts:
+    """Conversations in [start, end): totals by channel and the people reached."""
+    by_channel = {
+        row[0]: row[1]
+        for row in store.conn.execute(
+            "SELECT channel, count(*) FROM interactions"
+            " WHERE happened_at >= ? AND happened_at < ? GROUP BY channel ORDER BY channel",
+            (start, end),
+        )
+    }
+    people = [
+        (row[0], row[1], row[2], row[3])
+        for row in store.conn.execute(
+            "SELECT c.id, c.name, c.company, count(*) AS n FROM interactions i"
+            " JOIN interaction_participants p ON p.interaction_id = i.id"
+            " JOIN contacts c ON c.id = p.contact_id"
+            " WHERE i.happened_at >= ? AND i.happened_at < ?"
+            " GROUP BY c.id ORDER BY n DESC, c.name COLLATE NOCASE",
+            (start, end),
+        )
+    ]
+    return ConversationCounts(sum(by_channel.values()), by_channel, people)
+
+
+def conversations_between(
+    store: Store,
+    start: str | None,
+    end: str | None,
+    *,
+    contact_id: int | None = None,
+    tag: str | None = None,
+    channel: str | None = None,
+    limit: int | None = None,
+) -> list[Conversation]:
+    """Conversations in [start, end), oldest first, optionally filtered."""
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        where.append("i.happened_at >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("i.happened_at < ?")
+        params.append(end)
+    if channel is not None:
+        where.append("i.channel = ?")
+        params.append(channel)
+    if contact_id is not None:
+        where.append(
+            "i.id IN (SELECT interaction_id FROM interaction_participants WHERE contact_id = ?)"
+        )
+        params.append(contact_id)
+    if tag is not None:
+        where.append(
+            "i.id IN (SELECT p.interaction_id FROM interaction_participants p"
+            f" WHERE p.contact_id IN ({_TAGGED}))"
+        )
+        params += _tag_params(tag)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    params.append(-1 if limit is None else limit)
+    return store._conversations(f"{clause} ORDER BY i.happened_at, i.id LIMIT ?", params)
+
+
+_TAGGED = (
+    "SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+    " WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'"
+)
+
+
+def _tag_params(tag: str) -> list[str]:
+    return [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+
+
+def tagged_contact_ids(store: Store, tag: str) -> set[int]:
+    return {row[0] for row in store.conn.execute(_TAGGED, _tag_params(tag))}
+
+
+def promises_created_between(store: Store, start: str | None, end: str | None) -> list[Promise]:
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        where.append("p.created_at >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("p.created_at < ?")
+        params.append(end)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return store._promises(f"{clause} ORDER BY p.created_at, p.id", params)
+
+
+def new_contacts(store: Store, start: str, end: str) -> list[tuple[int, str, str | None]]:
+    return [
+        (row[0], row[1], row[2])
+        for row in store.conn.execute(
+            "SELECT id, name, company FROM contacts WHERE created_at >= ? AND created_at < ?"
+            " ORDER BY created_at, id",
+            (start, end),
+        )
+    ]
+
+
+# -- full-text search --------------------------------------------------------
+
+#: Private-use characters mark the matched words in snippets; they cannot be
+#: typed by accident and are split out before anything is rendered.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    source: str  # "contact" | "conversation" | "promise" | "ledger" | "win"
+    id: int
+    rank: float
+    snippet: str
+    at: str | None
+    contact_id: int | None
+    contact_name: str | None
+
+
+#: For each source: its FTS table, and a scalar query naming the matched row's
+#: time and first contact (as a JSON array) from its primary key ``m.rowid``.
+_SOURCES: dict[str, tuple[str, str]] = {
+    "contact": (
+        "contacts_fts",
+        "SELECT json_array(c.created_at, c.id, c.name) FROM contacts c WHERE c.id = m.rowid",
+    ),
+    "conversation": (
+        "interactions_fts",
+        "SELECT json_array(i.happened_at, c.id, c.name) FROM interactions i"
+        " LEFT JOIN interaction_participants p ON p.interaction_id = i.id"
+        " LEFT JOIN contacts c ON c.id = p.contact_id WHERE i.id = m.rowid"
+        " ORDER BY p.id LIMIT 1",
+    ),
+    "promise": (
+        "promises_fts",
+        "SELECT json_array(p.created_at, c.id, c.name) FROM promises p"
+        " JOIN contacts c ON c.id = p.contact_id WHERE p.id = m.rowid",
+    ),
+    "ledger": (
+        "ledger_fts",
+        "SELECT json_array(l.happened_at, c.id, c.name) FROM ledger l"
+        " JOIN contacts c ON c.id = l.contact_id WHERE l.id = m.rowid",
+    ),
+    "win": (
+        "wins_fts",
+        "SELECT json_array(w.happened_at, c.id, c.name) FROM wins w"
+        " JOIN contacts c ON c.id = w.contact_id WHERE w.id = m.rowid",
+    ),
+}
+
+
+def search_sql(source: str) -> str:
+    """The query for one source. FTS5 picks its best rows first (``ORDER BY
+    rank`` with ``LIMIT`` inside the subquery, so only those rows get a snippet),
+    then each row is named by primary key."""
+    table, describe = _SOURCES[source]
+    snippet = f"snippet({table}, -1, '{MARK_START}', '{MARK_END}', '…', 12)"
+    return (
+        f"SELECT m.rowid, m.rank, m.snip, ({describe}) FROM ("
+        f"SELECT rowid, rank, {snippet} AS snip FROM {table}"
+        f" WHERE {table} MATCH ? ORDER BY rank LIMIT ?) AS m"
+    )
+
+
+SEARCH_SOURCES = ("contact", "conversation", "promise", "ledger", "win")
+
+
+def search(
+    store: Store, match: str, limit: int, sources: Sequence[str] = SEARCH_SOURCES
+) -> list[SearchHit]:
+    """The best ``limit`` hits from each source for an already-quoted FTS5 query.
+
+    Each source's best rows come from FTS5's own ``ORDER BY rank`` (bm25), so a
+    common word in half a million notes still returns quickly.
+    """
+    import json
+
+    hits: list[SearchHit] = []
+    for source in sources:
+        for row in store.conn.execute(search_sql(source), (match, limit)):
+            at, contact_id, name = json.loads(row[3]) if row[3] else (None, None, None)
+            hits.append(SearchHit(source, row[0], row[1], row[2], at, contact_id, name))
+    return hits

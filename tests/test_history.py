@@ -1,0 +1,138 @@
+"""The global timeline and its filters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+
+
+@pytest.fixture
+def story(dana: Path, wt: Invoke) -> Path:
+    wt("log", "dana", "Old call", "--channel", "call", "--at", "2026-10-01T09:00")
+    wt("log", "dana", "Discovery call", "--channel", "call", "--at", "2026-11-02T09:00")
+    wt("log", "marcus", "Partner email", "--channel", "email", "--at", "2026-11-15T09:00")
+    wt("log", "marcus", "QBR", "--with", "dana", "--channel", "meeting", "--at", "2026-11-20T15:00")
+    wt("follow-up", "dana", "Send =SUM(A1) sheet", "--due", "fri")
+    wt("gave", "marcus", "Pricing advice", "--kind", "advice", "--at", "2026-11-10T12:00")
+    wt(
+        "got",
+        "dana",
+        "Referral to Marcus",
+        "--kind",
+        "referral",
+        "--to",
+        "marcus",
+        "--at",
+        "2026-11-12T12:00",
+    )
+    wt("win", "dana", "Faster rollout", "--mine", "Renewal", "--at", "2026-11-25T12:00")
+    return dana
+
+
+def kinds(wt: Invoke, *args: str) -> list[tuple[str, str]]:
+    data = json.loads(wt("history", "--json", *args).stdout)
+    return [(e["kind"], e["at"][:10]) for e in data["entries"]]
+
+
+def test_default_range_is_the_last_30_days_oldest_first(story: Path, wt: Invoke) -> None:
+    data = json.loads(wt("history", "--json").stdout)
+    assert (data["since"], data["until"]) == ("2026-10-29", "2026-11-28")
+    assert [(e["kind"], e["at"][:10]) for e in data["entries"]] == [
+        ("conversation", "2026-11-02"),
+        ("ledger", "2026-11-10"),
+        ("ledger", "2026-11-12"),
+        ("conversation", "2026-11-15"),
+        ("conversation", "2026-11-20"),
+        ("win", "2026-11-25"),
+        ("promise", "2026-11-28"),
+    ]
+
+
+def test_since_and_until(story: Path, wt: Invoke) -> None:
+    assert len(kinds(wt, "--since", "2026-09-01")) == 8
+    assert kinds(wt, "--until", "2026-11-14") == [
+        ("conversation", "2026-11-02"),
+        ("ledger", "2026-11-10"),
+        ("ledger", "2026-11-12"),
+    ]
+    # --until is inclusive of the whole day
+    assert kinds(wt, "--since", "2026-11-20", "--until", "2026-11-20") == [
+        ("conversation", "2026-11-20")
+    ]
+
+
+def test_contact_filter_includes_intros_and_group_meetings(story: Path, wt: Invoke) -> None:
+    assert kinds(wt, "--contact", "marcus") == [
+        ("ledger", "2026-11-10"),
+        ("ledger", "2026-11-12"),
+        ("conversation", "2026-11-15"),
+        ("conversation", "2026-11-20"),
+    ]
+
+
+def test_tag_filter(story: Path, wt: Invoke) -> None:
+    assert kinds(wt, "--tag", "customers") == [
+        ("conversation", "2026-11-02"),
+        ("ledger", "2026-11-12"),
+        ("conversation", "2026-11-20"),
+        ("win", "2026-11-25"),
+        ("promise", "2026-11-28"),
+    ]
+
+
+def test_channel_and_kind_filters(story: Path, wt: Invoke) -> None:
+    assert kinds(wt, "--channel", "call") == [("conversation", "2026-11-02")]
+    assert kinds(wt, "--kind", "ledger") == [("ledger", "2026-11-10"), ("ledger", "2026-11-12")]
+    assert kinds(wt, "--kind", "gave") == [("ledger", "2026-11-10")]
+    assert kinds(wt, "--kind", "got") == [("ledger", "2026-11-12")]
+    assert kinds(wt, "--kind", "win") == [("win", "2026-11-25")]
+    assert kinds(wt, "--kind", "promise") == [("promise", "2026-11-28")]
+    assert kinds(wt, "--kind", "promise", "--contact", "marcus") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--channel", "call", "--kind", "ledger"), "--channel applies to conversations only"),
+        (("--since", "2026-11-20", "--until", "2026-11-01"), "--since is after --until"),
+        (("--kind", "gossip"), "Unknown kind 'gossip'"),
+        (("--channel", "pigeon"), "Unknown channel 'pigeon'"),
+        (("--contact", "nobody"), "No contact matches 'nobody'"),
+        (("--since", "not a date"), "date"),
+    ],
+)
+def test_bad_filters(story: Path, wt: Invoke, args: tuple[str, ...], needle: str) -> None:
+    run = wt("history", *args, ok=False)
+    assert run.exit_code == 1
+    assert needle in run.stderr
+    assert run.stdout == ""
+
+
+def test_plain_text_is_grouped_by_day_and_csv_is_guarded(story: Path, wt: Invoke) -> None:
+    out = wt("--plain", "history").stdout
+    lines = out.splitlines()
+    assert lines[0] == "Mon 2 Nov"
+    assert "Tue 10 Nov" in lines
+    assert any(
+        line.startswith("Sat 28 Nov 10:00  promise I will: Send =SUM(A1) sheet") for line in lines
+    )
+    rows = list(csv.reader(io.StringIO(wt("history", "--format", "csv").stdout)))
+    assert rows[0] == ["at", "kind", "id", "people", "text"]
+    promise = next(r for r in rows if r[1] == "promise")
+    assert promise[4] == "Send =SUM(A1) sheet"  # not at the start: no guard needed
+    win = next(r for r in rows if r[1] == "win")
+    assert win[4] == "they gained: Faster rollout; I gained: Renewal"
+    intro = next(r for r in rows if r[1] == "ledger" and r[2] == "2")
+    assert intro[3] == "Dana Reyes; Marcus O'Neil"
+
+
+def test_nothing_in_range(story: Path, wt: Invoke) -> None:
+    run = wt("history", "--since", "2025-01-01", "--until", "2025-01-31")
+    assert run.stdout == ""
+    assert run.stderr == "Nothing happened in that range.\n"

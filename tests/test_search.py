@@ -1,0 +1,135 @@
+"""Search: ranked, highlighted, and every text a valid query."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from wintogether.domain.search import quote
+
+
+@pytest.fixture
+def notes(dana: Path, wt: Invoke) -> Path:
+    wt("log", "dana", "Renewal talk: AT&T wants SOC2; renewal by Q1", "--at", "2026-11-20")
+    wt("log", "marcus", "Lunch; mentioned a renewal", "--at", "2026-11-21")
+    wt("follow-up", "dana", "Send the SOC2 report", "--due", "fri")
+    wt("gave", "dana", "Intro to the security team at Globex", "--kind", "intro")
+    wt("win", "marcus", "Closed the Globex pilot", "--mine", "Case study")
+    wt("add", "[bold red]Mallory[/]", "--company", "Evil \x1b[2J Corp")
+    return dana
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "AT&T",
+        "O'Neil",
+        "-x",
+        '"',
+        "NOT",
+        "*",
+        "AND OR NEAR",
+        "(",
+        "a:b",
+        "^",
+        "\\",
+        "'",
+        "🙂",
+        'renewal"',
+        "NOT renewal",
+        "x*y",
+        "%",
+        "_",
+        "col:renewal",
+    ],
+)
+def test_hostile_queries_never_fail(notes: Path, wt: Invoke, query: str) -> None:
+    run = wt("search", "--", query)
+    assert run.exit_code == 0
+    assert "Traceback" not in run.stderr
+    assert run.stdout or run.stderr.strip() == "No matches."
+    data = json.loads(wt("search", "--json", "--", query).stdout)
+    assert isinstance(data, list)
+
+
+def test_punctuated_words_are_found(notes: Path, wt: Invoke) -> None:
+    hits = json.loads(wt("search", "AT&T", "--json").stdout)
+    assert [(h["source"], h["id"]) for h in hits] == [("conversation", 1)]
+    hits = json.loads(wt("search", "O'Neil", "--json").stdout)
+    assert {h["source"] for h in hits} == {"contact"}
+    assert hits[0]["contact"]["name"] == "Marcus O'Neil"
+
+
+def test_ranked_across_sources_with_highlights(notes: Path, wt: Invoke) -> None:
+    hits = json.loads(wt("search", "renewal", "--json").stdout)
+    # The note that says "renewal" twice ranks above the one that says it once.
+    assert [(h["source"], h["id"]) for h in hits] == [("conversation", 1), ("conversation", 2)]
+    assert hits[0]["rank"] <= hits[1]["rank"]
+    first = hits[0]
+    spans = [first["snippet"][a:b] for a, b in first["highlights"]]
+    assert spans == ["Renewal", "renewal"]
+    assert first["contact"]["name"] == "Dana Reyes"
+    hits = json.loads(wt("search", "globex", "--json").stdout)
+    assert {h["source"] for h in hits} == {"ledger", "win"}
+    hits = json.loads(wt("search", "soc2", "--json").stdout)
+    assert {h["source"] for h in hits} == {"conversation", "promise"}
+
+
+def test_all_words_must_match_and_prefix_star(notes: Path, wt: Invoke) -> None:
+    hits = json.loads(wt("search", "renewal", "lunch", "--json").stdout)
+    assert [h["id"] for h in hits] == [2]
+    hits = json.loads(wt("search", "renew*", "--json").stdout)
+    assert len(hits) == 2
+    assert json.loads(wt("search", "renew", "--json").stdout) == []
+
+
+def test_terminal_output_is_safe_and_marks_matches(notes: Path, wt: Invoke) -> None:
+    out = wt("search", "mallory").stdout
+    assert "[bold red]**Mallory**[/]" in out
+    assert "\x1b" not in out
+    out = wt("search", "evil").stdout
+    assert "\\x1b[2J" in out
+    assert "\x1b" not in out
+
+
+def test_empty_query_is_a_user_error(notes: Path, wt: Invoke) -> None:
+    for args in ((), ("",), ("   ",)):
+        run = wt("search", *args, ok=False)
+        assert run.exit_code == 1
+        assert run.stdout == ""
+        assert run.stderr.startswith("Error: Nothing to search for.")
+
+
+def test_no_matches_exits_zero(notes: Path, wt: Invoke) -> None:
+    run = wt("search", "zebra")
+    assert run.stdout == ""
+    assert run.stderr == "No matches.\n"
+
+
+def test_contacts_added_after_migration_are_searchable(notes: Path, wt: Invoke) -> None:
+    wt("add", "Zoë Quartermaine")
+    hits = json.loads(wt("search", "zoe", "--json").stdout)
+    assert [h["contact"]["name"] for h in hits] == ["Zoë Quartermaine"]
+
+
+def test_quote_form() -> None:
+    assert quote('say "hi" NOT') == '"say" """hi""" "NOT"'
+    assert quote("renew*") == '"renew"*'
+    assert quote('* " -') is None
+
+
+def test_search_in_a_real_process(notes: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "wintogether", "search", "AT&T"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0
+    assert "**AT&T**" in run.stdout
+    assert run.stderr == ""

@@ -1,0 +1,318 @@
+"""The summary: the same numbers, worked out by hand, in every format.
+
+The clock is Saturday 28 Nov 2026 10:00 UTC; weeks start on Monday, so last
+week is Mon 16 to Sun 22 Nov and this week is Mon 23 to Sun 29 Nov.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, Invoke, write_config
+
+HOSTILE = "# Eve | [x](javascript:alert(1)) <script>alert(1)</script>"
+
+
+@pytest.fixture
+def week(db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> Path:
+    def at(moment: str) -> None:
+        monkeypatch.setenv("WINTOGETHER_NOW", moment)
+
+    at("2026-11-10T09:00:00+00:00")
+    wt("add", "Dana Reyes", "--tag", "customers", "--birthday", "1985-11-25")
+    wt("add", "Marcus O'Neil", "--tag", "partners")
+    at("2026-11-12T09:00:00+00:00")
+    wt("follow-up", "dana", "P1 on time", "--due", "2026-11-18")  # 1
+    at("2026-11-16T10:00:00+00:00")
+    wt("follow-up", "dana", "P2 late", "--due", "2026-11-17")  # 2
+    wt("follow-up", "dana", "T1 theirs on time", "--due", "2026-11-20", "--theirs")  # 3
+    at("2026-11-16T11:00:00+00:00")
+    wt("follow-up", "dana", "P3 broken on the last day", "--due", "2026-11-22")  # 4
+    at("2026-11-17T09:00:00+00:00")
+    wt("follow-up", "marcus", "P4 done after the week", "--due", "2026-11-20")  # 5
+    wt("follow-up", "marcus", "P5 cancelled", "--due", "2026-11-19")  # 6
+    at("2026-11-18T09:00:00+00:00")
+    wt("add", HOSTILE, "--company", "=cmd|' /C calc'!A0")
+    wt("follow-up", "dana", "P6 due in two weeks", "--due", "2026-11-30")  # 7
+    wt("follow-up", "marcus", "T2 theirs broken", "--due", "2026-11-21", "--theirs")  # 8
+    wt("follow-up", "marcus", "T3 theirs due this week", "--due", "2026-11-25", "--theirs")  # 9
+    at("2026-11-18T17:00:00+00:00")
+    wt("done", "1")
+    at("2026-11-19T08:00:00+00:00")
+    wt("done", "2")
+    at("2026-11-20T10:00:00+00:00")
+    wt("cancel", "6")
+    wt("done", "3")
+    at("2026-11-23T09:00:00+00:00")
+    wt("done", "5")
+    at(NOW)
+    wt("log", "dana", "Kickoff | pipes # not a heading", "-c", "call", "--at", "2026-11-16T09:00")
+    wt("log", "dana", '=HYPERLINK("http://x")', "-c", "email", "--at", "2026-11-17T12:00")
+    wt(
+        "log",
+        "marcus",
+        "Sunday review",
+        "--with",
+        "dana",
+        "-c",
+        "meeting",
+        "--at",
+        "2026-11-22T23:30",
+    )
+    wt("log", "marcus", "Monday call", "-c", "call", "--at", "2026-11-23T00:00")
+    wt("log", "#3", "Before the week", "-c", "message", "--at", "2026-11-15T23:59")
+    wt(
+        "gave",
+        "dana",
+        "Intro to Marcus",
+        "--kind",
+        "intro",
+        "--to",
+        "marcus",
+        "--at",
+        "2026-11-19T12:00",
+    )
+    wt("got", "marcus", "Advice on pricing", "--kind", "advice", "--at", "2026-08-20T12:00")
+    wt("got", "marcus", "Referral to Initech", "--kind", "referral", "--at", "2026-11-20T12:00")
+    wt("win", "dana", "Faster onboarding", "--mine", "Renewal", "--at", "2026-11-21T12:00")
+    return db
+
+
+LAST_WEEK = {
+    "conversations": 3,
+    "conversations_call": 1,
+    "conversations_email": 1,
+    "conversations_meeting": 1,
+    "conversations_message": 0,
+    "conversations_social": 0,
+    "conversations_event": 0,
+    "conversations_note": 0,
+    "people_reached": 2,
+    "new_contacts": 1,
+    "my_promises_made": 5,  # P2, P3, P4, P5 (cancelled, but made), P6
+    "my_promises_kept_on_time": 1,  # P1, done on its due day
+    "my_promises_kept_late": 1,  # P2, two days late
+    "my_promises_broken": 2,  # P3 (due Sunday), P4 (done only on Monday)
+    "their_promises_made": 3,
+    "their_promises_kept_on_time": 1,
+    "their_promises_kept_late": 0,
+    "their_promises_broken": 1,  # T2
+    "value_given": 1,
+    "value_received": 1,
+    "wins": 1,
+    "became_one_sided": 1,  # Marcus: receiving since 20 Aug, 90 days reached on 18 Nov
+    "job_changes": 0,
+    "due_next_week": 1,  # T3, due Wed 25 Nov
+    "birthdays_next_week": 1,  # Dana, 25 Nov
+}
+
+
+def summary_json(wt: Invoke, *args: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(wt("summary", *args, "--format", "json").stdout)
+
+
+def test_last_week_json_numbers(week: Path, wt: Invoke) -> None:
+    data = summary_json(wt, "--last-week")
+    assert data["period"] == {
+        "first": "2026-11-16",
+        "last": "2026-11-22",
+        "label": "Week of Mon 16 Nov 2026",
+    }
+    assert data["numbers"] == LAST_WEEK
+    assert data["my_promises"]["late"][0]["days_late"] == 2
+    assert [p["text"] for p in data["my_promises"]["broken_promises"]] == [
+        "P4 done after the week",
+        "P3 broken on the last day",
+    ]
+    assert [(p["name"], p["conversations"]) for p in data["people_reached"]] == [
+        ("Dana Reyes", 3),
+        ("Marcus O'Neil", 1),
+    ]
+    assert data["became_one_sided"][0]["contact"]["name"] == "Marcus O'Neil"
+    assert data["became_one_sided"][0]["suggestion"].startswith(
+        "one-sided: you have received 2 things (1 piece of advice, 1 referral)"
+    )
+    assert data["next_week"]["birthdays"][0]["turns"] == 41
+
+
+def test_this_week_counts_what_settled_after_last_week(week: Path, wt: Invoke) -> None:
+    numbers = summary_json(wt, "--week")["numbers"]
+    assert numbers["conversations"] == 1
+    assert numbers["my_promises_made"] == 0
+    assert numbers["my_promises_kept_late"] == 1  # P4, done Monday, 3 days late
+    assert numbers["my_promises_broken"] == 0  # nothing of mine fell due this week
+    assert numbers["their_promises_broken"] == 1  # T3, due Wednesday, still open
+    assert numbers["due_next_week"] == 1  # P6, due Mon 30 Nov
+    assert numbers["became_one_sided"] == 0
+    assert summary_json(wt)["numbers"] == numbers  # --week is the default
+    data = summary_json(wt, "--week")
+    assert data["my_promises"]["late"][0]["days_late"] == 3
+
+
+def test_since_until_and_month(week: Path, wt: Invoke) -> None:
+    data = summary_json(wt, "--since", "2026-11-16", "--until", "2026-11-22")
+    assert data["numbers"] == LAST_WEEK | {"due_next_week": 1}
+    assert data["period"]["label"] == "Summary"
+    month = summary_json(wt, "--month")
+    assert (month["period"]["first"], month["period"]["last"]) == ("2026-11-01", "2026-11-30")
+    assert month["numbers"]["conversations"] == 5
+    assert month["numbers"]["new_contacts"] == 3
+
+
+def test_week_start_is_configurable(week: Path, wt: Invoke, tmp_path: Path) -> None:
+    write_config(tmp_path, '[summary]\nweek_start = "sunday"\n')
+    data = summary_json(wt, "--last-week")
+    assert (data["period"]["first"], data["period"]["last"]) == ("2026-11-15", "2026-11-21")
+    # The 23:59 Sunday message is in; the Sunday-night meeting is not.
+    assert data["numbers"]["conversations_message"] == 1
+    assert data["numbers"]["conversations_meeting"] == 0
+
+
+def test_period_options_exclude_each_other(week: Path, wt: Invoke) -> None:
+    run = wt("summary", "--week", "--month", ok=False)
+    assert run.exit_code == 1
+    assert "Choose one period" in run.stderr
+    run = wt("summary", "--since", "2026-11-20", "--until", "2026-11-01", ok=False)
+    assert run.exit_code == 1
+
+
+def md_numbers(text: str) -> list[tuple[str, int]]:
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith(("| Measure", "| ---")):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            assert len(cells) == 2, line
+            rows.append((cells[0], int(cells[1])))
+    return rows
+
+
+def test_markdown_table_has_the_same_numbers_and_is_escaped(week: Path, wt: Invoke) -> None:
+    text = wt("summary", "--last-week", "--format", "md").stdout
+    assert text.startswith("# Week of Mon 16 Nov 2026: Mon 16 Nov 2026 to Sun 22 Nov 2026\n")
+    rows = md_numbers(text)
+    assert [value for _, value in rows] == list(LAST_WEEK.values())
+    assert dict(rows)["My promises broken"] == 2
+    assert "- P2 late" not in text
+    assert "Dana Reyes: P2 late (due Tue 17 Nov, 2 days late)" in text
+    # The hostile name appears once, inert.
+    line = next(line for line in text.splitlines() if "Eve" in line)
+    assert line == (
+        "- \\# Eve \\| \\[x\\](javascript\\:alert(1)) \\<script\\>alert(1)\\</script\\>"
+        " (=cmd\\|' /C calc'!A0)"
+    )
+    assert "<script>" not in text
+    assert "](javascript:" not in text
+    assert not any(line.startswith("#") and "Eve" in line for line in text.splitlines())
+
+
+class _Numbers(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.numbers: dict[str, int] = {}
+        self.tags: list[str] = []
+        self._key: str | None = None
+        self._cell = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "tr":
+            self._key = dict(attrs).get("data-key")
+            self._cell = 0
+        elif tag == "td":
+            self._cell += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr":
+            self._key = None
+
+    def handle_data(self, data: str) -> None:
+        if self._key and self._cell == 2 and data.strip():
+            self.numbers[self._key] = int(data)
+
+
+def test_html_is_self_contained_escaped_and_has_the_same_numbers(week: Path, wt: Invoke) -> None:
+    text = wt("summary", "--last-week", "--format", "html").stdout
+    parser = _Numbers()
+    parser.feed(text)
+    assert parser.numbers == LAST_WEEK
+    assert "script" not in parser.tags
+    assert not {"img", "link", "iframe", "a"} & set(parser.tags)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>" not in text
+    assert "Content-Security-Policy" in text
+    assert "@media print" in text
+
+
+def test_csv_is_one_row_per_conversation_and_formula_safe(week: Path, wt: Invoke) -> None:
+    text = wt("summary", "--last-week", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == LAST_WEEK["conversations"]
+    assert [r["channel"] for r in rows] == ["call", "email", "meeting"]
+    assert rows[0]["note"] == "Kickoff | pipes # not a heading"
+    assert rows[1]["note"] == '\'=HYPERLINK("http://x")'
+    assert rows[2]["participants"] == "Marcus O'Neil; Dana Reyes"
+    assert rows[2]["participant_ids"] == "2; 1"
+
+
+def test_terminal_view_shows_the_numbers(week: Path, wt: Invoke) -> None:
+    out = wt("--plain", "summary", "--last-week").stdout
+    assert out.startswith("Week of Mon 16 Nov 2026: Mon 16 Nov 2026 to Sun 22 Nov 2026")
+    assert "My promises broken                       2" in out
+    assert "Broken promises" in out
+    assert "Became one-sided" in out
+
+
+def test_output_file_is_atomic_private_and_not_clobbered(
+    week: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    target = tmp_path / "week.md"
+    run = wt("summary", "--last-week", "-o", str(target))
+    assert run.stdout == ""
+    assert "Wrote Week of Mon 16 Nov 2026" in run.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert md_numbers(target.read_text())[0] == ("Conversations", 3)
+    before = target.read_text()
+    run = wt("summary", "--week", "-o", str(target), ok=False)
+    assert run.exit_code == 1
+    assert "already exists" in run.stderr
+    assert target.read_text() == before
+    wt("summary", "--week", "-o", str(target), "--force")
+    assert md_numbers(target.read_text())[0] == ("Conversations", 1)
+    # The extension picks the format.
+    html_file = tmp_path / "week.html"
+    wt("summary", "--last-week", "-o", str(html_file))
+    assert html_file.read_text().startswith("<!DOCTYPE html>")
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_output_refuses_the_database(week: Path, wt: Invoke, suffix: str) -> None:
+    target = Path(f"{week}{suffix}")
+    existed = target.exists()
+    run = wt("summary", "-o", str(target), "--force", "--format", "md", ok=False)
+    assert run.exit_code == 1
+    assert "Refusing to write over the database" in run.stderr
+    assert target.exists() == existed
+    if existed and suffix == "":
+        assert target.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_output_refuses_a_folder(week: Path, wt: Invoke, tmp_path: Path) -> None:
+    run = wt("summary", "-o", str(tmp_path), "--force", ok=False)
+    assert run.exit_code == 1
+    assert "is a folder" in run.stderr
+
+
+def test_empty_database_summary(db: Path, wt: Invoke) -> None:
+    data = summary_json(wt)
+    assert set(data["numbers"].values()) == {0}
+    text = wt("summary", "--format", "md").stdout
+    assert all(value == 0 for _, value in md_numbers(text))
