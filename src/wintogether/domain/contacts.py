@@ -14,7 +14,7 @@ from wintogether.dates import parse_birthday, parse_duration
 from wintogether.domain import cadence
 from wintogether.domain.text import clean_name, clean_optional
 from wintogether.errors import AmbiguousContact, ContactNotFound, InvalidValue, UserError
-from wintogether.models import Contact, ContactRef, Conversation, Promise
+from wintogether.models import Contact, ContactEvent, ContactRef, Conversation, Promise
 from wintogether.store import Store
 
 _ID_RE = re.compile(r"^#?(\d+)$")
@@ -330,12 +330,13 @@ class TimelineEntry:
     """One line of a contact's history: a conversation or a promise."""
 
     at: datetime
-    kind: str  # "conversation" | "promise"
+    kind: str  # "conversation" | "promise" | "event"
     conversation: Conversation | None = None
     promise: Promise | None = None
+    event: ContactEvent | None = None
 
     def to_json(self) -> dict[str, Any]:
-        item = self.conversation or self.promise
+        item = self.conversation or self.promise or self.event
         assert item is not None
         return {"at": self.at.isoformat(), "kind": self.kind, **item.to_json()}
 
@@ -372,8 +373,10 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         promises = store.promises_for_contact(target.id, limit)
         open_promises = store.promises(contact_id=target.id)
         count = store.count_conversations_for_contact(target.id)
+        events = _events(store, target.id, limit)
     entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
     entries += [TimelineEntry(p.created_at, "promise", promise=p) for p in promises]
+    entries += [TimelineEntry(e.happened_at, "event", event=e) for e in events]
     entries.sort(key=lambda e: e.at, reverse=True)
     return Profile(
         contact=contact,
@@ -382,6 +385,13 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         timeline=entries[:limit],
         conversation_count=count,
     )
+
+
+def _events(store: Store, contact_id: int, limit: int) -> list[ContactEvent]:
+    """Job changes and other news recorded by imports (store/transfer.py)."""
+    from wintogether.store.transfer import events_for_contact
+
+    return events_for_contact(store, contact_id, limit)
 
 
 def names_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from wintogether.config import Config
 from wintogether.dates import birthday_age, next_birthday
 from wintogether.domain import cadence
-from wintogether.models import ContactRef, Promise
+from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.store import Store
 
 BIRTHDAY_WINDOW_DAYS = 7
@@ -40,6 +40,8 @@ class Dashboard:
     slipping: list[cadence.Attention]
     slipping_total: int
     birthdays: list[Birthday]
+    #: Job changes seen on an import, until a conversation is logged after them.
+    job_changes: list[ContactEvent] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Dashboard:
             "slipping": [a.to_json() for a in self.slipping],
             "slipping_total": self.slipping_total,
             "birthdays": [b.to_json() for b in self.birthdays],
+            "job_changes": [e.to_json() for e in self.job_changes],
         }
 
 
@@ -78,6 +81,7 @@ def dashboard(
     with store.read():
         due = store.promises(due_on_or_before=today)
         standings = store.standings()
+        job_changes = _job_changes(store)
     ranked = cadence.slipping(standings, config, now)
     return Dashboard(
         today=today,
@@ -86,7 +90,14 @@ def dashboard(
         slipping=ranked[:slipping_limit],
         slipping_total=len(ranked),
         birthdays=birthdays(standings, today),
+        job_changes=job_changes,
     )
+
+
+def _job_changes(store: Store) -> list[ContactEvent]:
+    from wintogether.store.transfer import open_job_changes
+
+    return open_job_changes(store)
 
 
 def neglected(
