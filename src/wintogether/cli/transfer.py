@@ -119,9 +119,17 @@ def import_(
             ),
         )
     elif dry_run:
-        from wintogether.render.terminal import import_plan_view
+        from wintogether.render.terminal import (
+            import_plan_lines,
+            import_plan_view,
+            plain_requested,
+        )
 
-        emit_table(ctx, lambda plain: import_plan_view(result, plain=plain))
+        if plain_requested(st.plain):
+            for line in import_plan_lines(result):
+                print(line)
+        else:
+            emit_table(ctx, lambda plain: import_plan_view(result, plain=plain))
     else:
         for decision in result.job_changes:
             say(f"Job change: {decision.name}: {decision.job_change}")

@@ -330,7 +330,7 @@ class TimelineEntry:
     """One line of a contact's history: a conversation or a promise."""
 
     at: datetime
-    kind: str  # "conversation" | "promise" | "event"
+    kind: str  # "conversation" | "promise" | an event kind such as "job_change"
     conversation: Conversation | None = None
     promise: Promise | None = None
     event: ContactEvent | None = None
@@ -376,7 +376,7 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         events = _events(store, target.id, limit)
     entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
     entries += [TimelineEntry(p.created_at, "promise", promise=p) for p in promises]
-    entries += [TimelineEntry(e.happened_at, "event", event=e) for e in events]
+    entries += [TimelineEntry(e.happened_at, e.kind, event=e) for e in events]
     entries.sort(key=lambda e: e.at, reverse=True)
     return Profile(
         contact=contact,

@@ -280,11 +280,11 @@ def _clean_card(card: Card, extra_tag: str | None) -> Card:
         elif cleaned:
             card.extras.append(("EMAIL", cleaned))
     card.emails = emails
-    phones = []
+    phones: list[str] = []
     for phone in card.phones:
         cleaned = " ".join(phone.split())
         if any(ch.isdigit() for ch in cleaned):
-            if cleaned not in phones:
+            if _digits(cleaned) not in {_digits(p) for p in phones}:
                 phones.append(cleaned)
         elif cleaned:
             card.extras.append(("TEL", cleaned))
@@ -323,7 +323,12 @@ def _merge(state: _State, card: Card) -> _Change:
         change.fields["cadence_days"] = cadence
     known_emails = {e.casefold() for e in state.emails}
     change.emails = [e for e in card.emails if e.casefold() not in known_emails]
-    change.phones = [p for p in card.phones if p not in state.phones]
+    # "+81 3-5555-0199" and "tel:+81-3-5555-0199" are one number.
+    known_phones = {_digits(p) for p in state.phones}
+    for phone in card.phones:
+        if _digits(phone) not in known_phones:
+            change.phones.append(phone)
+            known_phones.add(_digits(phone))
     known_urls = {u.casefold() for _, u in state.urls}
     wanted = ([("linkedin", card.linkedin)] if card.linkedin else []) + [
         ("web", u) for u in card.urls
@@ -341,6 +346,10 @@ def _merge(state: _State, card: Card) -> _Change:
     known_extras = set(state.extras)
     change.extras = [x for x in card.extras if x not in known_extras]
     return change
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit()) or phone
 
 
 def _apply_to_state(state: _State, change: _Change) -> None:

@@ -25,7 +25,7 @@ def cell(value: object) -> str:
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("[", "\\[").replace("]", "\\]")
     text = _LINK.sub("javascript&#58;", text)
-    if text.startswith(("#", "-", "+", "*", "=")):
+    if text.startswith("#"):
         text = "\\" + text
     return text
 

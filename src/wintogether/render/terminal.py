@@ -214,6 +214,19 @@ def import_plan_view(result: ImportResult, *, plain: bool) -> RenderableType:
     return table
 
 
+def import_plan_lines(result: ImportResult) -> list[str]:
+    """The dry-run plan as plain lines for a pipe: one per row, never cut or wrapped."""
+    lines = []
+    for decision in result.decisions:
+        who = decision.name + (f" ({decision.company})" if decision.company else "")
+        line = f"{decision.action:<7} {decision.position:<10} {who}: {decision.reason}"
+        if decision.job_change:
+            line += f"; job change: {decision.job_change}"
+        lines.append(one_line(line))
+    lines += [one_line(f"invalid {p.position}: {p.reason}") for p in result.problems]
+    return lines
+
+
 def dupes_table(pairs: Sequence[Pair], *, plain: bool) -> Table:
     table = _table(plain, "keep?", "", "or", "", "why")
     for pair in pairs:
