@@ -535,3 +535,31 @@ def test_import_in_a_subprocess_uses_same_env(db: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     assert "1 added" in proc.stderr
+
+
+def test_progress_bar_only_on_a_terminal_for_big_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from wintogether.cli.transfer import PROGRESS_FROM, _Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Tty()
+    monkeypatch.setattr("sys.stderr", terminal)
+    small = _Progress()
+    small.start(PROGRESS_FROM - 1)
+    assert small.bar is None
+    big = _Progress()
+    big.start(PROGRESS_FROM * 4)
+    assert big.bar is not None
+    for done in range(1, PROGRESS_FROM * 4 + 1):
+        big.advance(done)
+    big.stop()
+    assert "Importing" in terminal.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    quiet = _Progress()
+    quiet.start(PROGRESS_FROM * 4)
+    assert quiet.bar is None

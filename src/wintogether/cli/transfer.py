@@ -145,15 +145,16 @@ class _Progress:
         self.bar: object | None = None
         self.task: object | None = None
 
-    def start(self, total: int) -> None:
+    def start(self, total: int, what: str = "Importing") -> None:
+        self.stop()
         if total < PROGRESS_FROM or not sys.stderr.isatty():
             return
         from rich.console import Console
         from rich.progress import Progress
 
-        bar = Progress(console=Console(stderr=True), transient=True)
+        bar = Progress(console=Console(file=sys.stderr), transient=True)
         bar.start()
-        self.task = bar.add_task("Importing", total=total)
+        self.task = bar.add_task(what, total=total)
         self.bar = bar
 
     def advance(self, done: int) -> None:

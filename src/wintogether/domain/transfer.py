@@ -132,7 +132,14 @@ class ImportResult:
 # -- reading -----------------------------------------------------------------------
 
 
-def read_file(path: Path, fmt: str | None, encoding: str | None) -> tuple[str, ReadResult]:
+def read_file(
+    path: Path,
+    fmt: str | None,
+    encoding: str | None,
+    *,
+    on_total: Callable[[int, str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[str, ReadResult]:
     """Read and check a whole file; nothing is written here."""
     from wintogether.formats import detect
 
@@ -169,7 +176,14 @@ def read_file(path: Path, fmt: str | None, encoding: str | None) -> tuple[str, R
         "outlook",
     ):
         raise InvalidValue(f"{path.name} has no {_LABELS[fmt]} header row.")
-    result = _reader(fmt)(text)
+    if fmt == "vcard" and on_total is not None:
+        # Parsing vCards is the slow part of a big phone export: show it.
+        from wintogether.formats import vcard
+
+        on_total(text.upper().count("BEGIN:VCARD"), "Reading")
+        result = vcard.read(text, progress)
+    else:
+        result = _reader(fmt)(text)
     _check_sizes(result)
     return fmt, result
 
@@ -639,13 +653,13 @@ def import_file(
     encoding: str | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
+    on_total: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
     """Import (or, with ``dry_run``, plan) one file; all or nothing."""
     from wintogether.domain.contacts import _check_tags
 
     extra_tag = _check_tags([tag])[0] if tag else None
-    fmt, result = read_file(path, fmt, encoding)
+    fmt, result = read_file(path, fmt, encoding, on_total=on_total, progress=progress)
     problems = list(result.problems)
     cards: list[Card] = []
     for card in result.cards:
@@ -678,7 +692,7 @@ def import_file(
         with store.write():
             steps = _plan(store, cards)
             if on_total is not None:
-                on_total(len(steps))
+                on_total(len(steps), "Importing")
             ids = _write(store, steps, stamp, progress)
             if result.bundle is not None:
                 history = _write_history(store, steps, ids, result.bundle, stamp)

@@ -13,7 +13,7 @@ rejoins those lines first; vobject then decodes the quoted-printable value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from wintogether.formats import Card, Problem, ReadResult
@@ -74,7 +74,7 @@ def _join_soft_breaks(lines: list[str]) -> list[str]:
     return out
 
 
-def read(text: str) -> ReadResult:
+def read(text: str, progress: Callable[[int], None] | None = None) -> ReadResult:
     import vobject
 
     cards: list[Card] = []
@@ -82,6 +82,8 @@ def read(text: str) -> ReadResult:
     records = 0
     for number, line, lines in split_cards(text):
         records += 1
+        if progress is not None:
+            progress(number)
         position = f"card {number} (line {line})"
         if not _BEGIN.match(lines[0]):
             problems.append(Problem(position, "text outside BEGIN:VCARD … END:VCARD"))
