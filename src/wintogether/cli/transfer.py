@@ -294,8 +294,11 @@ def merge(
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Merge a duplicate into another contact: conversations, promises, ledger, tags,
-    emails and phones move over, empty fields are filled, nothing is lost.
+    """Merge a duplicate into another contact, losing nothing.
+
+    Conversations, promises, ledger entries, job changes, tags, emails, phones
+    and links move over; the keeper's empty fields are filled, both notes are
+    kept, and the duplicate is removed.
 
     Examples:
 
