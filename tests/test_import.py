@@ -563,3 +563,21 @@ def test_progress_bar_only_on_a_terminal_for_big_files(monkeypatch: pytest.Monke
     quiet = _Progress()
     quiet.start(PROGRESS_FROM * 4)
     assert quiet.bar is None
+
+
+def test_shorter_company_name_is_not_a_job_change(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind", "--email", "dana.reyes@northwind.example")
+    run = wt("import", str(SAMPLES / "linkedin_connections.csv"))
+    assert "job change" not in run.stderr
+    assert by_name(wt)["Dana Reyes"]["company"] == "Northwind"  # the user's value stays
+
+
+def test_unknown_x_properties_go_back_out_in_vcard(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "x.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nX-SPOUSE:Bo Lee\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    wt("import", str(path))
+    out = wt("export", "--format", "vcard").stdout
+    assert "X-SPOUSE:Bo Lee" in out

@@ -272,6 +272,14 @@ def _norm(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def _same(new: str, old: str | None) -> bool:
+    """Equal, or one a shorter form of the other ("Northwind" / "Northwind Traders")."""
+    a, b = _norm(new), _norm(old)
+    if not b:
+        return False
+    return a == b or a.startswith(b + " ") or b.startswith(a + " ")
+
+
 def _role(title: str | None, company: str | None) -> str:
     if title and company:
         return f"{title} at {company}"
@@ -313,7 +321,7 @@ def _merge(state: _State, card: Card) -> _Change:
     old_company, old_title = state.fields.get("company"), state.fields.get("title")
     for key in ("company", "title"):
         value = getattr(card, key)
-        if value and _norm(value) != _norm(state.fields.get(key)):
+        if value and not _same(value, state.fields.get(key)):
             change.fields[key] = value
     if (old_company or old_title) and any(
         k in change.fields and state.fields.get(k) for k in ("company", "title")

@@ -21,6 +21,7 @@ from wintogether.formats import csvfile as c
 
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
+_X_NAME = re.compile(r"^X-[A-Za-z0-9-]+$")
 _QP = re.compile(r"ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE[;:]", re.IGNORECASE)
 #: Properties we read into fields; everything else is kept as an extra.
 _KNOWN = {
@@ -214,6 +215,11 @@ def card_text(contact: dict[str, Any], version: str = "4.0") -> str:
         card.add("note").value = contact["notes"]
     if contact.get("tags"):
         card.add("categories").value = list(contact["tags"])
+    for key, value in contact.get("extras") or []:
+        # Unknown X- properties read from a vCard go back out as they came in.
+        name = str(key).rpartition(".")[2]
+        if _X_NAME.match(name) and name.upper() not in _KNOWN:
+            card.add(name.lower()).value = str(value)
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")
     return str(card.serialize())

@@ -130,8 +130,8 @@ def export_contact_ids(
 def _contact_filter(column: str, ids: Sequence[int] | None) -> tuple[str, list[Any]]:
     if ids is None:
         return "", []
-    # A temporary table would do for huge selections; a bound list is fine here.
-    return f" AND {column} IN ({','.join('?' for _ in ids)})", list(ids)
+    # One bound JSON array: no limit on how many contacts a selection holds.
+    return f" AND {column} IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))]
 
 
 def conversation_records(
