@@ -17,7 +17,7 @@ from wintogether.formats import jsonfile, vcard
 TEXT = (
     st.lists(
         st.sampled_from(
-            list("abcXYZ éü🚀[]=+-@;,:\\\"'\t\x1b\x07\u202e<>|#\n") + ["END:VCARD", "\nEND:VCARD\n"]
+            [*"abcXYZ éü🚀[]=+-@;,:\\\"'\t\x1b\x07\u202e<>|#\n", "END:VCARD", "\nEND:VCARD\n"]
         ),
         min_size=1,
         max_size=40,
