@@ -50,7 +50,7 @@ def contact(name: str, company: str, notes: str, tags: list[str]) -> dict[str, A
     company=TEXT,
     notes=TEXT,
     tags=st.lists(
-        st.from_regex(r"[A-Za-z][A-Za-z0-9/_-]{0,10}", fullmatch=True),
+        st.from_regex(r"[A-Za-z]([A-Za-z0-9/_-]{0,9}[A-Za-z0-9_-])?", fullmatch=True),
         max_size=3,
         unique_by=str.casefold,
     ),

@@ -97,7 +97,7 @@ _TAG_SPACE = re.compile(r"[\s,]+")
 
 def as_tag(label: str) -> str | None:
     """A label or category as a single-word tag ("Key accounts" → "Key-accounts")."""
-    cleaned = _TAG_SPACE.sub("-", label.strip()).strip("-/")
+    cleaned = _TAG_SPACE.sub("-", label.strip(" \t\r\n,")).strip("/")
     return cleaned or None
 
 
