@@ -20,6 +20,7 @@ from wintogether.formats.detect import csv_header
 Row = dict[str, str]
 _LONE_CR = re.compile(r"\r(?!\n)")
 _CR_MARK = "\ue000"
+_UNSPLIT = ("a quoted field is never closed", "unreadable CSV")
 
 
 def rows(text: str, problems: list[Problem]) -> Iterator[tuple[int, Row]]:
@@ -60,6 +61,11 @@ def rows(text: str, problems: list[Problem]) -> Iterator[tuple[int, Row]]:
             start,
             {key: value.replace(_CR_MARK, "\r") for key, value in zip(keys, fields, strict=False)},
         )
+
+
+def unread(problems: list[Problem]) -> int:
+    """Rows the CSV layer could not split into fields (they never reached a reader)."""
+    return sum(1 for p in problems if p.reason.startswith(_UNSPLIT) or "fields where" in p.reason)
 
 
 def _after_line(text: str, index: int) -> str:

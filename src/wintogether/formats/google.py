@@ -6,7 +6,6 @@ import re
 
 from wintogether.formats import Card, Problem, ReadResult
 from wintogether.formats import csvfile as c
-from wintogether.formats.linkedin import _unread
 
 _VALUE = re.compile(r"^(e-mail|phone|website) \d+ - value$")
 #: Google's own system groups, not labels the user chose.
@@ -59,4 +58,4 @@ def read(text: str) -> ReadResult:
         )
         if raw_birthday and cards[-1].birthday is None:
             cards[-1].extras.append(("birthday", raw_birthday))
-    return ReadResult(cards, problems, records + _unread(problems))
+    return ReadResult(cards, problems, records + c.unread(problems))

@@ -35,8 +35,4 @@ def read(text: str) -> ReadResult:
                 how_met="LinkedIn",
             )
         )
-    return ReadResult(cards, problems, records + _unread(problems))
-
-
-def _unread(problems: list[Problem]) -> int:
-    return sum(1 for p in problems if "fields where" in p.reason or "never closed" in p.reason)
+    return ReadResult(cards, problems, records + c.unread(problems))

@@ -6,7 +6,6 @@ import re
 
 from wintogether.formats import Card, Problem, ReadResult
 from wintogether.formats import csvfile as c
-from wintogether.formats.linkedin import _unread
 
 _EMAIL = re.compile(r"^e-mail( \d+)? address$")
 _PHONE = re.compile(r"phone|mobile|fax|pager")
@@ -46,4 +45,4 @@ def read(text: str) -> ReadResult:
                 notes=c.get(row, "notes"),
             )
         )
-    return ReadResult(cards, problems, records + _unread(problems))
+    return ReadResult(cards, problems, records + c.unread(problems))
