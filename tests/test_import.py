@@ -581,3 +581,16 @@ def test_unknown_x_properties_go_back_out_in_vcard(db: Path, wt: Invoke, tmp_pat
     wt("import", str(path))
     out = wt("export", "--format", "vcard").stdout
     assert "X-SPOUSE:Bo Lee" in out
+
+
+def test_long_csv_notes_up_to_the_limit(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    header = "First Name,Last Name,Notes,E-mail Address,Job Title\n"
+    ok = tmp_path / "long.csv"
+    ok.write_text(header + f'Ann,Lee,"{"n" * 300_000}",ann@x.example,VP\n', encoding="utf-8")
+    wt("import", str(ok))
+    assert len(by_name(wt)["Ann Lee"]["notes"]) == 300_000
+    big = tmp_path / "big.csv"
+    big.write_text(header + f'Bo,Lee,"{"n" * 1_500_000}",bo@x.example,VP\n', encoding="utf-8")
+    run = wt("import", str(big), ok=False)
+    assert run.exit_code == 1
+    assert "line 2: the notes is 1,500,000 characters; the limit is 1,000,000" in run.stderr

@@ -34,6 +34,9 @@ def rows(text: str, problems: list[Problem]) -> Iterator[tuple[int, Row]]:
     # A lone CR (not part of CRLF) inside a field is data, not a line break:
     # hide it from the csv module and put it back in each value.
     source = _LONE_CR.sub(_CR_MARK, _after_line(text, header_index + 1))
+    # The csv module refuses fields over 128 KB by default; notes may be up to
+    # 1 MB (checked, with a clear message, by the import), so allow more here.
+    csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
     reader = csv.reader(io.StringIO(source, newline=""), strict=True)
     first_line = header_index + 2
     while True:
