@@ -316,3 +316,48 @@ def test_failed_export_leaves_no_file(
     with pytest.raises(OSError):
         wt("export", "--format", "vcard", "-o", str(out))
     assert list(tmp_path.glob("*x.vcf*")) == []
+
+
+def test_broken_history_records_are_reported_not_crashed(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    data = json.loads(wt("export").stdout)
+    data["contacts"] = [
+        {"uid": "c-1", "name": "Ann Lee", "emails": [], "phones": [], "urls": [], "tags": []}
+    ]
+    data["conversations"] = [
+        {
+            "uid": "v-1",
+            "happened_at": "2026-11-01T10:00:00Z",
+            "channel": "telepathy",
+            "note": "x",
+            "participants": ["c-1"],
+            "created_at": "2026-11-01T10:00:00Z",
+            "updated_at": "yesterday",
+        },
+        {"uid": "v-2"},
+    ]
+    data["promises"] = [
+        {
+            "uid": "p-1",
+            "contact": "c-1",
+            "text": "t",
+            "due_on": "2026-12-01",
+            "owner": "nobody",
+            "status": "open",
+            "created_at": "2026-11-01T10:00:00Z",
+            "updated_at": "2026-11-01T10:00:00Z",
+        }
+    ]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    run = wt("import", str(path), ok=False)
+    assert run.exit_code == 1
+    assert "conversation 1: updated_at 'yesterday' is not a UTC timestamp" in run.stderr
+    assert "conversation 2: missing or empty created_at" in run.stderr
+    assert "promise 1: owner 'nobody'" in run.stderr
+    assert json.loads(wt("contacts", "--json").stdout) == []
+    run = wt("import", str(path), "--skip-invalid")
+    assert "1 added" in run.stderr and "3 unreadable skipped" in run.stderr
+    exported = json.loads(wt("export").stdout)
+    assert (len(exported["conversations"]), len(exported["promises"])) == (0, 0)
