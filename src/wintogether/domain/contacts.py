@@ -388,8 +388,8 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
 
 
 def _events(store: Store, contact_id: int, limit: int) -> list[ContactEvent]:
-    """Job changes and other news recorded by imports (store/transfer.py)."""
-    from wintogether.store.transfer import events_for_contact
+    """Job changes and other news recorded by imports (store/events.py)."""
+    from wintogether.store.events import events_for_contact
 
     return events_for_contact(store, contact_id, limit)
 

@@ -95,7 +95,7 @@ def dashboard(
 
 
 def _job_changes(store: Store) -> list[ContactEvent]:
-    from wintogether.store.transfer import open_job_changes
+    from wintogether.store.events import open_job_changes
 
     return open_job_changes(store)
 
