@@ -233,7 +233,11 @@ def test_split_directory_read_by_khard(full: Path, wt: Invoke, tmp_path: Path) -
         assert name in listed
     assert len(listed.strip().splitlines()) == 11
     # a second split refuses to overwrite, --force replaces
-    assert wt("export", "--format", "vcard", "--split", str(book), ok=False).exit_code == 1
+    (book / sorted(uids)[0]).with_suffix(".vcf").unlink()
+    stamps = {p.name: p.stat().st_mtime_ns for p in book.iterdir()}
+    refused = wt("export", "--format", "vcard", "--split", str(book), ok=False)
+    assert refused.exit_code == 1 and "10 of the files already exist" in refused.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in book.iterdir()} == stamps  # none written
     wt("export", "--format", "vcard", "--split", str(book), "--force")
 
 

@@ -871,6 +871,17 @@ def export_split(
     count = 0
     with store.read():
         ids, _, _ = _selection(store, sel, now)
+        if not force:  # refuse before writing any file, not halfway through
+            taken = [
+                name
+                for name in (f"{_file_safe(uid)}.vcf" for uid in st.uids_of(store, ids))
+                if (folder / name).exists()
+            ]
+            if taken:
+                raise UserError(
+                    f"{len(taken)} of the files already exist in {folder} (e.g. {taken[0]}).",
+                    hint="Pass --force to replace them.",
+                )
         for contact in _public(st.contact_records(store, ids)):
             target = folder / f"{_file_safe(contact['uid'])}.vcf"
             with atomic_output(target, force=force, db_path=None) as handle:

@@ -98,6 +98,16 @@ def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
             }
 
 
+def uids_of(store: Store, ids: Sequence[int]) -> list[str]:
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT uid FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps(list(ids)),),
+        )
+    ]
+
+
 # -- export selection -------------------------------------------------------------
 
 
