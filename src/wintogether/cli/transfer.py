@@ -215,8 +215,8 @@ def export(
 
       wt export --format csv --what conversations --since "30 days ago"
     """
-    from wintogether.domain.transfer import ExportSelection, atomic_output, export_split
-    from wintogether.domain.transfer import export as run_export
+    from wintogether.domain.export import ExportSelection, atomic_output, export_split
+    from wintogether.domain.export import export as run_export
     from wintogether.errors import UserError
 
     st = state(ctx)
