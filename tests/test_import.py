@@ -594,3 +594,14 @@ def test_long_csv_notes_up_to_the_limit(db: Path, wt: Invoke, tmp_path: Path) ->
     run = wt("import", str(big), ok=False)
     assert run.exit_code == 1
     assert "line 2: the notes is 1,500,000 characters; the limit is 1,000,000" in run.stderr
+
+
+def test_utf16_without_bom_and_unknown_encoding(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    text = (SAMPLES / "outlook_contacts.csv").read_text(encoding="utf-8")
+    path = tmp_path / "nobom.csv"
+    path.write_bytes(text.encode("utf-16-le"))
+    run = wt("import", str(path), ok=False)
+    assert run.exit_code == 1 and "UTF-16 without a byte-order mark" in run.stderr
+    assert "2 added" in wt("import", str(path), "--encoding", "utf-16-le").stderr
+    run = wt("import", str(path), "--encoding", "klingon", ok=False)
+    assert run.exit_code == 1 and "Unknown encoding 'klingon'" in run.stderr

@@ -50,6 +50,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             return data.decode("utf-16").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             raise InvalidValue(f"{name} starts like UTF-16 but is not valid UTF-16.") from exc
+    if b"\x00" in data[:4096]:
+        raise InvalidValue(
+            f"{name} looks like UTF-16 without a byte-order mark.",
+            hint="Pass --encoding utf-16-le (Windows) or --encoding utf-16-be.",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
