@@ -365,3 +365,28 @@ def test_broken_history_records_are_reported_not_crashed(
     assert "1 added" in run.stderr and "3 unreadable skipped" in run.stderr
     exported = json.loads(wt("export").stdout)
     assert (len(exported["conversations"]), len(exported["promises"])) == (0, 0)
+
+
+def test_output_to_a_pipe_or_device_writes_into_it(full: Path, wt: Invoke, tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    wt("export", "--format", "csv", "-o", str(fifo))
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, not replaced by a file
+    assert received and received[0].startswith(b"uid,name")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_output_through_a_symlink_keeps_the_link(full: Path, wt: Invoke, tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    wt("export", "-o", str(link), "--force")
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["format"] == "wintogether"

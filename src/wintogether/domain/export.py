@@ -29,7 +29,8 @@ def atomic_output(path: Path, *, force: bool, db_path: Path | None) -> Iterator[
     Refuses the database and its ``-wal``/``-shm`` even with ``force``, a
     directory, and an existing file without ``force``.
     """
-    target = path.expanduser()
+    # Through a symlink to the file it names; renaming over the link would cut it.
+    target = Path(os.path.realpath(path.expanduser()))
     if db_path is not None:
         db = db_path.expanduser().resolve()
         guarded = {db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")}
@@ -37,6 +38,12 @@ def atomic_output(path: Path, *, force: bool, db_path: Path | None) -> Iterator[
             raise UserError(f"Refusing to write over the database ({target}).")
     if target.is_dir():
         raise UserError(f"{target} is a directory; give a file name.")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it.
+        # Renaming a temporary file over it would replace the device itself.
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
     if target.exists() and not force:
         raise UserError(f"{target} already exists.", hint="Pass --force to replace it.")
     folder = target.parent if str(target.parent) else Path(".")
