@@ -223,10 +223,17 @@ EXPECTED_KEYS = {
         "created_at",
     },
     "conversation": {"id", "uid", "happened_at", "channel", "note", "participants", "created_at"},
-    "today": {"date", "overdue", "due_today", "slipping", "slipping_total", "birthdays",
-              "give_first"},
-    "show": {"contact", "attention", "health", "open_promises", "timeline",
-             "conversation_count"},
+    "today": {
+        "date",
+        "overdue",
+        "due_today",
+        "slipping",
+        "slipping_total",
+        "birthdays",
+        "give_first",
+        "job_changes",
+    },
+    "show": {"contact", "attention", "health", "open_promises", "timeline", "conversation_count"},
     "ref": {"id", "name", "company"},
 }
 

@@ -104,9 +104,11 @@ def _register() -> None:
         promises,
         reports,
         review,
+        transfer,
     )
 
-    for module in (contacts, conversations, promises, ledger, reports, review, admin, demo):
+    modules = (contacts, conversations, promises, ledger, reports, review, transfer, admin, demo)
+    for module in modules:
         module.register(app)
 
 

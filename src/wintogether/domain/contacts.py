@@ -14,7 +14,15 @@ from wintogether.dates import parse_birthday, parse_duration
 from wintogether.domain import cadence
 from wintogether.domain.text import clean_name, clean_optional
 from wintogether.errors import AmbiguousContact, ContactNotFound, InvalidValue, UserError
-from wintogether.models import Contact, ContactRef, Conversation, LedgerEntry, Promise, Win
+from wintogether.models import (
+    Contact,
+    ContactEvent,
+    ContactRef,
+    Conversation,
+    LedgerEntry,
+    Promise,
+    Win,
+)
 from wintogether.store import Store
 
 if TYPE_CHECKING:
@@ -359,14 +367,15 @@ class TimelineEntry:
     """One line of a contact's history: a conversation, a promise, a ledger entry, a win."""
 
     at: datetime
-    kind: str  # "conversation" | "promise" | "ledger" | "win"
+    kind: str  # "conversation" | "promise" | "ledger" | "win" | an event kind ("job_change")
     conversation: Conversation | None = None
     promise: Promise | None = None
     ledger: LedgerEntry | None = None
     win: Win | None = None
+    event: ContactEvent | None = None
 
     def to_json(self) -> dict[str, Any]:
-        item = self.conversation or self.promise or self.ledger or self.win
+        item = self.conversation or self.promise or self.ledger or self.win or self.event
         assert item is not None
         data = item.to_json()
         if self.ledger is not None:
@@ -409,10 +418,12 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         open_promises = store.promises(contact_id=target.id)
         count = store.count_conversations_for_contact(target.id)
         ledger_entries, wins, relationship = _ledger_and_health(store, contact, config, now, limit)
+        events = _events(store, target.id, limit)
     entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
     entries += [TimelineEntry(p.created_at, "promise", promise=p) for p in promises]
     entries += [TimelineEntry(e.happened_at, "ledger", ledger=e) for e in ledger_entries]
     entries += [TimelineEntry(w.happened_at, "win", win=w) for w in wins]
+    entries += [TimelineEntry(e.happened_at, e.kind, event=e) for e in events]
     entries.sort(key=lambda e: e.at, reverse=True)
     return Profile(
         contact=contact,
@@ -440,6 +451,13 @@ def _ledger_and_health(
     due_from = now.date() - timedelta(days=health.WINDOW_DAYS)
     promises = reports.promises_due_since(store, due_from, contact.id)
     return recent, wins, health.assess(_standing(contact), promises, window, config, now)
+
+
+def _events(store: Store, contact_id: int, limit: int) -> list[ContactEvent]:
+    """Job changes and other news recorded by imports (store/events.py)."""
+    from wintogether.store.events import events_for_contact
+
+    return events_for_contact(store, contact_id, limit)
 
 
 def names_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 from wintogether.config import Config
 from wintogether.dates import birthday_age, next_birthday
 from wintogether.domain import cadence
-from wintogether.models import ContactRef, Promise
+from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.store import Store
 
 BIRTHDAY_WINDOW_DAYS = 7
@@ -42,6 +42,8 @@ class Dashboard:
     birthdays: list[Birthday]
     #: People I owe, by the ledger (see domain/ledger.py ``give_first``).
     give_first: list[Any] = field(default_factory=list)
+    #: Job changes seen on an import, until a conversation is logged after them.
+    job_changes: list[ContactEvent] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +54,7 @@ class Dashboard:
             "slipping_total": self.slipping_total,
             "birthdays": [b.to_json() for b in self.birthdays],
             "give_first": [g.to_json() for g in self.give_first],
+            "job_changes": [e.to_json() for e in self.job_changes],
         }
 
 
@@ -81,6 +84,7 @@ def dashboard(
     with store.read():
         due = store.promises(due_on_or_before=today)
         standings = store.standings()
+        job_changes = _job_changes(store)
     ranked = cadence.slipping(standings, config, now)
     from wintogether.domain.ledger import give_first
 
@@ -92,7 +96,14 @@ def dashboard(
         slipping_total=len(ranked),
         birthdays=birthdays(standings, today),
         give_first=give_first(store, config, now),
+        job_changes=job_changes,
     )
+
+
+def _job_changes(store: Store) -> list[ContactEvent]:
+    from wintogether.store.events import open_job_changes
+
+    return open_job_changes(store)
 
 
 def neglected(

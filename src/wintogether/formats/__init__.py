@@ -1,1 +1,61 @@
-"""File formats the program writes and reads."""
+"""File formats: one reader or writer per format, plus content detection.
+
+Readers turn a file's text into :class:`Card` records (plain values, nothing
+written) and report each row or card they cannot read by its position, so the
+domain layer can refuse the whole import before anything is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Formats ``wt import`` reads.
+IMPORT_FORMATS = ("linkedin", "google", "outlook", "vcard", "json")
+#: Formats ``wt export`` writes.
+EXPORT_FORMATS = ("json", "csv", "vcard", "ics", "md")
+
+
+@dataclass
+class Card:
+    """One person as a file describes them, before matching."""
+
+    position: str  # "line 5", "card 3 (line 20)": where to look in the file
+    name: str = ""
+    company: str | None = None
+    title: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    linkedin: str | None = None
+    urls: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    birthday: str | None = None  # YYYY-MM-DD or --MM-DD
+    met_on: str | None = None  # YYYY-MM-DD
+    how_met: str | None = None
+    notes: str | None = None
+    uid: str | None = None
+    #: Fields we do not model (vCard X- properties...), kept as (key, value).
+    extras: list[tuple[str, str]] = field(default_factory=list)
+    #: Our own JSON export: the whole record (timestamps, cadence, introducer).
+    record: dict[str, Any] | None = None
+
+
+@dataclass
+class Problem:
+    """A row or card that cannot be read, and why."""
+
+    position: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.reason}"
+
+
+@dataclass
+class ReadResult:
+    cards: list[Card]
+    problems: list[Problem]
+    #: Rows or cards the file holds, read or not (0 only for an empty file).
+    records: int
+    #: Our own JSON export carries more than contacts; see formats.jsonfile.
+    bundle: dict[str, object] | None = None

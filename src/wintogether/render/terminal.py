@@ -24,8 +24,10 @@ from wintogether.render.safe import one_line, visible
 if TYPE_CHECKING:
     from wintogether.domain.cadence import Attention
     from wintogether.domain.contacts import ContactRow, Profile
+    from wintogether.domain.dupes import MergePlan, Pair
     from wintogether.domain.today import Dashboard
-    from wintogether.models import Contact, ContactRef, Conversation, Promise
+    from wintogether.domain.transfer import ImportResult
+    from wintogether.models import Contact, ContactEvent, ContactRef, Conversation, Promise
 
 
 def make_console(
@@ -164,12 +166,103 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
                 Text(f"turns {bday.turns}" if bday.turns else ""),
             )
         parts.append(table)
+    if board.job_changes:
+        parts.append(job_changes_table(board.job_changes, today, plain=plain))
     if board.give_first:
         table = _table(plain, "contact", "why", title="Give first")
         for owed in board.give_first:
             table.add_row(ref_text(owed.contact), Text(owed.reason, style="yellow"))
         parts.append(table)
     return Group(*_spaced(parts))
+
+
+def job_changes_table(events: Sequence[ContactEvent], today: date, *, plain: bool) -> Table:
+    table = _table(plain, "seen", "contact", "news", title="Job changes: a reason to reach out")
+    for event in events:
+        table.add_row(
+            Text(format_day(event.happened_at.date(), today), style="dim"),
+            ref_text(event.contact),
+            t1(event.text),
+        )
+    return table
+
+
+def event_line(event: ContactEvent, today: date) -> Text:
+    text = Text(f"{format_moment(event.happened_at, today)}  ", style="dim")
+    text.append("job     " if event.kind == "job_change" else f"{event.kind:<7} ", style="green")
+    text.append_text(t(event.text))
+    return text
+
+
+def import_plan_view(result: ImportResult, *, plain: bool) -> RenderableType:
+    table = _table(plain, "action", "where", "name", "company", "why")
+    styles = {"add": "green", "update": "yellow", "skip": "dim"}
+    for decision in result.decisions:
+        why = t1(decision.reason)
+        if decision.job_change:
+            why.append("; job change: ").append_text(t1(decision.job_change))
+        table.add_row(
+            Text(decision.action, style=styles.get(decision.action, "")),
+            Text(decision.position, style="dim"),
+            t1(decision.name, "bold"),
+            t1(decision.company),
+            why,
+        )
+    for problem in result.problems:
+        table.add_row(
+            Text("invalid", style="red"),
+            Text(problem.position, style="dim"),
+            Text(""),
+            Text(""),
+            t1(problem.reason),
+        )
+    return table
+
+
+def import_plan_lines(result: ImportResult) -> list[str]:
+    """The dry-run plan as plain lines for a pipe: one per row, never cut or wrapped."""
+    lines = []
+    for decision in result.decisions:
+        who = decision.name + (f" ({decision.company})" if decision.company else "")
+        line = f"{decision.action:<7} {decision.position:<10} {who}: {decision.reason}"
+        if decision.job_change:
+            line += f"; job change: {decision.job_change}"
+        lines.append(one_line(line))
+    lines += [one_line(f"invalid {p.position}: {p.reason}") for p in result.problems]
+    return lines
+
+
+def dupes_table(pairs: Sequence[Pair], *, plain: bool) -> Table:
+    table = _table(plain, "keep?", "", "or", "", "why")
+    for pair in pairs:
+        table.add_row(
+            Text(f"#{pair.first.id}", style="dim"),
+            ref_text(pair.first),
+            Text(f"#{pair.second.id}", style="dim"),
+            ref_text(pair.second),
+            t1(pair.reason),
+        )
+    return table
+
+
+def merge_view(plan: MergePlan, *, plain: bool) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("keep", ref_text(plan.keep).append(f"  #{plan.keep.id}", style="dim"))
+    grid.add_row("remove", ref_text(plan.other).append(f"  #{plan.other.id}", style="dim"))
+    for key, value in plan.filled.items():
+        grid.add_row(f"fill {key.replace('_', ' ')}", t(value))
+    for label, items in (
+        ("add email", plan.emails),
+        ("add phone", plan.phones),
+        ("add tag", plan.tags),
+    ):
+        if items:
+            grid.add_row(label, t1(", ".join(items)))
+    moved = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in plan.counts.items() if n)
+    grid.add_row("move", Text(moved or "nothing else"))
+    return grid
 
 
 def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
@@ -310,6 +403,8 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
                 if entry.ledger
                 else win_line(entry.win, today, exclude=contact.id)  # type: ignore[arg-type]
             )
+        elif entry.event:
+            timeline.add_row(event_line(entry.event, today))
     count = profile.conversation_count
     heading = Text(f"Timeline ({count} conversation{'s' if count != 1 else ''})", style="bold")
     parts.append(

@@ -206,6 +206,62 @@ END;
 """
 
 
+def m002_contact_events(db: Database) -> None:
+    # Imports bring news and keep what they cannot model:
+    # * contact_events: a contact's timeline entries that are not conversations,
+    #   first of all job changes seen on a re-import ("now VP Sales at Initech,
+    #   was Director at Initrode"). A job change asks for a conversation until
+    #   one is logged after it (contacts.last_touch_at > happened_at), so no
+    #   "acknowledged" flag is stored: logging the conversation clears it.
+    # * contact_extras: vCard properties and other imported fields without a
+    #   column of their own (X-ABLabel, ANNIVERSARY, ...), kept so an import
+    #   loses nothing and an export can give them back.
+    # * imports: one row per import that wrote something, for `wt doctor` and
+    #   for anyone asking "where did this contact come from?".
+    for statement in _statements(_M002_SQL):
+        db.conn.execute(statement)
+
+
+_M002_SQL = """
+CREATE TABLE contact_events (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (length(kind) > 0),
+    text TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    happened_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX contact_events_contact ON contact_events(contact_id, happened_at);
+CREATE INDEX contact_events_kind ON contact_events(kind, happened_at);
+
+CREATE TABLE contact_extras (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (contact_id, key, value)
+);
+
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    added INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
 def m004_ledger_links(db: Database) -> None:
     # The win-together ledger needs three things m001 did not give it:
     # * an intro names two people: `to_contact_id` is the person the contact was
@@ -250,6 +306,7 @@ CREATE INDEX contacts_created ON contacts(created_at);
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
+    ("m002_contact_events", m002_contact_events),
     ("m004_ledger_links", m004_ledger_links),
 ]
 

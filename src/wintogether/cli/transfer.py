@@ -1,0 +1,329 @@
+"""Data commands: import, export, dupes, merge."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import (
+    Format,
+    FormatOption,
+    JsonFlag,
+    complete_contact,
+    emit_csv,
+    emit_json,
+    emit_table,
+    now,
+    output_format,
+    say,
+    state,
+)
+
+PANEL = "Data"
+#: Show a progress bar on a terminal for imports at least this big.
+PROGRESS_FROM = 500
+
+
+class ImportFormat(enum.StrEnum):
+    linkedin = "linkedin"
+    google = "google"
+    outlook = "outlook"
+    vcard = "vcard"
+    json = "json"
+
+
+class ExportFormat(enum.StrEnum):
+    json = "json"
+    csv = "csv"
+    vcard = "vcard"
+    ics = "ics"
+    md = "md"
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="The file to import.", show_default=False, dir_okay=False)
+    ],
+    source: Annotated[
+        ImportFormat | None,
+        typer.Option("--from", help="The file's format; detected from its content when absent."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; change nothing.")
+    ] = False,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Tag every imported contact, e.g. linkedin.")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="The file's text encoding when not UTF-8/UTF-16, e.g. latin-1."
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the readable rows, skip the broken ones.")
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import contacts from LinkedIn, Google, Outlook, a vCard file or a wintogether export.
+
+    Rows match existing contacts by uid, email, LinkedIn URL, then exact name
+    with the same company; a match fills empty fields and adds emails, phones
+    and tags, never blanking what you filled in. A new company or title is
+    recorded as a job change. The whole import is one transaction: all or
+    nothing. Importing the same file again changes nothing.
+
+    Examples:
+
+      wt import Connections.csv --dry-run
+
+      wt import contacts.vcf --tag phone
+
+      wt import google.csv --from google --encoding latin-1
+    """
+    from wintogether.domain.transfer import import_file
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json)
+    store = st.store()
+    progress = _Progress()
+    try:
+        result = import_file(
+            store,
+            file,
+            now(),
+            fmt=source.value if source else None,
+            dry_run=dry_run,
+            tag=tag,
+            encoding=encoding,
+            skip_invalid=skip_invalid,
+            progress=progress.advance,
+            on_total=progress.start,
+        )
+    finally:
+        progress.stop()
+    if fmt_ is Format.json:
+        emit_json(result.to_json())
+    elif fmt_ is Format.csv:
+        emit_csv(
+            ["action", "position", "name", "company", "reason", "contact_id", "job_change"],
+            (
+                [d.action, d.position, d.name, d.company, d.reason, d.contact_id, d.job_change]
+                for d in result.decisions
+            ),
+        )
+    elif dry_run:
+        from wintogether.render.terminal import (
+            import_plan_lines,
+            import_plan_view,
+            plain_requested,
+        )
+
+        if plain_requested(st.plain):
+            for line in import_plan_lines(result):
+                print(line)
+        else:
+            emit_table(ctx, lambda plain: import_plan_view(result, plain=plain))
+    else:
+        for decision in result.job_changes:
+            say(f"Job change: {decision.name}: {decision.job_change}")
+        for problem in result.problems:
+            say(f"Skipped {problem}")
+    say(result.summary())
+
+
+class _Progress:
+    """A Rich progress bar on stderr, only on a terminal and only for big files."""
+
+    def __init__(self) -> None:
+        self.bar: object | None = None
+        self.task: object | None = None
+
+    def start(self, total: int, what: str = "Importing") -> None:
+        self.stop()
+        if total < PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(console=Console(file=sys.stderr), transient=True)
+        bar.start()
+        self.task = bar.add_task(what, total=total)
+        self.bar = bar
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None and done % 100 == 0:
+            self.bar.update(self.task, completed=done)  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()  # type: ignore[attr-defined]
+            self.bar = None
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="json (everything), csv, vcard, ics or md."),
+    ] = ExportFormat.json,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", help="Only this contact.", autocompletion=complete_contact),
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only contacts with this tag.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only what changed or happened since DATE.")
+    ] = None,
+    what: Annotated[
+        str, typer.Option("--what", help="For csv: contacts (default) or conversations.")
+    ] = "contacts",
+    vcard_version: Annotated[
+        str, typer.Option("--vcard-version", help="vCard version: 4.0 (default) or 3.0.")
+    ] = "4.0",
+    split: Annotated[
+        Path | None,
+        typer.Option("--split", help="vcard: one UID.vcf per contact into this folder."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+) -> None:
+    """Export your data: JSON (everything, re-importable), CSV, vCard, iCalendar or Markdown.
+
+    JSON holds contacts, conversations, promises, the ledger and job changes,
+    and imports into an empty database with nothing lost. ICS holds open
+    promises as to-dos and birthdays as yearly events.
+
+    Examples:
+
+      wt export -o backup.json
+
+      wt export --format vcard --split ~/.contacts/wintogether
+
+      wt export --format ics -o promises.ics
+
+      wt export --format csv --what conversations --since "30 days ago"
+    """
+    from wintogether.domain.export import ExportSelection, atomic_output, export_split
+    from wintogether.domain.export import export as run_export
+    from wintogether.errors import UserError
+
+    st = state(ctx)
+    store = st.store()
+    sel = ExportSelection(contact=contact, tag=tag, since=since)
+    if split is not None:
+        if fmt is not ExportFormat.vcard or output is not None:
+            raise UserError(
+                "--split writes vCards into a folder: use it with --format vcard, without -o."
+            )
+        count = export_split(store, split, now(), sel, vcard_version=vcard_version, force=force)
+        say(f"Wrote {count} vCard{'s' if count != 1 else ''} into {split}.")
+        return
+    if output is None or str(output) == "-":
+        count = run_export(
+            store, sys.stdout, fmt.value, now(), sel, what=what, vcard_version=vcard_version
+        )
+        say(f"Exported {count} record{'s' if count != 1 else ''}.")
+        return
+    with atomic_output(output, force=force, db_path=st.db_path) as handle:
+        count = run_export(
+            store, handle, fmt.value, now(), sel, what=what, vcard_version=vcard_version
+        )
+    say(f"Exported {count} record{'s' if count != 1 else ''} to {output}.")
+
+
+def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = False) -> None:
+    """List likely duplicates: same email, same LinkedIn profile, near-identical names.
+
+    Names count as near-identical at the same company (accents and punctuation
+    ignored), or when identical and neither has a company.
+
+    Examples:
+
+      wt dupes
+
+      wt merge 12 31 --dry-run
+    """
+    from wintogether.domain.dupes import find
+
+    fmt_ = output_format(fmt, as_json)
+    pairs = find(state(ctx).store())
+    if fmt_ is Format.json:
+        emit_json([p.to_json() for p in pairs])
+    elif fmt_ is Format.csv:
+        emit_csv(
+            ["first_id", "first_name", "second_id", "second_name", "reason"],
+            ([p.first.id, p.first.name, p.second.id, p.second.name, p.reason] for p in pairs),
+        )
+    elif not pairs:
+        say("No likely duplicates.")
+    else:
+        from wintogether.render.terminal import dupes_table
+
+        emit_table(ctx, lambda plain: dupes_table(pairs, plain=plain))
+        say(
+            f"{len(pairs)} likely duplicate pair{'s' if len(pairs) != 1 else ''}; "
+            "`wt merge KEEP OTHER --dry-run` shows a merge first."
+        )
+
+
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[
+        str, typer.Argument(help="The contact to keep.", autocompletion=complete_contact)
+    ],
+    other: Annotated[
+        str,
+        typer.Argument(
+            help="The duplicate to merge into it and remove.", autocompletion=complete_contact
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show the result; change nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Merge a duplicate into another contact, losing nothing.
+
+    Conversations, promises, ledger entries, job changes, tags, emails, phones
+    and links move over; the keeper's empty fields are filled, both notes are
+    kept, and the duplicate is removed.
+
+    Examples:
+
+      wt merge "Dana Reyes" 31 --dry-run
+
+      wt merge 12 31
+    """
+    from wintogether.domain.dupes import merge as run_merge
+
+    plan = run_merge(state(ctx).store(), keep, other, now(), dry_run=dry_run)
+    if as_json:
+        emit_json(plan.to_json())
+    else:
+        from wintogether.render.terminal import merge_view
+
+        emit_table(ctx, lambda plain: merge_view(plan, plain=plain))
+    verb = "Would merge" if dry_run else "Merged"
+    say(
+        f"{verb} {plan.other.name} (#{plan.other.id}) into {plan.keep.name} (#{plan.keep.id})."
+        + (" Nothing changed." if dry_run else "")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import", rich_help_panel=PANEL)(import_)
+    app.command(rich_help_panel=PANEL)(export)
+    app.command(rich_help_panel=PANEL)(dupes)
+    app.command(rich_help_panel=PANEL)(merge)

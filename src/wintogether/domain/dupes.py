@@ -1,0 +1,165 @@
+"""Likely duplicates, and merging one contact into another without losing anything."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.errors import InvalidValue
+from wintogether.models import ContactRef
+from wintogether.store import Store
+from wintogether.store import transfer as st
+
+#: Names at the same company at least this similar count as near-identical.
+NAME_SIMILARITY = 0.88
+
+
+@dataclass
+class Pair:
+    first: ContactRef
+    second: ContactRef
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "first": self.first.to_json(),
+            "second": self.second.to_json(),
+            "reason": self.reason,
+        }
+
+
+def _plain(text: str | None) -> str:
+    """Lower case, no accents, no punctuation: "José Núñez" → "jose nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", bare).split())
+
+
+def find(store: Store) -> list[Pair]:
+    """Pairs sharing an email or a LinkedIn URL, or with near-identical names at one company."""
+    with store.read():
+        ids = [r.id for r in store.all_refs(include_archived=True)]
+        records = list(st.contact_records(store, ids))
+    refs = {r["id"]: ContactRef(r["id"], r["name"], r["company"]) for r in records}
+    found: dict[tuple[int, int], str] = {}
+
+    def note(a: int, b: int, why: str) -> None:
+        key = (min(a, b), max(a, b))
+        found.setdefault(key, why)
+
+    by_email: dict[str, list[int]] = defaultdict(list)
+    by_url: dict[str, list[int]] = defaultdict(list)
+    by_company: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        for email in record["emails"]:
+            by_email[email.casefold()].append(record["id"])
+        for url in record["urls"]:
+            if url["kind"] == "linkedin":
+                by_url[url["url"].rstrip("/").casefold()].append(record["id"])
+        by_company[_plain(record["company"])].append(record)
+    for email, sharing in by_email.items():
+        for other in sharing[1:]:
+            note(sharing[0], other, f"same email {email}")
+    for sharing in by_url.values():
+        for other in sharing[1:]:
+            note(sharing[0], other, "same LinkedIn profile")
+    for company, group in by_company.items():
+        if not company:
+            # Without a company only identical names count: comparing every
+            # pair of thousands of company-less contacts would take minutes.
+            by_name: dict[str, list[int]] = defaultdict(list)
+            for record in group:
+                by_name[_plain(record["name"])].append(record["id"])
+            for same in by_name.values():
+                for later in same[1:]:
+                    note(same[0], later, "same name, no company")
+            continue
+        for i, one in enumerate(group):
+            for two in group[i + 1 :]:
+                a, b = _plain(one["name"]), _plain(two["name"])
+                matcher = difflib.SequenceMatcher(None, a, b)
+                if a == b or (
+                    matcher.real_quick_ratio() >= NAME_SIMILARITY
+                    and matcher.ratio() >= NAME_SIMILARITY
+                ):
+                    note(one["id"], two["id"], f"near-identical names at {one['company']}")
+    return [Pair(refs[a], refs[b], why) for (a, b), why in sorted(found.items())]
+
+
+@dataclass
+class MergePlan:
+    keep: ContactRef
+    other: ContactRef
+    filled: dict[str, Any]
+    counts: dict[str, int]
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "keep": self.keep.to_json(),
+            "other": self.other.to_json(),
+            "filled": self.filled,
+            "moved": self.counts,
+            "emails_added": self.emails,
+            "phones_added": self.phones,
+            "tags_added": self.tags,
+            "dry_run": self.dry_run,
+        }
+
+
+_FILL = ("company", "title", "how_met", "met_on", "birthday", "cadence_days")
+
+
+def merge(
+    store: Store, keep_ref: str, other_ref: str, now: datetime, *, dry_run: bool
+) -> MergePlan:
+    """Merge OTHER into KEEP: history moves over, empty fields fill, OTHER goes."""
+    from wintogether.domain.contacts import resolve
+
+    stamp = to_utc_iso(now)
+    context = store.read() if dry_run else store.write()
+    with context:
+        keep = resolve(store, keep_ref)
+        other = resolve(store, other_ref)
+        if keep.id == other.id:
+            raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are the same contact (#{keep.id}).")
+        a, b = st.contact_records(store, [keep.id, other.id])
+        filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
+        if b["notes"] and b["notes"] != a["notes"]:
+            filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
+        if b["introduced_by"] and not a["introduced_by"]:
+            intro = store.conn.execute(
+                "SELECT id FROM contacts WHERE uid = ?", (b["introduced_by"],)
+            ).fetchone()
+            if intro and intro[0] != keep.id:
+                filled["introduced_by"] = intro[0]
+        known = {e.casefold() for e in a["emails"]}
+        plan = MergePlan(
+            keep,
+            other,
+            {k: v for k, v in filled.items() if k != "introduced_by"},
+            st.counts_for(store, other.id),
+            emails=[e for e in b["emails"] if e.casefold() not in known],
+            phones=[p for p in b["phones"] if p not in a["phones"]],
+            tags=[t for t in b["tags"] if t.casefold() not in {x.casefold() for x in a["tags"]}],
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            store.update_contact(keep.id, filled, stamp)
+            # The merged contact's uid still identifies them in files made
+            # before the merge (a re-import then updates KEEP); its name stays too.
+            remembered = [("MERGED-UID", b["uid"])]
+            if b["name"] != a["name"]:
+                remembered.append(("ALSO-KNOWN-AS", b["name"]))
+            st.add_extras(store, keep.id, remembered, stamp)
+            st.merge_move(store, keep.id, other.id, stamp)
+    return plan

@@ -1,0 +1,230 @@
+"""Exports: choosing what goes out, and writing it whole or not at all.
+
+Every export reads inside one read transaction (one consistent snapshot) and
+streams records from database cursors into the chosen writer in formats/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.errors import InvalidValue, UserError
+from wintogether.store import Store
+from wintogether.store import transfer as st
+
+
+@contextmanager
+def atomic_output(path: Path, *, force: bool, db_path: Path | None) -> Iterator[IO[str]]:
+    """Write a file whole or not at all: private temp file, fsync, rename.
+
+    Refuses the database and its ``-wal``/``-shm`` even with ``force``, a
+    directory, and an existing file without ``force``.
+    """
+    # Through a symlink to the file it names; renaming over the link would cut it.
+    target = Path(os.path.realpath(path.expanduser()))
+    if db_path is not None:
+        db = db_path.expanduser().resolve()
+        guarded = {db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")}
+        if target.resolve() in guarded:
+            raise UserError(f"Refusing to write over the database ({target}).")
+    if target.is_dir():
+        raise UserError(f"{target} is a directory; give a file name.")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it.
+        # Renaming a temporary file over it would replace the device itself.
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    if target.exists() and not force:
+        raise UserError(f"{target} already exists.", hint="Pass --force to replace it.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"The folder {folder} does not exist.")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.fchmod(fd, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass
+class ExportSelection:
+    contact: str | None = None
+    tag: str | None = None
+    since: str | None = None
+
+
+def _selection(
+    store: Store, sel: ExportSelection, now: datetime
+) -> tuple[list[int], list[int] | None, str | None]:
+    from wintogether.dates import parse_moment
+    from wintogether.domain.contacts import resolve
+
+    since = to_utc_iso(parse_moment(sel.since, now, prefer="past")) if sel.since else None
+    contact_id = resolve(store, sel.contact).id if sel.contact else None
+    ids = st.export_contact_ids(store, contact_id=contact_id, tag=sel.tag, since=since)
+    narrowed = ids if (sel.contact or sel.tag or sel.since) else None
+    return ids, narrowed, since
+
+
+def export(
+    store: Store,
+    stream: IO[str],
+    fmt: str,
+    now: datetime,
+    sel: ExportSelection,
+    *,
+    what: str = "contacts",
+    vcard_version: str = "4.0",
+) -> int:
+    """Write the export to ``stream``; returns how many records went out."""
+    from wintogether.formats import EXPORT_FORMATS
+
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidValue(f"Unknown format '{fmt}'.", hint=f"Use {', '.join(EXPORT_FORMATS)}.")
+    if vcard_version not in ("3.0", "4.0"):
+        raise InvalidValue("--vcard-version is 3.0 or 4.0.")
+    if what not in ("contacts", "conversations"):
+        raise InvalidValue("--what is contacts or conversations.")
+    if what == "conversations" and fmt != "csv":
+        raise InvalidValue("--what conversations is for --format csv.")
+    stamp = to_utc_iso(now)
+    counter = _Counter()
+    with store.read():
+        ids, narrowed, since = _selection(store, sel, now)
+        contacts = counter.wrap(_public(st.contact_records(store, ids)))
+        if fmt == "json":
+            from wintogether.formats import jsonfile
+
+            jsonfile.write(
+                stream,
+                stamp,
+                [
+                    ("contacts", contacts),
+                    ("conversations", st.conversation_records(store, narrowed, since)),
+                    ("promises", _no_names(st.promise_records(store, narrowed, since))),
+                    ("ledger", st.ledger_records(store, narrowed, since)),
+                    ("events", st.event_records(store, narrowed, since)),
+                ],
+            )
+        elif fmt == "csv" and what == "conversations":
+            from wintogether.formats import csvfile
+
+            names = {r["uid"]: r["name"] for r in st.contact_records(store, ids)}
+            csvfile.write_conversations(
+                stream, counter.wrap(st.conversation_records(store, narrowed, since)), names
+            )
+        elif fmt == "csv":
+            from wintogether.formats import csvfile
+
+            csvfile.write_contacts(stream, counter.wrap(st.contact_records(store, ids)))
+        elif fmt == "vcard":
+            from wintogether.formats import vcard
+
+            for contact in contacts:
+                stream.write(vcard.card_text(contact, vcard_version))
+        elif fmt == "ics":
+            from wintogether.formats import ics
+
+            birthdays = (c for c in st.contact_records(store, ids) if c["birthday"])
+            ics.write(
+                stream,
+                now,
+                counter.wrap(st.promise_records(store, narrowed, None, open_only=True)),
+                counter.wrap(birthdays),
+            )
+        else:
+            from wintogether.formats import md
+
+            md.write(stream, "Contacts", contacts)
+    return counter.count
+
+
+def export_split(
+    store: Store,
+    folder: Path,
+    now: datetime,
+    sel: ExportSelection,
+    *,
+    vcard_version: str,
+    force: bool,
+) -> int:
+    """One ``UID.vcf`` per contact into ``folder`` (khard and CardDAV folders read this)."""
+    from wintogether.formats import vcard
+
+    if vcard_version not in ("3.0", "4.0"):
+        raise InvalidValue("--vcard-version is 3.0 or 4.0.")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} exists and is not a folder.")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    count = 0
+    with store.read():
+        ids, _, _ = _selection(store, sel, now)
+        if not force:  # refuse before writing any file, not halfway through
+            taken = [
+                name
+                for name in (f"{_file_safe(uid)}.vcf" for uid in st.uids_of(store, ids))
+                if (folder / name).exists()
+            ]
+            if taken:
+                raise UserError(
+                    f"{len(taken)} of the files already exist in {folder} (e.g. {taken[0]}).",
+                    hint="Pass --force to replace them.",
+                )
+        for contact in _public(st.contact_records(store, ids)):
+            target = folder / f"{_file_safe(contact['uid'])}.vcf"
+            with atomic_output(target, force=force, db_path=None) as handle:
+                handle.write(vcard.card_text(contact, vcard_version))
+            count += 1
+    return count
+
+
+def _file_safe(uid: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._@-]", "_", uid).lstrip(".") or "contact"
+
+
+def _public(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Export records without local ids and derived values (they do not travel)."""
+    for record in records:
+        record.pop("id", None)
+        record.pop("last_touch_at", None)
+        yield record
+
+
+def _no_names(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for record in records:
+        record.pop("contact_name", None)
+        yield record
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def wrap(self, items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for item in items:
+            self.count += 1
+            yield item

@@ -1,0 +1,104 @@
+"""Decoding a file's bytes and deciding, from its content, what format it is."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+from wintogether.errors import InvalidValue
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+LINKEDIN_HEADER = {"first name", "last name", "url", "connected on"}
+GOOGLE_HEADERS = (
+    {"organization name", "labels"},
+    {"e-mail 1 - value", "labels"},
+    {"first name", "organization title"},
+    {"given name", "family name", "group membership"},
+    {"name", "given name", "family name"},
+)
+OUTLOOK_HEADERS = (
+    {"e-mail address", "job title"},
+    {"e-mail address", "first name", "last name"},
+    {"job title", "mobile phone"},
+)
+#: How far down a CSV file the header row may be (LinkedIn puts a preamble first).
+HEADER_SCAN_LINES = 20
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Anything else is an error suggesting ``--encoding`` rather than a guess:
+    a wrong guess would silently store mangled names.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidValue(
+                f"Unknown encoding '{encoding}'.", hint="Like utf-8 or latin-1."
+            ) from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InvalidValue(f"{name} is not valid {encoding} (byte {exc.start}).") from exc
+        return text.removeprefix("\ufeff")
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise InvalidValue(f"{name} starts like UTF-16 but is not valid UTF-16.") from exc
+    if b"\x00" in data[:4096]:
+        raise InvalidValue(
+            f"{name} looks like UTF-16 without a byte-order mark.",
+            hint="Pass --encoding utf-16-le (Windows) or --encoding utf-16-be.",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(
+            f"{name} is not UTF-8 (invalid byte at offset {exc.start}).",
+            hint="If it is Latin-1 or Windows-1252, pass --encoding latin-1 or --encoding cp1252.",
+        ) from exc
+
+
+def csv_header(text: str) -> tuple[int, list[str]] | None:
+    """The (0-based line index, fields) of the first line that looks like a header."""
+    lines = text.split("\n", HEADER_SCAN_LINES)[:HEADER_SCAN_LINES]
+    for index, raw in enumerate(lines):
+        line = raw.rstrip("\r")
+        if "," not in line:
+            continue
+        try:
+            fields = next(csv.reader(io.StringIO(line)))
+        except (csv.Error, StopIteration):
+            continue
+        names = {f.strip().casefold() for f in fields}
+        if _kind_of(names):
+            return index, [f.strip() for f in fields]
+    return None
+
+
+def _kind_of(names: set[str]) -> str | None:
+    if names >= LINKEDIN_HEADER:
+        return "linkedin"
+    if any(h <= names for h in GOOGLE_HEADERS):
+        return "google"
+    if any(h <= names for h in OUTLOOK_HEADERS):
+        return "outlook"
+    return None
+
+
+def detect(text: str) -> str | None:
+    """``linkedin``, ``google``, ``outlook``, ``vcard``, ``json``, or ``None``."""
+    head = text.lstrip()[:4096]
+    if head.startswith(("{", "[")):
+        return "json"
+    if head.upper().startswith("BEGIN:VCARD"):
+        return "vcard"
+    found = csv_header(text)
+    if found:
+        return _kind_of({f.casefold() for f in found[1]})
+    return None

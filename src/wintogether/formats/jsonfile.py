@@ -1,0 +1,214 @@
+"""Our own JSON export: everything, versioned, written as a stream.
+
+Shape (version 1)::
+
+    {"format": "wintogether", "version": 1, "exported_at": "...Z",
+     "contacts": [...], "conversations": [...], "promises": [...],
+     "ledger": [...], "events": [...]}
+
+Records refer to each other by uid, never by local id, so a file imports into
+any database. Each section is written record by record from a database
+cursor: the export is never built whole in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from wintogether.errors import InvalidValue
+from wintogether.formats import Card, Problem, ReadResult
+from wintogether.models import CHANNELS, OWNERS, STATUSES
+
+FORMAT = "wintogether"
+VERSION = 1
+SECTIONS = ("contacts", "conversations", "promises", "ledger", "events")
+
+
+def write(
+    stream: IO[str], exported_at: str, sections: Iterable[tuple[str, Iterable[dict[str, Any]]]]
+) -> None:
+    from wintogether.render.safe import json_safe
+
+    stream.write(
+        f'{{\n  "format": "{FORMAT}",\n  "version": {VERSION},\n'
+        f'  "exported_at": {json.dumps(exported_at)}'
+    )
+    for name, records in sections:
+        stream.write(f',\n  "{name}": [')
+        first = True
+        for record in records:
+            stream.write("\n    " if first else ",\n    ")
+            stream.write(json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)))
+            first = False
+        stream.write("\n  ]" if not first else "]")
+    stream.write("\n}\n")
+
+
+def read(text: str) -> ReadResult:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidValue(f"Not valid JSON (line {exc.lineno}, column {exc.colno}).") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InvalidValue(
+            'This JSON file is not a wintogether export (no "format": "wintogether").'
+        )
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise InvalidValue(
+            f"This export is version {version}; this program reads up to {VERSION}.",
+            hint="Upgrade wintogether.",
+        )
+    problems: list[Problem] = []
+    cards: list[Card] = []
+    contacts = data.get("contacts") or []
+    if not isinstance(contacts, list):
+        raise InvalidValue('"contacts" must be a list.')
+    for index, item in enumerate(contacts, 1):
+        position = f"contact {index}"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            problems.append(Problem(position, "not a contact with a name"))
+            continue
+        try:
+            cards.append(_card(item, position))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            problems.append(Problem(position, f"unreadable ({exc})"))
+    for name in SECTIONS[1:]:
+        section = data.get(name) or []
+        if not isinstance(section, list):
+            raise InvalidValue(f'"{name}" must be a list of records.')
+        kept = []
+        for index, record in enumerate(section, 1):
+            reason = _check_record(name, record)
+            if reason:
+                problems.append(Problem(f"{_SINGULAR[name]} {index}", reason))
+            else:
+                kept.append(record)
+        data[name] = kept  # only readable records reach the database
+    return ReadResult(cards, problems, len(contacts), bundle=data)
+
+
+_SINGULAR = {
+    "conversations": "conversation",
+    "promises": "promise",
+    "ledger": "ledger entry",
+    "events": "event",
+}
+_TEXT = ("uid", "created_at", "updated_at")
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "conversations": (*_TEXT, "happened_at", "channel", "note"),
+    "promises": (*_TEXT, "contact", "text", "due_on", "owner", "status"),
+    "ledger": (*_TEXT, "contact", "direction", "kind", "text", "happened_at"),
+    "events": (*_TEXT, "contact", "kind", "text", "happened_at"),
+}
+_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    "conversations": {"channel": CHANNELS},
+    "promises": {"owner": OWNERS, "status": STATUSES},
+    "ledger": {
+        "direction": ("gave", "got"),
+        "kind": ("intro", "referral", "advice", "favour", "gift", "deal", "other"),
+    },
+}
+
+
+def _check_record(section: str, record: Any) -> str | None:
+    """Why a history record cannot be imported, or ``None`` when it can."""
+    if not isinstance(record, dict):
+        return "not a record"
+    for key in _REQUIRED[section]:
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            return f"missing or empty {key}"
+    for key in ("created_at", "updated_at", "happened_at", "done_at"):
+        if record.get(key) is not None and not _is_time(record[key]):
+            return f"{key} '{record[key]}' is not a UTC timestamp like 2026-11-28T10:00:00Z"
+    if section == "promises" and not _is_day(record["due_on"]):
+        return f"due_on '{record['due_on']}' is not a date like 2026-12-04"
+    for key, allowed in _CHOICES.get(section, {}).items():
+        if record[key] not in allowed:
+            return f"{key} '{record[key]}' is not one of {', '.join(allowed)}"
+    if section == "conversations" and not (
+        isinstance(record.get("participants"), list)
+        and all(isinstance(p, str) for p in record["participants"])
+    ):
+        return "participants must be a list of contact uids"
+    return None
+
+
+def _is_time(value: Any) -> bool:
+    from datetime import datetime
+
+    if not isinstance(value, str) or not value.endswith("Z"):
+        return False
+    try:
+        datetime.fromisoformat(value[:-1])
+    except ValueError:
+        return False
+    return True
+
+
+def _is_day(value: Any) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return len(value) == 10
+
+
+def _birthday(value: str | None) -> str | None:
+    from wintogether.formats.csvfile import birthday
+
+    if value is None:
+        return None
+    parsed = birthday(value)
+    if parsed is None:
+        raise ValueError(f"birthday '{value}' is not YYYY-MM-DD or --MM-DD")
+    return parsed
+
+
+def _strs(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return value
+
+
+def _opt(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _card(item: dict[str, Any], position: str) -> Card:
+    for key in ("created_at", "updated_at", "archived_at"):
+        if item.get(key) is not None and not _is_time(item[key]):
+            raise ValueError(f"{key} is not a UTC timestamp like 2026-11-28T10:00:00Z")
+    cadence = item.get("cadence_days")
+    if cadence is not None and (not isinstance(cadence, int) or cadence < 1):
+        raise ValueError("cadence_days must be a positive whole number")
+    urls = item.get("urls") or []
+    linkedin = next((u["url"] for u in urls if u.get("kind") == "linkedin"), None)
+    return Card(
+        position=position,
+        name=item["name"],
+        company=_opt(item.get("company")),
+        title=_opt(item.get("title")),
+        emails=_strs(item.get("emails")),
+        phones=_strs(item.get("phones")),
+        linkedin=linkedin,
+        urls=[u["url"] for u in urls if u.get("kind") != "linkedin"],
+        tags=_strs(item.get("tags")),
+        birthday=_birthday(_opt(item.get("birthday"))),
+        met_on=_opt(item.get("met_on")),
+        how_met=_opt(item.get("how_met")),
+        notes=_opt(item.get("notes")),
+        uid=_opt(item.get("uid")),
+        extras=[(str(k), str(v)) for k, v in item.get("extras") or []],
+        record=item,
+    )

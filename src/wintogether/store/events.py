@@ -1,0 +1,53 @@
+"""Timeline events (job changes) for `wt show` and `wt today`.
+
+Kept apart from store/transfer.py so the dashboard, run many times a day, loads
+only these two small queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from wintogether.clock import from_utc_iso
+from wintogether.models import ContactEvent, ContactRef
+from wintogether.store.queries import Store
+
+
+def _events(store: Store, tail: str, params: Sequence[Any]) -> list[ContactEvent]:
+    return [
+        ContactEvent(
+            id=row["id"],
+            uid=row["uid"],
+            contact=ContactRef(row["contact_id"], row["name"], row["company"]),
+            kind=row["kind"],
+            text=row["text"],
+            happened_at=from_utc_iso(row["happened_at"]),
+        )
+        for row in store.conn.execute(
+            "SELECT e.*, c.name, c.company FROM contact_events e"
+            f" JOIN contacts c ON c.id = e.contact_id {tail}",
+            params,
+        )
+    ]
+
+
+def events_for_contact(store: Store, contact_id: int, limit: int | None) -> list[ContactEvent]:
+    return _events(
+        store,
+        "WHERE e.contact_id = ? ORDER BY e.happened_at DESC, e.id DESC LIMIT ?",
+        (contact_id, -1 if limit is None else limit),
+    )
+
+
+def open_job_changes(store: Store) -> list[ContactEvent]:
+    """Job changes with no conversation logged since: reasons to reach out."""
+    return _events(
+        store,
+        "WHERE e.kind = 'job_change' AND c.archived_at IS NULL"
+        " AND (c.last_touch_at IS NULL OR c.last_touch_at < e.happened_at)"
+        " AND e.id = (SELECT max(e2.id) FROM contact_events e2"
+        "  WHERE e2.contact_id = e.contact_id AND e2.kind = 'job_change')"
+        " ORDER BY e.happened_at DESC, e.id DESC",
+        (),
+    )

@@ -1,0 +1,142 @@
+"""`wt dupes` and `wt merge`: likely pairs with reasons; a merge that loses nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+from conftest import Invoke
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("interactions", "promises", "ledger", "contact_events", "tags")
+        }
+    finally:
+        conn.close()
+
+
+def dump_hash(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+def test_dupes_lists_pairs_with_reasons(dana: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes-Smith", "--email", "dana.reyes@northwind.example", "--force")
+    wt("add", "Jose Nunez", "--company", "Contoso", "--linkedin", "https://www.linkedin.com/in/jn")
+    wt("add", "José Núñez", "--company", "contoso", "--force")
+    wt("add", "J. Nunez", "--linkedin", "https://www.linkedin.com/in/jn/", "--force")
+    wt("add", "Sam", "--force")
+    wt("add", "sam", "--force")
+    wt("add", "Ann Lee", "--company", "Initech")
+    wt("add", "Bob Lee", "--company", "Initech")  # different people, same company
+    pairs = json.loads(wt("dupes", "--json").stdout)
+    found = {(p["first"]["name"], p["second"]["name"]): p["reason"] for p in pairs}
+    assert found == {
+        ("Dana Reyes", "Dana Reyes-Smith"): "same email dana.reyes@northwind.example",
+        ("Jose Nunez", "José Núñez"): "near-identical names at Contoso",
+        ("Jose Nunez", "J. Nunez"): "same LinkedIn profile",
+        ("Sam", "sam"): "same name, no company",
+    }
+    table = wt("dupes")
+    assert "same LinkedIn profile" in table.stdout
+    assert "4 likely duplicate pairs" in table.stderr
+
+
+def test_no_dupes(dana: Path, wt: Invoke) -> None:
+    run = wt("dupes")
+    assert run.stdout == "" and "No likely duplicates." in run.stderr
+
+
+def test_merge_moves_everything_and_loses_nothing(dana: Path, wt: Invoke) -> None:
+    wt(
+        "add",
+        "D. Reyes",
+        "--company",
+        "Northwind Traders",
+        "--title",
+        "Head of Procurement",
+        "--email",
+        "dana@reyes.example",
+        "--phone",
+        "+1 415 555 0100",
+        "--tag",
+        "vip",
+        "--birthday",
+        "1986-04-17",
+        "--note",
+        "Second record",
+        "--force",
+    )
+    wt("edit", "dana", "--note", "First record")
+    wt("log", "D. Reyes", "Call about renewal", "--follow-up", "fri")
+    wt("log", "dana", "Meeting with both", "--with", "D. Reyes", "--with", "marcus")
+    wt("follow-up", "D. Reyes", "Send SOC2", "--due", "2026-12-01", "--theirs")
+    wt("add", "Intro Person", "--via", "D. Reyes")
+    conn = sqlite3.connect(dana)
+    with conn:
+        conn.execute(
+            "INSERT INTO ledger (uid, contact_id, direction, kind, text, happened_at, created_at,"
+            " updated_at) VALUES ('l1', 3, 'gave', 'intro', 'Intro', '2026-11-01T00:00:00Z',"
+            " '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')"
+        )
+    conn.close()
+    before = table_counts(dana)
+    snapshot = dump_hash(dana)
+    preview = wt("merge", "dana", "D. Reyes", "--dry-run", "--json")
+    plan = json.loads(preview.stdout)
+    assert plan["moved"] == {"conversations": 2, "promises": 2, "ledger": 1, "events": 0}
+    assert plan["filled"]["title"] == "Head of Procurement"
+    assert plan["filled"]["notes"] == "First record\n\nSecond record"
+    assert plan["emails_added"] == ["dana@reyes.example"]
+    assert "Nothing changed." in preview.stderr
+    assert dump_hash(dana) == snapshot  # the dry run wrote nothing
+
+    run = wt("merge", "dana", "D. Reyes")
+    assert "Merged D. Reyes (#3) into Dana Reyes (#1)." in run.stderr
+    assert table_counts(dana) == before  # nothing lost
+    shown = json.loads(wt("show", "dana", "--json").stdout)
+    contact = shown["contact"]
+    assert contact["emails"] == ["dana.reyes@northwind.example", "dana@reyes.example"]
+    assert contact["phones"] == ["+1 415 555 0100"]
+    assert set(contact["tags"]) == {"customers", "vip"}
+    assert contact["title"] == "Head of Procurement"
+    assert contact["birthday"] == "1986-04-17"
+    assert contact["notes"] == "First record\n\nSecond record"
+    assert shown["conversation_count"] == 2
+    assert len(shown["open_promises"]) == 2
+    assert wt("show", "D. Reyes", ok=False).exit_code == 1  # the duplicate is gone
+    intro = json.loads(wt("show", "Intro Person", "--json").stdout)["contact"]
+    assert intro["introduced_by"]["name"] == "Dana Reyes"
+    meeting = json.loads(wt("export", "--format", "json").stdout)["conversations"]
+    assert all(len(c["participants"]) == len(set(c["participants"])) for c in meeting)
+
+
+def test_merge_refuses_same_contact_and_unknowns(dana: Path, wt: Invoke) -> None:
+    snapshot = dump_hash(dana)
+    run = wt("merge", "dana", "#1", ok=False)
+    assert run.exit_code == 1 and "same contact" in run.stderr
+    run = wt("merge", "dana", "nobody", ok=False)
+    assert run.exit_code == 1 and "No contact matches" in run.stderr
+    assert dump_hash(dana) == snapshot
+
+
+def test_reimport_after_merge_maps_to_the_keeper(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    card = tmp_path / "one.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kenji W\r\nUID:k-1\r\nEND:VCARD\r\n", encoding="utf-8"
+    )
+    wt("add", "Kenji Watanabe", "--company", "Litware")
+    wt("import", str(card))
+    wt("merge", "Kenji Watanabe", "Kenji W")
+    run = wt("import", str(card))
+    assert "0 added" in run.stderr
+    assert len(json.loads(wt("contacts", "--json").stdout)) == 1
