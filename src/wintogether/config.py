@@ -8,6 +8,9 @@ Example::
     [cadence.tags]           # per-tag rhythms; "a/b" is more specific than "a"
     customers = "monthly"
     "customers/enterprise" = "2w"
+
+    [backup]
+    keep = 10                # how many automatic/default backups to keep
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from wintogether.errors import ConfigError, InvalidDuration
 
 DEFAULT_CADENCE_DAYS = 90
+DEFAULT_BACKUP_KEEP = 10
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Config:
     default_cadence_days: int = DEFAULT_CADENCE_DAYS
     tag_cadences: dict[str, int] = field(default_factory=dict)
     path: Path | None = None
+    backup_keep: int = DEFAULT_BACKUP_KEEP
 
     def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
         """The cadence a contact inherits from its tags, and where it came from.
@@ -85,4 +90,8 @@ def load(path: Path) -> Config:
     if not isinstance(tags_table, dict):
         raise ConfigError(f"{path}: [cadence.tags] must be a table.")
     tags = {str(k): duration(f"cadence.tags.{k}", v) for k, v in tags_table.items()}
-    return Config(default_cadence_days=default, tag_cadences=tags, path=path)
+    backup = data.get("backup", {})
+    keep = backup.get("keep", DEFAULT_BACKUP_KEEP) if isinstance(backup, dict) else None
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+        raise ConfigError(f"{path}: [backup] keep must be a whole number of at least 1.")
+    return Config(default_cadence_days=default, tag_cadences=tags, path=path, backup_keep=keep)

@@ -95,9 +95,9 @@ def root(
 
 
 def _register() -> None:
-    from wintogether.cli import admin, contacts, conversations, promises, reports
+    from wintogether.cli import admin, contacts, conversations, promises, reports, safety
 
-    for module in (contacts, conversations, promises, reports, admin):
+    for module in (contacts, conversations, promises, reports, admin, safety):
         module.register(app)
 
 
