@@ -108,6 +108,30 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
+def _publish(temp: Path, path: Path, overwrite: bool) -> None:
+    """Rename ``temp`` to ``path``; without ``overwrite`` never clobber a file.
+
+    A hard link fails if the name exists, so two writers racing for one name
+    cannot replace each other's file; where links are unsupported the checked
+    rename is used.
+    """
+    if overwrite:
+        os.replace(temp, path)
+        return
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise FileRefused(
+            f"{path} already exists.", hint="Use --force to replace it, or pick another name."
+        ) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        os.replace(temp, path)
+        return
+    temp.unlink()
+
+
 @contextlib.contextmanager
 def atomic_target(
     path: Path, *, database: Path | None = None, overwrite: bool = False
@@ -127,9 +151,9 @@ def atomic_target(
             os.fsync(fd)
         finally:
             os.close(fd)
-        # Checked again right before the rename: a file may have appeared.
+        # Checked again right before publishing: a file may have appeared.
         check_target(path, database=database, overwrite=overwrite)
-        os.replace(temp, path)
+        _publish(temp, path, overwrite)
         _fsync_dir(path.parent)
     except OSError as exc:
         raise _failed(path, exc) from exc

@@ -86,14 +86,18 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
     return [path for _, _, path in sorted(found, key=lambda item: (item[0], item[1]))]
 
 
-def _new_name(db_path: Path, folder: Path, stamp: str, reason: str | None) -> Path:
+def _reserve_name(db_path: Path, folder: Path, stamp: str, reason: str | None) -> Path:
+    """Claim a fresh name (an empty placeholder), safe against a concurrent backup."""
     base = f"{db_path.stem}-{stamp}" + (f"-{reason}" if reason else "")
-    candidate = folder / f"{base}.db"
-    number = 1
-    while candidate.exists():
-        candidate = folder / f"{base}.{number}.db"
-        number += 1
-    return candidate
+    number = 0
+    while True:
+        candidate = folder / (f"{base}.db" if number == 0 else f"{base}.{number}.db")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            number += 1
+            continue
+        return candidate
 
 
 def check_copy(path: Path) -> str:
@@ -143,18 +147,26 @@ def backup(
         if dest is None:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             rotate_in = folder
-        target = _new_name(db_path, folder, stamp, reason)
+        target = _reserve_name(db_path, folder, stamp, reason)
+        placeholder: Path | None = target
+        overwrite = True
     else:
         target = dest
-    with atomic_target(target, database=db_path, overwrite=overwrite) as temp:
-        try:
-            conn.conn.execute("VACUUM INTO ?", (str(temp),))
-        except sqlite3.Error as exc:
-            error = translate(exc)
-            raise BackupFailed(f"The backup failed: {error.message}") from exc
-        verdict = check_copy(temp)
-        if verdict != "ok":
-            raise BackupFailed(f"The backup copy failed its integrity check ({verdict}).")
+        placeholder = None
+    try:
+        with atomic_target(target, database=db_path, overwrite=overwrite) as temp:
+            try:
+                conn.conn.execute("VACUUM INTO ?", (str(temp),))
+            except sqlite3.Error as exc:
+                error = translate(exc)
+                raise BackupFailed(f"The backup failed: {error.message}") from exc
+            verdict = check_copy(temp)
+            if verdict != "ok":
+                raise BackupFailed(f"The backup copy failed its integrity check ({verdict}).")
+    except BaseException:
+        if placeholder is not None and placeholder.exists() and placeholder.stat().st_size == 0:
+            placeholder.unlink()
+        raise
     result = BackupResult(target, target.stat().st_size)
     if rotate_in is not None:
         result.removed = rotate(db_path, rotate_in, keep if keep is not None else default_keep())
