@@ -37,7 +37,7 @@ def run_cli(
         capture_output=True,
         env=env if env is not None else dict(os.environ),
         timeout=timeout,
-        preexec_fn=preexec_fn,  # noqa: PLW1509 - only resource limits and signals
+        preexec_fn=preexec_fn,
         check=False,
     )
     return Proc(
@@ -169,9 +169,7 @@ def cli_worker(worker: int, rounds: int, env: dict[str, str], barrier: Any, out:
     Path(out).write_text(json.dumps([o.__dict__ for o in outcomes]), encoding="utf-8")
 
 
-def raw_worker(
-    worker: int, rounds: int, db: str, immediate: bool, barrier: Any, out: str
-) -> None:
+def raw_worker(worker: int, rounds: int, db: str, immediate: bool, barrier: Any, out: str) -> None:
     """The same read-then-write pattern straight on sqlite3, BEGIN chosen by the test."""
     import json
     import time

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from reliability import (
     Outcome,
     cli_worker,
@@ -166,7 +167,9 @@ def test_two_first_runs_of_an_old_database_migrate_once(tmp_path: Path) -> None:
     ]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
-    assert count(db, "SELECT count(*) FROM _sqlite_migrations WHERE name = 'm003_change_journal'") == 1
+    assert (
+        count(db, "SELECT count(*) FROM _sqlite_migrations WHERE name = 'm003_change_journal'") == 1
+    )
     assert count(db, "SELECT count(*) FROM _sqlite_migrations") == count(
         db, "SELECT count(DISTINCT name) FROM _sqlite_migrations"
     )

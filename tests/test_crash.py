@@ -7,7 +7,6 @@ The default run kills a bounded number of times; the long run is marked slow:
 
 from __future__ import annotations
 
-import os
 import random
 import resource
 import shutil
@@ -18,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability import count, dump_hash, health, one_line_error, run_cli
 
+from reliability import count, dump_hash, health, one_line_error, run_cli
 from wintogether.store import open_store
 
 #: A large single-transaction write through the store: N contacts, each
@@ -83,8 +82,11 @@ def _kill_loop(dana: Path, tmp_path: Path, kills: int, n: int, seed: int) -> dic
         assert health(dana) == []
         rows = count(dana, "SELECT count(*) FROM contacts")
         bulk = count(dana, "SELECT count(*) FROM contacts WHERE uid LIKE 'bulk-%'")
-        journaled = count(dana, "SELECT count(*) FROM journal WHERE command_id IN"
-                          " (SELECT id FROM journal_commands WHERE name = 'import')")
+        journaled = count(
+            dana,
+            "SELECT count(*) FROM journal WHERE command_id IN"
+            " (SELECT id FROM journal_commands WHERE name = 'import')",
+        )
         assert (rows, bulk, journaled) in ((old, 0, 0), (old + n, n, n))
         seen["old" if rows == old else "old+new"] += 1
     # Rerunning to completion is idempotent.
@@ -169,7 +171,7 @@ def test_disk_full_during_file_write_keeps_the_old_file(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", ATOMIC, str(target)],
         capture_output=True,
-        preexec_fn=_limit(256 * 1024),  # type: ignore[arg-type]  # noqa: PLW1509
+        preexec_fn=_limit(256 * 1024),  # type: ignore[arg-type]
         check=False,
     )
     assert proc.returncode == 1

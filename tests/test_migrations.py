@@ -8,7 +8,6 @@ from pathlib import Path
 
 from conftest import Invoke
 from reliability import dump_hash, file_hash, health, one_line_error, run_cli
-
 from wintogether.store import migrations
 
 

@@ -61,11 +61,19 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def check_target(path: Path, *, database: Path | None = None, overwrite: bool = False) -> Path:
+def check_target(
+    path: Path,
+    *,
+    database: Path | None = None,
+    overwrite: bool = False,
+    allow_sqlite: bool = False,
+) -> Path:
     """Refuse a target that must not be written; returns the path to write.
 
-    Refused: the database and its side files, any SQLite database or side file
-    of one, a folder, a missing folder, and an existing file unless ``overwrite``.
+    Refused: the database and its side files, a side file of any SQLite
+    database, a folder, a missing folder, an existing file unless
+    ``overwrite``, and an existing SQLite database unless ``allow_sqlite``
+    (backups may replace an older backup; exports never replace a database).
     """
     if database is not None:
         protected = [database, *(Path(f"{database}{suffix}") for suffix in _SIDE_FILES)]
@@ -80,12 +88,12 @@ def check_target(path: Path, *, database: Path | None = None, overwrite: bool = 
     if not path.parent.is_dir():
         raise FileRefused(f"The folder {path.parent} does not exist.")
     if path.exists() or path.is_symlink():
-        if _is_sqlite(path):
-            raise FileRefused(f"Refusing to write over {path}: it is a SQLite database.")
         if not overwrite:
             raise FileRefused(
                 f"{path} already exists.", hint="Use --force to replace it, or pick another name."
             )
+        if _is_sqlite(path) and not allow_sqlite:
+            raise FileRefused(f"Refusing to write over {path}: it is a SQLite database.")
     return path
 
 
@@ -134,14 +142,18 @@ def _publish(temp: Path, path: Path, overwrite: bool) -> None:
 
 @contextlib.contextmanager
 def atomic_target(
-    path: Path, *, database: Path | None = None, overwrite: bool = False
+    path: Path,
+    *,
+    database: Path | None = None,
+    overwrite: bool = False,
+    allow_sqlite: bool = False,
 ) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path``.
 
     The caller creates the file at the yielded path. Afterwards it is made
     0600, synced, and renamed over ``path``. On any error it is removed.
     """
-    check_target(path, database=database, overwrite=overwrite)
+    check_target(path, database=database, overwrite=overwrite, allow_sqlite=allow_sqlite)
     temp = _temp_name(path)
     try:
         yield temp
@@ -152,7 +164,7 @@ def atomic_target(
         finally:
             os.close(fd)
         # Checked again right before publishing: a file may have appeared.
-        check_target(path, database=database, overwrite=overwrite)
+        check_target(path, database=database, overwrite=overwrite, allow_sqlite=allow_sqlite)
         _publish(temp, path, overwrite)
         _fsync_dir(path.parent)
     except OSError as exc:

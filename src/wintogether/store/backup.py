@@ -89,7 +89,11 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
 def _reserve_name(db_path: Path, folder: Path, stamp: str, reason: str | None) -> Path:
     """Claim a fresh name (an empty placeholder), safe against a concurrent backup."""
     base = f"{db_path.stem}-{stamp}" + (f"-{reason}" if reason else "")
-    number = 0
+    # Numbers only grow within one second, so name order stays age order even
+    # after rotation removed the older ones.
+    taken = re.compile(rf"^{re.escape(base)}(?:\.(\d+))?\.db$")
+    numbers = [int(m.group(1) or 0) for e in folder.iterdir() if (m := taken.match(e.name))]
+    number = max(numbers) + 1 if numbers else 0
     while True:
         candidate = folder / (f"{base}.db" if number == 0 else f"{base}.{number}.db")
         try:
@@ -154,7 +158,9 @@ def backup(
         target = dest
         placeholder = None
     try:
-        with atomic_target(target, database=db_path, overwrite=overwrite) as temp:
+        with atomic_target(
+            target, database=db_path, overwrite=overwrite, allow_sqlite=True
+        ) as temp:
             try:
                 conn.conn.execute("VACUUM INTO ?", (str(temp),))
             except sqlite3.Error as exc:
