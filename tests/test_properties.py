@@ -17,7 +17,8 @@ from reliability import one_line_error, run_cli
 from wintogether.domain.text import clean_name, clean_optional, clean_text
 
 #: Characters that have broken terminals, markup and parsers before.
-NASTY = list("[]=/\\\"'`$%&*#<>|;:,") + [
+NASTY = [
+    *"[]=/\\\"'`$%&*#<>|;:,",
     "\x1b",
     "\x1b[2J",
     "\x1b]0;pwned\x07",
