@@ -314,3 +314,24 @@ def test_atomic_write_failure_leaves_nothing(tmp_path: Path) -> None:
         raise Boom
     assert list(folder.iterdir()) == []
     assert isinstance(FileRefused("x"), WintogetherError)
+
+
+def test_forget_while_a_reader_holds_the_file_finishes_with_compact(dana: Path, wt: Invoke) -> None:
+    wt("log", "dana", f"Private {SECRET} chat")
+    reader = sqlite3.connect(dana, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchone()
+    try:
+        proc = run_cli(
+            "forget", "dana", "--yes", env={**os.environ, "WINTOGETHER_BUSY_TIMEOUT_MS": "200"}
+        )
+    finally:
+        reader.execute("COMMIT")
+    assert proc.exit_code == 0, proc
+    assert "wt doctor --compact" in proc.stderr
+    assert [c["name"] for c in json.loads(wt("contacts", "--json").stdout)] == ["Marcus O'Neil"]
+    wt("doctor", "--compact")
+    for path in (dana, Path(f"{dana}-wal")):
+        data = path.read_bytes() if path.exists() else b""
+        assert SECRET.lower().encode() not in data.lower()
+    reader.close()

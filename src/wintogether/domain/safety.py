@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wintogether.domain.contacts import resolve
-from wintogether.errors import NotFound, UserError
+from wintogether.errors import NotFound, StoreError, UserError
 from wintogether.store import Store, journal, maintenance
 from wintogether.store import backup as backups
 
@@ -106,7 +106,11 @@ def forget(store: Store, contact_id: int) -> Forgotten:
         if scope is None:
             raise NotFound(f"No contact has id #{contact_id}.", hint="Nothing was changed.")
         purged = maintenance.delete_contact_for_good(store, scope)
-    compacted = maintenance.compact(store)
+    try:
+        compacted = maintenance.compact(store)
+    except StoreError:
+        # The deletion is committed; only the compaction waits for a quieter moment.
+        compacted = False
     return Forgotten(scope, purged, compacted, backups.list_backups(store.connection.path))
 
 

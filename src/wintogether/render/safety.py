@@ -50,7 +50,8 @@ def forgotten_lines(result: Forgotten) -> list[str]:
     ]
     if not result.compacted:
         lines.append(
-            "Another wt command kept the write-ahead log open; run `wt doctor` later to compact."
+            "Another wt command was using the database, so the file was not compacted yet; "
+            "run `wt doctor --compact` to finish removing their text from it."
         )
     if result.backups:
         lines.append(
