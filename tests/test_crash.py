@@ -40,6 +40,8 @@ with store.write("bulk load", name="import"):
             {"uid": uid, "name": f"Bulk Person {i}", "company": "Crashco", "notes": "x" * 40},
             "2026-11-28T10:00:00Z",
         )
+        if i == 1000:
+            print("writing", flush=True)
 store.close()
 """
 
@@ -47,7 +49,7 @@ store.close()
 def _bulk(db: Path, n: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", BULK, str(db), str(n)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
 
@@ -180,3 +182,18 @@ def test_disk_full_during_file_write_keeps_the_old_file(tmp_path: Path) -> None:
     assert stderr.strip() == f"The disk is full: {target} was not written."
     assert target.read_text(encoding="utf-8") == "old content\n"
     assert sorted(p.name for p in folder.iterdir()) == ["export.csv"]
+
+
+def test_ctrl_c_during_large_write_rolls_back(dana: Path) -> None:
+    old = count(dana, "SELECT count(*) FROM contacts")
+    before = dump_hash(dana)
+    child = _bulk(dana, 200_000)
+    assert child.stdout is not None
+    assert child.stdout.readline() == b"writing\n"  # 1,000 rows into the transaction
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode != 0
+    assert b"KeyboardInterrupt" in stderr
+    assert count(dana, "SELECT count(*) FROM contacts") == old
+    assert dump_hash(dana) == before
+    assert health(dana) == []
