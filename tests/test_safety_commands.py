@@ -335,3 +335,18 @@ def test_forget_while_a_reader_holds_the_file_finishes_with_compact(dana: Path, 
         data = path.read_bytes() if path.exists() else b""
         assert SECRET.lower().encode() not in data.lower()
     reader.close()
+
+
+def test_doctor_reports_a_damaged_file(dana: Path) -> None:
+    with dana.open("r+b") as handle:
+        for page in (3, 5, 8):
+            handle.seek(4096 * page)
+            handle.write(b"\x0d\xff\xff\xff\xff\xff\xff\xff")
+    proc = run_cli("doctor")
+    assert proc.exit_code == 3
+    assert "Traceback" not in proc.stderr
+    assert "FAIL  integrity" in proc.stdout or "FAIL  open" in proc.stdout
+    assert "restore the newest good backup" in proc.stdout
+    other = run_cli("contacts")
+    assert other.exit_code == 3
+    assert "damaged" in one_line_error(other.stderr)

@@ -81,8 +81,19 @@ def doctor(
     """
     from wintogether.cli.common import now
     from wintogether.domain import safety
+    from wintogether.errors import DatabaseCorrupt
 
-    store = state(ctx).store()
+    try:
+        store = state(ctx).store()
+    except DatabaseCorrupt as exc:
+        report = safety.unopenable(state(ctx).db_path, exc.message)
+        if as_json:
+            emit_json(report.to_json())
+        else:
+            from wintogether.render.safety import doctor_lines
+
+            print("\n".join(doctor_lines(report)))
+        raise typer.Exit(3) from None
     if compact:
         from wintogether.store import maintenance
 

@@ -235,6 +235,11 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+def unopenable(path: Path, message: str) -> Report:
+    """The report for a file too damaged to open at all."""
+    return Report(path, [Check("open", FAIL, message)])
+
+
 def doctor(store: Store, now: datetime) -> Report:
     from wintogether.store.migrations import LATEST_VERSION
 
@@ -253,7 +258,7 @@ def doctor(store: Store, now: datetime) -> Report:
         else Check("foreign keys", FAIL, f"{len(fk)} broken: " + "; ".join(fk[:5]))
     )
     fts = maintenance.fts_problems(store)
-    indexes = maintenance.fts_tables(store)
+    indexes = maintenance.safe_fts_tables(store)
     checks.append(
         Check("search index", OK, f"{len(indexes)} full-text indexes match their tables")
         if not fts
@@ -292,6 +297,9 @@ def doctor(store: Store, now: datetime) -> Report:
     else:
         checks.append(Check("backups", WARN, "none yet; run `wt backup`"))
     commands, changes = maintenance.journal_size(store)
-    checks.append(Check("journal", OK, f"{commands} commands, {changes} row changes"))
+    if commands >= 0:
+        checks.append(Check("journal", OK, f"{commands} commands, {changes} row changes"))
+    else:
+        checks.append(Check("journal", FAIL, "unreadable"))
     checks.append(Check("size", OK, _size(os.path.getsize(path))))
     return Report(path, checks)

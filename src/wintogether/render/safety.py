@@ -18,8 +18,8 @@ def doctor_lines(report: Report) -> list[str]:
         lines.append("Healthy" + (f", with {warnings} warning(s)." if warnings else "."))
     else:
         lines.append(
-            "Not healthy. Make a copy (`wt backup`), then restore the newest good backup "
-            "(see docs/your-data.md)."
+            "Not healthy. With no wt command running, keep a copy of the damaged file, then "
+            "restore the newest good backup (see docs/your-data.md)."
         )
     return lines
 

@@ -21,21 +21,31 @@ def fts_tables(store: Store) -> list[str]:
 
 
 def integrity(store: Store) -> list[str]:
-    """``PRAGMA integrity_check``: ``["ok"]`` when sound."""
-    return [str(row[0]) for row in store.conn.execute("PRAGMA integrity_check")]
+    """``PRAGMA integrity_check``: ``["ok"]`` when sound (a damaged file may not even say)."""
+    try:
+        return [str(row[0]) for row in store.conn.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as exc:
+        return [str(exc)]
 
 
 def foreign_key_problems(store: Store) -> list[str]:
-    return [
-        f"{row[0]} row {row[1]} points to a missing {row[2]}"
-        for row in store.conn.execute("PRAGMA foreign_key_check")
-    ]
+    try:
+        return [
+            f"{row[0]} row {row[1]} points to a missing {row[2]}"
+            for row in store.conn.execute("PRAGMA foreign_key_check")
+        ]
+    except sqlite3.Error as exc:
+        return [str(exc)]
 
 
 def fts_problems(store: Store) -> list[str]:
     """Each full-text index checked against its content table; empty when sound."""
     problems = []
-    for table in fts_tables(store):
+    try:
+        tables = fts_tables(store)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    for table in tables:
         quoted = '"' + table.replace('"', '""') + '"'
         try:
             store.conn.execute(
@@ -44,6 +54,13 @@ def fts_problems(store: Store) -> list[str]:
         except sqlite3.Error as exc:
             problems.append(f"{table}: {exc}")
     return problems
+
+
+def safe_fts_tables(store: Store) -> list[str]:
+    try:
+        return fts_tables(store)
+    except sqlite3.Error:
+        return []
 
 
 def schema_version(store: Store) -> tuple[int, bool]:
@@ -55,10 +72,13 @@ def schema_version(store: Store) -> tuple[int, bool]:
 
 def journal_size(store: Store) -> tuple[int, int]:
     """How many commands and row changes the change journal holds."""
-    if not journal.has_journal(store.conn):
-        return 0, 0
-    commands = store.conn.execute("SELECT count(*) FROM journal_commands").fetchone()[0]
-    changes = store.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+    try:
+        if not journal.has_journal(store.conn):
+            return 0, 0
+        commands = store.conn.execute("SELECT count(*) FROM journal_commands").fetchone()[0]
+        changes = store.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+    except sqlite3.Error:
+        return -1, -1
     return int(commands), int(changes)
 
 
