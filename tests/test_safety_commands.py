@@ -350,3 +350,19 @@ def test_doctor_reports_a_damaged_file(dana: Path) -> None:
     other = run_cli("contacts")
     assert other.exit_code == 3
     assert "damaged" in one_line_error(other.stderr)
+
+
+def test_backup_into_a_folder_and_bad_keep(dana: Path, wt: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "safe"
+    folder.mkdir()
+    first = Path(wt("backup", str(folder)).stdout.strip())
+    second = Path(wt("backup", str(folder)).stdout.strip())
+    assert first.parent == second.parent == folder
+    assert first != second
+    assert sorted(folder.iterdir()) == sorted([first, second])
+    before = dump_hash(dana)
+    run = wt("backup", "--keep", "0", ok=False)
+    assert run.exit_code == 1
+    assert "--keep must be at least 1" in one_line_error(run.stderr)
+    assert dump_hash(dana) == before
+    assert not (dana.parent / "backups").exists()
