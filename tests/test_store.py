@@ -196,15 +196,25 @@ def test_last_touch_is_kept_by_triggers(dana: Path, wt: Invoke) -> None:
 
 
 def test_uid_and_updated_at_on_every_table(db: Path) -> None:
+    """Every data row can be merged across devices: it has a uid and an updated_at.
+
+    Not the search index, sqlite-utils' bookkeeping, or the change journal: the
+    journal is this file's own undo history, and its rows carry the data rows'
+    uids in their old/new images.
+    """
+    from wintogether.store.journal import JOURNALED_TABLES
+
     conn = sqlite3.connect(db)
     tables = [
         row[0]
         for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"
             " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\'"
+            " AND name NOT LIKE 'journal%'"
         )
     ]
     assert "contacts" in tables
+    assert set(tables) == set(JOURNALED_TABLES)  # every data table can be undone
     for table in tables:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         assert {"uid", "updated_at"} <= columns, table

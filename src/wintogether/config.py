@@ -14,6 +14,9 @@ Example::
 
     [summary]
     week_start = "monday"    # the first day of a week in `wt summary`
+
+    [backup]
+    keep = 10                # how many automatic/default backups to keep
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from wintogether.errors import ConfigError, InvalidDuration
 DEFAULT_CADENCE_DAYS = 90
 DEFAULT_ONE_SIDED_AFTER_DAYS = 90
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEFAULT_BACKUP_KEEP = 10
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Config:
     path: Path | None = None
     one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS
     week_start: int = 0  # 0 = Monday, as date.weekday()
+    backup_keep: int = DEFAULT_BACKUP_KEEP
 
     def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
         """The cadence a contact inherits from its tags, and where it came from.
@@ -96,6 +101,10 @@ def load(path: Path) -> Config:
     if not isinstance(tags_table, dict):
         raise ConfigError(f"{path}: [cadence.tags] must be a table.")
     tags = {str(k): duration(f"cadence.tags.{k}", v) for k, v in tags_table.items()}
+    backup = data.get("backup", {})
+    keep = backup.get("keep", DEFAULT_BACKUP_KEEP) if isinstance(backup, dict) else None
+    if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+        raise ConfigError(f"{path}: [backup] keep must be a whole number of at least 1.")
     one_sided, week_start = _health_and_summary(data, path, duration)
     return Config(
         default_cadence_days=default,
@@ -103,6 +112,7 @@ def load(path: Path) -> Config:
         path=path,
         one_sided_after_days=one_sided,
         week_start=week_start,
+        backup_keep=keep,
     )
 
 

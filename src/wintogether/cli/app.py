@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 
 from wintogether import __version__
 from wintogether.cli.common import state
-from wintogether.errors import WintogetherError
+from wintogether.errors import UserError, WintogetherError
 
 HELP = """Keep in touch, keep your word, win together.
 
@@ -31,6 +31,23 @@ def report(exc: WintogetherError) -> None:
 
 class WtGroup(TyperGroup):
     """Turns domain and store errors into a message and an exit code, in one place."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Arguments that are not valid UTF-8 arrive as lone surrogates; nothing
+        # can store or search them, so refuse them here in one clear line.
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                report(
+                    UserError(
+                        f"The argument '{shown}' is not valid UTF-8 text.",
+                        hint="Check the terminal's encoding, or convert the text first.",
+                    )
+                )
+                raise typer.Exit(1) from None
+        return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -104,10 +121,22 @@ def _register() -> None:
         promises,
         reports,
         review,
+        safety,
         transfer,
     )
 
-    modules = (contacts, conversations, promises, ledger, reports, review, transfer, admin, demo)
+    modules = (
+        contacts,
+        conversations,
+        promises,
+        ledger,
+        reports,
+        review,
+        transfer,
+        safety,
+        admin,
+        demo,
+    )
     for module in modules:
         module.register(app)
 

@@ -47,6 +47,8 @@ class State:
     _store: Store | None = None
     _config: Config | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
+    #: The running (sub)command's context, for the change journal's label.
+    command_ctx: typer.Context | None = None
 
     @property
     def db_path(self) -> Path:
@@ -68,6 +70,7 @@ class State:
             store, created = open_store(path, create=create or not self.explicit)
             if created and not create:
                 say(f"Created a new wintogether database at {path}")
+            store.command_name, store.command_label = command_label(self.command_ctx)
             self._store = store
         return self._store
 
@@ -91,7 +94,33 @@ def state(ctx: typer.Context) -> State:
         # During shell completion the root callback has not run: read its params.
         db = root.params.get("db")
         root.obj = State(db_option=Path(db) if db else None)
+    if ctx is not root:
+        root.obj.command_ctx = ctx
     return root.obj
+
+
+def command_label(ctx: typer.Context | None, limit: int = 200) -> tuple[str, str]:
+    """The running command's name and a one-line summary for the change journal.
+
+    E.g. ``("log", "log dana Renewal call")``: the command path and its
+    arguments (not its options), as `wt undo` shows them.
+    """
+    if ctx is None:
+        return "write", "write"
+    name = " ".join(ctx.command_path.split()[1:]) or "write"
+    words = [name]
+    for param in ctx.command.params:
+        if param.param_type_name != "argument":
+            continue
+        value = ctx.params.get(param.name or "")
+        if value is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        words.extend(str(v) for v in values)
+    summary = " ".join(" ".join(words).split())
+    if len(summary) > limit:
+        summary = summary[: limit - 1] + "…"
+    return name, summary
 
 
 def now() -> datetime:

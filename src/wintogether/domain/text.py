@@ -14,6 +14,10 @@ MAX_NAME_CHARS = 500
 
 
 def _check_size(text: str, label: str, limit: int = MAX_FIELD_CHARS) -> None:
+    if "\x00" in text:
+        # SQLite's text functions stop at a NUL, so such text could not be
+        # checked, searched or shown reliably.
+        raise InvalidValue(f"The {label} contains a NUL character (\\x00); remove it.")
     if len(text) > limit:
         raise InvalidValue(
             f"The {label} is too long ({len(text):,} characters; the limit is {limit:,})."

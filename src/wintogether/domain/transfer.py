@@ -694,7 +694,11 @@ def import_file(
         with store.read():
             steps = _plan(store, cards)
     else:
-        with store.write():
+        # A copy of the database as it was, before anything of the file is written.
+        from wintogether.store.backup import backup_before
+
+        backup_before(store.connection, "before-import")
+        with store.write(f"import {path.name}", name="import"):
             steps = _plan(store, cards)
             if on_total is not None:
                 on_total(len(steps), "Importing")

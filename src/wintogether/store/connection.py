@@ -55,6 +55,10 @@ def translate(exc: sqlite3.Error) -> StoreError:
         )
     if "disk is full" in text or "database or disk is full" in text:
         return StoreError("The disk is full: nothing was saved.")
+    if "disk I/O error" in text:
+        # A failed write (a full disk or file-size limit shows up like this too);
+        # the transaction was rolled back.
+        return StoreError("Writing to the disk failed (is it full?): nothing was saved.")
     if "not a database" in text:
         return NotOurDatabase("This file is not a SQLite database.")
     if "malformed" in text or "corrupt" in text:

@@ -303,10 +303,23 @@ CREATE INDEX promises_done ON promises(done_at) WHERE done_at IS NOT NULL;
 CREATE INDEX contacts_created ON contacts(created_at);
 """
 
+
+def m003_change_journal(db: Database) -> None:
+    # The change journal (store/journal.py): an append-only record of every row
+    # change, grouped by command, so that `wt undo` can revert the last command
+    # as one unit and later multi-device merging has a history to build on.
+    # The triggers are (re)created by migrate() after every run, from the
+    # columns the tables have by then.
+    from wintogether.store import journal
+
+    journal.create_schema(db.conn)
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_contact_events", m002_contact_events),
+    ("m003_change_journal", m003_change_journal),
     ("m004_ledger_links", m004_ledger_links),
 ]
 
@@ -319,8 +332,16 @@ def migrate(conn: Connection) -> None:
     from wintogether.store.connection import APPLICATION_ID
 
     raw = conn.conn
-    if raw.execute("PRAGMA user_version").fetchone()[0] >= LATEST_VERSION:
+    version = raw.execute("PRAGMA user_version").fetchone()[0]
+    if version >= LATEST_VERSION:
         return
+    if version > 0:
+        # An existing database is copied before its schema changes (a brand-new
+        # empty file has nothing to lose). Two processes upgrading at once may
+        # both make a copy; that is harmless.
+        from wintogether.store.backup import backup_before
+
+        backup_before(conn, "before-upgrade")
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
@@ -331,5 +352,10 @@ def migrate(conn: Connection) -> None:
         if raw.execute("PRAGMA user_version").fetchone()[0] >= LATEST_VERSION:
             return
         migrations.apply(conn.utils)
+        # Journal triggers follow the tables' current columns (and survive
+        # table rebuilds): recreate them all after any migration.
+        from wintogether.store.journal import install_triggers
+
+        install_triggers(raw)
         raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         raw.execute(f"PRAGMA user_version = {LATEST_VERSION}")

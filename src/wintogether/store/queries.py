@@ -32,6 +32,12 @@ CONTACT_FIELDS = (
 )
 
 
+def _stamp_now() -> str:
+    from wintogether.clock import now, to_utc_iso
+
+    return to_utc_iso(now())
+
+
 def new_uid() -> str:
     return str(uuid.uuid4())
 
@@ -51,11 +57,37 @@ class Store:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.conn: sqlite3.Connection = connection.conn
+        #: What the change journal calls a write when ``write()`` gets no label
+        #: (the CLI sets it to the command line, e.g. "log dana Renewal call").
+        self.command_label = "write"
+        self.command_name = "write"
+        #: The journal command of the write in progress, if any.
+        self.command_id: int | None = None
 
     @contextmanager
-    def write(self) -> Iterator[Store]:
+    def write(self, label: str | None = None, *, name: str | None = None) -> Iterator[Store]:
+        """One BEGIN IMMEDIATE transaction, journaled as one command (see journal.py).
+
+        ``label`` is the command's summary in the journal (``wt undo`` shows
+        it), e.g. ``store.write("import contacts.csv", name="import")``; ``name``
+        defaults to its first word. Without a label the CLI's command line is used.
+        """
+        from wintogether.store import journal
+
         with self.connection.write():
-            yield self
+            if not journal.has_journal(self.conn):
+                yield self
+                return
+            text = label or self.command_label
+            command = name or (text.split(" ", 1)[0] if label else self.command_name)
+            self.command_id = journal.begin_command(
+                self.conn, command or "write", text, _stamp_now()
+            )
+            try:
+                yield self
+                journal.end_command(self.conn, self.command_id)
+            finally:
+                self.command_id = None
 
     @contextmanager
     def read(self) -> Iterator[Store]:

@@ -1,0 +1,305 @@
+"""Trust: backups, the health check, undo and forgetting someone for good."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wintogether.domain.contacts import resolve
+from wintogether.errors import NotFound, StoreError, UserError
+from wintogether.store import Store, journal, maintenance
+from wintogether.store import backup as backups
+
+# -- backup -------------------------------------------------------------------
+
+
+def backup(
+    store: Store, dest: Path | None = None, *, keep: int | None = None, overwrite: bool = False
+) -> backups.BackupResult:
+    """A checked copy of the database (default: the backups folder, rotated)."""
+    if keep is not None and keep < 1:
+        raise UserError("--keep must be at least 1.")
+    return backups.backup(store.connection, dest, keep=keep, overwrite=overwrite)
+
+
+# -- undo ---------------------------------------------------------------------
+
+
+@dataclass
+class Undone:
+    command: journal.Command
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"undone": self.command.to_json(), "dry_run": self.dry_run}
+
+
+def undo(store: Store, *, dry_run: bool = False) -> Undone:
+    """Revert the most recent command not yet undone, as one transaction.
+
+    An undo is recorded as a command of its own but is never itself the
+    target of a later undo: `wt undo` twice reverts the last two commands.
+    """
+    with store.write("undo", name="undo"):
+        target = journal.last_undoable(store.conn, store.command_id)
+        if target is None:
+            raise UserError("Nothing to undo.")
+        if dry_run:
+            return Undone(target, dry_run=True)
+        try:
+            journal.revert(store.conn, target.id)
+        except journal.UndoConflict as exc:
+            raise UserError(
+                f"Cannot undo '{target.summary}': {exc.table} #{exc.row_id} has changed since "
+                "and nothing was undone."
+            ) from None
+        assert store.command_id is not None
+        journal.mark_undone(store.conn, target.id, store.command_id, target.summary)
+    return Undone(target)
+
+
+# -- forget -------------------------------------------------------------------
+
+
+@dataclass
+class Forgotten:
+    scope: maintenance.ForgetScope
+    journal_rows: int = 0
+    compacted: bool = True
+    backups: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contact_id": self.scope.contact_id,
+            "conversations_deleted": len(self.scope.solo_conversations),
+            "conversations_kept": self.scope.shared_conversations,
+            "promises_deleted": self.scope.promises,
+            "ledger_deleted": self.scope.ledger,
+            "journal_rows_purged": self.journal_rows,
+            "file_compacted": self.compacted,
+            "older_backups": [str(p) for p in self.backups],
+        }
+
+
+def forget_scope(store: Store, ref: str) -> maintenance.ForgetScope:
+    with store.read():
+        contact = resolve(store, ref)
+        scope = maintenance.forget_scope(store, contact.id)
+    if scope is None:
+        raise NotFound(f"No contact has id #{contact.id}.")
+    return scope
+
+
+def forget(store: Store, contact_id: int) -> Forgotten:
+    """Delete the contact and everything only about them, then compact the file.
+
+    Conversations they shared with others stay (without them); conversations
+    only with them, their promises and ledger entries go, and so do their rows
+    in the change journal: this cannot be undone.
+    """
+    with store.write("forget", name="forget"):
+        scope = maintenance.forget_scope(store, contact_id)
+        if scope is None:
+            raise NotFound(f"No contact has id #{contact_id}.", hint="Nothing was changed.")
+        purged = maintenance.delete_contact_for_good(store, scope)
+    try:
+        compacted = maintenance.compact(store)
+    except StoreError:
+        # The deletion is committed; only the compaction waits for a quieter moment.
+        compacted = False
+    return Forgotten(scope, purged, compacted, backups.list_backups(store.connection.path))
+
+
+# -- doctor -------------------------------------------------------------------
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+SYNCED_FOLDERS = (
+    "dropbox",
+    "onedrive",
+    "icloud drive",
+    "iclouddrive",
+    "mobile documents",
+    "google drive",
+    "googledrive",
+    "my drive",
+)
+NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "sshfs", "afs", "9p", "davfs")
+WAL_WARN_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status, "detail": self.detail}
+
+
+@dataclass
+class Report:
+    path: Path
+    checks: list[Check]
+
+    @property
+    def healthy(self) -> bool:
+        return all(check.status != FAIL for check in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "healthy": self.healthy,
+            "checks": [check.to_json() for check in self.checks],
+        }
+
+
+def _mode_check(paths: list[Path]) -> Check:
+    loose = []
+    for path in paths:
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_IMODE(mode) & 0o077:
+            loose.append(f"{path.name} is {stat.S_IMODE(mode):o}")
+    if loose:
+        return Check(
+            "permissions",
+            FAIL,
+            "readable by others: " + ", ".join(loose) + " (fix: chmod 600 the files, 700 the "
+            "folder)",
+        )
+    return Check("permissions", OK, "only you can read the database and its backups")
+
+
+def synced_folder(path: Path) -> str | None:
+    """The name of the sync service whose folder holds ``path``, if any."""
+    for part in path.resolve().parts:
+        lowered = part.casefold()
+        for marker in SYNCED_FOLDERS:
+            if lowered == marker or lowered.startswith((marker + " ", marker + "-")):
+                return part
+    return None
+
+
+def filesystem_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The type of the file system holding ``path`` (Linux), or None if unknown."""
+    try:
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    target = str(path.resolve())
+    best: tuple[int, str] | None = None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) > best[0]):
+            best = (len(point), parts[2])
+    return best[1] if best else None
+
+
+def _location_check(path: Path) -> Check:
+    service = synced_folder(path.parent)
+    if service:
+        return Check(
+            "location",
+            WARN,
+            f"the database is in a synced folder ({service}); syncing a live SQLite file can "
+            "corrupt it. Keep it outside and sync `wt backup` copies instead.",
+        )
+    fs = filesystem_type(path.parent)
+    if fs and (fs.split(".")[0] in NETWORK_FS or fs.startswith("fuse")):
+        return Check(
+            "location",
+            WARN,
+            f"the database is on a {fs} file system; SQLite locking is unreliable on network "
+            "file systems. Keep it on a local disk.",
+        )
+    return Check("location", OK, f"local folder{f' ({fs})' if fs else ''}")
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} bytes"
+
+
+def unopenable(path: Path, message: str) -> Report:
+    """The report for a file too damaged to open at all."""
+    return Report(path, [Check("open", FAIL, message)])
+
+
+def doctor(store: Store, now: datetime) -> Report:
+    from wintogether.store.migrations import LATEST_VERSION
+
+    path = store.connection.path
+    checks: list[Check] = []
+    problems = maintenance.integrity(store)
+    checks.append(
+        Check("integrity", OK, "ok")
+        if problems == ["ok"]
+        else Check("integrity", FAIL, "; ".join(problems[:5]))
+    )
+    fk = maintenance.foreign_key_problems(store)
+    checks.append(
+        Check("foreign keys", OK, "every reference resolves")
+        if not fk
+        else Check("foreign keys", FAIL, f"{len(fk)} broken: " + "; ".join(fk[:5]))
+    )
+    fts = maintenance.fts_problems(store)
+    indexes = maintenance.safe_fts_tables(store)
+    checks.append(
+        Check("search index", OK, f"{len(indexes)} full-text indexes match their tables")
+        if not fts
+        else Check(
+            "search index",
+            FAIL,
+            "; ".join(fts[:5]) + " (fix: restore a backup; `wt backup` first)",
+        )
+    )
+    version, ours = maintenance.schema_version(store)
+    if not ours or version != LATEST_VERSION:
+        checks.append(Check("schema", FAIL, f"version {version}, expected {LATEST_VERSION}"))
+    else:
+        checks.append(Check("schema", OK, f"version {version} (current)"))
+    folder = backups.default_folder(path)
+    copies = backups.list_backups(path)
+    checks.append(
+        _mode_check(
+            [path, Path(f"{path}-wal"), Path(f"{path}-shm"), *copies]
+            + ([folder] if folder.exists() else [])
+        )
+    )
+    wal = Path(f"{path}-wal")
+    wal_size = wal.stat().st_size if wal.exists() else 0
+    checks.append(
+        Check("wal", WARN, f"{_size(wal_size)}; it shrinks when no other command is running")
+        if wal_size > WAL_WARN_BYTES
+        else Check("wal", OK, _size(wal_size))
+    )
+    checks.append(_location_check(path))
+    if copies:
+        newest = copies[-1]
+        age = now.timestamp() - newest.stat().st_mtime
+        days = max(0, int(age // 86400))
+        checks.append(Check("backups", OK, f"{len(copies)} in {folder}, newest {days} days old"))
+    else:
+        checks.append(Check("backups", WARN, "none yet; run `wt backup`"))
+    commands, changes = maintenance.journal_size(store)
+    if commands >= 0:
+        checks.append(Check("journal", OK, f"{commands} commands, {changes} row changes"))
+    else:
+        checks.append(Check("journal", FAIL, "unreadable"))
+    checks.append(Check("size", OK, _size(os.path.getsize(path))))
+    return Report(path, checks)

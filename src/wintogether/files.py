@@ -1,0 +1,267 @@
+"""Writing files safely: every file the program writes goes through here.
+
+A file is written to a private temporary file in the same folder, flushed to
+disk, then renamed over the target in one step (``os.replace``), and the
+folder is synced. A crash, a kill or a full disk leaves either the old file or
+the new one, never half of one, and never a stray temporary file when Python
+gets to clean up. Files are created 0600.
+
+The database, its ``-wal``, ``-shm`` and ``-journal``, and any other SQLite
+database are never a valid target.
+
+Use::
+
+    from wintogether.files import atomic_write, atomic_open
+
+    atomic_write(path, text, database=db_path, overwrite=force)
+
+    with atomic_open(path, database=db_path, overwrite=force) as handle:
+        handle.write(...)
+
+``atomic_target`` is for writers that need a file *name* (such as SQLite's
+``VACUUM INTO``): it yields a fresh temporary path and publishes it on success.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, Literal, overload
+
+from wintogether.errors import UserError
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class FileRefused(UserError):
+    """The target may not be written (it is the database, a folder, or exists)."""
+
+
+class FileWriteFailed(UserError):
+    """Writing failed (disk full, permissions); nothing was left behind."""
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def check_target(
+    path: Path,
+    *,
+    database: Path | None = None,
+    overwrite: bool = False,
+    allow_sqlite: bool = False,
+) -> Path:
+    """Refuse a target that must not be written; returns the path to write.
+
+    Refused: the database and its side files, a side file of any SQLite
+    database, a folder, a missing folder, an existing file unless
+    ``overwrite``, and an existing SQLite database unless ``allow_sqlite``
+    (backups may replace an older backup; exports never replace a database).
+    """
+    if database is not None:
+        protected = [database, *(Path(f"{database}{suffix}") for suffix in _SIDE_FILES)]
+        if any(_same(path, item) for item in protected):
+            raise FileRefused(f"Refusing to write over the database file {path}.")
+    name = path.name
+    for suffix in _SIDE_FILES:
+        if name.endswith(suffix) and _is_sqlite(path.with_name(name[: -len(suffix)])):
+            raise FileRefused(f"Refusing to write over {path}: it belongs to a SQLite database.")
+    if path.is_dir():
+        raise FileRefused(f"{path} is a folder; give a file name.")
+    if not path.parent.is_dir():
+        raise FileRefused(f"The folder {path.parent} does not exist.")
+    if path.exists() or path.is_symlink():
+        if not overwrite:
+            raise FileRefused(
+                f"{path} already exists.", hint="Use --force to replace it, or pick another name."
+            )
+        if _is_sqlite(path) and not allow_sqlite:
+            raise FileRefused(f"Refusing to write over {path}: it is a SQLite database.")
+    return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _failed(path: Path, exc: OSError) -> FileWriteFailed:
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return FileWriteFailed(f"The disk is full: {path} was not written.")
+    return FileWriteFailed(f"Could not write {path}: {exc.strerror or exc}.")
+
+
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _publish(temp: Path, path: Path, overwrite: bool) -> None:
+    """Rename ``temp`` to ``path``; without ``overwrite`` never clobber a file.
+
+    A hard link fails if the name exists, so two writers racing for one name
+    cannot replace each other's file; where links are unsupported the checked
+    rename is used.
+    """
+    if overwrite:
+        os.replace(temp, path)
+        return
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise FileRefused(
+            f"{path} already exists.", hint="Use --force to replace it, or pick another name."
+        ) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        os.replace(temp, path)
+        return
+    temp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_target(
+    path: Path,
+    *,
+    database: Path | None = None,
+    overwrite: bool = False,
+    allow_sqlite: bool = False,
+) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path``.
+
+    The caller creates the file at the yielded path. Afterwards it is made
+    0600, synced, and renamed over ``path``. On any error it is removed.
+    """
+    check_target(path, database=database, overwrite=overwrite, allow_sqlite=allow_sqlite)
+    temp = _temp_name(path)
+    try:
+        yield temp
+        os.chmod(temp, 0o600)
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        # Checked again right before publishing: a file may have appeared.
+        check_target(path, database=database, overwrite=overwrite, allow_sqlite=allow_sqlite)
+        _publish(temp, path, overwrite)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise _failed(path, exc) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+@overload
+def atomic_open(
+    path: Path,
+    *,
+    binary: Literal[False] = ...,
+    database: Path | None = ...,
+    overwrite: bool = ...,
+    encoding: str = ...,
+    newline: str | None = ...,
+) -> contextlib.AbstractContextManager[IO[str]]: ...
+
+
+@overload
+def atomic_open(
+    path: Path,
+    *,
+    binary: Literal[True],
+    database: Path | None = ...,
+    overwrite: bool = ...,
+    encoding: str = ...,
+    newline: str | None = ...,
+) -> contextlib.AbstractContextManager[IO[bytes]]: ...
+
+
+def atomic_open(
+    path: Path,
+    *,
+    binary: bool = False,
+    database: Path | None = None,
+    overwrite: bool = False,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+) -> contextlib.AbstractContextManager[IO[str]] | contextlib.AbstractContextManager[IO[bytes]]:
+    """Open a file for writing that appears at ``path`` only once complete."""
+    opened: contextlib.AbstractContextManager[Any] = _atomic_open(
+        path,
+        binary=binary,
+        database=database,
+        overwrite=overwrite,
+        encoding=encoding,
+        newline=newline,
+    )
+    return opened
+
+
+@contextlib.contextmanager
+def _atomic_open(
+    path: Path,
+    *,
+    binary: bool,
+    database: Path | None,
+    overwrite: bool,
+    encoding: str,
+    newline: str | None,
+) -> Iterator[IO[str] | IO[bytes]]:
+    with atomic_target(path, database=database, overwrite=overwrite) as temp:
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise _failed(path, exc) from exc
+        handle: IO[str] | IO[bytes]
+        if binary:
+            handle = os.fdopen(fd, "wb")
+        else:
+            handle = os.fdopen(fd, "w", encoding=encoding, newline=newline)
+        try:
+            with handle:
+                yield handle
+                handle.flush()
+        except OSError as exc:
+            raise _failed(path, exc) from exc
+
+
+def atomic_write(
+    path: Path,
+    data: str | bytes,
+    *,
+    database: Path | None = None,
+    overwrite: bool = False,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write ``data`` to ``path`` atomically (0600); returns ``path``."""
+    if isinstance(data, bytes):
+        with atomic_open(path, binary=True, database=database, overwrite=overwrite) as out:
+            out.write(data)
+    else:
+        with atomic_open(
+            path, database=database, overwrite=overwrite, encoding=encoding, newline=""
+        ) as text_out:
+            text_out.write(data)
+    return path

@@ -1,0 +1,63 @@
+"""Text for the trust commands: the doctor's report, undo and forget summaries."""
+
+from __future__ import annotations
+
+from wintogether.domain.safety import FAIL, WARN, Forgotten, Report, Undone
+from wintogether.render.safe import one_line
+
+_MARK = {"ok": "ok  ", WARN: "WARN", FAIL: "FAIL"}
+
+
+def doctor_lines(report: Report) -> list[str]:
+    width = max(len(check.name) for check in report.checks)
+    lines = [f"Database: {one_line(str(report.path))}"]
+    for check in report.checks:
+        lines.append(f"  {_MARK[check.status]}  {check.name:<{width}}  {one_line(check.detail)}")
+    if report.healthy:
+        warnings = sum(check.status == WARN for check in report.checks)
+        lines.append("Healthy" + (f", with {warnings} warning(s)." if warnings else "."))
+    else:
+        lines.append(
+            "Not healthy. With no wt command running, keep a copy of the damaged file, then "
+            "restore the newest good backup (see docs/your-data.md)."
+        )
+    return lines
+
+
+def undone_line(result: Undone) -> str:
+    command = result.command
+    tables = ", ".join(f"{count} {table}" for table, count in command.tables.items())
+    verb = "Would undo" if result.dry_run else "Undid"
+    return one_line(f"{verb} #{command.id} '{command.summary}' from {command.at} ({tables}).")
+
+
+def forget_question(name: str, contact_id: int, solo: int, shared: int, promises: int) -> str:
+    return one_line(
+        f"Forget {name} (#{contact_id}) for good? This deletes them, {solo} conversation(s) "
+        f"only with them, {promises} promise(s) and their history; {shared} shared "
+        "conversation(s) stay without them. This cannot be undone."
+    )
+
+
+def forgotten_lines(result: Forgotten) -> list[str]:
+    scope = result.scope
+    lines = [
+        one_line(
+            f"Forgot #{scope.contact_id}: deleted {len(scope.solo_conversations)} conversation(s), "
+            f"{scope.promises} promise(s), {scope.ledger} ledger entr(ies); "
+            f"purged {result.journal_rows} history row(s)."
+        )
+    ]
+    if not result.compacted:
+        lines.append(
+            "Another wt command was using the database, so the file was not compacted yet; "
+            "run `wt doctor --compact` to finish removing their text from it."
+        )
+    if result.backups:
+        lines.append(
+            one_line(
+                f"{len(result.backups)} older backup(s) in {result.backups[0].parent} still "
+                "hold them; delete those files if they must go too."
+            )
+        )
+    return lines

@@ -1,0 +1,316 @@
+"""The change journal: every row change of the data tables, grouped by command.
+
+Each write command (``Store.write(label)``) opens one row in
+``journal_commands`` and names it "active" in the one-row table
+``journal_active``. Triggers on every journaled table append the old and the
+new row (as JSON) to ``journal`` under the active command. Outside a labelled
+write (migrations, maintenance) nothing is journaled, because no command is
+active.
+
+The journal is append-only in normal use. Two things change it: ``undo``
+marks a command as undone (and journals its own reverting changes as a
+command of its own), and ``forget`` removes every journal row about the
+forgotten person.
+
+Adding a table to the journal is one line: append it to
+:data:`JOURNALED_TABLES`. ``migrate()`` recreates the triggers from the
+current columns after any migration ran, so a migration that adds a column or
+rebuilds a table (sqlite-utils ``transform()`` drops triggers) keeps the
+journal complete.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Tables whose row changes are journaled (and so can be undone).
+JOURNALED_TABLES: list[str] = [
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_urls",
+    "tags",
+    "contact_tags",
+    "interactions",
+    "interaction_participants",
+    "promises",
+    "ledger",
+    "wins",
+    "contact_events",
+    "contact_extras",
+    "imports",
+]
+
+SCHEMA = """
+CREATE TABLE journal_commands (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    at TEXT NOT NULL,
+    -- plain ids, not foreign keys: an undo stays an undo (and an undone
+    -- command stays undone) even after ``forget`` removed its partner
+    undoes INTEGER,
+    undone_by INTEGER
+);
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    command_id INTEGER NOT NULL REFERENCES journal_commands(id) ON DELETE CASCADE,
+    tbl TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    row_id INTEGER NOT NULL,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX journal_command ON journal(command_id, id);
+CREATE INDEX journal_row ON journal(tbl, row_id);
+CREATE TABLE journal_active (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    command_id INTEGER NOT NULL
+);
+"""
+
+_TRIGGER_PREFIX = "journal_"
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """The journal tables (called once, by migration m003)."""
+    from wintogether.store.migrations import _statements
+
+    for statement in _statements(SCHEMA):
+        conn.execute(statement)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def install_triggers(conn: sqlite3.Connection, tables: list[str] | None = None) -> None:
+    """(Re)create the journal triggers of ``tables`` (default: all journaled ones).
+
+    Idempotent; tables that do not exist (yet) are skipped. Call it at the end
+    of any migration that adds columns to, or rebuilds, a journaled table
+    (``migrate()`` does so automatically after every run of migrations).
+    """
+    existing = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if "journal" not in existing:
+        return
+    for table in tables if tables is not None else JOURNALED_TABLES:
+        if table not in existing:
+            continue
+        columns = _columns(conn, table)
+
+        def row_json(alias: str, columns: list[str] = columns) -> str:
+            pairs = ", ".join(f"'{c}', {alias}.{_quote(c)}" for c in columns)
+            return f"json_object({pairs})"
+
+        active = "(SELECT command_id FROM journal_active WHERE only = 1)"
+        when = "WHEN EXISTS (SELECT 1 FROM journal_active)"
+        bodies = {
+            "insert": ("INSERT", "NEW.id", "NULL", row_json("NEW")),
+            "update": ("UPDATE", "NEW.id", row_json("OLD"), row_json("NEW")),
+            "delete": ("DELETE", "OLD.id", row_json("OLD"), "NULL"),
+        }
+        for op, (event, row_id, old, new) in bodies.items():
+            name = _quote(f"{_TRIGGER_PREFIX}{table}_{op}")
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            conn.execute(
+                f"CREATE TRIGGER {name} AFTER {event} ON {_quote(table)} {when} BEGIN"
+                " INSERT INTO journal (command_id, tbl, op, row_id, old, new)"
+                f" VALUES ({active}, '{table}', '{op}', {row_id}, {old}, {new}); END"
+            )
+
+
+# -- commands ---------------------------------------------------------------
+
+
+def begin_command(conn: sqlite3.Connection, name: str, summary: str, at: str) -> int:
+    """Open a command inside the current write transaction; returns its id."""
+    cursor = conn.execute(
+        "INSERT INTO journal_commands (name, summary, at) VALUES (?, ?, ?)", (name, summary, at)
+    )
+    command_id = cursor.lastrowid
+    assert command_id is not None
+    conn.execute(
+        "INSERT OR REPLACE INTO journal_active (only, command_id) VALUES (1, ?)", (command_id,)
+    )
+    return command_id
+
+
+def end_command(conn: sqlite3.Connection, command_id: int) -> None:
+    """Close the command; a command that changed nothing leaves no trace."""
+    conn.execute("DELETE FROM journal_active")
+    changed = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM journal WHERE command_id = ?)", (command_id,)
+    ).fetchone()[0]
+    if not changed:
+        conn.execute("DELETE FROM journal_commands WHERE id = ?", (command_id,))
+
+
+def suspend(conn: sqlite3.Connection) -> None:
+    """Stop journaling for the rest of this transaction (``forget`` uses it)."""
+    conn.execute("DELETE FROM journal_active")
+
+
+def has_journal(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_active'"
+    ).fetchone()
+    return row is not None
+
+
+@dataclass
+class Command:
+    id: int
+    name: str
+    summary: str
+    at: str
+    changes: int = 0
+    tables: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "summary": self.summary,
+            "at": self.at,
+            "changes": self.changes,
+            "tables": self.tables,
+        }
+
+
+def last_undoable(conn: sqlite3.Connection, current: int | None = None) -> Command | None:
+    """The most recent command that is neither undone nor an undo (nor ``current``)."""
+    row = conn.execute(
+        "SELECT id, name, summary, at FROM journal_commands"
+        " WHERE undone_by IS NULL AND undoes IS NULL AND id IS NOT ?"
+        " ORDER BY id DESC LIMIT 1",
+        (current,),
+    ).fetchone()
+    if row is None:
+        return None
+    command = Command(row[0], row[1], row[2], row[3])
+    for tbl, count in conn.execute(
+        "SELECT tbl, count(*) FROM journal WHERE command_id = ? GROUP BY tbl ORDER BY tbl",
+        (command.id,),
+    ):
+        command.tables[tbl] = count
+        command.changes += count
+    return command
+
+
+class UndoConflict(Exception):
+    """The rows a command changed have changed since; it cannot be reverted."""
+
+    def __init__(self, table: str, row_id: int) -> None:
+        super().__init__(f"{table} row {row_id} changed since")
+        self.table = table
+        self.row_id = row_id
+
+
+def _current(conn: sqlite3.Connection, table: str, row_id: int) -> dict[str, Any] | None:
+    cursor = conn.execute(f"SELECT * FROM {_quote(table)} WHERE id = ?", (row_id,))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, tuple(row), strict=True))
+
+
+def _same(current: dict[str, Any] | None, recorded: dict[str, Any]) -> bool:
+    if current is None:
+        return False
+    return all(current.get(key) == value for key, value in recorded.items())
+
+
+def revert(conn: sqlite3.Connection, target: int) -> None:
+    """Replay the journal rows of command ``target`` backwards.
+
+    Runs inside the caller's write transaction (which is itself a journaled
+    command); foreign keys are checked at commit, so the order in which
+    cascades were journaled does not matter. Raises :class:`UndoConflict` when
+    a row no longer looks the way the command left it.
+    """
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    rows = conn.execute(
+        "SELECT tbl, op, row_id, old, new FROM journal WHERE command_id = ? ORDER BY id DESC",
+        (target,),
+    ).fetchall()
+    for table, op, row_id, old_json, new_json in rows:
+        old = json.loads(old_json) if old_json else None
+        new = json.loads(new_json) if new_json else None
+        current = _current(conn, table, row_id)
+        if op == "insert":
+            assert new is not None
+            if not _same(current, new):
+                raise UndoConflict(table, row_id)
+            conn.execute(f"DELETE FROM {_quote(table)} WHERE id = ?", (row_id,))
+        elif op == "update":
+            assert new is not None and old is not None
+            if not _same(current, new):
+                raise UndoConflict(table, row_id)
+            changed = {k: v for k, v in old.items() if current is None or current.get(k) != v}
+            if changed:
+                assignments = ", ".join(f"{_quote(k)} = ?" for k in changed)
+                conn.execute(
+                    f"UPDATE {_quote(table)} SET {assignments} WHERE id = ?",
+                    [*changed.values(), row_id],
+                )
+        else:
+            assert old is not None
+            if current is not None:
+                raise UndoConflict(table, row_id)
+            columns = [c for c in _columns(conn, table) if c in old]
+            conn.execute(
+                f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                [old[c] for c in columns],
+            )
+
+
+def mark_undone(conn: sqlite3.Connection, target: int, by: int, summary: str) -> None:
+    conn.execute(
+        "UPDATE journal_commands SET undoes = ?, summary = ? WHERE id = ?",
+        (target, f"undo {summary}", by),
+    )
+    conn.execute("UPDATE journal_commands SET undone_by = ? WHERE id = ?", (by, target))
+
+
+def purge_rows(conn: sqlite3.Connection, rows: set[tuple[str, int]], words: list[str]) -> int:
+    """Remove every journal row about ``rows`` and scrub summaries naming ``words``.
+
+    Commands left without journal rows disappear; others that lost rows, or
+    whose summary mentions one of ``words`` (case-insensitive), keep only
+    their command name. Returns how many journal rows were removed.
+    """
+    touched: set[int] = set()
+    removed = 0
+    for table, row_id in rows:
+        for (command_id,) in conn.execute(
+            "SELECT DISTINCT command_id FROM journal WHERE tbl = ? AND row_id = ?",
+            (table, row_id),
+        ).fetchall():
+            touched.add(command_id)
+        removed += conn.execute(
+            "DELETE FROM journal WHERE tbl = ? AND row_id = ?", (table, row_id)
+        ).rowcount
+    for word in (w for w in words if w.strip()):
+        for (command_id,) in conn.execute(
+            "SELECT id FROM journal_commands WHERE instr(lower(summary), lower(?)) > 0", (word,)
+        ).fetchall():
+            touched.add(command_id)
+    for command_id in touched:
+        conn.execute("UPDATE journal_commands SET summary = name WHERE id = ?", (command_id,))
+    conn.execute(
+        "DELETE FROM journal_commands"
+        " WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.command_id = journal_commands.id)"
+    )
+    return removed

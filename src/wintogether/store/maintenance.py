@@ -1,0 +1,178 @@
+"""Health checks and permanent removal: the SQL behind `wt doctor` and `wt forget`."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from wintogether.store import journal
+from wintogether.store.connection import APPLICATION_ID, translate
+from wintogether.store.queries import Store
+
+
+def fts_tables(store: Store) -> list[str]:
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' ORDER BY name"
+        )
+    ]
+
+
+def integrity(store: Store) -> list[str]:
+    """``PRAGMA integrity_check``: ``["ok"]`` when sound (a damaged file may not even say)."""
+    try:
+        return [str(row[0]) for row in store.conn.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as exc:
+        return [str(exc)]
+
+
+def foreign_key_problems(store: Store) -> list[str]:
+    try:
+        return [
+            f"{row[0]} row {row[1]} points to a missing {row[2]}"
+            for row in store.conn.execute("PRAGMA foreign_key_check")
+        ]
+    except sqlite3.Error as exc:
+        return [str(exc)]
+
+
+def fts_problems(store: Store) -> list[str]:
+    """Each full-text index checked against its content table; empty when sound."""
+    problems = []
+    try:
+        tables = fts_tables(store)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    for table in tables:
+        quoted = '"' + table.replace('"', '""') + '"'
+        try:
+            store.conn.execute(
+                f"INSERT INTO {quoted} ({quoted}, rank) VALUES ('integrity-check', 1)"
+            )
+        except sqlite3.Error as exc:
+            problems.append(f"{table}: {exc}")
+    return problems
+
+
+def safe_fts_tables(store: Store) -> list[str]:
+    try:
+        return fts_tables(store)
+    except sqlite3.Error:
+        return []
+
+
+def schema_version(store: Store) -> tuple[int, bool]:
+    """The schema version and whether the file carries our application id."""
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = store.conn.execute("PRAGMA application_id").fetchone()[0]
+    return int(version), app_id == APPLICATION_ID
+
+
+def journal_size(store: Store) -> tuple[int, int]:
+    """How many commands and row changes the change journal holds."""
+    try:
+        if not journal.has_journal(store.conn):
+            return 0, 0
+        commands = store.conn.execute("SELECT count(*) FROM journal_commands").fetchone()[0]
+        changes = store.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
+    except sqlite3.Error:
+        return -1, -1
+    return int(commands), int(changes)
+
+
+@dataclass
+class ForgetScope:
+    """What forgetting one contact removes."""
+
+    contact_id: int
+    name: str
+    solo_conversations: list[int] = field(default_factory=list)
+    shared_conversations: int = 0
+    promises: int = 0
+    ledger: int = 0
+
+
+def forget_scope(store: Store, contact_id: int) -> ForgetScope | None:
+    row = store.conn.execute("SELECT name FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+    if row is None:
+        return None
+    scope = ForgetScope(contact_id, row[0])
+    scope.solo_conversations = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT p.interaction_id FROM interaction_participants p WHERE p.contact_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM interaction_participants q"
+            " WHERE q.interaction_id = p.interaction_id AND q.contact_id != p.contact_id)"
+            " ORDER BY p.interaction_id",
+            (contact_id,),
+        )
+    ]
+    total = store.conn.execute(
+        "SELECT count(*) FROM interaction_participants WHERE contact_id = ?", (contact_id,)
+    ).fetchone()[0]
+    scope.shared_conversations = int(total) - len(scope.solo_conversations)
+    scope.promises = int(
+        store.conn.execute(
+            "SELECT count(*) FROM promises WHERE contact_id = ?", (contact_id,)
+        ).fetchone()[0]
+    )
+    scope.ledger = int(
+        store.conn.execute(
+            "SELECT count(*) FROM ledger WHERE contact_id = ?", (contact_id,)
+        ).fetchone()[0]
+    )
+    return scope
+
+
+def _tables_with_contact_id(store: Store) -> list[str]:
+    out = []
+    for table in journal.JOURNALED_TABLES:
+        columns = [row[1] for row in store.conn.execute(f"PRAGMA table_info([{table}])")]
+        if "contact_id" in columns:
+            out.append(table)
+    return out
+
+
+def delete_contact_for_good(store: Store, scope: ForgetScope) -> int:
+    """Inside a write: delete the contact, their own records and their history.
+
+    The deletions are not journaled (a forgotten person must not be restorable
+    from the journal), and every earlier journal row about the removed rows is
+    purged. Full-text indexes are rebuilt so no deleted term lingers in them.
+    Returns how many journal rows were purged.
+    """
+    journal.suspend(store.conn)
+    doomed: set[tuple[str, int]] = {("contacts", scope.contact_id)}
+    for table in _tables_with_contact_id(store):
+        for (row_id,) in store.conn.execute(
+            f"SELECT id FROM [{table}] WHERE contact_id = ?", (scope.contact_id,)
+        ):
+            doomed.add((table, row_id))
+    for conversation_id in scope.solo_conversations:
+        doomed.add(("interactions", conversation_id))
+        for (row_id,) in store.conn.execute(
+            "SELECT id FROM interaction_participants WHERE interaction_id = ?", (conversation_id,)
+        ):
+            doomed.add(("interaction_participants", row_id))
+    for conversation_id in scope.solo_conversations:
+        store.conn.execute("DELETE FROM interactions WHERE id = ?", (conversation_id,))
+    store.conn.execute("DELETE FROM contacts WHERE id = ?", (scope.contact_id,))
+    purged = 0
+    if journal.has_journal(store.conn):
+        purged = journal.purge_rows(store.conn, doomed, [scope.name])
+    for table in fts_tables(store):
+        quoted = '"' + table.replace('"', '""') + '"'
+        store.conn.execute(f"INSERT INTO {quoted} ({quoted}) VALUES ('rebuild')")
+    return purged
+
+
+def compact(store: Store) -> bool:
+    """VACUUM, then checkpoint and truncate the WAL; False if a reader kept it."""
+    try:
+        store.conn.execute("VACUUM")
+        busy = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise translate(exc) from exc
+    return not busy

@@ -1,0 +1,215 @@
+"""The bad-input table of RELIABILITY.md, one test per row this code base covers.
+
+Each asserts the exit code, exactly one "Error: ..." line on stderr, nothing on
+stdout, no traceback, and an unchanged database (``iterdump`` hash, or the
+raw file hash where the program must not even open the file for writing).
+Import rows (CSV/vCard encodings, malformed cards, re-imports, Ctrl-C during
+an import) belong with the import command's tests. The busy-database row is
+``test_concurrency.test_lock_held_past_busy_timeout_exits_3``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from reliability import dump_hash, file_hash, one_line_error, run_cli
+from wintogether.store.migrations import LATEST_VERSION
+
+
+def refused(
+    wt: Invoke, db: Path, *args: str, code: int = 1, input: str | bytes | None = None
+) -> str:
+    before = dump_hash(db)
+    run = wt(*args, input=input, ok=False)
+    assert run.exit_code == code, run
+    assert run.stdout == ""
+    line = one_line_error(run.stderr)
+    assert dump_hash(db) == before
+    return line
+
+
+def test_unknown_contact_suggests(dana: Path, wt: Invoke) -> None:
+    line = refused(wt, dana, "log", "Dana Reyez", "note")
+    assert "No contact matches 'Dana Reyez'" in line
+    assert "Did you mean Dana Reyes (#1)?" in line
+
+
+def test_ambiguous_contact_names_the_candidates(dana: Path, wt: Invoke) -> None:
+    wt("add", "Dana Smith")
+    line = refused(wt, dana, "log", "dana", "note")
+    assert "matches 2 contacts" in line
+    assert "#1 Dana Reyes (Northwind Traders)" in line and "#3 Dana Smith" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("follow-up", "dana", "Send deck", "--due", "blorf"),
+        ("log", "dana", "note", "--at", "the 45th of Smarch"),
+        ("snooze", "1", "whenever"),
+    ],
+)
+def test_invalid_date_shows_examples(dana: Path, wt: Invoke, args: tuple[str, ...]) -> None:
+    wt("follow-up", "dana", "Send deck", "--due", "fri")
+    line = refused(wt, dana, *args)
+    assert "Could not understand the date" in line
+    assert "2026-12-04" in line
+
+
+def test_invalid_duration_shows_examples(dana: Path, wt: Invoke) -> None:
+    line = refused(wt, dana, "edit", "dana", "--every", "sometimes")
+    assert "is not a duration" in line and "monthly" in line
+
+
+@pytest.mark.parametrize("note", ["", "   ", "\n\t\n"])
+def test_empty_note_shows_an_example(dana: Path, wt: Invoke, note: str) -> None:
+    line = refused(wt, dana, "log", "dana", note)
+    assert "The note is empty: nothing was saved." in line
+    assert 'wt log dana "' in line
+
+
+def test_invalid_utf8_on_stdin(dana: Path, wt: Invoke) -> None:
+    line = refused(wt, dana, "log", "dana", "-", input=b"caf\xe9 au lait\xff")
+    assert "not valid UTF-8" in line and "iconv" in line
+
+
+def test_huge_field_refused_before_any_write(dana: Path, wt: Invoke) -> None:
+    line = refused(wt, dana, "log", "dana", "-", input="x" * 1_000_001)
+    assert "too long" in line and "1,000,000" in line
+    line = refused(wt, dana, "edit", "dana", "--note", "y" * 1_000_001)
+    assert "too long" in line
+
+
+# -- database files: exit 3 and the file untouched ----------------------------
+
+
+def _untouched(path: Path, *args: str) -> str:
+    before = file_hash(path)
+    mode = path.stat().st_mode
+    proc = run_cli("--db", str(path), *args)
+    assert proc.exit_code == 3, proc
+    assert proc.stdout == ""
+    line = one_line_error(proc.stderr)
+    assert file_hash(path) == before
+    assert path.stat().st_mode == mode
+    assert not Path(f"{path}-wal").exists()
+    return line
+
+
+def test_missing_database_path_is_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "typo" / "clients.db"
+    proc = run_cli("--db", str(path), "contacts")
+    assert proc.exit_code == 3
+    assert f"No database at {path}" in one_line_error(proc.stderr)
+    assert not path.parent.exists()
+
+
+def test_not_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("just some text, not a database\n", encoding="utf-8")
+    assert "not a wintogether database" in _untouched(path, "add", "Someone")
+
+
+def test_another_apps_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, caption TEXT)")
+    conn.execute("INSERT INTO photos (caption) VALUES ('beach')")
+    conn.commit()
+    conn.close()
+    assert "another application" in _untouched(path, "add", "Someone")
+
+
+def test_newer_schema(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
+    conn.close()
+    assert "newer wintogether" in _untouched(db, "log", "x", "y")
+
+
+# -- $EDITOR ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def at_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wintogether.cli.conversations as conversations
+
+    monkeypatch.setattr(conversations, "stdin_is_terminal", lambda: True)
+
+
+def test_editor_fails_keeps_the_draft(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, at_terminal: None
+) -> None:
+    monkeypatch.setenv("EDITOR", "false")
+    line = refused(wt, dana, "log", "dana")
+    assert "nothing saved" in line
+    draft = Path(line.split("kept at ", 1)[1].rstrip("."))
+    assert draft.exists()
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    assert "Dana Reyes" in draft.read_text(encoding="utf-8")
+
+
+def test_editor_leaves_note_empty(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, at_terminal: None
+) -> None:
+    monkeypatch.setenv("EDITOR", "true")
+    line = refused(wt, dana, "log", "dana")
+    assert "The note is empty: nothing was saved." in line
+
+
+def test_editor_missing(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, at_terminal: None
+) -> None:
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor-binary")
+    line = refused(wt, dana, "log", "dana")
+    assert "Could not start the editor" in line and "Draft kept at" in line
+
+
+# -- write targets ----------------------------------------------------------------
+
+
+def test_write_target_is_the_database(dana: Path, wt: Invoke) -> None:
+    assert "database" in refused(wt, dana, "backup", str(dana), "--force")
+    assert "database" in refused(wt, dana, "backup", f"{dana}-shm", "--force")
+
+
+def test_write_target_exists(dana: Path, wt: Invoke) -> None:
+    target = dana.parent / "report.db"
+    target.write_text("mine", encoding="utf-8")
+    assert "already exists" in refused(wt, dana, "backup", str(target))
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_write_target_in_missing_folder(dana: Path, wt: Invoke) -> None:
+    assert "does not exist" in refused(wt, dana, "backup", str(dana.parent / "no" / "x.db"))
+
+
+# -- deletes that match nothing ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("conversation", "delete", "999"), "No conversation has id 999"),
+        (("forget", "nobody at all", "--yes"), "No contact matches"),
+        (("forget", "#77", "--yes"), "No contact has id #77"),
+        (("done", "999"), "No promise has id 999"),
+        (("undo",), "Nothing to undo"),
+    ],
+)
+def test_delete_matching_nothing_changes_nothing(
+    db: Path, wt: Invoke, args: tuple[str, ...], message: str
+) -> None:
+    assert message in refused(wt, db, *args)
+
+
+def test_files_are_private(isolated: Path, wt: Invoke) -> None:
+    db = isolated / "new" / "place" / "wt.db"
+    wt("--db", str(db), "init")
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700

@@ -1,0 +1,176 @@
+"""Several processes at once: nothing lost, nothing doubled, nothing locked out.
+
+The default run is bounded; the long run (more rounds) is marked slow:
+
+    python -m pytest -m slow tests/test_concurrency.py
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reliability import (
+    Outcome,
+    cli_worker,
+    count,
+    dump_hash,
+    load_outcomes,
+    one_line_error,
+    raw_worker,
+    run_cli,
+    workload_problems,
+)
+
+WORKERS = 8
+
+
+def _start(target: object, args_for: list[tuple[object, ...]]) -> None:
+    spawn = multiprocessing.get_context("spawn")
+    procs = [spawn.Process(target=target, args=args) for args in args_for]  # type: ignore[arg-type]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=600)
+        assert proc.exitcode == 0, f"worker died with {proc.exitcode}"
+
+
+def _run_cli_workload(tmp_path: Path, rounds: int) -> tuple[list[Outcome], Path]:
+    db = Path(os.environ["WINTOGETHER_DB"])
+    assert not db.exists()
+    out = tmp_path / "outcomes"
+    out.mkdir()
+    barrier = multiprocessing.get_context("spawn").Barrier(WORKERS)
+    env = dict(os.environ)
+    _start(
+        cli_worker,
+        [(w, rounds, env, barrier, str(out / f"worker-{w}.json")) for w in range(WORKERS)],
+    )
+    return load_outcomes(out), db
+
+
+def _expected(rounds: int) -> dict[str, int]:
+    n = WORKERS * rounds
+    return {
+        # the hub, one person per worker and round, one race winner per round
+        "SELECT count(*) FROM contacts": 1 + n + rounds,
+        "SELECT count(*) FROM contact_emails": n,
+        "SELECT count(*) FROM interactions": 2 * n,
+        "SELECT count(*) FROM interaction_participants": 3 * n,
+        "SELECT count(*) FROM promises": n,
+        "SELECT count(*) FROM interactions WHERE note LIKE 'hub note %'": n,
+        # every successful write command is one journal command
+        "SELECT count(*) FROM journal_commands": 1 + n + rounds + 2 * n,
+        "SELECT count(DISTINCT tbl) FROM journal": 7,
+    }
+
+
+def _names(rounds: int) -> list[str]:
+    people = [f"Person W{w}R{r} Zq{w}x{r}" for w in range(WORKERS) for r in range(rounds)]
+    return ["Shared Hub", *people, *(f"Race {r}" for r in range(rounds))]
+
+
+def _check_cli_run(tmp_path: Path, rounds: int) -> None:
+    outcomes, db = _run_cli_workload(tmp_path, rounds)
+    assert len(outcomes) == 2 + WORKERS * (1 + 6 * rounds)
+    problems = workload_problems(outcomes, db, _expected(rounds), _names(rounds))
+    assert problems == []
+    # the hub saw every conversation: its last touch is the latest one
+    assert count(db, "SELECT count(*) FROM contacts WHERE last_touch_at IS NOT NULL") == (
+        1 + WORKERS * rounds
+    )
+
+
+def test_eight_processes_lose_nothing(tmp_path: Path) -> None:
+    _check_cli_run(tmp_path, rounds=1)
+
+
+@pytest.mark.slow
+def test_eight_processes_lose_nothing_long(tmp_path: Path) -> None:
+    _check_cli_run(tmp_path, rounds=12)
+
+
+def _raw_workload(tmp_path: Path, db: Path, immediate: bool, rounds: int) -> list[str]:
+    out = tmp_path / ("immediate" if immediate else "deferred")
+    out.mkdir()
+    before = count(db, "SELECT count(*) FROM contacts")
+    barrier = multiprocessing.get_context("spawn").Barrier(WORKERS)
+    _start(
+        raw_worker,
+        [
+            (w, rounds, str(db), immediate, barrier, str(out / f"worker-{w}.json"))
+            for w in range(WORKERS)
+        ],
+    )
+    outcomes = load_outcomes(out)
+    expected = {"SELECT count(*) FROM contacts": before + WORKERS * rounds}
+    names = [o.key for o in outcomes]
+    return workload_problems(outcomes, db, expected, names)
+
+
+def test_negative_control_deferred_begin_is_caught(tmp_path: Path, db: Path) -> None:
+    """The same checks catch the failures a deferred BEGIN causes (and pass with IMMEDIATE)."""
+    deferred = _raw_workload(tmp_path, db, immediate=False, rounds=40)
+    assert any("database is locked" in p for p in deferred), deferred
+    assert any("contacts" in p and "expected" in p for p in deferred), deferred
+    immediate = _raw_workload(tmp_path, db, immediate=True, rounds=40)
+    assert immediate == []
+
+
+def test_lock_held_past_busy_timeout_exits_3(dana: Path) -> None:
+    before = dump_hash(dana)
+    holder = sqlite3.connect(dana, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        proc = run_cli(
+            "log",
+            "dana",
+            "blocked note",
+            env={**os.environ, "WINTOGETHER_BUSY_TIMEOUT_MS": "300"},
+        )
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert proc.exit_code == 3
+    assert "database is busy" in one_line_error(proc.stderr)
+    assert proc.stdout == ""
+    assert waited >= 0.3
+    assert dump_hash(dana) == before
+
+
+def test_two_first_runs_of_an_old_database_migrate_once(tmp_path: Path) -> None:
+    from test_migrations import make_v1_database
+
+    db = Path(os.environ["WINTOGETHER_DB"])
+    make_v1_database(db)
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from wintogether.store import open_store\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "store, _ = open_store(Path(sys.argv[1]))\n"
+        "store.close()\n"
+    )
+    start_at = str(time.time() + 1.0)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(db), start_at], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert (
+        count(db, "SELECT count(*) FROM _sqlite_migrations WHERE name = 'm003_change_journal'") == 1
+    )
+    assert count(db, "SELECT count(*) FROM _sqlite_migrations") == count(
+        db, "SELECT count(DISTINCT name) FROM _sqlite_migrations"
+    )
+    assert count(db, "SELECT count(*) FROM contacts") == 3

@@ -1,0 +1,199 @@
+"""Kills and full disks: the database holds the old rows or old + all new, never half.
+
+The default run kills a bounded number of times; the long run is marked slow:
+
+    python -m pytest -m slow tests/test_crash.py
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reliability import count, dump_hash, health, one_line_error, run_cli
+from wintogether.store import open_store
+
+#: A large single-transaction write through the store: N contacts, each
+#: journaled and indexed, skipping uids already present (so a rerun adds nothing).
+BULK = """
+import sys
+from pathlib import Path
+from wintogether.store import open_store
+
+store, _ = open_store(Path(sys.argv[1]))
+n = int(sys.argv[2])
+with store.write("bulk load", name="import"):
+    have = {row[0] for row in store.conn.execute("SELECT uid FROM contacts")}
+    for i in range(n):
+        uid = f"bulk-{i}"
+        if uid in have:
+            continue
+        store.insert_contact(
+            {"uid": uid, "name": f"Bulk Person {i}", "company": "Crashco", "notes": "x" * 40},
+            "2026-11-28T10:00:00Z",
+        )
+        if i == 1000:
+            print("writing", flush=True)
+store.close()
+"""
+
+
+def _bulk(db: Path, n: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", BULK, str(db), str(n)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _reset(db: Path, pristine: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(pristine, db)
+
+
+def _kill_loop(dana: Path, tmp_path: Path, kills: int, n: int, seed: int) -> dict[str, int]:
+    pristine = tmp_path / "pristine.db"
+    shutil.copyfile(dana, pristine)
+    old = count(dana, "SELECT count(*) FROM contacts")
+    # How long one complete run takes here, so kills spread over all of it.
+    started = time.monotonic()
+    full = _bulk(dana, n)
+    assert full.wait(timeout=300) == 0, full.stderr.read() if full.stderr else ""
+    duration = time.monotonic() - started
+    assert count(dana, "SELECT count(*) FROM contacts") == old + n
+    rng = random.Random(seed)
+    seen = {"old": 0, "old+new": 0}
+    for _ in range(kills):
+        _reset(dana, pristine)
+        child = _bulk(dana, n)
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        # The program opens it (recovering the WAL), and it is sound.
+        store, _ = open_store(dana)
+        store.close()
+        assert health(dana) == []
+        rows = count(dana, "SELECT count(*) FROM contacts")
+        bulk = count(dana, "SELECT count(*) FROM contacts WHERE uid LIKE 'bulk-%'")
+        journaled = count(
+            dana,
+            "SELECT count(*) FROM journal WHERE command_id IN"
+            " (SELECT id FROM journal_commands WHERE name = 'import')",
+        )
+        assert (rows, bulk, journaled) in ((old, 0, 0), (old + n, n, n))
+        seen["old" if rows == old else "old+new"] += 1
+    # Rerunning to completion is idempotent.
+    for _ in range(2):
+        rerun = _bulk(dana, n)
+        assert rerun.wait(timeout=300) == 0
+        assert count(dana, "SELECT count(*) FROM contacts") == old + n
+    assert health(dana) == []
+    return seen
+
+
+def test_sigkill_during_large_write(dana: Path, tmp_path: Path) -> None:
+    seen = _kill_loop(dana, tmp_path, kills=5, n=20_000, seed=20261128)
+    assert seen["old"] >= 1  # the kills really interrupted the write
+
+
+@pytest.mark.slow
+def test_sigkill_during_large_write_long(dana: Path, tmp_path: Path) -> None:
+    seen = _kill_loop(dana, tmp_path, kills=60, n=50_000, seed=7)
+    assert seen["old"] >= 10
+
+
+# -- disk full -------------------------------------------------------------------
+
+
+def _limit(max_bytes: int) -> object:
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    return apply
+
+
+def test_disk_full_during_database_write(dana: Path) -> None:
+    before = dump_hash(dana)
+    limit = dana.stat().st_size + 128 * 1024
+    note = ("Long meeting notes. " * 45_000)[:900_000].encode()
+    proc = run_cli("log", "dana", "-", input=note, preexec_fn=_limit(limit))  # type: ignore[arg-type]
+    assert proc.exit_code == 3
+    message = one_line_error(proc.stderr)
+    assert "disk" in message.lower()
+    assert "nothing was saved" in message
+    assert proc.stdout == ""
+    assert dump_hash(dana) == before
+    assert health(dana) == []
+    # and the next write (with room again) works
+    assert run_cli("log", "dana", "short note").exit_code == 0
+
+
+def test_disk_full_during_backup_leaves_no_file(dana: Path) -> None:
+    before = dump_hash(dana)
+    folder = dana.parent / "backups"
+    proc = run_cli("backup", preexec_fn=_limit(64 * 1024))  # type: ignore[arg-type]
+    assert proc.exit_code != 0
+    message = one_line_error(proc.stderr)
+    assert "backup failed" in message.lower() or "disk is full" in message.lower()
+    assert proc.stdout == ""
+    assert list(folder.iterdir()) == [] if folder.exists() else True
+    assert dump_hash(dana) == before
+    assert health(dana) == []
+
+
+ATOMIC = """
+import sys
+from pathlib import Path
+from wintogether.errors import WintogetherError
+from wintogether.files import atomic_write
+
+try:
+    atomic_write(Path(sys.argv[1]), "y" * 2_000_000, overwrite=True)
+except WintogetherError as exc:
+    print(exc.message, file=sys.stderr)
+    sys.exit(exc.exit_code)
+"""
+
+
+def test_disk_full_during_file_write_keeps_the_old_file(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "export.csv"
+    target.write_text("old content\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", ATOMIC, str(target)],
+        capture_output=True,
+        preexec_fn=_limit(256 * 1024),  # type: ignore[arg-type]
+        check=False,
+    )
+    assert proc.returncode == 1
+    stderr = proc.stderr.decode()
+    assert "Traceback" not in stderr
+    assert stderr.strip() == f"The disk is full: {target} was not written."
+    assert target.read_text(encoding="utf-8") == "old content\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["export.csv"]
+
+
+def test_ctrl_c_during_large_write_rolls_back(dana: Path) -> None:
+    old = count(dana, "SELECT count(*) FROM contacts")
+    before = dump_hash(dana)
+    child = _bulk(dana, 200_000)
+    assert child.stdout is not None
+    assert child.stdout.readline() == b"writing\n"  # 1,000 rows into the transaction
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode != 0
+    assert b"KeyboardInterrupt" in stderr
+    assert count(dana, "SELECT count(*) FROM contacts") == old
+    assert dump_hash(dana) == before
+    assert health(dana) == []
