@@ -132,6 +132,10 @@ class Outcome:
     stderr: str
 
 
+#: Contacts each concurrent worker brings in with `wt import`.
+IMPORTED_PER_WORKER = 3
+
+
 def cli_worker(worker: int, rounds: int, env: dict[str, str], barrier: Any, out: str) -> None:
     """One of the concurrent processes: runs the real CLI many times."""
     import json
@@ -148,6 +152,18 @@ def cli_worker(worker: int, rounds: int, env: dict[str, str], barrier: Any, out:
     barrier.wait()
     run("dup", "Shared Hub", "add", "Shared Hub", "--company", "Hub Co")
     barrier.wait()
+    # A small import at the same time as everyone else's writes.
+    export = Path(out).with_name(f"Connections-{worker}.csv")
+    export.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        + "".join(
+            f"Imported,W{worker}N{n},https://www.linkedin.com/in/w{worker}n{n},,Acme,Buyer,"
+            f"0{n + 1} Jan 2024\n"
+            for n in range(IMPORTED_PER_WORKER)
+        ),
+        encoding="utf-8",
+    )
+    run("import", str(export), "import", str(export))
     for r in range(rounds):
         name = f"Person W{worker}R{r} Zq{worker}x{r}"
         run("add", name, "add", name, "--email", f"p{worker}-{r}@example.com", "--tag", "load")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from reliability import (
+    IMPORTED_PER_WORKER,
     Outcome,
     cli_worker,
     count,
@@ -58,28 +59,32 @@ def _run_cli_workload(tmp_path: Path, rounds: int) -> tuple[list[Outcome], Path]
 
 def _expected(rounds: int) -> dict[str, int]:
     n = WORKERS * rounds
+    imported = WORKERS * IMPORTED_PER_WORKER
     return {
-        # the hub, one person per worker and round, one race winner per round
-        "SELECT count(*) FROM contacts": 1 + n + rounds,
+        # the hub, one person per worker and round, one race winner per round, imports
+        "SELECT count(*) FROM contacts": 1 + n + rounds + imported,
+        "SELECT count(*) FROM contact_urls": imported,
+        "SELECT count(*) FROM imports": WORKERS,
         "SELECT count(*) FROM contact_emails": n,
         "SELECT count(*) FROM interactions": 2 * n,
         "SELECT count(*) FROM interaction_participants": 3 * n,
         "SELECT count(*) FROM promises": n,
         "SELECT count(*) FROM interactions WHERE note LIKE 'hub note %'": n,
         # every successful write command is one journal command
-        "SELECT count(*) FROM journal_commands": 1 + n + rounds + 2 * n,
-        "SELECT count(DISTINCT tbl) FROM journal": 7,
+        "SELECT count(*) FROM journal_commands": 1 + n + rounds + 2 * n + WORKERS,
+        "SELECT count(DISTINCT tbl) FROM journal": 9,
     }
 
 
 def _names(rounds: int) -> list[str]:
     people = [f"Person W{w}R{r} Zq{w}x{r}" for w in range(WORKERS) for r in range(rounds)]
-    return ["Shared Hub", *people, *(f"Race {r}" for r in range(rounds))]
+    imported = [f"Imported W{w}N{n}" for w in range(WORKERS) for n in range(IMPORTED_PER_WORKER)]
+    return ["Shared Hub", *people, *(f"Race {r}" for r in range(rounds)), *imported]
 
 
 def _check_cli_run(tmp_path: Path, rounds: int) -> None:
     outcomes, db = _run_cli_workload(tmp_path, rounds)
-    assert len(outcomes) == 2 + WORKERS * (1 + 6 * rounds)
+    assert len(outcomes) == 2 + WORKERS * (2 + 6 * rounds)
     problems = workload_problems(outcomes, db, _expected(rounds), _names(rounds))
     assert problems == []
     # the hub saw every conversation: its last touch is the latest one

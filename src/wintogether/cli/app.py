@@ -55,6 +55,10 @@ class WtGroup(TyperGroup):
         except WintogetherError as exc:
             report(exc)
             raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            # Every write is one transaction, rolled back on the way out.
+            print("Interrupted: nothing was saved.", file=sys.stderr)
+            raise typer.Exit(130) from None
         except sqlite3.Error as exc:
             from wintogether.store.connection import translate
 
