@@ -60,6 +60,8 @@ def test_demo_has_a_realistic_mix(demo_db: Path, wt: Invoke) -> None:
     owners = {p["owner"] for p in today["overdue"]}
     assert owners == {"me", "them"}
     assert today["slipping"] and today["birthdays"]
+    assert [j["contact"]["name"] for j in today["job_changes"]] == ["Li Lei"]
+    assert "Marcus O'Neil" in [g["contact"]["name"] for g in today["give_first"]]
     promises = data["promises"]
     assert isinstance(promises, list)
     done = [p for p in promises if p["status"] == "done"]
@@ -73,3 +75,4 @@ def test_demo_has_a_realistic_mix(demo_db: Path, wt: Invoke) -> None:
     assert isinstance(dana, dict)
     channels = {e["channel"] for e in dana["timeline"] if e["kind"] == "conversation"}
     assert len(channels) >= 3
+    assert {"conversation", "promise", "ledger"} <= {e["kind"] for e in dana["timeline"]}
