@@ -46,6 +46,12 @@ def test_demo_is_separate_and_shows_the_dashboard(demo_db: Path, wt: Invoke) -> 
     assert "Today, Sat 28 Nov 2026" in again.stdout
 
 
+def test_demo_path_for_scripts(demo_db: Path, wt: Invoke) -> None:
+    run = wt("demo", "--path")
+    assert run.stdout.strip() == str(demo_db)
+    assert run.stderr == ""
+
+
 def test_demo_is_deterministic_for_a_given_day(demo_db: Path, wt: Invoke) -> None:
     first = strip_ids(snapshot(wt, demo_db))
     rebuilt = wt("demo", "--reset")

@@ -23,6 +23,10 @@ def demo(
     reset: Annotated[
         bool, typer.Option("--reset", help="Throw the demo away and rebuild it.")
     ] = False,
+    path_only: Annotated[
+        bool,
+        typer.Option("--path", help="Only print the demo database's path (building it if needed)."),
+    ] = False,
 ) -> None:
     """Try wintogether on made-up data, never your own.
 
@@ -35,6 +39,8 @@ def demo(
       wt demo
 
       wt demo --reset
+
+      export WINTOGETHER_DB="$(wt demo --path)"
     """
     from wintogether.domain import demo as demo_data
     from wintogether.store import open_store
@@ -54,6 +60,9 @@ def demo(
             demo_data.build(store, now())
     finally:
         store.close()
+    if path_only:
+        print(path)
+        return
     say(("Built" if fresh else "Using") + f" the demo database at {path}")
     say(f"Explore it: wt --db {path} show dana   (or export WINTOGETHER_DB={path})")
     st = state(ctx)

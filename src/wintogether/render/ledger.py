@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from wintogether.dates import format_moment
-from wintogether.render.terminal import _spaced, _table, ref_text, t, t1
+from wintogether.render.terminal import _spaced, _table, ref_text, t, t1, when_text
 
 if TYPE_CHECKING:
     from wintogether.domain.health import Health
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
 def ledger_line(entry: LedgerEntry, today: date, exclude: int | None = None) -> Text:
     """``Fri 4 Dec 10:00  gave    intro to Dana → Marcus: text  #3``."""
-    text = Text(f"{format_moment(entry.happened_at, today)}  ", style="dim")
+    text = when_text(entry.happened_at, today)
     text.append(f"{entry.direction:<7} ", style="green" if entry.direction == "gave" else "blue")
     text.append(entry.kind)
     if entry.contact.id != exclude or entry.to_contact is not None:
@@ -35,7 +34,7 @@ def ledger_line(entry: LedgerEntry, today: date, exclude: int | None = None) -> 
 
 
 def win_line(win: Win, today: date, exclude: int | None = None) -> Text:
-    text = Text(f"{format_moment(win.happened_at, today)}  ", style="dim")
+    text = when_text(win.happened_at, today)
     text.append("win     ", style="bold green")
     if win.contact.id != exclude:
         text.append_text(t1(win.contact.name, "bold"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
@@ -71,6 +71,13 @@ def _table(plain: bool, *columns: str, title: str | None = None) -> Table:
         expand=False,
     )
     return table
+
+
+def when_text(moment: datetime, today: date) -> Text:
+    """The start of a timeline line: a dim date and time (only that part is dim)."""
+    text = Text()
+    text.append(f"{format_moment(moment, today)}  ", style="dim")
+    return text
 
 
 def ref_text(ref: ContactRef) -> Text:
@@ -188,7 +195,7 @@ def job_changes_table(events: Sequence[ContactEvent], today: date, *, plain: boo
 
 
 def event_line(event: ContactEvent, today: date) -> Text:
-    text = Text(f"{format_moment(event.happened_at, today)}  ", style="dim")
+    text = when_text(event.happened_at, today)
     text.append("job     " if event.kind == "job_change" else f"{event.kind:<7} ", style="green")
     text.append_text(t(event.text))
     return text
@@ -295,7 +302,7 @@ def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> T
     return table
 
 
-def _profile_lines(contact: Contact, attention: Attention) -> Table:
+def _profile_lines(contact: Contact) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -320,8 +327,6 @@ def _profile_lines(contact: Contact, attention: Attention) -> Table:
         row("via", ref_text(contact.introduced_by))
     if contact.birthday:
         row("birthday", format_birthday(contact.birthday))
-    rhythm = Text(attention.reason, style="red" if attention.slipping else "green")
-    row("rhythm", rhythm)
     if contact.archived_at:
         row("archived", format_day(contact.archived_at.date()))
     row("notes", contact.notes)
@@ -329,7 +334,7 @@ def _profile_lines(contact: Contact, attention: Attention) -> Table:
 
 
 def conversation_line(conv: Conversation, today: date, exclude: int | None = None) -> Text:
-    text = Text(f"{format_moment(conv.happened_at, today)}  ", style="dim")
+    text = when_text(conv.happened_at, today)
     text.append(f"{conv.channel:<7} ", style="cyan")
     others = [p for p in conv.participants if p.id != exclude]
     if others:
@@ -345,7 +350,7 @@ def conversation_line(conv: Conversation, today: date, exclude: int | None = Non
 
 
 def promise_line(promise: Promise, today: date) -> Text:
-    text = Text(f"{format_moment(promise.created_at, today)}  ", style="dim")
+    text = when_text(promise.created_at, today)
     text.append("promise ", style="magenta")
     text.append("I will: " if promise.owner == "me" else "they will: ")
     text.append_text(t(promise.text))
@@ -363,10 +368,10 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
     title.append(f"  #{contact.id}", style="dim")
     header: RenderableType
     if plain:
-        header = Group(title, _profile_lines(contact, profile.attention))
+        header = Group(title, _profile_lines(contact))
     else:
         header = Panel(
-            _profile_lines(contact, profile.attention),
+            _profile_lines(contact),
             title=title,
             title_align="left",
             box=box.ROUNDED,
