@@ -77,10 +77,26 @@ def db(isolated: Path, wt: Invoke) -> Path:
 @pytest.fixture
 def dana(db: Path, wt: Invoke) -> Path:
     """A database with Dana Reyes (#1) and Marcus O'Neil (#2)."""
-    wt("add", "Dana Reyes", "--company", "Northwind Traders", "--email",
-       "dana.reyes@northwind.example", "--tag", "customers")
-    wt("add", "Marcus O'Neil", "--company", "O'Neil Consulting", "--email",
-       "marcus@oneil.example", "--tag", "partners")
+    wt(
+        "add",
+        "Dana Reyes",
+        "--company",
+        "Northwind Traders",
+        "--email",
+        "dana.reyes@northwind.example",
+        "--tag",
+        "customers",
+    )
+    wt(
+        "add",
+        "Marcus O'Neil",
+        "--company",
+        "O'Neil Consulting",
+        "--email",
+        "marcus@oneil.example",
+        "--tag",
+        "partners",
+    )
     return db
 
 

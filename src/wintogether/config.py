@@ -12,7 +12,6 @@ Example::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,10 @@ class Config:
 
 def load(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
+    # Imported here, not at the top: `wt log` imports this module (for the
+    # Config type) but never reads the file, and tomllib compiles regexes.
+    import tomllib
+
     from wintogether.dates import parse_duration
 
     try:
