@@ -32,12 +32,14 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 HYPERFINE = "/usr/bin/hyperfine"
+TIME = "/usr/bin/time"  # GNU time, for peak memory (%M)
 MIB = 1024 * 1024
 
 
@@ -68,6 +70,9 @@ BENCHES: tuple[Bench, ...] = (
     Bench("show", ("show", "{star}"), "read"),
     Bench("neglected", ("neglected",), "read"),
     Bench("followups", ("followups",), "read"),
+    # The same reads without the terminal renderer: what the data work costs.
+    Bench("today --json", ("today", "--json"), "read"),
+    Bench("neglected --json", ("neglected", "--json"), "read"),
     Bench("search", ("search", "{word}"), "read"),
     Bench("summary", ("summary", "--week"), "read"),
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
@@ -96,21 +101,27 @@ def has_subcommand(wt: Path, name: str, env: dict[str, str]) -> bool:
 
 
 def peak_rss_mib(argv: list[str], env: dict[str, str], prepare: list[str] | None = None) -> float:
-    """Max resident set size of one run of ``argv`` (that child only, via wait4)."""
+    """Max resident set size of one run of ``argv``, measured by GNU time.
+
+    (getrusage/wait4 on a child started from this process would also count
+    the moments before exec, when the child is still a copy of this Python.)
+    """
     if prepare:
         subprocess.run(prepare, env=env, check=True)
-    proc = subprocess.Popen(
-        argv,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{shlex.join(argv)} failed with exit {proc.returncode}")
-    return usage.ru_maxrss * 1024 / MIB  # ru_maxrss is in KiB on Linux
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+        done = subprocess.run(
+            [TIME, "-f", "%M", "-o", out.name, *argv],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{shlex.join(argv)} failed (exit {done.returncode}): {done.stderr}")
+        kib = int(out.read().strip().splitlines()[-1])
+    return kib * 1024 / MIB
 
 
 def ensure_db(workdir: Path, scale: str) -> dict[str, object]:
@@ -247,8 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="small,large")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
-    if not Path(HYPERFINE).exists():
-        raise SystemExit(f"hyperfine is needed at {HYPERFINE}")
+    for tool in (HYPERFINE, TIME):
+        if not Path(tool).exists():
+            raise SystemExit(f"{tool} is needed")
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
@@ -537,8 +549,11 @@ def render(
                 else:
                     targets.append(("(large only)", r["median"] / EXPORT_SECONDS, True))
             for index, (target, ratio, ok) in enumerate(targets):
+                title = f"`wt {bench.argv[0]}`" + (
+                    f" ({bench.name})" if bench.name != bench.argv[0] else ""
+                )
                 head = (
-                    f"| `wt {' '.join(bench.argv[:1])}` {bench.name if bench.name != bench.argv[0] else ''} | {scale} | {ms(r['median'])} | {ms(r['stddev'])} |"
+                    f"| {title} | {scale} | {ms(r['median'])} | {ms(r['stddev'])} |"
                     if index == 0
                     else "| | | | |"
                 )

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,12 @@ class Config:
     tag_cadences: dict[str, int] = field(default_factory=dict)
     path: Path | None = None
 
+    @cached_property
+    def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
+        # Built once per config, not once per contact: ranking 10,000 contacts
+        # calls cadence_for_tags 10,000 times.
+        return {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
+
     def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
         """The cadence a contact inherits from its tags, and where it came from.
 
@@ -36,7 +43,7 @@ class Config:
         the one the relationship must keep.
         """
         best: tuple[int, str] | None = None
-        lowered = {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
+        lowered = self._lowered_tag_cadences
         for tag in tags:
             parts = tag.casefold().split("/")
             for depth in range(len(parts), 0, -1):
