@@ -230,7 +230,7 @@ def test_report_marks_missed_targets(tiny: tuple[Path, dict[str, object]]) -> No
     memory["today [large]"] = 90.0
 
     class Args:
-        warmup, runs, slow_runs = 3, 20, 5
+        warmup, runs, slow_runs, rounds = 3, 20, 5, 4
 
     metas = {"small": summary, "large": summary}
     report = run_module.render(
