@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import Invoke
 
 HEAVY = ("rich", "sqlite_utils", "dateparser")
