@@ -73,6 +73,7 @@ BENCHES: tuple[Bench, ...] = (
     # The same reads without the terminal renderer: what the data work costs.
     Bench("today --json", ("today", "--json"), "read"),
     Bench("neglected --json", ("neglected", "--json"), "read"),
+    Bench("show --json", ("show", "{star}", "--json"), "read"),
     Bench("search", ("search", "{word}"), "read"),
     Bench("summary", ("summary", "--week"), "read"),
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
@@ -345,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
             ],
         ),
         ("wt --version", [wt, "--version"]),
+        # What any command that draws a table pays before drawing anything.
+        (
+            "import Rich (tables)",
+            [sys.executable, "-c", "import rich.console, rich.table, rich.panel, rich.text"],
+        ),
     ]
     jrnl = jrnl_setup(args.jrnl, workdir)
     if jrnl:
