@@ -24,6 +24,8 @@ The same seed and scale always give the same database, byte for byte in content
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import json
 import os
 import random
@@ -538,6 +540,8 @@ def generate(
     for index, name in enumerate(names, start=1):
         # More contacts are added as the business grows: skew towards recent years.
         offset = span * (rng.random() ** 0.7) * 0.97
+        if index == 1:
+            offset = 86400.0 * 20  # the star: a customer from the first month
         when = start + timedelta(seconds=offset)
         created.append(when)
         company = STAR_COMPANY if index == 1 else rng.choice(companies)
@@ -614,17 +618,23 @@ def generate(
     # Heavy-tailed but bounded: a key account's champion gets a few thousand
     # conversations over ten years (about one a working day), most people a few.
     weights = [min(rng.paretovariate(1.5), 200.0) for _ in names]
-    weights[0] = max(weights) * 1.2  # the star: the busiest relationship
+    weights[0] = max(weights) * 0.5  # the star: among the busiest relationships
+    # Conversation times first: spread over the ten years, a little busier as
+    # the business grows (about 1.25x the average rate at the end, i.e. some
+    # 170 a day at the large scale); then who, among the contacts that existed
+    # by then, weighted.
+    order = sorted(range(scale.contacts), key=lambda i: created[i])
+    created_at = [(created[i] - start).total_seconds() for i in order]
+    cumulative = list(itertools.accumulate(weights[i] for i in order))
     conversations: list[tuple[float, list[int]]] = []
-    picks = rng.choices(range(1, scale.contacts + 1), weights=weights, k=scale.conversations)
-    for cid in picks:
-        begin = (created[cid - 1] - start).total_seconds()
-        # Recent years are busier (sqrt skew), never before the contact existed.
-        offset = begin + (span - begin) * (rng.random() ** 0.6)
-        people = [cid]
+    for _ in range(scale.conversations):
+        offset = max(span * (rng.random() ** 0.8), created_at[0])
+        eligible = max(1, bisect.bisect_right(created_at, offset))
+        pick = bisect.bisect_right(cumulative, rng.random() * cumulative[eligible - 1], 0, eligible)
+        people = [order[min(pick, eligible - 1)] + 1]
         extra = rng.choices((0, 1, 2), weights=(85, 12, 3))[0]
         for _ in range(extra):
-            other = rng.randint(1, scale.contacts)
+            other = order[rng.randrange(eligible)] + 1
             if other not in people:
                 people.append(other)
         conversations.append((offset, people))
