@@ -56,6 +56,10 @@ def test_capture_path_imports_nothing_heavy(dana: object, args: tuple[str, ...])
     assert done.returncode == 0, done.stderr[-2000:]
     assert "wintogether.cli.app" in modules  # the measurement itself works
     assert not heavy(modules), sorted(heavy(modules))
+    # Capture resolves a contact through domain.resolve, without the contacts
+    # module (its dataclasses, the cadence rules and the config).
+    assert "wintogether.domain.contacts" not in modules
+    assert "wintogether.domain.cadence" not in modules
 
 
 def test_natural_dates_still_load_the_parser_when_needed(dana: object) -> None:
