@@ -21,9 +21,9 @@ Example::
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,12 @@ class Config:
     week_start: int = 0  # 0 = Monday, as date.weekday()
     backup_keep: int = DEFAULT_BACKUP_KEEP
 
+    @cached_property
+    def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
+        # Built once per config, not once per contact: ranking 10,000 contacts
+        # calls cadence_for_tags 10,000 times.
+        return {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
+
     def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
         """The cadence a contact inherits from its tags, and where it came from.
 
@@ -53,7 +59,7 @@ class Config:
         the one the relationship must keep.
         """
         best: tuple[int, str] | None = None
-        lowered = {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
+        lowered = self._lowered_tag_cadences
         for tag in tags:
             parts = tag.casefold().split("/")
             for depth in range(len(parts), 0, -1):
@@ -67,6 +73,10 @@ class Config:
 
 def load(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
+    # Imported here, not at the top: `wt log` imports this module (for the
+    # Config type) but never reads the file, and tomllib compiles regexes.
+    import tomllib
+
     from wintogether.dates import parse_duration
 
     try:

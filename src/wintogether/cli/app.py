@@ -146,3 +146,49 @@ def _register() -> None:
 
 
 _register()
+
+
+def keep_only_invoked(args: list[str]) -> None:
+    """Start-up: give Typer only the command about to run.
+
+    Typer turns every registered command into a Click command (inspecting each
+    function's signature and annotations) before it parses the command line:
+    with twenty-odd commands that costs about as much as importing Typer. When
+    the command line names a known command, only that one is converted. Help,
+    shell completion and anything unrecognised keep the full list, so what the
+    user sees never changes. ``wt --version`` and ``wt`` alone (the dashboard,
+    run by the root callback) need no command at all.
+    """
+    import os
+
+    if any(key.startswith("_WT_") and key.endswith("_COMPLETE") for key in os.environ):
+        return
+    name: str | None = None
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--db":
+            next(rest, None)
+        elif arg.startswith("--db=") or arg == "--plain":
+            continue
+        elif arg == "--version":
+            name = ""
+            break
+        elif arg.startswith("-"):
+            return  # help or an unknown option: Typer shows everything
+        else:
+            name = arg
+            break
+    commands = [
+        info
+        for info in app.registered_commands
+        if name
+        and info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
+    ]
+    groups = [info for info in app.registered_groups if name and info.name == name]
+    if name is None:
+        name = ""  # `wt` alone: the dashboard, through the root callback
+    if name and not commands and not groups:
+        return  # not a command: let Typer say so (and suggest one)
+    app.registered_commands = commands
+    app.registered_groups = groups

@@ -101,7 +101,7 @@ def log(
       pbpaste | wt log dana -
     """
     from wintogether.dates import format_day
-    from wintogether.domain import contacts, conversations
+    from wintogether.domain import conversations
 
     st = state(ctx)
     store = st.store()
@@ -109,7 +109,9 @@ def log(
     if note == "-" or (note is None and not stdin_is_terminal()):
         text = read_stdin()
     elif note is None:
-        who = contacts.resolve(store, contact)
+        from wintogether.domain.resolve import resolve
+
+        who = resolve(store, contact)
         text, draft = edit_note(st.db_path.parent / "drafts", who.name)
     else:
         text = note

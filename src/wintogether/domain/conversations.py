@@ -8,7 +8,7 @@ from typing import Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import format_moment, parse_day, parse_moment
-from wintogether.domain.contacts import resolve
+from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidDate, InvalidValue, NotFound
 from wintogether.models import CHANNELS, ContactRef, Conversation

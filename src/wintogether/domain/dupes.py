@@ -123,7 +123,7 @@ def merge(
     store: Store, keep_ref: str, other_ref: str, now: datetime, *, dry_run: bool
 ) -> MergePlan:
     """Merge OTHER into KEEP: history moves over, empty fields fill, OTHER goes."""
-    from wintogether.domain.contacts import resolve
+    from wintogether.domain.resolve import resolve
 
     stamp = to_utc_iso(now)
     context = store.read() if dry_run else store.write()

@@ -81,7 +81,7 @@ def _selection(
     store: Store, sel: ExportSelection, now: datetime
 ) -> tuple[list[int], list[int] | None, str | None]:
     from wintogether.dates import parse_moment
-    from wintogether.domain.contacts import resolve
+    from wintogether.domain.resolve import resolve
 
     since = to_utc_iso(parse_moment(sel.since, now, prefer="past")) if sel.since else None
     contact_id = resolve(store, sel.contact).id if sel.contact else None

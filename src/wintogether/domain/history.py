@@ -8,8 +8,8 @@ from typing import Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day, start_of_day
-from wintogether.domain.contacts import resolve
 from wintogether.domain.conversations import check_channel
+from wintogether.domain.resolve import resolve
 from wintogether.errors import InvalidValue
 from wintogether.models import Conversation, LedgerEntry, Promise, Win
 from wintogether.store import Store, reports

@@ -10,7 +10,7 @@ from wintogether.clock import to_utc_iso
 from wintogether.config import Config
 from wintogether.dates import parse_moment
 from wintogether.domain import health
-from wintogether.domain.contacts import resolve
+from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win

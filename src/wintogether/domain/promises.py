@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day, parse_duration
-from wintogether.domain.contacts import resolve
+from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.models import Promise

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wintogether.domain.contacts import resolve
+from wintogether.domain.resolve import resolve
 from wintogether.errors import NotFound, StoreError, UserError
 from wintogether.store import Store, journal, maintenance
 from wintogether.store import backup as backups

@@ -439,6 +439,23 @@ class Store:
         return found[0] if found else None
 
     def conversations_for_contact(self, contact_id: int, limit: int | None) -> list[Conversation]:
+        # The latest `limit` conversations, by one of two plans so that the cost
+        # stays bounded by about sqrt(total * limit) rows whoever the contact is
+        # (see docs/performance.md). Few conversations: fetch them all through
+        # the participants index and sort (cost ~ the contact's count). Many (a
+        # key account with thousands): walk interactions newest first through
+        # interactions_happened and stop at `limit` (cost ~ total / count * limit),
+        # instead of reading and sorting the contact's whole history.
+        if limit is not None and limit > 0:
+            total = self.conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0
+            count = self.count_conversations_for_contact(contact_id)
+            if count * count > total * limit:
+                return self._conversations(
+                    "WHERE EXISTS (SELECT 1 FROM interaction_participants p"
+                    " WHERE p.interaction_id = i.id AND p.contact_id = ?)"
+                    " ORDER BY i.happened_at DESC, i.id DESC LIMIT ?",
+                    (contact_id, limit),
+                )
         return self._conversations(
             "WHERE i.id IN (SELECT interaction_id FROM interaction_participants"
             " WHERE contact_id = ?) ORDER BY i.happened_at DESC, i.id DESC LIMIT ?",

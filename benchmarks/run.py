@@ -1,0 +1,639 @@
+"""Benchmark wintogether against its floors and write benchmarks/RESULTS.md.
+
+Every command in ``BENCHES`` runs against a small and a large generated
+database (benchmarks/generate.py) under hyperfine, in ONE hyperfine run with
+the floors: ``python -c pass``, a bare Typer app shaped like ``wt log``
+(benchmarks/bare_typer.py), ``wt --version`` and, when installed, jrnl adding
+an entry. The machine is usually shared, so every target is a ratio against a
+floor measured in the same run, and the table reports medians.
+
+A command whose subcommand the installed ``wt`` does not have is skipped with
+a printed note; adding a command to the benchmark is one line in ``BENCHES``.
+
+Usage::
+
+    python benchmarks/run.py                      # generate if needed, run, write RESULTS.md
+    python benchmarks/run.py --runs 5 --warmup 1  # quicker, noisier
+    python benchmarks/run.py --jrnl /path/to/jrnl
+
+Databases are kept in --workdir (default /tmp/wt-bench) and regenerated only
+when missing, since the large one takes a while to build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HYPERFINE = "/usr/bin/hyperfine"
+TIME = "/usr/bin/time"  # GNU time, for peak memory (%M)
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One benchmarked command: ``wt --db DB <argv>``.
+
+    ``kind`` picks the target: ``write`` (≤ 1.2x the bare Typer floor, on a copy
+    of the database since it mutates), ``read`` (≤ 1.5x ``wt --version`` at
+    large scale and ≤ 2x its own small-scale time), ``import`` (< 5 s into an
+    empty database, recreated before every run) and ``export`` (< 15 s).
+    Placeholders: {star} (the busiest contact), {word} (a common word),
+    {vcards}/{linkedin} (10,000-entry import files), {out} (an output file).
+    """
+
+    name: str
+    argv: tuple[str, ...]
+    kind: str
+
+
+#: The benchmarked commands. One line per command.
+BENCHES: tuple[Bench, ...] = (
+    Bench("log", ("log", "{star}", "Quick call: renewal moves to Q2, wants a proposal"), "write"),
+    Bench(
+        "follow-up", ("follow-up", "{star}", "Send the SOC2 report", "--due", "2026-12-04"), "write"
+    ),
+    Bench("today", ("today",), "read"),
+    Bench("show", ("show", "{star}"), "read"),
+    Bench("neglected", ("neglected",), "read"),
+    Bench("followups", ("followups",), "read"),
+    # The same reads without the terminal renderer: what the data work costs.
+    Bench("today --json", ("today", "--json"), "read"),
+    Bench("neglected --json", ("neglected", "--json"), "read"),
+    Bench("show --json", ("show", "{star}", "--json"), "read"),
+    Bench("search", ("search", "{word}"), "read"),
+    Bench("summary", ("summary", "--week"), "read"),
+    Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
+    Bench("import LinkedIn 10k", ("import", "{linkedin}", "--from", "linkedin"), "import"),
+    Bench("export json", ("export", "--format", "json", "-o", "{out}"), "export"),
+)
+
+WRITE_RATIO = 1.2  # x bare Typer, same run
+READ_RATIO = 1.5  # x `wt --version` at large scale, same run
+GROWTH_RATIO = 2.0  # large ÷ small, same command
+IMPORT_SECONDS = 5.0
+EXPORT_SECONDS = 15.0
+MEMORY_MIB = 80.0
+IMPORT_SIZE = 10_000
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def has_subcommand(wt: Path, name: str, env: dict[str, str]) -> bool:
+    """Whether the installed `wt` has this subcommand (``wt NAME --help`` succeeds)."""
+    done = subprocess.run(
+        [str(wt), name, "--help"], env=env, capture_output=True, text=True, check=False
+    )
+    return done.returncode == 0
+
+
+def peak_rss_mib(argv: list[str], env: dict[str, str], prepare: list[str] | None = None) -> float:
+    """Max resident set size of one run of ``argv``, measured by GNU time.
+
+    (getrusage/wait4 on a child started from this process would also count
+    the moments before exec, when the child is still a copy of this Python.)
+    """
+    if prepare:
+        subprocess.run(prepare, env=env, check=True)
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+        done = subprocess.run(
+            [TIME, "-f", "%M", "-o", out.name, *argv],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{shlex.join(argv)} failed (exit {done.returncode}): {done.stderr}")
+        kib = int(out.read().strip().splitlines()[-1])
+    return kib * 1024 / MIB
+
+
+def ensure_db(workdir: Path, scale: str) -> dict[str, object]:
+    db = workdir / f"{scale}.db"
+    meta = db.with_name(db.name + ".json")
+    if not db.exists() or not meta.exists():
+        print(f"Generating the {scale} database (once) …", flush=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), str(db), "--scale", scale, "--force"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    data: dict[str, object] = json.loads(meta.read_text(encoding="utf-8"))
+    return data
+
+
+def write_import_files(workdir: Path) -> tuple[Path, Path]:
+    """10,000 vCards and 10,000 LinkedIn rows, deterministic."""
+    import random
+
+    from generate import COMPANY_A, COMPANY_B, COMPANY_C, FIRST, LAST
+
+    rng = random.Random(10_000)
+    vcf, csv_path = workdir / "import-10k.vcf", workdir / "import-10k-linkedin.csv"
+    people = []
+    for index in range(IMPORT_SIZE):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        company = f"{rng.choice(COMPANY_A)}{rng.choice(COMPANY_B)} {rng.choice(COMPANY_C)}"
+        email = f"{first}.{last}.{index}@example.com".lower().replace("'", "")
+        people.append((first, last, company, email, index))
+    with vcf.open("w", encoding="utf-8", newline="") as out:
+        for first, last, company, email, index in people:
+            out.write(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                f"N:{last};{first};;;\r\nFN:{first} {last}\r\nORG:{company}\r\n"
+                f"EMAIL;TYPE=WORK:{email}\r\nTEL;TYPE=CELL:+1 555 {index % 900 + 100} {index:04d}\r\n"
+                "END:VCARD\r\n"
+            )
+    with csv_path.open("w", encoding="utf-8", newline="") as out:
+        out.write("Notes:\n\n")
+        out.write("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n")
+        for first, last, company, email, index in people:
+            out.write(
+                f'{first},"{last}",https://www.linkedin.com/in/{first.lower()}-{index},'
+                f"{email},{company},Buyer,12 Mar 2024\n"
+            )
+    return vcf, csv_path
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    hyperfine = subprocess.run(
+        [HYPERFINE, "--version"], capture_output=True, text=True, check=False
+    )
+    return {
+        "CPU": cpu,
+        "Cores": str(os.cpu_count()),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+        "hyperfine": hyperfine.stdout.strip(),
+        "Load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def jrnl_setup(jrnl: str | None, workdir: Path) -> list[str] | None:
+    """jrnl adding an entry, with a private temporary config and journal."""
+    path = jrnl or shutil.which("jrnl")
+    if not path:
+        return None
+    home = workdir / "jrnl"
+    home.mkdir(exist_ok=True)
+    config = home / "jrnl.yaml"
+    config.write_text(
+        "colors: {body: none, date: none, tags: none, title: none}\n"
+        "default_hour: 9\ndefault_minute: 0\neditor: ''\nencrypt: false\nhighlight: false\n"
+        f"indent_character: '|'\njournals:\n  default:\n    journal: {home / 'journal.txt'}\n"
+        "linewrap: 79\ntagsymbols: '#@'\ntemplate: false\ntimeformat: '%F %r'\nversion: v4.0\n",
+        encoding="utf-8",
+    )
+    return [path, "--config-file", str(config), "Quick call: renewal moves to Q2, wants a proposal"]
+
+
+# -- running -------------------------------------------------------------------
+
+
+def hyperfine(
+    commands: list[tuple[str, list[str]]],
+    env: dict[str, str],
+    export: Path,
+    *,
+    runs: int,
+    warmup: int,
+    rounds: int = 1,
+    prepare: dict[str, list[str]] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Run hyperfine (no shell) over ``commands``; return name -> {median, stddev, ...}.
+
+    With ``rounds`` > 1 the whole list runs that many times with ``runs / rounds``
+    runs each and the times are pooled: a burst of load from another process
+    then lands on every command instead of on whichever was running.
+    """
+    per_round = max(1, -(-runs // rounds))
+    pooled: dict[str, list[float]] = {}
+    for index in range(rounds):
+        argv = [HYPERFINE, "-N", "--style", "basic", "--warmup", str(warmup)]
+        argv += [
+            "--runs",
+            str(per_round),
+            "--export-json",
+            str(export.with_suffix(f".{index}.json")),
+        ]
+        if prepare:
+            # hyperfine pairs --prepare with commands in order: one per command.
+            for name, _ in commands:
+                argv += ["--prepare", shlex.join(prepare.get(name, ["true"]))]
+        for name, command in commands:
+            argv += ["-n", name, shlex.join(command)]
+        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+        data = json.loads(export.with_suffix(f".{index}.json").read_text(encoding="utf-8"))
+        for result in data["results"]:
+            pooled.setdefault(result["command"], []).extend(result["times"])
+    export.write_text(json.dumps(pooled, indent=1), encoding="utf-8")
+    return {
+        name: {
+            "median": statistics.median(times),
+            "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+            "min": min(times),
+            "runs": float(len(times)),
+        }
+        for name, times in pooled.items()
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/wt-bench"))
+    parser.add_argument("--wt", type=Path, default=Path(sys.executable).parent / "wt")
+    parser.add_argument("--jrnl", help="jrnl executable (default: on PATH)")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up runs per round")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="split --runs over this many passes over all commands (pooled)",
+    )
+    parser.add_argument("--slow-runs", type=int, default=5, help="runs for import/export")
+    parser.add_argument("--scales", default="small,large")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args(argv)
+    for tool in (HYPERFINE, TIME):
+        if not Path(tool).exists():
+            raise SystemExit(f"{tool} is needed")
+    workdir: Path = args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    sys.path.insert(0, str(HERE))
+    info = machine()
+
+    metas = {scale: ensure_db(workdir, scale) for scale in scales}
+    home = workdir / "home"
+    home.mkdir(exist_ok=True)
+    first = metas[scales[0]]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "LANG": "C.UTF-8",
+        "TZ": "UTC",
+        "WINTOGETHER_NOW": str(first["now"]),
+        "WINTOGETHER_CONFIG": str(first["config"]),
+    }
+    wt = str(args.wt)
+
+    # Which commands exist in this `wt`.
+    present: list[Bench] = []
+    for bench in BENCHES:
+        if has_subcommand(args.wt, bench.argv[0], env):
+            present.append(bench)
+        else:
+            print(f"note: skipping '{bench.name}': `wt {bench.argv[0]}` does not exist in {wt}")
+
+    vcards = linkedin = None
+    if any(b.kind == "import" for b in present):
+        vcards, linkedin = write_import_files(workdir)
+
+    def expand(bench: Bench, scale: str, db: Path) -> list[str]:
+        meta = metas[scale]
+        values = {
+            "star": str(meta["star"]),
+            "word": str(meta["search_word"]),
+            "vcards": str(vcards),
+            "linkedin": str(linkedin),
+            "out": str(workdir / f"export-{scale}.json"),
+        }
+        return [wt, "--db", str(db), *(part.format(**values) for part in bench.argv)]
+
+    # -- the fast commands and the floors, in one hyperfine run --------------
+    floors: list[tuple[str, list[str]]] = [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        (
+            "bare Typer (wt log shape)",
+            [
+                sys.executable,
+                str(HERE / "bare_typer.py"),
+                "--db",
+                "x.db",
+                "log",
+                "Dana Reyes",
+                "note",
+            ],
+        ),
+        ("wt --version", [wt, "--version"]),
+        # What any command that draws a table pays before drawing anything.
+        (
+            "import Rich (tables)",
+            [sys.executable, "-c", "import rich.console, rich.table, rich.panel, rich.text"],
+        ),
+    ]
+    jrnl = jrnl_setup(args.jrnl, workdir)
+    if jrnl:
+        floors.append(("jrnl (add an entry)", jrnl))
+    else:
+        print("note: jrnl is not installed: no jrnl comparison (pass --jrnl PATH)")
+
+    fast: list[tuple[str, list[str]]] = list(floors)
+    memory_runs: list[tuple[str, list[str], list[str] | None]] = []
+    labels: dict[tuple[str, str], str] = {}
+    for scale in scales:
+        source = Path(str(metas[scale]["db"]))
+        for bench in present:
+            if bench.kind not in ("read", "write"):
+                continue
+            db = source
+            if bench.kind == "write":
+                db = workdir / f"{scale}-{bench.name}.db"
+                shutil.copyfile(source, db)
+                for suffix in ("-wal", "-shm"):
+                    Path(str(db) + suffix).unlink(missing_ok=True)
+            label = f"{bench.name} [{scale}]"
+            labels[(bench.name, scale)] = label
+            command = expand(bench, scale, db)
+            check = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            if check.returncode != 0:
+                raise SystemExit(
+                    f"{label} failed (exit {check.returncode}): {check.stderr.strip()}"
+                )
+            fast.append((label, command))
+            memory_runs.append((label, command, None))
+    # The copies for the write commands are hundreds of MiB of dirty page
+    # cache: flush them now, or the first commits would pay for the writeback.
+    os.sync()
+    print(f"Timing {len(fast)} commands x {args.runs} runs …", flush=True)
+    results = hyperfine(
+        fast,
+        env,
+        workdir / "hyperfine-fast.json",
+        runs=args.runs,
+        warmup=args.warmup,
+        rounds=args.rounds,
+    )
+
+    # -- import and export: seconds each, fewer runs ----------------------------
+    slow: list[tuple[str, list[str]]] = []
+    prepare: dict[str, list[str]] = {}
+    if any(b.kind == "import" for b in present):
+        template = workdir / "empty.db"
+        if not template.exists():
+            subprocess.run(
+                [wt, "--db", str(template), "init"], env=env, check=True, capture_output=True
+            )
+        for bench in present:
+            if bench.kind != "import":
+                continue
+            target = workdir / f"import-{bench.name.replace(' ', '-')}.db"
+            label = bench.name
+            labels[(bench.name, "-")] = label
+            slow.append((label, expand(bench, scales[-1], target)))
+            prepare[label] = ["cp", "-f", str(template), str(target)]
+            memory_runs.append((label, expand(bench, scales[-1], target), prepare[label]))
+    for bench in present:
+        if bench.kind != "export":
+            continue
+        for scale in scales:
+            label = f"{bench.name} [{scale}]"
+            labels[(bench.name, scale)] = label
+            out = workdir / f"export-{scale}.json"
+            command = expand(bench, scale, Path(str(metas[scale]["db"])))
+            slow.append((label, command))
+            prepare[label] = ["rm", "-f", str(out)]
+            memory_runs.append((label, command, prepare[label]))
+    if slow:
+        print(f"Timing {len(slow)} import/export commands x {args.slow_runs} runs …", flush=True)
+        results.update(
+            hyperfine(
+                slow,
+                env,
+                workdir / "hyperfine-slow.json",
+                runs=args.slow_runs,
+                warmup=1,
+                prepare=prepare,
+            )
+        )
+
+    # -- peak memory: one run of each, that child's max RSS ----------------------
+    print("Measuring peak memory …", flush=True)
+    memory = {label: peak_rss_mib(cmd, env, prep) for label, cmd, prep in memory_runs}
+    for name, command in floors:
+        memory[name] = peak_rss_mib(command, env)
+
+    report = render(
+        info,
+        metas,
+        scales,
+        present,
+        [b for b in BENCHES if b not in present],
+        results,
+        memory,
+        labels,
+        floors,
+        args,
+    )
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    print(f"Wrote {args.out}")
+    return 0
+
+
+# -- the report ------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.2f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**NO**"
+
+
+def render(
+    info: dict[str, str],
+    metas: dict[str, dict[str, object]],
+    scales: list[str],
+    present: list[Bench],
+    skipped: list[Bench],
+    results: dict[str, dict[str, float]],
+    memory: dict[str, float],
+    labels: dict[tuple[str, str], str],
+    floors: list[tuple[str, list[str]]],
+    args: argparse.Namespace,
+) -> str:
+    def median(label: str) -> float:
+        return results[label]["median"]
+
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated by `python benchmarks/run.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+        f" ({args.runs} timed runs of every command with hyperfine `-N`, in {args.rounds} rounds"
+        f" over the whole list, {args.warmup} warm-up runs per round; import/export"
+        f" `--runs {args.slow_runs}`). Medians of the pooled runs. Every ratio compares"
+        " numbers from the same rounds, so load on a shared machine affects both sides.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in info.items()),
+        "",
+        "## Databases",
+        "",
+        "| scale | contacts | conversations | participants | promises (open) | ledger | size | busiest contact |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for scale in scales:
+        m = metas[scale]
+        lines.append(
+            f"| {scale} | {m['contacts']:,} | {m['conversations']:,} | {m['participants']:,} |"
+            f" {m['promises']:,} ({m['open_promises']:,}) | {m['ledger']:,} |"
+            f" {int(str(m['bytes'])) / MIB:.0f} MiB | {m['star']} ({m['star_conversations']:,} conversations) |"
+        )
+    lines += [
+        "",
+        "## Floors (same run)",
+        "",
+        "| floor | median | ± stddev | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, _ in floors:
+        r = results[name]
+        lines.append(
+            f"| `{name}` | {ms(r['median'])} | {ms(r['stddev'])} | {memory[name]:.1f} MiB |"
+        )
+
+    typer_floor = median("bare Typer (wt log shape)")
+    version_floor = median("wt --version")
+    jrnl = median("jrnl (add an entry)") if "jrnl (add an entry)" in results else None
+
+    def fastest(label: str) -> float:
+        return results[label].get("min", results[label]["median"])
+
+    lines += [
+        "",
+        "## Commands against their targets",
+        "",
+        "| command | scale | median | ± stddev | target | ratio of medians | met"
+        " | ratio of fastest runs | peak memory (< 80 MiB) |",
+        "|---|---|---:|---:|---|---:|---|---:|---:|",
+    ]
+    failures = []
+    for bench in present:
+        rows = scales if bench.kind != "import" else ["-"]
+        for scale in rows:
+            label = labels.get((bench.name, scale))
+            if label is None or label not in results:
+                continue
+            r = results[label]
+            mem = memory[label]
+            mem_cell = f"{mem:.1f} MiB" + ("" if mem < MEMORY_MIB else " **NO**")
+            if mem >= MEMORY_MIB:
+                failures.append(f"{label}: peak memory {mem:.1f} MiB")
+            targets: list[tuple[str, float, bool]] = []
+            # The same ratio between the fastest runs: load only ever adds time,
+            # so on a busy machine this is the steadier of the two.
+            quickest: list[float | None] = []
+            if bench.kind == "write":
+                ratio = r["median"] / typer_floor
+                targets.append((f"≤ {WRITE_RATIO}x bare Typer", ratio, ratio <= WRITE_RATIO))
+                quickest.append(fastest(label) / fastest("bare Typer (wt log shape)"))
+                if jrnl:
+                    targets.append(("< jrnl", r["median"] / jrnl, r["median"] < jrnl))
+                    quickest.append(fastest(label) / fastest("jrnl (add an entry)"))
+            elif bench.kind == "read":
+                if scale == "large" or len(scales) == 1:
+                    ratio = r["median"] / version_floor
+                    targets.append((f"≤ {READ_RATIO}x `wt --version`", ratio, ratio <= READ_RATIO))
+                    quickest.append(fastest(label) / fastest("wt --version"))
+                if scale == "large" and (bench.name, "small") in labels:
+                    small = results[labels[(bench.name, "small")]]["median"]
+                    ratio = r["median"] / small
+                    targets.append((f"≤ {GROWTH_RATIO}x small", ratio, ratio <= GROWTH_RATIO))
+                    quickest.append(fastest(label) / fastest(labels[(bench.name, "small")]))
+                if not targets:
+                    ratio = r["median"] / version_floor
+                    targets.append(("(vs `wt --version`)", ratio, True))
+                    quickest.append(fastest(label) / fastest("wt --version"))
+            elif bench.kind == "import":
+                targets.append(
+                    (
+                        f"< {IMPORT_SECONDS:g} s",
+                        r["median"] / IMPORT_SECONDS,
+                        r["median"] < IMPORT_SECONDS,
+                    )
+                )
+            elif bench.kind == "export":
+                if scale == "large":
+                    targets.append(
+                        (
+                            f"< {EXPORT_SECONDS:g} s",
+                            r["median"] / EXPORT_SECONDS,
+                            r["median"] < EXPORT_SECONDS,
+                        )
+                    )
+                else:
+                    targets.append(("(large only)", r["median"] / EXPORT_SECONDS, True))
+            for index, (target, ratio, ok) in enumerate(targets):
+                title = f"`wt {bench.argv[0]}`" + (
+                    f" ({bench.name})" if bench.name != bench.argv[0] else ""
+                )
+                head = (
+                    f"| {title} | {scale} | {ms(r['median'])} | {ms(r['stddev'])} |"
+                    if index == 0
+                    else "| | | | |"
+                )
+                quick = quickest[index] if index < len(quickest) else None
+                quick_cell = f"{quick:.2f}x" if quick is not None else ""
+                lines.append(
+                    f"{head} {target} | {ratio:.2f}x | {verdict(ok)} | {quick_cell}"
+                    f" | {mem_cell if index == 0 else ''} |"
+                )
+                if not ok:
+                    failures.append(f"{label}: {target}: {ratio:.2f}x")
+    lines += ["", "## Commands not measured", ""]
+    if skipped:
+        lines += [
+            f"- `wt {' '.join(b.argv)}` ({b.name}): the installed `wt` has no `{b.argv[0]}` command yet."
+            for b in skipped
+        ]
+    else:
+        lines.append("None: every command in `BENCHES` was measured.")
+    if jrnl is None:
+        lines.append("- jrnl is not installed, so there is no jrnl comparison.")
+    lines += ["", "## Summary", ""]
+    lines += (
+        [f"- Target missed: {f}" for f in failures]
+        if failures
+        else ["Every measured target is met."]
+    )
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Resolving what the user typed into one contact: ``12``/``#12``, name, email, fragment.
+
+Kept apart from ``domain.contacts`` (which re-exports it) because every
+capture command resolves a contact, and this module imports almost nothing:
+`wt log` starts faster without the contacts module's dataclasses, the
+cadence rules and the config.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from wintogether.errors import AmbiguousContact, ContactNotFound
+
+if TYPE_CHECKING:
+    from wintogether.models import ContactRef
+    from wintogether.store import Store
+
+_ID_RE = re.compile(r"^#?(\d+)$")
+
+
+def resolve(store: Store, ref: str, *, include_archived: bool = True) -> ContactRef:
+    """Find the one contact ``ref`` means: ``12``/``#12``, exact name, email, fragment.
+
+    Exact matches win over fragments. More than one candidate at the first level
+    that matches is an :class:`AmbiguousContact` error listing them.
+    """
+    text = ref.strip()
+    if not text:
+        raise ContactNotFound("Empty contact name.", hint="Give a name, an email or an id (#12).")
+    match = _ID_RE.match(text)
+    if match:
+        found = store.refs_by_id(int(match.group(1)))
+        if found:
+            return found[0]
+        if text.startswith("#"):
+            raise ContactNotFound(f"No contact has id #{match.group(1)}.")
+    for candidates in (
+        store.refs_by_name(text),
+        store.refs_by_email(text) if "@" in text else [],
+        store.refs_by_fragment(text, include_archived=False),
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in candidates])
+    if include_archived:
+        archived = store.refs_by_fragment(text, include_archived=True)
+        if len(archived) == 1:
+            return archived[0]
+        if len(archived) > 1:
+            raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in archived])
+    raise ContactNotFound(f"No contact matches '{text}'.", hint=_suggest(store, text))
+
+
+def _suggest(store: Store, text: str) -> str:
+    refs = store.all_refs(include_archived=True)
+    names = {r.name.casefold(): r for r in refs}
+    words = {w.casefold(): r for r in refs for w in r.name.split()}
+    import difflib
+
+    close = difflib.get_close_matches(text.casefold(), list(names) + list(words), n=1, cutoff=0.6)
+    if close:
+        hit = names.get(close[0]) or words[close[0]]
+        return f"Did you mean {hit.name} (#{hit.id})? `wt contacts` lists everyone."
+    return "`wt contacts` lists everyone; `wt add NAME` adds someone new."

@@ -1,0 +1,78 @@
+"""The summary, search, history and health queries use indexes, not table scans.
+
+Every statement the domain runs is captured with a trace callback and given to
+``EXPLAIN QUERY PLAN``; a full scan of a table that grows with use (conversations,
+participants, promises, ledger, wins) fails the test. The contacts table is read
+whole on purpose (the slipping list ranks everyone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from wintogether.config import Config
+from wintogether.domain import contacts, history, search, summary
+from wintogether.domain.ledger import give_first
+from wintogether.store import open_store
+
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+GROWING = ("interactions", "interaction_participants", "promises", "ledger", "wins")
+
+
+def plans(db: Path, run: Callable[..., object]) -> list[tuple[str, str]]:
+    store, _ = open_store(db)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        run(store)
+    finally:
+        store.conn.set_trace_callback(None)
+    out = []
+    for sql in statements:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"):
+            out.append((sql, row[3]))
+    store.close()
+    return out
+
+
+@pytest.fixture
+def filled(dana: Path, wt: Invoke) -> Path:
+    wt("log", "dana", "Renewal call", "--at", "2026-11-24")
+    wt("follow-up", "dana", "Send renewal quote", "--due", "2026-11-25")
+    wt("gave", "dana", "Renewal advice", "--kind", "advice")
+    wt("win", "dana", "Renewal", "--mine", "Renewal")
+    return dana
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda s: summary.summarise(
+            s, Config(), NOW, summary.period(NOW, Config()), with_rows=True
+        ),
+        lambda s: search.search(s, "renewal"),
+        lambda s: history.history(s, NOW),
+        lambda s: give_first(s, Config(), NOW),
+        lambda s: contacts.listing(s, Config(), NOW, sort="attention"),
+        lambda s: contacts.profile(s, "dana", Config(), NOW),
+    ],
+    ids=["summary", "search", "history", "give_first", "contacts_by_attention", "show"],
+)
+def test_no_full_scans_of_growing_tables(filled: Path, run: Callable[..., object]) -> None:
+    found = plans(filled, run)
+    assert found, "no statements were traced"
+    scans = [
+        (sql, detail)
+        for sql, detail in found
+        if detail.startswith("SCAN ")
+        and detail.split()[1] in GROWING
+        and "VIRTUAL TABLE" not in detail
+    ]
+    assert scans == []

@@ -1,0 +1,129 @@
+"""The capture path stays light: what `wt log` and friends import at start-up.
+
+Measured with ``python -X importtime`` on the real CLI in a subprocess (a
+fresh interpreter, as a shell alias would start it). Rich, sqlite-utils and
+dateparser each cost tens of milliseconds to import; none of them is needed to
+log a note or record a promise with an ISO or simple date.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import Invoke
+
+HEAVY = ("rich", "sqlite_utils", "dateparser")
+
+
+def imported_modules(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "wintogether", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return modules, done
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in HEAVY}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "Dana Reyes", "Renewal talk; needs SOC2 report"),
+        ("log", "dana", "Renewal talk", "--follow-up", "fri", "--at", "yesterday"),
+        ("log", "dana", "QBR", "--with", "marcus", "--follow-up", "2026-12-04"),
+        ("follow-up", "dana", "Send the SOC2 report", "--due", "2026-12-04"),
+        ("follow-up", "dana", "Send pricing", "--due", "tomorrow", "--theirs"),
+        ("--version",),
+    ],
+    ids=["log", "log-weekday", "log-iso", "follow-up", "follow-up-theirs", "version"],
+)
+def test_capture_path_imports_nothing_heavy(dana: object, args: tuple[str, ...]) -> None:
+    modules, done = imported_modules(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.cli.app" in modules  # the measurement itself works
+    assert not heavy(modules), sorted(heavy(modules))
+    # Capture resolves a contact through domain.resolve, without the contacts
+    # module (its dataclasses, the cadence rules and the config).
+    assert "wintogether.domain.contacts" not in modules
+    assert "wintogether.domain.cadence" not in modules
+
+
+def test_natural_dates_still_load_the_parser_when_needed(dana: object) -> None:
+    """The check above can fail: a phrase only dateparser knows does import it."""
+    modules, done = imported_modules("log", "dana", "Met at the fair", "--at", "3 days ago")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "dateparser" in modules
+
+
+def test_only_the_invoked_command_is_built(dana: object, wt: Invoke) -> None:
+    """Start-up builds one command, but help and unknown names still see them all."""
+    from wintogether.cli import app as app_module
+
+    saved = (list(app_module.app.registered_commands), list(app_module.app.registered_groups))
+    try:
+        app_module.keep_only_invoked(["--db", "x.db", "log", "dana", "note"])
+        names = [c.callback.__name__ for c in app_module.app.registered_commands if c.callback]
+        assert names == ["log"]
+        assert app_module.app.registered_groups == []
+        app_module.app.registered_commands, app_module.app.registered_groups = (
+            list(saved[0]),
+            list(saved[1]),
+        )
+        app_module.keep_only_invoked(["conversation", "show", "3"])
+        assert [g.name for g in app_module.app.registered_groups] == ["conversation"]
+        assert app_module.app.registered_commands == []
+        for args in (["--help"], ["nosuch"], ["-h"]):
+            app_module.app.registered_commands, app_module.app.registered_groups = (
+                list(saved[0]),
+                list(saved[1]),
+            )
+            app_module.keep_only_invoked(args)
+            assert len(app_module.app.registered_commands) == len(saved[0]), args
+    finally:
+        app_module.app.registered_commands, app_module.app.registered_groups = saved
+
+
+def test_real_cli_help_and_typos_still_list_commands(dana: object) -> None:
+    help_run = subprocess.run(
+        [sys.executable, "-m", "wintogether", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert help_run.returncode == 0
+    for name in ("log", "follow-up", "today", "neglected", "show"):
+        assert name in help_run.stdout
+    typo = subprocess.run(
+        [sys.executable, "-m", "wintogether", "lgo", "dana"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert typo.returncode == 2
+    assert "No such command 'lgo'" in typo.stderr
+    assert typo.stdout == ""
+    dashboard = subprocess.run(
+        [sys.executable, "-m", "wintogether"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert dashboard.returncode == 0, dashboard.stderr
+    assert "Sat 28 Nov 2026" in dashboard.stdout
