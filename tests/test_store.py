@@ -188,6 +188,9 @@ def test_last_touch_is_kept_by_triggers(dana: Path, wt: Invoke) -> None:
     wt("log", "dana", "new call", "--with", "marcus")
     assert last_touch(1) == "2026-11-28T10:00:00Z"
     assert last_touch(2) == "2026-11-28T10:00:00Z"
+    wt("log", "dana", "logged late", "--at", "2026-09-15")  # an older one moves nothing
+    assert last_touch(1) == "2026-11-28T10:00:00Z"
+    wt("conversation", "delete", "3")
     wt("conversation", "edit", "2", "--at", "2026-09-01")
     assert last_touch(1) == "2026-10-01T10:00:00Z"
     assert last_touch(2) == "2026-09-01T10:00:00Z"

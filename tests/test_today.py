@@ -122,6 +122,19 @@ def test_birthdays_in_the_next_seven_days(db: Path, wt: Invoke) -> None:
     assert "turns 36" in wt("today").stdout
 
 
+def test_leap_day_birthdays_and_the_year_end(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wt("add", "Leap Lena", "--birthday", "2000-02-29")
+    wt("add", "New Year Ned", "--birthday", "--01-02")
+    monkeypatch.setenv("WINTOGETHER_NOW", "2027-02-25T10:00:00+00:00")  # not a leap year
+    rows = [(b["contact"]["name"], b["date"]) for b in board(wt)["birthdays"]]
+    assert rows == [("Leap Lena", "2027-02-28")]
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-28T10:00:00+00:00")
+    rows = [(b["contact"]["name"], b["date"]) for b in board(wt)["birthdays"]]
+    assert rows == [("New Year Ned", "2027-01-02")]
+
+
 def test_wt_alone_is_the_dashboard(dana: Path, wt: Invoke) -> None:
     wt("follow-up", "dana", "Send SOC2", "--due", "2026-11-26")
     alone = wt()
@@ -151,5 +164,28 @@ def test_neglected_by_tag_and_formats(dana: Path, wt: Invoke) -> None:
     csv_text = wt("neglected", "--csv", ok=False)
     assert csv_text.exit_code == 2  # no --csv shorthand; --format csv is the way
     assert wt("neglected", "--format", "csv").stdout.splitlines()[0].startswith("contact_id,")
-    bad = wt("neglected", "--limit", "0", ok=False)
-    assert bad.exit_code == 1
+    bad = wt("neglected", "--limit", "-1", ok=False)
+    assert bad.exit_code == 1 and "--limit" in bad.stderr
+
+
+def test_tables_show_a_screenful_json_shows_all(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-06-01T10:00:00+00:00")
+    for index in range(30):
+        wt("add", f"Person {index:02d}", "--every", "1d")
+        wt("follow-up", f"Person {index:02d}", f"Promise {index:02d}", "--due", "2026-06-02")
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+    table = wt("neglected")
+    assert table.stdout.count("Person ") == 25
+    assert "… and 5 more slipping" in table.stderr and "--limit 0" in table.stderr
+    assert wt("neglected", "--limit", "0").stdout.count("Person ") == 30
+    assert len(slipping(wt)) == 30  # json: everything
+    assert len(slipping(wt, "--limit", "3")) == 3
+    promises = wt("followups", "--limit", "7")
+    assert promises.stdout.count("Promise ") == 7 and "… and more" in promises.stderr
+    assert "… and more" not in wt("followups").stderr  # 30 fit in a screenful of 50
+    overdue = wt("today")
+    assert overdue.stdout.count("Promise ") == 10
+    assert "… and 20 more: wt followups --overdue" in overdue.stdout
+    assert len(board(wt)["overdue"]) == 30

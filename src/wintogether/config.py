@@ -50,25 +50,29 @@ class Config:
         # calls cadence_for_tags 10,000 times.
         return {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
 
+    def cadence_for_tag(self, tag: str) -> tuple[int, str] | None:
+        """The rhythm one tag gives, and its config key: the most specific entry
+        (``customers/enterprise`` before ``customers``), or None."""
+        parts = tag.casefold().split("/")
+        lowered = self._lowered_tag_cadences
+        for depth in range(len(parts), 0, -1):
+            hit = lowered.get("/".join(parts[:depth]))
+            if hit:
+                return hit[1], hit[0]
+        return None
+
     def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
         """The cadence a contact inherits from its tags, and where it came from.
 
-        For each tag the most specific configured entry wins: ``customers/enterprise``
-        matches the key ``customers/enterprise`` before ``customers``. When several
-        tags have a rhythm, the shortest one applies: the most demanding rhythm is
-        the one the relationship must keep.
+        For each tag the most specific configured entry wins. When several tags
+        have a rhythm, the shortest one applies: the most demanding rhythm is the
+        one the relationship must keep (equal rhythms: the first key in order).
         """
-        best: tuple[int, str] | None = None
-        lowered = self._lowered_tag_cadences
-        for tag in tags:
-            parts = tag.casefold().split("/")
-            for depth in range(len(parts), 0, -1):
-                hit = lowered.get("/".join(parts[:depth]))
-                if hit:
-                    if best is None or hit[1] < best[0]:
-                        best = (hit[1], f"tag {hit[0]}")
-                    break
-        return best if best else (self.default_cadence_days, "default")
+        hits = [hit for tag in tags if (hit := self.cadence_for_tag(tag)) is not None]
+        if not hits:
+            return self.default_cadence_days, "default"
+        days, key = min(hits)
+        return days, f"tag {key}"
 
 
 def load(path: Path) -> Config:

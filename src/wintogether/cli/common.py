@@ -144,6 +144,16 @@ def output_format(fmt: Format | None, as_json: bool) -> Format:
     return fmt or Format.table
 
 
+def shown_limit(limit: int | None, fmt: Format, table_default: int) -> int | None:
+    """How many rows to show: ``--limit`` (0 means all); else a screenful in a
+    table, everything in JSON and CSV (scripts get all the data)."""
+    if limit is not None:
+        if limit < 0:
+            raise UserError("--limit must be 0 (all) or more.")
+        return limit or None
+    return table_default if fmt is Format.table else None
+
+
 def emit_json(data: Any) -> None:
     from wintogether.render.output import write_json
 

@@ -18,6 +18,7 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    shown_limit,
     state,
 )
 from wintogether.cli.contacts import ContactArg
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from wintogether.models import Promise
 
 PANEL = "Promises"
+#: Rows a table shows by default: a screenful, whatever the size of the database.
+TABLE_LIMIT = 50
 
 PromiseId = Annotated[int, typer.Argument(help="The promise id (shown as #N).", metavar="ID")]
 
@@ -81,6 +84,15 @@ def followups(
     all_: Annotated[
         bool, typer.Option("--all", help="Include done and cancelled promises.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -99,13 +111,17 @@ def followups(
 
     fmt_ = output_format(fmt, as_json)
     moment = now()
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
     rows = promises.listing(
         state(ctx).store(),
         moment,
         promises.PromiseFilter(
             overdue=overdue, due_within=due_within, theirs=theirs, mine=mine, include_settled=all_
         ),
+        limit=None if top is None else top + 1,  # one more: is there more to say?
     )
+    more = top is not None and len(rows) > top
+    rows = rows[:top] if top is not None else rows
     if fmt_ is Format.json:
         emit_json([p.to_json() for p in rows])
     elif fmt_ is Format.csv:
@@ -137,6 +153,8 @@ def followups(
         emit_table(
             ctx, lambda is_plain: promises_table(rows, moment.date(), plain=is_plain), plain=plain
         )
+        if more:
+            say(f"… and more after these {top}: `wt followups --limit 0` shows all.")
 
 
 def done(

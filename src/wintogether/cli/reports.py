@@ -17,10 +17,13 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    shown_limit,
     state,
 )
 
 PANEL = "Review"
+#: Rows a table shows by default: a screenful, whatever the size of the database.
+TABLE_LIMIT = 25
 
 
 def today(
@@ -62,7 +65,15 @@ def today(
 
 def neglected(
     ctx: typer.Context,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Show at most N.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only contacts with this tag.")] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
@@ -74,17 +85,16 @@ def neglected(
 
       wt neglected --limit 5
 
-      wt neglected --tag customers --csv
+      wt neglected --tag customers --format csv
+
+      wt neglected --json | jq -r '.[] | "\\(.contact.name): \\(.reason)"'
     """
     from wintogether.domain.today import neglected as slipping
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)
-    if limit is not None and limit < 1:
-        from wintogether.errors import InvalidValue
-
-        raise InvalidValue("--limit must be at least 1.")
-    rows = slipping(st.store(), st.config(), now(), limit=limit, tag=tag)
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    rows, total = slipping(st.store(), st.config(), now(), limit=top, tag=tag)
     if fmt_ is Format.json:
         emit_json([row.to_json() for row in rows])
     elif fmt_ is Format.csv:
@@ -117,6 +127,8 @@ def neglected(
         from wintogether.render.terminal import attention_table
 
         emit_table(ctx, lambda is_plain: attention_table(rows, plain=is_plain), plain=plain)
+        if total > len(rows):
+            say(f"… and {total - len(rows)} more slipping: `wt neglected --limit 0` shows all.")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
 from wintogether.dates import format_duration
 from wintogether.models import ContactRef, ContactStanding
+
+if TYPE_CHECKING:
+    from wintogether.store import Store
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,51 @@ def attention_of(standing: ContactStanding, config: Config, now: datetime) -> At
     )
 
 
+def slipping_in(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    tag: str | None = None,
+    top: int | None = None,
+) -> tuple[list[Attention], int]:
+    """Who is slipping, most in need first, computed by the database; and how
+    many slip in all (``top`` keeps only the first ones).
+
+    The same rule as :func:`slipping` over every contact, without loading every
+    contact: the rhythm of each tag is decided here (``Config.cadence_for_tag``),
+    the rest is arithmetic the store does in SQL (``Store.quiet_contacts``).
+    """
+    offset = now.utcoffset()
+    tag_days = [
+        (tag_id, *hit)
+        for tag_id, name in store.tag_names()
+        if (hit := config.cadence_for_tag(name)) is not None
+    ]
+    rows, total = store.quiet_contacts(
+        today=now.date(),
+        utc_offset_minutes=int(offset.total_seconds() // 60) if offset else 0,
+        default_days=config.default_cadence_days,
+        tag_days=tag_days,
+        tag=tag,
+        top=top,
+    )
+    scored = [
+        Attention(ref, days, cadence, source, days / cadence, talked)
+        for ref, days, cadence, source, talked in rows
+    ]
+    scored.sort(key=_rank_key)
+    return (scored[:top] if top is not None else scored), total
+
+
+def _rank_key(a: Attention) -> tuple[float, int, str, int]:
+    return (-a.attention, -a.days_since, a.contact.name.casefold(), a.contact.id)
+
+
 def rank(standings: list[ContactStanding], config: Config, now: datetime) -> list[Attention]:
     """Every contact's attention, most in need first (ties: longest silence, name)."""
     scored = [attention_of(s, config, now) for s in standings]
-    scored.sort(key=lambda a: (-a.attention, -a.days_since, a.contact.name.casefold()))
+    scored.sort(key=_rank_key)
     return scored
 
 

@@ -192,10 +192,36 @@ class GiveFirst:
 def give_first(
     store: Store, config: Config, now: datetime, limit: int = GIVE_FIRST_LIMIT
 ) -> list[GiveFirst]:
-    """People I owe: one-sided receiving first, then the most received over given."""
-    view = balances(store, config, now)
+    """People I owe: one-sided receiving first, then the most received over given.
+
+    The ranking reads per-contact figures from the database (a handful of numbers
+    each, not every entry); only the people shown get their full balance, whose
+    words are the reason given.
+    """
+    from wintogether.clock import from_utc_iso
+
+    since, until = _window_start(now), to_utc_iso(now)
+    stretch = config.one_sided_after_days
+    ranked = []
+    with store.read():
+        for ref, given, received, latest, run_start in ledger_store.owing_figures(
+            store, since, until
+        ):
+            receiving = latest == "got" and (now - from_utc_iso(run_start)).days >= stretch
+            if receiving or given < received:
+                ranked.append((0 if receiving else 1, given - received, ref.name.casefold(), ref))
+        ranked.sort(key=lambda r: r[:3])
+        shown = [r[3] for r in ranked[:limit]]
+        entries = ledger_store.entries(
+            store, contact_ids=[ref.id for ref in shown], since=since, newest_first=False
+        )
+    grouped = health.by_contact(entries)
+    rows = [
+        BalanceRow(ref, health.balance(grouped.get(ref.id, []), ref.id, now, stretch), 0)
+        for ref in shown
+    ]
     out = []
-    for row in view.rows:
+    for row in rows:
         bal = row.balance
         if bal.one_sided == "receiving" and bal.suggestion:
             reason = bal.suggestion.removeprefix("one-sided: ")

@@ -48,7 +48,10 @@ class PromiseFilter:
     include_settled: bool = False
 
 
-def listing(store: Store, now: datetime, flt: PromiseFilter) -> list[Promise]:
+def listing(
+    store: Store, now: datetime, flt: PromiseFilter, limit: int | None = None
+) -> list[Promise]:
+    """Promises matching ``flt``, soonest due first (at most ``limit``)."""
     if flt.theirs and flt.mine:
         raise InvalidValue("--theirs and --mine exclude each other; give neither for both.")
     today = now.date()
@@ -60,7 +63,11 @@ def listing(store: Store, now: datetime, flt: PromiseFilter) -> list[Promise]:
     statuses = ("open", "done", "cancelled") if flt.include_settled else ("open",)
     with store.read():
         return store.promises(
-            statuses=statuses, owner=owner, due_before=due_before, due_on_or_before=due_by
+            statuses=statuses,
+            owner=owner,
+            due_before=due_before,
+            due_on_or_before=due_by,
+            limit=limit,
         )
 
 

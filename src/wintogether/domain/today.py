@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from wintogether.config import Config
@@ -77,24 +77,32 @@ def birthdays(
     return out
 
 
+def _birthday_days(today: date, window: int = BIRTHDAY_WINDOW_DAYS) -> list[str]:
+    """The "MM-DD" of every day in the window, and 02-29 when 28 February is in
+    it (a leap-day birthday is kept on the 28th in other years): what a stored
+    birthday must end with to possibly fall in the window."""
+    days = [(today + timedelta(days=n)).strftime("%m-%d") for n in range(window + 1)]
+    return days + (["02-29"] if "02-28" in days else [])
+
+
 def dashboard(
     store: Store, config: Config, now: datetime, *, slipping_limit: int = SLIPPING_ON_DASHBOARD
 ) -> Dashboard:
     today = now.date()
     with store.read():
         due = store.promises(due_on_or_before=today)
-        standings = store.standings()
+        ranked, slipping_total = cadence.slipping_in(store, config, now, top=slipping_limit)
+        with_birthdays = store.standings(birthdays_on=_birthday_days(today))
         job_changes = _job_changes(store)
-    ranked = cadence.slipping(standings, config, now)
     from wintogether.domain.ledger import give_first
 
     return Dashboard(
         today=today,
         overdue=[p for p in due if p.due_on < today],
         due_today=[p for p in due if p.due_on == today],
-        slipping=ranked[:slipping_limit],
-        slipping_total=len(ranked),
-        birthdays=birthdays(standings, today),
+        slipping=ranked,
+        slipping_total=slipping_total,
+        birthdays=birthdays(with_birthdays, today),
         give_first=give_first(store, config, now),
         job_changes=job_changes,
     )
@@ -113,7 +121,7 @@ def neglected(
     *,
     limit: int | None = None,
     tag: str | None = None,
-) -> list[cadence.Attention]:
+) -> tuple[list[cadence.Attention], int]:
+    """The most slipping relationships (at most ``limit``), and how many slip in all."""
     with store.read():
-        standings = store.standings(tag=tag)
-    return cadence.slipping(standings, config, now, limit)
+        return cadence.slipping_in(store, config, now, tag=tag, top=limit)

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from wintogether.models import Contact, ContactEvent, ContactRef, Conversation, Promise
 
 
+#: Promises the dashboard lists per section; the rest are a command away.
+DASHBOARD_ROWS = 10
+
+
 def make_console(
     file: IO[str] | None = None, *, plain: bool = False, width: int | None = None
 ) -> Console:
@@ -145,10 +149,15 @@ def attention_table(rows: Sequence[Attention], *, plain: bool, title: str | None
 def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
     today = board.today
     parts: list[RenderableType] = [Text(f"Today, {format_day(today)}", style="bold")]
-    if board.overdue:
-        parts.append(promises_table(board.overdue, today, plain=plain, title="Overdue"))
-    if board.due_today:
-        parts.append(promises_table(board.due_today, today, plain=plain, title="Due today"))
+    for title, due, command in (
+        ("Overdue", board.overdue, "wt followups --overdue"),
+        ("Due today", board.due_today, "wt followups"),
+    ):
+        if due:
+            parts.append(promises_table(due[:DASHBOARD_ROWS], today, plain=plain, title=title))
+            if len(due) > DASHBOARD_ROWS:
+                parts.append(Text(f"… and {len(due) - DASHBOARD_ROWS} more: {command}",
+                                  style="dim"))  # fmt: skip
     if not board.overdue and not board.due_today:
         parts.append(Text("Nothing due today. Every promise is on time.", style="green"))
     if board.slipping:

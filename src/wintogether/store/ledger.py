@@ -5,6 +5,7 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,6 +67,7 @@ def entries(
     store: Store,
     *,
     contact_id: int | None = None,
+    contact_ids: list[int] | None = None,
     since: str | None = None,
     until: str | None = None,
     limit: int | None = None,
@@ -73,16 +75,60 @@ def entries(
 ) -> list[LedgerEntry]:
     """Ledger entries; ``contact_id`` matches the contact or the person introduced.
 
+    ``contact_ids`` keeps the entries recorded with any of those contacts.
     ``since`` is inclusive and ``until`` exclusive, both stored UTC timestamps.
     """
     where, params = _window("l", since, until)
     if contact_id is not None:
         where.append("(l.contact_id = ? OR l.to_contact_id = ?)")
         params += [contact_id, contact_id]
+    if contact_ids is not None:
+        where.append("l.contact_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(contact_ids))
     order = "DESC" if newest_first else "ASC"
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     params.append(-1 if limit is None else limit)
     return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
+
+
+def owing_figures(
+    store: Store, since: str, until: str
+) -> list[tuple[ContactRef, int, int, str, str]]:
+    """Per contact, over entries in [since, until]: (contact, given, received,
+    direction of the latest entry, start of the latest run in that direction).
+
+    What domain/ledger.py ``give_first`` needs to rank everyone without loading
+    every entry; entries are ordered by (happened_at, id) as ``health.balance``
+    orders them.
+    """
+    return [
+        (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], row[6])
+        for row in store.conn.execute(
+            """
+            WITH w AS MATERIALIZED (
+                SELECT contact_id, direction, happened_at, row_number() OVER (
+                    PARTITION BY contact_id ORDER BY happened_at DESC, id DESC
+                ) AS back
+                FROM ledger WHERE happened_at >= ? AND happened_at <= ?
+            ),
+            latest AS (SELECT contact_id, direction FROM w WHERE back = 1),
+            -- how far back the first entry the other way is: the latest run ends there
+            turn AS (
+                SELECT w.contact_id, min(w.back) AS back FROM w JOIN latest l
+                ON l.contact_id = w.contact_id AND w.direction != l.direction
+                GROUP BY w.contact_id
+            )
+            SELECT w.contact_id, c.name, c.company,
+                sum(w.direction = 'gave'), sum(w.direction = 'got'), l.direction,
+                min(CASE WHEN t.back IS NULL OR w.back < t.back THEN w.happened_at END)
+            FROM w JOIN latest l ON l.contact_id = w.contact_id
+            JOIN contacts c ON c.id = w.contact_id
+            LEFT JOIN turn t ON t.contact_id = w.contact_id
+            GROUP BY w.contact_id
+            """,
+            (since, until),
+        )
+    ]
 
 
 def wins(

@@ -315,12 +315,37 @@ def m003_change_journal(db: Database) -> None:
     journal.create_schema(db.conn)
 
 
+def m006_touch_on_insert(db: Database) -> None:
+    # m001's insert trigger recomputed contacts.last_touch_at as the maximum over
+    # the contact's whole history on every logged conversation: 12 ms per `wt log`
+    # for a contact with 12,000 conversations. A new conversation can only move
+    # the last touch forward, so on insert compare with the one new row instead.
+    # (Deleting a conversation or moving its date still recomputes: rare, and it
+    # must find the next latest.)
+    for statement in _statements(_M006_SQL):
+        db.conn.execute(statement)
+
+
+_M006_SQL = """
+DROP TRIGGER participants_touch_ai;
+CREATE TRIGGER participants_touch_ai AFTER INSERT ON interaction_participants BEGIN
+    UPDATE contacts SET last_touch_at = (
+        SELECT happened_at FROM interactions WHERE id = NEW.interaction_id
+    ) WHERE id = NEW.contact_id AND (
+        last_touch_at IS NULL
+        OR last_touch_at < (SELECT happened_at FROM interactions WHERE id = NEW.interaction_id)
+    );
+END;
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
     ("m002_contact_events", m002_contact_events),
     ("m003_change_journal", m003_change_journal),
     ("m004_ledger_links", m004_ledger_links),
+    ("m006_touch_on_insert", m006_touch_on_insert),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -7,12 +7,13 @@ stored UTC timestamp, so one command writes one consistent time.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from wintogether.clock import from_utc_iso
@@ -44,6 +45,12 @@ def new_uid() -> str:
 
 def _dt(value: str | None) -> Any:
     return from_utc_iso(value) if value else None
+
+
+def _utc(value: str | None) -> Any:
+    """A stored timestamp as an aware UTC datetime: cheaper than local time (no
+    zone lookup per value) where only comparisons and dates follow."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def _chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
@@ -351,9 +358,79 @@ class Store:
         )
         return [row[0] for row in self.conn.execute(sql, params)]
 
-    def standings(self, *, tag: str | None = None) -> list[ContactStanding]:
-        """Every active contact with what the neglect rule and birthdays need."""
+    def standings(
+        self,
+        *,
+        tag: str | None = None,
+        birthdays_on: list[str] | None = None,
+    ) -> list[ContactStanding]:
+        """Active contacts with what the neglect rule and birthdays need.
+
+        ``birthdays_on`` keeps only contacts whose birthday falls on one of
+        those "MM-DD" days.
+        """
         params: list[Any] = []
+        where = ["archived_at IS NULL"]
+        if tag:
+            where.append(
+                "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
+                " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
+            )
+            params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+        if birthdays_on is not None:
+            where.append("substr(birthday, -5) IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(birthdays_on))
+        rows = self.conn.execute(
+            "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
+            f" FROM contacts c WHERE {' AND '.join(where)}",
+            params,
+        ).fetchall()
+        tags: dict[int, list[str]] = defaultdict(list)
+        ids = [row["id"] for row in rows]
+        for chunk in _chunks(ids):
+            for row in self.conn.execute(
+                "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+                f" WHERE ct.contact_id IN ({','.join('?' for _ in chunk)})",
+                list(chunk),
+            ):
+                tags[row[0]].append(row[1])
+        return [
+            ContactStanding(
+                contact=ContactRef(row["id"], row["name"], row["company"]),
+                cadence_days=row["cadence_days"],
+                tags=tags.get(row["id"], []),
+                last_touch_at=_utc(row["last_touch_at"]),
+                created_at=_utc(row["created_at"]),
+                birthday=row["birthday"],
+            )
+            for row in rows
+        ]
+
+    def tag_names(self) -> list[tuple[int, str]]:
+        return [(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM tags")]
+
+    def quiet_contacts(
+        self,
+        *,
+        today: date,
+        utc_offset_minutes: int,
+        default_days: int,
+        tag_days: list[tuple[int, int, str]],
+        tag: str | None = None,
+        top: int | None = None,
+    ) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
+        """Active contacts quiet for at least their rhythm, computed in SQL.
+
+        Each row: (contact, whole days since the last touch or since added, the
+        rhythm in days, where it comes from, ever talked). ``tag_days`` gives the
+        rhythm each tag carries, (tag id, days, config key), as the domain decides
+        it; a contact's own cadence comes first, then the shortest of its tags'
+        (equal ones: the first key), then ``default_days``. Days are counted in the
+        zone ``utc_offset_minutes`` east of UTC, like domain/cadence.py does.
+        ``top`` returns only the most slipping (and any tied with the last of
+        them); the second value is how many slip in all.
+        """
+        params: list[Any] = [json.dumps(tag_days)]
         tag_filter = ""
         if tag:
             tag_filter = (
@@ -361,26 +438,46 @@ class Store:
                 " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
             )
             params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
-        tags: dict[int, list[str]] = defaultdict(list)
-        for row in self.conn.execute(
-            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
-        ):
-            tags[row[0]].append(row[1])
+        sql = f"""
+            WITH tag_days(tag_id, days, source) AS (
+                SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)
+            ),
+            by_tag AS (
+                SELECT ct.contact_id, d.days, d.source, row_number() OVER (
+                    PARTITION BY ct.contact_id ORDER BY d.days, d.source
+                ) AS pick
+                FROM contact_tags ct JOIN tag_days d ON d.tag_id = ct.tag_id
+            ),
+            scored AS (
+                SELECT c.id, c.name, c.company, c.last_touch_at IS NOT NULL AS talked,
+                    CASE WHEN c.cadence_days THEN c.cadence_days
+                         ELSE coalesce(b.days, ?) END AS cadence,
+                    CASE WHEN c.cadence_days THEN 'contact'
+                         WHEN b.days IS NOT NULL THEN 'tag ' || b.source
+                         ELSE 'default' END AS source,
+                    max(0, CAST(julianday(?) - julianday(
+                        date(coalesce(c.last_touch_at, c.created_at), ?)) AS INTEGER)) AS days
+                FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id AND b.pick = 1
+                WHERE c.archived_at IS NULL{tag_filter}
+            )
+            SELECT * FROM (
+                SELECT id, name, company, days, cadence, source, talked,
+                    rank() OVER (ORDER BY CAST(days AS REAL) / cadence DESC, days DESC) AS place,
+                    count(*) OVER () AS total
+                FROM scored WHERE days >= cadence
+            ){" WHERE place <= ?" if top is not None else ""}
+        """
+        params[1:1] = [default_days, today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
+        # rank() gives tied rows one place: every row tied with the last wanted one
+        # comes back, and the caller's own ordering (names, case-folded) decides.
+        if top is not None:
+            params.append(top)
+        rows = self.conn.execute(sql, params).fetchall()
+        total = rows[0][8] if rows else 0
         return [
-            ContactStanding(
-                contact=ContactRef(row["id"], row["name"], row["company"]),
-                cadence_days=row["cadence_days"],
-                tags=tags.get(row["id"], []),
-                last_touch_at=_dt(row["last_touch_at"]),
-                created_at=_dt(row["created_at"]),
-                birthday=row["birthday"],
-            )
-            for row in self.conn.execute(
-                "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
-                f" FROM contacts c WHERE archived_at IS NULL{tag_filter}",
-                params,
-            )
-        ]
+            (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], bool(row[6]))
+            for row in rows
+        ], total
 
     # -- conversations ----------------------------------------------------
 

@@ -1,0 +1,70 @@
+"""`give_first` ranks from per-contact figures computed in SQL; the result must be
+exactly what the full balances (domain/health.py, as `wt balance` computes them)
+say."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from wintogether.config import Config
+from wintogether.domain import ledger
+from wintogether.store import open_store
+
+NOW = datetime(2026, 11, 28, 10, tzinfo=UTC)
+
+
+def build(path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    store, _ = open_store(path, create=True)
+    with store.write("seed"):
+        for n in range(120):
+            store.conn.execute(
+                "INSERT INTO contacts (id, uid, name, created_at, updated_at)"
+                " VALUES (?, ?, ?, '2024-01-01T00:00:00Z', 'x')",
+                (n + 1, f"c{n}", rng.choice(["Ana", "ana", "Émile", "Zoë", "Bob"]) + f" {n}"),
+            )
+        for m in range(900):
+            when = NOW - timedelta(days=rng.randint(-5, 500), minutes=rng.randint(0, 1440))
+            if rng.random() < 0.05:  # same instant as another entry: ties by id
+                when = NOW - timedelta(days=100)
+            store.conn.execute(
+                "INSERT INTO ledger (uid, contact_id, direction, kind, text, happened_at,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, 'x', ?, '2024-01-01T00:00:00Z', 'x')",
+                (f"l{m}", rng.randint(1, 120), rng.choice(["gave", "got", "got"]),
+                 rng.choice(["intro", "referral", "advice"]),
+                 when.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            )  # fmt: skip
+    store.close()
+
+
+def reference(store: object, config: Config, limit: int) -> list[ledger.GiveFirst]:
+    """The rule over every balance, as it was before the SQL ranking."""
+    out = []
+    for row in ledger.balances(store, config, NOW).rows:  # type: ignore[arg-type]
+        bal = row.balance
+        if bal.one_sided == "receiving" and bal.suggestion:
+            out.append(ledger.GiveFirst(row.contact, bal.suggestion.removeprefix("one-sided: "),
+                                        bal.net))  # fmt: skip
+        elif bal.net < 0:
+            out.append(ledger.GiveFirst(row.contact, bal.text, bal.net))
+    return out[:limit]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("stretch", [30, 90, 200])
+def test_sql_ranking_equals_full_balances(tmp_path: Path, seed: int, stretch: int) -> None:
+    db = tmp_path / "g.db"
+    build(db, seed)
+    config = Config(one_sided_after_days=stretch)
+    store, _ = open_store(db)
+    try:
+        for limit in (5, 1000):
+            expected = reference(store, config, limit)
+            assert len(expected) >= min(limit, 10)
+            assert ledger.give_first(store, config, NOW, limit) == expected
+    finally:
+        store.close()

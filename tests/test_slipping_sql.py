@@ -1,0 +1,110 @@
+"""The slipping list computed by the database equals the rule applied in Python.
+
+`wt today` and `wt neglected` rank contacts in SQL (Store.quiet_contacts) so as
+not to load every contact; domain/cadence.py keeps the rule itself. Both must
+agree on every contact, every rhythm source and every tie.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from wintogether.config import Config
+from wintogether.domain import cadence
+from wintogether.store import open_store
+
+TAGS = ["customers", "customers/enterprise", "customers/smb", "Partners", "prospects/emea",
+        "investors", "friends"]  # fmt: skip
+
+
+def build(path: Path, seed: int) -> None:
+    """Random contacts, tags, own rhythms, touches and archives, straight into the tables."""
+    rng = random.Random(seed)
+    store, _ = open_store(path, create=True)
+    base = datetime(2026, 11, 28, 10, tzinfo=UTC)
+    with store.write("seed"):
+        store.conn.executemany(
+            "INSERT INTO tags (id, uid, name, updated_at) VALUES (?, ?, ?, 'x')",
+            [(i + 1, f"t{i}", name) for i, name in enumerate(TAGS)],
+        )
+        for n in range(400):
+            created = base - timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 1440))
+            touched = (created + timedelta(days=rng.randint(0, 300), hours=rng.randint(0, 23))
+                       if rng.random() < 0.8 else None)  # fmt: skip
+            if touched and touched > base:
+                touched = base - timedelta(minutes=rng.randint(0, 60 * 24 * 3))
+            stamp = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ") if d else None  # noqa: E731
+            store.conn.execute(
+                "INSERT INTO contacts (id, uid, name, cadence_days, last_touch_at, created_at,"
+                " updated_at, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (n + 1, f"c{n}", rng.choice(["Ana", "ana", "Émile", "Zoë", "bob", "Bob"]) + str(n % 7),
+                 rng.choice([None, None, None, 7, 14, 30, 45]), stamp(touched), stamp(created),
+                 stamp(created), stamp(base) if rng.random() < 0.05 else None),
+            )  # fmt: skip
+            for tag_id in rng.sample(range(1, len(TAGS) + 1), rng.randint(0, 3)):
+                store.conn.execute(
+                    "INSERT INTO contact_tags (uid, contact_id, tag_id, updated_at)"
+                    " VALUES (?, ?, ?, 'x')",
+                    (f"ct{n}-{tag_id}", n + 1, tag_id),
+                )
+    store.close()
+
+
+CONFIGS = [
+    Config(),
+    Config(default_cadence_days=60, tag_cadences={"customers": 30, "customers/enterprise": 14,
+                                                  "partners": 42, "prospects": 21}),
+    Config(default_cadence_days=10, tag_cadences={"friends": 10, "investors": 10,
+                                                  "CUSTOMERS": 10}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "tags", "ties"])
+@pytest.mark.parametrize("offset_hours", [0, 5.5, -8])
+def test_sql_ranking_equals_the_rule(
+    tmp_path: Path, seed: int, config: Config, offset_hours: float
+) -> None:
+    db = tmp_path / f"s{seed}.db"
+    build(db, seed)
+    zone = timezone(timedelta(hours=offset_hours))
+    now = datetime(2026, 11, 28, 23, 30, tzinfo=UTC).astimezone(zone)
+    store, _ = open_store(db)
+    try:
+        with store.read():
+            by_sql, total = cadence.slipping_in(store, config, now)
+            by_rule = cadence.slipping(store.standings(), config, now)
+            tagged_sql, _ = cadence.slipping_in(store, config, now, tag="customers")
+            tagged_rule = cadence.slipping(store.standings(tag="customers"), config, now)
+            tops = {n: cadence.slipping_in(store, config, now, top=n) for n in (1, 5, 10, 37)}
+    finally:
+        store.close()
+    assert len(by_rule) > 20  # the data really has slipping contacts
+    assert by_sql == by_rule
+    assert total == len(by_rule)
+    assert tagged_sql == tagged_rule
+    for n, (first, count) in tops.items():
+        assert first == by_rule[:n]
+        assert count == len(by_rule)
+    sources = {a.cadence_source for a in by_rule}
+    if config.tag_cadences:
+        assert any(s.startswith("tag ") for s in sources)
+
+
+def test_archived_contacts_never_slip(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    build(db, 9)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE contacts SET archived_at = '2026-11-01T00:00:00Z'")
+    conn.commit()
+    conn.close()
+    store, _ = open_store(db)
+    try:
+        assert cadence.slipping_in(store, Config(), datetime(2026, 11, 28, tzinfo=UTC)) == ([], 0)
+    finally:
+        store.close()
