@@ -2,7 +2,7 @@
 
 Every statement the domain runs is captured with a trace callback and given to
 ``EXPLAIN QUERY PLAN``; a full scan of a table that grows with use (conversations,
-participants, promises, ledger, wins) fails the test. The contacts table is read
+participants, promises, ledger, wins, contact events) fails the test. The contacts table is read
 whole on purpose (the slipping list ranks everyone).
 """
 
@@ -21,7 +21,14 @@ from wintogether.domain.ledger import give_first
 from wintogether.store import open_store
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
-GROWING = ("interactions", "interaction_participants", "promises", "ledger", "wins")
+GROWING = (
+    "interactions",
+    "interaction_participants",
+    "promises",
+    "ledger",
+    "wins",
+    "contact_events",
+)
 
 
 def plans(db: Path, run: Callable[..., object]) -> list[tuple[str, str]]:
@@ -59,11 +66,22 @@ def filled(dana: Path, wt: Invoke) -> Path:
         ),
         lambda s: search.search(s, "renewal"),
         lambda s: history.history(s, NOW),
+        lambda s: history.history(s, NOW, contact="dana"),
+        lambda s: history.history(s, NOW, kind="job_change"),
         lambda s: give_first(s, Config(), NOW),
         lambda s: contacts.listing(s, Config(), NOW, sort="attention"),
         lambda s: contacts.profile(s, "dana", Config(), NOW),
     ],
-    ids=["summary", "search", "history", "give_first", "contacts_by_attention", "show"],
+    ids=[
+        "summary",
+        "search",
+        "history",
+        "history_contact",
+        "history_job_changes",
+        "give_first",
+        "contacts_by_attention",
+        "show",
+    ],
 )
 def test_no_full_scans_of_growing_tables(filled: Path, run: Callable[..., object]) -> None:
     found = plans(filled, run)

@@ -43,13 +43,14 @@ def history(
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", help="Only one kind: conversation, promise, ledger, gave, got, win."
+            "--kind",
+            help="Only one kind: conversation, promise, ledger, gave, got, win, job_change.",
         ),
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """One timeline of everything, day by day: conversations, promises, ledger, wins.
+    """One timeline of everything, day by day: conversations, promises, ledger, wins, job changes.
 
     Examples:
 

@@ -1,4 +1,4 @@
-"""One global timeline: conversations, promises, ledger entries and wins, by day."""
+"""One global timeline: conversations, promises, ledger entries, wins and job changes, by day."""
 
 from __future__ import annotations
 
@@ -11,26 +11,28 @@ from wintogether.dates import parse_day, start_of_day
 from wintogether.domain.conversations import check_channel
 from wintogether.domain.resolve import resolve
 from wintogether.errors import InvalidValue
-from wintogether.models import Conversation, LedgerEntry, Promise, Win
+from wintogether.models import ContactEvent, Conversation, LedgerEntry, Promise, Win
 from wintogether.store import Store, reports
+from wintogether.store import events as events_store
 from wintogether.store import ledger as ledger_store
 
-KINDS = ("conversation", "promise", "ledger", "gave", "got", "win")
+KINDS = ("conversation", "promise", "ledger", "gave", "got", "win", "job_change")
 DEFAULT_DAYS = 30
 
 
 @dataclass
 class HistoryEntry:
     at: datetime
-    kind: str  # "conversation" | "promise" | "ledger" | "win"
+    kind: str  # "conversation" | "promise" | "ledger" | "win" | "job_change"
     conversation: Conversation | None = None
     promise: Promise | None = None
     ledger: LedgerEntry | None = None
     win: Win | None = None
+    event: ContactEvent | None = None
 
     @property
-    def item(self) -> Conversation | Promise | LedgerEntry | Win:
-        found = self.conversation or self.promise or self.ledger or self.win
+    def item(self) -> Conversation | Promise | LedgerEntry | Win | ContactEvent:
+        found = self.conversation or self.promise or self.ledger or self.win or self.event
         assert found is not None
         return found
 
@@ -49,6 +51,8 @@ class HistoryEntry:
         if self.ledger:
             names = [self.ledger.contact.name]
             return names + ([self.ledger.to_contact.name] if self.ledger.to_contact else [])
+        if self.event:
+            return [self.event.contact.name]
         assert self.win is not None
         return [self.win.contact.name]
 
@@ -60,6 +64,8 @@ class HistoryEntry:
             return self.promise.text
         if self.ledger:
             return self.ledger.text
+        if self.event:
+            return self.event.text
         assert self.win is not None
         return f"they gained: {self.win.theirs}; I gained: {self.win.mine}"
 
@@ -103,7 +109,8 @@ def history(
 
     Without ``--since`` the timeline starts 30 days before ``--until`` (today by
     default). ``--channel`` keeps only conversations on that channel; ``--kind``
-    keeps one kind (``gave``/``got`` are ledger entries in one direction).
+    keeps one kind (``gave``/``got`` are ledger entries in one direction). Job
+    changes are on the day an import saw them.
     """
     today = now.date()
     last = parse_day(until, now, prefer="past") if until else today
@@ -149,6 +156,12 @@ def history(
             for win in ledger_store.wins(store, contact_id=contact_id, since=start, until=end):
                 if _keep(win.contact.id, None, None, tagged):
                     entries.append(HistoryEntry(win.happened_at, "win", win=win))
+        if "job_change" in wanted:
+            for event in events_store.events_between(
+                store, start, end, kind="job_change", contact_id=contact_id
+            ):
+                if _keep(event.contact.id, None, None, tagged):
+                    entries.append(HistoryEntry(event.happened_at, "job_change", event=event))
     entries.sort(key=lambda e: (e.at, e.kind, e.item.id))
     return History(first, last, entries)
 

@@ -9,7 +9,8 @@ A period is a range of whole local days, first and last included. Counting rules
 * broken: due in the period and not done when the period ended (or by now, for
   the period still running); a promise due today is not broken yet;
 * cancelled promises are neither kept nor broken;
-* became one-sided: one-sided at the end of the period and not at its start.
+* became one-sided: one-sided at the end of the period and not at its start;
+* job changes seen: recorded by an import during the period.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from wintogether.clock import to_utc_iso
 from wintogether.config import WEEKDAY_NAMES, Config
 from wintogether.dates import format_day, parse_day, start_of_day
 from wintogether.domain import cadence, health
-from wintogether.domain.today import Birthday, birthdays
+from wintogether.domain.today import Birthday, birthday_days, birthdays
 from wintogether.errors import InvalidValue
-from wintogether.models import CHANNELS, ContactRef, Conversation, Promise
-from wintogether.store import Store, reports
+from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
+from wintogether.store import Store, events, reports
 from wintogether.store import ledger as ledger_store
 
 SLIPPING_IN_SUMMARY = 10
@@ -123,7 +124,7 @@ class Summary:
     received: Counter[str]
     wins: int
     became_one_sided: list[OneSided]
-    job_changes: list[Any]
+    job_changes: list[ContactEvent]
     slipping: list[cadence.Attention]
     due_next: list[Promise]
     birthdays_next: list[Birthday]
@@ -176,7 +177,7 @@ class Summary:
             "given_by_kind": dict(sorted(self.given.items())),
             "received_by_kind": dict(sorted(self.received.items())),
             "became_one_sided": [o.to_json() for o in self.became_one_sided],
-            "job_changes": list(self.job_changes),
+            "job_changes": [event.to_json() for event in self.job_changes],
             "slipping": [a.to_json() for a in self.slipping],
             "next_week": {
                 "first": self.next_first.isoformat(),
@@ -233,7 +234,9 @@ def summarise(
         promises = reports.promises_touching(store, s, e, span.first, span.last)
         entries = ledger_store.entries(store, since=window_start, newest_first=False)
         wins = ledger_store.wins(store, since=s, until=e)
-        standings = store.standings()
+        job_changes = events.events_between(store, s, e, kind="job_change")
+        slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
+        with_birthdays = store.standings(birthdays_on=birthday_days(next_first, window=6))
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
     in_period = [x for x in entries if start <= x.happened_at < period_end]
@@ -250,10 +253,10 @@ def summarise(
         received=Counter(x.kind for x in in_period if x.direction == "got"),
         wins=len(wins),
         became_one_sided=_became_one_sided(entries, config, start, end),
-        job_changes=[],
-        slipping=cadence.slipping(standings, config, now, SLIPPING_IN_SUMMARY),
+        job_changes=job_changes,
+        slipping=slipping,
         due_next=due_next,
-        birthdays_next=birthdays(standings, next_first, window=6),
+        birthdays_next=birthdays(with_birthdays, next_first, window=6),
         next_first=next_first,
         next_last=next_last,
         rows=rows,

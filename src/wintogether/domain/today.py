@@ -77,7 +77,7 @@ def birthdays(
     return out
 
 
-def _birthday_days(today: date, window: int = BIRTHDAY_WINDOW_DAYS) -> list[str]:
+def birthday_days(today: date, window: int = BIRTHDAY_WINDOW_DAYS) -> list[str]:
     """The "MM-DD" of every day in the window, and 02-29 when 28 February is in
     it (a leap-day birthday is kept on the 28th in other years): what a stored
     birthday must end with to possibly fall in the window."""
@@ -92,7 +92,7 @@ def dashboard(
     with store.read():
         due = store.promises(due_on_or_before=today)
         ranked, slipping_total = cadence.slipping_in(store, config, now, top=slipping_limit)
-        with_birthdays = store.standings(birthdays_on=_birthday_days(today))
+        with_birthdays = store.standings(birthdays_on=birthday_days(today))
         job_changes = _job_changes(store)
     from wintogether.domain.ledger import give_first
 

@@ -90,6 +90,14 @@ def render(summary: Summary) -> str:
         [f"{h(o.contact.name)}: {h(o.suggestion)}" for o in summary.became_one_sided],
     )
     section(
+        "Job changes seen",
+        [
+            f"{h(e.contact.name)}{_company(e.contact.company)}: {h(e.text)}"
+            f" <span class=muted>(seen {h(format_day(e.happened_at.date(), today))})</span>"
+            for e in summary.job_changes
+        ],
+    )
+    section(
         "Most slipping",
         [f"{h(a.contact.name)}: {h(a.reason)}" for a in summary.slipping],
         ordered=True,

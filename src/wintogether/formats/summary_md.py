@@ -76,6 +76,14 @@ def render(summary: Summary) -> str:
         [f"- {md(o.contact.name)}: {md(o.suggestion)}" for o in summary.became_one_sided],
     )
     section(
+        "Job changes seen",
+        [
+            f"- {format_day(e.happened_at.date(), today)}: {md(e.contact.name)}"
+            f"{_company(e.contact.company)}: {md(e.text)}"
+            for e in summary.job_changes
+        ],
+    )
+    section(
         "Most slipping",
         [f"{i}. {md(a.contact.name)}: {md(a.reason)}" for i, a in enumerate(summary.slipping, 1)],
     )

@@ -16,6 +16,8 @@ from wintogether.render.terminal import (
     _spaced,
     _table,
     conversation_line,
+    event_line,
+    job_changes_table,
     promise_line,
     ref_text,
     t1,
@@ -43,6 +45,8 @@ def history_view(result: History, today: date, *, plain: bool) -> RenderableType
                 lines.append(ledger_line(entry.ledger, today))
             elif entry.win:
                 lines.append(win_line(entry.win, today))
+            elif entry.event:
+                lines.append(event_line(entry.event, today, with_contact=True))
         parts.append(Group(*lines))
     return Group(*_spaced(parts))
 
@@ -107,6 +111,10 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
         for item in summary.became_one_sided:
             table.add_row(ref_text(item.contact), Text(item.suggestion, style="yellow"))
         parts.append(table)
+    if summary.job_changes:
+        parts.append(
+            job_changes_table(summary.job_changes, today, plain=plain, title="Job changes seen")
+        )
     if summary.slipping:
         from wintogether.render.terminal import attention_table
 

@@ -192,8 +192,14 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
     return Group(*_spaced(parts))
 
 
-def job_changes_table(events: Sequence[ContactEvent], today: date, *, plain: bool) -> Table:
-    table = _table(plain, "seen", "contact", "news", title="Job changes: a reason to reach out")
+def job_changes_table(
+    events: Sequence[ContactEvent],
+    today: date,
+    *,
+    plain: bool,
+    title: str = "Job changes: a reason to reach out",
+) -> Table:
+    table = _table(plain, "seen", "contact", "news", title=title)
     for event in events:
         table.add_row(
             Text(format_day(event.happened_at.date(), today), style="dim"),
@@ -203,9 +209,12 @@ def job_changes_table(events: Sequence[ContactEvent], today: date, *, plain: boo
     return table
 
 
-def event_line(event: ContactEvent, today: date) -> Text:
+def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Text:
     text = when_text(event.happened_at, today)
     text.append("job     " if event.kind == "job_change" else f"{event.kind:<7} ", style="green")
+    if with_contact:
+        text.append_text(t1(event.contact.name, "bold"))
+        text.append(": ")
     text.append_text(t(event.text))
     return text
 

@@ -1,7 +1,7 @@
-"""Timeline events (job changes) for `wt show` and `wt today`.
+"""Timeline events (job changes) for `wt show`, `wt today`, `wt history` and `wt summary`.
 
 Kept apart from store/transfer.py so the dashboard, run many times a day, loads
-only these two small queries.
+only these small queries.
 """
 
 from __future__ import annotations
@@ -51,3 +51,27 @@ def open_job_changes(store: Store) -> list[ContactEvent]:
         " ORDER BY e.happened_at DESC, e.id DESC",
         (),
     )
+
+
+def events_between(
+    store: Store,
+    start: str,
+    end: str,
+    *,
+    kind: str | None = None,
+    contact_id: int | None = None,
+) -> list[ContactEvent]:
+    """Events seen in [start, end) (UTC ISO strings), oldest first.
+
+    With ``kind`` the (kind, happened_at) index answers; with ``contact_id`` the
+    (contact_id, happened_at) one.
+    """
+    where = ["e.happened_at >= ?", "e.happened_at < ?"]
+    params: list[Any] = [start, end]
+    if kind is not None:
+        where.append("e.kind = ?")
+        params.append(kind)
+    if contact_id is not None:
+        where.append("e.contact_id = ?")
+        params.append(contact_id)
+    return _events(store, f"WHERE {' AND '.join(where)} ORDER BY e.happened_at, e.id", params)
