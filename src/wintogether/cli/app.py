@@ -109,15 +109,29 @@ def root(
     st = state(ctx)
     st.db_option = db.expanduser() if db else None
     st.plain = plain
+    if ctx.invoked_subcommand != "config":
+        _apply_display_settings(st)
     if ctx.invoked_subcommand is None:
         from wintogether.cli.reports import today
 
         ctx.invoke(today, ctx=ctx)
 
 
+def _apply_display_settings(st: Any) -> None:
+    """Show days as the config file says. Without a file nothing is read or
+    imported (a stat call): the capture path stays light."""
+    from wintogether.paths import config_path
+
+    if config_path().exists():
+        from wintogether import dates
+
+        dates.date_format = st.config().date_format
+
+
 def _register() -> None:
     from wintogether.cli import (
         admin,
+        config_cmd,
         contacts,
         conversations,
         demo,
@@ -139,6 +153,7 @@ def _register() -> None:
         transfer,
         safety,
         admin,
+        config_cmd,
         demo,
     )
     for module in modules:

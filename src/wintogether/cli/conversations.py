@@ -37,7 +37,8 @@ Channel = Annotated[
     typer.Option(
         "--channel",
         "-c",
-        help="call, email, meeting, message, social, event or note. [default: note]",
+        help="call, email, meeting, message, social, event or note. "
+        "[default: note, or log.channel in `wt config`]",
         show_default=False,
     ),
 ]
@@ -124,7 +125,8 @@ def log(
             note=text,
             with_=with_,
             at=at,
-            channel=channel or conversations.DEFAULT_CHANNEL,
+            # The config is read only when it can matter: no --channel given.
+            channel=channel or st.config().log_channel,
             follow_up=follow_up,
             about=about,
             they_will=they_will,
