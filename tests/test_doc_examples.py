@@ -35,6 +35,10 @@ STARTS_EMPTY = {"README.md", "first-day.md"}
 USE_DEMO = 'export WINTOGETHER_DB="$(wt demo --path)"'
 USE_OWN = "unset WINTOGETHER_DB"
 
+# Pages whose shown output is checked too (line by line, paths aside): their
+# examples are written against the fixed "today" of the tests, 2026-11-28.
+OUTPUT_CHECKED = {"first-day.md"}
+
 # Examples that cannot run here (the words after `wt`), each with the reason.
 # Keep this list short.
 SKIP = {
@@ -47,31 +51,59 @@ SEPARATORS = {"|", "||", "&&", ";", ">", ">>", "2>", "<"}
 
 
 def examples(page: Path) -> list[str]:
-    found: list[str] = []
-    fence: str | None = None
-    pending = ""
+    return [command for command, _ in examples_with_output(page)]
+
+
+def blocks(page: Path) -> list[list[str]]:
+    """The lines of each ```console and ```sh block."""
+    found: list[list[str]] = []
+    current: list[str] | None = None
     for raw in page.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if line.startswith("```"):
-            fence = None if fence is not None else line[3:].strip()
-            pending = ""
+            if current is None:
+                current = [] if line[3:].strip() in ("console", "sh") else None
+                if current is None:
+                    current = ["<other>"]
+            else:
+                if current[:1] != ["<other>"]:
+                    found.append(current)
+                current = None
             continue
-        if fence not in ("console", "sh"):
-            continue
-        if pending:
-            line = pending + " " + line
-            pending = ""
-        else:
+        if current is not None:
+            current.append(line)
+    return found
+
+
+def examples_with_output(page: Path) -> list[tuple[str, list[str]]]:
+    """Each command, and the output lines shown under it.
+
+    A block where commands carry a ``$ `` prompt shows output on the other
+    lines; in a block without prompts every line is a command (or a comment).
+    """
+    found: list[tuple[str, list[str]]] = []
+    for block in blocks(page):
+        prompted = any(line.startswith("$ ") for line in block)
+        pending = ""
+        for raw in block:
+            line = raw
+            if pending:
+                line = pending + " " + raw
+                pending = ""
+            elif prompted and not raw.startswith("$ "):
+                if found and raw:
+                    found[-1][1].append(raw)
+                continue
             line = line.removeprefix("$ ")
             bare = line.split(" #")[0].strip()
             if bare in (USE_DEMO, USE_OWN) or bare.startswith("mkdir -p "):
                 line = bare
             elif not (line.startswith("wt ") or line == "wt"):
                 continue
-        if line.endswith("\\"):
-            pending = line[:-1].rstrip()
-            continue
-        found.append(line)
+            if line.endswith("\\"):
+                pending = line[:-1].rstrip()
+                continue
+            found.append((line, []))
     return found
 
 
@@ -148,7 +180,7 @@ def test_every_example_runs(
     shutil.copyfile(SAMPLES / "linkedin_connections.csv", work / "Connections.csv")
     monkeypatch.chdir(work)
     ran = 0
-    for line in examples(page):
+    for line, shown in examples_with_output(page):
         if line == USE_DEMO:
             monkeypatch.setenv("WINTOGETHER_DB", str(demo))
             continue
@@ -164,6 +196,11 @@ def test_every_example_runs(
             continue
         run = wt(*args, ok=False)
         assert run.exit_code == 0, f"{page.name}: `{line}` exited {run.exit_code}: {run.stderr}"
+        if page.name in OUTPUT_CHECKED:
+            printed = run.stdout + run.stderr
+            for expected in shown:
+                if "/home/you" not in expected:
+                    assert expected in printed, f"{page.name}: `{line}` did not print {expected!r}"
         ran += 1
     # Pages about the file format and the benchmarks show no `wt` command to run.
     assert ran or page.name in ("json.md", "performance.md"), f"{page.name}: nothing ran"
