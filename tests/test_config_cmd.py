@@ -207,3 +207,11 @@ def test_log_reads_no_toml_without_a_config_file(dana: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "tomllib" in modules
     assert "follow-up due 2026-12-04" in done.stderr
+
+
+def test_a_refused_value_creates_no_file(wt: Invoke) -> None:
+    run = wt("config", "set", "cadence.default", "often", ok=False)
+    assert run.exit_code == 1
+    assert "Try one of" in run.stderr  # what a duration looks like
+    assert not config_file().exists()
+    assert not list(config_file().parent.glob(".config.toml.*"))

@@ -119,7 +119,7 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
             try:
                 return parse_duration(value)
             except InvalidDuration as exc:
-                raise ConfigError(f"{path}: {key}: {exc.message}") from exc
+                raise ConfigError(f"{path}: {key}: {exc.message}", hint=exc.hint) from exc
         raise ConfigError(f'{path}: {key} must be a duration such as "30d" or "monthly".')
 
     default = DEFAULT_CADENCE_DAYS

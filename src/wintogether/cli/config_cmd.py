@@ -36,9 +36,10 @@ def show(as_json: JsonFlag = False) -> None:
         emit_json([row.to_json() for row in rows])
         return
     width = max(len(row.key) for row in rows)
+    values = max(len(str(row.value)) for row in rows)
     for row in rows:
         origin = f"(from {path})" if row.source == "file" else "(default)"
-        print(f"{row.key:<{width}}  {row.value}  {origin}")
+        print(f"{row.key:<{width}}  {row.value!s:<{values}}  {origin}")
     if not path.exists():
         say(f"No config file at {path}: these are the defaults. `wt config edit` creates one.")
 

@@ -162,9 +162,10 @@ def set_value(path: Path, key: str, value: str) -> Config:
             f"Unknown setting '{key}'.",
             hint=f"Known settings: {', '.join(KEYS)}, cadence.tags.<tag>.",
         )
-    create_template(path)
+    # A new file starts from the template; nothing is written before the
+    # value has been checked.
     try:
-        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+        doc = tomlkit.parse(path.read_text(encoding="utf-8") if path.exists() else TEMPLATE)
     except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
         raise ConfigError(f"Config file {path} cannot be read as TOML: {exc}.") from exc
     typed: str | int = value
@@ -184,6 +185,10 @@ def set_value(path: Path, key: str, value: str) -> Config:
     node[leaf] = typed
     config = from_data(doc.unwrap(), path)  # the same checks as every command
     text = tomlkit.dumps(doc)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"Cannot create the folder of {path}: {exc.strerror}.") from exc
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
