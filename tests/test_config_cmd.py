@@ -201,6 +201,7 @@ def test_log_reads_no_toml_without_a_config_file(dana: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "tomllib" not in modules
     assert "tomlkit" not in modules
+    assert "wintogether.config" not in modules
     # The check can fail: with a file, the display format is read from it.
     config_file().write_text('[display]\ndate_format = "iso"\n')
     modules, done = imported_modules("log", "dana", "Another word", "--follow-up", "2026-12-04")

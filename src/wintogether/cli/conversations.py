@@ -9,6 +9,7 @@ import typer
 
 from wintogether.cli.common import (
     JsonFlag,
+    State,
     complete_contact,
     edit_note,
     emit_json,
@@ -125,8 +126,7 @@ def log(
             note=text,
             with_=with_,
             at=at,
-            # The config is read only when it can matter: no --channel given.
-            channel=channel or st.config().log_channel,
+            channel=channel or _default_channel(st),
             follow_up=follow_up,
             about=about,
             they_will=they_will,
@@ -155,6 +155,18 @@ def log(
             f" (#{result.their_promise_id})"
         )
     say(message)
+
+
+def _default_channel(st: State) -> str:
+    """``[log] channel`` from the config file; without a file, nothing is read
+    or imported (the config module alone costs ~3 ms of start-up)."""
+    from wintogether.paths import config_path
+
+    if config_path().exists():
+        return st.config().log_channel
+    from wintogether.domain.conversations import DEFAULT_CHANNEL
+
+    return DEFAULT_CHANNEL
 
 
 conversation_app = typer.Typer(
