@@ -132,3 +132,22 @@ def test_bash_offers_nothing_rather_than_an_unescaped_name(promised: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert "Dana Reyes" not in done.stdout.splitlines()
+
+
+def test_names_resolve_and_complete_without_their_accents(db: Path, wt: Invoke) -> None:
+    wt("add", "José Núñez", "--company", "Contoso")
+    wt("add", "Dana Reyes")
+    assert "José Núñez" in wt("log", "jose", "Call about the renewal").stderr
+    assert "José Núñez" in wt("log", "NUNEZ", "Another call").stderr
+    from wintogether.cli.common import complete_contact
+
+    assert complete_contact(context(), "jose") == [("jose Núñez", "Contoso")]
+    assert complete_contact(context(), "Jos") == [("José Núñez", "Contoso")]
+
+
+def test_folding_still_refuses_an_ambiguous_name(db: Path, wt: Invoke) -> None:
+    wt("add", "Zoë Adams")
+    wt("add", "Zoé Brown")
+    run = wt("show", "zoe", ok=False)
+    assert run.exit_code == 1
+    assert "Zoë Adams" in run.stderr and "Zoé Brown" in run.stderr

@@ -260,13 +260,16 @@ def shell_ready(items: list[tuple[str, str]], incomplete: str) -> list[tuple[str
     """Completion values a shell can insert as they are.
 
     Typer keeps only values that start with the typed text, case and all, so a
-    name matching in another case is given the typed prefix (``dan`` gives
-    ``dana Reyes``; contacts resolve regardless of case), and a name matching
+    name matching in another case or without its accents is given the typed
+    prefix (``dan`` gives ``dana Reyes``, ``jose`` gives ``jose Núñez``; contacts
+    resolve regardless of both), and a name matching
     only inside (``rey`` in ``Dana Reyes``) cannot be offered. Bash inserts a
     value unquoted, so its spaces and quotes are escaped there: ``Dana\\ Reyes``
     stays one argument (zsh and fish quote on their own).
     """
     import re
+
+    from wintogether.domain.resolve import fold
 
     bash = os.environ.get("_WT_COMPLETE") == "complete_bash"
     unsafe = re.compile(r"""([\\\s'"$`!&;|<>()*?\[\]{}#~])""")
@@ -274,7 +277,7 @@ def shell_ready(items: list[tuple[str, str]], incomplete: str) -> list[tuple[str
         return []  # the shell would insert the typed part unescaped: offer nothing
     out: list[tuple[str, str]] = []
     for value, help_ in items:
-        if not value.casefold().startswith(incomplete.casefold()):
+        if fold(value[: len(incomplete)]) != fold(incomplete):
             continue
         rest = value[len(incomplete) :]
         if bash:
