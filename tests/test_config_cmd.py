@@ -216,3 +216,12 @@ def test_a_refused_value_creates_no_file(wt: Invoke) -> None:
     assert "Try one of" in run.stderr  # what a duration looks like
     assert not config_file().exists()
     assert not list(config_file().parent.glob(".config.toml.*"))
+
+
+def test_without_a_file_the_default_format_is_back(dana: Path, wt: Invoke) -> None:
+    """Several commands in one process (as here): a removed file means the default."""
+    wt("config", "set", "display.date_format", "iso")
+    wt("follow-up", "dana", "Send the deck", "--due", "2026-12-04")
+    assert "2026-12-04" in wt("--plain", "followups").stdout
+    config_file().unlink()
+    assert "Fri 4 Dec" in wt("--plain", "followups").stdout

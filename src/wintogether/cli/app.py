@@ -126,6 +126,11 @@ def _apply_display_settings(st: Any) -> None:
         from wintogether import dates
 
         dates.date_format = st.config().date_format
+    elif "wintogether.dates" in sys.modules:
+        # Already imported (a second command in one process): back to the default.
+        from wintogether.config import DEFAULT_DATE_FORMAT
+
+        sys.modules["wintogether.dates"].date_format = DEFAULT_DATE_FORMAT
 
 
 def _register() -> None:
