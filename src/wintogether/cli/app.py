@@ -130,7 +130,9 @@ def _apply_display_settings(st: Any) -> None:
         # Already imported (a second command in one process): back to the default.
         from wintogether.config import DEFAULT_DATE_FORMAT
 
-        sys.modules["wintogether.dates"].date_format = DEFAULT_DATE_FORMAT
+        from wintogether import dates
+
+        dates.date_format = DEFAULT_DATE_FORMAT
 
 
 def _register() -> None:
