@@ -94,3 +94,25 @@ def test_plain_view_fits(
         # The width took effect: at 80 columns these tables wrap, here they need not.
         assert max(cell_len(line) for line in run.stdout.splitlines()) > 80
     assert os.environ["COLUMNS"] == str(width)
+
+
+@pytest.mark.parametrize("args", [("show", "dana"), ("history", "--since", "30 days ago")])
+def test_timeline_wraps_under_its_text_not_under_the_date(
+    demo: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    out = wt("--plain", *args).stdout.splitlines()
+    stamp = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d\d:\d\d +")
+    entries = [(i, match.end()) for i, line in enumerate(out) if (match := stamp.match(line))]
+    assert len(entries) >= 3
+    if args[0] == "show":
+        # The kind column (call, gave…) starts at the same place on every entry
+        # (history lines up within each day).
+        assert len({column for _, column in entries}) == 1, out
+    column = max(column for _, column in entries)
+    following = [out[i + 1] for i, _ in entries if i + 1 < len(out)]
+    wrapped = [line for line in following if line.strip() and not stamp.match(line)]
+    wrapped = [line for line in wrapped if line[:1] == " "]
+    assert wrapped, "at 60 columns some note wraps"
+    # A wrapped note continues under its own text, past the date and the kind.
+    assert all(len(line) - len(line.lstrip()) > column for line in wrapped), wrapped

@@ -128,9 +128,8 @@ def _apply_display_settings(st: Any) -> None:
         dates.date_format = st.config().date_format
     elif "wintogether.dates" in sys.modules:
         # Already imported (a second command in one process): back to the default.
-        from wintogether.config import DEFAULT_DATE_FORMAT
-
         from wintogether import dates
+        from wintogether.config import DEFAULT_DATE_FORMAT
 
         dates.date_format = DEFAULT_DATE_FORMAT
 
