@@ -50,6 +50,9 @@ def test_show_json_says_where_each_setting_comes_from(wt: Invoke) -> None:
     by_key = {row["key"]: row for row in rows}
     assert by_key["log.channel"] == {"key": "log.channel", "value": "call", "source": "file"}
     assert by_key["cadence.tags.customers"]["value"] == "1 month"
+    assert by_key["cadence.tags.customers"]["days"] == 30
+    assert by_key["cadence.default"]["days"] == 90
+    assert "days" not in by_key["log.channel"]
     assert by_key["cadence.default"]["source"] == "default"
     assert by_key["backup.keep"]["value"] == 10
 

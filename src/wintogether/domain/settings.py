@@ -73,9 +73,13 @@ class Setting:
     key: str
     value: str | int
     source: str  # "default" or "file"
+    days: int | None = None  # durations, in days, for scripts
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "value": self.value, "source": self.source}
+        data: dict[str, Any] = {"key": self.key, "value": self.value, "source": self.source}
+        if self.days is not None:
+            data["days"] = self.days
+        return data
 
 
 def _raw(path: Path) -> dict[str, Any]:
@@ -115,7 +119,12 @@ def effective(path: Path) -> list[Setting]:
 
     days = format_duration
     rows = [
-        Setting("cadence.default", days(config.default_cadence_days), source("cadence.default")),
+        Setting(
+            "cadence.default",
+            days(config.default_cadence_days),
+            source("cadence.default"),
+            config.default_cadence_days,
+        ),
         Setting(
             "summary.week_start", WEEKDAY_NAMES[config.week_start], source("summary.week_start")
         ),
@@ -123,13 +132,14 @@ def effective(path: Path) -> list[Setting]:
             "health.one_sided_after",
             days(config.one_sided_after_days),
             source("health.one_sided_after"),
+            config.one_sided_after_days,
         ),
         Setting("backup.keep", config.backup_keep, source("backup.keep")),
         Setting("log.channel", config.log_channel, source("log.channel")),
         Setting("display.date_format", config.date_format, source("display.date_format")),
     ]
     rows += [
-        Setting(f"cadence.tags.{tag}", days(value), "file")
+        Setting(f"cadence.tags.{tag}", days(value), "file", value)
         for tag, value in sorted(config.tag_cadences.items())
     ]
     return rows
