@@ -341,6 +341,19 @@ def record_import(
     )
 
 
+def contact_id_by_uid(store: Store, uid: str) -> int | None:
+    row = store.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
+    """Record who introduced a contact, unless that is already known."""
+    store.conn.execute(
+        "UPDATE contacts SET introduced_by = ? WHERE id = ? AND introduced_by IS NULL",
+        (introducer_id, contact_id),
+    )
+
+
 def uid_map(store: Store, table: str) -> dict[str, int]:
     assert table in ("contacts", "interactions", "promises", "ledger", "contact_events")
     return {row[0]: row[1] for row in store.conn.execute(f"SELECT uid, id FROM {table}")}
