@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wintogether.store.queries import CONTACT_FIELDS, Store, new_uid
+from wintogether.store.queries import CONTACT_FIELDS, TAGGED_CONTACTS, Store, new_uid, tag_params
 
 _CHUNK = 500
 
@@ -120,11 +120,8 @@ def export_contact_ids(
         where.append("c.id = ?")
         params.append(contact_id)
     if tag:
-        where.append(
-            "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
-            " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
-        )
-        params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+        where.append(f"c.id IN ({TAGGED_CONTACTS})")
+        params += tag_params(tag)
     if since:
         where.append("(c.updated_at >= ? OR c.last_touch_at >= ? OR c.created_at >= ?)")
         params += [since, since, since]
