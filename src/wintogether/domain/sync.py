@@ -541,8 +541,8 @@ def _conflict(
     file_time = stamp if stamp and stamp > since else _mtime_stamp(found.mtime_ns)
     db_time = row[1]
     file_wins = file_time > db_time and not _check_refs(kind, fields, contact_uids)
-    lost = _describe(kind, record if file_wins else fields, not file_wins)
-    kept = _describe(kind, fields if file_wins else record, file_wins)
+    lost = _describe(kind, record if file_wins else fields, from_db=file_wins)
+    kept = _describe(kind, fields if file_wins else record, from_db=not file_wins)
     where = "the vdir" if file_wins else "this database"
     other = "this database" if file_wins else "the vdir"
     detail = (
