@@ -229,9 +229,9 @@ def test_deletions_follow_only_unchanged_items(sides: tuple[Side, Side, Path]) -
     assert desktop.rows("SELECT count(*) FROM promises WHERE uid = ?", case_study) == [(0,)]
 
     # The phone deletes a to-do the desktop changed since: the change wins, it comes back.
-    other = desktop.rows("SELECT uid FROM promises")[0][0]
+    other_id, other = desktop.rows("SELECT id, uid FROM promises")[0]
     (vdir / "promises" / f"{other}.ics").unlink()
-    desktop("snooze", "1", "2026-12-10", at="2026-11-28T11:30:00+00:00")
+    desktop("snooze", str(other_id), "2026-12-10", at="2026-11-28T11:30:00+00:00")
     out = desktop("sync", str(vdir), at="2026-11-28T11:40:00+00:00")
     assert out.stderr.strip() == "sent 1, received 0, deleted 0, conflicts 0"
     assert "DUE;VALUE=DATE:20261210" in (vdir / "promises" / f"{other}.ics").read_text()
@@ -376,3 +376,40 @@ def test_a_sync_can_be_undone(sides: tuple[Side, Side, Path]) -> None:
     assert desktop.rows("SELECT count(*) FROM contacts") == [(2,)]
     desktop("undo", at="2026-11-28T10:40:00+00:00")
     assert desktop.rows("SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_a_sent_version_replaced_by_an_older_one_is_a_conflict(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    """vdirsyncer lets the server win its own conflicts; wt sync then applies the time rule."""
+    laptop, desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    uid = laptop.rows("SELECT uid FROM contacts WHERE name = 'Dana Reyes'")[0][0]
+    # The laptop edits first and its vdir (synced to the server) gets CFO at 11:00 ...
+    own = tmp_path / "laptop-vdir"
+    laptop("sync", str(own), at="2026-11-28T10:40:00+00:00")
+    laptop("edit", "dana", "--title", "CFO", at="2026-11-28T11:00:00+00:00")
+    laptop("sync", str(own), at="2026-11-28T11:05:00+00:00")
+    older = (own / "contacts" / f"{uid}.vcf").read_bytes()
+    # ... the desktop edits later and writes its version, which the server's replaces.
+    desktop("edit", "dana", "--title", "VP Finance", at="2026-11-28T12:00:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
+    (vdir / "contacts" / f"{uid}.vcf").write_bytes(older)
+    out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert out.stderr.strip().splitlines()[-1] == "sent 1, received 0, deleted 0, conflicts 1"
+    assert desktop.json("show", "dana")["contact"]["title"] == "VP Finance"
+    assert "TITLE:VP Finance" in (vdir / "contacts" / f"{uid}.vcf").read_text()
+    lost = desktop.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
+    assert "title: CFO" in str(lost[0][0])
+
+    # A later version replacing ours is simply received.
+    laptop("edit", "dana", "--title", "CEO", at="2026-11-28T13:00:00+00:00")
+    laptop("sync", str(own), at="2026-11-28T13:05:00+00:00")
+    desktop("edit", "dana", "--title", "COO", at="2026-11-28T12:30:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T12:35:00+00:00")
+    (vdir / "contacts" / f"{uid}.vcf").write_bytes((own / "contacts" / f"{uid}.vcf").read_bytes())
+    out = desktop("sync", str(vdir), at="2026-11-28T13:10:00+00:00")
+    assert out.stderr.strip() == "sent 0, received 1, deleted 0, conflicts 0"
+    assert desktop.json("show", "dana")["contact"]["title"] == "CEO"

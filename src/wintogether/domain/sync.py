@@ -322,6 +322,10 @@ class _Action:
     fields: dict[str, Any] | None = None  # what to apply (receive, or a file that won)
     db_updated_at: str = ""
     detail: str = ""
+    #: What the sync state remembers of the file: its own change time, and
+    #: whether this database wrote it.
+    file_stamp: str | None = None
+    sent: int = 0
     #: A conflict: the losing version as text, and the contact to keep it on.
     lost: str = ""
     kept: str = ""
@@ -343,7 +347,7 @@ class _Plan:
         )
 
 
-def _plan(store: Store, vdir: Path, now_stamp: str) -> _Plan:
+def _plan(store: Store, vdir: Path) -> _Plan:
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
     contact_uids = set(ss.contact_ids_by_uid(store))
@@ -361,7 +365,7 @@ def _plan(store: Store, vdir: Path, now_stamp: str) -> _Plan:
             files: dict[str, _File] = {}
         else:
             files = _scan(folder, suffix)
-        _plan_kind(store, plan, kind, suffix, state, files, contact_uids, now_stamp)
+        _plan_kind(store, plan, kind, suffix, state, files, contact_uids)
         if kind == "contact":
             for action in plan.actions:
                 if action.kind == "contact" and action.action == "receive":
@@ -379,7 +383,6 @@ def _plan_kind(
     state: dict[str, ss.StateRow],
     files: dict[str, _File],
     contact_uids: set[str],
-    now_stamp: str,
 ) -> None:
     folder = plan.folders[kind]
     rows = ss.versions(store, kind)
@@ -401,7 +404,8 @@ def _plan_kind(
             file_of[known.uid] = found
             plan.actions.append(
                 _Action(kind, known.uid, "refresh", file=found, file_name=name,
-                        db_updated_at=known.db_updated_at)
+                        db_updated_at=known.db_updated_at, file_stamp=known.file_stamp,
+                        sent=known.sent)
             )  # fmt: skip
             continue
         try:
@@ -433,7 +437,7 @@ def _plan_kind(
     for uid in set(rows) | set(state) | set(file_of):
         _decide(
             plan, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
-            parsed.get(uid), records, contact_uids, now_stamp,
+            parsed.get(uid), records, contact_uids,
         )  # fmt: skip
 
 
@@ -448,7 +452,6 @@ def _decide(
     fields: dict[str, Any] | None,
     records: dict[int, dict[str, Any]],
     contact_uids: set[str],
-    now_stamp: str,
 ) -> None:
     file_changed = fields is not None
     db_changed = row is not None and (state is None or state.db_updated_at != row[1])
@@ -462,6 +465,7 @@ def _decide(
         return _Action(
             kind, uid, "send", _display(kind, record), row_id=row[0], file_name=name,
             text=_serialise(kind, record), db_updated_at=row[1], detail=detail,
+            file_stamp=row[1], sent=1,
         )  # fmt: skip
 
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
@@ -472,7 +476,7 @@ def _decide(
             return None
         return _Action(
             kind, uid, "receive", _display(kind, fields), row_id=row_id, file=found,
-            file_name=found.name, fields=fields, detail=detail,
+            file_name=found.name, fields=fields, detail=detail, file_stamp=fields.get("modified"),
         )  # fmt: skip
 
     action: _Action | None = None
@@ -496,13 +500,20 @@ def _decide(
             if record is not None:
                 action.name = _display(kind, record)
     elif db_changed and file_changed:
-        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids, now_stamp)
-        if action is not None and action.action == "conflict" and action.fields is None:
-            action.text = _serialise(kind, record or {})
+        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
     elif db_changed:
         action = send()
+    elif file_changed and state is not None and state.sent:
+        # We wrote our change into the vdir and another version replaced it
+        # (vdirsyncer lets the server win its own conflicts): unless the other
+        # version is the later one, ours stands and theirs goes on the timeline.
+        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
+        if action.action == "conflict" and action.fields is not None:
+            action = receive(row[0])
     elif file_changed:
         action = receive(row[0])
+    if action is not None and action.action == "conflict" and action.fields is None:
+        action.text = _serialise(kind, record or {})
     if action is not None:
         plan.actions.append(action)
 
@@ -527,18 +538,20 @@ def _conflict(
     fields: dict[str, Any] | None,
     record: dict[str, Any] | None,
     contact_uids: set[str],
-    now_stamp: str,
-) -> _Action | None:
+) -> _Action:
     assert fields is not None and record is not None
     if _canonical(kind, fields, False) == _canonical(kind, record, True):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
             kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
-            db_updated_at=row[1],
+            db_updated_at=row[1], file_stamp=fields.get("modified"),
         )  # fmt: skip
-    since = state.synced_at if state else ""
-    stamp = fields.get("modified")
-    file_time = stamp if stamp and stamp > since else _mtime_stamp(found.mtime_ns)
+    # The file's own change time counts when the app that changed it moved it;
+    # otherwise (many apps leave REV/LAST-MODIFIED alone) the time the file
+    # arrived in the vdir does.
+    stamp: str | None = fields.get("modified")
+    moved = stamp is not None and (state is None or stamp != state.file_stamp)
+    file_time = stamp if stamp is not None and moved else _mtime_stamp(found.mtime_ns)
     db_time = row[1]
     file_wins = file_time > db_time and not _check_refs(kind, fields, contact_uids)
     lost = _describe(kind, record if file_wins else fields, from_db=file_wins)
@@ -554,6 +567,7 @@ def _conflict(
         kind, uid, "conflict", _display(kind, record), row_id=row[0], file=found,
         file_name=found.name, fields=fields if file_wins else None, db_updated_at=row[1],
         detail=detail, lost=lost, kept=kept, contact_id=contact_id,
+        file_stamp=stamp if file_wins else row[1], sent=0 if file_wins else 1,
     )  # fmt: skip
 
 
@@ -576,7 +590,7 @@ def sync(
         raise SyncRefused(f"The folder {vdir.parent} does not exist.")
     stamp = to_utc_iso(now)
     with store.read():
-        plan = _plan(store, vdir, stamp)
+        plan = _plan(store, vdir)
         version = ss.data_version(store)
     result = SyncResult(vdir, dry_run)
     if dry_run:
@@ -590,7 +604,7 @@ def sync(
     label = f"sync {vdir}"
     with store.write(label, name="sync") if plan.writes_data else ss.bookkeeping(store):
         if ss.data_version(store) != version:
-            plan = _plan(store, vdir, stamp)  # another command wrote meanwhile
+            plan = _plan(store, vdir)  # another command wrote meanwhile
         _execute(store, plan, stamp, db_path)
     _count(result, plan)
     return result
@@ -639,7 +653,7 @@ def _execute(store: Store, plan: _Plan, stamp: str, db_path: Path | None) -> Non
         assert found.digest is not None
         saved[action.kind].append(
             ss.StateRow(action.uid, found.name, found.digest, found.size, found.mtime_ns,
-                        db_updated_at, stamp)
+                        action.file_stamp, action.sent, db_updated_at, stamp)
         )  # fmt: skip
 
     def write_file(action: _Action) -> _File:

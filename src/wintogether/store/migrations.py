@@ -320,7 +320,9 @@ def m005_sync_state(db: Database) -> None:
     # of .vcf/.ics files (a vdir, synced with CardDAV/CalDAV servers by
     # vdirsyncer). To tell "changed here" from "changed there" it remembers,
     # per vdir and item, what both sides looked like after the last sync: the
-    # file's name, content hash, size and mtime, and the row's updated_at.
+    # file's name, content hash, size and mtime, the change time the file
+    # itself carried (REV/LAST-MODIFIED), whether this side wrote it, and the
+    # row's updated_at.
     # Bookkeeping, not data: deliberately not in journal.JOURNALED_TABLES, so
     # `wt undo` never rewinds it (an undone sync is then simply a local change
     # the next sync sends out).
@@ -338,6 +340,8 @@ CREATE TABLE sync_state (
     content_hash TEXT NOT NULL,
     file_size INTEGER NOT NULL,
     file_mtime_ns INTEGER NOT NULL,
+    file_stamp TEXT,
+    sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
     db_updated_at TEXT NOT NULL,
     synced_at TEXT NOT NULL,
     UNIQUE (vdir, kind, uid)

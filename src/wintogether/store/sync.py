@@ -27,6 +27,10 @@ class StateRow:
     content_hash: str
     file_size: int
     file_mtime_ns: int
+    #: The change time the file carried (REV, LAST-MODIFIED), as ``...Z``.
+    file_stamp: str | None
+    #: 1 when this database wrote the file (its version is a change made here).
+    sent: int
     db_updated_at: str
     synced_at: str
 
@@ -35,8 +39,8 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
     return {
         row[0]: StateRow(*row)
         for row in store.conn.execute(
-            "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, db_updated_at,"
-            " synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
+            "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
+            " db_updated_at, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
             (vdir, kind),
         )
     }
@@ -45,10 +49,12 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
 def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> None:
     store.conn.executemany(
         "INSERT INTO sync_state (vdir, kind, uid, file_name, content_hash, file_size,"
-        " file_mtime_ns, db_updated_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " file_mtime_ns, file_stamp, sent, db_updated_at, synced_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (vdir, kind, uid) DO UPDATE SET file_name = excluded.file_name,"
         " content_hash = excluded.content_hash, file_size = excluded.file_size,"
-        " file_mtime_ns = excluded.file_mtime_ns, db_updated_at = excluded.db_updated_at,"
+        " file_mtime_ns = excluded.file_mtime_ns, file_stamp = excluded.file_stamp,"
+        " sent = excluded.sent, db_updated_at = excluded.db_updated_at,"
         " synced_at = excluded.synced_at",
         [
             (
@@ -59,6 +65,8 @@ def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> 
                 r.content_hash,
                 r.file_size,
                 r.file_mtime_ns,
+                r.file_stamp,
+                r.sent,
                 r.db_updated_at,
                 r.synced_at,
             )
