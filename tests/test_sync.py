@@ -400,7 +400,10 @@ def test_a_sent_version_replaced_by_an_older_one_is_a_conflict(
     out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
     assert out.stderr.strip().splitlines()[-1] == "sent 1, received 0, deleted 0, conflicts 1"
     assert desktop.json("show", "dana")["contact"]["title"] == "VP Finance"
-    assert "TITLE:VP Finance" in (vdir / "contacts" / f"{uid}.vcf").read_text()
+    rewritten = (vdir / "contacts" / f"{uid}.vcf").read_text()
+    assert "TITLE:VP Finance" in rewritten
+    # Marked, so that vdirsyncer sees a new version to upload (see domain/sync.py).
+    assert "X-WINTOGETHER-SETTLED:20261128T121000Z" in rewritten
     lost = desktop.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
     assert "title: CFO" in str(lost[0][0])
 

@@ -695,6 +695,8 @@ def _execute(store: Store, plan: _Plan, stamp: str, db_path: Path | None) -> Non
             remember(action, action.file, updated_at(kind, action.uid))
         else:  # a conflict this database won: record the loser, write ours out
             _keep_loser(store, action, contact_ids, stamp)
+            assert action.text is not None
+            action.text = _settled(action.text, stamp)
             remember(action, write_file(action), action.db_updated_at)
     for kind in plan.folders:
         # Cascades (a deleted contact takes its promises) are caught by the next sync.
@@ -726,6 +728,24 @@ def _apply(
         return
     participants = [contact_ids[u] for u in fields["participants"] if u in contact_ids]
     ss.put_conversation(store, row_id, uid, fields, participants, stamp)
+
+
+_END = re.compile(r"^END:V(CARD|TODO|JOURNAL)\r?$", re.MULTILINE)
+
+
+def _settled(text: str, stamp: str) -> str:
+    """Mark a version re-written after winning a conflict with when it was settled.
+
+    vdirsyncer (0.21) compares items by content, ignoring REV, LAST-MODIFIED and
+    DTSTAMP; after it let the server's version win it still remembers our old
+    content, so writing that same content back would look unchanged to it and
+    never be uploaded. The mark makes the winner a new version it will upload.
+    """
+    line = f"X-WINTOGETHER-SETTLED:{stamp.replace('-', '').replace(':', '')}\r\n"
+    match = _END.search(text)
+    if match is None:
+        return text
+    return text[: match.start()] + line + text[match.start() :]
 
 
 def _keep_loser(
