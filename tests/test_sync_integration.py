@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_sync import Side
 
 from conftest import Invoke
+from test_sync import Side
 
 _MISSING = [
     name for name in ("radicale", "vdirsyncer", "caldav") if importlib.util.find_spec(name) is None
