@@ -588,6 +588,12 @@ def sync(
         raise SyncRefused(f"{vdir} is not a folder.")
     if not vdir.exists() and not vdir.parent.is_dir():
         raise SyncRefused(f"The folder {vdir.parent} does not exist.")
+    if db_path is not None:
+        database = Path(os.path.realpath(db_path))
+        if database.parent in {Path(os.path.realpath(vdir / f)) for _, f, _ in COLLECTIONS}:
+            raise SyncRefused(
+                f"The database {db_path} is inside the vdir {vdir}; move one of them."
+            )
     stamp = to_utc_iso(now)
     with store.read():
         plan = _plan(store, vdir)
@@ -605,7 +611,7 @@ def sync(
     with store.write(label, name="sync") if plan.writes_data else ss.bookkeeping(store):
         if ss.data_version(store) != version:
             plan = _plan(store, vdir)  # another command wrote meanwhile
-        _execute(store, plan, stamp, db_path)
+        _execute(store, plan, stamp)
     _count(result, plan)
     return result
 
@@ -641,7 +647,7 @@ def _count(result: SyncResult, plan: _Plan) -> None:
     result.skipped = len(plan.skipped)
 
 
-def _execute(store: Store, plan: _Plan, stamp: str, db_path: Path | None) -> None:
+def _execute(store: Store, plan: _Plan, stamp: str) -> None:
     from wintogether.files import atomic_write
 
     key = str(plan.vdir)
@@ -660,7 +666,8 @@ def _execute(store: Store, plan: _Plan, stamp: str, db_path: Path | None) -> Non
         assert action.text is not None
         folder = plan.folders[action.kind]
         data = action.text.encode("utf-8")
-        path = atomic_write(folder / action.file_name, data, database=db_path, overwrite=True)
+        # The database cannot be among these files (checked once, in sync()).
+        path = atomic_write(folder / action.file_name, data, overwrite=True)
         info = path.stat()
         return _File(action.file_name, info.st_size, info.st_mtime_ns, data,
                      hashlib.sha256(data).hexdigest())  # fmt: skip
