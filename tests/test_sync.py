@@ -69,6 +69,10 @@ def _dump_hash(path: Path) -> str:
         conn.close()
 
 
+def dana_uid(side: Side) -> str:
+    return str(side.rows("SELECT uid FROM contacts WHERE name = 'Dana Reyes'")[0][0])
+
+
 def _seed(laptop: Side) -> None:
     laptop("add", "Dana Reyes", "--company", "Northwind", "--email", "dana@northwind.example")
     laptop("add", "Marcus O'Neil", "--company", "O'Neil Consulting")
@@ -171,6 +175,9 @@ def test_conflict_later_change_wins_and_loser_is_on_the_timeline(
     back = laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
     assert back.stderr.strip() == "sent 0, received 1, deleted 0, conflicts 0"
     assert laptop.json("show", "dana")["contact"]["title"] == "VP Finance"
+    # The mark that made the winner a new version is not kept as the contact's data.
+    assert "X-WINTOGETHER-SETTLED" in (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").read_text()
+    assert laptop.rows("SELECT count(*) FROM contact_extras") == [(0,)]
 
 
 def test_conflict_the_file_wins_when_it_is_later(sides: tuple[Side, Side, Path]) -> None:
@@ -416,3 +423,28 @@ def test_a_sent_version_replaced_by_an_older_one_is_a_conflict(
     out = desktop("sync", str(vdir), at="2026-11-28T13:10:00+00:00")
     assert out.stderr.strip() == "sent 0, received 1, deleted 0, conflicts 0"
     assert desktop.json("show", "dana")["contact"]["title"] == "CEO"
+
+
+def test_renaming_a_contact_rewrites_its_promises_only_when_they_show_it(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    promise = next((vdir / "promises").iterdir())
+    laptop("edit", "dana", "--name", "Dana Reyes-Park", at="2026-11-28T11:00:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert out.stderr.strip() == "sent 2, received 0, deleted 0, conflicts 0"
+    assert "(for Dana Reyes-Park)" in promise.read_bytes().decode().replace("\r\n ", "")
+    desktop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    assert desktop.json("followups")[0]["contact"]["name"] == "Dana Reyes-Park"
+
+    # A change to the contact that promises do not show rewrites the card (its REV) only.
+    before = promise.stat().st_mtime_ns, promise.stat().st_ino
+    laptop("edit", "dana", "--every", "2w", at="2026-11-28T12:00:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
+    assert out.stderr.strip() == "sent 1, received 0, deleted 0, conflicts 0"
+    assert (promise.stat().st_mtime_ns, promise.stat().st_ino) == before
+    dump = _dump_hash(laptop.path)
+    laptop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert _dump_hash(laptop.path) == dump

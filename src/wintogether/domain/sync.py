@@ -6,10 +6,11 @@ address book or a CalDAV calendar: ``contacts/`` (one vCard 3.0 per contact),
 per conversation). Files are named ``<uid>.vcf`` / ``<uid>.ics``.
 
 The sync state (store/sync.py) remembers, per item, the file's name, content
-hash, size and mtime, and the row's ``updated_at`` as they were after the last
+hash, size and mtime, and the row's version (its ``updated_at``; for a promise
+also its contact's name, which its file shows) as they were after the last
 sync. From it each side's news is known without reading anything that did not
 change: a file whose size and mtime are as remembered is not even opened, a
-row whose ``updated_at`` is as remembered is not serialised.
+row whose version is as remembered is not serialised.
 
 The rules, per item:
 
@@ -193,7 +194,12 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
             "linkedin": card.linkedin,
             "urls": card.urls,
             "tags": card.tags,
-            "extras": card.extras,
+            # Our own marks and a server's bookkeeping are not the contact's data.
+            "extras": [
+                (key, value)
+                for key, value in card.extras
+                if not key.upper().rpartition(".")[2].startswith(("X-WINTOGETHER-", "X-RADICALE-"))
+            ],
             "modified": _parse_stamp(vcard.revision(text)),
         }
     if kind == "promise":
@@ -320,7 +326,7 @@ class _Action:
     file_name: str = ""
     text: str | None = None  # what to write (send, or a conflict the database won)
     fields: dict[str, Any] | None = None  # what to apply (receive, or a file that won)
-    db_updated_at: str = ""
+    db_version: str = ""
     detail: str = ""
     #: What the sync state remembers of the file: its own change time, and
     #: whether this database wrote it.
@@ -404,7 +410,7 @@ def _plan_kind(
             file_of[known.uid] = found
             plan.actions.append(
                 _Action(kind, known.uid, "refresh", file=found, file_name=name,
-                        db_updated_at=known.db_updated_at, file_stamp=known.file_stamp,
+                        db_version=known.db_version, file_stamp=known.file_stamp,
                         sent=known.sent)
             )  # fmt: skip
             continue
@@ -427,7 +433,7 @@ def _plan_kind(
         parsed[uid] = fields
 
     changed_ids = [
-        rows[uid][0] for uid in rows if uid not in state or state[uid].db_updated_at != rows[uid][1]
+        rows[uid][0] for uid in rows if uid not in state or state[uid].db_version != rows[uid][2]
     ]
     records = _records(store, kind, changed_ids)
     # Rows whose file changed too are read for comparison and conflict text.
@@ -446,7 +452,7 @@ def _decide(
     kind: str,
     suffix: str,
     uid: str,
-    row: tuple[int, str] | None,
+    row: tuple[int, str, str] | None,
     state: ss.StateRow | None,
     found: _File | None,
     fields: dict[str, Any] | None,
@@ -454,7 +460,7 @@ def _decide(
     contact_uids: set[str],
 ) -> None:
     file_changed = fields is not None
-    db_changed = row is not None and (state is None or state.db_updated_at != row[1])
+    db_changed = row is not None and (state is None or state.db_version != row[2])
     record = records.get(row[0]) if row is not None else None
     name = state.file_name if state else _file_name(uid, suffix)
     if found is not None:
@@ -464,8 +470,8 @@ def _decide(
         assert record is not None and row is not None
         return _Action(
             kind, uid, "send", _display(kind, record), row_id=row[0], file_name=name,
-            text=_serialise(kind, record), db_updated_at=row[1], detail=detail,
-            file_stamp=row[1], sent=1,
+            text=_serialise(kind, record), db_version=row[2], detail=detail,
+            file_stamp=record["updated_at"], sent=1,
         )  # fmt: skip
 
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
@@ -532,7 +538,7 @@ def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> st
 def _conflict(
     kind: str,
     uid: str,
-    row: tuple[int, str],
+    row: tuple[int, str, str],
     state: ss.StateRow | None,
     found: _File,
     fields: dict[str, Any] | None,
@@ -544,7 +550,7 @@ def _conflict(
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
             kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
-            db_updated_at=row[1], file_stamp=fields.get("modified"),
+            db_version=row[2], file_stamp=fields.get("modified"),
         )  # fmt: skip
     # The file's own change time counts when the app that changed it moved it;
     # otherwise (many apps leave REV/LAST-MODIFIED alone) the time the file
@@ -565,9 +571,9 @@ def _conflict(
     contact_id = row[0] if kind == "contact" else record["contact_id"]
     return _Action(
         kind, uid, "conflict", _display(kind, record), row_id=row[0], file=found,
-        file_name=found.name, fields=fields if file_wins else None, db_updated_at=row[1],
+        file_name=found.name, fields=fields if file_wins else None, db_version=row[2],
         detail=detail, lost=lost, kept=kept, contact_id=contact_id,
-        file_stamp=stamp if file_wins else row[1], sent=0 if file_wins else 1,
+        file_stamp=stamp if file_wins else record["updated_at"], sent=0 if file_wins else 1,
     )  # fmt: skip
 
 
@@ -610,7 +616,13 @@ def sync(
     label = f"sync {vdir}"
     with store.write(label, name="sync") if plan.writes_data else ss.bookkeeping(store):
         if ss.data_version(store) != version:
+            journaled = plan.writes_data
             plan = _plan(store, vdir)  # another command wrote meanwhile
+            if plan.writes_data and not journaled:
+                raise SyncRefused(
+                    "The database changed while syncing; nothing was synced.",
+                    hint="Run `wt sync` again.",
+                )
         _execute(store, plan, stamp)
     _count(result, plan)
     return result
@@ -655,11 +667,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
     forgotten: dict[str, list[str]] = {kind: [] for kind in plan.folders}
     contact_ids: dict[str, int] | None = None
 
-    def remember(action: _Action, found: _File, db_updated_at: str) -> None:
+    def remember(action: _Action, found: _File, db_version: str) -> None:
         assert found.digest is not None
         saved[action.kind].append(
             ss.StateRow(action.uid, found.name, found.digest, found.size, found.mtime_ns,
-                        action.file_stamp, action.sent, db_updated_at, stamp)
+                        action.file_stamp, action.sent, db_version, stamp)
         )  # fmt: skip
 
     def write_file(action: _Action) -> _File:
@@ -672,7 +684,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         return _File(action.file_name, info.st_size, info.st_mtime_ns, data,
                      hashlib.sha256(data).hexdigest())  # fmt: skip
 
-    def updated_at(kind: str, uid: str) -> str:
+    def version_of(kind: str, uid: str) -> str:
         return ss.versions_of(store, kind, [uid]).get(uid, stamp)
 
     for action in plan.actions:
@@ -682,11 +694,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         if action.action == "refresh":
             assert action.file is not None
             action.file.read(plan.folders[kind])
-            remember(action, action.file, action.db_updated_at)
+            remember(action, action.file, action.db_version)
         elif action.action == "forget":
             forgotten[kind].append(action.uid)
         elif action.action == "send":
-            remember(action, write_file(action), action.db_updated_at)
+            remember(action, write_file(action), action.db_version)
         elif action.action == "delete_file":
             (plan.folders[kind] / action.file_name).unlink(missing_ok=True)
             forgotten[kind].append(action.uid)
@@ -699,12 +711,12 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             _apply(store, kind, action.uid, action.row_id, action.fields, contact_ids, stamp)
             if action.action == "conflict":
                 _keep_loser(store, action, contact_ids, stamp)
-            remember(action, action.file, updated_at(kind, action.uid))
+            remember(action, action.file, version_of(kind, action.uid))
         else:  # a conflict this database won: record the loser, write ours out
             _keep_loser(store, action, contact_ids, stamp)
             assert action.text is not None
             action.text = _settled(action.text, stamp)
-            remember(action, write_file(action), action.db_updated_at)
+            remember(action, write_file(action), action.db_version)
     for kind in plan.folders:
         # Cascades (a deleted contact takes its promises) are caught by the next sync.
         ss.save_state(store, key, kind, saved[kind])

@@ -322,7 +322,7 @@ def m005_sync_state(db: Database) -> None:
     # per vdir and item, what both sides looked like after the last sync: the
     # file's name, content hash, size and mtime, the change time the file
     # itself carried (REV/LAST-MODIFIED), whether this side wrote it, and the
-    # row's updated_at.
+    # row's version (its updated_at; for a promise also its contact's name).
     # Bookkeeping, not data: deliberately not in journal.JOURNALED_TABLES, so
     # `wt undo` never rewinds it (an undone sync is then simply a local change
     # the next sync sends out).
@@ -342,7 +342,7 @@ CREATE TABLE sync_state (
     file_mtime_ns INTEGER NOT NULL,
     file_stamp TEXT,
     sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
-    db_updated_at TEXT NOT NULL,
+    db_version TEXT NOT NULL,
     synced_at TEXT NOT NULL,
     UNIQUE (vdir, kind, uid)
 );

@@ -31,7 +31,7 @@ class StateRow:
     file_stamp: str | None
     #: 1 when this database wrote the file (its version is a change made here).
     sent: int
-    db_updated_at: str
+    db_version: str
     synced_at: str
 
 
@@ -40,7 +40,7 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
         row[0]: StateRow(*row)
         for row in store.conn.execute(
             "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
-            " db_updated_at, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
+            " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
             (vdir, kind),
         )
     }
@@ -49,12 +49,12 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
 def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> None:
     store.conn.executemany(
         "INSERT INTO sync_state (vdir, kind, uid, file_name, content_hash, file_size,"
-        " file_mtime_ns, file_stamp, sent, db_updated_at, synced_at)"
+        " file_mtime_ns, file_stamp, sent, db_version, synced_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (vdir, kind, uid) DO UPDATE SET file_name = excluded.file_name,"
         " content_hash = excluded.content_hash, file_size = excluded.file_size,"
         " file_mtime_ns = excluded.file_mtime_ns, file_stamp = excluded.file_stamp,"
-        " sent = excluded.sent, db_updated_at = excluded.db_updated_at,"
+        " sent = excluded.sent, db_version = excluded.db_version,"
         " synced_at = excluded.synced_at",
         [
             (
@@ -67,7 +67,7 @@ def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> 
                 r.file_mtime_ns,
                 r.file_stamp,
                 r.sent,
-                r.db_updated_at,
+                r.db_version,
                 r.synced_at,
             )
             for r in rows
@@ -94,12 +94,20 @@ def data_version(store: Store) -> int:
     return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-def versions(store: Store, kind: str) -> dict[str, tuple[int, str]]:
-    """uid -> (id, updated_at) of every row of ``kind``: the cheap "what changed" scan."""
-    table = TABLES[kind]
-    return {row[0]: (row[1], row[2]) for row in store.conn.execute(
-        f"SELECT uid, id, updated_at FROM {table}"
-    )}  # fmt: skip
+#: What "changed" means per kind: uid, id, updated_at and a version that changes
+#: whenever the item's file would. A promise's file also shows its contact's
+#: name, so renaming the contact changes its promises' versions.
+_VERSION_SQL = {
+    "contact": "SELECT uid, id, updated_at, updated_at FROM contacts",
+    "promise": "SELECT p.uid, p.id, p.updated_at, p.updated_at || ' ' || c.name"
+    " FROM promises p JOIN contacts c ON c.id = p.contact_id",
+    "conversation": "SELECT uid, id, updated_at, updated_at FROM interactions",
+}
+
+
+def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str]]:
+    """uid -> (id, updated_at, version) of every row: the cheap "what changed" scan."""
+    return {row[0]: (row[1], row[2], row[3]) for row in store.conn.execute(_VERSION_SQL[kind])}
 
 
 def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
@@ -273,12 +281,12 @@ def record_conflict(
 
 
 def versions_of(store: Store, kind: str, uids: Sequence[str]) -> dict[str, str]:
-    """uid -> updated_at for a few rows (after applying a file, to remember the new time)."""
-    table = TABLES[kind]
+    """uid -> version (see ``versions``) of a few rows, after applying their files."""
+    alias = "p." if kind == "promise" else ""
     return {
-        row[0]: row[1]
+        row[0]: row[3]
         for row in store.conn.execute(
-            f"SELECT uid, updated_at FROM {table} WHERE uid IN (SELECT value FROM json_each(?))",
+            f"{_VERSION_SQL[kind]} WHERE {alias}uid IN (SELECT value FROM json_each(?))",
             (json.dumps(list(uids)),),
         )
     }
