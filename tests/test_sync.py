@@ -327,6 +327,19 @@ def test_unreadable_and_orphan_files_are_skipped_and_reported(
     assert err.strip().splitlines()[-1] == "sent 0, received 0, deleted 0, conflicts 0, skipped 2"
     assert laptop.rows("SELECT count(*) FROM contacts") == [(2,)]
 
+    # A synced file that turns unreadable is neither taken for deleted nor overwritten.
+    path = vdir / "contacts" / f"{dana_uid(laptop)}.vcf"
+    path.write_text("BEGIN:VCARD\nVERSION:3.0\nN:;;;;\nEND:VCARD\n")
+    laptop("edit", "dana", "--title", "CFO", at="2026-11-28T14:10:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T14:20:00+00:00")
+    assert f"Skipped contact file {path.name}: unreadable (card 1 (line 1): no name" in out.stderr
+    assert (
+        out.stderr.strip().splitlines()[-1]
+        == "sent 0, received 0, deleted 0, conflicts 0, skipped 3"
+    )
+    assert laptop.rows("SELECT count(*) FROM contacts") == [(2,)]
+    assert "CFO" not in path.read_text()
+
 
 def test_dry_run_and_json(sides: tuple[Side, Side, Path]) -> None:
     laptop, _desktop, vdir = sides

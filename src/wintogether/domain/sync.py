@@ -396,6 +396,9 @@ def _plan_kind(
     # The file side: uid -> (file, parsed fields or None when unchanged).
     file_of: dict[str, _File] = {}
     parsed: dict[str, dict[str, Any]] = {}
+    #: Items whose file could not be read: left alone on both sides (and reported),
+    #: never taken for deleted there nor overwritten here.
+    blocked: set[str] = set()
     for name, found in files.items():
         known = by_file.get(name)
         if known and known.file_size == found.size and known.file_mtime_ns == found.mtime_ns:
@@ -405,6 +408,8 @@ def _plan_kind(
             found.read(folder)
         except OSError as exc:
             plan.skipped.append(SyncChange(kind, "", "skipped", name, exc.strerror or str(exc)))
+            if known:
+                blocked.add(known.uid)
             continue
         if known and found.digest == known.content_hash:
             file_of[known.uid] = found
@@ -420,6 +425,8 @@ def _plan_kind(
         except Exception as exc:  # the parsers raise many kinds: all mean "unreadable"
             reason = " ".join(str(exc).split())[:120] or type(exc).__name__
             plan.skipped.append(SyncChange(kind, "", "skipped", name, f"unreadable ({reason})"))
+            if known:
+                blocked.add(known.uid)
             continue
         uid = fields["uid"] or (known.uid if known else "")
         if not uid:
@@ -440,7 +447,7 @@ def _plan_kind(
     both = [rows[u][0] for u in parsed if u in rows and rows[u][0] not in records]
     records.update(_records(store, kind, both))
 
-    for uid in set(rows) | set(state) | set(file_of):
+    for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
             plan, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
             parsed.get(uid), records, contact_uids,
