@@ -461,3 +461,21 @@ def test_renaming_a_contact_rewrites_its_promises_only_when_they_show_it(
     dump = _dump_hash(laptop.path)
     laptop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
     assert _dump_hash(laptop.path) == dump
+
+
+def test_a_contact_deleted_on_the_phone_takes_its_promises_in_the_same_sync(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").unlink()
+    out = laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00")
+    assert out.stderr.strip() == "sent 0, received 0, deleted 2, conflicts 0"
+    assert list((vdir / "promises").iterdir()) == []
+    assert laptop.rows("SELECT name FROM contacts") == [("Marcus O'Neil",)]
+    assert laptop.rows("SELECT count(*) FROM promises") == [(0,)]
+    files, dump = _listing(vdir), _dump_hash(laptop.path)
+    again = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert again.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
+    assert (_listing(vdir), _dump_hash(laptop.path)) == (files, dump)

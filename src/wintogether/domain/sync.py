@@ -357,6 +357,7 @@ def _plan(store: Store, vdir: Path) -> _Plan:
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
     contact_uids = set(ss.contact_ids_by_uid(store))
+    going: set[str] = set()  # contacts this sync deletes: their promises go with them
     for kind, _folder, suffix in COLLECTIONS:
         folder = plan.folders[kind]
         state = ss.load_state(store, key, kind)
@@ -371,13 +372,14 @@ def _plan(store: Store, vdir: Path) -> _Plan:
             files: dict[str, _File] = {}
         else:
             files = _scan(folder, suffix)
-        _plan_kind(store, plan, kind, suffix, state, files, contact_uids)
+        _plan_kind(store, plan, kind, suffix, state, files, contact_uids, going)
         if kind == "contact":
             for action in plan.actions:
                 if action.kind == "contact" and action.action == "receive":
                     contact_uids.add(action.uid)
                 elif action.kind == "contact" and action.action == "delete_row":
                     contact_uids.discard(action.uid)
+                    going.add(action.uid)
     return plan
 
 
@@ -389,9 +391,10 @@ def _plan_kind(
     state: dict[str, ss.StateRow],
     files: dict[str, _File],
     contact_uids: set[str],
+    going: set[str],
 ) -> None:
     folder = plan.folders[kind]
-    rows = ss.versions(store, kind)
+    rows = {uid: row for uid, row in ss.versions(store, kind).items() if row[3] not in going}
     by_file = {row.file_name: row for row in state.values()}
     # The file side: uid -> (file, parsed fields or None when unchanged).
     file_of: dict[str, _File] = {}
@@ -459,7 +462,7 @@ def _decide(
     kind: str,
     suffix: str,
     uid: str,
-    row: tuple[int, str, str] | None,
+    row: tuple[int, str, str, str] | None,
     state: ss.StateRow | None,
     found: _File | None,
     fields: dict[str, Any] | None,
@@ -545,7 +548,7 @@ def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> st
 def _conflict(
     kind: str,
     uid: str,
-    row: tuple[int, str, str],
+    row: tuple[int, str, str, str],
     state: ss.StateRow | None,
     found: _File,
     fields: dict[str, Any] | None,

@@ -94,20 +94,21 @@ def data_version(store: Store) -> int:
     return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-#: What "changed" means per kind: uid, id, updated_at and a version that changes
-#: whenever the item's file would. A promise's file also shows its contact's
-#: name, so renaming the contact changes its promises' versions.
+#: What "changed" means per kind: uid, id, updated_at, a version that changes
+#: whenever the item's file would, and the uid of the contact it belongs to (a
+#: promise goes when its contact goes). A promise's file also shows its
+#: contact's name, so renaming the contact changes its promises' versions.
 _VERSION_SQL = {
-    "contact": "SELECT uid, id, updated_at, updated_at FROM contacts",
-    "promise": "SELECT p.uid, p.id, p.updated_at, p.updated_at || ' ' || c.name"
+    "contact": "SELECT uid, id, updated_at, updated_at, uid FROM contacts",
+    "promise": "SELECT p.uid, p.id, p.updated_at, p.updated_at || ' ' || c.name, c.uid"
     " FROM promises p JOIN contacts c ON c.id = p.contact_id",
-    "conversation": "SELECT uid, id, updated_at, updated_at FROM interactions",
+    "conversation": "SELECT uid, id, updated_at, updated_at, '' FROM interactions",
 }
 
 
-def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str]]:
-    """uid -> (id, updated_at, version) of every row: the cheap "what changed" scan."""
-    return {row[0]: (row[1], row[2], row[3]) for row in store.conn.execute(_VERSION_SQL[kind])}
+def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str, str]]:
+    """uid -> (id, updated_at, version, owner uid) of every row: the "what changed" scan."""
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in store.conn.execute(_VERSION_SQL[kind])}
 
 
 def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
