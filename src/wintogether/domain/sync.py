@@ -783,6 +783,10 @@ def _keep_loser(
     contact_id = action.contact_id
     if contact_id is None:
         return
-    what = {"contact": "contact", "promise": "promise", "conversation": "conversation"}
-    text = f"Sync conflict on {what[action.kind]} {action.name!r}: {action.detail}"
+    won = "the vdir" if action.fields is not None else "this database"
+    lost = "this database" if action.fields is not None else "the vdir"
+    text = (
+        f"Sync conflict on {action.kind} {action.name!r}: kept the version from {won};"
+        f" the one from {lost} was: {action.lost}"
+    )
     ss.record_conflict(store, contact_id, text, action.lost, action.kept, stamp)
