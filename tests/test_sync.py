@@ -108,6 +108,9 @@ def test_add_on_one_side_and_the_other_has_it(sides: tuple[Side, Side, Path]) ->
         "Dana Reyes",
         "Marcus O'Neil",
     ]
+    # Created when they were written down on the laptop, not when they arrived.
+    for table in ("promises", "interactions"):
+        assert desktop.rows(f"SELECT created_at FROM {table}") == [("2026-11-28T10:00:00Z",)]
     promises = desktop.json("followups")
     assert [(p["text"], p["due_on"], p["owner"]) for p in promises] == [
         ("Follow up: Renewal call; needs the SOC2 report", "2026-12-04", "me")

@@ -136,6 +136,7 @@ def read_todo(text: str) -> dict[str, Any] | None:
         else "open",
         "done_at": stamp_of(todo, "completed"),
         "done_note": str(todo.get(X_DONE_NOTE, "")).strip() or None,
+        "created": stamp_of(todo, "created"),
         "modified": stamp_of(todo, "last-modified") or stamp_of(todo, "dtstamp"),
     }
     if record["owner"] not in ("me", "them"):

@@ -64,5 +64,6 @@ def read_journal(text: str) -> dict[str, Any] | None:
         "note": description or str(journal.get("summary", "")).strip(),
         "channel": channels[0].lower() if channels else "note",
         "participants": _values(journal, X_PARTICIPANT),
+        "created": stamp_of(journal, "created"),
         "modified": stamp_of(journal, "last-modified") or stamp_of(journal, "dtstamp"),
     }

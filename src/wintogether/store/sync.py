@@ -229,7 +229,7 @@ def put_promise(
         store.conn.execute(
             "INSERT INTO promises (uid, contact_id, text, due_on, owner, status, done_at,"
             " done_note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, *values, stamp, stamp),
+            (uid, *values, fields.get("created") or stamp, stamp),
         )
     else:
         store.conn.execute(
@@ -244,14 +244,10 @@ def put_conversation(
     participant_ids: Sequence[int], stamp: str,
 ) -> None:  # fmt: skip
     if conversation_id is None:
-        store.insert_conversation(
-            happened_at=fields["happened_at"],
-            channel=fields["channel"],
-            note=fields["note"],
-            participant_ids=participant_ids,
-            stamp=stamp,
-            uid=uid,
-        )
+        record = {k: fields[k] for k in ("happened_at", "channel", "note")}
+        # Created when it was written down elsewhere; updated (here) now.
+        record.update(uid=uid, created_at=fields.get("created") or stamp, updated_at=stamp)
+        st.insert_conversation_record(store, record, participant_ids)
         return
     store.update_conversation(
         conversation_id,
