@@ -31,9 +31,10 @@ def sync(
 
     The folder gets contacts/ (vCards), promises/ (to-dos) and conversations/
     (journal entries), one file per item; vdirsyncer syncs them with a
-    CardDAV/CalDAV server. Run `wt sync`, `vdirsyncer sync`, then `wt sync`
-    again. When both sides changed an item, the later change wins and the
-    other version is kept on the contact's timeline.
+    CardDAV/CalDAV server. Run `wt sync`, `vdirsyncer sync`, `wt sync`, then
+    `vdirsyncer sync` once more to upload what the second run settled. When
+    both sides changed an item, the later change wins and the other version is
+    kept on the contact's timeline.
 
     Examples:
 
