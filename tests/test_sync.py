@@ -486,3 +486,20 @@ def test_a_contact_deleted_on_the_phone_takes_its_promises_in_the_same_sync(
     again = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
     assert again.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
     assert (_listing(vdir), _dump_hash(laptop.path)) == (files, dump)
+
+
+def test_every_synced_contact_field_round_trips(sides: tuple[Side, Side, Path]) -> None:
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "Northwind", "--title", "CFO",
+           "--email", "dana@northwind.example", "--email", "dana@home.example",
+           "--phone", "+1 555 0100", "--tag", "customers", "--tag", "vip/gold",
+           "--birthday", "--04-17", "--linkedin", "https://www.linkedin.com/in/dana-reyes",
+           "--note", "Likes early calls; two kids")  # fmt: skip
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    keys = ("uid", "name", "company", "title", "emails", "phones", "linkedin", "urls", "tags",
+            "birthday", "notes")  # fmt: skip
+    mine = laptop.json("show", "dana")["contact"]
+    theirs = desktop.json("show", "dana")["contact"]
+    assert {k: theirs[k] for k in keys} == {k: mine[k] for k in keys}
+    assert theirs["birthday"] == "--04-17"
