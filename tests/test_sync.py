@@ -222,6 +222,7 @@ def test_deletions_follow_only_unchanged_items(sides: tuple[Side, Side, Path]) -
     laptop, desktop, vdir = sides
     _seed(laptop)
     laptop("follow-up", "marcus", "Send the case study", "--due", "mon")
+    laptop("log", "marcus", "Coffee", "--channel", "meeting")
     laptop("sync", str(vdir))
     desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
     assert len(list((vdir / "promises").iterdir())) == 2
@@ -230,10 +231,10 @@ def test_deletions_follow_only_unchanged_items(sides: tuple[Side, Side, Path]) -
     laptop("conversation", "delete", "1", at="2026-11-28T11:00:00+00:00")
     out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
     assert out.stderr.strip() == "sent 0, received 0, deleted 1, conflicts 0"
-    assert list((vdir / "conversations").iterdir()) == []
+    assert len(list((vdir / "conversations").iterdir())) == 1
     out = desktop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
     assert out.stderr.strip() == "sent 0, received 0, deleted 1, conflicts 0"
-    assert desktop.rows("SELECT count(*) FROM interactions") == [(0,)]
+    assert desktop.rows("SELECT note FROM interactions") == [("Coffee",)]
 
     # The phone deletes a to-do the desktop has not touched: it goes.
     case_study = desktop.rows("SELECT uid FROM promises WHERE text = 'Send the case study'")[0][0]
@@ -503,3 +504,24 @@ def test_every_synced_contact_field_round_trips(sides: tuple[Side, Side, Path]) 
     theirs = desktop.json("show", "dana")["contact"]
     assert {k: theirs[k] for k in keys} == {k: mine[k] for k in keys}
     assert theirs["birthday"] == "--04-17"
+
+
+def test_an_emptied_collection_needs_force_delete(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    for path in (vdir / "contacts").iterdir():
+        path.unlink()
+    dump = _dump_hash(laptop.path)
+    out = laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00", ok=False)
+    assert out.exit_code == 1
+    assert (
+        "contacts is empty, but 2 contacts were synced with it: refusing to delete 2" in out.stderr
+    )
+    assert "wt sync --force-delete" in out.stderr
+    assert out.stdout == ""
+    assert _dump_hash(laptop.path) == dump
+    forced = laptop("sync", str(vdir), "--force-delete", at="2026-11-28T11:05:00+00:00")
+    # Both contacts, and Dana's promise with her.
+    assert forced.stderr.strip() == "sent 0, received 0, deleted 3, conflicts 0"
+    assert laptop.rows("SELECT count(*) FROM contacts") == [(0,)]

@@ -25,6 +25,12 @@ def sync(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would change; change nothing.")
     ] = False,
+    force_delete: Annotated[
+        bool,
+        typer.Option(
+            "--force-delete", help="Apply the deletions even when a whole collection was emptied."
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Exchange contacts, promises and conversations with a vdir, both ways.
@@ -53,7 +59,9 @@ def sync(
                 "No vdir given.",
                 hint='Pass the folder, or set it in the config file: [sync] vdir = "~/wt-vdir".',
             )
-    result = run_sync(st.store(), vdir, now(), dry_run=dry_run, db_path=st.db_path)
+    result = run_sync(
+        st.store(), vdir, now(), dry_run=dry_run, db_path=st.db_path, force_delete=force_delete
+    )
     if as_json:
         emit_json(result.to_json())
     else:

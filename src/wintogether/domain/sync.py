@@ -353,7 +353,7 @@ class _Plan:
         )
 
 
-def _plan(store: Store, vdir: Path) -> _Plan:
+def _plan(store: Store, vdir: Path, force_delete: bool = False) -> _Plan:
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
     contact_uids = set(ss.contact_ids_by_uid(store))
@@ -373,6 +373,15 @@ def _plan(store: Store, vdir: Path) -> _Plan:
         else:
             files = _scan(folder, suffix)
         _plan_kind(store, plan, kind, suffix, state, files, contact_uids, going)
+        doomed = sum(1 for a in plan.actions if a.kind == kind and a.action == "delete_row")
+        if doomed and not files and not force_delete:
+            # As vdirsyncer does: a collection emptied all at once is more likely
+            # an accident (a wiped server, a wrong folder) than a wish.
+            raise SyncRefused(
+                f"{folder} is empty, but {len(state)} {kind}s were synced with it:"
+                f" refusing to delete {doomed} from the database.",
+                hint="If that is what you want, run `wt sync --force-delete`.",
+            )
         if kind == "contact":
             for action in plan.actions:
                 if action.kind == "contact" and action.action == "receive":
@@ -597,6 +606,7 @@ def sync(
     *,
     dry_run: bool = False,
     db_path: Path | None = None,
+    force_delete: bool = False,
 ) -> SyncResult:
     """Exchange changes between the database and ``vdir``; see the module docstring."""
     vdir = Path(os.path.abspath(vdir.expanduser()))
@@ -612,7 +622,7 @@ def sync(
             )
     stamp = to_utc_iso(now)
     with store.read():
-        plan = _plan(store, vdir)
+        plan = _plan(store, vdir, force_delete)
         version = ss.data_version(store)
     result = SyncResult(vdir, dry_run)
     if dry_run:
@@ -627,7 +637,7 @@ def sync(
     with store.write(label, name="sync") if plan.writes_data else ss.bookkeeping(store):
         if ss.data_version(store) != version:
             journaled = plan.writes_data
-            plan = _plan(store, vdir)  # another command wrote meanwhile
+            plan = _plan(store, vdir, force_delete)  # another command wrote meanwhile
             if plan.writes_data and not journaled:
                 raise SyncRefused(
                     "The database changed while syncing; nothing was synced.",
