@@ -239,6 +239,16 @@ def test_deletions_follow_only_unchanged_items(sides: tuple[Side, Side, Path]) -
     # The phone deletes a to-do the desktop has not touched: it goes.
     case_study = desktop.rows("SELECT uid FROM promises WHERE text = 'Send the case study'")[0][0]
     (vdir / "promises" / f"{case_study}.ics").unlink()
+    data = desktop.json("sync", str(vdir), "--dry-run", at="2026-11-28T11:15:00+00:00")
+    assert data["changes"] == [
+        {
+            "kind": "promise",
+            "uid": case_study,
+            "action": "deleted",
+            "name": "Send the case study",
+            "detail": "deleted there: removed here",
+        }
+    ]
     out = desktop("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
     assert out.stderr.strip() == "sent 0, received 0, deleted 1, conflicts 0"
     assert desktop.rows("SELECT count(*) FROM promises WHERE uid = ?", case_study) == [(0,)]

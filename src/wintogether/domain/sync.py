@@ -455,9 +455,10 @@ def _plan_kind(
         rows[uid][0] for uid in rows if uid not in state or state[uid].db_version != rows[uid][2]
     ]
     records = _records(store, kind, changed_ids)
-    # Rows whose file changed too are read for comparison and conflict text.
-    both = [rows[u][0] for u in parsed if u in rows and rows[u][0] not in records]
-    records.update(_records(store, kind, both))
+    # Rows whose file changed too are read for comparison and conflict text,
+    # rows whose file is gone for their name in the report.
+    more = [u for u in parsed if u in rows] + [u for u in state if u in rows and u not in file_of]
+    records.update(_records(store, kind, [rows[u][0] for u in more if rows[u][0] not in records]))
 
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
