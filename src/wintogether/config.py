@@ -17,6 +17,9 @@ Example::
 
     [backup]
     keep = 10                # how many automatic/default backups to keep
+
+    [sync]
+    vdir = "~/wt-vdir"       # the folder `wt sync` uses when given none
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Config:
     one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS
     week_start: int = 0  # 0 = Monday, as date.weekday()
     backup_keep: int = DEFAULT_BACKUP_KEEP
+    sync_vdir: Path | None = None
 
     @cached_property
     def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
@@ -120,6 +124,10 @@ def load(path: Path) -> Config:
     if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
         raise ConfigError(f"{path}: [backup] keep must be a whole number of at least 1.")
     one_sided, week_start = _health_and_summary(data, path, duration)
+    sync = data.get("sync", {})
+    vdir = sync.get("vdir") if isinstance(sync, dict) else None
+    if not isinstance(sync, dict) or (vdir is not None and not (isinstance(vdir, str) and vdir)):
+        raise ConfigError(f'{path}: [sync] vdir must be a folder name such as "~/wt-vdir".')
     return Config(
         default_cadence_days=default,
         tag_cadences=tags,
@@ -127,6 +135,7 @@ def load(path: Path) -> Config:
         one_sided_after_days=one_sided,
         week_start=week_start,
         backup_keep=keep,
+        sync_vdir=Path(vdir).expanduser() if vdir else None,
     )
 
 

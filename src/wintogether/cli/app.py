@@ -126,6 +126,7 @@ def _register() -> None:
         reports,
         review,
         safety,
+        sync,
         transfer,
     )
 
@@ -137,6 +138,7 @@ def _register() -> None:
         reports,
         review,
         transfer,
+        sync,
         safety,
         admin,
         demo,
