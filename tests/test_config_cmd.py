@@ -228,3 +228,12 @@ def test_without_a_file_the_default_format_is_back(dana: Path, wt: Invoke) -> No
     assert "2026-12-04" in wt("--plain", "followups").stdout
     config_file().unlink()
     assert "Fri 4 Dec" in wt("--plain", "followups").stdout
+
+
+def test_sync_folder_is_a_setting_too(wt: Invoke) -> None:
+    wt("config", "set", "sync.vdir", "~/wt-vdir")
+    rows = {row["key"]: row for row in json.loads(wt("config", "show", "--json").stdout)}
+    assert rows["sync.vdir"]["source"] == "file"
+    assert rows["sync.vdir"]["value"] == str(Path("~/wt-vdir").expanduser())
+    run = wt("config", "set", "sync.vdir", "", ok=False)
+    assert "[sync] vdir must be a folder name" in run.stderr

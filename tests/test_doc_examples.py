@@ -45,7 +45,9 @@ SKIP = {
     "--install-completion": "changes the reader's shell start-up files",
     "merge 12 31 --dry-run": "illustrative ids: two particular duplicates",
     "merge 12 31": "illustrative ids: two particular duplicates",
-    "forget 'Dana Reyes'": "asks for confirmation on the terminal",
+    "forget Dana Reyes": "asks for confirmation on the terminal",
+    "sync ~/.local/share/wintogether/vdir": "a folder set up with vdirsyncer, as sync.md describes",
+    "sync": "needs sync.vdir set and a vdirsyncer folder, as sync.md describes",
 }
 SEPARATORS = {"|", "||", "&&", ";", ">", ">>", "2>", "<"}
 
@@ -115,7 +117,7 @@ def wt_part(line: str) -> list[str]:
             words = words[:i]
             break
     assert words[0] == "wt", line
-    return [os.path.expanduser(w) if w.startswith("~/") else w for w in words[1:]]
+    return words[1:]
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +194,9 @@ def test_every_example_runs(
                 Path(os.path.expanduser(folder)).mkdir(parents=True, exist_ok=True)
             continue
         args = wt_part(line)
-        if shlex.join(args) in SKIP:
+        if " ".join(args) in SKIP:
             continue
+        args = [os.path.expanduser(w) if w.startswith("~/") else w for w in args]
         run = wt(*args, ok=False)
         assert run.exit_code == 0, f"{page.name}: `{line}` exited {run.exit_code}: {run.stderr}"
         if page.name in OUTPUT_CHECKED:
@@ -208,7 +211,7 @@ def test_every_example_runs(
 
 def test_the_skip_list_is_still_needed() -> None:
     everything = {
-        shlex.join(wt_part(line))
+        " ".join(wt_part(line))
         for page in PAGES
         for line in examples(page)
         if line.startswith("wt")

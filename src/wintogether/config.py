@@ -23,6 +23,9 @@ Example::
 
     [display]
     date_format = "day-month"  # "Fri 4 Dec"; "month-day" gives "Fri Dec 4"; "iso"
+
+    [sync]
+    vdir = "~/wt-vdir"       # the folder `wt sync` uses when given none
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class Config:
     backup_keep: int = DEFAULT_BACKUP_KEEP
     log_channel: str = DEFAULT_LOG_CHANNEL
     date_format: str = DEFAULT_DATE_FORMAT
+    sync_vdir: Path | None = None
 
     @cached_property
     def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
@@ -135,6 +139,10 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(f"{path}: [backup] keep must be a whole number of at least 1.")
     one_sided, week_start = _health_and_summary(data, path, duration)
     channel, date_format = _log_and_display(data, path)
+    sync = data.get("sync", {})
+    vdir = sync.get("vdir") if isinstance(sync, dict) else None
+    if not isinstance(sync, dict) or (vdir is not None and not (isinstance(vdir, str) and vdir)):
+        raise ConfigError(f'{path}: [sync] vdir must be a folder name such as "~/wt-vdir".')
     return Config(
         default_cadence_days=default,
         tag_cadences=tags,
@@ -144,6 +152,7 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         backup_keep=keep,
         log_channel=channel,
         date_format=date_format,
+        sync_vdir=Path(vdir).expanduser() if vdir else None,
     )
 
 

@@ -146,6 +146,7 @@ def _register() -> None:
         reports,
         review,
         safety,
+        sync,
         transfer,
     )
 
@@ -157,6 +158,7 @@ def _register() -> None:
         reports,
         review,
         transfer,
+        sync,
         safety,
         admin,
         config_cmd,

@@ -137,11 +137,9 @@ def merge(
         if b["notes"] and b["notes"] != a["notes"]:
             filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
         if b["introduced_by"] and not a["introduced_by"]:
-            intro = store.conn.execute(
-                "SELECT id FROM contacts WHERE uid = ?", (b["introduced_by"],)
-            ).fetchone()
-            if intro and intro[0] != keep.id:
-                filled["introduced_by"] = intro[0]
+            intro = st.contact_id_by_uid(store, b["introduced_by"])
+            if intro is not None and intro != keep.id:
+                filled["introduced_by"] = intro
         known = {e.casefold() for e in a["emails"]}
         plan = MergePlan(
             keep,

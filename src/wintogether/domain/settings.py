@@ -54,6 +54,10 @@ TEMPLATE = """\
 [display]
 # How days are shown: "day-month" (Fri 4 Dec), "month-day" (Fri Dec 4) or "iso" (2026-12-04).
 # date_format = "day-month"
+
+[sync]
+# The folder `wt sync` uses when given none.
+# vdir = "~/wt-vdir"
 """
 
 #: The keys `wt config set` accepts (plus ``cadence.tags.<tag>``), in display order.
@@ -64,6 +68,7 @@ KEYS = (
     "backup.keep",
     "log.channel",
     "display.date_format",
+    "sync.vdir",
 )
 _INTEGER_KEYS = {"backup.keep"}
 
@@ -137,6 +142,11 @@ def effective(path: Path) -> list[Setting]:
         Setting("backup.keep", config.backup_keep, source("backup.keep")),
         Setting("log.channel", config.log_channel, source("log.channel")),
         Setting("display.date_format", config.date_format, source("display.date_format")),
+        Setting(
+            "sync.vdir",
+            str(config.sync_vdir) if config.sync_vdir else "none",
+            source("sync.vdir"),
+        ),
     ]
     rows += [
         Setting(f"cadence.tags.{tag}", days(value), "file", value)

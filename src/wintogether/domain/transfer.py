@@ -597,10 +597,7 @@ def _write_history(
         intro = (step.card.record or {}).get("introduced_by")
         contact_id = ids.get(step.key, step.key)
         if intro in contacts and contact_id > 0 and contacts[intro] != contact_id:
-            store.conn.execute(
-                "UPDATE contacts SET introduced_by = ? WHERE id = ? AND introduced_by IS NULL",
-                (contacts[intro], contact_id),
-            )
+            st.link_introducer(store, contact_id, contacts[intro])
     conversations = st.uid_map(store, "interactions")
     for record in bundle.get("conversations") or []:
         people = [contacts[u] for u in record.get("participants", []) if u in contacts]

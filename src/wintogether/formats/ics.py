@@ -10,11 +10,141 @@ duplicating them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
 PRODID = "-//wintogether//wintogether//EN"
 UID_DOMAIN = "wintogether.invalid"
+#: Our own properties on synced items: what a calendar app cannot show but a
+#: second wintogether database needs to rebuild the record exactly.
+X_CONTACT = "X-WINTOGETHER-CONTACT"
+X_OWNER = "X-WINTOGETHER-OWNER"
+X_TEXT = "X-WINTOGETHER-TEXT"
+X_DONE_NOTE = "X-WINTOGETHER-DONE-NOTE"
+_STATUS_OUT = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
+
+
+def promise_summary(promise: dict[str, Any]) -> str:
+    """How a promise reads in a to-do list: the text and who it is for."""
+    who = promise["contact_name"]
+    if promise["owner"] == "me":
+        return f"{promise['text']} (for {who})"
+    return f"{who} owes me: {promise['text']}"
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def calendar_text(component: Any) -> str:
+    """One component wrapped in its own VCALENDAR: one item per file, as vdirs hold them."""
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add_component(component)
+    return str(calendar.to_ical().decode("utf-8"))
+
+
+def promise_todo_text(promise: dict[str, Any]) -> str:
+    """One promise (export shape) as a VTODO file for a CalDAV to-do list.
+
+    The UID is the promise's own uid (filename-safe, so servers keep it as the
+    file name); the contact travels as a ``RELATED-TO`` and an X- property with
+    the contact's uid.
+    """
+    from icalendar import Todo
+
+    todo = Todo()
+    todo.add("uid", promise["uid"])
+    todo.add("dtstamp", _utc(promise["updated_at"]))
+    todo.add("created", _utc(promise["created_at"]))
+    todo.add("last-modified", _utc(promise["updated_at"]))
+    todo.add("summary", promise_summary(promise))
+    todo.add("due", date.fromisoformat(promise["due_on"]))
+    todo.add("status", _STATUS_OUT[promise["status"]])
+    if promise.get("done_at") and promise["status"] == "done":
+        todo.add("completed", _utc(promise["done_at"]))
+    todo.add(
+        "description",
+        f"{'I promised' if promise['owner'] == 'me' else 'They promised'}: {promise['text']}"
+        f"\nContact: {promise['contact_name']}",
+    )
+    todo.add("related-to", promise["contact"])
+    todo.add(X_CONTACT, promise["contact"])
+    todo.add(X_OWNER, promise["owner"])
+    todo.add(X_TEXT, promise["text"])
+    if promise.get("done_note"):
+        todo.add(X_DONE_NOTE, promise["done_note"])
+    return calendar_text(todo)
+
+
+def first_component(text: str, name: str) -> Any:
+    """The first ``name`` component (VTODO, VJOURNAL) of an iCalendar text, or None."""
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(text)
+    for component in calendar.walk(name):
+        return component
+    return None
+
+
+def stamp_of(component: Any, key: str) -> str | None:
+    """A date-time property as a stored UTC string (``...Z``), if present."""
+    value = component.get(key)
+    if value is None:
+        return None
+    moment = getattr(value, "dt", value)
+    if not isinstance(moment, datetime):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_todo(text: str) -> dict[str, Any] | None:
+    """A VTODO file's fields we sync (None when the file holds no VTODO).
+
+    ``text`` is the promise text: our X- property, unless the summary was
+    edited elsewhere (then the new summary is the text).
+    """
+    todo = first_component(text, "VTODO")
+    if todo is None:
+        return None
+    status = str(todo.get("status", "NEEDS-ACTION")).upper()
+    due = todo.get("due")
+    due_value = getattr(due, "dt", None)
+    contact = todo.get(X_CONTACT) or todo.get("related-to")
+    record: dict[str, Any] = {
+        "uid": str(todo.get("uid", "")).strip(),
+        "summary": str(todo.get("summary", "")).strip(),
+        "text": str(todo.get(X_TEXT, "")).strip(),
+        "owner": str(todo.get(X_OWNER, "me")).strip().lower(),
+        "contact": str(contact).strip() if contact else None,
+        "due_on": (
+            due_value.date().isoformat()
+            if isinstance(due_value, datetime)
+            else due_value.isoformat()
+            if isinstance(due_value, date)
+            else None
+        ),
+        "status": "done"
+        if status == "COMPLETED"
+        else "cancelled"
+        if status == "CANCELLED"
+        else "open",
+        "done_at": stamp_of(todo, "completed"),
+        "done_note": str(todo.get(X_DONE_NOTE, "")).strip() or None,
+        "created": stamp_of(todo, "created"),
+        "modified": stamp_of(todo, "last-modified") or stamp_of(todo, "dtstamp"),
+    }
+    if record["owner"] not in ("me", "them"):
+        record["owner"] = "me"
+    if not record["text"] or record["text"] not in record["summary"]:
+        # Written elsewhere, or its summary was edited there: the summary is the text.
+        record["text"] = record["summary"]
+    return record
 
 
 def write(
@@ -31,12 +161,7 @@ def write(
         todo.add("uid", f"promise-{promise['uid']}@{UID_DOMAIN}")
         todo.add("dtstamp", stamp)
         who = promise["contact_name"]
-        todo.add(
-            "summary",
-            f"{promise['text']} (for {who})"
-            if promise["owner"] == "me"
-            else f"{who} owes me: {promise['text']}",
-        )
+        todo.add("summary", promise_summary(promise))
         todo.add("due", date.fromisoformat(promise["due_on"]))
         todo.add("status", "NEEDS-ACTION")
         todo.add(

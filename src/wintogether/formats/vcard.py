@@ -171,6 +171,15 @@ def _card(component: Any, position: str) -> Card:
     return card
 
 
+_REV = re.compile(r"^REV(?:;[^:]*)?:(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+def revision(text: str) -> str | None:
+    """A card's REV (when it was last changed) as written, if it has one."""
+    match = _REV.search(text.replace("\r\n", "\n"))
+    return match.group(1).strip() if match else None
+
+
 # -- writing ------------------------------------------------------------------
 
 

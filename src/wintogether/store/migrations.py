@@ -315,6 +315,41 @@ def m003_change_journal(db: Database) -> None:
     journal.create_schema(db.conn)
 
 
+def m005_sync_state(db: Database) -> None:
+    # `wt sync DIR` exchanges contacts, promises and conversations with a folder
+    # of .vcf/.ics files (a vdir, synced with CardDAV/CalDAV servers by
+    # vdirsyncer). To tell "changed here" from "changed there" it remembers,
+    # per vdir and item, what both sides looked like after the last sync: the
+    # file's name, content hash, size and mtime, the change time the file
+    # itself carried (REV/LAST-MODIFIED), whether this side wrote it, and the
+    # row's version (its updated_at; for a promise also its contact's name).
+    # Bookkeeping, not data: deliberately not in journal.JOURNALED_TABLES, so
+    # `wt undo` never rewinds it (an undone sync is then simply a local change
+    # the next sync sends out).
+    for statement in _statements(_M005_SQL):
+        db.conn.execute(statement)
+
+
+_M005_SQL = """
+CREATE TABLE sync_state (
+    id INTEGER PRIMARY KEY,
+    vdir TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('contact', 'promise', 'conversation')),
+    uid TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    file_mtime_ns INTEGER NOT NULL,
+    file_stamp TEXT,
+    sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+    db_version TEXT NOT NULL,
+    synced_at TEXT NOT NULL,
+    UNIQUE (vdir, kind, uid)
+);
+CREATE INDEX sync_state_file ON sync_state(vdir, kind, file_name);
+"""
+
+
 def m006_touch_on_insert(db: Database) -> None:
     # m001's insert trigger recomputed contacts.last_touch_at as the maximum over
     # the contact's whole history on every logged conversation: 12 ms per `wt log`
@@ -345,6 +380,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m002_contact_events", m002_contact_events),
     ("m003_change_journal", m003_change_journal),
     ("m004_ledger_links", m004_ledger_links),
+    ("m005_sync_state", m005_sync_state),
     ("m006_touch_on_insert", m006_touch_on_insert),
 ]
 

@@ -47,6 +47,18 @@ def _dt(value: str | None) -> Any:
     return from_utc_iso(value) if value else None
 
 
+#: Contacts with a tag or any of its subtags ("customers" takes "customers/emea").
+TAGGED_CONTACTS = (
+    "SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+    " WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'"
+)
+
+
+def tag_params(tag: str) -> list[str]:
+    """The parameters of :data:`TAGGED_CONTACTS` (LIKE wildcards in the tag escaped)."""
+    return [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+
+
 def _utc(value: str | None) -> Any:
     """A stored timestamp as an aware UTC datetime: cheaper than local time (no
     zone lookup per value) where only comparisons and dates follow."""
@@ -344,11 +356,8 @@ class Store:
         where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
         params: list[Any] = []
         if tag:
-            where.append(
-                "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
-                " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
-            )
-            params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+            where.append(f"c.id IN ({TAGGED_CONTACTS})")
+            params += tag_params(tag)
         if company:
             where.append("c.company LIKE ? ESCAPE '\\'")
             params.append("%" + company.replace("%", "\\%").replace("_", "\\_") + "%")
@@ -372,11 +381,8 @@ class Store:
         params: list[Any] = []
         where = ["archived_at IS NULL"]
         if tag:
-            where.append(
-                "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
-                " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
-            )
-            params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+            where.append(f"c.id IN ({TAGGED_CONTACTS})")
+            params += tag_params(tag)
         if birthdays_on is not None:
             where.append("substr(birthday, -5) IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(birthdays_on))
@@ -433,11 +439,8 @@ class Store:
         params: list[Any] = [json.dumps(tag_days)]
         tag_filter = ""
         if tag:
-            tag_filter = (
-                " AND c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
-                " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
-            )
-            params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+            tag_filter = f" AND c.id IN ({TAGGED_CONTACTS})"
+            params += tag_params(tag)
         sql = f"""
             WITH tag_days(tag_id, days, source) AS (
                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)

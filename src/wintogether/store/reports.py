@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from wintogether.models import Conversation, Promise
-from wintogether.store.queries import Store
+from wintogether.store.queries import TAGGED_CONTACTS, Store, tag_params
 
 _ANY_STATUS = "('open', 'done', 'cancelled')"
 
@@ -119,26 +119,16 @@ def conversations_between(
     if tag is not None:
         where.append(
             "i.id IN (SELECT p.interaction_id FROM interaction_participants p"
-            f" WHERE p.contact_id IN ({_TAGGED}))"
+            f" WHERE p.contact_id IN ({TAGGED_CONTACTS}))"
         )
-        params += _tag_params(tag)
+        params += tag_params(tag)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     params.append(-1 if limit is None else limit)
     return store._conversations(f"{clause} ORDER BY i.happened_at, i.id LIMIT ?", params)
 
 
-_TAGGED = (
-    "SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
-    " WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'"
-)
-
-
-def _tag_params(tag: str) -> list[str]:
-    return [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
-
-
 def tagged_contact_ids(store: Store, tag: str) -> set[int]:
-    return {row[0] for row in store.conn.execute(_TAGGED, _tag_params(tag))}
+    return {row[0] for row in store.conn.execute(TAGGED_CONTACTS, tag_params(tag))}
 
 
 def promises_created_between(store: Store, start: str | None, end: str | None) -> list[Promise]:

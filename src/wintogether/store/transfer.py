@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wintogether.store.queries import CONTACT_FIELDS, Store, new_uid
+from wintogether.store.queries import CONTACT_FIELDS, TAGGED_CONTACTS, Store, new_uid, tag_params
 
 _CHUNK = 500
 
@@ -120,11 +120,8 @@ def export_contact_ids(
         where.append("c.id = ?")
         params.append(contact_id)
     if tag:
-        where.append(
-            "c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
-            " ON t.id = ct.tag_id WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
-        )
-        params += [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+        where.append(f"c.id IN ({TAGGED_CONTACTS})")
+        params += tag_params(tag)
     if since:
         where.append("(c.updated_at >= ? OR c.last_touch_at >= ? OR c.created_at >= ?)")
         params += [since, since, since]
@@ -338,6 +335,19 @@ def record_import(
         "INSERT INTO imports (uid, format, file_name, added, updated, skipped, imported_at,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (new_uid(), fmt, file_name, *counts, stamp, stamp),
+    )
+
+
+def contact_id_by_uid(store: Store, uid: str) -> int | None:
+    row = store.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
+    """Record who introduced a contact, unless that is already known."""
+    store.conn.execute(
+        "UPDATE contacts SET introduced_by = ? WHERE id = ? AND introduced_by IS NULL",
+        (introducer_id, contact_id),
     )
 
 

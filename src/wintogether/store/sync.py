@@ -1,0 +1,289 @@
+"""Queries for `wt sync`: the sync state, the rows a vdir mirrors, and applying files.
+
+The sync state (table ``sync_state``, migration m005) is bookkeeping: what an
+item looked like on both sides after the last sync. Its writes are not
+journaled. Data writes here run inside the caller's ``Store.write()``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from wintogether.store import transfer as st
+from wintogether.store.queries import Store, new_uid
+
+#: The three kinds of item a vdir holds, and the table behind each.
+TABLES = {"contact": "contacts", "promise": "promises", "conversation": "interactions"}
+
+
+@dataclass
+class StateRow:
+    uid: str
+    file_name: str
+    content_hash: str
+    file_size: int
+    file_mtime_ns: int
+    #: The change time the file carried (REV, LAST-MODIFIED), as ``...Z``.
+    file_stamp: str | None
+    #: 1 when this database wrote the file (its version is a change made here).
+    sent: int
+    db_version: str
+    synced_at: str
+
+
+def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
+    return {
+        row[0]: StateRow(*row)
+        for row in store.conn.execute(
+            "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
+            " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
+            (vdir, kind),
+        )
+    }
+
+
+def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> None:
+    store.conn.executemany(
+        "INSERT INTO sync_state (vdir, kind, uid, file_name, content_hash, file_size,"
+        " file_mtime_ns, file_stamp, sent, db_version, synced_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (vdir, kind, uid) DO UPDATE SET file_name = excluded.file_name,"
+        " content_hash = excluded.content_hash, file_size = excluded.file_size,"
+        " file_mtime_ns = excluded.file_mtime_ns, file_stamp = excluded.file_stamp,"
+        " sent = excluded.sent, db_version = excluded.db_version,"
+        " synced_at = excluded.synced_at",
+        [
+            (
+                vdir,
+                kind,
+                r.uid,
+                r.file_name,
+                r.content_hash,
+                r.file_size,
+                r.file_mtime_ns,
+                r.file_stamp,
+                r.sent,
+                r.db_version,
+                r.synced_at,
+            )
+            for r in rows
+        ],
+    )
+
+
+def drop_state(store: Store, vdir: str, kind: str, uids: Sequence[str]) -> None:
+    store.conn.executemany(
+        "DELETE FROM sync_state WHERE vdir = ? AND kind = ? AND uid = ?",
+        [(vdir, kind, uid) for uid in uids],
+    )
+
+
+@contextmanager
+def bookkeeping(store: Store) -> Iterator[Store]:
+    """A write transaction for the sync state alone: no journal command is opened."""
+    with store.connection.write():
+        yield store
+
+
+def data_version(store: Store) -> int:
+    """Changes whenever another connection commits (to re-plan under the write lock)."""
+    return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+#: What "changed" means per kind: uid, id, updated_at, a version that changes
+#: whenever the item's file would, and the uid of the contact it belongs to (a
+#: promise goes when its contact goes). A promise's file also shows its
+#: contact's name, so renaming the contact changes its promises' versions.
+_VERSION_SQL = {
+    "contact": "SELECT uid, id, updated_at, updated_at, uid FROM contacts",
+    "promise": "SELECT p.uid, p.id, p.updated_at, p.updated_at || ' ' || c.name, c.uid"
+    " FROM promises p JOIN contacts c ON c.id = p.contact_id",
+    "conversation": "SELECT uid, id, updated_at, updated_at, '' FROM interactions",
+}
+
+
+def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str, str]]:
+    """uid -> (id, updated_at, version, owner uid) of every row: the "what changed" scan."""
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in store.conn.execute(_VERSION_SQL[kind])}
+
+
+def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    return st.contact_records(store, ids)
+
+
+def promise_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    for row in store.conn.execute(
+        "SELECT p.*, c.uid AS contact_uid, c.name AS contact_name FROM promises p"
+        " JOIN contacts c ON c.id = p.contact_id"
+        " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+        (json.dumps(list(ids)),),
+    ):
+        yield {
+            "id": row["id"],
+            "uid": row["uid"],
+            "contact": row["contact_uid"],
+            "contact_id": row["contact_id"],
+            "contact_name": row["contact_name"],
+            "text": row["text"],
+            "due_on": row["due_on"],
+            "owner": row["owner"],
+            "status": row["status"],
+            "done_at": row["done_at"],
+            "done_note": row["done_note"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+
+
+def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    for row in store.conn.execute(
+        "SELECT i.*, (SELECT json_group_array(uid) FROM (SELECT c.uid FROM"
+        " interaction_participants p JOIN contacts c ON c.id = p.contact_id"
+        " WHERE p.interaction_id = i.id ORDER BY p.id)) AS people,"
+        " (SELECT min(p.contact_id) FROM interaction_participants p"
+        "  WHERE p.interaction_id = i.id) AS first_contact"
+        " FROM interactions i WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id",
+        (json.dumps(list(ids)),),
+    ):
+        yield {
+            "id": row["id"],
+            "uid": row["uid"],
+            "happened_at": row["happened_at"],
+            "channel": row["channel"],
+            "note": row["note"],
+            "participants": json.loads(row["people"]),
+            "contact_id": row["first_contact"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+
+
+def contact_ids_by_uid(store: Store) -> dict[str, int]:
+    return st.uid_map(store, "contacts")
+
+
+# -- applying what a file says ------------------------------------------------------
+
+
+def _replace_children(
+    store: Store, table: str, column: str, contact_id: int, values: Sequence[str], stamp: str
+) -> None:
+    store.conn.execute(f"DELETE FROM {table} WHERE contact_id = ?", (contact_id,))
+    seen: set[str] = set()
+    for position, value in enumerate(values):
+        if value.casefold() in seen:
+            continue
+        seen.add(value.casefold())
+        store.conn.execute(
+            f"INSERT OR IGNORE INTO {table} (uid, contact_id, {column}, position, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (new_uid(), contact_id, value, position, stamp),
+        )
+
+
+def put_contact(
+    store: Store, contact_id: int | None, uid: str, fields: dict[str, Any], stamp: str
+) -> int:
+    """Insert or overwrite the synced fields of a contact; returns its id.
+
+    ``fields``: name, company, title, birthday, notes, emails, phones,
+    linkedin, urls, tags, extras. Fields a vCard does not carry (how met,
+    cadence, introducer) are left as they are.
+    """
+    columns = {k: fields.get(k) for k in ("name", "company", "title", "birthday", "notes")}
+    if contact_id is None:
+        contact_id = st.insert_contact(store, {**columns, "uid": uid}, stamp)
+    else:
+        store.update_contact(contact_id, columns, stamp)
+    _replace_children(store, "contact_emails", "email", contact_id, fields["emails"], stamp)
+    _replace_children(store, "contact_phones", "phone", contact_id, fields["phones"], stamp)
+    store.conn.execute("DELETE FROM contact_urls WHERE contact_id = ?", (contact_id,))
+    if fields.get("linkedin"):
+        st.add_url(store, contact_id, "linkedin", fields["linkedin"], stamp)
+    for url in fields["urls"]:
+        st.add_url(store, contact_id, "web", url, stamp)
+    store.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
+    store.add_tags(contact_id, fields["tags"], stamp)
+    st.add_extras(store, contact_id, fields["extras"], stamp)
+    return contact_id
+
+
+def put_promise(
+    store: Store, promise_id: int | None, uid: str, contact_id: int, fields: dict[str, Any],
+    stamp: str,
+) -> None:  # fmt: skip
+    values = (
+        contact_id,
+        fields["text"],
+        fields["due_on"],
+        fields["owner"],
+        fields["status"],
+        fields["done_at"],
+        fields["done_note"],
+    )
+    if promise_id is None:
+        store.conn.execute(
+            "INSERT INTO promises (uid, contact_id, text, due_on, owner, status, done_at,"
+            " done_note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid, *values, fields.get("created") or stamp, stamp),
+        )
+    else:
+        store.conn.execute(
+            "UPDATE promises SET contact_id = ?, text = ?, due_on = ?, owner = ?, status = ?,"
+            " done_at = ?, done_note = ?, updated_at = ? WHERE id = ?",
+            (*values, stamp, promise_id),
+        )
+
+
+def put_conversation(
+    store: Store, conversation_id: int | None, uid: str, fields: dict[str, Any],
+    participant_ids: Sequence[int], stamp: str,
+) -> None:  # fmt: skip
+    if conversation_id is None:
+        record = {k: fields[k] for k in ("happened_at", "channel", "note")}
+        # Created when it was written down elsewhere; updated (here) now.
+        record.update(uid=uid, created_at=fields.get("created") or stamp, updated_at=stamp)
+        st.insert_conversation_record(store, record, participant_ids)
+        return
+    store.update_conversation(
+        conversation_id,
+        {k: fields[k] for k in ("happened_at", "channel", "note")},
+        stamp,
+    )
+    store.set_participants(conversation_id, participant_ids, stamp)
+
+
+def delete_row(store: Store, kind: str, row_id: int) -> None:
+    store.conn.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", (row_id,))
+
+
+def record_conflict(
+    store: Store, contact_id: int, text: str, lost: str, kept: str, stamp: str
+) -> None:
+    """The losing version of a conflict, on the contact's timeline."""
+    st.insert_event(
+        store,
+        contact_id=contact_id,
+        kind="sync_conflict",
+        text=text,
+        old_value=lost,
+        new_value=kept,
+        happened_at=stamp,
+        stamp=stamp,
+    )
+
+
+def versions_of(store: Store, kind: str, uids: Sequence[str]) -> dict[str, str]:
+    """uid -> version (see ``versions``) of a few rows, after applying their files."""
+    alias = "p." if kind == "promise" else ""
+    return {
+        row[0]: row[3]
+        for row in store.conn.execute(
+            f"{_VERSION_SQL[kind]} WHERE {alias}uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(uids)),),
+        )
+    }

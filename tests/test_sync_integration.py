@@ -1,0 +1,233 @@
+"""The real thing on loopback: Radicale, vdirsyncer, two databases and a "phone".
+
+A Radicale server started here (127.0.0.1, a free port, no authentication,
+temporary storage) plays the CardDAV/CalDAV server. Two databases, "laptop"
+and "desktop", each sync with their own vdir, and vdirsyncer syncs each vdir
+with the server. The `caldav` client library, talking to the server directly,
+plays the phone. Times are pinned a little in the past: when an app does not
+move an item's LAST-MODIFIED, the time a file arrived (its mtime, real time)
+is what counts, and it must come after the changes made here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from test_sync import Side, _dump_hash
+
+_MISSING = [
+    name for name in ("radicale", "vdirsyncer", "caldav") if importlib.util.find_spec(name) is None
+]
+pytestmark = pytest.mark.skipif(
+    bool(_MISSING),
+    reason=f"needs {', '.join(_MISSING)} (pip install -e '.[test]' installs them)",
+)
+
+USER = "seller"
+#: Radicale with `[auth] type = none` accepts any password.
+PASSWORD = "not-checked"
+COLLECTIONS = (("contacts", "carddav", ".vcf"), ("promises", "caldav", ".ics"),
+               ("conversations", "caldav", ".ics"))  # fmt: skip
+BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
+
+
+def at(minutes: int) -> str:
+    """A pinned "now", ``minutes`` after a base six hours ago."""
+    return (BASE + timedelta(minutes=minutes)).isoformat()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    config = tmp_path / "radicale.conf"
+    config.write_text(
+        f"[server]\nhosts = 127.0.0.1:{port}\n"
+        "[auth]\ntype = none\n"
+        f"[storage]\nfilesystem_folder = {tmp_path / 'radicale'}\n"
+        "[logging]\nlevel = warning\n"
+    )
+    log = (tmp_path / "radicale.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(config)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        "Radicale did not start: " + (tmp_path / "radicale.log").read_text()
+                    ) from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+class Device:
+    """A database, its vdir and its vdirsyncer configuration."""
+
+    def __init__(self, side: Side, root: Path, url: str) -> None:
+        self.side = side
+        self.vdir = root / "vdir"
+        self.config = root / "vdirsyncer.conf"
+        root.mkdir()
+        parts = [f'[general]\nstatus_path = "{root / "status"}/"\n']
+        for name, dav, ext in COLLECTIONS:
+            parts.append(
+                f'[pair wt_{name}]\na = "wt_{name}_local"\nb = "wt_{name}_remote"\n'
+                f'collections = ["{name}"]\nconflict_resolution = "b wins"\n'
+                'implicit = "create"\n'
+                f'[storage wt_{name}_local]\ntype = "filesystem"\npath = "{self.vdir}/"\n'
+                f'fileext = "{ext}"\n'
+                f'[storage wt_{name}_remote]\ntype = "{dav}"\nurl = "{url}"\n'
+                f'username = "{USER}"\npassword = "{PASSWORD}"\n'
+            )
+        self.config.write_text("\n".join(parts))
+        self.discovered = False
+        self.log: list[str] = []
+
+    def vdirsyncer(self, *args: str) -> str:
+        env = {**os.environ, "VDIRSYNCER_CONFIG": str(self.config)}
+        done = subprocess.run(
+            [sys.executable, "-m", "vdirsyncer", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    def cycle(self, minute: int) -> list[str]:
+        """wt sync, vdirsyncer sync, wt sync, vdirsyncer sync: the summaries of both wt runs."""
+        first = self.side("sync", str(self.vdir), at=at(minute)).stderr
+        if not self.discovered:
+            self.vdirsyncer("discover")
+            self.discovered = True
+        self.log.append(self.vdirsyncer("sync"))
+        second = self.side("sync", str(self.vdir), at=at(minute + 1)).stderr
+        self.log.append(self.vdirsyncer("sync"))
+        return [first, second]
+
+
+def _listing(folder: Path) -> list[tuple[str, int, int]]:
+    return [
+        (str(p.relative_to(folder)), p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    ]
+
+
+def test_two_databases_and_a_phone_through_radicale(
+    server: str, tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import caldav
+
+    laptop = Device(Side(tmp_path / "laptop.db", wt, monkeypatch), tmp_path / "laptop", server)
+    desktop = Device(Side(tmp_path / "desktop.db", wt, monkeypatch), tmp_path / "desktop", server)
+    lap, desk = laptop.side, desktop.side
+    lap("init", at=at(0))
+    desk("init", at=at(0))
+
+    # A contact, a conversation and a promise on the laptop reach the desktop.
+    lap("add", "Dana Reyes", "--company", "Northwind", "--email", "dana@northwind.example",
+        at=at(1))  # fmt: skip
+    lap("add", "Marcus O'Neil", "--company", "O'Neil Consulting", at=at(1))
+    lap("log", "dana", "Renewal call", "--with", "marcus", "--channel", "call",
+        "--follow-up", "2026-12-04", at=at(2))  # fmt: skip
+    first, _ = laptop.cycle(3)
+    assert first.strip() == "sent 4, received 0, deleted 0, conflicts 0"
+    _, second = desktop.cycle(5)
+    assert second.strip() == "sent 0, received 4, deleted 0, conflicts 0"
+    assert sorted(c["name"] for c in desk.json("contacts", at=at(6))) == [
+        "Dana Reyes",
+        "Marcus O'Neil",
+    ]
+    promise = desk.json("followups", at=at(6))[0]
+    assert (promise["text"], promise["due_on"], promise["status"]) == (
+        "Follow up: Renewal call",
+        "2026-12-04",
+        "open",
+    )
+    timeline = desk.json("show", "dana", at=at(6))["timeline"]
+    talk = next(e for e in timeline if e["kind"] == "conversation")
+    assert talk["note"] == "Renewal call"
+    assert sorted(p["name"] for p in talk["participants"]) == ["Dana Reyes", "Marcus O'Neil"]
+
+    # The phone ticks the promise off, on the server; both databases see it done.
+    client = caldav.DAVClient(url=server, username=USER, password=PASSWORD)
+    calendar = next(
+        c for c in client.principal().calendars() if str(c.url).rstrip("/").endswith("promises")
+    )
+    todos = calendar.todos()
+    assert len(todos) == 1
+    todos[0].complete()
+    assert "STATUS:COMPLETED" in calendar.todos(include_completed=True)[0].data
+    _, second = laptop.cycle(10)
+    assert second.strip() == "sent 0, received 1, deleted 0, conflicts 0"
+    _, second = desktop.cycle(12)
+    assert second.strip() == "sent 0, received 1, deleted 0, conflicts 0"
+    for side in (lap, desk):
+        done = side.json("followups", "--all", at=at(14))[0]
+        assert done["status"] == "done"
+        assert done["done_at"] is not None
+
+    # Both edit Dana; the desktop's change is later and wins on both sides.
+    lap("edit", "dana", "--title", "CFO", at=at(20))
+    desk("edit", "dana", "--title", "VP Finance", at=at(21))
+    laptop.cycle(22)
+    first, second = desktop.cycle(24)
+    assert first.strip() == "sent 1, received 0, deleted 0, conflicts 0"
+    lines = second.strip().splitlines()
+    assert lines[-1] == "sent 1, received 0, deleted 0, conflicts 1"
+    assert lines[0].startswith(
+        "Conflict: contact Dana Reyes: both changed; kept the version from this database"
+    )
+    lost = desk.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
+    assert len(lost) == 1
+    assert "title: CFO" in str(lost[0][0])
+    # The settled winner was uploaded: the laptop receives it.
+    first, second = laptop.cycle(26)
+    assert second.strip() == "sent 0, received 1, deleted 0, conflicts 0", "\n".join(
+        [first, second, "laptop:", *laptop.log, "desktop:", *desktop.log]
+    )
+    for side in (lap, desk):
+        assert side.json("show", "dana", at=at(28))["contact"]["title"] == "VP Finance"
+
+    # Nothing changed: no file is written and no row touched, on either side.
+    for device in (laptop, desktop):
+        device.vdirsyncer("sync")
+        before, dump = _listing(device.vdir), _dump_hash(device.side.path)
+        out = device.side("sync", str(device.vdir), at=at(30))
+        assert out.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
+        assert _listing(device.vdir) == before
+        assert _dump_hash(device.side.path) == dump
