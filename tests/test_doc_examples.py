@@ -217,3 +217,12 @@ def test_the_skip_list_is_still_needed() -> None:
         if line.startswith("wt")
     }
     assert set(SKIP) <= everything, set(SKIP) - everything
+
+
+def test_the_index_and_the_readme_list_every_page() -> None:
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in (ROOT / "docs").glob("*.md"):
+        if page.name != "index.md":
+            assert f"({page.name})" in index, page.name
+            assert f"(docs/{page.name})" in readme, page.name
