@@ -18,6 +18,12 @@ Example::
     [backup]
     keep = 10                # how many automatic/default backups to keep
 
+    [log]
+    channel = "note"         # the channel of `wt log` when --channel is not given
+
+    [display]
+    date_format = "day-month"  # "Fri 4 Dec"; "month-day" gives "Fri Dec 4"; "iso"
+
     [sync]
     vdir = "~/wt-vdir"       # the folder `wt sync` uses when given none
 """
@@ -36,6 +42,8 @@ DEFAULT_CADENCE_DAYS = 90
 DEFAULT_ONE_SIDED_AFTER_DAYS = 90
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_BACKUP_KEEP = 10
+DEFAULT_LOG_CHANNEL = "note"
+DEFAULT_DATE_FORMAT = "day-month"
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,8 @@ class Config:
     one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS
     week_start: int = 0  # 0 = Monday, as date.weekday()
     backup_keep: int = DEFAULT_BACKUP_KEEP
+    log_channel: str = DEFAULT_LOG_CHANNEL
+    date_format: str = DEFAULT_DATE_FORMAT
     sync_vdir: Path | None = None
 
     @cached_property
@@ -83,20 +93,24 @@ def load(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
     # Imported here, not at the top: `wt log` imports this module (for the
     # Config type) but never reads the file, and tomllib compiles regexes.
-    import tomllib
-
-    from wintogether.dates import parse_duration
-
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Config(path=path)
     except OSError as exc:
         raise ConfigError(f"Cannot read config file {path}: {exc.strerror}.") from exc
+    import tomllib
+
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from exc
+    return from_data(data, path)
+
+
+def from_data(data: dict[str, Any], path: Path) -> Config:
+    """Check the parsed file and build the Config; errors name the key and the file."""
+    from wintogether.dates import parse_duration
 
     cadence = data.get("cadence", {})
     if not isinstance(cadence, dict):
@@ -109,7 +123,7 @@ def load(path: Path) -> Config:
             try:
                 return parse_duration(value)
             except InvalidDuration as exc:
-                raise ConfigError(f"{path}: {key}: {exc.message}") from exc
+                raise ConfigError(f"{path}: {key}: {exc.message}", hint=exc.hint) from exc
         raise ConfigError(f'{path}: {key} must be a duration such as "30d" or "monthly".')
 
     default = DEFAULT_CADENCE_DAYS
@@ -124,6 +138,7 @@ def load(path: Path) -> Config:
     if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
         raise ConfigError(f"{path}: [backup] keep must be a whole number of at least 1.")
     one_sided, week_start = _health_and_summary(data, path, duration)
+    channel, date_format = _log_and_display(data, path)
     sync = data.get("sync", {})
     vdir = sync.get("vdir") if isinstance(sync, dict) else None
     if not isinstance(sync, dict) or (vdir is not None and not (isinstance(vdir, str) and vdir)):
@@ -135,6 +150,8 @@ def load(path: Path) -> Config:
         one_sided_after_days=one_sided,
         week_start=week_start,
         backup_keep=keep,
+        log_channel=channel,
+        date_format=date_format,
         sync_vdir=Path(vdir).expanduser() if vdir else None,
     )
 
@@ -158,3 +175,21 @@ def _health_and_summary(
             raise ConfigError(f'{path}: summary.week_start must be a weekday such as "monday".')
         week_start = matches[0]
     return one_sided, week_start
+
+
+def _log_and_display(data: dict[str, Any], path: Path) -> tuple[str, str]:
+    """``[log] channel`` and ``[display] date_format``."""
+    from wintogether.dates import DATE_FORMATS
+    from wintogether.models import CHANNELS
+
+    log = data.get("log", {})
+    display = data.get("display", {})
+    if not isinstance(log, dict) or not isinstance(display, dict):
+        raise ConfigError(f"{path}: [log] and [display] must be tables.")
+    channel = log.get("channel", DEFAULT_LOG_CHANNEL)
+    if not isinstance(channel, str) or channel.strip().lower() not in CHANNELS:
+        raise ConfigError(f"{path}: log.channel must be one of: {', '.join(CHANNELS)}.")
+    date_format = display.get("date_format", DEFAULT_DATE_FORMAT)
+    if not isinstance(date_format, str) or date_format.strip().lower() not in DATE_FORMATS:
+        raise ConfigError(f"{path}: display.date_format must be one of: {', '.join(DATE_FORMATS)}.")
+    return channel.strip().lower(), date_format.strip().lower()

@@ -195,9 +195,21 @@ def birthday_age(birthday: str, on: date) -> int | None:
     return on.year - int(birthday[:4])
 
 
+#: The named ways to show a day (``[display] date_format`` in the config).
+DATE_FORMATS = ("day-month", "month-day", "iso")
+#: The format in use: the CLI sets it once from the config, when there is one.
+date_format = "day-month"
+
+
 def format_day(day: date, today: date | None = None) -> str:
-    """``Fri 4 Dec``, with the year when it is not this year."""
-    text = f"{day:%a} {day.day} {day:%b}"
+    """``Fri 4 Dec`` (or ``Fri Dec 4``, or ``2026-12-04``, as configured), with the
+    year when it is not this year."""
+    if date_format == "iso":
+        return day.isoformat()
+    if date_format == "month-day":
+        text = f"{day:%a} {day:%b} {day.day}"
+    else:
+        text = f"{day:%a} {day.day} {day:%b}"
     if today is None or day.year != today.year:
         text += f" {day.year}"
     return text

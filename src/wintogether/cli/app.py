@@ -109,15 +109,35 @@ def root(
     st = state(ctx)
     st.db_option = db.expanduser() if db else None
     st.plain = plain
+    if ctx.invoked_subcommand != "config":
+        _apply_display_settings(st)
     if ctx.invoked_subcommand is None:
         from wintogether.cli.reports import today
 
         ctx.invoke(today, ctx=ctx)
 
 
+def _apply_display_settings(st: Any) -> None:
+    """Show days as the config file says. Without a file nothing is read or
+    imported (a stat call): the capture path stays light."""
+    from wintogether.paths import config_path
+
+    if config_path().exists():
+        from wintogether import dates
+
+        dates.date_format = st.config().date_format
+    elif "wintogether.dates" in sys.modules:
+        # Already imported (a second command in one process): back to the default.
+        from wintogether import dates
+        from wintogether.config import DEFAULT_DATE_FORMAT
+
+        dates.date_format = DEFAULT_DATE_FORMAT
+
+
 def _register() -> None:
     from wintogether.cli import (
         admin,
+        config_cmd,
         contacts,
         conversations,
         demo,
@@ -141,6 +161,7 @@ def _register() -> None:
         sync,
         safety,
         admin,
+        config_cmd,
         demo,
     )
     for module in modules:

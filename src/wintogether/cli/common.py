@@ -250,6 +250,37 @@ def complete_contact(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
         st = state(ctx)
         if not st.db_path.exists():
             return []
-        return names_for_completion(st.store(), incomplete)[:50]
+        found = names_for_completion(st.store(), incomplete)
+        return shell_ready(found, incomplete)[:50]
     except Exception:  # completion must never print a traceback into the shell
         return []
+
+
+def shell_ready(items: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    """Completion values a shell can insert as they are.
+
+    Typer keeps only values that start with the typed text, case and all, so a
+    name matching in another case or without its accents is given the typed
+    prefix (``dan`` gives ``dana Reyes``, ``jose`` gives ``jose Núñez``; contacts
+    resolve regardless of both), and a name matching
+    only inside (``rey`` in ``Dana Reyes``) cannot be offered. Bash inserts a
+    value unquoted, so its spaces and quotes are escaped there: ``Dana\\ Reyes``
+    stays one argument (zsh and fish quote on their own).
+    """
+    import re
+
+    from wintogether.domain.resolve import fold
+
+    bash = os.environ.get("_WT_COMPLETE") == "complete_bash"
+    unsafe = re.compile(r"""([\\\s'"$`!&;|<>()*?\[\]{}#~])""")
+    if bash and unsafe.search(incomplete):
+        return []  # the shell would insert the typed part unescaped: offer nothing
+    out: list[tuple[str, str]] = []
+    for value, help_ in items:
+        if fold(value[: len(incomplete)]) != fold(incomplete):
+            continue
+        rest = value[len(incomplete) :]
+        if bash:
+            rest = unsafe.sub(r"\\\1", rest)
+        out.append((incomplete + rest, help_))
+    return out

@@ -9,6 +9,7 @@ import typer
 
 from wintogether.cli.common import (
     JsonFlag,
+    State,
     complete_contact,
     edit_note,
     emit_json,
@@ -37,7 +38,8 @@ Channel = Annotated[
     typer.Option(
         "--channel",
         "-c",
-        help="call, email, meeting, message, social, event or note. [default: note]",
+        help="call, email, meeting, message, social, event or note. "
+        "[default: note, or log.channel in `wt config`]",
         show_default=False,
     ),
 ]
@@ -124,7 +126,7 @@ def log(
             note=text,
             with_=with_,
             at=at,
-            channel=channel or conversations.DEFAULT_CHANNEL,
+            channel=channel or _default_channel(st),
             follow_up=follow_up,
             about=about,
             they_will=they_will,
@@ -153,6 +155,18 @@ def log(
             f" (#{result.their_promise_id})"
         )
     say(message)
+
+
+def _default_channel(st: State) -> str:
+    """``[log] channel`` from the config file; without a file, nothing is read
+    or imported (the config module alone costs ~3 ms of start-up)."""
+    from wintogether.paths import config_path
+
+    if config_path().exists():
+        return st.config().log_channel
+    from wintogether.domain.conversations import DEFAULT_CHANNEL
+
+    return DEFAULT_CHANNEL
 
 
 conversation_app = typer.Typer(

@@ -30,7 +30,31 @@ PANEL = "Promises"
 #: Rows a table shows by default: a screenful, whatever the size of the database.
 TABLE_LIMIT = 50
 
-PromiseId = Annotated[int, typer.Argument(help="The promise id (shown as #N).", metavar="ID")]
+
+def complete_promise(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: open promise ids, each with its contact and text as help."""
+    try:
+        from wintogether.domain.promises import ids_for_completion
+        from wintogether.render.safe import one_line
+
+        st = state(ctx)
+        if not st.db_path.exists():
+            return []
+        # One line each, and short: a shell shows the help beside the id.
+        return [
+            (value, one_line(help_)[:70])
+            for value, help_ in ids_for_completion(st.store(), incomplete)
+        ]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+PromiseId = Annotated[
+    int,
+    typer.Argument(
+        help="The promise id (shown as #N).", metavar="ID", autocompletion=complete_promise
+    ),
+]
 
 
 def _describe(promise: Promise, today_: date) -> str:

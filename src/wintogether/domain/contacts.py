@@ -420,7 +420,7 @@ def _events(store: Store, contact_id: int, limit: int) -> list[ContactEvent]:
 
 def names_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]:
     """(name, company) pairs whose name contains what was typed so far."""
-    needle = incomplete.casefold()
-    return [
-        (ref.name, ref.company or "") for ref in store.all_refs() if needle in ref.name.casefold()
-    ]
+    from wintogether.domain.resolve import fold
+
+    needle = fold(incomplete)
+    return [(ref.name, ref.company or "") for ref in store.all_refs() if needle in fold(ref.name)]

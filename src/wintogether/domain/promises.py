@@ -106,3 +106,16 @@ def snooze(store: Store, now: datetime, promise_id: int, until: str) -> Promise:
             raise InvalidValue(f"Promise {promise_id} is {promise.status}; only open ones snooze.")
         store.update_promise(promise_id, {"due_on": due_on.isoformat()}, stamp)
     return get(store, promise_id)
+
+
+def ids_for_completion(store: Store, incomplete: str, limit: int = 50) -> list[tuple[str, str]]:
+    """Open promises whose id starts with what was typed: (id, "Name: text, due …")."""
+    from wintogether.dates import format_day
+
+    with store.read():
+        rows = store.promises(statuses=("open",))
+    return [
+        (str(p.id), f"{p.contact.name}: {p.text} (due {format_day(p.due_on)})")
+        for p in rows
+        if str(p.id).startswith(incomplete.strip().lstrip("#"))
+    ][:limit]

@@ -51,7 +51,27 @@ def resolve(store: Store, ref: str, *, include_archived: bool = True) -> Contact
             return archived[0]
         if len(archived) > 1:
             raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in archived])
+    # Nothing matched as typed: try again with case and accents folded away.
+    folded = fold(text)
+    accented = [
+        r for r in store.all_refs(include_archived=include_archived) if folded in fold(r.name)
+    ]
+    if len(accented) == 1:
+        return accented[0]
+    if len(accented) > 1:
+        raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in accented])
     raise ContactNotFound(f"No contact matches '{text}'.", hint=_suggest(store, text))
+
+
+def fold(text: str) -> str:
+    """Case and accents folded away: ``José Núñez`` → ``jose nunez``.
+
+    Used only when nothing matched as typed, so `jose` finds José Núñez
+    (typing accents on a phone keyboard after a call is a chore)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _suggest(store: Store, text: str) -> str:

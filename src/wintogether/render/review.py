@@ -21,6 +21,7 @@ from wintogether.render.terminal import (
     promise_line,
     ref_text,
     t1,
+    timeline_grid,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 def history_view(result: History, today: date, *, plain: bool) -> RenderableType:
     parts: list[RenderableType] = []
     for day, entries in result.days():
-        lines: list[RenderableType] = [Text(format_day(day, today), style="bold")]
+        lines: list[Text] = []
         for entry in entries:
             if entry.conversation:
                 lines.append(conversation_line(entry.conversation, today))
@@ -47,7 +48,7 @@ def history_view(result: History, today: date, *, plain: bool) -> RenderableType
                 lines.append(win_line(entry.win, today))
             elif entry.event:
                 lines.append(event_line(entry.event, today, with_contact=True))
-        parts.append(Group(*lines))
+        parts.append(Group(Text(format_day(day, today), style="bold"), timeline_grid(lines)))
     return Group(*_spaced(parts))
 
 

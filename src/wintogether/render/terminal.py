@@ -411,23 +411,23 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
                 profile.open_promises, today, plain=plain, title="Open promises", show_contact=False
             )
         )
-    timeline = Table.grid(padding=(0, 0))
-    timeline.add_column()
+    lines: list[Text] = []
     for entry in profile.timeline:
         if entry.conversation:
-            timeline.add_row(conversation_line(entry.conversation, today, exclude=contact.id))
+            lines.append(conversation_line(entry.conversation, today, exclude=contact.id))
         elif entry.promise:
-            timeline.add_row(promise_line(entry.promise, today))
+            lines.append(promise_line(entry.promise, today))
         elif entry.ledger or entry.win:
             from wintogether.render.ledger import ledger_line, win_line
 
-            timeline.add_row(
+            lines.append(
                 ledger_line(entry.ledger, today, exclude=contact.id)
                 if entry.ledger
                 else win_line(entry.win, today, exclude=contact.id)  # type: ignore[arg-type]
             )
         elif entry.event:
-            timeline.add_row(event_line(entry.event, today))
+            lines.append(event_line(entry.event, today))
+    timeline = timeline_grid(lines)
     count = profile.conversation_count
     heading = Text(f"Timeline ({count} conversation{'s' if count != 1 else ''})", style="bold")
     parts.append(
@@ -436,6 +436,25 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
         else Group(heading, Text("Nothing logged yet. `wt log` records a conversation."))
     )
     return Group(*_spaced(parts))
+
+
+def timeline_grid(lines: list[Text]) -> Table:
+    """Timeline lines as two columns: the date and kind, then the text, so a long
+    note wraps under its own start (not under the date) and dates line up."""
+    grid = Table.grid(padding=(0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        # Every timeline line starts with when_text (one dim span), then an
+        # eight-character kind ("call    ", "promise ").
+        when = line.spans[0].end if line.spans and line.spans[0].start == 0 else 0
+        if not when:
+            grid.add_row(Text(), Text(), line)
+            continue
+        parts = line.divide([when, when + 8])
+        grid.add_row(*parts, *([Text()] * (3 - len(parts))))
+    return grid
 
 
 def contact_card(contact: Contact) -> Text:

@@ -1,0 +1,128 @@
+"""`wt config`: see, locate, edit and change the configuration file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wintogether.cli.common import JsonFlag, emit_json, say
+
+PANEL = "Data"
+
+config_app = typer.Typer(
+    help="See and change the settings (a TOML file with comments).",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@config_app.command("show")
+def show(as_json: JsonFlag = False) -> None:
+    """Print the settings in effect, defaults included, and where each comes from.
+
+    Examples:
+
+      wt config show
+
+      wt config show --json | jq -r '.[] | select(.source == "file") | .key'
+    """
+    from wintogether.domain.settings import effective
+    from wintogether.paths import config_path
+
+    path = config_path()
+    rows = effective(path)
+    if as_json:
+        emit_json([row.to_json() for row in rows])
+        return
+    width = max(len(row.key) for row in rows)
+    values = max(len(str(row.value)) for row in rows)
+    for row in rows:
+        origin = f"(from {path})" if row.source == "file" else "(default)"
+        print(f"{row.key:<{width}}  {row.value!s:<{values}}  {origin}")
+    if not path.exists():
+        say(f"No config file at {path}: these are the defaults. `wt config edit` creates one.")
+
+
+@config_app.command("path")
+def path_() -> None:
+    """Print the path of the configuration file (it may not exist yet).
+
+    Example:
+
+      cat "$(wt config path)"
+    """
+    from wintogether.paths import config_path
+
+    print(config_path())
+
+
+@config_app.command("edit")
+def edit() -> None:
+    """Open the configuration file in $VISUAL or $EDITOR, then check it.
+
+    A missing file is first created from a commented template (readable only by you).
+
+    Example:
+
+      EDITOR=nano wt config edit
+    """
+    import os
+    import shlex
+    import subprocess
+
+    from wintogether.config import load
+    from wintogether.domain.settings import create_template
+    from wintogether.errors import UserError
+    from wintogether.paths import config_path
+
+    path = config_path()
+    if create_template(path):
+        say(f"Created {path} from the template.")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as exc:
+        raise UserError(
+            f"Could not start the editor '{editor}': {exc.strerror}.",
+            hint="Set $EDITOR, or use `wt config set KEY VALUE`.",
+        ) from exc
+    if result.returncode != 0:
+        raise UserError(f"The editor exited with status {result.returncode}.")
+    load(path)  # a mistake is reported with the key and the file
+    say(f"Checked {path}: the settings are valid.")
+
+
+@config_app.command("set")
+def set_(
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="cadence.default, cadence.tags.<tag>, summary.week_start, "
+            "health.one_sided_after, backup.keep, log.channel, display.date_format "
+            "or sync.vdir.",
+            show_default=False,
+        ),
+    ],
+    value: Annotated[str, typer.Argument(help="The new value.", show_default=False)],
+) -> None:
+    """Change one setting; the value is checked and the file's comments are kept.
+
+    Examples:
+
+      wt config set cadence.tags.customers monthly
+
+      wt config set log.channel call
+
+      wt config set display.date_format iso
+    """
+    from wintogether.domain.settings import set_value
+    from wintogether.paths import config_path
+
+    path = config_path()
+    set_value(path, key, value)
+    say(f"Set {key} = {value} in {path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config", rich_help_panel=PANEL)

@@ -1,0 +1,222 @@
+"""The settings behind `wt config`: what is in effect, and changing one key.
+
+Loading and checking the file is ``wintogether.config``; this module lists
+the effective settings (with where each comes from), writes the commented
+template for a new file, and sets one key while keeping the file's comments.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wintogether.config import (
+    WEEKDAY_NAMES,
+    Config,
+    from_data,
+    load,
+)
+from wintogether.errors import ConfigError
+
+TEMPLATE = """\
+# wintogether configuration. Lines starting with # are comments.
+# Durations: "10d", "2w", "3m" (90 days), "1y", "weekly", "monthly", "quarterly"...
+# `wt config show` prints what is in effect; `wt config set KEY VALUE` changes one key.
+
+[cadence]
+# How often to be in touch when nothing else says.
+# default = "90d"
+
+[cadence.tags]
+# Rhythms per tag; "customers/enterprise" is more specific than "customers".
+# customers = "monthly"
+# "customers/enterprise" = "2w"
+
+[summary]
+# The first day of a week in `wt summary`.
+# week_start = "monday"
+
+[health]
+# Only receiving (or only giving) for this long makes a relationship one-sided.
+# one_sided_after = "90d"
+
+[backup]
+# How many backups `wt backup` keeps.
+# keep = 10
+
+[log]
+# The channel of `wt log` when --channel is not given:
+# call, email, meeting, message, social, event or note.
+# channel = "note"
+
+[display]
+# How days are shown: "day-month" (Fri 4 Dec), "month-day" (Fri Dec 4) or "iso" (2026-12-04).
+# date_format = "day-month"
+
+[sync]
+# The folder `wt sync` uses when given none.
+# vdir = "~/wt-vdir"
+"""
+
+#: The keys `wt config set` accepts (plus ``cadence.tags.<tag>``), in display order.
+KEYS = (
+    "cadence.default",
+    "summary.week_start",
+    "health.one_sided_after",
+    "backup.keep",
+    "log.channel",
+    "display.date_format",
+    "sync.vdir",
+)
+_INTEGER_KEYS = {"backup.keep"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: str | int
+    source: str  # "default" or "file"
+    days: int | None = None  # durations, in days, for scripts
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"key": self.key, "value": self.value, "source": self.source}
+        if self.days is not None:
+            data["days"] = self.days
+        return data
+
+
+def _raw(path: Path) -> dict[str, Any]:
+    """The file's tables as plain data ({} when there is no file)."""
+    if not path.exists():
+        return {}
+    load(path)  # a broken file is reported here, naming the key and the file
+    import tomllib
+
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _has(data: dict[str, Any], key: str) -> bool:
+    node: Any = data
+    for part in _split(key):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _split(key: str) -> list[str]:
+    if key.startswith("cadence.tags."):
+        return ["cadence", "tags", key.removeprefix("cadence.tags.")]
+    return key.split(".", 1)
+
+
+def effective(path: Path) -> list[Setting]:
+    """Every setting in effect, defaults included, and where each comes from."""
+    from wintogether.dates import format_duration
+
+    data = _raw(path)
+    config = load(path)
+
+    def source(key: str) -> str:
+        return "file" if _has(data, key) else "default"
+
+    days = format_duration
+    rows = [
+        Setting(
+            "cadence.default",
+            days(config.default_cadence_days),
+            source("cadence.default"),
+            config.default_cadence_days,
+        ),
+        Setting(
+            "summary.week_start", WEEKDAY_NAMES[config.week_start], source("summary.week_start")
+        ),
+        Setting(
+            "health.one_sided_after",
+            days(config.one_sided_after_days),
+            source("health.one_sided_after"),
+            config.one_sided_after_days,
+        ),
+        Setting("backup.keep", config.backup_keep, source("backup.keep")),
+        Setting("log.channel", config.log_channel, source("log.channel")),
+        Setting("display.date_format", config.date_format, source("display.date_format")),
+        Setting(
+            "sync.vdir",
+            str(config.sync_vdir) if config.sync_vdir else "none",
+            source("sync.vdir"),
+        ),
+    ]
+    rows += [
+        Setting(f"cadence.tags.{tag}", days(value), "file", value)
+        for tag, value in sorted(config.tag_cadences.items())
+    ]
+    return rows
+
+
+def create_template(path: Path) -> bool:
+    """Write the commented template (0600) if there is no file; True if written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise ConfigError(f"Cannot create config file {path}: {exc.strerror}.") from exc
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(TEMPLATE)
+    return True
+
+
+def set_value(path: Path, key: str, value: str) -> Config:
+    """Set one key, checked by the same rules as loading; comments are kept.
+
+    The file is replaced atomically (0600), and only when the new content loads.
+    """
+    # tomlkit keeps comments and layout; only this command needs it.
+    import tomlkit
+
+    if key not in KEYS and not (key.startswith("cadence.tags.") and len(key) > 13):
+        raise ConfigError(
+            f"Unknown setting '{key}'.",
+            hint=f"Known settings: {', '.join(KEYS)}, cadence.tags.<tag>.",
+        )
+    # A new file starts from the template; nothing is written before the
+    # value has been checked.
+    try:
+        doc = tomlkit.parse(path.read_text(encoding="utf-8") if path.exists() else TEMPLATE)
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
+        raise ConfigError(f"Config file {path} cannot be read as TOML: {exc}.") from exc
+    typed: str | int = value
+    if key in _INTEGER_KEYS:
+        try:
+            typed = int(value)
+        except ValueError:
+            raise ConfigError(f"{path}: {key} must be a whole number of at least 1.") from None
+    *tables, leaf = _split(key)
+    node: Any = doc
+    for name in tables:
+        if name not in node:
+            node[name] = tomlkit.table()
+        node = node[name]
+        if not isinstance(node, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table.")
+    node[leaf] = typed
+    config = from_data(doc.unwrap(), path)  # the same checks as every command
+    text = tomlkit.dumps(doc)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"Cannot create the folder of {path}: {exc.strerror}.") from exc
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return config

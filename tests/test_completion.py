@@ -1,0 +1,153 @@
+"""Shell completion: contact names and open promise ids, through the completion
+functions and through the real protocol the installed shell scripts speak."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from conftest import Invoke
+
+
+@pytest.fixture
+def promised(dana: Path, wt: Invoke) -> Path:
+    wt("follow-up", "dana", "Send the SOC2 report", "--due", "2026-12-04")  # #1
+    wt("follow-up", "marcus", "Intro to\nthe CFO", "--due", "2026-12-10")  # #2
+    wt("follow-up", "dana", "Old promise", "--due", "2026-12-01")  # #3
+    wt("done", "3")
+    return dana
+
+
+def context() -> typer.Context:
+    from wintogether.cli.app import app
+
+    return typer.Context(typer.main.get_command(app))
+
+
+def test_promise_ids_complete_open_promises_with_their_text(promised: Path) -> None:
+    from wintogether.cli.promises import complete_promise
+
+    items = complete_promise(context(), "")
+    assert [value for value, _ in items] == ["1", "2"]  # #3 is kept: not offered
+    assert items[0][1] == "Dana Reyes: Send the SOC2 report (due Fri 4 Dec 2026)"
+    assert "\n" not in items[1][1]
+    assert items[1][1].startswith("Marcus O'Neil: Intro to the CFO")
+    assert [value for value, _ in complete_promise(context(), "2")] == ["2"]
+    assert complete_promise(context(), "9") == []
+
+
+def test_promise_completion_without_a_database_is_empty(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wintogether.cli.promises import complete_promise
+
+    monkeypatch.setenv("WINTOGETHER_DB", str(isolated / "missing.db"))
+    assert complete_promise(context(), "") == []
+    assert not (isolated / "missing.db").exists()
+
+
+def complete(env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wintogether"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env_extra},
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "expected", "absent"),
+    [
+        ("wt done ", "1", "3"),
+        ("wt snooze ", "2", "3"),
+        # Bash inserts values as they are: the space is escaped, the case of
+        # what was typed kept (Typer keeps only values starting with it).
+        ("wt show da", "dana\\ Reyes", "Marcus O'Neil"),
+        ("wt log Mar", "Marcus\\ O\\'Neil", "Dana Reyes"),
+    ],
+)
+def test_bash_protocol_offers_promise_ids_and_names(
+    promised: Path, words: str, expected: str, absent: str
+) -> None:
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    done = complete(
+        {"_WT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    )
+    assert done.returncode == 0, done.stderr
+    offered = done.stdout.splitlines()
+    assert expected in offered
+    assert absent not in offered
+    assert done.stderr == ""
+
+
+def test_zsh_protocol_gives_the_promise_text_as_help(promised: Path) -> None:
+    done = complete({"_WT_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "wt cancel "})
+    assert done.returncode == 0, done.stderr
+    assert "Send the SOC2 report" in done.stdout
+    assert "Dana Reyes" in done.stdout
+
+
+def test_fish_protocol_offers_contact_names(promised: Path) -> None:
+    done = complete(
+        {
+            "_WT_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            "_TYPER_COMPLETE_ARGS": "wt log Mar",
+        }
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Marcus O'Neil\tO'Neil Consulting" in done.stdout.splitlines()
+    assert "Dana Reyes" not in done.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_show_completion_prints_a_script(isolated: Path, shell: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "wintogether", "--show-completion", shell],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_WT_COMPLETE" in done.stdout
+
+
+def test_a_completed_name_in_another_case_still_finds_the_contact(
+    promised: Path, wt: Invoke
+) -> None:
+    # What bash inserts for `wt show da<TAB>`, once the shell has unescaped it.
+    assert "Northwind Traders" in wt("--plain", "show", "dana Reyes").stdout
+
+
+def test_bash_offers_nothing_rather_than_an_unescaped_name(promised: Path) -> None:
+    done = complete(
+        {"_WT_COMPLETE": "complete_bash", "COMP_WORDS": "wt show Dana\\ R", "COMP_CWORD": "2"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Dana Reyes" not in done.stdout.splitlines()
+
+
+def test_names_resolve_and_complete_without_their_accents(db: Path, wt: Invoke) -> None:
+    wt("add", "José Núñez", "--company", "Contoso")
+    wt("add", "Dana Reyes")
+    assert "José Núñez" in wt("log", "jose", "Call about the renewal").stderr
+    assert "José Núñez" in wt("log", "NUNEZ", "Another call").stderr
+    from wintogether.cli.common import complete_contact
+
+    assert complete_contact(context(), "jose") == [("jose Núñez", "Contoso")]
+    assert complete_contact(context(), "Jos") == [("José Núñez", "Contoso")]
+
+
+def test_folding_still_refuses_an_ambiguous_name(db: Path, wt: Invoke) -> None:
+    wt("add", "Zoë Adams")
+    wt("add", "Zoé Brown")
+    run = wt("show", "zoe", ok=False)
+    assert run.exit_code == 1
+    assert "Zoë Adams" in run.stderr and "Zoé Brown" in run.stderr
