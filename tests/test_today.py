@@ -189,3 +189,10 @@ def test_tables_show_a_screenful_json_shows_all(
     assert overdue.stdout.count("Promise ") == 10
     assert "… and 20 more: wt followups --overdue" in overdue.stdout
     assert len(board(wt)["overdue"]) == 30
+
+
+def test_an_empty_database_says_how_to_start(db: Path, wt: Invoke) -> None:
+    text = wt("today").stdout
+    assert "No contacts yet" in text and "wt demo" in text
+    wt("add", "Dana Reyes")
+    assert "No contacts yet" not in wt("today").stdout

@@ -34,6 +34,8 @@ class Birthday:
 
 @dataclass
 class Dashboard:
+    """What `wt today` shows. ``empty_database``: nobody is in it yet."""
+
     today: date
     overdue: list[Promise]
     due_today: list[Promise]
@@ -44,6 +46,7 @@ class Dashboard:
     give_first: list[Any] = field(default_factory=list)
     #: Job changes seen on an import, until a conversation is logged after them.
     job_changes: list[ContactEvent] = field(default_factory=list)
+    empty_database: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +97,7 @@ def dashboard(
         ranked, slipping_total = cadence.slipping_in(store, config, now, top=slipping_limit)
         with_birthdays = store.standings(birthdays_on=birthday_days(today))
         job_changes = _job_changes(store)
+        empty = not store.has_contacts()
     from wintogether.domain.ledger import give_first
 
     return Dashboard(
@@ -105,6 +109,7 @@ def dashboard(
         birthdays=birthdays(with_birthdays, today),
         give_first=give_first(store, config, now),
         job_changes=job_changes,
+        empty_database=empty,
     )
 
 

@@ -149,6 +149,14 @@ def attention_table(rows: Sequence[Attention], *, plain: bool, title: str | None
 def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
     today = board.today
     parts: list[RenderableType] = [Text(f"Today, {format_day(today)}", style="bold")]
+    if board.empty_database:
+        parts.append(
+            Text(
+                "No contacts yet. Add someone with `wt add NAME`, bring your network in "
+                "with `wt import FILE`, or look around a made-up one with `wt demo`."
+            )
+        )
+        return Group(*_spaced(parts))
     for title, due, command in (
         ("Overdue", board.overdue, "wt followups --overdue"),
         ("Due today", board.due_today, "wt followups"),

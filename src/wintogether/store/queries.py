@@ -337,6 +337,9 @@ class Store:
             (f"%{escaped}%",),
         )
 
+    def has_contacts(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is not None
+
     def all_refs(self, *, include_archived: bool = False) -> list[ContactRef]:
         archived = "" if include_archived else " WHERE archived_at IS NULL"
         return self._refs(
