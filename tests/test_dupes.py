@@ -15,7 +15,7 @@ def table_counts(db: Path) -> dict[str, int]:
     try:
         return {
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("interactions", "promises", "ledger", "contact_events", "tags")
+            for t in ("interactions", "promises", "ledger", "wins", "contact_events", "tags")
         }
     finally:
         conn.close()
@@ -89,11 +89,15 @@ def test_merge_moves_everything_and_loses_nothing(dana: Path, wt: Invoke) -> Non
             " '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')"
         )
     conn.close()
+    wt("win", "D. Reyes", "Signed early", "--mine", "Quarter made")
+    wt("gave", "marcus", "Intro to the other Dana record", "--kind", "intro", "--to", "D. Reyes")
     before = table_counts(dana)
     snapshot = dump_hash(dana)
     preview = wt("merge", "dana", "D. Reyes", "--dry-run", "--json")
     plan = json.loads(preview.stdout)
-    assert plan["moved"] == {"conversations": 2, "promises": 2, "ledger": 1, "events": 0}
+    assert plan["moved"] == {
+        "conversations": 2, "promises": 2, "ledger": 1, "wins": 1, "intros": 1, "events": 0,
+    }  # fmt: skip
     assert plan["filled"]["title"] == "Head of Procurement"
     assert plan["filled"]["notes"] == "First record\n\nSecond record"
     assert plan["emails_added"] == ["dana@reyes.example"]
@@ -114,6 +118,10 @@ def test_merge_moves_everything_and_loses_nothing(dana: Path, wt: Invoke) -> Non
     assert shown["conversation_count"] == 2
     assert len(shown["open_promises"]) == 2
     assert wt("show", "D. Reyes", ok=False).exit_code == 1  # the duplicate is gone
+    assert [w["theirs"] for w in shown["timeline"] if w["kind"] == "win"] == ["Signed early"]
+    given = json.loads(wt("show", "marcus", "--json").stdout)["timeline"]
+    intro_to = [e["to_contact"] for e in given if e["kind"] == "ledger" and e.get("to_contact")]
+    assert intro_to and intro_to[0]["name"] == "Dana Reyes"  # the intro now names the keeper
     intro = json.loads(wt("show", "Intro Person", "--json").stdout)["contact"]
     assert intro["introduced_by"]["name"] == "Dana Reyes"
     meeting = json.loads(wt("export", "--format", "json").stdout)["conversations"]

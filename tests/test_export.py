@@ -70,6 +70,8 @@ def full(dana: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     wt("done", "3")
     add_ledger(dana, 1, "gave", "Intro to Initech")
     add_ledger(dana, 2, "got", "Referral")
+    wt("gave", "dana", "Intro to Marcus", "--kind", "intro", "--to", "marcus", "--at", "2026-11-21")
+    wt("win", "marcus", "Closed the pilot", "--mine", "A reference customer", "--at", "2026-11-22")
     text = (SAMPLES / "linkedin_connections.csv").read_text(encoding="utf-8-sig")
     wt("import", str(SAMPLES / "linkedin_connections.csv"))
     newer = tmp_path / "newer.csv"
@@ -90,7 +92,7 @@ def test_json_round_trip_into_an_empty_database(
 ) -> None:
     original = dump(wt)
     assert {k: len(v) for k, v in original.items() if isinstance(v, list)} == {
-        "contacts": 11, "conversations": 1, "promises": 3, "ledger": 2, "events": 1,
+        "contacts": 11, "conversations": 1, "promises": 3, "ledger": 3, "wins": 1, "events": 1,
     }  # fmt: skip
     out = tmp_path / "all.json"
     wt("export", "-o", str(out))
@@ -98,12 +100,16 @@ def test_json_round_trip_into_an_empty_database(
     wt("init")
     run = wt("import", str(out))
     assert "11 added" in run.stderr
-    assert "history: 1 conversations, 3 promises, 2 ledger, 1 events" in run.stderr
+    assert "history: 1 conversations, 3 promises, 3 ledger, 1 wins, 1 events" in run.stderr
     assert dump(wt) == original  # everything, field by field, timestamps included
     # and the derived state agrees: last touch, archive, job change on the dashboard
     shown = json.loads(wt("show", "dana", "--json").stdout)
     assert shown["contact"]["last_touch_at"] is not None
     assert shown["contact"]["introduced_by"]["name"] == "Marcus O'Neil"
+    intro = next(e for e in shown["timeline"] if e["kind"] == "ledger" and e["to_contact"])
+    assert intro["to_contact"]["name"] == "Marcus O'Neil"  # the intro keeps both people
+    marcus = json.loads(wt("show", "marcus", "--json").stdout)
+    assert [e["theirs"] for e in marcus["timeline"] if e["kind"] == "win"] == ["Closed the pilot"]
     # importing it again changes nothing
     assert "0 added, 0 updated" in wt("import", str(out)).stderr
     assert dump(wt) == original
@@ -281,7 +287,7 @@ def test_markdown_export_escapes(full: Path, wt: Invoke) -> None:
 def test_selection_contact_tag_since(full: Path, wt: Invoke) -> None:
     one = json.loads(wt("export", "--contact", "dana").stdout)
     assert [c["name"] for c in one["contacts"]] == ["Dana Reyes"]
-    assert len(one["conversations"]) == 1 and len(one["ledger"]) == 1
+    assert len(one["conversations"]) == 1 and len(one["ledger"]) == 2  # incl. her intro to Marcus
     tagged = json.loads(wt("export", "--tag", "partners").stdout)
     assert [c["name"] for c in tagged["contacts"]] == ["Marcus O'Neil"]
     recent = json.loads(wt("export", "--since", "2026-11-28").stdout)

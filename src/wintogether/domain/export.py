@@ -127,6 +127,7 @@ def export(
                     ("conversations", st.conversation_records(store, narrowed, since)),
                     ("promises", _no_names(st.promise_records(store, narrowed, since))),
                     ("ledger", st.ledger_records(store, narrowed, since)),
+                    ("wins", st.win_records(store, narrowed, since)),
                     ("events", st.event_records(store, narrowed, since)),
                 ],
             )

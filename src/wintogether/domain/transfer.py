@@ -591,7 +591,7 @@ def _write_history(
         contact_id = ids.get(step.key, step.key)
         if step.card.uid and contact_id > 0:
             contacts[step.card.uid] = contact_id
-    counts = {"conversations": 0, "promises": 0, "ledger": 0, "events": 0}
+    counts = {"conversations": 0, "promises": 0, "ledger": 0, "wins": 0, "events": 0}
     # Introductions point at other contacts by uid: link them once all exist.
     for step in steps:
         intro = (step.card.record or {}).get("introduced_by")
@@ -622,8 +622,16 @@ def _write_history(
     for record in bundle.get("ledger") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:
             continue
-        st.insert_ledger_record(store, record, contacts[record["contact"]])
+        st.insert_ledger_record(
+            store, record, contacts[record["contact"]], contacts.get(record.get("to_contact") or "")
+        )
         counts["ledger"] += 1
+    existing = st.uid_map(store, "wins")
+    for record in bundle.get("wins") or []:
+        if record["uid"] in existing or record.get("contact") not in contacts:
+            continue
+        st.insert_win_record(store, record, contacts[record["contact"]])
+        counts["wins"] += 1
     existing = st.uid_map(store, "contact_events")
     for record in bundle.get("events") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:

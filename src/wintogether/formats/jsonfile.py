@@ -4,7 +4,7 @@ Shape (version 1)::
 
     {"format": "wintogether", "version": 1, "exported_at": "...Z",
      "contacts": [...], "conversations": [...], "promises": [...],
-     "ledger": [...], "events": [...]}
+     "ledger": [...], "wins": [...], "events": [...]}
 
 Records refer to each other by uid, never by local id, so a file imports into
 any database. Each section is written record by record from a database
@@ -23,7 +23,7 @@ from wintogether.models import CHANNELS, OWNERS, STATUSES
 
 FORMAT = "wintogether"
 VERSION = 1
-SECTIONS = ("contacts", "conversations", "promises", "ledger", "events")
+SECTIONS = ("contacts", "conversations", "promises", "ledger", "wins", "events")
 
 
 def write(
@@ -94,6 +94,7 @@ _SINGULAR = {
     "conversations": "conversation",
     "promises": "promise",
     "ledger": "ledger entry",
+    "wins": "win",
     "events": "event",
 }
 _TEXT = ("uid", "created_at", "updated_at")
@@ -101,6 +102,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "conversations": (*_TEXT, "happened_at", "channel", "note"),
     "promises": (*_TEXT, "contact", "text", "due_on", "owner", "status"),
     "ledger": (*_TEXT, "contact", "direction", "kind", "text", "happened_at"),
+    "wins": (*_TEXT, "contact", "theirs", "mine", "happened_at"),
     "events": (*_TEXT, "contact", "kind", "text", "happened_at"),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {

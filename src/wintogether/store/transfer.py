@@ -209,16 +209,41 @@ def ledger_records(
         flt += " AND l.happened_at >= ?"
         params.append(since)
     for row in store.conn.execute(
-        "SELECT l.*, c.uid AS contact_uid FROM ledger l JOIN contacts c ON c.id = l.contact_id"
+        "SELECT l.*, c.uid AS contact_uid, t.uid AS to_uid FROM ledger l"
+        " JOIN contacts c ON c.id = l.contact_id LEFT JOIN contacts t ON t.id = l.to_contact_id"
         f" WHERE 1 = 1{flt} ORDER BY l.happened_at, l.id",
         params,
     ):
         yield {
             "uid": row["uid"],
             "contact": row["contact_uid"],
+            "to_contact": row["to_uid"],
             "direction": row["direction"],
             "kind": row["kind"],
             "text": row["text"],
+            "happened_at": row["happened_at"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+
+
+def win_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    flt, params = _contact_filter("w.contact_id", ids)
+    if since:
+        flt += " AND w.happened_at >= ?"
+        params.append(since)
+    for row in store.conn.execute(
+        "SELECT w.*, c.uid AS contact_uid FROM wins w JOIN contacts c ON c.id = w.contact_id"
+        f" WHERE 1 = 1{flt} ORDER BY w.happened_at, w.id",
+        params,
+    ):
+        yield {
+            "uid": row["uid"],
+            "contact": row["contact_uid"],
+            "theirs": row["theirs"],
+            "mine": row["mine"],
             "happened_at": row["happened_at"],
             "created_at": row["created_at"],
             "updated_at": row["updated_at"],
@@ -352,7 +377,7 @@ def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
 
 
 def uid_map(store: Store, table: str) -> dict[str, int]:
-    assert table in ("contacts", "interactions", "promises", "ledger", "contact_events")
+    assert table in ("contacts", "interactions", "promises", "ledger", "wins", "contact_events")
     return {row[0]: row[1] for row in store.conn.execute(f"SELECT uid, id FROM {table}")}
 
 
@@ -407,16 +432,35 @@ def insert_promise_record(
     )
 
 
-def insert_ledger_record(store: Store, record: dict[str, Any], contact_id: int) -> None:
+def insert_ledger_record(
+    store: Store, record: dict[str, Any], contact_id: int, to_contact_id: int | None = None
+) -> None:
     store.conn.execute(
-        "INSERT OR IGNORE INTO ledger (uid, contact_id, direction, kind, text, happened_at,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO ledger (uid, contact_id, to_contact_id, direction, kind, text,"
+        " happened_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             record["uid"],
             contact_id,
+            to_contact_id,
             record["direction"],
             record["kind"],
             record["text"],
+            record["happened_at"],
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+
+
+def insert_win_record(store: Store, record: dict[str, Any], contact_id: int) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO wins (uid, contact_id, theirs, mine, happened_at, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            contact_id,
+            record["theirs"],
+            record["mine"],
             record["happened_at"],
             record["created_at"],
             record["updated_at"],
@@ -442,11 +486,16 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
         )
     conn.execute("DELETE FROM interaction_participants WHERE contact_id = ?", (other,))
     moved["conversations"] = len(rows)
-    for table in ("promises", "ledger", "contact_events"):
+    for table in ("promises", "ledger", "wins", "contact_events"):
         moved[table] = conn.execute(
             f"UPDATE {table} SET contact_id = ?, updated_at = ? WHERE contact_id = ?",
             (keep, stamp, other),
         ).rowcount
+    # An intro made *to* OTHER was made to the same person.
+    moved["intros"] = conn.execute(
+        "UPDATE ledger SET to_contact_id = ?, updated_at = ? WHERE to_contact_id = ?",
+        (keep, stamp, other),
+    ).rowcount
     for table, column in (
         ("contact_emails", "email"),
         ("contact_phones", "phone"),
@@ -499,6 +548,8 @@ def counts_for(store: Store, contact_id: int) -> dict[str, int]:
         ("conversations", "SELECT count(*) FROM interaction_participants WHERE contact_id = ?"),
         ("promises", "SELECT count(*) FROM promises WHERE contact_id = ?"),
         ("ledger", "SELECT count(*) FROM ledger WHERE contact_id = ?"),
+        ("wins", "SELECT count(*) FROM wins WHERE contact_id = ?"),
+        ("intros", "SELECT count(*) FROM ledger WHERE to_contact_id = ?"),
         ("events", "SELECT count(*) FROM contact_events WHERE contact_id = ?"),
     ):
         out[key] = int(store.conn.execute(sql, (contact_id,)).fetchone()[0])
