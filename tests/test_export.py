@@ -323,8 +323,9 @@ def test_failed_export_leaves_no_file(
 
     monkeypatch.setattr(vcard, "card_text", broken)
     out = tmp_path / "x.vcf"
-    with pytest.raises(OSError):
-        wt("export", "--format", "vcard", "-o", str(out))
+    run = wt("export", "--format", "vcard", "-o", str(out), ok=False)
+    assert run.exit_code == 1
+    assert run.stderr == f"Error: The disk is full: {out} was not written.\n"
     assert list(tmp_path.glob("*x.vcf*")) == []
 
 

@@ -20,6 +20,10 @@ Use::
 
 ``atomic_target`` is for writers that need a file *name* (such as SQLite's
 ``VACUUM INTO``): it yields a fresh temporary path and publishes it on success.
+
+A symlink is followed to the file it names (renaming over the link would cut
+it), and a device or pipe (``/dev/stdout``, a FIFO) is written into directly:
+renaming a file over it would replace the device itself.
 """
 
 from __future__ import annotations
@@ -219,6 +223,17 @@ def atomic_open(
     return opened
 
 
+def _is_stream(path: Path) -> bool:
+    """A device or a pipe: something to write into, not a file to replace."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 @contextlib.contextmanager
 def _atomic_open(
     path: Path,
@@ -229,6 +244,16 @@ def _atomic_open(
     encoding: str,
     newline: str | None,
 ) -> Iterator[IO[str] | IO[bytes]]:
+    path = Path(os.path.realpath(path.expanduser()))
+    if _is_stream(path):
+        try:
+            with (
+                path.open("wb") if binary else path.open("w", encoding=encoding, newline=newline)
+            ) as stream:
+                yield stream
+        except OSError as exc:
+            raise _failed(path, exc) from exc
+        return
     with atomic_target(path, database=database, overwrite=overwrite) as temp:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

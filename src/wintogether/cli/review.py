@@ -190,9 +190,9 @@ def summary(
         chosen = _SUFFIXES.get(output.suffix.lower(), "md")
     if output is not None:
         # Check the target before the work, so a refusal costs nothing.
-        from wintogether.formats.summary_files import check_summary_target
+        from wintogether.files import check_target
 
-        check_summary_target(output, database=st.db_path, force=force)
+        check_target(output.expanduser(), database=st.db_path, overwrite=force)
     result = summaries.summarise(st.store(), config, moment, span, with_rows=chosen == "csv")
     if chosen is None:
         from wintogether.render.review import summary_view
@@ -205,9 +205,9 @@ def summary(
 
         sys.stdout.write(text)
         return
-    from wintogether.formats.summary_files import write_summary_atomically
+    from wintogether.files import atomic_write
 
-    written = write_summary_atomically(output, text, database=st.db_path, force=force)
+    written = atomic_write(output.expanduser(), text, database=st.db_path, overwrite=force)
     say(f"Wrote {span.title} to {written}")
 
 

@@ -215,7 +215,7 @@ def export(
 
       wt export --format csv --what conversations --since "30 days ago"
     """
-    from wintogether.domain.export import ExportSelection, atomic_output, export_split
+    from wintogether.domain.export import ExportSelection, export_split
     from wintogether.domain.export import export as run_export
     from wintogether.errors import UserError
 
@@ -236,7 +236,9 @@ def export(
         )
         say(f"Exported {count} record{'s' if count != 1 else ''}.")
         return
-    with atomic_output(output, force=force, db_path=st.db_path) as handle:
+    from wintogether.files import atomic_open
+
+    with atomic_open(output, database=st.db_path, overwrite=force) as handle:
         count = run_export(
             store, handle, fmt.value, now(), sel, what=what, vcard_version=vcard_version
         )

@@ -6,11 +6,8 @@ streams records from database cursors into the chosen writer in formats/.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,56 +15,9 @@ from typing import IO, Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue, UserError
+from wintogether.files import atomic_open
 from wintogether.store import Store
 from wintogether.store import transfer as st
-
-
-@contextmanager
-def atomic_output(path: Path, *, force: bool, db_path: Path | None) -> Iterator[IO[str]]:
-    """Write a file whole or not at all: private temp file, fsync, rename.
-
-    Refuses the database and its ``-wal``/``-shm`` even with ``force``, a
-    directory, and an existing file without ``force``.
-    """
-    # Through a symlink to the file it names; renaming over the link would cut it.
-    target = Path(os.path.realpath(path.expanduser()))
-    if db_path is not None:
-        db = db_path.expanduser().resolve()
-        guarded = {db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")}
-        if target.resolve() in guarded:
-            raise UserError(f"Refusing to write over the database ({target}).")
-    if target.is_dir():
-        raise UserError(f"{target} is a directory; give a file name.")
-    if target.exists() and not target.is_file():
-        # A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it.
-        # Renaming a temporary file over it would replace the device itself.
-        with target.open("w", encoding="utf-8", newline="") as stream:
-            yield stream
-        return
-    if target.exists() and not force:
-        raise UserError(f"{target} already exists.", hint="Pass --force to replace it.")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"The folder {folder} does not exist.")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.fchmod(fd, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 @dataclass
@@ -197,7 +147,7 @@ def export_split(
                 )
         for contact in _public(st.contact_records(store, ids)):
             target = folder / f"{_file_safe(contact['uid'])}.vcf"
-            with atomic_output(target, force=force, db_path=None) as handle:
+            with atomic_open(target, overwrite=force) as handle:
                 handle.write(vcard.card_text(contact, vcard_version))
             count += 1
     return count
