@@ -131,5 +131,7 @@ def rank(standings: list[ContactStanding], config: Config, now: datetime) -> lis
 def slipping(
     standings: list[ContactStanding], config: Config, now: datetime, limit: int | None = None
 ) -> list[Attention]:
+    """The rule itself over given contacts: the reference `slipping_in` (which the
+    commands use) is tested against, in tests/test_slipping_sql.py."""
     ranked = [a for a in rank(standings, config, now) if a.slipping]
     return ranked[:limit] if limit is not None else ranked

@@ -148,7 +148,7 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
                 hint=f"Create one with `wt --db {path} init`, or check the path.",
             )
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
+            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         created = True
     elif not _looks_like_sqlite(path):
         raise NotOurDatabase(f"{path} is not a wintogether database (not SQLite).")
