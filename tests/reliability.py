@@ -269,3 +269,21 @@ def workload_problems(
     finally:
         conn.close()
     return problems
+
+
+def first_open_worker(paths: list[str], barrier: Any, out: str) -> None:
+    """Open (creating) each database in ``paths`` at the same moment as the others."""
+    import json
+
+    from wintogether.errors import WintogetherError
+    from wintogether.store import open_store
+
+    failures: list[str] = []
+    for path in paths:
+        barrier.wait()
+        try:
+            store, _ = open_store(Path(path), create=True)
+            store.close()
+        except WintogetherError as exc:
+            failures.append(f"{path}: {exc.message}")
+    Path(out).write_text(json.dumps(failures), encoding="utf-8")

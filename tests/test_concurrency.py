@@ -23,6 +23,7 @@ from reliability import (
     cli_worker,
     count,
     dump_hash,
+    first_open_worker,
     load_outcomes,
     one_line_error,
     raw_worker,
@@ -182,3 +183,18 @@ def test_two_first_runs_of_an_old_database_migrate_once(tmp_path: Path) -> None:
         db, "SELECT count(DISTINCT name) FROM _sqlite_migrations"
     )
     assert count(db, "SELECT count(*) FROM contacts") == 3
+
+
+def test_first_runs_at_the_same_moment_both_succeed(tmp_path: Path) -> None:
+    """Creating a database switches it to WAL, which SQLite refuses at once (no
+    busy handler) while another process does the same: the open must wait."""
+    import json
+
+    paths = [str(tmp_path / f"fresh-{n}.db") for n in range(30)]
+    barrier = multiprocessing.get_context("spawn").Barrier(3)
+    outs = [tmp_path / f"first-{w}.json" for w in range(3)]
+    _start(first_open_worker, [(paths, barrier, str(out)) for out in outs])
+    failures = [f for out in outs for f in json.loads(out.read_text(encoding="utf-8"))]
+    assert failures == []
+    for path in paths:
+        assert count(Path(path), "PRAGMA user_version") > 0

@@ -172,8 +172,8 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
         raw.execute("PRAGMA trusted_schema = OFF")
         _check_identity(raw, path)
         raw.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+        _enable_wal(raw)
         for pragma in (
-            "journal_mode = WAL",
             "synchronous = FULL",
             "foreign_keys = ON",
             "secure_delete = ON",
@@ -192,6 +192,29 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
         raw.close()
         raise
     return conn, created
+
+
+def _enable_wal(raw: sqlite3.Connection) -> None:
+    """Switch a new file to WAL, waiting for another process doing the same.
+
+    Changing the journal mode needs the database to itself, and SQLite reports
+    "locked" at once instead of calling the busy handler: two first runs at the
+    same moment would make one of them fail. So wait here, as a write would,
+    for up to the busy timeout. (A file already in WAL answers without a lock.)
+    """
+    import time
+
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    delay = 0.002
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def _check_identity(raw: sqlite3.Connection, path: Path) -> None:
