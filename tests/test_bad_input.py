@@ -213,3 +213,98 @@ def test_files_are_private(isolated: Path, wt: Invoke) -> None:
     wt("--db", str(db), "init")
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+# -- dates: one accepted range, and no stored value can stop a command -----------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "dana", "x", "--at", "0999-06-01"),
+        ("log", "dana", "x", "--at", "0001-01-01T00:00+14:00"),
+        ("log", "dana", "x", "--at", "9999-12-31T23:59Z"),
+        ("summary", "--since", "0001-01-01"),
+        ("history", "--since", "1899-12-31"),
+        ("follow-up", "dana", "Send deck", "--due", "2201-01-01"),
+        ("edit", "dana", "--birthday", "1850-01-01"),
+    ],
+)
+def test_dates_outside_1900_to_2200_refused(dana: Path, wt: Invoke, args: tuple[str, ...]) -> None:
+    line = refused(wt, dana, *args)
+    assert "out of range" in line and "1900 to 2200" in line
+
+
+def test_dates_at_the_edges_of_the_range_accepted(dana: Path, wt: Invoke) -> None:
+    wt("log", "dana", "first", "--at", "1900-01-01")
+    wt("follow-up", "dana", "far", "--due", "2200-12-31")
+    wt("edit", "dana", "--birthday", "--04-17")
+    assert "1900" in wt("show", "dana").stdout
+
+
+def test_import_refuses_a_date_outside_the_range(dana: Path, wt: Invoke) -> None:
+    export = dana.parent / "all.json"
+    wt("log", "dana", "renewal call")
+    wt("export", "--format", "json", "-o", str(export))
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text.replace('"happened_at": "2026', '"happened_at": "0999'), "utf-8")
+    line = refused(wt, dana, "import", str(export))
+    assert "happened_at '0999-" in line and "1900 to 2200" in line
+
+
+def _bricking_values(db: Path) -> None:
+    """What older versions (or a hand edit) could store: unpadded, overflowing
+    and unreadable dates in every date column a reader parses."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = ON")
+    conn.execute("UPDATE interactions SET happened_at = '999-06-01T09:12:30Z'")
+    conn.execute(
+        "INSERT INTO interactions (uid, channel, note, happened_at, created_at, updated_at)"
+        " SELECT uid || '-late', channel, note, '9999-12-31T23:59:00Z', created_at, updated_at"
+        " FROM interactions"
+    )
+    conn.execute(
+        "INSERT INTO interaction_participants (uid, interaction_id, contact_id, updated_at)"
+        " SELECT 'p-late', max(id), 1, '2026-01-01T00:00:00Z' FROM interactions"
+    )
+    conn.execute("UPDATE contacts SET birthday = '19x0-13-45', last_touch_at = 'garbage'")
+    conn.execute("UPDATE contacts SET met_on = 'abc' WHERE id = 1")
+    conn.execute("UPDATE promises SET due_on = '2026-02-30'")
+    conn.execute("UPDATE ledger SET happened_at = '0001-01-01T00:00:00Z'")
+    conn.close()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
+def test_a_bad_stored_date_never_stops_a_command(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    import time
+
+    wt("log", "dana", "renewal call")
+    wt("follow-up", "dana", "Send deck", "--due", "fri")
+    wt("gave", "dana", "an intro")
+    _bricking_values(dana)
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    for args in (
+        ("contacts",),
+        ("show", "dana"),
+        ("balance",),
+        ("summary",),
+        ("summary", "--format", "html"),
+        ("history",),
+        ("today",),
+        ("neglected",),
+        ("followups",),
+        ("dupes",),
+        ("search", "renewal"),
+        ("export", "--format", "ics"),
+        ("export", "--format", "vcard"),
+        ("export", "--format", "json"),
+    ):
+        wt(*args)  # the fixture raises any exception the command lets through
+    assert "19x0-13-45" in wt("show", "dana").stdout  # shown as stored
+    sync_dir = dana.parent / "vdir"
+    sync_dir.mkdir()
+    wt("sync", str(sync_dir))
+    wt("conversation", "delete", "1")

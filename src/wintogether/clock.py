@@ -7,6 +7,7 @@ screenshots can pin it with ``WINTOGETHER_NOW`` (an ISO-8601 timestamp).
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 
 
@@ -29,8 +30,50 @@ def to_utc_iso(moment: datetime) -> str:
 
 
 def from_utc_iso(text: str) -> datetime:
-    """Parse a stored timestamp into local time."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """Parse a stored timestamp into local time.
+
+    Never raises: a value stored by an older version or edited by hand
+    (``999-06-01T…``, ``9999-12-31T23:59Z`` east of UTC, garbage) is read as
+    well as it can be, so that one bad row cannot stop every command.
+    """
+    return from_utc_iso_utc(text).astimezone()
+
+
+def from_utc_iso_utc(text: str) -> datetime:
+    """A stored timestamp as an aware UTC datetime; as forgiving as :func:`from_utc_iso`.
+
+    The result is kept a day inside the years 1 to 9999, so that turning it into
+    any local time (or a day either side) cannot overflow.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except (ValueError, TypeError, AttributeError):
+        moment = _lenient(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone()
+    try:
+        return min(max(moment, _FLOOR), _CEILING)
+    except OverflowError:
+        return _FLOOR if moment.year < 5000 else _CEILING
+
+
+_FLOOR = datetime(1, 1, 3, tzinfo=UTC)
+_CEILING = datetime(9999, 12, 29, tzinfo=UTC)
+
+
+_LENIENT = re.compile(
+    r"^\s*(-?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?"
+)
+
+
+def _lenient(text: object) -> datetime:
+    """The best reading of a malformed timestamp: the year clamped to 1 to 9999,
+    month, day and time to their ranges; unreadable text is 0001-01-01."""
+    match = _LENIENT.match(text) if isinstance(text, str) else None
+    if not match:
+        return datetime(1, 1, 1, tzinfo=UTC)
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    year = min(max(year, 1), 9999)
+    month = min(max(month, 1), 12)
+    day = min(max(day, 1), 28 if month == 2 else 30)
+    return datetime(year, month, day, min(hour, 23), min(minute, 59), min(second, 59), tzinfo=UTC)

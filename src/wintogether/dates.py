@@ -18,6 +18,12 @@ from wintogether.errors import InvalidDate, InvalidDuration
 Prefer = Literal["past", "future"]
 
 DATE_EXAMPLES = "2026-12-04, today, tomorrow, fri, next friday, in 2 weeks, 3 days ago, dec 5"
+
+#: The dates the program accepts, from every way in (typed, imported, synced):
+#: years 1900 to 2200. A birthday may have no year at all (``--04-17``).
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+DATE_RANGE = f"years {MIN_YEAR} to {MAX_YEAR}"
 DURATION_EXAMPLES = "10d, 2w, 3m, 1y, weekly, monthly, quarterly"
 
 _WEEKDAYS = {
@@ -81,11 +87,13 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
     try:
         if len(cleaned) > 10 and cleaned[4:5] == "-":
             moment = datetime.fromisoformat(cleaned.upper().replace(" ", "T"))
+            # Checked before any zone arithmetic: 0001-01-01T00:00+14:00 would overflow.
+            check_day(moment.date(), text)
             return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
         if len(cleaned) == 10 and cleaned[4:5] == "-":
             day = date.fromisoformat(cleaned)
-            return _at_time_of(day, now)
-    except ValueError as exc:
+            return _at_time_of(check_day(day, text), now)
+    except (ValueError, OverflowError) as exc:
         raise InvalidDate(
             f"'{text}' is not a valid date.", hint=f"Try one of: {DATE_EXAMPLES}."
         ) from exc
@@ -94,12 +102,67 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
         return _at_time_of(fast, now)
     if _ONLY_DIGITS.match(cleaned):
         raise InvalidDate(f"'{text}' is not a date.", hint=f"Try one of: {DATE_EXAMPLES}.")
-    parsed = _natural(cleaned, now, prefer)
+    try:
+        parsed = _natural(cleaned, now, prefer)
+    except (ValueError, OverflowError):
+        parsed = None
     if parsed is None:
         raise InvalidDate(
             f"Could not understand the date '{text}'.", hint=f"Try one of: {DATE_EXAMPLES}."
         )
+    check_day(parsed.date(), text)
     return parsed.replace(tzinfo=tz)
+
+
+def check_day(day: date, text: object = None) -> date:
+    """``day`` when its year is in the accepted range; else the usual one-line error."""
+    if MIN_YEAR <= day.year <= MAX_YEAR:
+        return day
+    shown = day.isoformat() if text is None else str(text)
+    raise InvalidDate(
+        f"'{shown}' is out of range: dates must fall in {DATE_RANGE}.",
+        hint="Like 2026-12-04.",
+    )
+
+
+_STORED_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STORED_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_STORED_BIRTHDAY_NO_YEAR = re.compile(r"^--\d{2}-\d{2}$")
+
+
+def check_stored(value: str, kind: Literal["day", "stamp", "birthday"], label: str) -> str:
+    """A date in its stored form, checked before it is written from a file.
+
+    ``day`` is ``YYYY-MM-DD``, ``stamp`` is ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) and a
+    ``birthday`` is a day or ``--MM-DD``. Imports and sync pass every date
+    through here, so what typed dates may not be, files may not be either.
+    """
+    hint = f"Dates must be real days in {DATE_RANGE}, like 2026-12-04."
+    try:
+        if kind == "birthday" and _STORED_BIRTHDAY_NO_YEAR.match(value):
+            date(2000, int(value[2:4]), int(value[5:7]))
+            return value
+        pattern = _STORED_STAMP if kind == "stamp" else _STORED_DAY
+        if pattern.match(value):
+            day = date.fromisoformat(value[:10])
+            if kind == "stamp":
+                datetime.fromisoformat(value[:-1])
+            if MIN_YEAR <= day.year <= MAX_YEAR:
+                return value
+    except ValueError:
+        pass
+    raise InvalidDate(f"The {label} '{value}' is not a date the program accepts.", hint=hint)
+
+
+def is_stored(value: object, kind: Literal["day", "stamp", "birthday"]) -> bool:
+    """Whether ``value`` passes :func:`check_stored`."""
+    if not isinstance(value, str):
+        return False
+    try:
+        check_stored(value, kind, kind)
+    except InvalidDate:
+        return False
+    return True
 
 
 def parse_day(text: str, now: datetime, *, prefer: Prefer = "future") -> date:
@@ -161,7 +224,7 @@ def parse_birthday(text: str, now: datetime) -> str:
             date(2000, month, day)  # validates, leap day included
             return f"--{month:02d}-{day:02d}"
         if len(cleaned) == 10 and cleaned[4] == "-":
-            return date.fromisoformat(cleaned).isoformat()
+            return check_day(date.fromisoformat(cleaned), text).isoformat()
     except ValueError as exc:
         raise InvalidDate(
             f"'{text}' is not a valid birthday.", hint="Try 1986-04-17, --04-17 or 'apr 17'."
@@ -172,13 +235,34 @@ def parse_birthday(text: str, now: datetime) -> str:
             f"'{text}' is not a valid birthday.", hint="Try 1986-04-17, --04-17 or 'apr 17'."
         )
     if _HAS_YEAR.search(cleaned):
-        return parsed.date().isoformat()
+        return check_day(parsed.date(), text).isoformat()
     return f"--{parsed.month:02d}-{parsed.day:02d}"
+
+
+def stored_day(text: str) -> date:
+    """A stored ``YYYY-MM-DD`` as a date; never raises (see ``clock.from_utc_iso``)."""
+    try:
+        return date.fromisoformat(text)
+    except (ValueError, TypeError):
+        from wintogether.clock import from_utc_iso_utc
+
+        return from_utc_iso_utc(text).date()
+
+
+def birthday_month_day(birthday: str) -> tuple[int, int]:
+    """Month and day of a stored birthday; a malformed one reads as 1 January
+    (``format_birthday`` shows it as stored)."""
+    try:
+        month, day = int(birthday[-5:-3]), int(birthday[-2:])
+        date(2000, month, day)
+    except (ValueError, TypeError):
+        return 1, 1
+    return month, day
 
 
 def next_birthday(birthday: str, today: date) -> date:
     """The next occurrence of a birthday on or after ``today`` (29 Feb → 28 Feb)."""
-    month, day = int(birthday[-5:-3]), int(birthday[-2:])
+    month, day = birthday_month_day(birthday)
     for year in (today.year, today.year + 1):
         try:
             candidate = date(year, month, day)
@@ -190,7 +274,7 @@ def next_birthday(birthday: str, today: date) -> date:
 
 
 def birthday_age(birthday: str, on: date) -> int | None:
-    if birthday.startswith("--"):
+    if birthday.startswith("--") or not birthday[:4].isdigit():
         return None
     return on.year - int(birthday[:4])
 
@@ -220,9 +304,18 @@ def format_moment(moment: datetime, today: date | None = None) -> str:
 
 
 def format_birthday(birthday: str) -> str:
-    month, day = int(birthday[-5:-3]), int(birthday[-2:])
-    text = f"{day} {date(2000, month, day):%b}"
+    """``17 Apr 1986`` or ``17 Apr``; a malformed stored value is shown as it is."""
+    if not _BIRTHDAY_SHAPE.match(birthday):
+        return birthday
+    try:
+        month, day = int(birthday[-5:-3]), int(birthday[-2:])
+        text = f"{day} {date(2000, month, day):%b}"
+    except ValueError:
+        return birthday
     return text if birthday.startswith("--") else f"{text} {birthday[:4]}"
+
+
+_BIRTHDAY_SHAPE = re.compile(r"^(--|\d{4}-)(\d{2}-\d{2})$")
 
 
 def relative_days(day: date, today: date) -> str:

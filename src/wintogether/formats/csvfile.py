@@ -136,7 +136,8 @@ _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")
 
 
 def birthday(text: str | None) -> str | None:
-    """``YYYY-MM-DD`` or ``--MM-DD`` from the forms exports use; ``None`` if unreadable.
+    """``YYYY-MM-DD`` or ``--MM-DD`` from the forms exports use; ``None`` if unreadable
+    or outside the accepted years (``dates.MIN_YEAR`` to ``dates.MAX_YEAR``).
 
     Accepted: ISO with or without dashes, vCard 4 ``--MMDD``/``--MM-DD``, US
     ``M/D/YYYY`` (Outlook), Apple's 1604 "no year" placeholder.
@@ -156,7 +157,7 @@ def birthday(text: str | None) -> str | None:
             if year in (1604, 1900) and "1604" in value[:4]:
                 date(2000, month, day)
                 return f"--{month:02d}-{day:02d}"
-            return date(year, month, day).isoformat()
+            return _in_range(date(year, month, day))
         match = _US.match(value)
         if match:
             month, day, year = (int(g) for g in match.groups())
@@ -164,10 +165,16 @@ def birthday(text: str | None) -> str | None:
                 return None  # Outlook writes 0/0/00 for "none"
             if year < 100:
                 year += 1900 if year > 30 else 2000
-            return date(year, month, day).isoformat()
+            return _in_range(date(year, month, day))
     except ValueError:
         return None
     return None
+
+
+def _in_range(day: date) -> str | None:
+    from wintogether.dates import MAX_YEAR, MIN_YEAR
+
+    return day.isoformat() if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def linkedin_date(text: str | None) -> str | None:
@@ -176,7 +183,7 @@ def linkedin_date(text: str | None) -> str | None:
         return None
     for pattern in ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d", "%m/%d/%Y"):
         try:
-            return datetime.strptime(text.strip(), pattern).date().isoformat()
+            return _in_range(datetime.strptime(text.strip(), pattern).date())
         except ValueError:
             continue
     return None

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
+from wintogether.dates import birthday_month_day, stored_day
+
 PRODID = "-//wintogether//wintogether//EN"
 UID_DOMAIN = "wintogether.invalid"
 #: Our own properties on synced items: what a calendar app cannot show but a
@@ -33,7 +35,9 @@ def promise_summary(promise: dict[str, Any]) -> str:
 
 
 def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    from wintogether.clock import from_utc_iso_utc
+
+    return from_utc_iso_utc(text).astimezone(UTC)
 
 
 def calendar_text(component: Any) -> str:
@@ -62,7 +66,7 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     todo.add("created", _utc(promise["created_at"]))
     todo.add("last-modified", _utc(promise["updated_at"]))
     todo.add("summary", promise_summary(promise))
-    todo.add("due", date.fromisoformat(promise["due_on"]))
+    todo.add("due", stored_day(promise["due_on"]))
     todo.add("status", _STATUS_OUT[promise["status"]])
     if promise.get("done_at") and promise["status"] == "done":
         todo.add("completed", _utc(promise["done_at"]))
@@ -162,7 +166,7 @@ def write(
         todo.add("dtstamp", stamp)
         who = promise["contact_name"]
         todo.add("summary", promise_summary(promise))
-        todo.add("due", date.fromisoformat(promise["due_on"]))
+        todo.add("due", stored_day(promise["due_on"]))
         todo.add("status", "NEEDS-ACTION")
         todo.add(
             "description",
@@ -172,8 +176,8 @@ def write(
         stream.write(todo.to_ical().decode("utf-8"))
     for person in birthdays:
         birthday = str(person["birthday"])
-        month, day = int(birthday[-5:-3]), int(birthday[-2:])
-        year = 2000 if birthday.startswith("--") else int(birthday[:4])
+        month, day = birthday_month_day(birthday)
+        year = int(birthday[:4]) if birthday[:4].isdigit() else 2000
         try:
             start = date(year, month, day)
         except ValueError:

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from wintogether.dates import DATE_RANGE
 from wintogether.errors import InvalidValue
 from wintogether.formats import Card, Problem, ReadResult
 from wintogether.models import CHANNELS, OWNERS, STATUSES
@@ -124,9 +125,12 @@ def _check_record(section: str, record: Any) -> str | None:
             return f"missing or empty {key}"
     for key in ("created_at", "updated_at", "happened_at", "done_at"):
         if record.get(key) is not None and not _is_time(record[key]):
-            return f"{key} '{record[key]}' is not a UTC timestamp like 2026-11-28T10:00:00Z"
+            return (
+                f"{key} '{record[key]}' is not a UTC timestamp like 2026-11-28T10:00:00Z"
+                f" ({DATE_RANGE})"
+            )
     if section == "promises" and not _is_day(record["due_on"]):
-        return f"due_on '{record['due_on']}' is not a date like 2026-12-04"
+        return f"due_on '{record['due_on']}' is not a date like 2026-12-04 ({DATE_RANGE})"
     for key, allowed in _CHOICES.get(section, {}).items():
         if record[key] not in allowed:
             return f"{key} '{record[key]}' is not one of {', '.join(allowed)}"
@@ -139,25 +143,15 @@ def _check_record(section: str, record: Any) -> str | None:
 
 
 def _is_time(value: Any) -> bool:
-    from datetime import datetime
+    from wintogether.dates import is_stored
 
-    if not isinstance(value, str) or not value.endswith("Z"):
-        return False
-    try:
-        datetime.fromisoformat(value[:-1])
-    except ValueError:
-        return False
-    return True
+    return is_stored(value, "stamp")
 
 
 def _is_day(value: Any) -> bool:
-    from datetime import date
+    from wintogether.dates import is_stored
 
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return len(value) == 10
+    return is_stored(value, "day")
 
 
 def _birthday(value: str | None) -> str | None:
@@ -191,6 +185,8 @@ def _card(item: dict[str, Any], position: str) -> Card:
     for key in ("created_at", "updated_at", "archived_at"):
         if item.get(key) is not None and not _is_time(item[key]):
             raise ValueError(f"{key} is not a UTC timestamp like 2026-11-28T10:00:00Z")
+    if item.get("met_on") is not None and not _is_day(item["met_on"]):
+        raise ValueError(f"met_on is not a date like 2026-12-04 ({DATE_RANGE})")
     cadence = item.get("cadence_days")
     if cadence is not None and (not isinstance(cadence, int) or cadence < 1):
         raise ValueError("cadence_days must be a positive whole number")

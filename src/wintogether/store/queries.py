@@ -13,10 +13,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from wintogether.clock import from_utc_iso
+from wintogether.clock import from_utc_iso, from_utc_iso_utc
+from wintogether.dates import stored_day
 from wintogether.models import Contact, ContactRef, ContactStanding, Conversation, Promise
 from wintogether.store.connection import Connection
 
@@ -62,7 +63,7 @@ def tag_params(tag: str) -> list[str]:
 def _utc(value: str | None) -> Any:
     """A stored timestamp as an aware UTC datetime: cheaper than local time (no
     zone lookup per value) where only comparisons and dates follow."""
-    return datetime.fromisoformat(value) if value else None
+    return from_utc_iso_utc(value) if value else None
 
 
 def _chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
@@ -686,7 +687,7 @@ class Store:
                 contact=ContactRef(row["contact_id"], row["name"], row["company"]),
                 conversation_id=row["interaction_id"],
                 text=row["text"],
-                due_on=date.fromisoformat(row["due_on"]),
+                due_on=stored_day(row["due_on"]),
                 owner=row["owner"],
                 status=row["status"],
                 done_at=_dt(row["done_at"]),
