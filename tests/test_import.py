@@ -314,9 +314,9 @@ def test_huge_field_refused_before_any_write(db: Path, wt: Invoke, tmp_path: Pat
 def test_huge_file_refused(
     db: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wintogether.domain import transfer
+    from wintogether.domain.importing import read
 
-    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 100)
     run = wt("import", str(SAMPLES / "google_contacts.csv"), ok=False)
     assert run.exit_code == 1
     assert "the import limit is" in run.stderr

@@ -440,7 +440,7 @@ def test_a_sent_version_replaced_by_an_older_one_is_a_conflict(
     assert desktop.json("show", "dana")["contact"]["title"] == "VP Finance"
     rewritten = (vdir / "contacts" / f"{uid}.vcf").read_text()
     assert "TITLE:VP Finance" in rewritten
-    # Marked, so that vdirsyncer sees a new version to upload (see domain/sync.py).
+    # Marked, so that vdirsyncer sees a new version to upload (see domain/sync/apply.py).
     assert "X-WINTOGETHER-SETTLED:20261128T121000Z" in rewritten
     lost = desktop.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
     assert "title: CFO" in str(lost[0][0])

@@ -87,7 +87,7 @@ def import_(
 
       wt import google.csv --from google --encoding latin-1
     """
-    from wintogether.domain.transfer import import_file
+    from wintogether.domain.importing import import_file
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)

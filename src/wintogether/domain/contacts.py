@@ -16,7 +16,7 @@ from wintogether.domain import cadence
 # need not import this one (its dataclasses, the cadence rules and the config);
 # it stays importable from here.
 from wintogether.domain.resolve import resolve
-from wintogether.domain.text import clean_name, clean_optional
+from wintogether.domain.text import check_tags, clean_name, clean_optional
 from wintogether.errors import InvalidValue, UserError
 from wintogether.models import (
     Contact,
@@ -115,18 +115,6 @@ def _check_phones(phones: list[str]) -> list[str]:
     return out
 
 
-def _check_tags(tags: list[str]) -> list[str]:
-    out = []
-    for tag in tags:
-        cleaned = tag.strip().strip("/")
-        if not cleaned or any(ch.isspace() for ch in cleaned) or "," in cleaned:
-            raise InvalidValue(
-                f"'{tag}' is not a tag.", hint="Tags are single words: customers, partners/emea."
-            )
-        out.append(cleaned)
-    return out
-
-
 def _check_url(url: str) -> str:
     cleaned = url.strip()
     if not re.match(r"^https?://\S+$", cleaned):
@@ -161,7 +149,7 @@ def add(store: Store, changes: ContactChanges, now: datetime, *, force: bool = F
         raise UserError("A contact needs a name.")
     emails = _check_emails(changes.emails)
     phones = _check_phones(changes.phones)
-    tags = _check_tags(changes.tags)
+    tags = check_tags(changes.tags)
     linkedin = _check_url(changes.linkedin) if changes.linkedin else None
     stamp = to_utc_iso(now)
     with store.write():
@@ -195,7 +183,7 @@ def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Cont
         )
     emails = _check_emails(changes.emails)
     phones = _check_phones(changes.phones)
-    tags = _check_tags(changes.tags)
+    tags = check_tags(changes.tags)
     linkedin = _check_url(changes.linkedin) if changes.linkedin else None
     stamp = to_utc_iso(now)
     with store.write():
@@ -221,7 +209,7 @@ def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Cont
             store.set_url(target.id, "linkedin", None, stamp)
         store.remove_emails(target.id, changes.remove_emails)
         store.remove_phones(target.id, changes.remove_phones)
-        store.remove_tags(target.id, _check_tags(changes.untag))
+        store.remove_tags(target.id, check_tags(changes.untag))
         store.add_emails(target.id, emails, stamp)
         store.add_phones(target.id, phones, stamp)
         store.add_tags(target.id, tags, stamp)

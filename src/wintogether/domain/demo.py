@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from wintogether.domain import contacts, conversations, ledger, promises, transfer
+from wintogether.domain import contacts, conversations, importing, ledger, promises
 from wintogether.store import Store
 
 
@@ -194,4 +194,4 @@ def build(store: Store, now: datetime) -> None:
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "Connections.csv"
         export.write_text(LINKEDIN_AGAIN, encoding="utf-8")
-        transfer.import_file(store, export, _at(now, 2, 8), fmt="linkedin")
+        importing.import_file(store, export, _at(now, 2, 8), fmt="linkedin")

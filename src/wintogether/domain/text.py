@@ -48,3 +48,16 @@ def clean_text(text: str, label: str = "note") -> str:
         )
     _check_size(cleaned, label)
     return cleaned
+
+
+def check_tags(tags: list[str]) -> list[str]:
+    """Tags as typed or imported: single words, surrounding slashes dropped."""
+    out = []
+    for tag in tags:
+        cleaned = tag.strip().strip("/")
+        if not cleaned or any(ch.isspace() for ch in cleaned) or "," in cleaned:
+            raise InvalidValue(
+                f"'{tag}' is not a tag.", hint="Tags are single words: customers, partners/emea."
+            )
+        out.append(cleaned)
+    return out

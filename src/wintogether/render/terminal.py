@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from wintogether.domain.cadence import Attention
     from wintogether.domain.contacts import ContactRow, Profile
     from wintogether.domain.dupes import MergePlan, Pair
+    from wintogether.domain.importing import ImportResult
     from wintogether.domain.today import Dashboard
-    from wintogether.domain.transfer import ImportResult
     from wintogether.models import Contact, ContactEvent, ContactRef, Conversation, Promise
 
 

@@ -1,0 +1,110 @@
+"""Imports: reading files into contacts, matching and merging them (exports: domain/export.py).
+
+The steps, one module each: read.py (detect, parse, check, clean), match.py (find
+the known contact, merge), plan.py (decide per card), write.py (write the rows);
+import_file below runs them, the writing in one transaction.
+
+Import rules, in order of importance:
+
+* nothing is written until the whole file has been read and checked; the
+  import is one transaction, so it lands whole or not at all;
+* a row matches an existing contact by uid, then email, then LinkedIn URL,
+  then exact name with the same company; rows earlier in the same file count;
+* a match never loses anything the user filled in: empty fields are filled,
+  emails, phones, URLs and tags are added, notes are kept;
+* a new company or title for a known contact is a job change: the contact is
+  updated and the change recorded on their timeline;
+* the same file twice adds and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from wintogether.clock import to_utc_iso
+from wintogether.domain.importing.plan import _plan
+from wintogether.domain.importing.read import MAX_FILE_BYTES, _clean_card, read_file
+from wintogether.domain.importing.result import Decision, ImportRefused, ImportResult
+from wintogether.domain.importing.write import _write, _write_history
+from wintogether.domain.text import check_tags
+from wintogether.errors import InvalidValue
+from wintogether.formats import Card, Problem
+from wintogether.store import Store
+from wintogether.store import transfer as st
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Decision",
+    "ImportRefused",
+    "ImportResult",
+    "import_file",
+    "read_file",
+]
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    now: datetime,
+    *,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    tag: str | None = None,
+    encoding: str | None = None,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int, str], None] | None = None,
+) -> ImportResult:
+    """Import (or, with ``dry_run``, plan) one file; all or nothing."""
+    extra_tag = check_tags([tag])[0] if tag else None
+    fmt, result = read_file(path, fmt, encoding, on_total=on_total, progress=progress)
+    problems = list(result.problems)
+    cards: list[Card] = []
+    for card in result.cards:
+        try:
+            cards.append(_clean_card(card, extra_tag))
+        except InvalidValue as exc:
+            problems.append(Problem(card.position, exc.message))
+    if problems and not (dry_run or skip_invalid):
+        shown = "; ".join(str(p) for p in problems[:5])
+        more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+        raise ImportRefused(
+            f"{path.name}: {len(problems)} unreadable row{'s' if len(problems) != 1 else ''}"
+            f" ({shown}{more}). Nothing was imported.",
+            hint="See them all with --dry-run; fix the file, or pass --skip-invalid to import "
+            "the rest.",
+        )
+    if not cards:
+        raise ImportRefused(
+            f"{path.name} has {result.records} row{'s' if result.records != 1 else ''} but none "
+            "could be read: nothing was imported."
+            if result.records
+            else f"{path.name} holds no contacts: nothing was imported."
+        )
+    stamp = to_utc_iso(now)
+    history: dict[str, int] = {}
+    if dry_run:
+        with store.read():
+            steps = _plan(store, cards)
+    else:
+        # A copy of the database as it was, before anything of the file is written.
+        from wintogether.store.backup import backup_before
+
+        backup_before(store.connection, "before-import")
+        with store.write(f"import {path.name}", name="import"):
+            steps = _plan(store, cards)
+            if on_total is not None:
+                on_total(len(steps), "Importing")
+            ids = _write(store, steps, stamp, progress)
+            if result.bundle is not None:
+                history = _write_history(store, steps, ids, result.bundle, stamp)
+            added, updated, skipped = (
+                sum(1 for s in steps if s.decision.action == a) for a in ("add", "update", "skip")
+            )
+            if added or updated or any(history.values()):
+                st.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
+    return ImportResult(
+        fmt, path.name, dry_run, [s.decision for s in steps], problems, result.records, history
+    )

@@ -1,0 +1,139 @@
+"""Reading an import file: detected, parsed, checked and cleaned before anything is written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from wintogether.domain.importing.result import _LABELS
+from wintogether.domain.text import MAX_FIELD_CHARS, MAX_NAME_CHARS
+from wintogether.errors import InvalidValue, UserError
+from wintogether.formats import IMPORT_FORMATS, Card, ReadResult
+
+#: A file bigger than this is refused before it is read (100 MB).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def read_file(
+    path: Path,
+    fmt: str | None,
+    encoding: str | None,
+    *,
+    on_total: Callable[[int, str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[str, ReadResult]:
+    """Read and check a whole file; nothing is written here."""
+    from wintogether.formats import detect
+
+    if fmt is not None and fmt not in IMPORT_FORMATS:
+        raise InvalidValue(f"Unknown format '{fmt}'.", hint=f"Use {', '.join(IMPORT_FORMATS)}.")
+    if path.is_dir():
+        raise InvalidValue(f"{path} is a directory, not a file.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InvalidValue(
+                f"{path.name} is {size // (1024 * 1024)} MB; the import limit is "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB.",
+                hint="Split the file and import the parts.",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror}.") from exc
+    text = detect.decode(data, path.name, encoding)
+    if not text.strip():
+        raise InvalidValue(f"{path.name} is empty: nothing to import.")
+    found = detect.detect(text)
+    if fmt is None:
+        if found is None:
+            raise InvalidValue(
+                f"Cannot tell what kind of file {path.name} is.",
+                hint="Expected a LinkedIn, Google or Outlook CSV, a vCard or a wintogether "
+                "JSON export; name it with --from.",
+            )
+        fmt = found
+    elif fmt in ("linkedin", "google", "outlook") and found not in (
+        "linkedin",
+        "google",
+        "outlook",
+    ):
+        raise InvalidValue(f"{path.name} has no {_LABELS[fmt]} header row.")
+    if fmt == "vcard" and on_total is not None:
+        # Parsing vCards is the slow part of a big phone export: show it.
+        from wintogether.formats import vcard
+
+        on_total(text.upper().count("BEGIN:VCARD"), "Reading")
+        result = vcard.read(text, progress)
+    else:
+        result = _reader(fmt)(text)
+    _check_sizes(result)
+    return fmt, result
+
+
+def _reader(fmt: str) -> Callable[[str], ReadResult]:
+    from wintogether.formats import google, jsonfile, linkedin, outlook, vcard
+
+    return {
+        "linkedin": linkedin.read,
+        "google": google.read,
+        "outlook": outlook.read,
+        "vcard": vcard.read,
+        "json": jsonfile.read,
+    }[fmt]
+
+
+def _check_sizes(result: ReadResult) -> None:
+    """Refuse, before any write, a field over the limit (1 MB of text)."""
+    for card in result.cards:
+        values: list[tuple[str, str | None]] = [
+            ("name", card.name),
+            ("company", card.company),
+            ("title", card.title),
+            ("notes", card.notes),
+            ("how met", card.how_met),
+        ]
+        values += [("email", v) for v in card.emails] + [("phone", v) for v in card.phones]
+        values += [("URL", v) for v in card.urls] + [(k, v) for k, v in card.extras]
+        for label, value in values:
+            limit = MAX_NAME_CHARS if label == "name" else MAX_FIELD_CHARS
+            if value and len(value) > limit:
+                raise InvalidValue(
+                    f"{card.position}: the {label} is {len(value):,} characters; the limit is "
+                    f"{limit:,}. Nothing was imported."
+                )
+
+
+def _clean_card(card: Card, extra_tag: str | None) -> Card:
+    from wintogether.domain.text import clean_name
+
+    card.name = clean_name(card.name)
+    for attr in ("company", "title", "notes", "how_met"):
+        value = getattr(card, attr)
+        setattr(card, attr, value.strip() or None if isinstance(value, str) else None)
+    emails, seen = [], set()
+    for email in card.emails:
+        cleaned = email.strip()
+        if _EMAIL.match(cleaned) and cleaned.casefold() not in seen:
+            seen.add(cleaned.casefold())
+            emails.append(cleaned)
+        elif cleaned:
+            card.extras.append(("EMAIL", cleaned))
+    card.emails = emails
+    phones: list[str] = []
+    for phone in card.phones:
+        cleaned = " ".join(phone.split())
+        if any(ch.isdigit() for ch in cleaned):
+            if _digits(cleaned) not in {_digits(p) for p in phones}:
+                phones.append(cleaned)
+        elif cleaned:
+            card.extras.append(("TEL", cleaned))
+    card.phones = phones
+    if extra_tag and extra_tag.casefold() not in {t.casefold() for t in card.tags}:
+        card.tags.append(extra_tag)
+    return card
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit()) or phone

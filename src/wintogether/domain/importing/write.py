@@ -1,0 +1,152 @@
+"""Writing a planned import: contacts added and updated, then the history from our JSON."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from wintogether.domain.importing.plan import _Step
+from wintogether.store import Store
+from wintogether.store import transfer as st
+
+
+def _write(
+    store: Store, steps: list[_Step], stamp: str, progress: Callable[[int], None] | None
+) -> dict[int, int]:
+    ids: dict[int, int] = {}
+    for number, step in enumerate(steps, 1):
+        card = step.card
+        if step.decision.action == "add":
+            record = card.record or {}
+            fields: dict[str, Any] = {
+                "uid": card.uid if card.uid and _is_uid(card.uid) else None,
+                "name": card.name,
+                "company": card.company,
+                "title": card.title,
+                "how_met": card.how_met,
+                "met_on": card.met_on,
+                "birthday": card.birthday,
+                "notes": card.notes,
+                "cadence_days": record.get("cadence_days"),
+                "created_at": record.get("created_at"),
+                "updated_at": record.get("updated_at"),
+                "archived_at": record.get("archived_at"),
+            }
+            contact_id = st.insert_contact(store, fields, stamp)
+            ids[step.key] = contact_id
+            step.decision.contact_id = contact_id
+            store.add_emails(contact_id, card.emails, stamp)
+            store.add_phones(contact_id, card.phones, stamp)
+            if card.linkedin:
+                st.add_url(store, contact_id, "linkedin", card.linkedin, stamp)
+            for url in card.urls:
+                st.add_url(store, contact_id, "web", url, stamp)
+            store.add_tags(contact_id, card.tags, stamp)
+            st.add_extras(store, contact_id, card.extras, stamp)
+        elif step.decision.action == "update" and step.change is not None:
+            contact_id = ids.get(step.key, step.key)
+            step.decision.contact_id = contact_id
+            change = step.change
+            store.update_contact(contact_id, change.fields, stamp)
+            store.add_emails(contact_id, change.emails, stamp)
+            store.add_phones(contact_id, change.phones, stamp)
+            for kind, url in change.urls:
+                st.add_url(store, contact_id, kind, url, stamp)
+            store.add_tags(contact_id, change.tags, stamp)
+            st.add_extras(store, contact_id, change.extras, stamp)
+            store.touch_contact(contact_id, stamp)
+            if change.job:
+                text, old, new = change.job
+                st.insert_event(
+                    store,
+                    contact_id=contact_id,
+                    kind="job_change",
+                    text=text,
+                    old_value=old,
+                    new_value=new,
+                    happened_at=stamp,
+                    stamp=stamp,
+                )
+        elif step.key < 0:
+            step.decision.contact_id = ids.get(step.key)
+        if progress is not None:
+            progress(number)
+    return ids
+
+
+_UID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._@:-]{0,199}$")
+
+
+def _is_uid(text: str) -> bool:
+    return bool(_UID.match(text))
+
+
+def _write_history(
+    store: Store, steps: list[_Step], ids: dict[int, int], bundle: dict[str, Any], stamp: str
+) -> dict[str, int]:
+    """Conversations, promises, ledger and events from our JSON, by uid, once each."""
+    contacts: dict[str, int] = {}
+    for step in steps:
+        contact_id = ids.get(step.key, step.key)
+        if step.card.uid and contact_id > 0:
+            contacts[step.card.uid] = contact_id
+    counts = {"conversations": 0, "promises": 0, "ledger": 0, "wins": 0, "events": 0}
+    # Introductions point at other contacts by uid: link them once all exist.
+    for step in steps:
+        intro = (step.card.record or {}).get("introduced_by")
+        contact_id = ids.get(step.key, step.key)
+        if intro in contacts and contact_id > 0 and contacts[intro] != contact_id:
+            st.link_introducer(store, contact_id, contacts[intro])
+    conversations = st.uid_map(store, "interactions")
+    for record in bundle.get("conversations") or []:
+        people = [contacts[u] for u in record.get("participants", []) if u in contacts]
+        if record["uid"] in conversations or not people:
+            continue
+        new_id = st.insert_conversation_record(store, record, people)
+        if new_id is not None:
+            conversations[record["uid"]] = new_id
+            counts["conversations"] += 1
+    existing = st.uid_map(store, "promises")
+    for record in bundle.get("promises") or []:
+        if record["uid"] in existing or record.get("contact") not in contacts:
+            continue
+        st.insert_promise_record(
+            store,
+            record,
+            contacts[record["contact"]],
+            conversations.get(record.get("conversation")),
+        )
+        counts["promises"] += 1
+    existing = st.uid_map(store, "ledger")
+    for record in bundle.get("ledger") or []:
+        if record["uid"] in existing or record.get("contact") not in contacts:
+            continue
+        st.insert_ledger_record(
+            store, record, contacts[record["contact"]], contacts.get(record.get("to_contact") or "")
+        )
+        counts["ledger"] += 1
+    existing = st.uid_map(store, "wins")
+    for record in bundle.get("wins") or []:
+        if record["uid"] in existing or record.get("contact") not in contacts:
+            continue
+        st.insert_win_record(store, record, contacts[record["contact"]])
+        counts["wins"] += 1
+    existing = st.uid_map(store, "contact_events")
+    for record in bundle.get("events") or []:
+        if record["uid"] in existing or record.get("contact") not in contacts:
+            continue
+        st.insert_event(
+            store,
+            contact_id=contacts[record["contact"]],
+            kind=record["kind"],
+            text=record["text"],
+            old_value=record.get("old_value"),
+            new_value=record.get("new_value"),
+            happened_at=record["happened_at"],
+            stamp=record.get("updated_at") or stamp,
+            uid=record["uid"],
+            created_at=record.get("created_at"),
+        )
+        counts["events"] += 1
+    return counts

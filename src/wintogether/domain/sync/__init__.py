@@ -1,0 +1,132 @@
+"""Two-way sync between the database and a vdir (a folder of .vcf/.ics files).
+
+A vdir has three collections, each a folder vdirsyncer pairs with a CardDAV
+address book or a CalDAV calendar: ``contacts/`` (one vCard 3.0 per contact),
+``promises/`` (one VTODO per promise) and ``conversations/`` (one VJOURNAL
+per conversation). Files are named ``<uid>.vcf`` / ``<uid>.ics``.
+
+The sync state (store/sync.py) remembers, per item, the file's name, content
+hash, size and mtime, and the row's version (its ``updated_at``; for a promise
+also its contact's name, which its file shows) as they were after the last
+sync. From it each side's news is known without reading anything that did not
+change: a file whose size and mtime are as remembered is not even opened, a
+row whose version is as remembered is not serialised.
+
+The rules, per item:
+
+* changed only here (or new here): the file is (re)written (``sent``);
+* changed only in the vdir (or new there): the row is inserted or updated
+  (``received``); a to-do marked COMPLETED marks the promise done;
+* deleted on one side and unchanged on the other: deleted on the other
+  (``deleted``); deleted on one side but changed on the other: the change
+  wins and the item comes back;
+* changed on both sides: when both now say the same (compared field by field,
+  not byte by byte) nothing is done; otherwise it is a conflict and the later
+  change wins. The database's time is the row's ``updated_at``. The file's
+  time is its own stamp (vCard REV, iCalendar LAST-MODIFIED or DTSTAMP) when
+  the app that edited it moved that stamp past the last sync; otherwise (many
+  apps leave it alone) the file's modification time, i.e. when the change
+  arrived in the vdir. On a tie the database wins. The losing version is kept
+  on the contact's timeline as a ``sync_conflict`` event and reported.
+
+A sync that finds nothing to do opens no write transaction and writes no file.
+
+The steps, one module each: scan.py (list and read the vdir's files), items.py
+(compare, describe and serialise items), plan.py (decide, per item, without
+writing), apply.py (carry the plan out); model.py holds what a sync reports.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from wintogether.clock import to_utc_iso
+from wintogether.domain.sync.apply import _execute
+from wintogether.domain.sync.model import CHANNELS, COLLECTIONS, SyncChange, SyncRefused, SyncResult
+from wintogether.domain.sync.plan import _Plan, _plan
+from wintogether.store import Store
+from wintogether.store import sync as ss
+
+__all__ = ["CHANNELS", "COLLECTIONS", "SyncChange", "SyncRefused", "SyncResult", "sync"]
+
+
+def sync(
+    store: Store,
+    vdir: Path,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    db_path: Path | None = None,
+    force_delete: bool = False,
+) -> SyncResult:
+    """Exchange changes between the database and ``vdir``; see the module docstring."""
+    vdir = Path(os.path.abspath(vdir.expanduser()))
+    if vdir.exists() and not vdir.is_dir():
+        raise SyncRefused(f"{vdir} is not a folder.")
+    if not vdir.exists() and not vdir.parent.is_dir():
+        raise SyncRefused(f"The folder {vdir.parent} does not exist.")
+    if db_path is not None:
+        database = Path(os.path.realpath(db_path))
+        if database.parent in {Path(os.path.realpath(vdir / f)) for _, f, _ in COLLECTIONS}:
+            raise SyncRefused(
+                f"The database {db_path} is inside the vdir {vdir}; move one of them."
+            )
+    stamp = to_utc_iso(now)
+    with store.read():
+        plan = _plan(store, vdir, force_delete)
+        version = ss.data_version(store)
+    result = SyncResult(vdir, dry_run)
+    if dry_run:
+        _count(result, plan)
+        return result
+    for folder in [vdir, *plan.missing_folders]:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    if not plan.actions:
+        _count(result, plan)
+        return result
+    label = f"sync {vdir}"
+    with store.write(label, name="sync") if plan.writes_data else ss.bookkeeping(store):
+        if ss.data_version(store) != version:
+            journaled = plan.writes_data
+            plan = _plan(store, vdir, force_delete)  # another command wrote meanwhile
+            if plan.writes_data and not journaled:
+                raise SyncRefused(
+                    "The database changed while syncing; nothing was synced.",
+                    hint="Run `wt sync` again.",
+                )
+        _execute(store, plan, stamp)
+    _count(result, plan)
+    return result
+
+
+def _count(result: SyncResult, plan: _Plan) -> None:
+    labels = {
+        "send": "sent",
+        "receive": "received",
+        "delete_file": "deleted",
+        "delete_row": "deleted",
+        "conflict": "conflict",
+    }
+    for action in plan.actions:
+        label = labels.get(action.action)
+        if label is None:
+            continue
+        detail = action.detail
+        if action.action == "delete_file":
+            detail = "deleted here: file removed"
+        elif action.action == "delete_row":
+            detail = "deleted there: removed here"
+        result.changes.append(SyncChange(action.kind, action.uid, label, action.name, detail))
+        if label == "conflict":
+            result.conflicts += 1
+            # The winner still travels: from the file in, or from here out.
+            if action.fields is not None:
+                result.received += 1
+            else:
+                result.sent += 1
+        else:
+            setattr(result, label, getattr(result, label) + 1)
+    result.changes.extend(plan.skipped)
+    result.skipped = len(plan.skipped)

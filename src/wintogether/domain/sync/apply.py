@@ -1,0 +1,135 @@
+"""Carrying out a sync plan: rows written to the store, files to the vdir, the state saved."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from wintogether.domain.sync.plan import _Action, _Plan
+from wintogether.domain.sync.scan import _File
+from wintogether.store import Store
+from wintogether.store import sync as ss
+
+
+def _execute(store: Store, plan: _Plan, stamp: str) -> None:
+    from wintogether.files import atomic_write
+
+    key = str(plan.vdir)
+    saved: dict[str, list[ss.StateRow]] = {kind: [] for kind in plan.folders}
+    forgotten: dict[str, list[str]] = {kind: [] for kind in plan.folders}
+    contact_ids: dict[str, int] | None = None
+
+    def remember(action: _Action, found: _File, db_version: str) -> None:
+        assert found.digest is not None
+        saved[action.kind].append(
+            ss.StateRow(action.uid, found.name, found.digest, found.size, found.mtime_ns,
+                        action.file_stamp, action.sent, db_version, stamp)
+        )  # fmt: skip
+
+    def write_file(action: _Action) -> _File:
+        assert action.text is not None
+        folder = plan.folders[action.kind]
+        data = action.text.encode("utf-8")
+        # The database cannot be among these files (checked once, in sync()).
+        path = atomic_write(folder / action.file_name, data, overwrite=True)
+        info = path.stat()
+        return _File(action.file_name, info.st_size, info.st_mtime_ns, data,
+                     hashlib.sha256(data).hexdigest())  # fmt: skip
+
+    def version_of(kind: str, uid: str) -> str:
+        return ss.versions_of(store, kind, [uid]).get(uid, stamp)
+
+    for action in plan.actions:
+        kind = action.kind
+        if action.action in ("receive", "conflict") and kind != "contact" and contact_ids is None:
+            contact_ids = ss.contact_ids_by_uid(store)
+        if action.action == "refresh":
+            assert action.file is not None
+            action.file.read(plan.folders[kind])
+            remember(action, action.file, action.db_version)
+        elif action.action == "forget":
+            forgotten[kind].append(action.uid)
+        elif action.action == "send":
+            remember(action, write_file(action), action.db_version)
+        elif action.action == "delete_file":
+            (plan.folders[kind] / action.file_name).unlink(missing_ok=True)
+            forgotten[kind].append(action.uid)
+        elif action.action == "delete_row":
+            assert action.row_id is not None
+            ss.delete_row(store, kind, action.row_id)
+            forgotten[kind].append(action.uid)
+        elif action.action == "receive" or (action.action == "conflict" and action.fields):
+            assert action.file is not None and action.fields is not None
+            _apply(store, kind, action.uid, action.row_id, action.fields, contact_ids, stamp)
+            if action.action == "conflict":
+                _keep_loser(store, action, contact_ids, stamp)
+            remember(action, action.file, version_of(kind, action.uid))
+        else:  # a conflict this database won: record the loser, write ours out
+            _keep_loser(store, action, contact_ids, stamp)
+            assert action.text is not None
+            action.text = _settled(action.text, stamp)
+            remember(action, write_file(action), action.db_version)
+    for kind in plan.folders:
+        # Cascades (a deleted contact takes its promises) are caught by the next sync.
+        ss.save_state(store, key, kind, saved[kind])
+        ss.drop_state(store, key, kind, forgotten[kind])
+
+
+def _apply(
+    store: Store,
+    kind: str,
+    uid: str,
+    row_id: int | None,
+    fields: dict[str, Any],
+    contact_ids: dict[str, int] | None,
+    stamp: str,
+) -> None:
+    if kind == "contact":
+        ss.put_contact(store, row_id, uid, fields, stamp)
+        return
+    assert contact_ids is not None
+    if kind == "promise":
+        done_at = fields["done_at"] or (stamp if fields["status"] == "done" else None)
+        if fields["status"] == "open":
+            done_at = None
+        ss.put_promise(
+            store, row_id, uid, contact_ids[fields["contact"]], {**fields, "done_at": done_at},
+            stamp,
+        )  # fmt: skip
+        return
+    participants = [contact_ids[u] for u in fields["participants"] if u in contact_ids]
+    ss.put_conversation(store, row_id, uid, fields, participants, stamp)
+
+
+_END = re.compile(r"^END:V(CARD|TODO|JOURNAL)\r?$", re.MULTILINE)
+
+
+def _settled(text: str, stamp: str) -> str:
+    """Mark a version re-written after winning a conflict with when it was settled.
+
+    vdirsyncer (0.21) compares items by content, ignoring REV, LAST-MODIFIED and
+    DTSTAMP; after it let the server's version win it still remembers our old
+    content, so writing that same content back would look unchanged to it and
+    never be uploaded. The mark makes the winner a new version it will upload.
+    """
+    line = f"X-WINTOGETHER-SETTLED:{stamp.replace('-', '').replace(':', '')}\r\n"
+    match = _END.search(text)
+    if match is None:
+        return text
+    return text[: match.start()] + line + text[match.start() :]
+
+
+def _keep_loser(
+    store: Store, action: _Action, contact_ids: dict[str, int] | None, stamp: str
+) -> None:
+    contact_id = action.contact_id
+    if contact_id is None:
+        return
+    won = "the vdir" if action.fields is not None else "this database"
+    lost = "this database" if action.fields is not None else "the vdir"
+    text = (
+        f"Sync conflict on {action.kind} {action.name!r}: kept the version from {won};"
+        f" the one from {lost} was: {action.lost}"
+    )
+    ss.record_conflict(store, contact_id, text, action.lost, action.kept, stamp)

@@ -1,0 +1,92 @@
+"""Items on either side: compared field by field, described, serialised, read from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wintogether.store import Store
+from wintogether.store import sync as ss
+
+
+def _fold(values: list[str]) -> list[str]:
+    return sorted(v.casefold() for v in values)
+
+
+def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
+    """The fields both sides must agree on, in one comparable shape."""
+    if kind == "contact":
+        if from_db:
+            urls = item["urls"]
+            linkedin = next((u["url"] for u in urls if u["kind"] == "linkedin"), None)
+            web = [u["url"] for u in urls if u["kind"] != "linkedin"]
+        else:
+            linkedin, web = item["linkedin"], item["urls"]
+        return {
+            "name": item["name"],
+            "company": item["company"] or None,
+            "title": item["title"] or None,
+            "birthday": item["birthday"] or None,
+            "notes": item["notes"] or None,
+            "emails": _fold(item["emails"]),
+            "phones": sorted(item["phones"]),
+            "linkedin": linkedin or None,
+            "urls": sorted(web),
+            "tags": _fold(item["tags"]),
+        }
+    if kind == "promise":
+        keys = ("text", "due_on", "owner", "status", "contact")
+        return {k: item[k] for k in keys}
+    return {
+        "happened_at": item["happened_at"],
+        "channel": item["channel"],
+        "note": item["note"].strip(),
+        "participants": sorted(item["participants"]),
+    }
+
+
+def _describe(kind: str, item: dict[str, Any], from_db: bool) -> str:
+    """One line with the fields of a version (the loser of a conflict is kept as this)."""
+    fields = _canonical(kind, item, from_db)
+    parts = []
+    for key, value in fields.items():
+        if value in (None, [], ""):
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        parts.append(f"{key}: {' '.join(shown.split())}")
+    return "; ".join(parts)
+
+
+def _display(kind: str, item: dict[str, Any]) -> str:
+    if kind == "contact":
+        return str(item["name"])
+    if kind == "promise":
+        return str(item["text"])
+    note = str(item["note"]).strip().splitlines()
+    return note[0][:80] if note else ""
+
+
+def _serialise(kind: str, record: dict[str, Any]) -> str:
+    if kind == "contact":
+        from wintogether.formats import vcard
+
+        # 3.0: what phones read best; uids stay plain (no urn:uuid:).
+        return vcard.card_text(record, "3.0")
+    if kind == "promise":
+        from wintogether.formats import ics
+
+        return ics.promise_todo_text(record)
+    from wintogether.formats import vjournal
+
+    return vjournal.journal_text(record)
+
+
+def _records(store: Store, kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    reader: Callable[..., Any] = {
+        "contact": ss.contact_records,
+        "promise": ss.promise_records,
+        "conversation": ss.conversation_records,
+    }[kind]
+    return {record["id"]: record for record in reader(store, ids)}

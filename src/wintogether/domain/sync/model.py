@@ -1,0 +1,73 @@
+"""What a sync reports, and the collections of a vdir it syncs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wintogether.errors import UserError
+
+#: kind, folder, file suffix, in the order they are synced (contacts first:
+#: promises and conversations refer to contacts by uid).
+COLLECTIONS = (
+    ("contact", "contacts", ".vcf"),
+    ("promise", "promises", ".ics"),
+    ("conversation", "conversations", ".ics"),
+)
+CHANNELS = ("call", "email", "meeting", "message", "social", "event", "note")
+
+
+class SyncRefused(UserError):
+    """The vdir cannot be synced as it is (a collection folder vanished, ...)."""
+
+
+@dataclass
+class SyncChange:
+    kind: str
+    uid: str
+    action: str  # sent, received, deleted, conflict, skipped
+    name: str
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "uid": self.uid,
+            "action": self.action,
+            "name": self.name,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class SyncResult:
+    vdir: Path
+    dry_run: bool
+    sent: int = 0
+    received: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    skipped: int = 0
+    changes: list[SyncChange] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"sent {self.sent}, received {self.received}, deleted {self.deleted},"
+            f" conflicts {self.conflicts}"
+        )
+        if self.skipped:
+            text += f", skipped {self.skipped}"
+        return text + (" (dry run: nothing changed)" if self.dry_run else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "vdir": str(self.vdir),
+            "dry_run": self.dry_run,
+            "sent": self.sent,
+            "received": self.received,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+            "skipped": self.skipped,
+            "changes": [c.to_json() for c in self.changes],
+        }

@@ -1,0 +1,300 @@
+"""Planning a sync: what to send, receive, delete, and which items conflict.
+
+Nothing is written here: the plan is a list of actions, carried out by apply.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wintogether.domain.sync.items import _canonical, _describe, _display, _records, _serialise
+from wintogether.domain.sync.model import COLLECTIONS, SyncChange, SyncRefused
+from wintogether.domain.sync.scan import _File, _file_name, _mtime_stamp, _parse, _scan
+from wintogether.store import Store
+from wintogether.store import sync as ss
+
+
+@dataclass
+class _Action:
+    """One thing to do for one item, decided before anything is written."""
+
+    kind: str
+    uid: str
+    action: str  # send, receive, delete_file, delete_row, conflict, forget, refresh
+    name: str = ""
+    row_id: int | None = None
+    file: _File | None = None
+    file_name: str = ""
+    text: str | None = None  # what to write (send, or a conflict the database won)
+    fields: dict[str, Any] | None = None  # what to apply (receive, or a file that won)
+    db_version: str = ""
+    detail: str = ""
+    #: What the sync state remembers of the file: its own change time, and
+    #: whether this database wrote it.
+    file_stamp: str | None = None
+    sent: int = 0
+    #: A conflict: the losing version as text, and the contact to keep it on.
+    lost: str = ""
+    kept: str = ""
+    contact_id: int | None = None
+
+
+@dataclass
+class _Plan:
+    vdir: Path
+    folders: dict[str, Path]
+    actions: list[_Action] = field(default_factory=list)
+    skipped: list[SyncChange] = field(default_factory=list)
+    missing_folders: list[Path] = field(default_factory=list)
+
+    @property
+    def writes_data(self) -> bool:
+        return any(
+            a.action not in ("refresh", "forget", "send", "delete_file") for a in self.actions
+        )
+
+
+def _plan(store: Store, vdir: Path, force_delete: bool = False) -> _Plan:
+    key = str(vdir)
+    plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
+    contact_uids = set(ss.contact_ids_by_uid(store))
+    going: set[str] = set()  # contacts this sync deletes: their promises go with them
+    for kind, _folder, suffix in COLLECTIONS:
+        folder = plan.folders[kind]
+        state = ss.load_state(store, key, kind)
+        if not folder.is_dir():
+            if state:
+                raise SyncRefused(
+                    f"{folder} is missing, but {len(state)} {kind}s were synced with it:"
+                    " refusing to delete them from the database.",
+                    hint="Restore the folder, or sync with a new, empty folder.",
+                )
+            plan.missing_folders.append(folder)
+            files: dict[str, _File] = {}
+        else:
+            files = _scan(folder, suffix)
+        _plan_kind(store, plan, kind, suffix, state, files, contact_uids, going)
+        doomed = sum(1 for a in plan.actions if a.kind == kind and a.action == "delete_row")
+        if doomed and not files and not force_delete:
+            # As vdirsyncer does: a collection emptied all at once is more likely
+            # an accident (a wiped server, a wrong folder) than a wish.
+            raise SyncRefused(
+                f"{folder} is empty, but {len(state)} {kind}s were synced with it:"
+                f" refusing to delete {doomed} from the database.",
+                hint="If that is what you want, run `wt sync --force-delete`.",
+            )
+        if kind == "contact":
+            for action in plan.actions:
+                if action.kind == "contact" and action.action == "receive":
+                    contact_uids.add(action.uid)
+                elif action.kind == "contact" and action.action == "delete_row":
+                    contact_uids.discard(action.uid)
+                    going.add(action.uid)
+    return plan
+
+
+def _plan_kind(
+    store: Store,
+    plan: _Plan,
+    kind: str,
+    suffix: str,
+    state: dict[str, ss.StateRow],
+    files: dict[str, _File],
+    contact_uids: set[str],
+    going: set[str],
+) -> None:
+    folder = plan.folders[kind]
+    rows = {uid: row for uid, row in ss.versions(store, kind).items() if row[3] not in going}
+    by_file = {row.file_name: row for row in state.values()}
+    # The file side: uid -> (file, parsed fields or None when unchanged).
+    file_of: dict[str, _File] = {}
+    parsed: dict[str, dict[str, Any]] = {}
+    #: Items whose file could not be read: left alone on both sides (and reported),
+    #: never taken for deleted there nor overwritten here.
+    blocked: set[str] = set()
+    for name, found in files.items():
+        known = by_file.get(name)
+        if known and known.file_size == found.size and known.file_mtime_ns == found.mtime_ns:
+            file_of[known.uid] = found
+            continue
+        try:
+            found.read(folder)
+        except OSError as exc:
+            plan.skipped.append(SyncChange(kind, "", "skipped", name, exc.strerror or str(exc)))
+            if known:
+                blocked.add(known.uid)
+            continue
+        if known and found.digest == known.content_hash:
+            file_of[known.uid] = found
+            plan.actions.append(
+                _Action(kind, known.uid, "refresh", file=found, file_name=name,
+                        db_version=known.db_version, file_stamp=known.file_stamp,
+                        sent=known.sent)
+            )  # fmt: skip
+            continue
+        try:
+            assert found.data is not None
+            fields = _parse(kind, found.data)
+        except Exception as exc:  # the parsers raise many kinds: all mean "unreadable"
+            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+            plan.skipped.append(SyncChange(kind, "", "skipped", name, f"unreadable ({reason})"))
+            if known:
+                blocked.add(known.uid)
+            continue
+        uid = fields["uid"] or (known.uid if known else "")
+        if not uid:
+            plan.skipped.append(SyncChange(kind, "", "skipped", name, "no UID"))
+            continue
+        if uid in parsed:
+            plan.skipped.append(SyncChange(kind, uid, "skipped", name, "a second file, same UID"))
+            continue
+        fields["uid"] = uid
+        file_of[uid] = found
+        parsed[uid] = fields
+
+    changed_ids = [
+        rows[uid][0] for uid in rows if uid not in state or state[uid].db_version != rows[uid][2]
+    ]
+    records = _records(store, kind, changed_ids)
+    # Rows whose file changed too are read for comparison and conflict text,
+    # rows whose file is gone for their name in the report.
+    more = [u for u in parsed if u in rows] + [u for u in state if u in rows and u not in file_of]
+    records.update(_records(store, kind, [rows[u][0] for u in more if rows[u][0] not in records]))
+
+    for uid in (set(rows) | set(state) | set(file_of)) - blocked:
+        _decide(
+            plan, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
+            parsed.get(uid), records, contact_uids,
+        )  # fmt: skip
+
+
+def _decide(
+    plan: _Plan,
+    kind: str,
+    suffix: str,
+    uid: str,
+    row: tuple[int, str, str, str] | None,
+    state: ss.StateRow | None,
+    found: _File | None,
+    fields: dict[str, Any] | None,
+    records: dict[int, dict[str, Any]],
+    contact_uids: set[str],
+) -> None:
+    file_changed = fields is not None
+    db_changed = row is not None and (state is None or state.db_version != row[2])
+    record = records.get(row[0]) if row is not None else None
+    name = state.file_name if state else _file_name(uid, suffix)
+    if found is not None:
+        name = found.name
+
+    def send(detail: str = "") -> _Action:
+        assert record is not None and row is not None
+        return _Action(
+            kind, uid, "send", _display(kind, record), row_id=row[0], file_name=name,
+            text=_serialise(kind, record), db_version=row[2], detail=detail,
+            file_stamp=record["updated_at"], sent=1,
+        )  # fmt: skip
+
+    def receive(row_id: int | None, detail: str = "") -> _Action | None:
+        assert fields is not None and found is not None
+        problem = _check_refs(kind, fields, contact_uids)
+        if problem:
+            plan.skipped.append(SyncChange(kind, uid, "skipped", found.name, problem))
+            return None
+        return _Action(
+            kind, uid, "receive", _display(kind, fields), row_id=row_id, file=found,
+            file_name=found.name, fields=fields, detail=detail, file_stamp=fields.get("modified"),
+        )  # fmt: skip
+
+    action: _Action | None = None
+    if row is None and state is None:
+        action = receive(None, "new") if file_changed else None
+    elif row is not None and state is None and not file_changed:
+        action = send("new")
+    elif row is None and found is None:
+        action = _Action(kind, uid, "forget", name)
+    elif row is None:  # deleted here
+        assert state is not None
+        if file_changed:
+            action = receive(None, "changed there after it was deleted here")
+        else:
+            action = _Action(kind, uid, "delete_file", name, file=found, file_name=name)
+    elif found is None:  # deleted there
+        if db_changed:
+            action = send("changed here after it was deleted there")
+        else:
+            action = _Action(kind, uid, "delete_row", name, row_id=row[0])
+            if record is not None:
+                action.name = _display(kind, record)
+    elif db_changed and file_changed:
+        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
+    elif db_changed:
+        action = send()
+    elif file_changed and state is not None and state.sent:
+        # We wrote our change into the vdir and another version replaced it
+        # (vdirsyncer lets the server win its own conflicts): unless the other
+        # version is the later one, ours stands and theirs goes on the timeline.
+        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
+        if action.action == "conflict" and action.fields is not None:
+            action = receive(row[0])
+    elif file_changed:
+        action = receive(row[0])
+    if action is not None and action.action == "conflict" and action.fields is None:
+        action.text = _serialise(kind, record or {})
+    if action is not None:
+        plan.actions.append(action)
+
+
+def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> str:
+    if kind == "promise" and fields.get("contact") not in contact_uids:
+        return "a to-do for no known contact (wintogether needs the contact's uid)"
+    if kind == "conversation":
+        known = [u for u in fields["participants"] if u in contact_uids]
+        if not known:
+            return "a journal entry with no known participant"
+        fields["participants"] = known
+    return ""
+
+
+def _conflict(
+    kind: str,
+    uid: str,
+    row: tuple[int, str, str, str],
+    state: ss.StateRow | None,
+    found: _File,
+    fields: dict[str, Any] | None,
+    record: dict[str, Any] | None,
+    contact_uids: set[str],
+) -> _Action:
+    assert fields is not None and record is not None
+    if _canonical(kind, fields, False) == _canonical(kind, record, True):
+        # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
+        return _Action(
+            kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
+            db_version=row[2], file_stamp=fields.get("modified"),
+        )  # fmt: skip
+    # The file's own change time counts when the app that changed it moved it;
+    # otherwise (many apps leave REV/LAST-MODIFIED alone) the time the file
+    # arrived in the vdir does.
+    stamp: str | None = fields.get("modified")
+    moved = stamp is not None and (state is None or stamp != state.file_stamp)
+    file_time = stamp if stamp is not None and moved else _mtime_stamp(found.mtime_ns)
+    db_time = row[1]
+    file_wins = file_time > db_time and not _check_refs(kind, fields, contact_uids)
+    lost = _describe(kind, record if file_wins else fields, from_db=file_wins)
+    kept = _describe(kind, fields if file_wins else record, from_db=not file_wins)
+    where = "the vdir" if file_wins else "this database"
+    other = "this database" if file_wins else "the vdir"
+    detail = (
+        f"both changed; kept the version from {where} ({file_time if file_wins else db_time}),"
+        f" the one from {other} is on the timeline"
+    )
+    contact_id = row[0] if kind == "contact" else record["contact_id"]
+    return _Action(
+        kind, uid, "conflict", _display(kind, record), row_id=row[0], file=found,
+        file_name=found.name, fields=fields if file_wins else None, db_version=row[2],
+        detail=detail, lost=lost, kept=kept, contact_id=contact_id,
+        file_stamp=stamp if file_wins else record["updated_at"], sent=0 if file_wins else 1,
+    )  # fmt: skip
