@@ -247,6 +247,33 @@ def test_split_directory_read_by_khard(full: Path, wt: Invoke, tmp_path: Path) -
     wt("export", "--format", "vcard", "--split", str(book), "--force")
 
 
+def test_split_never_writes_through_a_symlink(full: Path, wt: Invoke, tmp_path: Path) -> None:
+    book, outside = tmp_path / "book", tmp_path / "outside"
+    book.mkdir()
+    outside.mkdir()
+    victim = outside / "victim.txt"
+    victim.write_text("mine")
+    victim.chmod(0o644)
+    uids = sorted(c["uid"] for c in json.loads(wt("export").stdout)["contacts"])
+    (book / f"{uids[0]}.vcf").symlink_to(victim)
+    (book / f"{uids[1]}.vcf").symlink_to(outside / "created-through-a-dangling-link.vcf")
+    for extra in ((), ("--force",)):
+        refused = wt("export", "--format", "vcard", "--split", str(book), *extra, ok=False)
+        assert refused.exit_code == 1
+        assert "is a symbolic link (not followed)" in refused.stderr
+        assert "nothing was written" in refused.stderr
+        assert victim.read_text() == "mine"
+        assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+        assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+        assert sorted(p.name for p in book.iterdir()) == sorted(f"{u}.vcf" for u in uids[:2])
+    # A temporary file a killed export left behind is cleaned up by the next one.
+    for link in book.iterdir():
+        link.unlink()
+    (book / f".{uids[0]}.vcf.999999999-0123abcd.tmp").write_text("half a card")
+    wt("export", "--format", "vcard", "--split", str(book))
+    assert sorted(p.name for p in book.iterdir()) == sorted(f"{u}.vcf" for u in uids)
+
+
 def test_ics_parsed_with_exact_component_count(full: Path, wt: Invoke, tmp_path: Path) -> None:
     from icalendar import Calendar
 

@@ -24,6 +24,15 @@ Use::
 A symlink is followed to the file it names (renaming over the link would cut
 it), and a device or pipe (``/dev/stdout``, a FIFO) is written into directly:
 renaming a file over it would replace the device itself.
+
+Folders other programs also write into (a vdir, an ``export --split`` folder)
+are not trusted: ``read_regular`` reads only a regular file, never through a
+symlink and never blocking on a pipe, and up to a size cap; ``write_many``
+writes many files into such a folder without following or replacing a symlink
+or anything else that is not a regular file. It writes every temporary file,
+flushes them all (in parallel: the disk commits them together), renames them,
+and syncs the folder once. ``clean_leftovers`` removes the temporary files a
+killed run of ours left in a folder.
 """
 
 from __future__ import annotations
@@ -31,7 +40,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
@@ -118,6 +129,172 @@ def _failed(path: Path, exc: OSError) -> FileWriteFailed:
 
 def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+#: A temporary file named by ``_temp_name``: ``.<name>.<pid>-<8 hex>.tmp``.
+_TEMP = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.tmp$")
+
+
+class NotRegular(Exception):
+    """A file that is not read or written: a symlink, a pipe, a device, a folder,
+    or over the size cap. ``str()`` says which, in the user's words."""
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link (not followed)"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "a device, not a file"
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Never follows a symlink and never blocks (a FIFO is refused before anything
+    waits on it): raises ``NotRegular`` for anything else, and ``OSError`` when
+    the file cannot be read.
+    """
+    kind = _kind(os.lstat(path).st_mode)
+    if kind:
+        raise NotRegular(kind)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a link since the check
+            raise NotRegular("a symbolic link (not followed)") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        kind = _kind(info.st_mode)
+        if kind:
+            raise NotRegular(kind)
+        if info.st_size > limit:
+            raise NotRegular(f"larger than the limit of {limit // (1024 * 1024)} MB")
+        chunks = []
+        total = 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > limit:  # grew while being read
+                raise NotRegular(f"larger than the limit of {limit // (1024 * 1024)} MB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(folder: Path) -> int:
+    """Remove our temporary files left in ``folder`` by a run that was killed.
+
+    Only regular files named as ``_temp_name`` names them, whose process is no
+    longer running (a run still writing keeps its own); returns how many went.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or _running(pid):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+def write_many(
+    folder: Path, items: list[tuple[str, bytes]], *, workers: int = 16
+) -> tuple[dict[str, os.stat_result], dict[str, str]]:
+    """Write ``(name, data)`` files into ``folder``, safely, as one batch.
+
+    Every file is written to a private temporary file (0600), all are flushed
+    to disk (in parallel threads, so the disk commits them together), then each
+    is renamed over its name and the folder is synced once. A kill at any point
+    leaves each file either old or new, never half written.
+
+    A name that is a symlink, a folder, a pipe or a device is not touched:
+    it is returned in the second dict with the reason. Returns the stat of
+    each file written. A write error (a full disk) removes every temporary
+    file and raises ``FileWriteFailed`` before any file is replaced.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    written: dict[str, os.stat_result] = {}
+    refused: dict[str, str] = {}
+    temps: list[tuple[str, Path, int]] = []
+    try:
+        for name, data in items:
+            kind = not_a_file(folder / name)
+            if kind:
+                refused[name] = kind
+                continue
+            temp = _temp_name(folder / name)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            temps.append((name, temp, fd))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        with ThreadPoolExecutor(max(1, min(workers, len(temps)))) as pool:
+            list(pool.map(os.fsync, [fd for _, _, fd in temps]))
+    except OSError as exc:
+        for _, temp, fd in temps:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise _failed(folder / (temps[-1][0] if temps else ""), exc) from exc
+    for _, _, fd in temps:
+        os.close(fd)
+    done = 0
+    try:
+        for name, temp, _ in temps:
+            kind = not_a_file(folder / name)  # checked again right before replacing it
+            if kind:
+                refused[name] = kind
+                temp.unlink()
+            else:
+                os.replace(temp, folder / name)
+                written[name] = os.lstat(folder / name)
+            done += 1
+    except OSError as exc:
+        for _, temp, _ in temps[done:]:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise _failed(folder / temps[done][0], exc) from exc
+    if written:
+        _fsync_dir(folder)
+    return written, refused
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` may not be replaced (None: absent or a regular file)."""
+    try:
+        return _kind(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None
 
 
 def _publish(temp: Path, path: Path, overwrite: bool) -> None:
@@ -225,8 +402,6 @@ def atomic_open(
 
 def _is_stream(path: Path) -> bool:
     """A device or a pipe: something to write into, not a file to replace."""
-    import stat
-
     try:
         mode = path.stat().st_mode
     except OSError:

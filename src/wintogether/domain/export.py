@@ -6,6 +6,7 @@ streams records from database cursors into the chosen writer in formats/.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import IO, Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue, UserError
-from wintogether.files import atomic_open
+from wintogether.files import clean_leftovers, not_a_file, write_many
 from wintogether.store import Store
 from wintogether.store import transfer as st
 
@@ -131,26 +132,36 @@ def export_split(
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} exists and is not a folder.")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    count = 0
     with store.read():
         ids, _, _ = _selection(store, sel, now)
-        if not force:  # refuse before writing any file, not halfway through
-            taken = [
-                name
-                for name in (f"{_file_safe(uid)}.vcf" for uid in st.uids_of(store, ids))
-                if (folder / name).exists()
-            ]
+        names = [f"{_file_safe(uid)}.vcf" for uid in st.uids_of(store, ids)]
+        # Refused before writing any file, not halfway through. A link is never
+        # followed (it could lead out of the folder), nor replaced.
+        odd = [(name, kind) for name in names if (kind := not_a_file(folder / name))]
+        if odd:
+            raise UserError(
+                f"{odd[0][0]} in {folder} is {odd[0][1]}"
+                + (f" (and {len(odd) - 1} more like it)" if len(odd) > 1 else "")
+                + ": nothing was written.",
+                hint="Remove it, or export into another folder.",
+            )
+        if not force:
+            taken = [name for name in names if os.path.lexists(folder / name)]
             if taken:
                 raise UserError(
                     f"{len(taken)} of the files already exist in {folder} (e.g. {taken[0]}).",
                     hint="Pass --force to replace them.",
                 )
-        for contact in _public(st.contact_records(store, ids)):
-            target = folder / f"{_file_safe(contact['uid'])}.vcf"
-            with atomic_open(target, overwrite=force) as handle:
-                handle.write(vcard.card_text(contact, vcard_version))
-            count += 1
-    return count
+        items = [
+            (f"{_file_safe(contact['uid'])}.vcf", vcard.card_text(contact, vcard_version).encode())
+            for contact in _public(st.contact_records(store, ids))
+        ]
+    clean_leftovers(folder)
+    _, refused = write_many(folder, items)
+    if refused:  # appeared since the check above
+        name, kind = next(iter(refused.items()))
+        raise UserError(f"{name} in {folder} is {kind}: it was left alone.")
+    return len(items)
 
 
 def _file_safe(uid: str) -> str:

@@ -112,9 +112,11 @@ def as_tag(label: str) -> str | None:
 
 def tags_from(values: list[str]) -> list[str]:
     out: list[str] = []
+    seen: set[str] = set()
     for value in values:
         tag = as_tag(value)
-        if tag and tag.casefold() not in {t.casefold() for t in out}:
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
             out.append(tag)
     return out
 
