@@ -84,6 +84,39 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     return calendar_text(todo)
 
 
+def _ours_always(name: str) -> bool:
+    """Stamps and our own marks: always written from this side."""
+    return name in ("DTSTAMP", "LAST-MODIFIED") or name.startswith("X-WINTOGETHER-")
+
+
+def patch_todo(base: str, promise: dict[str, Any]) -> str:
+    """``promise`` written into the received to-do ``base`` (see formats/patch.py).
+
+    Only the properties whose value changed are replaced; RRULE, PRIORITY,
+    VALARM, categories and anything else a to-do app wrote stay as they were.
+    """
+    from wintogether.formats.patch import patch
+
+    ours = promise_todo_text(promise)
+    try:
+        old = read_todo(base)
+    except Exception:  # the received file no longer parses: write ours whole
+        return ours
+    if old is None:
+        return ours
+    replace: set[str] = set()
+    if old["summary"] != promise_summary(promise):
+        replace |= {"SUMMARY", "DESCRIPTION"}
+    if old["due_on"] != promise["due_on"]:
+        replace.add("DUE")
+    done_at = promise.get("done_at") if promise["status"] == "done" else None
+    if old["status"] != promise["status"] or (done_at and old["done_at"] != done_at):
+        replace |= {"STATUS", "COMPLETED", "PERCENT-COMPLETE"}
+    if old["contact"] != promise["contact"]:
+        replace.add("RELATED-TO")
+    return patch(base, ours, "VTODO", replace=replace, lists={}, ours_always=_ours_always)
+
+
 def first_component(text: str, name: str) -> Any:
     """The first ``name`` component (VTODO, VJOURNAL) of an iCalendar text, or None."""
     from icalendar import Calendar

@@ -110,7 +110,17 @@ def _reason(exc: Exception) -> str:
     return f"unreadable ({text[:120]})" if text else f"unreadable ({type(exc).__name__})"
 
 
+def binary_value(data: bytes) -> str:
+    """A binary property value (an embedded PHOTO or LOGO) as stored: its base64
+    text, exactly as a vCard carries it, never the Python repr of the bytes."""
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
+
+
 def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return binary_value(value)
     if isinstance(value, list):
         return " ".join(str(v) for v in value if v)
     return str(value)
@@ -232,3 +242,68 @@ def card_text(contact: dict[str, Any], version: str = "4.0") -> str:
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")
     return str(card.serialize())
+
+
+# -- patching a received card (see formats/patch.py) ------------------------------------
+
+#: Our single-valued fields and the properties that carry them.
+CARD_PROPERTIES = {
+    "name": {"FN", "N"},
+    "company": {"ORG"},
+    "title": {"TITLE"},
+    "birthday": {"BDAY"},
+    "notes": {"NOTE"},
+    "tags": {"CATEGORIES"},
+}
+
+
+def _email_key(value: str) -> str:
+    from wintogether.formats.patch import unescape
+
+    return unescape(value).strip().removeprefix("mailto:").casefold()
+
+
+def _tel_key(value: str) -> str:
+    from wintogether.formats.patch import unescape
+
+    return unescape(value).strip().removeprefix("tel:")
+
+
+def _url_key(value: str) -> str:
+    from wintogether.formats.patch import unescape
+
+    return c.clean_url(unescape(value)).casefold()
+
+
+def _keep_org_unit(new: Any, old: Any) -> str:
+    """Our company's name with the units (``;Sales;EMEA``) the received ORG had."""
+    from wintogether.formats.patch import split_component
+
+    _, units = split_component(old.value)
+    company, _ = split_component(new.value)
+    return f"{old.head}:{company}" + (f";{units}" if units else "")
+
+
+def patch_card(base: str, contact: dict[str, Any], changed: set[str]) -> str:
+    """``contact`` written into the received card ``base``, keeping what we do not own.
+
+    ``changed``: the fields (keys of ``CARD_PROPERTIES``; emails, phones and
+    URLs are matched value by value) whose value differs from ``base``'s.
+    The card keeps its vCard version.
+    """
+    from wintogether.formats import patch
+
+    version = "4.0" if re.search(r"^VERSION:\s*4", base, re.IGNORECASE | re.MULTILINE) else "3.0"
+    ours = card_text({**contact, "extras": []}, version)
+    replace: set[str] = set()
+    for key in changed:
+        replace |= CARD_PROPERTIES.get(key, set())
+    return patch.patch(
+        base,
+        ours,
+        "VCARD",
+        replace=replace,
+        lists={"EMAIL": _email_key, "TEL": _tel_key, "URL": _url_key, "X-SOCIALPROFILE": _url_key},
+        ours_always=lambda name: name == "REV" or name.startswith("X-WINTOGETHER-"),
+        fixes={"ORG": _keep_org_unit},
+    )

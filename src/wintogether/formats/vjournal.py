@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wintogether.formats.ics import _utc, calendar_text, first_component, stamp_of
+from wintogether.formats.ics import _ours_always, _utc, calendar_text, first_component, stamp_of
 
 X_CHANNEL = "X-WINTOGETHER-CHANNEL"
 X_PARTICIPANT = "X-WINTOGETHER-PARTICIPANT"
@@ -67,3 +67,25 @@ def read_journal(text: str) -> dict[str, Any] | None:
         "created": stamp_of(journal, "created"),
         "modified": stamp_of(journal, "last-modified") or stamp_of(journal, "dtstamp"),
     }
+
+
+def patch_journal(base: str, conversation: dict[str, Any]) -> str:
+    """``conversation`` written into the received journal entry ``base``
+    (see formats/patch.py): what another app added to it stays."""
+    from wintogether.formats.patch import patch
+
+    ours = journal_text(conversation)
+    try:
+        old = read_journal(base)
+    except Exception:  # the received file no longer parses: write ours whole
+        return ours
+    if old is None:
+        return ours
+    replace: set[str] = set()
+    if old["happened_at"] != conversation["happened_at"]:
+        replace.add("DTSTART")
+    if old["note"].strip() != str(conversation["note"]).strip():
+        replace |= {"SUMMARY", "DESCRIPTION"}
+    if old["channel"] != conversation["channel"]:
+        replace.add("CATEGORIES")
+    return patch(base, ours, "VJOURNAL", replace=replace, lists={}, ours_always=_ours_always)
