@@ -316,3 +316,23 @@ def test_empty_database_summary(db: Path, wt: Invoke) -> None:
     assert set(data["numbers"].values()) == {0}
     text = wt("summary", "--format", "md").stdout
     assert all(value == 0 for _, value in md_numbers(text))
+
+
+def test_next_week_is_in_date_order(db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A birthday on Tuesday comes before a promise due on Thursday, in every format."""
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-01T09:00:00+00:00")  # a Tuesday
+    wt("add", "Dana Reyes", "--birthday", "1985-12-08")
+    wt("follow-up", "dana", "Send the order form", "--due", "2026-12-10")
+    wt("follow-up", "dana", "Call about pricing", "--due", "2026-12-07")
+    for args in (
+        ("--plain", "summary"),
+        ("summary", "--format", "md"),
+        ("summary", "--format", "html"),
+    ):
+        out = wt(*args).stdout
+        monday, tuesday, thursday = (
+            out.index("Call about pricing"),
+            out.index("s birthday"),
+            out.index("Send the order form"),
+        )
+        assert monday < tuesday < thursday, args

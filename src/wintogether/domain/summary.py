@@ -132,6 +132,12 @@ class Summary:
     next_last: date
     rows: list[Conversation] = field(default_factory=list)
 
+    def next_week(self) -> list[tuple[date, Promise | Birthday]]:
+        """Next week's promises and birthdays in one list, by day (promises first on a day)."""
+        entries: list[tuple[date, Promise | Birthday]] = [(p.due_on, p) for p in self.due_next]
+        entries += [(b.on, b) for b in self.birthdays_next]
+        return sorted(entries, key=lambda entry: entry[0])
+
     def numbers(self) -> list[tuple[str, str, int]]:
         """(key, label, value): the figures every format shows, in one order."""
         out: list[tuple[str, str, int]] = [("conversations", "Conversations", self.conversations)]

@@ -11,6 +11,7 @@ from html import escape
 from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
 from wintogether.domain.summary import Summary
+from wintogether.models import Promise
 from wintogether.render.safe import one_line
 
 _STYLE = """
@@ -103,13 +104,11 @@ def render(summary: Summary) -> str:
         ordered=True,
     )
     nxt = [
-        f"{h(format_day(p.due_on, today))}: {h(p.contact.name)}:"
-        f" {'I will' if p.owner == 'me' else 'they will'} {h(p.text)}"
-        for p in summary.due_next
-    ]
-    nxt += [
-        f"{h(format_day(b.on, today))}: {h(b.contact.name)}'s birthday"
-        for b in summary.birthdays_next
+        f"{h(format_day(e.due_on, today))}: {h(e.contact.name)}:"
+        f" {'I will' if e.owner == 'me' else 'they will'} {h(e.text)}"
+        if isinstance(e, Promise)
+        else f"{h(format_day(e.on, today))}: {h(e.contact.name)}'s birthday"
+        for _, e in summary.next_week()
     ]
     section(
         f"Due next week ({format_day(summary.next_first, today)} to"

@@ -12,6 +12,7 @@ import re
 from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
 from wintogether.domain.summary import Summary
+from wintogether.models import Promise
 from wintogether.render.safe import one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
@@ -88,14 +89,12 @@ def render(summary: Summary) -> str:
         [f"{i}. {md(a.contact.name)}: {md(a.reason)}" for i, a in enumerate(summary.slipping, 1)],
     )
     nxt = [
-        f"- {format_day(p.due_on, today)}: {md(p.contact.name)}:"
-        f" {'I will' if p.owner == 'me' else 'they will'} {md(p.text)}"
-        for p in summary.due_next
-    ]
-    nxt += [
-        f"- {format_day(b.on, today)}: {md(b.contact.name)}'s birthday"
-        + (f" (turns {b.turns})" if b.turns else "")
-        for b in summary.birthdays_next
+        f"- {format_day(e.due_on, today)}: {md(e.contact.name)}:"
+        f" {'I will' if e.owner == 'me' else 'they will'} {md(e.text)}"
+        if isinstance(e, Promise)
+        else f"- {format_day(e.on, today)}: {md(e.contact.name)}'s birthday"
+        + (f" (turns {e.turns})" if e.turns else "")
+        for _, e in summary.next_week()
     ]
     section(
         f"Due next week ({format_day(summary.next_first, today)} to"

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
+from wintogether.models import Promise
 from wintogether.render.ledger import ledger_line, win_line
 from wintogether.render.terminal import (
     _spaced,
@@ -124,13 +125,13 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True)
         grid.add_column()
-        for promise in summary.due_next:
-            line = Text("I will: " if promise.owner == "me" else "they will: ")
-            line.append_text(ref_text(promise.contact)).append(": ").append_text(t1(promise.text))
-            grid.add_row(Text(format_day(promise.due_on, today)), line)
-        for bday in summary.birthdays_next:
-            line = ref_text(bday.contact).append("'s birthday")
-            grid.add_row(Text(format_day(bday.on, today)), line)
+        for day, entry in summary.next_week():
+            if isinstance(entry, Promise):
+                line = Text("I will: " if entry.owner == "me" else "they will: ")
+                line.append_text(ref_text(entry.contact)).append(": ").append_text(t1(entry.text))
+            else:
+                line = ref_text(entry.contact).append("'s birthday")
+            grid.add_row(Text(format_day(day, today)), line)
         title = (
             f"Due next week ({format_day(summary.next_first, today)} to"
             f" {format_day(summary.next_last, today)})"
