@@ -29,6 +29,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("WINTOGETHER_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("WINTOGETHER_NOW", NOW)
     monkeypatch.setenv("TZ", "UTC")
+    # Slashed dates are read in the locale's order: the same locale for every run.
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TIME", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)

@@ -21,6 +21,7 @@ def _restore_date_format() -> Iterator[None]:
     # The CLI sets the display format once per process; tests run in one process.
     yield
     dates.date_format = "day-month"
+    dates.date_order = None
 
 
 def config_file() -> Path:
@@ -183,6 +184,23 @@ def test_date_format_applies_to_output(dana: Path, wt: Invoke, fmt: str, shown: 
     assert f"follow-up due {shown} " in run.stderr
     listing = wt("--plain", "followups").stdout
     assert shown in listing
+
+
+def test_date_order_reads_slashed_dates(dana: Path, wt: Invoke) -> None:
+    shown = {r["key"]: r for r in json.loads(wt("config", "show", "--json").stdout)}
+    assert shown["input.date_order"] == {
+        "key": "input.date_order",
+        "value": "day-month",
+        "source": "default",
+    }
+    assert "(due Mon 4 Jan 2027)" in wt("follow-up", "dana", "A", "--due", "4/1").stderr
+    refused = wt("follow-up", "dana", "B", "--due", "12/31/2026", ok=False)
+    assert refused.exit_code == 1 and "input.date_order month-day" in refused.stderr
+    wt("config", "set", "input.date_order", "month-day")
+    assert "(due Fri 1 Jan 2027)" in wt("follow-up", "dana", "C", "--due", "1/1").stderr
+    assert "(due Thu 31 Dec)" in wt("follow-up", "dana", "D", "--due", "12/31/2026").stderr
+    bad = wt("config", "set", "input.date_order", "year-first", ok=False)
+    assert "input.date_order must be one of: day-month, month-day" in bad.stderr
 
 
 def test_format_day_formats() -> None:

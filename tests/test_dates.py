@@ -118,3 +118,94 @@ def test_formats() -> None:
     assert format_duration(30) == "1 month"
     assert format_duration(14) == "2 weeks"
     assert format_duration(10) == "10 days"
+
+
+# -- a month-day that is today, slashed dates, times --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nov 28", date(2026, 11, 28)),  # today stays today
+        ("28 Nov", date(2026, 11, 28)),
+        ("november 28th", date(2026, 11, 28)),
+        ("nov 28 3pm", date(2026, 11, 28)),
+        ("nov 27", date(2027, 11, 27)),  # a past month-day rolls forward
+        ("nov 28 2027", date(2027, 11, 28)),
+        ("in 1 year", date(2027, 11, 28)),
+    ],
+)
+def test_month_day_that_is_today_is_today(text: str, expected: date) -> None:
+    assert parse_day(text, NOW) == expected
+
+
+def test_month_day_that_is_today_in_the_past_too() -> None:
+    assert parse_moment("nov 28", NOW, prefer="past").date() == date(2026, 11, 28)
+
+
+@pytest.fixture
+def restore_order() -> object:
+    from wintogether import dates
+
+    saved = dates.date_order, dates.date_format
+    yield dates
+    dates.date_order, dates.date_format = saved
+
+
+def test_slashed_dates_read_day_first_by_default(
+    restore_order: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert parse_day("4/5", NOW) == date(2027, 5, 4)
+    assert parse_day("4/12", NOW) == date(2026, 12, 4)
+    assert parse_day("28/11", NOW) == date(2026, 11, 28)
+    assert parse_day("4/5/2027", NOW) == date(2027, 5, 4)
+    # Month-first elsewhere, so never read silently the other way round.
+    with pytest.raises(InvalidDate) as info:
+        parse_day("12/31/2026", NOW)
+    assert "day/month/year" in info.value.message
+    assert info.value.hint and "input.date_order month-day" in info.value.hint
+
+
+def test_slashed_dates_month_first_from_setting_display_or_locale(
+    restore_order: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wintogether import dates
+
+    dates.date_order = "month-day"
+    assert parse_day("4/5", NOW) == date(2027, 4, 5)
+    assert parse_day("12/31/2026", NOW) == date(2026, 12, 31)
+    with pytest.raises(InvalidDate) as info:
+        parse_day("31/12/2026", NOW)
+    assert "month/day/year" in info.value.message
+    dates.date_order = None
+    dates.date_format = "month-day"
+    assert parse_day("4/5", NOW) == date(2027, 4, 5)
+    dates.date_format = "day-month"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert parse_day("4/5", NOW) == date(2027, 4, 5)
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    assert parse_day("4/5", NOW) == date(2027, 5, 4)
+    dates.date_order = "day-month"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert parse_day("4/5", NOW) == date(2027, 5, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "timed"),
+    [
+        ("fri 3pm", True),
+        ("next tuesday afternoon", True),
+        ("2026-12-04T15:00", True),
+        ("tomorrow 9:30", True),
+        ("in 3 hours", True),
+        ("fri", False),
+        ("next tuesday", False),
+        ("dec 5", False),
+        ("2026-12-04", False),
+        ("in 2 weeks", False),
+    ],
+)
+def test_time_of_day_is_noticed(text: str, timed: bool) -> None:
+    from wintogether.dates import has_time_of_day
+
+    assert has_time_of_day(text) is timed

@@ -30,6 +30,25 @@ def test_follow_up_echoes_the_resolved_date(dana: Path, wt: Invoke) -> None:
     assert "#2 they owe Dana Reyes: Intro to CFO (due Thu 10 Dec)" in theirs.stderr
 
 
+def test_a_month_day_that_is_today_is_due_today(dana: Path, wt: Invoke) -> None:
+    run = wt("follow-up", "dana", "Send SOC2 report", "--due", "nov 28")  # today
+    assert "(due Sat 28 Nov)" in run.stderr
+    snoozed = wt("snooze", "1", "28 november")
+    assert "(due Sat 28 Nov)" in snoozed.stderr
+
+
+def test_a_due_time_is_said_to_be_ignored(dana: Path, wt: Invoke) -> None:
+    run = wt("follow-up", "dana", "Call back", "--due", "fri 3pm")
+    assert "(due Fri 4 Dec)" in run.stderr
+    assert "(time ignored: promises are due on a day)" in run.stderr
+    plain = wt("follow-up", "dana", "Call back", "--due", "fri")
+    assert "time ignored" not in plain.stderr
+    snoozed = wt("snooze", "1", "next tuesday afternoon")
+    assert "time ignored" in snoozed.stderr
+    logged = wt("log", "dana", "Call", "--follow-up", "mon 9:30")
+    assert "time ignored" in logged.stderr
+
+
 def test_filters(dana: Path, wt: Invoke) -> None:
     seed(wt)
     assert [p["id"] for p in promises(wt)] == [1, 2, 3, 4, 5]  # soonest first

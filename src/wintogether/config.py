@@ -24,6 +24,9 @@ Example::
     [display]
     date_format = "day-month"  # "Fri 4 Dec"; "month-day" gives "Fri Dec 4"; "iso"
 
+    [input]
+    date_order = "day-month"   # 4/5 is 4 May; "month-day" reads it as April 5
+
     [sync]
     vdir = "~/wt-vdir"       # the folder `wt sync` uses when given none
 """
@@ -56,6 +59,8 @@ class Config:
     backup_keep: int = DEFAULT_BACKUP_KEEP
     log_channel: str = DEFAULT_LOG_CHANNEL
     date_format: str = DEFAULT_DATE_FORMAT
+    #: How slashed dates are read; None: from date_format and the locale.
+    date_order: str | None = None
     sync_vdir: Path | None = None
 
     @cached_property
@@ -152,6 +157,7 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         backup_keep=keep,
         log_channel=channel,
         date_format=date_format,
+        date_order=_date_order(data, path),
         sync_vdir=Path(vdir).expanduser() if vdir else None,
     )
 
@@ -193,3 +199,17 @@ def _log_and_display(data: dict[str, Any], path: Path) -> tuple[str, str]:
     if not isinstance(date_format, str) or date_format.strip().lower() not in DATE_FORMATS:
         raise ConfigError(f"{path}: display.date_format must be one of: {', '.join(DATE_FORMATS)}.")
     return channel.strip().lower(), date_format.strip().lower()
+
+
+def _date_order(data: dict[str, Any], path: Path) -> str | None:
+    """``[input] date_order``, or None when not set."""
+    from wintogether.dates import DATE_ORDERS
+
+    table = data.get("input", {})
+    order = table.get("date_order") if isinstance(table, dict) else None
+    if not isinstance(table, dict) or (
+        order is not None
+        and (not isinstance(order, str) or order.strip().lower() not in DATE_ORDERS)
+    ):
+        raise ConfigError(f"{path}: input.date_order must be one of: {', '.join(DATE_ORDERS)}.")
+    return order.strip().lower() if order is not None else None

@@ -60,6 +60,73 @@ def _fast_day(text: str, today: date, prefer: Prefer) -> date | None:
     return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
 
 
+#: The ways to read a slashed date (``[input] date_order`` in the config).
+DATE_ORDERS = ("day-month", "month-day")
+#: The order in use when the config names one (the CLI sets it); None: see
+#: :func:`slashed_order`.
+date_order: str | None = None
+#: Territories whose people write the month first (4/5 is April 5).
+_MONTH_FIRST_TERRITORIES = {"US", "PH", "PR", "GU", "AS", "VI", "UM", "MP", "FM", "MH", "PW", "BZ"}
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?$")
+_MONTH_WORD = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b")
+_TIME_OF_DAY = re.compile(
+    r"\d:\d\d|\d\s*(am|pm)\b|\b(noon|midnight|morning|afternoon|evening|tonight|night"
+    r"|hours?|hrs?|minutes?|mins?|o'clock)\b"
+)
+
+
+def slashed_order(order: str | None = None, shown: str | None = None) -> str:
+    """How ``4/5`` is read: as the config says (``order``, default: the one in
+    use); else month first when days are shown month first (``shown``, default:
+    the format in use, is "month-day") or the locale writes them so (``LC_ALL``,
+    ``LC_TIME``, ``LANG``: en_US and a few others); else day first."""
+    order = order or date_order
+    if order is not None:
+        return order
+    if (shown or date_format) == "month-day":
+        return "month-day"
+    import os
+
+    for var in ("LC_ALL", "LC_TIME", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            territory = value.split(".")[0].split("@")[0].partition("_")[2].upper()
+            return "month-day" if territory in _MONTH_FIRST_TERRITORIES else "day-month"
+    return "day-month"
+
+
+def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date | None:
+    """``4/5``, ``4/5/26``, ``4/5/2026`` in the configured order; None if not slashed."""
+    match = _SLASHED.match(text)
+    if not match:
+        return None
+    order = slashed_order()
+    first, second = int(match.group(1)), int(match.group(2))
+    day, month = (second, first) if order == "month-day" else (first, second)
+    year_text = match.group(3)
+    year = (2000 + int(year_text) if len(year_text) == 2 else int(year_text)) if year_text else None
+    try:
+        found = date(year or today.year, month, day)
+        if year is None and prefer == "future" and found < today:
+            found = date(today.year + 1, month, day)
+        elif year is None and prefer == "past" and found > today:
+            found = date(today.year - 1, month, day)
+    except ValueError:
+        shape = "month/day/year" if order == "month-day" else "day/month/year"
+        other = "day-month" if order == "month-day" else "month-day"
+        raise InvalidDate(
+            f"'{original}' is not a valid date: dates with slashes are read as {shape}.",
+            hint="Type it as 2026-12-31 or dec 31, or set it once:"
+            f" `wt config set input.date_order {other}`.",
+        ) from None
+    return check_day(found, original)
+
+
+def has_time_of_day(text: str) -> bool:
+    """Whether a typed date also names a time (``fri 3pm``, ``tomorrow afternoon``)."""
+    return bool(_TIME_OF_DAY.search(" ".join(text.strip().lower().split())))
+
+
 def _natural(text: str, now: datetime, prefer: Prefer) -> datetime | None:
     import dateparser
 
@@ -67,9 +134,21 @@ def _natural(text: str, now: datetime, prefer: Prefer) -> datetime | None:
         "RELATIVE_BASE": now.replace(tzinfo=None),
         "PREFER_DATES_FROM": prefer,
         "RETURN_AS_TIMEZONE_AWARE": False,
-        "DATE_ORDER": "DMY",
+        "DATE_ORDER": "MDY" if slashed_order() == "month-day" else "DMY",
     }
     parsed: datetime | None = dateparser.parse(text, languages=["en"], settings=settings)
+    if (
+        parsed is not None
+        and prefer == "future"
+        and parsed.year == now.year + 1
+        and (parsed.month, parsed.day) == (now.month, now.day)
+        and _MONTH_WORD.search(text)
+        and not _HAS_YEAR.search(text)
+        and "year" not in text
+    ):
+        # "dec 5" typed on 5 December is today, not next year (a month-day
+        # already past this year does roll forward).
+        parsed = parsed.replace(year=now.year)
     return parsed
 
 
@@ -97,7 +176,7 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
         raise InvalidDate(
             f"'{text}' is not a valid date.", hint=f"Try one of: {DATE_EXAMPLES}."
         ) from exc
-    fast = _fast_day(cleaned, now.date(), prefer)
+    fast = _fast_day(cleaned, now.date(), prefer) or _slashed_day(cleaned, now.date(), prefer, text)
     if fast is not None:
         return _at_time_of(fast, now)
     if _ONLY_DIGITS.match(cleaned):

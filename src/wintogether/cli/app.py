@@ -126,12 +126,14 @@ def _apply_display_settings(st: Any) -> None:
         from wintogether import dates
 
         dates.date_format = st.config().date_format
+        dates.date_order = st.config().date_order
     elif "wintogether.dates" in sys.modules:
         # Already imported (a second command in one process): back to the default.
         from wintogether import dates
         from wintogether.config import DEFAULT_DATE_FORMAT
 
         dates.date_format = DEFAULT_DATE_FORMAT
+        dates.date_order = None
 
 
 def _register() -> None:

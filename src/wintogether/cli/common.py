@@ -136,6 +136,14 @@ def say(message: str) -> None:
     print(visible(message), file=sys.stderr)
 
 
+def say_time_ignored(*typed: str | None) -> None:
+    """Say so when a due date was typed with a time (``fri 3pm``): promises are due on a day."""
+    from wintogether.dates import has_time_of_day
+
+    if any(text and has_time_of_day(text) for text in typed):
+        say("(time ignored: promises are due on a day)")
+
+
 def output_format(fmt: Format | None, as_json: bool) -> Format:
     if as_json:
         if fmt not in (None, Format.json):

@@ -99,8 +99,8 @@ def set_(
         str,
         typer.Argument(
             help="cadence.default, cadence.tags.<tag>, summary.week_start, "
-            "health.one_sided_after, backup.keep, log.channel, display.date_format "
-            "or sync.vdir.",
+            "health.one_sided_after, backup.keep, log.channel, display.date_format, "
+            "input.date_order or sync.vdir.",
             show_default=False,
         ),
     ],

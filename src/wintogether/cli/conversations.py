@@ -17,6 +17,7 @@ from wintogether.cli.common import (
     now,
     read_stdin,
     say,
+    say_time_ignored,
     state,
     stdin_is_terminal,
 )
@@ -155,6 +156,7 @@ def log(
             f" (#{result.their_promise_id})"
         )
     say(message)
+    say_time_ignored(follow_up, by)
 
 
 def _default_channel(st: State) -> str:

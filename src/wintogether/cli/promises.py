@@ -18,6 +18,7 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    say_time_ignored,
     shown_limit,
     state,
 )
@@ -95,6 +96,7 @@ def follow_up(
         state(ctx).store(), moment, contact=contact, text=text, due=due, theirs=theirs
     )
     say("Promised " + _describe(promise, moment.date()))
+    say_time_ignored(due)
 
 
 def followups(
@@ -219,6 +221,7 @@ def snooze(
     moment = now()
     promise = promises.snooze(state(ctx).store(), moment, promise_id, until)
     say(f"Snoozed {_describe(promise, moment.date())}")
+    say_time_ignored(until)
 
 
 def cancel(

@@ -55,6 +55,12 @@ TEMPLATE = """\
 # How days are shown: "day-month" (Fri 4 Dec), "month-day" (Fri Dec 4) or "iso" (2026-12-04).
 # date_format = "day-month"
 
+[input]
+# How dates with slashes are read: "day-month" (4/5 is 4 May) or "month-day" (April 5).
+# When not set: month first if date_format is "month-day" or your locale writes
+# the month first (en_US), else day first.
+# date_order = "day-month"
+
 [sync]
 # The folder `wt sync` uses when given none.
 # vdir = "~/wt-vdir"
@@ -68,6 +74,7 @@ KEYS = (
     "backup.keep",
     "log.channel",
     "display.date_format",
+    "input.date_order",
     "sync.vdir",
 )
 _INTEGER_KEYS = {"backup.keep"}
@@ -114,7 +121,7 @@ def _split(key: str) -> list[str]:
 
 def effective(path: Path) -> list[Setting]:
     """Every setting in effect, defaults included, and where each comes from."""
-    from wintogether.dates import format_duration
+    from wintogether.dates import format_duration, slashed_order
 
     data = _raw(path)
     config = load(path)
@@ -142,6 +149,11 @@ def effective(path: Path) -> list[Setting]:
         Setting("backup.keep", config.backup_keep, source("backup.keep")),
         Setting("log.channel", config.log_channel, source("log.channel")),
         Setting("display.date_format", config.date_format, source("display.date_format")),
+        Setting(
+            "input.date_order",
+            slashed_order(config.date_order, config.date_format),
+            source("input.date_order"),
+        ),
         Setting(
             "sync.vdir",
             str(config.sync_vdir) if config.sync_vdir else "none",
