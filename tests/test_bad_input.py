@@ -308,3 +308,21 @@ def test_a_bad_stored_date_never_stops_a_command(
     sync_dir.mkdir()
     wt("sync", str(sync_dir))
     wt("conversation", "delete", "1")
+
+
+@pytest.mark.parametrize(
+    "args", [("done",), ("snooze",), ("show",), ("log",), ("merge",), ("conversation", "show")]
+)
+def test_a_missing_id_hints_at_the_shell_comment(
+    dana: Path, wt: Invoke, args: tuple[str, ...]
+) -> None:
+    """`wt done #1` in bash arrives as `wt done`: # starts a comment."""
+    run = wt(*args, ok=False)
+    assert run.exit_code == 2
+    assert "Missing argument" in run.stderr
+    assert "quote it, '#1', or just type 1" in " ".join(run.stderr.replace("│", "").split())
+
+
+def test_other_missing_arguments_get_no_hash_hint(dana: Path, wt: Invoke) -> None:
+    run = wt("follow-up", "dana", ok=False)
+    assert "Missing argument 'TEXT'" in run.stderr and "#1" not in run.stderr

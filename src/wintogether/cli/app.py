@@ -29,6 +29,10 @@ def report(exc: WintogetherError) -> None:
     print(f"Error: {one_line(message)}", file=sys.stderr)
 
 
+#: Arguments that take an id, which people may type as #N.
+HASH_ARGS = ("ID", "CONTACT", "KEEP", "OTHER")
+
+
 class WtGroup(TyperGroup):
     """Turns domain and store errors into a message and an exit code, in one place."""
 
@@ -52,6 +56,14 @@ class WtGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as exc:  # MissingParameter is one (typer's own click)
+            missing = type(exc).__name__ == "MissingParameter"
+            param = exc.param
+            named = param is not None and (param.metavar or (param.name or "").upper())
+            if missing and named in HASH_ARGS:
+                # `wt done #1`: the shell took "#1" (and the rest) for a comment.
+                exc.message = "In a shell # starts a comment: quote it, '#1', or just type 1."
+            raise
         except WintogetherError as exc:
             report(exc)
             raise typer.Exit(exc.exit_code) from None
