@@ -94,23 +94,73 @@ class Config:
         return days, f"tag {key}"
 
 
-def load(path: Path) -> Config:
-    """Read the config file; a missing file means the defaults."""
-    # Imported here, not at the top: `wt log` imports this module (for the
-    # Config type) but never reads the file, and tomllib compiles regexes.
+#: A config file is a few hundred bytes; anything over this is not one.
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def read_text(path: Path) -> str | None:
+    """The config file's text, or None when there is none.
+
+    Refused with a one-line error: a FIFO or device (never opened), a file
+    over 1 MB, and a file or folder that other users may write to (they could
+    swap the file and point ``[sync] vdir`` at a folder of theirs).
+    """
+    from wintogether.files import NotAFile, check_regular, read_regular
+
     try:
-        raw = path.read_bytes()
+        check_regular(path)
+        _check_not_shared(path)
+        raw = read_regular(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
-        return Config(path=path)
+        return None
+    except NotAFile as exc:
+        raise ConfigError(f"Config file {exc.message}") from exc
     except OSError as exc:
         raise ConfigError(f"Cannot read config file {path}: {exc.strerror}.") from exc
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"Config file {path} is over 1 MB: that is not a config file.")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid UTF-8: {exc.reason}.") from exc
+
+
+def _check_not_shared(path: Path) -> None:
+    """Refuse a config file, or its folder, that others may write to."""
+    import stat
+
+    for item, what in ((path, "file"), (path.parent, "folder")):
+        mode = item.stat().st_mode
+        # A sticky folder (like /tmp) lets others add files, not replace ours.
+        shared = mode & stat.S_IWOTH and not (what == "folder" and mode & stat.S_ISVTX)
+        if shared:
+            raise ConfigError(
+                f"Config {what} {item} can be changed by other users; refusing to read it.",
+                hint=f"Fix it with: chmod o-w {item}",
+            )
+
+
+def parse(text: str, path: Path) -> dict[str, Any]:
+    """The file's tables; a syntax error names the file."""
     import tomllib
 
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from exc
-    return from_data(data, path)
+    except RecursionError:
+        raise ConfigError(f"Config file {path} is nested too deeply to read.") from None
+
+
+def load(path: Path) -> Config:
+    """Read the config file; a missing file means the defaults."""
+    # tomllib is imported only here, not at the top: `wt log` imports this
+    # module (for the Config type) but never reads the file, and tomllib
+    # compiles regexes.
+    text = read_text(path)
+    if text is None:
+        return Config(path=path)
+    return from_data(parse(text, path), path)
 
 
 def from_data(data: dict[str, Any], path: Path) -> Config:
@@ -146,7 +196,9 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
     channel, date_format = _log_and_display(data, path)
     sync = data.get("sync", {})
     vdir = sync.get("vdir") if isinstance(sync, dict) else None
-    if not isinstance(sync, dict) or (vdir is not None and not (isinstance(vdir, str) and vdir)):
+    if not isinstance(sync, dict) or (
+        vdir is not None and not (isinstance(vdir, str) and vdir and "\x00" not in vdir)
+    ):
         raise ConfigError(f'{path}: [sync] vdir must be a folder name such as "~/wt-vdir".')
     return Config(
         default_cadence_days=default,

@@ -94,3 +94,7 @@ class SchemaTooNew(StoreError):
 
 class DatabaseCorrupt(StoreError):
     pass
+
+
+class DatabaseReadOnly(StoreError):
+    """The file or its folder cannot be written; reads still work."""

@@ -61,6 +61,89 @@ class FileWriteFailed(UserError):
     """Writing failed (disk full, permissions); nothing was left behind."""
 
 
+class NotAFile(FileRefused):
+    """A path we must read is a FIFO, a device, a folder or a socket."""
+
+
+#: What ``read_regular`` reads at a time.
+_CHUNK = 1 << 20
+
+
+def _kind(mode: int) -> str:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_regular(path: Path) -> None:
+    """Refuse, without opening it, a path that is not a regular file.
+
+    A FIFO blocks ``open()`` until a writer comes (forever, usually) and a
+    device such as ``/dev/zero`` never ends: neither is ever read. A symlink is
+    followed (to check what it names). A missing path raises ``FileNotFoundError``.
+    """
+    import stat
+
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise NotAFile(f"{path} is {_kind(mode)}, not a regular file.")
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file at ``path``.
+
+    The type is checked before opening and again on the open file (it may have
+    been swapped in between; the open does not block, even on a FIFO), and the
+    read is capped whatever ``stat`` says. A result longer than ``limit`` means
+    the file is too large. OSError (missing, unreadable) is the caller's.
+    """
+    import stat
+
+    check_regular(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(f"{path} is {_kind(mode)}, not a regular file.")
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(_CHUNK, remaining))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parent 0700, whatever the umask.
+
+    Existing folders are left as they are.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for item in reversed(missing):
+        try:
+            os.mkdir(item, 0o700)
+        except FileExistsError:
+            continue  # made by another process at the same moment
+        os.chmod(item, 0o700)
+
+
 def _is_sqlite(path: Path) -> bool:
     try:
         with path.open("rb") as handle:

@@ -12,7 +12,7 @@ def default_db_path() -> Path:
     """``$WINTOGETHER_DB`` if set, else the platform's user data directory."""
     from platformdirs import user_data_path
 
-    return user_data_path(APP_NAME, appauthor=False) / f"{APP_NAME}.db"
+    return _absolute(user_data_path(APP_NAME, appauthor=False) / f"{APP_NAME}.db", "--db")
 
 
 def env_db_path() -> Path | None:
@@ -27,4 +27,20 @@ def config_path() -> Path:
         return Path(value).expanduser()
     from platformdirs import user_config_path
 
-    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+    return _absolute(user_config_path(APP_NAME, appauthor=False) / "config.toml", None)
+
+
+def _absolute(path: Path, option: str | None) -> Path:
+    """``path`` if it is absolute: without a home folder ($HOME unset and no
+    account entry) the platform's folders come out relative, which would put
+    the data wherever the command happens to run."""
+    if path.is_absolute():
+        return path
+    from wintogether.errors import UserError
+
+    env = "WINTOGETHER_DB" if option else "WINTOGETHER_CONFIG"
+    named = f"--db or ${env}" if option else f"${env}"
+    raise UserError(
+        "Cannot tell where your home folder is ($HOME is not set).",
+        hint=f"Set HOME, or name the file with {named}.",
+    )

@@ -257,10 +257,14 @@ def doctor(store: Store, now: datetime) -> Report:
         if not fk
         else Check("foreign keys", FAIL, f"{len(fk)} broken: " + "; ".join(fk[:5]))
     )
-    fts = maintenance.fts_problems(store)
+    read_only = store.connection.read_only
+    # SQLite's index check is written as an INSERT: a read-only file cannot run it.
+    fts = [] if read_only else maintenance.fts_problems(store)
     indexes = maintenance.safe_fts_tables(store)
     checks.append(
-        Check("search index", OK, f"{len(indexes)} full-text indexes match their tables")
+        Check("search index", WARN, "not checked: the database is read-only")
+        if read_only
+        else Check("search index", OK, f"{len(indexes)} full-text indexes match their tables")
         if not fts
         else Check(
             "search index",
@@ -268,6 +272,15 @@ def doctor(store: Store, now: datetime) -> Report:
             "; ".join(fts[:5]) + " (fix: restore a backup; `wt backup` first)",
         )
     )
+    if read_only:
+        checks.append(
+            Check(
+                "access",
+                WARN,
+                "read-only: reads work, changes are refused"
+                " (fix: make the file and its folder writable)",
+            )
+        )
     version, ours = maintenance.schema_version(store)
     if not ours or version != LATEST_VERSION:
         checks.append(Check("schema", FAIL, f"version {version}, expected {LATEST_VERSION}"))

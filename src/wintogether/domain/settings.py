@@ -17,8 +17,11 @@ from wintogether.config import (
     Config,
     from_data,
     load,
+    parse,
+    read_text,
 )
 from wintogether.errors import ConfigError
+from wintogether.files import private_folder
 
 TEMPLATE = """\
 # wintogether configuration. Lines starting with # are comments.
@@ -96,12 +99,12 @@ class Setting:
 
 def _raw(path: Path) -> dict[str, Any]:
     """The file's tables as plain data ({} when there is no file)."""
-    if not path.exists():
+    text = read_text(path)
+    if text is None:
         return {}
-    load(path)  # a broken file is reported here, naming the key and the file
-    import tomllib
-
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    data = parse(text, path)
+    from_data(data, path)  # a broken file is reported here, naming the key and the file
+    return data
 
 
 def _has(data: dict[str, Any], key: str) -> bool:
@@ -169,8 +172,8 @@ def effective(path: Path) -> list[Setting]:
 
 def create_template(path: Path) -> bool:
     """Write the commented template (0600) if there is no file; True if written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        private_folder(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return False
@@ -196,10 +199,13 @@ def set_value(path: Path, key: str, value: str) -> Config:
         )
     # A new file starts from the template; nothing is written before the
     # value has been checked.
+    existing = read_text(path)
     try:
-        doc = tomlkit.parse(path.read_text(encoding="utf-8") if path.exists() else TEMPLATE)
-    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
+        doc = tomlkit.parse(existing if existing is not None else TEMPLATE)
+    except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(f"Config file {path} cannot be read as TOML: {exc}.") from exc
+    except RecursionError:
+        raise ConfigError(f"Config file {path} is nested too deeply to read.") from None
     typed: str | int = value
     if key in _INTEGER_KEYS:
         try:
@@ -218,7 +224,7 @@ def set_value(path: Path, key: str, value: str) -> Config:
     config = from_data(doc.unwrap(), path)  # the same checks as every command
     text = tomlkit.dumps(doc)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except OSError as exc:
         raise ConfigError(f"Cannot create the folder of {path}: {exc.strerror}.") from exc
     from wintogether.files import atomic_write

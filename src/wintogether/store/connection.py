@@ -27,6 +27,7 @@ from wintogether.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
     DatabaseMissing,
+    DatabaseReadOnly,
     NotOurDatabase,
     SchemaTooNew,
     StoreError,
@@ -59,6 +60,11 @@ def translate(exc: sqlite3.Error) -> StoreError:
         # A failed write (a full disk or file-size limit shows up like this too);
         # the transaction was rolled back.
         return StoreError("Writing to the disk failed (is it full?): nothing was saved.")
+    if "readonly database" in text:
+        return DatabaseReadOnly(
+            "The database is read-only (check the permissions of the file and its folder):"
+            " nothing was saved."
+        )
     if "not a database" in text:
         return NotOurDatabase("This file is not a SQLite database.")
     if "malformed" in text or "corrupt" in text:
@@ -71,9 +77,11 @@ def translate(exc: sqlite3.Error) -> StoreError:
 class Connection:
     """A connection with the project's settings and explicit transactions."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        #: The file or its folder cannot be written: reads work, writes are refused.
+        self.read_only = read_only
         self._utils: Database | None = None
 
     @property
@@ -88,6 +96,11 @@ class Connection:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, started with BEGIN IMMEDIATE."""
+        if self.read_only:
+            raise DatabaseReadOnly(
+                f"{self.path} is read-only (check the permissions of the file and its"
+                " folder): nothing was saved."
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -121,10 +134,39 @@ class Connection:
         self.conn.close()
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    return header in (SQLITE_HEADER, b"")
+def _header(path: Path) -> bytes:
+    """The first bytes of a regular file (a FIFO or device is refused unopened)."""
+    from wintogether.files import NotAFile, read_regular
+
+    try:
+        return read_regular(path, len(SQLITE_HEADER))[: len(SQLITE_HEADER)]
+    except NotAFile as exc:
+        raise NotOurDatabase(exc.message) from exc
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path}: {exc.strerror}.") from exc
+
+
+#: SQLite's own files beside a database; a database with such a name would be
+#: deleted by the next write to the database it seems to belong to.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def _writable(path: Path) -> bool:
+    """Whether the file and its folder can be written (SQLite needs both)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _uri(path: Path, mode: str) -> str:
+    uri = f"file:{path.resolve().as_posix()}?mode={mode}"
+    # In a folder we cannot write, SQLite cannot create the -shm it needs for
+    # WAL; with no -wal there is nothing outside the file to read.
+    if (
+        mode == "ro"
+        and not os.access(path.parent, os.W_OK | os.X_OK)
+        and not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    ):
+        uri += "&immutable=1"
+    return uri
 
 
 def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
@@ -139,6 +181,13 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
     # Private from the first byte: SQLite creates the file, -wal and -shm.
     os.umask(0o077)
     created = False
+    read_only = False
+    if path.name.endswith(SIDE_SUFFIXES):
+        raise NotOurDatabase(
+            f"Refusing {path}: names ending in -wal, -shm or -journal are SQLite's own"
+            " files, deleted by the next write to the database beside them.",
+            hint="Pick a name such as clients.db.",
+        )
     if path.is_dir():
         raise DatabaseMissing(f"{path} is a directory, not a database file.")
     if not path.exists():
@@ -148,13 +197,32 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
                 hint=f"Create one with `wt --db {path} init`, or check the path.",
             )
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        created = True
-    elif not _looks_like_sqlite(path):
-        raise NotOurDatabase(f"{path} is not a wintogether database (not SQLite).")
+            from wintogether.files import private_folder
 
-    mode = "rwc" if created else "rw"
-    uri = f"file:{path.resolve().as_posix()}?mode={mode}"
+            try:
+                private_folder(path.parent)
+            except OSError as exc:
+                raise StoreError(
+                    f"Cannot create the folder {path.parent}: {exc.strerror}.",
+                    hint="Name a database elsewhere with --db or $WINTOGETHER_DB.",
+                ) from exc
+        created = True
+    else:
+        header = _header(path)
+        if header == b"":
+            # An empty file (`touch clients.db`) becomes the database, private.
+            try:
+                os.chmod(path, 0o600)
+            except OSError as exc:
+                raise StoreError(f"Cannot make {path} private: {exc.strerror}.") from exc
+            created = True
+        elif header != SQLITE_HEADER:
+            raise NotOurDatabase(f"{path} is not a wintogether database (not SQLite).")
+        else:
+            read_only = not _writable(path)
+
+    mode = "rwc" if created else "ro" if read_only else "rw"
+    uri = _uri(path, mode)
     try:
         raw = sqlite3.connect(
             uri,
@@ -166,13 +234,14 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
     except sqlite3.Error as exc:
         raise translate(exc) from exc
     raw.row_factory = sqlite3.Row
-    conn = Connection(raw, path)
+    conn = Connection(raw, path, read_only=read_only)
     try:
         # Nothing in the file's schema runs until we know the file is ours.
         raw.execute("PRAGMA trusted_schema = OFF")
         _check_identity(raw, path)
         raw.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
-        _enable_wal(raw)
+        if not read_only:
+            _enable_wal(raw)
         for pragma in (
             "synchronous = FULL",
             "foreign_keys = ON",
@@ -184,7 +253,10 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
             "trusted_schema = ON",
         ):
             raw.execute(f"PRAGMA {pragma}")
-        migrations.migrate(conn)
+        if read_only:
+            _check_current(raw, path)
+        else:
+            migrations.migrate(conn)
     except sqlite3.Error as exc:
         raw.close()
         raise translate(exc) from exc
@@ -215,6 +287,17 @@ def _enable_wal(raw: sqlite3.Connection) -> None:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 0.1)
+
+
+def _check_current(raw: sqlite3.Connection, path: Path) -> None:
+    """A read-only file cannot be upgraded: say so rather than fail later."""
+    from wintogether.store.migrations import LATEST_VERSION
+
+    if raw.execute("PRAGMA user_version").fetchone()[0] < LATEST_VERSION:
+        raise DatabaseReadOnly(
+            f"{path} is read-only and was written by an older wintogether; it must be"
+            " upgraded before use. Make the file and its folder writable, then run any command."
+        )
 
 
 def _check_identity(raw: sqlite3.Connection, path: Path) -> None:
