@@ -326,3 +326,187 @@ def test_a_missing_id_hints_at_the_shell_comment(
 def test_other_missing_arguments_get_no_hash_hint(dana: Path, wt: Invoke) -> None:
     run = wt("follow-up", "dana", ok=False)
     assert "Missing argument 'TEXT'" in run.stderr and "#1" not in run.stderr
+
+
+# -- files we did not write: FIFOs, devices, names, permissions --------------------
+
+
+def _fifo(tmp_path: Path, name: str) -> Path:
+    import os
+
+    path = tmp_path / name
+    os.mkfifo(path)
+    return path
+
+
+def test_import_of_a_fifo_or_device_is_refused_without_hanging(tmp_path: Path, db: Path) -> None:
+    before = dump_hash(db)
+    link = tmp_path / "zero.csv"
+    link.symlink_to("/dev/zero")
+    for source, word in (
+        (_fifo(tmp_path, "people.csv"), "pipe"),
+        (Path("/dev/zero"), "device"),
+        (link, "device"),
+    ):
+        proc = run_cli("import", str(source), timeout=20)
+        assert proc.exit_code == 1, proc
+        assert word in one_line_error(proc.stderr)
+    assert dump_hash(db) == before
+
+
+def test_database_that_is_a_fifo_or_device_is_refused(tmp_path: Path) -> None:
+    for path in (_fifo(tmp_path, "clients.db"), Path("/dev/zero")):
+        proc = run_cli("--db", str(path), "contacts", timeout=20)
+        assert proc.exit_code == 3, proc
+        assert "not a database" in one_line_error(proc.stderr)
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_database_named_like_sqlites_own_files_refused(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"clients.db{suffix}"
+    proc = run_cli("--db", str(path), "init")
+    assert proc.exit_code == 3, proc
+    assert "SQLite's own files" in one_line_error(proc.stderr)
+    assert not path.exists()
+
+
+def test_an_empty_file_becomes_a_private_database(tmp_path: Path) -> None:
+    path = tmp_path / "clients.db"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    proc = run_cli("--db", str(path), "add", "Dana Reyes")
+    assert proc.exit_code == 0, proc
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def _without_root_override() -> None:
+    """In the child: drop root's right to ignore file permissions, so a read-only
+    file is read-only to the test even when the suite runs as root."""
+    import ctypes
+    import os
+
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        libc.prctl(24, capability, 0, 0, 0)  # PR_CAPBSET_DROP: gone after exec
+
+
+def test_unwritable_data_folder_is_a_one_line_error(isolated: Path) -> None:
+    import os
+
+    data = isolated / "locked"
+    data.mkdir(mode=0o555)
+    env = {k: v for k, v in os.environ.items() if k != "WINTOGETHER_DB"}
+    env["XDG_DATA_HOME"] = str(data)
+    proc = run_cli("contacts", env=env, preexec_fn=_without_root_override)
+    assert proc.exit_code == 3, proc
+    assert "Cannot create the folder" in one_line_error(proc.stderr)
+
+
+def test_no_home_folder_is_a_one_line_error(wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pwd
+
+    for var in ("HOME", "XDG_DATA_HOME", "WINTOGETHER_DB"):
+        monkeypatch.delenv(var, raising=False)
+
+    def no_account(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.setattr(pwd, "getpwuid", no_account)
+    run = wt("contacts", ok=False)
+    assert run.exit_code == 1
+    assert "$HOME is not set" in one_line_error(run.stderr)
+
+
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_read_only_database_reads_work_and_writes_are_refused(
+    dana: Path, wt: Invoke, locked: str
+) -> None:
+    wt("log", "dana", "renewal call")
+    before = file_hash(dana)
+    target = dana if locked == "file" else dana.parent
+    target.chmod(0o400 if locked == "file" else 0o500)
+    try:
+        for args in (("contacts",), ("show", "dana"), ("search", "renewal"), ("today",)):
+            proc = run_cli(*args, preexec_fn=_without_root_override)
+            assert proc.exit_code == 0, proc
+        assert "Dana Reyes" in run_cli("contacts", preexec_fn=_without_root_override).stdout
+        doctor = run_cli("doctor", preexec_fn=_without_root_override)
+        assert doctor.exit_code == 0, doctor
+        assert "read-only" in doctor.stdout
+        assert "restore" not in doctor.stdout and "FAIL" not in doctor.stdout.replace(
+            "FAIL  permissions", ""
+        )
+        write = run_cli("log", "dana", "x", preexec_fn=_without_root_override)
+        assert write.exit_code == 3, write
+        assert "read-only" in one_line_error(write.stderr)
+    finally:
+        target.chmod(0o600 if locked == "file" else 0o700)
+    assert file_hash(dana) == before
+
+
+# -- the config file ------------------------------------------------------------
+
+
+def _config_refused(env_config: Path | str, *args: str) -> str:
+    import os
+
+    env = dict(os.environ, WINTOGETHER_CONFIG=str(env_config))
+    proc = run_cli(*(args or ("contacts",)), env=env, timeout=20)
+    assert proc.exit_code == 1, proc
+    assert proc.stdout == ""
+    return one_line_error(proc.stderr)
+
+
+def test_config_that_is_a_fifo_or_device_is_refused(db: Path, tmp_path: Path) -> None:
+    assert "pipe" in _config_refused(_fifo(tmp_path, "fifo.toml"))
+    assert "device" in _config_refused("/dev/zero")
+
+
+def test_config_writable_by_others_is_refused(db: Path, tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "conf"
+    folder.mkdir(mode=0o700)
+    config = folder / "config.toml"
+    config.write_text('[log]\nchannel = "call"\n', encoding="utf-8")
+    config.chmod(0o646)
+    line = _config_refused(config)
+    assert "can be changed by other users" in line and f"chmod o-w {config}" in line
+    config.chmod(0o600)
+    folder.chmod(0o777)
+    assert f"chmod o-w {folder}" in _config_refused(config)
+    folder.chmod(0o1777)  # sticky, like /tmp: others cannot replace our file
+    sticky = run_cli("contacts", env=dict(os.environ, WINTOGETHER_CONFIG=str(config)))
+    assert sticky.exit_code == 0, sticky
+
+
+def test_config_folders_are_private_whatever_the_umask(
+    isolated: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.delenv("WINTOGETHER_CONFIG")
+    old = os.umask(0)
+    try:
+        wt("config", "set", "log.channel", "call")
+    finally:
+        os.umask(old)
+    config_home = isolated / "home" / "xdg_config_home"
+    for folder in (config_home, config_home / "wintogether"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((config_home / "wintogether" / "config.toml").stat().st_mode) == 0o600
+
+
+def test_deeply_nested_config_is_a_one_line_error(db: Path, tmp_path: Path) -> None:
+    config = tmp_path / "deep.toml"
+    config.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert "nested too deeply" in _config_refused(config)
+    assert "nested" in _config_refused(config, "config", "set", "log.channel", "call")
+
+
+def test_config_vdir_with_a_nul_is_refused(db: Path, tmp_path: Path) -> None:
+    config = tmp_path / "nul.toml"
+    config.write_text('[sync]\nvdir = "\\u0000"\n', encoding="utf-8")
+    assert "[sync] vdir must be a folder name" in _config_refused(config, "sync")

@@ -105,20 +105,18 @@ def read_text(path: Path) -> str | None:
     over 1 MB, and a file or folder that other users may write to (they could
     swap the file and point ``[sync] vdir`` at a folder of theirs).
     """
-    from wintogether.files import NotAFile, check_regular, read_regular
+    from wintogether.files import NotRegular, check_regular, read_regular
 
     try:
         check_regular(path)
         _check_not_shared(path)
-        raw = read_regular(path, MAX_CONFIG_BYTES)
+        raw = read_regular(path, MAX_CONFIG_BYTES, follow=True)
     except FileNotFoundError:
         return None
-    except NotAFile as exc:
-        raise ConfigError(f"Config file {exc.message}") from exc
+    except NotRegular as exc:
+        raise ConfigError(f"Config file {path} is {exc}: refusing to read it.") from exc
     except OSError as exc:
         raise ConfigError(f"Cannot read config file {path}: {exc.strerror}.") from exc
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"Config file {path} is over 1 MB: that is not a config file.")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

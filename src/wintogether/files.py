@@ -61,71 +61,6 @@ class FileWriteFailed(UserError):
     """Writing failed (disk full, permissions); nothing was left behind."""
 
 
-class NotAFile(FileRefused):
-    """A path we must read is a FIFO, a device, a folder or a socket."""
-
-
-#: What ``read_regular`` reads at a time.
-_CHUNK = 1 << 20
-
-
-def _kind(mode: int) -> str:
-    import stat
-
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def check_regular(path: Path) -> None:
-    """Refuse, without opening it, a path that is not a regular file.
-
-    A FIFO blocks ``open()`` until a writer comes (forever, usually) and a
-    device such as ``/dev/zero`` never ends: neither is ever read. A symlink is
-    followed (to check what it names). A missing path raises ``FileNotFoundError``.
-    """
-    import stat
-
-    mode = path.stat().st_mode
-    if not stat.S_ISREG(mode):
-        raise NotAFile(f"{path} is {_kind(mode)}, not a regular file.")
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the regular file at ``path``.
-
-    The type is checked before opening and again on the open file (it may have
-    been swapped in between; the open does not block, even on a FIFO), and the
-    read is capped whatever ``stat`` says. A result longer than ``limit`` means
-    the file is too large. OSError (missing, unreadable) is the caller's.
-    """
-    import stat
-
-    check_regular(path)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFile(f"{path} is {_kind(mode)}, not a regular file.")
-        chunks: list[bytes] = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(_CHUNK, remaining))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def private_folder(folder: Path) -> None:
     """Create ``folder`` and any missing parent 0700, whatever the umask.
 
@@ -238,29 +173,46 @@ def _kind(mode: int) -> str | None:
     return "a device, not a file"
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
-
-    Never follows a symlink and never blocks (a FIFO is refused before anything
-    waits on it): raises ``NotRegular`` for anything else, and ``OSError`` when
-    the file cannot be read.
-    """
-    kind = _kind(os.lstat(path).st_mode)
+def check_regular(path: Path, *, follow: bool = True) -> None:
+    """Raise ``NotRegular`` unless ``path`` is a regular file (checked without
+    opening it; ``FileNotFoundError`` when it is missing). With ``follow`` a
+    symlink is judged by what it names."""
+    kind = _kind((os.stat if follow else os.lstat)(path).st_mode)
     if kind:
         raise NotRegular(kind)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_regular(path: Path, follow: bool) -> int:
+    """A descriptor on the regular file at ``path``; never blocks on a FIFO."""
+    check_regular(path, follow=follow)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # replaced by a link since the check
             raise NotRegular("a symbolic link (not followed)") from None
         raise
+    kind = _kind(os.fstat(fd).st_mode)  # swapped since the check?
+    if kind:
+        os.close(fd)
+        raise NotRegular(kind)
+    return fd
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = False) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Never blocks (a FIFO is refused before anything waits on it) and never
+    reads past ``limit`` whatever ``stat`` says: raises ``NotRegular`` for
+    anything else, and ``OSError`` when the file cannot be read. A symlink is
+    refused unless ``follow`` (files the user names, such as an import file or
+    the config file, may be links; files found in a synced folder may not).
+    """
+    fd = _open_regular(path, follow)
     try:
-        info = os.fstat(fd)
-        kind = _kind(info.st_mode)
-        if kind:
-            raise NotRegular(kind)
-        if info.st_size > limit:
+        if os.fstat(fd).st_size > limit:
             raise NotRegular(f"larger than the limit of {limit // (1024 * 1024)} MB")
         chunks = []
         total = 0
@@ -270,6 +222,15 @@ def read_regular(path: Path, limit: int) -> bytes:
                 raise NotRegular(f"larger than the limit of {limit // (1024 * 1024)} MB")
             chunks.append(chunk)
         return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of the regular file at ``path`` (links followed)."""
+    fd = _open_regular(path, True)
+    try:
+        return os.read(fd, size)
     finally:
         os.close(fd)
 

@@ -12,7 +12,11 @@ def default_db_path() -> Path:
     """``$WINTOGETHER_DB`` if set, else the platform's user data directory."""
     from platformdirs import user_data_path
 
-    return _absolute(user_data_path(APP_NAME, appauthor=False) / f"{APP_NAME}.db", "--db")
+    try:
+        folder = user_data_path(APP_NAME, appauthor=False)
+    except RuntimeError:  # platformdirs, when it finds no home folder
+        folder = Path("~")
+    return _absolute(folder / f"{APP_NAME}.db", "--db")
 
 
 def env_db_path() -> Path | None:
@@ -27,7 +31,11 @@ def config_path() -> Path:
         return Path(value).expanduser()
     from platformdirs import user_config_path
 
-    return _absolute(user_config_path(APP_NAME, appauthor=False) / "config.toml", None)
+    try:
+        folder = user_config_path(APP_NAME, appauthor=False)
+    except RuntimeError:  # platformdirs, when it finds no home folder
+        folder = Path("~")
+    return _absolute(folder / "config.toml", None)
 
 
 def _absolute(path: Path, option: str | None) -> Path:

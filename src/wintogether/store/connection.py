@@ -136,12 +136,12 @@ class Connection:
 
 def _header(path: Path) -> bytes:
     """The first bytes of a regular file (a FIFO or device is refused unopened)."""
-    from wintogether.files import NotAFile, read_regular
+    from wintogether.files import NotRegular, read_head
 
     try:
-        return read_regular(path, len(SQLITE_HEADER))[: len(SQLITE_HEADER)]
-    except NotAFile as exc:
-        raise NotOurDatabase(exc.message) from exc
+        return read_head(path, len(SQLITE_HEADER))
+    except NotRegular as exc:
+        raise NotOurDatabase(f"{path} is {exc}: not a database.") from exc
     except OSError as exc:
         raise StoreError(f"Cannot read {path}: {exc.strerror}.") from exc
 

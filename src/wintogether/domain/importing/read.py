@@ -29,6 +29,8 @@ def read_file(
 
     if fmt is not None and fmt not in IMPORT_FORMATS:
         raise InvalidValue(f"Unknown format '{fmt}'.", hint=f"Use {', '.join(IMPORT_FORMATS)}.")
+    from wintogether.files import NotRegular, read_regular
+
     if path.is_dir():
         raise InvalidValue(f"{path} is a directory, not a file.")
     try:
@@ -39,7 +41,11 @@ def read_file(
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB.",
                 hint="Split the file and import the parts.",
             )
-        data = path.read_bytes()
+        # A FIFO or device is refused before it is opened; what is read is
+        # capped whatever stat said (/dev/zero says 0 bytes).
+        data = read_regular(path, MAX_FILE_BYTES, follow=True)
+    except NotRegular as exc:
+        raise InvalidValue(f"Cannot import {path}: it is {exc}.") from exc
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.") from exc
     text = detect.decode(data, path.name, encoding)
