@@ -188,3 +188,29 @@ def test_edit_and_delete_a_conversation(dana: Path, wt: Invoke) -> None:
     assert "Deleted conversation #1" in run.stderr
     missing = wt("conversation", "delete", "1", ok=False)
     assert missing.exit_code == 1 and "No conversation has id 1" in missing.stderr
+
+
+def test_without_visual_or_editor_an_installed_nano_opens(
+    dana: Path, wt: Invoke, terminal: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not vi, which a newcomer may not know how to leave."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = fake_editor(tmp_path, "Typed in nano")
+    nano = bin_dir / "nano"
+    nano.write_text(f'#!/bin/sh\nexec {script} "$@"\n')
+    nano.chmod(0o755)
+    (bin_dir / "vi").write_text("#!/bin/sh\nexit 1\n")
+    (bin_dir / "vi").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    wt("log", "dana")
+    assert [e["note"] for e in timeline(wt)] == ["Typed in nano"]
+
+
+def test_visual_comes_before_editor(
+    dana: Path, wt: Invoke, terminal: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISUAL", fake_editor(tmp_path, "From VISUAL"))
+    monkeypatch.setenv("EDITOR", "false")
+    wt("log", "dana")
+    assert [e["note"] for e in timeline(wt)] == ["From VISUAL"]

@@ -206,6 +206,21 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and hasattr(sys.stdin, "isatty") and sys.stdin.isatty()
 
 
+def editor_command() -> str:
+    """The editor to open: ``$VISUAL``, then ``$EDITOR``, then ``sensible-editor`` or
+    ``nano`` where installed, then ``vi``."""
+    import shutil
+
+    for var in ("VISUAL", "EDITOR"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return value
+    for name in ("sensible-editor", "nano"):
+        if shutil.which(name):
+            return name
+    return "vi"
+
+
 _DRAFT_HEADER = "# Write your note above. Lines starting with # are ignored.\n"
 
 
@@ -218,7 +233,7 @@ def edit_note(drafts_dir: Path, about: str) -> tuple[str, Path]:
     import shlex
     import subprocess
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = editor_command()
     drafts_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     draft = drafts_dir / f"note-{stamp}-{os.getpid()}.txt"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import JsonFlag, emit_json, say
+from wintogether.cli.common import JsonFlag, editor_command, emit_json, say
 
 PANEL = "Data"
 
@@ -59,7 +59,10 @@ def path_() -> None:
 
 @config_app.command("edit")
 def edit() -> None:
-    """Open the configuration file in $VISUAL or $EDITOR, then check it.
+    """Open the configuration file in your editor, then check it.
+
+    The editor is $VISUAL, else $EDITOR, else sensible-editor or nano where
+    installed, else vi.
 
     A missing file is first created from a commented template (readable only by you).
 
@@ -67,7 +70,6 @@ def edit() -> None:
 
       EDITOR=nano wt config edit
     """
-    import os
     import shlex
     import subprocess
 
@@ -79,7 +81,7 @@ def edit() -> None:
     path = config_path()
     if create_template(path):
         say(f"Created {path} from the template.")
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = editor_command()
     try:
         result = subprocess.run([*shlex.split(editor), str(path)], check=False)
     except OSError as exc:

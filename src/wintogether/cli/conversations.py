@@ -61,7 +61,7 @@ def log(
         str | None,
         typer.Argument(
             help="What was said. '-' reads stdin; piped input is read too; "
-            "with neither, $EDITOR opens.",
+            "with neither, your editor opens ($VISUAL, $EDITOR, else sensible-editor, nano or vi).",
             metavar="NOTE",
             show_default=False,
         ),
@@ -101,7 +101,12 @@ def log(
 
       wt log dana --with marcus --channel meeting --at "yesterday 3pm" "QBR"
 
+    The clipboard as the note: pbpaste on macOS, wl-paste on Linux with Wayland,
+    xclip -o -selection clipboard with X11:
+
       pbpaste | wt log dana -
+
+      wl-paste | wt log dana -
     """
     from wintogether.dates import format_day
     from wintogether.domain import conversations
