@@ -56,6 +56,20 @@ def test_every_command_has_help_and_an_example() -> None:
         assert f"## `wt {name}`" in reference or f"`wt {name}`" in reference, name
 
 
+def test_readme_says_how_a_named_database_is_created() -> None:
+    """`wt --db new.db import ...` is refused until `init`: the README says why and how."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "wt --db new.db init" in readme
+    assert "mistyped or moved path" in readme
+
+
+def test_daily_routine_warns_that_config_set_is_shared_with_the_demo() -> None:
+    page = (ROOT / "docs" / "daily-routine.md").read_text(encoding="utf-8")
+    after = page[page.index("wt config set log.channel call") :]
+    assert "changes your own settings too" in after
+    assert "export WINTOGETHER_CONFIG=" in after
+
+
 def test_readme_mentions_the_two_setup_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
