@@ -100,12 +100,34 @@ def test_add_rejects_bad_input(db: Path, wt: Invoke, args: list[str], message: s
 def test_duplicates_are_refused_unless_forced(dana: Path, wt: Invoke) -> None:
     same_email = wt("add", "D. Reyes", "--email", "DANA.REYES@northwind.example", ok=False)
     assert same_email.exit_code == 1
-    assert "Dana Reyes (#1) is already here (same email" in same_email.stderr
+    assert "Dana Reyes (#1, Northwind Traders) is already here (same email" in same_email.stderr
     same_name = wt("add", "dana reyes", "--company", "northwind traders", ok=False)
     assert "same name and company" in same_name.stderr
-    wt("add", "Dana Reyes", "--company", "Another Dana Inc")  # same name, other company
+    # Same name, other company (or none): named too, in a pipe refused.
+    other = wt("add", "Dana Reyes", "--company", "Another Dana Inc", ok=False)
+    assert other.exit_code == 1
+    assert "Dana Reyes (#1, Northwind Traders) is already here (same name)" in other.stderr
+    assert "wt add --new" in other.stderr
+    assert "(same name)" in wt("add", "Dana Reyes", ok=False).stderr
+    assert len(contacts_json(wt)) == 2
+    wt("add", "Dana Reyes", "--company", "Another Dana Inc", "--new")
     wt("add", "Dana Reyes", "--company", "Northwind Traders", "--force")
     assert len(contacts_json(wt)) == 4
+
+
+def test_add_of_a_known_name_asks_on_a_terminal(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wintogether.cli.contacts.stdin_is_terminal", lambda: True)
+    no = wt("add", "Dana Reyes", input="n\n", ok=False)
+    assert no.exit_code == 1
+    assert "Dana Reyes (#1, Northwind Traders) is already here (same name)" in no.stderr
+    assert "Add Dana Reyes as another person?" in no.stderr
+    assert "Nothing was changed." in no.stderr
+    assert len(contacts_json(wt)) == 2
+    yes = wt("add", "Dana Reyes", input="y\n")
+    assert "Added Dana Reyes (#3)" in yes.stderr
+    assert len(contacts_json(wt)) == 3
 
 
 def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:

@@ -51,6 +51,17 @@ def test_dupes_lists_pairs_with_reasons(dana: Path, wt: Invoke) -> None:
     assert "4 likely duplicate pairs" in table.stderr
 
 
+def test_dupes_lists_the_same_name_whatever_the_companies(dana: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--new")  # no company
+    wt("add", "dana  reyes", "--company", "Initech", "--new")
+    pairs = json.loads(wt("dupes", "--json").stdout)
+    found = {(p["first"]["id"], p["second"]["id"]): p["reason"] for p in pairs}
+    assert found == {
+        (1, 3): "same name, one with no company",
+        (1, 4): "same name, at Northwind Traders and at Initech",
+    }
+
+
 def test_no_dupes(dana: Path, wt: Invoke) -> None:
     run = wt("dupes")
     assert run.stdout == "" and "No likely duplicates." in run.stderr

@@ -19,6 +19,7 @@ from wintogether.cli.common import (
     output_format,
     say,
     state,
+    stdin_is_terminal,
 )
 
 PANEL = "Contacts"
@@ -70,11 +71,20 @@ def add(
     birthday: Birthday = None,
     linkedin: LinkedIn = None,
     note: Note = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Add even if it looks like someone already here.")
+    new: Annotated[
+        bool,
+        typer.Option(
+            "--new",
+            "--force",
+            help="A new person, even with the name, email or LinkedIn of someone already here.",
+        ),
     ] = False,
 ) -> None:
     """Add a contact.
+
+    Someone already here with the same name, email or LinkedIn profile is named
+    first: on a terminal you are asked whether this is another person; in a
+    script the add is refused unless --new is given.
 
     Examples:
 
@@ -98,7 +108,17 @@ def add(
         linkedin=linkedin,
         note=note,
     )
-    contact = contacts.add(state(ctx).store(), changes, now(), force=force)
+    store = state(ctx).store()
+    try:
+        contact = contacts.add(store, changes, now(), force=new)
+    except contacts.LikelyDuplicate as exc:
+        if not stdin_is_terminal():
+            raise
+        question = f"{exc.message} Add {name} as another person?"
+        if not typer.confirm(question, default=False, err=True):
+            say("Nothing was changed.")
+            raise typer.Exit(1) from None
+        contact = contacts.add(store, changes, now(), force=True)
     say(f"Added {contact.name} (#{contact.id})" + _echo(contact))
 
 

@@ -246,10 +246,10 @@ def export(
 
 
 def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = False) -> None:
-    """List likely duplicates: same email, same LinkedIn profile, near-identical names.
+    """List likely duplicates: same email, same LinkedIn profile, same or near-identical names.
 
-    Names count as near-identical at the same company (accents and punctuation
-    ignored), or when identical and neither has a company.
+    The same name (accents and punctuation ignored) counts whatever the
+    companies; near-identical names count at the same company.
 
     Examples:
 

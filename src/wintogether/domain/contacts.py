@@ -137,10 +137,27 @@ def find_duplicate(
         found = store.refs_by_url(linkedin)
         if found:
             return found[0], "same LinkedIn profile"
-    for ref in store.refs_by_name(name):
+    same_name = store.refs_by_name(name)
+    for ref in same_name:
         if (ref.company or "").casefold() == (company or "").casefold():
             return ref, "same name" + (" and company" if company else "")
+    if same_name:
+        # Two people may share a name; more often it is the same person twice.
+        return same_name[0], "same name"
     return None
+
+
+class LikelyDuplicate(UserError):
+    """The contact to add looks like one already here (``ref``, for ``why``)."""
+
+    def __init__(self, ref: ContactRef, why: str) -> None:
+        at = f", {ref.company}" if ref.company else ""
+        super().__init__(
+            f"{ref.name} (#{ref.id}{at}) is already here ({why}).",
+            hint="Use `wt edit` to change them, or `wt add --new` to add another person.",
+        )
+        self.ref = ref
+        self.why = why
 
 
 def add(store: Store, changes: ContactChanges, now: datetime, *, force: bool = False) -> Contact:
@@ -159,11 +176,7 @@ def add(store: Store, changes: ContactChanges, now: datetime, *, force: bool = F
                 store, fields["name"], fields.get("company"), emails, linkedin
             )
             if duplicate:
-                ref, why = duplicate
-                raise UserError(
-                    f"{ref.name} (#{ref.id}) is already here ({why}).",
-                    hint="Use `wt edit` to change them, or `wt add --force` to add another.",
-                )
+                raise LikelyDuplicate(*duplicate)
         contact_id = store.insert_contact(fields, stamp)
         store.add_emails(contact_id, emails, stamp)
         store.add_phones(contact_id, phones, stamp)

@@ -42,7 +42,8 @@ def _plain(text: str | None) -> str:
 
 
 def find(store: Store) -> list[Pair]:
-    """Pairs sharing an email or a LinkedIn URL, or with near-identical names at one company."""
+    """Pairs sharing an email or a LinkedIn URL, with near-identical names at one company,
+    or with the same name whatever their companies."""
     with store.read():
         ids = [r.id for r in store.all_refs(include_archived=True)]
         records = list(st.contact_records(store, ids))
@@ -89,6 +90,21 @@ def find(store: Store) -> list[Pair]:
                     and matcher.ratio() >= NAME_SIMILARITY
                 ):
                     note(one["id"], two["id"], f"near-identical names at {one['company']}")
+    # The same name whatever the companies: the same person added twice, or one
+    # who changed jobs, more often than two people.
+    by_full_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        by_full_name[_plain(record["name"])].append(record)
+    for same_name in by_full_name.values():
+        earliest = same_name[0]
+        for namesake in same_name[1:]:
+            companies = [c for c in (earliest["company"], namesake["company"]) if c]
+            reason = (
+                f"same name, at {companies[0]} and at {companies[1]}"
+                if len(companies) == 2
+                else "same name, one with no company"
+            )
+            note(earliest["id"], namesake["id"], reason)
     return [Pair(refs[a], refs[b], why) for (a, b), why in sorted(found.items())]
 
 
