@@ -510,3 +510,40 @@ def test_config_vdir_with_a_nul_is_refused(db: Path, tmp_path: Path) -> None:
     config = tmp_path / "nul.toml"
     config.write_text('[sync]\nvdir = "\\u0000"\n', encoding="utf-8")
     assert "[sync] vdir must be a folder name" in _config_refused(config, "sync")
+
+
+# -- export --split: one file per contact, whatever the uids -----------------------
+
+
+def _contacts_with_uids(db: Path, wt: Invoke, uids: list[str]) -> None:
+    """Contacts with these uids (as a sync or an older export could have left)."""
+    for i in range(len(uids)):
+        wt("add", f"Person {i}")
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = ON")
+    for i, uid in enumerate(uids):
+        conn.execute("UPDATE contacts SET uid = ? WHERE name = ?", (uid, f"Person {i}"))
+    conn.close()
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_export_split_gives_every_contact_its_own_short_file(
+    db: Path, wt: Invoke, tmp_path: Path, force: bool
+) -> None:
+    uids = ["a:b", "a_b", "A_B", "x" * 300, "é" * 200, "../../etc/passwd", ".hidden", "plain-1"]
+    _contacts_with_uids(db, wt, uids)
+    folder = tmp_path / "cards"
+    if force:
+        folder.mkdir()
+        (folder / "plain-1.vcf").write_text("old", encoding="utf-8")
+    run = wt("export", "--format", "vcard", "--split", str(folder), *(["--force"] * force))
+    files = sorted(folder.iterdir())
+    assert len(files) == len(uids), files
+    assert f"{len(uids)}" in run.stdout + run.stderr
+    assert all(len(f.name.encode()) <= 255 for f in files)
+    assert len({f.name.casefold() for f in files}) == len(uids)
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    for i in range(len(uids)):
+        assert sum(f"FN:Person {i}\n" in text for text in texts) == 1
+    assert "FN:Person 7\n" in (folder / "plain-1.vcf").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("*passwd*"))

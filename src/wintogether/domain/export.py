@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue, UserError
-from wintogether.files import clean_leftovers, not_a_file, write_many
+from wintogether.files import clean_leftovers, not_a_file, private_folder, write_many
 from wintogether.store import Store
 from wintogether.store import transfer as st
 
@@ -131,10 +131,11 @@ def export_split(
         raise InvalidValue("--vcard-version is 3.0 or 4.0.")
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} exists and is not a folder.")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(folder)
     with store.read():
         ids, _, _ = _selection(store, sel, now)
-        names = [f"{_file_safe(uid)}.vcf" for uid in st.uids_of(store, ids)]
+        file_of = file_names(list(st.uids_of(store, ids)))
+        names = list(file_of.values())
         # Refused before writing any file, not halfway through. A link is never
         # followed (it could lead out of the folder), nor replaced.
         odd = [(name, kind) for name in names if (kind := not_a_file(folder / name))]
@@ -153,7 +154,7 @@ def export_split(
                     hint="Pass --force to replace them.",
                 )
         items = [
-            (f"{_file_safe(contact['uid'])}.vcf", vcard.card_text(contact, vcard_version).encode())
+            (file_of[contact["uid"]], vcard.card_text(contact, vcard_version).encode())
             for contact in _public(st.contact_records(store, ids))
         ]
     clean_leftovers(folder)
@@ -164,8 +165,44 @@ def export_split(
     return len(items)
 
 
-def _file_safe(uid: str) -> str:
-    return re.sub(r"[^0-9A-Za-z._@-]", "_", uid).lstrip(".") or "contact"
+#: The longest file name written (bytes): file systems allow 255, and the
+#: temporary name beside it is longer by about 25.
+MAX_NAME_BYTES = 200
+
+
+def file_names(uids: list[str]) -> dict[str, str]:
+    """A distinct file name for each uid: ``UID.vcf`` when the uid is already a
+    plain, short file name, else a plain part and a hash of the whole uid.
+
+    Two uids never share a name, not even on a file system that ignores case
+    (``a:b`` and ``a_b`` give two files), and no name exceeds MAX_NAME_BYTES.
+    """
+    import collections
+
+    names = {uid: _plain_name(uid) or _hashed_name(uid) for uid in uids}
+    seen = collections.Counter(name.casefold() for name in names.values())
+    names = {
+        uid: _hashed_name(uid) if seen[name.casefold()] > 1 else name
+        for uid, name in names.items()
+    }
+    if len({name.casefold() for name in names.values()}) != len(names):
+        raise UserError("Two contacts' uids give one file name: nothing was written.")
+    return names
+
+
+def _plain_name(uid: str) -> str | None:
+    name = f"{uid}.vcf"
+    if re.fullmatch(r"[0-9A-Za-z_@-][0-9A-Za-z._@-]*", uid) and len(name) <= MAX_NAME_BYTES:
+        return name
+    return None
+
+
+def _hashed_name(uid: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(uid.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    plain = re.sub(r"[^0-9A-Za-z._@-]", "_", uid).lstrip(".")
+    return f"{plain[: MAX_NAME_BYTES - len(digest) - 5]}-{digest}.vcf".lstrip("-")
 
 
 def _public(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
