@@ -131,7 +131,10 @@ def export_split(
         raise InvalidValue("--vcard-version is 3.0 or 4.0.")
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} exists and is not a folder.")
-    private_folder(folder)
+    try:
+        private_folder(folder)
+    except OSError as exc:
+        raise UserError(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
     with store.read():
         ids, _, _ = _selection(store, sel, now)
         file_of = file_names(list(st.uids_of(store, ids)))
