@@ -547,3 +547,45 @@ def test_export_split_gives_every_contact_its_own_short_file(
         assert sum(f"FN:Person {i}\n" in text for text in texts) == 1
     assert "FN:Person 7\n" in (folder / "plain-1.vcf").read_text(encoding="utf-8")
     assert not list(tmp_path.glob("*passwd*"))
+
+
+# -- forget leaves nothing behind that this computer can reach ----------------------
+
+
+def test_forget_removes_their_tags_sync_state_and_synced_files(
+    dana: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    wt("edit", "dana", "--tag", "dana-only")
+    wt("log", "dana", "solo call")
+    wt("log", "dana", "--with", "marcus", "shared lunch")
+    wt("follow-up", "dana", "send deck", "--due", "fri")
+    vdir = tmp_path / "vdir"
+    vdir.mkdir()
+    wt("sync", str(vdir))
+    conn = sqlite3.connect(dana)
+    uid = conn.execute("SELECT uid FROM contacts WHERE name = 'Dana Reyes'").fetchone()[0]
+    tag_id = conn.execute("SELECT id FROM tags WHERE name = 'dana-only'").fetchone()[0]
+    conn.close()
+
+    def files_naming_them() -> list[Path]:
+        return [f for f in vdir.rglob("*") if f.is_file() and uid in f.read_text("utf-8")]
+
+    assert len(files_naming_them()) == 4  # card, to-do, two conversations
+    run = wt("forget", "dana", "--yes")
+    assert files_naming_them() == []
+    told = " ".join(run.stderr.split())
+    assert "removed 3" in told and "rewrote 1" in told
+    assert "other devices" in told
+    conn = sqlite3.connect(dana)
+    assert conn.execute("SELECT count(*) FROM tags WHERE name = 'dana-only'").fetchone()[0] == 0
+    assert conn.execute(
+        "SELECT count(*) FROM journal WHERE tbl = 'tags' AND row_id = ?", (tag_id,)
+    ).fetchone() == (0,)
+    state = " ".join(str(r) for r in conn.execute("SELECT * FROM sync_state"))
+    assert uid not in state and "Dana" not in state
+    conn.close()
+    assert "shared lunch" in wt("show", "marcus").stdout
+    after = wt("sync", str(vdir))
+    assert "received 0" in after.stderr + after.stdout
+    assert "deleted 0" in after.stderr + after.stdout
+    assert "Dana" not in wt("contacts").stdout

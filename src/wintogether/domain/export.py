@@ -185,8 +185,7 @@ def file_names(uids: list[str]) -> dict[str, str]:
     names = {uid: _plain_name(uid) or _hashed_name(uid) for uid in uids}
     seen = collections.Counter(name.casefold() for name in names.values())
     names = {
-        uid: _hashed_name(uid) if seen[name.casefold()] > 1 else name
-        for uid, name in names.items()
+        uid: _hashed_name(uid) if seen[name.casefold()] > 1 else name for uid, name in names.items()
     }
     if len({name.casefold() for name in names.values()}) != len(names):
         raise UserError("Two contacts' uids give one file name: nothing was written.")

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from wintogether.clock import now as clock_now
+from wintogether.clock import to_utc_iso
 from wintogether.domain.resolve import resolve
 from wintogether.errors import NotFound, StoreError, UserError
 from wintogether.store import Store, journal, maintenance
@@ -71,9 +73,19 @@ class Forgotten:
     journal_rows: int = 0
     compacted: bool = True
     backups: list[Path] = field(default_factory=list)
+    #: Synced folders (vdirs) that held them, and what was done there.
+    vdirs: list[str] = field(default_factory=list)
+    files_removed: int = 0
+    files_rewritten: int = 0
+    #: Files that could not be removed or rewritten, with why.
+    files_left: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "synced_folders": self.vdirs,
+            "synced_files_removed": self.files_removed,
+            "synced_files_rewritten": self.files_rewritten,
+            "synced_files_left": self.files_left,
             "contact_id": self.scope.contact_id,
             "conversations_deleted": len(self.scope.solo_conversations),
             "conversations_kept": self.scope.shared_conversations,
@@ -94,7 +106,7 @@ def forget_scope(store: Store, ref: str) -> maintenance.ForgetScope:
     return scope
 
 
-def forget(store: Store, contact_id: int) -> Forgotten:
+def forget(store: Store, contact_id: int, now: datetime | None = None) -> Forgotten:
     """Delete the contact and everything only about them, then compact the file.
 
     Conversations they shared with others stay (without them); conversations
@@ -105,13 +117,82 @@ def forget(store: Store, contact_id: int) -> Forgotten:
         scope = maintenance.forget_scope(store, contact_id)
         if scope is None:
             raise NotFound(f"No contact has id #{contact_id}.", hint="Nothing was changed.")
-        purged = maintenance.delete_contact_for_good(store, scope)
+        stamp = to_utc_iso(now if now is not None else clock_now())
+        purged = maintenance.delete_contact_for_good(store, scope, stamp)
+    result = Forgotten(scope, purged, True, backups.list_backups(store.connection.path))
+    _forget_in_vdirs(store, scope, result)
     try:
-        compacted = maintenance.compact(store)
+        result.compacted = maintenance.compact(store)
     except StoreError:
         # The deletion is committed; only the compaction waits for a quieter moment.
-        compacted = False
-    return Forgotten(scope, purged, compacted, backups.list_backups(store.connection.path))
+        result.compacted = False
+    return result
+
+
+def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgotten) -> None:
+    """Their files leave every synced folder now, not at the next sync: the
+    contact's card, their to-dos and the conversations only with them are
+    deleted, and shared conversations are rewritten without their uid."""
+    import hashlib
+
+    from wintogether.domain.sync.model import COLLECTIONS
+    from wintogether.files import atomic_write, not_a_file
+    from wintogether.formats import vjournal
+    from wintogether.store import sync as ss
+
+    folder_of = {kind: folder for kind, folder, _ in COLLECTIONS}
+    vdirs = {f.vdir for f in scope.synced_files}
+    for synced in scope.synced_files:
+        path = Path(synced.vdir) / folder_of[synced.kind] / synced.file_name
+        kind = not_a_file(path)
+        if kind:
+            result.files_left.append(f"{path} is {kind}")
+            continue
+        try:
+            path.unlink()
+            result.files_removed += 1
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            result.files_left.append(f"{path}: {exc.strerror}")
+    shared = list(ss.conversation_records(store, scope.shared_conversation_ids))
+    by_uid = {record["uid"]: record for record in shared}
+    rows: dict[tuple[str, str], list[ss.StateRow]] = {}
+    if by_uid:
+        for vdir, kind in store.conn.execute(
+            "SELECT DISTINCT vdir, kind FROM sync_state WHERE kind = 'conversation'"
+        ).fetchall():
+            state = ss.load_state(store, vdir, kind)
+            for uid in by_uid.keys() & state.keys():
+                known = state[uid]
+                path = Path(vdir) / folder_of[kind] / known.file_name
+                try:
+                    current = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    continue  # gone or unreadable: the next sync settles it
+                if not_a_file(path) or current != known.content_hash:
+                    result.files_left.append(f"{path} changed since the last sync")
+                    continue
+                record = by_uid[uid]
+                data = vjournal.journal_text(record).encode("utf-8")
+                try:
+                    atomic_write(path, data, overwrite=True)
+                except UserError as exc:
+                    result.files_left.append(exc.message)
+                    continue
+                info = path.stat()
+                vdirs.add(vdir)
+                result.files_rewritten += 1
+                rows.setdefault((vdir, kind), []).append(
+                    ss.StateRow(uid, known.file_name, hashlib.sha256(data).hexdigest(),
+                                info.st_size, info.st_mtime_ns, record["updated_at"], 1,
+                                record["updated_at"], record["updated_at"])
+                )  # fmt: skip
+    if rows:
+        with ss.bookkeeping(store):
+            for (vdir, kind), saved in rows.items():
+                ss.save_state(store, vdir, kind, saved)
+    result.vdirs = sorted(vdirs)
 
 
 # -- doctor -------------------------------------------------------------------

@@ -53,6 +53,16 @@ def forgotten_lines(result: Forgotten) -> list[str]:
             "Another wt command was using the database, so the file was not compacted yet; "
             "run `wt doctor --compact` to finish removing their text from it."
         )
+    if result.vdirs:
+        lines.append(
+            one_line(
+                f"Synced folder {', '.join(result.vdirs)}: removed {result.files_removed} of "
+                f"their file(s), rewrote {result.files_rewritten} shared conversation(s) "
+                "without them."
+            )
+        )
+    for left in result.files_left:
+        lines.append(one_line(f"Not changed: {left}; the next `wt sync` settles it."))
     if result.backups:
         lines.append(
             one_line(
@@ -60,4 +70,11 @@ def forgotten_lines(result: Forgotten) -> list[str]:
                 "hold them; delete those files if they must go too."
             )
         )
+    lines.append(
+        "Out of reach from here: copies of this database elsewhere, and other devices or "
+        "servers until they sync (then they drop them too)."
+        if result.vdirs
+        else "Out of reach from here: copies of this database elsewhere (older backups you "
+        "moved, other computers)."
+    )
     return lines

@@ -83,6 +83,17 @@ def journal_size(store: Store) -> tuple[int, int]:
 
 
 @dataclass
+class SyncedFile:
+    """A file a sync wrote for the forgotten person, to remove from its vdir."""
+
+    vdir: str
+    kind: str
+    uid: str
+    file_name: str
+    content_hash: str
+
+
+@dataclass
 class ForgetScope:
     """What forgetting one contact removes."""
 
@@ -92,6 +103,11 @@ class ForgetScope:
     shared_conversations: int = 0
     promises: int = 0
     ledger: int = 0
+    #: Tags no one else has: they go with the contact.
+    own_tags: list[int] = field(default_factory=list)
+    shared_conversation_ids: list[int] = field(default_factory=list)
+    #: Filled by ``delete_contact_for_good``: their files in synced vdirs.
+    synced_files: list[SyncedFile] = field(default_factory=list)
 
 
 def forget_scope(store: Store, contact_id: int) -> ForgetScope | None:
@@ -123,7 +139,57 @@ def forget_scope(store: Store, contact_id: int) -> ForgetScope | None:
             "SELECT count(*) FROM ledger WHERE contact_id = ?", (contact_id,)
         ).fetchone()[0]
     )
+    scope.own_tags = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT ct.tag_id FROM contact_tags ct WHERE ct.contact_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM contact_tags o"
+            " WHERE o.tag_id = ct.tag_id AND o.contact_id != ct.contact_id)",
+            (contact_id,),
+        )
+    ]
+    solo = set(scope.solo_conversations)
+    scope.shared_conversation_ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT interaction_id FROM interaction_participants WHERE contact_id = ?"
+            " ORDER BY interaction_id",
+            (contact_id,),
+        )
+        if r[0] not in solo
+    ]
     return scope
+
+
+def _synced_files(store: Store, scope: ForgetScope) -> list[SyncedFile]:
+    """The vdir files of the contact, their promises and the conversations only with them."""
+    uids: list[tuple[str, str]] = [
+        ("contact", r[0])
+        for r in store.conn.execute("SELECT uid FROM contacts WHERE id = ?", (scope.contact_id,))
+    ]
+    uids += [
+        ("promise", r[0])
+        for r in store.conn.execute(
+            "SELECT uid FROM promises WHERE contact_id = ?", (scope.contact_id,)
+        )
+    ]
+    for conversation_id in scope.solo_conversations:
+        uids += [
+            ("conversation", r[0])
+            for r in store.conn.execute(
+                "SELECT uid FROM interactions WHERE id = ?", (conversation_id,)
+            )
+        ]
+    files: list[SyncedFile] = []
+    for kind, uid in uids:
+        files += [
+            SyncedFile(r[0], kind, uid, r[1], r[2])
+            for r in store.conn.execute(
+                "SELECT vdir, file_name, content_hash FROM sync_state WHERE kind = ? AND uid = ?",
+                (kind, uid),
+            )
+        ]
+    return files
 
 
 def _tables_with_contact_id(store: Store) -> list[str]:
@@ -135,7 +201,7 @@ def _tables_with_contact_id(store: Store) -> list[str]:
     return out
 
 
-def delete_contact_for_good(store: Store, scope: ForgetScope) -> int:
+def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int:
     """Inside a write: delete the contact, their own records and their history.
 
     The deletions are not journaled (a forgotten person must not be restorable
@@ -156,9 +222,27 @@ def delete_contact_for_good(store: Store, scope: ForgetScope) -> int:
             "SELECT id FROM interaction_participants WHERE interaction_id = ?", (conversation_id,)
         ):
             doomed.add(("interaction_participants", row_id))
+    for tag_id in scope.own_tags:
+        doomed.add(("tags", tag_id))
+    files = _synced_files(store, scope)
     for conversation_id in scope.solo_conversations:
         store.conn.execute("DELETE FROM interactions WHERE id = ?", (conversation_id,))
     store.conn.execute("DELETE FROM contacts WHERE id = ?", (scope.contact_id,))
+    for tag_id in scope.own_tags:
+        store.conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
+    # Their sync bookkeeping goes too (it holds their uid, and a promise's
+    # version holds their name); the files themselves are the caller's.
+    store.conn.executemany(
+        "DELETE FROM sync_state WHERE vdir = ? AND kind = ? AND uid = ?",
+        [(f.vdir, f.kind, f.uid) for f in files],
+    )
+    # Shared conversations changed (they lost a participant): a later sync
+    # sends them again, without the uid.
+    store.conn.executemany(
+        "UPDATE interactions SET updated_at = ? WHERE id = ?",
+        [(stamp, conversation_id) for conversation_id in scope.shared_conversation_ids],
+    )
+    scope.synced_files = files
     purged = 0
     if journal.has_journal(store.conn):
         purged = journal.purge_rows(store.conn, doomed, [scope.name])
