@@ -589,3 +589,28 @@ def test_forget_removes_their_tags_sync_state_and_synced_files(
     assert "received 0" in after.stderr + after.stdout
     assert "deleted 0" in after.stderr + after.stdout
     assert "Dana" not in wt("contacts").stdout
+
+
+def test_sync_skips_items_dated_outside_the_range(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    wt("add", "Dana Reyes")
+    vdir = tmp_path / "vdir"
+    vdir.mkdir()
+    wt("sync", str(vdir))
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+    (vdir / "conversations" / "j1.ics").write_text(
+        head + "BEGIN:VJOURNAL\r\nUID:j1\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:09990601T000000Z\r\nDESCRIPTION:old\r\nEND:VJOURNAL\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    (vdir / "promises" / "t1.ics").write_text(
+        head + "BEGIN:VTODO\r\nUID:t1\r\nDTSTAMP:20260101T000000Z\r\nDUE;VALUE=DATE:25000101\r\n"
+        "SUMMARY:far\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    run = wt("sync", str(vdir))
+    told = " ".join(run.stderr.split())
+    assert "skipped 2" in told and "outside years 1900 to 2200" in told
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM interactions").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM promises").fetchone() == (0,)
+    conn.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wintogether.clock import to_utc_iso
+from wintogether.dates import DATE_RANGE, is_stored
 from wintogether.domain.sync.model import CHANNELS
 
 _SAFE_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
@@ -60,7 +61,13 @@ def _parse_stamp(text: str | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return to_utc_iso(moment)
+    try:
+        stamp = to_utc_iso(moment)
+    except (OverflowError, ValueError):
+        return None
+    # A change time outside the accepted dates is not believed (one in 9999
+    # would make the file win every conflict).
+    return stamp if is_stored(stamp, "stamp") else None
 
 
 def _mtime_stamp(mtime_ns: int) -> str:
@@ -109,6 +116,10 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
             raise ValueError("no VTODO")
         if not todo["due_on"]:
             raise ValueError("a to-do without a due date")
+        if not is_stored(todo["due_on"], "day"):
+            raise ValueError(f"a due date outside {DATE_RANGE}")
+        if todo.get("done_at") and not is_stored(todo["done_at"], "stamp"):
+            raise ValueError(f"a completion date outside {DATE_RANGE}")
         if not todo["text"]:
             raise ValueError("a to-do without a summary")
         return todo
@@ -119,6 +130,8 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
         raise ValueError("no VJOURNAL")
     if not journal["happened_at"]:
         raise ValueError("a journal entry without a date-time (DTSTART)")
+    if not is_stored(journal["happened_at"], "stamp"):
+        raise ValueError(f"a date-time (DTSTART) outside {DATE_RANGE}")
     if not journal["note"]:
         raise ValueError("a journal entry without text")
     if journal["channel"] not in CHANNELS:
