@@ -51,8 +51,14 @@ class Bench:
     of the database since it mutates), ``read`` (≤ 1.5x ``wt --version`` at
     large scale and ≤ 2x its own small-scale time), ``import`` (< 5 s into an
     empty database, recreated before every run) and ``export`` (< 15 s).
+    ``sync-first``: the first ``wt sync`` of 1,000 contacts and 1,000 promises
+    into an empty vdir (< 5 s, database and vdir reset before every run);
+    ``sync-unchanged``: the next ``wt sync``, with nothing to do (≤ 2x
+    ``wt --version``, in the same run as the floors). Both use their own
+    database (benchmarks/sync_speed.py).
     Placeholders: {star} (the busiest contact), {word} (a common word),
-    {vcards}/{linkedin} (10,000-entry import files), {out} (an output file).
+    {vcards}/{linkedin} (10,000-entry import files), {out} (an output file),
+    {vdir} (the sync folder).
     """
 
     name: str
@@ -79,6 +85,8 @@ BENCHES: tuple[Bench, ...] = (
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
     Bench("import LinkedIn 10k", ("import", "{linkedin}", "--from", "linkedin"), "import"),
     Bench("export json", ("export", "--format", "json", "-o", "{out}"), "export"),
+    Bench("sync first 1k+1k", ("sync", "{vdir}"), "sync-first"),
+    Bench("sync unchanged 1k+1k", ("sync", "{vdir}"), "sync-unchanged"),
 )
 
 WRITE_RATIO = 1.2  # x bare Typer, same run
@@ -86,6 +94,9 @@ READ_RATIO = 1.5  # x `wt --version` at large scale, same run
 GROWTH_RATIO = 2.0  # large ÷ small, same command
 IMPORT_SECONDS = 5.0
 EXPORT_SECONDS = 15.0
+SYNC_FIRST_SECONDS = 5.0
+SYNC_UNCHANGED_RATIO = 2.0  # x `wt --version`, same run
+SYNC_SIZE = 1_000  # contacts, and one promise each
 MEMORY_MIB = 80.0
 IMPORT_SIZE = 10_000
 
@@ -327,8 +338,27 @@ def main(argv: list[str] | None = None) -> int:
             "vcards": str(vcards),
             "linkedin": str(linkedin),
             "out": str(workdir / f"export-{scale}.json"),
+            "vdir": str(workdir / f"vdir-{bench.kind}"),
         }
         return [wt, "--db", str(db), *(part.format(**values) for part in bench.argv)]
+
+    # -- sync: its own database of SYNC_SIZE contacts and promises -------------
+    sync_base: Path | None = None
+    if any(b.kind.startswith("sync-") for b in present):
+        import sync_speed
+
+        sync_base = workdir / "sync" / "base.db"
+        if not sync_base.exists():
+            sync_speed.generate(sync_base.parent, SYNC_SIZE)
+
+    def sync_copy(bench: Bench) -> Path:
+        assert sync_base is not None
+        db = workdir / f"sync-{bench.kind}.db"
+        shutil.rmtree(workdir / f"vdir-{bench.kind}", ignore_errors=True)
+        shutil.copyfile(sync_base, db)
+        for suffix in ("-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        return db
 
     # -- the fast commands and the floors, in one hyperfine run --------------
     floors: list[tuple[str, list[str]]] = [
@@ -382,6 +412,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             fast.append((label, command))
             memory_runs.append((label, command, None))
+    for bench in present:
+        if bench.kind != "sync-unchanged":
+            continue
+        command = expand(bench, scales[-1], sync_copy(bench))
+        subprocess.run(command, env=env, check=True, capture_output=True)  # the first sync
+        labels[(bench.name, "-")] = bench.name
+        fast.append((bench.name, command))
+        memory_runs.append((bench.name, command, None))
     # The copies for the write commands are hundreds of MiB of dirty page
     # cache: flush them now, or the first commits would pay for the writeback.
     os.sync()
@@ -424,6 +462,22 @@ def main(argv: list[str] | None = None) -> int:
             slow.append((label, command))
             prepare[label] = ["rm", "-f", str(out)]
             memory_runs.append((label, command, prepare[label]))
+    for bench in present:
+        if bench.kind != "sync-first":
+            continue
+        db = sync_copy(bench)
+        label = bench.name
+        labels[(bench.name, "-")] = label
+        slow.append((label, expand(bench, scales[-1], db)))
+        vdir = workdir / f"vdir-{bench.kind}"
+        prepare[label] = [
+            "sh",
+            "-c",
+            f"rm -rf {shlex.quote(str(vdir))}; cp -f"
+            f" {shlex.quote(str(sync_base))} {shlex.quote(str(db))};"
+            f" rm -f {shlex.quote(str(db))}-wal {shlex.quote(str(db))}-shm",
+        ]
+        memory_runs.append((label, expand(bench, scales[-1], db), prepare[label]))
     if slow:
         print(f"Timing {len(slow)} import/export commands x {args.slow_runs} runs …", flush=True)
         results.update(
@@ -544,7 +598,7 @@ def render(
     ]
     failures = []
     for bench in present:
-        rows = scales if bench.kind != "import" else ["-"]
+        rows = scales if bench.kind in ("read", "write", "export") else ["-"]
         for scale in rows:
             label = labels.get((bench.name, scale))
             if label is None or label not in results:
@@ -587,6 +641,21 @@ def render(
                         r["median"] < IMPORT_SECONDS,
                     )
                 )
+            elif bench.kind == "sync-first":
+                targets.append(
+                    (
+                        f"< {SYNC_FIRST_SECONDS:g} s",
+                        r["median"] / SYNC_FIRST_SECONDS,
+                        r["median"] < SYNC_FIRST_SECONDS,
+                    )
+                )
+            elif bench.kind == "sync-unchanged":
+                ratio = r["median"] / version_floor
+                targets.append(
+                    (f"≤ {SYNC_UNCHANGED_RATIO:g}x `wt --version`", ratio,
+                     ratio <= SYNC_UNCHANGED_RATIO)
+                )  # fmt: skip
+                quickest.append(fastest(label) / fastest("wt --version"))
             elif bench.kind == "export":
                 if scale == "large":
                     targets.append(

@@ -61,3 +61,9 @@ def check_tags(tags: list[str]) -> list[str]:
             )
         out.append(cleaned)
     return out
+
+
+def check_field(text: str, label: str, *, name: bool = False) -> None:
+    """The size and NUL checks typed commands make, for a value that came from a file
+    (an import, a sync): raises ``InvalidValue`` with the same message."""
+    _check_size(text, label, MAX_NAME_CHARS if name else MAX_FIELD_CHARS)

@@ -75,7 +75,7 @@ def sync(
             )
     stamp = to_utc_iso(now)
     with store.read():
-        plan = _plan(store, vdir, force_delete)
+        plan = _plan(store, vdir, now, force_delete)
         version = ss.data_version(store)
     result = SyncResult(vdir, dry_run)
     if dry_run:
@@ -83,6 +83,10 @@ def sync(
         return result
     for folder in [vdir, *plan.missing_folders]:
         folder.mkdir(mode=0o700, exist_ok=True)
+    from wintogether.files import clean_leftovers
+
+    for folder in plan.folders.values():
+        clean_leftovers(folder)  # what a killed sync left half written
     if not plan.actions:
         _count(result, plan)
         return result
@@ -90,7 +94,7 @@ def sync(
     with store.write(label, name="sync") if plan.writes_data else ss.bookkeeping(store):
         if ss.data_version(store) != version:
             journaled = plan.writes_data
-            plan = _plan(store, vdir, force_delete)  # another command wrote meanwhile
+            plan = _plan(store, vdir, now, force_delete)  # another command wrote meanwhile
             if plan.writes_data and not journaled:
                 raise SyncRefused(
                     "The database changed while syncing; nothing was synced.",

@@ -6,6 +6,7 @@ import hashlib
 import re
 from typing import Any
 
+from wintogether.domain.sync.model import SyncChange
 from wintogether.domain.sync.plan import _Action, _Plan
 from wintogether.domain.sync.scan import _File
 from wintogether.store import Store
@@ -13,7 +14,7 @@ from wintogether.store import sync as ss
 
 
 def _execute(store: Store, plan: _Plan, stamp: str) -> None:
-    from wintogether.files import atomic_write
+    from wintogether.files import clean_leftovers, write_many
 
     key = str(plan.vdir)
     saved: dict[str, list[ss.StateRow]] = {kind: [] for kind in plan.folders}
@@ -27,15 +28,13 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
                         action.file_stamp, action.sent, db_version, stamp)
         )  # fmt: skip
 
-    def write_file(action: _Action) -> _File:
+    #: Files to write, per collection: written together after the rows (one
+    #: flush of all of them, one folder sync), inside the same transaction.
+    pending: dict[str, list[tuple[_Action, bytes, str]]] = {kind: [] for kind in plan.folders}
+
+    def write_file(action: _Action, db_version: str) -> None:
         assert action.text is not None
-        folder = plan.folders[action.kind]
-        data = action.text.encode("utf-8")
-        # The database cannot be among these files (checked once, in sync()).
-        path = atomic_write(folder / action.file_name, data, overwrite=True)
-        info = path.stat()
-        return _File(action.file_name, info.st_size, info.st_mtime_ns, data,
-                     hashlib.sha256(data).hexdigest())  # fmt: skip
+        pending[action.kind].append((action, action.text.encode("utf-8"), db_version))
 
     def version_of(kind: str, uid: str) -> str:
         return ss.versions_of(store, kind, [uid]).get(uid, stamp)
@@ -51,7 +50,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         elif action.action == "forget":
             forgotten[kind].append(action.uid)
         elif action.action == "send":
-            remember(action, write_file(action), action.db_version)
+            write_file(action, action.db_version)
         elif action.action == "delete_file":
             (plan.folders[kind] / action.file_name).unlink(missing_ok=True)
             forgotten[kind].append(action.uid)
@@ -69,7 +68,26 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             _keep_loser(store, action, contact_ids, stamp)
             assert action.text is not None
             action.text = _settled(action.text, stamp)
-            remember(action, write_file(action), action.db_version)
+            write_file(action, action.db_version)
+    for kind, items in pending.items():
+        if not items:
+            continue
+        folder = plan.folders[kind]
+        clean_leftovers(folder)
+        # The database cannot be among these files (checked once, in sync()).
+        written, refused = write_many(folder, [(a.file_name, data) for a, data, _ in items])
+        for action, data, db_version in items:
+            if action.file_name in refused:  # became a link or a pipe since the plan
+                action.action = "not_written"
+                plan.skipped.append(
+                    SyncChange(kind, action.uid, "skipped", action.file_name,
+                               refused[action.file_name])
+                )  # fmt: skip
+                continue
+            info = written[action.file_name]
+            digest = hashlib.sha256(data).hexdigest()
+            found = _File(action.file_name, info.st_size, info.st_mtime_ns, data, digest)
+            remember(action, found, db_version)
     for kind in plan.folders:
         # Cascades (a deleted contact takes its promises) are caught by the next sync.
         ss.save_state(store, key, kind, saved[kind])
@@ -113,7 +131,8 @@ def _settled(text: str, stamp: str) -> str:
     content, so writing that same content back would look unchanged to it and
     never be uploaded. The mark makes the winner a new version it will upload.
     """
-    line = f"X-WINTOGETHER-SETTLED:{stamp.replace('-', '').replace(':', '')}\r\n"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    line = f"X-WINTOGETHER-SETTLED:{stamp.replace('-', '').replace(':', '')}{newline}"
     match = _END.search(text)
     if match is None:
         return text

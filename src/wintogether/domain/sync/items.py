@@ -81,6 +81,32 @@ def _serialise(kind: str, record: dict[str, Any]) -> str:
     return vjournal.journal_text(record)
 
 
+def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
+    """What to write for ``record``: the file we have (``base``) patched, so that
+    what another app keeps in it survives (formats/patch.py), or a new file."""
+    if base is None:
+        return _serialise(kind, record)
+    from wintogether.domain.sync.scan import _parse
+
+    text = base.decode("utf-8-sig", errors="replace")
+    try:
+        theirs = _parse(kind, base)
+    except Exception:  # the file we have no longer parses: write ours whole
+        return _serialise(kind, record)
+    if kind == "contact":
+        from wintogether.formats import vcard
+
+        old, new = _canonical(kind, theirs, False), _canonical(kind, record, True)
+        return vcard.patch_card(text, record, {k for k in new if old[k] != new[k]})
+    if kind == "promise":
+        from wintogether.formats import ics
+
+        return ics.patch_todo(text, record)
+    from wintogether.formats import vjournal
+
+    return vjournal.patch_journal(text, record)
+
+
 def _records(store: Store, kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}

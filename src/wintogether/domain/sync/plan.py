@@ -6,12 +6,13 @@ Nothing is written here: the plan is a list of actions, carried out by apply.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wintogether.domain.sync.items import _canonical, _describe, _display, _records, _serialise
+from wintogether.domain.sync.items import _canonical, _describe, _display, _records, _write_text
 from wintogether.domain.sync.model import COLLECTIONS, SyncChange, SyncRefused
-from wintogether.domain.sync.scan import _File, _file_name, _mtime_stamp, _parse, _scan
+from wintogether.domain.sync.scan import _File, _file_name, _invalid, _mtime_stamp, _parse, _scan
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
@@ -56,7 +57,7 @@ class _Plan:
         )
 
 
-def _plan(store: Store, vdir: Path, force_delete: bool = False) -> _Plan:
+def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -> _Plan:
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
     contact_uids = set(ss.contact_ids_by_uid(store))
@@ -73,9 +74,10 @@ def _plan(store: Store, vdir: Path, force_delete: bool = False) -> _Plan:
                 )
             plan.missing_folders.append(folder)
             files: dict[str, _File] = {}
+            odd: dict[str, str] = {}
         else:
-            files = _scan(folder, suffix)
-        _plan_kind(store, plan, kind, suffix, state, files, contact_uids, going)
+            files, odd = _scan(folder, suffix)
+        _plan_kind(store, plan, kind, suffix, state, files, odd, contact_uids, going, now)
         doomed = sum(1 for a in plan.actions if a.kind == kind and a.action == "delete_row")
         if doomed and not files and not force_delete:
             # As vdirsyncer does: a collection emptied all at once is more likely
@@ -102,9 +104,13 @@ def _plan_kind(
     suffix: str,
     state: dict[str, ss.StateRow],
     files: dict[str, _File],
+    odd: dict[str, str],
     contact_uids: set[str],
     going: set[str],
+    now: datetime,
 ) -> None:
+    from wintogether.files import NotRegular
+
     folder = plan.folders[kind]
     rows = {uid: row for uid, row in ss.versions(store, kind).items() if row[3] not in going}
     by_file = {row.file_name: row for row in state.values()}
@@ -114,6 +120,13 @@ def _plan_kind(
     #: Items whose file could not be read: left alone on both sides (and reported),
     #: never taken for deleted there nor overwritten here.
     blocked: set[str] = set()
+    # Not a file (a link, a pipe, a folder) or too large: never opened, never
+    # taken for a deletion, never written through.
+    for name, reason in sorted(odd.items()):
+        known = by_file.get(name)
+        plan.skipped.append(SyncChange(kind, known.uid if known else "", "skipped", name, reason))
+        if known:
+            blocked.add(known.uid)
     for name, found in files.items():
         known = by_file.get(name)
         if known and known.file_size == found.size and known.file_mtime_ns == found.mtime_ns:
@@ -121,8 +134,9 @@ def _plan_kind(
             continue
         try:
             found.read(folder)
-        except OSError as exc:
-            plan.skipped.append(SyncChange(kind, "", "skipped", name, exc.strerror or str(exc)))
+        except (OSError, NotRegular) as exc:
+            reason = str(exc) if isinstance(exc, NotRegular) else exc.strerror or str(exc)
+            plan.skipped.append(SyncChange(kind, "", "skipped", name, reason))
             if known:
                 blocked.add(known.uid)
             continue
@@ -140,6 +154,12 @@ def _plan_kind(
         except Exception as exc:  # the parsers raise many kinds: all mean "unreadable"
             reason = " ".join(str(exc).split())[:120] or type(exc).__name__
             plan.skipped.append(SyncChange(kind, "", "skipped", name, f"unreadable ({reason})"))
+            if known:
+                blocked.add(known.uid)
+            continue
+        problem = _invalid(kind, fields, now)
+        if problem:
+            plan.skipped.append(SyncChange(kind, fields["uid"], "skipped", name, problem))
             if known:
                 blocked.add(known.uid)
             continue
@@ -163,15 +183,22 @@ def _plan_kind(
     more = [u for u in parsed if u in rows] + [u for u in state if u in rows and u not in file_of]
     records.update(_records(store, kind, [rows[u][0] for u in more if rows[u][0] not in records]))
 
+    start = len(plan.actions)
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
-            plan, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
+            plan, folder, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
             parsed.get(uid), records, contact_uids,
         )  # fmt: skip
+    # A new item whose file name is taken by a link, a pipe or a folder: not written.
+    for action in plan.actions[start:]:
+        if action.text is not None and action.file_name in odd:
+            action.action = "skip"
+    plan.actions[start:] = [a for a in plan.actions[start:] if a.action != "skip"]
 
 
 def _decide(
     plan: _Plan,
+    folder: Path,
     kind: str,
     suffix: str,
     uid: str,
@@ -189,11 +216,23 @@ def _decide(
     if found is not None:
         name = found.name
 
+    def base() -> bytes | None:
+        """The file we have for this item, to patch rather than replace."""
+        from wintogether.files import NotRegular
+
+        if found is None:
+            return None
+        try:
+            found.read(folder)
+        except (OSError, NotRegular):
+            return None
+        return found.data
+
     def send(detail: str = "") -> _Action:
         assert record is not None and row is not None
         return _Action(
             kind, uid, "send", _display(kind, record), row_id=row[0], file_name=name,
-            text=_serialise(kind, record), db_version=row[2], detail=detail,
+            text=_write_text(kind, record, base()), db_version=row[2], detail=detail,
             file_stamp=record["updated_at"], sent=1,
         )  # fmt: skip
 
@@ -242,7 +281,7 @@ def _decide(
     elif file_changed:
         action = receive(row[0])
     if action is not None and action.action == "conflict" and action.fields is None:
-        action.text = _serialise(kind, record or {})
+        action.text = _write_text(kind, record or {}, base())
     if action is not None:
         plan.actions.append(action)
 

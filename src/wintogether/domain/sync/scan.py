@@ -6,15 +6,18 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import DATE_RANGE, is_stored
 from wintogether.domain.sync.model import CHANNELS
 
 _SAFE_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+#: The largest file a sync reads (a vCard with a photo is well under it). A
+#: larger one is skipped and reported, never read into memory.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -26,23 +29,45 @@ class _File:
     digest: str | None = None
 
     def read(self, folder: Path) -> None:
+        """Read the file: only a regular file, never through a link, never blocking.
+
+        Raises ``NotRegular`` (with the reason in words) or ``OSError``.
+        """
+        from wintogether.files import read_regular
+
         if self.data is None:
-            self.data = (folder / self.name).read_bytes()
+            self.data = read_regular(folder / self.name, MAX_FILE_BYTES)
             self.digest = hashlib.sha256(self.data).hexdigest()
 
 
-def _scan(folder: Path, suffix: str) -> dict[str, _File]:
+def _scan(folder: Path, suffix: str) -> tuple[dict[str, _File], dict[str, str]]:
+    """The collection's files, and the names that are not files to read, with why.
+
+    A symlink, a folder, a pipe or a device with an item's name is never
+    opened: it is reported, and its item is left alone on both sides.
+    """
     out: dict[str, _File] = {}
+    odd: dict[str, str] = {}
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if name.startswith(".") or not name.endswith(suffix):
                 continue
+            if entry.is_symlink():
+                odd[name] = "a symbolic link (not followed)"
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                odd[name] = "a folder, not a file"
+                continue
             if not entry.is_file(follow_symlinks=False):
+                odd[name] = "a named pipe, device or socket, not a file"
                 continue
             stat = entry.stat(follow_symlinks=False)
+            if stat.st_size > MAX_FILE_BYTES:
+                odd[name] = f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MB"
+                continue
             out[name] = _File(name, stat.st_size, stat.st_mtime_ns)
-    return out
+    return out, odd
 
 
 def _file_name(uid: str, suffix: str) -> str:
@@ -137,3 +162,55 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
     if journal["channel"] not in CHANNELS:
         journal["channel"] = "note"
     return journal
+
+
+def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
+    """Why an item read from a file may not come in, or "".
+
+    The same limits as a typed command or ``wt import``: a name of at most 500
+    characters, other fields of at most 1,000,000, no NUL character, dates in
+    the accepted range, and no conversation dated in the future (more than five
+    minutes ahead, as ``wt log`` refuses).
+    """
+    from wintogether.dates import check_stored
+    from wintogether.domain.text import check_field
+    from wintogether.errors import UserError
+
+    checks: list[tuple[str, Any]] = []
+    dates: list[tuple[str, Any, Literal["day", "stamp", "birthday"]]] = []
+    if kind == "contact":
+        checks += [
+            ("company", fields["company"]),
+            ("title", fields["title"]),
+            ("notes", fields["notes"]),
+            ("LinkedIn address", fields["linkedin"]),
+        ]
+        checks += [("email", v) for v in fields["emails"]]
+        checks += [("phone", v) for v in fields["phones"]]
+        checks += [("web address", v) for v in fields["urls"]]
+        checks += [("tag", v) for v in fields["tags"]]
+        checks += [(f"{key} property", v) for key, v in fields["extras"]]
+        dates.append(("birthday", fields["birthday"], "birthday"))
+    elif kind == "promise":
+        checks += [("promise", fields["text"]), ("done note", fields["done_note"])]
+        dates += [("due date", fields["due_on"], "day"), ("done date", fields["done_at"], "stamp")]
+    else:
+        checks.append(("note", fields["note"]))
+        dates.append(("date", fields["happened_at"], "stamp"))
+    try:
+        if kind == "contact":
+            check_field(fields["name"], "name", name=True)
+        for label, value in checks:
+            if value:
+                check_field(str(value), label)
+        for label, value, form in dates:
+            if value:
+                check_stored(str(value), form, label)
+    except UserError as exc:
+        return str(exc.message if hasattr(exc, "message") else exc)
+    if kind == "conversation" and fields["happened_at"] > to_utc_iso(now + timedelta(minutes=5)):
+        return (
+            f"dated {fields['happened_at']}, in the future: a conversation is logged once it"
+            " has happened"
+        )
+    return ""

@@ -1,0 +1,182 @@
+"""`wt sync` trusts no file in the vdir, and keeps what a phone wrote that it does not own."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import test_sync
+from test_sync import Side, _dump_hash, _seed, dana_uid
+from test_sync_patch import PHONE_CARD, PHOTO
+
+LATER = "2026-11-28T11:00:00+00:00"
+sides = test_sync.sides  # the same two databases and vdir
+
+
+def _last(out: str) -> str:
+    return out.strip().splitlines()[-1]
+
+
+def test_a_symlink_is_never_followed_nor_written_through(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not a card")
+    victim.chmod(0o644)
+    card = vdir / "contacts" / f"{dana_uid(laptop)}.vcf"
+    card.unlink()
+    card.symlink_to(victim)
+    laptop("edit", "dana", "--title", "CFO", at=LATER)
+    out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert f"Skipped contact file {card.name}: a symbolic link (not followed)" in out.stderr
+    # Not taken for "deleted there": Dana is still here, the link and its target untouched.
+    assert laptop.rows("SELECT title FROM contacts WHERE name = 'Dana Reyes'") == [("CFO",)]
+    assert card.is_symlink()
+    assert victim.read_text() == "not a card"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+    # A dangling link where a new item's file would go: nothing created outside the vdir.
+    laptop("add", "Priya Shah", at=LATER)
+    priya = str(laptop.rows("SELECT uid FROM contacts WHERE name = 'Priya Shah'")[0][0])
+    (vdir / "contacts" / f"{priya}.vcf").symlink_to(tmp_path / "escaped.vcf")
+    out = laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    assert not (tmp_path / "escaped.vcf").exists()
+    assert f"Skipped contact file {priya}.vcf: a symbolic link (not followed)" in out.stderr
+
+
+def test_a_fifo_or_folder_is_skipped_never_opened_and_never_a_deletion(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    dana = vdir / "contacts" / f"{dana_uid(laptop)}.vcf"
+    dana.unlink()
+    os.mkfifo(dana)  # opening it for reading would block forever
+    promise = next((vdir / "promises").iterdir())
+    promise.unlink()
+    promise.mkdir()
+    dump = _dump_hash(laptop.path)
+    started = time.monotonic()
+    out = laptop("sync", str(vdir), at=LATER)
+    assert time.monotonic() - started < 30
+    assert f"Skipped contact file {dana.name}: a named pipe" in out.stderr
+    assert f"Skipped promise file {promise.name}: a folder, not a file" in out.stderr
+    assert _last(out.stderr) == "sent 0, received 0, deleted 0, conflicts 0, skipped 2"
+    assert _dump_hash(laptop.path) == dump
+    assert stat.S_ISFIFO(dana.lstat().st_mode)
+
+
+def test_a_file_over_the_size_cap_is_skipped_unread(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    big = vdir / "contacts" / "huge.vcf"
+    note = "x" * 2_000_000
+    big.write_text(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:huge\r\nFN:Huge\r\nNOTE:{note}\r\nEND:VCARD\r\n"
+    )
+    out = laptop("sync", str(vdir), at=LATER)
+    assert "Skipped contact file huge.vcf: larger than the limit of 1 MB" in out.stderr
+    assert laptop.rows("SELECT count(*) FROM contacts WHERE uid = 'huge'") == [(0,)]
+
+
+def test_a_long_categories_list_is_read_quickly(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    laptop("sync", str(vdir))
+    tags = ",".join(f"tag{i}" for i in range(8000))
+    (vdir / "contacts" / "tags.vcf").write_text(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:tags\r\nFN:Tagged Person\r\nCATEGORIES:{tags}\r\n"
+        "END:VCARD\r\n"
+    )
+    started = time.monotonic()
+    out = laptop("sync", str(vdir), at=LATER)
+    assert time.monotonic() - started < 10  # 14 s when tags were deduplicated quadratically
+    assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    assert laptop.rows("SELECT count(*) FROM contact_tags") == [(8000,)]
+
+
+def _card(uid: str, name: str, extra: str = "") -> str:
+    return f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\n{extra}END:VCARD\r\n"
+
+
+def test_files_get_the_limits_typed_commands_have(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    contacts, conversations = vdir / "contacts", vdir / "conversations"
+    (contacts / "long.vcf").write_text(_card("long", "A" * 501))
+    (contacts / "nul.vcf").write_text(_card("nul", "Nul\x00Name"))
+    (contacts / "field.vcf").write_text(_card("field", "Big Note", f"NOTE:{'y' * 1_000_001}\r\n"))
+    (contacts / "fine.vcf").write_text(_card("fine", "Fine Person"))
+    (conversations / "future.ics").write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VJOURNAL\nUID:future\n"
+        f"X-WINTOGETHER-PARTICIPANT:{dana_uid(laptop)}\nDESCRIPTION:Not yet\n"
+        "DTSTART:20270101T100000Z\nDTSTAMP:20261127T160000Z\nEND:VJOURNAL\nEND:VCALENDAR\n"
+    )
+    out = laptop("sync", str(vdir), at=LATER)
+    err = out.stderr
+    assert "Skipped contact file long.vcf: The name is too long (501 characters" in err
+    assert "Skipped contact file nul.vcf: The name contains a NUL character" in err
+    assert "Skipped contact file field.vcf: The notes is too long (1,000,001 characters" in err
+    assert "Skipped conversation file future.ics: dated 2027-01-01T10:00:00Z, in the future" in err
+    assert _last(err) == "sent 0, received 1, deleted 0, conflicts 0, skipped 4"
+    assert laptop.rows("SELECT uid FROM contacts WHERE uid IN ('long', 'nul', 'fine')") == [
+        ("fine",)
+    ]
+    # What came in can go out and back in: the export imports into a new database.
+    export = laptop("export", "--format", "json", at=LATER).stdout
+    assert "Not yet" not in export
+
+
+def test_a_killed_syncs_temporary_files_are_cleaned_up(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    uid = dana_uid(laptop)
+    leftover = vdir / "contacts" / f".{uid}.vcf.999999999-0a1b2c3d.tmp"
+    leftover.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Half")
+    other = vdir / "contacts" / ".not-ours.tmp"
+    other.write_text("someone else's")
+    out = laptop("sync", str(vdir), at=LATER)
+    assert _last(out.stderr) == "sent 0, received 0, deleted 0, conflicts 0"
+    assert not leftover.exists()
+    assert other.exists()
+
+
+def test_a_phone_card_keeps_photo_address_and_labels_after_a_local_edit(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    laptop("sync", str(vdir))
+    card = vdir / "contacts" / "dana-phone-1.vcf"
+    card.write_bytes(PHONE_CARD.encode())
+    out = laptop("sync", str(vdir), at=LATER)
+    assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    # The photo is stored as what it is (base64), not the repr of bytes.
+    assert laptop.rows("SELECT value FROM contact_extras WHERE key = 'PHOTO'") == [(PHOTO,)]
+    laptop("edit", "dana", "--title", "VP Finance", at="2026-11-28T12:00:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 0, deleted 0, conflicts 0"
+    after = card.read_bytes().decode()
+    before = PHONE_CARD.split("\r\n")
+    changed = {"TITLE:CFO", "REV:2026-11-01T10:00:00Z"}
+    lines = after.split("\r\n")
+    for line in before:
+        if line not in changed:
+            assert line in lines, line
+    assert "TITLE:VP Finance" in lines
+    # The other database receives it, photo and all, and sends it back unchanged.
+    desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert desktop.rows("SELECT value FROM contact_extras WHERE key = 'PHOTO'") == [(PHOTO,)]
+    desktop("edit", "dana", "--company", "Initech", at="2026-11-28T12:20:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T12:25:00+00:00")
+    lines = card.read_bytes().decode().split("\r\n")
+    assert "ORG:Initech;Finance;EMEA" in lines
+    for line in before:
+        if line not in changed and not line.startswith("ORG:"):
+            assert line in lines, line
