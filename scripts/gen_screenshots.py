@@ -29,7 +29,8 @@ def render() -> dict[str, str]:
     from wintogether.config import Config
     from wintogether.domain import contacts, demo
     from wintogether.domain.today import dashboard
-    from wintogether.render.terminal import dashboard_view, profile_view
+    from wintogether.render.contacts import profile_view
+    from wintogether.render.today import dashboard_view
     from wintogether.store import open_store
 
     pictures: dict[str, str] = {}

@@ -114,7 +114,9 @@ def test_rich_terminal_rendering_escapes_user_text(hostile: list[dict[str, str]]
     from wintogether.config import Config
     from wintogether.domain import contacts
     from wintogether.domain.today import dashboard
-    from wintogether.render.terminal import dashboard_view, make_console, profile_view
+    from wintogether.render.base import make_console
+    from wintogether.render.contacts import profile_view
+    from wintogether.render.today import dashboard_view
     from wintogether.store import open_store
 
     store, _ = open_store(Path(os.environ["WINTOGETHER_DB"]))
@@ -171,7 +173,7 @@ def test_no_colour_in_a_pipe_and_with_no_color(
         assert "─" not in out and "╭" not in out  # no box drawing in a pipe
         assert all(line == line.rstrip() for line in out.splitlines())
     monkeypatch.setenv("NO_COLOR", "1")
-    from wintogether.render.terminal import make_console
+    from wintogether.render.base import make_console
 
     assert make_console(FakeTty()).no_color is True
     monkeypatch.delenv("NO_COLOR")

@@ -93,7 +93,7 @@ def test_rendering_never_raises_or_leaks_control_characters(
             assert "\x1b" not in stream
             assert not RAW_CONTROL.search(stream.replace("\n", "").replace("\t", ""))
     # And on a colour terminal: the only escape sequences are Rich's own colours.
-    from wintogether.render.terminal import contact_card
+    from wintogether.render.contacts import contact_card
     from wintogether.store import open_store
 
     store, _ = open_store(dana)

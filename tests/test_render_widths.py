@@ -41,15 +41,15 @@ def demo(isolated: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def rendered_in(monkeypatch: pytest.MonkeyPatch, width: int) -> Callable[[], str]:
     """Make the commands draw into a Rich terminal console `width` columns wide."""
-    from wintogether.render import terminal
+    from wintogether.render import base
 
     buffer = io.StringIO()
 
     def console(file: Any = None, *, plain: bool = False, width_: Any = None, **_: Any) -> Console:
         return Console(file=buffer, width=width, force_terminal=True, highlight=False, markup=False)
 
-    monkeypatch.setattr(terminal, "make_console", console)
-    monkeypatch.setattr(terminal, "plain_requested", lambda explicit, stream=None: False)
+    monkeypatch.setattr(base, "make_console", console)
+    monkeypatch.setattr(base, "plain_requested", lambda explicit, stream=None: False)
     return lambda: ANSI.sub("", buffer.getvalue())
 
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wintogether.formats.summary_html import h
-from wintogether.formats.summary_md import md
 from wintogether.models import ContactRef, LedgerEntry, Win
+from wintogether.render.base import make_console
 from wintogether.render.ledger import ledger_line, win_line
-from wintogether.render.terminal import make_console
+from wintogether.render.summary_html import h
+from wintogether.render.summary_md import md
 
 TEXT = st.lists(
     st.sampled_from([*"ab |#[]()<>*_`\\:!&;'\"=\n\x1b\x9b\u202e", "javascript:", "JavaScript :"]),

@@ -23,7 +23,7 @@ Run `wt` alone for today's dashboard.
 
 def report(exc: WintogetherError) -> None:
     """One line on stderr: what went wrong and what to do next."""
-    from wintogether.render.safe import one_line
+    from wintogether.text import one_line
 
     message = exc.message + (f" {exc.hint}" if exc.hint else "")
     print(f"Error: {one_line(message)}", file=sys.stderr)

@@ -131,7 +131,7 @@ def now() -> datetime:
 
 def say(message: str) -> None:
     """A message for the person at the terminal: stderr, never stdout."""
-    from wintogether.render.safe import visible
+    from wintogether.text import visible
 
     print(visible(message), file=sys.stderr)
 
@@ -163,13 +163,13 @@ def shown_limit(limit: int | None, fmt: Format, table_default: int) -> int | Non
 
 
 def emit_json(data: Any) -> None:
-    from wintogether.render.output import write_json
+    from wintogether.text import write_json
 
     write_json(data, sys.stdout)
 
 
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    from wintogether.render.output import write_csv
+    from wintogether.text import write_csv
 
     write_csv(header, rows, sys.stdout)
 
@@ -178,7 +178,7 @@ def emit_table(
     ctx: typer.Context, build: Callable[[bool], RenderableType], *, plain: bool = False
 ) -> None:
     """Render to stdout: Rich on a terminal, plain aligned text in a pipe."""
-    from wintogether.render.terminal import make_console, plain_requested
+    from wintogether.render.base import make_console, plain_requested
 
     plain = plain_requested(state(ctx).plain or plain)
     console = make_console(plain=plain)

@@ -267,7 +267,7 @@ def list_contacts(
             else "No contacts match."
         )
     else:
-        from wintogether.render.terminal import contacts_table
+        from wintogether.render.contacts import contacts_table
 
         emit_table(
             ctx, lambda is_plain: contacts_table(rows, moment.date(), plain=is_plain), plain=plain
@@ -305,7 +305,7 @@ def show(
     if fmt_ is Format.json:
         emit_json(profile.to_json())
         return
-    from wintogether.render.terminal import profile_view
+    from wintogether.render.contacts import profile_view
 
     emit_table(
         ctx, lambda is_plain: profile_view(profile, moment.date(), plain=is_plain), plain=plain

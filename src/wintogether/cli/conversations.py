@@ -203,7 +203,7 @@ def show_conversation(
     if as_json:
         emit_json(conv.to_json())
         return
-    from wintogether.render.terminal import conversation_view
+    from wintogether.render.conversations import conversation_view
 
     emit_table(ctx, lambda _plain: conversation_view(conv, now().date()))
 

@@ -36,7 +36,7 @@ def complete_promise(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
     """Shell completion: open promise ids, each with its contact and text as help."""
     try:
         from wintogether.domain.promises import ids_for_completion
-        from wintogether.render.safe import one_line
+        from wintogether.text import one_line
 
         st = state(ctx)
         if not st.db_path.exists():
@@ -174,7 +174,7 @@ def followups(
             else "No open promises."
         )
     else:
-        from wintogether.render.terminal import promises_table
+        from wintogether.render.promises import promises_table
 
         emit_table(
             ctx, lambda is_plain: promises_table(rows, moment.date(), plain=is_plain), plain=plain

@@ -58,7 +58,7 @@ def today(
     if fmt_ is Format.json:
         emit_json(board.to_json())
         return
-    from wintogether.render.terminal import dashboard_view
+    from wintogether.render.today import dashboard_view
 
     emit_table(ctx, lambda is_plain: dashboard_view(board, plain=is_plain), plain=plain)
 
@@ -124,7 +124,7 @@ def neglected(
     elif not rows:
         say("Nobody is slipping: every relationship is within its rhythm.")
     else:
-        from wintogether.render.terminal import attention_table
+        from wintogether.render.today import attention_table
 
         emit_table(ctx, lambda is_plain: attention_table(rows, plain=is_plain), plain=plain)
         if total > len(rows):

@@ -216,18 +216,18 @@ def _render(result: object, chosen: str) -> str:
 
     assert isinstance(result, Summary)
     if chosen == "md":
-        from wintogether.formats import summary_md
+        from wintogether.render import summary_md
 
         return summary_md.render(result)
     if chosen == "html":
-        from wintogether.formats import summary_html
+        from wintogether.render import summary_html
 
         return summary_html.render(result)
     if chosen == "csv":
-        from wintogether.formats import summary_csv
+        from wintogether.render import summary_csv
 
         return summary_csv.render(result)
-    from wintogether.formats import summary_json
+    from wintogether.render import summary_json
 
     return summary_json.render(result)
 

@@ -119,11 +119,8 @@ def import_(
             ),
         )
     elif dry_run:
-        from wintogether.render.terminal import (
-            import_plan_lines,
-            import_plan_view,
-            plain_requested,
-        )
+        from wintogether.render.base import plain_requested
+        from wintogether.render.transfer import import_plan_lines, import_plan_view
 
         if plain_requested(st.plain):
             for line in import_plan_lines(result):
@@ -271,7 +268,7 @@ def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = Fals
     elif not pairs:
         say("No likely duplicates.")
     else:
-        from wintogether.render.terminal import dupes_table
+        from wintogether.render.transfer import dupes_table
 
         emit_table(ctx, lambda plain: dupes_table(pairs, plain=plain))
         say(
@@ -314,7 +311,7 @@ def merge(
     if as_json:
         emit_json(plan.to_json())
     else:
-        from wintogether.render.terminal import merge_view
+        from wintogether.render.transfer import merge_view
 
         emit_table(ctx, lambda plain: merge_view(plan, plain=plain))
     verb = "Would merge" if dry_run else "Merged"

@@ -208,7 +208,7 @@ CONVERSATION_COLUMNS = ("uid", "happened_at", "channel", "participants", "note")
 
 def write_contacts(stream: IO[str], contacts: Iterable[dict[str, Any]]) -> None:
     """Contacts as CSV; every cell passes the formula-injection guard."""
-    from wintogether.render.output import csv_cell
+    from wintogether.text import csv_cell
 
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(CONTACT_COLUMNS)
@@ -223,7 +223,7 @@ def write_contacts(stream: IO[str], contacts: Iterable[dict[str, Any]]) -> None:
 def write_conversations(
     stream: IO[str], conversations: Iterable[dict[str, Any]], names: dict[str, str]
 ) -> None:
-    from wintogether.render.output import csv_cell
+    from wintogether.text import csv_cell
 
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(CONVERSATION_COLUMNS)

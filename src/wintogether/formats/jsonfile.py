@@ -30,7 +30,7 @@ SECTIONS = ("contacts", "conversations", "promises", "ledger", "wins", "events")
 def write(
     stream: IO[str], exported_at: str, sections: Iterable[tuple[str, Iterable[dict[str, Any]]]]
 ) -> None:
-    from wintogether.render.safe import json_safe
+    from wintogether.text import json_safe
 
     stream.write(
         f'{{\n  "format": "{FORMAT}",\n  "version": {VERSION},\n'

@@ -31,7 +31,7 @@ def cell(value: object) -> str:
 
 
 def write(stream: IO[str], title: str, contacts: Iterable[dict[str, Any]]) -> None:
-    from wintogether.render.safe import one_line
+    from wintogether.text import one_line
 
     stream.write(f"# {title}\n\n")
     stream.write("| name | company | title | email | phone | tags | birthday |\n")

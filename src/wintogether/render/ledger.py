@@ -1,4 +1,4 @@
-"""Rich renderables for the ledger, wins, balances and relationship health."""
+"""The ledger: given and received entries, wins, and the balance table (`wt balance`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from wintogether.render.terminal import _spaced, _table, ref_text, t, t1, when_text
+from wintogether.render.base import new_table, ref_text, spaced, t, t1, when_text
 
 if TYPE_CHECKING:
-    from wintogether.domain.health import Health
     from wintogether.domain.ledger import BalanceView
     from wintogether.models import LedgerEntry, Win
 
@@ -47,23 +46,8 @@ def win_line(win: Win, today: date, exclude: int | None = None) -> Text:
     return text
 
 
-def health_rows(health: Health) -> list[tuple[str, Text]]:
-    """(label, words) rows for the profile grid, coloured by how it stands."""
-    rows: list[tuple[str, Text]] = []
-    for label, words in health.lines():
-        style = ""
-        if label == "in touch":
-            style = "red" if health.in_touch.slipping else "green"
-        elif label == "my word" and health.my_word.broken:
-            style = "red"
-        elif label == "balance" and health.balance.one_sided:
-            style = "yellow"
-        rows.append((label, Text(words, style=style)))
-    return rows
-
-
 def balance_view(view: BalanceView, today: date, *, plain: bool) -> RenderableType:
-    table = _table(
+    table = new_table(
         plain, "contact", "gave", "received", "net", "wins", "", title="Balance, 12 months"
     )
     for row in view.rows:
@@ -84,4 +68,4 @@ def balance_view(view: BalanceView, today: date, *, plain: bool) -> RenderableTy
         lines += [(w.happened_at, win_line(w, today, exclude=view.contact.id)) for w in view.wins]
         lines.sort(key=lambda pair: pair[0], reverse=True)  # type: ignore[arg-type,return-value]
         parts.append(Group(Text("Entries", style="bold"), *(line for _, line in lines)))
-    return Group(*_spaced(parts))
+    return Group(*spaced(parts))

@@ -12,18 +12,11 @@ from rich.text import Text
 from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
 from wintogether.models import Promise
+from wintogether.render.base import new_table, ref_text, spaced, t1, timeline_grid
+from wintogether.render.contacts import event_line, job_changes_table
+from wintogether.render.conversations import conversation_line
 from wintogether.render.ledger import ledger_line, win_line
-from wintogether.render.terminal import (
-    _spaced,
-    _table,
-    conversation_line,
-    event_line,
-    job_changes_table,
-    promise_line,
-    ref_text,
-    t1,
-    timeline_grid,
-)
+from wintogether.render.promises import promise_line
 
 if TYPE_CHECKING:
     from wintogether.domain.history import History
@@ -50,7 +43,7 @@ def history_view(result: History, today: date, *, plain: bool) -> RenderableType
             elif entry.event:
                 lines.append(event_line(entry.event, today, with_contact=True))
         parts.append(Group(Text(format_day(day, today), style="bold"), timeline_grid(lines)))
-    return Group(*_spaced(parts))
+    return Group(*spaced(parts))
 
 
 def snippet_text(result: Result, *, plain: bool) -> Text:
@@ -69,7 +62,7 @@ def snippet_text(result: Result, *, plain: bool) -> Text:
 
 
 def search_view(results: list[Result], *, plain: bool) -> RenderableType:
-    table = _table(plain, "what", "who", "match")
+    table = new_table(plain, "what", "who", "match")
     for result in results:
         table.add_row(
             Text(f"{result.source} #{result.id}", style="dim"),
@@ -82,20 +75,20 @@ def search_view(results: list[Result], *, plain: bool) -> RenderableType:
 def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
     today = summary.generated_at.date()
     parts: list[RenderableType] = [Text(summary.period.title, style="bold")]
-    numbers = _table(plain, "measure", "count")
+    numbers = new_table(plain, "measure", "count")
     for key, label, value in summary.numbers():
         if key.startswith("conversations_") and not value:
             continue
         numbers.add_row(Text(label), Text(str(value), justify="right"))
     parts.append(numbers)
     if summary.people:
-        table = _table(plain, "contact", "conversations", title="People reached")
+        table = new_table(plain, "contact", "conversations", title="People reached")
         for ref, count in summary.people[:20]:
             table.add_row(ref_text(ref), Text(str(count)))
         parts.append(table)
     broken = summary.mine.broken + summary.theirs.broken
     if broken:
-        table = _table(plain, "due", "who", "contact", "promise", title="Broken promises")
+        table = new_table(plain, "due", "who", "contact", "promise", title="Broken promises")
         for promise in broken:
             table.add_row(
                 Text(format_day(promise.due_on, today), style="red"),
@@ -109,7 +102,7 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
             Text(f"Given: {count_kinds(summary.given)}. Received: {count_kinds(summary.received)}.")
         )
     if summary.became_one_sided:
-        table = _table(plain, "contact", "why", title="Became one-sided")
+        table = new_table(plain, "contact", "why", title="Became one-sided")
         for item in summary.became_one_sided:
             table.add_row(ref_text(item.contact), Text(item.suggestion, style="yellow"))
         parts.append(table)
@@ -118,7 +111,7 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
             job_changes_table(summary.job_changes, today, plain=plain, title="Job changes seen")
         )
     if summary.slipping:
-        from wintogether.render.terminal import attention_table
+        from wintogether.render.today import attention_table
 
         parts.append(attention_table(summary.slipping, plain=plain, title="Most slipping"))
     if summary.due_next or summary.birthdays_next:
@@ -137,4 +130,4 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
             f" {format_day(summary.next_last, today)})"
         )
         parts.append(Group(Text(title, style="bold"), grid))
-    return Group(*_spaced(parts))
+    return Group(*spaced(parts))

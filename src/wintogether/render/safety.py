@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wintogether.domain.safety import FAIL, WARN, Forgotten, Report, Undone
-from wintogether.render.safe import one_line
+from wintogether.text import one_line
 
 _MARK = {"ok": "ok  ", WARN: "WARN", FAIL: "FAIL"}
 

@@ -1,14 +1,22 @@
-"""Making user text safe to show on a terminal.
+"""Text helpers every layer may use: user text made safe to show, JSON and CSV out.
 
 Names, notes and imported fields may hold escape sequences (``\\x1b[2J``),
 C1 controls (``\\x9b``) or bidirectional overrides (``\\u202e``). None of them
 may reach the terminal raw: they are shown as visible escapes instead. Rich
 markup is never parsed from user text: renderers pass it as ``Text`` objects.
+
+Machine output (JSON and CSV) is identical on a terminal and in a pipe. This
+module imports nothing from wintogether, so formats, domain, render and cli
+can all use it.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import re
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode
 # bidirectional and zero-width formatting characters that can disguise text.
@@ -45,3 +53,34 @@ def json_safe(dumped: str) -> str:
     as raw characters; ``\\uXXXX`` escapes are equally valid JSON.
     """
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
+
+
+#: OWASP CSV injection guidance: a cell starting with one of these is prefixed with '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)  # a number is data, not a formula: -3 stays -3
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_json(data: Any, stream: IO[str]) -> None:
+    stream.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
+    stream.write("\n")
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from wintogether.domain.summary import Summary
-from wintogether.render.output import write_json
+from wintogether.text import write_json
 
 
 def render(summary: Summary) -> str:

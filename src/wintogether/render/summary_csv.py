@@ -1,6 +1,6 @@
 """The summary as CSV: one row per conversation in the period.
 
-Cells go through ``render.output.csv_cell``: a cell starting with ``=``, ``+``,
+Cells go through ``text.csv_cell``: a cell starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (OWASP).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from wintogether.domain.summary import Summary
-from wintogether.render.output import write_csv
+from wintogether.text import write_csv
 
 HEADER = (
     "conversation_id",

@@ -13,7 +13,7 @@ from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
 from wintogether.domain.summary import Summary
 from wintogether.models import Promise
-from wintogether.render.safe import one_line
+from wintogether.text import one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 _SCHEME = re.compile(r"(?i)(javascript|vbscript|data)\s*:")

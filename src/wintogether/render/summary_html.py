@@ -12,7 +12,7 @@ from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
 from wintogether.domain.summary import Summary
 from wintogether.models import Promise
-from wintogether.render.safe import one_line
+from wintogether.text import one_line
 
 _STYLE = """
 body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;

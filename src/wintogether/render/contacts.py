@@ -1,0 +1,164 @@
+"""Contacts: the list, the profile (`wt show`), job-change events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from wintogether.dates import format_birthday, format_day, format_duration
+from wintogether.render.base import new_table, ref_text, spaced, t, t1, timeline_grid, when_text
+from wintogether.render.conversations import conversation_line
+from wintogether.render.health import health_rows
+from wintogether.render.ledger import ledger_line, win_line
+from wintogether.render.promises import promise_line, promises_table
+from wintogether.text import one_line
+
+if TYPE_CHECKING:
+    from wintogether.domain.contacts import ContactRow, Profile
+    from wintogether.models import Contact, ContactEvent
+
+
+def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> Table:
+    table = new_table(plain, "id", "name", "company", "title", "tags", "last talked", "rhythm")
+    for row in rows:
+        contact = row.contact
+        last = contact.last_touch_at
+        last_text = Text(
+            f"{row.attention.days_since}d ago" if last else "never",
+            style="red" if row.attention.slipping else "",
+        )
+        table.add_row(
+            Text(f"#{contact.id}", style="dim"),
+            t1(contact.name, "bold"),
+            t1(contact.company),
+            t1(contact.title),
+            t1(", ".join(contact.tags)),
+            last_text,
+            Text(format_duration(row.attention.cadence_days)),
+        )
+    return table
+
+
+def _profile_lines(contact: Contact) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+
+    def row(label: str, value: Text | str | None) -> None:
+        if value:
+            grid.add_row(label, value if isinstance(value, Text) else t(value))
+
+    role = " · ".join(one_line(v) for v in (contact.title, contact.company) if v)
+    row("role", role)
+    row("email", ", ".join(contact.emails))
+    row("phone", ", ".join(contact.phones))
+    row("linkedin", contact.linkedin)
+    for kind, url in contact.urls:
+        if kind != "linkedin":
+            row("web", url)
+    row("tags", ", ".join(contact.tags))
+    row("met", contact.how_met)
+    if contact.met_on:
+        row("met on", contact.met_on)
+    if contact.introduced_by:
+        row("via", ref_text(contact.introduced_by))
+    if contact.birthday:
+        row("birthday", format_birthday(contact.birthday))
+    if contact.archived_at:
+        row("archived", format_day(contact.archived_at.date()))
+    row("notes", contact.notes)
+    return grid
+
+
+def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableType:
+    contact = profile.contact
+    title = t1(contact.name, "bold")
+    title.append(f"  #{contact.id}", style="dim")
+    header: RenderableType
+    if plain:
+        header = Group(title, _profile_lines(contact))
+    else:
+        header = Panel(
+            _profile_lines(contact),
+            title=title,
+            title_align="left",
+            box=box.ROUNDED,
+            expand=True,
+        )
+    parts: list[RenderableType] = [header]
+    if profile.health is not None:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        for label, words in health_rows(profile.health):
+            grid.add_row(label, words)
+        parts.append(Group(Text("Health", style="bold"), grid))
+    if profile.open_promises:
+        parts.append(
+            promises_table(
+                profile.open_promises, today, plain=plain, title="Open promises", show_contact=False
+            )
+        )
+    lines: list[Text] = []
+    for entry in profile.timeline:
+        if entry.conversation:
+            lines.append(conversation_line(entry.conversation, today, exclude=contact.id))
+        elif entry.promise:
+            lines.append(promise_line(entry.promise, today))
+        elif entry.ledger or entry.win:
+            lines.append(
+                ledger_line(entry.ledger, today, exclude=contact.id)
+                if entry.ledger
+                else win_line(entry.win, today, exclude=contact.id)  # type: ignore[arg-type]
+            )
+        elif entry.event:
+            lines.append(event_line(entry.event, today))
+    timeline = timeline_grid(lines)
+    count = profile.conversation_count
+    heading = Text(f"Timeline ({count} conversation{'s' if count != 1 else ''})", style="bold")
+    parts.append(
+        Group(heading, timeline)
+        if profile.timeline
+        else Group(heading, Text("Nothing logged yet. `wt log` records a conversation."))
+    )
+    return Group(*spaced(parts))
+
+
+def contact_card(contact: Contact) -> Text:
+    text = t1(contact.name, "bold")
+    text.append(f" (#{contact.id})", style="dim")
+    return text
+
+
+def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Text:
+    text = when_text(event.happened_at, today)
+    text.append("job     " if event.kind == "job_change" else f"{event.kind:<7} ", style="green")
+    if with_contact:
+        text.append_text(t1(event.contact.name, "bold"))
+        text.append(": ")
+    text.append_text(t(event.text))
+    return text
+
+
+def job_changes_table(
+    events: Sequence[ContactEvent],
+    today: date,
+    *,
+    plain: bool,
+    title: str = "Job changes: a reason to reach out",
+) -> Table:
+    table = new_table(plain, "seen", "contact", "news", title=title)
+    for event in events:
+        table.add_row(
+            Text(format_day(event.happened_at.date(), today), style="dim"),
+            ref_text(event.contact),
+            t1(event.text),
+        )
+    return table

@@ -1,0 +1,87 @@
+"""The dashboard (`wt`, `wt today`) and the slipping table (`wt neglected`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from wintogether.dates import format_day
+from wintogether.render.base import new_table, ref_text, spaced
+from wintogether.render.contacts import job_changes_table
+from wintogether.render.promises import promises_table
+
+if TYPE_CHECKING:
+    from wintogether.domain.cadence import Attention
+    from wintogether.domain.today import Dashboard
+
+
+#: Promises the dashboard lists per section; the rest are a command away.
+DASHBOARD_ROWS = 10
+
+
+def attention_table(rows: Sequence[Attention], *, plain: bool, title: str | None = None) -> Table:
+    table = new_table(plain, "#", "contact", "why", title=title)
+    for index, row in enumerate(rows, 1):
+        style = "red" if row.attention >= 2 else "yellow"
+        table.add_row(
+            Text(str(index), style="dim"), ref_text(row.contact), Text(row.reason, style=style)
+        )
+    return table
+
+
+def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
+    today = board.today
+    parts: list[RenderableType] = [Text(f"Today, {format_day(today)}", style="bold")]
+    if board.empty_database:
+        parts.append(
+            Text(
+                "No contacts yet. Add someone with `wt add NAME`, bring your network in "
+                "with `wt import FILE`, or look around a made-up one with `wt demo`."
+            )
+        )
+        return Group(*spaced(parts))
+    for title, due, command in (
+        ("Overdue", board.overdue, "wt followups --overdue"),
+        ("Due today", board.due_today, "wt followups"),
+    ):
+        if due:
+            parts.append(promises_table(due[:DASHBOARD_ROWS], today, plain=plain, title=title))
+            if len(due) > DASHBOARD_ROWS:
+                parts.append(Text(f"… and {len(due) - DASHBOARD_ROWS} more: {command}",
+                                  style="dim"))  # fmt: skip
+    if not board.overdue and not board.due_today:
+        parts.append(Text("Nothing due today. Every promise is on time.", style="green"))
+    if board.slipping:
+        more = board.slipping_total - len(board.slipping)
+        title = "Slipping" + (
+            f" (top {len(board.slipping)} of {board.slipping_total})" if more else ""
+        )
+        parts.append(attention_table(board.slipping, plain=plain, title=title))
+    else:
+        parts.append(Text("Nobody is slipping: every relationship is within its rhythm."))
+    if board.birthdays:
+        table = new_table(plain, "when", "contact", "", title="Birthdays this week")
+        for bday in board.birthdays:
+            when = (
+                "today"
+                if bday.in_days == 0
+                else ("tomorrow" if bday.in_days == 1 else format_day(bday.on, today))
+            )
+            table.add_row(
+                Text(when, style="magenta" if bday.in_days == 0 else ""),
+                ref_text(bday.contact),
+                Text(f"turns {bday.turns}" if bday.turns else ""),
+            )
+        parts.append(table)
+    if board.job_changes:
+        parts.append(job_changes_table(board.job_changes, today, plain=plain))
+    if board.give_first:
+        table = new_table(plain, "contact", "why", title="Give first")
+        for owed in board.give_first:
+            table.add_row(ref_text(owed.contact), Text(owed.reason, style="yellow"))
+        parts.append(table)
+    return Group(*spaced(parts))

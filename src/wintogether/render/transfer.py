@@ -1,0 +1,88 @@
+"""Imports, duplicates and merges: the dry-run plan, `wt dupes`, `wt merge`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from wintogether.render.base import new_table, ref_text, t, t1
+from wintogether.text import one_line
+
+if TYPE_CHECKING:
+    from wintogether.domain.dupes import MergePlan, Pair
+    from wintogether.domain.importing import ImportResult
+
+
+def import_plan_view(result: ImportResult, *, plain: bool) -> RenderableType:
+    table = new_table(plain, "action", "where", "name", "company", "why")
+    styles = {"add": "green", "update": "yellow", "skip": "dim"}
+    for decision in result.decisions:
+        why = t1(decision.reason)
+        if decision.job_change:
+            why.append("; job change: ").append_text(t1(decision.job_change))
+        table.add_row(
+            Text(decision.action, style=styles.get(decision.action, "")),
+            Text(decision.position, style="dim"),
+            t1(decision.name, "bold"),
+            t1(decision.company),
+            why,
+        )
+    for problem in result.problems:
+        table.add_row(
+            Text("invalid", style="red"),
+            Text(problem.position, style="dim"),
+            Text(""),
+            Text(""),
+            t1(problem.reason),
+        )
+    return table
+
+
+def import_plan_lines(result: ImportResult) -> list[str]:
+    """The dry-run plan as plain lines for a pipe: one per row, never cut or wrapped."""
+    lines = []
+    for decision in result.decisions:
+        who = decision.name + (f" ({decision.company})" if decision.company else "")
+        line = f"{decision.action:<7} {decision.position:<10} {who}: {decision.reason}"
+        if decision.job_change:
+            line += f"; job change: {decision.job_change}"
+        lines.append(one_line(line))
+    lines += [one_line(f"invalid {p.position}: {p.reason}") for p in result.problems]
+    return lines
+
+
+def dupes_table(pairs: Sequence[Pair], *, plain: bool) -> Table:
+    table = new_table(plain, "keep?", "", "or", "", "why")
+    for pair in pairs:
+        table.add_row(
+            Text(f"#{pair.first.id}", style="dim"),
+            ref_text(pair.first),
+            Text(f"#{pair.second.id}", style="dim"),
+            ref_text(pair.second),
+            t1(pair.reason),
+        )
+    return table
+
+
+def merge_view(plan: MergePlan, *, plain: bool) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("keep", ref_text(plan.keep).append(f"  #{plan.keep.id}", style="dim"))
+    grid.add_row("remove", ref_text(plan.other).append(f"  #{plan.other.id}", style="dim"))
+    for key, value in plan.filled.items():
+        grid.add_row(f"fill {key.replace('_', ' ')}", t(value))
+    for label, items in (
+        ("add email", plan.emails),
+        ("add phone", plan.phones),
+        ("add tag", plan.tags),
+    ):
+        if items:
+            grid.add_row(label, t1(", ".join(items)))
+    moved = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in plan.counts.items() if n)
+    grid.add_row("move", Text(moved or "nothing else"))
+    return grid
