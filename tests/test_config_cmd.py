@@ -7,21 +7,12 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import Invoke
 from wintogether import dates
-
-
-@pytest.fixture(autouse=True)
-def _restore_date_format() -> Iterator[None]:
-    # The CLI sets the display format once per process; tests run in one process.
-    yield
-    dates.date_format = "day-month"
-    dates.date_order = None
 
 
 def config_file() -> Path:
@@ -208,11 +199,13 @@ def test_format_day_formats() -> None:
 
     day, today = date(2026, 12, 4), date(2026, 11, 28)
     assert dates.format_day(day, today) == "Fri 4 Dec"
-    dates.date_format = "month-day"
-    assert dates.format_day(day, today) == "Fri Dec 4"
-    assert dates.format_day(day, date(2025, 1, 1)) == "Fri Dec 4 2026"
-    dates.date_format = "iso"
-    assert dates.format_day(day, today) == "2026-12-04"
+    with dates.showing_days("month-day"):
+        assert dates.format_day(day, today) == "Fri Dec 4"
+        assert dates.format_day(day, date(2025, 1, 1)) == "Fri Dec 4 2026"
+        with dates.showing_days("iso"):
+            assert dates.format_day(day, today) == "2026-12-04"
+        assert dates.format_day(day, today) == "Fri Dec 4"
+    assert dates.format_day(day, today) == "Fri 4 Dec"  # the block ended: back to the default
 
 
 def test_log_reads_no_toml_without_a_config_file(dana: Path) -> None:

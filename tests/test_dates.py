@@ -143,18 +143,7 @@ def test_month_day_that_is_today_in_the_past_too() -> None:
     assert parse_moment("nov 28", NOW, prefer="past").date() == date(2026, 11, 28)
 
 
-@pytest.fixture
-def restore_order() -> object:
-    from wintogether import dates
-
-    saved = dates.date_order, dates.date_format
-    yield dates
-    dates.date_order, dates.date_format = saved
-
-
-def test_slashed_dates_read_day_first_by_default(
-    restore_order: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_slashed_dates_read_day_first_by_default() -> None:
     assert parse_day("4/5", NOW) == date(2027, 5, 4)
     assert parse_day("4/12", NOW) == date(2026, 12, 4)
     assert parse_day("28/11", NOW) == date(2026, 11, 28)
@@ -167,27 +156,25 @@ def test_slashed_dates_read_day_first_by_default(
 
 
 def test_slashed_dates_month_first_from_setting_display_or_locale(
-    restore_order: object, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from wintogether import dates
+    from wintogether.dates import showing_days
 
-    dates.date_order = "month-day"
-    assert parse_day("4/5", NOW) == date(2027, 4, 5)
-    assert parse_day("12/31/2026", NOW) == date(2026, 12, 31)
-    with pytest.raises(InvalidDate) as info:
-        parse_day("31/12/2026", NOW)
-    assert "month/day/year" in info.value.message
-    dates.date_order = None
-    dates.date_format = "month-day"
-    assert parse_day("4/5", NOW) == date(2027, 4, 5)
-    dates.date_format = "day-month"
+    with showing_days("day-month", "month-day"):
+        assert parse_day("4/5", NOW) == date(2027, 4, 5)
+        assert parse_day("12/31/2026", NOW) == date(2026, 12, 31)
+        with pytest.raises(InvalidDate) as info:
+            parse_day("31/12/2026", NOW)
+        assert "month/day/year" in info.value.message
+    with showing_days("month-day"):
+        assert parse_day("4/5", NOW) == date(2027, 4, 5)
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert parse_day("4/5", NOW) == date(2027, 4, 5)
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
     assert parse_day("4/5", NOW) == date(2027, 5, 4)
-    dates.date_order = "day-month"
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
-    assert parse_day("4/5", NOW) == date(2027, 5, 4)
+    with showing_days("day-month", "day-month"):
+        assert parse_day("4/5", NOW) == date(2027, 5, 4)
 
 
 @pytest.mark.parametrize(

@@ -127,3 +127,20 @@ def test_real_cli_help_and_typos_still_list_commands(dana: object) -> None:
     )
     assert dashboard.returncode == 0, dashboard.stderr
     assert "Sat 28 Nov 2026" in dashboard.stdout
+
+
+def test_global_options_come_from_the_root_callback() -> None:
+    """Start-up skips the global options the root callback declares, whatever they are."""
+    from wintogether.cli import app as app_module
+
+    takes_value, flags, final = app_module._global_options()
+    assert takes_value == {"--db"}
+    assert flags == {"--plain"}
+    assert final == {"--version"}
+    saved = (list(app_module.app.registered_commands), list(app_module.app.registered_groups))
+    try:
+        app_module.keep_only_invoked(["--plain", "--db=x.db", "--plain", "today"])
+        names = [c.callback.__name__ for c in app_module.app.registered_commands if c.callback]
+        assert names == ["today"]
+    finally:
+        app_module.app.registered_commands, app_module.app.registered_groups = saved

@@ -10,6 +10,9 @@ first use, too much for the common case of a note typed right after a call.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -60,11 +63,14 @@ def _fast_day(text: str, today: date, prefer: Prefer) -> date | None:
     return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
 
 
+#: The named ways to show a day (``[display] date_format`` in the config).
+DATE_FORMATS = ("day-month", "month-day", "iso")
+_showing: ContextVar[str] = ContextVar("date_format", default="day-month")
 #: The ways to read a slashed date (``[input] date_order`` in the config).
 DATE_ORDERS = ("day-month", "month-day")
-#: The order in use when the config names one (the CLI sets it); None: see
-#: :func:`slashed_order`.
-date_order: str | None = None
+#: The order in use when the config names one (see :func:`showing_days`); None:
+#: see :func:`slashed_order`.
+_reading: ContextVar[str | None] = ContextVar("date_order", default=None)
 #: Territories whose people write the month first (4/5 is April 5).
 _MONTH_FIRST_TERRITORIES = {"US", "PH", "PR", "GU", "AS", "VI", "UM", "MP", "FM", "MH", "PW", "BZ"}
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?$")
@@ -80,10 +86,10 @@ def slashed_order(order: str | None = None, shown: str | None = None) -> str:
     use); else month first when days are shown month first (``shown``, default:
     the format in use, is "month-day") or the locale writes them so (``LC_ALL``,
     ``LC_TIME``, ``LANG``: en_US and a few others); else day first."""
-    order = order or date_order
+    order = order or _reading.get()
     if order is not None:
         return order
-    if (shown or date_format) == "month-day":
+    if (shown or _showing.get()) == "month-day":
         return "month-day"
     import os
 
@@ -358,15 +364,23 @@ def birthday_age(birthday: str, on: date) -> int | None:
     return on.year - int(birthday[:4])
 
 
-#: The named ways to show a day (``[display] date_format`` in the config).
-DATE_FORMATS = ("day-month", "month-day", "iso")
-#: The format in use: the CLI sets it once from the config, when there is one.
-date_format = "day-month"
+@contextmanager
+def showing_days(date_format: str, date_order: str | None = None) -> Iterator[None]:
+    """Show days as ``date_format`` and read slashed dates in ``date_order`` until
+    the block ends (the CLI opens one per command, from the config file; without
+    one days show ``day-month`` and :func:`slashed_order` decides)."""
+    shown, read = _showing.set(date_format), _reading.set(date_order)
+    try:
+        yield
+    finally:
+        _showing.reset(shown)
+        _reading.reset(read)
 
 
 def format_day(day: date, today: date | None = None) -> str:
     """``Fri 4 Dec`` (or ``Fri Dec 4``, or ``2026-12-04``, as configured), with the
     year when it is not this year."""
+    date_format = _showing.get()
     if date_format == "iso":
         return day.isoformat()
     if date_format == "month-day":

@@ -9,7 +9,8 @@ APP_NAME = "wintogether"
 
 
 def default_db_path() -> Path:
-    """``$WINTOGETHER_DB`` if set, else the platform's user data directory."""
+    """The database in the platform's user data directory: used when neither
+    ``--db`` nor ``$WINTOGETHER_DB`` (see :func:`env_db_path`) names one."""
     from platformdirs import user_data_path
 
     try:
@@ -20,6 +21,7 @@ def default_db_path() -> Path:
 
 
 def env_db_path() -> Path | None:
+    """``$WINTOGETHER_DB`` if set (it wins over the default, ``--db`` over it)."""
     value = os.environ.get("WINTOGETHER_DB")
     return Path(value).expanduser() if value else None
 

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from wintogether import __version__
-from wintogether.cli.common import state
+from wintogether.cli.common import State, state
 from wintogether.errors import UserError, WintogetherError
 
 HELP = """Keep in touch, keep your word, win together.
@@ -122,30 +122,24 @@ def root(
     st.db_option = db.expanduser() if db else None
     st.plain = plain
     if ctx.invoked_subcommand != "config":
-        _apply_display_settings(st)
+        _apply_display_settings(ctx, st)
     if ctx.invoked_subcommand is None:
         from wintogether.cli.reports import today
 
         ctx.invoke(today, ctx=ctx)
 
 
-def _apply_display_settings(st: Any) -> None:
-    """Show days as the config file says. Without a file nothing is read or
-    imported (a stat call): the capture path stays light."""
+def _apply_display_settings(ctx: typer.Context, st: State) -> None:
+    """Show days as the config file says, for this command only (the setting is
+    undone when the command's context closes). Without a file nothing is read
+    or imported (a stat call): the capture path stays light."""
     from wintogether.paths import config_path
 
     if config_path().exists():
-        from wintogether import dates
+        from wintogether.dates import showing_days
 
-        dates.date_format = st.config().date_format
-        dates.date_order = st.config().date_order
-    elif "wintogether.dates" in sys.modules:
-        # Already imported (a second command in one process): back to the default.
-        from wintogether import dates
-        from wintogether.config import DEFAULT_DATE_FORMAT
-
-        dates.date_format = DEFAULT_DATE_FORMAT
-        dates.date_order = None
+        config = st.config()
+        ctx.with_resource(showing_days(config.date_format, config.date_order))
 
 
 def _register() -> None:
@@ -200,15 +194,16 @@ def keep_only_invoked(args: list[str]) -> None:
 
     if any(key.startswith("_WT_") and key.endswith("_COMPLETE") for key in os.environ):
         return
+    takes_value, flags, final = _global_options()
     name: str | None = None
     rest = iter(args)
     for arg in rest:
-        if arg == "--db":
+        if arg in takes_value:
             next(rest, None)
-        elif arg.startswith("--db=") or arg == "--plain":
+        elif arg.split("=", 1)[0] in takes_value or arg in flags:
             continue
-        elif arg == "--version":
-            name = ""
+        elif arg in final:
+            name = ""  # e.g. --version: answered before any command
             break
         elif arg.startswith("-"):
             return  # help or an unknown option: Typer shows everything
@@ -229,3 +224,24 @@ def keep_only_invoked(args: list[str]) -> None:
         return  # not a command: let Typer say so (and suggest one)
     app.registered_commands = commands
     app.registered_groups = groups
+
+
+def _global_options() -> tuple[set[str], set[str], set[str]]:
+    """The root callback's options, read from its parameters (so a new global
+    option needs no change here): those taking a value, the flags, and the
+    eager flags that answer on their own (``--version``)."""
+    params = typer.main.get_params_convertors_ctx_param_name_from_function(root)[0]
+    takes_value: set[str] = set()
+    flags: set[str] = set()
+    final: set[str] = set()
+    for param in params:
+        if param.param_type_name != "option":
+            continue
+        names = {*param.opts, *param.secondary_opts}
+        if not getattr(param, "is_flag", False):
+            takes_value |= names
+        elif param.is_eager:
+            final |= names
+        else:
+            flags |= names
+    return takes_value, flags, final
