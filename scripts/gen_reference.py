@@ -25,6 +25,8 @@ def render() -> str:
     command = typer.main.get_command(app)
     ctx = typer.Context(command, info_name="wt")
     body = get_docs_for_click(obj=command, ctx=ctx, name="wt", title="Command reference")
+    # Help text escapes square brackets for Rich (cli/app.py); Markdown shows them as written.
+    body = body.replace("\\[", "[")
     lines = [line.rstrip() for line in body.strip().splitlines()]
     return HEADER + "\n".join(lines) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -33,8 +34,41 @@ def report(exc: WintogetherError) -> None:
 HASH_ARGS = ("ID", "CONTACT", "KEEP", "OTHER")
 
 
+#: What Rich would read as a markup tag in help text: ``[sync]``, ``[default: 10]``.
+_TAG_LIKE = re.compile(r"(?<!\\)\[(?=[a-z#/@][^\[\]]*\])")
+
+
+def literal_help(text: str | None) -> str | None:
+    """Help text with its square brackets kept: Rich shows ``\\[sync]`` as ``[sync]``
+    where it would swallow ``[sync]`` as a style."""
+    return _TAG_LIKE.sub(r"\\[", text) if text else text
+
+
+def keep_brackets(command: Any) -> None:
+    """Escape the help of ``command``, its parameters and its subcommands, once."""
+    if getattr(command, "_wt_literal", False):
+        return
+    command._wt_literal = True
+    for attr in ("help", "short_help", "epilog"):
+        if isinstance(getattr(command, attr, None), str):
+            setattr(command, attr, literal_help(getattr(command, attr)))
+    for param in command.params:
+        if isinstance(getattr(param, "help", None), str):
+            param.help = literal_help(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        keep_brackets(sub)
+
+
 class WtGroup(TyperGroup):
-    """Turns domain and store errors into a message and an exit code, in one place."""
+    """Turns domain and store errors into a message and an exit code, in one place.
+
+    Help text is plain text everywhere: the square brackets of config sections
+    (``[sync] vdir``) are escaped here, once for every command, so Rich keeps them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep_brackets(self)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # Arguments that are not valid UTF-8 arrive as lone surrogates; nothing
