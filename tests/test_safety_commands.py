@@ -244,8 +244,10 @@ def test_forget_removes_their_text_from_the_file_and_wal(dana: Path, wt: Invoke)
     assert conn.execute("SELECT note FROM interactions").fetchall() == [("Group call",)]
     assert conn.execute("SELECT count(*) FROM promises").fetchone()[0] == 0
     conn.close()
-    # forgetting cannot be undone: undo reaches the commands before it
-    assert "Forget" not in wt("undo").stderr
+    # forgetting cannot be undone: undo says so, naming no one, and stops there
+    refused = wt("undo", ok=False)
+    assert "The last command was `forget`, which cannot be undone" in refused.stderr
+    assert "Dana" not in refused.stderr and SECRET not in refused.stderr
 
 
 def test_forget_without_terminal_or_yes_refuses(dana: Path, wt: Invoke) -> None:
@@ -366,3 +368,36 @@ def test_backup_into_a_folder_and_bad_keep(dana: Path, wt: Invoke, tmp_path: Pat
     assert "--keep must be at least 1" in one_line_error(run.stderr)
     assert dump_hash(dana) == before
     assert not (dana.parent / "backups").exists()
+
+
+def test_undo_stops_at_a_forget_instead_of_reaching_past_it(dana: Path, wt: Invoke) -> None:
+    """`wt undo` after `wt forget` must not quietly revert the command before it."""
+    wt("follow-up", "dana", "Send the deck", "--due", "fri")
+    wt("forget", "marcus", "--yes")
+    before = dump_hash(dana)
+    for args in (("undo",), ("undo", "--dry-run")):
+        run = wt(*args, ok=False)
+        assert run.exit_code == 1
+        assert one_line_error(run.stderr) == (
+            "Error: The last command was `forget`, which cannot be undone; nothing changed."
+        )
+        assert dump_hash(dana) == before
+    # A later command is undone as usual; then undo stops at the forget again.
+    wt("log", "dana", "Call")
+    assert "'log dana Call'" in wt("undo").stderr
+    assert "`forget`" in wt("undo", ok=False).stderr
+    assert len(json.loads(wt("followups", "--json").stdout)) == 1
+
+
+def test_undo_stops_at_a_settings_change(dana: Path, wt: Invoke) -> None:
+    wt("follow-up", "dana", "Send the deck", "--due", "fri")
+    wt("snooze", "1", "next monday")
+    wt("config", "set", "log.channel", "call")
+    run = wt("undo", "--dry-run", ok=False)
+    assert "The last command was `config set`, which cannot be undone" in run.stderr
+    assert "snooze" not in run.stderr
+
+
+def test_config_set_creates_no_database(wt: Invoke, isolated: Path) -> None:
+    wt("config", "set", "log.channel", "call")
+    assert not (isolated / "wt.db").exists()

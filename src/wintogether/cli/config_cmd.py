@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import JsonFlag, editor_command, emit_json, say
+from wintogether.cli.common import JsonFlag, editor_command, emit_json, say, state
 
 PANEL = "Data"
 
@@ -57,8 +57,27 @@ def path_() -> None:
     print(config_path())
 
 
+def _stop_undo_here(ctx: typer.Context, label: str, name: str) -> None:
+    """Settings cannot be undone: note the change in the database's journal, when
+    there is a database, so that `wt undo` stops here instead of reverting an
+    older command."""
+    import contextlib
+    import sqlite3
+
+    from wintogether.domain.safety import not_undoable
+    from wintogether.errors import WintogetherError
+
+    st = state(ctx)
+    if not st.db_path.exists():
+        return
+    # The setting is saved either way; a database that cannot be opened has
+    # nothing to undo.
+    with contextlib.suppress(WintogetherError, sqlite3.Error):
+        not_undoable(st.store(), label, name)
+
+
 @config_app.command("edit")
-def edit() -> None:
+def edit(ctx: typer.Context) -> None:
     """Open the configuration file in your editor, then check it.
 
     The editor is $VISUAL, else $EDITOR, else sensible-editor or nano where
@@ -92,11 +111,13 @@ def edit() -> None:
     if result.returncode != 0:
         raise UserError(f"The editor exited with status {result.returncode}.")
     load(path)  # a mistake is reported with the key and the file
+    _stop_undo_here(ctx, "config edit", "config edit")
     say(f"Checked {path}: the settings are valid.")
 
 
 @config_app.command("set")
 def set_(
+    ctx: typer.Context,
     key: Annotated[
         str,
         typer.Argument(
@@ -123,6 +144,7 @@ def set_(
 
     path = config_path()
     set_value(path, key, value)
+    _stop_undo_here(ctx, f"config set {key} {value}", "config set")
     say(f"Set {key} = {value} in {path}")
 
 

@@ -120,7 +120,8 @@ def undo(
     """Undo the most recent change (add, edit, log, done, …) as one unit.
 
     Run it again to undo the change before that. An undo is not itself undone
-    by the next `wt undo`.
+    by the next `wt undo`. After `wt forget` or `wt config set`, which cannot
+    be undone, it says so and changes nothing.
 
     Examples:
 

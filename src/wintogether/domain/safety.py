@@ -50,6 +50,10 @@ def undo(store: Store, *, dry_run: bool = False) -> Undone:
         target = journal.last_undoable(store.conn, store.command_id)
         if target is None:
             raise UserError("Nothing to undo.")
+        if target.name in journal.NOT_UNDOABLE:
+            raise UserError(
+                f"The last command was `{target.name}`, which cannot be undone; nothing changed."
+            )
         if dry_run:
             return Undone(target, dry_run=True)
         try:
@@ -62,6 +66,13 @@ def undo(store: Store, *, dry_run: bool = False) -> Undone:
         assert store.command_id is not None
         journal.mark_undone(store.conn, target.id, store.command_id, target.summary)
     return Undone(target)
+
+
+def not_undoable(store: Store, label: str, name: str) -> None:
+    """Record that a command undo cannot revert (``config set``) has run, so
+    that `wt undo` stops there instead of reverting an older command."""
+    with store.write(label, name=name):
+        pass
 
 
 # -- forget -------------------------------------------------------------------

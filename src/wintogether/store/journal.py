@@ -74,6 +74,12 @@ CREATE TABLE journal_active (
 
 _TRIGGER_PREFIX = "journal_"
 
+#: Commands that change things but cannot be undone. They stay in the journal
+#: (with no rows) so that `wt undo` stops at them, rather than reaching past
+#: them to revert an older command.
+NOT_UNDOABLE = ("forget", "config set", "config edit")
+_KEPT = f"name NOT IN ({', '.join(repr(n) for n in NOT_UNDOABLE)})"
+
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """The journal tables (called once, by migration m003)."""
@@ -152,7 +158,7 @@ def end_command(conn: sqlite3.Connection, command_id: int) -> None:
         "SELECT EXISTS (SELECT 1 FROM journal WHERE command_id = ?)", (command_id,)
     ).fetchone()[0]
     if not changed:
-        conn.execute("DELETE FROM journal_commands WHERE id = ?", (command_id,))
+        conn.execute(f"DELETE FROM journal_commands WHERE id = ? AND {_KEPT}", (command_id,))
 
 
 def suspend(conn: sqlite3.Connection) -> None:
@@ -188,7 +194,8 @@ class Command:
 
 
 def last_undoable(conn: sqlite3.Connection, current: int | None = None) -> Command | None:
-    """The most recent command that is neither undone nor an undo (nor ``current``)."""
+    """The most recent command that is neither undone nor an undo (nor ``current``);
+    it may be one of :data:`NOT_UNDOABLE`, which the caller refuses to revert."""
     row = conn.execute(
         "SELECT id, name, summary, at FROM journal_commands"
         " WHERE undone_by IS NULL AND undoes IS NULL AND id IS NOT ?"
@@ -312,5 +319,6 @@ def purge_rows(conn: sqlite3.Connection, rows: set[tuple[str, int]], words: list
     conn.execute(
         "DELETE FROM journal_commands"
         " WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.command_id = journal_commands.id)"
+        f" AND {_KEPT}"
     )
     return removed
