@@ -3,19 +3,47 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import typer.testing
+from hypothesis import settings
 from typer.testing import CliRunner
 
+from factory import Factory
 from wintogether.cli.app import app
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
 #: The fixed "now" of the test suite: Saturday 28 November 2026, 10:00 UTC.
 NOW = "2026-11-28T10:00:00+00:00"
+
+# Property tests: the default run tries a few examples of each (enough to catch
+# a broken property); the long variants, marked slow, keep their own larger
+# counts. `HYPOTHESIS_PROFILE=slow python -m pytest` tries many more everywhere.
+settings.register_profile("default", max_examples=10, deadline=None)
+settings.register_profile("slow", max_examples=200, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders in memory where the machine has /dev/shm (and no TMPDIR is
+    set). Every write command ends in an fsync; on a busy disk those syncs were most
+    of the run's time, and no test here is about the disk keeping data through a
+    power cut (the crash tests kill processes, which the page cache survives)."""
+    shm = Path("/dev/shm")
+    if (
+        config.option.basetemp is None
+        and "TMPDIR" not in os.environ
+        and "PYTEST_DEBUG_TEMPROOT" not in os.environ
+        and shm.is_dir()
+        and os.access(shm, os.W_OK | os.X_OK)
+    ):
+        tempfile.tempdir = str(shm)
 
 
 @pytest.fixture(autouse=True)
@@ -54,9 +82,25 @@ class Run:
 Invoke = Callable[..., Run]
 
 
+_commands: dict[tuple[int, ...], object] = {}
+_get_command = typer.testing._get_command
+
+
+def _cached_command(typer_app: object) -> object:
+    """Typer turns the app into a Click command on every call (half the cost of a
+    short command in-process); build it once for each set of registered commands."""
+    if typer_app is not app:
+        return _get_command(typer_app)  # type: ignore[arg-type]
+    key = tuple(map(id, [*app.registered_commands, *app.registered_groups]))
+    if key not in _commands:
+        _commands[key] = _get_command(app)
+    return _commands[key]
+
+
 @pytest.fixture
-def wt() -> Invoke:
+def wt(monkeypatch: pytest.MonkeyPatch) -> Invoke:
     """Run the real CLI in-process; stdout and stderr kept apart."""
+    monkeypatch.setattr(typer.testing, "_get_command", _cached_command)
     runner = CliRunner()
 
     def invoke(*args: str, input: str | bytes | None = None, ok: bool = True) -> Run:
@@ -71,36 +115,44 @@ def wt() -> Invoke:
     return invoke
 
 
-@pytest.fixture
-def db(isolated: Path, wt: Invoke) -> Path:
-    """An initialised, empty database at $WINTOGETHER_DB."""
-    wt("init")
-    return Path(os.environ["WINTOGETHER_DB"])
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new database, created and migrated as `wt init` does, for every test to copy."""
+    from wintogether.store import open_store
+
+    path = tmp_path_factory.mktemp("template") / "wt.db"
+    store, created = open_store(path, create=True)
+    store.close()
+    assert created and not Path(f"{path}-wal").exists()
+    return path
 
 
 @pytest.fixture
-def dana(db: Path, wt: Invoke) -> Path:
+def db(isolated: Path, empty_database: Path) -> Path:
+    """An initialised, empty database at $WINTOGETHER_DB (a copy of a new one:
+    tests of `wt init` itself run the command)."""
+    path = Path(os.environ["WINTOGETHER_DB"])
+    shutil.copyfile(empty_database, path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def dana(db: Path) -> Path:
     """A database with Dana Reyes (#1) and Marcus O'Neil (#2)."""
-    wt(
-        "add",
-        "Dana Reyes",
-        "--company",
-        "Northwind Traders",
-        "--email",
-        "dana.reyes@northwind.example",
-        "--tag",
-        "customers",
-    )
-    wt(
-        "add",
-        "Marcus O'Neil",
-        "--company",
-        "O'Neil Consulting",
-        "--email",
-        "marcus@oneil.example",
-        "--tag",
-        "partners",
-    )
+    with Factory(db) as make:
+        make.contact(
+            "Dana Reyes",
+            company="Northwind Traders",
+            emails=["dana.reyes@northwind.example"],
+            tags=["customers"],
+        )
+        make.contact(
+            "Marcus O'Neil",
+            company="O'Neil Consulting",
+            emails=["marcus@oneil.example"],
+            tags=["partners"],
+        )
     return db
 
 
