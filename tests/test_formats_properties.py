@@ -1,4 +1,8 @@
-"""Property tests: what a writer writes, its reader reads back unchanged."""
+"""Property tests: what a writer writes, its reader reads back unchanged.
+
+A few examples in the default run (the Hypothesis profile in conftest.py);
+the long variants, marked slow, try the full count.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +33,19 @@ TEXT = (
 )
 
 
+#: A card's varying fields, for both variants of the vCard test.
+CARDS = {
+    "name": TEXT.filter(lambda s: " ".join(s.split()) != ""),
+    "company": TEXT,
+    "notes": TEXT,
+    "tags": st.lists(
+        st.from_regex(r"[A-Za-z]([A-Za-z0-9/_-]{0,9}[A-Za-z0-9_-])?", fullmatch=True),
+        max_size=3,
+        unique_by=str.casefold,
+    ),
+}
+
+
 def contact(name: str, company: str, notes: str, tags: list[str]) -> dict[str, Any]:
     return {
         "uid": "11111111-2222-4333-8444-555555555555",
@@ -44,18 +62,19 @@ def contact(name: str, company: str, notes: str, tags: list[str]) -> dict[str, A
     }
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    name=TEXT.filter(lambda s: " ".join(s.split()) != ""),
-    company=TEXT,
-    notes=TEXT,
-    tags=st.lists(
-        st.from_regex(r"[A-Za-z]([A-Za-z0-9/_-]{0,9}[A-Za-z0-9_-])?", fullmatch=True),
-        max_size=3,
-        unique_by=str.casefold,
-    ),
-)
+@given(**CARDS)
 def test_vcard_write_then_read(name: str, company: str, notes: str, tags: list[str]) -> None:
+    _vcard_round_trip(name, company, notes, tags)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(**CARDS)
+def test_vcard_write_then_read_long(name: str, company: str, notes: str, tags: list[str]) -> None:
+    _vcard_round_trip(name, company, notes, tags)
+
+
+def _vcard_round_trip(name: str, company: str, notes: str, tags: list[str]) -> None:
     for version in ("4.0", "3.0"):
         record = contact(name, company, notes, tags)
         result = vcard.read(vcard.card_text(record, version))
@@ -70,9 +89,19 @@ def test_vcard_write_then_read(name: str, company: str, notes: str, tags: list[s
         assert card.linkedin == "https://www.linkedin.com/in/x"
 
 
-@settings(max_examples=100, deadline=None)
 @given(name=TEXT, notes=TEXT)
 def test_json_write_then_read(name: str, notes: str) -> None:
+    _json_round_trip(name, notes)
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None)
+@given(name=TEXT, notes=TEXT)
+def test_json_write_then_read_long(name: str, notes: str) -> None:
+    _json_round_trip(name, notes)
+
+
+def _json_round_trip(name: str, notes: str) -> None:
     record = contact(name, "C", notes, ["t"])
     stream = io.StringIO()
     jsonfile.write(stream, "2026-11-28T10:00:00Z", [("contacts", iter([record]))])

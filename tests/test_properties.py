@@ -1,4 +1,11 @@
-"""Property tests: hostile text is stored faithfully, shown safely, refused cleanly."""
+"""Property tests: hostile text is stored faithfully, shown safely, refused cleanly.
+
+Each property runs twice: a few examples in the default run (the Hypothesis
+profile in conftest.py says how many), and its long variant, marked slow, with
+the full count:
+
+    python -m pytest -m slow tests/test_properties.py
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,8 +55,8 @@ names = text.filter(
 )
 notes = text.filter(lambda s: bool(s.strip()) and "\x00" not in s)
 
+#: The default run's settings: the number of examples comes from the profile.
 SETTINGS = settings(
-    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -61,6 +69,19 @@ SGR = re.compile("\x1b\\[[0-9;]*m")
 def test_store_then_read_returns_the_same_text(
     dana: Path, wt: Invoke, name: str, company: str, note: str
 ) -> None:
+    _store_then_read(dana, wt, name, company, note)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=40)
+@given(name=names, company=notes, note=notes)
+def test_store_then_read_returns_the_same_text_long(
+    dana: Path, wt: Invoke, name: str, company: str, note: str
+) -> None:
+    _store_then_read(dana, wt, name, company, note)
+
+
+def _store_then_read(dana: Path, wt: Invoke, name: str, company: str, note: str) -> None:
     ref = _add(wt, dana, name, f"--company={company}")
     shown = json.loads(wt("show", ref, "--json").stdout)
     assert shown["contact"]["name"] == clean_name(name)
@@ -80,11 +101,24 @@ def _add(wt: Invoke, db: Path, name: str, *options: str) -> str:
         conn.close()
 
 
-@settings(SETTINGS, max_examples=15)
+@SETTINGS
 @given(name=names, note=notes)
 def test_rendering_never_raises_or_leaks_control_characters(
     dana: Path, wt: Invoke, name: str, note: str
 ) -> None:
+    _rendering_is_safe(dana, wt, name, note)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=15)
+@given(name=names, note=notes)
+def test_rendering_never_raises_or_leaks_control_characters_long(
+    dana: Path, wt: Invoke, name: str, note: str
+) -> None:
+    _rendering_is_safe(dana, wt, name, note)
+
+
+def _rendering_is_safe(dana: Path, wt: Invoke, name: str, note: str) -> None:
     ref = _add(wt, dana, name)
     wt("log", "--follow-up", "fri", f"--about={note}", "--", ref, note)
     for args in (("show", ref), ("contacts",), ("today",), ("followups",), ("undo", "-n")):
@@ -135,6 +169,17 @@ COMMANDS = [
 @SETTINGS
 @given(arg=raw_arg, which=st.integers(min_value=0, max_value=len(COMMANDS) - 1))
 def test_random_input_never_crashes(dana: Path, wt: Invoke, arg: str, which: int) -> None:
+    _never_crashes(wt, arg, which)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=40)
+@given(arg=raw_arg, which=st.integers(min_value=0, max_value=len(COMMANDS) - 1))
+def test_random_input_never_crashes_long(dana: Path, wt: Invoke, arg: str, which: int) -> None:
+    _never_crashes(wt, arg, which)
+
+
+def _never_crashes(wt: Invoke, arg: str, which: int) -> None:
     args = COMMANDS[which](arg)
     run = wt(*args, ok=False)  # an exception other than a clean exit would be raised here
     assert run.exit_code in (0, 1, 2), run
