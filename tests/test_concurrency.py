@@ -1,6 +1,7 @@
 """Several processes at once: nothing lost, nothing doubled, nothing locked out.
 
-The default run is bounded; the long run (more rounds) is marked slow:
+The default run has two processes race through one round of every command;
+eight processes (one round, then many) are marked slow:
 
     python -m pytest -m slow tests/test_concurrency.py
 """
@@ -44,56 +45,61 @@ def _start(target: object, args_for: list[tuple[object, ...]]) -> None:
         assert proc.exitcode == 0, f"worker died with {proc.exitcode}"
 
 
-def _run_cli_workload(tmp_path: Path, rounds: int) -> tuple[list[Outcome], Path]:
+def _run_cli_workload(tmp_path: Path, rounds: int, workers: int) -> tuple[list[Outcome], Path]:
     db = Path(os.environ["WINTOGETHER_DB"])
     assert not db.exists()
     out = tmp_path / "outcomes"
     out.mkdir()
-    barrier = multiprocessing.get_context("spawn").Barrier(WORKERS)
+    barrier = multiprocessing.get_context("spawn").Barrier(workers)
     env = dict(os.environ)
     _start(
         cli_worker,
-        [(w, rounds, env, barrier, str(out / f"worker-{w}.json")) for w in range(WORKERS)],
+        [(w, rounds, env, barrier, str(out / f"worker-{w}.json")) for w in range(workers)],
     )
     return load_outcomes(out), db
 
 
-def _expected(rounds: int) -> dict[str, int]:
-    n = WORKERS * rounds
-    imported = WORKERS * IMPORTED_PER_WORKER
+def _expected(rounds: int, workers: int) -> dict[str, int]:
+    n = workers * rounds
+    imported = workers * IMPORTED_PER_WORKER
     return {
         # the hub, one person per worker and round, one race winner per round, imports
         "SELECT count(*) FROM contacts": 1 + n + rounds + imported,
         "SELECT count(*) FROM contact_urls": imported,
-        "SELECT count(*) FROM imports": WORKERS,
+        "SELECT count(*) FROM imports": workers,
         "SELECT count(*) FROM contact_emails": n,
         "SELECT count(*) FROM interactions": 2 * n,
         "SELECT count(*) FROM interaction_participants": 3 * n,
         "SELECT count(*) FROM promises": n,
         "SELECT count(*) FROM interactions WHERE note LIKE 'hub note %'": n,
         # every successful write command is one journal command
-        "SELECT count(*) FROM journal_commands": 1 + n + rounds + 2 * n + WORKERS,
+        "SELECT count(*) FROM journal_commands": 1 + n + rounds + 2 * n + workers,
         "SELECT count(DISTINCT tbl) FROM journal": 9,
     }
 
 
-def _names(rounds: int) -> list[str]:
-    people = [f"Person W{w}R{r} Zq{w}x{r}" for w in range(WORKERS) for r in range(rounds)]
-    imported = [f"Imported W{w}N{n}" for w in range(WORKERS) for n in range(IMPORTED_PER_WORKER)]
+def _names(rounds: int, workers: int) -> list[str]:
+    people = [f"Person W{w}R{r} Zq{w}x{r}" for w in range(workers) for r in range(rounds)]
+    imported = [f"Imported W{w}N{n}" for w in range(workers) for n in range(IMPORTED_PER_WORKER)]
     return ["Shared Hub", *people, *(f"Race {r}" for r in range(rounds)), *imported]
 
 
-def _check_cli_run(tmp_path: Path, rounds: int) -> None:
-    outcomes, db = _run_cli_workload(tmp_path, rounds)
-    assert len(outcomes) == 2 + WORKERS * (2 + 6 * rounds)
-    problems = workload_problems(outcomes, db, _expected(rounds), _names(rounds))
+def _check_cli_run(tmp_path: Path, rounds: int, workers: int = WORKERS) -> None:
+    outcomes, db = _run_cli_workload(tmp_path, rounds, workers)
+    assert len(outcomes) == 2 + workers * (2 + 6 * rounds)
+    problems = workload_problems(outcomes, db, _expected(rounds, workers), _names(rounds, workers))
     assert problems == []
     # the hub saw every conversation: its last touch is the latest one
     assert count(db, "SELECT count(*) FROM contacts WHERE last_touch_at IS NOT NULL") == (
-        1 + WORKERS * rounds
+        1 + workers * rounds
     )
 
 
+def test_two_processes_lose_nothing(tmp_path: Path) -> None:
+    _check_cli_run(tmp_path, rounds=1, workers=2)
+
+
+@pytest.mark.slow
 def test_eight_processes_lose_nothing(tmp_path: Path) -> None:
     _check_cli_run(tmp_path, rounds=1)
 

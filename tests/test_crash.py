@@ -1,6 +1,7 @@
 """Kills and full disks: the database holds the old rows or old + all new, never half.
 
-The default run kills a bounded number of times; the long run is marked slow:
+The default run kills once, in the middle of the write; the kill loops (a few
+kills at random moments, and the long one) are marked slow:
 
     python -m pytest -m slow tests/test_crash.py
 """
@@ -90,6 +91,36 @@ def _kill_loop(dana: Path, tmp_path: Path, kills: int, n: int, seed: int) -> dic
     return seen
 
 
+def test_sigkill_in_the_middle_of_a_large_write(dana: Path) -> None:
+    """One kill while the import is writing its transaction (the WAL grows)."""
+    n = 5_000
+    old = count(dana, "SELECT count(*) FROM contacts")
+    before = dump_hash(dana)
+    wal = Path(f"{dana}-wal")
+    child = _bulk(dana, n)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and child.poll() is None:
+        if wal.exists() and wal.stat().st_size > 1024 * 1024:
+            break
+        time.sleep(0.005)
+    assert child.poll() is None, "the import finished before it could be killed"
+    child.send_signal(signal.SIGKILL)
+    assert child.wait(timeout=60) == -signal.SIGKILL
+    # The program opens it (recovering the WAL), and it is sound and unchanged.
+    store, _ = open_store(dana)
+    store.close()
+    assert health(dana) == []
+    assert count(dana, "SELECT count(*) FROM contacts") == old
+    assert count(dana, "SELECT count(*) FROM journal_commands WHERE name = 'import'") == 0
+    assert dump_hash(dana) == before
+    # Run again, it completes.
+    rerun = _bulk(dana, n)
+    assert rerun.wait(timeout=300) == 0
+    assert count(dana, "SELECT count(*) FROM contacts") == old + n
+    assert health(dana) == []
+
+
+@pytest.mark.slow
 def test_sigkill_during_large_write(dana: Path, tmp_path: Path) -> None:
     seen = _kill_loop(dana, tmp_path, kills=4, n=20_000, seed=20261128)
     assert seen["old"] >= 1  # the kills really interrupted the write
@@ -174,11 +205,12 @@ def test_disk_full_during_file_write_keeps_the_old_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["export.csv"]
 
 
-def test_ctrl_c_during_large_import_rolls_back(dana: Path) -> None:
+@pytest.mark.parametrize("rows", [20_000, pytest.param(60_000, marks=pytest.mark.slow)])
+def test_ctrl_c_during_large_import_rolls_back(dana: Path, rows: int) -> None:
     old = count(dana, "SELECT count(*) FROM contacts")
     before = dump_hash(dana)
     wal = Path(f"{dana}-wal")
-    child = _bulk(dana, 60_000)
+    child = _bulk(dana, rows)
     # Wait until the import is writing its transaction (the WAL grows), then Ctrl-C.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and child.poll() is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,26 @@ VIEWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def demo_copies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The first test builds the demo with `wt demo`; the others draw on a copy of it."""
+    return {"folder": tmp_path_factory.mktemp("demo")}
+
+
 @pytest.fixture
-def demo(isolated: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = Path(wt("demo", "--path").stdout.strip())
+def demo(
+    isolated: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, demo_copies: dict[str, Path]
+) -> Path:
+    built = demo_copies.get("built")
+    if built is None:
+        path = Path(wt("demo", "--path").stdout.strip())
+        demo_copies["built"] = demo_copies["folder"] / path.name
+        shutil.copyfile(path, demo_copies["built"])
+        demo_copies["path"] = path.relative_to(isolated)
+    else:
+        path = isolated / demo_copies["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built, path)
     monkeypatch.setenv("WINTOGETHER_DB", str(path))
     return path
 
