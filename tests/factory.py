@@ -140,6 +140,16 @@ class Factory:
         )
         return contacts.add(self.store, changes, self._now("add", name), force=force).id
 
+    def edit(self, contact: str, **changes: Any) -> None:
+        """`wt edit CONTACT ...`: ``changes`` as the domain names them (``phones=[...]``)."""
+        contacts.edit(
+            self.store, contact, contacts.ContactChanges(**changes), self._now("edit", contact)
+        )
+
+    def archive(self, contact: str) -> None:
+        """`wt archive CONTACT`."""
+        contacts.set_archived(self.store, contact, True, self._now("archive", contact))
+
     def log(
         self,
         contact: str,

@@ -12,14 +12,15 @@ import pytest
 import typer
 
 from conftest import Invoke
+from factory import Factory
 
 
 @pytest.fixture
-def promised(dana: Path, wt: Invoke) -> Path:
-    wt("follow-up", "dana", "Send the SOC2 report", "--due", "2026-12-04")  # #1
-    wt("follow-up", "marcus", "Intro to\nthe CFO", "--due", "2026-12-10")  # #2
-    wt("follow-up", "dana", "Old promise", "--due", "2026-12-01")  # #3
-    wt("done", "3")
+def promised(dana: Path) -> Path:
+    with Factory(dana) as make:
+        make.promise("dana", "Send the SOC2 report", due="2026-12-04")  # #1
+        make.promise("marcus", "Intro to\nthe CFO", due="2026-12-10")  # #2
+        make.done(make.promise("dana", "Old promise", due="2026-12-01"))  # #3
     return dana
 
 

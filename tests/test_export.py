@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES, Invoke
+from factory import Factory
 
 
 def add_ledger(db: Path, contact_id: int, direction: str, text: str) -> None:
@@ -33,45 +34,34 @@ def full(dana: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """A database with every kind of record, including hostile text."""
     wt("import", str(SAMPLES / "hostile_linkedin.csv"))
     wt("import", str(SAMPLES / "contacts_v4.vcf"))
-    wt(
-        "edit",
-        "dana",
-        "--every",
-        "monthly",
-        "--via",
-        "marcus",
-        "--birthday",
-        "1986-04-17",
-        "--phone",
-        "+1 415 555 0100",
-        "--linkedin",
-        "https://www.linkedin.com/in/danareyes",
-    )
-    wt(
-        "log",
-        "dana",
-        "Renewal talk; END:VTODO\nBEGIN:VEVENT\nSUMMARY:x",
-        "--with",
-        "marcus",
-        "--follow-up",
-        "fri",
-        "--at",
-        "2026-11-27T15:00",
-    )
-    wt(
-        "follow-up",
-        "marcus",
-        "Send the deck, \\ with ; and , and a long line " + "x" * 90,
-        "--due",
-        "2026-12-10",
-        "--theirs",
-    )
-    wt("follow-up", "dana", "Done already", "--due", "2026-11-01")
-    wt("done", "3")
+    with Factory(dana) as make:
+        make.edit(
+            "dana",
+            every="monthly",
+            via="marcus",
+            birthday="1986-04-17",
+            phones=["+1 415 555 0100"],
+            linkedin="https://www.linkedin.com/in/danareyes",
+        )
+        make.log(
+            "dana",
+            "Renewal talk; END:VTODO\nBEGIN:VEVENT\nSUMMARY:x",
+            with_=["marcus"],
+            follow_up="fri",
+            at="2026-11-27T15:00",
+        )
+        make.promise(
+            "marcus",
+            "Send the deck, \\ with ; and , and a long line " + "x" * 90,
+            due="2026-12-10",
+            theirs=True,
+        )
+        make.done(make.promise("dana", "Done already", due="2026-11-01"))
     add_ledger(dana, 1, "gave", "Intro to Initech")
     add_ledger(dana, 2, "got", "Referral")
-    wt("gave", "dana", "Intro to Marcus", "--kind", "intro", "--to", "marcus", "--at", "2026-11-21")
-    wt("win", "marcus", "Closed the pilot", "--mine", "A reference customer", "--at", "2026-11-22")
+    with Factory(dana) as make:
+        make.gave("dana", "Intro to Marcus", kind="intro", to="marcus", at="2026-11-21")
+        make.win("marcus", "Closed the pilot", mine="A reference customer", at="2026-11-22")
     text = (SAMPLES / "linkedin_connections.csv").read_text(encoding="utf-8-sig")
     wt("import", str(SAMPLES / "linkedin_connections.csv"))
     newer = tmp_path / "newer.csv"

@@ -10,28 +10,20 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke
+from factory import Factory
 
 
 @pytest.fixture
-def story(dana: Path, wt: Invoke) -> Path:
-    wt("log", "dana", "Old call", "--channel", "call", "--at", "2026-10-01T09:00")
-    wt("log", "dana", "Discovery call", "--channel", "call", "--at", "2026-11-02T09:00")
-    wt("log", "marcus", "Partner email", "--channel", "email", "--at", "2026-11-15T09:00")
-    wt("log", "marcus", "QBR", "--with", "dana", "--channel", "meeting", "--at", "2026-11-20T15:00")
-    wt("follow-up", "dana", "Send =SUM(A1) sheet", "--due", "fri")
-    wt("gave", "marcus", "Pricing advice", "--kind", "advice", "--at", "2026-11-10T12:00")
-    wt(
-        "got",
-        "dana",
-        "Referral to Marcus",
-        "--kind",
-        "referral",
-        "--to",
-        "marcus",
-        "--at",
-        "2026-11-12T12:00",
-    )
-    wt("win", "dana", "Faster rollout", "--mine", "Renewal", "--at", "2026-11-25T12:00")
+def story(dana: Path) -> Path:
+    with Factory(dana) as make:
+        make.log("dana", "Old call", channel="call", at="2026-10-01T09:00")
+        make.log("dana", "Discovery call", channel="call", at="2026-11-02T09:00")
+        make.log("marcus", "Partner email", channel="email", at="2026-11-15T09:00")
+        make.log("marcus", "QBR", with_=["dana"], channel="meeting", at="2026-11-20T15:00")
+        make.promise("dana", "Send =SUM(A1) sheet", due="fri")
+        make.gave("marcus", "Pricing advice", kind="advice", at="2026-11-10T12:00")
+        make.got("dana", "Referral to Marcus", kind="referral", to="marcus", at="2026-11-12T12:00")
+        make.win("dana", "Faster rollout", mine="Renewal", at="2026-11-25T12:00")
     return dana
 
 

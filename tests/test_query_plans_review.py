@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from factory import Factory
 from wintogether.config import Config
 from wintogether.domain import contacts, history, search, summary
 from wintogether.domain.ledger import give_first
@@ -50,11 +50,12 @@ def plans(db: Path, run: Callable[..., object]) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def filled(dana: Path, wt: Invoke) -> Path:
-    wt("log", "dana", "Renewal call", "--at", "2026-11-24")
-    wt("follow-up", "dana", "Send renewal quote", "--due", "2026-11-25")
-    wt("gave", "dana", "Renewal advice", "--kind", "advice")
-    wt("win", "dana", "Renewal", "--mine", "Renewal")
+def filled(dana: Path) -> Path:
+    with Factory(dana) as make:
+        make.log("dana", "Renewal call", at="2026-11-24")
+        make.promise("dana", "Send renewal quote", due="2026-11-25")
+        make.gave("dana", "Renewal advice", kind="advice")
+        make.win("dana", "Renewal", mine="Renewal")
     return dana
 
 

@@ -10,17 +10,19 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke
+from factory import Factory
 from wintogether.domain.search import quote
 
 
 @pytest.fixture
-def notes(dana: Path, wt: Invoke) -> Path:
-    wt("log", "dana", "Renewal talk: AT&T wants SOC2; renewal by Q1", "--at", "2026-11-20")
-    wt("log", "marcus", "Lunch; mentioned a renewal", "--at", "2026-11-21")
-    wt("follow-up", "dana", "Send the SOC2 report", "--due", "fri")
-    wt("gave", "dana", "Intro to the security team at Globex", "--kind", "intro")
-    wt("win", "marcus", "Closed the Globex pilot", "--mine", "Case study")
-    wt("add", "[bold red]Mallory[/]", "--company", "Evil \x1b[2J Corp")
+def notes(dana: Path) -> Path:
+    with Factory(dana) as make:
+        make.log("dana", "Renewal talk: AT&T wants SOC2; renewal by Q1", at="2026-11-20")
+        make.log("marcus", "Lunch; mentioned a renewal", at="2026-11-21")
+        make.promise("dana", "Send the SOC2 report", due="fri")
+        make.gave("dana", "Intro to the security team at Globex", kind="intro")
+        make.win("marcus", "Closed the Globex pilot", mine="Case study")
+        make.contact("[bold red]Mallory[/]", company="Evil \x1b[2J Corp")
     return dana
 
 

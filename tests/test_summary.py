@@ -17,72 +17,54 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, Invoke, write_config
+from factory import Factory
 
 HOSTILE = "# Eve | [x](javascript:alert(1)) <script>alert(1)</script>"
 
 
 @pytest.fixture
-def week(db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> Path:
-    def at(moment: str) -> None:
-        monkeypatch.setenv("WINTOGETHER_NOW", moment)
-
-    at("2026-11-10T09:00:00+00:00")
-    wt("add", "Dana Reyes", "--tag", "customers", "--birthday", "1985-11-25")
-    wt("add", "Marcus O'Neil", "--tag", "partners")
-    at("2026-11-12T09:00:00+00:00")
-    wt("follow-up", "dana", "P1 on time", "--due", "2026-11-18")  # 1
-    at("2026-11-16T10:00:00+00:00")
-    wt("follow-up", "dana", "P2 late", "--due", "2026-11-17")  # 2
-    wt("follow-up", "dana", "T1 theirs on time", "--due", "2026-11-20", "--theirs")  # 3
-    at("2026-11-16T11:00:00+00:00")
-    wt("follow-up", "dana", "P3 broken on the last day", "--due", "2026-11-22")  # 4
-    at("2026-11-17T09:00:00+00:00")
-    wt("follow-up", "marcus", "P4 done after the week", "--due", "2026-11-20")  # 5
-    wt("follow-up", "marcus", "P5 cancelled", "--due", "2026-11-19")  # 6
-    at("2026-11-18T09:00:00+00:00")
-    wt("add", HOSTILE, "--company", "=cmd|' /C calc'!A0")
-    wt("follow-up", "dana", "P6 due in two weeks", "--due", "2026-11-30")  # 7
-    wt("follow-up", "marcus", "T2 theirs broken", "--due", "2026-11-21", "--theirs")  # 8
-    wt("follow-up", "marcus", "T3 theirs due this week", "--due", "2026-11-25", "--theirs")  # 9
-    at("2026-11-18T17:00:00+00:00")
-    wt("done", "1")
-    at("2026-11-19T08:00:00+00:00")
-    wt("done", "2")
-    at("2026-11-20T10:00:00+00:00")
-    wt("cancel", "6")
-    wt("done", "3")
-    at("2026-11-23T09:00:00+00:00")
-    wt("done", "5")
-    at(NOW)
-    wt("log", "dana", "Kickoff | pipes # not a heading", "-c", "call", "--at", "2026-11-16T09:00")
-    wt("log", "dana", '=HYPERLINK("http://x")', "-c", "email", "--at", "2026-11-17T12:00")
-    wt(
-        "log",
-        "marcus",
-        "Sunday review",
-        "--with",
-        "dana",
-        "-c",
-        "meeting",
-        "--at",
-        "2026-11-22T23:30",
-    )
-    wt("log", "marcus", "Monday call", "-c", "call", "--at", "2026-11-23T00:00")
-    wt("log", "#3", "Before the week", "-c", "message", "--at", "2026-11-15T23:59")
-    wt(
-        "gave",
-        "dana",
-        "Intro to Marcus",
-        "--kind",
-        "intro",
-        "--to",
-        "marcus",
-        "--at",
-        "2026-11-19T12:00",
-    )
-    wt("got", "marcus", "Advice on pricing", "--kind", "advice", "--at", "2026-08-20T12:00")
-    wt("got", "marcus", "Referral to Initech", "--kind", "referral", "--at", "2026-11-20T12:00")
-    wt("win", "dana", "Faster onboarding", "--mine", "Renewal", "--at", "2026-11-21T12:00")
+def week(db: Path) -> Path:
+    with Factory(db) as make:
+        make.at("2026-11-10T09:00:00+00:00")
+        make.contact("Dana Reyes", tags=["customers"], birthday="1985-11-25")
+        make.contact("Marcus O'Neil", tags=["partners"])
+        make.at("2026-11-12T09:00:00+00:00")
+        p1 = make.promise("dana", "P1 on time", due="2026-11-18")
+        make.at("2026-11-16T10:00:00+00:00")
+        p2 = make.promise("dana", "P2 late", due="2026-11-17")
+        t1 = make.promise("dana", "T1 theirs on time", due="2026-11-20", theirs=True)
+        make.at("2026-11-16T11:00:00+00:00")
+        make.promise("dana", "P3 broken on the last day", due="2026-11-22")
+        make.at("2026-11-17T09:00:00+00:00")
+        p4 = make.promise("marcus", "P4 done after the week", due="2026-11-20")
+        p5 = make.promise("marcus", "P5 cancelled", due="2026-11-19")
+        make.at("2026-11-18T09:00:00+00:00")
+        make.contact(HOSTILE, company="=cmd|' /C calc'!A0")
+        make.promise("dana", "P6 due in two weeks", due="2026-11-30")
+        make.promise("marcus", "T2 theirs broken", due="2026-11-21", theirs=True)
+        make.promise("marcus", "T3 theirs due this week", due="2026-11-25", theirs=True)
+        assert (p1, p2, t1, p4, p5) == (1, 2, 3, 5, 6)
+        make.at("2026-11-18T17:00:00+00:00")
+        make.done(p1)
+        make.at("2026-11-19T08:00:00+00:00")
+        make.done(p2)
+        make.at("2026-11-20T10:00:00+00:00")
+        make.cancel(p5)
+        make.done(t1)
+        make.at("2026-11-23T09:00:00+00:00")
+        make.done(p4)
+        make.at(NOW)
+        make.log("dana", "Kickoff | pipes # not a heading", channel="call", at="2026-11-16T09:00")
+        make.log("dana", '=HYPERLINK("http://x")', channel="email", at="2026-11-17T12:00")
+        make.log(
+            "marcus", "Sunday review", with_=["dana"], channel="meeting", at="2026-11-22T23:30"
+        )
+        make.log("marcus", "Monday call", channel="call", at="2026-11-23T00:00")
+        make.log("#3", "Before the week", channel="message", at="2026-11-15T23:59")
+        make.gave("dana", "Intro to Marcus", kind="intro", to="marcus", at="2026-11-19T12:00")
+        make.got("marcus", "Advice on pricing", kind="advice", at="2026-08-20T12:00")
+        make.got("marcus", "Referral to Initech", kind="referral", at="2026-11-20T12:00")
+        make.win("dana", "Faster onboarding", mine="Renewal", at="2026-11-21T12:00")
     return db
 
 
