@@ -76,4 +76,8 @@ def test_readme_mentions_the_two_setup_commands() -> None:
     test_command = "pip install -e '.[test]' && python -m pytest"
     assert test_command in readme
     assert test_command in ci
+    # and the slow suite, which CI runs after it
+    assert "python -m pytest -m slow" in readme
+    assert "python -m pytest -m slow" in ci
+    assert ci.index(test_command) < ci.index("python -m pytest -m slow")
     assert "pip install . && wt" in readme
