@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+import pytest
 
 import test_sync
 from test_sync import Side, _dump_hash, _seed, dana_uid
@@ -180,3 +185,81 @@ def test_a_phone_card_keeps_photo_address_and_labels_after_a_local_edit(
     for line in before:
         if line not in changed and not line.startswith("ORG:"):
             assert line in lines, line
+
+
+def _todo(uid: str, summary: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//phone//EN\nBEGIN:VTODO\n"
+        f"UID:{uid}\nSUMMARY:{summary}\nDUE;VALUE=DATE:20261204\nSTATUS:NEEDS-ACTION\n"
+        "DTSTAMP:20261127T160000Z\nEND:VTODO\nEND:VCALENDAR\n"
+    )
+
+
+def test_a_todo_made_elsewhere_goes_to_the_contact_its_summary_names(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("add", "Dana Whitfield", at=LATER)
+    laptop("sync", str(vdir), at=LATER)
+    promises = vdir / "promises"
+    (promises / "p1.ics").write_text(_todo("p1", "Call about pilot (for Dana Reyes)"))
+    (promises / "p2.ics").write_text(_todo("p2", "Marcus O'Neil owes me: the intro to Initech"))
+    (promises / "p3.ics").write_text(_todo("p3", "Lunch with dana reyes next week"))
+    (promises / "p4.ics").write_text(_todo("p4", "Call Dana"))  # two Danas: not guessed
+    out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert "Skipped promise file p4.ics: a to-do for no known contact" in out.stderr
+    assert _last(out.stderr) == "sent 0, received 3, deleted 0, conflicts 0, skipped 1"
+    got = laptop.rows(
+        "SELECT p.uid, c.name, p.text, p.owner FROM promises p JOIN contacts c"
+        " ON c.id = p.contact_id WHERE p.uid LIKE 'p_' ORDER BY p.uid"
+    )
+    assert got == [
+        ("p1", "Dana Reyes", "Call about pilot", "me"),
+        ("p2", "Marcus O'Neil", "the intro to Initech", "them"),
+        ("p3", "Dana Reyes", "Lunch with dana reyes next week", "me"),
+    ]
+    again = laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    assert _last(again.stderr) == "sent 0, received 0, deleted 0, conflicts 0, skipped 1"
+
+
+TODO = Path(sys.executable).parent / "todo"
+
+
+@pytest.mark.skipif(not TODO.exists(), reason="needs todoman (pip install -e '.[test]')")
+def test_todoman_lists_ticks_off_and_adds_promises(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    config = tmp_path / "todoman.py"
+    config.write_text(
+        f"path = {str(vdir / 'promises')!r}\ndate_format = '%Y-%m-%d'\n"
+        "time_format = '%H:%M'\ndefault_list = 'promises'\ndefault_due = 0\n"
+    )
+
+    def todo(*args: str) -> str:
+        done = subprocess.run(
+            [str(TODO), "--config", str(config), *args],
+            capture_output=True, text=True, check=False, env=os.environ.copy(),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    listed = json.loads(todo("--porcelain", "list"))
+    assert [t["summary"] for t in listed] == [
+        "Follow up: Renewal call; needs the SOC2 report (for Dana Reyes)"
+    ]
+    todo("done", str(listed[0]["id"]))
+    todo("new", "Call about pilot (for Dana Reyes)", "--due", "2026-12-10")
+    out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 2, deleted 0, conflicts 0"
+    got = laptop.rows(
+        "SELECT p.text, p.status, p.due_on, c.name FROM promises p"
+        " JOIN contacts c ON c.id = p.contact_id ORDER BY p.id"
+    )
+    assert got == [
+        ("Follow up: Renewal call; needs the SOC2 report", "done", "2026-12-04", "Dana Reyes"),
+        ("Call about pilot", "open", "2026-12-10", "Dana Reyes"),
+    ]

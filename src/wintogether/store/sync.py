@@ -162,6 +162,11 @@ def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str,
         }
 
 
+def contact_names(store: Store) -> dict[str, str]:
+    """uid -> name of every contact (to find whom a to-do made elsewhere is for)."""
+    return dict(store.conn.execute("SELECT uid, name FROM contacts"))
+
+
 def contact_ids_by_uid(store: Store) -> dict[str, int]:
     return st.uid_map(store, "contacts")
 

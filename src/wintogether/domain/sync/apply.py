@@ -36,8 +36,12 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         assert action.text is not None
         pending[action.kind].append((action, action.text.encode("utf-8"), db_version))
 
+    #: Rows applied from a file: their version is read once everything is
+    #: applied (a received conversation touches its participants' rows).
+    applied: dict[str, list[ss.StateRow]] = {kind: [] for kind in plan.folders}
+
     def version_of(kind: str, uid: str) -> str:
-        return ss.versions_of(store, kind, [uid]).get(uid, stamp)
+        return ""  # filled in below
 
     for action in plan.actions:
         kind = action.kind
@@ -64,6 +68,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             if action.action == "conflict":
                 _keep_loser(store, action, contact_ids, stamp)
             remember(action, action.file, version_of(kind, action.uid))
+            applied[kind].append(saved[kind][-1])
         else:  # a conflict this database won: record the loser, write ours out
             _keep_loser(store, action, contact_ids, stamp)
             assert action.text is not None
@@ -88,6 +93,10 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             digest = hashlib.sha256(data).hexdigest()
             found = _File(action.file_name, info.st_size, info.st_mtime_ns, data, digest)
             remember(action, found, db_version)
+    for kind, rows in applied.items():
+        versions = ss.versions_of(store, kind, [row.uid for row in rows])
+        for row in rows:
+            row.db_version = versions.get(row.uid, stamp)
     for kind in plan.folders:
         # Cascades (a deleted contact takes its promises) are caught by the next sync.
         ss.save_state(store, key, kind, saved[kind])

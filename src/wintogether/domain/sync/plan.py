@@ -5,6 +5,7 @@ Nothing is written here: the plan is a list of actions, carried out by apply.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -174,6 +175,12 @@ def _plan_kind(
         file_of[uid] = found
         parsed[uid] = fields
 
+    if kind == "promise":
+        orphans = [f for f in parsed.values() if f.get("contact") not in contact_uids]
+        if orphans:
+            names = ss.contact_names(store)
+            for fields in orphans:
+                _attach(fields, names)
     changed_ids = [
         rows[uid][0] for uid in rows if uid not in state or state[uid].db_version != rows[uid][2]
     ]
@@ -284,6 +291,37 @@ def _decide(
         action.text = _write_text(kind, record or {}, base())
     if action is not None:
         plan.actions.append(action)
+
+
+_FOR = re.compile(r"^(?P<text>.+?)\s*\(for (?P<name>[^()]+)\)\s*$")
+_OWES = re.compile(r"^(?P<name>.+?) owes me:\s*(?P<text>.+)$")
+
+
+def _attach(fields: dict[str, Any], names: dict[str, str]) -> None:
+    """Give a to-do made elsewhere (no contact uid) the contact its summary names.
+
+    As we write summaries: "Send the deck (for Dana Reyes)" is my promise to
+    Dana, "Dana Reyes owes me: the intro" is hers; otherwise a summary that
+    names exactly one contact (whole words, any case) is a promise to them.
+    """
+    by_name: dict[str, list[str]] = {}
+    for uid, name in names.items():
+        by_name.setdefault(" ".join(name.split()).casefold(), []).append(uid)
+    summary = " ".join(str(fields.get("summary") or fields["text"]).split())
+    for pattern, owner in ((_FOR, "me"), (_OWES, "them")):
+        match = pattern.match(summary)
+        if match:
+            uids = by_name.get(match["name"].strip().casefold(), [])
+            if len(uids) == 1:
+                fields.update(contact=uids[0], owner=owner, text=match["text"].strip())
+                return
+    folded = summary.casefold()
+    found = [
+        uids for name, uids in by_name.items()
+        if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
+    ]  # fmt: skip
+    if len(found) == 1 and len(found[0]) == 1:
+        fields["contact"] = found[0][0]
 
 
 def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> str:
