@@ -59,3 +59,7 @@ class ReadResult:
     records: int
     #: Our own JSON export carries more than contacts; see formats.jsonfile.
     bundle: dict[str, object] | None = None
+    #: Rows with nothing to name a contact by: left out and counted, not fatal.
+    skipped: list[Problem] = field(default_factory=list)
+    #: Things read but worth saying: a charset guessed, a damaged photo left out.
+    notices: list[Problem] = field(default_factory=list)

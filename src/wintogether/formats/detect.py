@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 
 from wintogether.errors import InvalidValue
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_VCARD_START = re.compile(rb"^(\xef\xbb\xbf)?\s*begin\s*:\s*vcard", re.IGNORECASE)
 
 LINKEDIN_HEADER = {"first name", "last name", "url", "connected on"}
 GOOGLE_HEADERS = (
@@ -50,7 +52,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             return data.decode("utf-16").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             raise InvalidValue(f"{name} starts like UTF-16 but is not valid UTF-16.") from exc
-    if b"\x00" in data[:4096]:
+    if _looks_utf16(data[:4096]):
         raise InvalidValue(
             f"{name} looks like UTF-16 without a byte-order mark.",
             hint="Pass --encoding utf-16-le (Windows) or --encoding utf-16-be.",
@@ -58,10 +60,23 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if _VCARD_START.match(data[:4096]):
+            # vCards say their charset per property (2.1 CHARSET=, 8-bit
+            # quoted-printable): keep the bytes and let the vCard reader decode
+            # each value by its declared charset, UTF-8 or Windows-1252.
+            return data.decode("utf-8-sig", "surrogateescape")
         raise InvalidValue(
             f"{name} is not UTF-8 (invalid byte at offset {exc.start}).",
             hint="If it is Latin-1 or Windows-1252, pass --encoding latin-1 or --encoding cp1252.",
         ) from exc
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: text in it has a NUL in every other byte, not one stray NUL."""
+    if len(head) < 2:
+        return False
+    nuls = max(head[0::2].count(0), head[1::2].count(0))
+    return nuls * 4 >= len(head)
 
 
 def csv_header(text: str) -> tuple[int, list[str]] | None:
@@ -96,7 +111,7 @@ def detect(text: str) -> str | None:
     head = text.lstrip()[:4096]
     if head.startswith(("{", "[")):
         return "json"
-    if head.upper().startswith("BEGIN:VCARD"):
+    if re.match(r"begin\s*:\s*vcard", head, re.IGNORECASE):
         return "vcard"
     found = csv_header(text)
     if found:

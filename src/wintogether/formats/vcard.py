@@ -1,13 +1,16 @@
-"""vCard 2.1, 3.0 and 4.0 in (via vobject), 4.0 or 3.0 out.
+"""vCard 2.1, 3.0 and 4.0 in, 4.0 or 3.0 out.
 
 Cards are split out of the file here, with their line numbers, and each is
-parsed on its own: one malformed card is reported by position instead of
-stopping the parser for every card after it.
+read on its own: one malformed card is reported by position instead of
+stopping the reader for every card after it. Content lines and values are
+decoded by :mod:`wintogether.formats.vcardprop` (folding, quoted-printable
+soft breaks, charsets, escapes, embedded photos), not by vobject: vobject
+splits single text values at commas, keeps binary photos as the repr of
+bytes and refuses whole cards over one odd property.
 
-vobject does not understand vCard 2.1 quoted-printable soft line breaks (a
-line ending in ``=`` continues on the next line, with no leading space): it
-reads the continuation as a new, broken property. :func:`_join_soft_breaks`
-rejoins those lines first; vobject then decodes the quoted-printable value.
+A property that cannot be decoded (a damaged photo) is left out with a
+notice naming the card and the property; only a line that is not a property
+at all makes a card unreadable.
 """
 
 from __future__ import annotations
@@ -18,15 +21,21 @@ from typing import Any
 
 from wintogether.formats import Card, Problem, ReadResult
 from wintogether.formats import csvfile as c
+from wintogether.formats import vcardprop as vp
 
-_BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
-_END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
+_BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+_END = re.compile(r"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
 _X_NAME = re.compile(r"^X-[A-Za-z0-9-]+$")
-_QP = re.compile(r"ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE[;:]", re.IGNORECASE)
 #: Properties we read into fields; everything else is kept as an extra.
 _KNOWN = {
     "VERSION", "FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "URL", "BDAY", "NOTE",
     "CATEGORIES", "UID", "X-SOCIALPROFILE", "X-ABLABEL", "PRODID", "REV",
+}  # fmt: skip
+#: Property names as the user knows them, for messages.
+_LABELS = {
+    "PHOTO": "photo", "LOGO": "logo", "FN": "name", "N": "name", "ORG": "company",
+    "TITLE": "title", "NOTE": "note", "EMAIL": "email", "TEL": "phone", "URL": "web address",
+    "BDAY": "birthday", "ADR": "address", "CATEGORIES": "categories",
 }  # fmt: skip
 
 
@@ -43,7 +52,7 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str]]]:
         if _BEGIN.match(line):
             if current is not None:
                 number += 1
-                yield number, start, current  # no END: the parser reports it
+                yield number, start, current  # no END: the reader reports it
             current, start = [line], index
             continue
         if current is None:
@@ -61,27 +70,18 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str]]]:
         yield number, start, current
 
 
-def _join_soft_breaks(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    joining = False
-    for line in lines:
-        if joining and out:
-            out[-1] = out[-1][:-1] + line
-        else:
-            out.append(line)
-        last = out[-1]
-        head = last.split(":", 1)[0]
-        joining = bool(_QP.search(head + ":")) and last.endswith("=") and ":" in last
-    return out
+def count(text: str) -> int:
+    """How many cards a file holds (for a progress bar)."""
+    return sum(1 for line in text.splitlines() if _BEGIN.match(line))
 
 
 def read(text: str, progress: Callable[[int], None] | None = None) -> ReadResult:
-    import vobject
-
     cards: list[Card] = []
     problems: list[Problem] = []
+    skipped: list[Problem] = []
+    notices: list[Problem] = []
     records = 0
-    for number, line, lines in split_cards(text):
+    for number, line, lines in split_cards(text.replace("\x00", "")):
         records += 1
         if progress is not None:
             progress(number)
@@ -93,92 +93,116 @@ def read(text: str, progress: Callable[[int], None] | None = None) -> ReadResult
             problems.append(Problem(position, "no END:VCARD"))
             continue
         try:
-            component = vobject.readOne("\r\n".join(_join_soft_breaks(lines)) + "\r\n")
-            card = _card(component, position)
-        except Exception as exc:  # vobject raises many kinds; all mean "cannot read"
-            problems.append(Problem(position, _reason(exc)))
+            props = [vp.parse(n, t) for n, t in vp.unfold(lines[1:-1], line + 1)]
+        except vp.BadLine as exc:
+            problems.append(Problem(position, str(exc)))
             continue
+        card = _card(props, position, notices)
         if not card.name:
-            problems.append(Problem(position, "no name (FN or N)"))
+            skipped.append(Problem(position, "no name, company, email or phone"))
             continue
         cards.append(card)
-    return ReadResult(cards, problems, records)
+    return ReadResult(cards, problems, records, skipped=skipped, notices=notices)
 
 
-def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return f"unreadable ({text[:120]})" if text else f"unreadable ({type(exc).__name__})"
+def label(name: str) -> str:
+    """A property name in the user's words ("photo", "X-GOOGLE TALK")."""
+    return _LABELS.get(name.upper(), name)
 
 
-def binary_value(data: bytes) -> str:
-    """A binary property value (an embedded PHOTO or LOGO) as stored: its base64
-    text, exactly as a vCard carries it, never the Python repr of the bytes."""
-    import base64
-
-    return base64.b64encode(data).decode("ascii")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return binary_value(value)
-    if isinstance(value, list):
-        return " ".join(str(v) for v in value if v)
-    return str(value)
-
-
-def _card(component: Any, position: str) -> Card:
+def _card(props: list[vp.Property], position: str, notices: list[Problem]) -> Card:
     card = Card(position=position)
+    version = next((p.raw.strip() for p in props if p.name == "VERSION"), "3.0")
+    decoder = vp.Decoder(version)
     labels: dict[str, str] = {}
-    for child in component.getChildren():
-        if child.name == "X-ABLABEL" and child.group:
-            labels[child.group] = str(child.value)
-    for child in component.getChildren():
-        name = child.name
-        value = child.value
-        types = {t.casefold() for v in child.params.get("TYPE", []) for t in v.split(",")}
-        if name == "FN":
-            card.name = " ".join(str(value).split())
-        elif name == "N" and not card.name:
-            card.name = " ".join(
-                str(p) for p in (value.prefix, value.given, value.additional, value.family) if p
+    for prop in props:
+        if prop.name == "X-ABLABEL" and prop.group:
+            labels[prop.group.casefold()] = decoder.text(prop).strip()
+    full_name = ""
+    structured_name = ""
+    for prop in props:
+        name = prop.name
+        try:
+            if name in vp.BINARY or prop.encoding in ("B", "BASE64"):
+                if prop.raw.strip():
+                    card.extras.append((_key(prop), vp.data_uri(prop, decoder)))
+                continue
+            if name == "FN":
+                full_name = full_name or " ".join(decoder.text(prop).split())
+            elif name == "N":
+                parts = [" ".join(p.split()) for p in decoder.parts(prop)]
+                parts += [""] * (5 - len(parts))
+                family, given, additional, prefix, suffix = parts[:5]
+                structured_name = structured_name or c.join_name(
+                    prefix, given, additional, family, suffix
+                )
+            elif name == "ORG":
+                parts = [p.strip() for p in decoder.parts(prop)]
+                if card.company is None and any(parts):
+                    card.company = parts[0] or None
+                    units = [p for p in parts[1:] if p]
+                    if units:
+                        card.extras.append(("ORG-UNIT", "; ".join(units)))
+            elif name == "TITLE":
+                card.title = card.title or decoder.text(prop).strip() or None
+            elif name == "EMAIL":
+                email = decoder.text(prop).strip().removeprefix("mailto:")
+                if email:
+                    card.emails.append(email)
+            elif name == "TEL":
+                phone = decoder.text(prop).strip().removeprefix("tel:")
+                if phone:
+                    card.phones.append(phone)
+            elif name in ("URL", "X-SOCIALPROFILE"):
+                _url(card, prop, decoder, labels)
+            elif name == "BDAY":
+                value = decoder.text(prop).strip()
+                card.birthday = card.birthday or c.birthday(value)
+                if card.birthday is None and value:
+                    card.extras.append(("BDAY", value))
+            elif name == "NOTE":
+                note = decoder.text(prop).strip()
+                if note:
+                    card.notes = f"{card.notes}\n\n{note}" if card.notes else note
+            elif name == "CATEGORIES":
+                card.tags = c.tags_from(card.tags + decoder.parts(prop, ","))
+            elif name == "UID":
+                uid = decoder.text(prop).strip()
+                if uid.casefold().startswith("urn:uuid:"):
+                    uid = uid[len("urn:uuid:") :]
+                card.uid = card.uid or uid or None
+            elif name not in _KNOWN:
+                value = decoder.text(prop)
+                if value.strip():
+                    card.extras.append((_key(prop), value))
+        except ValueError as exc:
+            notices.append(
+                Problem(position, f"the {label(name)} on line {prop.line} was left out ({exc})")
             )
-            card.name = " ".join(card.name.split())
-        elif name == "ORG":
-            parts = [p for p in (value if isinstance(value, list) else [value]) if p]
-            card.company = str(parts[0]).strip() if parts else None
-            if len(parts) > 1:
-                card.extras.append(("ORG-UNIT", "; ".join(str(p) for p in parts[1:])))
-        elif name == "TITLE":
-            card.title = _text(value).strip() or None
-        elif name == "EMAIL" and str(value).strip():
-            card.emails.append(str(value).strip().removeprefix("mailto:"))
-        elif name == "TEL" and str(value).strip():
-            card.phones.append(str(value).strip().removeprefix("tel:"))
-        elif name in ("URL", "X-SOCIALPROFILE") and str(value).strip():
-            url = c.clean_url(str(value))
-            label = labels.get(child.group or "", "").casefold()
-            if c.is_linkedin(url) or "linkedin" in types or label == "linkedin":
-                card.linkedin = card.linkedin or url
-            else:
-                card.urls.append(url)
-        elif name == "BDAY":
-            card.birthday = c.birthday(str(value))
-            if card.birthday is None:
-                card.extras.append(("BDAY", str(value)))
-        elif name == "NOTE":
-            card.notes = _text(value).strip() or None
-        elif name == "CATEGORIES":
-            values = value if isinstance(value, list) else str(value).split(",")
-            card.tags = c.tags_from([str(v) for v in values])
-        elif name == "UID":
-            uid = str(value).strip()
-            card.uid = uid[len("urn:uuid:") :] if uid.casefold().startswith("urn:uuid:") else uid
-        elif name not in _KNOWN:
-            key = f"{child.group}.{name}" if child.group else name
-            card.extras.append((key, _text(value)))
-    if not card.name and card.company:
-        card.name = card.company
+    card.name = full_name or structured_name or card.company or ""
+    if not card.name and card.emails:
+        card.name = card.emails[0]
+    if not card.name and card.phones:
+        card.name = card.phones[0]
+    for prop_name, charset in dict.fromkeys(decoder.fallbacks):
+        notices.append(Problem(position, f"the {label(prop_name)} was read as {charset}"))
     return card
+
+
+def _key(prop: vp.Property) -> str:
+    return f"{prop.group}.{prop.name}" if prop.group else prop.name
+
+
+def _url(card: Card, prop: vp.Property, decoder: vp.Decoder, labels: dict[str, str]) -> None:
+    value = decoder.text(prop).strip()
+    if not value:
+        return
+    url = c.clean_url(value)
+    ab_label = labels.get((prop.group or "").casefold(), "").casefold()
+    if c.is_linkedin(url) or "linkedin" in prop.types or ab_label == "linkedin":
+        card.linkedin = card.linkedin or url
+    elif url not in card.urls:
+        card.urls.append(url)
 
 
 _REV = re.compile(r"^REV(?:;[^:]*)?:(.+)$", re.IGNORECASE | re.MULTILINE)
@@ -205,8 +229,10 @@ def card_text(contact: dict[str, Any], version: str = "4.0") -> str:
     card.add("fn").value = contact["name"]
     given, _, family = str(contact["name"]).rpartition(" ")
     card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    extras = [(str(k), str(v)) for k, v in contact.get("extras") or []]
     if contact.get("company"):
-        card.add("org").value = [contact["company"]]
+        units = [u for k, v in extras if k == "ORG-UNIT" for u in v.split("; ") if u]
+        card.add("org").value = [contact["company"], *units]
     if contact.get("title"):
         card.add("title").value = contact["title"]
     for email in contact.get("emails", []):
@@ -234,14 +260,25 @@ def card_text(contact: dict[str, Any], version: str = "4.0") -> str:
         card.add("note").value = contact["notes"]
     if contact.get("tags"):
         card.add("categories").value = list(contact["tags"])
-    for key, value in contact.get("extras") or []:
-        # Unknown X- properties read from a vCard go back out as they came in.
-        name = str(key).rpartition(".")[2]
-        if _X_NAME.match(name) and name.upper() not in _KNOWN:
-            card.add(name.lower()).value = str(value)
+    binary: list[str] = []
+    for key, value in extras:
+        # Photos, logos and unknown X- properties go back out as they came in.
+        name = _X_SPELLING.sub("-", key.rpartition(".")[2].strip())
+        if name.upper() in vp.BINARY:
+            binary += vp.binary_lines(name.upper(), value, version)
+        elif _X_NAME.match(name) and name.upper() not in _KNOWN:
+            card.add(name.lower()).value = value
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")
-    return str(card.serialize())
+    text = str(card.serialize())
+    if binary:
+        end = text.rindex("END:VCARD")
+        text = text[:end] + "".join(vp.fold(line) for line in binary) + text[end:]
+    return text
+
+
+#: Characters a property name cannot hold ("X-GOOGLE TALK", "X-messaging/aim").
+_X_SPELLING = re.compile(r"[^A-Za-z0-9-]")
 
 
 # -- patching a received card (see formats/patch.py) ------------------------------------

@@ -70,7 +70,7 @@ def read_file(
         # Parsing vCards is the slow part of a big phone export: show it.
         from wintogether.formats import vcard
 
-        on_total(text.upper().count("BEGIN:VCARD"), "Reading")
+        on_total(vcard.count(text), "Reading")
         result = vcard.read(text, progress)
     else:
         result = _reader(fmt)(text)
