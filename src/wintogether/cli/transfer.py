@@ -68,6 +68,12 @@ def import_(
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the readable rows, skip the broken ones.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Refuse the file if any row has no name, instead of skipping it."
+        ),
+    ] = False,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -103,6 +109,7 @@ def import_(
             tag=tag,
             encoding=encoding,
             skip_invalid=skip_invalid,
+            strict=strict,
             progress=progress.advance,
             on_total=progress.start,
         )
@@ -132,6 +139,9 @@ def import_(
             say(f"Job change: {decision.name}: {decision.job_change}")
         for problem in result.problems:
             say(f"Skipped {problem}")
+    if fmt_ is not Format.json:
+        for notice in result.notices:
+            say(f"Note: {notice}")
     say(result.summary())
 
 

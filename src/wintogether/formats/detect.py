@@ -12,7 +12,9 @@ from wintogether.errors import InvalidValue
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _VCARD_START = re.compile(rb"^(\xef\xbb\xbf)?\s*begin\s*:\s*vcard", re.IGNORECASE)
 
-LINKEDIN_HEADER = {"first name", "last name", "url", "connected on"}
+#: Every LinkedIn Connections.csv since 2018 has these; URL and Email Address
+#: come and go, and a "Notes:" preamble may come first.
+LINKEDIN_HEADER = {"first name", "last name", "connected on"}
 GOOGLE_HEADERS = (
     {"organization name", "labels"},
     {"e-mail 1 - value", "labels"},

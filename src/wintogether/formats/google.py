@@ -1,4 +1,11 @@
-"""Google Contacts CSV, current and legacy layouts, matched by header name."""
+"""Google Contacts CSV, current and legacy layouts, matched by header name.
+
+The name is Google's ``Name`` column when the file has one (the legacy
+layout: it tells apart people whose given and family names are the same),
+else the name parts with prefix and suffix. A row with no name is named after
+its company, email or phone, so a contact with only a phone number still
+comes in; a row with none of these is skipped and counted.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +22,18 @@ _SYSTEM_LABELS = {"* mycontacts", "mycontacts", "* starred", "* other contacts"}
 def read(text: str) -> ReadResult:
     problems: list[Problem] = []
     cards: list[Card] = []
+    skipped: list[Problem] = []
     records = 0
     for line, row in c.rows(text, problems):
         records += 1
-        name = c.join_name(
+        name = c.get(row, "name") or c.join_name(
+            c.get(row, "name prefix"),
             c.get(row, "first name", "given name"),
             c.get(row, "middle name", "additional name"),
             c.get(row, "last name", "family name"),
-        ) or (c.get(row, "name", "file as", "nickname") or "")
+            c.get(row, "name suffix"),
+        )
+        name = name or c.get(row, "file as", "nickname") or ""
         emails: list[str] = []
         phones: list[str] = []
         urls: list[str] = []
@@ -34,9 +45,9 @@ def read(text: str) -> ReadResult:
             {"e-mail": emails, "phone": phones, "website": urls}[match.group(1)].extend(values)
         company = c.get(row, "organization name", "organization 1 - name")
         if not name:
-            name = company or (emails[0] if emails else "")
+            name = company or (emails[0] if emails else "") or (phones[0] if phones else "")
         if not name:
-            problems.append(Problem(f"line {line}", "no name, company or email"))
+            skipped.append(Problem(f"line {line}", "no name, company, email or phone"))
             continue
         raw_birthday = c.get(row, "birthday")
         labels = c.multi(c.get(row, "labels", "group membership"))
@@ -58,4 +69,4 @@ def read(text: str) -> ReadResult:
         )
         if raw_birthday and cards[-1].birthday is None:
             cards[-1].extras.append(("birthday", raw_birthday))
-    return ReadResult(cards, problems, records + c.unread(problems))
+    return ReadResult(cards, problems, records + c.unread(problems), skipped=skipped)

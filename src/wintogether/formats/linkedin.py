@@ -1,4 +1,10 @@
-"""LinkedIn ``Connections.csv``: a ``Notes:`` preamble, then one row per connection."""
+"""LinkedIn ``Connections.csv``, every layout since 2018, read by header name.
+
+2018: ``First Name,Last Name,Email Address,Company,Position,Connected On``;
+2020 on: a ``URL`` column after the names, and from 2021 a ``Notes:``
+preamble before the header. A row without a name (a deleted account) is
+skipped and counted, not fatal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from wintogether.formats import csvfile as c
 def read(text: str) -> ReadResult:
     problems: list[Problem] = []
     cards: list[Card] = []
+    skipped: list[Problem] = []
     records = 0
     for line, row in c.rows(text, problems):
         records += 1
@@ -16,7 +23,7 @@ def read(text: str) -> ReadResult:
         url = c.get(row, "url")
         email = c.get(row, "email address")
         if not name:
-            problems.append(Problem(f"line {line}", "no name"))
+            skipped.append(Problem(f"line {line}", "no name"))
             continue
         connected = c.get(row, "connected on")
         met_on = c.linkedin_date(connected)
@@ -35,4 +42,4 @@ def read(text: str) -> ReadResult:
                 how_met="LinkedIn",
             )
         )
-    return ReadResult(cards, problems, records + c.unread(problems))
+    return ReadResult(cards, problems, records + c.unread(problems), skipped=skipped)

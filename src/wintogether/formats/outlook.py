@@ -14,6 +14,7 @@ _PHONE = re.compile(r"phone|mobile|fax|pager")
 def read(text: str) -> ReadResult:
     problems: list[Problem] = []
     cards: list[Card] = []
+    skipped: list[Problem] = []
     records = 0
     for line, row in c.rows(text, problems):
         records += 1
@@ -24,8 +25,9 @@ def read(text: str) -> ReadResult:
         name = c.join_name(
             c.get(row, "first name"), c.get(row, "middle name"), c.get(row, "last name")
         ) or (c.get(row, "display name", "nickname", "company") or (emails[0] if emails else ""))
+        name = name or (phones[0] if phones else "")
         if not name:
-            problems.append(Problem(f"line {line}", "no name, company or email"))
+            skipped.append(Problem(f"line {line}", "no name, company, email or phone"))
             continue
         web = c.get(row, "web page")
         raw_birthday = c.get(row, "birthday")
@@ -45,4 +47,4 @@ def read(text: str) -> ReadResult:
                 notes=c.get(row, "notes"),
             )
         )
-    return ReadResult(cards, problems, records + c.unread(problems))
+    return ReadResult(cards, problems, records + c.unread(problems), skipped=skipped)

@@ -75,12 +75,13 @@ def unfold(lines: list[str], first_line: int) -> Iterator[tuple[int, str]]:
     soft = False
     for offset, raw in enumerate(lines):
         number = first_line + offset
-        if current is not None and raw[:1] in (" ", "\t"):
-            current += raw[1:]
+        if current is not None and soft:
+            # A soft break's continuation is taken whole: its first space is text.
+            current = current[:-1] + raw
             soft = _soft_break(current)
             continue
-        if current is not None and soft:
-            current = current[:-1] + raw
+        if current is not None and raw[:1] in (" ", "\t"):
+            current += raw[1:]
             soft = _soft_break(current)
             continue
         if current is not None:

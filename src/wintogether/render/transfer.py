@@ -52,6 +52,7 @@ def import_plan_lines(result: ImportResult) -> list[str]:
             line += f"; job change: {decision.job_change}"
         lines.append(one_line(line))
     lines += [one_line(f"invalid {p.position}: {p.reason}") for p in result.problems]
+    lines += [one_line(f"skip    {p.position}: {p.reason}") for p in result.skipped_rows]
     return lines
 
 

@@ -26,7 +26,12 @@ from pathlib import Path
 from wintogether.clock import to_utc_iso
 from wintogether.domain.importing.plan import _plan
 from wintogether.domain.importing.read import MAX_FILE_BYTES, _clean_card, read_file
-from wintogether.domain.importing.result import Decision, ImportRefused, ImportResult
+from wintogether.domain.importing.result import (
+    Decision,
+    ImportRefused,
+    ImportResult,
+    skipped_text,
+)
 from wintogether.domain.importing.write import _write, _write_history
 from wintogether.domain.text import check_tags
 from wintogether.errors import InvalidValue
@@ -54,10 +59,15 @@ def import_file(
     tag: str | None = None,
     encoding: str | None = None,
     skip_invalid: bool = False,
+    strict: bool = False,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
-    """Import (or, with ``dry_run``, plan) one file; all or nothing."""
+    """Import (or, with ``dry_run``, plan) one file; all or nothing.
+
+    Rows without a name are left out and counted; ``strict`` refuses the file
+    instead.
+    """
     extra_tag = check_tags([tag])[0] if tag else None
     fmt, result = read_file(path, fmt, encoding, on_total=on_total, progress=progress)
     problems = list(result.problems)
@@ -75,6 +85,12 @@ def import_file(
             f" ({shown}{more}). Nothing was imported.",
             hint="See them all with --dry-run; fix the file, or pass --skip-invalid to import "
             "the rest.",
+        )
+    if result.skipped and strict and not dry_run:
+        raise ImportRefused(
+            f"{path.name}: {skipped_text(result.skipped).removeprefix('skipped ')}. "
+            "Nothing was imported (--strict).",
+            hint="Without --strict these rows are skipped and the rest imported.",
         )
     if not cards:
         raise ImportRefused(
@@ -106,5 +122,13 @@ def import_file(
             if added or updated or any(history.values()):
                 st.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
     return ImportResult(
-        fmt, path.name, dry_run, [s.decision for s in steps], problems, result.records, history
+        fmt,
+        path.name,
+        dry_run,
+        [s.decision for s in steps],
+        problems,
+        result.records,
+        history,
+        skipped_rows=list(result.skipped),
+        notices=list(result.notices),
     )

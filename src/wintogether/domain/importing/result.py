@@ -17,6 +17,19 @@ _LABELS = {
 }
 
 
+def skipped_text(skipped: list[Problem]) -> str:
+    """``skipped 3 rows without a name: lines 12, 40, 41`` (cards: their positions)."""
+    n = len(skipped)
+    if all(p.position.startswith("line ") for p in skipped):
+        numbers = ", ".join(p.position.removeprefix("line ") for p in skipped)
+        where = f"line{'s' if n != 1 else ''} {numbers}"
+        what = f"row{'s' if n != 1 else ''}"
+    else:
+        where = ", ".join(p.position for p in skipped)
+        what = f"card{'s' if n != 1 else ''}"
+    return f"skipped {n} {what} without a name: {where}"
+
+
 class ImportRefused(UserError):
     """The file has rows that cannot be read; nothing was imported."""
 
@@ -55,6 +68,10 @@ class ImportResult:
     records: int
     #: Conversations, promises, ledger entries and events added from our JSON.
     history: dict[str, int] = field(default_factory=dict)
+    #: Rows with nothing to name a contact by, left out (refused with ``strict``).
+    skipped_rows: list[Problem] = field(default_factory=list)
+    #: Read, but worth saying: a charset guessed, a damaged photo left out.
+    notices: list[Problem] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for d in self.decisions if d.action == action)
@@ -76,6 +93,8 @@ class ImportResult:
             counts += f", {n} job change{'s' if n != 1 else ''}"
         if self.problems:
             counts += f", {len(self.problems)} unreadable skipped"
+        if self.skipped_rows:
+            counts += f"; {skipped_text(self.skipped_rows)}"
         history = ", ".join(f"{n} {k}" for k, n in self.history.items() if n)
         if history:
             counts += f"; history: {history}"
@@ -95,6 +114,10 @@ class ImportResult:
             "skipped": self.count("skip"),
             "job_changes": len(self.job_changes),
             "problems": [{"position": p.position, "reason": p.reason} for p in self.problems],
+            "skipped_rows": [
+                {"position": p.position, "reason": p.reason} for p in self.skipped_rows
+            ],
+            "notices": [{"position": p.position, "reason": p.reason} for p in self.notices],
             "history": self.history,
             "decisions": [d.to_json() for d in self.decisions],
         }

@@ -110,7 +110,8 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
 
         result = vcard.read(text)
         if not result.cards:
-            reason = str(result.problems[0]) if result.problems else "no vCard"
+            unread = result.problems + result.skipped
+            reason = str(unread[0]) if unread else "no vCard"
             raise ValueError(reason)
         card = result.cards[0]
         return {
