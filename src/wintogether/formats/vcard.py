@@ -184,8 +184,8 @@ def _card(props: list[vp.Property], position: str, notices: list[Problem]) -> Ca
         card.name = card.emails[0]
     if not card.name and card.phones:
         card.name = card.phones[0]
-    for prop_name, charset in dict.fromkeys(decoder.fallbacks):
-        notices.append(Problem(position, f"the {label(prop_name)} was read as {charset}"))
+    for what, charset in dict.fromkeys((label(n), cs) for n, cs in decoder.fallbacks):
+        notices.append(Problem(position, f"the {what} was read as {charset}"))
     return card
 
 

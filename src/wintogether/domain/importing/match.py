@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,27 +140,89 @@ def _apply_to_state(state: _State, change: _Change) -> None:
     state.extras += change.extras
 
 
+def _signature(card: Card) -> tuple[Any, ...]:
+    """A card's content without its position: equal for a row repeated word for word."""
+    return tuple(
+        json.dumps(value, sort_keys=True, default=list)
+        for key, value in vars(card).items()
+        if key != "position"
+    )
+
+
 class _Planner:
-    def __init__(self, store: Store) -> None:
+    """Finds the contact each card is, so that one file never folds two people into one.
+
+    A card matches by uid first (the same uid is the same person). Otherwise a
+    contact already matched or added by an earlier card of this file is not a
+    candidate, nor one a later card names by uid: two rows of one file are two
+    people unless the second repeats the first word for word. Different UIDs
+    are different people, and a second import of the file finds each card's
+    own contact again, so it changes nothing.
+    """
+
+    def __init__(self, store: Store, cards: list[Card]) -> None:
         self.store = store
         self.index = st.match_index(store)
         self.states: dict[int, _State] = {}
         self.next_provisional = -1
+        #: Contacts (or provisional keys) a card of this file has landed on.
+        self.claimed: set[int] = set()
+        #: Contacts a card of this file names by uid: theirs alone.
+        self.reserved = {
+            self.index.by_uid[card.uid]
+            for card in cards
+            if card.uid and card.uid in self.index.by_uid
+        }
+        self.seen: dict[tuple[Any, ...], int] = {}
+
+    def repeat(self, card: Card) -> int | None:
+        """The key of an earlier card of this file with exactly this content."""
+        return self.seen.get(_signature(card))
+
+    def claim(self, key: int, card: Card) -> None:
+        self.claimed.add(key)
+        self.seen.setdefault(_signature(card), key)
+
+    def _free(self, key: int | None) -> bool:
+        return key is not None and key not in self.claimed and key not in self.reserved
+
+    def _first_free(self, key: int | None, others: Callable[[], list[int]]) -> int | None:
+        if key is None:
+            return None
+        if self._free(key):
+            return key
+        return next((other for other in others() if self._free(other)), None)
 
     def find(self, card: Card) -> tuple[int, str] | None:
         index = self.index
         if card.uid and card.uid in index.by_uid:
             return index.by_uid[card.uid], "same uid"
         for email in card.emails:
-            if email.casefold() in index.by_email:
-                return index.by_email[email.casefold()], f"same email {email}"
-        if card.linkedin and card.linkedin.rstrip("/").casefold() in index.by_url:
-            return index.by_url[card.linkedin.rstrip("/").casefold()], "same LinkedIn profile"
-        key = (card.name.casefold(), (card.company or "").casefold())
-        if key in index.by_name_company:
-            return index.by_name_company[key], "same name" + (
-                " and company" if card.company else ""
+            found = self._first_free(
+                index.by_email.get(email.casefold()),
+                lambda e=email: [r.id for r in self.store.refs_by_email(e)],  # type: ignore[misc]
             )
+            if found is not None:
+                return found, f"same email {email}"
+        if card.linkedin:
+            url = card.linkedin.rstrip("/")
+            found = self._first_free(
+                index.by_url.get(url.casefold()),
+                lambda: [r.id for r in self.store.refs_by_url(url)],
+            )
+            if found is not None:
+                return found, "same LinkedIn profile"
+        company = (card.company or "").casefold()
+        found = self._first_free(
+            index.by_name_company.get((card.name.casefold(), company)),
+            lambda: [
+                r.id
+                for r in self.store.refs_by_name(card.name)
+                if (r.company or "").casefold() == company
+            ],
+        )
+        if found is not None:
+            return found, "same name" + (" and company" if card.company else "")
         return None
 
     def state(self, key: int) -> _State:

@@ -26,9 +26,27 @@ class _Step:
 
 
 def _plan(store: Store, cards: list[Card]) -> list[_Step]:
-    planner = _Planner(store)
+    planner = _Planner(store, cards)
     steps: list[_Step] = []
     for card in cards:
+        repeated = planner.repeat(card)
+        if repeated is not None:
+            steps.append(
+                _Step(
+                    Decision(
+                        "skip",
+                        card.position,
+                        card.name,
+                        card.company,
+                        "repeats an earlier row word for word",
+                        repeated if repeated > 0 else None,
+                    ),
+                    repeated,
+                    card,
+                    None,
+                )
+            )
+            continue
         found = planner.find(card)
         if found is None:
             key = planner.next_provisional
@@ -47,6 +65,7 @@ def _plan(store: Store, cards: list[Card]) -> list[_Step]:
                 card=card,
             )
             planner.register(key, card)
+            planner.claim(key, card)
             steps.append(
                 _Step(
                     Decision("add", card.position, card.name, card.company, "new contact"),
@@ -60,6 +79,7 @@ def _plan(store: Store, cards: list[Card]) -> list[_Step]:
         state = planner.state(key)
         change = _merge(state, card)
         planner.register(key, card)
+        planner.claim(key, card)
         contact_id = key if key > 0 else None
         if not change:
             reason = f"already up to date ({why})"
