@@ -110,3 +110,106 @@ def test_real_world_file(
         ]
         assert [c["uid"] for c in back] == [c["uid"] for c in originals]
         monkeypatch.setenv("WINTOGETHER_DB", home_db)
+
+
+# -- the rules the corpus relies on, one at a time -------------------------------------
+
+
+def test_rows_without_a_name_are_skipped_and_counted_or_refused_with_strict(
+    db: Path, wt: Invoke
+) -> None:
+    path = CORPUS / "linkedin-2024.csv"
+    before = db_dump_hash(db)
+    run = wt("import", str(path), "--strict", ok=False)
+    assert run.exit_code == 1
+    assert "3 rows without a name: lines 12, 40, 41" in run.stderr
+    assert "Nothing was imported" in run.stderr and "Traceback" not in run.stderr
+    assert db_dump_hash(db) == before
+    run = wt("import", str(path))
+    assert run.stderr.strip().endswith(
+        "37 added, 0 updated, 0 unchanged; skipped 3 rows without a name: lines 12, 40, 41."
+    )
+    dry = wt("--plain", "import", str(path), "--dry-run")
+    assert "skip    line 12: no name" in dry.stdout
+
+
+def test_linkedin_2018_layout_is_detected_and_named(db: Path, wt: Invoke) -> None:
+    path = CORPUS / "linkedin-2018.csv"
+    assert "(LinkedIn connections): 2 added" in wt("import", str(path)).stderr
+    assert "0 added, 0 updated" in wt("import", str(path), "--from", "linkedin").stderr
+
+
+def test_notices_name_the_card_and_the_property(db: Path, wt: Invoke) -> None:
+    run = wt("import", str(CORPUS / "blackberry.vcf"))
+    assert (
+        "Note: card 1 (line 1): the photo on line 9 was left out (its base64 data is damaged)"
+        in run.stderr
+    )
+    assert "2 added" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_line_that_is_no_property_names_its_card_and_line(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nX-GOOGLE TALK:ann\nX-messaging/aim-All:ann\n"
+        "END:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Bo\nwhat is this\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    run = wt("import", str(path), ok=False)
+    assert "card 2 (line 7): line 10 is not a vCard property ('what is this')" in run.stderr
+    wt("import", str(path), "--skip-invalid")
+    (ann,) = json.loads(wt("export").stdout)["contacts"]
+    assert ["X-GOOGLE TALK", "ann"] in ann["extras"]
+    assert ["X-MESSAGING/AIM-ALL", "ann"] in ann["extras"]
+
+
+def test_different_uids_stay_apart_whatever_the_order(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    """A card with a new uid never takes the contact a later card of the file names by uid."""
+    card = "BEGIN:VCARD\nVERSION:3.0\nFN:Chris Miller\nORG:Contoso\nTITLE:{}\nUID:{}\nEND:VCARD\n"
+    first = tmp_path / "first.vcf"
+    first.write_text(card.format("Account Executive", "uid-a"), encoding="utf-8")
+    wt("import", str(first))
+    both = tmp_path / "both.vcf"
+    both.write_text(
+        card.format("Solutions Engineer", "uid-b") + card.format("Account Executive", "uid-a"),
+        encoding="utf-8",
+    )
+    run = wt("import", str(both))
+    assert "1 added, 0 updated, 1 unchanged." in run.stderr
+    assert "job change" not in run.stderr
+    titles = {c["uid"]: c["title"] for c in json.loads(wt("export").stdout)["contacts"]}
+    assert titles == {"uid-a": "Account Executive", "uid-b": "Solutions Engineer"}
+
+
+def test_rows_sharing_an_email_are_two_people_and_stay_two(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    path = tmp_path / "shared.csv"
+    path.write_text(
+        "First Name,Last Name,Organization Name,Organization Title,E-mail 1 - Value,Labels\n"
+        "Ann,Lee,Initech,Buyer,office@initech.example,\n"
+        "Bo,Ray,Initech,Engineer,office@initech.example,\n",
+        encoding="utf-8",
+    )
+    assert "2 added" in wt("import", str(path)).stderr
+    assert "0 added, 0 updated, 2 unchanged" in wt("import", str(path)).stderr
+    people = json.loads(wt("export").stdout)["contacts"]
+    assert [(c["name"], c["title"]) for c in people] == [
+        ("Ann Lee", "Buyer"),
+        ("Bo Ray", "Engineer"),
+    ]
+
+
+def test_a_stray_nul_is_not_utf16_but_real_utf16_still_is(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    from wintogether.errors import InvalidValue
+    from wintogether.formats.detect import decode
+
+    text = (CORPUS / "netscape-communicator.vcf").read_bytes()
+    assert b"\x00" in text[:4096]
+    assert decode(text, "n.vcf").startswith("begin:vcard")
+    with pytest.raises(InvalidValue, match="UTF-16 without a byte-order mark"):
+        decode("BEGIN:VCARD\r\nFN:Ann\r\nEND:VCARD\r\n".encode("utf-16-le"), "u.vcf")

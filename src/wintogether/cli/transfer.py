@@ -82,8 +82,10 @@ def import_(
     Rows match existing contacts by uid, email, LinkedIn URL, then exact name
     with the same company; a match fills empty fields and adds emails, phones
     and tags, never blanking what you filled in. A new company or title is
-    recorded as a job change. The whole import is one transaction: all or
-    nothing. Importing the same file again changes nothing.
+    recorded as a job change. Two rows of one file are never merged into one
+    contact. Rows without a name are skipped and counted (--strict refuses the
+    file instead). The whole import is one transaction: all or nothing.
+    Importing the same file again changes nothing.
 
     Examples:
 
