@@ -213,3 +213,41 @@ def test_a_stray_nul_is_not_utf16_but_real_utf16_still_is(
     assert decode(text, "n.vcf").startswith("begin:vcard")
     with pytest.raises(InvalidValue, match="UTF-16 without a byte-order mark"):
         decode("BEGIN:VCARD\r\nFN:Ann\r\nEND:VCARD\r\n".encode("utf-16-le"), "u.vcf")
+
+
+def test_a_photo_over_the_limit_is_left_out_not_the_whole_file(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    import base64
+
+    big = base64.b64encode(b"\xff\xd8" + b"\x00" * 800_000).decode()
+    path = tmp_path / "big.vcf"
+    path.write_text(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nPHOTO;ENCODING=b;TYPE=JPEG:{big}\r\n"
+        "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Ray\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    run = wt("import", str(path))
+    assert "2 added" in run.stderr
+    assert "Note: card 1 (line 1): the photo (" in run.stderr and "was left out" in run.stderr
+    assert all(c["extras"] == [] for c in json.loads(wt("export").stdout)["contacts"])
+
+
+def test_unindented_base64_lines_of_an_old_phone_continue_the_photo() -> None:
+    import base64
+
+    from wintogether.formats import vcard
+    from wintogether.formats.vcardprop import uri_bytes
+
+    data = bytes(range(200))
+    text = base64.b64encode(data).decode()
+    lines = "\r\n".join(text[i : i + 64] for i in range(0, len(text), 64))
+    result = vcard.read(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lee;Ann\r\nPHOTO;ENCODING=BASE64;TYPE=GIF:"
+        f"{lines}\r\n\r\nTEL;CELL:+1 555 0100\r\nEND:VCARD\r\n"
+    )
+    assert result.problems == [] and result.notices == []
+    (card,) = result.cards
+    assert (card.name, card.phones) == ("Ann Lee", ["+1 555 0100"])
+    photo = dict(card.extras)["PHOTO"]
+    assert photo.startswith("data:image/gif;base64,") and uri_bytes(photo) == data

@@ -23,8 +23,8 @@ from wintogether.formats import Card, Problem, ReadResult
 from wintogether.formats import csvfile as c
 from wintogether.formats import vcardprop as vp
 
-_BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
-_END = re.compile(r"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
+_BEGIN = re.compile(r"^BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+_END = re.compile(r"^END\s*:\s*VCARD\s*$", re.IGNORECASE)
 _X_NAME = re.compile(r"^X-[A-Za-z0-9-]+$")
 #: Properties we read into fields; everything else is kept as an extra.
 _KNOWN = {
@@ -112,8 +112,7 @@ def label(name: str) -> str:
 
 def _card(props: list[vp.Property], position: str, notices: list[Problem]) -> Card:
     card = Card(position=position)
-    version = next((p.raw.strip() for p in props if p.name == "VERSION"), "3.0")
-    decoder = vp.Decoder(version)
+    decoder = vp.Decoder()
     labels: dict[str, str] = {}
     for prop in props:
         if prop.name == "X-ABLABEL" and prop.group:
@@ -123,7 +122,7 @@ def _card(props: list[vp.Property], position: str, notices: list[Problem]) -> Ca
     for prop in props:
         name = prop.name
         try:
-            if name in vp.BINARY or prop.encoding in ("B", "BASE64"):
+            if name in vp.BINARY or (prop.encoding in ("B", "BASE64") and name not in _KNOWN):
                 if prop.raw.strip():
                     card.extras.append((_key(prop), vp.data_uri(prop, decoder)))
                 continue

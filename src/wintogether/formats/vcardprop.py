@@ -84,6 +84,10 @@ def unfold(lines: list[str], first_line: int) -> Iterator[tuple[int, str]]:
             current += raw[1:]
             soft = _soft_break(current)
             continue
+        if current is not None and _BASE64_LINE.match(raw) and _is_base64(current):
+            # Some phones continue a 2.1 base64 value on unindented lines.
+            current += raw
+            continue
         if current is not None:
             yield start, current
         if not raw.strip():
@@ -94,6 +98,14 @@ def unfold(lines: list[str], first_line: int) -> Iterator[tuple[int, str]]:
         soft = _soft_break(current)
     if current is not None:
         yield start, current
+
+
+_BASE64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+
+
+def _is_base64(line: str) -> bool:
+    head = line.split(":", 1)[0].upper()
+    return ":" in line and ("BASE64" in head or "ENCODING=B" in head)
 
 
 def _soft_break(line: str) -> bool:
@@ -142,7 +154,6 @@ def _split_param(value: str) -> list[str]:
 class Decoder:
     """Turns raw values into text or bytes, remembering the charsets it fell back to."""
 
-    version: str = "3.0"
     #: (property, charset used) for each value not read as declared or as UTF-8.
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
 
@@ -258,7 +269,9 @@ def data_uri(prop: Property, decoder: Decoder) -> str:
         import base64
 
         data = base64_bytes(raw)
-        media = media_type(prop.params.get("TYPE", []) + prop.params.get("MEDIATYPE", []))
+        default = "image/jpeg" if prop.name in BINARY else "application/octet-stream"
+        types = prop.params.get("TYPE", []) + prop.params.get("MEDIATYPE", [])
+        media = media_type(types, default)
         return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
     value = unescape(raw)
     match = _DATA_URI.match(value)
@@ -271,7 +284,7 @@ def data_uri(prop: Property, decoder: Decoder) -> str:
     return value
 
 
-def media_type(types: list[str]) -> str:
+def media_type(types: list[str], default: str = "image/jpeg") -> str:
     for value in types:
         upper = value.upper()
         if "/" in value:
@@ -279,8 +292,8 @@ def media_type(types: list[str]) -> str:
         if upper in _MEDIA:
             return _MEDIA[upper]
         if upper not in ("PREF", "WORK", "HOME", "INTERNET"):
-            return f"image/{value.lower()}"
-    return "image/jpeg"
+            return f"image/{value.lower()}" if default.startswith("image/") else default
+    return default
 
 
 def uri_bytes(uri: str) -> bytes:

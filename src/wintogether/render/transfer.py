@@ -39,6 +39,14 @@ def import_plan_view(result: ImportResult, *, plain: bool) -> RenderableType:
             Text(""),
             t1(problem.reason),
         )
+    for skipped in result.skipped_rows:
+        table.add_row(
+            Text("skip", style="dim"),
+            Text(skipped.position, style="dim"),
+            Text(""),
+            Text(""),
+            t1(skipped.reason),
+        )
     return table
 
 

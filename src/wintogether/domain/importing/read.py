@@ -9,7 +9,7 @@ from pathlib import Path
 from wintogether.domain.importing.result import _LABELS
 from wintogether.domain.text import MAX_FIELD_CHARS, MAX_NAME_CHARS
 from wintogether.errors import InvalidValue, UserError
-from wintogether.formats import IMPORT_FORMATS, Card, ReadResult
+from wintogether.formats import IMPORT_FORMATS, Card, Problem, ReadResult
 
 #: A file bigger than this is refused before it is read (100 MB).
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -91,8 +91,26 @@ def _reader(fmt: str) -> Callable[[str], ReadResult]:
 
 
 def _check_sizes(result: ReadResult) -> None:
-    """Refuse, before any write, a field over the limit (1 MB of text)."""
+    """Refuse, before any write, a field over the limit (1 MB of text).
+
+    An embedded photo or logo over the limit is left out with a notice
+    instead: one big picture does not refuse a whole address book.
+    """
     for card in result.cards:
+        kept: list[tuple[str, str]] = []
+        for key, extra in card.extras:
+            if extra.startswith("data:") and len(extra) > MAX_FIELD_CHARS:
+                what = key.rpartition(".")[2].lower()
+                result.notices.append(
+                    Problem(
+                        card.position,
+                        f"the {what} ({len(extra):,} characters) is over the limit of "
+                        f"{MAX_FIELD_CHARS:,} and was left out",
+                    )
+                )
+            else:
+                kept.append((key, extra))
+        card.extras = kept
         values: list[tuple[str, str | None]] = [
             ("name", card.name),
             ("company", card.company),
