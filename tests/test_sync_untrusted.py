@@ -263,3 +263,22 @@ def test_todoman_lists_ticks_off_and_adds_promises(
         ("Follow up: Renewal call; needs the SOC2 report", "done", "2026-12-04", "Dana Reyes"),
         ("Call about pilot", "open", "2026-12-10", "Dana Reyes"),
     ]
+
+
+def test_an_edit_in_the_same_second_as_the_sync_that_received_it_is_sent(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at=LATER)
+    # The same second as the sync that brought Dana in: updated_at does not move.
+    desktop("edit", "dana", "--title", "CFO", at=LATER)
+    desktop("log", "marcus", "Quick call", at=LATER)  # touches Marcus, changes nothing synced
+    out = desktop("sync", str(vdir), at=LATER)
+    assert out.stderr.count("Dana Reyes") == 0  # the summary line only
+    assert _last(out.stderr) == "sent 2, received 0, deleted 0, conflicts 0"  # Dana, the call
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert laptop.rows("SELECT title FROM contacts WHERE name = 'Dana Reyes'") == [("CFO",)]
+    again = desktop("sync", str(vdir), at=LATER)
+    assert _last(again.stderr) == "sent 0, received 0, deleted 0, conflicts 0"

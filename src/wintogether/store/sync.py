@@ -40,8 +40,40 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
         row[0]: StateRow(*row)
         for row in store.conn.execute(
             "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
-            " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
+            " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ? AND uid != ''",
             (vdir, kind),
+        )
+    }
+
+
+# -- the journal mark: changes made since the last sync, to the row ---------------------
+#
+# A row's version is its ``updated_at``, to the second, so an edit in the same
+# second as the sync that recorded the row would look unchanged. The change
+# journal tells them apart: the sync remembers the journal's last entry (one
+# bookkeeping row per vdir, uid ''), and rows journaled after it whose version
+# looks unchanged are compared field by field.
+
+
+def journal_mark(store: Store, vdir: str) -> int | None:
+    row = store.conn.execute(
+        "SELECT db_version FROM sync_state WHERE vdir = ? AND kind = 'contact' AND uid = ''",
+        (vdir,),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def save_journal_mark(store: Store, vdir: str, stamp: str) -> None:
+    mark = store.conn.execute("SELECT ifnull(max(id), 0) FROM journal").fetchone()[0]
+    save_state(store, vdir, "contact", [StateRow("", "", "", 0, 0, None, 0, str(mark), stamp)])
+
+
+def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
+    """Ids of the ``kind`` rows with a change journaled after ``mark``."""
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT row_id FROM journal WHERE id > ? AND tbl = ?", (mark, TABLES[kind])
         )
     }
 

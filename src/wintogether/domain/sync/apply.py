@@ -97,6 +97,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         versions = ss.versions_of(store, kind, [row.uid for row in rows])
         for row in rows:
             row.db_version = versions.get(row.uid, stamp)
+    ss.save_journal_mark(store, key, stamp)
     for kind in plan.folders:
         # Cascades (a deleted contact takes its promises) are caught by the next sync.
         ss.save_state(store, key, kind, saved[kind])

@@ -181,8 +181,29 @@ def _plan_kind(
             names = ss.contact_names(store)
             for fields in orphans:
                 _attach(fields, names)
+    # Rows changed in the same second as the last sync (their version looks
+    # unchanged) but journaled since: changed when they differ from their file.
+    touched: set[str] = set()
+    mark = ss.journal_mark(store, str(plan.vdir))
+    if mark is not None:
+        since = ss.journaled_since(store, kind, mark)
+        maybe = [
+            uid for uid, row in rows.items()
+            if row[0] in since and uid in state and state[uid].db_version == row[2]
+            and uid in file_of and uid not in parsed
+        ]  # fmt: skip
+        if maybe:
+            seen = _records(store, kind, [rows[uid][0] for uid in maybe])
+            for uid in maybe:
+                theirs = _fields_of(kind, file_of[uid], folder)
+                if theirs is None:  # unreadable now: the file side reports it next time
+                    continue
+                if _canonical(kind, theirs, False) != _canonical(kind, seen[rows[uid][0]], True):
+                    touched.add(uid)
     changed_ids = [
-        rows[uid][0] for uid in rows if uid not in state or state[uid].db_version != rows[uid][2]
+        rows[uid][0]
+        for uid in rows
+        if uid not in state or state[uid].db_version != rows[uid][2] or uid in touched
     ]
     records = _records(store, kind, changed_ids)
     # Rows whose file changed too are read for comparison and conflict text,
@@ -194,13 +215,28 @@ def _plan_kind(
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
             plan, folder, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
-            parsed.get(uid), records, contact_uids,
+            parsed.get(uid), records, contact_uids, uid in touched,
         )  # fmt: skip
     # A new item whose file name is taken by a link, a pipe or a folder: not written.
     for action in plan.actions[start:]:
         if action.text is not None and action.file_name in odd:
             action.action = "skip"
     plan.actions[start:] = [a for a in plan.actions[start:] if a.action != "skip"]
+
+
+def _fields_of(kind: str, found: _File, folder: Path) -> dict[str, Any] | None:
+    """A file's fields, or None when it cannot be read or parsed."""
+    from wintogether.files import NotRegular
+
+    try:
+        found.read(folder)
+    except (OSError, NotRegular):
+        return None
+    assert found.data is not None
+    try:
+        return _parse(kind, found.data)
+    except Exception:  # the parsers raise many kinds: all mean "unreadable"
+        return None
 
 
 def _decide(
@@ -215,9 +251,10 @@ def _decide(
     fields: dict[str, Any] | None,
     records: dict[int, dict[str, Any]],
     contact_uids: set[str],
+    touched: bool = False,
 ) -> None:
     file_changed = fields is not None
-    db_changed = row is not None and (state is None or state.db_version != row[2])
+    db_changed = row is not None and (state is None or state.db_version != row[2] or touched)
     record = records.get(row[0]) if row is not None else None
     name = state.file_name if state else _file_name(uid, suffix)
     if found is not None:
