@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke
+from factory import Factory
 from reliability import dump_hash, file_hash, one_line_error, run_cli
 from wintogether.store.migrations import LATEST_VERSION
 
@@ -517,8 +518,9 @@ def test_config_vdir_with_a_nul_is_refused(db: Path, tmp_path: Path) -> None:
 
 def _contacts_with_uids(db: Path, wt: Invoke, uids: list[str]) -> None:
     """Contacts with these uids (as a sync or an older export could have left)."""
-    for i in range(len(uids)):
-        wt("add", f"Person {i}")
+    with Factory(db) as make:
+        for i in range(len(uids)):
+            make.contact(f"Person {i}")
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA trusted_schema = ON")
     for i, uid in enumerate(uids):

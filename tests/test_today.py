@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke, write_config
+from factory import Factory
 
 
 def board(wt: Invoke, *args: str) -> dict[str, object]:
@@ -142,13 +143,11 @@ def test_wt_alone_is_the_dashboard(dana: Path, wt: Invoke) -> None:
     assert "Send SOC2" in alone.stdout
 
 
-def test_slipping_list_is_capped_on_the_dashboard(
-    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-10-01T10:00:00+00:00")
-    for index in range(12):
-        wt("add", f"Person {index:02d}", "--every", f"{index + 1}d")
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+def test_slipping_list_is_capped_on_the_dashboard(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.at("2026-10-01T10:00:00+00:00")
+        for index in range(12):
+            make.contact(f"Person {index:02d}", every=f"{index + 1}d")
     data = board(wt)
     assert len(data["slipping"]) == 10 and data["slipping_total"] == 12
     assert "top 10 of 12" in wt("today").stdout
@@ -168,14 +167,12 @@ def test_neglected_by_tag_and_formats(dana: Path, wt: Invoke) -> None:
     assert bad.exit_code == 1 and "--limit" in bad.stderr
 
 
-def test_tables_show_a_screenful_json_shows_all(
-    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-06-01T10:00:00+00:00")
-    for index in range(30):
-        wt("add", f"Person {index:02d}", "--every", "1d")
-        wt("follow-up", f"Person {index:02d}", f"Promise {index:02d}", "--due", "2026-06-02")
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+def test_tables_show_a_screenful_json_shows_all(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.at("2026-06-01T10:00:00+00:00")
+        for index in range(30):
+            make.contact(f"Person {index:02d}", every="1d")
+            make.promise(f"Person {index:02d}", f"Promise {index:02d}", due="2026-06-02")
     table = wt("neglected")
     assert table.stdout.count("Person ") == 25
     assert "… and 5 more slipping" in table.stderr and "--limit 0" in table.stderr
