@@ -53,7 +53,8 @@ text = st.lists(
 names = text.filter(
     lambda s: bool(s.split()) and len(" ".join(s.split())) <= 500 and "\x00" not in s
 )
-notes = text.filter(lambda s: bool(s.strip()) and "\x00" not in s)
+# A note of exactly "-" means "read it from stdin" (documented), so it is not text here.
+notes = text.filter(lambda s: bool(s.strip()) and "\x00" not in s and s != "-")
 
 #: The default run's settings: the number of examples comes from the profile.
 SETTINGS = settings(
