@@ -19,6 +19,9 @@ from test_sync_patch import PHONE_CARD, PHOTO
 LATER = "2026-11-28T11:00:00+00:00"
 sides = test_sync.sides  # the same two databases and vdir
 
+#: A photo is stored as a data: URI: the card's base64 text with its type.
+PHOTO_URI = "data:image/jpeg;base64," + PHOTO
+
 
 def _last(out: str) -> str:
     return out.strip().splitlines()[-1]
@@ -163,7 +166,7 @@ def test_a_phone_card_keeps_photo_address_and_labels_after_a_local_edit(
     out = laptop("sync", str(vdir), at=LATER)
     assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
     # The photo is stored as what it is (base64), not the repr of bytes.
-    assert laptop.rows("SELECT value FROM contact_extras WHERE key = 'PHOTO'") == [(PHOTO,)]
+    assert laptop.rows("SELECT value FROM contact_extras WHERE key = 'PHOTO'") == [(PHOTO_URI,)]
     laptop("edit", "dana", "--title", "VP Finance", at="2026-11-28T12:00:00+00:00")
     out = laptop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
     assert _last(out.stderr) == "sent 1, received 0, deleted 0, conflicts 0"
@@ -177,7 +180,7 @@ def test_a_phone_card_keeps_photo_address_and_labels_after_a_local_edit(
     assert "TITLE:VP Finance" in lines
     # The other database receives it, photo and all, and sends it back unchanged.
     desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
-    assert desktop.rows("SELECT value FROM contact_extras WHERE key = 'PHOTO'") == [(PHOTO,)]
+    assert desktop.rows("SELECT value FROM contact_extras WHERE key = 'PHOTO'") == [(PHOTO_URI,)]
     desktop("edit", "dana", "--company", "Initech", at="2026-11-28T12:20:00+00:00")
     desktop("sync", str(vdir), at="2026-11-28T12:25:00+00:00")
     lines = card.read_bytes().decode().split("\r\n")

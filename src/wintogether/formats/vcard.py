@@ -25,6 +25,8 @@ from wintogether.formats import vcardprop as vp
 
 _BEGIN = re.compile(r"^BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END\s*:\s*VCARD\s*$", re.IGNORECASE)
+#: What old exporters leave between cards (Netscape pads files with NUL bytes).
+_PADDING = " \t\x00"
 _X_NAME = re.compile(r"^X-[A-Za-z0-9-]+$")
 #: Properties we read into fields; everything else is kept as an extra.
 _KNOWN = {
@@ -56,7 +58,7 @@ def split_cards(text: str) -> Iterator[tuple[int, int, list[str]]]:
             current, start = [line], index
             continue
         if current is None:
-            if line.strip():
+            if line.strip(_PADDING):
                 number += 1
                 yield number, index, [line]
             continue
@@ -81,7 +83,7 @@ def read(text: str, progress: Callable[[int], None] | None = None) -> ReadResult
     skipped: list[Problem] = []
     notices: list[Problem] = []
     records = 0
-    for number, line, lines in split_cards(text.replace("\x00", "")):
+    for number, line, lines in split_cards(text):
         records += 1
         if progress is not None:
             progress(number)
