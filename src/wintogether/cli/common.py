@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from wintogether.config import Config
+    from wintogether.render.columns import Columns
     from wintogether.store import Store
 
 
@@ -28,11 +29,26 @@ class Format(enum.StrEnum):
     csv = "csv"
 
 
-FormatOption = Annotated[
-    Format | None,
-    typer.Option("--format", "-f", help="Output format: table (default), json or csv."),
-]
+#: Said in the help and in the error wherever a result has no CSV shape.
+NO_CSV = "not csv: the result is nested, one table would not hold it"
+
+
+def _format_option(csv: bool) -> Any:
+    help_ = "Output format: table (default), json or csv."
+    if not csv:
+        help_ = f"Output format: table (default) or json; {NO_CSV}."
+    return typer.Option("--format", "-f", help=help_)
+
+
+#: ``--format`` on a read command: one definition, so every command says the same.
+FormatOption = Annotated[Format | None, _format_option(csv=True)]
+#: ``--format`` where the result is nested (a dashboard, a profile): table or json.
+NestedFormatOption = Annotated[Format | None, _format_option(csv=False)]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+#: ``--json`` on a command that changes something: the result as JSON.
+ResultJsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON (shapes in docs/json.md).")
+]
 PlainFlag = Annotated[
     bool, typer.Option("--plain", help="Plain text: no colour, no box drawing (as when piped).")
 ]
@@ -144,12 +160,37 @@ def say_time_ignored(*typed: str | None) -> None:
         say("(time ignored: promises are due on a day)")
 
 
-def output_format(fmt: Format | None, as_json: bool) -> Format:
+DISAGREE = "--json and --format disagree; give one of them."
+
+
+def output_format(
+    fmt: Format | None, as_json: bool, *, no_csv: str | None = None, hint: str | None = None
+) -> Format:
+    """The format asked for. ``no_csv``: the command's name, when its result has
+    no CSV shape (``--format csv`` is then refused, in the same words everywhere)."""
     if as_json:
         if fmt not in (None, Format.json):
-            raise UserError("--json and --format disagree; give one of them.")
+            raise UserError(DISAGREE)
         return Format.json
+    if fmt is Format.csv and no_csv is not None:
+        raise UserError(
+            f"`wt {no_csv}` has no CSV form: the result is nested, one table would not hold it.",
+            hint=hint or "Use --format json.",
+        )
     return fmt or Format.table
+
+
+def emit_rows(fmt: Format, spec: Columns[Any], rows: Sequence[Any], data: Any = None) -> bool:
+    """JSON or CSV of ``rows`` from their column spec (render/columns.py); False
+    when a table is wanted. ``data``: the whole JSON result, when it is more
+    than the rows (a view with its range or totals)."""
+    if fmt is Format.json:
+        emit_json(spec.json(rows) if data is None else data)
+        return True
+    if fmt is Format.csv:
+        emit_csv(spec.names(), spec.csv_rows(rows))
+        return True
+    return False
 
 
 def shown_limit(limit: int | None, fmt: Format, table_default: int) -> int | None:

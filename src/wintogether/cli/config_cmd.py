@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import JsonFlag, editor_command, emit_json, say, state
+from wintogether.cli.common import (
+    FormatOption,
+    JsonFlag,
+    editor_command,
+    emit_rows,
+    output_format,
+    say,
+    state,
+)
 
 PANEL = "Data"
 
@@ -18,7 +26,7 @@ config_app = typer.Typer(
 
 
 @config_app.command("show")
-def show(as_json: JsonFlag = False) -> None:
+def show(fmt: FormatOption = None, as_json: JsonFlag = False) -> None:
     """Print the settings in effect, defaults included, and where each comes from.
 
     Examples:
@@ -29,11 +37,12 @@ def show(as_json: JsonFlag = False) -> None:
     """
     from wintogether.domain.settings import effective
     from wintogether.paths import config_path
+    from wintogether.render.columns import SETTINGS
 
+    fmt_ = output_format(fmt, as_json)
     path = config_path()
     rows = effective(path)
-    if as_json:
-        emit_json([row.to_json() for row in rows])
+    if emit_rows(fmt_, SETTINGS, rows):
         return
     width = max(len(row.key) for row in rows)
     values = max(len(str(row.value)) for row in rows)

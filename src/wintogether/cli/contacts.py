@@ -10,10 +10,11 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    NestedFormatOption,
     PlainFlag,
     complete_contact,
-    emit_csv,
     emit_json,
+    emit_rows,
     emit_table,
     now,
     output_format,
@@ -228,39 +229,11 @@ def list_contacts(
     rows = contacts.listing(
         st.store(), st.config(), moment, tag=tag, company=company, sort=sort, archived=archived
     )
-    if fmt_ is Format.json:
-        emit_json([row.to_json() for row in rows])
-    elif fmt_ is Format.csv:
-        emit_csv(
-            [
-                "id",
-                "name",
-                "company",
-                "title",
-                "emails",
-                "phones",
-                "tags",
-                "last_touch_at",
-                "cadence_days",
-                "attention",
-            ],
-            (
-                [
-                    r.contact.id,
-                    r.contact.name,
-                    r.contact.company,
-                    r.contact.title,
-                    r.contact.emails,
-                    r.contact.phones,
-                    r.contact.tags,
-                    r.contact.last_touch_at.isoformat() if r.contact.last_touch_at else None,
-                    r.attention.cadence_days,
-                    round(r.attention.attention, 3),
-                ]
-                for r in rows
-            ),
-        )
-    elif not rows:
+    from wintogether.render.columns import CONTACTS
+
+    if emit_rows(fmt_, CONTACTS, rows):
+        return
+    if not rows:
         say(
             "No contacts yet. `wt add NAME` adds one; `wt import FILE` brings many."
             if not (tag or company or archived)
@@ -278,9 +251,7 @@ def show(
     ctx: typer.Context,
     contact: ContactArg,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Timeline entries to show.")] = 20,
-    fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help="Output format: table or json.")
-    ] = None,
+    fmt: NestedFormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> None:
@@ -295,11 +266,7 @@ def show(
     from wintogether.domain import contacts
 
     st = state(ctx)
-    fmt_ = output_format(fmt, as_json)
-    if fmt_ is Format.csv:
-        from wintogether.errors import UserError
-
-        raise UserError("`wt show` has no CSV form; use --json.")
+    fmt_ = output_format(fmt, as_json, no_csv="show")
     moment = now()
     profile = contacts.profile(st.store(), contact, st.config(), moment, limit)
     if fmt_ is Format.json:

@@ -8,13 +8,17 @@ from typing import Annotated
 import typer
 
 from wintogether.cli.common import (
+    Format,
     JsonFlag,
+    NestedFormatOption,
+    ResultJsonFlag,
     State,
     complete_contact,
     edit_note,
     emit_json,
     emit_table,
     now,
+    output_format,
     read_stdin,
     say,
     say_time_ignored,
@@ -89,7 +93,7 @@ def log(
         str | None,
         typer.Option("--by", help="When their promise is due: fri, next week, 2026-12-04."),
     ] = None,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Log a conversation; it resets the relationship's rhythm.
 
@@ -189,7 +193,10 @@ ConversationId = Annotated[
 
 @conversation_app.command("show")
 def show_conversation(
-    ctx: typer.Context, conversation_id: ConversationId, as_json: JsonFlag = False
+    ctx: typer.Context,
+    conversation_id: ConversationId,
+    fmt: NestedFormatOption = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Show one conversation.
 
@@ -199,8 +206,9 @@ def show_conversation(
     """
     from wintogether.domain import conversations
 
+    fmt_ = output_format(fmt, as_json, no_csv="conversation show")
     conv = conversations.get(state(ctx).store(), conversation_id)
-    if as_json:
+    if fmt_ is Format.json:
         emit_json(conv.to_json())
         return
     from wintogether.render.conversations import conversation_view

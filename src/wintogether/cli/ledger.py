@@ -10,9 +10,10 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    ResultJsonFlag,
     complete_contact,
-    emit_csv,
     emit_json,
+    emit_rows,
     emit_table,
     now,
     output_format,
@@ -91,7 +92,7 @@ def gave(
     kind: Kind = "other",
     at: At = None,
     to: To = None,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Record value you gave: an intro, a referral, advice, a favour…
 
@@ -111,7 +112,7 @@ def got(
     kind: Kind = "other",
     at: At = None,
     to: To = None,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Record value you received from someone.
 
@@ -130,7 +131,7 @@ def win(
     theirs: Annotated[str, typer.Argument(help="What they gained.", show_default=False)],
     mine: Annotated[str, typer.Option("--mine", help="What I gained.", show_default=False)],
     at: At = None,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Record an outcome where both sides won.
 
@@ -177,26 +178,11 @@ def balance(
     fmt_ = output_format(fmt, as_json)
     moment = now()
     view = ledger.balances(st.store(), st.config(), moment, contact)
-    if fmt_ is Format.json:
-        emit_json(view.to_json())
-    elif fmt_ is Format.csv:
-        emit_csv(
-            ["contact_id", "name", "company", "given", "received", "net", "wins", "one_sided"],
-            (
-                [
-                    r.contact.id,
-                    r.contact.name,
-                    r.contact.company,
-                    r.balance.given_total,
-                    r.balance.received_total,
-                    r.balance.net,
-                    r.wins,
-                    r.balance.one_sided,
-                ]
-                for r in view.rows
-            ),
-        )
-    elif not view.rows or (contact is not None and not view.entries and not view.wins):
+    from wintogether.render.columns import BALANCES
+
+    if emit_rows(fmt_, BALANCES, view.rows, data=view.to_json() if fmt_ is Format.json else None):
+        return
+    if not view.rows or (contact is not None and not view.entries and not view.wins):
         say("Nothing given or received in the last 12 months. `wt gave` and `wt got` record it.")
     else:
         from wintogether.render.ledger import balance_view

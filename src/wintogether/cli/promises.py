@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wintogether.cli.common import (
-    Format,
     FormatOption,
     JsonFlag,
     PlainFlag,
-    emit_csv,
-    emit_json,
+    emit_rows,
     emit_table,
     now,
     output_format,
@@ -148,26 +146,11 @@ def followups(
     )
     more = top is not None and len(rows) > top
     rows = rows[:top] if top is not None else rows
-    if fmt_ is Format.json:
-        emit_json([p.to_json() for p in rows])
-    elif fmt_ is Format.csv:
-        emit_csv(
-            ["id", "due_on", "owner", "status", "contact_id", "contact", "text", "done_at"],
-            (
-                [
-                    p.id,
-                    p.due_on.isoformat(),
-                    p.owner,
-                    p.status,
-                    p.contact.id,
-                    p.contact.name,
-                    p.text,
-                    p.done_at.isoformat() if p.done_at else None,
-                ]
-                for p in rows
-            ),
-        )
-    elif not rows:
+    from wintogether.render.columns import PROMISES
+
+    if emit_rows(fmt_, PROMISES, rows):
+        return
+    if not rows:
         say(
             "No promises match."
             if (overdue or due_within or theirs or mine)

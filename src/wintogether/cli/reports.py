@@ -10,9 +10,10 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    NestedFormatOption,
     PlainFlag,
-    emit_csv,
     emit_json,
+    emit_rows,
     emit_table,
     now,
     output_format,
@@ -28,9 +29,7 @@ TABLE_LIMIT = 25
 
 def today(
     ctx: typer.Context,
-    fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help="Output format: table or json.")
-    ] = None,
+    fmt: NestedFormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> None:
@@ -49,11 +48,12 @@ def today(
     from wintogether.domain.today import dashboard
 
     st = state(ctx)
-    fmt_ = output_format(fmt, as_json)
-    if fmt_ is Format.csv:
-        from wintogether.errors import UserError
-
-        raise UserError("`wt today` has no CSV form; use --json, or `wt followups --csv`.")
+    fmt_ = output_format(
+        fmt,
+        as_json,
+        no_csv="today",
+        hint="Use --format json, or `wt followups --format csv` for the promises.",
+    )
     board = dashboard(st.store(), st.config(), now())
     if fmt_ is Format.json:
         emit_json(board.to_json())
@@ -95,33 +95,11 @@ def neglected(
     fmt_ = output_format(fmt, as_json)
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
     rows, total = slipping(st.store(), st.config(), now(), limit=top, tag=tag)
-    if fmt_ is Format.json:
-        emit_json([row.to_json() for row in rows])
-    elif fmt_ is Format.csv:
-        emit_csv(
-            [
-                "contact_id",
-                "name",
-                "company",
-                "days_since_last_touch",
-                "cadence_days",
-                "attention",
-                "reason",
-            ],
-            (
-                [
-                    r.contact.id,
-                    r.contact.name,
-                    r.contact.company,
-                    r.days_since,
-                    r.cadence_days,
-                    round(r.attention, 3),
-                    r.reason,
-                ]
-                for r in rows
-            ),
-        )
-    elif not rows:
+    from wintogether.render.columns import SLIPPING
+
+    if emit_rows(fmt_, SLIPPING, rows):
+        return
+    if not rows:
         say("Nobody is slipping: every relationship is within its rhythm.")
     else:
         from wintogether.render.today import attention_table

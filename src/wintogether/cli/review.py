@@ -9,18 +9,19 @@ from typing import Annotated
 import typer
 
 from wintogether.cli.common import (
+    DISAGREE,
     Format,
     FormatOption,
     JsonFlag,
     complete_contact,
-    emit_csv,
-    emit_json,
+    emit_rows,
     emit_table,
     now,
     output_format,
     say,
     state,
 )
+from wintogether.errors import UserError
 
 PANEL = "Review"
 
@@ -72,14 +73,12 @@ def history(
         channel=channel,
         kind=kind,
     )
-    if fmt_ is Format.json:
-        emit_json(result.to_json())
-    elif fmt_ is Format.csv:
-        emit_csv(
-            ["at", "kind", "id", "people", "text"],
-            ([e.at.isoformat(), e.kind, e.item.id, e.people, e.text] for e in result.entries),
-        )
-    elif not result.entries:
+    from wintogether.render.columns import HISTORY
+
+    data = result.to_json() if fmt_ is Format.json else None
+    if emit_rows(fmt_, HISTORY, result.entries, data=data):
+        return
+    if not result.entries:
         say("Nothing happened in that range.")
     else:
         from wintogether.render.review import history_view
@@ -114,17 +113,11 @@ def search(
     fmt_ = output_format(fmt, as_json)
     text = " ".join(query or [])
     results = find(state(ctx).store(), text, limit)
-    if fmt_ is Format.json:
-        emit_json([r.to_json() for r in results])
-    elif fmt_ is Format.csv:
-        emit_csv(
-            ["source", "id", "rank", "at", "contact_id", "contact", "snippet"],
-            (
-                [r.source, r.id, round(r.rank, 6), r.at, r.contact_id, r.contact_name, r.snippet]
-                for r in results
-            ),
-        )
-    elif not results:
+    from wintogether.render.columns import SEARCH
+
+    if emit_rows(fmt_, SEARCH, results):
+        return
+    if not results:
         say("No matches.")
     else:
         from wintogether.render.review import search_view
@@ -133,6 +126,7 @@ def search(
 
 
 class SummaryFormat(enum.StrEnum):
+    table = "table"
     md = "md"
     json = "json"
     csv = "csv"
@@ -156,10 +150,11 @@ def summary(
         typer.Option(
             "--format",
             "-f",
-            help="md, json, csv (one row per conversation) or html. Default: a terminal view,"
-            " or from the -o file's extension.",
+            help="table (the terminal view), md, json, csv (one row per conversation) or html."
+            " Default: table, or from the -o file's extension.",
         ),
     ] = None,
+    as_json: JsonFlag = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (atomically).")
     ] = None,
@@ -185,7 +180,16 @@ def summary(
     span = summaries.period(
         moment, config, week=week, last_week=last_week, month=month, since=since, until=until
     )
-    chosen = fmt.value if fmt else None
+    if as_json:
+        if fmt not in (None, SummaryFormat.json):
+            raise UserError(DISAGREE)
+        fmt = SummaryFormat.json
+    chosen = fmt.value if fmt and fmt is not SummaryFormat.table else None
+    if fmt is SummaryFormat.table and output is not None:
+        raise UserError(
+            "--format table is the terminal view; -o writes md, json, csv or html.",
+            hint="Give one of those, or name the file .md, .json, .csv or .html.",
+        )
     if chosen is None and output is not None:
         chosen = _SUFFIXES.get(output.suffix.lower(), "md")
     if output is not None:

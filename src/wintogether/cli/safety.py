@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import JsonFlag, complete_contact, emit_json, say, state
+from wintogether.cli.common import ResultJsonFlag, complete_contact, emit_json, say, state
 
 PANEL = "Data"
 
@@ -31,7 +31,7 @@ def backup(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace DEST if it exists.")] = False,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Write a consistent, checked, private copy of the database.
 
@@ -63,7 +63,7 @@ def backup(
 
 def doctor(
     ctx: typer.Context,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
     compact: Annotated[
         bool,
         typer.Option("--compact", help="Also VACUUM the file and truncate the write-ahead log."),
@@ -115,7 +115,7 @@ def undo(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would be undone; change nothing.")
     ] = False,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Undo the most recent change (add, edit, log, done, …) as one unit.
 
@@ -152,7 +152,7 @@ def forget(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
     ] = False,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Remove a person and everything only about them, for good.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import JsonFlag, emit_json, now, say, state
+from wintogether.cli.common import ResultJsonFlag, emit_json, now, say, state
 
 PANEL = "Data"
 
@@ -31,7 +31,7 @@ def sync(
             "--force-delete", help="Apply the deletions even when a whole collection was emptied."
         ),
     ] = False,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Exchange contacts, promises and conversations with a vdir, both ways.
 

@@ -13,9 +13,10 @@ from wintogether.cli.common import (
     Format,
     FormatOption,
     JsonFlag,
+    ResultJsonFlag,
     complete_contact,
-    emit_csv,
     emit_json,
+    emit_rows,
     emit_table,
     now,
     output_format,
@@ -117,17 +118,13 @@ def import_(
         )
     finally:
         progress.stop()
-    if fmt_ is Format.json:
-        emit_json(result.to_json())
-    elif fmt_ is Format.csv:
-        emit_csv(
-            ["action", "position", "name", "company", "reason", "contact_id", "job_change"],
-            (
-                [d.action, d.position, d.name, d.company, d.reason, d.contact_id, d.job_change]
-                for d in result.decisions
-            ),
-        )
-    elif dry_run:
+    from wintogether.render.columns import IMPORT_PLAN
+
+    data = result.to_json() if fmt_ is Format.json else None
+    if emit_rows(fmt_, IMPORT_PLAN, result.decisions, data=data):
+        say(result.summary())
+        return
+    if dry_run:
         from wintogether.render.base import plain_requested
         from wintogether.render.transfer import import_plan_lines, import_plan_view
 
@@ -270,14 +267,11 @@ def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = Fals
 
     fmt_ = output_format(fmt, as_json)
     pairs = find(state(ctx).store())
-    if fmt_ is Format.json:
-        emit_json([p.to_json() for p in pairs])
-    elif fmt_ is Format.csv:
-        emit_csv(
-            ["first_id", "first_name", "second_id", "second_name", "reason"],
-            ([p.first.id, p.first.name, p.second.id, p.second.name, p.reason] for p in pairs),
-        )
-    elif not pairs:
+    from wintogether.render.columns import DUPES
+
+    if emit_rows(fmt_, DUPES, pairs):
+        return
+    if not pairs:
         say("No likely duplicates.")
     else:
         from wintogether.render.transfer import dupes_table
@@ -303,7 +297,7 @@ def merge(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show the result; change nothing.")
     ] = False,
-    as_json: JsonFlag = False,
+    as_json: ResultJsonFlag = False,
 ) -> None:
     """Merge a duplicate into another contact, losing nothing.
 

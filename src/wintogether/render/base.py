@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -22,6 +23,9 @@ from wintogether.text import one_line, visible
 
 if TYPE_CHECKING:
     from wintogether.models import ContactRef
+    from wintogether.render.columns import Columns
+
+R = TypeVar("R")
 
 
 def make_console(
@@ -74,6 +78,42 @@ def new_table(plain: bool, *columns: str, title: str | None = None) -> Table:
         expand=False,
     )
     return table
+
+
+def spec_table(
+    plain: bool,
+    spec: Columns[R],
+    rows: Iterable[R],
+    cells: Mapping[str, Callable[[R], RenderableType]],
+    *,
+    title: str | None = None,
+    skip: Sequence[str] = (),
+    numbered: bool = False,
+) -> Table:
+    """A table of ``rows`` with the headings of ``spec`` (render/columns.py).
+
+    ``cells`` draws the columns that need style; any other column shows its
+    machine value as plain text. ``numbered`` puts a running ``#`` first.
+    """
+    shown = spec.shown(skip=skip)
+    table = new_table(
+        plain, *(["#"] if numbered else []), *(c.header or "" for c in shown), title=title
+    )
+    for index, row in enumerate(rows, 1):
+        out: list[RenderableType] = [Text(str(index), style="dim")] if numbered else []
+        for column in shown:
+            draw = cells.get(column.name)
+            out.append(draw(row) if draw else t1(_plain_value(column.value(row))))
+        table.add_row(*out)
+    return table
+
+
+def _plain_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def spaced(parts: list[RenderableType]) -> list[RenderableType]:

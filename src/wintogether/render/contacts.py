@@ -13,7 +13,17 @@ from rich.table import Table
 from rich.text import Text
 
 from wintogether.dates import format_birthday, format_day, format_duration
-from wintogether.render.base import new_table, ref_text, spaced, t, t1, timeline_grid, when_text
+from wintogether.render.base import (
+    new_table,
+    ref_text,
+    spaced,
+    spec_table,
+    t,
+    t1,
+    timeline_grid,
+    when_text,
+)
+from wintogether.render.columns import CONTACTS
 from wintogether.render.conversations import conversation_line
 from wintogether.render.health import health_rows
 from wintogether.render.ledger import ledger_line, win_line
@@ -26,24 +36,20 @@ if TYPE_CHECKING:
 
 
 def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> Table:
-    table = new_table(plain, "id", "name", "company", "title", "tags", "last talked", "rhythm")
-    for row in rows:
-        contact = row.contact
-        last = contact.last_touch_at
-        last_text = Text(
-            f"{row.attention.days_since}d ago" if last else "never",
-            style="red" if row.attention.slipping else "",
-        )
-        table.add_row(
-            Text(f"#{contact.id}", style="dim"),
-            t1(contact.name, "bold"),
-            t1(contact.company),
-            t1(contact.title),
-            t1(", ".join(contact.tags)),
-            last_text,
-            Text(format_duration(row.attention.cadence_days)),
-        )
-    return table
+    return spec_table(
+        plain,
+        CONTACTS,
+        rows,
+        {
+            "id": lambda r: Text(f"#{r.contact.id}", style="dim"),
+            "name": lambda r: t1(r.contact.name, "bold"),
+            "last_touch_at": lambda r: Text(
+                f"{r.attention.days_since}d ago" if r.contact.last_touch_at else "never",
+                style="red" if r.attention.slipping else "",
+            ),
+            "cadence_days": lambda r: Text(format_duration(r.attention.cadence_days)),
+        },
+    )
 
 
 def _profile_lines(contact: Contact) -> Table:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from wintogether.render.base import new_table, ref_text, spaced, t, t1, when_text
+from wintogether.render.base import ref_text, spaced, spec_table, t, t1, when_text
+from wintogether.render.columns import BALANCES
 
 if TYPE_CHECKING:
     from wintogether.domain.ledger import BalanceView
@@ -47,19 +48,17 @@ def win_line(win: Win, today: date, exclude: int | None = None) -> Text:
 
 
 def balance_view(view: BalanceView, today: date, *, plain: bool) -> RenderableType:
-    table = new_table(
-        plain, "contact", "gave", "received", "net", "wins", "", title="Balance, 12 months"
+    table = spec_table(
+        plain,
+        BALANCES,
+        view.rows,
+        {
+            "name": lambda r: ref_text(r.contact),
+            "net": lambda r: Text(f"{r.balance.net:+d}", style="red" if r.balance.net < 0 else ""),
+            "one_sided": lambda r: Text(r.balance.suggestion or "", style="yellow"),
+        },
+        title="Balance, 12 months",
     )
-    for row in view.rows:
-        bal = row.balance
-        table.add_row(
-            ref_text(row.contact),
-            Text(str(bal.given_total)),
-            Text(str(bal.received_total)),
-            Text(f"{bal.net:+d}", style="red" if bal.net < 0 else ""),
-            Text(str(row.wins)),
-            Text(bal.suggestion or "", style="yellow"),
-        )
     parts: list[RenderableType] = [table]
     if view.contact is not None and (view.entries or view.wins):
         lines: list[tuple[object, Text]] = [

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from wintogether.dates import format_day
-from wintogether.render.base import new_table, ref_text, t, when_text
+from wintogether.render.base import ref_text, spec_table, t, when_text
+from wintogether.render.columns import PROMISES
 
 if TYPE_CHECKING:
     from wintogether.models import Promise
@@ -44,22 +44,27 @@ def promises_table(
     title: str | None = None,
     show_contact: bool = True,
 ) -> Table:
-    columns = ["id", "due", "who"] + (["contact"] if show_contact else []) + ["promise"]
-    table = new_table(plain, *columns, title=title)
-    for promise in promises:
-        cells: list[RenderableType] = [
-            Text(f"#{promise.id}", style="dim"),
-            due_text(promise, today),
-            owner_text(promise),
-        ]
-        if show_contact:
-            cells.append(ref_text(promise.contact))
-        text = t(promise.text)
-        if promise.status != "open":
-            text.append(f"  [{promise.status}]", style="dim")
-        cells.append(text)
-        table.add_row(*cells)
-    return table
+    return spec_table(
+        plain,
+        PROMISES,
+        promises,
+        {
+            "id": lambda p: Text(f"#{p.id}", style="dim"),
+            "due_on": lambda p: due_text(p, today),
+            "owner": owner_text,
+            "contact": lambda p: ref_text(p.contact),
+            "text": _promise_text,
+        },
+        title=title,
+        skip=() if show_contact else ("contact",),
+    )
+
+
+def _promise_text(promise: Promise) -> Text:
+    text = t(promise.text)
+    if promise.status != "open":
+        text.append(f"  [{promise.status}]", style="dim")
+    return text
 
 
 def promise_line(promise: Promise, today: date) -> Text:

@@ -12,7 +12,8 @@ from rich.text import Text
 from wintogether.dates import format_day
 from wintogether.domain.health import count_kinds
 from wintogether.models import Promise
-from wintogether.render.base import new_table, ref_text, spaced, t1, timeline_grid
+from wintogether.render.base import new_table, ref_text, spaced, spec_table, t1, timeline_grid
+from wintogether.render.columns import SEARCH
 from wintogether.render.contacts import event_line, job_changes_table
 from wintogether.render.conversations import conversation_line
 from wintogether.render.ledger import ledger_line, win_line
@@ -62,14 +63,16 @@ def snippet_text(result: Result, *, plain: bool) -> Text:
 
 
 def search_view(results: list[Result], *, plain: bool) -> RenderableType:
-    table = new_table(plain, "what", "who", "match")
-    for result in results:
-        table.add_row(
-            Text(f"{result.source} #{result.id}", style="dim"),
-            t1(result.contact_name or "", "bold"),
-            snippet_text(result, plain=plain),
-        )
-    return table
+    return spec_table(
+        plain,
+        SEARCH,
+        results,
+        {
+            "source": lambda r: Text(f"{r.source} #{r.id}", style="dim"),
+            "contact": lambda r: t1(r.contact_name or "", "bold"),
+            "snippet": lambda r: snippet_text(r, plain=plain),
+        },
+    )
 
 
 def summary_view(summary: Summary, *, plain: bool) -> RenderableType:

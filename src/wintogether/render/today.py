@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from wintogether.dates import format_day
-from wintogether.render.base import new_table, ref_text, spaced
+from wintogether.render.base import new_table, ref_text, spaced, spec_table
+from wintogether.render.columns import SLIPPING
 from wintogether.render.contacts import job_changes_table
 from wintogether.render.promises import promises_table
 
@@ -24,13 +25,17 @@ DASHBOARD_ROWS = 10
 
 
 def attention_table(rows: Sequence[Attention], *, plain: bool, title: str | None = None) -> Table:
-    table = new_table(plain, "#", "contact", "why", title=title)
-    for index, row in enumerate(rows, 1):
-        style = "red" if row.attention >= 2 else "yellow"
-        table.add_row(
-            Text(str(index), style="dim"), ref_text(row.contact), Text(row.reason, style=style)
-        )
-    return table
+    return spec_table(
+        plain,
+        SLIPPING,
+        rows,
+        {
+            "name": lambda r: ref_text(r.contact),
+            "reason": lambda r: Text(r.reason, style="red" if r.attention >= 2 else "yellow"),
+        },
+        title=title,
+        numbered=True,
+    )
 
 
 def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:

@@ -9,28 +9,35 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from wintogether.render.base import new_table, ref_text, t, t1
+from wintogether.render.base import ref_text, spec_table, t, t1
+from wintogether.render.columns import DUPES, IMPORT_PLAN
 from wintogether.text import one_line
 
 if TYPE_CHECKING:
     from wintogether.domain.dupes import MergePlan, Pair
-    from wintogether.domain.importing import ImportResult
+    from wintogether.domain.importing import Decision, ImportResult
 
 
 def import_plan_view(result: ImportResult, *, plain: bool) -> RenderableType:
-    table = new_table(plain, "action", "where", "name", "company", "why")
     styles = {"add": "green", "update": "yellow", "skip": "dim"}
-    for decision in result.decisions:
-        why = t1(decision.reason)
+
+    def why(decision: Decision) -> Text:
+        text = t1(decision.reason)
         if decision.job_change:
-            why.append("; job change: ").append_text(t1(decision.job_change))
-        table.add_row(
-            Text(decision.action, style=styles.get(decision.action, "")),
-            Text(decision.position, style="dim"),
-            t1(decision.name, "bold"),
-            t1(decision.company),
-            why,
-        )
+            text.append("; job change: ").append_text(t1(decision.job_change))
+        return text
+
+    table = spec_table(
+        plain,
+        IMPORT_PLAN,
+        result.decisions,
+        {
+            "action": lambda d: Text(d.action, style=styles.get(d.action, "")),
+            "position": lambda d: Text(d.position, style="dim"),
+            "name": lambda d: t1(d.name, "bold"),
+            "reason": why,
+        },
+    )
     for problem in result.problems:
         table.add_row(
             Text("invalid", style="red"),
@@ -65,16 +72,17 @@ def import_plan_lines(result: ImportResult) -> list[str]:
 
 
 def dupes_table(pairs: Sequence[Pair], *, plain: bool) -> Table:
-    table = new_table(plain, "keep?", "", "or", "", "why")
-    for pair in pairs:
-        table.add_row(
-            Text(f"#{pair.first.id}", style="dim"),
-            ref_text(pair.first),
-            Text(f"#{pair.second.id}", style="dim"),
-            ref_text(pair.second),
-            t1(pair.reason),
-        )
-    return table
+    return spec_table(
+        plain,
+        DUPES,
+        pairs,
+        {
+            "first_id": lambda p: Text(f"#{p.first.id}", style="dim"),
+            "first_name": lambda p: ref_text(p.first),
+            "second_id": lambda p: Text(f"#{p.second.id}", style="dim"),
+            "second_name": lambda p: ref_text(p.second),
+        },
+    )
 
 
 def merge_view(plan: MergePlan, *, plain: bool) -> RenderableType:

@@ -1,0 +1,197 @@
+"""One column spec per listed result: the table, JSON and CSV all read it.
+
+A :class:`Column` names a field once: its CSV header, how to get its value,
+and its table heading (``None`` when the table shows it inside another cell,
+as the status inside the promise text). :class:`Columns` adds the documented
+JSON record of one row (docs/json.md). ``--format csv`` writes every column,
+``--format json`` every record, and the terminal tables (render/*.py) take
+their headings and plain cells from the same spec.
+
+No Rich here: JSON and CSV output never import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from wintogether.domain.cadence import Attention
+    from wintogether.domain.contacts import ContactRow
+    from wintogether.domain.dupes import Pair
+    from wintogether.domain.history import HistoryEntry
+    from wintogether.domain.importing import Decision
+    from wintogether.domain.ledger import BalanceRow
+    from wintogether.domain.search import Result
+    from wintogether.domain.settings import Setting
+    from wintogether.models import Conversation, Promise
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    name: str
+    """The CSV header (snake_case, stable: scripts read it)."""
+    value: Callable[[R], Any]
+    """The machine value: what CSV writes (lists joined with "; ")."""
+    header: str | None = None
+    """The table heading; None when the table does not show it as a column."""
+
+
+@dataclass(frozen=True)
+class Columns(Generic[R]):
+    columns: tuple[Column[R], ...]
+    record: Callable[[R], Any]
+    """One row as JSON, with the keys docs/json.md documents."""
+
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def csv_rows(self, rows: Iterable[R]) -> Iterator[list[Any]]:
+        for row in rows:
+            yield [column.value(row) for column in self.columns]
+
+    def json(self, rows: Iterable[R]) -> list[Any]:
+        return [self.record(row) for row in rows]
+
+    def shown(self, *, skip: Sequence[str] = ()) -> list[Column[R]]:
+        """The columns a table shows, in order (``skip``: names left out here)."""
+        return [c for c in self.columns if c.header is not None and c.name not in skip]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _to_json(row: Any) -> Any:
+    return row.to_json()
+
+
+PROMISES: Columns[Promise] = Columns(
+    (
+        Column("id", lambda p: p.id, "id"),
+        Column("due_on", lambda p: p.due_on.isoformat(), "due"),
+        Column("owner", lambda p: p.owner, "who"),
+        Column("status", lambda p: p.status),
+        Column("contact_id", lambda p: p.contact.id),
+        Column("contact", lambda p: p.contact.name, "contact"),
+        Column("text", lambda p: p.text, "promise"),
+        Column("done_at", lambda p: _iso(p.done_at)),
+    ),
+    _to_json,
+)
+
+CONTACTS: Columns[ContactRow] = Columns(
+    (
+        Column("id", lambda r: r.contact.id, "id"),
+        Column("name", lambda r: r.contact.name, "name"),
+        Column("company", lambda r: r.contact.company, "company"),
+        Column("title", lambda r: r.contact.title, "title"),
+        Column("emails", lambda r: r.contact.emails),
+        Column("phones", lambda r: r.contact.phones),
+        Column("tags", lambda r: r.contact.tags, "tags"),
+        Column("last_touch_at", lambda r: _iso(r.contact.last_touch_at), "last talked"),
+        Column("cadence_days", lambda r: r.attention.cadence_days, "rhythm"),
+        Column("attention", lambda r: round(r.attention.attention, 3)),
+    ),
+    _to_json,
+)
+
+SLIPPING: Columns[Attention] = Columns(
+    (
+        Column("contact_id", lambda r: r.contact.id),
+        Column("name", lambda r: r.contact.name, "contact"),
+        Column("company", lambda r: r.contact.company),
+        Column("days_since_last_touch", lambda r: r.days_since),
+        Column("cadence_days", lambda r: r.cadence_days),
+        Column("attention", lambda r: round(r.attention, 3)),
+        Column("reason", lambda r: r.reason, "why"),
+    ),
+    _to_json,
+)
+
+HISTORY: Columns[HistoryEntry] = Columns(
+    (
+        Column("at", lambda e: e.at.isoformat()),
+        Column("kind", lambda e: e.kind),
+        Column("id", lambda e: e.item.id),
+        Column("people", lambda e: e.people),
+        Column("text", lambda e: e.text),
+    ),
+    _to_json,
+)
+
+SEARCH: Columns[Result] = Columns(
+    (
+        Column("source", lambda r: r.source, "what"),
+        Column("id", lambda r: r.id),
+        Column("rank", lambda r: round(r.rank, 6)),
+        Column("at", lambda r: r.at),
+        Column("contact_id", lambda r: r.contact_id),
+        Column("contact", lambda r: r.contact_name, "who"),
+        Column("snippet", lambda r: r.snippet, "match"),
+    ),
+    _to_json,
+)
+
+DUPES: Columns[Pair] = Columns(
+    (
+        Column("first_id", lambda p: p.first.id, "keep?"),
+        Column("first_name", lambda p: p.first.name, ""),
+        Column("second_id", lambda p: p.second.id, "or"),
+        Column("second_name", lambda p: p.second.name, ""),
+        Column("reason", lambda p: p.reason, "why"),
+    ),
+    _to_json,
+)
+
+BALANCES: Columns[BalanceRow] = Columns(
+    (
+        Column("contact_id", lambda r: r.contact.id),
+        Column("name", lambda r: r.contact.name, "contact"),
+        Column("company", lambda r: r.contact.company),
+        Column("given", lambda r: r.balance.given_total, "gave"),
+        Column("received", lambda r: r.balance.received_total, "received"),
+        Column("net", lambda r: r.balance.net, "net"),
+        Column("wins", lambda r: r.wins, "wins"),
+        Column("one_sided", lambda r: r.balance.one_sided, ""),
+    ),
+    _to_json,
+)
+
+IMPORT_PLAN: Columns[Decision] = Columns(
+    (
+        Column("action", lambda d: d.action, "action"),
+        Column("position", lambda d: d.position, "where"),
+        Column("name", lambda d: d.name, "name"),
+        Column("company", lambda d: d.company, "company"),
+        Column("reason", lambda d: d.reason, "why"),
+        Column("contact_id", lambda d: d.contact_id),
+        Column("job_change", lambda d: d.job_change),
+    ),
+    _to_json,
+)
+
+SETTINGS: Columns[Setting] = Columns(
+    (
+        Column("key", lambda s: s.key, "key"),
+        Column("value", lambda s: s.value, "value"),
+        Column("source", lambda s: s.source, "source"),
+    ),
+    _to_json,
+)
+
+#: `wt summary --format csv`: one row per conversation in the period.
+SUMMARY_CONVERSATIONS: Columns[Conversation] = Columns(
+    (
+        Column("conversation_id", lambda c: c.id),
+        Column("happened_at", lambda c: c.happened_at.isoformat()),
+        Column("channel", lambda c: c.channel),
+        Column("participant_ids", lambda c: [p.id for p in c.participants]),
+        Column("participants", lambda c: [p.name for p in c.participants]),
+        Column("note", lambda c: c.note),
+    ),
+    _to_json,
+)
