@@ -25,9 +25,9 @@ def seed(wt: Invoke) -> None:
 def test_follow_up_echoes_the_resolved_date(dana: Path, wt: Invoke) -> None:
     run = wt("follow-up", "dana", "Send SOC2 report", "--due", "fri")
     assert run.stdout == ""
-    assert "#1 I owe Dana Reyes: Send SOC2 report (due Fri 4 Dec)" in run.stderr
+    assert "#1, I owe Dana Reyes: Send SOC2 report (due Fri 4 Dec)" in run.stderr
     theirs = wt("follow-up", "dana", "Intro to CFO", "--due", "dec 10", "--theirs")
-    assert "#2 they owe Dana Reyes: Intro to CFO (due Thu 10 Dec)" in theirs.stderr
+    assert "#2, Dana Reyes owes me: Intro to CFO (due Thu 10 Dec)" in theirs.stderr
 
 
 def test_a_month_day_that_is_today_is_due_today(dana: Path, wt: Invoke) -> None:

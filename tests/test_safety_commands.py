@@ -50,10 +50,14 @@ def test_undo_reverts_commands_one_at_a_time(dana: Path, wt: Invoke) -> None:
     assert _data(dana) != after_edit
     first = wt("undo")
     assert first.stdout == ""
-    assert "Undid" in first.stderr and "'done 1'" in first.stderr
+    assert (
+        "Undid" in first.stderr and "`wt done 1` from Sat 28 Nov 10:00 (1 promise)" in first.stderr
+    )
     assert _data(dana) == after_edit
     second = wt("undo")
-    assert "'edit dana'" in second.stderr
+    assert (
+        "`wt edit dana` from Sat 28 Nov 10:00 (1 email address, 1 contact, 1 tag)" in second.stderr
+    )
     shown = json.loads(wt("show", "dana", "--json").stdout)
     assert shown["contact"]["company"] == "Northwind Traders"
     assert shown["contact"]["emails"] == ["dana.reyes@northwind.example"]
@@ -384,7 +388,9 @@ def test_undo_stops_at_a_forget_instead_of_reaching_past_it(dana: Path, wt: Invo
         assert dump_hash(dana) == before
     # A later command is undone as usual; then undo stops at the forget again.
     wt("log", "dana", "Call")
-    assert "'log dana Call'" in wt("undo").stderr
+    assert (
+        "`wt log dana Call` from Sat 28 Nov 10:00 (1 contact, 1 conversation)" in wt("undo").stderr
+    )
     assert "`forget`" in wt("undo", ok=False).stderr
     assert len(json.loads(wt("followups", "--json").stdout)) == 1
 

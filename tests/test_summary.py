@@ -258,7 +258,7 @@ def test_output_file_is_atomic_private_and_not_clobbered(
     target = tmp_path / "week.md"
     run = wt("summary", "--last-week", "-o", str(target))
     assert run.stdout == ""
-    assert "Wrote Week of Mon 16 Nov 2026" in run.stderr
+    assert "Wrote the summary for Mon 16 Nov 2026 to Sun 22 Nov 2026" in run.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert md_numbers(target.read_text())[0] == ("Conversations", 3)
     before = target.read_text()

@@ -59,11 +59,9 @@ PromiseId = Annotated[
 def _describe(promise: Promise, today_: date) -> str:
     from wintogether.dates import format_day
 
-    whose = "I owe" if promise.owner == "me" else "they owe"
-    return (
-        f"#{promise.id} {whose} {promise.contact.name}: {promise.text} "
-        f"(due {format_day(promise.due_on, today_)})"
-    )
+    name = promise.contact.name
+    whose = f"I owe {name}" if promise.owner == "me" else f"{name} owes me"
+    return f"#{promise.id}, {whose}: {promise.text} (due {format_day(promise.due_on, today_)})"
 
 
 def follow_up(
@@ -93,7 +91,7 @@ def follow_up(
     promise = promises.add(
         state(ctx).store(), moment, contact=contact, text=text, due=due, theirs=theirs
     )
-    say("Promised " + _describe(promise, moment.date()))
+    say("Promise " + _describe(promise, moment.date()))
     say_time_ignored(due)
 
 

@@ -212,7 +212,9 @@ def summary(
     from wintogether.files import atomic_write
 
     written = atomic_write(output.expanduser(), text, database=st.db_path, overwrite=force)
-    say(f"Wrote {span.title} to {written}")
+    from wintogether.dates import format_day
+
+    say(f"Wrote the summary for {format_day(span.first)} to {format_day(span.last)} to {written}")
 
 
 def _render(result: object, chosen: str) -> str:

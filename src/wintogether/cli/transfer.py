@@ -224,6 +224,7 @@ def export(
     from wintogether.domain.export import ExportSelection, export_split
     from wintogether.domain.export import export as run_export
     from wintogether.errors import UserError
+    from wintogether.render.words import exported_words
 
     st = state(ctx)
     store = st.store()
@@ -237,18 +238,18 @@ def export(
         say(f"Wrote {count} vCard{'s' if count != 1 else ''} into {split}.")
         return
     if output is None or str(output) == "-":
-        count = run_export(
+        counts = run_export(
             store, sys.stdout, fmt.value, now(), sel, what=what, vcard_version=vcard_version
         )
-        say(f"Exported {count} record{'s' if count != 1 else ''}.")
+        say(f"Exported {exported_words(counts)}.")
         return
     from wintogether.files import atomic_open
 
     with atomic_open(output, database=st.db_path, overwrite=force) as handle:
-        count = run_export(
+        counts = run_export(
             store, handle, fmt.value, now(), sel, what=what, vcard_version=vcard_version
         )
-    say(f"Exported {count} record{'s' if count != 1 else ''} to {output}.")
+    say(f"Exported {exported_words(counts)} to {output}.")
 
 
 def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = False) -> None:

@@ -50,8 +50,9 @@ def export(
     *,
     what: str = "contacts",
     vcard_version: str = "4.0",
-) -> int:
-    """Write the export to ``stream``; returns how many records went out."""
+) -> dict[str, int]:
+    """Write the export to ``stream``; returns how many records of each kind went out
+    (``{"contacts": 3, "promises": 2}``), in the order they were written."""
     from wintogether.formats import EXPORT_FORMATS
 
     if fmt not in EXPORT_FORMATS:
@@ -66,7 +67,7 @@ def export(
     counter = _Counter()
     with store.read():
         ids, narrowed, since = _selection(store, sel, now)
-        contacts = counter.wrap(_public(st.contact_records(store, ids)))
+        contacts = counter.wrap("contacts", _public(st.contact_records(store, ids)))
         if fmt == "json":
             from wintogether.formats import jsonfile
 
@@ -75,11 +76,21 @@ def export(
                 stamp,
                 [
                     ("contacts", contacts),
-                    ("conversations", st.conversation_records(store, narrowed, since)),
-                    ("promises", _no_names(st.promise_records(store, narrowed, since))),
-                    ("ledger", st.ledger_records(store, narrowed, since)),
-                    ("wins", st.win_records(store, narrowed, since)),
-                    ("events", st.event_records(store, narrowed, since)),
+                    (
+                        "conversations",
+                        counter.wrap(
+                            "conversations", st.conversation_records(store, narrowed, since)
+                        ),
+                    ),
+                    (
+                        "promises",
+                        counter.wrap(
+                            "promises", _no_names(st.promise_records(store, narrowed, since))
+                        ),
+                    ),
+                    ("ledger", counter.wrap("ledger", st.ledger_records(store, narrowed, since))),
+                    ("wins", counter.wrap("wins", st.win_records(store, narrowed, since))),
+                    ("events", counter.wrap("events", st.event_records(store, narrowed, since))),
                 ],
             )
         elif fmt == "csv" and what == "conversations":
@@ -87,12 +98,14 @@ def export(
 
             names = {r["uid"]: r["name"] for r in st.contact_records(store, ids)}
             csvfile.write_conversations(
-                stream, counter.wrap(st.conversation_records(store, narrowed, since)), names
+                stream,
+                counter.wrap("conversations", st.conversation_records(store, narrowed, since)),
+                names,
             )
         elif fmt == "csv":
             from wintogether.formats import csvfile
 
-            csvfile.write_contacts(stream, counter.wrap(st.contact_records(store, ids)))
+            csvfile.write_contacts(stream, counter.wrap("contacts", st.contact_records(store, ids)))
         elif fmt == "vcard":
             from wintogether.formats import vcard
 
@@ -105,14 +118,14 @@ def export(
             ics.write(
                 stream,
                 now,
-                counter.wrap(st.promise_records(store, narrowed, None, open_only=True)),
-                counter.wrap(birthdays),
+                counter.wrap("promises", st.promise_records(store, narrowed, None, open_only=True)),
+                counter.wrap("birthdays", birthdays),
             )
         else:
             from wintogether.formats import md
 
             md.write(stream, "Contacts", contacts)
-    return counter.count
+    return counter.counts
 
 
 def export_split(
@@ -222,10 +235,13 @@ def _no_names(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 class _Counter:
-    def __init__(self) -> None:
-        self.count = 0
+    """How many records of each kind went out, counted as they stream past."""
 
-    def wrap(self, items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def wrap(self, kind: str, items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        self.counts.setdefault(kind, 0)
         for item in items:
-            self.count += 1
+            self.counts[kind] += 1
             yield item

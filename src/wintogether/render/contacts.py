@@ -35,6 +35,15 @@ if TYPE_CHECKING:
     from wintogether.models import Contact, ContactEvent
 
 
+def _since(days: int) -> str:
+    """The "last talked" column in the words `wt show` uses."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
 def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> Table:
     return spec_table(
         plain,
@@ -44,7 +53,7 @@ def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> T
             "id": lambda r: Text(f"#{r.contact.id}", style="dim"),
             "name": lambda r: t1(r.contact.name, "bold"),
             "last_touch_at": lambda r: Text(
-                f"{r.attention.days_since}d ago" if r.contact.last_touch_at else "never",
+                _since(r.attention.days_since) if r.contact.last_touch_at else "never",
                 style="red" if r.attention.slipping else "",
             ),
             "cadence_days": lambda r: Text(format_duration(r.attention.cadence_days)),
@@ -127,8 +136,12 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
         elif entry.event:
             lines.append(event_line(entry.event, today))
     timeline = timeline_grid(lines)
-    count = profile.conversation_count
-    heading = Text(f"Timeline ({count} conversation{'s' if count != 1 else ''})", style="bold")
+    count, shown = profile.conversation_count, len(profile.timeline)
+    heading = Text(
+        f"Timeline ({shown} entr{'ies' if shown != 1 else 'y'} shown; "
+        f"{count} conversation{'s' if count != 1 else ''} in all)",
+        style="bold",
+    )
     parts.append(
         Group(heading, timeline)
         if profile.timeline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wintogether.domain.safety import FAIL, WARN, Forgotten, Report, Undone
+from wintogether.render.words import changed_rows
 from wintogether.text import one_line
 
 _MARK = {"ok": "ok  ", WARN: "WARN", FAIL: "FAIL"}
@@ -25,10 +26,16 @@ def doctor_lines(report: Report) -> list[str]:
 
 
 def undone_line(result: Undone) -> str:
+    from wintogether.clock import from_utc_iso, now
+    from wintogether.dates import format_moment
+
     command = result.command
-    tables = ", ".join(f"{count} {table}" for table, count in command.tables.items())
     verb = "Would undo" if result.dry_run else "Undid"
-    return one_line(f"{verb} #{command.id} '{command.summary}' from {command.at} ({tables}).")
+    try:
+        when = format_moment(from_utc_iso(command.at), now().date())
+    except (ValueError, OverflowError):
+        when = command.at
+    return one_line(f"{verb} `wt {command.summary}` from {when} ({changed_rows(command.tables)}).")
 
 
 def forget_question(name: str, contact_id: int, solo: int, shared: int, promises: int) -> str:

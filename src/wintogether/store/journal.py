@@ -205,11 +205,14 @@ def last_undoable(conn: sqlite3.Connection, current: int | None = None) -> Comma
     if row is None:
         return None
     command = Command(row[0], row[1], row[2], row[3])
-    for tbl, count in conn.execute(
-        "SELECT tbl, count(*) FROM journal WHERE command_id = ? GROUP BY tbl ORDER BY tbl",
+    # tables: how many rows of each table changed (a row changed twice counts once);
+    # changes: how many row changes the undo replays.
+    for tbl, rows, count in conn.execute(
+        "SELECT tbl, count(DISTINCT row_id), count(*) FROM journal WHERE command_id = ?"
+        " GROUP BY tbl ORDER BY tbl",
         (command.id,),
     ):
-        command.tables[tbl] = count
+        command.tables[tbl] = rows
         command.changes += count
     return command
 
