@@ -12,6 +12,7 @@ marks a command as undone (and journals its own reverting changes as a
 command of its own), and ``forget`` removes every journal row about the
 forgotten person.
 
+The journal's own tables were created by migration m003 (store/migrations.py).
 Adding a table to the journal is one line: append it to
 :data:`JOURNALED_TABLES`. ``migrate()`` recreates the triggers from the
 current columns after any migration ran, so a migration that adds a column or
@@ -44,34 +45,6 @@ JOURNALED_TABLES: list[str] = [
     "imports",
 ]
 
-SCHEMA = """
-CREATE TABLE journal_commands (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    at TEXT NOT NULL,
-    -- plain ids, not foreign keys: an undo stays an undo (and an undone
-    -- command stays undone) even after ``forget`` removed its partner
-    undoes INTEGER,
-    undone_by INTEGER
-);
-CREATE TABLE journal (
-    id INTEGER PRIMARY KEY,
-    command_id INTEGER NOT NULL REFERENCES journal_commands(id) ON DELETE CASCADE,
-    tbl TEXT NOT NULL,
-    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
-    row_id INTEGER NOT NULL,
-    old TEXT,
-    new TEXT
-);
-CREATE INDEX journal_command ON journal(command_id, id);
-CREATE INDEX journal_row ON journal(tbl, row_id);
-CREATE TABLE journal_active (
-    only INTEGER PRIMARY KEY CHECK (only = 1),
-    command_id INTEGER NOT NULL
-);
-"""
-
 _TRIGGER_PREFIX = "journal_"
 
 #: Commands that change things but cannot be undone. They stay in the journal
@@ -79,14 +52,6 @@ _TRIGGER_PREFIX = "journal_"
 #: them to revert an older command.
 NOT_UNDOABLE = ("forget", "config set", "config edit")
 _KEPT = f"name NOT IN ({', '.join(repr(n) for n in NOT_UNDOABLE)})"
-
-
-def create_schema(conn: sqlite3.Connection) -> None:
-    """The journal tables (called once, by migration m003)."""
-    from wintogether.store.migrations import _statements
-
-    for statement in _statements(SCHEMA):
-        conn.execute(statement)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:

@@ -1,5 +1,12 @@
 """Schema migrations: append-only, named ``mNNN_what``, never edited once shipped.
 
+Every migration's SQL is a literal frozen in this file, never built from live
+code or a library's output (tests/test_migrations_frozen.py keeps a hash of
+each one). The one exception is generated on purpose: the change journal's
+triggers, which ``migrate()`` recreates after every run from the columns the
+tables have by then (``journal.install_triggers``), so that a column added by
+a later migration is journaled too. They are not part of any migration.
+
 ``PRAGMA user_version`` holds the number of migrations applied, so opening an
 up-to-date database costs two pragma reads and no sqlite-utils import. When
 something is pending, every migration runs inside one ``BEGIN IMMEDIATE``
@@ -25,16 +32,11 @@ def m001_initial(db: Database) -> None:
     # can later be merged across devices without collisions. Times are UTC
     # ISO-8601 strings ending in "Z"; due dates and birthdays are local dates.
     # Statement by statement: executescript() would COMMIT our transaction.
-    for statement in _statements(_M001_SQL):
+    # Then full-text search over contacts, conversation notes and promises, kept
+    # in sync by triggers (the SQL sqlite-utils' enable_fts() wrote when this
+    # shipped, frozen here). remove_diacritics: "jose" finds José.
+    for statement in _statements(_M001_SQL + _M001_FTS_SQL):
         db.conn.execute(statement)
-    # Full-text search over contacts, conversation notes and promises, kept in
-    # sync by the triggers sqlite-utils creates. remove_diacritics: "jose" finds José.
-    tokenize = "unicode61 remove_diacritics 2"
-    db.table("contacts").enable_fts(
-        ["name", "company", "title", "notes"], create_triggers=True, tokenize=tokenize
-    )
-    db.table("interactions").enable_fts(["note"], create_triggers=True, tokenize=tokenize)
-    db.table("promises").enable_fts(["text"], create_triggers=True, tokenize=tokenize)
 
 
 def _statements(script: str) -> list[str]:
@@ -206,6 +208,61 @@ END;
 """
 
 
+_M001_FTS_SQL = """
+CREATE VIRTUAL TABLE "contacts_fts" USING FTS5 (
+    "name", "company", "title", "notes",
+    tokenize='unicode61 remove_diacritics 2',
+    content="contacts"
+);
+INSERT INTO "contacts_fts" (rowid, "name", "company", "title", "notes")
+    SELECT rowid, "name", "company", "title", "notes" FROM "contacts";
+CREATE TRIGGER "contacts_ai" AFTER INSERT ON "contacts" BEGIN
+  INSERT INTO "contacts_fts" (rowid, "name", "company", "title", "notes") VALUES (new.rowid, new."name", new."company", new."title", new."notes");
+END;
+CREATE TRIGGER "contacts_ad" AFTER DELETE ON "contacts" BEGIN
+  INSERT INTO "contacts_fts" ("contacts_fts", rowid, "name", "company", "title", "notes") VALUES('delete', old.rowid, old."name", old."company", old."title", old."notes");
+END;
+CREATE TRIGGER "contacts_au" AFTER UPDATE ON "contacts" BEGIN
+  INSERT INTO "contacts_fts" ("contacts_fts", rowid, "name", "company", "title", "notes") VALUES('delete', old.rowid, old."name", old."company", old."title", old."notes");
+  INSERT INTO "contacts_fts" (rowid, "name", "company", "title", "notes") VALUES (new.rowid, new."name", new."company", new."title", new."notes");
+END;
+CREATE VIRTUAL TABLE "interactions_fts" USING FTS5 (
+    "note",
+    tokenize='unicode61 remove_diacritics 2',
+    content="interactions"
+);
+INSERT INTO "interactions_fts" (rowid, "note")
+    SELECT rowid, "note" FROM "interactions";
+CREATE TRIGGER "interactions_ai" AFTER INSERT ON "interactions" BEGIN
+  INSERT INTO "interactions_fts" (rowid, "note") VALUES (new.rowid, new."note");
+END;
+CREATE TRIGGER "interactions_ad" AFTER DELETE ON "interactions" BEGIN
+  INSERT INTO "interactions_fts" ("interactions_fts", rowid, "note") VALUES('delete', old.rowid, old."note");
+END;
+CREATE TRIGGER "interactions_au" AFTER UPDATE ON "interactions" BEGIN
+  INSERT INTO "interactions_fts" ("interactions_fts", rowid, "note") VALUES('delete', old.rowid, old."note");
+  INSERT INTO "interactions_fts" (rowid, "note") VALUES (new.rowid, new."note");
+END;
+CREATE VIRTUAL TABLE "promises_fts" USING FTS5 (
+    "text",
+    tokenize='unicode61 remove_diacritics 2',
+    content="promises"
+);
+INSERT INTO "promises_fts" (rowid, "text")
+    SELECT rowid, "text" FROM "promises";
+CREATE TRIGGER "promises_ai" AFTER INSERT ON "promises" BEGIN
+  INSERT INTO "promises_fts" (rowid, "text") VALUES (new.rowid, new."text");
+END;
+CREATE TRIGGER "promises_ad" AFTER DELETE ON "promises" BEGIN
+  INSERT INTO "promises_fts" ("promises_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
+END;
+CREATE TRIGGER "promises_au" AFTER UPDATE ON "promises" BEGIN
+  INSERT INTO "promises_fts" ("promises_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
+  INSERT INTO "promises_fts" (rowid, "text") VALUES (new.rowid, new."text");
+END;
+"""
+
+
 def m002_contact_events(db: Database) -> None:
     # Imports bring news and keep what they cannot model:
     # * contact_events: a contact's timeline entries that are not conversations,
@@ -272,11 +329,8 @@ def m004_ledger_links(db: Database) -> None:
     #   than a third `direction` value, which would mean rebuilding `ledger`;
     # * ledger and win text must be searchable like notes and promises, so both
     #   get an FTS5 index kept in sync by triggers (the same tokenizer as m001).
-    for statement in _statements(_M004_SQL):
+    for statement in _statements(_M004_SQL + _M004_FTS_SQL):
         db.conn.execute(statement)
-    tokenize = "unicode61 remove_diacritics 2"
-    db.table("ledger").enable_fts(["text"], create_triggers=True, tokenize=tokenize)
-    db.table("wins").enable_fts(["theirs", "mine"], create_triggers=True, tokenize=tokenize)
 
 
 _M004_SQL = """
@@ -304,15 +358,81 @@ CREATE INDEX contacts_created ON contacts(created_at);
 """
 
 
+_M004_FTS_SQL = """
+CREATE VIRTUAL TABLE "ledger_fts" USING FTS5 (
+    "text",
+    tokenize='unicode61 remove_diacritics 2',
+    content="ledger"
+);
+INSERT INTO "ledger_fts" (rowid, "text")
+    SELECT rowid, "text" FROM "ledger";
+CREATE TRIGGER "ledger_ai" AFTER INSERT ON "ledger" BEGIN
+  INSERT INTO "ledger_fts" (rowid, "text") VALUES (new.rowid, new."text");
+END;
+CREATE TRIGGER "ledger_ad" AFTER DELETE ON "ledger" BEGIN
+  INSERT INTO "ledger_fts" ("ledger_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
+END;
+CREATE TRIGGER "ledger_au" AFTER UPDATE ON "ledger" BEGIN
+  INSERT INTO "ledger_fts" ("ledger_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
+  INSERT INTO "ledger_fts" (rowid, "text") VALUES (new.rowid, new."text");
+END;
+CREATE VIRTUAL TABLE "wins_fts" USING FTS5 (
+    "theirs", "mine",
+    tokenize='unicode61 remove_diacritics 2',
+    content="wins"
+);
+INSERT INTO "wins_fts" (rowid, "theirs", "mine")
+    SELECT rowid, "theirs", "mine" FROM "wins";
+CREATE TRIGGER "wins_ai" AFTER INSERT ON "wins" BEGIN
+  INSERT INTO "wins_fts" (rowid, "theirs", "mine") VALUES (new.rowid, new."theirs", new."mine");
+END;
+CREATE TRIGGER "wins_ad" AFTER DELETE ON "wins" BEGIN
+  INSERT INTO "wins_fts" ("wins_fts", rowid, "theirs", "mine") VALUES('delete', old.rowid, old."theirs", old."mine");
+END;
+CREATE TRIGGER "wins_au" AFTER UPDATE ON "wins" BEGIN
+  INSERT INTO "wins_fts" ("wins_fts", rowid, "theirs", "mine") VALUES('delete', old.rowid, old."theirs", old."mine");
+  INSERT INTO "wins_fts" (rowid, "theirs", "mine") VALUES (new.rowid, new."theirs", new."mine");
+END;
+"""
+
+
 def m003_change_journal(db: Database) -> None:
     # The change journal (store/journal.py): an append-only record of every row
     # change, grouped by command, so that `wt undo` can revert the last command
     # as one unit and later multi-device merging has a history to build on.
     # The triggers are (re)created by migrate() after every run, from the
     # columns the tables have by then.
-    from wintogether.store import journal
+    for statement in _statements(_M003_SQL):
+        db.conn.execute(statement)
 
-    journal.create_schema(db.conn)
+
+_M003_SQL = """
+CREATE TABLE journal_commands (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    at TEXT NOT NULL,
+    -- plain ids, not foreign keys: an undo stays an undo (and an undone
+    -- command stays undone) even after ``forget`` removed its partner
+    undoes INTEGER,
+    undone_by INTEGER
+);
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    command_id INTEGER NOT NULL REFERENCES journal_commands(id) ON DELETE CASCADE,
+    tbl TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    row_id INTEGER NOT NULL,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX journal_command ON journal(command_id, id);
+CREATE INDEX journal_row ON journal(tbl, row_id);
+CREATE TABLE journal_active (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    command_id INTEGER NOT NULL
+);
+"""
 
 
 def m005_sync_state(db: Database) -> None:

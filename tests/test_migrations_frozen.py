@@ -1,0 +1,76 @@
+"""Shipped migrations never change: each one's SQL is frozen, and hashed here.
+
+A database upgraded last year and one created today must hold the same schema,
+so the statements a migration runs may never depend on live code (a module's
+current schema constant, a library's generated SQL). Changing what a shipped
+migration runs makes this test fail; the fix is a new migration, never a new
+hash. A new migration adds its hash here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from wintogether.store import migrations
+
+#: sha256 of the statements each migration runs, in order, one per line.
+SHIPPED = {
+    "m001_initial": "f92ae520747f007ce105a149f02110ca92715147d8a043f1a0bc79587f0e8f4d",
+    "m002_contact_events": "0657c52cb3c514a8efde6164415b4f178c71de52ea567575fdbdde114c8ea46d",
+    "m003_change_journal": "95f4b2c97edeb9fb29d50541e880256463bbaf83f2b196bada38b37e3f2931bf",
+    "m004_ledger_links": "d4a9515bcc68e150431068b95aefa1bb2f63d79e7d01c5977abb74a74fd2a29d",
+    "m005_sync_state": "9406c745422e36373a66662be00605a2944e6a3125b1bd3f9901e128f0be5160",
+    "m006_touch_on_insert": "3b4c25d6fa119c9566d3829b13b4be22ee926ec781498ac59871aee8e960492a",
+}
+
+
+def executed_statements() -> dict[str, list[str]]:
+    """Every statement each migration runs on a fresh database, as SQLite saw it."""
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    db = Database(conn)
+    out: dict[str, list[str]] = {}
+    try:
+        for name, function in migrations.MIGRATIONS:
+            seen: list[str] = []
+            conn.set_trace_callback(seen.append)
+            try:
+                function(db)
+            finally:
+                conn.set_trace_callback(None)
+            # Lines starting "--" are what SQLite runs inside FTS5 for us, not ours.
+            out[name] = [s.strip() for s in seen if not s.startswith("--")]
+    finally:
+        conn.close()
+    return out
+
+
+def digest(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+
+def test_every_migration_has_a_hash() -> None:
+    assert [name for name, _ in migrations.MIGRATIONS] == list(SHIPPED)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_migration_sql_is_unchanged(name: str) -> None:
+    statements = executed_statements()[name]
+    assert statements, "the measurement itself works: the migration ran statements"
+    assert digest(statements) == SHIPPED[name], (
+        f"{name} now runs different SQL. Shipped migrations are frozen: put the change"
+        " in a new migration instead."
+    )
+
+
+def test_the_hash_sees_a_changed_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above can fail: edit one frozen statement and its hash moves."""
+    before = digest(executed_statements()["m005_sync_state"])
+    monkeypatch.setattr(
+        migrations, "_M005_SQL", migrations._M005_SQL.replace("synced_at TEXT", "synced TEXT")
+    )
+    assert digest(executed_statements()["m005_sync_state"]) != before
