@@ -739,7 +739,7 @@ def generate(
     conn.execute("PRAGMA cache_size = -262144")
     # One plain transaction, not a journaled command: ten years of made-up history
     # is nothing to `wt undo`, and journaling every row would double the file.
-    with store.connection.write():
+    with store.write_unjournaled():
         saved_triggers = [] if live_triggers else _suspend_touch_trigger(conn)
         insert(
             "contacts",

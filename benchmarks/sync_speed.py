@@ -24,6 +24,9 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from wintogether.store import contacts as contacts_store
+from wintogether.store import promises as promises_store
+
 COUNT = 10_000
 COMPANIES = ["Northwind", "Contoso, Ltd.", "Fabrikam", "Initech", "Litware", "Tailspin Toys"]
 
@@ -41,7 +44,8 @@ def generate(folder: Path, count: int = COUNT) -> Path:
     stamp = to_utc_iso(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
     with store.write("benchmark data", name="bench"):
         for i in range(count):
-            contact_id = store.insert_contact(
+            contact_id = contacts_store.insert_contact(
+                store,
                 {
                     "name": f"Test Person{i}",
                     "company": COMPANIES[i % len(COMPANIES)],
@@ -50,10 +54,11 @@ def generate(folder: Path, count: int = COUNT) -> Path:
                 },
                 stamp,
             )
-            store.add_emails(contact_id, [f"person{i}@example.com"], stamp)
-            store.add_phones(contact_id, [f"+1 415 555 {i:04d}"], stamp)
-            store.add_tags(contact_id, [f"group{i % 10}"], stamp)
-            store.insert_promise(
+            contacts_store.add_emails(store, contact_id, [f"person{i}@example.com"], stamp)
+            contacts_store.add_phones(store, contact_id, [f"+1 415 555 {i:04d}"], stamp)
+            contacts_store.add_tags(store, contact_id, [f"group{i % 10}"], stamp)
+            promises_store.insert_promise(
+                store,
                 contact_id=contact_id,
                 text=f"Send the proposal v{i % 5}",
                 due_on=date(2026, 12, 1 + i % 28),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES, Invoke
+from wintogether.store import records as records_store
 
 
 def contacts(wt: Invoke) -> list[dict]:
@@ -496,9 +497,7 @@ def test_rows_repeated_within_one_file(db: Path, wt: Invoke, tmp_path: Path) -> 
 
 def test_import_is_one_transaction(db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure halfway (here: the 4th row) leaves nothing of the import."""
-    from wintogether.store import transfer
-
-    original = transfer.insert_contact
+    original = records_store.insert_contact_record
     calls = {"n": 0}
 
     def failing(store, fields, stamp):  # type: ignore[no-untyped-def]
@@ -507,7 +506,7 @@ def test_import_is_one_transaction(db: Path, wt: Invoke, monkeypatch: pytest.Mon
             raise sqlite3.OperationalError("database or disk is full")
         return original(store, fields, stamp)
 
-    monkeypatch.setattr(transfer, "insert_contact", failing)
+    monkeypatch.setattr(records_store, "insert_contact_record", failing)
     before = db_dump_hash(db)
     run = wt("import", str(SAMPLES / "linkedin_connections.csv"), ok=False)
     assert run.exit_code == 3

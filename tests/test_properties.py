@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from conftest import Invoke
 from reliability import one_line_error, run_cli
 from wintogether.domain.text import clean_name, clean_optional, clean_text
+from wintogether.store import contacts as contacts_store
 
 #: Characters that have broken terminals, markup and parsers before.
 NASTY = [
@@ -133,7 +134,7 @@ def _rendering_is_safe(dana: Path, wt: Invoke, name: str, note: str) -> None:
 
     store, _ = open_store(dana)
     try:
-        contact = store.get_contact(int(ref[1:]))
+        contact = contacts_store.get_contact(store, int(ref[1:]))
     finally:
         store.close()
     assert contact is not None

@@ -26,6 +26,7 @@ from wintogether.clock import now
 from wintogether.config import Config
 from wintogether.domain import contacts, conversations, promises, today
 from wintogether.store import Store, open_store
+from wintogether.store import conversations as conversations_store
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = ROOT / "benchmarks" / "generate.py"
@@ -149,7 +150,7 @@ def test_hot_queries_use_indexes(
 def test_timeline_plans_are_the_intended_ones(traced: tuple[Store, list[str]]) -> None:
     """The busiest contact walks interactions newest first; a quiet one is fetched and sorted."""
     store, seen = traced
-    busy = store.conversations_for_contact(1, 5)
+    busy = conversations_store.conversations_for_contact(store, 1, 5)
     busy_sql = next(s for s in seen if "EXISTS" in s)
     plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {busy_sql}"))
     assert "USING INDEX interactions_happened" in plan
@@ -158,7 +159,7 @@ def test_timeline_plans_are_the_intended_ones(traced: tuple[Store, list[str]]) -
         "SELECT contact_id FROM interaction_participants GROUP BY contact_id"
         " ORDER BY count(*), contact_id LIMIT 1"
     ).fetchone()[0]
-    quiet = store.conversations_for_contact(quiet_id, 5)
+    quiet = conversations_store.conversations_for_contact(store, quiet_id, 5)
     quiet_sql = next(s for s in seen if "IN (SELECT interaction_id" in s)
     plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {quiet_sql}"))
     assert "participants_contact" in plan
@@ -198,18 +199,19 @@ def test_busy_contact_timeline_reads_a_bounded_number_of_rows(
         return 0
 
     total = store.conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
-    mine = store.count_conversations_for_contact(1)
+    mine = conversations_store.count_conversations_for_contact(store, 1)
     assert mine * mine > total * 5, "the generated busiest contact is not busy enough"
     store.conn.set_progress_handler(count, 100)
     try:
-        store.conversations_for_contact(1, 5)
+        conversations_store.conversations_for_contact(store, 1, 5)
     finally:
         store.conn.set_progress_handler(None, 100)
     bounded = steps
     steps = 0
     store.conn.set_progress_handler(count, 100)
     try:
-        store._conversations(
+        conversations_store.select(
+            store,
             "WHERE i.id IN (SELECT interaction_id FROM interaction_participants"
             " WHERE contact_id = ?) ORDER BY i.happened_at DESC, i.id DESC LIMIT 5",
             (1,),

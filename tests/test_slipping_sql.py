@@ -1,6 +1,6 @@
 """The slipping list computed by the database equals the rule applied in Python.
 
-`wt today` and `wt neglected` rank contacts in SQL (Store.quiet_contacts) so as
+`wt today` and `wt neglected` rank contacts in SQL (store.contacts.quiet_contacts) so as
 not to load every contact; domain/cadence.py keeps the rule itself. Both must
 agree on every contact, every rhythm source and every tie.
 """
@@ -16,6 +16,7 @@ import pytest
 
 from wintogether.config import Config
 from wintogether.domain import cadence
+from wintogether.store import contacts as contacts_store
 from wintogether.store import open_store
 
 TAGS = ["customers", "customers/enterprise", "customers/smb", "Partners", "prospects/emea",
@@ -78,9 +79,11 @@ def test_sql_ranking_equals_the_rule(
     try:
         with store.read():
             by_sql, total = cadence.slipping_in(store, config, now)
-            by_rule = cadence.slipping(store.standings(), config, now)
+            by_rule = cadence.slipping(contacts_store.standings(store), config, now)
             tagged_sql, _ = cadence.slipping_in(store, config, now, tag="customers")
-            tagged_rule = cadence.slipping(store.standings(tag="customers"), config, now)
+            tagged_rule = cadence.slipping(
+                contacts_store.standings(store, tag="customers"), config, now
+            )
             tops = {n: cadence.slipping_in(store, config, now, top=n) for n in (1, 5, 10, 37)}
     finally:
         store.close()

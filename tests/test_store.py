@@ -12,6 +12,7 @@ import pytest
 
 from conftest import Invoke
 from wintogether.store import open_store
+from wintogether.store import promises as promises_store
 from wintogether.store.connection import APPLICATION_ID
 from wintogether.store.migrations import LATEST_VERSION
 
@@ -132,14 +133,13 @@ def test_write_transactions_begin_immediate(db: Path) -> None:
 def test_a_failed_command_rolls_back_everything(
     dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wintogether.store.queries import Store
 
     before = _dump(dana)
 
     def explode(*args: object, **kwargs: object) -> int:
         raise RuntimeError("simulated crash after the conversation was written")
 
-    monkeypatch.setattr(Store, "insert_promise", explode)
+    monkeypatch.setattr(promises_store, "insert_promise", explode)
     with pytest.raises(RuntimeError):
         wt("log", "dana", "note", "--follow-up", "fri")
     assert _dump(dana) == before

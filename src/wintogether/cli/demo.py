@@ -43,23 +43,9 @@ def demo(
       export WINTOGETHER_DB="$(wt demo --path)"
     """
     from wintogether.domain import demo as demo_data
-    from wintogether.store import open_store
 
     path = demo_path()
-    if reset:
-        for leftover in (
-            path,
-            path.with_name(path.name + "-wal"),
-            path.with_name(path.name + "-shm"),
-        ):
-            leftover.unlink(missing_ok=True)
-    fresh = not path.exists()
-    store, _ = open_store(path, create=True)
-    try:
-        if fresh:
-            demo_data.build(store, now())
-    finally:
-        store.close()
+    fresh = demo_data.prepare(path, now(), reset=reset)
     if path_only:
         print(path)
         return

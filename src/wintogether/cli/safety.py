@@ -94,11 +94,8 @@ def doctor(
 
             print("\n".join(doctor_lines(report)))
         raise typer.Exit(3) from None
-    if compact:
-        from wintogether.store import maintenance
-
-        if not maintenance.compact(store):
-            say("Another command kept the write-ahead log open; it was not truncated.")
+    if compact and not safety.compact(store):
+        say("Another command kept the write-ahead log open; it was not truncated.")
     report = safety.doctor(store, now())
     if as_json:
         emit_json(report.to_json())

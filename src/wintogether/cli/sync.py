@@ -59,9 +59,7 @@ def sync(
                 "No vdir given.",
                 hint='Pass the folder, or set it in the config file: [sync] vdir = "~/wt-vdir".',
             )
-    result = run_sync(
-        st.store(), vdir, now(), dry_run=dry_run, db_path=st.db_path, force_delete=force_delete
-    )
+    result = run_sync(st.store(), vdir, now(), dry_run=dry_run, force_delete=force_delete)
     if as_json:
         emit_json(result.to_json())
     else:

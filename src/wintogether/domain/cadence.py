@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from wintogether.config import Config
 from wintogether.dates import format_duration
 from wintogether.models import ContactRef, ContactStanding
+from wintogether.store import contacts as contacts_store
 
 if TYPE_CHECKING:
     from wintogether.store import Store
@@ -93,15 +94,16 @@ def slipping_in(
 
     The same rule as :func:`slipping` over every contact, without loading every
     contact: the rhythm of each tag is decided here (``Config.cadence_for_tag``),
-    the rest is arithmetic the store does in SQL (``Store.quiet_contacts``).
+    the rest is arithmetic the store does in SQL (``store.contacts.quiet_contacts``).
     """
     offset = now.utcoffset()
     tag_days = [
         (tag_id, *hit)
-        for tag_id, name in store.tag_names()
+        for tag_id, name in contacts_store.tag_names(store)
         if (hit := config.cadence_for_tag(name)) is not None
     ]
-    rows, total = store.quiet_contacts(
+    rows, total = contacts_store.quiet_contacts(
+        store,
         today=now.date(),
         utc_offset_minutes=int(offset.total_seconds() // 60) if offset else 0,
         default_days=config.default_cadence_days,

@@ -28,6 +28,9 @@ from wintogether.models import (
     Win,
 )
 from wintogether.store import Store
+from wintogether.store import contacts as contacts_store
+from wintogether.store import conversations as conversations_store
+from wintogether.store import promises as promises_store
 
 if TYPE_CHECKING:
     from wintogether.domain.health import Health
@@ -130,14 +133,14 @@ def find_duplicate(
     store: Store, name: str, company: str | None, emails: list[str], linkedin: str | None
 ) -> tuple[ContactRef, str] | None:
     for email in emails:
-        found = store.refs_by_email(email)
+        found = contacts_store.refs_by_email(store, email)
         if found:
             return found[0], f"same email {email}"
     if linkedin:
-        found = store.refs_by_url(linkedin)
+        found = contacts_store.refs_by_url(store, linkedin)
         if found:
             return found[0], "same LinkedIn profile"
-    same_name = store.refs_by_name(name)
+    same_name = contacts_store.refs_by_name(store, name)
     for ref in same_name:
         if (ref.company or "").casefold() == (company or "").casefold():
             return ref, "same name" + (" and company" if company else "")
@@ -177,13 +180,13 @@ def add(store: Store, changes: ContactChanges, now: datetime, *, force: bool = F
             )
             if duplicate:
                 raise LikelyDuplicate(*duplicate)
-        contact_id = store.insert_contact(fields, stamp)
-        store.add_emails(contact_id, emails, stamp)
-        store.add_phones(contact_id, phones, stamp)
-        store.add_tags(contact_id, tags, stamp)
+        contact_id = contacts_store.insert_contact(store, fields, stamp)
+        contacts_store.add_emails(store, contact_id, emails, stamp)
+        contacts_store.add_phones(store, contact_id, phones, stamp)
+        contacts_store.add_tags(store, contact_id, tags, stamp)
         if linkedin:
-            store.set_url(contact_id, "linkedin", linkedin, stamp)
-    contact = store.get_contact(contact_id)
+            contacts_store.set_url(store, contact_id, "linkedin", linkedin, stamp)
+    contact = contacts_store.get_contact(store, contact_id)
     assert contact is not None
     return contact
 
@@ -209,27 +212,27 @@ def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Cont
             if name in ("emails", "phones", "tags", "linkedin"):
                 continue
             fields[column.get(name, name)] = None
-        store.update_contact(target.id, fields, stamp)
-        current = store.get_contact(target.id)
+        contacts_store.update_contact(store, target.id, fields, stamp)
+        current = contacts_store.get_contact(store, target.id)
         assert current is not None
         if "emails" in changes.clear:
-            store.remove_emails(target.id, current.emails)
+            contacts_store.remove_emails(store, target.id, current.emails)
         if "phones" in changes.clear:
-            store.remove_phones(target.id, current.phones)
+            contacts_store.remove_phones(store, target.id, current.phones)
         if "tags" in changes.clear:
-            store.remove_tags(target.id, current.tags)
+            contacts_store.remove_tags(store, target.id, current.tags)
         if "linkedin" in changes.clear:
-            store.set_url(target.id, "linkedin", None, stamp)
-        store.remove_emails(target.id, changes.remove_emails)
-        store.remove_phones(target.id, changes.remove_phones)
-        store.remove_tags(target.id, check_tags(changes.untag))
-        store.add_emails(target.id, emails, stamp)
-        store.add_phones(target.id, phones, stamp)
-        store.add_tags(target.id, tags, stamp)
+            contacts_store.set_url(store, target.id, "linkedin", None, stamp)
+        contacts_store.remove_emails(store, target.id, changes.remove_emails)
+        contacts_store.remove_phones(store, target.id, changes.remove_phones)
+        contacts_store.remove_tags(store, target.id, check_tags(changes.untag))
+        contacts_store.add_emails(store, target.id, emails, stamp)
+        contacts_store.add_phones(store, target.id, phones, stamp)
+        contacts_store.add_tags(store, target.id, tags, stamp)
         if linkedin:
-            store.set_url(target.id, "linkedin", linkedin, stamp)
-        store.touch_contact(target.id, stamp)
-    contact = store.get_contact(target.id)
+            contacts_store.set_url(store, target.id, "linkedin", linkedin, stamp)
+        contacts_store.touch_contact(store, target.id, stamp)
+    contact = contacts_store.get_contact(store, target.id)
     assert contact is not None
     return contact
 
@@ -238,8 +241,10 @@ def set_archived(store: Store, ref: str, archived: bool, now: datetime) -> Conta
     stamp = to_utc_iso(now)
     with store.write():
         target = resolve(store, ref)
-        store.update_contact(target.id, {"archived_at": stamp if archived else None}, stamp)
-    contact = store.get_contact(target.id)
+        contacts_store.update_contact(
+            store, target.id, {"archived_at": stamp if archived else None}, stamp
+        )
+    contact = contacts_store.get_contact(store, target.id)
     assert contact is not None
     return contact
 
@@ -272,8 +277,8 @@ def listing(
     if sort not in SORTS:
         raise InvalidValue(f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(SORTS)}.")
     with store.read():
-        ids = store.contact_ids(tag=tag, company=company, archived=archived)
-        contacts = store.contacts_by_ids(ids)
+        ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
+        contacts = contacts_store.contacts_by_ids(store, ids)
     rows = []
     for contact in contacts:
         standing = _standing(contact)
@@ -370,12 +375,12 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         raise InvalidValue("--limit must be at least 1.")
     with store.read():
         target = resolve(store, ref)
-        contact = store.get_contact(target.id)
+        contact = contacts_store.get_contact(store, target.id)
         assert contact is not None
-        conversations = store.conversations_for_contact(target.id, limit)
-        promises = store.promises_for_contact(target.id, limit)
-        open_promises = store.promises(contact_id=target.id)
-        count = store.count_conversations_for_contact(target.id)
+        conversations = conversations_store.conversations_for_contact(store, target.id, limit)
+        promises = promises_store.promises_for_contact(store, target.id, limit)
+        open_promises = promises_store.promises(store, contact_id=target.id)
+        count = conversations_store.count_conversations_for_contact(store, target.id)
         ledger_entries, wins, relationship = _ledger_and_health(store, contact, config, now, limit)
         events = _events(store, target.id, limit)
     entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
@@ -424,4 +429,8 @@ def names_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]
     from wintogether.domain.resolve import fold
 
     needle = fold(incomplete)
-    return [(ref.name, ref.company or "") for ref in store.all_refs() if needle in fold(ref.name)]
+    return [
+        (ref.name, ref.company or "")
+        for ref in contacts_store.all_refs(store)
+        if needle in fold(ref.name)
+    ]

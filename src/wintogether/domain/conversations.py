@@ -13,6 +13,8 @@ from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidDate, InvalidValue, NotFound
 from wintogether.models import CHANNELS, ContactRef, Conversation
 from wintogether.store import Store
+from wintogether.store import conversations as conversations_store
+from wintogether.store import promises as promises_store
 
 DEFAULT_CHANNEL = "note"
 
@@ -95,7 +97,8 @@ def log(
     stamp = to_utc_iso(now)
     with store.write():
         people = _unique([resolve(store, contact)] + [resolve(store, r) for r in with_ or []])
-        conversation_id = store.insert_conversation(
+        conversation_id = conversations_store.insert_conversation(
+            store,
             happened_at=to_utc_iso(happened),
             channel=channel,
             note=text,
@@ -104,7 +107,8 @@ def log(
         )
         promise_id = None
         if due is not None:
-            promise_id = store.insert_promise(
+            promise_id = promises_store.insert_promise(
+                store,
                 contact_id=people[0].id,
                 text=promise_text or _first_line(text),
                 due_on=due,
@@ -114,7 +118,8 @@ def log(
             )
         their_id = None
         if their_text is not None and their_due is not None:
-            their_id = store.insert_promise(
+            their_id = promises_store.insert_promise(
+                store,
                 contact_id=people[0].id,
                 text=their_text,
                 due_on=their_due,
@@ -145,7 +150,7 @@ def _first_line(text: str, limit: int = 80) -> str:
 
 
 def get(store: Store, conversation_id: int) -> Conversation:
-    conversation = store.get_conversation(conversation_id)
+    conversation = conversations_store.get_conversation(store, conversation_id)
     if conversation is None:
         raise NotFound(f"No conversation has id {conversation_id}.")
     return conversation
@@ -171,10 +176,12 @@ def edit(
     stamp = to_utc_iso(now)
     with store.write():
         current = get(store, conversation_id)
-        store.update_conversation(conversation_id, fields, stamp)
+        conversations_store.update_conversation(store, conversation_id, fields, stamp)
         if with_:
             people = _unique([resolve(store, r) for r in with_])
-            store.set_participants(conversation_id, [p.id for p in people], stamp)
+            conversations_store.set_participants(
+                store, conversation_id, [p.id for p in people], stamp
+            )
         elif not fields:
             raise InvalidValue(
                 "Nothing to change.", hint="Give a new NOTE, --channel, --at or --with."
@@ -186,5 +193,5 @@ def edit(
 def delete(store: Store, conversation_id: int) -> Conversation:
     with store.write():
         conversation = get(store, conversation_id)
-        store.delete_conversation(conversation_id)
+        conversations_store.delete_conversation(store, conversation_id)
     return conversation

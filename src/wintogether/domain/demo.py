@@ -195,3 +195,25 @@ def build(store: Store, now: datetime) -> None:
         export = Path(folder) / "Connections.csv"
         export.write_text(LINKEDIN_AGAIN, encoding="utf-8")
         importing.import_file(store, export, _at(now, 2, 8), fmt="linkedin")
+
+
+def prepare(path: Path, now: datetime, *, reset: bool = False) -> bool:
+    """The demo database at ``path``, built unless it is there (``reset``: thrown
+    away and rebuilt). Returns whether it was built now."""
+    from wintogether.store import open_store
+
+    if reset:
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+    fresh = not path.exists()
+    store, _ = open_store(path, create=True)
+    try:
+        if fresh:
+            build(store, now)
+    finally:
+        store.close()
+    return fresh

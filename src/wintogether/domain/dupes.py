@@ -14,7 +14,9 @@ from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactRef
 from wintogether.store import Store
-from wintogether.store import transfer as st
+from wintogether.store import contacts as contacts_store
+from wintogether.store import merge as merge_store
+from wintogether.store import records as records_store
 
 #: Names at the same company at least this similar count as near-identical.
 NAME_SIMILARITY = 0.88
@@ -45,8 +47,8 @@ def find(store: Store) -> list[Pair]:
     """Pairs sharing an email or a LinkedIn URL, with near-identical names at one company,
     or with the same name whatever their companies."""
     with store.read():
-        ids = [r.id for r in store.all_refs(include_archived=True)]
-        records = list(st.contact_records(store, ids))
+        ids = [r.id for r in contacts_store.all_refs(store, include_archived=True)]
+        records = list(records_store.contact_records(store, ids))
     refs = {r["id"]: ContactRef(r["id"], r["name"], r["company"]) for r in records}
     found: dict[tuple[int, int], str] = {}
 
@@ -148,12 +150,12 @@ def merge(
         other = resolve(store, other_ref)
         if keep.id == other.id:
             raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are the same contact (#{keep.id}).")
-        a, b = st.contact_records(store, [keep.id, other.id])
+        a, b = records_store.contact_records(store, [keep.id, other.id])
         filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
         if b["notes"] and b["notes"] != a["notes"]:
             filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
         if b["introduced_by"] and not a["introduced_by"]:
-            intro = st.contact_id_by_uid(store, b["introduced_by"])
+            intro = contacts_store.contact_id_by_uid(store, b["introduced_by"])
             if intro is not None and intro != keep.id:
                 filled["introduced_by"] = intro
         known = {e.casefold() for e in a["emails"]}
@@ -161,19 +163,19 @@ def merge(
             keep,
             other,
             {k: v for k, v in filled.items() if k != "introduced_by"},
-            st.counts_for(store, other.id),
+            merge_store.counts_for(store, other.id),
             emails=[e for e in b["emails"] if e.casefold() not in known],
             phones=[p for p in b["phones"] if p not in a["phones"]],
             tags=[t for t in b["tags"] if t.casefold() not in {x.casefold() for x in a["tags"]}],
             dry_run=dry_run,
         )
         if not dry_run:
-            store.update_contact(keep.id, filled, stamp)
+            contacts_store.update_contact(store, keep.id, filled, stamp)
             # The merged contact's uid still identifies them in files made
             # before the merge (a re-import then updates KEEP); its name stays too.
             remembered = [("MERGED-UID", b["uid"])]
             if b["name"] != a["name"]:
                 remembered.append(("ALSO-KNOWN-AS", b["name"]))
-            st.add_extras(store, keep.id, remembered, stamp)
-            st.merge_move(store, keep.id, other.id, stamp)
+            contacts_store.add_extras(store, keep.id, remembered, stamp)
+            merge_store.merge_move(store, keep.id, other.id, stamp)
     return plan

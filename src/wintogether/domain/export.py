@@ -18,7 +18,9 @@ from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue, UserError
 from wintogether.files import clean_leftovers, not_a_file, private_folder, write_many
 from wintogether.store import Store
-from wintogether.store import transfer as st
+from wintogether.store import contacts as contacts_store
+from wintogether.store import export as export_store
+from wintogether.store import records as records_store
 
 
 @dataclass
@@ -36,7 +38,7 @@ def _selection(
 
     since = to_utc_iso(parse_moment(sel.since, now, prefer="past")) if sel.since else None
     contact_id = resolve(store, sel.contact).id if sel.contact else None
-    ids = st.export_contact_ids(store, contact_id=contact_id, tag=sel.tag, since=since)
+    ids = export_store.export_contact_ids(store, contact_id=contact_id, tag=sel.tag, since=since)
     narrowed = ids if (sel.contact or sel.tag or sel.since) else None
     return ids, narrowed, since
 
@@ -67,7 +69,7 @@ def export(
     counter = _Counter()
     with store.read():
         ids, narrowed, since = _selection(store, sel, now)
-        contacts = counter.wrap("contacts", _public(st.contact_records(store, ids)))
+        contacts = counter.wrap("contacts", _public(records_store.contact_records(store, ids)))
         if fmt == "json":
             from wintogether.formats import jsonfile
 
@@ -79,33 +81,48 @@ def export(
                     (
                         "conversations",
                         counter.wrap(
-                            "conversations", st.conversation_records(store, narrowed, since)
+                            "conversations",
+                            export_store.conversation_records(store, narrowed, since),
                         ),
                     ),
                     (
                         "promises",
                         counter.wrap(
-                            "promises", _no_names(st.promise_records(store, narrowed, since))
+                            "promises",
+                            _no_names(export_store.promise_records(store, narrowed, since)),
                         ),
                     ),
-                    ("ledger", counter.wrap("ledger", st.ledger_records(store, narrowed, since))),
-                    ("wins", counter.wrap("wins", st.win_records(store, narrowed, since))),
-                    ("events", counter.wrap("events", st.event_records(store, narrowed, since))),
+                    (
+                        "ledger",
+                        counter.wrap("ledger", export_store.ledger_records(store, narrowed, since)),
+                    ),
+                    (
+                        "wins",
+                        counter.wrap("wins", export_store.win_records(store, narrowed, since)),
+                    ),
+                    (
+                        "events",
+                        counter.wrap("events", export_store.event_records(store, narrowed, since)),
+                    ),
                 ],
             )
         elif fmt == "csv" and what == "conversations":
             from wintogether.formats import csvfile
 
-            names = {r["uid"]: r["name"] for r in st.contact_records(store, ids)}
+            names = {r["uid"]: r["name"] for r in records_store.contact_records(store, ids)}
             csvfile.write_conversations(
                 stream,
-                counter.wrap("conversations", st.conversation_records(store, narrowed, since)),
+                counter.wrap(
+                    "conversations", export_store.conversation_records(store, narrowed, since)
+                ),
                 names,
             )
         elif fmt == "csv":
             from wintogether.formats import csvfile
 
-            csvfile.write_contacts(stream, counter.wrap("contacts", st.contact_records(store, ids)))
+            csvfile.write_contacts(
+                stream, counter.wrap("contacts", records_store.contact_records(store, ids))
+            )
         elif fmt == "vcard":
             from wintogether.formats import vcard
 
@@ -114,11 +131,13 @@ def export(
         elif fmt == "ics":
             from wintogether.formats import ics
 
-            birthdays = (c for c in st.contact_records(store, ids) if c["birthday"])
+            birthdays = (c for c in records_store.contact_records(store, ids) if c["birthday"])
             ics.write(
                 stream,
                 now,
-                counter.wrap("promises", st.promise_records(store, narrowed, None, open_only=True)),
+                counter.wrap(
+                    "promises", export_store.promise_records(store, narrowed, None, open_only=True)
+                ),
                 counter.wrap("birthdays", birthdays),
             )
         else:
@@ -150,7 +169,7 @@ def export_split(
         raise UserError(f"Cannot create the folder {folder}: {exc.strerror}.") from exc
     with store.read():
         ids, _, _ = _selection(store, sel, now)
-        file_of = file_names(list(st.uids_of(store, ids)))
+        file_of = file_names(list(contacts_store.uids_of(store, ids)))
         names = list(file_of.values())
         # Refused before writing any file, not halfway through. A link is never
         # followed (it could lead out of the folder), nor replaced.
@@ -171,7 +190,7 @@ def export_split(
                 )
         items = [
             (file_of[contact["uid"]], vcard.card_text(contact, vcard_version).encode())
-            for contact in _public(st.contact_records(store, ids))
+            for contact in _public(records_store.contact_records(store, ids))
         ]
     clean_leftovers(folder)
     _, refused = write_many(folder, items)

@@ -12,6 +12,7 @@ from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.models import Promise
 from wintogether.store import Store
+from wintogether.store import promises as promises_store
 
 
 def add(
@@ -22,7 +23,8 @@ def add(
     stamp = to_utc_iso(now)
     with store.write():
         ref = resolve(store, contact)
-        promise_id = store.insert_promise(
+        promise_id = promises_store.insert_promise(
+            store,
             contact_id=ref.id,
             text=body,
             due_on=due_on,
@@ -33,7 +35,7 @@ def add(
 
 
 def get(store: Store, promise_id: int) -> Promise:
-    promise = store.get_promise(promise_id)
+    promise = promises_store.get_promise(store, promise_id)
     if promise is None:
         raise NotFound(f"No promise has id {promise_id}.", hint="`wt followups` lists them.")
     return promise
@@ -62,7 +64,8 @@ def listing(
     owner = "them" if flt.theirs else "me" if flt.mine else None
     statuses = ("open", "done", "cancelled") if flt.include_settled else ("open",)
     with store.read():
-        return store.promises(
+        return promises_store.promises(
+            store,
             statuses=statuses,
             owner=owner,
             due_before=due_before,
@@ -77,7 +80,8 @@ def _settle(store: Store, now: datetime, promise_id: int, status: str, note: str
         promise = get(store, promise_id)
         if promise.status != "open":
             raise InvalidValue(f"Promise {promise_id} is already {promise.status}.")
-        store.update_promise(
+        promises_store.update_promise(
+            store,
             promise_id,
             {
                 "status": status,
@@ -104,7 +108,7 @@ def snooze(store: Store, now: datetime, promise_id: int, until: str) -> Promise:
         promise = get(store, promise_id)
         if promise.status != "open":
             raise InvalidValue(f"Promise {promise_id} is {promise.status}; only open ones snooze.")
-        store.update_promise(promise_id, {"due_on": due_on.isoformat()}, stamp)
+        promises_store.update_promise(store, promise_id, {"due_on": due_on.isoformat()}, stamp)
     return get(store, promise_id)
 
 
@@ -113,7 +117,7 @@ def ids_for_completion(store: Store, incomplete: str, limit: int = 50) -> list[t
     from wintogether.dates import format_day
 
     with store.read():
-        rows = store.promises(statuses=("open",))
+        rows = promises_store.promises(store, statuses=("open",))
     return [
         (str(p.id), f"{p.contact.name}: {p.text} (due {format_day(p.due_on)})")
         for p in rows

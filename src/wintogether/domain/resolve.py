@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from wintogether.errors import AmbiguousContact, ContactNotFound
+from wintogether.store import contacts as contacts_store
 
 if TYPE_CHECKING:
     from wintogether.models import ContactRef
@@ -31,22 +32,22 @@ def resolve(store: Store, ref: str, *, include_archived: bool = True) -> Contact
         raise ContactNotFound("Empty contact name.", hint="Give a name, an email or an id (#12).")
     match = _ID_RE.match(text)
     if match:
-        found = store.refs_by_id(int(match.group(1)))
+        found = contacts_store.refs_by_id(store, int(match.group(1)))
         if found:
             return found[0]
         if text.startswith("#"):
             raise ContactNotFound(f"No contact has id #{match.group(1)}.")
     for candidates in (
-        store.refs_by_name(text),
-        store.refs_by_email(text) if "@" in text else [],
-        store.refs_by_fragment(text, include_archived=False),
+        contacts_store.refs_by_name(store, text),
+        contacts_store.refs_by_email(store, text) if "@" in text else [],
+        contacts_store.refs_by_fragment(store, text, include_archived=False),
     ):
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
             raise AmbiguousContact(text, [(c.id, c.name, c.company) for c in candidates])
     if include_archived:
-        archived = store.refs_by_fragment(text, include_archived=True)
+        archived = contacts_store.refs_by_fragment(store, text, include_archived=True)
         if len(archived) == 1:
             return archived[0]
         if len(archived) > 1:
@@ -54,7 +55,9 @@ def resolve(store: Store, ref: str, *, include_archived: bool = True) -> Contact
     # Nothing matched as typed: try again with case and accents folded away.
     folded = fold(text)
     accented = [
-        r for r in store.all_refs(include_archived=include_archived) if folded in fold(r.name)
+        r
+        for r in contacts_store.all_refs(store, include_archived=include_archived)
+        if folded in fold(r.name)
     ]
     if len(accented) == 1:
         return accented[0]
@@ -75,7 +78,7 @@ def fold(text: str) -> str:
 
 
 def _suggest(store: Store, text: str) -> str:
-    refs = store.all_refs(include_archived=True)
+    refs = contacts_store.all_refs(store, include_archived=True)
     names = {r.name.casefold(): r for r in refs}
     words = {w.casefold(): r for r in refs for w in r.name.split()}
     import difflib

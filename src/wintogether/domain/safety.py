@@ -15,6 +15,7 @@ from wintogether.domain.resolve import resolve
 from wintogether.errors import NotFound, StoreError, UserError
 from wintogether.store import Store, journal, maintenance
 from wintogether.store import backup as backups
+from wintogether.store import undo as undo_store
 
 # -- backup -------------------------------------------------------------------
 
@@ -25,7 +26,7 @@ def backup(
     """A checked copy of the database (default: the backups folder, rotated)."""
     if keep is not None and keep < 1:
         raise UserError("--keep must be at least 1.")
-    return backups.backup(store.connection, dest, keep=keep, overwrite=overwrite)
+    return backups.backup(store, dest, keep=keep, overwrite=overwrite)
 
 
 # -- undo ---------------------------------------------------------------------
@@ -47,7 +48,7 @@ def undo(store: Store, *, dry_run: bool = False) -> Undone:
     target of a later undo: `wt undo` twice reverts the last two commands.
     """
     with store.write("undo", name="undo"):
-        target = journal.last_undoable(store.conn, store.command_id)
+        target = undo_store.last_undoable(store)
         if target is None:
             raise UserError("Nothing to undo.")
         if target.name in journal.NOT_UNDOABLE:
@@ -57,14 +58,12 @@ def undo(store: Store, *, dry_run: bool = False) -> Undone:
         if dry_run:
             return Undone(target, dry_run=True)
         try:
-            journal.revert(store.conn, target.id)
+            undo_store.revert(store, target)
         except journal.UndoConflict as exc:
             raise UserError(
                 f"Cannot undo '{target.summary}': {exc.table} #{exc.row_id} has changed since "
                 "and nothing was undone."
             ) from None
-        assert store.command_id is not None
-        journal.mark_undone(store.conn, target.id, store.command_id, target.summary)
     return Undone(target)
 
 
@@ -73,6 +72,11 @@ def not_undoable(store: Store, label: str, name: str) -> None:
     that `wt undo` stops there instead of reverting an older command."""
     with store.write(label, name=name):
         pass
+
+
+def compact(store: Store) -> bool:
+    """VACUUM the file and truncate its write-ahead log; False if a reader kept the log."""
+    return maintenance.compact(store)
 
 
 # -- forget -------------------------------------------------------------------
@@ -130,7 +134,7 @@ def forget(store: Store, contact_id: int, now: datetime | None = None) -> Forgot
             raise NotFound(f"No contact has id #{contact_id}.", hint="Nothing was changed.")
         stamp = to_utc_iso(now if now is not None else clock_now())
         purged = maintenance.delete_contact_for_good(store, scope, stamp)
-    result = Forgotten(scope, purged, True, backups.list_backups(store.connection.path))
+    result = Forgotten(scope, purged, True, backups.list_backups(store.path))
     _forget_in_vdirs(store, scope, result)
     try:
         result.compacted = maintenance.compact(store)
@@ -170,9 +174,8 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
     by_uid = {record["uid"]: record for record in shared}
     rows: dict[tuple[str, str], list[ss.StateRow]] = {}
     if by_uid:
-        for vdir, kind in store.conn.execute(
-            "SELECT DISTINCT vdir, kind FROM sync_state WHERE kind = 'conversation'"
-        ).fetchall():
+        kind = "conversation"
+        for vdir in ss.vdirs_holding(store, kind):
             state = ss.load_state(store, vdir, kind)
             for uid in by_uid.keys() & state.keys():
                 known = state[uid]
@@ -335,7 +338,7 @@ def unopenable(path: Path, message: str) -> Report:
 def doctor(store: Store, now: datetime) -> Report:
     from wintogether.store.migrations import LATEST_VERSION
 
-    path = store.connection.path
+    path = store.path
     checks: list[Check] = []
     problems = maintenance.integrity(store)
     checks.append(
@@ -349,7 +352,7 @@ def doctor(store: Store, now: datetime) -> Report:
         if not fk
         else Check("foreign keys", FAIL, f"{len(fk)} broken: " + "; ".join(fk[:5]))
     )
-    read_only = store.connection.read_only
+    read_only = store.read_only
     # SQLite's index check is written as an INSERT: a read-only file cannot run it.
     fts = [] if read_only else maintenance.fts_problems(store)
     indexes = maintenance.safe_fts_tables(store)

@@ -28,6 +28,7 @@ from wintogether.domain.today import Birthday, birthday_days, birthdays
 from wintogether.errors import InvalidValue
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
 from wintogether.store import Store, events, reports
+from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store
 
 SLIPPING_IN_SUMMARY = 10
@@ -242,7 +243,9 @@ def summarise(
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
         slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
-        with_birthdays = store.standings(birthdays_on=birthday_days(next_first, window=6))
+        with_birthdays = contacts_store.standings(
+            store, birthdays_on=birthday_days(next_first, window=6)
+        )
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
     in_period = [x for x in entries if start <= x.happened_at < period_end]

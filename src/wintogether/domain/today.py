@@ -11,6 +11,8 @@ from wintogether.dates import birthday_age, next_birthday
 from wintogether.domain import cadence
 from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.store import Store
+from wintogether.store import contacts as contacts_store
+from wintogether.store import promises as promises_store
 
 BIRTHDAY_WINDOW_DAYS = 7
 SLIPPING_ON_DASHBOARD = 10
@@ -93,11 +95,11 @@ def dashboard(
 ) -> Dashboard:
     today = now.date()
     with store.read():
-        due = store.promises(due_on_or_before=today)
+        due = promises_store.promises(store, due_on_or_before=today)
         ranked, slipping_total = cadence.slipping_in(store, config, now, top=slipping_limit)
-        with_birthdays = store.standings(birthdays_on=birthday_days(today))
+        with_birthdays = contacts_store.standings(store, birthdays_on=birthday_days(today))
         job_changes = _job_changes(store)
-        empty = not store.has_contacts()
+        empty = not contacts_store.has_contacts(store)
     from wintogether.domain.ledger import give_first
 
     return Dashboard(

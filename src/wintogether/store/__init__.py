@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from wintogether.store.connection import Connection, connect
-from wintogether.store.queries import Store
+from wintogether.store.connection import Connection
+from wintogether.store.handle import Store
+from wintogether.store.opening import connect
 
 __all__ = ["Connection", "Store", "connect", "open_store"]
 

@@ -19,10 +19,22 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from wintogether.errors import StoreError
-from wintogether.store.connection import Connection, translate
+from wintogether.store.connection import translate
+
+
+class OpenDatabase(Protocol):
+    """What a backup needs of an open database: a connection and its file
+    (a :class:`~wintogether.store.handle.Store` or a ``Connection``)."""
+
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+
+    @property
+    def path(self) -> Path: ...
+
 
 DEFAULT_KEEP = 10
 FOLDER = "backups"
@@ -128,7 +140,7 @@ def rotate(db_path: Path, folder: Path, keep: int) -> list[Path]:
 
 
 def backup(
-    conn: Connection,
+    db: OpenDatabase,
     dest: Path | None = None,
     *,
     keep: int | None = None,
@@ -143,7 +155,7 @@ def backup(
     from wintogether.clock import now
     from wintogether.files import atomic_target
 
-    db_path = conn.path
+    db_path = db.path
     stamp = now().strftime("%Y%m%d-%H%M%S")
     rotate_in: Path | None = None
     if dest is None or dest.is_dir():
@@ -162,7 +174,7 @@ def backup(
             target, database=db_path, overwrite=overwrite, allow_sqlite=True
         ) as temp:
             try:
-                conn.conn.execute("VACUUM INTO ?", (str(temp),))
+                db.conn.execute("VACUUM INTO ?", (str(temp),))
             except sqlite3.Error as exc:
                 error = translate(exc)
                 raise BackupFailed(f"The backup failed: {error.message}") from exc
@@ -179,10 +191,10 @@ def backup(
     return result
 
 
-def backup_before(conn: Connection, reason: str) -> BackupResult:
+def backup_before(db: OpenDatabase, reason: str) -> BackupResult:
     """The automatic backup before a migration or an import (default folder).
 
     Call it outside any transaction (``VACUUM INTO`` cannot run inside one),
-    e.g. ``backup_before(store.connection, "before-import")``.
+    e.g. ``backup_before(store, "before-import")``.
     """
-    return backup(conn, reason=reason)
+    return backup(db, reason=reason)

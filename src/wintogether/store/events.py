@@ -1,7 +1,5 @@
-"""Timeline events (job changes) for `wt show`, `wt today`, `wt history` and `wt summary`.
-
-Kept apart from store/transfer.py so the dashboard, run many times a day, loads
-only these small queries.
+"""Timeline events (job changes, sync conflicts): written by import and sync, read
+by `wt show`, `wt today`, `wt history` and `wt summary`.
 """
 
 from __future__ import annotations
@@ -11,7 +9,8 @@ from typing import Any
 
 from wintogether.clock import from_utc_iso
 from wintogether.models import ContactEvent, ContactRef
-from wintogether.store.queries import Store
+from wintogether.store.common import new_uid
+from wintogether.store.handle import Store
 
 
 def _events(store: Store, tail: str, params: Sequence[Any]) -> list[ContactEvent]:
@@ -75,3 +74,33 @@ def events_between(
         where.append("e.contact_id = ?")
         params.append(contact_id)
     return _events(store, f"WHERE {' AND '.join(where)} ORDER BY e.happened_at, e.id", params)
+
+
+def insert_event(
+    store: Store,
+    *,
+    contact_id: int,
+    kind: str,
+    text: str,
+    old_value: str | None,
+    new_value: str | None,
+    happened_at: str,
+    stamp: str,
+    uid: str | None = None,
+    created_at: str | None = None,
+) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO contact_events (uid, contact_id, kind, text, old_value, new_value,"
+        " happened_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            uid or new_uid(),
+            contact_id,
+            kind,
+            text,
+            old_value,
+            new_value,
+            happened_at,
+            created_at or stamp,
+            stamp,
+        ),
+    )

@@ -11,7 +11,8 @@ from typing import Any
 
 from wintogether.clock import from_utc_iso
 from wintogether.models import ContactRef, LedgerEntry, Win
-from wintogether.store.queries import Store, new_uid
+from wintogether.store.common import new_uid
+from wintogether.store.handle import Store
 
 _LEDGER_SELECT = (
     "SELECT l.*, c.name, c.company, t.name AS to_name, t.company AS to_company"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from wintogether.store import journal
 from wintogether.store.connection import APPLICATION_ID, translate
-from wintogether.store.queries import Store
+from wintogether.store.handle import Store
 
 
 def fts_tables(store: Store) -> list[str]:

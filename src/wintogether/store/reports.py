@@ -12,7 +12,10 @@ from datetime import date
 from typing import Any
 
 from wintogether.models import Conversation, Promise
-from wintogether.store.queries import TAGGED_CONTACTS, Store, tag_params
+from wintogether.store import conversations as conversations_store
+from wintogether.store import promises as promises_store
+from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
+from wintogether.store.handle import Store
 
 _ANY_STATUS = "('open', 'done', 'cancelled')"
 
@@ -20,12 +23,14 @@ _ANY_STATUS = "('open', 'done', 'cancelled')"
 def promises_due_since(store: Store, start: date, contact_id: int | None = None) -> list[Promise]:
     """Every promise (any status) due on or after ``start``."""
     if contact_id is not None:
-        return store._promises(
+        return promises_store.select(
+            store,
             "WHERE p.contact_id = ? AND p.due_on >= ? ORDER BY p.due_on, p.id",
             (contact_id, start.isoformat()),
         )
     # Naming every status lets the (status, due_on) index serve a due-date range.
-    return store._promises(
+    return promises_store.select(
+        store,
         f"WHERE p.status IN {_ANY_STATUS} AND p.due_on >= ? ORDER BY p.due_on, p.id",
         (start.isoformat(),),
     )
@@ -39,7 +44,8 @@ def promises_touching(
     ``start``/``end`` are stored UTC timestamps (end exclusive); ``due_from`` and
     ``due_to`` are inclusive days.
     """
-    return store._promises(
+    return promises_store.select(
+        store,
         "WHERE p.id IN ("
         " SELECT id FROM promises WHERE created_at >= ? AND created_at < ?"
         " UNION SELECT id FROM promises WHERE done_at >= ? AND done_at < ?"
@@ -52,7 +58,8 @@ def promises_touching(
 
 def promises_due_between(store: Store, first: date, last: date) -> list[Promise]:
     """Open promises due between two days, inclusive."""
-    return store._promises(
+    return promises_store.select(
+        store,
         "WHERE p.status = 'open' AND p.due_on >= ? AND p.due_on <= ? ORDER BY p.due_on, p.id",
         (first.isoformat(), last.isoformat()),
     )
@@ -124,7 +131,9 @@ def conversations_between(
         params += tag_params(tag)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     params.append(-1 if limit is None else limit)
-    return store._conversations(f"{clause} ORDER BY i.happened_at, i.id LIMIT ?", params)
+    return conversations_store.select(
+        store, f"{clause} ORDER BY i.happened_at, i.id LIMIT ?", params
+    )
 
 
 def tagged_contact_ids(store: Store, tag: str) -> set[int]:
@@ -141,7 +150,7 @@ def promises_created_between(store: Store, start: str | None, end: str | None) -
         where.append("p.created_at < ?")
         params.append(end)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return store._promises(f"{clause} ORDER BY p.created_at, p.id", params)
+    return promises_store.select(store, f"{clause} ORDER BY p.created_at, p.id", params)
 
 
 def new_contacts(store: Store, start: str, end: str) -> list[tuple[int, str, str | None]]:

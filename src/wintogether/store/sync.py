@@ -13,8 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from wintogether.store import transfer as st
-from wintogether.store.queries import Store, new_uid
+from wintogether.store import contacts as contacts_store
+from wintogether.store import conversations as conversations_store
+from wintogether.store import events as events_store
+from wintogether.store import records
+from wintogether.store.common import new_uid
+from wintogether.store.handle import Store
 
 #: The three kinds of item a vdir holds, and the table behind each.
 TABLES = {"contact": "contacts", "promise": "promises", "conversation": "interactions"}
@@ -114,10 +118,20 @@ def drop_state(store: Store, vdir: str, kind: str, uids: Sequence[str]) -> None:
     )
 
 
+def vdirs_holding(store: Store, kind: str) -> list[str]:
+    """Every vdir the sync state knows items of this kind in."""
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT vdir FROM sync_state WHERE kind = ? ORDER BY vdir", (kind,)
+        )
+    ]
+
+
 @contextmanager
 def bookkeeping(store: Store) -> Iterator[Store]:
     """A write transaction for the sync state alone: no journal command is opened."""
-    with store.connection.write():
+    with store.write_unjournaled():
         yield store
 
 
@@ -144,54 +158,31 @@ def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str, str]]:
 
 
 def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
-    return st.contact_records(store, ids)
+    return records.contact_records(store, ids)
 
 
 def promise_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """Promise records with their row's ``id`` and ``contact_id``."""
     for row in store.conn.execute(
-        "SELECT p.*, c.uid AS contact_uid, c.name AS contact_name FROM promises p"
-        " JOIN contacts c ON c.id = p.contact_id"
-        " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+        f"{records.PROMISE_SELECT} WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
         (json.dumps(list(ids)),),
     ):
-        yield {
-            "id": row["id"],
-            "uid": row["uid"],
-            "contact": row["contact_uid"],
-            "contact_id": row["contact_id"],
-            "contact_name": row["contact_name"],
-            "text": row["text"],
-            "due_on": row["due_on"],
-            "owner": row["owner"],
-            "status": row["status"],
-            "done_at": row["done_at"],
-            "done_note": row["done_note"],
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-        }
+        yield {"id": row["id"], "contact_id": row["contact_id"]} | records.promise_record(row)
 
 
 def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """Conversation records with their row's ``id`` and a participant's ``contact_id``
+    (the one added first: where a conflict is kept)."""
     for row in store.conn.execute(
-        "SELECT i.*, (SELECT json_group_array(uid) FROM (SELECT c.uid FROM"
-        " interaction_participants p JOIN contacts c ON c.id = p.contact_id"
-        " WHERE p.interaction_id = i.id ORDER BY p.id)) AS people,"
+        f"SELECT {records.CONVERSATION_COLUMNS},"
         " (SELECT min(p.contact_id) FROM interaction_participants p"
         "  WHERE p.interaction_id = i.id) AS first_contact"
         " FROM interactions i WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id",
         (json.dumps(list(ids)),),
     ):
-        yield {
-            "id": row["id"],
-            "uid": row["uid"],
-            "happened_at": row["happened_at"],
-            "channel": row["channel"],
-            "note": row["note"],
-            "participants": json.loads(row["people"]),
-            "contact_id": row["first_contact"],
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-        }
+        yield {"id": row["id"], "contact_id": row["first_contact"]} | records.conversation_record(
+            row
+        )
 
 
 def contact_names(store: Store) -> dict[str, str]:
@@ -200,7 +191,7 @@ def contact_names(store: Store) -> dict[str, str]:
 
 
 def contact_ids_by_uid(store: Store) -> dict[str, int]:
-    return st.uid_map(store, "contacts")
+    return records.uid_map(store, "contacts")
 
 
 # -- applying what a file says ------------------------------------------------------
@@ -233,19 +224,19 @@ def put_contact(
     """
     columns = {k: fields.get(k) for k in ("name", "company", "title", "birthday", "notes")}
     if contact_id is None:
-        contact_id = st.insert_contact(store, {**columns, "uid": uid}, stamp)
+        contact_id = records.insert_contact_record(store, {**columns, "uid": uid}, stamp)
     else:
-        store.update_contact(contact_id, columns, stamp)
+        contacts_store.update_contact(store, contact_id, columns, stamp)
     _replace_children(store, "contact_emails", "email", contact_id, fields["emails"], stamp)
     _replace_children(store, "contact_phones", "phone", contact_id, fields["phones"], stamp)
     store.conn.execute("DELETE FROM contact_urls WHERE contact_id = ?", (contact_id,))
     if fields.get("linkedin"):
-        st.add_url(store, contact_id, "linkedin", fields["linkedin"], stamp)
+        contacts_store.add_url(store, contact_id, "linkedin", fields["linkedin"], stamp)
     for url in fields["urls"]:
-        st.add_url(store, contact_id, "web", url, stamp)
+        contacts_store.add_url(store, contact_id, "web", url, stamp)
     store.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
-    store.add_tags(contact_id, fields["tags"], stamp)
-    st.add_extras(store, contact_id, fields["extras"], stamp)
+    contacts_store.add_tags(store, contact_id, fields["tags"], stamp)
+    contacts_store.add_extras(store, contact_id, fields["extras"], stamp)
     return contact_id
 
 
@@ -284,14 +275,15 @@ def put_conversation(
         record = {k: fields[k] for k in ("happened_at", "channel", "note")}
         # Created when it was written down elsewhere; updated (here) now.
         record.update(uid=uid, created_at=fields.get("created") or stamp, updated_at=stamp)
-        st.insert_conversation_record(store, record, participant_ids)
+        records.insert_conversation_record(store, record, participant_ids)
         return
-    store.update_conversation(
+    conversations_store.update_conversation(
+        store,
         conversation_id,
         {k: fields[k] for k in ("happened_at", "channel", "note")},
         stamp,
     )
-    store.set_participants(conversation_id, participant_ids, stamp)
+    conversations_store.set_participants(store, conversation_id, participant_ids, stamp)
 
 
 def delete_row(store: Store, kind: str, row_id: int) -> None:
@@ -302,7 +294,7 @@ def record_conflict(
     store: Store, contact_id: int, text: str, lost: str, kept: str, stamp: str
 ) -> None:
     """The losing version of a conflict, on the contact's timeline."""
-    st.insert_event(
+    events_store.insert_event(
         store,
         contact_id=contact_id,
         kind="sync_conflict",

@@ -37,7 +37,7 @@ from wintogether.domain.text import check_tags
 from wintogether.errors import InvalidValue
 from wintogether.formats import Card, Problem
 from wintogether.store import Store
-from wintogether.store import transfer as st
+from wintogether.store import importing as import_store
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -108,7 +108,7 @@ def import_file(
         # A copy of the database as it was, before anything of the file is written.
         from wintogether.store.backup import backup_before
 
-        backup_before(store.connection, "before-import")
+        backup_before(store, "before-import")
         with store.write(f"import {path.name}", name="import"):
             steps = _plan(store, cards)
             if on_total is not None:
@@ -120,7 +120,7 @@ def import_file(
                 sum(1 for s in steps if s.decision.action == a) for a in ("add", "update", "skip")
             )
             if added or updated or any(history.values()):
-                st.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
+                import_store.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
     return ImportResult(
         fmt,
         path.name,

@@ -10,7 +10,9 @@ from typing import Any
 from wintogether.domain.importing.read import _digits
 from wintogether.formats import Card
 from wintogether.store import Store
-from wintogether.store import transfer as st
+from wintogether.store import contacts as contacts_store
+from wintogether.store import importing as import_store
+from wintogether.store import records as records_store
 
 _MERGED_FIELDS = ("how_met", "met_on", "birthday", "notes")
 
@@ -162,7 +164,7 @@ class _Planner:
 
     def __init__(self, store: Store, cards: list[Card]) -> None:
         self.store = store
-        self.index = st.match_index(store)
+        self.index = import_store.match_index(store)
         self.states: dict[int, _State] = {}
         self.next_provisional = -1
         #: Contacts (or provisional keys) a card of this file has landed on.
@@ -200,7 +202,7 @@ class _Planner:
         for email in card.emails:
             found = self._first_free(
                 index.by_email.get(email.casefold()),
-                lambda e=email: [r.id for r in self.store.refs_by_email(e)],  # type: ignore[misc]
+                lambda e=email: [r.id for r in contacts_store.refs_by_email(self.store, e)],  # type: ignore[misc]
             )
             if found is not None:
                 return found, f"same email {email}"
@@ -208,7 +210,7 @@ class _Planner:
             url = card.linkedin.rstrip("/")
             found = self._first_free(
                 index.by_url.get(url.casefold()),
-                lambda: [r.id for r in self.store.refs_by_url(url)],
+                lambda: [r.id for r in contacts_store.refs_by_url(self.store, url)],
             )
             if found is not None:
                 return found, "same LinkedIn profile"
@@ -217,7 +219,7 @@ class _Planner:
             index.by_name_company.get((card.name.casefold(), company)),
             lambda: [
                 r.id
-                for r in self.store.refs_by_name(card.name)
+                for r in contacts_store.refs_by_name(self.store, card.name)
                 if (r.company or "").casefold() == company
             ],
         )
@@ -227,7 +229,7 @@ class _Planner:
 
     def state(self, key: int) -> _State:
         if key not in self.states:
-            record = next(st.contact_records(self.store, [key]))
+            record = next(records_store.contact_records(self.store, [key]))
             self.states[key] = _State(
                 contact_id=key,
                 fields={k: record[k] for k in ("company", "title", *_MERGED_FIELDS)}

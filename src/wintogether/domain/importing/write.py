@@ -8,7 +8,9 @@ from typing import Any
 
 from wintogether.domain.importing.plan import _Step
 from wintogether.store import Store
-from wintogether.store import transfer as st
+from wintogether.store import contacts as contacts_store
+from wintogether.store import events as events_store
+from wintogether.store import records as records_store
 
 
 def _write(
@@ -33,32 +35,32 @@ def _write(
                 "updated_at": record.get("updated_at"),
                 "archived_at": record.get("archived_at"),
             }
-            contact_id = st.insert_contact(store, fields, stamp)
+            contact_id = records_store.insert_contact_record(store, fields, stamp)
             ids[step.key] = contact_id
             step.decision.contact_id = contact_id
-            store.add_emails(contact_id, card.emails, stamp)
-            store.add_phones(contact_id, card.phones, stamp)
+            contacts_store.add_emails(store, contact_id, card.emails, stamp)
+            contacts_store.add_phones(store, contact_id, card.phones, stamp)
             if card.linkedin:
-                st.add_url(store, contact_id, "linkedin", card.linkedin, stamp)
+                contacts_store.add_url(store, contact_id, "linkedin", card.linkedin, stamp)
             for url in card.urls:
-                st.add_url(store, contact_id, "web", url, stamp)
-            store.add_tags(contact_id, card.tags, stamp)
-            st.add_extras(store, contact_id, card.extras, stamp)
+                contacts_store.add_url(store, contact_id, "web", url, stamp)
+            contacts_store.add_tags(store, contact_id, card.tags, stamp)
+            contacts_store.add_extras(store, contact_id, card.extras, stamp)
         elif step.decision.action == "update" and step.change is not None:
             contact_id = ids.get(step.key, step.key)
             step.decision.contact_id = contact_id
             change = step.change
-            store.update_contact(contact_id, change.fields, stamp)
-            store.add_emails(contact_id, change.emails, stamp)
-            store.add_phones(contact_id, change.phones, stamp)
+            contacts_store.update_contact(store, contact_id, change.fields, stamp)
+            contacts_store.add_emails(store, contact_id, change.emails, stamp)
+            contacts_store.add_phones(store, contact_id, change.phones, stamp)
             for kind, url in change.urls:
-                st.add_url(store, contact_id, kind, url, stamp)
-            store.add_tags(contact_id, change.tags, stamp)
-            st.add_extras(store, contact_id, change.extras, stamp)
-            store.touch_contact(contact_id, stamp)
+                contacts_store.add_url(store, contact_id, kind, url, stamp)
+            contacts_store.add_tags(store, contact_id, change.tags, stamp)
+            contacts_store.add_extras(store, contact_id, change.extras, stamp)
+            contacts_store.touch_contact(store, contact_id, stamp)
             if change.job:
                 text, old, new = change.job
-                st.insert_event(
+                events_store.insert_event(
                     store,
                     contact_id=contact_id,
                     kind="job_change",
@@ -97,46 +99,46 @@ def _write_history(
         intro = (step.card.record or {}).get("introduced_by")
         contact_id = ids.get(step.key, step.key)
         if intro in contacts and contact_id > 0 and contacts[intro] != contact_id:
-            st.link_introducer(store, contact_id, contacts[intro])
-    conversations = st.uid_map(store, "interactions")
+            contacts_store.link_introducer(store, contact_id, contacts[intro])
+    conversations = records_store.uid_map(store, "interactions")
     for record in bundle.get("conversations") or []:
         people = [contacts[u] for u in record.get("participants", []) if u in contacts]
         if record["uid"] in conversations or not people:
             continue
-        new_id = st.insert_conversation_record(store, record, people)
+        new_id = records_store.insert_conversation_record(store, record, people)
         if new_id is not None:
             conversations[record["uid"]] = new_id
             counts["conversations"] += 1
-    existing = st.uid_map(store, "promises")
+    existing = records_store.uid_map(store, "promises")
     for record in bundle.get("promises") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:
             continue
-        st.insert_promise_record(
+        records_store.insert_promise_record(
             store,
             record,
             contacts[record["contact"]],
             conversations.get(record.get("conversation")),
         )
         counts["promises"] += 1
-    existing = st.uid_map(store, "ledger")
+    existing = records_store.uid_map(store, "ledger")
     for record in bundle.get("ledger") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:
             continue
-        st.insert_ledger_record(
+        records_store.insert_ledger_record(
             store, record, contacts[record["contact"]], contacts.get(record.get("to_contact") or "")
         )
         counts["ledger"] += 1
-    existing = st.uid_map(store, "wins")
+    existing = records_store.uid_map(store, "wins")
     for record in bundle.get("wins") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:
             continue
-        st.insert_win_record(store, record, contacts[record["contact"]])
+        records_store.insert_win_record(store, record, contacts[record["contact"]])
         counts["wins"] += 1
-    existing = st.uid_map(store, "contact_events")
+    existing = records_store.uid_map(store, "contact_events")
     for record in bundle.get("events") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:
             continue
-        st.insert_event(
+        events_store.insert_event(
             store,
             contact_id=contacts[record["contact"]],
             kind=record["kind"],

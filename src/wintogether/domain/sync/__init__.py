@@ -58,7 +58,6 @@ def sync(
     now: datetime,
     *,
     dry_run: bool = False,
-    db_path: Path | None = None,
     force_delete: bool = False,
 ) -> SyncResult:
     """Exchange changes between the database and ``vdir``; see the module docstring."""
@@ -67,12 +66,9 @@ def sync(
         raise SyncRefused(f"{vdir} is not a folder.")
     if not vdir.exists() and not vdir.parent.is_dir():
         raise SyncRefused(f"The folder {vdir.parent} does not exist.")
-    if db_path is not None:
-        database = Path(os.path.realpath(db_path))
-        if database.parent in {Path(os.path.realpath(vdir / f)) for _, f, _ in COLLECTIONS}:
-            raise SyncRefused(
-                f"The database {db_path} is inside the vdir {vdir}; move one of them."
-            )
+    database = Path(os.path.realpath(store.path))
+    if database.parent in {Path(os.path.realpath(vdir / f)) for _, f, _ in COLLECTIONS}:
+        raise SyncRefused(f"The database {store.path} is inside the vdir {vdir}; move one of them.")
     stamp = to_utc_iso(now)
     with store.read():
         plan = _plan(store, vdir, now, force_delete)

@@ -1,0 +1,29 @@
+"""Small helpers every subject module shares: new uids, id chunks, stored times."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from wintogether.clock import from_utc_iso, from_utc_iso_utc
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def local_time(value: str | None) -> Any:
+    """A stored timestamp as a local datetime (None stays None)."""
+    return from_utc_iso(value) if value else None
+
+
+def utc_time(value: str | None) -> Any:
+    """A stored timestamp as an aware UTC datetime: cheaper than local time (no
+    zone lookup per value) where only comparisons and dates follow."""
+    return from_utc_iso_utc(value) if value else None
+
+
+def chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

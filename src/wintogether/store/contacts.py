@@ -1,0 +1,489 @@
+"""Contacts: their rows, emails, phones, URLs, tags and extras, and the people lists.
+
+Functions take an open :class:`Store`; writes expect ``Store.write()`` around them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from wintogether.models import Contact, ContactRef, ContactStanding
+from wintogether.store.common import chunks, local_time, new_uid, utc_time
+from wintogether.store.handle import Store
+
+#: The columns a contact's own fields are written to (the rest are derived or stamps).
+CONTACT_FIELDS = (
+    "name",
+    "company",
+    "title",
+    "how_met",
+    "met_on",
+    "introduced_by",
+    "birthday",
+    "cadence_days",
+    "notes",
+)
+
+#: Contacts with a tag or any of its subtags ("customers" takes "customers/emea").
+TAGGED_CONTACTS = (
+    "SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+    " WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'"
+)
+
+
+def tag_params(tag: str) -> list[str]:
+    """The parameters of :data:`TAGGED_CONTACTS` (LIKE wildcards in the tag escaped)."""
+    return [tag, tag.replace("%", "\\%").replace("_", "\\_") + "/%"]
+
+
+def insert_contact(store: Store, fields: dict[str, Any], stamp: str) -> int:
+    values = {key: fields.get(key) for key in CONTACT_FIELDS}
+    cursor = store.conn.execute(
+        f"INSERT INTO contacts (uid, {', '.join(CONTACT_FIELDS)}, created_at, updated_at)"
+        f" VALUES (?, {', '.join('?' for _ in CONTACT_FIELDS)}, ?, ?)",
+        [fields.get("uid") or new_uid(), *values.values(), stamp, stamp],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update_contact(store: Store, contact_id: int, fields: dict[str, Any], stamp: str) -> None:
+    unknown = set(fields) - set(CONTACT_FIELDS) - {"archived_at"}
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    if not fields:
+        return
+    assignments = ", ".join(f"{key} = ?" for key in fields)
+    store.conn.execute(
+        f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
+        [*fields.values(), stamp, contact_id],
+    )
+
+
+def touch_contact(store: Store, contact_id: int, stamp: str) -> None:
+    store.conn.execute("UPDATE contacts SET updated_at = ? WHERE id = ?", (stamp, contact_id))
+
+
+def add_emails(store: Store, contact_id: int, emails: Iterable[str], stamp: str) -> None:
+    _add_children(store, "contact_emails", "email", contact_id, emails, stamp)
+
+
+def add_phones(store: Store, contact_id: int, phones: Iterable[str], stamp: str) -> None:
+    _add_children(store, "contact_phones", "phone", contact_id, phones, stamp)
+
+
+def remove_emails(store: Store, contact_id: int, emails: Iterable[str]) -> int:
+    return _remove_children(store, "contact_emails", "email", contact_id, emails)
+
+
+def remove_phones(store: Store, contact_id: int, phones: Iterable[str]) -> int:
+    return _remove_children(store, "contact_phones", "phone", contact_id, phones)
+
+
+def _add_children(
+    store: Store, table: str, column: str, contact_id: int, values: Iterable[str], stamp: str
+) -> None:
+    start = store.conn.execute(
+        f"SELECT coalesce(max(position), -1) + 1 FROM {table} WHERE contact_id = ?",
+        (contact_id,),
+    ).fetchone()[0]
+    for offset, value in enumerate(values):
+        store.conn.execute(
+            f"INSERT OR IGNORE INTO {table} (uid, contact_id, {column}, position, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (new_uid(), contact_id, value, start + offset, stamp),
+        )
+
+
+def _remove_children(
+    store: Store, table: str, column: str, contact_id: int, values: Iterable[str]
+) -> int:
+    removed = 0
+    for value in values:
+        removed += store.conn.execute(
+            f"DELETE FROM {table} WHERE contact_id = ? AND {column} = ? COLLATE NOCASE",
+            (contact_id, value),
+        ).rowcount
+    return removed
+
+
+def set_url(store: Store, contact_id: int, kind: str, url: str | None, stamp: str) -> None:
+    """Replace the contact's URL of this kind (``None`` removes it)."""
+    store.conn.execute(
+        "DELETE FROM contact_urls WHERE contact_id = ? AND kind = ?", (contact_id, kind)
+    )
+    if url:
+        store.conn.execute(
+            "INSERT OR REPLACE INTO contact_urls (uid, contact_id, kind, url, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (new_uid(), contact_id, kind, url, stamp),
+        )
+
+
+def add_tags(store: Store, contact_id: int, tags: Iterable[str], stamp: str) -> None:
+    for tag in tags:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO tags (uid, name, updated_at) VALUES (?, ?, ?)",
+            (new_uid(), tag, stamp),
+        )
+        store.conn.execute(
+            "INSERT OR IGNORE INTO contact_tags (uid, contact_id, tag_id, updated_at)"
+            " SELECT ?, ?, id, ? FROM tags WHERE name = ?",
+            (new_uid(), contact_id, stamp, tag),
+        )
+
+
+def remove_tags(store: Store, contact_id: int, tags: Iterable[str]) -> int:
+    removed = 0
+    for tag in tags:
+        removed += store.conn.execute(
+            "DELETE FROM contact_tags WHERE contact_id = ?"
+            " AND tag_id = (SELECT id FROM tags WHERE name = ?)",
+            (contact_id, tag),
+        ).rowcount
+    return removed
+
+
+def contact_exists(store: Store, contact_id: int) -> bool:
+    row = store.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+    return row is not None
+
+
+def get_contact(store: Store, contact_id: int) -> Contact | None:
+    found = contacts_by_ids(store, [contact_id])
+    return found[0] if found else None
+
+
+def contacts_by_ids(store: Store, ids: Sequence[int]) -> list[Contact]:
+    """Contacts with their emails, phones, URLs and tags, in ``ids`` order."""
+    rows: dict[int, sqlite3.Row] = {}
+    for chunk in chunks(ids):
+        marks = ",".join("?" for _ in chunk)
+        for row in store.conn.execute(
+            "SELECT c.*, i.name AS intro_name, i.company AS intro_company"
+            " FROM contacts c LEFT JOIN contacts i ON i.id = c.introduced_by"
+            f" WHERE c.id IN ({marks})",
+            list(chunk),
+        ):
+            rows[row["id"]] = row
+    kids_of = children(store, [cid for cid in ids if cid in rows])
+    out = []
+    for cid in ids:
+        row = rows.get(cid)
+        if row is None:
+            continue
+        kids = kids_of[cid]
+        out.append(
+            Contact(
+                id=row["id"],
+                uid=row["uid"],
+                name=row["name"],
+                company=row["company"],
+                title=row["title"],
+                how_met=row["how_met"],
+                met_on=row["met_on"],
+                introduced_by=(
+                    ContactRef(row["introduced_by"], row["intro_name"], row["intro_company"])
+                    if row["introduced_by"]
+                    else None
+                ),
+                birthday=row["birthday"],
+                cadence_days=row["cadence_days"],
+                notes=row["notes"],
+                last_touch_at=local_time(row["last_touch_at"]),
+                created_at=local_time(row["created_at"]),
+                updated_at=local_time(row["updated_at"]),
+                archived_at=local_time(row["archived_at"]),
+                emails=kids["emails"],
+                phones=kids["phones"],
+                urls=kids["urls"],
+                tags=kids["tags"],
+            )
+        )
+    return out
+
+
+def children(store: Store, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"emails": [], "phones": [], "urls": [], "tags": []}
+    )
+    for chunk in chunks(ids):
+        marks = ",".join("?" for _ in chunk)
+        params = list(chunk)
+        for row in store.conn.execute(
+            f"SELECT contact_id, email FROM contact_emails WHERE contact_id IN ({marks})"
+            " ORDER BY position, id",
+            params,
+        ):
+            out[row[0]]["emails"].append(row[1])
+        for row in store.conn.execute(
+            f"SELECT contact_id, phone FROM contact_phones WHERE contact_id IN ({marks})"
+            " ORDER BY position, id",
+            params,
+        ):
+            out[row[0]]["phones"].append(row[1])
+        for row in store.conn.execute(
+            f"SELECT contact_id, kind, url FROM contact_urls WHERE contact_id IN ({marks})"
+            " ORDER BY id",
+            params,
+        ):
+            out[row[0]]["urls"].append((row[1], row[2]))
+        for row in store.conn.execute(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.contact_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+            params,
+        ):
+            out[row[0]]["tags"].append(row[1])
+    return out
+
+
+def refs_by_id(store: Store, contact_id: int) -> list[ContactRef]:
+    return _refs(store, "SELECT id, name, company FROM contacts WHERE id = ?", (contact_id,))
+
+
+def refs_by_name(store: Store, name: str) -> list[ContactRef]:
+    return _refs(
+        store,
+        "SELECT id, name, company FROM contacts WHERE name = ? COLLATE NOCASE"
+        " ORDER BY archived_at IS NOT NULL, id",
+        (name,),
+    )
+
+
+def refs_by_email(store: Store, email: str) -> list[ContactRef]:
+    return _refs(
+        store,
+        "SELECT DISTINCT c.id, c.name, c.company FROM contacts c"
+        " JOIN contact_emails e ON e.contact_id = c.id"
+        " WHERE e.email = ? COLLATE NOCASE ORDER BY c.id",
+        (email,),
+    )
+
+
+def refs_by_url(store: Store, url: str) -> list[ContactRef]:
+    return _refs(
+        store,
+        "SELECT DISTINCT c.id, c.name, c.company FROM contacts c"
+        " JOIN contact_urls u ON u.contact_id = c.id WHERE u.url = ? ORDER BY c.id",
+        (url.rstrip("/"),),
+    )
+
+
+def refs_by_fragment(store: Store, fragment: str, *, include_archived: bool) -> list[ContactRef]:
+    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    archived = "" if include_archived else " AND archived_at IS NULL"
+    return _refs(
+        store,
+        "SELECT id, name, company FROM contacts"
+        f" WHERE name LIKE ? ESCAPE '\\'{archived} ORDER BY name COLLATE NOCASE, id",
+        (f"%{escaped}%",),
+    )
+
+
+def has_contacts(store: Store) -> bool:
+    return store.conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is not None
+
+
+def all_refs(store: Store, *, include_archived: bool = False) -> list[ContactRef]:
+    archived = "" if include_archived else " WHERE archived_at IS NULL"
+    return _refs(
+        store, f"SELECT id, name, company FROM contacts{archived} ORDER BY name COLLATE NOCASE", ()
+    )
+
+
+def _refs(store: Store, sql: str, params: Sequence[Any]) -> list[ContactRef]:
+    return [ContactRef(row[0], row[1], row[2]) for row in store.conn.execute(sql, params)]
+
+
+def contact_ids(
+    store: Store,
+    *,
+    tag: str | None = None,
+    company: str | None = None,
+    archived: bool = False,
+) -> list[int]:
+    where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
+    params: list[Any] = []
+    if tag:
+        where.append(f"c.id IN ({TAGGED_CONTACTS})")
+        params += tag_params(tag)
+    if company:
+        where.append("c.company LIKE ? ESCAPE '\\'")
+        params.append("%" + company.replace("%", "\\%").replace("_", "\\_") + "%")
+    sql = (
+        f"SELECT c.id FROM contacts c WHERE {' AND '.join(where)}"
+        " ORDER BY c.name COLLATE NOCASE, c.id"
+    )
+    return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def standings(
+    store: Store,
+    *,
+    tag: str | None = None,
+    birthdays_on: list[str] | None = None,
+) -> list[ContactStanding]:
+    """Active contacts with what the neglect rule and birthdays need.
+
+    ``birthdays_on`` keeps only contacts whose birthday falls on one of
+    those "MM-DD" days.
+    """
+    params: list[Any] = []
+    where = ["archived_at IS NULL"]
+    if tag:
+        where.append(f"c.id IN ({TAGGED_CONTACTS})")
+        params += tag_params(tag)
+    if birthdays_on is not None:
+        where.append("substr(birthday, -5) IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(birthdays_on))
+    rows = store.conn.execute(
+        "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
+        f" FROM contacts c WHERE {' AND '.join(where)}",
+        params,
+    ).fetchall()
+    tags: dict[int, list[str]] = defaultdict(list)
+    ids = [row["id"] for row in rows]
+    for chunk in chunks(ids):
+        for row in store.conn.execute(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.contact_id IN ({','.join('?' for _ in chunk)})",
+            list(chunk),
+        ):
+            tags[row[0]].append(row[1])
+    return [
+        ContactStanding(
+            contact=ContactRef(row["id"], row["name"], row["company"]),
+            cadence_days=row["cadence_days"],
+            tags=tags.get(row["id"], []),
+            last_touch_at=utc_time(row["last_touch_at"]),
+            created_at=utc_time(row["created_at"]),
+            birthday=row["birthday"],
+        )
+        for row in rows
+    ]
+
+
+def tag_names(store: Store) -> list[tuple[int, str]]:
+    return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
+
+
+def quiet_contacts(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    tag: str | None = None,
+    top: int | None = None,
+) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
+    """Active contacts quiet for at least their rhythm, computed in SQL.
+
+    Each row: (contact, whole days since the last touch or since added, the
+    rhythm in days, where it comes from, ever talked). ``tag_days`` gives the
+    rhythm each tag carries, (tag id, days, config key), as the domain decides
+    it; a contact's own cadence comes first, then the shortest of its tags'
+    (equal ones: the first key), then ``default_days``. Days are counted in the
+    zone ``utc_offset_minutes`` east of UTC, like domain/cadence.py does.
+    ``top`` returns only the most slipping (and any tied with the last of
+    them); the second value is how many slip in all.
+    """
+    params: list[Any] = [json.dumps(tag_days)]
+    tag_filter = ""
+    if tag:
+        tag_filter = f" AND c.id IN ({TAGGED_CONTACTS})"
+        params += tag_params(tag)
+    sql = f"""
+        WITH tag_days(tag_id, days, source) AS (
+            SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)
+        ),
+        by_tag AS (
+            SELECT ct.contact_id, d.days, d.source, row_number() OVER (
+                PARTITION BY ct.contact_id ORDER BY d.days, d.source
+            ) AS pick
+            FROM contact_tags ct JOIN tag_days d ON d.tag_id = ct.tag_id
+        ),
+        scored AS (
+            SELECT c.id, c.name, c.company, c.last_touch_at IS NOT NULL AS talked,
+                CASE WHEN c.cadence_days THEN c.cadence_days
+                     ELSE coalesce(b.days, ?) END AS cadence,
+                CASE WHEN c.cadence_days THEN 'contact'
+                     WHEN b.days IS NOT NULL THEN 'tag ' || b.source
+                     ELSE 'default' END AS source,
+                max(0, CAST(julianday(?) - julianday(
+                    date(coalesce(c.last_touch_at, c.created_at), ?)) AS INTEGER)) AS days
+            FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id AND b.pick = 1
+            WHERE c.archived_at IS NULL{tag_filter}
+        )
+        SELECT * FROM (
+            SELECT id, name, company, days, cadence, source, talked,
+                rank() OVER (ORDER BY CAST(days AS REAL) / cadence DESC, days DESC) AS place,
+                count(*) OVER () AS total
+            FROM scored WHERE days >= cadence
+        ){" WHERE place <= ?" if top is not None else ""}
+    """
+    params[1:1] = [default_days, today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
+    # rank() gives tied rows one place: every row tied with the last wanted one
+    # comes back, and the caller's own ordering (names, case-folded) decides.
+    if top is not None:
+        params.append(top)
+    rows = store.conn.execute(sql, params).fetchall()
+    total = rows[0][8] if rows else 0
+    return [
+        (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], bool(row[6])) for row in rows
+    ], total
+
+
+def add_url(store: Store, contact_id: int, kind: str, url: str, stamp: str) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO contact_urls (uid, contact_id, kind, url, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (new_uid(), contact_id, kind, url, stamp),
+    )
+
+
+def add_extras(
+    store: Store, contact_id: int, extras: Sequence[tuple[str, str]], stamp: str
+) -> None:
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO contact_extras (uid, contact_id, key, value, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(new_uid(), contact_id, key, value, stamp) for key, value in extras],
+    )
+
+
+def extras_of(store: Store, contact_id: int) -> list[tuple[str, str]]:
+    return [
+        (row[0], row[1])
+        for row in store.conn.execute(
+            "SELECT key, value FROM contact_extras WHERE contact_id = ? ORDER BY id", (contact_id,)
+        )
+    ]
+
+
+def contact_id_by_uid(store: Store, uid: str) -> int | None:
+    row = store.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
+    """Record who introduced a contact, unless that is already known."""
+    store.conn.execute(
+        "UPDATE contacts SET introduced_by = ? WHERE id = ? AND introduced_by IS NULL",
+        (introducer_id, contact_id),
+    )
+
+
+def uids_of(store: Store, ids: Sequence[int]) -> list[str]:
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT uid FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps(list(ids)),),
+        )
+    ]

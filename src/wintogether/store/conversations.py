@@ -1,0 +1,140 @@
+"""Conversations (table ``interactions``) and who took part in them.
+
+Functions take an open :class:`Store`; writes expect ``Store.write()`` around them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from wintogether.clock import from_utc_iso
+from wintogether.models import ContactRef, Conversation
+from wintogether.store.common import chunks, new_uid
+from wintogether.store.handle import Store
+
+
+def insert_conversation(
+    store: Store,
+    *,
+    happened_at: str,
+    channel: str,
+    note: str,
+    participant_ids: Sequence[int],
+    stamp: str,
+    uid: str | None = None,
+) -> int:
+    cursor = store.conn.execute(
+        "INSERT INTO interactions (uid, happened_at, channel, note, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (uid or new_uid(), happened_at, channel, note, stamp, stamp),
+    )
+    conversation_id = cursor.lastrowid
+    assert conversation_id is not None
+    set_participants(store, conversation_id, participant_ids, stamp)
+    return conversation_id
+
+
+def set_participants(
+    store: Store, conversation_id: int, participant_ids: Sequence[int], stamp: str
+) -> None:
+    store.conn.execute(
+        "DELETE FROM interaction_participants WHERE interaction_id = ?"
+        f" AND contact_id NOT IN ({','.join('?' for _ in participant_ids)})",
+        (conversation_id, *participant_ids),
+    )
+    for contact_id in participant_ids:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO interaction_participants"
+            " (uid, interaction_id, contact_id, updated_at) VALUES (?, ?, ?, ?)",
+            (new_uid(), conversation_id, contact_id, stamp),
+        )
+
+
+def update_conversation(
+    store: Store, conversation_id: int, fields: dict[str, Any], stamp: str
+) -> None:
+    allowed = {"happened_at", "channel", "note"}
+    if set(fields) - allowed:
+        raise ValueError(f"not conversation fields: {sorted(set(fields) - allowed)}")
+    if fields:
+        assignments = ", ".join(f"{key} = ?" for key in fields)
+        store.conn.execute(
+            f"UPDATE interactions SET {assignments}, updated_at = ? WHERE id = ?",
+            [*fields.values(), stamp, conversation_id],
+        )
+
+
+def delete_conversation(store: Store, conversation_id: int) -> bool:
+    cursor = store.conn.execute("DELETE FROM interactions WHERE id = ?", (conversation_id,))
+    return cursor.rowcount > 0
+
+
+def get_conversation(store: Store, conversation_id: int) -> Conversation | None:
+    found = select(store, "WHERE i.id = ?", (conversation_id,))
+    return found[0] if found else None
+
+
+def conversations_for_contact(
+    store: Store, contact_id: int, limit: int | None
+) -> list[Conversation]:
+    # The latest `limit` conversations, by one of two plans so that the cost
+    # stays bounded by about sqrt(total * limit) rows whoever the contact is
+    # (see docs/performance.md). Few conversations: fetch them all through
+    # the participants index and sort (cost ~ the contact's count). Many (a
+    # key account with thousands): walk interactions newest first through
+    # interactions_happened and stop at `limit` (cost ~ total / count * limit),
+    # instead of reading and sorting the contact's whole history.
+    if limit is not None and limit > 0:
+        total = store.conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0
+        count = count_conversations_for_contact(store, contact_id)
+        if count * count > total * limit:
+            return select(
+                store,
+                "WHERE EXISTS (SELECT 1 FROM interaction_participants p"
+                " WHERE p.interaction_id = i.id AND p.contact_id = ?)"
+                " ORDER BY i.happened_at DESC, i.id DESC LIMIT ?",
+                (contact_id, limit),
+            )
+    return select(
+        store,
+        "WHERE i.id IN (SELECT interaction_id FROM interaction_participants"
+        " WHERE contact_id = ?) ORDER BY i.happened_at DESC, i.id DESC LIMIT ?",
+        (contact_id, -1 if limit is None else limit),
+    )
+
+
+def count_conversations_for_contact(store: Store, contact_id: int) -> int:
+    row = store.conn.execute(
+        "SELECT count(*) FROM interaction_participants WHERE contact_id = ?", (contact_id,)
+    ).fetchone()
+    return int(row[0])
+
+
+def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]:
+    rows = store.conn.execute(f"SELECT i.* FROM interactions i {tail}", params).fetchall()
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    people: dict[int, list[ContactRef]] = defaultdict(list)
+    for chunk in chunks(ids):
+        for row in store.conn.execute(
+            "SELECT p.interaction_id, c.id, c.name, c.company"
+            " FROM interaction_participants p JOIN contacts c ON c.id = p.contact_id"
+            f" WHERE p.interaction_id IN ({','.join('?' for _ in chunk)}) ORDER BY p.id",
+            list(chunk),
+        ):
+            people[row[0]].append(ContactRef(row[1], row[2], row[3]))
+    return [
+        Conversation(
+            id=row["id"],
+            uid=row["uid"],
+            happened_at=from_utc_iso(row["happened_at"]),
+            channel=row["channel"],
+            note=row["note"],
+            participants=people[row["id"]],
+            created_at=from_utc_iso(row["created_at"]),
+        )
+        for row in rows
+    ]

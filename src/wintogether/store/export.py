@@ -1,0 +1,114 @@
+"""What an export reads: which contacts, then their records one at a time.
+
+Readers yield one record at a time from a cursor, so an export never holds the
+whole database in memory; the records themselves are made in records.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from wintogether.store import records
+from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
+from wintogether.store.handle import Store
+
+
+def export_contact_ids(
+    store: Store, *, contact_id: int | None, tag: str | None, since: str | None
+) -> list[int]:
+    where: list[str] = []
+    params: list[Any] = []
+    if contact_id is not None:
+        where.append("c.id = ?")
+        params.append(contact_id)
+    if tag:
+        where.append(f"c.id IN ({TAGGED_CONTACTS})")
+        params += tag_params(tag)
+    if since:
+        where.append("(c.updated_at >= ? OR c.last_touch_at >= ? OR c.created_at >= ?)")
+        params += [since, since, since]
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    return [
+        row[0]
+        for row in store.conn.execute(f"SELECT c.id FROM contacts c{clause} ORDER BY c.id", params)
+    ]
+
+
+def _contact_filter(column: str, ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    if ids is None:
+        return "", []
+    # One bound JSON array: no limit on how many contacts a selection holds.
+    return f" AND {column} IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))]
+
+
+def conversation_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    flt, params = _contact_filter("p.contact_id", ids)
+    sql = f"SELECT {records.CONVERSATION_COLUMNS} FROM interactions i WHERE 1 = 1"
+    if ids is not None:
+        sql += (
+            " AND i.id IN (SELECT p.interaction_id FROM interaction_participants p"
+            f" WHERE 1 = 1{flt})"
+        )
+    if since:
+        sql += " AND i.happened_at >= ?"
+        params.append(since)
+    for row in store.conn.execute(sql + " ORDER BY i.happened_at, i.id", params):
+        yield records.conversation_record(row)
+
+
+def promise_records(
+    store: Store, ids: Sequence[int] | None, since: str | None, *, open_only: bool = False
+) -> Iterator[dict[str, Any]]:
+    flt, params = _contact_filter("p.contact_id", ids)
+    if since:
+        flt += " AND (p.created_at >= ? OR p.updated_at >= ?)"
+        params += [since, since]
+    if open_only:
+        flt += " AND p.status = 'open'"
+    for row in store.conn.execute(
+        f"{records.PROMISE_SELECT} WHERE 1 = 1{flt} ORDER BY p.due_on, p.id", params
+    ):
+        yield records.promise_record(row)
+
+
+def ledger_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    flt, params = _contact_filter("l.contact_id", ids)
+    if since:
+        flt += " AND l.happened_at >= ?"
+        params.append(since)
+    for row in store.conn.execute(
+        f"{records.LEDGER_SELECT} WHERE 1 = 1{flt} ORDER BY l.happened_at, l.id", params
+    ):
+        yield records.ledger_record(row)
+
+
+def win_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    flt, params = _contact_filter("w.contact_id", ids)
+    if since:
+        flt += " AND w.happened_at >= ?"
+        params.append(since)
+    for row in store.conn.execute(
+        f"{records.WIN_SELECT} WHERE 1 = 1{flt} ORDER BY w.happened_at, w.id", params
+    ):
+        yield records.win_record(row)
+
+
+def event_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    flt, params = _contact_filter("e.contact_id", ids)
+    if since:
+        flt += " AND e.happened_at >= ?"
+        params.append(since)
+    for row in store.conn.execute(
+        f"{records.EVENT_SELECT} WHERE 1 = 1{flt} ORDER BY e.happened_at, e.id", params
+    ):
+        yield records.event_record(row)

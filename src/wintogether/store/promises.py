@@ -1,0 +1,121 @@
+"""Promises: what I owe and what is owed to me, and when.
+
+Functions take an open :class:`Store`; writes expect ``Store.write()`` around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from wintogether.clock import from_utc_iso
+from wintogether.dates import stored_day
+from wintogether.models import ContactRef, Promise
+from wintogether.store.common import local_time, new_uid
+from wintogether.store.handle import Store
+
+
+def insert_promise(
+    store: Store,
+    *,
+    contact_id: int,
+    text: str,
+    due_on: date,
+    owner: str,
+    stamp: str,
+    conversation_id: int | None = None,
+    uid: str | None = None,
+) -> int:
+    cursor = store.conn.execute(
+        "INSERT INTO promises (uid, contact_id, interaction_id, text, due_on, owner,"
+        " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+        (
+            uid or new_uid(),
+            contact_id,
+            conversation_id,
+            text,
+            due_on.isoformat(),
+            owner,
+            stamp,
+            stamp,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update_promise(store: Store, promise_id: int, fields: dict[str, Any], stamp: str) -> None:
+    allowed = {"status", "done_at", "done_note", "due_on", "text"}
+    if set(fields) - allowed:
+        raise ValueError(f"not promise fields: {sorted(set(fields) - allowed)}")
+    if fields:
+        assignments = ", ".join(f"{key} = ?" for key in fields)
+        store.conn.execute(
+            f"UPDATE promises SET {assignments}, updated_at = ? WHERE id = ?",
+            [*fields.values(), stamp, promise_id],
+        )
+
+
+def get_promise(store: Store, promise_id: int) -> Promise | None:
+    found = select(store, "WHERE p.id = ?", (promise_id,))
+    return found[0] if found else None
+
+
+def promises(
+    store: Store,
+    *,
+    statuses: Sequence[str] = ("open",),
+    owner: str | None = None,
+    due_before: date | None = None,
+    due_on_or_before: date | None = None,
+    contact_id: int | None = None,
+    limit: int | None = None,
+) -> list[Promise]:
+    where = [f"p.status IN ({','.join('?' for _ in statuses)})"]
+    params: list[Any] = list(statuses)
+    if owner:
+        where.append("p.owner = ?")
+        params.append(owner)
+    if due_before:
+        where.append("p.due_on < ?")
+        params.append(due_before.isoformat())
+    if due_on_or_before:
+        where.append("p.due_on <= ?")
+        params.append(due_on_or_before.isoformat())
+    if contact_id is not None:
+        where.append("p.contact_id = ?")
+        params.append(contact_id)
+    params.append(-1 if limit is None else limit)
+    return select(store, f"WHERE {' AND '.join(where)} ORDER BY p.due_on, p.id LIMIT ?", params)
+
+
+def promises_for_contact(store: Store, contact_id: int, limit: int | None) -> list[Promise]:
+    return select(
+        store,
+        "WHERE p.contact_id = ? ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
+        (contact_id, -1 if limit is None else limit),
+    )
+
+
+def select(store: Store, tail: str, params: Sequence[Any]) -> list[Promise]:
+    return [
+        Promise(
+            id=row["id"],
+            uid=row["uid"],
+            contact=ContactRef(row["contact_id"], row["name"], row["company"]),
+            conversation_id=row["interaction_id"],
+            text=row["text"],
+            due_on=stored_day(row["due_on"]),
+            owner=row["owner"],
+            status=row["status"],
+            done_at=local_time(row["done_at"]),
+            done_note=row["done_note"],
+            created_at=from_utc_iso(row["created_at"]),
+        )
+        for row in store.conn.execute(
+            "SELECT p.*, c.name, c.company FROM promises p"
+            f" JOIN contacts c ON c.id = p.contact_id {tail}",
+            params,
+        )
+    ]

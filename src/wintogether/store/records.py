@@ -1,0 +1,394 @@
+"""Rows <-> records: the one mapping between stored rows and the plain dicts that
+export, import, sync and merge exchange.
+
+A record holds stored strings (UTC timestamps, ISO dates) and names other rows
+by uid, never by id, so it means the same thing in another database. The JSON
+export writes records as they are; vCard, iCalendar, CSV and Markdown are made
+from them; sync adds the row's local id; import writes them back with the
+``insert_*`` functions below.
+
+A column added to one of these tables is added once, here: to :data:`COLUMNS`,
+to the table's record function and to its insert. tests/test_records.py fails
+until all three carry it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from wintogether.store import contacts as contacts_store
+from wintogether.store import events as events_store
+from wintogether.store.common import new_uid
+from wintogether.store.handle import Store
+
+#: Per table, the record field that carries each column (``id`` stays local;
+#: a reference to another row travels as that row's uid).
+COLUMNS: dict[str, dict[str, str]] = {
+    "contacts": {
+        "uid": "uid",
+        "name": "name",
+        "company": "company",
+        "title": "title",
+        "how_met": "how_met",
+        "met_on": "met_on",
+        "introduced_by": "introduced_by",
+        "birthday": "birthday",
+        "cadence_days": "cadence_days",
+        "notes": "notes",
+        "last_touch_at": "last_touch_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "archived_at": "archived_at",
+    },
+    "interactions": {
+        "uid": "uid",
+        "happened_at": "happened_at",
+        "channel": "channel",
+        "note": "note",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    "promises": {
+        "uid": "uid",
+        "contact_id": "contact",
+        "interaction_id": "conversation",
+        "text": "text",
+        "due_on": "due_on",
+        "owner": "owner",
+        "status": "status",
+        "done_at": "done_at",
+        "done_note": "done_note",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    "ledger": {
+        "uid": "uid",
+        "contact_id": "contact",
+        "to_contact_id": "to_contact",
+        "direction": "direction",
+        "kind": "kind",
+        "text": "text",
+        "happened_at": "happened_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    "wins": {
+        "uid": "uid",
+        "contact_id": "contact",
+        "theirs": "theirs",
+        "mine": "mine",
+        "happened_at": "happened_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    "contact_events": {
+        "uid": "uid",
+        "contact_id": "contact",
+        "kind": "kind",
+        "text": "text",
+        "old_value": "old_value",
+        "new_value": "new_value",
+        "happened_at": "happened_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+}
+
+# -- reading: the SELECT heads that give the record functions their columns ------------
+
+#: A conversation with its participants' uids (``people``, a JSON array) in the
+#: order they were added. Complete it with ``FROM interactions i ...``.
+CONVERSATION_COLUMNS = (
+    "i.*, (SELECT json_group_array(uid) FROM (SELECT c.uid FROM"
+    " interaction_participants p2 JOIN contacts c ON c.id = p2.contact_id"
+    " WHERE p2.interaction_id = i.id ORDER BY p2.id)) AS people"
+)
+
+#: A promise with its contact's uid and name and its conversation's uid.
+PROMISE_SELECT = (
+    "SELECT p.*, c.uid AS contact_uid, c.name AS contact_name, i.uid AS conversation_uid"
+    " FROM promises p JOIN contacts c ON c.id = p.contact_id"
+    " LEFT JOIN interactions i ON i.id = p.interaction_id"
+)
+
+#: A ledger entry with the uids of its contact and of the person introduced.
+LEDGER_SELECT = (
+    "SELECT l.*, c.uid AS contact_uid, t.uid AS to_uid FROM ledger l"
+    " JOIN contacts c ON c.id = l.contact_id LEFT JOIN contacts t ON t.id = l.to_contact_id"
+)
+
+#: A shared win with its contact's uid.
+WIN_SELECT = "SELECT w.*, c.uid AS contact_uid FROM wins w JOIN contacts c ON c.id = w.contact_id"
+
+#: A timeline event with its contact's uid.
+EVENT_SELECT = (
+    "SELECT e.*, c.uid AS contact_uid FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
+)
+
+_CHUNK = 500
+
+
+def contact_record(
+    row: sqlite3.Row, kids: dict[str, Any], extras: list[list[str]]
+) -> dict[str, Any]:
+    """A contact row (with ``intro_uid``), its emails/phones/URLs/tags and extras."""
+    return {
+        "id": row["id"],
+        "uid": row["uid"],
+        "name": row["name"],
+        "company": row["company"],
+        "title": row["title"],
+        "emails": kids["emails"],
+        "phones": kids["phones"],
+        "urls": [{"kind": kind, "url": url} for kind, url in kids["urls"]],
+        "tags": kids["tags"],
+        "how_met": row["how_met"],
+        "met_on": row["met_on"],
+        "introduced_by": row["intro_uid"],
+        "birthday": row["birthday"],
+        "cadence_days": row["cadence_days"],
+        "notes": row["notes"],
+        "extras": extras,
+        "last_touch_at": row["last_touch_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "archived_at": row["archived_at"],
+    }
+
+
+def conversation_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of ``SELECT`` :data:`CONVERSATION_COLUMNS`."""
+    return {
+        "uid": row["uid"],
+        "happened_at": row["happened_at"],
+        "channel": row["channel"],
+        "note": row["note"],
+        "participants": json.loads(row["people"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def promise_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of :data:`PROMISE_SELECT`."""
+    return {
+        "uid": row["uid"],
+        "contact": row["contact_uid"],
+        "contact_name": row["contact_name"],
+        "conversation": row["conversation_uid"],
+        "text": row["text"],
+        "due_on": row["due_on"],
+        "owner": row["owner"],
+        "status": row["status"],
+        "done_at": row["done_at"],
+        "done_note": row["done_note"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def ledger_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of :data:`LEDGER_SELECT`."""
+    return {
+        "uid": row["uid"],
+        "contact": row["contact_uid"],
+        "to_contact": row["to_uid"],
+        "direction": row["direction"],
+        "kind": row["kind"],
+        "text": row["text"],
+        "happened_at": row["happened_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def win_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of :data:`WIN_SELECT`."""
+    return {
+        "uid": row["uid"],
+        "contact": row["contact_uid"],
+        "theirs": row["theirs"],
+        "mine": row["mine"],
+        "happened_at": row["happened_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def event_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of :data:`EVENT_SELECT`."""
+    return {
+        "uid": row["uid"],
+        "contact": row["contact_uid"],
+        "kind": row["kind"],
+        "text": row["text"],
+        "old_value": row["old_value"],
+        "new_value": row["new_value"],
+        "happened_at": row["happened_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """Contacts as records (with their local ``id``), in ``ids`` order, read in chunks."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" for _ in chunk)
+        rows = {
+            row["id"]: row
+            for row in store.conn.execute(
+                "SELECT c.*, i.uid AS intro_uid FROM contacts c"
+                f" LEFT JOIN contacts i ON i.id = c.introduced_by WHERE c.id IN ({marks})",
+                chunk,
+            )
+        }
+        children = contacts_store.children(store, chunk)
+        extras: dict[int, list[list[str]]] = defaultdict(list)
+        for row in store.conn.execute(
+            f"SELECT contact_id, key, value FROM contact_extras WHERE contact_id IN ({marks})"
+            " ORDER BY id",
+            chunk,
+        ):
+            extras[row[0]].append([row[1], row[2]])
+        for cid in chunk:
+            row = rows.get(cid)
+            if row is None:
+                continue
+            yield contact_record(row, children[cid], extras.get(cid, []))
+
+
+def uid_map(store: Store, table: str) -> dict[str, int]:
+    """uid -> id of every row of ``table``: how records find the rows they name."""
+    assert table in ("contacts", "interactions", "promises", "ledger", "wins", "contact_events")
+    return {row[0]: row[1] for row in store.conn.execute(f"SELECT uid, id FROM {table}")}
+
+
+# -- writing: records back into rows ---------------------------------------------------
+
+
+def insert_contact_record(store: Store, fields: dict[str, Any], stamp: str) -> int:
+    """A contact with explicit uid/created_at/updated_at when given (round trips)."""
+    columns = contacts_store.CONTACT_FIELDS
+    values = [fields.get(key) for key in columns]
+    cursor = store.conn.execute(
+        f"INSERT INTO contacts (uid, {', '.join(columns)}, created_at, updated_at,"
+        f" archived_at) VALUES (?, {', '.join('?' for _ in columns)}, ?, ?, ?)",
+        [
+            fields.get("uid") or new_uid(),
+            *values,
+            fields.get("created_at") or stamp,
+            fields.get("updated_at") or stamp,
+            fields.get("archived_at"),
+        ],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def insert_conversation_record(
+    store: Store, record: dict[str, Any], participant_ids: Sequence[int]
+) -> int | None:
+    """A conversation record (unless its uid exists); returns the new id, or None."""
+    cursor = store.conn.execute(
+        "INSERT OR IGNORE INTO interactions (uid, happened_at, channel, note, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            record["happened_at"],
+            record["channel"],
+            record["note"],
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+    if cursor.rowcount == 0:
+        return None
+    conversation_id = cursor.lastrowid
+    assert conversation_id is not None
+    for contact_id in participant_ids:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO interaction_participants"
+            " (uid, interaction_id, contact_id, updated_at) VALUES (?, ?, ?, ?)",
+            (new_uid(), conversation_id, contact_id, record["updated_at"]),
+        )
+    return conversation_id
+
+
+def insert_promise_record(
+    store: Store, record: dict[str, Any], contact_id: int, conversation_id: int | None
+) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO promises (uid, contact_id, interaction_id, text, due_on, owner,"
+        " status, done_at, done_note, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            contact_id,
+            conversation_id,
+            record["text"],
+            record["due_on"],
+            record["owner"],
+            record["status"],
+            record.get("done_at"),
+            record.get("done_note"),
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+
+
+def insert_ledger_record(
+    store: Store, record: dict[str, Any], contact_id: int, to_contact_id: int | None = None
+) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO ledger (uid, contact_id, to_contact_id, direction, kind, text,"
+        " happened_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            contact_id,
+            to_contact_id,
+            record["direction"],
+            record["kind"],
+            record["text"],
+            record["happened_at"],
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+
+
+def insert_win_record(store: Store, record: dict[str, Any], contact_id: int) -> None:
+    store.conn.execute(
+        "INSERT OR IGNORE INTO wins (uid, contact_id, theirs, mine, happened_at, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            contact_id,
+            record["theirs"],
+            record["mine"],
+            record["happened_at"],
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+
+
+def insert_event_record(store: Store, record: dict[str, Any], contact_id: int, stamp: str) -> None:
+    """An event record (unless its uid exists); ``stamp`` when it carries no updated_at."""
+    events_store.insert_event(
+        store,
+        contact_id=contact_id,
+        kind=record["kind"],
+        text=record["text"],
+        old_value=record.get("old_value"),
+        new_value=record.get("new_value"),
+        happened_at=record["happened_at"],
+        stamp=record.get("updated_at") or stamp,
+        uid=record["uid"],
+        created_at=record.get("created_at"),
+    )
