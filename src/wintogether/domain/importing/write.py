@@ -138,17 +138,6 @@ def _write_history(
     for record in bundle.get("events") or []:
         if record["uid"] in existing or record.get("contact") not in contacts:
             continue
-        events_store.insert_event(
-            store,
-            contact_id=contacts[record["contact"]],
-            kind=record["kind"],
-            text=record["text"],
-            old_value=record.get("old_value"),
-            new_value=record.get("new_value"),
-            happened_at=record["happened_at"],
-            stamp=record.get("updated_at") or stamp,
-            uid=record["uid"],
-            created_at=record.get("created_at"),
-        )
+        records_store.insert_event_record(store, record, contacts[record["contact"]], stamp)
         counts["events"] += 1
     return counts
