@@ -55,96 +55,21 @@ def export(
 ) -> dict[str, int]:
     """Write the export to ``stream``; returns how many records of each kind went out
     (``{"contacts": 3, "promises": 2}``), in the order they were written."""
-    from wintogether.formats import EXPORT_FORMATS
+    from wintogether.formats import registry
 
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidValue(f"Unknown format '{fmt}'.", hint=f"Use {', '.join(EXPORT_FORMATS)}.")
+    writer = registry.writer(fmt)
     if vcard_version not in ("3.0", "4.0"):
         raise InvalidValue("--vcard-version is 3.0 or 4.0.")
     if what not in ("contacts", "conversations"):
         raise InvalidValue("--what is contacts or conversations.")
     if what == "conversations" and fmt != "csv":
         raise InvalidValue("--what conversations is for --format csv.")
-    stamp = to_utc_iso(now)
-    counter = _Counter()
+    module = writer.load()
     with store.read():
         ids, narrowed, since = _selection(store, sel, now)
-        contacts = counter.wrap("contacts", _public(records_store.contact_records(store, ids)))
-        if fmt == "json":
-            from wintogether.formats import jsonfile
-
-            jsonfile.write(
-                stream,
-                stamp,
-                [
-                    ("contacts", contacts),
-                    (
-                        "conversations",
-                        counter.wrap(
-                            "conversations",
-                            export_store.conversation_records(store, narrowed, since),
-                        ),
-                    ),
-                    (
-                        "promises",
-                        counter.wrap(
-                            "promises",
-                            _no_names(export_store.promise_records(store, narrowed, since)),
-                        ),
-                    ),
-                    (
-                        "ledger",
-                        counter.wrap("ledger", export_store.ledger_records(store, narrowed, since)),
-                    ),
-                    (
-                        "wins",
-                        counter.wrap("wins", export_store.win_records(store, narrowed, since)),
-                    ),
-                    (
-                        "events",
-                        counter.wrap("events", export_store.event_records(store, narrowed, since)),
-                    ),
-                ],
-            )
-        elif fmt == "csv" and what == "conversations":
-            from wintogether.formats import csvfile
-
-            names = {r["uid"]: r["name"] for r in records_store.contact_records(store, ids)}
-            csvfile.write_conversations(
-                stream,
-                counter.wrap(
-                    "conversations", export_store.conversation_records(store, narrowed, since)
-                ),
-                names,
-            )
-        elif fmt == "csv":
-            from wintogether.formats import csvfile
-
-            csvfile.write_contacts(
-                stream, counter.wrap("contacts", records_store.contact_records(store, ids))
-            )
-        elif fmt == "vcard":
-            from wintogether.formats import vcard
-
-            for contact in contacts:
-                stream.write(vcard.card_text(contact, vcard_version))
-        elif fmt == "ics":
-            from wintogether.formats import ics
-
-            birthdays = (c for c in records_store.contact_records(store, ids) if c["birthday"])
-            ics.write(
-                stream,
-                now,
-                counter.wrap(
-                    "promises", export_store.promise_records(store, narrowed, None, open_only=True)
-                ),
-                counter.wrap("birthdays", birthdays),
-            )
-        else:
-            from wintogether.formats import md
-
-            md.write(stream, "Contacts", contacts)
-    return counter.counts
+        records = _Records(store, now, what, vcard_version, ids, narrowed, since)
+        module.export(stream, records)
+    return records.counter.counts
 
 
 def export_split(
@@ -251,6 +176,66 @@ def _no_names(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for record in records:
         record.pop("contact_name", None)
         yield record
+
+
+class _Records:
+    """The records a writer takes (formats.ExportRecords), read from the store
+    and counted by kind as they stream past."""
+
+    def __init__(
+        self,
+        store: Store,
+        now: datetime,
+        what: str,
+        vcard_version: str,
+        ids: list[int],
+        narrowed: list[int] | None,
+        since: str | None,
+    ) -> None:
+        self.store, self.ids, self.narrowed, self.since = store, ids, narrowed, since
+        self.now, self.exported_at = now, to_utc_iso(now)
+        self.what, self.vcard_version = what, vcard_version
+        self.counter = _Counter()
+
+    def contacts(self) -> Iterator[dict[str, Any]]:
+        return self.counter.wrap(
+            "contacts", _public(records_store.contact_records(self.store, self.ids))
+        )
+
+    def contact_rows(self) -> Iterator[dict[str, Any]]:
+        return self.counter.wrap("contacts", records_store.contact_records(self.store, self.ids))
+
+    def contact_names(self) -> dict[str, str]:
+        return {r["uid"]: r["name"] for r in records_store.contact_records(self.store, self.ids)}
+
+    def conversations(self) -> Iterator[dict[str, Any]]:
+        found = export_store.conversation_records(self.store, self.narrowed, self.since)
+        return self.counter.wrap("conversations", found)
+
+    def promises(self) -> Iterator[dict[str, Any]]:
+        found = _no_names(export_store.promise_records(self.store, self.narrowed, self.since))
+        return self.counter.wrap("promises", found)
+
+    def open_promises(self) -> Iterator[dict[str, Any]]:
+        found = export_store.promise_records(self.store, self.narrowed, None, open_only=True)
+        return self.counter.wrap("promises", found)
+
+    def birthdays(self) -> Iterator[dict[str, Any]]:
+        found = (c for c in records_store.contact_records(self.store, self.ids) if c["birthday"])
+        return self.counter.wrap("birthdays", found)
+
+    def ledger(self) -> Iterator[dict[str, Any]]:
+        found = export_store.ledger_records(self.store, self.narrowed, self.since)
+        return self.counter.wrap("ledger", found)
+
+    def wins(self) -> Iterator[dict[str, Any]]:
+        return self.counter.wrap(
+            "wins", export_store.win_records(self.store, self.narrowed, self.since)
+        )
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        found = export_store.event_records(self.store, self.narrowed, self.since)
+        return self.counter.wrap("events", found)
 
 
 class _Counter:

@@ -7,13 +7,13 @@ domain layer can refuse the whole import before anything is stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-#: Formats ``wt import`` reads.
-IMPORT_FORMATS = ("linkedin", "google", "outlook", "vcard", "json")
-#: Formats ``wt export`` writes.
-EXPORT_FORMATS = ("json", "csv", "vcard", "ics", "md")
+# Which formats exist, what each reads or writes and how a file is recognised:
+# formats/registry.py (IMPORT_FORMATS and EXPORT_FORMATS are there).
 
 
 @dataclass
@@ -63,3 +63,40 @@ class ReadResult:
     skipped: list[Problem] = field(default_factory=list)
     #: Things read but worth saying: a charset guessed, a damaged photo left out.
     notices: list[Problem] = field(default_factory=list)
+
+
+class ExportRecords(Protocol):
+    """What a writer may take from the database: plain records from one
+    consistent snapshot (domain/export.py provides them, and counts by kind
+    what a writer takes). Each writing module has ``export(stream, records)``."""
+
+    now: datetime
+    exported_at: str  # ``now`` as UTC ISO text
+    what: str  # "contacts" or "conversations" (CSV)
+    vcard_version: str
+
+    def contacts(self) -> Iterator[dict[str, Any]]:
+        """Contacts without local ids or derived values (they do not travel)."""
+
+    def contact_rows(self) -> Iterator[dict[str, Any]]:
+        """Contacts as stored, derived values included (a spreadsheet wants them)."""
+
+    def contact_names(self) -> dict[str, str]:
+        """Each contact's name by uid (for conversations' participants); not counted."""
+
+    def conversations(self) -> Iterator[dict[str, Any]]: ...
+
+    def promises(self) -> Iterator[dict[str, Any]]:
+        """Promises in the selection, without their contact's name."""
+
+    def open_promises(self) -> Iterator[dict[str, Any]]:
+        """Open promises of the selected contacts, whenever made, with names."""
+
+    def birthdays(self) -> Iterator[dict[str, Any]]:
+        """Contacts as stored, those with a birthday."""
+
+    def ledger(self) -> Iterator[dict[str, Any]]: ...
+
+    def wins(self) -> Iterator[dict[str, Any]]: ...
+
+    def events(self) -> Iterator[dict[str, Any]]: ...

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
-from wintogether.formats import Problem
+from wintogether.formats import ExportRecords, Problem
 from wintogether.formats.detect import csv_header
 
 Row = dict[str, str]
@@ -204,6 +204,15 @@ CONTACT_COLUMNS = (
     "created_at", "updated_at", "archived_at",
 )  # fmt: skip
 CONVERSATION_COLUMNS = ("uid", "happened_at", "channel", "participants", "note")
+
+
+def export(stream: IO[str], records: ExportRecords) -> None:
+    """Contacts, or with ``--what conversations`` the conversations, one per row."""
+    if records.what == "conversations":
+        names = records.contact_names()
+        write_conversations(stream, records.conversations(), names)
+    else:
+        write_contacts(stream, records.contact_rows())
 
 
 def write_contacts(stream: IO[str], contacts: Iterable[dict[str, Any]]) -> None:

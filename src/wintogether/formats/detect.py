@@ -1,4 +1,5 @@
-"""Decoding a file's bytes and deciding, from its content, what format it is."""
+"""Decoding a file's bytes, and the content checks formats/registry.py uses to
+recognise a format."""
 
 from __future__ import annotations
 
@@ -108,14 +109,18 @@ def _kind_of(names: set[str]) -> str | None:
     return None
 
 
-def detect(text: str) -> str | None:
-    """``linkedin``, ``google``, ``outlook``, ``vcard``, ``json``, or ``None``."""
-    head = text.lstrip()[:4096]
-    if head.startswith(("{", "[")):
-        return "json"
-    if re.match(r"begin\s*:\s*vcard", head, re.IGNORECASE):
-        return "vcard"
+def is_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def is_vcard(text: str) -> bool:
+    return re.match(r"begin\s*:\s*vcard", text.lstrip()[:4096], re.IGNORECASE) is not None
+
+
+def csv_kind(text: str) -> str | None:
+    """``linkedin``, ``google`` or ``outlook`` from the CSV header row, or None
+    (also for JSON and vCard text, whatever lines they hold)."""
+    if is_json(text) or is_vcard(text):
+        return None
     found = csv_header(text)
-    if found:
-        return _kind_of({f.casefold() for f in found[1]})
-    return None
+    return _kind_of({f.casefold() for f in found[1]}) if found else None

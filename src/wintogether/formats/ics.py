@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from wintogether.dates import birthday_month_day, stored_day
+
+if TYPE_CHECKING:
+    from wintogether.formats import ExportRecords
 
 PRODID = "-//wintogether//wintogether//EN"
 UID_DOMAIN = "wintogether.invalid"
@@ -182,6 +185,11 @@ def read_todo(text: str) -> dict[str, Any] | None:
         # Written elsewhere, or its summary was edited there: the summary is the text.
         record["text"] = record["summary"]
     return record
+
+
+def export(stream: IO[str], records: ExportRecords) -> None:
+    """Open promises as to-dos and birthdays as yearly events."""
+    write(stream, records.now, records.open_promises(), records.birthdays())
 
 
 def write(

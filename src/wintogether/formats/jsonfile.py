@@ -19,12 +19,28 @@ from typing import IO, Any
 
 from wintogether.dates import DATE_RANGE
 from wintogether.errors import InvalidValue
-from wintogether.formats import Card, Problem, ReadResult
+from wintogether.formats import Card, ExportRecords, Problem, ReadResult
 from wintogether.models import CHANNELS, OWNERS, STATUSES
 
 FORMAT = "wintogether"
 VERSION = 1
 SECTIONS = ("contacts", "conversations", "promises", "ledger", "wins", "events")
+
+
+def export(stream: IO[str], records: ExportRecords) -> None:
+    """Everything: contacts, conversations, promises, ledger, wins and events."""
+    write(
+        stream,
+        records.exported_at,
+        [
+            ("contacts", records.contacts()),
+            ("conversations", records.conversations()),
+            ("promises", records.promises()),
+            ("ledger", records.ledger()),
+            ("wins", records.wins()),
+            ("events", records.events()),
+        ],
+    )
 
 
 def write(

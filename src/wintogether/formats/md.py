@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wintogether.formats import ExportRecords
 
 _LINK = re.compile(r"(?i)javascript:")
 
@@ -28,6 +31,10 @@ def cell(value: object) -> str:
     if text.startswith("#"):
         text = "\\" + text
     return text
+
+
+def export(stream: IO[str], records: ExportRecords) -> None:
+    write(stream, "Contacts", records.contacts())
 
 
 def write(stream: IO[str], title: str, contacts: Iterable[dict[str, Any]]) -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
-from wintogether.formats import Card, Problem, ReadResult
+from wintogether.formats import Card, ExportRecords, Problem, ReadResult
 from wintogether.formats import csvfile as c
 from wintogether.formats import vcardprop as vp
 
@@ -216,6 +216,11 @@ def revision(text: str) -> str | None:
 
 
 # -- writing ------------------------------------------------------------------
+
+
+def export(stream: IO[str], records: ExportRecords) -> None:
+    for contact in records.contacts():
+        stream.write(card_text(contact, records.vcard_version))
 
 
 def card_text(contact: dict[str, Any], version: str = "4.0") -> str:

@@ -6,10 +6,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from wintogether.domain.importing.result import _LABELS
 from wintogether.domain.text import MAX_FIELD_CHARS, MAX_NAME_CHARS
 from wintogether.errors import InvalidValue, UserError
-from wintogether.formats import IMPORT_FORMATS, Card, Problem, ReadResult
+from wintogether.formats import Card, Problem, ReadResult
 
 #: A file bigger than this is refused before it is read (100 MB).
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -25,10 +24,10 @@ def read_file(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[str, ReadResult]:
     """Read and check a whole file; nothing is written here."""
-    from wintogether.formats import detect
+    from wintogether.formats import detect, registry
 
-    if fmt is not None and fmt not in IMPORT_FORMATS:
-        raise InvalidValue(f"Unknown format '{fmt}'.", hint=f"Use {', '.join(IMPORT_FORMATS)}.")
+    if fmt is not None:
+        registry.reader(fmt)  # an unknown name is refused before the file is read
     from wintogether.files import NotRegular, read_regular
 
     if path.is_dir():
@@ -51,7 +50,8 @@ def read_file(
     text = detect.decode(data, path.name, encoding)
     if not text.strip():
         raise InvalidValue(f"{path.name} is empty: nothing to import.")
-    found = detect.detect(text)
+    recognised = registry.recognise(text)
+    found = recognised.name if recognised else None
     if fmt is None:
         if found is None:
             raise InvalidValue(
@@ -60,12 +60,8 @@ def read_file(
                 "JSON export; name it with --from.",
             )
         fmt = found
-    elif fmt in ("linkedin", "google", "outlook") and found not in (
-        "linkedin",
-        "google",
-        "outlook",
-    ):
-        raise InvalidValue(f"{path.name} has no {_LABELS[fmt]} header row.")
+    elif fmt in ("linkedin", "google", "outlook") and detect.csv_kind(text) is None:
+        raise InvalidValue(f"{path.name} has no {registry.reader(fmt).label} header row.")
     if fmt == "vcard" and on_total is not None:
         # Parsing vCards is the slow part of a big phone export: show it.
         from wintogether.formats import vcard
@@ -73,21 +69,9 @@ def read_file(
         on_total(vcard.count(text), "Reading")
         result = vcard.read(text, progress)
     else:
-        result = _reader(fmt)(text)
+        result = registry.reader(fmt).load().read(text)
     _check_sizes(result)
     return fmt, result
-
-
-def _reader(fmt: str) -> Callable[[str], ReadResult]:
-    from wintogether.formats import google, jsonfile, linkedin, outlook, vcard
-
-    return {
-        "linkedin": linkedin.read,
-        "google": google.read,
-        "outlook": outlook.read,
-        "vcard": vcard.read,
-        "json": jsonfile.read,
-    }[fmt]
 
 
 def _check_sizes(result: ReadResult) -> None:

@@ -8,14 +8,6 @@ from typing import Any
 from wintogether.errors import UserError
 from wintogether.formats import Problem
 
-_LABELS = {
-    "linkedin": "LinkedIn connections",
-    "google": "Google Contacts",
-    "outlook": "Outlook contacts",
-    "vcard": "vCard",
-    "json": "wintogether JSON",
-}
-
 
 def skipped_text(skipped: list[Problem]) -> str:
     """``skipped 3 rows without a name: lines 12, 40, 41`` (cards: their positions)."""
@@ -82,7 +74,9 @@ class ImportResult:
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self.fmt, self.fmt)
+        from wintogether.formats.registry import FORMATS
+
+        return next((f.label for f in FORMATS if f.name == self.fmt), self.fmt)
 
     def summary(self) -> str:
         counts = f"{self.count('add')} added, {self.count('update')} updated, " + (
