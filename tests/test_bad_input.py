@@ -616,3 +616,91 @@ def test_sync_skips_items_dated_outside_the_range(db: Path, wt: Invoke, tmp_path
     assert conn.execute("SELECT count(*) FROM interactions").fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM promises").fetchone() == (0,)
     conn.close()
+
+
+# -- what reaches a terminal ------------------------------------------------------
+
+
+def _on_terminal(*args: str) -> str:
+    """The real CLI with stdout and stderr on a pseudo-terminal; what it wrote."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import tty
+
+    master, slave = pty.openpty()
+    tty.setraw(slave)  # no newline translation: every byte is the program's
+    env = dict(os.environ, TERM="xterm-256color")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wintogether", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(60) == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+_ATTACK = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x9b31m\u202e\r\U000e0041\u00ad"
+
+
+def test_data_formats_on_a_terminal_are_escaped_and_faithful_in_a_pipe(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    import re
+
+    wt("add", f"=Evil{_ATTACK}", "--company", _ATTACK, "--note", _ATTACK)
+    wt("log", "evil", _ATTACK)
+    wt("follow-up", "evil", _ATTACK, "--due", "fri")
+    wt("config", "set", f"cadence.tags.x{_ATTACK}", "30d")
+    ours = re.compile(r"\x1b\[[0-9;]*m")
+    for args in (
+        ("contacts", "--format", "csv"),
+        ("export", "--format", "csv"),
+        ("export", "--format", "vcard"),
+        ("export", "--format", "ics"),
+        ("summary", "--format", "csv"),
+        ("config", "show"),
+    ):
+        shown = ours.sub("", _on_terminal(*args))
+        assert "\\x1b]52;c;cHduZWQ=\\x07" in shown or "\\x1b" in shown, args
+        for raw in ("\x1b", "\x9b", "\u202e", "\r", "\U000e0041", "\u00ad", "\x07"):
+            assert raw not in shown, (args, raw)
+    piped = run_cli("export", "--format", "csv")
+    assert _ATTACK in piped.stdout  # a file or a pipe keeps the data
+    assert "'=Evil" in run_cli("contacts", "--format", "csv").stdout  # still formula-guarded
+
+
+def test_invisible_format_characters_shown_escaped(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana\U000e0041\U000e0042\u00ad\u2060Reyes")
+    for args in (("contacts",), ("contacts", "--format", "json"), ("show", "dana")):
+        out = wt(*args).stdout
+        for raw in ("\U000e0041", "\u00ad", "\u2060"):
+            assert raw not in out, (args, raw)
+    assert "\\U000e0041" in wt("contacts").stdout
+    assert "\\udb40\\udc41" in wt("contacts", "--format", "json").stdout  # valid JSON
+
+
+def test_a_promise_with_a_line_break_syncs(dana: Path, wt: Invoke, tmp_path: Path) -> None:
+    wt("follow-up", "dana", "send the deck\nand the price list; call, then", "--due", "fri")
+    vdir = tmp_path / "vdir"
+    vdir.mkdir()
+    wt("sync", str(vdir))
+    other = tmp_path / "other.db"
+    wt("--db", str(other), "init")
+    wt("--db", str(other), "sync", str(vdir))
+    out = wt("--db", str(other), "followups", "--format", "json").stdout
+    assert "send the deck\\nand the price list; call, then" in out

@@ -18,10 +18,15 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-# C0 controls except tab and newline, DEL, C1 controls, and the Unicode
-# bidirectional and zero-width formatting characters that can disguise text.
+# C0 controls except tab and newline, DEL, C1 controls, the line and paragraph
+# separators, and every invisible format character (Unicode category Cf: bidi
+# overrides, zero-width characters, the soft hyphen, the tag characters
+# U+E0000-E007F...) that can hide or disguise text.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
 )
 _UNSAFE_WITH_NEWLINES = re.compile(_UNSAFE.pattern[:-1] + "\n\t]")
 
@@ -33,7 +38,9 @@ def _escape(match: re.Match[str]) -> str:
         return " "
     if char == "\t":
         return " "
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
@@ -52,7 +59,22 @@ def json_safe(dumped: str) -> str:
     ``ensure_ascii=False`` keeps names readable but emits C1 and bidi controls
     as raw characters; ``\\uXXXX`` escapes are equally valid JSON.
     """
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
+    return _UNSAFE.sub(_json_escape, dumped)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the first plane JSON takes a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def for_terminal(text: str) -> str:
+    """Machine output (CSV, vCard, iCalendar, JSON) as shown on a terminal:
+    line ends as the terminal wants them, every unsafe character escaped as in
+    tables. Files and pipes get the text unchanged."""
+    return visible(text.replace("\r\n", "\n"))
 
 
 #: OWASP CSV injection guidance: a cell starting with one of these is prefixed with '.

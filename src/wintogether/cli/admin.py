@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wintogether.cli.common import say, state
+from wintogether.cli.common import say, state, write_out
 
 PANEL = "Data"
 
@@ -39,7 +39,7 @@ def db_path(ctx: typer.Context) -> None:
 
       sqlite-utils tables "$(wt db path)"
     """
-    print(state(ctx).db_path)
+    write_out(f"{state(ctx).db_path}\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -203,16 +204,47 @@ def shown_limit(limit: int | None, fmt: Format, table_default: int) -> int | Non
     return table_default if fmt is Format.table else None
 
 
+@contextmanager
+def data_out() -> Iterator[IO[str]]:
+    """Standard output for data (CSV, vCard, iCalendar, JSON, a path).
+
+    In a file or a pipe the data goes out unchanged (CSV still formula-guarded
+    by its writer). On a terminal it is shown as tables show text: escape
+    sequences, C1 controls, bidi overrides, carriage returns and invisible
+    format characters escaped, so no field can drive the terminal.
+    """
+    if not sys.stdout.isatty():
+        yield sys.stdout
+        return
+    import io
+
+    from wintogether.text import for_terminal
+
+    buffer = io.StringIO()
+    try:
+        yield buffer
+    finally:
+        sys.stdout.write(for_terminal(buffer.getvalue()))
+
+
+def write_out(text: str) -> None:
+    """``text`` on standard output, through :func:`data_out`."""
+    with data_out() as out:
+        out.write(text)
+
+
 def emit_json(data: Any) -> None:
     from wintogether.text import write_json
 
-    write_json(data, sys.stdout)
+    with data_out() as out:
+        write_json(data, out)
 
 
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     from wintogether.text import write_csv
 
-    write_csv(header, rows, sys.stdout)
+    with data_out() as out:
+        write_csv(header, rows, out)
 
 
 def emit_table(

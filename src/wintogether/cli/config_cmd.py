@@ -14,6 +14,7 @@ from wintogether.cli.common import (
     output_format,
     say,
     state,
+    write_out,
 )
 
 PANEL = "Data"
@@ -44,11 +45,16 @@ def show(fmt: FormatOption = None, as_json: JsonFlag = False) -> None:
     rows = effective(path)
     if emit_rows(fmt_, SETTINGS, rows):
         return
-    width = max(len(row.key) for row in rows)
-    values = max(len(str(row.value)) for row in rows)
-    for row in rows:
-        origin = f"(from {path})" if row.source == "file" else "(default)"
-        print(f"{row.key:<{width}}  {row.value!s:<{values}}  {origin}")
+    from wintogether.text import one_line
+
+    # Keys (tag names) and values (a folder) come from the file: shown escaped.
+    shown = [(one_line(row.key), one_line(str(row.value)), row.source) for row in rows]
+    width = max(len(key) for key, _, _ in shown)
+    values = max(len(value) for _, value, _ in shown)
+    origin_file = f"(from {one_line(str(path))})"
+    for key, value, source in shown:
+        origin = origin_file if source == "file" else "(default)"
+        print(f"{key:<{width}}  {value:<{values}}  {origin}")
     if not path.exists():
         say(f"No config file at {path}: these are the defaults. `wt config edit` creates one.")
 
@@ -63,7 +69,7 @@ def path_() -> None:
     """
     from wintogether.paths import config_path
 
-    print(config_path())
+    write_out(f"{config_path()}\n")
 
 
 def _stop_undo_here(ctx: typer.Context, label: str, name: str) -> None:

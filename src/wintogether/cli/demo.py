@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import now, say, state
+from wintogether.cli.common import now, say, state, write_out
 
 PANEL = "Data"
 
@@ -47,7 +47,7 @@ def demo(
     path = demo_path()
     fresh = demo_data.prepare(path, now(), reset=reset)
     if path_only:
-        print(path)
+        write_out(f"{path}\n")
         return
     say(("Built" if fresh else "Using") + f" the demo database at {path}")
     say(f"Explore it: wt --db {path} show dana   (or export WINTOGETHER_DB={path})")

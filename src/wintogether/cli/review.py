@@ -20,6 +20,7 @@ from wintogether.cli.common import (
     output_format,
     say,
     state,
+    write_out,
 )
 from wintogether.errors import UserError
 
@@ -205,9 +206,7 @@ def summary(
         return
     text = _render(result, chosen)
     if output is None:
-        import sys
-
-        sys.stdout.write(text)
+        write_out(text)
         return
     from wintogether.files import atomic_write
 

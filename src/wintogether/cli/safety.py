@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from wintogether.cli.common import ResultJsonFlag, complete_contact, emit_json, say, state
+from wintogether.cli.common import (
+    ResultJsonFlag,
+    complete_contact,
+    emit_json,
+    say,
+    state,
+    write_out,
+)
 
 PANEL = "Data"
 
@@ -55,7 +62,7 @@ def backup(
     if as_json:
         emit_json(result.to_json())
         return
-    print(result.path)
+    write_out(f"{result.path}\n")
     say(f"Backed up to {result.path} ({result.size:,} bytes, integrity ok)")
     if result.removed:
         say(f"Removed {len(result.removed)} older backup(s)")

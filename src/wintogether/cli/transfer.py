@@ -15,6 +15,7 @@ from wintogether.cli.common import (
     JsonFlag,
     ResultJsonFlag,
     complete_contact,
+    data_out,
     emit_json,
     emit_rows,
     emit_table,
@@ -238,9 +239,10 @@ def export(
         say(f"Wrote {count} vCard{'s' if count != 1 else ''} into {split}.")
         return
     if output is None or str(output) == "-":
-        counts = run_export(
-            store, sys.stdout, fmt.value, now(), sel, what=what, vcard_version=vcard_version
-        )
+        with data_out() as out:
+            counts = run_export(
+                store, out, fmt.value, now(), sel, what=what, vcard_version=vcard_version
+            )
         say(f"Exported {exported_words(counts)}.")
         return
     from wintogether.files import atomic_open

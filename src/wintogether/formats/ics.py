@@ -61,7 +61,7 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     file name); the contact travels as a ``RELATED-TO`` and an X- property with
     the contact's uid.
     """
-    from icalendar import Todo
+    from icalendar import Todo, vText
 
     todo = Todo()
     todo.add("uid", promise["uid"])
@@ -81,9 +81,11 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     todo.add("related-to", promise["contact"])
     todo.add(X_CONTACT, promise["contact"])
     todo.add(X_OWNER, promise["owner"])
-    todo.add(X_TEXT, promise["text"])
+    # X- properties get no value type by default: as TEXT, a newline in the
+    # text is escaped instead of breaking the line.
+    todo.add(X_TEXT, vText(promise["text"]))
     if promise.get("done_note"):
-        todo.add(X_DONE_NOTE, promise["done_note"])
+        todo.add(X_DONE_NOTE, vText(promise["done_note"]))
     return calendar_text(todo)
 
 
@@ -143,6 +145,19 @@ def stamp_of(component: Any, key: str) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _x_text(component: Any, key: str) -> str:
+    """An X- property written as TEXT (see ``promise_todo_text``), unescaped
+    (RFC 5545 3.3.11: backslash, semicolon, comma and newline)."""
+    import re
+
+    value = component.get(key)
+    if value is None:
+        return ""
+    return re.sub(
+        r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), str(value)
+    ).strip()
+
+
 def read_todo(text: str) -> dict[str, Any] | None:
     """A VTODO file's fields we sync (None when the file holds no VTODO).
 
@@ -159,7 +174,7 @@ def read_todo(text: str) -> dict[str, Any] | None:
     record: dict[str, Any] = {
         "uid": str(todo.get("uid", "")).strip(),
         "summary": str(todo.get("summary", "")).strip(),
-        "text": str(todo.get(X_TEXT, "")).strip(),
+        "text": _x_text(todo, X_TEXT),
         "owner": str(todo.get(X_OWNER, "me")).strip().lower(),
         "contact": str(contact).strip() if contact else None,
         "due_on": (
@@ -175,7 +190,7 @@ def read_todo(text: str) -> dict[str, Any] | None:
         if status == "CANCELLED"
         else "open",
         "done_at": stamp_of(todo, "completed"),
-        "done_note": str(todo.get(X_DONE_NOTE, "")).strip() or None,
+        "done_note": _x_text(todo, X_DONE_NOTE) or None,
         "created": stamp_of(todo, "created"),
         "modified": stamp_of(todo, "last-modified") or stamp_of(todo, "dtstamp"),
     }
