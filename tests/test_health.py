@@ -10,8 +10,9 @@ import pytest
 
 from conftest import Invoke, write_config
 from wintogether.config import Config
-from wintogether.domain.health import balance, count_kinds, word_record
+from wintogether.domain.health import balance, word_record
 from wintogether.models import ContactRef, LedgerEntry, Promise
+from wintogether.render.words import balance_text, count_kinds, one_sided_text, word_record_text
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -69,16 +70,19 @@ def test_word_record_on_time_late_broken_at_the_edges() -> None:
     assert (mine.kept_on_time, mine.kept_late, mine.broken, mine.cancelled) == (2, 2, 1, 1)
     assert mine.late_days == (1, 5)
     assert mine.due == 5
-    assert mine.text == (
+    assert word_record_text(mine) == (
         "I kept 2 of 5 on time; 2 kept late (up to 5 days late); 1 broken (overdue and still open)"
     )
     theirs = word_record(promises, "them", TODAY)
     assert (theirs.due, theirs.broken) == (1, 1)
-    assert theirs.text.startswith("they kept 0 of 1 on time")
+    assert word_record_text(theirs).startswith("they kept 0 of 1 on time")
 
 
 def test_word_record_without_promises_says_so() -> None:
-    assert word_record([], "me", TODAY).text == "no promises fell due in the last 12 months"
+    assert (
+        word_record_text(word_record([], "me", TODAY))
+        == "no promises fell due in the last 12 months"
+    )
 
 
 def test_one_sided_threshold_is_inclusive() -> None:
@@ -87,7 +91,7 @@ def test_one_sided_threshold_is_inclusive() -> None:
     flagged = balance(entries, 1, NOW, 90)
     assert flagged.one_sided == "receiving"
     assert flagged.one_sided_since == date(2026, 8, 30)
-    assert flagged.suggestion == (
+    assert one_sided_text(flagged) == (
         "one-sided: you have received 2 things (1 intro, 1 referral) and given nothing since"
         " August; give something back (an intro, a referral, advice)"
     )
@@ -109,7 +113,9 @@ def test_giving_back_resets_the_run_and_other_contacts_do_not_count() -> None:
     result = balance(entries, 1, NOW, 90)
     assert result.one_sided is None
     assert (result.given_total, result.received_total, result.net) == (1, 3, -2)
-    assert result.text == "gave 1 piece of advice, received 3 referrals in the last 12 months"
+    assert (
+        balance_text(result) == "gave 1 piece of advice, received 3 referrals in the last 12 months"
+    )
 
 
 def test_only_giving_is_one_sided_too_and_old_entries_fall_out() -> None:
@@ -117,7 +123,9 @@ def test_only_giving_is_one_sided_too_and_old_entries_fall_out() -> None:
     result = balance(entries, 1, NOW, 90)
     assert result.one_sided == "giving"
     assert result.received_total == 0  # the entry 400 days ago is outside 12 months
-    assert "you have given 2 intros and received nothing since July" in (result.suggestion or "")
+    assert "you have given 2 intros and received nothing since July" in (
+        one_sided_text(result) or ""
+    )
 
 
 def test_count_kinds_words() -> None:

@@ -270,7 +270,9 @@ def show(
     moment = now()
     profile = contacts.profile(st.store(), contact, st.config(), moment, limit)
     if fmt_ is Format.json:
-        emit_json(profile.to_json())
+        from wintogether.render import words
+
+        emit_json(profile.to_json(words))
         return
     from wintogether.render.contacts import profile_view
 

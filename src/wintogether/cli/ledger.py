@@ -178,9 +178,11 @@ def balance(
     fmt_ = output_format(fmt, as_json)
     moment = now()
     view = ledger.balances(st.store(), st.config(), moment, contact)
+    from wintogether.render import words
     from wintogether.render.columns import BALANCES
 
-    if emit_rows(fmt_, BALANCES, view.rows, data=view.to_json() if fmt_ is Format.json else None):
+    data = view.to_json(words) if fmt_ is Format.json else None
+    if emit_rows(fmt_, BALANCES, view.rows, data=data):
         return
     if not view.rows or (contact is not None and not view.entries and not view.wins):
         say("Nothing given or received in the last 12 months. `wt gave` and `wt got` record it.")

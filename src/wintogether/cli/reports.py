@@ -56,7 +56,9 @@ def today(
     )
     board = dashboard(st.store(), st.config(), now())
     if fmt_ is Format.json:
-        emit_json(board.to_json())
+        from wintogether.render import words
+
+        emit_json(board.to_json(words))
         return
     from wintogether.render.today import dashboard_view
 

@@ -33,7 +33,7 @@ from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
 
 if TYPE_CHECKING:
-    from wintogether.domain.health import Health
+    from wintogether.domain.health import Health, Wording
 
 CLEARABLE = (
     "company",
@@ -255,12 +255,12 @@ class ContactRow:
     attention: cadence.Attention
     health: Health | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: Wording) -> dict[str, Any]:
         data = self.contact.to_json()
         data["attention"] = self.attention.to_json()
         del data["attention"]["contact"]
         if self.health is not None:
-            data["health"] = self.health.to_json()
+            data["health"] = self.health.to_json(words)
         return data
 
 
@@ -356,13 +356,13 @@ class Profile:
     conversation_count: int
     health: Health | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: Wording) -> dict[str, Any]:
         attention = self.attention.to_json()
         del attention["contact"]
         return {
             "contact": self.contact.to_json(),
             "attention": attention,
-            "health": self.health.to_json() if self.health else None,
+            "health": self.health.to_json(words) if self.health else None,
             "open_promises": [p.to_json() for p in self.open_promises],
             "timeline": [entry.to_json() for entry in self.timeline],
             "conversation_count": self.conversation_count,

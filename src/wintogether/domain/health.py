@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from wintogether.config import Config
 from wintogether.domain import cadence
@@ -27,34 +27,17 @@ from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
 
 WINDOW_DAYS = 365
 
-_PLURALS = {
-    "intro": ("intro", "intros"),
-    "referral": ("referral", "referrals"),
-    "advice": ("piece of advice", "pieces of advice"),
-    "favour": ("favour", "favours"),
-    "gift": ("gift", "gifts"),
-    "deal": ("deal", "deals"),
-    "other": ("other thing", "other things"),
-}
 
+class Wording(Protocol):
+    """The words for the measures (render/words.py): the domain gives numbers."""
 
-def count_kinds(kinds: Counter[str] | dict[str, int]) -> str:
-    """``3 referrals``, or ``4 things (2 referrals, 1 intro, 1 piece of advice)``."""
-    total = sum(kinds.values())
-    if total == 0:
-        return "nothing"
-    parts = [
-        f"{n} {_PLURALS.get(k, (k, k + 's'))[n != 1]}"
-        for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-        if n
-    ]
-    if len(parts) == 1:
-        return parts[0]
-    return f"{total} things ({', '.join(parts)})"
+    def word_record_text(self, record: WordRecord) -> str: ...
 
+    def balance_text(self, balance: Balance) -> str: ...
 
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+    def one_sided_text(self, balance: Balance) -> str | None: ...
+
+    def give_first_reason(self, balance: Balance) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -75,23 +58,7 @@ class WordRecord:
     def due(self) -> int:
         return self.kept_on_time + self.kept_late + self.broken
 
-    @property
-    def text(self) -> str:
-        who = "I" if self.owner == "me" else "they"
-        if self.due == 0:
-            return "no promises fell due in the last 12 months"
-        text = f"{who} kept {self.kept_on_time} of {self.due} on time"
-        if self.late_days:
-            worst = max(self.late_days)
-            if len(self.late_days) == 1:
-                text += f"; 1 kept late ({_days(worst)} late)"
-            else:
-                text += f"; {self.kept_late} kept late (up to {_days(worst)} late)"
-        if self.broken:
-            text += f"; {self.broken} broken (overdue and still open)"
-        return text
-
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: Wording) -> dict[str, Any]:
         return {
             "due": self.due,
             "kept_on_time": self.kept_on_time,
@@ -99,7 +66,7 @@ class WordRecord:
             "late_days": list(self.late_days),
             "broken": self.broken,
             "cancelled": self.cancelled,
-            "text": self.text,
+            "text": words.word_record_text(self),
         }
 
 
@@ -153,31 +120,7 @@ class Balance:
         """Given minus received: below zero, I owe."""
         return self.given_total - self.received_total
 
-    @property
-    def text(self) -> str:
-        if not self.given_total and not self.received_total:
-            return "nothing given or received in the last 12 months"
-        return (
-            f"gave {count_kinds(self.given)}, received {count_kinds(self.received)}"
-            " in the last 12 months"
-        )
-
-    @property
-    def suggestion(self) -> str | None:
-        if self.one_sided is None or self.one_sided_since is None:
-            return None
-        since = _month(self.one_sided_since, self.as_of)
-        if self.one_sided == "receiving":
-            return (
-                f"one-sided: you have received {count_kinds(self.run)} and given nothing"
-                f" since {since}; give something back (an intro, a referral, advice)"
-            )
-        return (
-            f"one-sided: you have given {count_kinds(self.run)} and received nothing"
-            f" since {since}; ask for something (a referral, an intro) or let it rest"
-        )
-
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: Wording) -> dict[str, Any]:
         return {
             "given": self.given_total,
             "received": self.received_total,
@@ -186,8 +129,8 @@ class Balance:
             "net": self.net,
             "one_sided": self.one_sided,
             "one_sided_since": self.one_sided_since.isoformat() if self.one_sided_since else None,
-            "text": self.text,
-            "suggestion": self.suggestion,
+            "text": words.balance_text(self),
+            "suggestion": words.one_sided_text(self),
         }
 
 
@@ -197,10 +140,6 @@ def by_contact(entries: list[LedgerEntry]) -> dict[int, list[LedgerEntry]]:
     for entry in entries:
         out.setdefault(entry.contact.id, []).append(entry)
     return out
-
-
-def _month(day: date, as_of: date | None) -> str:
-    return f"{day:%B}" if as_of is not None and day.year == as_of.year else f"{day:%B %Y}"
 
 
 def balance(
@@ -254,26 +193,14 @@ class Health:
             + (1.0 if self.balance.one_sided == "receiving" else 0.0)
         )
 
-    def lines(self) -> list[tuple[str, str]]:
-        """(measure, words) pairs, as shown in `wt show`."""
-        balance = self.balance.text
-        if self.balance.suggestion:
-            balance += f"; {self.balance.suggestion}"
-        return [
-            ("in touch", self.in_touch.reason),
-            ("my word", self.my_word.text),
-            ("their word", self.their_word.text),
-            ("balance", balance),
-        ]
-
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: Wording) -> dict[str, Any]:
         in_touch = self.in_touch.to_json()
         del in_touch["contact"]
         return {
             "in_touch": in_touch,
-            "my_word": self.my_word.to_json(),
-            "their_word": self.their_word.to_json(),
-            "balance": self.balance.to_json(),
+            "my_word": self.my_word.to_json(words),
+            "their_word": self.their_word.to_json(words),
+            "balance": self.balance.to_json(words),
             "score": round(self.score, 3),
         }
 

@@ -106,8 +106,12 @@ class BalanceRow:
     balance: health.Balance
     wins: int
 
-    def to_json(self) -> dict[str, Any]:
-        return {"contact": self.contact.to_json(), **self.balance.to_json(), "wins": self.wins}
+    def to_json(self, words: health.Wording) -> dict[str, Any]:
+        return {
+            "contact": self.contact.to_json(),
+            **self.balance.to_json(words),
+            "wins": self.wins,
+        }
 
 
 @dataclass
@@ -119,10 +123,10 @@ class BalanceView:
     wins: list[Win]
     contact: ContactRef | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: health.Wording) -> dict[str, Any]:
         data: dict[str, Any] = {
             "window_days": health.WINDOW_DAYS,
-            "rows": [row.to_json() for row in self.rows],
+            "rows": [row.to_json(words) for row in self.rows],
         }
         if self.contact is not None:
             data["contact"] = self.contact.to_json()
@@ -179,14 +183,18 @@ def _owed_key(row: BalanceRow) -> tuple[int, int, str]:
 
 @dataclass(frozen=True)
 class GiveFirst:
-    """Someone I owe, by the ledger, and why."""
+    """Someone I owe, by the ledger, and the balance that says why."""
 
     contact: ContactRef
-    reason: str
+    balance: health.Balance
     net: int
 
-    def to_json(self) -> dict[str, Any]:
-        return {"contact": self.contact.to_json(), "reason": self.reason, "net": self.net}
+    def to_json(self, words: health.Wording) -> dict[str, Any]:
+        return {
+            "contact": self.contact.to_json(),
+            "reason": words.give_first_reason(self.balance),
+            "net": self.net,
+        }
 
 
 def give_first(
@@ -196,7 +204,7 @@ def give_first(
 
     The ranking reads per-contact figures from the database (a handful of numbers
     each, not every entry); only the people shown get their full balance, whose
-    words are the reason given.
+    words (render/words.py) are the reason given.
     """
     from wintogether.clock import from_utc_iso
 
@@ -223,11 +231,6 @@ def give_first(
     out = []
     for row in rows:
         bal = row.balance
-        if bal.one_sided == "receiving" and bal.suggestion:
-            reason = bal.suggestion.removeprefix("one-sided: ")
-        elif bal.net < 0:
-            reason = bal.text
-        else:
-            continue
-        out.append(GiveFirst(row.contact, reason, bal.net))
+        if (bal.one_sided == "receiving" and bal.one_sided_since is not None) or bal.net < 0:
+            out.append(GiveFirst(row.contact, bal, bal.net))
     return out[:limit]

@@ -105,10 +105,10 @@ class PromiseCounts:
 @dataclass(frozen=True)
 class OneSided:
     contact: ContactRef
-    suggestion: str
+    balance: health.Balance
 
-    def to_json(self) -> dict[str, Any]:
-        return {"contact": self.contact.to_json(), "suggestion": self.suggestion}
+    def to_json(self, words: health.Wording) -> dict[str, Any]:
+        return {"contact": self.contact.to_json(), "suggestion": words.one_sided_text(self.balance)}
 
 
 @dataclass
@@ -172,7 +172,7 @@ class Summary:
         ]
         return out
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: health.Wording) -> dict[str, Any]:
         return {
             "period": self.period.to_json(),
             "generated_at": self.generated_at.isoformat(),
@@ -183,7 +183,7 @@ class Summary:
             "their_promises": self.theirs.to_json(),
             "given_by_kind": dict(sorted(self.given.items())),
             "received_by_kind": dict(sorted(self.received.items())),
-            "became_one_sided": [o.to_json() for o in self.became_one_sided],
+            "became_one_sided": [o.to_json(words) for o in self.became_one_sided],
             "job_changes": [event.to_json() for event in self.job_changes],
             "slipping": [a.to_json() for a in self.slipping],
             "next_week": {
@@ -281,8 +281,12 @@ def _became_one_sided(
         ref = own[0].contact
         before = health.balance(own, cid, start, stretch)
         after = health.balance(own, cid, end, stretch)
-        if after.one_sided and after.one_sided != before.one_sided and after.suggestion:
-            out.append(OneSided(ref, after.suggestion))
+        if (
+            after.one_sided
+            and after.one_sided != before.one_sided
+            and after.one_sided_since is not None
+        ):
+            out.append(OneSided(ref, after))
     out.sort(key=lambda o: o.contact.name.casefold())
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
 from wintogether.dates import birthday_age, next_birthday
@@ -13,6 +13,9 @@ from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.store import Store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import promises as promises_store
+
+if TYPE_CHECKING:
+    from wintogether.domain.health import Wording
 
 BIRTHDAY_WINDOW_DAYS = 7
 SLIPPING_ON_DASHBOARD = 10
@@ -50,7 +53,7 @@ class Dashboard:
     job_changes: list[ContactEvent] = field(default_factory=list)
     empty_database: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, words: Wording) -> dict[str, Any]:
         return {
             "date": self.today.isoformat(),
             "overdue": [p.to_json() for p in self.overdue],
@@ -58,7 +61,7 @@ class Dashboard:
             "slipping": [a.to_json() for a in self.slipping],
             "slipping_total": self.slipping_total,
             "birthdays": [b.to_json() for b in self.birthdays],
-            "give_first": [g.to_json() for g in self.give_first],
+            "give_first": [g.to_json(words) for g in self.give_first],
             "job_changes": [e.to_json() for e in self.job_changes],
         }
 

@@ -83,6 +83,13 @@ PROMISES: Columns[Promise] = Columns(
     _to_json,
 )
 
+
+def _contact_row(row: ContactRow) -> dict[str, Any]:
+    from wintogether.render import words
+
+    return row.to_json(words)
+
+
 CONTACTS: Columns[ContactRow] = Columns(
     (
         Column("id", lambda r: r.contact.id, "id"),
@@ -96,7 +103,7 @@ CONTACTS: Columns[ContactRow] = Columns(
         Column("cadence_days", lambda r: r.attention.cadence_days, "rhythm"),
         Column("attention", lambda r: round(r.attention.attention, 3)),
     ),
-    _to_json,
+    _contact_row,
 )
 
 SLIPPING: Columns[Attention] = Columns(
@@ -147,6 +154,13 @@ DUPES: Columns[Pair] = Columns(
     _to_json,
 )
 
+
+def _balance_row(row: BalanceRow) -> dict[str, Any]:
+    from wintogether.render import words
+
+    return row.to_json(words)
+
+
 BALANCES: Columns[BalanceRow] = Columns(
     (
         Column("contact_id", lambda r: r.contact.id),
@@ -158,7 +172,7 @@ BALANCES: Columns[BalanceRow] = Columns(
         Column("wins", lambda r: r.wins, "wins"),
         Column("one_sided", lambda r: r.balance.one_sided, ""),
     ),
-    _to_json,
+    _balance_row,
 )
 
 IMPORT_PLAN: Columns[Decision] = Columns(

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from wintogether.render.words import health_lines
+
 if TYPE_CHECKING:
     from wintogether.domain.health import Health
 
@@ -13,7 +15,7 @@ if TYPE_CHECKING:
 def health_rows(health: Health) -> list[tuple[str, Text]]:
     """(label, words) rows for the profile grid, coloured by how it stands."""
     rows: list[tuple[str, Text]] = []
-    for label, words in health.lines():
+    for label, words in health_lines(health):
         style = ""
         if label == "in touch":
             style = "red" if health.in_touch.slipping else "green"

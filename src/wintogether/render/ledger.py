@@ -10,6 +10,7 @@ from rich.text import Text
 
 from wintogether.render.base import ref_text, spaced, spec_table, t, t1, when_text
 from wintogether.render.columns import BALANCES
+from wintogether.render.words import one_sided_text
 
 if TYPE_CHECKING:
     from wintogether.domain.ledger import BalanceView
@@ -55,7 +56,7 @@ def balance_view(view: BalanceView, today: date, *, plain: bool) -> RenderableTy
         {
             "name": lambda r: ref_text(r.contact),
             "net": lambda r: Text(f"{r.balance.net:+d}", style="red" if r.balance.net < 0 else ""),
-            "one_sided": lambda r: Text(r.balance.suggestion or "", style="yellow"),
+            "one_sided": lambda r: Text(one_sided_text(r.balance) or "", style="yellow"),
         },
         title="Balance, 12 months",
     )

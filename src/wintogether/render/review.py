@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from wintogether.dates import format_day
-from wintogether.domain.health import count_kinds
 from wintogether.models import Promise
 from wintogether.render.base import new_table, ref_text, spaced, spec_table, t1, timeline_grid
 from wintogether.render.columns import SEARCH
@@ -18,6 +17,7 @@ from wintogether.render.contacts import event_line, job_changes_table
 from wintogether.render.conversations import conversation_line
 from wintogether.render.ledger import ledger_line, win_line
 from wintogether.render.promises import promise_line
+from wintogether.render.words import count_kinds, one_sided_text
 
 if TYPE_CHECKING:
     from wintogether.domain.history import History
@@ -107,7 +107,9 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
     if summary.became_one_sided:
         table = new_table(plain, "contact", "why", title="Became one-sided")
         for item in summary.became_one_sided:
-            table.add_row(ref_text(item.contact), Text(item.suggestion, style="yellow"))
+            table.add_row(
+                ref_text(item.contact), Text(one_sided_text(item.balance) or "", style="yellow")
+            )
         parts.append(table)
     if summary.job_changes:
         parts.append(

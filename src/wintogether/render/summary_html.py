@@ -9,9 +9,9 @@ from __future__ import annotations
 from html import escape
 
 from wintogether.dates import format_day
-from wintogether.domain.health import count_kinds
 from wintogether.domain.summary import Summary
 from wintogether.models import Promise
+from wintogether.render.words import count_kinds, one_sided_text
 from wintogether.text import one_line
 
 _STYLE = """
@@ -88,7 +88,7 @@ def render(summary: Summary) -> str:
         )
     section(
         "Became one-sided",
-        [f"{h(o.contact.name)}: {h(o.suggestion)}" for o in summary.became_one_sided],
+        [f"{h(o.contact.name)}: {h(one_sided_text(o.balance))}" for o in summary.became_one_sided],
     )
     section(
         "Job changes seen",

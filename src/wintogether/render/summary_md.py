@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from wintogether.dates import format_day
-from wintogether.domain.health import count_kinds
 from wintogether.domain.summary import Summary
 from wintogether.models import Promise
+from wintogether.render.words import count_kinds, one_sided_text
 from wintogether.text import one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
@@ -74,7 +74,10 @@ def render(summary: Summary) -> str:
         )
     section(
         "Became one-sided",
-        [f"- {md(o.contact.name)}: {md(o.suggestion)}" for o in summary.became_one_sided],
+        [
+            f"- {md(o.contact.name)}: {md(one_sided_text(o.balance))}"
+            for o in summary.became_one_sided
+        ],
     )
     section(
         "Job changes seen",

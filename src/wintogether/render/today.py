@@ -14,6 +14,7 @@ from wintogether.render.base import new_table, ref_text, spaced, spec_table
 from wintogether.render.columns import SLIPPING
 from wintogether.render.contacts import job_changes_table
 from wintogether.render.promises import promises_table
+from wintogether.render.words import give_first_reason
 
 if TYPE_CHECKING:
     from wintogether.domain.cadence import Attention
@@ -87,6 +88,8 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
     if board.give_first:
         table = new_table(plain, "contact", "why", title="Give first")
         for owed in board.give_first:
-            table.add_row(ref_text(owed.contact), Text(owed.reason, style="yellow"))
+            table.add_row(
+                ref_text(owed.contact), Text(give_first_reason(owed.balance), style="yellow")
+            )
         parts.append(table)
     return Group(*spaced(parts))

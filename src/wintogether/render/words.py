@@ -1,6 +1,14 @@
-"""Counts in the user's words ("2 contacts, 1 ledger entry"), without Rich."""
+"""Counts and measures in the user's words ("2 contacts, 1 ledger entry", "I kept
+3 of 4 on time"), without Rich: the domain gives numbers, these are the words."""
 
 from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wintogether.domain.health import Balance, Health, WordRecord
 
 #: Export record kinds in the user's words (singular, plural).
 _EXPORTED_WORDS = {
@@ -51,3 +59,100 @@ def changed_rows(tables: dict[str, int]) -> str:
         one, many = _ROW_WORDS[table]
         words.append(f"{count} {one if count == 1 else many}")
     return ", ".join(words) or "no records"
+
+
+#: Ledger kinds in the user's words (singular, plural).
+_KINDS = {
+    "intro": ("intro", "intros"),
+    "referral": ("referral", "referrals"),
+    "advice": ("piece of advice", "pieces of advice"),
+    "favour": ("favour", "favours"),
+    "gift": ("gift", "gifts"),
+    "deal": ("deal", "deals"),
+    "other": ("other thing", "other things"),
+}
+
+
+def count_kinds(kinds: Counter[str] | dict[str, int]) -> str:
+    """``3 referrals``, or ``4 things (2 referrals, 1 intro, 1 piece of advice)``."""
+    total = sum(kinds.values())
+    if total == 0:
+        return "nothing"
+    parts = [
+        f"{n} {_KINDS.get(k, (k, k + 's'))[n != 1]}"
+        for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return f"{total} things ({', '.join(parts)})"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def word_record_text(record: WordRecord) -> str:
+    """``I kept 3 of 4 on time; 1 kept late (2 days late)``: one side's word."""
+    who = "I" if record.owner == "me" else "they"
+    if record.due == 0:
+        return "no promises fell due in the last 12 months"
+    text = f"{who} kept {record.kept_on_time} of {record.due} on time"
+    if record.late_days:
+        worst = max(record.late_days)
+        if len(record.late_days) == 1:
+            text += f"; 1 kept late ({_days(worst)} late)"
+        else:
+            text += f"; {record.kept_late} kept late (up to {_days(worst)} late)"
+    if record.broken:
+        text += f"; {record.broken} broken (overdue and still open)"
+    return text
+
+
+def balance_text(balance: Balance) -> str:
+    if not balance.given_total and not balance.received_total:
+        return "nothing given or received in the last 12 months"
+    return (
+        f"gave {count_kinds(balance.given)}, received {count_kinds(balance.received)}"
+        " in the last 12 months"
+    )
+
+
+def _month(day: date, as_of: date | None) -> str:
+    return f"{day:%B}" if as_of is not None and day.year == as_of.year else f"{day:%B %Y}"
+
+
+def one_sided_text(balance: Balance) -> str | None:
+    """What to do about a one-sided relationship; None when it is not one."""
+    if balance.one_sided is None or balance.one_sided_since is None:
+        return None
+    since = _month(balance.one_sided_since, balance.as_of)
+    if balance.one_sided == "receiving":
+        return (
+            f"one-sided: you have received {count_kinds(balance.run)} and given nothing"
+            f" since {since}; give something back (an intro, a referral, advice)"
+        )
+    return (
+        f"one-sided: you have given {count_kinds(balance.run)} and received nothing"
+        f" since {since}; ask for something (a referral, an intro) or let it rest"
+    )
+
+
+def give_first_reason(balance: Balance) -> str:
+    """Why the dashboard says to give first: one-sided receiving, or owing."""
+    suggestion = one_sided_text(balance) if balance.one_sided == "receiving" else None
+    return suggestion.removeprefix("one-sided: ") if suggestion else balance_text(balance)
+
+
+def health_lines(health: Health) -> list[tuple[str, str]]:
+    """(measure, words) pairs, as shown in `wt show`."""
+    balance = balance_text(health.balance)
+    suggestion = one_sided_text(health.balance)
+    if suggestion:
+        balance += f"; {suggestion}"
+    return [
+        ("in touch", health.in_touch.reason),
+        ("my word", word_record_text(health.my_word)),
+        ("their word", word_record_text(health.their_word)),
+        ("balance", balance),
+    ]
