@@ -188,11 +188,12 @@ IMPORT_PLAN: Columns[Decision] = Columns(
     _to_json,
 )
 
+#: `wt config show`: its terminal view is aligned lines, not a table.
 SETTINGS: Columns[Setting] = Columns(
     (
-        Column("key", lambda s: s.key, "key"),
-        Column("value", lambda s: s.value, "value"),
-        Column("source", lambda s: s.source, "source"),
+        Column("key", lambda s: s.key),
+        Column("value", lambda s: s.value),
+        Column("source", lambda s: s.source),
     ),
     _to_json,
 )
