@@ -429,7 +429,15 @@ def test_read_only_database_reads_work_and_writes_are_refused(
     target = dana if locked == "file" else dana.parent
     target.chmod(0o400 if locked == "file" else 0o500)
     try:
-        for args in (("contacts",), ("show", "dana"), ("search", "renewal"), ("today",)):
+        for args in (
+            ("contacts",),
+            ("show", "dana"),
+            ("search", "renewal"),
+            ("today",),
+            ("history",),
+            ("export", "--format", "json"),
+            ("undo", "--dry-run"),
+        ):
             proc = run_cli(*args, preexec_fn=_without_root_override)
             assert proc.exit_code == 0, proc
         assert "Dana Reyes" in run_cli("contacts", preexec_fn=_without_root_override).stdout

@@ -47,16 +47,11 @@ def undo(store: Store, *, dry_run: bool = False) -> Undone:
     An undo is recorded as a command of its own but is never itself the
     target of a later undo: `wt undo` twice reverts the last two commands.
     """
+    if dry_run:  # a read: it works on a read-only database too
+        with store.read():
+            return Undone(_undo_target(store), dry_run=True)
     with store.write("undo", name="undo"):
-        target = undo_store.last_undoable(store)
-        if target is None:
-            raise UserError("Nothing to undo.")
-        if target.name in journal.NOT_UNDOABLE:
-            raise UserError(
-                f"The last command was `{target.name}`, which cannot be undone; nothing changed."
-            )
-        if dry_run:
-            return Undone(target, dry_run=True)
+        target = _undo_target(store)
         try:
             undo_store.revert(store, target)
         except journal.UndoConflict as exc:
@@ -65,6 +60,17 @@ def undo(store: Store, *, dry_run: bool = False) -> Undone:
                 "and nothing was undone."
             ) from None
     return Undone(target)
+
+
+def _undo_target(store: Store) -> journal.Command:
+    target = undo_store.last_undoable(store)
+    if target is None:
+        raise UserError("Nothing to undo.")
+    if target.name in journal.NOT_UNDOABLE:
+        raise UserError(
+            f"The last command was `{target.name}`, which cannot be undone; nothing changed."
+        )
+    return target
 
 
 def not_undoable(store: Store, label: str, name: str) -> None:
