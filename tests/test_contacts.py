@@ -262,6 +262,21 @@ def test_sort_recent_and_attention(dana: Path, wt: Invoke) -> None:
     assert bad.exit_code == 1 and "Unknown sort" in bad.stderr
 
 
+def test_table_shows_a_screenful_and_says_how_to_see_all(dana: Path, wt: Invoke) -> None:
+    from factory import Factory
+
+    with Factory(dana) as make:
+        for index in range(60):
+            make.contact(f"Bulk Person{index:02d}")
+    run = wt("contacts", "--plain")
+    assert run.stdout.count("Bulk Person") == 50 and "Dana Reyes" not in run.stdout
+    assert "… and 12 more: `wt contacts --limit 0` shows all." in run.stderr
+    everyone = wt("contacts", "--plain", "--limit", "0")
+    assert everyone.stdout.count("Bulk Person") == 60 and "more" not in everyone.stderr
+    assert len(contacts_json(wt)) == 62  # scripts get all the data
+    assert [c["name"] for c in contacts_json(wt, "-n", "2")] == ["Bulk Person00", "Bulk Person01"]
+
+
 def test_archive_hides_and_unarchive_restores(dana: Path, wt: Invoke) -> None:
     wt("edit", "marcus", "--every", "1d")
     wt("log", "marcus", "hi", "--at", "2026-11-01")

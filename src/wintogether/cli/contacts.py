@@ -19,11 +19,13 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    shown_limit,
     state,
     stdin_is_terminal,
 )
 
 PANEL = "Contacts"
+TABLE_LIMIT = 50
 
 ContactArg = Annotated[
     str,
@@ -209,6 +211,15 @@ def list_contacts(
         str, typer.Option("--sort", help="name, recent (last talked) or attention (most slipping).")
     ] = "name",
     archived: Annotated[bool, typer.Option("--archived", help="Show archived contacts.")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -231,7 +242,11 @@ def list_contacts(
     )
     from wintogether.render.columns import CONTACTS
 
-    if emit_rows(fmt_, CONTACTS, rows):
+    # A table shows a screenful: drawing ten thousand rows takes Rich half a minute.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    total = len(rows)
+    shown = rows[:top] if top is not None else rows
+    if emit_rows(fmt_, CONTACTS, shown):
         return
     if not rows:
         say(
@@ -243,8 +258,10 @@ def list_contacts(
         from wintogether.render.contacts import contacts_table
 
         emit_table(
-            ctx, lambda is_plain: contacts_table(rows, moment.date(), plain=is_plain), plain=plain
+            ctx, lambda is_plain: contacts_table(shown, moment.date(), plain=is_plain), plain=plain
         )
+        if total > len(shown):
+            say(f"… and {total - len(shown)} more: `wt contacts --limit 0` shows all.")
 
 
 def show(
