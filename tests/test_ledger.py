@@ -97,6 +97,27 @@ def test_balance_orders_by_what_i_owe_and_flags_one_sided(dana: Path, wt: Invoke
     assert csv_out[1].startswith("2,Marcus O'Neil,O'Neil Consulting,0,3,-3,0,receiving")
 
 
+def test_balance_table_shows_a_screenful_and_says_how_to_see_all(dana: Path, wt: Invoke) -> None:
+    from factory import Factory
+
+    with Factory(dana) as make:
+        for index in range(55):
+            make.contact(f"Giver {index:02d}")
+            make.got(f"Giver {index:02d}", "Intro", at="2026-11-01")
+        make.win("Giver 00", "Signed", mine="Commission", at="2026-11-02")
+        make.win("Giver 00", "Renewed", mine="Bonus", at="2026-11-03")
+    run = wt("--plain", "balance")
+    assert run.stdout.count("Giver ") == 50
+    assert "… and 5 more: `wt balance --limit 0` shows all." in run.stderr
+    assert wt("--plain", "balance", "-n", "0").stdout.count("Giver ") == 55
+    rows = json.loads(wt("balance", "--json").stdout)["rows"]
+    assert len(rows) == 55  # scripts get all the data
+    assert {r["contact"]["name"]: r["wins"] for r in rows}["Giver 00"] == 2
+    assert [
+        r["contact"]["name"] for r in json.loads(wt("balance", "--json", "-n", "1").stdout)["rows"]
+    ] == ["Giver 00"]
+
+
 def test_balance_empty_says_so(dana: Path, wt: Invoke) -> None:
     run = wt("balance")
     assert run.stdout == ""

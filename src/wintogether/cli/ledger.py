@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -18,11 +19,13 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    shown_limit,
     state,
 )
 from wintogether.cli.contacts import ContactArg
 
 PANEL = "Ledger"
+TABLE_LIMIT = 50
 
 Kind = Annotated[
     str,
@@ -158,6 +161,15 @@ def balance(
             show_default=False,
         ),
     ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -181,6 +193,11 @@ def balance(
     from wintogether.render import words
     from wintogether.render.columns import BALANCES
 
+    # A table shows a screenful: drawing every contact's row takes Rich seconds.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    total = len(view.rows)
+    if top is not None and total > top:
+        view = replace(view, rows=view.rows[:top])
     data = view.to_json(words) if fmt_ is Format.json else None
     if emit_rows(fmt_, BALANCES, view.rows, data=data):
         return
@@ -189,7 +206,10 @@ def balance(
     else:
         from wintogether.render.ledger import balance_view
 
-        emit_table(ctx, lambda plain: balance_view(view, moment.date(), plain=plain))
+        shown = view
+        emit_table(ctx, lambda plain: balance_view(shown, moment.date(), plain=plain))
+        if total > len(view.rows):
+            say(f"… and {total - len(view.rows)} more: `wt balance --limit 0` shows all.")
 
 
 def register(app: typer.Typer) -> None:

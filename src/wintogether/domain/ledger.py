@@ -159,11 +159,14 @@ def balances(
     if ref is not None:
         people = {ref.id: ref}
     grouped = health.by_contact(entries)
+    win_counts: dict[int, int] = {}
+    for w in wins:
+        win_counts[w.contact.id] = win_counts.get(w.contact.id, 0) + 1
     rows = [
         BalanceRow(
             person,
             health.balance(grouped.get(person.id, []), person.id, now, config.one_sided_after_days),
-            sum(1 for w in wins if w.contact.id == person.id),
+            win_counts.get(person.id, 0),
         )
         for person in people.values()
     ]
