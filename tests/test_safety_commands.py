@@ -177,6 +177,10 @@ def test_doctor_healthy(dana: Path, wt: Invoke) -> None:
     names = {c["name"]: c["status"] for c in data["checks"]}
     assert names["integrity"] == names["search index"] == names["permissions"] == "ok"
     assert names["backups"] == "warn"
+    quick = {c["name"]: c["detail"] for c in data["checks"]}["integrity"]
+    assert quick.startswith("ok (quick check") and "wt doctor --full" in quick
+    full = json.loads(wt("doctor", "--full", "--json").stdout)
+    assert {c["name"]: c["detail"] for c in full["checks"]}["integrity"] == "ok"
 
 
 def test_doctor_finds_a_broken_search_index(dana: Path) -> None:

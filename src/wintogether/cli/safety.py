@@ -75,8 +75,18 @@ def doctor(
         bool,
         typer.Option("--compact", help="Also VACUUM the file and truncate the write-ahead log."),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="The full integrity check: also that every index matches its table (slower).",
+        ),
+    ] = False,
 ) -> None:
     """Check the database: integrity, search index, schema, permissions, location.
+
+    By default the integrity check is SQLite's quick check (seconds on years of
+    data); `--full` also checks every index against its table.
 
     Exits 0 when healthy (warnings allowed), 3 when not.
 
@@ -85,6 +95,8 @@ def doctor(
       wt doctor
 
       wt doctor --json
+
+      wt doctor --full
     """
     from wintogether.cli.common import now
     from wintogether.domain import safety
@@ -103,7 +115,7 @@ def doctor(
         raise typer.Exit(3) from None
     if compact and not safety.compact(store):
         say("Another command kept the write-ahead log open; it was not truncated.")
-    report = safety.doctor(store, now())
+    report = safety.doctor(store, now(), full=full)
     if as_json:
         emit_json(report.to_json())
     else:

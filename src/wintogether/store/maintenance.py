@@ -20,10 +20,15 @@ def fts_tables(store: Store) -> list[str]:
     ]
 
 
-def integrity(store: Store) -> list[str]:
-    """``PRAGMA integrity_check``: ``["ok"]`` when sound (a damaged file may not even say)."""
+def integrity(store: Store, *, full: bool = True) -> list[str]:
+    """``PRAGMA integrity_check``: ``["ok"]`` when sound (a damaged file may not even say).
+
+    ``full=False`` runs ``PRAGMA quick_check``: every page, record and constraint
+    but not whether each index matches its table, in a fifth of the time.
+    """
+    pragma = "integrity_check" if full else "quick_check"
     try:
-        return [str(row[0]) for row in store.conn.execute("PRAGMA integrity_check")]
+        return [str(row[0]) for row in store.conn.execute(f"PRAGMA {pragma}")]
     except sqlite3.Error as exc:
         return [str(exc)]
 
