@@ -62,6 +62,26 @@ def test_dupes_lists_the_same_name_whatever_the_companies(dana: Path, wt: Invoke
     }
 
 
+def test_dupes_table_shows_a_screenful_of_many_near_identical_names(dana: Path, wt: Invoke) -> None:
+    from factory import Factory
+
+    with Factory(dana) as make:
+        for index in range(12):  # names one or two characters apart at one company
+            make.contact(f"Test Person{index:02d}", company="Initech")
+        make.contact("Quite Different", company="Initech")
+    pairs = json.loads(wt("dupes", "--json").stdout)
+    assert len(pairs) == 57  # "person00"/"person11" differ by two of 13: not near-identical
+    assert all(p["reason"] == "near-identical names at Initech" for p in pairs)
+    assert "Quite Different" not in {p["first"]["name"] for p in pairs} | {
+        p["second"]["name"] for p in pairs
+    }
+    table = wt("--plain", "dupes")
+    assert table.stdout.count("near-identical") == 50
+    assert "… and 7 more: `wt dupes --limit 0` shows all." in table.stderr
+    assert "57 likely duplicate pairs" in table.stderr
+    assert wt("--plain", "dupes", "-n", "0").stdout.count("near-identical") == 57
+
+
 def test_no_dupes(dana: Path, wt: Invoke) -> None:
     run = wt("dupes")
     assert run.stdout == "" and "No likely duplicates." in run.stderr

@@ -22,10 +22,13 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    shown_limit,
     state,
 )
 
 PANEL = "Data"
+#: Likely duplicate pairs a table shows unless --limit says otherwise.
+DUPES_LIMIT = 50
 #: Show a progress bar on a terminal for imports at least this big.
 PROGRESS_FROM = 500
 
@@ -254,7 +257,20 @@ def export(
     say(f"Exported {exported_words(counts)} to {output}.")
 
 
-def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = False) -> None:
+def dupes(
+    ctx: typer.Context,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {DUPES_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+) -> None:
     """List likely duplicates: same email, same LinkedIn profile, same or near-identical names.
 
     The same name (accents and punctuation ignored) counts whatever the
@@ -269,9 +285,12 @@ def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = Fals
     from wintogether.domain.dupes import find
 
     fmt_ = output_format(fmt, as_json)
-    pairs = find(state(ctx).store())
+    found = find(state(ctx).store())
     from wintogether.render.columns import DUPES
 
+    # A table shows a screenful: drawing every pair of a large import takes Rich minutes.
+    top = shown_limit(limit, fmt_, DUPES_LIMIT)
+    pairs = found[:top] if top is not None else found
     if emit_rows(fmt_, DUPES, pairs):
         return
     if not pairs:
@@ -280,8 +299,10 @@ def dupes(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonFlag = Fals
         from wintogether.render.transfer import dupes_table
 
         emit_table(ctx, lambda plain: dupes_table(pairs, plain=plain))
+        if len(found) > len(pairs):
+            say(f"… and {len(found) - len(pairs)} more: `wt dupes --limit 0` shows all.")
         say(
-            f"{len(pairs)} likely duplicate pair{'s' if len(pairs) != 1 else ''}; "
+            f"{len(found)} likely duplicate pair{'s' if len(found) != 1 else ''}; "
             "`wt merge KEEP OTHER --dry-run` shows a merge first."
         )
 

@@ -43,6 +43,15 @@ def _plain(text: str | None) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", bare).split())
 
 
+def _ratio(matcher: difflib.SequenceMatcher[str], a: str) -> float:
+    """``SequenceMatcher(None, a, b).ratio()`` for the matcher's second sequence b,
+    after the cheaper upper bound ``quick_ratio()`` rules out most pairs."""
+    matcher.set_seq1(a)
+    if matcher.quick_ratio() < NAME_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
 def find(store: Store) -> list[Pair]:
     """Pairs sharing an email or a LinkedIn URL, with near-identical names at one company,
     or with the same name whatever their companies."""
@@ -50,6 +59,7 @@ def find(store: Store) -> list[Pair]:
         ids = [r.id for r in contacts_store.all_refs(store, include_archived=True)]
         records = list(records_store.contact_records(store, ids))
     refs = {r["id"]: ContactRef(r["id"], r["name"], r["company"]) for r in records}
+    plain_names = {r["id"]: _plain(r["name"]) for r in records}
     found: dict[tuple[int, int], str] = {}
 
     def note(a: int, b: int, why: str) -> None:
@@ -83,20 +93,27 @@ def find(store: Store) -> list[Pair]:
                 for later in same[1:]:
                     note(same[0], later, "same name, no company")
             continue
-        for i, one in enumerate(group):
-            for two in group[i + 1 :]:
-                a, b = _plain(one["name"]), _plain(two["name"])
-                matcher = difflib.SequenceMatcher(None, a, b)
+        # Each name is simplified once, and the matcher keeps what it learnt of
+        # the later name (its second sequence) across every earlier one.
+        matcher = difflib.SequenceMatcher(None, "", "")
+        for j, two in enumerate(group):
+            b = plain_names[two["id"]]
+            matcher.set_seq2(b)
+            for one in group[:j]:
+                a = plain_names[one["id"]]
+                total = len(a) + len(b)
                 if a == b or (
-                    matcher.real_quick_ratio() >= NAME_SIMILARITY
-                    and matcher.ratio() >= NAME_SIMILARITY
+                    # real_quick_ratio() without building anything: the length bound
+                    total
+                    and 2.0 * min(len(a), len(b)) / total >= NAME_SIMILARITY
+                    and _ratio(matcher, a) >= NAME_SIMILARITY
                 ):
                     note(one["id"], two["id"], f"near-identical names at {one['company']}")
     # The same name whatever the companies: the same person added twice, or one
     # who changed jobs, more often than two people.
     by_full_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
-        by_full_name[_plain(record["name"])].append(record)
+        by_full_name[plain_names[record["id"]]].append(record)
     for same_name in by_full_name.values():
         earliest = same_name[0]
         for namesake in same_name[1:]:
