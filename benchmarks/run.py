@@ -50,7 +50,8 @@ class Bench:
     ``kind`` picks the target: ``write`` (≤ 1.2x the bare Typer floor, on a copy
     of the database since it mutates), ``read`` (≤ 1.5x ``wt --version`` at
     large scale and ≤ 2x its own small-scale time), ``import`` (< 5 s into an
-    empty database, recreated before every run) and ``export`` (< 15 s).
+    empty database, recreated before every run), ``export`` (< 15 s) and
+    ``check`` (`wt doctor`'s quick check: < 5 s on the large database).
     ``sync-first``: the first ``wt sync`` of 1,000 contacts and 1,000 promises
     into an empty vdir (< 5 s, database and vdir reset before every run);
     ``sync-unchanged``: the next ``wt sync``, with nothing to do (≤ 2x
@@ -82,6 +83,13 @@ BENCHES: tuple[Bench, ...] = (
     Bench("show --json", ("show", "{star}", "--json"), "read"),
     Bench("search", ("search", "{word}"), "read"),
     Bench("summary", ("summary", "--week"), "read"),
+    Bench("summary --month", ("summary", "--month"), "read"),
+    Bench("history", ("history", "--since", "last week"), "read"),
+    Bench("balance", ("balance",), "read"),
+    Bench("contacts", ("contacts",), "read"),
+    Bench("contacts --sort attention", ("contacts", "--sort", "attention"), "read"),
+    Bench("dupes", ("dupes",), "read"),
+    Bench("doctor", ("doctor",), "check"),
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
     Bench("import LinkedIn 10k", ("import", "{linkedin}", "--from", "linkedin"), "import"),
     Bench("export json", ("export", "--format", "json", "-o", "{out}"), "export"),
@@ -94,6 +102,7 @@ READ_RATIO = 1.5  # x `wt --version` at large scale, same run
 GROWTH_RATIO = 2.0  # large ÷ small, same command
 IMPORT_SECONDS = 5.0
 EXPORT_SECONDS = 15.0
+CHECK_SECONDS = 5.0  # `wt doctor` (the quick check) on the large database
 SYNC_FIRST_SECONDS = 5.0
 SYNC_UNCHANGED_RATIO = 2.0  # x `wt --version`, same run
 SYNC_SIZE = 1_000  # contacts, and one promise each
@@ -463,6 +472,15 @@ def main(argv: list[str] | None = None) -> int:
             prepare[label] = ["rm", "-f", str(out)]
             memory_runs.append((label, command, prepare[label]))
     for bench in present:
+        if bench.kind != "check":
+            continue
+        for scale in scales:
+            label = f"{bench.name} [{scale}]"
+            labels[(bench.name, scale)] = label
+            command = expand(bench, scale, Path(str(metas[scale]["db"])))
+            slow.append((label, command))
+            memory_runs.append((label, command, None))
+    for bench in present:
         if bench.kind != "sync-first":
             continue
         db = sync_copy(bench)
@@ -598,7 +616,7 @@ def render(
     ]
     failures = []
     for bench in present:
-        rows = scales if bench.kind in ("read", "write", "export") else ["-"]
+        rows = scales if bench.kind in ("read", "write", "export", "check") else ["-"]
         for scale in rows:
             label = labels.get((bench.name, scale))
             if label is None or label not in results:
@@ -656,6 +674,17 @@ def render(
                      ratio <= SYNC_UNCHANGED_RATIO)
                 )  # fmt: skip
                 quickest.append(fastest(label) / fastest("wt --version"))
+            elif bench.kind == "check":
+                if scale == "large":
+                    targets.append(
+                        (
+                            f"< {CHECK_SECONDS:g} s",
+                            r["median"] / CHECK_SECONDS,
+                            r["median"] < CHECK_SECONDS,
+                        )
+                    )
+                else:
+                    targets.append(("(large only)", r["median"] / CHECK_SECONDS, True))
             elif bench.kind == "export":
                 if scale == "large":
                     targets.append(

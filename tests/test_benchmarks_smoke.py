@@ -157,7 +157,9 @@ def _present() -> list[object]:
     from wintogether.cli.app import app
 
     names = set(get_command(app).commands)  # type: ignore[attr-defined]
-    return [b for b in run_module.BENCHES if b.argv[0] in names and b.kind in ("read", "write")]
+    return [
+        b for b in run_module.BENCHES if b.argv[0] in names and b.kind in ("read", "write", "check")
+    ]
 
 
 #: What each benchmarked command's output must contain (stream, text).
@@ -168,6 +170,14 @@ EXPECT = {
     "show": ("stdout", "Dana Reyes"),
     "neglected": ("stdout", "last talked"),
     "followups": ("stdout", "I owe"),
+    # Every read command of a seller's week, and the health check.
+    "summary --month": ("stdout", "November 2026"),
+    "history": ("stdout", "Sat 21 Nov"),
+    "balance": ("stdout", "Balance, 12 months"),
+    "contacts": ("stdout", "last talked"),
+    "contacts --sort attention": ("stdout", "last talked"),
+    "dupes": ("stderr", "No likely duplicates."),
+    "doctor": ("stdout", "Healthy"),
 }
 
 
@@ -184,6 +194,7 @@ def test_benchmarked_command_runs(
     path, summary = tiny
     db = tmp_path / "copy.db"
     shutil.copyfile(path, db)
+    db.chmod(0o600)  # as generated: `wt doctor` fails a database others can read
     values = {"star": summary["star"], "word": summary["search_word"]}
     argv = [part.format(**values) for part in bench.argv]  # type: ignore[attr-defined]
     env = os.environ.copy()
