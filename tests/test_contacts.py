@@ -275,6 +275,11 @@ def test_table_shows_a_screenful_and_says_how_to_see_all(dana: Path, wt: Invoke)
     assert everyone.stdout.count("Bulk Person") == 60 and "more" not in everyone.stderr
     assert len(contacts_json(wt)) == 62  # scripts get all the data
     assert [c["name"] for c in contacts_json(wt, "-n", "2")] == ["Bulk Person00", "Bulk Person01"]
+    for order in ("recent", "attention"):
+        everyone_sorted = [c["name"] for c in contacts_json(wt, "--sort", order)]
+        assert [c["name"] for c in contacts_json(wt, "--sort", order, "-n", "3")] == (
+            everyone_sorted[:3]
+        )
 
 
 def test_archive_hides_and_unarchive_restores(dana: Path, wt: Invoke) -> None:

@@ -17,6 +17,7 @@ import pytest
 from factory import Factory
 from wintogether.config import Config
 from wintogether.domain import contacts, history, search, summary
+from wintogether.domain import ledger as ledger_domain
 from wintogether.domain.ledger import give_first
 from wintogether.store import open_store
 
@@ -71,6 +72,8 @@ def filled(dana: Path) -> Path:
         lambda s: history.history(s, NOW, kind="job_change"),
         lambda s: give_first(s, Config(), NOW),
         lambda s: contacts.listing(s, Config(), NOW, sort="attention"),
+        lambda s: contacts.listing_page(s, Config(), NOW, limit=50),
+        lambda s: ledger_domain.balances(s, Config(), NOW),
         lambda s: contacts.profile(s, "dana", Config(), NOW),
     ],
     ids=[
@@ -81,6 +84,8 @@ def filled(dana: Path) -> Path:
         "history_job_changes",
         "give_first",
         "contacts_by_attention",
+        "contacts_screenful",
+        "balance",
         "show",
     ],
 )

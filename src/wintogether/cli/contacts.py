@@ -237,15 +237,21 @@ def list_contacts(
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)
     moment = now()
-    rows = contacts.listing(
-        st.store(), st.config(), moment, tag=tag, company=company, sort=sort, archived=archived
+    # A table shows a screenful: drawing ten thousand rows takes Rich half a minute.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    rows, total = contacts.listing_page(
+        st.store(),
+        st.config(),
+        moment,
+        tag=tag,
+        company=company,
+        sort=sort,
+        archived=archived,
+        limit=top,
     )
     from wintogether.render.columns import CONTACTS
 
-    # A table shows a screenful: drawing ten thousand rows takes Rich half a minute.
-    top = shown_limit(limit, fmt_, TABLE_LIMIT)
-    total = len(rows)
-    shown = rows[:top] if top is not None else rows
+    shown = rows
     if emit_rows(fmt_, CONTACTS, shown):
         return
     if not rows:

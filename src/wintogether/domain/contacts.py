@@ -274,10 +274,33 @@ def listing(
     sort: str = "name",
     archived: bool = False,
 ) -> list[ContactRow]:
+    return listing_page(store, config, now, tag=tag, company=company, sort=sort, archived=archived)[
+        0
+    ]
+
+
+def listing_page(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    tag: str | None = None,
+    company: str | None = None,
+    sort: str = "name",
+    archived: bool = False,
+    limit: int | None = None,
+) -> tuple[list[ContactRow], int]:
+    """The first ``limit`` rows of the listing (all when None) and how many there are.
+
+    In name order only the contacts shown are loaded; the other orders rank everyone.
+    """
     if sort not in SORTS:
         raise InvalidValue(f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(SORTS)}.")
     with store.read():
         ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
+        total = len(ids)
+        if sort == "name" and limit is not None:
+            ids = ids[:limit]  # already in name order
         contacts = contacts_store.contacts_by_ids(store, ids)
     rows = []
     for contact in contacts:
@@ -288,7 +311,7 @@ def listing(
     elif sort == "attention":
         _add_health(store, config, now, rows)
         rows.sort(key=lambda r: (-(r.health.score if r.health else 0.0), r.contact.name.casefold()))
-    return rows
+    return (rows[:limit] if limit is not None else rows), total
 
 
 def _add_health(store: Store, config: Config, now: datetime, rows: list[ContactRow]) -> None:
