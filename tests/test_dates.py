@@ -196,3 +196,42 @@ def test_time_of_day_is_noticed(text: str, timed: bool) -> None:
     from wintogether.dates import has_time_of_day
 
     assert has_time_of_day(text) is timed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last week",
+        "next week",
+        "a week ago",
+        "1 week ago",
+        "2 weeks ago",
+        "a day ago",
+        "1 day ago",
+        "3 days ago",
+        "0 days ago",
+        "10 days ago",
+        "in a week",
+        "in 1 day",
+        "in 3 days",
+        "in 2 weeks",
+        "in 52 weeks",
+    ],
+)
+@pytest.mark.parametrize("prefer", ["past", "future"])
+@pytest.mark.parametrize(
+    "now",
+    [NOW, datetime(2026, 3, 1, 23, 59, tzinfo=UTC), datetime(2024, 2, 29, 0, 5, tzinfo=UTC)],
+)
+def test_counted_days_read_as_the_full_parser_reads_them(
+    text: str, prefer: str, now: datetime
+) -> None:
+    """These skip loading the natural-language parser; the day must not change."""
+    from wintogether.dates import _fast_day, _natural
+
+    fast = _fast_day(text, now.date(), prefer)  # type: ignore[arg-type]
+    assert fast is not None
+    full = _natural(text, now, prefer)  # type: ignore[arg-type]
+    assert full is not None
+    assert fast == full.date()
+    assert parse_day(text, now, prefer=prefer) == fast  # type: ignore[arg-type]
