@@ -63,10 +63,14 @@ def test_capture_path_imports_nothing_heavy(dana: object, args: tuple[str, ...])
 
 
 def test_natural_dates_still_load_the_parser_when_needed(dana: object) -> None:
-    """The check above can fail: a phrase only dateparser knows does import it."""
-    modules, done = imported_modules("log", "dana", "Met at the fair", "--at", "3 days ago")
+    """The check above can fail: a phrase only dateparser knows does import it
+    ("3 days ago" and "last week" no longer need it)."""
+    modules, done = imported_modules("log", "dana", "Met at the fair", "--at", "two weeks ago")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "dateparser" in modules
+    modules, done = imported_modules("log", "dana", "Met at the fair", "--at", "3 days ago")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "dateparser" not in modules
 
 
 def test_only_the_invoked_command_is_built(dana: object, wt: Invoke) -> None:
