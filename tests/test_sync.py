@@ -485,14 +485,49 @@ def test_a_contact_deleted_on_the_phone_takes_its_promises_in_the_same_sync(
     sides: tuple[Side, Side, Path],
 ) -> None:
     laptop, _desktop, vdir = sides
-    _seed(laptop)
+    laptop("add", "Priya Shah", "--company", "Initech")
+    laptop("add", "Marcus O'Neil")
+    laptop("follow-up", "priya", "Send the deck", "--due", "fri")
     laptop("sync", str(vdir))
-    (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").unlink()
+    priya = laptop.rows("SELECT uid FROM contacts WHERE name = 'Priya Shah'")[0][0]
+    (vdir / "contacts" / f"{priya}.vcf").unlink()
     out = laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00")
+    # Only a promise to her: nothing else to keep, so she goes, her promise with her.
     assert out.stderr.strip() == "sent 0, received 0, deleted 2, conflicts 0"
     assert list((vdir / "promises").iterdir()) == []
     assert laptop.rows("SELECT name FROM contacts") == [("Marcus O'Neil",)]
     assert laptop.rows("SELECT count(*) FROM promises") == [(0,)]
+    files, dump = _listing(vdir), _dump_hash(laptop.path)
+    again = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert again.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
+    assert (_listing(vdir), _dump_hash(laptop.path)) == (files, dump)
+
+
+def test_a_contact_with_history_deleted_on_the_phone_is_archived_here(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").unlink()
+    data = laptop.json("sync", str(vdir), at="2026-11-28T11:00:00+00:00")
+    assert (data["deleted"], data["sent"], data["received"]) == (1, 0, 0)
+    assert data["changes"][0]["detail"] == (
+        "deleted there: archived here, with its history (1 conversation)"
+    )
+    # Archived with its history, and a timeline entry saying why; its promise stays.
+    assert laptop.rows("SELECT archived_at FROM contacts WHERE name = 'Dana Reyes'") == [
+        ("2026-11-28T11:00:00Z",)
+    ]
+    events = laptop.rows("SELECT kind, text FROM contact_events")
+    assert events == [
+        (
+            "sync_deleted",
+            "Deleted on another device; archived here with its history"
+            " (unarchive to sync it again).",
+        )
+    ]
+    assert laptop.rows("SELECT count(*) FROM promises") == [(1,)]
     files, dump = _listing(vdir), _dump_hash(laptop.path)
     again = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
     assert again.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
@@ -532,6 +567,7 @@ def test_an_emptied_collection_needs_force_delete(sides: tuple[Side, Side, Path]
     assert out.stdout == ""
     assert _dump_hash(laptop.path) == dump
     forced = laptop("sync", str(vdir), "--force-delete", at="2026-11-28T11:05:00+00:00")
-    # Both contacts, and Dana's promise with her.
-    assert forced.stderr.strip() == "sent 0, received 0, deleted 3, conflicts 0"
-    assert laptop.rows("SELECT count(*) FROM contacts") == [(0,)]
+    # Both contacts have a conversation here: archived, not deleted, Dana's promise kept.
+    assert forced.stderr.strip() == "sent 0, received 0, deleted 2, conflicts 0"
+    assert laptop.rows("SELECT count(*) FROM contacts WHERE archived_at IS NULL") == [(0,)]
+    assert laptop.rows("SELECT count(*) FROM contact_events WHERE kind = 'sync_deleted'") == [(2,)]

@@ -118,24 +118,30 @@ def test_files_get_the_limits_typed_commands_have(sides: tuple[Side, Side, Path]
     laptop("sync", str(vdir))
     contacts, conversations = vdir / "contacts", vdir / "conversations"
     (contacts / "long.vcf").write_text(_card("long", "A" * 501))
-    (contacts / "nul.vcf").write_text(_card("nul", "Nul\x00Name"))
     (contacts / "field.vcf").write_text(_card("field", "Big Note", f"NOTE:{'y' * 1_000_001}\r\n"))
+    (contacts / "nul.vcf").write_text(_card("nul", "Nul\x00Name"))
     (contacts / "fine.vcf").write_text(_card("fine", "Fine Person"))
     (conversations / "future.ics").write_text(
         "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VJOURNAL\nUID:future\n"
         f"X-WINTOGETHER-PARTICIPANT:{dana_uid(laptop)}\nDESCRIPTION:Not yet\n"
         "DTSTART:20270101T100000Z\nDTSTAMP:20261127T160000Z\nEND:VJOURNAL\nEND:VCALENDAR\n"
     )
+    (conversations / "nul.ics").write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VJOURNAL\nUID:nul\n"
+        f"X-WINTOGETHER-PARTICIPANT:{dana_uid(laptop)}\nDESCRIPTION:Half\x00way\n"
+        "DTSTART:20261127T100000Z\nDTSTAMP:20261127T160000Z\nEND:VJOURNAL\nEND:VCALENDAR\n"
+    )
     out = laptop("sync", str(vdir), at=LATER)
     err = out.stderr
     assert "Skipped contact file long.vcf: The name is too long (501 characters" in err
     assert "Skipped contact file nul.vcf: The name contains a NUL character" in err
+    assert "Skipped conversation file nul.ics: The note contains a NUL character" in err
     assert "Skipped contact file field.vcf: The notes is too long (1,000,001 characters" in err
     assert "Skipped conversation file future.ics: dated 2027-01-01T10:00:00Z, in the future" in err
-    assert _last(err) == "sent 0, received 1, deleted 0, conflicts 0, skipped 4"
-    assert laptop.rows("SELECT uid FROM contacts WHERE uid IN ('long', 'nul', 'fine')") == [
-        ("fine",)
-    ]
+    assert _last(err) == "sent 0, received 1, deleted 0, conflicts 0, skipped 5"
+    assert laptop.rows(
+        "SELECT uid FROM contacts WHERE uid IN ('long', 'nul', 'field', 'fine')"
+    ) == [("fine",)]
     # What came in can go out and back in: the export imports into a new database.
     export = laptop("export", "--format", "json", at=LATER).stdout
     assert "Not yet" not in export

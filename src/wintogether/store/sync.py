@@ -286,6 +286,46 @@ def put_conversation(
     conversations_store.set_participants(store, conversation_id, participant_ids, stamp)
 
 
+def history_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
+    """contact id -> what it has here beyond its card and promises (conversations,
+    ledger entries, wins, timeline entries), in words; contacts with none left out."""
+    out: dict[int, str] = {}
+    labels = ("conversation", "ledger entry", "win", "timeline entry")
+    for row in store.conn.execute(
+        "SELECT c.id,"
+        " (SELECT count(*) FROM interaction_participants p WHERE p.contact_id = c.id),"
+        " (SELECT count(*) FROM ledger l WHERE l.contact_id = c.id),"
+        " (SELECT count(*) FROM wins w WHERE w.contact_id = c.id),"
+        " (SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id)"
+        " FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),),
+    ):
+        parts = [
+            f"{n} {label if n == 1 else label.replace('entry', 'entrie') + 's'}"
+            for n, label in zip(row[1:], labels, strict=True)
+            if n
+        ]
+        if parts:
+            out[row[0]] = ", ".join(parts)
+    return out
+
+
+def archive_deleted(store: Store, contact_id: int, text: str, stamp: str) -> None:
+    """A contact deleted on another device that has history here: archived, not
+    deleted, with a timeline entry saying why."""
+    store.update_contact(contact_id, {"archived_at": stamp}, stamp)
+    st.insert_event(
+        store,
+        contact_id=contact_id,
+        kind="sync_deleted",
+        text=text,
+        old_value=None,
+        new_value=None,
+        happened_at=stamp,
+        stamp=stamp,
+    )
+
+
 def delete_row(store: Store, kind: str, row_id: int) -> None:
     store.conn.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", (row_id,))
 

@@ -107,6 +107,7 @@ def _count(result: SyncResult, plan: _Plan) -> None:
         "receive": "received",
         "delete_file": "deleted",
         "delete_row": "deleted",
+        "archive": "deleted",
         "conflict": "conflict",
     }
     for action in plan.actions:

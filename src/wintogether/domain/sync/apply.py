@@ -58,6 +58,17 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         elif action.action == "delete_file":
             (plan.folders[kind] / action.file_name).unlink(missing_ok=True)
             forgotten[kind].append(action.uid)
+        elif action.action == "archive":
+            assert action.row_id is not None
+            ss.archive_deleted(
+                store, action.row_id,
+                "Deleted on another device; archived here with its history"
+                " (unarchive to sync it again).",
+                stamp,
+            )  # fmt: skip
+            # Remembered with no file: deleted there, kept here, until changed here.
+            saved[kind].append(ss.StateRow(action.uid, "", "", 0, 0, None, 0, "", stamp))
+            applied[kind].append(saved[kind][-1])
         elif action.action == "delete_row":
             assert action.row_id is not None
             ss.delete_row(store, kind, action.row_id)

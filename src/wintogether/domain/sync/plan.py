@@ -79,7 +79,9 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
         else:
             files, odd = _scan(folder, suffix)
         _plan_kind(store, plan, kind, suffix, state, files, odd, contact_uids, going, now)
-        doomed = sum(1 for a in plan.actions if a.kind == kind and a.action == "delete_row")
+        doomed = sum(
+            1 for a in plan.actions if a.kind == kind and a.action in ("delete_row", "archive")
+        )
         if doomed and not files and not force_delete:
             # As vdirsyncer does: a collection emptied all at once is more likely
             # an accident (a wiped server, a wrong folder) than a wish.
@@ -210,12 +212,15 @@ def _plan_kind(
     # rows whose file is gone for their name in the report.
     more = [u for u in parsed if u in rows] + [u for u in state if u in rows and u not in file_of]
     records.update(_records(store, kind, [rows[u][0] for u in more if rows[u][0] not in records]))
+    # A contact deleted there that has history here is archived, not deleted.
+    gone = [rows[u][0] for u in state if u in rows and u not in file_of and state[u].file_name]
+    history = ss.history_of(store, gone) if kind == "contact" and gone else {}
 
     start = len(plan.actions)
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
             plan, folder, kind, suffix, uid, rows.get(uid), state.get(uid), file_of.get(uid),
-            parsed.get(uid), records, contact_uids, uid in touched,
+            parsed.get(uid), records, contact_uids, uid in touched, history,
         )  # fmt: skip
     # A new item whose file name is taken by a link, a pipe or a folder: not written.
     for action in plan.actions[start:]:
@@ -252,11 +257,12 @@ def _decide(
     records: dict[int, dict[str, Any]],
     contact_uids: set[str],
     touched: bool = False,
+    history: dict[int, str] | None = None,
 ) -> None:
     file_changed = fields is not None
     db_changed = row is not None and (state is None or state.db_version != row[2] or touched)
     record = records.get(row[0]) if row is not None else None
-    name = state.file_name if state else _file_name(uid, suffix)
+    name = state.file_name if state and state.file_name else _file_name(uid, suffix)
     if found is not None:
         name = found.name
 
@@ -307,10 +313,16 @@ def _decide(
     elif found is None:  # deleted there
         if db_changed:
             action = send("changed here after it was deleted there")
+        elif state is not None and not state.file_name:
+            action = None  # deleted there before, and kept here (archived) since
         else:
             action = _Action(kind, uid, "delete_row", name, row_id=row[0])
             if record is not None:
                 action.name = _display(kind, record)
+            kept = (history or {}).get(row[0])
+            if kept:
+                action.action = "archive"
+                action.detail = f"deleted there: archived here, with its history ({kept})"
     elif db_changed and file_changed:
         action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
     elif db_changed:
