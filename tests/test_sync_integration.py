@@ -251,3 +251,57 @@ def test_two_databases_and_a_phone_through_radicale(
         assert out.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
         assert _listing(device.vdir) == before
         assert _dump_hash(device.side.path) == dump
+
+
+def _properties(text: str) -> set[tuple[object, ...]]:
+    """A card's properties as a server sees them (it may re-fold, reorder and merge
+    TYPE parameters): group, name, parameters and value of each."""
+    import vobject
+
+    out: set[tuple[object, ...]] = set()
+    for prop in vobject.readOne(text).getChildren():
+        params = tuple(
+            sorted(
+                (
+                    key.upper(),
+                    tuple(sorted(v.upper() for value in values for v in value.split(","))),
+                )
+                for key, values in prop.params.items()
+            )
+        )
+        value = prop.value if isinstance(prop.value, bytes) else str(prop.value)
+        out.add(((prop.group or "").upper(), prop.name.upper(), params, value))
+    return out
+
+
+def test_a_phone_card_survives_a_local_edit_unchanged_on_the_server(
+    server: str, tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PHOTO, ADR, labels and TYPE parameters written by a phone come back from the server."""
+    import urllib.request
+
+    from test_sync_patch import PHONE_CARD
+
+    laptop, _desktop = _devices(server, tmp_path, wt, monkeypatch)
+    card = PHONE_CARD.replace("N:Reyes;Dana;;;", "N:Shah;Priya;;;").replace(
+        "FN:Dana Reyes", "FN:Priya Shah"
+    )
+    url = f"{server}{USER}/contacts/dana-phone-1.vcf"
+    put = urllib.request.Request(
+        url, data=card.encode(), method="PUT", headers={"Content-Type": "text/vcard"}
+    )
+    with urllib.request.urlopen(put, timeout=10) as response:
+        assert response.status in (200, 201, 204)
+    _, second = laptop.cycle(10)
+    assert second.strip() == "sent 0, received 1, deleted 0, conflicts 0"
+    laptop.side("edit", "priya", "--title", "VP Finance", at=at(12))
+    first, _ = laptop.cycle(13)
+    assert first.strip() == "sent 1, received 0, deleted 0, conflicts 0"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        stored = response.read().decode()
+    theirs, ours = _properties(card), _properties(stored)
+    changed = {"TITLE", "REV", "PRODID"}
+    assert {p for p in theirs if p[1] not in changed} - ours == set(), stored
+    assert ("", "TITLE", (), "VP Finance") in ours
+    photo = next(p for p in ours if p[1] == "PHOTO")
+    assert photo[3] == next(p for p in theirs if p[1] == "PHOTO")[3]  # the same bytes
