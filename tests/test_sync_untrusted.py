@@ -228,8 +228,35 @@ def test_a_todo_made_elsewhere_goes_to_the_contact_its_summary_names(
         ("p2", "Marcus O'Neil", "the intro to Initech", "them"),
         ("p3", "Dana Reyes", "Lunch with dana reyes next week", "me"),
     ]
+    assert "listed by `wt sync --unmatched`" in out.stderr
+    # Reported once, then listed, not warned about on every sync.
     again = laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
-    assert _last(again.stderr) == "sent 0, received 0, deleted 0, conflicts 0, skipped 1"
+    assert again.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
+    listed = laptop("sync", str(vdir), "--unmatched", at="2026-11-28T11:10:00+00:00")
+    assert listed.stdout == "p4\t2026-12-04\tCall Dana\n"
+    assert laptop.json("sync", str(vdir), "--unmatched", at="2026-11-28T11:10:00+00:00") == [
+        {"uid": "p4", "file": "p4.ics", "summary": "Call Dana", "due_on": "2026-12-04"}
+    ]
+    # Given to a contact by hand: the sync that follows brings it in as her promise.
+    out = laptop("sync", str(vdir), "--attach", "p4", "--to", "Dana Whitfield",
+                 at="2026-11-28T11:15:00+00:00")  # fmt: skip
+    assert "Gave the to-do 'Call Dana' to Dana Whitfield." in out.stderr
+    assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    assert laptop.rows(
+        "SELECT c.name, p.text FROM promises p JOIN contacts c ON c.id = p.contact_id"
+        " WHERE p.uid = 'p4'"
+    ) == [("Dana Whitfield", "Call Dana")]
+    none = laptop("sync", str(vdir), "--unmatched", at="2026-11-28T11:20:00+00:00")
+    assert (none.stdout, none.stderr.strip()) == ("", "No unmatched to-dos.")
+    wrong = laptop("sync", str(vdir), "--attach", "p4", "--to", "dana", ok=False)
+    assert wrong.exit_code == 1 and "No unmatched to-do has the uid 'p4'" in wrong.stderr
+    # A deleted unmatched to-do is forgotten.
+    (promises / "p5.ics").write_text(_todo("p5", "Water the plants"))
+    laptop("sync", str(vdir), at="2026-11-28T11:25:00+00:00")
+    (promises / "p5.ics").unlink()
+    gone = laptop("sync", str(vdir), at="2026-11-28T11:30:00+00:00")
+    assert gone.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
+    assert laptop.rows("SELECT count(*) FROM sync_state WHERE uid = 'p5'") == [(0,)]
 
 
 TODO = Path(sys.executable).parent / "todo"

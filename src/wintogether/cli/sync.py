@@ -31,6 +31,24 @@ def sync(
             "--force-delete", help="Apply the deletions even when a whole collection was emptied."
         ),
     ] = False,
+    unmatched: Annotated[
+        bool,
+        typer.Option(
+            "--unmatched",
+            help="List the to-dos made elsewhere that name no contact; sync nothing.",
+        ),
+    ] = False,
+    attach: Annotated[
+        str | None,
+        typer.Option(
+            "--attach",
+            metavar="UID",
+            help="Give the unmatched to-do UID to the contact --to names, then sync.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="CONTACT", help="The contact for --attach.")
+    ] = None,
     as_json: ResultJsonFlag = False,
 ) -> None:
     """Exchange contacts, promises and conversations with a vdir, both ways.
@@ -47,6 +65,10 @@ def sync(
       wt sync ~/.local/share/wintogether/vdir
 
       wt sync --dry-run
+
+      wt sync --unmatched
+
+      wt sync --attach 45c1f5ca@phone --to "Dana Reyes"
     """
     from wintogether.domain.sync import SyncRefused
     from wintogether.domain.sync import sync as run_sync
@@ -59,6 +81,28 @@ def sync(
                 "No vdir given.",
                 hint='Pass the folder, or set it in the config file: [sync] vdir = "~/wt-vdir".',
             )
+    if unmatched:
+        from wintogether.domain.sync.unmatched import unmatched as list_unmatched
+
+        items = list_unmatched(st.store(), vdir)
+        if as_json:
+            emit_json([item.to_json() for item in items])
+        elif not items:
+            say("No unmatched to-dos.")
+        else:
+            for item in items:
+                typer.echo(f"{item.uid}\t{item.due_on or '-'}\t{item.summary}")
+            say(f"{len(items)} to-do{'s' if len(items) != 1 else ''} for no known contact;"
+                " give one to a contact with `wt sync --attach UID --to CONTACT`.")  # fmt: skip
+        return
+    if attach is not None or to is not None:
+        if attach is None or to is None:
+            raise SyncRefused("--attach and --to go together.",
+                              hint='Like: wt sync --attach UID --to "Dana Reyes".')  # fmt: skip
+        from wintogether.domain.sync.unmatched import attach as attach_todo
+
+        item, name = attach_todo(st.store(), vdir, attach, to)
+        say(f"Gave the to-do {item.summary!r} to {name}.")
     result = run_sync(st.store(), vdir, now(), dry_run=dry_run, force_delete=force_delete)
     if as_json:
         emit_json(result.to_json())

@@ -185,6 +185,12 @@ def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str,
         )
 
 
+def contact_uid(store: Store, contact_id: int) -> str:
+    return str(
+        store.conn.execute("SELECT uid FROM contacts WHERE id = ?", (contact_id,)).fetchone()[0]
+    )
+
+
 def contact_names(store: Store) -> dict[str, str]:
     """uid -> name of every contact (to find whom a to-do made elsewhere is for)."""
     return dict(store.conn.execute("SELECT uid, name FROM contacts"))
@@ -313,8 +319,8 @@ def history_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
 def archive_deleted(store: Store, contact_id: int, text: str, stamp: str) -> None:
     """A contact deleted on another device that has history here: archived, not
     deleted, with a timeline entry saying why."""
-    store.update_contact(contact_id, {"archived_at": stamp}, stamp)
-    st.insert_event(
+    contacts_store.update_contact(store, contact_id, {"archived_at": stamp}, stamp)
+    events_store.insert_event(
         store,
         contact_id=contact_id,
         kind="sync_deleted",

@@ -47,7 +47,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         kind = action.kind
         if action.action in ("receive", "conflict") and kind != "contact" and contact_ids is None:
             contact_ids = ss.contact_ids_by_uid(store)
-        if action.action == "refresh":
+        if action.action in ("refresh", "unmatched"):
             assert action.file is not None
             action.file.read(plan.folders[kind])
             remember(action, action.file, action.db_version)

@@ -17,6 +17,10 @@ from wintogether.domain.sync.scan import _File, _file_name, _invalid, _mtime_sta
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
+#: The version remembered for a to-do that names no contact we know: kept in
+#: the list ``wt sync --unmatched`` shows, until it changes or is attached.
+UNMATCHED = "unmatched"
+
 
 @dataclass
 class _Action:
@@ -54,7 +58,8 @@ class _Plan:
     @property
     def writes_data(self) -> bool:
         return any(
-            a.action not in ("refresh", "forget", "send", "delete_file") for a in self.actions
+            a.action not in ("refresh", "forget", "send", "delete_file", "unmatched")
+            for a in self.actions
         )
 
 
@@ -289,6 +294,16 @@ def _decide(
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
         assert fields is not None and found is not None
         problem = _check_refs(kind, fields, contact_uids)
+        if problem and kind == "promise" and row_id is None:
+            # A to-do for no contact we know: listed once (`wt sync --unmatched`)
+            # and remembered, not reported again until its file changes.
+            if state is None:
+                plan.skipped.append(
+                    SyncChange(kind, uid, "skipped", found.name,
+                               f"{problem}; listed by `wt sync --unmatched`")
+                )  # fmt: skip
+            return _Action(kind, uid, "unmatched", _display(kind, fields), file=found,
+                           file_name=found.name, db_version=UNMATCHED)  # fmt: skip
         if problem:
             plan.skipped.append(SyncChange(kind, uid, "skipped", found.name, problem))
             return None
@@ -298,7 +313,12 @@ def _decide(
         )  # fmt: skip
 
     action: _Action | None = None
-    if row is None and state is None:
+    if row is None and state is not None and state.db_version == UNMATCHED:
+        if found is None:
+            action = _Action(kind, uid, "forget", name)
+        elif file_changed:
+            action = receive(None, "new")
+    elif row is None and state is None:
         action = receive(None, "new") if file_changed else None
     elif row is not None and state is None and not file_changed:
         action = send("new")
