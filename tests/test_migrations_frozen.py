@@ -24,6 +24,7 @@ SHIPPED = {
     "m004_ledger_links": "d4a9515bcc68e150431068b95aefa1bb2f63d79e7d01c5977abb74a74fd2a29d",
     "m005_sync_state": "9406c745422e36373a66662be00605a2944e6a3125b1bd3f9901e128f0be5160",
     "m006_touch_on_insert": "3b4c25d6fa119c9566d3829b13b4be22ee926ec781498ac59871aee8e960492a",
+    "m007_capture": "a1f3cf8af29e68b15835764026a501faa6f8290890c89c0ddfa47baee16a1c6e",
 }
 
 

@@ -29,6 +29,14 @@ Example::
 
     [sync]
     vdir = "~/wt-vdir"       # the folder `wt sync` uses when given none
+
+    [capture]                # what `wt scan` reads (see docs/capture.md)
+    calendars = ["~/.calendars/work", "~/exports/team.ics"]
+    mail = ["~/Mail/work"]   # Maildir folders and mbox files
+    me = ["dana.seller@example.com"]
+    ignore = ["*@lists.example.com"]
+    max_attendees = 8        # a bigger meeting is not a conversation
+    auto_touch = false       # true: record the touch at scan time
 """
 
 from __future__ import annotations
@@ -47,6 +55,19 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 DEFAULT_BACKUP_KEEP = 10
 DEFAULT_LOG_CHANNEL = "note"
 DEFAULT_DATE_FORMAT = "day-month"
+DEFAULT_MAX_ATTENDEES = 8
+
+
+@dataclass(frozen=True)
+class Capture:
+    """``[capture]``: the sources `wt scan` reads and how it reads them."""
+
+    calendars: tuple[Path, ...] = ()
+    mail: tuple[Path, ...] = ()
+    me: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    max_attendees: int = DEFAULT_MAX_ATTENDEES
+    auto_touch: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,7 @@ class Config:
     #: How slashed dates are read; None: from date_format and the locale.
     date_order: str | None = None
     sync_vdir: Path | None = None
+    capture: Capture = field(default_factory=Capture)
 
     @cached_property
     def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
@@ -209,6 +231,41 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         date_format=date_format,
         date_order=_date_order(data, path),
         sync_vdir=Path(vdir).expanduser() if vdir else None,
+        capture=_capture(data, path),
+    )
+
+
+def _capture(data: dict[str, Any], path: Path) -> Capture:
+    """``[capture]``: lists may be written as one comma-separated string."""
+    table = data.get("capture", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [capture] must be a table.")
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and "\x00" not in v for v in value
+        ):
+            raise ConfigError(f'{path}: capture.{key} must be a list of text, such as ["a", "b"].')
+        return tuple(v.strip() for v in value if v.strip())
+
+    most = table.get("max_attendees", DEFAULT_MAX_ATTENDEES)
+    if not isinstance(most, int) or isinstance(most, bool) or most < 1:
+        raise ConfigError(f"{path}: capture.max_attendees must be a whole number of at least 1.")
+    auto = table.get("auto_touch", False)
+    if isinstance(auto, str) and auto.strip().lower() in ("true", "false"):
+        auto = auto.strip().lower() == "true"
+    if not isinstance(auto, bool):
+        raise ConfigError(f"{path}: capture.auto_touch must be true or false.")
+    return Capture(
+        calendars=tuple(Path(p).expanduser() for p in strings("calendars")),
+        mail=tuple(Path(p).expanduser() for p in strings("mail")),
+        me=tuple(m.lower() for m in strings("me")),
+        ignore=strings("ignore"),
+        max_attendees=most,
+        auto_touch=auto,
     )
 
 

@@ -45,7 +45,7 @@ import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal, overload
+from typing import IO, Any, BinaryIO, Literal, overload
 
 from wintogether.errors import UserError
 
@@ -226,13 +226,22 @@ def read_regular(path: Path, limit: int, *, follow: bool = False) -> bytes:
         os.close(fd)
 
 
-def read_head(path: Path, size: int) -> bytes:
-    """The first ``size`` bytes of the regular file at ``path`` (links followed)."""
-    fd = _open_regular(path, True)
+def read_head(path: Path, size: int, *, follow: bool = True) -> bytes:
+    """The first ``size`` bytes of the regular file at ``path`` (links followed
+    unless ``follow`` is False)."""
+    fd = _open_regular(path, follow)
     try:
         return os.read(fd, size)
     finally:
         os.close(fd)
+
+
+def open_regular(path: Path, *, follow: bool = False) -> BinaryIO:
+    """The regular file at ``path`` opened for reading as a stream; never
+    blocks on a FIFO, refuses links unless ``follow`` (as :func:`read_regular`)."""
+    fd = _open_regular(path, follow)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def clean_leftovers(folder: Path) -> int:

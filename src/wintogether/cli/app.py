@@ -179,6 +179,7 @@ def _apply_display_settings(ctx: typer.Context, st: State) -> None:
 def _register() -> None:
     from wintogether.cli import (
         admin,
+        capture,
         config_cmd,
         contacts,
         conversations,
@@ -195,6 +196,7 @@ def _register() -> None:
     modules = (
         contacts,
         conversations,
+        capture,
         promises,
         ledger,
         reports,

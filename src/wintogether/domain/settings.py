@@ -67,6 +67,15 @@ TEMPLATE = """\
 [sync]
 # The folder `wt sync` uses when given none.
 # vdir = "~/wt-vdir"
+
+[capture]
+# What `wt scan` reads, read-only (docs/capture.md). Lists, or one string with commas.
+# calendars = ["~/.calendars/work", "~/exports/team.ics"]   # vdir folders, .ics files
+# mail = ["~/Mail/work"]                                    # Maildir folders, mbox files
+# me = ["me@example.com"]                                   # my own addresses
+# ignore = ["*@lists.example.com", "*@example.com"]         # addresses never proposed
+# max_attendees = 8                                         # bigger meetings are skipped
+# auto_touch = false                                        # true: record at scan time
 """
 
 #: The keys `wt config set` accepts (plus ``cadence.tags.<tag>``), in display order.
@@ -79,8 +88,16 @@ KEYS = (
     "display.date_format",
     "input.date_order",
     "sync.vdir",
+    "capture.calendars",
+    "capture.mail",
+    "capture.me",
+    "capture.ignore",
+    "capture.max_attendees",
+    "capture.auto_touch",
 )
-_INTEGER_KEYS = {"backup.keep"}
+_INTEGER_KEYS = {"backup.keep", "capture.max_attendees"}
+_LIST_KEYS = {"capture.calendars", "capture.mail", "capture.me", "capture.ignore"}
+_BOOL_KEYS = {"capture.auto_touch"}
 
 
 @dataclass(frozen=True)
@@ -163,6 +180,24 @@ def effective(path: Path) -> list[Setting]:
             source("sync.vdir"),
         ),
     ]
+    capture = config.capture
+    for key, values in (
+        ("capture.calendars", [str(p) for p in capture.calendars]),
+        ("capture.mail", [str(p) for p in capture.mail]),
+        ("capture.me", list(capture.me)),
+        ("capture.ignore", list(capture.ignore)),
+    ):
+        rows.append(Setting(key, ", ".join(values) if values else "none", source(key)))
+    rows.append(
+        Setting("capture.max_attendees", capture.max_attendees, source("capture.max_attendees"))
+    )
+    rows.append(
+        Setting(
+            "capture.auto_touch",
+            "true" if capture.auto_touch else "false",
+            source("capture.auto_touch"),
+        )
+    )
     rows += [
         Setting(f"cadence.tags.{tag}", days(value), "file", value)
         for tag, value in sorted(config.tag_cadences.items())
@@ -206,8 +241,14 @@ def set_value(path: Path, key: str, value: str) -> Config:
         raise ConfigError(f"Config file {path} cannot be read as TOML: {exc}.") from exc
     except RecursionError:
         raise ConfigError(f"Config file {path} is nested too deeply to read.") from None
-    typed: str | int = value
-    if key in _INTEGER_KEYS:
+    typed: Any = value
+    if key in _LIST_KEYS:
+        typed = [part.strip() for part in value.split(",") if part.strip()]
+    elif key in _BOOL_KEYS:
+        if value.strip().lower() not in ("true", "false"):
+            raise ConfigError(f"{path}: {key} must be true or false.")
+        typed = value.strip().lower() == "true"
+    elif key in _INTEGER_KEYS:
         try:
             typed = int(value)
         except ValueError:

@@ -52,6 +52,8 @@ class Dashboard:
     #: Job changes seen on an import, until a conversation is logged after them.
     job_changes: list[ContactEvent] = field(default_factory=list)
     empty_database: bool = False
+    #: Proposals from `wt scan` waiting for `wt review` (None: nothing waits).
+    to_review: Any = None
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class Dashboard:
             "birthdays": [b.to_json() for b in self.birthdays],
             "give_first": [g.to_json(words) for g in self.give_first],
             "job_changes": [e.to_json() for e in self.job_changes],
+            "to_review": self.to_review.to_json() if self.to_review else None,
         }
 
 
@@ -103,6 +106,9 @@ def dashboard(
         with_birthdays = contacts_store.standings(store, birthdays_on=birthday_days(today))
         job_changes = _job_changes(store)
         empty = not contacts_store.has_contacts(store)
+        from wintogether.domain.capture import waiting
+
+        to_review = waiting(store)
     from wintogether.domain.ledger import give_first
 
     return Dashboard(
@@ -115,6 +121,7 @@ def dashboard(
         give_first=give_first(store, config, now),
         job_changes=job_changes,
         empty_database=empty,
+        to_review=to_review if to_review.meetings or to_review.emails else None,
     )
 
 

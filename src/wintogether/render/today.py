@@ -61,6 +61,12 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
                                   style="dim"))  # fmt: skip
     if not board.overdue and not board.due_today:
         parts.append(Text("Nothing due today. Every promise is on time.", style="green"))
+    if board.to_review is not None:
+        from wintogether.render.capture import waiting_line
+
+        line = waiting_line(board.to_review, today)
+        if line:
+            parts.append(Text(line, style="cyan"))
     if board.slipping:
         more = board.slipping_total - len(board.slipping)
         title = "Slipping" + (

@@ -43,6 +43,9 @@ JOURNALED_TABLES: list[str] = [
     "contact_events",
     "contact_extras",
     "imports",
+    "capture_proposals",
+    "capture_proposal_people",
+    "capture_never",
 ]
 
 _TRIGGER_PREFIX = "journal_"

@@ -494,6 +494,86 @@ END;
 """
 
 
+def m007_capture(db: Database) -> None:
+    # `wt scan` reads calendars and mail folders (read-only) and proposes
+    # conversations; `wt review` accepts, skips or refuses them.
+    # * capture_proposals: one per meeting occurrence (event UID + recurrence
+    #   id) or per mail thread and day, with the source items it stands for
+    #   (JSON list of occurrence keys or Message-IDs) and, once accepted, the
+    #   conversation it became (so it is never proposed twice). Journaled: an
+    #   accept or a skip is undone like any write.
+    # * capture_proposal_people: the contacts a proposal is with (cascades
+    #   when a contact is deleted or forgotten).
+    # * capture_never: people the seller never wants proposed. Journaled.
+    # * capture_sources, capture_seen, capture_people: bookkeeping (not
+    #   journaled): per calendar file / mail folder what was read last time,
+    #   the items already counted, and people talked to who are not contacts.
+    for statement in _statements(_M007_SQL):
+        db.conn.execute(statement)
+
+
+_M007_SQL = """
+CREATE TABLE capture_proposals (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    source_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('meeting', 'email')),
+    direction TEXT NOT NULL DEFAULT '' CHECK (direction IN ('', 'to', 'from')),
+    happened_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    items TEXT NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'accepted', 'skipped', 'never')),
+    interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX capture_proposals_status ON capture_proposals(status, happened_at);
+
+CREATE TABLE capture_proposal_people (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    proposal_id INTEGER NOT NULL REFERENCES capture_proposals(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    UNIQUE (proposal_id, contact_id)
+);
+CREATE INDEX capture_proposal_people_contact ON capture_proposal_people(contact_id);
+
+CREATE TABLE capture_never (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    contact_id INTEGER NOT NULL UNIQUE REFERENCES contacts(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE capture_sources (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    mtime_ns INTEGER NOT NULL DEFAULT 0,
+    read_offset INTEGER NOT NULL DEFAULT 0,
+    watermark_ns INTEGER NOT NULL DEFAULT 0,
+    recurring INTEGER NOT NULL DEFAULT 0,
+    latest TEXT,
+    scanned_until TEXT NOT NULL
+);
+
+CREATE TABLE capture_seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+
+CREATE TABLE capture_people (
+    email TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL DEFAULT '',
+    meetings INTEGER NOT NULL DEFAULT 0,
+    emails INTEGER NOT NULL DEFAULT 0,
+    last_at TEXT NOT NULL
+);
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -502,6 +582,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m004_ledger_links", m004_ledger_links),
     ("m005_sync_state", m005_sync_state),
     ("m006_touch_on_insert", m006_touch_on_insert),
+    ("m007_capture", m007_capture),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -1,0 +1,626 @@
+"""Capture without typing: meetings and mail become proposed conversations.
+
+`wt scan` reads the calendars and mail folders of ``[capture]`` (never writing
+to them), matches the people in them to contacts by email, and queues one
+proposal per meeting occurrence and per mail thread and day. `wt review`
+turns a proposal into a conversation, skips it, or stops proposing a person.
+
+Reading is incremental: each calendar file and mail folder remembers what was
+read (size and mtime, the offset reached in an mbox, the newest Maildir file),
+so a re-scan with nothing new reads almost nothing. Folders are walked
+without following symbolic links; FIFOs, devices, oversized and malformed
+files are skipped and counted, never fatal.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wintogether.clock import from_utc_iso, to_utc_iso
+from wintogether.errors import InvalidValue, NotFound
+from wintogether.models import ContactRef
+
+if TYPE_CHECKING:
+    from wintogether.config import Capture
+    from wintogether.formats.mail import Message
+    from wintogether.store import Store
+
+#: The window of a first scan when --since is not given.
+FIRST_SCAN_DAYS = 30
+MAX_ICS_BYTES = 20 * 1024 * 1024
+#: Folders are walked this deep looking for Maildirs, mbox files and .ics files.
+MAX_DEPTH = 4
+#: Addresses that are never a person.
+AUTOMATIC = ("noreply@*", "no-reply@*", "donotreply@*", "do-not-reply@*", "mailer-daemon@*",
+             "postmaster@*", "notifications@*", "calendar-notification@*")  # fmt: skip
+_GMAIL = ("gmail.com", "googlemail.com")
+
+
+def normalize_email(email: str) -> str:
+    """Lower case; for Gmail also without dots and +tags (the provider ignores them)."""
+    email = email.strip().lower()
+    local, _, domain = email.rpartition("@")
+    if domain in _GMAIL:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+@dataclass
+class ScanResult:
+    meetings: int = 0
+    emails: int = 0
+    updated: int = 0
+    touched: int = 0
+    sources: int = 0
+    #: Why files were skipped, and how many: "symbolic link": 2, ...
+    skipped: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    def skip(self, why: str) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "proposed_meetings": self.meetings,
+            "proposed_email_threads": self.emails,
+            "updated_threads": self.updated,
+            "recorded": self.touched,
+            "sources": self.sources,
+            "skipped": dict(sorted(self.skipped.items())),
+            "missing_sources": self.missing,
+        }
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    kind: str  # meeting or email
+    direction: str  # "to", "from" or "" (meetings)
+    happened_at: datetime
+    last_at: datetime
+    subject: str
+    messages: int
+    people: list[ContactRef]
+    status: str
+    conversation_id: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "direction": self.direction or None,
+            "happened_at": self.happened_at.isoformat(),
+            "last_at": self.last_at.isoformat(),
+            "subject": self.subject,
+            "messages": self.messages if self.kind == "email" else None,
+            "people": [p.to_json() for p in self.people],
+            "status": self.status,
+            "conversation_id": self.conversation_id,
+        }
+
+
+class _Matcher:
+    """Who is who: me, ignored addresses, contacts by any of their emails."""
+
+    def __init__(self, store: Store, settings: Capture) -> None:
+        from wintogether.store import capture as sql
+
+        self.contacts: dict[str, int] = {}
+        for email, contact_id in sql.email_index(store):
+            self.contacts.setdefault(normalize_email(email), contact_id)
+        self.never = sql.never_ids(store)
+        self.me = {normalize_email(m) for m in settings.me}
+        self.patterns = [p.lower() for p in (*AUTOMATIC, *settings.ignore)]
+
+    def is_me(self, email: str) -> bool:
+        return normalize_email(email) in self.me
+
+    def ignored(self, email: str) -> bool:
+        return any(fnmatch.fnmatchcase(email, p) for p in self.patterns)
+
+    def contact(self, email: str) -> int | None:
+        return self.contacts.get(normalize_email(email))
+
+
+class _Scan:
+    def __init__(self, store: Store, settings: Capture, now: datetime, since: datetime | None):
+        self.store = store
+        self.settings = settings
+        self.now = now
+        self.since = since
+        self.forced = since is not None
+        self.default_start = since or now - timedelta(days=FIRST_SCAN_DAYS)
+        self.match = _Matcher(store, settings)
+        self.stamp = to_utc_iso(now)
+        self.result = ScanResult()
+        self.new_ids: list[int] = []
+
+    # -- walking folders safely -------------------------------------------
+
+    def _walk(self, folder: Path, depth: int = 0) -> Iterator[os.DirEntry[str]]:
+        """Regular files under ``folder``; links, FIFOs and devices are counted, not opened."""
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            self.result.skip("unreadable folder")
+            return
+        for entry in entries:
+            # Hidden files are skipped; Maildir++ subfolders (.Sent, .Archive) are not.
+            if entry.name.startswith(".") and not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                self.result.skip("unreadable file")
+                continue
+            if stat.S_ISLNK(mode):
+                self.result.skip("symbolic link")
+            elif stat.S_ISDIR(mode):
+                if depth < MAX_DEPTH:
+                    yield from self._walk(Path(entry.path), depth + 1)
+            elif stat.S_ISREG(mode):
+                yield entry
+            else:
+                self.result.skip("special file")
+
+    # -- calendars -------------------------------------------------------
+
+    def calendar_source(self, root: Path) -> None:
+        if not root.exists():
+            self.result.missing.append(str(root))
+            return
+        self.result.sources += 1
+        if root.is_dir():
+            for entry in self._walk(root):
+                if entry.name.lower().endswith(".ics"):
+                    self.ics_file(Path(entry.path), entry.stat(follow_symlinks=False))
+        else:
+            try:
+                self.ics_file(root, root.stat(), follow=True)
+            except OSError:
+                self.result.skip("unreadable file")
+
+    def ics_file(self, path: Path, info: os.stat_result, *, follow: bool = False) -> None:
+        from wintogether.files import NotRegular, read_regular
+        from wintogether.formats.calendar import BrokenCalendar, read_calendar
+        from wintogether.store import capture as sql
+
+        key = f"ics:{path}"
+        state = sql.source_state(self.store, key)
+        unchanged = (
+            state is not None and state.size == info.st_size and state.mtime_ns == info.st_mtime_ns
+        )
+        start = self.default_start
+        if unchanged and not self.forced and state is not None:
+            if not state.recurring:
+                return  # one-off events, all read before
+            start = from_utc_iso(state.scanned_until)
+        if start >= self.now:
+            return
+        try:
+            data = read_regular(path, MAX_ICS_BYTES, follow=follow)
+        except NotRegular as exc:
+            self.result.skip("file over the size limit" if "limit" in str(exc) else "special file")
+            return
+        except OSError:
+            self.result.skip("unreadable file")
+            return
+        try:
+            found = read_calendar(data, start, self.now)
+        except BrokenCalendar:
+            self.result.skip("broken calendar file")
+            return
+        for occurrence in found.occurrences:
+            self.meeting(occurrence, str(path))
+        sql.save_source(
+            self.store,
+            sql.SourceState(
+                key,
+                "ics",
+                info.st_size,
+                info.st_mtime_ns,
+                0,
+                0,
+                found.recurring,
+                to_utc_iso(found.latest) if found.latest else None,
+                self.stamp,
+            ),
+        )
+
+    def meeting(self, occurrence: Any, source: str) -> None:
+        from wintogether.store import capture as sql
+
+        if occurrence.start < self.default_start or occurrence.start > self.now:
+            return
+        if any(self.match.is_me(e) for e in occurrence.declined):
+            return
+        people = list(occurrence.attendees)
+        if occurrence.organizer and occurrence.organizer.email not in occurrence.declined:
+            people.insert(0, occurrence.organizer)
+        others: dict[str, Any] = {}
+        for person in people:
+            if not self.match.is_me(person.email) and not self.match.ignored(person.email):
+                others.setdefault(person.email, person)
+        if not others or len(others) + 1 > self.settings.max_attendees:
+            return
+        at = to_utc_iso(occurrence.start)
+        first_time = sql.mark_seen(self.store, "meeting:" + occurrence.key)
+        contact_ids: list[int] = []
+        for person in others.values():
+            contact_id = self.match.contact(person.email)
+            if contact_id is None:
+                if first_time:
+                    sql.count_person(self.store, person.email, person.name, "meeting", at)
+            elif contact_id not in contact_ids and contact_id not in self.match.never:
+                contact_ids.append(contact_id)
+        if not contact_ids or (not first_time and not self.forced):
+            return
+        source_key = "meeting:" + occurrence.key
+        if sql.find_proposal(self.store, source_key) is not None:
+            return
+        self.new_ids.append(
+            sql.insert_proposal(
+                self.store,
+                source_key=source_key,
+                kind="meeting",
+                direction="",
+                happened_at=at,
+                subject=occurrence.summary,
+                items=[occurrence.key],
+                source=source,
+                contact_ids=contact_ids,
+                stamp=self.stamp,
+            )
+        )
+        self.result.meetings += 1
+
+    # -- mail ------------------------------------------------------------
+
+    def mail_source(self, root: Path) -> None:
+        if not root.exists():
+            self.result.missing.append(str(root))
+            return
+        self.result.sources += 1
+        if not root.is_dir():
+            self.mbox(root, follow=True)
+            return
+        maildirs: set[Path] = set()
+        for entry in self._walk(root):
+            path = Path(entry.path)
+            if path.parent.name in ("cur", "new"):
+                maildirs.add(path.parent.parent)
+            elif path.parent.name != "tmp" and _looks_like_mbox(path):
+                self.mbox(path)
+        for maildir in sorted(maildirs):
+            self.maildir(maildir)
+
+    def maildir(self, folder: Path) -> None:
+        from wintogether.files import NotRegular, read_head
+        from wintogether.formats.mail import MAX_HEADER_BYTES
+        from wintogether.store import capture as sql
+
+        key = f"maildir:{folder}"
+        state = sql.source_state(self.store, key)
+        watermark = 0 if state is None or self.forced else state.watermark_ns
+        # Files delivered well before the window are not opened (the mtime of
+        # a Maildir file is its delivery time).
+        oldest = int((self.default_start - timedelta(days=1)).timestamp() * 1e9)
+        newest = watermark
+        for sub in ("cur", "new"):
+            try:
+                entries = sorted(os.scandir(folder / sub), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    self.result.skip("unreadable file")
+                    continue
+                changed = max(info.st_mtime_ns, info.st_ctime_ns)
+                if changed <= watermark:
+                    continue
+                newest = max(newest, changed)
+                if not stat.S_ISREG(info.st_mode):
+                    continue  # a link or a FIFO: counted by the walk, never opened
+                if info.st_mtime_ns < oldest:
+                    continue
+                try:
+                    raw = read_head(Path(entry.path), MAX_HEADER_BYTES, follow=False)
+                except NotRegular:
+                    self.result.skip("special file")
+                    continue
+                except OSError:
+                    self.result.skip("unreadable file")
+                    continue
+                self.message(raw, str(folder))
+        sql.save_source(
+            self.store,
+            sql.SourceState(key, "maildir", 0, 0, 0, newest, False, None, self.stamp),
+        )
+
+    def mbox(self, path: Path, *, follow: bool = False) -> None:
+        from wintogether.files import NotRegular, open_regular
+        from wintogether.formats.mail import mbox_messages
+        from wintogether.store import capture as sql
+
+        key = f"mbox:{path}"
+        state = sql.source_state(self.store, key)
+        try:
+            stream = open_regular(path, follow=follow)
+        except NotRegular:
+            self.result.skip("special file")
+            return
+        except OSError:
+            self.result.skip("unreadable file")
+            return
+        with stream:
+            info = os.fstat(stream.fileno())
+            offset = 0
+            if state is not None and not self.forced:
+                if state.size == info.st_size and state.mtime_ns == info.st_mtime_ns:
+                    return
+                if info.st_size >= state.read_offset:
+                    offset = state.read_offset  # grew: read what was appended
+            end = offset
+            for reached, raw in mbox_messages(stream, offset):
+                self.message(raw, str(path))
+                end = reached
+        sql.save_source(
+            self.store,
+            sql.SourceState(
+                key, "mbox", info.st_size, info.st_mtime_ns, end, 0, False, None, self.stamp
+            ),
+        )
+
+    def message(self, raw: bytes, source: str) -> None:
+        from wintogether.formats.mail import parse_headers
+
+        try:
+            message = parse_headers(raw)
+        except Exception:  # the email package raises many kinds on hostile headers
+            message = None
+        if message is None or message.date is None:
+            self.result.skip("malformed message")
+            return
+        self.email(message, source)
+
+    def email(self, message: Message, source: str) -> None:
+        from wintogether.formats.mail import thread_subject
+        from wintogether.store import capture as sql
+
+        assert message.date is not None
+        if message.bulk or message.date < self.default_start or message.date > self.now:
+            return
+        sender = message.sender
+        if sender is None or self.match.ignored(sender.email):
+            return
+        mine = self.match.is_me(sender.email)
+        if (
+            self.match.me
+            and not mine
+            and not any(self.match.is_me(r.email) for r in message.recipients)
+        ):
+            return  # neither from me nor to me: a list or a forward
+        others = [sender] if not mine else []
+        others += [r for r in message.recipients if not self.match.is_me(r.email)]
+        people: dict[str, Any] = {}
+        for person in others:
+            if not self.match.ignored(person.email):
+                people.setdefault(person.email, person)
+        if not people or len(people) + 1 > self.settings.max_attendees * 2:
+            return
+        at = to_utc_iso(message.date)
+        first_time = sql.mark_seen(self.store, "mail:" + message.message_id)
+        contact_ids: list[int] = []
+        for person in people.values():
+            contact_id = self.match.contact(person.email)
+            if contact_id is None:
+                if first_time:
+                    sql.count_person(self.store, person.email, person.name, "email", at)
+            elif contact_id not in contact_ids and contact_id not in self.match.never:
+                contact_ids.append(contact_id)
+        if not contact_ids or (not first_time and not self.forced):
+            return
+        day = message.date.astimezone().date().isoformat()
+        source_key = f"mail:{message.thread}|{day}"
+        direction = "to" if mine else "from"
+        found = sql.find_proposal(self.store, source_key)
+        if found is not None:
+            proposal_id, items, _status = found
+            if message.message_id not in items:
+                items.append(message.message_id)
+                sql.add_items(self.store, proposal_id, items, at, direction, self.stamp)
+                sql.add_people(self.store, proposal_id, contact_ids, self.stamp)
+                self.result.updated += 1
+            return
+        self.new_ids.append(
+            sql.insert_proposal(
+                self.store,
+                source_key=source_key,
+                kind="email",
+                direction=direction,
+                happened_at=at,
+                subject=thread_subject(message.subject),
+                items=[message.message_id],
+                source=source,
+                contact_ids=contact_ids,
+                stamp=self.stamp,
+            )
+        )
+        self.result.emails += 1
+
+
+def _looks_like_mbox(path: Path) -> bool:
+    from wintogether.files import NotRegular, read_head
+
+    try:
+        return read_head(path, 5, follow=False) == b"From "
+    except (NotRegular, OSError):
+        return False
+
+
+def scan(store: Store, settings: Capture, now: datetime, since: datetime | None) -> ScanResult:
+    """Read every source in ``settings`` and queue what is new."""
+    if not settings.calendars and not settings.mail:
+        raise InvalidValue(
+            "Nothing to scan: no calendars or mail folders are set.",
+            hint='Set one: wt config set capture.calendars "~/.calendars/work" '
+            '(or capture.mail "~/Mail/work"); see docs/capture.md.',
+        )
+    with store.write():
+        work = _Scan(store, settings, now, since)
+        for calendar in settings.calendars:
+            work.calendar_source(calendar)
+        for folder in settings.mail:
+            work.mail_source(folder)
+        if settings.auto_touch and work.new_ids:
+            for proposal in _load(store, work.new_ids):
+                _record(store, proposal, None, "pending", work.stamp)
+                work.result.touched += 1
+    return work.result
+
+
+# -- review ---------------------------------------------------------------
+
+
+def _to_proposal(row: dict[str, Any]) -> Proposal:
+    return Proposal(
+        id=row["id"],
+        kind=row["kind"],
+        direction=row["direction"],
+        happened_at=from_utc_iso(row["happened_at"]),
+        last_at=from_utc_iso(row["last_at"]),
+        subject=row["subject"],
+        messages=len(row["items"]),
+        people=[ContactRef(i, n, c) for i, n, c in row["people"]],
+        status=row["status"],
+        conversation_id=row["interaction_id"],
+    )
+
+
+def _load(store: Store, ids: list[int] | None = None, statuses: tuple[str, ...] = ("pending",)
+          ) -> list[Proposal]:  # fmt: skip
+    from wintogether.store import capture as sql
+
+    rows = sql.proposals(store, statuses=statuses, ids=ids)
+    return [_to_proposal(r) for r in rows if r["people"]]
+
+
+def pending(store: Store) -> list[Proposal]:
+    """What waits for review, oldest first."""
+    with store.read():
+        return _load(store)
+
+
+def default_note(proposal: Proposal) -> str:
+    if proposal.subject:
+        return proposal.subject
+    return "Meeting" if proposal.kind == "meeting" else "Email"
+
+
+def _record(store: Store, proposal: Proposal, note: str | None, status: str, stamp: str) -> int:
+    """The conversation a proposal stands for (made once; a note replaces its text)."""
+    from wintogether.store import capture as sql
+    from wintogether.store import conversations as talks
+
+    known = proposal.conversation_id
+    if known is not None and talks.get_conversation(store, known):
+        if note is not None:
+            talks.update_conversation(store, known, {"note": note}, stamp)
+        sql.set_status(store, proposal.id, status, stamp)
+        return known
+    conversation_id = talks.insert_conversation(
+        store,
+        happened_at=to_utc_iso(proposal.happened_at),
+        channel="meeting" if proposal.kind == "meeting" else "email",
+        note=note if note is not None else default_note(proposal),
+        participant_ids=[p.id for p in proposal.people],
+        stamp=stamp,
+    )
+    sql.set_status(store, proposal.id, status, stamp, conversation_id)
+    return conversation_id
+
+
+def _one(store: Store, proposal_id: int) -> Proposal:
+    found = _load(store, [proposal_id])
+    if not found:
+        raise NotFound(f"No proposal #{proposal_id} is waiting for review.")
+    return found[0]
+
+
+def accept(
+    store: Store, now: datetime, proposal_ids: list[int], note: str | None = None
+) -> list[int]:
+    """Turn proposals into conversations; the conversation ids."""
+    from wintogether.domain.text import clean_text
+
+    text = clean_text(note) if note is not None else None
+    stamp = to_utc_iso(now)
+    with store.write():
+        return [_record(store, _one(store, pid), text, "accepted", stamp) for pid in proposal_ids]
+
+
+def skip(store: Store, now: datetime, proposal_ids: list[int]) -> int:
+    from wintogether.store import capture as sql
+
+    stamp = to_utc_iso(now)
+    with store.write():
+        for pid in proposal_ids:
+            _one(store, pid)
+            sql.set_status(store, pid, "skipped", stamp)
+    return len(proposal_ids)
+
+
+def never(store: Store, now: datetime, proposal_id: int) -> list[ContactRef]:
+    """Never propose these people again; their waiting proposals are dropped."""
+    from wintogether.store import capture as sql
+
+    stamp = to_utc_iso(now)
+    with store.write():
+        proposal = _one(store, proposal_id)
+        sql.add_never(store, [p.id for p in proposal.people], stamp)
+        refused = {p.id for p in proposal.people}
+        for other in _load(store):
+            if all(p.id in refused for p in other.people):
+                sql.set_status(store, other.id, "never", stamp)
+    return proposal.people
+
+
+@dataclass(frozen=True)
+class Waiting:
+    meetings: int
+    emails: int
+    since: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meetings": self.meetings,
+            "email_threads": self.emails,
+            "since": self.since.isoformat() if self.since else None,
+        }
+
+
+def waiting(store: Store) -> Waiting:
+    from wintogether.store import capture as sql
+
+    meetings, emails, earliest = sql.pending_counts(store)
+    return Waiting(meetings, emails, from_utc_iso(earliest) if earliest else None)
+
+
+def strangers(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """People I meet or write who are not contacts, with counts."""
+    from wintogether.store import capture as sql
+
+    with store.read():
+        return sql.people_not_contacts(store, limit)

@@ -1,0 +1,143 @@
+"""Reading meetings from iCalendar data: the occurrences within a window.
+
+Pure parsing: bytes in, occurrences out. Recurring events are expanded by
+``recurring-ical-events`` (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, time
+zones); all-day and floating times are read in the local zone. Cancelled
+events are left out here; who declined is reported, and the caller decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+#: Longest summary kept (a subject line, not a document).
+MAX_SUMMARY = 200
+
+
+class BrokenCalendar(Exception):
+    """The data is not iCalendar that can be read."""
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    #: The event's UID and the occurrence's recurrence id: unique for ever.
+    key: str
+    start: datetime
+    all_day: bool
+    summary: str
+    organizer: Person | None
+    #: Attendees who did not decline (the organizer may be among them).
+    attendees: tuple[Person, ...]
+    #: Addresses (lower case) that declined.
+    declined: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CalendarRead:
+    occurrences: list[Occurrence]
+    #: Whether any event repeats (its file must be read again as time passes).
+    recurring: bool
+    #: The latest start of a one-off event, for knowing when a file is done.
+    latest: datetime | None
+
+
+def _moment(value: Any) -> tuple[datetime, bool]:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value, False
+    if isinstance(value, date):
+        return datetime.combine(value, time()).astimezone(), True
+    raise BrokenCalendar("an event without a start")
+
+
+def _address(value: Any) -> str:
+    text = str(value).strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    return text.strip().lower()
+
+
+def _param(value: Any, name: str) -> str:
+    params = getattr(value, "params", None) or {}
+    found = params.get(name, "")
+    return str(found).strip()
+
+
+def _person(value: Any) -> Person | None:
+    email = _address(value)
+    if "@" not in email:
+        return None
+    return Person(email, _param(value, "CN"))
+
+
+def _values(component: Any, name: str) -> list[Any]:
+    found = component.get(name)
+    if found is None:
+        return []
+    return list(found) if isinstance(found, list) else [found]
+
+
+def read_calendar(data: bytes, start: datetime, end: datetime) -> CalendarRead:
+    """The occurrences of ``data``'s events starting in [start, end)."""
+    import icalendar
+    import recurring_ical_events
+
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+        events = list(calendar.walk("VEVENT"))
+        recurring = any(e.get("RRULE") is not None or e.get("RDATE") is not None for e in events)
+        latest: datetime | None = None
+        for event in events:
+            if event.get("RRULE") is None and event.get("DTSTART") is not None:
+                moment, _ = _moment(event.get("DTSTART").dt)
+                latest = moment if latest is None or moment > latest else latest
+        found = recurring_ical_events.of(calendar).between(start, end)
+        occurrences = [o for o in (_occurrence(e) for e in found) if o is not None]
+    except BrokenCalendar:
+        raise
+    except Exception as exc:  # icalendar raises many kinds on broken input
+        raise BrokenCalendar(str(exc) or type(exc).__name__) from exc
+    return CalendarRead(occurrences, recurring, latest)
+
+
+def _occurrence(event: Any) -> Occurrence | None:
+    if str(event.get("STATUS", "")).strip().upper() == "CANCELLED":
+        return None
+    start_value = event.get("DTSTART")
+    if start_value is None:
+        return None
+    start, all_day = _moment(start_value.dt)
+    uid = str(event.get("UID", "")).strip()
+    recurrence = event.get("RECURRENCE-ID")
+    rid = _moment(recurrence.dt)[0] if recurrence is not None else start
+    key = f"{uid or 'no-uid:' + str(event.get('SUMMARY', ''))}|{rid.isoformat()}"
+    attendees: list[Person] = []
+    declined: set[str] = set()
+    for value in _values(event, "ATTENDEE"):
+        person = _person(value)
+        if person is None:
+            continue
+        if _param(value, "PARTSTAT").upper() == "DECLINED":
+            declined.add(person.email)
+        else:
+            attendees.append(person)
+    organizer = event.get("ORGANIZER")
+    summary = " ".join(str(event.get("SUMMARY", "")).split())[:MAX_SUMMARY]
+    return Occurrence(
+        key=key,
+        start=start,
+        all_day=all_day,
+        summary=summary,
+        organizer=_person(organizer) if organizer is not None else None,
+        attendees=tuple(attendees),
+        declined=frozenset(declined),
+    )

@@ -1,0 +1,253 @@
+"""Capture: proposed conversations, what was read from each source, who is not a contact.
+
+Functions take an open :class:`Store`; writes expect ``Store.write()`` around them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wintogether.store.common import new_uid
+from wintogether.store.handle import Store
+
+
+@dataclass(frozen=True)
+class SourceState:
+    path: str
+    kind: str
+    size: int
+    mtime_ns: int
+    read_offset: int
+    watermark_ns: int
+    recurring: bool
+    latest: str | None
+    scanned_until: str
+
+
+def email_index(store: Store) -> list[tuple[str, int]]:
+    """(email, contact id) of every contact not archived."""
+    rows = store.conn.execute(
+        "SELECT e.email, e.contact_id FROM contact_emails e"
+        " JOIN contacts c ON c.id = e.contact_id WHERE c.archived_at IS NULL"
+        " ORDER BY e.position"
+    ).fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
+def never_ids(store: Store) -> set[int]:
+    return {int(r[0]) for r in store.conn.execute("SELECT contact_id FROM capture_never")}
+
+
+def add_never(store: Store, contact_ids: Sequence[int], stamp: str) -> None:
+    for contact_id in contact_ids:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO capture_never (uid, contact_id, updated_at) VALUES (?, ?, ?)",
+            (new_uid(), contact_id, stamp),
+        )
+
+
+def source_state(store: Store, path: str) -> SourceState | None:
+    row = store.conn.execute(
+        "SELECT path, kind, size, mtime_ns, read_offset, watermark_ns, recurring, latest,"
+        " scanned_until FROM capture_sources WHERE path = ?",
+        (path,),
+    ).fetchone()
+    if row is None:
+        return None
+    return SourceState(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8])
+
+
+def save_source(store: Store, state: SourceState) -> None:
+    store.conn.execute(
+        "INSERT OR REPLACE INTO capture_sources (path, kind, size, mtime_ns, read_offset,"
+        " watermark_ns, recurring, latest, scanned_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            state.path,
+            state.kind,
+            state.size,
+            state.mtime_ns,
+            state.read_offset,
+            state.watermark_ns,
+            int(state.recurring),
+            state.latest,
+            state.scanned_until,
+        ),
+    )
+
+
+def mark_seen(store: Store, key: str) -> bool:
+    """Remember an item; False when it was seen before."""
+    cursor = store.conn.execute("INSERT OR IGNORE INTO capture_seen (key) VALUES (?)", (key,))
+    return cursor.rowcount > 0
+
+
+def count_person(store: Store, email: str, name: str, kind: str, at: str) -> None:
+    column = "meetings" if kind == "meeting" else "emails"
+    store.conn.execute(
+        f"INSERT INTO capture_people (email, name, {column}, last_at) VALUES (?, ?, 1, ?)"
+        f" ON CONFLICT (email) DO UPDATE SET {column} = {column} + 1,"
+        " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END,"
+        " last_at = max(last_at, excluded.last_at)",
+        (email, name, at),
+    )
+
+
+def people_not_contacts(store: Store, limit: int) -> list[dict[str, Any]]:
+    """People talked to who are not (now) contacts, most talked to first."""
+    rows = store.conn.execute(
+        "SELECT p.email, p.name, p.meetings, p.emails, p.last_at FROM capture_people p"
+        " WHERE NOT EXISTS (SELECT 1 FROM contact_emails e WHERE e.email = p.email"
+        " COLLATE NOCASE)"
+        " ORDER BY p.meetings + p.emails DESC, p.last_at DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [
+        {"email": r[0], "name": r[1], "meetings": r[2], "emails": r[3], "last_at": r[4]}
+        for r in rows
+    ]
+
+
+def find_proposal(store: Store, source_key: str) -> tuple[int, list[str], str] | None:
+    """(id, items, status) of the proposal with this key."""
+    row = store.conn.execute(
+        "SELECT id, items, status FROM capture_proposals WHERE source_key = ?", (source_key,)
+    ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), list(json.loads(row[1])), str(row[2])
+
+
+def insert_proposal(
+    store: Store,
+    *,
+    source_key: str,
+    kind: str,
+    direction: str,
+    happened_at: str,
+    subject: str,
+    items: list[str],
+    source: str,
+    contact_ids: Sequence[int],
+    stamp: str,
+) -> int:
+    cursor = store.conn.execute(
+        "INSERT INTO capture_proposals (uid, source_key, kind, direction, happened_at,"
+        " last_at, subject, items, source, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new_uid(),
+            source_key,
+            kind,
+            direction,
+            happened_at,
+            happened_at,
+            subject,
+            json.dumps(items),
+            source,
+            stamp,
+            stamp,
+        ),
+    )
+    proposal_id = cursor.lastrowid
+    assert proposal_id is not None
+    add_people(store, proposal_id, contact_ids, stamp)
+    return proposal_id
+
+
+def add_people(store: Store, proposal_id: int, contact_ids: Sequence[int], stamp: str) -> None:
+    start = store.conn.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM capture_proposal_people WHERE proposal_id = ?",
+        (proposal_id,),
+    ).fetchone()[0]
+    for position, contact_id in enumerate(contact_ids, start):
+        store.conn.execute(
+            "INSERT OR IGNORE INTO capture_proposal_people"
+            " (uid, proposal_id, contact_id, position, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (new_uid(), proposal_id, contact_id, position, stamp),
+        )
+
+
+def add_items(
+    store: Store, proposal_id: int, items: list[str], at: str, direction: str, stamp: str
+) -> None:
+    """More messages of a thread on a proposal's day."""
+    store.conn.execute(
+        "UPDATE capture_proposals SET items = ?, happened_at = min(happened_at, ?),"
+        " last_at = max(last_at, ?),"
+        " direction = CASE WHEN direction = ? THEN direction ELSE 'to' END,"
+        " updated_at = ? WHERE id = ?",
+        (json.dumps(items), at, at, direction, stamp, proposal_id),
+    )
+
+
+def set_status(
+    store: Store, proposal_id: int, status: str, stamp: str, interaction_id: int | None = None
+) -> None:
+    store.conn.execute(
+        "UPDATE capture_proposals SET status = ?, updated_at = ?,"
+        " interaction_id = coalesce(?, interaction_id) WHERE id = ?",
+        (status, stamp, interaction_id, proposal_id),
+    )
+
+
+_PROPOSAL_COLUMNS = (
+    "p.id, p.kind, p.direction, p.happened_at, p.last_at, p.subject, p.items, p.source,"
+    " p.status, p.interaction_id"
+)
+
+
+def proposals(
+    store: Store, *, statuses: Sequence[str] = ("pending",), ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """Proposals with their people (id, name), oldest first."""
+    where = f"p.status IN ({','.join('?' for _ in statuses)})"
+    params: list[Any] = list(statuses)
+    if ids is not None:
+        where += f" AND p.id IN ({','.join('?' for _ in ids)})"
+        params += list(ids)
+    rows = store.conn.execute(
+        f"SELECT {_PROPOSAL_COLUMNS} FROM capture_proposals p WHERE {where}"
+        " ORDER BY p.happened_at, p.id",
+        params,
+    ).fetchall()
+    out = [
+        {
+            "id": r[0],
+            "kind": r[1],
+            "direction": r[2],
+            "happened_at": r[3],
+            "last_at": r[4],
+            "subject": r[5],
+            "items": json.loads(r[6]),
+            "source": r[7],
+            "status": r[8],
+            "interaction_id": r[9],
+            "people": [],
+        }
+        for r in rows
+    ]
+    by_id = {p["id"]: p for p in out}
+    if by_id:
+        people = store.conn.execute(
+            "SELECT pp.proposal_id, c.id, c.name, c.company FROM capture_proposal_people pp"
+            " JOIN contacts c ON c.id = pp.contact_id"
+            " WHERE pp.proposal_id IN (SELECT id FROM capture_proposals p"
+            f" WHERE {where}) ORDER BY pp.proposal_id, pp.position",
+            params,
+        ).fetchall()
+        for proposal_id, contact_id, name, company in people:
+            by_id[proposal_id]["people"].append((contact_id, name, company))
+    return out
+
+
+def pending_counts(store: Store) -> tuple[int, int, str | None]:
+    """(meetings, email threads, earliest time) waiting for review."""
+    row = store.conn.execute(
+        "SELECT sum(kind = 'meeting'), sum(kind = 'email'), min(happened_at)"
+        " FROM capture_proposals p WHERE status = 'pending'"
+        " AND EXISTS (SELECT 1 FROM capture_proposal_people pp WHERE pp.proposal_id = p.id)"
+    ).fetchone()
+    return int(row[0] or 0), int(row[1] or 0), row[2]
