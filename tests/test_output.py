@@ -234,6 +234,7 @@ EXPECTED_KEYS = {
         "birthdays",
         "give_first",
         "job_changes",
+        "to_review",
     },
     "show": {"contact", "attention", "health", "open_promises", "timeline", "conversation_count"},
     "ref": {"id", "name", "company"},
