@@ -273,3 +273,21 @@ def test_auto_touch_records_at_scan_time_and_review_adds_a_note(
     assert waiting(wt) == []
     conv = json.loads(wt("conversation", "show", str(proposal["conversation_id"]), "--json").stdout)
     assert conv["note"] == "SOC2 report ✓"
+
+
+def test_forget_removes_the_proposals_that_name_only_that_person(wt: Invoke, sources: Path) -> None:
+    import sqlite3
+
+    wt("scan")
+    wt("forget", "dana", "--yes")
+    left = waiting(wt)
+    assert all("Dana Reyes" not in [x["name"] for x in p["people"]] for p in left)
+    conn = sqlite3.connect(os.environ["WINTOGETHER_DB"])
+    try:
+        subjects = {r[0] for r in conn.execute("SELECT subject FROM capture_proposals")}
+        journal = " ".join(r[0] or "" for r in conn.execute("SELECT new FROM journal"))
+    finally:
+        conn.close()
+    assert "Weekly sync" not in subjects  # only with Dana: gone
+    assert "Renewal QBR" in subjects  # Marcus was there too: kept, without her
+    assert "Weekly sync" not in journal

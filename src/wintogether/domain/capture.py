@@ -418,7 +418,7 @@ class _Scan:
         for person in others:
             if not self.match.ignored(person.email):
                 people.setdefault(person.email, person)
-        if not people or len(people) + 1 > self.settings.max_attendees * 2:
+        if not people or len(people) + 1 > self.settings.max_attendees:
             return
         at = to_utc_iso(message.date)
         first_time = sql.mark_seen(self.store, "mail:" + message.message_id)

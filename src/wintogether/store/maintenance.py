@@ -229,6 +229,19 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
             doomed.add(("interaction_participants", row_id))
     for tag_id in scope.own_tags:
         doomed.add(("tags", tag_id))
+    # Capture proposals with nobody else (their subjects name the person) go too.
+    solo_proposals = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT p.proposal_id FROM capture_proposal_people p WHERE p.contact_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM capture_proposal_people q"
+            " WHERE q.proposal_id = p.proposal_id AND q.contact_id != p.contact_id)",
+            (scope.contact_id,),
+        )
+    ]
+    for proposal_id in solo_proposals:
+        doomed.add(("capture_proposals", proposal_id))
+        store.conn.execute("DELETE FROM capture_proposals WHERE id = ?", (proposal_id,))
     files = _synced_files(store, scope)
     for conversation_id in scope.solo_conversations:
         store.conn.execute("DELETE FROM interactions WHERE id = ?", (conversation_id,))
