@@ -292,15 +292,41 @@ class _Scan:
         if not root.is_dir():
             self.mbox(root, follow=True)
             return
-        maildirs: set[Path] = set()
-        for entry in self._walk(root):
-            path = Path(entry.path)
-            if path.parent.name in ("cur", "new"):
-                maildirs.add(path.parent.parent)
-            elif path.parent.name != "tmp" and _looks_like_mbox(path):
-                self.mbox(path)
-        for maildir in sorted(maildirs):
-            self.maildir(maildir)
+        self._mail_folder(root, 0)
+
+    def _mail_folder(self, folder: Path, depth: int) -> None:
+        """A Maildir (cur/ and new/ inside), and any mbox files and folders within;
+        a Maildir's own cur/new/tmp are read by :meth:`maildir`, not walked."""
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            self.result.skip("unreadable folder")
+            return
+        kinds: dict[str, int] = {}
+        for entry in entries:
+            try:
+                kinds[entry.name] = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                self.result.skip("unreadable file")
+        is_maildir = all(stat.S_ISDIR(kinds.get(sub, 0)) for sub in ("cur", "new"))
+        if is_maildir:
+            self.maildir(folder)
+        for entry in entries:
+            mode = kinds.get(entry.name, 0)
+            if is_maildir and entry.name in ("cur", "new", "tmp"):
+                continue
+            if entry.name.startswith(".") and not stat.S_ISDIR(mode):
+                continue
+            if stat.S_ISLNK(mode):
+                self.result.skip("symbolic link")
+            elif stat.S_ISDIR(mode):
+                if depth < MAX_DEPTH:
+                    self._mail_folder(Path(entry.path), depth + 1)
+            elif stat.S_ISREG(mode):
+                if _looks_like_mbox(Path(entry.path)):
+                    self.mbox(Path(entry.path))
+            elif mode:
+                self.result.skip("special file")
 
     def maildir(self, folder: Path) -> None:
         from wintogether.files import NotRegular, read_head
@@ -314,7 +340,18 @@ class _Scan:
         # a Maildir file is its delivery time).
         oldest = int((self.default_start - timedelta(days=1)).timestamp() * 1e9)
         newest = watermark
-        for sub in ("cur", "new"):
+        # A folder whose entries did not change (its mtime) holds nothing new:
+        # a re-scan after new mail lists new/ only.
+        seen_mtimes = (state.size, state.mtime_ns) if state and not self.forced else (-1, -1)
+        mtimes = []
+        for sub, seen in zip(("cur", "new"), seen_mtimes, strict=True):
+            try:
+                mtime = os.lstat(folder / sub).st_mtime_ns
+            except OSError:
+                mtime = 0
+            mtimes.append(mtime)
+            if mtime == seen:
+                continue
             try:
                 entries = sorted(os.scandir(folder / sub), key=lambda e: e.name)
             except OSError:
@@ -331,8 +368,12 @@ class _Scan:
                 if changed <= watermark:
                     continue
                 newest = max(newest, changed)
+                if stat.S_ISLNK(info.st_mode):
+                    self.result.skip("symbolic link")
+                    continue
                 if not stat.S_ISREG(info.st_mode):
-                    continue  # a link or a FIFO: counted by the walk, never opened
+                    self.result.skip("special file")
+                    continue
                 if info.st_mtime_ns < oldest:
                     continue
                 try:
@@ -346,7 +387,9 @@ class _Scan:
                 self.message(raw, str(folder))
         sql.save_source(
             self.store,
-            sql.SourceState(key, "maildir", 0, 0, 0, newest, False, None, self.stamp),
+            sql.SourceState(
+                key, "maildir", mtimes[0], mtimes[1], 0, newest, False, None, self.stamp
+            ),
         )
 
     def mbox(self, path: Path, *, follow: bool = False) -> None:
