@@ -291,3 +291,35 @@ def test_forget_removes_the_proposals_that_name_only_that_person(wt: Invoke, sou
     assert "Weekly sync" not in subjects  # only with Dana: gone
     assert "Renewal QBR" in subjects  # Marcus was there too: kept, without her
     assert "Weekly sync" not in journal
+
+
+def test_headers_are_read_with_encoded_names_and_threads() -> None:
+    from wintogether.formats.mail import parse_headers, thread_subject
+
+    parsed = parse_headers(MAILS["1.a1:2,S"] + b"Body: not a header\n")
+    assert parsed is not None
+    assert parsed.sender is not None and parsed.sender.name == "Dana Reyes"
+    assert [r.email for r in parsed.recipients] == [ME, "marcus@oneil.example"]
+    assert parsed.recipients[1].name == "O'Neil, Marcus"
+    assert parsed.subject == "SOC2 report ✓" and parsed.thread == "<a1@northwind.example>"
+    reply = parse_headers(MAILS["3.a3:2,"])
+    assert reply is not None and reply.thread == "<a1@northwind.example>"
+    assert thread_subject("RE: Fwd: Re: SOC2") == "SOC2"
+    assert parse_headers(b"\x00\x01 nothing") is None
+
+
+def test_gmail_addresses_match_without_dots_and_tags() -> None:
+    from wintogether.domain.capture import normalize_email
+
+    assert normalize_email("Dana.Reyes+work@GMail.com") == "danareyes@gmail.com"
+    assert normalize_email("dana.reyes@googlemail.com") == "danareyes@gmail.com"
+    assert normalize_email("Dana.Reyes@Northwind.example") == "dana.reyes@northwind.example"
+
+
+def test_a_calendar_file_over_the_size_limit_is_skipped_and_counted(
+    wt: Invoke, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wintogether.domain.capture.MAX_ICS_BYTES", 1000)
+    run = wt("scan")
+    assert "1 file over the size limit" in run.stderr
+    assert "weekly" not in {p["subject"].lower() for p in waiting(wt)}  # the big file
