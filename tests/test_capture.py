@@ -323,3 +323,20 @@ def test_a_calendar_file_over_the_size_limit_is_skipped_and_counted(
     run = wt("scan")
     assert "1 file over the size limit" in run.stderr
     assert "weekly" not in {p["subject"].lower() for p in waiting(wt)}  # the big file
+
+
+def test_review_writes_the_note_in_the_editor(
+    wt: Invoke, sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Budget approved\\n" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.setattr("wintogether.cli.capture.stdin_is_terminal", lambda: True)
+    wt("scan")
+    first = waiting(wt)[0]
+    run = wt("review", input="e\nq\n")
+    assert "Accepted 1, skipped 0." in run.stderr
+    conv = json.loads(wt("conversation", "show", "1", "--json").stdout)
+    assert conv["note"] == "Budget approved" and conv["channel"] == first["kind"]
+    assert not list((tmp_path / "home").rglob("note-*.txt"))  # the draft is removed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -97,8 +98,9 @@ def review(
 ) -> None:
     """Confirm what `wt scan` proposed: each accepted one becomes a conversation.
 
-    On a terminal, one proposal at a time: [a]ccept, accept with a [n]ote,
-    [s]kip, ne[v]er for these people, or [q]uit. An accepted proposal resets the
+    On a terminal, one proposal at a time: [a]ccept, accept with a [n]ote
+    (one line) or in your [e]ditor ($EDITOR), [s]kip, ne[v]er for these people,
+    or [q]uit. An accepted proposal resets the
     rhythm like `wt log`, is never proposed again, and `wt undo` takes it back.
 
     Examples:
@@ -157,10 +159,10 @@ def review(
         for proposal in waiting:
             print(proposal_line(proposal, today))
         return
-    _interactive(store, waiting, moment)
+    _interactive(store, waiting, moment, state(ctx).db_path.parent / "drafts")
 
 
-def _interactive(store: Store, waiting: list[Proposal], moment: datetime) -> None:
+def _interactive(store: Store, waiting: list[Proposal], moment: datetime, drafts: Path) -> None:
     from wintogether.domain import capture
     from wintogether.render.capture import proposal_line
 
@@ -169,8 +171,11 @@ def _interactive(store: Store, waiting: list[Proposal], moment: datetime) -> Non
     for index, item in enumerate(waiting, 1):
         print(f"({index}/{len(waiting)}) {proposal_line(item, today)}")
         while True:
-            answer = _ask("[a]ccept, accept with a [n]ote, [s]kip, ne[v]er for them, [q]uit? ")
-            if answer in ("a", "n", "s", "v", "q"):
+            answer = _ask(
+                "[a]ccept, accept with a [n]ote (a line) or in your [e]ditor, [s]kip, "
+                "ne[v]er for them, [q]uit? "
+            )
+            if answer in ("a", "n", "e", "s", "v", "q"):
                 break
         if answer == "q":
             break
@@ -180,6 +185,13 @@ def _interactive(store: Store, waiting: list[Proposal], moment: datetime) -> Non
         elif answer == "n":
             note = _ask("Note (one line): ", lower=False)
             capture.accept(store, moment, [item.id], note or None)
+            accepted += 1
+        elif answer == "e":
+            from wintogether.cli.common import edit_note
+
+            text, draft = edit_note(drafts, ", ".join(p.name for p in item.people))
+            capture.accept(store, moment, [item.id], text)
+            draft.unlink(missing_ok=True)
             accepted += 1
         elif answer == "s":
             capture.skip(store, moment, [item.id])
