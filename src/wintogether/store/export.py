@@ -7,7 +7,7 @@ whole database in memory; the records themselves are made in records.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from wintogether.store import records
@@ -75,40 +75,37 @@ def promise_records(
         yield records.promise_record(row)
 
 
+def _dated_records(
+    store: Store,
+    select: str,
+    alias: str,
+    record: Callable[[Any], dict[str, Any]],
+    ids: Sequence[int] | None,
+    since: str | None,
+) -> Iterator[dict[str, Any]]:
+    """Rows of a table dated by ``happened_at``, oldest first, as records."""
+    flt, params = _contact_filter(f"{alias}.contact_id", ids)
+    if since:
+        flt += f" AND {alias}.happened_at >= ?"
+        params.append(since)
+    order = f"{alias}.happened_at, {alias}.id"
+    for row in store.conn.execute(f"{select} WHERE 1 = 1{flt} ORDER BY {order}", params):
+        yield record(row)
+
+
 def ledger_records(
     store: Store, ids: Sequence[int] | None, since: str | None
 ) -> Iterator[dict[str, Any]]:
-    flt, params = _contact_filter("l.contact_id", ids)
-    if since:
-        flt += " AND l.happened_at >= ?"
-        params.append(since)
-    for row in store.conn.execute(
-        f"{records.LEDGER_SELECT} WHERE 1 = 1{flt} ORDER BY l.happened_at, l.id", params
-    ):
-        yield records.ledger_record(row)
+    return _dated_records(store, records.LEDGER_SELECT, "l", records.ledger_record, ids, since)
 
 
 def win_records(
     store: Store, ids: Sequence[int] | None, since: str | None
 ) -> Iterator[dict[str, Any]]:
-    flt, params = _contact_filter("w.contact_id", ids)
-    if since:
-        flt += " AND w.happened_at >= ?"
-        params.append(since)
-    for row in store.conn.execute(
-        f"{records.WIN_SELECT} WHERE 1 = 1{flt} ORDER BY w.happened_at, w.id", params
-    ):
-        yield records.win_record(row)
+    return _dated_records(store, records.WIN_SELECT, "w", records.win_record, ids, since)
 
 
 def event_records(
     store: Store, ids: Sequence[int] | None, since: str | None
 ) -> Iterator[dict[str, Any]]:
-    flt, params = _contact_filter("e.contact_id", ids)
-    if since:
-        flt += " AND e.happened_at >= ?"
-        params.append(since)
-    for row in store.conn.execute(
-        f"{records.EVENT_SELECT} WHERE 1 = 1{flt} ORDER BY e.happened_at, e.id", params
-    ):
-        yield records.event_record(row)
+    return _dated_records(store, records.EVENT_SELECT, "e", records.event_record, ids, since)
