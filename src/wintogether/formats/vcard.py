@@ -223,8 +223,13 @@ def export(stream: IO[str], records: ExportRecords) -> None:
         stream.write(card_text(contact, records.vcard_version))
 
 
-def card_text(contact: dict[str, Any], version: str = "4.0") -> str:
-    """One contact (export JSON shape) as a vCard of the given version."""
+def card_text(contact: dict[str, Any], version: str = "4.0", *, ours: bool = False) -> str:
+    """One contact (export JSON shape) as a vCard of the given version.
+
+    ``ours``: also the fields only wintogether has (how met, cadence, ...), as
+    the X-WINTOGETHER- properties of :data:`X_FIELDS` (for a second database;
+    other apps keep or ignore them).
+    """
     import vobject
 
     card = vobject.vCard()
@@ -276,11 +281,64 @@ def card_text(contact: dict[str, Any], version: str = "4.0") -> str:
             card.add(name.lower()).value = value
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")
+    if ours:
+        binary += own_lines(contact)
     text = str(card.serialize())
     if binary:
         end = text.rindex("END:VCARD")
         text = text[:end] + "".join(vp.fold(line) for line in binary) + text[end:]
     return text
+
+
+# -- the fields only wintogether has, for a second database ----------------------------
+
+#: A contact's fields that no standard vCard property holds, and the X-
+#: properties that carry them between two wintogether databases. A card with
+#: none of them was written by another app: these fields are left as they are.
+X_FIELDS = {
+    "how_met": "X-WINTOGETHER-HOW-MET",
+    "met_on": "X-WINTOGETHER-MET-ON",
+    "introduced_by": "X-WINTOGETHER-INTRODUCED-BY",
+    "cadence_days": "X-WINTOGETHER-CADENCE-DAYS",
+    "created_at": "X-WINTOGETHER-CREATED",
+    "archived_at": "X-WINTOGETHER-ARCHIVED",
+}
+_X_FIELD_OF = {prop: key for key, prop in X_FIELDS.items()}
+
+
+def _escape(value: str) -> str:
+    """A text value escaped as vCard 3.0 and 4.0 read it (RFC 6350 3.4)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def own_lines(contact: dict[str, Any]) -> list[str]:
+    """The X-WINTOGETHER- content lines (unfolded) of a contact's :data:`X_FIELDS`."""
+    return [
+        f"{prop}:{_escape(str(contact[key]))}"
+        for key, prop in X_FIELDS.items()
+        if contact.get(key) not in (None, "")
+    ]
+
+
+def own_fields(extras: list[tuple[str, str]]) -> dict[str, str | None] | None:
+    """The fields of :data:`X_FIELDS` a card carries (as text; absent ones None),
+    or None when it carries none of them (a card written by another app)."""
+    found: dict[str, str | None] = dict.fromkeys(X_FIELDS)
+    seen = False
+    for key, value in extras:
+        field_name = _X_FIELD_OF.get(key.rpartition(".")[2].upper())
+        if field_name is not None:
+            seen = True
+            if found[field_name] is None:
+                found[field_name] = value
+    return found if seen else None
 
 
 #: Characters a property name cannot hold ("X-GOOGLE TALK", "X-messaging/aim").
@@ -337,7 +395,7 @@ def patch_card(base: str, contact: dict[str, Any], changed: set[str]) -> str:
     from wintogether.formats import patch
 
     version = "4.0" if re.search(r"^VERSION:\s*4", base, re.IGNORECASE | re.MULTILINE) else "3.0"
-    ours = card_text({**contact, "extras": []}, version)
+    ours = card_text({**contact, "extras": []}, version, ours=True)
     replace: set[str] = set()
     for key in changed:
         replace |= CARD_PROPERTIES.get(key, set())

@@ -225,14 +225,33 @@ def put_contact(
     """Insert or overwrite the synced fields of a contact; returns its id.
 
     ``fields``: name, company, title, birthday, notes, emails, phones,
-    linkedin, urls, tags, extras. Fields a vCard does not carry (how met,
-    cadence, introducer) are left as they are.
+    linkedin, urls, tags, extras, and ``ours``: the fields only wintogether
+    has (how met, met on, introducer uid, cadence, created, archived), as
+    text, or None for a card from another app, which leaves them as they are.
+    An introducer not known (yet) is linked by :func:`link_introducers`.
     """
     columns = {k: fields.get(k) for k in ("name", "company", "title", "birthday", "notes")}
+    ours = fields.get("ours")
+    if ours is not None:
+        cadence = ours.get("cadence_days")
+        columns.update(
+            how_met=ours.get("how_met"),
+            met_on=ours.get("met_on"),
+            cadence_days=int(cadence) if cadence is not None else None,
+            archived_at=ours.get("archived_at"),
+            introduced_by=_contact_id(store, ours.get("introduced_by")),
+        )
     if contact_id is None:
-        contact_id = records.insert_contact_record(store, {**columns, "uid": uid}, stamp)
+        created = ours.get("created_at") if ours is not None else None
+        contact_id = records.insert_contact_record(
+            store, {**columns, "uid": uid, "created_at": created}, stamp
+        )
     else:
         contacts_store.update_contact(store, contact_id, columns, stamp)
+        if ours is not None and ours.get("created_at"):
+            store.conn.execute(
+                "UPDATE contacts SET created_at = ? WHERE id = ?", (ours["created_at"], contact_id)
+            )
     _replace_children(store, "contact_emails", "email", contact_id, fields["emails"], stamp)
     _replace_children(store, "contact_phones", "phone", contact_id, fields["phones"], stamp)
     store.conn.execute("DELETE FROM contact_urls WHERE contact_id = ?", (contact_id,))
@@ -244,6 +263,24 @@ def put_contact(
     contacts_store.add_tags(store, contact_id, fields["tags"], stamp)
     contacts_store.add_extras(store, contact_id, fields["extras"], stamp)
     return contact_id
+
+
+def _contact_id(store: Store, uid: str | None) -> int | None:
+    if not uid:
+        return None
+    row = store.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def link_introducers(store: Store, links: Sequence[tuple[str, str]]) -> None:
+    """(contact uid, introducer uid): introducers that arrived in the same sync as
+    the contacts they introduced, linked once all are in (a row's version is not
+    changed: the link is what its file already says)."""
+    store.conn.executemany(
+        "UPDATE contacts SET introduced_by = (SELECT i.id FROM contacts i WHERE i.uid = ?)"
+        " WHERE uid = ? AND introduced_by IS NULL",
+        [(intro, uid) for uid, intro in links],
+    )
 
 
 def put_promise(

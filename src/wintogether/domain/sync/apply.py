@@ -85,6 +85,17 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             assert action.text is not None
             action.text = _settled(action.text, stamp)
             write_file(action, action.db_version)
+    # Introducers received in this sync after the contacts they introduced.
+    ss.link_introducers(
+        store,
+        [
+            (a.uid, a.fields["ours"]["introduced_by"])
+            for a in plan.actions
+            if a.kind == "contact"
+            and a.fields
+            and (a.fields.get("ours") or {}).get("introduced_by")
+        ],
+    )
     for kind, items in pending.items():
         if not items:
             continue

@@ -13,6 +13,26 @@ def _fold(values: list[str]) -> list[str]:
     return sorted(v.casefold() for v in values)
 
 
+#: A contact's fields only wintogether has (carried as X-WINTOGETHER- properties).
+_OWN_FIELDS = ("how_met", "met_on", "introduced_by", "cadence_days", "created_at", "archived_at")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _same(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> bool:
+    """Whether a file's item and a row's record say the same, field by field
+    (a field the file does not carry at all is not a difference)."""
+    return not _differing(kind, theirs, record)
+
+
+def _differing(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> set[str]:
+    """The fields in which a file's item (``theirs``) and a row's record differ."""
+    old, new = _canonical(kind, theirs, False), _canonical(kind, record, True)
+    return {key for key in new if key in old and old[key] != new[key]}
+
+
 def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
     """The fields both sides must agree on, in one comparable shape."""
     if kind == "contact":
@@ -22,7 +42,11 @@ def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]
             web = [u["url"] for u in urls if u["kind"] != "linkedin"]
         else:
             linkedin, web = item["linkedin"], item["urls"]
-        return {
+        if from_db:
+            own: dict[str, Any] | None = {key: item[key] for key in _OWN_FIELDS}
+        else:
+            own = item.get("ours")
+        canonical = {
             "name": item["name"],
             "company": item["company"] or None,
             "title": item["title"] or None,
@@ -34,6 +58,9 @@ def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]
             "urls": sorted(web),
             "tags": _fold(item["tags"]),
         }
+        if own is not None:  # a card from another app says nothing of these
+            canonical.update({key: _text(own.get(key)) for key in _OWN_FIELDS})
+        return canonical
     if kind == "promise":
         keys = ("text", "due_on", "owner", "status", "contact")
         return {k: item[k] for k in keys}
@@ -71,7 +98,7 @@ def _serialise(kind: str, record: dict[str, Any]) -> str:
         from wintogether.formats import vcard
 
         # 3.0: what phones read best; uids stay plain (no urn:uuid:).
-        return vcard.card_text(record, "3.0")
+        return vcard.card_text(record, "3.0", ours=True)
     if kind == "promise":
         from wintogether.formats import ics
 
@@ -96,8 +123,7 @@ def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
     if kind == "contact":
         from wintogether.formats import vcard
 
-        old, new = _canonical(kind, theirs, False), _canonical(kind, record, True)
-        return vcard.patch_card(text, record, {k for k in new if old[k] != new[k]})
+        return vcard.patch_card(text, record, _differing(kind, theirs, record))
     if kind == "promise":
         from wintogether.formats import ics
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wintogether.domain.sync.items import _canonical, _describe, _display, _records, _write_text
+from wintogether.domain.sync.items import _describe, _display, _records, _same, _write_text
 from wintogether.domain.sync.model import COLLECTIONS, SyncChange, SyncRefused
 from wintogether.domain.sync.scan import _File, _file_name, _invalid, _mtime_stamp, _parse, _scan
 from wintogether.store import Store
@@ -205,7 +205,7 @@ def _plan_kind(
                 theirs = _fields_of(kind, file_of[uid], folder)
                 if theirs is None:  # unreadable now: the file side reports it next time
                     continue
-                if _canonical(kind, theirs, False) != _canonical(kind, seen[rows[uid][0]], True):
+                if not _same(kind, theirs, seen[rows[uid][0]]):
                     touched.add(uid)
     changed_ids = [
         rows[uid][0]
@@ -415,7 +415,7 @@ def _conflict(
     contact_uids: set[str],
 ) -> _Action:
     assert fields is not None and record is not None
-    if _canonical(kind, fields, False) == _canonical(kind, record, True):
+    if _same(kind, fields, record):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
             kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,

@@ -126,6 +126,8 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
             "linkedin": card.linkedin,
             "urls": card.urls,
             "tags": card.tags,
+            # The fields only wintogether has (None: a card from another app).
+            "ours": vcard.own_fields(card.extras),
             # Our own marks and a server's bookkeeping are not the contact's data.
             "extras": [
                 (key, value)
@@ -165,6 +167,13 @@ def _parse(kind: str, data: bytes) -> dict[str, Any]:
     return journal
 
 
+def _days(text: str) -> int | None:
+    """A cadence as a card carries it (``14``), or None when it is not one."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 15 or int(text) < 1:
+        return None
+    return int(text)
+
+
 def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
     """Why an item read from a file may not come in, or "".
 
@@ -192,6 +201,16 @@ def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
         checks += [("tag", v) for v in fields["tags"]]
         checks += [(f"{key} property", v) for key, v in fields["extras"]]
         dates.append(("birthday", fields["birthday"], "birthday"))
+        ours = fields.get("ours") or {}
+        checks += [("how met", ours.get("how_met")), ("introducer", ours.get("introduced_by"))]
+        dates += [
+            ("date you met", ours.get("met_on"), "day"),
+            ("creation date", ours.get("created_at"), "stamp"),
+            ("archive date", ours.get("archived_at"), "stamp"),
+        ]
+        cadence = ours.get("cadence_days")
+        if cadence is not None and _days(cadence) is None:
+            return f"the cadence '{cadence[:20]}' is not a whole number of days"
     elif kind == "promise":
         checks += [("promise", fields["text"]), ("done note", fields["done_note"])]
         dates += [("due date", fields["due_on"], "day"), ("done date", fields["done_at"], "stamp")]
