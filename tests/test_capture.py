@@ -55,7 +55,8 @@ def shapes(wt: Invoke) -> set[tuple[str, str, tuple[str, ...], int | None]]:
 
 def test_scan_proposes_meetings_and_mail_threads(wt: Invoke, sources: Path) -> None:
     run = wt("scan")
-    assert "To review: 6 meetings and 3 email threads new" in run.stderr
+    assert "To review: 6 meetings and 2 email threads new" in run.stderr
+    assert "more message" not in run.stderr  # none were proposed before this scan
     assert shapes(wt) == {
         ("meeting", "Renewal QBR", ("Dana Reyes", "Marcus O'Neil"), None),
         # the weekly series: 2 and 9 Nov, not the 16th (EXDATE), the 23rd moved to the 24th
@@ -63,8 +64,8 @@ def test_scan_proposes_meetings_and_mail_threads(wt: Invoke, sources: Path) -> N
         ("meeting", "Weekly sync (moved)", ("Dana Reyes",), None),
         ("meeting", "Partner offsite", ("Marcus O'Neil",), None),
         ("meeting", "Roadmap review", ("Marcus O'Neil",), None),  # Dana declined
-        ("email", "SOC2 report ✓", ("Dana Reyes", "Marcus O'Neil"), 2),
-        ("email", "SOC2 report ✓", ("Dana Reyes",), 1),
+        # one thread waiting for review gathers its messages over several days
+        ("email", "SOC2 report ✓", ("Dana Reyes", "Marcus O'Neil"), 3),
         ("email", "Pricing", ("Marcus O'Neil", "Dana Reyes"), 1),
     }
     found = waiting(wt)
@@ -125,8 +126,13 @@ def test_new_mail_and_a_grown_mbox_are_read_incrementally(wt: Invoke, sources: P
     run = wt("scan")
     assert "To review: 1 email thread new" in run.stderr
     assert "1 more message in threads already proposed." in run.stderr
-    later = [p for p in waiting(wt) if p["subject"] == "SOC2 report ✓" and p["messages"] == 2]
-    assert len(later) == 2  # the Monday thread and now the Wednesday one
+    # The waiting thread gathers the new message: one proposal, Mon to Wed.
+    [thread] = [p for p in waiting(wt) if p["subject"] == "SOC2 report ✓"]
+    assert thread["messages"] == 4
+    assert thread["happened_at"].startswith("2026-11-23")
+    assert thread["last_at"].startswith("2026-11-25T17:00")
+    listed = wt("review").stdout
+    assert "SOC2 report ✓ (4 messages, Mon 23 Nov to Wed 25 Nov)" in listed
 
 
 def test_accept_all_makes_conversations_never_proposed_again_and_undoable(
@@ -156,7 +162,7 @@ def test_skip_all_and_never_for_this_person(wt: Invoke, sources: Path, monkeypat
     # Oldest first: skip, accept with a note, skip twice, never for Dana, quit.
     answers = "s\nn\nGreat talk about the renewal\ns\nx\ns\nv\nq\n"
     run = wt("review", input=answers)
-    assert "(1/9) #" in run.stdout and "(6/9) #" in run.stdout
+    assert "(1/8) #" in run.stdout and "(6/8) #" in run.stdout
     assert "Never proposing Dana Reyes again." in run.stderr
     assert "Accepted 1, skipped 3." in run.stderr
     left = waiting(wt)
@@ -194,9 +200,9 @@ def test_today_says_what_waits_for_review(wt: Invoke, sources: Path) -> None:
     assert "To review" not in wt("today", "--plain").stdout
     wt("scan")
     out = wt("today", "--plain").stdout
-    assert "To review: 6 meetings and 3 email threads since Mon 2 Nov (wt review)" in out
+    assert "To review: 6 meetings and 2 email threads since Mon 2 Nov (wt review)" in out
     data = json.loads(wt("today", "--json").stdout)
-    assert data["to_review"]["meetings"] == 6 and data["to_review"]["email_threads"] == 3
+    assert data["to_review"]["meetings"] == 6 and data["to_review"]["email_threads"] == 2
 
 
 def test_links_and_fifos_are_never_followed_and_sources_never_written(
@@ -340,3 +346,54 @@ def test_review_writes_the_note_in_the_editor(
     conv = json.loads(wt("conversation", "show", "1", "--json").stdout)
     assert conv["note"] == "Budget approved" and conv["channel"] == first["kind"]
     assert not list((tmp_path / "home").rglob("note-*.txt"))  # the draft is removed
+
+
+def test_never_for_this_calendar_stops_reading_it(
+    wt: Invoke,
+    tmp_path: Path,
+    dana: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from capture_data import attendee, event, ics
+
+    # Two calendars in one vdirsyncer folder: work and a shared family one.
+    root = tmp_path / "calendars"
+    for name, uid, summary in (("work", "w-1", "Pilot kickoff"), ("family", "f-1", "Dinner")):
+        (root / name).mkdir(parents=True)
+        (root / name / f"{uid}.ics").write_text(
+            ics(event(uid, ":20261124T150000Z", summary, attendee(DANA, "Dana Reyes"))),
+            encoding="utf-8",
+        )
+    configure(tmp_path, [root], [])
+    wt("scan")
+    assert {p["subject"] for p in waiting(wt)} == {"Pilot kickoff", "Dinner"}
+    monkeypatch.setattr("wintogether.cli.capture.stdin_is_terminal", lambda: True)
+    # Oldest first (same time: by id): Pilot kickoff is skipped, Dinner's calendar refused.
+    order = [p["subject"] for p in waiting(wt)]
+    answers = "s\nc\n" if order == ["Pilot kickoff", "Dinner"] else "c\ns\n"
+    run = wt("review", input=answers)
+    assert "never this [c]alendar" in run.stderr
+    assert f"Never proposing meetings from {root / 'family'} again (1 waiting dropped" in run.stderr
+    assert waiting(wt) == []
+    shown = json.loads(wt("config", "show", "--json").stdout)
+    [setting] = [s for s in shown if s["key"] == "capture.ignore_calendars"]
+    assert setting["value"] == str(root / "family") and setting["source"] == "file"
+    # A new event in the refused calendar is never read; one in the other is.
+    for name, uid, summary in (("work", "w-2", "Pilot review"), ("family", "f-2", "Birthday")):
+        (root / name / f"{uid}.ics").write_text(
+            ics(event(uid, ":20261125T150000Z", summary, attendee(DANA, "Dana Reyes"))),
+            encoding="utf-8",
+        )
+    wt("scan", "--since", "2026-11-01")
+    assert [p["subject"] for p in waiting(wt)] == ["Pilot review"]
+
+
+def test_mail_proposals_have_no_calendar_choice(wt: Invoke, sources: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    wt("scan")
+    monkeypatch.setattr("wintogether.cli.capture.stdin_is_terminal", lambda: True)
+    found = waiting(wt)
+    first_email = next(i for i, p in enumerate(found) if p["kind"] == "email")
+    # Skip up to the first email, then answer "c" to it: not a choice there, asked again.
+    run = wt("review", input="s\n" * first_email + "c\nq\n")
+    assert run.stderr.count("ne[v]er for them, [q]uit? ") == 2
+    assert len(waiting(wt)) == len(found) - first_email

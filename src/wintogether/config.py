@@ -32,6 +32,7 @@ Example::
 
     [capture]                # what `wt scan` reads (see docs/capture.md)
     calendars = ["~/.calendars/work", "~/exports/team.ics"]
+    ignore_calendars = []    # calendars never proposed (wt review: never for this calendar)
     mail = ["~/Mail/work"]   # Maildir folders and mbox files
     me = ["dana.seller@example.com"]
     ignore = ["*@lists.example.com"]
@@ -63,6 +64,8 @@ class Capture:
     """``[capture]``: the sources `wt scan` reads and how it reads them."""
 
     calendars: tuple[Path, ...] = ()
+    #: Calendar folders (or .ics files) inside ``calendars`` never proposed.
+    ignore_calendars: tuple[Path, ...] = ()
     mail: tuple[Path, ...] = ()
     me: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -261,6 +264,7 @@ def _capture(data: dict[str, Any], path: Path) -> Capture:
         raise ConfigError(f"{path}: capture.auto_touch must be true or false.")
     return Capture(
         calendars=tuple(Path(p).expanduser() for p in strings("calendars")),
+        ignore_calendars=tuple(Path(p).expanduser() for p in strings("ignore_calendars")),
         mail=tuple(Path(p).expanduser() for p in strings("mail")),
         me=tuple(m.lower() for m in strings("me")),
         ignore=strings("ignore"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,6 +20,7 @@ from wintogether.cli.common import (
 from wintogether.errors import UserError
 
 if TYPE_CHECKING:
+    from wintogether.cli.common import State
     from wintogether.domain.capture import Proposal
     from wintogether.store import Store
 
@@ -100,6 +100,7 @@ def review(
 
     On a terminal, one proposal at a time: [a]ccept, accept with a [n]ote
     (one line) or in your [e]ditor ($EDITOR), [s]kip, ne[v]er for these people,
+    never for this [c]alendar (a meeting's; it goes in capture.ignore_calendars),
     or [q]uit. An accepted proposal resets the
     rhythm like `wt log`, is never proposed again, and `wt undo` takes it back.
 
@@ -159,26 +160,39 @@ def review(
         for proposal in waiting:
             print(proposal_line(proposal, today))
         return
-    _interactive(store, waiting, moment, state(ctx).db_path.parent / "drafts")
+    _interactive(ctx, store, waiting, moment)
 
 
-def _interactive(store: Store, waiting: list[Proposal], moment: datetime, drafts: Path) -> None:
+def _interactive(
+    ctx: typer.Context, store: Store, waiting: list[Proposal], moment: datetime
+) -> None:
     from wintogether.domain import capture
     from wintogether.render.capture import proposal_line
 
+    st = state(ctx)
+    drafts = st.db_path.parent / "drafts"
     today = moment.date()
     accepted = skipped = 0
+    dropped: set[int] = set()
     for index, item in enumerate(waiting, 1):
+        if item.id in dropped:
+            continue
         print(f"({index}/{len(waiting)}) {proposal_line(item, today)}")
+        meeting = item.kind == "meeting"
+        choices = ("a", "n", "e", "s", "v", "c", "q") if meeting else ("a", "n", "e", "s", "v", "q")
+        last = "never this [c]alendar, [q]uit? " if meeting else "[q]uit? "
         while True:
             answer = _ask(
                 "[a]ccept, accept with a [n]ote (a line) or in your [e]ditor, [s]kip, "
-                "ne[v]er for them, [q]uit? "
+                "ne[v]er for them, " + last
             )
-            if answer in ("a", "n", "e", "s", "v", "q"):
+            if answer in choices:
                 break
         if answer == "q":
             break
+        if answer == "c":
+            dropped |= _never_calendar(st, store, item, moment)
+            continue
         if answer == "a":
             capture.accept(store, moment, [item.id])
             accepted += 1
@@ -198,8 +212,27 @@ def _interactive(store: Store, waiting: list[Proposal], moment: datetime, drafts
             skipped += 1
         else:
             names = capture.never(store, moment, item.id)
+            refused = {p.id for p in names}
+            dropped |= {p.id for p in waiting if all(x.id in refused for x in p.people)}
             say(f"Never proposing {', '.join(p.name for p in names)} again.")
     say(f"Accepted {accepted}, skipped {skipped}.")
+
+
+def _never_calendar(st: State, store: Store, item: Proposal, moment: datetime) -> set[int]:
+    """Stop reading the proposal's calendar; the ids of the proposals dropped."""
+    from wintogether.domain import capture
+    from wintogether.domain.settings import add_to_list
+    from wintogether.paths import config_path
+    from wintogether.text import one_line
+
+    calendar = capture.calendar_of(item, st.config().capture)
+    add_to_list(config_path(), "capture.ignore_calendars", str(calendar))
+    dropped = capture.never_calendar(store, moment, calendar)
+    say(
+        f"Never proposing meetings from {one_line(str(calendar))} again ({len(dropped)} waiting"
+        " dropped; see capture.ignore_calendars in `wt config show`)."
+    )
+    return set(dropped)
 
 
 def _ask(prompt: str, *, lower: bool = True) -> str:

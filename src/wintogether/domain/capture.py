@@ -91,6 +91,8 @@ class Proposal:
     people: list[ContactRef]
     status: str
     conversation_id: int | None
+    #: The calendar file or mail folder it was read from.
+    source: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,10 +140,20 @@ class _Scan:
         self.since = since
         self.forced = since is not None
         self.default_start = since or now - timedelta(days=FIRST_SCAN_DAYS)
+        self.ignored_calendars = {_canonical(p) for p in settings.ignore_calendars}
         self.match = _Matcher(store, settings)
         self.stamp = to_utc_iso(now)
         self.result = ScanResult()
         self.new_ids: list[int] = []
+        self._proposed: set[str] | None = None
+
+    def proposed_messages(self) -> set[str]:
+        """Every Message-ID a proposal holds (read once, for re-reads)."""
+        if self._proposed is None:
+            from wintogether.store import capture as sql
+
+            self._proposed = sql.proposed_items(self.store, "email")
+        return self._proposed
 
     # -- walking folders safely -------------------------------------------
 
@@ -178,10 +190,16 @@ class _Scan:
             self.result.missing.append(str(root))
             return
         self.result.sources += 1
+        if _canonical(root) in self.ignored_calendars:
+            return
         if root.is_dir():
             for entry in self._walk(root):
-                if entry.name.lower().endswith(".ics"):
-                    self.ics_file(Path(entry.path), entry.stat(follow_symlinks=False))
+                if not entry.name.lower().endswith(".ics"):
+                    continue
+                path = Path(entry.path)
+                if _canonical(path.parent) in self.ignored_calendars:
+                    continue
+                self.ics_file(path, entry.stat(follow_symlinks=False))
         else:
             try:
                 self.ics_file(root, root.stat(), follow=True)
@@ -475,17 +493,25 @@ class _Scan:
                 contact_ids.append(contact_id)
         if not contact_ids or (not first_time and not self.forced):
             return
+        if not first_time and message.message_id in self.proposed_messages():
+            return  # a re-read (--since) of a message a proposal already holds
         day = message.date.astimezone().date().isoformat()
         source_key = f"mail:{message.thread}|{day}"
         direction = "to" if mine else "from"
-        found = sql.find_proposal(self.store, source_key)
+        # A thread waiting for review gathers its later messages, whatever the
+        # day ("3 messages, Mon 30 Nov to Wed 2 Dec"); once reviewed, a later
+        # day starts a new proposal.
+        found = sql.pending_thread(self.store, f"mail:{message.thread}|")
+        if found is None:
+            found = sql.find_proposal(self.store, source_key)
         if found is not None:
             proposal_id, items, _status = found
             if message.message_id not in items:
                 items.append(message.message_id)
                 sql.add_items(self.store, proposal_id, items, at, direction, self.stamp)
                 sql.add_people(self.store, proposal_id, contact_ids, self.stamp)
-                self.result.updated += 1
+                if proposal_id not in self.new_ids:  # proposed by an earlier scan
+                    self.result.updated += 1
             return
         self.new_ids.append(
             sql.insert_proposal(
@@ -502,6 +528,44 @@ class _Scan:
             )
         )
         self.result.emails += 1
+
+
+def _canonical(path: Path) -> str:
+    """A path as compared with ``ignore_calendars``: absolute, no trailing slash."""
+    return os.path.normpath(os.path.abspath(path))
+
+
+def calendar_of(proposal: Proposal, settings: Capture) -> Path:
+    """The calendar a meeting proposal came from: the folder holding its .ics
+    file (one folder per calendar, as vdirsyncer writes them), or the .ics file
+    itself when it is one of ``[capture] calendars``."""
+    if proposal.kind != "meeting" or not proposal.source:
+        raise InvalidValue(f"Proposal #{proposal.id} is not a meeting from a calendar.")
+    source = Path(proposal.source)
+    if _canonical(source) in {_canonical(p) for p in settings.calendars}:
+        return source
+    return source.parent
+
+
+def never_calendar(store: Store, now: datetime, calendar: Path) -> list[int]:
+    """Drop the waiting proposals from ``calendar``; the ids dropped.
+
+    The calendar itself goes in ``[capture] ignore_calendars`` (a setting,
+    written by the caller), so `wt scan` stops reading it."""
+    from wintogether.store import capture as sql
+
+    stamp = to_utc_iso(now)
+    inside = _canonical(calendar)
+    dropped = []
+    with store.write():
+        for proposal in _load(store):
+            if proposal.kind != "meeting":
+                continue
+            source = _canonical(Path(proposal.source))
+            if source == inside or os.path.dirname(source) == inside:
+                sql.set_status(store, proposal.id, "never", stamp)
+                dropped.append(proposal.id)
+    return dropped
 
 
 def _looks_like_mbox(path: Path) -> bool:
@@ -549,6 +613,7 @@ def _to_proposal(row: dict[str, Any]) -> Proposal:
         people=[ContactRef(i, n, c) for i, n, c in row["people"]],
         status=row["status"],
         conversation_id=row["interaction_id"],
+        source=row["source"],
     )
 
 
@@ -585,7 +650,8 @@ def _record(store: Store, proposal: Proposal, note: str | None, status: str, sta
         return known
     conversation_id = talks.insert_conversation(
         store,
-        happened_at=to_utc_iso(proposal.happened_at),
+        # A thread's last message is the latest touch.
+        happened_at=to_utc_iso(proposal.last_at),
         channel="meeting" if proposal.kind == "meeting" else "email",
         note=note if note is not None else default_note(proposal),
         participant_ids=[p.id for p in proposal.people],

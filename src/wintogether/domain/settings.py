@@ -8,6 +8,7 @@ template for a new file, and sets one key while keeping the file's comments.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ TEMPLATE = """\
 [capture]
 # What `wt scan` reads, read-only (docs/capture.md). Lists, or one string with commas.
 # calendars = ["~/.calendars/work", "~/exports/team.ics"]   # vdir folders, .ics files
+# ignore_calendars = ["~/.calendars/work/holidays"]         # calendars never proposed
 # mail = ["~/Mail/work"]                                    # Maildir folders, mbox files
 # me = ["me@example.com"]                                   # my own addresses
 # ignore = ["*@lists.example.com", "*@example.com"]         # addresses never proposed
@@ -89,6 +91,7 @@ KEYS = (
     "input.date_order",
     "sync.vdir",
     "capture.calendars",
+    "capture.ignore_calendars",
     "capture.mail",
     "capture.me",
     "capture.ignore",
@@ -96,7 +99,13 @@ KEYS = (
     "capture.auto_touch",
 )
 _INTEGER_KEYS = {"backup.keep", "capture.max_attendees"}
-_LIST_KEYS = {"capture.calendars", "capture.mail", "capture.me", "capture.ignore"}
+_LIST_KEYS = {
+    "capture.calendars",
+    "capture.ignore_calendars",
+    "capture.mail",
+    "capture.me",
+    "capture.ignore",
+}
 _BOOL_KEYS = {"capture.auto_touch"}
 
 
@@ -183,6 +192,7 @@ def effective(path: Path) -> list[Setting]:
     capture = config.capture
     for key, values in (
         ("capture.calendars", [str(p) for p in capture.calendars]),
+        ("capture.ignore_calendars", [str(p) for p in capture.ignore_calendars]),
         ("capture.mail", [str(p) for p in capture.mail]),
         ("capture.me", list(capture.me)),
         ("capture.ignore", list(capture.ignore)),
@@ -224,23 +234,11 @@ def set_value(path: Path, key: str, value: str) -> Config:
 
     The file is replaced atomically (0600), and only when the new content loads.
     """
-    # tomlkit keeps comments and layout; only this command needs it.
-    import tomlkit
-
     if key not in KEYS and not (key.startswith("cadence.tags.") and len(key) > 13):
         raise ConfigError(
             f"Unknown setting '{key}'.",
             hint=f"Known settings: {', '.join(KEYS)}, cadence.tags.<tag>.",
         )
-    # A new file starts from the template; nothing is written before the
-    # value has been checked.
-    existing = read_text(path)
-    try:
-        doc = tomlkit.parse(existing if existing is not None else TEMPLATE)
-    except tomlkit.exceptions.ParseError as exc:
-        raise ConfigError(f"Config file {path} cannot be read as TOML: {exc}.") from exc
-    except RecursionError:
-        raise ConfigError(f"Config file {path} is nested too deeply to read.") from None
     typed: Any = value
     if key in _LIST_KEYS:
         typed = [part.strip() for part in value.split(",") if part.strip()]
@@ -253,6 +251,36 @@ def set_value(path: Path, key: str, value: str) -> Config:
             typed = int(value)
         except ValueError:
             raise ConfigError(f"{path}: {key} must be a whole number of at least 1.") from None
+    return _write(path, key, lambda _old: typed)
+
+
+def add_to_list(path: Path, key: str, item: str) -> Config:
+    """Append ``item`` to the list setting ``key`` (once), keeping comments."""
+    assert key in _LIST_KEYS
+
+    def grown(old: Any) -> list[str]:
+        values = [str(v) for v in old] if isinstance(old, list) else []
+        if isinstance(old, str):
+            values = [v.strip() for v in old.split(",") if v.strip()]
+        return values if item in values else [*values, item]
+
+    return _write(path, key, grown)
+
+
+def _write(path: Path, key: str, value: Callable[[Any], Any]) -> Config:
+    """Replace one key with ``value(old)``; checked by loading before writing."""
+    # tomlkit keeps comments and layout; only `wt config set` and the review need it.
+    import tomlkit
+
+    # A new file starts from the template; nothing is written before the
+    # value has been checked.
+    existing = read_text(path)
+    try:
+        doc = tomlkit.parse(existing if existing is not None else TEMPLATE)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"Config file {path} cannot be read as TOML: {exc}.") from exc
+    except RecursionError:
+        raise ConfigError(f"Config file {path} is nested too deeply to read.") from None
     *tables, leaf = _split(key)
     node: Any = doc
     for name in tables:
@@ -261,7 +289,7 @@ def set_value(path: Path, key: str, value: str) -> Config:
         node = node[name]
         if not isinstance(node, dict):
             raise ConfigError(f"{path}: [{name}] must be a table.")
-    node[leaf] = typed
+    node[leaf] = value(node.get(leaf))
     config = from_data(doc.unwrap(), path)  # the same checks as every command
     text = tomlkit.dumps(doc)
     try:

@@ -35,7 +35,8 @@ def _names(proposal: Proposal) -> str:
 
 def proposal_line(proposal: Proposal, today: date) -> str:
     """``meeting Tue 1 Dec 15:00 with Dana Reyes, Marcus O'Neil: Renewal QBR``;
-    ``email to Dana Reyes: SOC2 report (3 messages, Mon 30 Nov)``."""
+    ``email to Dana Reyes: SOC2 report (3 messages, Mon 30 Nov)``, or
+    ``(3 messages, Mon 30 Nov to Wed 2 Dec)`` for a thread over several days."""
     from wintogether.dates import format_day
 
     day = format_day(proposal.happened_at.date(), today)
@@ -47,6 +48,9 @@ def proposal_line(proposal: Proposal, today: date) -> str:
     else:
         way = "from" if proposal.direction == "from" else "to"
         count = f"{_plural(proposal.messages, 'message')}, " if proposal.messages > 1 else ""
+        last = proposal.last_at.date()
+        if last != proposal.happened_at.date():
+            day += f" to {format_day(last, today)}"
         text = f"email {way} {_names(proposal)}: {subject} ({count}{day})"
     if proposal.conversation_id is not None:
         text += f" [recorded as #{proposal.conversation_id}]"

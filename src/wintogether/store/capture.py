@@ -120,6 +120,27 @@ def find_proposal(store: Store, source_key: str) -> tuple[int, list[str], str] |
     return int(row[0]), list(json.loads(row[1])), str(row[2])
 
 
+def pending_thread(store: Store, prefix: str) -> tuple[int, list[str], str] | None:
+    """(id, items, status) of the waiting proposal whose key starts with
+    ``prefix`` (a mail thread's, any day), or None."""
+    # A range on the unique key, not LIKE: thread ids may hold % and _.
+    row = store.conn.execute(
+        "SELECT id, items, status FROM capture_proposals"
+        " WHERE source_key >= ? AND source_key < ? AND status = 'pending'"
+        " ORDER BY happened_at DESC LIMIT 1",
+        (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
+    ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), list(json.loads(row[1])), str(row[2])
+
+
+def proposed_items(store: Store, kind: str) -> set[str]:
+    """The source items (Message-IDs, occurrence keys) of every proposal of a kind."""
+    rows = store.conn.execute("SELECT items FROM capture_proposals WHERE kind = ?", (kind,))
+    return {item for (items,) in rows for item in json.loads(items)}
+
+
 def insert_proposal(
     store: Store,
     *,
@@ -173,7 +194,7 @@ def add_people(store: Store, proposal_id: int, contact_ids: Sequence[int], stamp
 def add_items(
     store: Store, proposal_id: int, items: list[str], at: str, direction: str, stamp: str
 ) -> None:
-    """More messages of a thread on a proposal's day."""
+    """More messages of a thread waiting for review (or on a reviewed one's day)."""
     store.conn.execute(
         "UPDATE capture_proposals SET items = ?, happened_at = min(happened_at, ?),"
         " last_at = max(last_at, ?),"
