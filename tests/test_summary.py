@@ -167,20 +167,31 @@ def test_period_options_exclude_each_other(week: Path, wt: Invoke) -> None:
 
 
 def md_numbers(text: str) -> list[tuple[str, int]]:
+    """The rows of the counts table (the first table; it ends at the first blank line)."""
     rows = []
-    for line in text.splitlines():
-        if line.startswith("| ") and not line.startswith(("| Measure", "| ---")):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            assert len(cells) == 2, line
-            rows.append((cells[0], int(cells[1])))
+    lines = text.splitlines()
+    start = lines.index("| Measure | Count |")
+    for line in lines[start + 2 :]:
+        if not line:
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert len(cells) == 2, line
+        rows.append((cells[0], int(cells[1])))
     return rows
+
+
+def shown(numbers: dict[str, int]) -> dict[str, int]:
+    """The counts a table shows: no row for a channel nobody used."""
+    return {k: v for k, v in numbers.items() if v or not k.startswith("conversations_")}
 
 
 def test_markdown_table_has_the_same_numbers_and_is_escaped(week: Path, wt: Invoke) -> None:
     text = wt("summary", "--last-week", "--format", "md").stdout
     assert text.startswith("# Week of Mon 16 Nov 2026: Mon 16 Nov 2026 to Sun 22 Nov 2026\n")
     rows = md_numbers(text)
-    assert [value for _, value in rows] == list(LAST_WEEK.values())
+    assert [value for _, value in rows] == list(shown(LAST_WEEK).values())
+    assert "Conversations by message" not in dict(rows)
+    assert dict(rows)["Conversations by call"] == 1
     assert dict(rows)["My promises broken"] == 2
     assert "- P2 late" not in text
     assert "Dana Reyes: P2 late (due Tue 17 Nov, 2 days late)" in text
@@ -224,7 +235,8 @@ def test_html_is_self_contained_escaped_and_has_the_same_numbers(week: Path, wt:
     text = wt("summary", "--last-week", "--format", "html").stdout
     parser = _Numbers()
     parser.feed(text)
-    assert parser.numbers == LAST_WEEK
+    assert parser.numbers == shown(LAST_WEEK)
+    assert "conversations_message" not in parser.numbers
     assert "script" not in parser.tags
     assert not {"img", "link", "iframe", "a"} & set(parser.tags)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -296,8 +308,11 @@ def test_output_refuses_a_folder(week: Path, wt: Invoke, tmp_path: Path) -> None
 def test_empty_database_summary(db: Path, wt: Invoke) -> None:
     data = summary_json(wt)
     assert set(data["numbers"].values()) == {0}
+    assert data["trends"]["conversations"] == [0] * 12
     text = wt("summary", "--format", "md").stdout
     assert all(value == 0 for _, value in md_numbers(text))
+    assert "Conversations by call" not in text
+    assert "`▁▁▁▁▁▁▁▁▁▁▁▁`" in text
 
 
 def test_next_week_is_in_date_order(db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -318,3 +333,119 @@ def test_next_week_is_in_date_order(db: Path, wt: Invoke, monkeypatch: pytest.Mo
             out.index("Send the order form"),
         )
         assert monday < tuesday < thursday, args
+
+
+# -- the last twelve weeks ----------------------------------------------------------------
+
+ZEROS = [0] * 10
+#: The twelve weeks up to last week (31 Aug to 16 Nov), counted by hand.
+LAST_WEEK_TRENDS = {
+    "conversations": [*ZEROS, 1, 3],  # Sunday 15 Nov 23:59, then the three of the week
+    "my_kept_on_time": [*ZEROS, 0, 1],  # P1; P2 was late, P4 done the week after
+    "their_kept_on_time": [*ZEROS, 0, 1],  # T1
+    "value_given": [*ZEROS, 0, 1],  # the intro to Marcus
+    "value_received": [*ZEROS, 0, 1],  # the referral (the August advice is too old)
+}
+
+
+def test_trends_are_twelve_weeks_counted_like_the_summary(week: Path, wt: Invoke) -> None:
+    data = summary_json(wt, "--last-week")
+    trends = data["trends"]
+    assert trends["weeks"][0] == "2026-08-31"
+    assert trends["weeks"][-1] == "2026-11-16" == data["period"]["first"]
+    assert len(trends["weeks"]) == 12
+    assert {k: v for k, v in trends.items() if k != "weeks"} == LAST_WEEK_TRENDS
+    # The last week of the trend is the summary's own week, number for number.
+    numbers = data["numbers"]
+    for key, number in (
+        ("conversations", "conversations"),
+        ("my_kept_on_time", "my_promises_kept_on_time"),
+        ("their_kept_on_time", "their_promises_kept_on_time"),
+        ("value_given", "value_given"),
+        ("value_received", "value_received"),
+    ):
+        assert trends[key][-1] == numbers[number], key
+    # This week's trend moves on by one week and counts Monday's call.
+    this_week = summary_json(wt)["trends"]
+    assert this_week["weeks"][-1] == "2026-11-23"
+    assert this_week["conversations"][-3:] == [1, 3, 1]
+    assert this_week["my_kept_on_time"][-1] == 0  # P4 was done, but late
+
+
+def test_trends_follow_the_week_start(week: Path, wt: Invoke, tmp_path: Path) -> None:
+    write_config(tmp_path, '[summary]\nweek_start = "sunday"\n')
+    trends = summary_json(wt, "--last-week")["trends"]
+    assert trends["weeks"][-1] == "2026-11-15"
+    # Sunday 15 Nov 23:59 opens that week; the Sunday-night meeting opens the next.
+    assert trends["conversations"][-2:] == [0, 3]
+
+
+def svg_series(html_text: str) -> dict[str, list[list[int]]]:
+    """Each chart's drawn values, per series, read from the SVG's own elements."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    svg_ns = "{http://www.w3.org/2000/svg}"
+    out: dict[str, list[list[int]]] = {}
+    for key, svg in re.findall(r'<figure data-chart="(\w+)">.*?(<svg.*?</svg>)', html_text, re.S):
+        root = ET.fromstring(svg)  # well-formed XML, or this raises
+        series = []
+        for group in root.iter(f"{svg_ns}g"):
+            if group.get("class", "").startswith("series "):
+                values = [
+                    int(d.text or "")
+                    for d in group.iter(f"{svg_ns}desc")
+                    if d.get("class") == "value"
+                ]
+                if values:
+                    series.append(values)
+        out[key] = series
+    return out
+
+
+def test_charts_draw_the_json_numbers(week: Path, wt: Invoke) -> None:
+    trends = summary_json(wt, "--last-week")["trends"]
+    text = wt("summary", "--last-week", "--format", "html").stdout
+    assert svg_series(text) == {
+        "conversations": [trends["conversations"]],
+        "promises": [trends["my_kept_on_time"], trends["their_kept_on_time"]],
+        "value": [trends["value_given"], trends["value_received"]],
+    }
+    assert text.count("<svg") == 3
+    assert "<?xml" not in text  # inline, not a document in a document
+    assert "<!--" not in text  # pygal's comments carry the real date; they go
+    assert 'id="chart-trend-conversations"' in text  # the same page for the same data
+    assert "Last 12 weeks" in text
+
+
+def test_markdown_and_terminal_show_the_same_trends(week: Path, wt: Invoke) -> None:
+    from wintogether.render.trends import sparkline
+
+    trends = summary_json(wt, "--last-week")["trends"]
+    text = wt("summary", "--last-week", "--format", "md").stdout
+    lines = text.splitlines()
+    header = lines.index(
+        "| Week of | Conversations | My promises kept on time | Their promises kept on time"
+        " | Value given | Value received |"
+    )
+    table = [line.strip("|").split("|") for line in lines[header + 2 : header + 14]]
+    assert [cells[0].strip() for cells in table][-2:] == ["9 Nov", "16 Nov"]
+    columns = list(zip(*[[int(c) for c in cells[1:]] for cells in table], strict=True))
+    keys = ["conversations", "my_kept_on_time", "their_kept_on_time"]
+    keys += ["value_given", "value_received"]
+    assert [list(c) for c in columns] == [trends[k] for k in keys]
+    assert f"- Conversations: `{sparkline(trends['conversations'])}` (4 in all)" in lines
+    out = wt("--plain", "summary", "--last-week").stdout
+    assert "Last 12 weeks (Mon 31 Aug 2026 to Sun 22 Nov 2026)" in out
+    row = next(line for line in out.splitlines() if "latest" in line)
+    assert row.split() == ["Conversations", "▁▁▁▁▁▁▁▁▁▁▄█", "latest", "3", "total", "4"]
+
+
+def test_sparkline_scales_to_the_largest_and_keeps_zero_lowest() -> None:
+    from wintogether.render.trends import sparkline
+
+    assert sparkline([0, 1, 2, 4, 8]) == "▁▃▄▅█"
+    assert sparkline([3, 3, 3]) == "███"
+    assert sparkline([0, 0]) == "▁▁"
+    assert sparkline([1, 100])[0] == "▂"  # one is not nothing
+    assert sparkline([]) == ""

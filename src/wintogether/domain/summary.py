@@ -25,6 +25,7 @@ from wintogether.config import WEEKDAY_NAMES, Config
 from wintogether.dates import format_day, parse_day, start_of_day
 from wintogether.domain import cadence, health
 from wintogether.domain.today import Birthday, birthday_days, birthdays
+from wintogether.domain.trends import Trends, weekly_trends, window
 from wintogether.errors import InvalidValue
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
 from wintogether.store import Store, events, reports
@@ -131,6 +132,7 @@ class Summary:
     birthdays_next: list[Birthday]
     next_first: date
     next_last: date
+    trends: Trends
     rows: list[Conversation] = field(default_factory=list)
 
     def next_week(self) -> list[tuple[date, Promise | Birthday]]:
@@ -172,6 +174,14 @@ class Summary:
         ]
         return out
 
+    def shown_numbers(self) -> list[tuple[str, str, int]]:
+        """The figures a table shows: ``numbers()`` without the channels nobody used."""
+        return [
+            (key, label, value)
+            for key, label, value in self.numbers()
+            if value or not key.startswith("conversations_")
+        ]
+
     def to_json(self, words: health.Wording) -> dict[str, Any]:
         return {
             "period": self.period.to_json(),
@@ -192,6 +202,7 @@ class Summary:
                 "promises": [p.to_json() for p in self.due_next],
                 "birthdays": [b.to_json() for b in self.birthdays_next],
             },
+            "trends": self.trends.to_json(),
         }
 
 
@@ -234,7 +245,8 @@ def summarise(
     s, e = to_utc_iso(start), to_utc_iso(period_end)
     next_first = span.last + timedelta(days=1)
     next_last = span.last + timedelta(days=7)
-    window_start = to_utc_iso(start - timedelta(days=health.WINDOW_DAYS))
+    trend_start, _ = window(span.last, config.week_start, tz)
+    window_start = to_utc_iso(min(start - timedelta(days=health.WINDOW_DAYS), trend_start))
     with store.read():
         counts = reports.conversation_counts(store, s, e)
         new = reports.new_contacts(store, s, e)
@@ -248,6 +260,7 @@ def summarise(
         )
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
+        weekly = weekly_trends(store, now, span.last, config.week_start, entries)
     in_period = [x for x in entries if start <= x.happened_at < period_end]
     return Summary(
         period=span,
@@ -268,6 +281,7 @@ def summarise(
         birthdays_next=birthdays(with_birthdays, next_first, window=6),
         next_first=next_first,
         next_last=next_last,
+        trends=weekly,
         rows=rows,
     )
 

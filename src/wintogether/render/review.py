@@ -75,15 +75,37 @@ def search_view(results: list[Result], *, plain: bool) -> RenderableType:
     )
 
 
+def trends_view(summary: Summary) -> RenderableType:
+    """The twelve weeks as sparklines, oldest week first, with the last week's number."""
+    from wintogether.render.trends import sparkline
+
+    weekly = summary.trends
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    for _key, label, values in weekly.rows():
+        grid.add_row(
+            Text(label),
+            Text(sparkline(values)),
+            Text(f"latest {values[-1]}"),
+            Text(f"total {sum(values)}", style="dim"),
+        )
+    title = (
+        f"Last {len(weekly.weeks)} weeks ({format_day(weekly.first)} to {format_day(weekly.last)})"
+    )
+    return Group(Text(title, style="bold"), grid)
+
+
 def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
     today = summary.generated_at.date()
     parts: list[RenderableType] = [Text(summary.period.title, style="bold")]
     numbers = new_table(plain, "measure", "count")
-    for key, label, value in summary.numbers():
-        if key.startswith("conversations_") and not value:
-            continue
+    for _key, label, value in summary.shown_numbers():
         numbers.add_row(Text(label), Text(str(value), justify="right"))
     parts.append(numbers)
+    parts.append(trends_view(summary))
     if summary.people:
         table = new_table(plain, "contact", "conversations", title="People reached")
         for ref, count in summary.people[:20]:

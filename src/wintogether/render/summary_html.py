@@ -24,8 +24,13 @@ td, th { padding: .15rem .8rem .15rem 0; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 ul, ol { margin: .2rem 0; padding-left: 1.3rem; }
 .muted { color: #666; }
+.trends { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }
+figure { margin: 0; break-inside: avoid; }
+figcaption { font-weight: 600; font-size: .95rem; }
+figure svg { max-width: 100%; height: auto; display: block; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
-               li, tr { break-inside: avoid; } }
+               li, tr, figure { break-inside: avoid; }
+               * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
 
 
@@ -45,9 +50,10 @@ def render(summary: Summary) -> str:
         f"<h1>{h(summary.period.title)}</h1>",
         '<table class="numbers"><thead><tr><th>Measure</th><th>Count</th></tr></thead><tbody>',
     ]
-    for key, label, value in summary.numbers():
+    for key, label, value in summary.shown_numbers():
         out.append(f'<tr data-key="{key}"><td>{h(label)}</td><td class="n">{value}</td></tr>')
     out.append("</tbody></table>")
+    out.extend(_trends(summary))
 
     def section(title: str, items: list[str], ordered: bool = False) -> None:
         if items:
@@ -120,6 +126,24 @@ def render(summary: Summary) -> str:
         " by wintogether.</p></body></html>"
     )
     return "\n".join(out) + "\n"
+
+
+def _trends(summary: Summary) -> list[str]:
+    from wintogether.render.trends import charts, svg
+
+    weekly = summary.trends
+    out = [
+        f"<h2>Last {len(weekly.weeks)} weeks <span class=muted>({h(format_day(weekly.first))}"
+        f" to {h(format_day(weekly.last))})</span></h2>",
+        '<div class="trends">',
+    ]
+    for chart in charts(weekly):
+        out.append(
+            f'<figure data-chart="{chart.key}"><figcaption>{h(chart.title)}</figcaption>'
+            f"{svg(chart, weekly.weeks)}</figure>"
+        )
+    out.append("</div>")
+    return out
 
 
 def _company(company: str | None) -> str:

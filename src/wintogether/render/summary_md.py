@@ -30,9 +30,10 @@ def render(summary: Summary) -> str:
     today = summary.generated_at.date()
     lines: list[str] = [f"# {md(summary.period.title)}", ""]
     lines += ["| Measure | Count |", "| --- | ---: |"]
-    for _key, label, value in summary.numbers():
+    for _key, label, value in summary.shown_numbers():
         lines.append(f"| {label} | {value} |")
     lines.append("")
+    lines += _trends(summary)
 
     def section(title: str, items: list[str]) -> None:
         if items:
@@ -105,6 +106,30 @@ def render(summary: Summary) -> str:
         nxt,
     )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _trends(summary: Summary) -> list[str]:
+    """The twelve weeks as sparklines (for the eye) and a table (for the numbers):
+    Markdown has no pictures of its own, and these survive any viewer."""
+    from wintogether.render.trends import sparkline, week_label
+
+    weekly = summary.trends
+    rows = weekly.rows()
+    lines = [
+        f"## Last {len(weekly.weeks)} weeks ({format_day(weekly.first)} to"
+        f" {format_day(weekly.last)})",
+        "",
+    ]
+    lines += [
+        f"- {label}: `{sparkline(values)}` ({sum(values)} in all)" for _, label, values in rows
+    ]
+    lines += ["", "| Week of | " + " | ".join(label for _, label, _ in rows) + " |"]
+    lines.append("| --- |" + " ---: |" * len(rows))
+    for i, week in enumerate(weekly.weeks):
+        lines.append(
+            f"| {week_label(week)} | " + " | ".join(str(values[i]) for _, _, values in rows) + " |"
+        )
+    return [*lines, ""]
 
 
 def _company(company: str | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from wintogether.models import Conversation, Promise
@@ -63,6 +64,26 @@ def promises_due_between(store: Store, first: date, last: date) -> list[Promise]
         "WHERE p.status = 'open' AND p.due_on >= ? AND p.due_on <= ? ORDER BY p.due_on, p.id",
         (first.isoformat(), last.isoformat()),
     )
+
+
+def promises_done_between(store: Store, start: str, end: str) -> list[Promise]:
+    """Promises settled in [start, end) (stored UTC timestamps), for the trends."""
+    return promises_store.select(
+        store,
+        "WHERE p.done_at >= ? AND p.done_at < ? ORDER BY p.done_at, p.id",
+        (start, end),
+    )
+
+
+def conversations_per_span(store: Store, bounds: Sequence[str]) -> list[int]:
+    """How many conversations fall in each [bounds[i], bounds[i + 1]) (stored UTC times)."""
+    return [
+        store.conn.execute(
+            "SELECT count(*) FROM interactions WHERE happened_at >= ? AND happened_at < ?",
+            (start, end),
+        ).fetchone()[0]
+        for start, end in pairwise(bounds)
+    ]
 
 
 @dataclass(frozen=True)
