@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from wintogether.store import Store, open_store, records
+from wintogether.store import companies as companies_store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import events as events_store
@@ -50,6 +51,8 @@ def full(tmp_path: Path) -> Iterator[Store]:
                 "birthday": "1980-03-04",
                 "cadence_days": 14,
                 "notes": "Prefers calls",
+                "account_role": "champion",
+                "reports_to": sam,
             },
             STAMP,
         )
@@ -117,6 +120,7 @@ def all_records(store: Store) -> dict[str, list[dict[str, Any]]]:
         "ledger": list(export_store.ledger_records(store, ids, None)),
         "wins": list(export_store.win_records(store, ids, None)),
         "contact_events": list(export_store.event_records(store, ids, None)),
+        "companies": list(records.company_records(store)),
     }
 
 
@@ -183,6 +187,9 @@ def test_records_written_back_read_the_same(full: Store, tmp_path: Path) -> None
     try:
         with copy.write("import"):
             ids: dict[str, int] = {}
+            # Companies first, as import writes them: contacts link to them by name.
+            for record in before["companies"]:
+                companies_store.insert_company_record(copy, record, STAMP)
             for record in before["contacts"]:
                 fields = dict(record)
                 fields["introduced_by"] = None
@@ -196,6 +203,8 @@ def test_records_written_back_read_the_same(full: Store, tmp_path: Path) -> None
                     copy, ids[record["uid"]], [tuple(e) for e in record["extras"]], STAMP
                 )
             for record in before["contacts"]:
+                if record["reports_to"]:
+                    contacts_store.link_manager(copy, ids[record["uid"]], ids[record["reports_to"]])
                 if record["introduced_by"]:
                     contacts_store.link_introducer(
                         copy, ids[record["uid"]], ids[record["introduced_by"]]

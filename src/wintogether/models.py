@@ -151,6 +151,17 @@ class ContactStanding:
 
 
 LEDGER_KINDS = ("intro", "referral", "advice", "favour", "gift", "deal", "other")
+
+#: A person's part in an account (`--role`).
+ACCOUNT_ROLES = (
+    "champion",
+    "economic-buyer",
+    "decision-maker",
+    "influencer",
+    "user",
+    "blocker",
+    "other",
+)
 DIRECTIONS = ("gave", "got")
 
 

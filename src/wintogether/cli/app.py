@@ -178,6 +178,7 @@ def _apply_display_settings(ctx: typer.Context, st: State) -> None:
 
 def _register() -> None:
     from wintogether.cli import (
+        accounts,
         admin,
         capture,
         config_cmd,
@@ -199,6 +200,7 @@ def _register() -> None:
         capture,
         promises,
         ledger,
+        accounts,
         reports,
         review,
         transfer,

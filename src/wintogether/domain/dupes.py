@@ -151,7 +151,7 @@ class MergePlan:
         }
 
 
-_FILL = ("company", "title", "how_met", "met_on", "birthday", "cadence_days")
+_FILL = ("company", "title", "how_met", "met_on", "birthday", "cadence_days", "account_role")
 
 
 def merge(
@@ -175,11 +175,15 @@ def merge(
             intro = contacts_store.contact_id_by_uid(store, b["introduced_by"])
             if intro is not None and intro != keep.id:
                 filled["introduced_by"] = intro
+        if b["reports_to"] and not a["reports_to"]:
+            manager = contacts_store.contact_id_by_uid(store, b["reports_to"])
+            if manager is not None and manager != keep.id:
+                filled["reports_to"] = manager
         known = {e.casefold() for e in a["emails"]}
         plan = MergePlan(
             keep,
             other,
-            {k: v for k, v in filled.items() if k != "introduced_by"},
+            {k: v for k, v in filled.items() if k not in ("introduced_by", "reports_to")},
             merge_store.counts_for(store, other.id),
             emails=[e for e in b["emails"] if e.casefold() not in known],
             phones=[p for p in b["phones"] if p not in a["phones"]],

@@ -172,6 +172,13 @@ def _public(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield record
 
 
+def _no_keys(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Company records without their matching key (derived from the name)."""
+    for record in records:
+        record.pop("key", None)
+        yield record
+
+
 def _no_names(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for record in records:
         record.pop("contact_name", None)
@@ -236,6 +243,10 @@ class _Records:
     def events(self) -> Iterator[dict[str, Any]]:
         found = export_store.event_records(self.store, self.narrowed, self.since)
         return self.counter.wrap("events", found)
+
+    def companies(self) -> Iterator[dict[str, Any]]:
+        found = records_store.company_records(self.store, self.narrowed)
+        return self.counter.wrap("companies", _no_keys(found))
 
 
 class _Counter:

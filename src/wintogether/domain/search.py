@@ -102,6 +102,7 @@ def search(store: Store, query: str, limit: int = DEFAULT_LIMIT) -> list[Result]
         return []
     with store.read():
         hits = reports.search(store, match, limit)
+        companies = _companies(store, query, limit)
     results = []
     for hit in hits:
         snippet, spans = _unmark(hit.snippet or "")
@@ -118,4 +119,32 @@ def search(store: Store, query: str, limit: int = DEFAULT_LIMIT) -> list[Result]
             )
         )
     results.sort(key=lambda r: (r.rank, r.source, r.id))
-    return results[:limit]
+    # A company named by the query comes first: it is what was meant.
+    return (companies + results)[:limit]
+
+
+def _companies(store: Store, query: str, limit: int) -> list[Result]:
+    """Companies whose name or an alias contains the query's words (in order)."""
+    from wintogether.store import companies as companies_store
+
+    words = [w.rstrip("*") for w in query.split() if _WORD.search(w)]
+    if not words:
+        return []
+    found = companies_store.companies_matching(store, " ".join(words))[:limit]
+    out = []
+    for company in found:
+        snippet = company.name
+        if company.aliases:
+            snippet += " (also " + ", ".join(company.aliases) + ")"
+        folded = snippet.casefold()
+        spans = []
+        for word in words:
+            at = folded.find(word.casefold())
+            if at >= 0:
+                spans.append((at, at + len(word)))
+        kept: list[tuple[int, int]] = []
+        for start, end in sorted(set(spans)):
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end))
+        out.append(Result("company", company.id, 0.0, snippet, kept, None, None, None))
+    return out

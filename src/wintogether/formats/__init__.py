@@ -100,3 +100,6 @@ class ExportRecords(Protocol):
     def wins(self) -> Iterator[dict[str, Any]]: ...
 
     def events(self) -> Iterator[dict[str, Any]]: ...
+
+    def companies(self) -> Iterator[dict[str, Any]]:
+        """The company records of the selected contacts, with their aliases."""

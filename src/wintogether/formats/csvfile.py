@@ -201,7 +201,7 @@ def multi(value: str | None) -> list[str]:
 CONTACT_COLUMNS = (
     "uid", "name", "company", "title", "emails", "phones", "linkedin", "urls", "tags",
     "how_met", "met_on", "birthday", "cadence_days", "notes", "last_touch_at",
-    "created_at", "updated_at", "archived_at",
+    "created_at", "updated_at", "archived_at", "account_role", "reports_to",
 )  # fmt: skip
 CONVERSATION_COLUMNS = ("uid", "happened_at", "channel", "participants", "note")
 

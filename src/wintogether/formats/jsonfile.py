@@ -4,7 +4,7 @@ Shape (version 1)::
 
     {"format": "wintogether", "version": 1, "exported_at": "...Z",
      "contacts": [...], "conversations": [...], "promises": [...],
-     "ledger": [...], "wins": [...], "events": [...]}
+     "ledger": [...], "wins": [...], "events": [...], "companies": [...]}
 
 Records refer to each other by uid, never by local id, so a file imports into
 any database. Each section is written record by record from a database
@@ -20,15 +20,15 @@ from typing import IO, Any
 from wintogether.dates import DATE_RANGE
 from wintogether.errors import InvalidValue
 from wintogether.formats import Card, ExportRecords, Problem, ReadResult
-from wintogether.models import CHANNELS, OWNERS, STATUSES
+from wintogether.models import ACCOUNT_ROLES, CHANNELS, OWNERS, STATUSES
 
 FORMAT = "wintogether"
 VERSION = 1
-SECTIONS = ("contacts", "conversations", "promises", "ledger", "wins", "events")
+SECTIONS = ("contacts", "conversations", "promises", "ledger", "wins", "events", "companies")
 
 
 def export(stream: IO[str], records: ExportRecords) -> None:
-    """Everything: contacts, conversations, promises, ledger, wins and events."""
+    """Everything: contacts, conversations, promises, ledger, wins, events, companies."""
     write(
         stream,
         records.exported_at,
@@ -39,6 +39,7 @@ def export(stream: IO[str], records: ExportRecords) -> None:
             ("ledger", records.ledger()),
             ("wins", records.wins()),
             ("events", records.events()),
+            ("companies", records.companies()),
         ],
     )
 
@@ -113,6 +114,7 @@ _SINGULAR = {
     "ledger": "ledger entry",
     "wins": "win",
     "events": "event",
+    "companies": "company",
 }
 _TEXT = ("uid", "created_at", "updated_at")
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -121,6 +123,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "ledger": (*_TEXT, "contact", "direction", "kind", "text", "happened_at"),
     "wins": (*_TEXT, "contact", "theirs", "mine", "happened_at"),
     "events": (*_TEXT, "contact", "kind", "text", "happened_at"),
+    "companies": (*_TEXT, "name"),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "conversations": {"channel": CHANNELS},
@@ -155,6 +158,11 @@ def _check_record(section: str, record: Any) -> str | None:
         and all(isinstance(p, str) for p in record["participants"])
     ):
         return "participants must be a list of contact uids"
+    if section == "companies" and not (
+        isinstance(record.get("aliases", []), list)
+        and all(isinstance(a, str) for a in record.get("aliases", []))
+    ):
+        return "aliases must be a list of names"
     return None
 
 
@@ -206,6 +214,12 @@ def _card(item: dict[str, Any], position: str) -> Card:
     cadence = item.get("cadence_days")
     if cadence is not None and (not isinstance(cadence, int) or cadence < 1):
         raise ValueError("cadence_days must be a positive whole number")
+    role = item.get("account_role")
+    if role is not None and role not in ACCOUNT_ROLES:
+        raise ValueError(f"account_role '{role}' is not one of {', '.join(ACCOUNT_ROLES)}")
+    for key in ("reports_to", "introduced_by", "company_uid"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise ValueError(f"{key} must be a uid")
     urls = item.get("urls") or []
     linkedin = next((u["url"] for u in urls if u.get("kind") == "linkedin"), None)
     return Card(

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from wintogether.models import Contact, ContactRef, ContactStanding
+from wintogether.store import companies as companies_store
 from wintogether.store.common import chunks, local_time, new_uid, utc_time
 from wintogether.store.handle import Store
 
@@ -27,6 +28,8 @@ CONTACT_FIELDS = (
     "birthday",
     "cadence_days",
     "notes",
+    "account_role",
+    "reports_to",
 )
 
 #: Contacts with a tag or any of its subtags ("customers" takes "customers/emea").
@@ -49,6 +52,8 @@ def insert_contact(store: Store, fields: dict[str, Any], stamp: str) -> int:
         [fields.get("uid") or new_uid(), *values.values(), stamp, stamp],
     )
     assert cursor.lastrowid is not None
+    if values.get("company"):
+        companies_store.link_contact(store, cursor.lastrowid, values["company"], stamp)
     return cursor.lastrowid
 
 
@@ -63,6 +68,8 @@ def update_contact(store: Store, contact_id: int, fields: dict[str, Any], stamp:
         f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
         [*fields.values(), stamp, contact_id],
     )
+    if "company" in fields:
+        companies_store.link_contact(store, contact_id, fields["company"], stamp)
 
 
 def touch_contact(store: Store, contact_id: int, stamp: str) -> None:
@@ -476,6 +483,22 @@ def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
     store.conn.execute(
         "UPDATE contacts SET introduced_by = ? WHERE id = ? AND introduced_by IS NULL",
         (introducer_id, contact_id),
+    )
+
+
+def link_manager(store: Store, contact_id: int, manager_id: int) -> None:
+    """Record who a contact reports to, unless that is already known."""
+    store.conn.execute(
+        "UPDATE contacts SET reports_to = ? WHERE id = ? AND reports_to IS NULL",
+        (manager_id, contact_id),
+    )
+
+
+def fill_role(store: Store, contact_id: int, role: str) -> None:
+    """Record a contact's part in their account, unless one is already set."""
+    store.conn.execute(
+        "UPDATE contacts SET account_role = ? WHERE id = ? AND account_role IS NULL",
+        (role, contact_id),
     )
 
 

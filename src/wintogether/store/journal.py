@@ -46,6 +46,8 @@ JOURNALED_TABLES: list[str] = [
     "capture_proposals",
     "capture_proposal_people",
     "capture_never",
+    "companies",
+    "company_aliases",
 ]
 
 _TRIGGER_PREFIX = "journal_"

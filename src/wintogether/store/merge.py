@@ -77,6 +77,11 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
         "UPDATE contacts SET introduced_by = ? WHERE introduced_by = ? AND id != ?",
         (keep, other, keep),
     )
+    # People who reported to OTHER report to the same person.
+    conn.execute(
+        "UPDATE contacts SET reports_to = ? WHERE reports_to = ? AND id != ?",
+        (keep, other, keep),
+    )
     conn.execute("DELETE FROM contacts WHERE id = ?", (other,))
     return moved
 

@@ -574,6 +574,51 @@ CREATE TABLE capture_people (
 """
 
 
+def m008_accounts(db: Database) -> None:
+    # Accounts: a company is a record of its own, not only the text on a contact.
+    # * companies: one per organisation, with ``key``, the name normalised for
+    #   matching (case, punctuation, spacing, accents and legal forms such as
+    #   "Inc" or "GmbH" do not count; see store/companies.py).
+    # * company_aliases: other names of the same company ("Northwind" for
+    #   "Northwind Traders"), each with its key; `wt company merge` adds them.
+    # * contacts.company_id: the company record the contact's company text names
+    #   (kept by every write of that text); contacts.account_role: their part in
+    #   the account (champion, economic-buyer, ...); contacts.reports_to: their
+    #   manager, another contact. Both references go NULL when the row goes.
+    for statement in _statements(_M008_SQL):
+        db.conn.execute(statement)
+
+
+_M008_SQL = """
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE company_aliases (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL CHECK (length(trim(alias)) > 0),
+    key TEXT NOT NULL UNIQUE,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX company_aliases_company ON company_aliases(company_id);
+
+ALTER TABLE contacts ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL;
+ALTER TABLE contacts ADD COLUMN account_role TEXT CHECK (account_role IS NULL OR account_role IN
+    ('champion', 'economic-buyer', 'decision-maker', 'influencer', 'user', 'blocker', 'other'));
+ALTER TABLE contacts ADD COLUMN reports_to INTEGER REFERENCES contacts(id) ON DELETE SET NULL;
+CREATE INDEX contacts_company ON contacts(company_id);
+CREATE INDEX contacts_reports_to ON contacts(reports_to);
+CREATE INDEX contacts_introduced_by ON contacts(introduced_by);
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -583,6 +628,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m005_sync_state", m005_sync_state),
     ("m006_touch_on_insert", m006_touch_on_insert),
     ("m007_capture", m007_capture),
+    ("m008_accounts", m008_accounts),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.
@@ -619,5 +665,11 @@ def migrate(conn: Connection) -> None:
         from wintogether.store.journal import install_triggers
 
         install_triggers(raw)
+        # Contacts written before companies were records get theirs, once: the
+        # company key is live code (store/companies.py), not frozen SQL.
+        from wintogether.clock import now, to_utc_iso
+        from wintogether.store.companies import link_all
+
+        link_all(raw, to_utc_iso(now()))
         raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         raw.execute(f"PRAGMA user_version = {LATEST_VERSION}")

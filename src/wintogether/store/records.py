@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from wintogether.store import companies as companies_store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import events as events_store
 from wintogether.store.common import new_uid
@@ -43,6 +44,16 @@ COLUMNS: dict[str, dict[str, str]] = {
         "created_at": "created_at",
         "updated_at": "updated_at",
         "archived_at": "archived_at",
+        "company_id": "company_uid",
+        "account_role": "account_role",
+        "reports_to": "reports_to",
+    },
+    "companies": {
+        "uid": "uid",
+        "name": "name",
+        "key": "key",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
     },
     "interactions": {
         "uid": "uid",
@@ -157,7 +168,46 @@ def contact_record(
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "archived_at": row["archived_at"],
+        "company_uid": row["company_uid"],
+        "account_role": row["account_role"],
+        "reports_to": row["reports_uid"],
     }
+
+
+def company_record(row: Any) -> dict[str, Any]:
+    """A :class:`~wintogether.store.companies.CompanyRow` as a record (aliases included)."""
+    from wintogether.store.companies import company_key
+
+    return {
+        "uid": row.uid,
+        "name": row.name,
+        "key": company_key(row.name),
+        "aliases": list(row.aliases),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+def company_records(store: Store, ids: Sequence[int] | None = None) -> Iterator[dict[str, Any]]:
+    """Companies as records: all, or those of the contacts in ``ids``."""
+    if ids is None:
+        rows = companies_store.company_rows(store)
+    else:
+        wanted: set[int] = set()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            marks = ",".join("?" for _ in chunk)
+            wanted.update(
+                row[0]
+                for row in store.conn.execute(
+                    f"SELECT DISTINCT company_id FROM contacts WHERE id IN ({marks})"
+                    " AND company_id IS NOT NULL",
+                    chunk,
+                )
+            )
+        rows = companies_store.company_rows(store, sorted(wanted))
+    for row in rows:
+        yield company_record(row)
 
 
 def conversation_record(row: sqlite3.Row) -> dict[str, Any]:
@@ -242,8 +292,10 @@ def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
         rows = {
             row["id"]: row
             for row in store.conn.execute(
-                "SELECT c.*, i.uid AS intro_uid FROM contacts c"
-                f" LEFT JOIN contacts i ON i.id = c.introduced_by WHERE c.id IN ({marks})",
+                "SELECT c.*, i.uid AS intro_uid, r.uid AS reports_uid, co.uid AS company_uid"
+                " FROM contacts c LEFT JOIN contacts i ON i.id = c.introduced_by"
+                " LEFT JOIN contacts r ON r.id = c.reports_to"
+                f" LEFT JOIN companies co ON co.id = c.company_id WHERE c.id IN ({marks})",
                 chunk,
             )
         }
@@ -274,7 +326,12 @@ def uid_map(store: Store, table: str) -> dict[str, int]:
 def insert_contact_record(store: Store, fields: dict[str, Any], stamp: str) -> int:
     """A contact with explicit uid/created_at/updated_at when given (round trips)."""
     columns = contacts_store.CONTACT_FIELDS
-    values = [fields.get(key) for key in columns]
+    # A record names its manager by uid: the caller links it once both exist
+    # (link_manager), as for the introducer.
+    values = [
+        fields.get(key) if key != "reports_to" or isinstance(fields.get(key), int) else None
+        for key in columns
+    ]
     cursor = store.conn.execute(
         f"INSERT INTO contacts (uid, {', '.join(columns)}, created_at, updated_at,"
         f" archived_at) VALUES (?, {', '.join('?' for _ in columns)}, ?, ?, ?)",
@@ -287,6 +344,8 @@ def insert_contact_record(store: Store, fields: dict[str, Any], stamp: str) -> i
         ],
     )
     assert cursor.lastrowid is not None
+    if fields.get("company"):
+        companies_store.link_contact(store, cursor.lastrowid, fields["company"], stamp)
     return cursor.lastrowid
 
 

@@ -32,7 +32,7 @@ from wintogether.domain.importing.result import (
     ImportResult,
     skipped_text,
 )
-from wintogether.domain.importing.write import _write, _write_history
+from wintogether.domain.importing.write import _write, _write_companies, _write_history
 from wintogether.domain.text import check_tags
 from wintogether.errors import InvalidValue
 from wintogether.formats import Card, Problem
@@ -110,6 +110,10 @@ def import_file(
 
         backup_before(store, "before-import")
         with store.write(f"import {path.name}", name="import"):
+            if result.bundle is not None:
+                # Companies first: their aliases decide which record each
+                # contact's company text links to, and what is a job change.
+                _write_companies(store, result.bundle, stamp)
             steps = _plan(store, cards)
             if on_total is not None:
                 on_total(len(steps), "Importing")

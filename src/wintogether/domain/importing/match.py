@@ -79,13 +79,20 @@ def _role(title: str | None, company: str | None) -> str:
     return title or (f"at {company}" if company else "")
 
 
-def _merge(state: _State, card: Card) -> _Change:
+def _merge(
+    state: _State, card: Card, same_company: Callable[[str, str | None], bool] | None = None
+) -> _Change:
+    """What the card adds to the contact. ``same_company`` tells whether two company
+    texts name one company record (aliases: `wt company merge`): no job change then."""
     change = _Change()
     old_company, old_title = state.fields.get("company"), state.fields.get("title")
     for key in ("company", "title"):
         value = getattr(card, key)
-        if value and not _same(value, state.fields.get(key)):
-            change.fields[key] = value
+        if not value or _same(value, state.fields.get(key)):
+            continue
+        if key == "company" and same_company is not None and same_company(value, old_company):
+            continue
+        change.fields[key] = value
     if (old_company or old_title) and any(
         k in change.fields and state.fields.get(k) for k in ("company", "title")
     ):

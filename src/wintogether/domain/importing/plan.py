@@ -15,6 +15,7 @@ from wintogether.domain.importing.match import (
 from wintogether.domain.importing.result import Decision
 from wintogether.formats import Card
 from wintogether.store import Store
+from wintogether.store import companies as companies_store
 
 
 @dataclass
@@ -27,6 +28,10 @@ class _Step:
 
 def _plan(store: Store, cards: list[Card]) -> list[_Step]:
     planner = _Planner(store, cards)
+
+    def same_company(new: str, old: str | None) -> bool:
+        return companies_store.same_company(store, new, old)
+
     steps: list[_Step] = []
     for card in cards:
         repeated = planner.repeat(card)
@@ -77,7 +82,7 @@ def _plan(store: Store, cards: list[Card]) -> list[_Step]:
             continue
         key, why = found
         state = planner.state(key)
-        change = _merge(state, card)
+        change = _merge(state, card, same_company)
         planner.register(key, card)
         planner.claim(key, card)
         contact_id = key if key > 0 else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from wintogether.domain.importing.plan import _Step
 from wintogether.store import Store
+from wintogether.store import companies as companies_store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import events as events_store
 from wintogether.store import records as records_store
@@ -31,6 +32,7 @@ def _write(
                 "birthday": card.birthday,
                 "notes": card.notes,
                 "cadence_days": record.get("cadence_days"),
+                "account_role": record.get("account_role"),
                 "created_at": record.get("created_at"),
                 "updated_at": record.get("updated_at"),
                 "archived_at": record.get("archived_at"),
@@ -84,6 +86,12 @@ def _is_uid(text: str) -> bool:
     return bool(_UID.match(text))
 
 
+def _write_companies(store: Store, bundle: dict[str, Any], stamp: str) -> None:
+    """The companies of our JSON, with their aliases (matched by uid, then by name)."""
+    for record in bundle.get("companies") or []:
+        companies_store.insert_company_record(store, record, stamp)
+
+
 def _write_history(
     store: Store, steps: list[_Step], ids: dict[int, int], bundle: dict[str, Any], stamp: str
 ) -> dict[str, int]:
@@ -100,6 +108,12 @@ def _write_history(
         contact_id = ids.get(step.key, step.key)
         if intro in contacts and contact_id > 0 and contacts[intro] != contact_id:
             contacts_store.link_introducer(store, contact_id, contacts[intro])
+        manager = (step.card.record or {}).get("reports_to")
+        if manager in contacts and contact_id > 0 and contacts[manager] != contact_id:
+            contacts_store.link_manager(store, contact_id, contacts[manager])
+        role = (step.card.record or {}).get("account_role")
+        if role and contact_id > 0:
+            contacts_store.fill_role(store, contact_id, role)
     conversations = records_store.uid_map(store, "interactions")
     for record in bundle.get("conversations") or []:
         people = [contacts[u] for u in record.get("participants", []) if u in contacts]

@@ -1,0 +1,278 @@
+"""Companies: the records behind the company text on contacts, their aliases, and
+the people at each.
+
+A contact's ``company`` text is what the user typed or a file said; its
+``company_id`` names the company record that text matches. Every write of the
+text (add, edit, import, sync, merge) goes through :func:`link_contact`, so the
+two never disagree.
+
+Matching is by :func:`company_key`: case, accents, punctuation, spacing and a
+trailing legal form ("Inc", "Ltd", "GmbH", ...) do not count, so "Initech, Inc."
+and "initech" are one company. Any other difference ("Northwind" and "Northwind
+Traders", "IBM" and "International Business Machines") makes two companies
+until the user says they are one (`wt company merge`), which keeps the other
+name as an alias.
+
+Functions take an open :class:`Store`; writes expect ``Store.write()`` around them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wintogether.store.common import new_uid
+from wintogether.store.handle import Store
+
+#: Legal forms dropped from the end of a company name before matching.
+LEGAL_FORMS = frozenset(
+    {
+        "ab",
+        "ag",
+        "as",
+        "bv",
+        "co",
+        "company",
+        "corp",
+        "corporation",
+        "gmbh",
+        "inc",
+        "incorporated",
+        "kg",
+        "kk",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "ltd",
+        "nv",
+        "oy",
+        "plc",
+        "pty",
+        "sa",
+        "sarl",
+        "sas",
+        "spa",
+        "srl",
+    }
+)
+
+
+def company_key(name: str) -> str:
+    """The form of a company name that matching compares."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("&", " and ")
+    # "G.m.b.H." and "S.A." are one word once their dots go; "O'Neil" once its
+    # apostrophe goes.
+    plain = "".join(ch for ch in plain if ch not in ".'\u2019`")
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+        words.pop()
+    return " ".join(words) or " ".join(name.casefold().split())
+
+
+@dataclass
+class CompanyRow:
+    """A company record with its aliases."""
+
+    id: int
+    uid: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def find_company(store: Store, name: str) -> int | None:
+    """The company whose name or alias matches ``name``, or None."""
+    return _find(store.conn, name)
+
+
+def _find(conn: sqlite3.Connection, name: str) -> int | None:
+    key = company_key(name)
+    row = conn.execute(
+        "SELECT id FROM companies WHERE key = ?"
+        " UNION ALL SELECT company_id FROM company_aliases WHERE key = ? LIMIT 1",
+        (key, key),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def ensure_company(store: Store, name: str, stamp: str) -> int:
+    """The company matching ``name``, created when there is none."""
+    return _ensure(store.conn, name, stamp)
+
+
+def _ensure(conn: sqlite3.Connection, name: str, stamp: str) -> int:
+    found = _find(conn, name)
+    if found is not None:
+        return found
+    cursor = conn.execute(
+        "INSERT INTO companies (uid, name, key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        (new_uid(), " ".join(name.split()), company_key(name), stamp, stamp),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def link_contact(store: Store, contact_id: int, company: str | None, stamp: str) -> None:
+    """Point the contact at the company its text names (none for no text)."""
+    _link(store.conn, contact_id, company, stamp)
+
+
+def _link(conn: sqlite3.Connection, contact_id: int, company: str | None, stamp: str) -> None:
+    company_id = _ensure(conn, company, stamp) if company and company.strip() else None
+    conn.execute(
+        "UPDATE contacts SET company_id = ? WHERE id = ? AND company_id IS NOT ?",
+        (company_id, contact_id, company_id),
+    )
+
+
+def link_all(conn: sqlite3.Connection, stamp: str) -> int:
+    """Link every contact whose company text has no record yet (run after migrations:
+    contacts written before companies existed get theirs here, once)."""
+    rows = conn.execute(
+        "SELECT id, company FROM contacts WHERE company_id IS NULL"
+        " AND company IS NOT NULL AND trim(company) != ''"
+    ).fetchall()
+    for contact_id, company in rows:
+        _link(conn, contact_id, company, stamp)
+    return len(rows)
+
+
+def company_row(store: Store, company_id: int) -> CompanyRow | None:
+    found = company_rows(store, [company_id])
+    return found[0] if found else None
+
+
+def company_rows(store: Store, ids: Sequence[int] | None = None) -> list[CompanyRow]:
+    """Companies (all, or those in ``ids``) with their aliases, by name."""
+    where, params = "", []
+    if ids is not None:
+        where = " WHERE id IN (SELECT value FROM json_each(?))"
+        params = [json.dumps(list(ids))]
+    rows = store.conn.execute(
+        f"SELECT id, uid, name, created_at, updated_at FROM companies{where}"
+        " ORDER BY name COLLATE NOCASE, id",
+        params,
+    ).fetchall()
+    aliases: dict[int, list[str]] = {}
+    for row in store.conn.execute(
+        "SELECT company_id, alias FROM company_aliases"
+        + (" WHERE company_id IN (SELECT value FROM json_each(?))" if ids is not None else "")
+        + " ORDER BY id",
+        params,
+    ):
+        aliases.setdefault(row[0], []).append(row[1])
+    return [
+        CompanyRow(row[0], row[1], row[2], aliases.get(row[0], []), row[3], row[4]) for row in rows
+    ]
+
+
+def companies_matching(store: Store, text: str) -> list[CompanyRow]:
+    """Companies whose name or an alias contains ``text`` (after normalising)."""
+    key = company_key(text)
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    ids = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT id FROM companies WHERE key LIKE ? ESCAPE '\\'"
+            " UNION SELECT company_id FROM company_aliases WHERE key LIKE ? ESCAPE '\\'",
+            (f"%{escaped}%", f"%{escaped}%"),
+        )
+    ]
+    return company_rows(store, ids)
+
+
+def add_alias(store: Store, company_id: int, alias: str, stamp: str) -> bool:
+    """Another name of the company; False when it already names one."""
+    key = company_key(alias)
+    taken = store.conn.execute(
+        "SELECT 1 FROM companies WHERE key = ? UNION ALL"
+        " SELECT 1 FROM company_aliases WHERE key = ?",
+        (key, key),
+    ).fetchone()
+    if taken:
+        return False
+    store.conn.execute(
+        "INSERT INTO company_aliases (uid, company_id, alias, key, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (new_uid(), company_id, " ".join(alias.split()), key, stamp),
+    )
+    return True
+
+
+def merge_companies(store: Store, keep: int, other: int, stamp: str) -> int:
+    """Fold ``other`` into ``keep``: its name and aliases become ``keep``'s aliases,
+    its people point at ``keep``. Returns how many people moved."""
+    conn = store.conn
+    name, key = conn.execute("SELECT name, key FROM companies WHERE id = ?", (other,)).fetchone()
+    conn.execute(
+        "UPDATE company_aliases SET company_id = ?, updated_at = ? WHERE company_id = ?",
+        (keep, stamp, other),
+    )
+    moved = conn.execute(
+        "UPDATE contacts SET company_id = ? WHERE company_id = ?", (keep, other)
+    ).rowcount
+    conn.execute("DELETE FROM companies WHERE id = ?", (other,))
+    conn.execute(
+        "INSERT INTO company_aliases (uid, company_id, alias, key, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (new_uid(), keep, name, key, stamp),
+    )
+    conn.execute("UPDATE companies SET updated_at = ? WHERE id = ?", (stamp, keep))
+    return int(moved)
+
+
+def same_company(store: Store, a: str | None, b: str | None) -> bool:
+    """Whether two company texts name the same company record (or the same key)."""
+    if not a or not b:
+        return False
+    if company_key(a) == company_key(b):
+        return True
+    found = find_company(store, a)
+    return found is not None and found == find_company(store, b)
+
+
+def people_count(store: Store, company_id: int) -> int:
+    return int(
+        store.conn.execute(
+            "SELECT count(*) FROM contacts WHERE company_id = ?", (company_id,)
+        ).fetchone()[0]
+    )
+
+
+def company_uid_map(store: Store) -> dict[str, int]:
+    return {row[0]: row[1] for row in store.conn.execute("SELECT uid, id FROM companies")}
+
+
+def insert_company_record(store: Store, record: dict[str, Any], stamp: str) -> int:
+    """A company from a record: by uid when known, else by name (aliases added)."""
+    row = store.conn.execute("SELECT id FROM companies WHERE uid = ?", (record["uid"],)).fetchone()
+    if row is not None:
+        company_id = int(row[0])
+    else:
+        company_id = find_company(store, record["name"]) or 0
+        if not company_id:
+            cursor = store.conn.execute(
+                "INSERT INTO companies (uid, name, key, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    record["uid"],
+                    " ".join(record["name"].split()),
+                    company_key(record["name"]),
+                    record.get("created_at") or stamp,
+                    record.get("updated_at") or stamp,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            company_id = cursor.lastrowid
+    for alias in record.get("aliases") or []:
+        if isinstance(alias, str) and alias.strip():
+            add_alias(store, company_id, alias, record.get("updated_at") or stamp)
+    return company_id

@@ -1,0 +1,282 @@
+"""Companies as records: matching, aliases, `wt company merge`, and every way data travels."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from conftest import Invoke
+from factory import Factory
+from wintogether.store.companies import company_key
+from wintogether.store.connection import APPLICATION_ID
+from wintogether.store.migrations import LATEST_VERSION, MIGRATION_SET, MIGRATIONS
+
+
+def companies_of(db: Path) -> dict[str, str | None]:
+    """Each contact's name -> the name of the company record it links to."""
+    with sqlite3.connect(db) as conn:
+        return dict(
+            conn.execute(
+                "SELECT c.name, co.name FROM contacts c"
+                " LEFT JOIN companies co ON co.id = c.company_id ORDER BY c.id"
+            ).fetchall()
+        )
+
+
+def company_names(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM companies ORDER BY name")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Initech, Inc.", "initech"),
+        ("ACME GmbH", "Acme"),
+        ("Société Générale S.A.", "societe generale"),
+        ("Globex  Corp", "GLOBEX"),
+        ("Smith & Sons Ltd", "smith and sons"),
+        ("O'Neil Consulting", "ONeil Consulting"),
+    ],
+)
+def test_case_punctuation_accents_and_legal_forms_do_not_count(a: str, b: str) -> None:
+    assert company_key(a) == company_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Northwind", "Northwind Traders"),
+        ("IBM", "International Business Machines"),
+        ("Initech", "Initech Labs"),
+    ],
+)
+def test_other_words_make_another_company_until_merged(a: str, b: str) -> None:
+    assert company_key(a) != company_key(b)
+
+
+def test_a_legal_form_alone_is_still_a_name() -> None:
+    assert company_key("Inc.") == "inc"
+
+
+def test_add_and_edit_link_contacts_to_one_record(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Initech, Inc.")
+    wt("add", "Sam Okafor", "--company", "initech")
+    wt("add", "Lee Park")
+    assert companies_of(db) == {
+        "Dana Reyes": "Initech, Inc.",
+        "Sam Okafor": "Initech, Inc.",
+        "Lee Park": None,
+    }
+    wt("edit", "lee", "--company", "Globex")
+    wt("edit", "sam", "--clear", "company")
+    assert companies_of(db) == {
+        "Dana Reyes": "Initech, Inc.",
+        "Sam Okafor": None,
+        "Lee Park": "Globex",
+    }
+    assert company_names(db) == ["Globex", "Initech, Inc."]
+
+
+def test_company_merge_makes_an_alias_and_moves_people(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind Traders")
+    wt("add", "Sam Okafor", "--company", "NWT")
+    out = wt("company", "merge", "Northwind Traders", "nwt")
+    assert "NWT is now a name of Northwind Traders (1 person moved)" in out.stderr
+    assert company_names(db) == ["Northwind Traders"]
+    wt("add", "Lee Park", "--company", "N.W.T.")
+    assert set(companies_of(db).values()) == {"Northwind Traders"}
+    # The text each contact carries is theirs: it is not rewritten.
+    with sqlite3.connect(db) as conn:
+        assert (
+            conn.execute("SELECT company FROM contacts WHERE name = 'Sam Okafor'").fetchone()[0]
+            == "NWT"
+        )
+    again = wt("company", "merge", "northwind traders", "NWT", ok=False)
+    assert again.exit_code == 1 and "already one company" in again.stderr
+
+
+def test_company_merge_is_undone_like_any_write(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind Traders")
+    wt("add", "Sam Okafor", "--company", "NWT")
+    wt("company", "merge", "Northwind Traders", "NWT")
+    wt("undo")
+    assert company_names(db) == ["NWT", "Northwind Traders"]
+    assert companies_of(db) == {"Dana Reyes": "Northwind Traders", "Sam Okafor": "NWT"}
+
+
+def test_unknown_and_ambiguous_companies_are_errors(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind Traders")
+    wt("add", "Sam Okafor", "--company", "Northwind Labs")
+    missing = wt("company", "merge", "Globex", "Northwind Labs", ok=False)
+    assert missing.exit_code == 1 and "No company matches 'Globex'" in missing.stderr
+    vague = wt("company", "merge", "northwind", "Northwind Labs", ok=False)
+    assert vague.exit_code == 1 and "matches 2 companies" in vague.stderr
+
+
+def vcard(name: str, org: str, title: str) -> str:
+    return (
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEMAIL:dana@example.com\r\n"
+        f"ORG:{org}\r\nTITLE:{title}\r\nEND:VCARD\r\n"
+    )
+
+
+def test_an_alias_is_no_job_change_on_import(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    wt("add", "Dana Reyes", "--company", "IBM", "--title", "CTO", "--email", "dana@example.com")
+    card = tmp_path / "dana.vcf"
+    card.write_text(vcard("Dana Reyes", "International Business Machines", "CTO"))
+    before = json.loads(wt("import", str(card), "--dry-run", "--json").stdout)
+    assert before["job_changes"] == 1  # two names, two companies: news
+    wt("add", "Sam Okafor", "--company", "International Business Machines")
+    wt("company", "merge", "IBM", "International Business Machines")
+    after = json.loads(wt("import", str(card), "--json").stdout)
+    assert after["job_changes"] == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM contact_events").fetchone()[0] == 0
+        assert (
+            conn.execute("SELECT company FROM contacts WHERE name = 'Dana Reyes'").fetchone()[0]
+            == "IBM"
+        )
+
+
+def test_json_round_trip_keeps_companies_aliases_roles_and_managers(
+    db: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Factory(db) as make:
+        make.contact("Hannah Schmidt", company="Northwind Traders")
+        make.contact("Dana Reyes", company="NWT")
+    wt("company", "merge", "Northwind Traders", "NWT")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE contacts SET account_role = 'champion', reports_to = 1 WHERE id = 2")
+    out = tmp_path / "all.json"
+    wt("export", "--format", "json", "-o", str(out))
+    data = json.loads(out.read_text())
+    assert [(c["name"], c["aliases"]) for c in data["companies"]] == [
+        ("Northwind Traders", ["NWT"])
+    ]
+    dana = next(c for c in data["contacts"] if c["name"] == "Dana Reyes")
+    assert dana["account_role"] == "champion"
+    assert dana["reports_to"] == data["contacts"][0]["uid"]
+    assert dana["company_uid"] == data["companies"][0]["uid"]
+    copy = tmp_path / "copy.db"
+    monkeypatch.setenv("WINTOGETHER_DB", str(copy))
+    wt("init")
+    wt("import", str(out))
+    again = tmp_path / "again.json"
+    wt("export", "--format", "json", "-o", str(again))
+    second = json.loads(again.read_text())
+    for key in ("contacts", "companies"):
+        assert second[key] == data[key], key
+    # The alias came along: a new contact at NWT joins the same record.
+    wt("add", "Lee Park", "--company", "nwt")
+    assert set(companies_of(copy).values()) == {"Northwind Traders"}
+
+
+def test_import_refuses_an_unknown_role_for_that_contact_only(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    data = {
+        "format": "wintogether",
+        "version": 1,
+        "contacts": [
+            {"name": "Dana Reyes", "account_role": "kingmaker"},
+            {"name": "Sam Okafor", "account_role": "blocker"},
+        ],
+    }
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data))
+    result = json.loads(wt("import", str(path), "--skip-invalid", "--json").stdout)
+    assert result["added"] == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT name, account_role FROM contacts").fetchall() == [
+            ("Sam Okafor", "blocker")
+        ]
+
+
+def test_csv_export_has_role_and_manager(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.contact("Hannah Schmidt", company="Northwind")
+        make.contact("Dana Reyes", company="Northwind")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE contacts SET account_role = 'blocker', reports_to = 1 WHERE id = 2")
+        hannah_uid = conn.execute("SELECT uid FROM contacts WHERE id = 1").fetchone()[0]
+    rows = list(csv.DictReader(io.StringIO(wt("export", "--format", "csv").stdout)))
+    dana = next(r for r in rows if r["name"] == "Dana Reyes")
+    assert (dana["account_role"], dana["reports_to"]) == ("blocker", hannah_uid)
+
+
+def test_merging_people_keeps_role_manager_and_reports(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.contact("Hannah Schmidt", company="Northwind")
+        make.contact("Dana Reyes", company="Northwind")
+        make.contact("D. Reyes", company="Northwind", force=True)
+        make.contact("Sam Okafor", company="Northwind")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE contacts SET account_role = 'champion', reports_to = 1 WHERE id = 3")
+        conn.execute("UPDATE contacts SET reports_to = 3 WHERE id = 4")
+    wt("merge", "Dana Reyes", "D. Reyes")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT id, account_role, reports_to FROM contacts ORDER BY id"
+        ).fetchall()
+    assert rows == [(1, None, None), (2, "champion", 1), (4, None, 2)]
+
+
+def test_forget_takes_a_person_out_of_the_reporting_tree(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.contact("Hannah Schmidt", company="Northwind")
+        make.contact("Dana Reyes", company="Northwind")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE contacts SET reports_to = 1 WHERE id = 2")
+    wt("forget", "Hannah Schmidt", "--yes")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT name, reports_to FROM contacts").fetchall() == [
+            ("Dana Reyes", None)
+        ]
+
+
+def test_search_finds_a_company_by_an_alias(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind Traders")
+    wt("add", "Sam Okafor", "--company", "NWT")
+    wt("company", "merge", "Northwind Traders", "NWT")
+    hits = json.loads(wt("search", "nwt", "--json").stdout)
+    assert hits[0]["source"] == "company"
+    assert hits[0]["snippet"] == "Northwind Traders (also NWT)"
+    assert hits[0]["highlights"] == [[24, 27]]
+
+
+def test_an_upgraded_database_links_the_companies_it_has(wt: Invoke) -> None:
+    path = Path(os.environ["WINTOGETHER_DB"])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = ON")
+    before = Migrations(MIGRATION_SET)
+    for name, function in MIGRATIONS[:7]:
+        before(name=name)(function)
+    conn.execute("BEGIN")
+    before.apply(Database(conn))
+    stamp = "2026-11-01T09:00:00Z"
+    for uid, name, company in (
+        ("u1", "Dana", "Initech Inc"),
+        ("u2", "Sam", "initech"),
+        ("u3", "Lee", None),
+    ):
+        conn.execute(
+            "INSERT INTO contacts (uid, name, company, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (uid, name, company, stamp, stamp),
+        )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 7")
+    conn.execute("COMMIT")
+    conn.close()
+    wt("contacts")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert companies_of(path) == {"Dana": "Initech Inc", "Sam": "Initech Inc", "Lee": None}
