@@ -14,11 +14,14 @@ from wintogether.store import migrations
 def make_v1_database(db: Path) -> None:
     """A database as the first schema version wrote it, with data in every table."""
     from wintogether.domain import contacts, conversations, promises
-    from wintogether.store import open_store
+    from wintogether.store import companies, open_store
 
     saved, saved_latest = list(migrations.MIGRATIONS), migrations.LATEST_VERSION
+    saved_link = companies.link_contact
     migrations.MIGRATIONS[:] = saved[:1]
     migrations.LATEST_VERSION = 1
+    # The first schema had no companies: the program of that time linked none.
+    companies.link_contact = lambda *args: None  # type: ignore[assignment]
     try:
         store, created = open_store(db, create=True)
         assert created
@@ -44,6 +47,7 @@ def make_v1_database(db: Path) -> None:
     finally:
         migrations.MIGRATIONS[:] = saved
         migrations.LATEST_VERSION = saved_latest
+        companies.link_contact = saved_link  # type: ignore[method-assign]
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()

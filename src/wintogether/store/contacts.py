@@ -45,10 +45,12 @@ def tag_params(tag: str) -> list[str]:
 
 
 def insert_contact(store: Store, fields: dict[str, Any], stamp: str) -> int:
-    values = {key: fields.get(key) for key in CONTACT_FIELDS}
+    # Only the fields given: the columns left out keep their defaults (NULL).
+    values = {key: fields[key] for key in CONTACT_FIELDS if fields.get(key) is not None}
+    values.setdefault("name", fields.get("name"))
     cursor = store.conn.execute(
-        f"INSERT INTO contacts (uid, {', '.join(CONTACT_FIELDS)}, created_at, updated_at)"
-        f" VALUES (?, {', '.join('?' for _ in CONTACT_FIELDS)}, ?, ?)",
+        f"INSERT INTO contacts (uid, {', '.join(values)}, created_at, updated_at)"
+        f" VALUES (?, {', '.join('?' for _ in values)}, ?, ?)",
         [fields.get("uid") or new_uid(), *values.values(), stamp, stamp],
     )
     assert cursor.lastrowid is not None

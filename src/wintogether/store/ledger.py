@@ -149,6 +149,16 @@ def wins(
     return _wins(store, f"{clause} ORDER BY w.happened_at DESC, w.id DESC LIMIT ?", params)
 
 
+def wins_of(store: Store, contact_ids: Sequence[int], since: str) -> list[Win]:
+    """Wins with any of these contacts since ``since`` (a stored UTC timestamp), newest first."""
+    return _wins(
+        store,
+        "WHERE w.contact_id IN (SELECT value FROM json_each(?)) AND w.happened_at >= ?"
+        " ORDER BY w.happened_at DESC, w.id DESC LIMIT -1",
+        [json.dumps(list(contact_ids)), since],
+    )
+
+
 def _window(alias: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []

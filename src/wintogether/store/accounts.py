@@ -1,0 +1,198 @@
+"""Reads behind the account views: the people of companies, their job moves, and
+what happened with a group of contacts (promises, conversations per month, wins).
+
+Groups of contacts are passed as a JSON array (``json_each``), so a company of
+200 people is one query, not 200.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from wintogether.models import ContactRef, ContactStanding, Promise, Win
+from wintogether.store import ledger as ledger_store
+from wintogether.store import promises as promises_store
+from wintogether.store.common import utc_time
+from wintogether.store.handle import Store
+
+_IN = "IN (SELECT value FROM json_each(?))"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A contact as the account views see them."""
+
+    standing: ContactStanding
+    company_id: int | None
+    title: str | None
+    role: str | None
+    reports_to: int | None
+    introduced_by: int | None
+    archived: bool
+
+
+_MEMBER_SELECT = (
+    "SELECT c.id, c.name, c.company, c.company_id, c.title, c.account_role, c.reports_to,"
+    " c.introduced_by, c.cadence_days, c.last_touch_at, c.created_at, c.birthday,"
+    " c.archived_at FROM contacts c"
+)
+
+
+def _members(store: Store, where: str, params: Sequence[object]) -> list[Member]:
+    rows = store.conn.execute(f"{_MEMBER_SELECT} {where}", params).fetchall()
+    ids = [row["id"] for row in rows]
+    tags: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for row in store.conn.execute(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.contact_id {_IN}",
+            (json.dumps(ids),),
+        ):
+            tags[row[0]].append(row[1])
+    out = []
+    for row in rows:
+        created = utc_time(row["created_at"])
+        assert created is not None
+        out.append(
+            Member(
+                standing=ContactStanding(
+                    contact=ContactRef(row["id"], row["name"], row["company"]),
+                    cadence_days=row["cadence_days"],
+                    tags=tags.get(row["id"], []),
+                    last_touch_at=utc_time(row["last_touch_at"]),
+                    created_at=created,
+                    birthday=row["birthday"],
+                ),
+                company_id=row["company_id"],
+                title=row["title"],
+                role=row["account_role"],
+                reports_to=row["reports_to"],
+                introduced_by=row["introduced_by"],
+                archived=row["archived_at"] is not None,
+            )
+        )
+    return out
+
+
+def members_of(store: Store, company_id: int) -> list[Member]:
+    """Everyone whose company text names this company (archived ones included)."""
+    return _members(
+        store, "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (company_id,)
+    )
+
+
+def members_by_ids(store: Store, ids: Sequence[int]) -> list[Member]:
+    return _members(store, f"WHERE c.id {_IN} ORDER BY c.id", (json.dumps(list(ids)),))
+
+
+def all_members(store: Store) -> list[Member]:
+    """Every active contact that names a company."""
+    return _members(
+        store, "WHERE c.company_id IS NOT NULL AND c.archived_at IS NULL ORDER BY c.id", ()
+    )
+
+
+def everyone(store: Store) -> list[Member]:
+    """Every active contact."""
+    return _members(store, "WHERE c.archived_at IS NULL ORDER BY c.id", ())
+
+
+@dataclass(frozen=True)
+class JobMove:
+    contact_id: int
+    old_company: str | None
+    old_title: str | None
+    new_company: str | None
+    happened_at: str
+
+
+def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[JobMove]:
+    """Job changes recorded by imports (oldest first): the companies left and joined."""
+    where = "WHERE e.kind = 'job_change'"
+    params: list[object] = []
+    if contact_ids is not None:
+        where += f" AND e.contact_id {_IN}"
+        params.append(json.dumps(list(contact_ids)))
+    out = []
+    for row in store.conn.execute(
+        "SELECT e.contact_id, e.old_value, e.new_value, e.happened_at FROM contact_events e"
+        f" {where} ORDER BY e.happened_at, e.id",
+        params,
+    ):
+        old, new = _job(row[1]), _job(row[2])
+        out.append(
+            JobMove(row[0], old.get("company"), old.get("title"), new.get("company"), row[3])
+        )
+    return out
+
+
+def _job(value: str | None) -> dict[str, str | None]:
+    try:
+        data = json.loads(value) if value else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def promises_due_since(store: Store, ids: Sequence[int], start: date) -> list[Promise]:
+    """Promises (any status) of these contacts due on or after ``start``."""
+    return promises_store.select(
+        store,
+        f"WHERE p.contact_id {_IN} AND p.due_on >= ? ORDER BY p.due_on, p.id",
+        (json.dumps(list(ids)), start.isoformat()),
+    )
+
+
+def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
+    return promises_store.select(
+        store,
+        f"WHERE p.contact_id {_IN} AND p.status = 'open' ORDER BY p.due_on, p.id",
+        (json.dumps(list(ids)),),
+    )
+
+
+def wins_since(store: Store, ids: Sequence[int], since: str) -> list[Win]:
+    return ledger_store.wins_of(store, ids, since)
+
+
+def conversations_by_month(
+    store: Store, ids: Sequence[int], since: str, utc_offset_minutes: int
+) -> dict[str, int]:
+    """ "YYYY-MM" (local) -> conversations with any of these contacts since ``since``."""
+    rows = store.conn.execute(
+        "SELECT strftime('%Y-%m', i.happened_at, ?), count(DISTINCT i.id)"
+        " FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id"
+        f" WHERE p.contact_id {_IN} AND i.happened_at >= ? GROUP BY 1",
+        (f"{utc_offset_minutes:+d} minutes", json.dumps(list(ids)), since),
+    )
+    return {row[0]: int(row[1]) for row in rows}
+
+
+def talked_with(store: Store, ids: Sequence[int]) -> dict[int, set[int]]:
+    """For each of these contacts, the other contacts they were in a conversation with."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for row in store.conn.execute(
+        "SELECT DISTINCT p.contact_id, q.contact_id FROM interaction_participants p"
+        " JOIN interaction_participants q ON q.interaction_id = p.interaction_id"
+        f" AND q.contact_id != p.contact_id WHERE p.contact_id {_IN}",
+        (json.dumps(list(ids)),),
+    ):
+        out[row[0]].add(row[1])
+    return out
+
+
+def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int]:
+    """Conversations with each of these contacts since ``since``."""
+    return {
+        row[0]: int(row[1])
+        for row in store.conn.execute(
+            "SELECT p.contact_id, count(*) FROM interaction_participants p"
+            " JOIN interactions i ON i.id = p.interaction_id"
+            f" WHERE p.contact_id {_IN} AND i.happened_at >= ? GROUP BY p.contact_id",
+            (json.dumps(list(ids)), since),
+        )
+    }
