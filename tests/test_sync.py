@@ -158,22 +158,21 @@ def test_conflict_later_change_wins_and_loser_is_on_the_timeline(
     # The desktop's change (12:00) is later than the laptop's (REV 11:00): it wins.
     out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
     lines = out.stderr.strip().splitlines()
-    assert lines[-1] == "sent 1, received 0, deleted 0, conflicts 1"
+    assert lines[-1] == "sent 1, received 0, deleted 0, conflicts 1: Dana Reyes, title"
     assert lines[0].startswith(
-        "Conflict: contact Dana Reyes: both changed; kept the version from this database"
+        "Conflict: contact Dana Reyes: both changed title; kept the version from this database"
     )
     assert desktop.json("show", "dana")["contact"]["title"] == "VP Finance"
     events = desktop.rows("SELECT kind, text, old_value, new_value FROM contact_events")
     assert len(events) == 1
     kind, text, lost, kept = events[0]
     assert kind == "sync_conflict"
-    assert "title: CFO" in str(lost)
-    assert "title: VP Finance" in str(kept)
-    assert str(text).startswith(
-        "Sync conflict on contact 'Dana Reyes': kept the version from this database;"
-        " the one from the vdir was: name: Dana Reyes; company: Northwind;"
+    assert lost == "title: CFO"
+    assert kept == "title: VP Finance"
+    assert text == (
+        "Sync conflict on contact 'Dana Reyes': title: kept 'VP Finance' (from this database),"
+        " not 'CFO' (from the vdir)"
     )
-    assert "title: CFO" in str(text)
     assert "title:VP Finance" in next(
         p for p in (vdir / "contacts").iterdir() if "Finance" in p.read_text()
     ).read_text().replace("TITLE:", "title:")
@@ -197,9 +196,12 @@ def test_conflict_the_file_wins_when_it_is_later(sides: tuple[Side, Side, Path])
     laptop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
     out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
     assert (
-        "Conflict: contact Dana Reyes: both changed; kept the version from the vdir" in out.stderr
+        "Conflict: contact Dana Reyes: both changed title; kept the version from the vdir"
+        in out.stderr
     )
-    assert out.stderr.strip().splitlines()[-1] == "sent 0, received 1, deleted 0, conflicts 1"
+    assert out.stderr.strip().splitlines()[-1] == (
+        "sent 0, received 1, deleted 0, conflicts 1: Dana Reyes, title"
+    )
     assert desktop.json("show", "dana")["contact"]["title"] == "CFO"
     lost = desktop.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
     assert "title: VP Finance" in str(lost[0][0])
@@ -438,7 +440,9 @@ def test_a_sent_version_replaced_by_an_older_one_is_a_conflict(
     desktop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
     (vdir / "contacts" / f"{uid}.vcf").write_bytes(older)
     out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
-    assert out.stderr.strip().splitlines()[-1] == "sent 1, received 0, deleted 0, conflicts 1"
+    assert out.stderr.strip().splitlines()[-1] == (
+        "sent 1, received 0, deleted 0, conflicts 1: Dana Reyes, title"
+    )
     assert desktop.json("show", "dana")["contact"]["title"] == "VP Finance"
     rewritten = (vdir / "contacts" / f"{uid}.vcf").read_text()
     assert "TITLE:VP Finance" in rewritten
@@ -447,15 +451,22 @@ def test_a_sent_version_replaced_by_an_older_one_is_a_conflict(
     lost = desktop.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
     assert "title: CFO" in str(lost[0][0])
 
-    # A later version replacing ours is simply received.
+    # A later version replacing ours wins, and it is still a conflict: the two
+    # edits were made without seeing each other, and ours goes on the timeline.
     laptop("edit", "dana", "--title", "CEO", at="2026-11-28T13:00:00+00:00")
     laptop("sync", str(own), at="2026-11-28T13:05:00+00:00")
     desktop("edit", "dana", "--title", "COO", at="2026-11-28T12:30:00+00:00")
     desktop("sync", str(vdir), at="2026-11-28T12:35:00+00:00")
     (vdir / "contacts" / f"{uid}.vcf").write_bytes((own / "contacts" / f"{uid}.vcf").read_bytes())
     out = desktop("sync", str(vdir), at="2026-11-28T13:10:00+00:00")
-    assert out.stderr.strip() == "sent 0, received 1, deleted 0, conflicts 0"
+    assert out.stderr.strip().splitlines()[-1] == (
+        "sent 0, received 1, deleted 0, conflicts 1: Dana Reyes, title"
+    )
     assert desktop.json("show", "dana")["contact"]["title"] == "CEO"
+    lost = desktop.rows(
+        "SELECT old_value, new_value FROM contact_events WHERE kind = 'sync_conflict' ORDER BY id"
+    )
+    assert lost[-1] == ("title: COO", "title: CEO")
 
 
 def test_renaming_a_contact_rewrites_its_promises_only_when_they_show_it(

@@ -46,7 +46,8 @@ def history(
         str | None,
         typer.Option(
             "--kind",
-            help="Only one kind: conversation, promise, ledger, gave, got, win, job_change.",
+            help="Only one kind: conversation, promise, ledger, gave, got, win, job_change,"
+            " sync_conflict.",
         ),
     ] = None,
     fmt: FormatOption = None,

@@ -57,8 +57,9 @@ def sync(
     (journal entries), one file per item; vdirsyncer syncs them with a
     CardDAV/CalDAV server. Run `wt sync`, `vdirsyncer sync`, `wt sync`, then
     `vdirsyncer sync` once more to upload what the second run settled. When
-    both sides changed an item, the later change wins and the other version is
-    kept on the contact's timeline.
+    both sides changed an item, their changes are merged field by field; a
+    field changed on both takes the later change, and the other value is kept
+    on the contact's timeline.
 
     Examples:
 

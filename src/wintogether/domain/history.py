@@ -1,4 +1,5 @@
-"""One global timeline: conversations, promises, ledger entries, wins and job changes, by day."""
+"""One global timeline: conversations, promises, ledger entries, wins, job changes and sync
+conflicts, by day."""
 
 from __future__ import annotations
 
@@ -16,14 +17,16 @@ from wintogether.store import Store, reports
 from wintogether.store import events as events_store
 from wintogether.store import ledger as ledger_store
 
-KINDS = ("conversation", "promise", "ledger", "gave", "got", "win", "job_change")
+KINDS = ("conversation", "promise", "ledger", "gave", "got", "win", "job_change", "sync_conflict")
+#: Timeline entries (contact_events) that history shows, by kind.
+EVENT_KINDS = ("job_change", "sync_conflict")
 DEFAULT_DAYS = 30
 
 
 @dataclass
 class HistoryEntry:
     at: datetime
-    kind: str  # "conversation" | "promise" | "ledger" | "win" | "job_change"
+    kind: str  # "conversation" | "promise" | "ledger" | "win" | "job_change" | "sync_conflict"
     conversation: Conversation | None = None
     promise: Promise | None = None
     ledger: LedgerEntry | None = None
@@ -156,12 +159,14 @@ def history(
             for win in ledger_store.wins(store, contact_id=contact_id, since=start, until=end):
                 if _keep(win.contact.id, None, None, tagged):
                     entries.append(HistoryEntry(win.happened_at, "win", win=win))
-        if "job_change" in wanted:
+        for event_kind in EVENT_KINDS:
+            if event_kind not in wanted:
+                continue
             for event in events_store.events_between(
-                store, start, end, kind="job_change", contact_id=contact_id
+                store, start, end, kind=event_kind, contact_id=contact_id
             ):
                 if _keep(event.contact.id, None, None, tagged):
-                    entries.append(HistoryEntry(event.happened_at, "job_change", event=event))
+                    entries.append(HistoryEntry(event.happened_at, event_kind, event=event))
     entries.sort(key=lambda e: (e.at, e.kind, e.item.id))
     return History(first, last, entries)
 

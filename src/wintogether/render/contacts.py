@@ -156,9 +156,14 @@ def contact_card(contact: Contact) -> Text:
     return text
 
 
+#: How timeline entries are labelled (their kind, shortened).
+_EVENT_LABELS = {"job_change": "job", "sync_conflict": "conflict", "sync_deleted": "deleted"}
+
+
 def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Text:
     text = when_text(event.happened_at, today)
-    text.append("job     " if event.kind == "job_change" else f"{event.kind:<7} ", style="green")
+    label = _EVENT_LABELS.get(event.kind, event.kind)
+    text.append(f"{label:<7} ", style="green")
     if with_contact:
         text.append_text(t1(event.contact.name, "bold"))
         text.append(": ")

@@ -254,6 +254,13 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
         "DELETE FROM sync_state WHERE vdir = ? AND kind = ? AND uid = ?",
         [(f.vdir, f.kind, f.uid) for f in files],
     )
+    # A synced contact's uid is remembered (nothing else about them): a journal
+    # entry only with them that another device sends later is then removed from
+    # the vdir once, not brought back nor skipped on every sync.
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO sync_forgotten (uid, forgotten_at) VALUES (?, ?)",
+        sorted({(f.uid, stamp) for f in files if f.kind == "contact"}),
+    )
     # Shared conversations changed (they lost a participant): a later sync
     # sends them again, without the uid.
     store.conn.executemany(

@@ -619,6 +619,40 @@ CREATE INDEX contacts_introduced_by ON contacts(introduced_by);
 """
 
 
+def m009_sync_merge(db: Database) -> None:
+    # Three-way merge for `wt sync`: each item's synced fields as both sides
+    # last agreed on (``base``, JSON), and the fields this database last wrote
+    # into the file while no other version of it has been seen (``ours``, JSON),
+    # so that fields changed on different sides both survive and a conflict is
+    # a field changed on both. The "changed since" mark of each vdir (the last
+    # change-journal entry at its last sync) moves from a sync_state row with
+    # an empty uid into a table of its own. ``sync_forgotten`` keeps the uids
+    # of contacts forgotten here (`wt forget`; a random uid, nothing about the
+    # person) so a journal entry only with them that arrives later is removed
+    # from the vdir once instead of skipped on every run. Bookkeeping, not
+    # journaled (as m005).
+    for statement in _statements(_M009_SQL):
+        db.conn.execute(statement)
+
+
+_M009_SQL = """
+ALTER TABLE sync_state ADD COLUMN base TEXT;
+ALTER TABLE sync_state ADD COLUMN ours TEXT;
+CREATE TABLE sync_marks (
+    vdir TEXT PRIMARY KEY,
+    journal_id INTEGER NOT NULL,
+    synced_at TEXT NOT NULL
+);
+INSERT INTO sync_marks (vdir, journal_id, synced_at)
+    SELECT vdir, CAST(db_version AS INTEGER), synced_at FROM sync_state WHERE uid = '';
+DELETE FROM sync_state WHERE uid = '';
+CREATE TABLE sync_forgotten (
+    uid TEXT PRIMARY KEY,
+    forgotten_at TEXT NOT NULL
+);
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -629,6 +663,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m006_touch_on_insert", m006_touch_on_insert),
     ("m007_capture", m007_capture),
     ("m008_accounts", m008_accounts),
+    ("m009_sync_merge", m009_sync_merge),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -37,6 +37,11 @@ class StateRow:
     sent: int
     db_version: str
     synced_at: str
+    #: The item's synced fields as both sides last agreed on them (the base of
+    #: a three-way merge), and the fields this database last wrote into the
+    #: file while no other version of it has been seen; JSON, or None.
+    base: str | None = None
+    ours: str | None = None
 
 
 def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
@@ -44,7 +49,7 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
         row[0]: StateRow(*row)
         for row in store.conn.execute(
             "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
-            " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ? AND uid != ''",
+            " db_version, synced_at, base, ours FROM sync_state WHERE vdir = ? AND kind = ?",
             (vdir, kind),
         )
     }
@@ -54,22 +59,38 @@ def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
 #
 # A row's version is its ``updated_at``, to the second, so an edit in the same
 # second as the sync that recorded the row would look unchanged. The change
-# journal tells them apart: the sync remembers the journal's last entry (one
-# bookkeeping row per vdir, uid ''), and rows journaled after it whose version
+# journal tells them apart: the sync remembers the journal's last entry (table
+# ``sync_marks``, one row per vdir), and rows journaled after it whose version
 # looks unchanged are compared field by field.
 
 
 def journal_mark(store: Store, vdir: str) -> int | None:
-    row = store.conn.execute(
-        "SELECT db_version FROM sync_state WHERE vdir = ? AND kind = 'contact' AND uid = ''",
-        (vdir,),
-    ).fetchone()
+    row = store.conn.execute("SELECT journal_id FROM sync_marks WHERE vdir = ?", (vdir,)).fetchone()
     return int(row[0]) if row else None
 
 
 def save_journal_mark(store: Store, vdir: str, stamp: str) -> None:
-    mark = store.conn.execute("SELECT ifnull(max(id), 0) FROM journal").fetchone()[0]
-    save_state(store, vdir, "contact", [StateRow("", "", "", 0, 0, None, 0, str(mark), stamp)])
+    store.conn.execute(
+        "INSERT INTO sync_marks (vdir, journal_id, synced_at)"
+        " VALUES (?, (SELECT ifnull(max(id), 0) FROM journal), ?)"
+        " ON CONFLICT (vdir) DO UPDATE SET journal_id = excluded.journal_id,"
+        " synced_at = excluded.synced_at",
+        (vdir, stamp),
+    )
+
+
+# -- contacts forgotten here ------------------------------------------------------------
+
+
+def forgotten_uids(store: Store, uids: Sequence[str]) -> set[str]:
+    """Those of ``uids`` that are contacts forgotten here (`wt forget`)."""
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT uid FROM sync_forgotten WHERE uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(uids)),),
+        )
+    }
 
 
 def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
@@ -85,13 +106,13 @@ def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
 def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> None:
     store.conn.executemany(
         "INSERT INTO sync_state (vdir, kind, uid, file_name, content_hash, file_size,"
-        " file_mtime_ns, file_stamp, sent, db_version, synced_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " file_mtime_ns, file_stamp, sent, db_version, synced_at, base, ours)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (vdir, kind, uid) DO UPDATE SET file_name = excluded.file_name,"
         " content_hash = excluded.content_hash, file_size = excluded.file_size,"
         " file_mtime_ns = excluded.file_mtime_ns, file_stamp = excluded.file_stamp,"
         " sent = excluded.sent, db_version = excluded.db_version,"
-        " synced_at = excluded.synced_at",
+        " synced_at = excluded.synced_at, base = excluded.base, ours = excluded.ours",
         [
             (
                 vdir,
@@ -105,6 +126,8 @@ def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> 
                 r.sent,
                 r.db_version,
                 r.synced_at,
+                r.base,
+                r.ours,
             )
             for r in rows
         ],

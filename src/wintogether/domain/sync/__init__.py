@@ -6,9 +6,10 @@ address book or a CalDAV calendar: ``contacts/`` (one vCard 3.0 per contact),
 per conversation). Files are named ``<uid>.vcf`` / ``<uid>.ics``.
 
 The sync state (store/sync.py) remembers, per item, the file's name, content
-hash, size and mtime, and the row's version (its ``updated_at``; for a promise
+hash, size and mtime, the row's version (its ``updated_at``; for a promise
 also its contact's name, which its file shows) as they were after the last
-sync. From it each side's news is known without reading anything that did not
+sync, and the synced fields both sides agreed on then (the merge base).
+From it each side's news is known without reading anything that did not
 change: a file whose size and mtime are as remembered is not even opened, a
 row whose version is as remembered is not serialised.
 
@@ -21,13 +22,21 @@ The rules, per item:
   (``deleted``); deleted on one side but changed on the other: the change
   wins and the item comes back;
 * changed on both sides: when both now say the same (compared field by field,
-  not byte by byte) nothing is done; otherwise it is a conflict and the later
+  not byte by byte) nothing is done; otherwise the two are merged against the
+  base, the fields both sides last agreed on (kept in the sync state): a
+  field changed on one side takes that side's value, lists (emails, phones,
+  tags, participants...) keep what either side added and lose what either
+  removed, and a field changed on both sides is a conflict, where the later
   change wins. The database's time is the row's ``updated_at``. The file's
   time is its own stamp (vCard REV, iCalendar LAST-MODIFIED or DTSTAMP) when
   the app that edited it moved that stamp past the last sync; otherwise (many
   apps leave it alone) the file's modification time, i.e. when the change
-  arrived in the vdir. On a tie the database wins. The losing version is kept
-  on the contact's timeline as a ``sync_conflict`` event and reported.
+  arrived in the vdir. On a tie the database wins. The losing values are kept
+  on the contact's timeline as a ``sync_conflict`` event and reported. The
+  merged result is written to whichever side lacks it, both when needed.
+* a file we wrote that another version replaced (vdirsyncer lets the server
+  win its own conflicts) is merged the same way, against the version before
+  ours: our changes survive unless the other side changed the same field.
 
 A sync that finds nothing to do opens no write transaction and writes no file.
 
@@ -108,26 +117,32 @@ def _count(result: SyncResult, plan: _Plan) -> None:
         "delete_file": "deleted",
         "delete_row": "deleted",
         "archive": "deleted",
-        "conflict": "conflict",
     }
     for action in plan.actions:
-        label = labels.get(action.action)
-        if label is None:
-            continue
         detail = action.detail
+        if action.action == "merge":
+            # Changed on both sides: what came in and what went out both count.
+            result.received += action.fields is not None
+            result.sent += action.text is not None or action.rewrite
+            if action.conflicts:
+                result.conflicts += 1
+                names = ", ".join(key for key, _, _ in action.conflicts)
+                result.conflicted.append(f"{action.name}, {names}")
+                label = "conflict"
+            else:
+                label = "merged"
+                detail = "changed on both sides, in different fields: merged"
+            result.changes.append(SyncChange(action.kind, action.uid, label, action.name, detail))
+            continue
+        kind_label = labels.get(action.action)
+        if kind_label is None:
+            continue
+        label = kind_label
         if action.action == "delete_file":
             detail = "deleted here: file removed"
         elif action.action == "delete_row":
             detail = "deleted there: removed here"
         result.changes.append(SyncChange(action.kind, action.uid, label, action.name, detail))
-        if label == "conflict":
-            result.conflicts += 1
-            # The winner still travels: from the file in, or from here out.
-            if action.fields is not None:
-                result.received += 1
-            else:
-                result.sent += 1
-        else:
-            setattr(result, label, getattr(result, label) + 1)
+        setattr(result, label, getattr(result, label) + 1)
     result.changes.extend(plan.skipped)
     result.skipped = len(plan.skipped)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import Any
 
+from wintogether.domain.sync.items import _canonical, _describe_fields, _records, _write_text
 from wintogether.domain.sync.model import SyncChange
 from wintogether.domain.sync.plan import _Action, _Plan
 from wintogether.domain.sync.scan import _File
@@ -25,7 +27,8 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         assert found.digest is not None
         saved[action.kind].append(
             ss.StateRow(action.uid, found.name, found.digest, found.size, found.mtime_ns,
-                        action.file_stamp, action.sent, db_version, stamp)
+                        action.file_stamp, action.sent, db_version, stamp, action.base,
+                        action.ours)
         )  # fmt: skip
 
     #: Files to write, per collection: written together after the rows (one
@@ -43,9 +46,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
     def version_of(kind: str, uid: str) -> str:
         return ""  # filled in below
 
+    rewrites: list[_Action] = []
+
     for action in plan.actions:
         kind = action.kind
-        if action.action in ("receive", "conflict") and kind != "contact" and contact_ids is None:
+        if action.action in ("receive", "merge") and kind != "contact" and contact_ids is None:
             contact_ids = ss.contact_ids_by_uid(store)
         if action.action in ("refresh", "unmatched"):
             assert action.file is not None
@@ -73,17 +78,22 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             assert action.row_id is not None
             ss.delete_row(store, kind, action.row_id)
             forgotten[kind].append(action.uid)
-        elif action.action == "receive" or (action.action == "conflict" and action.fields):
+        elif action.action == "receive" or (action.action == "merge" and action.fields):
             assert action.file is not None and action.fields is not None
             _apply(store, kind, action.uid, action.row_id, action.fields, contact_ids, stamp)
-            if action.action == "conflict":
-                _keep_loser(store, action, contact_ids, stamp)
-            remember(action, action.file, version_of(kind, action.uid))
-            applied[kind].append(saved[kind][-1])
-        else:  # a conflict this database won: record the loser, write ours out
-            _keep_loser(store, action, contact_ids, stamp)
+            if action.conflicts:
+                _keep_loser(store, action, stamp)
+            if action.rewrite:
+                rewrites.append(action)
+            else:
+                remember(action, action.file, version_of(kind, action.uid))
+                applied[kind].append(saved[kind][-1])
+        else:  # merged, and only the file takes the result: write ours out
+            if action.conflicts:
+                _keep_loser(store, action, stamp)
             assert action.text is not None
-            action.text = _settled(action.text, stamp)
+            if action.conflicts:
+                action.text = _settled(action.text, stamp)
             write_file(action, action.db_version)
     # Introducers received in this sync after the contacts they introduced.
     ss.link_introducers(
@@ -96,6 +106,26 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             and (a.fields.get("ours") or {}).get("introduced_by")
         ],
     )
+    # Merged both ways: the row holds the result; the file is the one we have,
+    # patched with it.
+    for kind in plan.folders:
+        mine = [a for a in rewrites if a.kind == kind]
+        if not mine:
+            continue
+        after = ss.versions_of(store, kind, [a.uid for a in mine])
+        fresh = _records(store, kind, [a.row_id for a in mine if a.row_id is not None])
+        for action in mine:
+            assert action.row_id is not None and action.file is not None
+            record = fresh[action.row_id]
+            action.file.read(plan.folders[kind])
+            action.text = _write_text(kind, record, action.file.data)
+            if action.conflicts:
+                action.text = _settled(action.text, stamp)
+            action.file_stamp = record["updated_at"]
+            action.ours = json.dumps(
+                _canonical(kind, record, True), sort_keys=True, ensure_ascii=False
+            )
+            write_file(action, after.get(action.uid, stamp))
     for kind, items in pending.items():
         if not items:
             continue
@@ -171,16 +201,26 @@ def _settled(text: str, stamp: str) -> str:
     return text[: match.start()] + line + text[match.start() :]
 
 
-def _keep_loser(
-    store: Store, action: _Action, contact_ids: dict[str, int] | None, stamp: str
-) -> None:
+def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
+    """The losing values of a conflict, on the contact's timeline."""
     contact_id = action.contact_id
     if contact_id is None:
         return
-    won = "the vdir" if action.fields is not None else "this database"
-    lost = "this database" if action.fields is not None else "the vdir"
-    text = (
-        f"Sync conflict on {action.kind} {action.name!r}: kept the version from {won};"
-        f" the one from {lost} was: {action.lost}"
+    won, lost_side = (
+        ("the vdir", "this database") if action.theirs_won else ("this database", "the vdir")
     )
-    ss.record_conflict(store, contact_id, text, action.lost, action.kept, stamp)
+    parts = [
+        f"{key}: kept {_shown(kept)} (from {won}), not {_shown(lost)} (from {lost_side})"
+        for key, lost, kept in action.conflicts
+    ]
+    text = f"Sync conflict on {action.kind} {action.name!r}: " + "; ".join(parts)
+    lost_text = _describe_fields((key, lost) for key, lost, _ in action.conflicts)
+    kept_text = _describe_fields((key, kept) for key, _, kept in action.conflicts)
+    ss.record_conflict(store, contact_id, text, lost_text, kept_text, stamp)
+
+
+def _shown(value: Any) -> str:
+    if value in (None, [], ""):
+        return "nothing"
+    shown = ", ".join(value) if isinstance(value, list) else str(value)
+    return repr(" ".join(shown.split()))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from wintogether.store import Store
@@ -33,8 +35,17 @@ def _differing(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> set
     return {key for key in new if key in old and old[key] != new[key]}
 
 
-def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
-    """The fields both sides must agree on, in one comparable shape."""
+#: Fields holding lists: merged value by value, not replaced whole.
+_LISTS = frozenset({"emails", "phones", "urls", "tags", "participants"})
+#: List fields compared without case (an email, a tag).
+_FOLDED = frozenset({"emails", "tags"})
+
+
+def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
+    """The fields both sides must agree on, as values (not yet made comparable).
+
+    A contact's fields only wintogether has are left out of a card from
+    another app (it says nothing of them)."""
     if kind == "contact":
         if from_db:
             urls = item["urls"]
@@ -46,40 +57,161 @@ def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]
             own: dict[str, Any] | None = {key: item[key] for key in _OWN_FIELDS}
         else:
             own = item.get("ours")
-        canonical = {
+        fields = {
             "name": item["name"],
             "company": item["company"] or None,
             "title": item["title"] or None,
             "birthday": item["birthday"] or None,
             "notes": item["notes"] or None,
-            "emails": _fold(item["emails"]),
-            "phones": sorted(item["phones"]),
+            "emails": list(item["emails"]),
+            "phones": list(item["phones"]),
             "linkedin": linkedin or None,
-            "urls": sorted(web),
-            "tags": _fold(item["tags"]),
+            "urls": list(web),
+            "tags": list(item["tags"]),
         }
         if own is not None:  # a card from another app says nothing of these
-            canonical.update({key: _text(own.get(key)) for key in _OWN_FIELDS})
-        return canonical
+            fields.update({key: _text(own.get(key)) for key in _OWN_FIELDS})
+        return fields
     if kind == "promise":
         keys = ("text", "due_on", "owner", "status", "contact")
         return {k: item[k] for k in keys}
     return {
         "happened_at": item["happened_at"],
         "channel": item["channel"],
-        "note": item["note"].strip(),
-        "participants": sorted(item["participants"]),
+        "note": item["note"],
+        "participants": list(item["participants"]),
     }
 
 
-def _describe(kind: str, item: dict[str, Any], from_db: bool) -> str:
-    """One line with the fields of a version (the loser of a conflict is kept as this)."""
-    fields = _canonical(kind, item, from_db)
-    parts = []
-    for key, value in fields.items():
-        if value in (None, [], ""):
+def _comparable(key: str, value: Any) -> Any:
+    """One field's value in the shape both sides compare."""
+    if key in _LISTS:
+        return _fold(value) if key in _FOLDED else sorted(value)
+    if key == "note" and isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _canonical(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
+    """The fields both sides must agree on, in one comparable shape."""
+    return _agreed(_fields(kind, item, from_db))
+
+
+def _agreed(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields (as :func:`_fields` gives them) in the shape both sides compare."""
+    return {k: _comparable(k, v) for k, v in fields.items()}
+
+
+def _digest(canonical: dict[str, Any]) -> str:
+    """A short fingerprint of a version's fields (the same on every machine)."""
+    import hashlib
+    import json
+
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+_UNKNOWN = object()
+
+
+@dataclass
+class _Merged:
+    """The outcome of a three-way merge."""
+
+    fields: dict[str, Any]
+    #: Fields changed differently on both sides: (field, losing value, kept value).
+    conflicts: list[tuple[str, Any, Any]]
+
+
+def _merge(
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    base: dict[str, Any] | None,
+    ours: dict[str, Any] | None,
+    theirs_later: bool,
+    theirs_from_ours: bool = False,
+) -> _Merged:
+    """Merge this database's fields (``mine``) with the file's (``theirs``).
+
+    ``base`` is what both last agreed on; ``ours`` what this database last wrote
+    into the file (while no other version was seen). A field the file still
+    holds as we wrote it, or a file derived from what we wrote
+    (``theirs_from_ours``), was not changed there since; otherwise the file's
+    change is measured from ``base``. A field changed on one side only takes
+    that side's value; a list (emails, phones, tags, participants...) takes
+    the values added on either side and loses those removed on either; a field
+    changed differently on both sides is a conflict, and the later side's value
+    (``theirs_later``) is kept. With no base, every field that differs is a
+    conflict. A field the base does not know (the file may predate it) keeps
+    this database's value.
+    """
+    merged: dict[str, Any] = {}
+    conflicts: list[tuple[str, Any, Any]] = []
+    for key, mine_value in mine.items():
+        if key not in theirs:  # the file says nothing of it (a card from another app)
+            merged[key] = mine_value
             continue
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        theirs_value: Any = theirs[key]
+        m, t = _comparable(key, mine_value), _comparable(key, theirs_value)
+        if m == t:
+            merged[key] = mine_value
+            continue
+        b: Any = _UNKNOWN
+        if ours is not None and key in ours and (theirs_from_ours or ours[key] == t):
+            b = ours[key]
+        elif base is not None:
+            b = base.get(key, t)
+        if b is _UNKNOWN:
+            pass
+        elif m == b:
+            merged[key] = theirs_value
+            continue
+        elif t == b:
+            merged[key] = mine_value
+            continue
+        elif key in _LISTS:
+            merged[key] = _merge_list(key, mine_value, theirs_value, b)
+            continue
+        if theirs_later:
+            merged[key] = theirs_value
+            conflicts.append((key, mine_value, theirs_value))
+        else:
+            merged[key] = mine_value
+            conflicts.append((key, theirs_value, mine_value))
+    return _Merged(merged, conflicts)
+
+
+def _merge_list(key: str, mine: list[str], theirs: list[str], base: list[str]) -> list[str]:
+    """Mine, less what the file removed from the base, plus what it added."""
+
+    def norm(value: str) -> str:
+        return value.casefold() if key in _FOLDED else value
+
+    was = set(base)
+    has_theirs = {norm(v) for v in theirs}
+    removed = {v for v in was if v not in has_theirs}
+    out = [v for v in mine if norm(v) not in removed]
+    have = {norm(v) for v in out}
+    for value in theirs:
+        if norm(value) not in was and norm(value) not in have:
+            out.append(value)
+            have.add(norm(value))
+    return out
+
+
+def _describe(kind: str, item: dict[str, Any], from_db: bool) -> str:
+    """One line with the fields of a version."""
+    return _describe_fields(_fields(kind, item, from_db).items())
+
+
+def _describe_fields(pairs: Any) -> str:
+    """``key: value; ...`` of (field, value) pairs, empty values left out."""
+    parts = []
+    for key, value in pairs:
+        if value in (None, [], ""):
+            shown = "(none)"
+        else:
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
         parts.append(f"{key}: {' '.join(shown.split())}")
     return "; ".join(parts)
 
@@ -108,9 +240,28 @@ def _serialise(kind: str, record: dict[str, Any]) -> str:
     return vjournal.journal_text(record)
 
 
+#: The mark a rewritten file carries: the fingerprint of the version it replaced
+#: (the version it was derived from), so the database that wrote that version
+#: knows the new one already holds its changes.
+BASE_MARK = "X-WINTOGETHER-BASE"
+_MARK_LINE = re.compile(rf"^{BASE_MARK}[;:][^\n]*\n?", re.MULTILINE | re.IGNORECASE)
+_END = re.compile(r"^END:V(CARD|TODO|JOURNAL)\r?$", re.MULTILINE)
+
+
+def _with_mark(text: str, parent: str | None) -> str:
+    """``text`` with its base mark set to ``parent`` (or removed)."""
+    text = _MARK_LINE.sub("", text)
+    match = _END.search(text)
+    if parent is None or match is None:
+        return text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return f"{text[: match.start()]}{BASE_MARK}:{parent}{newline}{text[match.start() :]}"
+
+
 def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
     """What to write for ``record``: the file we have (``base``) patched, so that
-    what another app keeps in it survives (formats/patch.py), or a new file."""
+    what another app keeps in it survives (formats/patch.py), or a new file.
+    A patched file carries the fingerprint of the version it replaces."""
     if base is None:
         return _serialise(kind, record)
     from wintogether.domain.sync.scan import _parse
@@ -120,17 +271,18 @@ def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
         theirs = _parse(kind, base)
     except Exception:  # the file we have no longer parses: write ours whole
         return _serialise(kind, record)
+    parent = _digest(_canonical(kind, theirs, False))
     if kind == "contact":
         from wintogether.formats import vcard
 
-        return vcard.patch_card(text, record, _differing(kind, theirs, record))
+        return _with_mark(vcard.patch_card(text, record, _differing(kind, theirs, record)), parent)
     if kind == "promise":
         from wintogether.formats import ics
 
-        return ics.patch_todo(text, record)
+        return _with_mark(ics.patch_todo(text, record), parent)
     from wintogether.formats import vjournal
 
-    return vjournal.patch_journal(text, record)
+    return _with_mark(vjournal.patch_journal(text, record), parent)
 
 
 def _records(store: Store, kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -26,7 +26,7 @@ class SyncRefused(UserError):
 class SyncChange:
     kind: str
     uid: str
-    action: str  # sent, received, deleted, conflict, skipped
+    action: str  # sent, received, merged, deleted, conflict, skipped
     name: str
     detail: str = ""
 
@@ -50,12 +50,16 @@ class SyncResult:
     conflicts: int = 0
     skipped: int = 0
     changes: list[SyncChange] = field(default_factory=list)
+    #: Each conflict as "name, field, field".
+    conflicted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
             f"sent {self.sent}, received {self.received}, deleted {self.deleted},"
             f" conflicts {self.conflicts}"
         )
+        if self.conflicted:
+            text += ": " + "; ".join(self.conflicted)
         if self.skipped:
             text += f", skipped {self.skipped}"
         return text + (" (dry run: nothing changed)" if self.dry_run else "")

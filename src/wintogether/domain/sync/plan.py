@@ -11,7 +11,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wintogether.domain.sync.items import _describe, _display, _records, _same, _write_text
+from wintogether.domain.sync.items import (
+    _OWN_FIELDS,
+    _agreed,
+    _canonical,
+    _digest,
+    _display,
+    _fields,
+    _merge,
+    _records,
+    _same,
+    _write_text,
+)
 from wintogether.domain.sync.model import COLLECTIONS, SyncChange, SyncRefused
 from wintogether.domain.sync.scan import _File, _file_name, _invalid, _mtime_stamp, _parse, _scan
 from wintogether.store import Store
@@ -28,7 +39,7 @@ class _Action:
 
     kind: str
     uid: str
-    action: str  # send, receive, delete_file, delete_row, conflict, forget, refresh
+    action: str  # send, receive, merge, delete_file, delete_row, archive, forget, refresh
     name: str = ""
     row_id: int | None = None
     file: _File | None = None
@@ -41,10 +52,18 @@ class _Action:
     #: whether this database wrote it.
     file_stamp: str | None = None
     sent: int = 0
-    #: A conflict: the losing version as text, and the contact to keep it on.
-    lost: str = ""
-    kept: str = ""
+    #: A conflict: the fields both changed (field, losing value, kept value),
+    #: and the contact to keep the losing values on.
+    conflicts: list[tuple[str, Any, Any]] = field(default_factory=list)
     contact_id: int | None = None
+    #: A merge: write the file again once ``fields`` are applied (from the row).
+    rewrite: bool = False
+    #: A conflict the file's version won (it was the later change).
+    theirs_won: bool = False
+    #: What the sync state remembers: the fields both sides agree on (the base
+    #: of the next merge) and those this database wrote (JSON, or None).
+    base: str | None = None
+    ours: str | None = None
 
 
 @dataclass
@@ -59,6 +78,7 @@ class _Plan:
     def writes_data(self) -> bool:
         return any(
             a.action not in ("refresh", "forget", "send", "delete_file", "unmatched")
+            and not (a.action == "merge" and a.fields is None and not a.conflicts)
             for a in self.actions
         )
 
@@ -153,7 +173,7 @@ def _plan_kind(
             plan.actions.append(
                 _Action(kind, known.uid, "refresh", file=found, file_name=name,
                         db_version=known.db_version, file_stamp=known.file_stamp,
-                        sent=known.sent)
+                        sent=known.sent, base=known.base, ours=known.ours)
             )  # fmt: skip
             continue
         try:
@@ -285,10 +305,13 @@ def _decide(
 
     def send(detail: str = "") -> _Action:
         assert record is not None and row is not None
+        ours = _json(_canonical(kind, record, True))
         return _Action(
             kind, uid, "send", _display(kind, record), row_id=row[0], file_name=name,
             text=_write_text(kind, record, base()), db_version=row[2], detail=detail,
-            file_stamp=record["updated_at"], sent=1,
+            file_stamp=record["updated_at"], sent=1, ours=ours,
+            # A new item: any version of it that comes back grew from ours.
+            base=state.base if state is not None else ours,
         )  # fmt: skip
 
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
@@ -310,6 +333,7 @@ def _decide(
         return _Action(
             kind, uid, "receive", _display(kind, fields), row_id=row_id, file=found,
             file_name=found.name, fields=fields, detail=detail, file_stamp=fields.get("modified"),
+            base=_json(_canonical(kind, fields, False)),
         )  # fmt: skip
 
     action: _Action | None = None
@@ -344,22 +368,24 @@ def _decide(
                 action.action = "archive"
                 action.detail = f"deleted there: archived here, with its history ({kept})"
     elif db_changed and file_changed:
-        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
+        action = _reconcile(kind, uid, row, state, found, fields, record, contact_uids, base())
     elif db_changed:
         action = send()
     elif file_changed and state is not None and state.sent:
-        # We wrote our change into the vdir and another version replaced it
-        # (vdirsyncer lets the server win its own conflicts): unless the other
-        # version is the later one, ours stands and theirs goes on the timeline.
-        action = _conflict(kind, uid, row, state, found, fields, record, contact_uids)
-        if action.action == "conflict" and action.fields is not None:
-            action = receive(row[0])
+        # We wrote our version into the vdir and another one replaced it
+        # (vdirsyncer lets the server win its own conflicts): merged, so that
+        # what we changed survives unless the other side changed it too.
+        action = _reconcile(kind, uid, row, state, found, fields, record, contact_uids, base())
     elif file_changed:
         action = receive(row[0])
-    if action is not None and action.action == "conflict" and action.fields is None:
-        action.text = _write_text(kind, record or {}, base())
     if action is not None:
         plan.actions.append(action)
+
+
+def _json(canonical: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(canonical, sort_keys=True, ensure_ascii=False)
 
 
 _FOR = re.compile(r"^(?P<text>.+?)\s*\(for (?P<name>[^()]+)\)\s*$")
@@ -404,7 +430,7 @@ def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> st
     return ""
 
 
-def _conflict(
+def _reconcile(
     kind: str,
     uid: str,
     row: tuple[int, str, str, str],
@@ -413,13 +439,26 @@ def _conflict(
     fields: dict[str, Any] | None,
     record: dict[str, Any] | None,
     contact_uids: set[str],
+    data: bytes | None,
 ) -> _Action:
+    """Both sides changed since they last agreed: a three-way merge (items._merge)."""
+    import json
+
     assert fields is not None and record is not None
-    if _same(kind, fields, record):
+    mine = _fields(kind, record, True)
+    bad_refs = bool(_check_refs(kind, fields, contact_uids))
+    theirs = _fields(kind, fields, False)
+    if bad_refs:  # for no contact we know: the file cannot change whom it is for
+        theirs.update({k: mine[k] for k in ("contact", "participants") if k in mine})
+    theirs_agreed = _agreed(theirs)
+    mine_agreed = _agreed(mine)
+    # A field the file does not carry at all (a card from another app says
+    # nothing of how you met) is not a difference.
+    if all(mine_agreed[k] == v for k, v in theirs_agreed.items()):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
             kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
-            db_version=row[2], file_stamp=fields.get("modified"),
+            db_version=row[2], file_stamp=fields.get("modified"), base=_json(mine_agreed),
         )  # fmt: skip
     # The file's own change time counts when the app that changed it moved it;
     # otherwise (many apps leave REV/LAST-MODIFIED alone) the time the file
@@ -428,19 +467,45 @@ def _conflict(
     moved = stamp is not None and (state is None or stamp != state.file_stamp)
     file_time = stamp if stamp is not None and moved else _mtime_stamp(found.mtime_ns)
     db_time = row[1]
-    file_wins = file_time > db_time and not _check_refs(kind, fields, contact_uids)
-    lost = _describe(kind, record if file_wins else fields, from_db=file_wins)
-    kept = _describe(kind, fields if file_wins else record, from_db=not file_wins)
-    where = "the vdir" if file_wins else "this database"
-    other = "this database" if file_wins else "the vdir"
-    detail = (
-        f"both changed; kept the version from {where} ({file_time if file_wins else db_time}),"
-        f" the one from {other} is on the timeline"
-    )
-    contact_id = row[0] if kind == "contact" else record["contact_id"]
-    return _Action(
-        kind, uid, "conflict", _display(kind, record), row_id=row[0], file=found,
-        file_name=found.name, fields=fields if file_wins else None, db_version=row[2],
-        detail=detail, lost=lost, kept=kept, contact_id=contact_id,
-        file_stamp=stamp if file_wins else record["updated_at"], sent=0 if file_wins else 1,
+    file_later = file_time > db_time
+    base = json.loads(state.base) if state is not None and state.base else None
+    ours = json.loads(state.ours) if state is not None and state.ours else None
+    from_ours = ours is not None and fields.get("parent") == _digest(ours)
+    merged = _merge(mine, theirs, base, ours, file_later, from_ours)
+    result = _agreed(merged.fields)
+    to_db = result != mine_agreed
+    to_file = any(result[k] != v for k, v in theirs_agreed.items())
+    action = _Action(
+        kind, uid, "merge", _display(kind, record), row_id=row[0], file=found,
+        file_name=found.name, db_version=row[2], base=_json(theirs_agreed),
+        conflicts=merged.conflicts, theirs_won=file_later,
+        contact_id=row[0] if kind == "contact" else record["contact_id"],
     )  # fmt: skip
+    if merged.conflicts:
+        winner = "the vdir" if file_later else "this database"
+        names = ", ".join(key for key, _, _ in merged.conflicts)
+        action.detail = (
+            f"both changed {names}; kept the version from {winner}"
+            f" ({file_time if file_later else db_time}), the other is on the timeline"
+        )
+    if to_db:
+        # The file's values, with the merged fields over them (a promise kept
+        # done here keeps its done date and note).
+        applied = {**fields, **merged.fields}
+        if kind == "contact":
+            own = {k: applied.pop(k) for k in _OWN_FIELDS if k in applied}
+            if fields.get("ours") is not None:
+                applied["ours"] = own
+        if kind == "promise" and merged.fields["status"] == mine["status"] != theirs["status"]:
+            applied.update(done_at=record["done_at"], done_note=record["done_note"])
+        action.fields = applied
+        action.file_stamp = stamp
+    if to_file and not to_db:
+        action.text = _write_text(kind, record, data)
+        action.file_stamp = record["updated_at"]
+        action.ours = _json(mine_agreed)
+        action.sent = 1
+    elif to_file:
+        action.rewrite = True
+        action.sent = 1
+    return action

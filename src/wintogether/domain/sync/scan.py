@@ -102,9 +102,23 @@ def _mtime_stamp(mtime_ns: int) -> str:
 # -- items: parse, compare, serialise ----------------------------------------------------
 
 
+_PARENT = re.compile(r"^X-WINTOGETHER-BASE:([0-9a-f]{1,64})\r?$", re.MULTILINE | re.IGNORECASE)
+
+
 def _parse(kind: str, data: bytes) -> dict[str, Any]:
-    """A file's synced fields; raises ValueError when it is unreadable."""
+    """A file's synced fields; raises ValueError when it is unreadable.
+
+    ``parent`` is the fingerprint of the version the file replaced, when a
+    wintogether wrote it (items.BASE_MARK).
+    """
     text = data.decode("utf-8-sig", errors="replace")
+    found = _PARENT.search(text)
+    fields = _parse_item(kind, text)
+    fields["parent"] = found.group(1).lower() if found else None
+    return fields
+
+
+def _parse_item(kind: str, text: str) -> dict[str, Any]:
     if kind == "contact":
         from wintogether.formats import vcard
 

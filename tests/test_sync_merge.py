@@ -1,0 +1,213 @@
+"""`wt sync` merges three ways: edits of different fields on two sides both survive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import test_sync
+from test_sync import Side, _dump_hash, _listing, _seed, dana_uid
+
+sides = test_sync.sides  # the same two databases and vdir
+
+
+def _last(out: str) -> str:
+    return out.strip().splitlines()[-1]
+
+
+def _synced(laptop: Side, desktop: Side, vdir: Path) -> None:
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+
+
+def test_different_fields_changed_on_both_sides_both_survive(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("edit", "dana", "--title", "CFO", at="2026-11-28T11:00:00+00:00")
+    desktop("edit", "dana", "--company", "Initech", at="2026-11-28T12:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    # The laptop's title came in, the desktop's company went out: no conflict.
+    assert _last(out.stderr) == "sent 1, received 1, deleted 0, conflicts 0"
+    dana = desktop.json("show", "dana")["contact"]
+    assert (dana["title"], dana["company"]) == ("CFO", "Initech")
+    assert desktop.rows("SELECT count(*) FROM contact_events") == [(0,)]
+    card = (vdir / "contacts" / f"{dana_uid(desktop)}.vcf").read_text()
+    assert "TITLE:CFO" in card and "ORG:Initech" in card
+
+    back = laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
+    assert _last(back.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    dana = laptop.json("show", "dana")["contact"]
+    assert (dana["title"], dana["company"]) == ("CFO", "Initech")
+    # Settled: a further round on each side changes nothing.
+    for side in (desktop, laptop):
+        files, dump = _listing(vdir), _dump_hash(side.path)
+        again = side("sync", str(vdir), at="2026-11-28T13:00:00+00:00")
+        assert _last(again.stderr) == "sent 0, received 0, deleted 0, conflicts 0"
+        assert (_listing(vdir), _dump_hash(side.path)) == (files, dump)
+
+
+def test_emails_added_on_both_sides_are_both_kept_and_a_removal_travels(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("edit", "dana", "--email", "dana@home.example", at="2026-11-28T11:00:00+00:00")
+    desktop("edit", "dana", "--email", "d.reyes@initech.example", "--remove-email",
+            "dana@northwind.example", at="2026-11-28T12:00:00+00:00")  # fmt: skip
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 1, deleted 0, conflicts 0"
+    laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
+    for side in (laptop, desktop):
+        emails = side.json("show", "dana")["contact"]["emails"]
+        assert sorted(emails) == ["d.reyes@initech.example", "dana@home.example"]
+
+
+def test_the_same_field_changed_on_both_sides_while_others_merge(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("edit", "dana", "--title", "CFO", "--phone", "+1 555 0100",
+           at="2026-11-28T11:00:00+00:00")  # fmt: skip
+    desktop("edit", "dana", "--title", "VP Finance", "--company", "Initech",
+            at="2026-11-28T12:00:00+00:00")  # fmt: skip
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    data = desktop.json("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert (data["sent"], data["received"], data["conflicts"]) == (1, 1, 1)
+    assert [c["action"] for c in data["changes"]] == ["conflict"]
+    assert data["changes"][0]["detail"].startswith(
+        "both changed title; kept the version from this database (2026-11-28T12:00:00Z)"
+    )
+    dana = desktop.json("show", "dana")
+    assert dana["contact"]["title"] == "VP Finance"  # the later edit
+    assert dana["contact"]["company"] == "Initech"
+    assert dana["contact"]["phones"] == ["+1 555 0100"]  # only the laptop changed it
+    conflict = desktop.rows("SELECT text, old_value, new_value FROM contact_events")
+    assert conflict == [
+        (
+            "Sync conflict on contact 'Dana Reyes': title: kept 'VP Finance' (from this"
+            " database), not 'CFO' (from the vdir)",
+            "title: CFO",
+            "title: VP Finance",
+        )
+    ]
+    # Visible on the timeline and in the history.
+    timeline = desktop.json("show", "dana", at="2026-11-28T12:30:00+00:00")["timeline"]
+    assert [e["text"] for e in timeline if e["kind"] == "sync_conflict"] == [conflict[0][0]]
+    shown = " ".join(desktop("show", "dana", at="2026-11-28T12:30:00+00:00").stdout.split())
+    assert "conflict Sync conflict on contact 'Dana Reyes'" in shown
+    history = desktop.json("history", "--kind", "sync_conflict", at="2026-11-28T12:30:00+00:00")
+    assert [e["kind"] for e in history["entries"]] == ["sync_conflict"]
+    assert "not 'CFO'" in history["entries"][0]["text"]
+
+    # The laptop takes the merged result in, with no second conflict of its own.
+    back = laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
+    assert _last(back.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    dana = laptop.json("show", "dana")["contact"]
+    assert (dana["title"], dana["company"], dana["phones"]) == (
+        "VP Finance",
+        "Initech",
+        ["+1 555 0100"],
+    )
+
+
+def test_a_version_that_replaced_ours_keeps_our_change_and_brings_theirs(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    """vdirsyncer lets the server win: the server's version replaces the one we wrote,
+    without our change. Our change is not lost, theirs comes in, and there is no
+    conflict (they changed another field)."""
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    uid = dana_uid(laptop)
+    own = tmp_path / "laptop-vdir"
+    laptop("sync", str(own), at="2026-11-28T10:40:00+00:00")
+    laptop("edit", "dana", "--company", "Initech", at="2026-11-28T11:00:00+00:00")
+    laptop("sync", str(own), at="2026-11-28T11:05:00+00:00")
+    server = (own / "contacts" / f"{uid}.vcf").read_bytes()
+    desktop("edit", "dana", "--title", "CFO", at="2026-11-28T12:00:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
+    (vdir / "contacts" / f"{uid}.vcf").write_bytes(server)
+    out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 1, deleted 0, conflicts 0"
+    dana = desktop.json("show", "dana")["contact"]
+    assert (dana["title"], dana["company"]) == ("CFO", "Initech")
+    card = (vdir / "contacts" / f"{uid}.vcf").read_text()
+    assert "TITLE:CFO" in card and "ORG:Initech" in card
+
+
+def test_a_version_that_replaced_ours_and_won_is_still_a_conflict(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    """(The later editor synced first.) The later version wins; ours is kept on the
+    timeline and the conflict is reported, not taken in as a plain receive."""
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    uid = dana_uid(laptop)
+    own = tmp_path / "laptop-vdir"
+    laptop("sync", str(own), at="2026-11-28T10:40:00+00:00")
+    desktop("edit", "dana", "--title", "VP Finance", at="2026-11-28T11:00:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    laptop("edit", "dana", "--title", "CFO", at="2026-11-28T12:00:00+00:00")
+    laptop("sync", str(own), at="2026-11-28T12:05:00+00:00")
+    (vdir / "contacts" / f"{uid}.vcf").write_bytes((own / "contacts" / f"{uid}.vcf").read_bytes())
+    out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 1: Dana Reyes, title"
+    assert desktop.json("show", "dana")["contact"]["title"] == "CFO"
+    assert desktop.rows("SELECT old_value, new_value FROM contact_events") == [
+        ("title: VP Finance", "title: CFO")
+    ]
+
+
+def test_a_promise_done_on_the_phone_and_moved_here_keeps_both(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    path = next((vdir / "promises").iterdir())
+    path.write_text(path.read_text().replace("STATUS:NEEDS-ACTION", "STATUS:COMPLETED"))
+    laptop("snooze", "1", "2026-12-10", at="2026-11-28T11:00:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 1, deleted 0, conflicts 0"
+    promise = laptop.json("followups", "--all")[0]
+    assert (promise["status"], promise["due_on"]) == ("done", "2026-12-10")
+    todo = path.read_text()
+    assert "STATUS:COMPLETED" in todo and "DUE;VALUE=DATE:20261210" in todo
+
+
+def test_a_conversation_note_and_channel_edited_on_two_sides(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("conversation", "edit", "1", "--channel", "meeting", at="2026-11-28T11:00:00+00:00")
+    desktop("conversation", "edit", "1", "Renewal call; SOC2 report sent",
+            at="2026-11-28T12:00:00+00:00")  # fmt: skip
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 1, deleted 0, conflicts 0"
+    laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
+    for side in (laptop, desktop):
+        note, channel = side.rows("SELECT note, channel FROM interactions")[0]
+        assert (note, channel) == ("Renewal call; SOC2 report sent", "meeting")
+
+
+def test_the_base_is_kept_in_the_sync_state(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    base, ours = laptop.rows(
+        "SELECT base, ours FROM sync_state s JOIN contacts c ON c.uid = s.uid"
+        " WHERE s.kind = 'contact' AND c.name = 'Dana Reyes'"
+    )[0]
+    assert json.loads(str(base))["company"] == "Northwind"
+    assert json.loads(str(ours)) == json.loads(str(base))
+    # The "changed since" mark has a table of its own, not a row with an empty uid.
+    assert laptop.rows("SELECT count(*) FROM sync_state WHERE uid = ''") == [(0,)]
+    assert laptop.rows("SELECT vdir FROM sync_marks") == [(str(vdir),)]
