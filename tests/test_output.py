@@ -235,6 +235,7 @@ EXPECTED_KEYS = {
         "give_first",
         "job_changes",
         "to_review",
+        "meetings",
     },
     "show": {"contact", "attention", "health", "open_promises", "timeline", "conversation_count"},
     "ref": {"id", "name", "company"},

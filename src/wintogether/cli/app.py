@@ -180,6 +180,7 @@ def _register() -> None:
     from wintogether.cli import (
         accounts,
         admin,
+        brief,
         capture,
         config_cmd,
         contacts,
@@ -202,6 +203,7 @@ def _register() -> None:
         ledger,
         accounts,
         reports,
+        brief,
         review,
         transfer,
         sync,

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 #: The window of a first scan when --since is not given.
 FIRST_SCAN_DAYS = 30
+#: How far ahead a scan copies meetings (for `wt brief`, `wt today`, `wt remind`).
+AHEAD_DAYS = 14
 MAX_ICS_BYTES = 20 * 1024 * 1024
 #: Folders are walked this deep looking for Maildirs, mbox files and .ics files.
 MAX_DEPTH = 4
@@ -145,6 +147,10 @@ class _Scan:
         self.stamp = to_utc_iso(now)
         self.result = ScanResult()
         self.new_ids: list[int] = []
+        self.ahead = now + timedelta(days=AHEAD_DAYS)
+        #: Meetings from the start of today are kept: `wt brief --today` shows them all.
+        self.today_start = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        self.upcoming: list[Any] = []
         self._proposed: set[str] | None = None
 
     def proposed_messages(self) -> set[str]:
@@ -218,8 +224,10 @@ class _Scan:
         )
         start = self.default_start
         if unchanged and not self.forced and state is not None:
-            if not state.recurring:
-                return  # one-off events, all read before
+            if not state.recurring and (
+                state.latest is None or state.latest <= state.scanned_until
+            ):
+                return  # one-off events, all in the past when read before
             start = from_utc_iso(state.scanned_until)
         if start >= self.now:
             return
@@ -232,12 +240,14 @@ class _Scan:
             self.result.skip("unreadable file")
             return
         try:
-            found = read_calendar(data, start, self.now)
+            found = read_calendar(data, start, self.ahead)
         except BrokenCalendar:
             self.result.skip("broken calendar file")
             return
+        self.upcoming = []
         for occurrence in found.occurrences:
             self.meeting(occurrence, str(path))
+        sql.replace_meetings(self.store, str(path), to_utc_iso(start), self.upcoming)
         sql.save_source(
             self.store,
             sql.SourceState(
@@ -256,8 +266,6 @@ class _Scan:
     def meeting(self, occurrence: Any, source: str) -> None:
         from wintogether.store import capture as sql
 
-        if occurrence.start < self.default_start or occurrence.start > self.now:
-            return
         if any(self.match.is_me(e) for e in occurrence.declined):
             return
         people = list(occurrence.attendees)
@@ -268,6 +276,20 @@ class _Scan:
             if not self.match.is_me(person.email) and not self.match.ignored(person.email):
                 others.setdefault(person.email, person)
         if not others or len(others) + 1 > self.settings.max_attendees:
+            return
+        if occurrence.start >= self.today_start:
+            self.upcoming.append(
+                sql.MeetingRow(
+                    occurrence.key,
+                    source,
+                    to_utc_iso(occurrence.start),
+                    to_utc_iso(occurrence.end) if occurrence.end else None,
+                    occurrence.all_day,
+                    occurrence.summary,
+                    [(p.email, p.name) for p in others.values()],
+                )
+            )
+        if occurrence.start < self.default_start or occurrence.start > self.now:
             return
         at = to_utc_iso(occurrence.start)
         first_time = sql.mark_seen(self.store, "meeting:" + occurrence.key)
@@ -585,8 +607,11 @@ def scan(store: Store, settings: Capture, now: datetime, since: datetime | None)
             hint='Set one: wt config set capture.calendars "~/.calendars/work" '
             '(or capture.mail "~/Mail/work"); see docs/capture.md.',
         )
+    from wintogether.store import capture as sql
+
     with store.write():
         work = _Scan(store, settings, now, since)
+        sql.drop_meetings_before(store, to_utc_iso(work.today_start - timedelta(days=1)))
         for calendar in settings.calendars:
             work.calendar_source(calendar)
         for folder in settings.mail:

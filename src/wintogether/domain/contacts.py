@@ -304,7 +304,7 @@ def listing_page(
         contacts = contacts_store.contacts_by_ids(store, ids)
     rows = []
     for contact in contacts:
-        standing = _standing(contact)
+        standing = standing_of(contact)
         rows.append(ContactRow(contact, cadence.attention_of(standing, config, now)))
     if sort == "recent":
         rows.sort(key=lambda r: r.contact.last_touch_at or r.contact.created_at, reverse=True)
@@ -332,11 +332,11 @@ def _add_health(store: Store, config: Config, now: datetime, rows: list[ContactR
     for row in rows:
         cid = row.contact.id
         row.health = health.assess(
-            _standing(row.contact), by_contact.get(cid, []), grouped.get(cid, []), config, now
+            standing_of(row.contact), by_contact.get(cid, []), grouped.get(cid, []), config, now
         )
 
 
-def _standing(contact: Contact) -> Any:
+def standing_of(contact: Contact) -> Any:
     from wintogether.models import ContactStanding
 
     return ContactStanding(
@@ -414,7 +414,7 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
     entries.sort(key=lambda e: e.at, reverse=True)
     return Profile(
         contact=contact,
-        attention=cadence.attention_of(_standing(contact), config, now),
+        attention=cadence.attention_of(standing_of(contact), config, now),
         open_promises=open_promises,
         timeline=entries[:limit],
         conversation_count=count,
@@ -426,18 +426,25 @@ def _ledger_and_health(
     store: Store, contact: Contact, config: Config, now: datetime, limit: int
 ) -> tuple[list[LedgerEntry], list[Win], Health]:
     """The contact's newest ledger entries and wins, and the relationship's health."""
+    from wintogether.store import ledger
+
+    recent = ledger.entries(store, contact_id=contact.id, limit=limit)
+    wins = ledger.wins(store, contact_id=contact.id, limit=limit)
+    return recent, wins, relationship(store, contact, config, now)
+
+
+def relationship(store: Store, contact: Contact, config: Config, now: datetime) -> Health:
+    """The health of one relationship (as `wt show` and `wt brief` give it), inside a read."""
     from datetime import timedelta
 
     from wintogether.domain import health
     from wintogether.store import ledger, reports
 
-    recent = ledger.entries(store, contact_id=contact.id, limit=limit)
-    wins = ledger.wins(store, contact_id=contact.id, limit=limit)
     since = to_utc_iso(now - timedelta(days=health.WINDOW_DAYS))
     window = ledger.entries(store, contact_id=contact.id, since=since)
     due_from = now.date() - timedelta(days=health.WINDOW_DAYS)
     promises = reports.promises_due_since(store, due_from, contact.id)
-    return recent, wins, health.assess(_standing(contact), promises, window, config, now)
+    return health.assess(standing_of(contact), promises, window, config, now)
 
 
 def _events(store: Store, contact_id: int, limit: int) -> list[ContactEvent]:

@@ -191,10 +191,49 @@ def build(store: Store, now: datetime) -> None:
     days_ago, who, theirs, mine = WIN
     ledger.win(store, _at(now, days_ago), contact=who, theirs=theirs, mine=mine)
 
+    _meetings(store, now)
+
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "Connections.csv"
         export.write_text(LINKEDIN_AGAIN, encoding="utf-8")
         importing.import_file(store, export, _at(now, 2, 8), fmt="linkedin")
+
+
+#: Meetings ahead, as `wt scan` would have copied them from a calendar:
+#: (summary, hour (None: two hours from now), days ahead, minutes, attendees).
+MEETINGS: tuple[tuple[str, int | None, int, int, tuple[tuple[str, str], ...]], ...] = (
+    ("Renewal QBR", None, 0, 60, (("dana.reyes@northwind.example", "Dana Reyes"),
+                                  ("marcus@oneil-consulting.example", "Marcus O'Neil"),
+                                  ("sam.lee@northwind.example", "Sam Lee"))),
+    ("Pilot check-in", 10, 1, 30, (("priya@fabrikam.example", "Priya Natarajan"),)),
+)  # fmt: skip
+
+
+def _meetings(store: Store, now: datetime) -> None:
+    """The demo's calendar: a meeting later today (`wt brief`) and one tomorrow."""
+    from wintogether.clock import to_utc_iso
+    from wintogether.store.capture import MeetingRow, replace_meetings
+
+    local = now.astimezone()
+    rows = []
+    for summary, hour, days, minutes, people in MEETINGS:
+        if hour is None:  # later today: 15:00, or two hours from now when that is past
+            start = local.replace(hour=15, minute=0, second=0, microsecond=0)
+            if start < local + timedelta(hours=1):
+                start = (local + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+        else:
+            start = (local + timedelta(days=days)).replace(
+                hour=hour, minute=0, second=0, microsecond=0
+            )
+        key = f"demo-{summary.lower().replace(' ', '-')}|{start.isoformat()}"
+        end = start + timedelta(minutes=minutes)
+        rows.append(
+            MeetingRow(
+                key, "demo", to_utc_iso(start), to_utc_iso(end), False, summary, list(people)
+            )
+        )
+    with store.write():
+        replace_meetings(store, "demo", to_utc_iso(local - timedelta(days=1)), rows)
 
 
 def prepare(path: Path, now: datetime, *, reset: bool = False) -> bool:

@@ -39,6 +39,8 @@ class Wording(Protocol):
 
     def give_first_reason(self, balance: Balance) -> str: ...
 
+    def brief_headline(self, person: Any) -> str: ...
+
 
 @dataclass(frozen=True)
 class WordRecord:

@@ -24,7 +24,7 @@ from wintogether.clock import to_utc_iso
 from wintogether.config import WEEKDAY_NAMES, Config
 from wintogether.dates import format_day, parse_day, start_of_day
 from wintogether.domain import cadence, health
-from wintogether.domain.today import Birthday, birthday_days, birthdays
+from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
 from wintogether.domain.trends import Trends, weekly_trends, window
 from wintogether.errors import InvalidValue
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
-from wintogether.dates import birthday_age, next_birthday
 from wintogether.domain import cadence
-from wintogether.models import ContactEvent, ContactRef, Promise
+from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
+from wintogether.models import ContactEvent, Promise
 from wintogether.store import Store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import promises as promises_store
@@ -17,24 +17,7 @@ from wintogether.store import promises as promises_store
 if TYPE_CHECKING:
     from wintogether.domain.health import Wording
 
-BIRTHDAY_WINDOW_DAYS = 7
 SLIPPING_ON_DASHBOARD = 10
-
-
-@dataclass(frozen=True)
-class Birthday:
-    contact: ContactRef
-    on: date
-    in_days: int
-    turns: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "contact": self.contact.to_json(),
-            "date": self.on.isoformat(),
-            "in_days": self.in_days,
-            "turns": self.turns,
-        }
 
 
 @dataclass
@@ -54,6 +37,9 @@ class Dashboard:
     empty_database: bool = False
     #: Proposals from `wt scan` waiting for `wt review` (None: nothing waits).
     to_review: Any = None
+    #: Today's meetings from the captured calendars, each with its people's briefs
+    #: (domain/brief.py ``Section``).
+    meetings: list[Any] = field(default_factory=list)
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         return {
@@ -66,34 +52,17 @@ class Dashboard:
             "give_first": [g.to_json(words) for g in self.give_first],
             "job_changes": [e.to_json() for e in self.job_changes],
             "to_review": self.to_review.to_json() if self.to_review else None,
+            "meetings": [
+                {
+                    "meeting": section.meeting.to_json(),
+                    "people": [
+                        {"contact": p.contact.ref.to_json(), "headline": words.brief_headline(p)}
+                        for p in section.people
+                    ],
+                }
+                for section in self.meetings
+            ],
         }
-
-
-def birthdays(
-    standings: list[Any], today: date, window: int = BIRTHDAY_WINDOW_DAYS
-) -> list[Birthday]:
-    out = []
-    for standing in standings:
-        if not standing.birthday:
-            continue
-        upcoming = next_birthday(standing.birthday, today)
-        in_days = (upcoming - today).days
-        if in_days <= window:
-            out.append(
-                Birthday(
-                    standing.contact, upcoming, in_days, birthday_age(standing.birthday, upcoming)
-                )
-            )
-    out.sort(key=lambda b: (b.in_days, b.contact.name.casefold()))
-    return out
-
-
-def birthday_days(today: date, window: int = BIRTHDAY_WINDOW_DAYS) -> list[str]:
-    """The "MM-DD" of every day in the window, and 02-29 when 28 February is in
-    it (a leap-day birthday is kept on the 28th in other years): what a stored
-    birthday must end with to possibly fall in the window."""
-    days = [(today + timedelta(days=n)).strftime("%m-%d") for n in range(window + 1)]
-    return days + (["02-29"] if "02-28" in days else [])
 
 
 def dashboard(
@@ -109,6 +78,9 @@ def dashboard(
         from wintogether.domain.capture import waiting
 
         to_review = waiting(store)
+        from wintogether.domain.brief import todays_sections
+
+        meetings = todays_sections(store, config, now)
     from wintogether.domain.ledger import give_first
 
     return Dashboard(
@@ -122,6 +94,7 @@ def dashboard(
         job_changes=job_changes,
         empty_database=empty,
         to_review=to_review if to_review.meetings or to_review.emails else None,
+        meetings=meetings,
     )
 
 

@@ -38,6 +38,8 @@ class Occurrence:
     attendees: tuple[Person, ...]
     #: Addresses (lower case) that declined.
     declined: frozenset[str]
+    #: When it ends (DTEND, or DTSTART + DURATION); None when the event does not say.
+    end: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,12 @@ def _occurrence(event: Any) -> Occurrence | None:
             declined.add(person.email)
         else:
             attendees.append(person)
+    end: datetime | None = None
+    end_value = event.get("DTEND")
+    if end_value is not None:
+        end = _moment(end_value.dt)[0]
+    elif event.get("DURATION") is not None:
+        end = start + event.get("DURATION").dt
     organizer = event.get("ORGANIZER")
     summary = " ".join(str(event.get("SUMMARY", "")).split())[:MAX_SUMMARY]
     return Occurrence(
@@ -140,4 +148,5 @@ def _occurrence(event: Any) -> Occurrence | None:
         organizer=_person(organizer) if organizer is not None else None,
         attendees=tuple(attendees),
         declined=frozenset(declined),
+        end=end,
     )

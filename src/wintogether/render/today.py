@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -67,6 +68,8 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
         line = waiting_line(board.to_review, today)
         if line:
             parts.append(Text(line, style="cyan"))
+    if board.meetings:
+        parts.append(meetings_view(board.meetings, today))
     if board.slipping:
         more = board.slipping_total - len(board.slipping)
         title = "Slipping" + (
@@ -99,3 +102,26 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
             )
         parts.append(table)
     return Group(*spaced(parts))
+
+
+def meetings_view(sections: Sequence[Any], today: date) -> RenderableType:
+    """Today's meetings, each person on one line with the first thing to know."""
+    from wintogether.render.base import t1
+    from wintogether.render.words import headline, meeting_when
+
+    lines: list[RenderableType] = [Text("Meetings today", style="bold")]
+    for section in sections:
+        meeting = section.meeting
+        head = Text(meeting_when(meeting, today, time_only=True) + "  ", style="cyan")
+        head.append_text(t1(meeting.summary or "Meeting", "bold"))
+        lines.append(head)
+        for person in section.people:
+            line = Text("  ")
+            line.append_text(t1(person.contact.name, "bold"))
+            line.append(": ")
+            line.append_text(t1(headline(person)))
+            lines.append(line)
+        if meeting.strangers:
+            lines.append(Text(f"  and {len(meeting.strangers)} not in wintogether", style="dim"))
+    lines.append(Text("`wt brief --today` gives each person's full brief.", style="dim"))
+    return Group(*lines)

@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from wintogether.dates import format_day, format_moment
+from wintogether.text import one_line
+
 if TYPE_CHECKING:
+    from wintogether.domain.brief import Meeting, PersonBrief
     from wintogether.domain.health import Balance, Health, WordRecord
+    from wintogether.models import Promise
 
 #: Export record kinds in the user's words (singular, plural).
 _EXPORTED_WORDS = {
@@ -156,3 +161,116 @@ def health_lines(health: Health) -> list[tuple[str, str]]:
         ("their word", word_record_text(health.their_word)),
         ("balance", balance),
     ]
+
+
+# -- briefs (`wt brief`, the meetings of `wt today`, `wt remind`) -------------
+
+#: How long a conversation's first line may be in a brief.
+FIRST_LINE = 100
+
+
+def first_line(text: str, limit: int = FIRST_LINE) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    line = one_line(lines[0]) if lines else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def late_words(promise: Promise, today: date) -> str:
+    delta = (promise.due_on - today).days
+    if delta < 0:
+        return f"{-delta} day{'s' if delta != -1 else ''} late"
+    if delta == 0:
+        return "due today"
+    if delta == 1:
+        return "due tomorrow"
+    return f"due {format_day(promise.due_on, today)}"
+
+
+def promise_words(promise: Promise, today: date) -> str:
+    """``I owe: Send the SOC2 report, 5 days late``."""
+    who = "I owe" if promise.owner == "me" else "they owe"
+    return f"{who}: {first_line(promise.text, 80)}, {late_words(promise, today)}"
+
+
+def headline(person: PersonBrief) -> str:
+    """The one thing to know first about a person (without their name).
+
+    In order: a promise of mine that is late or due today, one of theirs that
+    is late, a birthday within three days, a job change, a slipping rhythm,
+    owing them by the ledger, the next promise either way, the last
+    conversation, and otherwise the rhythm.
+    """
+    today = person.today
+    mine = [p for p in person.open_promises if p.owner == "me"]
+    theirs = [p for p in person.open_promises if p.owner == "them"]
+    urgent = [p for p in mine if p.due_on <= today]
+    if urgent:
+        extra = len(urgent) - 1
+        more = f" (and {extra} more)" if extra else ""
+        return promise_words(urgent[0], today) + more
+    late = [p for p in theirs if p.due_on < today]
+    if late:
+        return promise_words(late[0], today)
+    bday = person.birthday
+    if bday is not None and bday.in_days <= 3:
+        return "birthday " + birthday_when(bday.in_days, bday.on, today)
+    if person.job_change is not None:
+        return first_line(person.job_change.text)
+    if person.attention.slipping:
+        return person.attention.reason
+    if person.gives_first:
+        return "give first: " + balance_text(person.health.balance)
+    if person.open_promises:
+        return promise_words(person.open_promises[0], today)
+    if person.conversations:
+        last = person.conversations[0]
+        return (
+            f"last talked {format_day(last.happened_at.date(), today)}: {first_line(last.note, 60)}"
+        )
+    return person.attention.reason
+
+
+def birthday_when(in_days: int, on: date, today: date) -> str:
+    if in_days == 0:
+        return "today"
+    if in_days == 1:
+        return "tomorrow"
+    return f"in {in_days} days ({format_day(on, today)})"
+
+
+def meeting_when(meeting: Meeting, today: date, *, time_only: bool = False) -> str:
+    """``Sat 5 Dec 15:00-16:00`` (``15:00-16:00`` with ``time_only`` on its own day)."""
+    start = meeting.starts_at.astimezone()
+    if meeting.all_day:
+        return "all day" if time_only else format_day(start.date(), today) + ", all day"
+    text = f"{start:%H:%M}" if time_only and start.date() == today else format_moment(start, today)
+    if meeting.ends_at is not None:
+        end = meeting.ends_at.astimezone()
+        same_day = end.date() == start.date()
+        text += f"-{end:%H:%M}" if same_day else f" to {format_moment(end, today)}"
+    return text
+
+
+# -- one line per person (wt today, wt remind) ----------------------------------
+
+
+def person_line(person: PersonBrief) -> str:
+    """``Dana Reyes: I owe: Send the SOC2 report, 5 days late`` (plain text)."""
+    return f"{one_line(person.contact.name)}: {headline(person)}"
+
+
+def when_line(moment: datetime, today: date) -> str:
+    return format_moment(moment.astimezone(), today)
+
+
+def give_first_words(person: PersonBrief) -> str:
+    """What to give first: the one-sided suggestion, or owing by the ledger."""
+    balance = person.health.balance
+    if balance.one_sided == "receiving":
+        return give_first_reason(balance)
+    return "received more than given lately: give something first (an intro, a referral, advice)"
+
+
+def brief_headline(person: PersonBrief) -> str:
+    """The first thing to know about a person before meeting them (the JSON ``headline``)."""
+    return headline(person)

@@ -272,3 +272,81 @@ def pending_counts(store: Store) -> tuple[int, int, str | None]:
         " AND EXISTS (SELECT 1 FROM capture_proposal_people pp WHERE pp.proposal_id = p.id)"
     ).fetchone()
     return int(row[0] or 0), int(row[1] or 0), row[2]
+
+
+# -- the meetings ahead (wt brief, wt today, wt remind) ----------------------
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    key: str
+    source: str
+    starts_at: str
+    ends_at: str | None
+    all_day: bool
+    summary: str
+    #: The other people in it: (email, name).
+    people: list[tuple[str, str]]
+
+
+def replace_meetings(store: Store, source: str, since: str, rows: Sequence[MeetingRow]) -> None:
+    """The meetings of ``source`` from ``since`` on are ``rows`` (what was read)."""
+    store.conn.execute(
+        "DELETE FROM capture_meetings WHERE source = ? AND starts_at >= ?", (source, since)
+    )
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO capture_meetings"
+        " (key, source, starts_at, ends_at, all_day, summary, people)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.key,
+                r.source,
+                r.starts_at,
+                r.ends_at,
+                int(r.all_day),
+                r.summary,
+                json.dumps([list(p) for p in r.people]),
+            )
+            for r in rows
+        ],
+    )
+
+
+def drop_meetings_before(store: Store, before: str) -> None:
+    store.conn.execute("DELETE FROM capture_meetings WHERE starts_at < ?", (before,))
+
+
+def meetings_between(store: Store, start: str, end: str) -> list[MeetingRow]:
+    """Meetings that start in [start, end), soonest first."""
+    rows = store.conn.execute(
+        "SELECT key, source, starts_at, ends_at, all_day, summary, people"
+        " FROM capture_meetings WHERE starts_at >= ? AND starts_at < ?"
+        " ORDER BY starts_at, summary, key",
+        (start, end),
+    ).fetchall()
+    return [
+        MeetingRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            bool(r[4]),
+            r[5],
+            [(str(e), str(n)) for e, n in json.loads(r[6])],
+        )
+        for r in rows
+    ]
+
+
+def forget_meetings_with(store: Store, emails: Sequence[str]) -> None:
+    """Drop the copied meetings that name any of ``emails`` (a forgotten person)."""
+    wanted = {e.lower() for e in emails}
+    if not wanted:
+        return
+    doomed = [
+        key
+        for key, people in store.conn.execute("SELECT key, people FROM capture_meetings")
+        if any(str(e).lower() in wanted for e, _ in json.loads(people))
+    ]
+    store.conn.executemany("DELETE FROM capture_meetings WHERE key = ?", [(k,) for k in doomed])

@@ -242,6 +242,19 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
     for proposal_id in solo_proposals:
         doomed.add(("capture_proposals", proposal_id))
         store.conn.execute("DELETE FROM capture_proposals WHERE id = ?", (proposal_id,))
+    # The copy of the meetings ahead names them by email (the calendar still
+    # has them: the next scan copies them back, unmatched).
+    from wintogether.store.capture import forget_meetings_with
+
+    forget_meetings_with(
+        store,
+        [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT email FROM contact_emails WHERE contact_id = ?", (scope.contact_id,)
+            )
+        ],
+    )
     files = _synced_files(store, scope)
     for conversation_id in scope.solo_conversations:
         store.conn.execute("DELETE FROM interactions WHERE id = ?", (conversation_id,))

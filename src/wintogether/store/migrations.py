@@ -653,6 +653,43 @@ CREATE TABLE sync_forgotten (
 """
 
 
+def m010_meetings_reminders(db: Database) -> None:
+    # `wt brief`, `wt today` and `wt remind` need the meetings ahead, which are
+    # not conversations yet (and may never be).
+    # * capture_meetings: each meeting occurrence `wt scan` read from today to
+    #   the next two weeks: start, end, summary and the other people in it
+    #   (JSON list of [email, name]; matched to contacts when read, so a
+    #   contact added later is recognised). A copy of the calendar, replaced
+    #   for the window of each file read: bookkeeping like capture_sources,
+    #   not journaled (an undo would bring back a stale copy) and not exported
+    #   (the calendar is where meetings live).
+    # * reminders_sent: what `wt remind` has shown, one key per reminder and
+    #   day, so each is sent once. Not journaled: undoing a command must not
+    #   make reminders go out again, and `wt remind` is not a change to undo.
+    for statement in _statements(_M010_SQL):
+        db.conn.execute(statement)
+
+
+_M010_SQL = """
+CREATE TABLE capture_meetings (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT,
+    all_day INTEGER NOT NULL DEFAULT 0,
+    summary TEXT NOT NULL,
+    people TEXT NOT NULL
+);
+CREATE INDEX capture_meetings_start ON capture_meetings(starts_at);
+CREATE INDEX capture_meetings_source ON capture_meetings(source, starts_at);
+
+CREATE TABLE reminders_sent (
+    key TEXT PRIMARY KEY,
+    sent_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -664,6 +701,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m007_capture", m007_capture),
     ("m008_accounts", m008_accounts),
     ("m009_sync_merge", m009_sync_merge),
+    ("m010_meetings_reminders", m010_meetings_reminders),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -1,0 +1,55 @@
+"""Birthdays coming up: who, when, and the age they turn when the year is known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from wintogether.dates import birthday_age, next_birthday
+from wintogether.models import ContactRef
+
+BIRTHDAY_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Birthday:
+    contact: ContactRef
+    on: date
+    in_days: int
+    turns: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contact": self.contact.to_json(),
+            "date": self.on.isoformat(),
+            "in_days": self.in_days,
+            "turns": self.turns,
+        }
+
+
+def birthdays(
+    standings: list[Any], today: date, window: int = BIRTHDAY_WINDOW_DAYS
+) -> list[Birthday]:
+    out = []
+    for standing in standings:
+        if not standing.birthday:
+            continue
+        upcoming = next_birthday(standing.birthday, today)
+        in_days = (upcoming - today).days
+        if in_days <= window:
+            out.append(
+                Birthday(
+                    standing.contact, upcoming, in_days, birthday_age(standing.birthday, upcoming)
+                )
+            )
+    out.sort(key=lambda b: (b.in_days, b.contact.name.casefold()))
+    return out
+
+
+def birthday_days(today: date, window: int = BIRTHDAY_WINDOW_DAYS) -> list[str]:
+    """The "MM-DD" of every day in the window, and 02-29 when 28 February is in
+    it (a leap-day birthday is kept on the 28th in other years): what a stored
+    birthday must end with to possibly fall in the window."""
+    days = [(today + timedelta(days=n)).strftime("%m-%d") for n in range(window + 1)]
+    return days + (["02-29"] if "02-28" in days else [])

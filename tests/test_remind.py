@@ -1,0 +1,271 @@
+"""`wt remind`: what needs the seller now, as notifications sent once; the timer.
+
+The demo database at the suite's fixed clock (Saturday 28 November 2026, 10:00
+UTC) has four overdue promises, slipping relationships, and a meeting at 15:00
+with Dana Reyes and Marcus O'Neil.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke, write_config
+from wintogether.cli import brief as brief_cli
+from wintogether.cli import notify
+
+
+@dataclass
+class FakeNotifier:
+    name: str = "fake"
+    sent: list[tuple[str, str, bool]] = field(default_factory=list)
+    fail: bool = False
+
+    def send(self, title: str, body: str, *, urgent: bool = False) -> None:
+        if self.fail:
+            raise notify.NotifyFailed("no session bus")
+        self.sent.append((title, body, urgent))
+
+
+@pytest.fixture
+def notifier(monkeypatch: pytest.MonkeyPatch) -> FakeNotifier:
+    fake = FakeNotifier()
+    monkeypatch.setattr(notify, "find_notifier", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def demo(wt: Invoke) -> list[str]:
+    return ["--db", wt("demo", "--path").stdout.strip()]
+
+
+def titles(fake: FakeNotifier) -> list[str]:
+    return [title for title, _, _ in fake.sent]
+
+
+def test_each_reminder_is_sent_once_a_day(
+    wt: Invoke, demo: list[str], notifier: FakeNotifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wt(*demo, "remind")
+    assert titles(notifier) == ["Promises: 4 overdue", "Slipping this week: 3 relationships"]
+    body = notifier.sent[0][1]
+    assert "Dana Reyes: I owe: Send the SOC2 report, 5 days late" in body.splitlines()
+    again = wt(*demo, "remind")
+    assert len(notifier.sent) == 2  # nothing new
+    assert "Nothing needs you now. (5 reminded already today.)" in again.stderr
+    # The next day the promises are due again; the slipping list waits for next week.
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-29T07:00:00+00:00")
+    wt(*demo, "remind")
+    assert [t.split(":")[0] for t in titles(notifier)[2:]] == ["Promises"]
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-30T07:00:00+00:00")
+    wt(*demo, "remind")
+    assert [t.split(":")[0] for t in titles(notifier)[3:]] == ["Promises", "Slipping this week"]
+
+
+def test_a_meeting_within_the_hour_comes_with_its_first_lines(
+    wt: Invoke, demo: list[str], notifier: FakeNotifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wt(*demo, "remind")  # the morning's reminders
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T14:20:00+00:00")
+    wt(*demo, "remind")
+    title, body, urgent = notifier.sent[-1]
+    assert title == "15:00-16:00 Renewal QBR (in 40 min)"
+    assert urgent
+    lines = body.splitlines()
+    assert lines[0] == "Dana Reyes: I owe: Send the SOC2 report, 5 days late"
+    assert lines[1].startswith("Marcus O'Neil: give first:")
+    assert "and 1 not in wintogether" in lines
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T14:50:00+00:00")
+    count = len(notifier.sent)
+    wt(*demo, "remind")
+    assert len(notifier.sent) == count  # that meeting was reminded of already
+
+
+def test_nothing_due_sends_nothing(wt: Invoke, dana: Path, notifier: FakeNotifier) -> None:
+    wt("edit", "dana", "--every", "1y")
+    wt("edit", "marcus", "--every", "1y")
+    run = wt("remind")
+    assert notifier.sent == []
+    assert run.stdout == ""
+    assert "Nothing needs you now." in run.stderr
+    data = json.loads(wt("remind", "--json").stdout)
+    assert data["promises"] == [] and data["meetings"] == [] and data["slipping"] == []
+
+
+def test_dry_run_shows_and_remembers_nothing(
+    wt: Invoke, demo: list[str], notifier: FakeNotifier
+) -> None:
+    run = wt(*demo, "remind", "--dry-run")
+    assert run.stdout.startswith("Promises: 4 overdue\n  José Núñez: they owe:")
+    assert "(dry run: 2 notifications not sent)" in run.stderr
+    assert notifier.sent == []
+    wt(*demo, "remind")
+    assert len(notifier.sent) == 2  # the dry run remembered nothing
+
+
+def test_without_a_notifier_it_prints_or_fails_clearly(
+    wt: Invoke, demo: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notify, "find_notifier", lambda: None)
+    failed = wt(*demo, "remind", "--no-fallback", ok=False)
+    assert failed.exit_code == 1
+    assert failed.stdout == ""
+    [line] = failed.stderr.splitlines()  # one line: what is wrong and what to do
+    assert line.startswith("Error: No desktop notifier: notify-send is not installed.")
+    assert "apt install libnotify-bin" in line
+    printed = wt(*demo, "remind")
+    assert printed.stdout.startswith("Promises: 4 overdue")
+    assert "printed instead" in printed.stderr
+    assert "Nothing needs you now" in wt(*demo, "remind").stderr  # printing counted as sent
+
+
+def test_a_failing_notifier_falls_back_to_printing(
+    wt: Invoke, demo: list[str], notifier: FakeNotifier
+) -> None:
+    notifier.fail = True
+    failed = wt(*demo, "remind", "--no-fallback", ok=False)
+    assert failed.exit_code == 1
+    assert "fake could not show a notification: no session bus" in failed.stderr
+    run = wt(*demo, "remind")
+    assert "Slipping this week" in run.stdout
+
+
+def test_print_forces_printing(wt: Invoke, demo: list[str], notifier: FakeNotifier) -> None:
+    run = wt(*demo, "remind", "--print")
+    assert notifier.sent == []
+    assert "Slipping this week: 3 relationships\n  Ana Souza: last talked" in run.stdout
+
+
+def test_notify_send_gets_escaped_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real notifier, with a stand-in notify-send that records its arguments."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "args.json"
+    script = bin_dir / "notify-send"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'python3 -c \'import json,sys; json.dump(sys.argv[1:], open("{log}", "w"))\' "$@"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    found = notify.find_notifier()
+    assert found is not None
+    found.send("Mallory\x1b[2J", "<b>[bold red]x</b> & <a href='javascript:x'>y</a>")
+    args = json.loads(log.read_text())
+    assert args[:3] == ["--app-name=wintogether", "--urgency=normal", "--"]
+    assert args[3] == "Mallory\\x1b[2J"
+    assert (
+        args[4] == "&lt;b&gt;[bold red]x&lt;/b&gt; &amp; &lt;a href='javascript:x'&gt;y&lt;/a&gt;"
+    )
+    script.write_text("#!/bin/sh\necho 'Cannot autolaunch D-Bus' >&2\nexit 1\n")
+    with pytest.raises(notify.NotifyFailed, match="Cannot autolaunch D-Bus"):
+        found.send("t", "b")
+
+
+# -- the timer -------------------------------------------------------------------
+
+
+@pytest.fixture
+def systemd(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(brief_cli, "_systemd_running", lambda: True)
+
+    def fake(*args: str) -> str | None:
+        calls.append(args)
+        return None
+
+    monkeypatch.setattr(brief_cli, "_systemctl", fake)
+    return calls
+
+
+def test_install_writes_a_user_timer_and_service(
+    wt: Invoke, db: Path, isolated: Path, systemd: list[tuple[str, ...]], tmp_path: Path
+) -> None:
+    write_config(tmp_path, f'[capture]\ncalendars = ["{tmp_path / "cal"}"]\n')
+    run = wt("remind", "--install")
+    folder = isolated / "home" / "xdg_config_home" / "systemd" / "user"
+    service = (folder / "wintogether-remind.service").read_text()
+    timer = (folder / "wintogether-remind.timer").read_text()
+    assert "Wrote " in run.stderr and "weekday mornings" in run.stderr
+    assert "[Service]\nType=oneshot\n" in service
+    lines = service.splitlines()
+    start = next(line for line in lines if line.startswith("ExecStart="))
+    assert start.endswith(f" -m wintogether --db {db.resolve()} remind")
+    pre = next(line for line in lines if line.startswith("ExecStartPre="))
+    assert pre.startswith("ExecStartPre=-") and pre.endswith(" scan")  # failure ignored
+    assert "OnCalendar=Mon..Fri *-*-* 08..18:00,30:00\n" in timer
+    assert "Persistent=true\n" in timer
+    assert "[Install]\nWantedBy=timers.target\n" in timer
+    assert stat.S_IMODE((folder / "wintogether-remind.timer").stat().st_mode) == 0o600
+    assert systemd == [("daemon-reload",), ("enable", "--now", "wintogether-remind.timer")]
+    # Nothing was written outside the temporary home.
+    assert not (Path.home() / ".config" / "systemd").exists() or Path.home() == isolated / "home"
+
+
+def test_the_timer_schedule_is_one_systemd_reads() -> None:
+    from wintogether.domain.reminders import ON_CALENDAR
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    done = subprocess.run(
+        [analyze, "calendar", "--iterations=3", ON_CALENDAR],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "08:00:00" in done.stdout and "08:30:00" in done.stdout
+
+
+def test_without_calendars_the_service_does_not_scan(
+    wt: Invoke, db: Path, isolated: Path, systemd: list[tuple[str, ...]]
+) -> None:
+    shown = wt("remind", "--install", "--dry-run").stdout
+    assert "ExecStart=" in shown and "ExecStartPre" not in shown
+    folder = isolated / "home" / "xdg_config_home" / "systemd" / "user"
+    assert not folder.exists()  # a dry run writes nothing
+    assert systemd == []
+
+
+def test_a_path_with_spaces_is_quoted_for_systemd(
+    wt: Invoke, db: Path, systemd: list[tuple[str, ...]], tmp_path: Path
+) -> None:
+    spaced = tmp_path / "my data" / "100% wt.db"
+    spaced.parent.mkdir()
+    shutil.copyfile(db, spaced)
+    shown = wt("--db", str(spaced), "remind", "--install", "--dry-run").stdout
+    assert f'--db "{str(spaced.resolve()).replace("%", "%%")}" remind' in shown
+
+
+def test_uninstall_stops_and_removes_the_timer(
+    wt: Invoke, db: Path, isolated: Path, systemd: list[tuple[str, ...]]
+) -> None:
+    wt("remind", "--install")
+    folder = isolated / "home" / "xdg_config_home" / "systemd" / "user"
+    run = wt("remind", "--uninstall")
+    assert "Removed " in run.stderr
+    assert not (folder / "wintogether-remind.timer").exists()
+    assert not (folder / "wintogether-remind.service").exists()
+    assert ("disable", "--now", "wintogether-remind.timer") in systemd
+    assert "No reminder timer was installed" in wt("remind", "--uninstall").stderr
+
+
+def test_without_systemd_the_crontab_line_is_printed_not_installed(
+    wt: Invoke, db: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(brief_cli, "_systemd_running", lambda: False)
+    run = wt("remind", "--install")
+    line = run.stdout.strip()
+    assert line.startswith("*/30 8-18 * * 1-5 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/")
+    assert line.endswith(f"-m wintogether --db {db.resolve()} remind'")
+    assert "crontab -e" in run.stderr and "never edits a crontab" in run.stderr
+    assert not (isolated / "home" / "xdg_config_home" / "systemd").exists()
+    assert "crontab -e" in wt("remind", "--uninstall").stderr
