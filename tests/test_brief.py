@@ -216,3 +216,14 @@ def test_forget_drops_the_copied_meetings_that_name_the_person(
     wt("forget", "dana", "--yes")
     today = wt("brief", "--today", ok=False)
     assert today.exit_code == 1  # the only meeting today named Dana
+
+
+def test_a_calendar_said_never_to_is_not_briefed_on(wt: Invoke, dana: Path, tmp_path: Path) -> None:
+    cal = _calendar(tmp_path)
+    wt("scan")
+    write_config(
+        tmp_path,
+        f'[capture]\ncalendars = ["{cal}"]\nme = ["{ME}"]\nignore_calendars = ["{cal}"]\n',
+    )
+    run = wt("brief", ok=False)
+    assert run.exit_code == 1 and "No meeting in the next 14 days" in run.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
@@ -150,7 +151,7 @@ def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
 
 def meetings(store: Store, settings: Capture, start: datetime, end: datetime) -> list[Meeting]:
     """The copied meetings starting in [start, end), people matched; inside a read."""
-    from wintogether.domain.capture import normalize_email
+    from wintogether.domain.capture import _canonical, normalize_email
     from wintogether.store import capture as sql
     from wintogether.store import contacts as contacts_store
 
@@ -161,6 +162,14 @@ def meetings(store: Store, settings: Capture, start: datetime, end: datetime) ->
     for email, contact_id in sql.email_index(store):
         index.setdefault(normalize_email(email), contact_id)
     me = {normalize_email(m) for m in settings.me}
+    # A calendar the seller said "never" to (`wt review`) is not briefed on either.
+    ignored = {_canonical(p) for p in settings.ignore_calendars}
+    rows = [
+        r
+        for r in rows
+        if _canonical(Path(r.source)) not in ignored
+        and _canonical(Path(r.source).parent) not in ignored
+    ]
     wanted = {
         index[normalize_email(e)] for r in rows for e, _ in r.people if normalize_email(e) in index
     }
