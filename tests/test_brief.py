@@ -227,3 +227,32 @@ def test_a_calendar_said_never_to_is_not_briefed_on(wt: Invoke, dana: Path, tmp_
     )
     run = wt("brief", ok=False)
     assert run.exit_code == 1 and "No meeting in the next 14 days" in run.stderr
+
+
+def test_hostile_calendar_text_is_escaped(wt: Invoke, dana: Path, tmp_path: Path) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    body = ics(
+        event(
+            "evil-1",
+            ":20261128T140000Z",
+            "[bold]Pay\\, now\x1b[2J <script>x</script> [click](javascript:alert(1))",
+            f"ORGANIZER:mailto:{ME}",
+            attendee(DANA, "Dana Reyes"),
+            attendee("mallory@evil.example", "<img src=x onerror=alert(1)>\u202e"),
+        )
+    )
+    (cal / "evil.ics").write_text(body, encoding="utf-8")
+    write_config(tmp_path, f'[capture]\ncalendars = ["{cal}"]\nme = ["{ME}"]\n')
+    wt("scan")
+    out = wt("brief", "--plain").stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "[bold]Pay, now\\x1b[2J <script>" in out
+    md = wt("brief", "--format", "md").stdout
+    assert "\x1b" not in md and "\u202e" not in md
+    tokens = MarkdownIt("commonmark").parse(md)
+    inline = [c for t in tokens if t.children for c in t.children]
+    assert not [c for c in inline if c.type in ("link_open", "html_inline", "image")]
+    assert not [t for t in tokens if t.type == "html_block"]
+    today = wt("today", "--plain").stdout
+    assert "\x1b" not in today and "[bold]Pay" in today
