@@ -205,10 +205,10 @@ def test_uid_and_updated_at_on_every_table(db: Path) -> None:
     journal is this file's own undo history, and its rows carry the data rows'
     uids in their old/new images. Nor the sync state (`wt sync`'s memory of
     what each side looked like, the mark of its last sync per folder, the uids
-    of contacts forgotten here), nor capture's bookkeeping (what `wt scan` read
-    from each source, the items it counted, people who are not contacts, its copy
-    of the meetings ahead), nor what `wt remind` has sent, which are this file's
-    own bookkeeping too.
+    of contacts forgotten here, the reminders it wrote), nor capture's bookkeeping
+    (what `wt scan` read from each source, the items it counted, people who are not
+    contacts, its copy of the meetings ahead), nor what `wt remind` has sent, which
+    are this file's own bookkeeping too.
     """
     from wintogether.store.journal import JOURNALED_TABLES
 
@@ -219,7 +219,7 @@ def test_uid_and_updated_at_on_every_table(db: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"
             " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\'"
             " AND name NOT LIKE 'journal%'"
-            " AND name NOT IN ('sync_state', 'sync_marks', 'sync_forgotten')"
+            " AND name NOT IN ('sync_state', 'sync_marks', 'sync_forgotten', 'sync_reminders')"
             " AND name NOT IN ('capture_sources', 'capture_seen', 'capture_people',"
             " 'capture_meetings', 'reminders_sent')"
         )

@@ -29,6 +29,8 @@ Example::
 
     [sync]
     vdir = "~/wt-vdir"       # the folder `wt sync` uses when given none
+    reminders = false        # true: alarms on synced promises, "Reach out to ..." to-dos
+    reminder_time = "09:00"  # when a promise's alarm rings on its due day
 
     [capture]                # what `wt scan` reads (see docs/capture.md)
     calendars = ["~/.calendars/work", "~/exports/team.ics"]
@@ -57,6 +59,7 @@ DEFAULT_BACKUP_KEEP = 10
 DEFAULT_LOG_CHANNEL = "note"
 DEFAULT_DATE_FORMAT = "day-month"
 DEFAULT_MAX_ATTENDEES = 8
+DEFAULT_REMINDER_TIME = "09:00"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,10 @@ class Config:
     #: How slashed dates are read; None: from date_format and the locale.
     date_order: str | None = None
     sync_vdir: Path | None = None
+    #: ``[sync] reminders``: alarms on synced promises and "Reach out" to-dos.
+    sync_reminders: bool = False
+    #: ``[sync] reminder_time``: "HH:MM", the alarm's time on the due day.
+    sync_reminder_time: str = DEFAULT_REMINDER_TIME
     capture: Capture = field(default_factory=Capture)
 
     @cached_property
@@ -223,6 +230,14 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         vdir is not None and not (isinstance(vdir, str) and vdir and "\x00" not in vdir)
     ):
         raise ConfigError(f'{path}: [sync] vdir must be a folder name such as "~/wt-vdir".')
+    reminders = sync.get("reminders", False)
+    if not isinstance(reminders, bool):
+        raise ConfigError(f"{path}: sync.reminders must be true or false.")
+    reminder_time = sync.get("reminder_time", DEFAULT_REMINDER_TIME)
+    if not isinstance(reminder_time, str) or clock_time(reminder_time) is None:
+        raise ConfigError(
+            f'{path}: sync.reminder_time must be a time of day such as "09:00" or "17:30".'
+        )
     return Config(
         default_cadence_days=default,
         tag_cadences=tags,
@@ -234,8 +249,20 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         date_format=date_format,
         date_order=_date_order(data, path),
         sync_vdir=Path(vdir).expanduser() if vdir else None,
+        sync_reminders=reminders,
+        sync_reminder_time=reminder_time.strip(),
         capture=_capture(data, path),
     )
+
+
+def clock_time(text: str) -> tuple[int, int] | None:
+    """``"09:00"`` -> (9, 0); None when it is not a time of day (24-hour clock)."""
+    hours, colon, minutes = text.strip().partition(":")
+    if not (colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        return None
+    if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59 and len(hours) <= 2):
+        return None
+    return int(hours), int(minutes)
 
 
 def _capture(data: dict[str, Any], path: Path) -> Capture:

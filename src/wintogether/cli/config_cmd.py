@@ -138,7 +138,7 @@ def set_(
         typer.Argument(
             help="cadence.default, cadence.tags.<tag>, summary.week_start, "
             "health.one_sided_after, backup.keep, log.channel, display.date_format, "
-            "input.date_order or sync.vdir.",
+            "input.date_order, sync.vdir, sync.reminders or sync.reminder_time.",
             show_default=False,
         ),
     ],

@@ -59,7 +59,9 @@ def sync(
     `vdirsyncer sync` once more to upload what the second run settled. When
     both sides changed an item, their changes are merged field by field; a
     field changed on both takes the later change, and the other value is kept
-    on the contact's timeline.
+    on the contact's timeline. With `[sync] reminders = true`, open promises
+    ring on their due day and the five most slipping relationships get a
+    "Reach out to ..." to-do (reminders/); ticking one records a touch.
 
     Examples:
 
@@ -104,9 +106,18 @@ def sync(
 
         item, name = attach_todo(st.store(), vdir, attach, to)
         say(f"Gave the to-do {item.summary!r} to {name}.")
-    result = run_sync(st.store(), vdir, now(), dry_run=dry_run, force_delete=force_delete)
+    moment = now()
+    result = run_sync(st.store(), vdir, moment, dry_run=dry_run, force_delete=force_delete)
+    reminded = None
+    if not dry_run:
+        from wintogether.domain.sync.reminders import remind
+
+        reminded = remind(st.store(), vdir, moment, st.config())
     if as_json:
-        emit_json(result.to_json())
+        data = result.to_json()
+        if reminded is not None:
+            data["reminders"] = reminded.to_json()
+        emit_json(data)
     else:
         for change in result.changes:
             if change.action == "conflict":
@@ -115,7 +126,11 @@ def sync(
                 say(f"Skipped {change.kind} file {change.name}: {change.detail}")
             elif dry_run:
                 say(f"Would have {change.action} {change.kind} {change.name}")
+        for name, why in reminded.skipped if reminded else []:
+            say(f"Skipped reminder file {name}: {why}")
     say(result.summary())
+    if reminded is not None and reminded.summary():
+        say(reminded.summary())
 
 
 def register(app: typer.Typer) -> None:

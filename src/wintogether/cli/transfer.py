@@ -208,6 +208,13 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
+    alarms: Annotated[
+        bool,
+        typer.Option(
+            "--alarms",
+            help="ics: each to-do rings on its due day at [sync] reminder_time (09:00).",
+        ),
+    ] = False,
 ) -> None:
     """Export your data: JSON (everything, re-importable), CSV, vCard, iCalendar or Markdown.
 
@@ -223,6 +230,8 @@ def export(
 
       wt export --format ics -o promises.ics
 
+      wt export --format ics --alarms -o promises.ics
+
       wt export --format csv --what conversations --since "30 days ago"
     """
     from wintogether.domain.export import ExportSelection, export_split
@@ -233,6 +242,14 @@ def export(
     st = state(ctx)
     store = st.store()
     sel = ExportSelection(contact=contact, tag=tag, since=since)
+    alarm_at = None
+    if alarms:
+        from datetime import time
+
+        from wintogether.config import clock_time
+
+        hour, minute = clock_time(st.config().sync_reminder_time) or (9, 0)
+        alarm_at = time(hour, minute)
     if split is not None:
         if fmt is not ExportFormat.vcard or output is not None:
             raise UserError(
@@ -244,16 +261,18 @@ def export(
     if output is None or str(output) == "-":
         with data_out() as out:
             counts = run_export(
-                store, out, fmt.value, now(), sel, what=what, vcard_version=vcard_version
-            )
+                store, out, fmt.value, now(), sel, what=what, vcard_version=vcard_version,
+                alarm_at=alarm_at,
+            )  # fmt: skip
         say(f"Exported {exported_words(counts)}.")
         return
     from wintogether.files import atomic_open
 
     with atomic_open(output, database=st.db_path, overwrite=force) as handle:
         counts = run_export(
-            store, handle, fmt.value, now(), sel, what=what, vcard_version=vcard_version
-        )
+            store, handle, fmt.value, now(), sel, what=what, vcard_version=vcard_version,
+            alarm_at=alarm_at,
+        )  # fmt: skip
     say(f"Exported {exported_words(counts)} to {output}.")
 
 

@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,9 +52,11 @@ def export(
     *,
     what: str = "contacts",
     vcard_version: str = "4.0",
+    alarm_at: time | None = None,
 ) -> dict[str, int]:
     """Write the export to ``stream``; returns how many records of each kind went out
-    (``{"contacts": 3, "promises": 2}``), in the order they were written."""
+    (``{"contacts": 3, "promises": 2}``), in the order they were written. ``alarm_at``
+    (iCalendar only): each to-do rings at that local time on its due day."""
     from wintogether.formats import registry
 
     writer = registry.writer(fmt)
@@ -64,10 +66,13 @@ def export(
         raise InvalidValue("--what is contacts or conversations.")
     if what == "conversations" and fmt != "csv":
         raise InvalidValue("--what conversations is for --format csv.")
+    if alarm_at is not None and fmt != "ics":
+        raise InvalidValue("--alarms is for --format ics.")
     module = writer.load()
     with store.read():
         ids, narrowed, since = _selection(store, sel, now)
         records = _Records(store, now, what, vcard_version, ids, narrowed, since)
+        records.alarm_at = alarm_at
         module.export(stream, records)
     return records.counter.counts
 
@@ -202,6 +207,7 @@ class _Records:
         self.store, self.ids, self.narrowed, self.since = store, ids, narrowed, since
         self.now, self.exported_at = now, to_utc_iso(now)
         self.what, self.vcard_version = what, vcard_version
+        self.alarm_at: time | None = None
         self.counter = _Counter()
 
     def contacts(self) -> Iterator[dict[str, Any]]:

@@ -68,6 +68,11 @@ TEMPLATE = """\
 [sync]
 # The folder `wt sync` uses when given none.
 # vdir = "~/wt-vdir"
+# true: synced open promises ring on their due day, and the five most slipping
+# relationships get a "Reach out to ..." to-do (docs/sync.md#reminders-on-the-phone).
+# reminders = false
+# When a promise's alarm rings on its due day (24-hour clock).
+# reminder_time = "09:00"
 
 [capture]
 # What `wt scan` reads, read-only (docs/capture.md). Lists, or one string with commas.
@@ -90,6 +95,8 @@ KEYS = (
     "display.date_format",
     "input.date_order",
     "sync.vdir",
+    "sync.reminders",
+    "sync.reminder_time",
     "capture.calendars",
     "capture.ignore_calendars",
     "capture.mail",
@@ -106,7 +113,7 @@ _LIST_KEYS = {
     "capture.me",
     "capture.ignore",
 }
-_BOOL_KEYS = {"capture.auto_touch"}
+_BOOL_KEYS = {"capture.auto_touch", "sync.reminders"}
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,12 @@ def effective(path: Path) -> list[Setting]:
             str(config.sync_vdir) if config.sync_vdir else "none",
             source("sync.vdir"),
         ),
+        Setting(
+            "sync.reminders",
+            "true" if config.sync_reminders else "false",
+            source("sync.reminders"),
+        ),
+        Setting("sync.reminder_time", config.sync_reminder_time, source("sync.reminder_time")),
     ]
     capture = config.capture
     for key, values in (

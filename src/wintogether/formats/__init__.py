@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Protocol
 
 # Which formats exist, what each reads or writes and how a file is recognised:
@@ -74,6 +74,8 @@ class ExportRecords(Protocol):
     exported_at: str  # ``now`` as UTC ISO text
     what: str  # "contacts" or "conversations" (CSV)
     vcard_version: str
+    #: iCalendar: each open promise's to-do rings at this local time on its due day.
+    alarm_at: time | None
 
     def contacts(self) -> Iterator[dict[str, Any]]:
         """Contacts without local ids or derived values (they do not travel)."""

@@ -10,7 +10,7 @@ duplicating them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
 from wintogether.dates import birthday_month_day, stored_day
@@ -26,6 +26,12 @@ X_CONTACT = "X-WINTOGETHER-CONTACT"
 X_OWNER = "X-WINTOGETHER-OWNER"
 X_TEXT = "X-WINTOGETHER-TEXT"
 X_DONE_NOTE = "X-WINTOGETHER-DONE-NOTE"
+#: Marks the alarm we add (``[sync] reminders``), so it can be moved or taken
+#: away without touching an alarm set on the phone.
+X_ALARM = "X-WINTOGETHER-ALARM"
+#: Marks a "Reach out to ..." to-do: made for a slipping relationship, not a promise.
+X_KIND = "X-WINTOGETHER-KIND"
+REACH_OUT = "reach-out"
 _STATUS_OUT = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
 
 
@@ -87,6 +93,94 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     if promise.get("done_note"):
         todo.add(X_DONE_NOTE, vText(promise["done_note"]))
     return calendar_text(todo)
+
+
+def alarm_text(trigger: datetime, description: str) -> str:
+    """Our VALARM: a display alarm at ``trigger`` (an absolute UTC time, which every
+    to-do app reads), marked as ours."""
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", description)
+    alarm.add("trigger", trigger.astimezone(UTC), parameters={"VALUE": "DATE-TIME"})
+    alarm.add(X_ALARM, "reminder")
+    return str(alarm.to_ical().decode("utf-8"))
+
+
+def set_alarm(text: str, alarm: str | None) -> str:
+    """``text`` (one to-do file) with our alarm replaced by ``alarm`` (None: removed).
+
+    Works on lines, as formats/patch.py does: every other line, an alarm the
+    phone set included, stays byte for byte; the new alarm goes just before
+    ``END:VTODO``, with the file's own line endings.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    block: list[str] | None = None
+    placed = alarm is None
+    for line in lines:
+        word = line.strip().upper()
+        if block is not None:
+            block.append(line)
+            if word == "END:VALARM":
+                if not any(part.upper().startswith(X_ALARM) for part in block):
+                    out.extend(block)
+                block = None
+            continue
+        if word == "BEGIN:VALARM":
+            block = [line]
+            continue
+        if word == "END:VTODO" and not placed:
+            assert alarm is not None
+            out.append(newline.join(alarm.splitlines()) + newline)
+            placed = True
+        out.append(line)
+    if block is not None:  # an alarm that never ends: keep the text as it was
+        out.extend(block)
+    return "".join(out)
+
+
+def alarm_of(text: str) -> datetime | None:
+    """The trigger of our alarm in a to-do file, if it has one."""
+    todo = first_component(text, "VTODO")
+    if todo is None:
+        return None
+    for alarm in todo.walk("VALARM"):
+        if alarm.get(X_ALARM) is not None:
+            trigger = getattr(alarm.get("trigger"), "dt", None)
+            return trigger if isinstance(trigger, datetime) else None
+    return None
+
+
+def reach_out_todo_text(
+    uid: str, contact_uid: str, summary: str, due: date, stamp: datetime, alarm: str | None
+) -> str:
+    """A "Reach out to Ana Souza (12 days, every week)" to-do for the phone."""
+    from icalendar import Todo, vText
+
+    todo = Todo()
+    todo.add("uid", uid)
+    todo.add("dtstamp", stamp.astimezone(UTC))
+    todo.add("last-modified", stamp.astimezone(UTC))
+    todo.add("summary", summary)
+    todo.add("due", due)
+    todo.add("status", "NEEDS-ACTION")
+    todo.add("related-to", contact_uid)
+    todo.add(X_CONTACT, contact_uid)
+    todo.add(X_KIND, vText(REACH_OUT))
+    text = calendar_text(todo)
+    return set_alarm(text, alarm) if alarm else text
+
+
+def todo_done(text: str) -> tuple[bool, str | None]:
+    """Whether a to-do file says it was done (COMPLETED), and when (``...Z``)."""
+    todo = first_component(text, "VTODO")
+    if todo is None:
+        return False, None
+    done = str(todo.get("status", "")).strip().upper() == "COMPLETED"
+    return done, stamp_of(todo, "completed") if done else None
 
 
 def _ours_always(name: str) -> bool:
@@ -203,8 +297,14 @@ def read_todo(text: str) -> dict[str, Any] | None:
 
 
 def export(stream: IO[str], records: ExportRecords) -> None:
-    """Open promises as to-dos and birthdays as yearly events."""
-    write(stream, records.now, records.open_promises(), records.birthdays())
+    """Open promises as to-dos and birthdays as yearly events; with ``records.alarm_at``
+    (`wt export --alarms`), each to-do rings at that local time on its due day."""
+    write(stream, records.now, records.open_promises(), records.birthdays(), records.alarm_at)
+
+
+def alarm_moment(due_on: date, at: time) -> datetime:
+    """``at`` o'clock on ``due_on``, local time (daylight saving included), in UTC."""
+    return datetime.combine(due_on, at).astimezone().astimezone(UTC)
 
 
 def write(
@@ -212,6 +312,7 @@ def write(
     stamp: datetime,
     promises: Iterable[dict[str, Any]],
     birthdays: Iterable[dict[str, Any]],
+    alarm_at: time | None = None,
 ) -> None:
     from icalendar import Event, Todo, vRecur
 
@@ -229,7 +330,11 @@ def write(
             f"{'I promised' if promise['owner'] == 'me' else 'They promised'}: {promise['text']}"
             f"\nContact: {who}",
         )
-        stream.write(todo.to_ical().decode("utf-8"))
+        text = todo.to_ical().decode("utf-8")
+        if alarm_at is not None:
+            trigger = alarm_moment(stored_day(promise["due_on"]), alarm_at)
+            text = set_alarm(text, alarm_text(trigger, promise_summary(promise)))
+        stream.write(text)
     for person in birthdays:
         birthday = str(person["birthday"])
         month, day = birthday_month_day(birthday)

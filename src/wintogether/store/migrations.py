@@ -690,6 +690,38 @@ CREATE TABLE reminders_sent (
 """
 
 
+def m011_sync_reminders(db: Database) -> None:
+    # `[sync] reminders = true` puts alarms (VALARM) on the synced promises'
+    # to-dos and keeps "Reach out to ..." to-dos for the most slipping
+    # relationships in the vdir's reminders/ folder. What it wrote is
+    # remembered here, per vdir, so a sync with nothing new reads no file:
+    # * kind 'alarm', uid a promise's uid: the trigger its file carries
+    #   ('' for none) and the file's hash when it was checked;
+    # * kind 'reach_out', uid a contact's uid: the to-do's file (name, hash,
+    #   size, mtime; file_name '' once deleted on the phone, so it is not made
+    #   again while the person still slips) and its summary.
+    # Bookkeeping, not data: not journaled, like sync_state.
+    for statement in _statements(_M011_SQL):
+        db.conn.execute(statement)
+
+
+_M011_SQL = """
+CREATE TABLE sync_reminders (
+    id INTEGER PRIMARY KEY,
+    vdir TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('alarm', 'reach_out')),
+    uid TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    file_size INTEGER NOT NULL DEFAULT 0,
+    file_mtime_ns INTEGER NOT NULL DEFAULT 0,
+    value TEXT NOT NULL,
+    synced_at TEXT NOT NULL,
+    UNIQUE (vdir, kind, uid)
+);
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -702,6 +734,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m008_accounts", m008_accounts),
     ("m009_sync_merge", m009_sync_merge),
     ("m010_meetings_reminders", m010_meetings_reminders),
+    ("m011_sync_reminders", m011_sync_reminders),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.
