@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Invoke
 
-HEAVY = ("rich", "sqlite_utils", "dateparser")
+HEAVY = ("rich", "sqlite_utils", "dateparser", "pygal")
 
 
 def imported_modules(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
@@ -71,6 +71,17 @@ def test_natural_dates_still_load_the_parser_when_needed(dana: object) -> None:
     modules, done = imported_modules("log", "dana", "Met at the fair", "--at", "3 days ago")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "dateparser" not in modules
+
+
+def test_the_chart_library_is_loaded_only_for_the_html_summary(dana: object) -> None:
+    """pygal draws the HTML summary's charts; no other summary format loads it."""
+    modules, done = imported_modules("summary", "--format", "md")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.domain.trends" in modules  # the trends are computed...
+    assert "pygal" not in modules  # ...and written without the chart library
+    modules, done = imported_modules("summary", "--format", "html")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "pygal" in modules
 
 
 def test_only_the_invoked_command_is_built(dana: object, wt: Invoke) -> None:

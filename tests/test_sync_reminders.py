@@ -286,3 +286,17 @@ def test_the_settings_are_shown_and_checked(db: Path, wt: Invoke, tmp_path: Path
     for bad in ("25:00", "9", "9am", "07:5"):
         run = wt("config", "set", "sync.reminder_time", bad, ok=False)
         assert run.exit_code == 1 and "time of day" in run.stderr, bad
+
+
+def test_forgetting_a_person_removes_their_reach_out_now(
+    slipping: Path, db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vdir = slipping
+    sync(wt, vdir, monkeypatch)
+    path = reach_outs(vdir)["Reach out to Ana Souza (12 days, every week)"]
+    ana = rows(db, "SELECT uid FROM contacts WHERE name = 'Ana Souza'")[0][0]
+    wt("forget", "Ana Souza", "--yes")
+    assert not path.exists()
+    assert rows(db, "SELECT count(*) FROM sync_reminders WHERE uid = ?", ana) == [(0,)]
+    assert len(reach_outs(vdir)) == 4
+    assert not [p for p in (vdir / "reminders").iterdir() if "Ana" in p.read_text()]

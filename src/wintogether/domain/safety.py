@@ -157,11 +157,12 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
     import hashlib
 
     from wintogether.domain.sync.model import COLLECTIONS
+    from wintogether.domain.sync.reminders import FOLDER
     from wintogether.files import atomic_write, not_a_file
     from wintogether.formats import vjournal
     from wintogether.store import sync as ss
 
-    folder_of = {kind: folder for kind, folder, _ in COLLECTIONS}
+    folder_of = {kind: folder for kind, folder, _ in COLLECTIONS} | {"reach_out": FOLDER}
     vdirs = {f.vdir for f in scope.synced_files}
     for synced in scope.synced_files:
         path = Path(synced.vdir) / folder_of[synced.kind] / synced.file_name

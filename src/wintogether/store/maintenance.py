@@ -194,6 +194,17 @@ def _synced_files(store: Store, scope: ForgetScope) -> list[SyncedFile]:
                 (kind, uid),
             )
         ]
+    # A "Reach out to ..." to-do ([sync] reminders) names them too.
+    files += [
+        SyncedFile(r[0], "reach_out", uid, r[1], r[2])
+        for kind, uid in uids
+        if kind == "contact"
+        for r in store.conn.execute(
+            "SELECT vdir, file_name, content_hash FROM sync_reminders"
+            " WHERE kind = 'reach_out' AND uid = ? AND file_name != ''",
+            (uid,),
+        )
+    ]
     return files
 
 
@@ -274,6 +285,7 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
         "INSERT OR IGNORE INTO sync_forgotten (uid, forgotten_at) VALUES (?, ?)",
         sorted({(f.uid, stamp) for f in files if f.kind == "contact"}),
     )
+    store.conn.executemany("DELETE FROM sync_reminders WHERE uid = ?", [(f.uid,) for f in files])
     # Shared conversations changed (they lost a participant): a later sync
     # sends them again, without the uid.
     store.conn.executemany(

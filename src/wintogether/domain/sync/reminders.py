@@ -28,13 +28,15 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import from_utc_iso_utc, to_utc_iso
 from wintogether.config import Config, clock_time
-from wintogether.domain import cadence
 from wintogether.store import Store
 from wintogether.store import sync_reminders as rs
+
+if TYPE_CHECKING:
+    from wintogether.domain.cadence import Attention
 
 FOLDER = "reminders"
 #: How many of the most slipping relationships get a "Reach out" to-do.
@@ -190,7 +192,7 @@ def _alarms(
 # -- "Reach out" to-dos -------------------------------------------------------------------
 
 
-def to_do_summary(attention: cadence.Attention) -> str:
+def to_do_summary(attention: Attention) -> str:
     """'Reach out to Ana Souza (12 days, every week)'."""
     from wintogether.dates import format_duration
 
@@ -242,8 +244,10 @@ def _reach_out(
     # 2. Who should have a to-do now.
     wanted: dict[str, str] = {}
     if enabled:
+        from wintogether.domain.cadence import slipping_in
+
         with store.read():
-            slipping, _ = cadence.slipping_in(store, config, now, top=TOP)
+            slipping, _ = slipping_in(store, config, now, top=TOP)
             uids = rs.contact_uids(store, [a.contact.id for a in slipping])
         wanted = {uids[a.contact.id]: to_do_summary(a) for a in slipping if a.contact.id in uids}
     writes: list[tuple[str, bytes]] = []
