@@ -269,3 +269,16 @@ def test_without_systemd_the_crontab_line_is_printed_not_installed(
     assert "crontab -e" in run.stderr and "never edits a crontab" in run.stderr
     assert not (isolated / "home" / "xdg_config_home" / "systemd").exists()
     assert "crontab -e" in wt("remind", "--uninstall").stderr
+
+
+def test_undo_after_remind_undoes_the_last_change_not_the_reminders(
+    wt: Invoke, demo: list[str], notifier: FakeNotifier
+) -> None:
+    wt(*demo, "log", "souza", "Checked in", "--channel", "call")
+    wt(*demo, "remind")
+    run = wt(*demo, "undo")
+    assert "log" in run.stderr
+    assert json.loads(wt(*demo, "show", "souza", "--json").stdout)["conversation_count"] == 1
+    count = len(notifier.sent)
+    wt(*demo, "remind")
+    assert len(notifier.sent) == count  # still remembered as sent

@@ -140,7 +140,7 @@ def mark_sent(store: Store, keys: list[str], now: datetime) -> None:
     """Remember these reminders as sent."""
     from wintogether.store import reminders as sent_store
 
-    with store.write():
+    with store.write_unjournaled():
         sent_store.mark_sent(store, keys, to_utc_iso(now))
         sent_store.drop_sent_before(store, to_utc_iso(now - timedelta(days=KEEP_SENT_DAYS)))
 
