@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import random
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from conftest import Invoke
 
@@ -179,3 +183,58 @@ def test_reimport_after_merge_maps_to_the_keeper(db: Path, wt: Invoke, tmp_path:
     run = wt("import", str(card))
     assert "0 added" in run.stderr
     assert len(json.loads(wt("contacts", "--json").stdout)) == 1
+
+
+def _every_pair(names: list[str]) -> list[tuple[int, int]]:
+    """The near-identical pairs found by comparing every pair, as before the index."""
+    from wintogether.domain.dupes import NAME_SIMILARITY
+
+    found = []
+    for j, b in enumerate(names):
+        for i in range(j):
+            a = names[i]
+            if a == b or (
+                len(a) + len(b) and difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
+            ):
+                found.append((i, j))
+    return found
+
+
+def _generated_names(seed: int) -> list[str]:
+    """Names built to be near-identical often: numbered people as a test import
+    makes them, and typos (dropped, doubled, swapped and changed letters) of a
+    few names, short and long, empty and repeated."""
+    rng = random.Random(seed)
+    bases = ["ann lee", "jose nunez", "dana reyes", "alexandra konstantinopoulou", "bo", ""]
+    bases.append("margaret " * 5)  # long: compared pair by pair, not indexed
+    names = [f"test person{rng.randrange(2000)}" for _ in range(150)]
+    for _ in range(150):
+        name = list(rng.choice(bases))
+        for _ in range(rng.randrange(4)):
+            if not name:
+                break
+            place = rng.randrange(len(name))
+            edit = rng.randrange(4)
+            if edit == 0:
+                del name[place]
+            elif edit == 1:
+                name.insert(place, name[place])
+            elif edit == 2 and place + 1 < len(name):
+                name[place], name[place + 1] = name[place + 1], name[place]
+            else:
+                name[place] = rng.choice("aeiou nrst")
+        names.append("".join(name))
+    rng.shuffle(names)
+    return names
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_indexed_comparison_finds_the_pairs_every_pair_comparison_finds(seed: int) -> None:
+    from wintogether.domain.dupes import near_identical
+
+    names = _generated_names(seed)
+    expected = _every_pair(names)
+    assert len(expected) > 100  # the set is built to have many
+    assert sorted(near_identical(names)) == sorted(expected)
+    # Small groups take the pair-by-pair path: the same answer.
+    assert sorted(near_identical(names[:40])) == sorted(_every_pair(names[:40]))

@@ -44,12 +44,157 @@ def _plain(text: str | None) -> str:
 
 
 def _ratio(matcher: difflib.SequenceMatcher[str], a: str) -> float:
-    """``SequenceMatcher(None, a, b).ratio()`` for the matcher's second sequence b,
-    after the cheaper upper bound ``quick_ratio()`` rules out most pairs."""
+    """``SequenceMatcher(None, a, b).ratio()`` for the matcher's second sequence b."""
     matcher.set_seq1(a)
-    if matcher.quick_ratio() < NAME_SIMILARITY:
-        return 0.0
     return matcher.ratio()
+
+
+def _similar_enough(matches: int, total: int) -> bool:
+    """difflib's own test, as its ratios compute it: ``2.0 * M / T``."""
+    return 2.0 * matches / total >= NAME_SIMILARITY
+
+
+def _shared_size(short: int, long: int) -> int | None:
+    """The fewest characters two names of these lengths must share (as multisets)
+    to pass ``quick_ratio()``; ``None`` when no such pair can pass."""
+    total = short + long
+    for shared in range(short + 1):
+        if _similar_enough(shared, total):
+            return shared
+    return None
+
+
+def _sub_multisets(letters: str, size: int) -> set[str]:
+    """Every sub-multiset of ``size`` characters of the sorted ``letters``."""
+    from itertools import combinations
+
+    return {"".join(kept) for kept in combinations(letters, size)}
+
+
+#: Above this many keys per pair saved, comparing the two length groups pair by
+#: pair is cheaper than listing what each name shares (long names, few of them).
+_KEYS_PER_PAIR = 0.25
+#: Groups this small are compared pair by pair: indexing them costs more.
+_SMALL_GROUP = 100
+
+
+def _candidates(names: list[str]) -> dict[int, set[int]]:
+    """For each name, the earlier names that may be near-identical to it.
+
+    Never misses one: ``ratio()`` is at most ``quick_ratio()``, and two names
+    pass ``quick_ratio()`` only if they share, as
+    multisets of characters, at least ``_shared_size`` of them, so they share
+    some sub-multiset of exactly that size; names are indexed by those (for
+    each pair of lengths that can pass the length bound at all), and only names
+    meeting under one key are compared. Where listing the sub-multisets would
+    cost more than the comparisons it saves (long names), the two length groups
+    are compared pair by pair, as before.
+    """
+    from math import comb
+
+    if len(names) <= _SMALL_GROUP:
+        return {j: set(range(j)) for j in range(1, len(names))}
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        by_length[len(name)].append(index)
+    lengths = sorted(by_length)
+    letters = {i: "".join(sorted(names[i])) for i in range(len(names))}
+    out: dict[int, set[int]] = defaultdict(set)
+
+    def add(i: int, j: int) -> None:
+        if i != j:
+            out[max(i, j)].add(min(i, j))
+
+    for x, short in enumerate(lengths):
+        for long in lengths[x:]:
+            total = short + long
+            if not total or not _similar_enough(short, total):
+                break  # longer partners only lower the length bound
+            shared = _shared_size(short, long)
+            if shared is None:
+                continue
+            group_a, group_b = by_length[short], by_length[long]
+            same = short == long
+            pairs = len(group_a) * (len(group_a) - 1) // 2 if same else len(group_a) * len(group_b)
+            keys = len(group_a) * comb(short, shared)
+            if not same:
+                keys += len(group_b) * comb(long, shared)
+            if keys * _KEYS_PER_PAIR > pairs:
+                for j in group_b:
+                    for i in group_a:
+                        add(i, j)
+                continue
+            index: dict[str, list[int]] = defaultdict(list)
+            for i in group_a:
+                for key in _sub_multisets(letters[i], shared):
+                    index[key].append(i)
+            if same:
+                # Each list is in index order: every earlier name comes first.
+                for sharing in index.values():
+                    for k in range(1, len(sharing)):
+                        out[sharing[k]].update(sharing[:k])
+                continue
+            for j in group_b:
+                for key in _sub_multisets(letters[j], shared):
+                    for i in index.get(key, ()):
+                        add(i, j)
+    return out
+
+
+def _positions(name: str) -> dict[str, int]:
+    """For each character of ``name``, the bits of the places it stands at."""
+    masks: dict[str, int] = {}
+    for place, char in enumerate(name):
+        masks[char] = masks.get(char, 0) | 1 << place
+    return masks
+
+
+def _common_length(a: int, masks: dict[str, int], b: str) -> int:
+    """The longest common subsequence of a name of length ``a`` (its ``masks``)
+    and ``b``, bit-parallel (Allison and Dix, as Hyyrö writes it). difflib's
+    matching blocks are one common subsequence, so this bounds ``ratio()``."""
+    full = (1 << a) - 1
+    row = full
+    for char in b:
+        match = row & masks.get(char, 0)
+        row = ((row + match) | (row - match)) & full
+    return a - row.bit_count()
+
+
+def near_identical(names: list[str]) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, of names (already simplified) that are
+    identical or at least ``NAME_SIMILARITY`` alike by ``difflib``'s ratio of
+    the earlier name to the later one: the same pairs as comparing every pair."""
+    found: list[tuple[int, int]] = []
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        by_name[name].append(index)
+    for same in by_name.values():
+        for k, j in enumerate(same):
+            found.extend((i, j) for i in same[:k])
+    # Each later name is set once as the matcher's second sequence (difflib
+    # caches what it learns about that one) while its candidates pass through.
+    matcher = difflib.SequenceMatcher(None, "", "")
+    masks: dict[int, dict[str, int]] = {}
+    for j, earlier in sorted(_candidates(names).items()):
+        b = names[j]
+        matcher.set_seq2(b)
+        for i in sorted(earlier):
+            a = names[i]
+            total = len(a) + len(b)
+            if (
+                a != b
+                # real_quick_ratio() without building anything: the length bound
+                and total
+                and 2.0 * min(len(a), len(b)) / total >= NAME_SIMILARITY
+                and _similar_enough(
+                    _common_length(len(a), masks.get(i) or masks.setdefault(i, _positions(a)), b),
+                    total,
+                )
+                and _ratio(matcher, a) >= NAME_SIMILARITY
+            ):
+                found.append((i, j))
+    return found
 
 
 def find(store: Store) -> list[Pair]:
@@ -93,22 +238,9 @@ def find(store: Store) -> list[Pair]:
                 for later in same[1:]:
                     note(same[0], later, "same name, no company")
             continue
-        # Each name is simplified once, and the matcher keeps what it learnt of
-        # the later name (its second sequence) across every earlier one.
-        matcher = difflib.SequenceMatcher(None, "", "")
-        for j, two in enumerate(group):
-            b = plain_names[two["id"]]
-            matcher.set_seq2(b)
-            for one in group[:j]:
-                a = plain_names[one["id"]]
-                total = len(a) + len(b)
-                if a == b or (
-                    # real_quick_ratio() without building anything: the length bound
-                    total
-                    and 2.0 * min(len(a), len(b)) / total >= NAME_SIMILARITY
-                    and _ratio(matcher, a) >= NAME_SIMILARITY
-                ):
-                    note(one["id"], two["id"], f"near-identical names at {one['company']}")
+        for one_index, two_index in near_identical([plain_names[record["id"]] for record in group]):
+            one, two = group[one_index], group[two_index]
+            note(one["id"], two["id"], f"near-identical names at {one['company']}")
     # The same name whatever the companies: the same person added twice, or one
     # who changed jobs, more often than two people.
     by_full_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
