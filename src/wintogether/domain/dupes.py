@@ -95,8 +95,8 @@ def _candidates(names: list[str]) -> dict[int, set[int]]:
     if len(names) <= _SMALL_GROUP:
         return {j: set(range(j)) for j in range(1, len(names))}
     by_length: dict[int, list[int]] = defaultdict(list)
-    for index, name in enumerate(names):
-        by_length[len(name)].append(index)
+    for place, name in enumerate(names):
+        by_length[len(name)].append(place)
     lengths = sorted(by_length)
     letters = {i: "".join(sorted(names[i])) for i in range(len(names))}
     out: dict[int, set[int]] = defaultdict(set)
