@@ -19,7 +19,7 @@ from wintogether.config import Config
 from wintogether.domain import contacts, history, search, summary
 from wintogether.domain import ledger as ledger_domain
 from wintogether.domain.ledger import give_first
-from wintogether.store import open_store
+from wintogether.store import open_store, reports
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 GROWING = (
@@ -67,6 +67,8 @@ def filled(dana: Path) -> Path:
             s, Config(), NOW, summary.period(NOW, Config()), with_rows=True
         ),
         lambda s: search.search(s, "renewal"),
+        # A common word: only its newest matches are ranked.
+        lambda s: reports.search(s, '"renewal"', 1, candidates=1),
         lambda s: history.history(s, NOW),
         lambda s: history.history(s, NOW, contact="dana"),
         lambda s: history.history(s, NOW, kind="job_change"),
@@ -79,6 +81,7 @@ def filled(dana: Path) -> Path:
     ids=[
         "summary",
         "search",
+        "search_common_word",
         "history",
         "history_contact",
         "history_job_changes",

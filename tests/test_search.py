@@ -137,3 +137,50 @@ def test_search_in_a_real_process(notes: Path) -> None:
     assert run.returncode == 0
     assert "**AT&T**" in run.stdout
     assert run.stderr == ""
+
+
+def _conversation_ranking(db: Path, match: str, since: int = 0) -> list[int]:
+    """Every matching conversation, best bm25 first, from rowid ``since`` up."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH ?"
+            " AND rowid >= ? ORDER BY rank, rowid",
+            (match, since),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [row[0] for row in rows]
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches(
+    dana: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above CANDIDATES matches, only the newest are ranked (the best of them
+    first); at or below it, every match is, as before."""
+    from wintogether.domain import search as search_domain
+    from wintogether.store import open_store
+
+    with Factory(dana) as make:
+        for day in range(1, 31):
+            # Older notes say "renewal" more often, so bm25 prefers them.
+            note = " ".join(["renewal"] * (1 + (30 - day) // 10) + ["call", "notes"] * day)
+            make.log("dana", note, at=f"2026-10-{day:02d}")
+    everything = _conversation_ranking(dana, '"renewal"')
+    assert len(everything) == 30
+    store, _ = open_store(dana)
+    try:
+        monkeypatch.setattr(search_domain, "CANDIDATES", 1_000)
+        found = search_domain.search(store, "renewal", limit=5)
+        assert [r.id for r in found if r.source == "conversation"] == everything[:5]
+        monkeypatch.setattr(search_domain, "CANDIDATES", 10)
+        newest = sorted(everything)[-10:]
+        found = search_domain.search(store, "renewal", limit=10)
+        ids = [r.id for r in found if r.source == "conversation"]
+        assert ids == _conversation_ranking(dana, '"renewal"', since=newest[0])
+        assert set(ids) == set(newest)
+        assert ids != everything[:10]  # the older, better matches were not ranked
+    finally:
+        store.close()

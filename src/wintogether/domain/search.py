@@ -5,6 +5,11 @@ Any text a person types is a valid query: each word is quoted for FTS5, so
 words, never parsed as query syntax. A word ending in ``*`` matches as a prefix
 (``renew*`` finds "renewal"). Words must all appear (AND). Results are ranked by
 bm25 across every source; the matching words come back marked in context.
+
+A query matching more than ``CANDIDATES`` rows of one source (a common word in
+ten years of notes) is ranked among that source's ``CANDIDATES`` most recently
+added matches, so it answers as fast as a rare word; below that, every match is
+ranked.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from wintogether.errors import UserError
 from wintogether.store import Store, reports
 
 DEFAULT_LIMIT = 20
+#: Matches per source ranked at most: the most recently added ones.
+CANDIDATES = 2_000
 _WORD = re.compile(r"\w")
 
 
@@ -101,7 +108,7 @@ def search(store: Store, query: str, limit: int = DEFAULT_LIMIT) -> list[Result]
     if match is None:
         return []
     with store.read():
-        hits = reports.search(store, match, limit)
+        hits = reports.search(store, match, limit, candidates=CANDIDATES)
         companies = _companies(store, query, limit)
     results = []
     for hit in hits:
