@@ -59,7 +59,7 @@ def demo(
 
 def rendered_in(monkeypatch: pytest.MonkeyPatch, width: int) -> Callable[[], str]:
     """Make the commands draw into a Rich terminal console `width` columns wide."""
-    from wintogether.render import base
+    from wintogether.render import base, plain
 
     buffer = io.StringIO()
 
@@ -67,7 +67,7 @@ def rendered_in(monkeypatch: pytest.MonkeyPatch, width: int) -> Callable[[], str
         return Console(file=buffer, width=width, force_terminal=True, highlight=False, markup=False)
 
     monkeypatch.setattr(base, "make_console", console)
-    monkeypatch.setattr(base, "plain_requested", lambda explicit, stream=None: False)
+    monkeypatch.setattr(plain, "plain_requested", lambda explicit, stream=None: False)
     return lambda: ANSI.sub("", buffer.getvalue())
 
 

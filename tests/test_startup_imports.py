@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +160,46 @@ def test_global_options_come_from_the_root_callback() -> None:
         assert names == ["today"]
     finally:
         app_module.app.registered_commands, app_module.app.registered_groups = saved
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("contacts",),
+        ("today",),
+        (),
+        ("--plain", "contacts"),
+        ("neglected",),
+        ("followups",),
+        ("search", "renewal"),
+        ("history", "--since", "30 days ago"),
+        ("balance",),
+        ("balance", "#1"),
+        ("dupes",),
+    ],
+    ids=lambda args: " ".join(args) or "wt",
+)
+def test_reads_in_a_pipe_write_plain_text_without_rich(dana: object, args: tuple[str, ...]) -> None:
+    """`wt contacts | cat`, `wt today` in a script: the tables are written from
+    the column specs by render/plain.py, and Rich is never imported."""
+    from factory import Factory
+
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.gave("dana", "Renewal advice", kind="advice")
+        make.contact("Dana Reyez", company="Northwind Traders")
+        make.contact("Greta Lindqvist", every="1 week")
+        make.log("greta", "Coffee", at="2026-09-01")  # slipping since
+    modules, done = imported_modules(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip()  # something was written, to a pipe
+    assert "wintogether.render.plain" in modules
+    assert not {m for m in modules if m.split(".")[0] == "rich"}
+
+
+def test_a_view_without_a_plain_writer_still_draws_with_rich(dana: object) -> None:
+    """The check above can fail: `wt show` in a pipe is still drawn by Rich."""
+    modules, done = imported_modules("show", "dana")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rich.table" in modules

@@ -248,12 +248,27 @@ def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def emit_table(
-    ctx: typer.Context, build: Callable[[bool], RenderableType], *, plain: bool = False
+    ctx: typer.Context,
+    build: Callable[[bool], RenderableType],
+    *,
+    plain: bool = False,
+    pipe: Callable[[int], list[str]] | None = None,
 ) -> None:
-    """Render to stdout: Rich on a terminal, plain aligned text in a pipe."""
-    from wintogether.render.base import make_console, plain_requested
+    """Render to stdout: Rich on a terminal, plain aligned text in a pipe.
+
+    ``pipe``: the same view written without Rich (render/plain.py), given the
+    screen width; used for plain text, so a pipe never imports Rich.
+    """
+    from wintogether.render.plain import plain_requested
 
     plain = plain_requested(state(ctx).plain or plain)
+    if plain and pipe is not None:
+        from wintogether.render.plain import screen_width, text_of
+
+        sys.stdout.write(text_of(pipe(screen_width())))
+        return
+    from wintogether.render.base import make_console
+
     console = make_console(plain=plain)
     if not plain:
         console.print(build(plain))

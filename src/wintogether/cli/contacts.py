@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from wintogether.cli.common import (
     state,
     stdin_is_terminal,
 )
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 PANEL = "Contacts"
 TABLE_LIMIT = 50
@@ -261,11 +264,18 @@ def list_contacts(
             else "No contacts match."
         )
     else:
-        from wintogether.render.contacts import contacts_table
 
-        emit_table(
-            ctx, lambda is_plain: contacts_table(shown, moment.date(), plain=is_plain), plain=plain
-        )
+        def build(is_plain: bool) -> RenderableType:
+            from wintogether.render.contacts import contacts_table
+
+            return contacts_table(shown, moment.date(), plain=is_plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import contacts_table
+
+            return contacts_table(shown, width)
+
+        emit_table(ctx, build, plain=plain, pipe=pipe)
         if total > len(shown):
             say(f"… and {total - len(shown)} more: `wt contacts --limit 0` shows all.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from wintogether.cli.common import (
     state,
 )
 from wintogether.cli.contacts import ContactArg
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 PANEL = "Ledger"
 TABLE_LIMIT = 50
@@ -204,10 +207,19 @@ def balance(
     if not view.rows or (contact is not None and not view.entries and not view.wins):
         say("Nothing given or received in the last 12 months. `wt gave` and `wt got` record it.")
     else:
-        from wintogether.render.ledger import balance_view
-
         shown = view
-        emit_table(ctx, lambda plain: balance_view(shown, moment.date(), plain=plain))
+
+        def build(plain: bool) -> RenderableType:
+            from wintogether.render.ledger import balance_view
+
+            return balance_view(shown, moment.date(), plain=plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import balance
+
+            return balance(shown, moment.date(), width)
+
+        emit_table(ctx, build, pipe=pipe)
         if total > len(view.rows):
             say(f"… and {total - len(view.rows)} more: `wt balance --limit 0` shows all.")
 

@@ -23,6 +23,8 @@ from wintogether.cli.common import (
 from wintogether.cli.contacts import ContactArg
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from wintogether.models import Promise
 
 PANEL = "Promises"
@@ -155,11 +157,18 @@ def followups(
             else "No open promises."
         )
     else:
-        from wintogether.render.promises import promises_table
 
-        emit_table(
-            ctx, lambda is_plain: promises_table(rows, moment.date(), plain=is_plain), plain=plain
-        )
+        def build(is_plain: bool) -> RenderableType:
+            from wintogether.render.promises import promises_table
+
+            return promises_table(rows, moment.date(), plain=is_plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import promises_table
+
+            return promises_table(rows, moment.date(), width)
+
+        emit_table(ctx, build, plain=plain, pipe=pipe)
         if more:
             say(f"… and more after these {top}: `wt followups --limit 0` shows all.")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from wintogether.cli.common import (
     shown_limit,
     state,
 )
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 PANEL = "Review"
 #: Rows a table shows by default: a screenful, whatever the size of the database.
@@ -60,9 +63,18 @@ def today(
 
         emit_json(board.to_json(words))
         return
-    from wintogether.render.today import dashboard_view
 
-    emit_table(ctx, lambda is_plain: dashboard_view(board, plain=is_plain), plain=plain)
+    def build(is_plain: bool) -> RenderableType:
+        from wintogether.render.today import dashboard_view
+
+        return dashboard_view(board, plain=is_plain)
+
+    def pipe(width: int) -> list[str]:
+        from wintogether.render import plain as text
+
+        return text.dashboard(board, width)
+
+    emit_table(ctx, build, plain=plain, pipe=pipe)
 
 
 def neglected(
@@ -104,9 +116,18 @@ def neglected(
     if not rows:
         say("Nobody is slipping: every relationship is within its rhythm.")
     else:
-        from wintogether.render.today import attention_table
 
-        emit_table(ctx, lambda is_plain: attention_table(rows, plain=is_plain), plain=plain)
+        def build(is_plain: bool) -> RenderableType:
+            from wintogether.render.today import attention_table
+
+            return attention_table(rows, plain=is_plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import attention_table
+
+            return attention_table(rows, width)
+
+        emit_table(ctx, build, plain=plain, pipe=pipe)
         if total > len(rows):
             say(f"… and {total - len(rows)} more slipping: `wt neglected --limit 0` shows all.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,9 @@ from wintogether.cli.common import (
     write_out,
 )
 from wintogether.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 PANEL = "Review"
 
@@ -83,9 +86,18 @@ def history(
     if not result.entries:
         say("Nothing happened in that range.")
     else:
-        from wintogether.render.review import history_view
 
-        emit_table(ctx, lambda plain: history_view(result, moment.date(), plain=plain))
+        def draw(plain: bool) -> RenderableType:
+            from wintogether.render.review import history_view
+
+            return history_view(result, moment.date(), plain=plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import history
+
+            return history(result, moment.date(), width)
+
+        emit_table(ctx, draw, pipe=pipe)
 
 
 def search(
@@ -122,9 +134,18 @@ def search(
     if not results:
         say("No matches.")
     else:
-        from wintogether.render.review import search_view
 
-        emit_table(ctx, lambda plain: search_view(results, plain=plain))
+        def build(plain: bool) -> RenderableType:
+            from wintogether.render.review import search_view
+
+            return search_view(results, plain=plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import search_table
+
+            return search_table(results, width)
+
+        emit_table(ctx, build, pipe=pipe)
 
 
 class SummaryFormat(enum.StrEnum):

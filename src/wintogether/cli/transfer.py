@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from wintogether.cli.common import (
     shown_limit,
     state,
 )
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 PANEL = "Data"
 #: Likely duplicate pairs a table shows unless --limit says otherwise.
@@ -129,7 +132,7 @@ def import_(
         say(result.summary())
         return
     if dry_run:
-        from wintogether.render.base import plain_requested
+        from wintogether.render.plain import plain_requested
         from wintogether.render.transfer import import_plan_lines, import_plan_view
 
         if plain_requested(st.plain):
@@ -315,9 +318,18 @@ def dupes(
     if not pairs:
         say("No likely duplicates.")
     else:
-        from wintogether.render.transfer import dupes_table
 
-        emit_table(ctx, lambda plain: dupes_table(pairs, plain=plain))
+        def build(plain: bool) -> RenderableType:
+            from wintogether.render.transfer import dupes_table
+
+            return dupes_table(pairs, plain=plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain import dupes_table
+
+            return dupes_table(pairs, width)
+
+        emit_table(ctx, build, pipe=pipe)
         if len(found) > len(pairs):
             say(f"… and {len(found) - len(pairs)} more: `wt dupes --limit 0` shows all.")
         say(

@@ -46,11 +46,6 @@ def make_console(
     )
 
 
-def plain_requested(explicit: bool, stream: Any = None) -> bool:
-    stream = stream or sys.stdout
-    return explicit or not (hasattr(stream, "isatty") and stream.isatty())
-
-
 def render(renderable: RenderableType, console: Console) -> None:
     console.print(renderable)
 

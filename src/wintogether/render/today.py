@@ -14,16 +14,13 @@ from wintogether.dates import format_day
 from wintogether.render.base import new_table, ref_text, spaced, spec_table
 from wintogether.render.columns import SLIPPING
 from wintogether.render.contacts import job_changes_table
+from wintogether.render.plain import DASHBOARD_ROWS
 from wintogether.render.promises import promises_table
 from wintogether.render.words import give_first_reason
 
 if TYPE_CHECKING:
     from wintogether.domain.cadence import Attention
     from wintogether.domain.today import Dashboard
-
-
-#: Promises the dashboard lists per section; the rest are a command away.
-DASHBOARD_ROWS = 10
 
 
 def attention_table(rows: Sequence[Attention], *, plain: bool, title: str | None = None) -> Table:

@@ -1,0 +1,557 @@
+"""Tables and timelines as plain text, for pipes and ``--plain``, without Rich.
+
+On a terminal the views are drawn by Rich (render/*.py). In a pipe, where no
+colour and no box is drawn anyway, importing Rich to lay out aligned columns
+cost more than the rest of most commands, so the views a script reads most
+(`wt`/`wt today`, `contacts`, `neglected`, `followups`, `search`, `history`,
+`balance`, `dupes`) are written here from the same column specs
+(render/columns.py) and the same words. The layout is the one Rich draws in a
+pipe: columns two spaces apart, headings on the first line, a title above, and
+a blank line between sections. When a table is wider than the screen, the
+widest columns give way first and their words wrap, as on a terminal; a word
+longer than its column is broken rather than cut, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from wintogether.dates import format_day, format_duration, format_moment
+from wintogether.text import one_line, visible
+
+if TYPE_CHECKING:
+    from wintogether.domain.contacts import ContactRow
+    from wintogether.domain.dupes import Pair
+    from wintogether.domain.history import History
+    from wintogether.domain.ledger import BalanceView
+    from wintogether.domain.search import Result
+    from wintogether.domain.today import Dashboard
+    from wintogether.models import (
+        ContactEvent,
+        ContactRef,
+        Conversation,
+        LedgerEntry,
+        Promise,
+        Win,
+    )
+    from wintogether.render.columns import Columns
+
+R = TypeVar("R")
+
+#: Where a view written here is one string per line, without the final newline.
+Lines = list[str]
+
+
+def plain_requested(explicit: bool, stream: Any = None) -> bool:
+    """Plain text when asked for, or when the output is not a terminal."""
+    stream = stream or sys.stdout
+    return explicit or not (hasattr(stream, "isatty") and stream.isatty())
+
+
+def screen_width() -> int:
+    """The width a pipe is written at, chosen as Rich chooses it: the terminal
+    the command was started from (any of the standard streams), ``$COLUMNS``
+    over that, else 80."""
+    width = 0
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    return width or 80
+
+
+# -- measuring and wrapping ----------------------------------------------------
+
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes: wide (East Asian) characters two, marks none."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if char in _ZERO_WIDTH or unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def _fold(word: str, width: int) -> list[str]:
+    """A word wider than ``width`` broken into pieces that fit."""
+    pieces: list[str] = []
+    current = ""
+    for char in word:
+        if current and cell_len(current + char) > width:
+            pieces.append(current)
+            current = ""
+        current += char
+    pieces.append(current)
+    return pieces
+
+
+_WORDS = re.compile(r"\s*\S+\s*")
+
+
+def wrap(text: str, width: int) -> Lines:
+    """``text`` in lines of at most ``width`` cells, broken between words (and
+    inside a word only when it is wider than the line); newlines kept."""
+    width = max(width, 1)
+    out: Lines = []
+    for paragraph in text.split("\n"):
+        if cell_len(paragraph) <= width:
+            out.append(paragraph)
+            continue
+        line = ""
+        for word in _WORDS.findall(paragraph):
+            if cell_len((line + word).rstrip()) <= width:
+                line += word
+                continue
+            if line.strip():
+                out.append(line.rstrip())
+            start = word.lstrip()  # a new line starts at its word
+            bare = start.rstrip()
+            line = start
+            if cell_len(bare) > width:
+                *whole, last = _fold(bare, width)
+                out.extend(whole)
+                line = last + start[len(bare) :]
+        out.append(line.rstrip())
+    return out
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    width: int,
+    *,
+    title: str | None = None,
+    no_wrap: Sequence[int] = (),
+    gap: int = 2,
+    show_header: bool = True,
+) -> Lines:
+    """Aligned columns ``gap`` apart, fitted to ``width``: the widest wrapping
+    columns give way first, one cell at a time, until the table fits."""
+    body = [list(row) for row in rows]
+    cells = ([list(headers)] if show_header else []) + body
+    count = len(headers)
+    widths = [0] * count
+    for row in cells:
+        for index, cell in enumerate(row):
+            widest = max((cell_len(line) for line in cell.split("\n")), default=0)
+            widths[index] = max(widths[index], widest)
+    excess = sum(widths) + gap * (count - 1) - width
+    while excess > 0:
+        shrinkable = [i for i in range(count) if i not in no_wrap and widths[i] > 1]
+        if not shrinkable:
+            break
+        top = max(widths[i] for i in shrinkable)
+        widths[next(i for i in shrinkable if widths[i] == top)] -= 1
+        excess -= 1
+    total = sum(widths) + gap * (count - 1)
+    out: Lines = wrap(title, total) if title is not None else []
+    spacer = " " * gap
+    for row in cells:
+        wrapped = [
+            (cell.split("\n") if index in no_wrap else wrap(cell, widths[index]))
+            for index, cell in enumerate(row)
+        ]
+        for depth in range(max(len(lines) for lines in wrapped)):
+            parts = [
+                _pad(lines[depth] if depth < len(lines) else "", widths[index])
+                for index, lines in enumerate(wrapped)
+            ]
+            out.append(spacer.join(parts).rstrip())
+    return out
+
+
+def sections(parts: Iterable[Lines]) -> Lines:
+    """Sections one blank line apart."""
+    out: Lines = []
+    for part in parts:
+        if out:
+            out.append("")
+        out.extend(part)
+    return out
+
+
+def text_of(lines: Lines) -> str:
+    """The lines as written to stdout (one newline after each)."""
+    return "".join(line + "\n" for line in lines)
+
+
+# -- the words of a cell ------------------------------------------------------
+
+
+def t(value: object) -> str:
+    """User text, safe to show, newlines kept (Rich's ``t`` without the style)."""
+    return visible("" if value is None else str(value))
+
+
+def t1(value: object) -> str:
+    """User text on one line."""
+    return one_line("" if value is None else str(value))
+
+
+def cell_value(value: Any) -> str:
+    """A column's machine value as a table shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def ref(contact: ContactRef) -> str:
+    """``Dana Reyes (Northwind)``."""
+    name = t1(contact.name)
+    return f"{name} ({t1(contact.company)})" if contact.company else name
+
+
+def since(days: int) -> str:
+    """The "last talked" column in the words `wt show` uses."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+def due(promise: Promise, today: date) -> str:
+    """When a promise is due, and how late when it is open and late."""
+    delta = (promise.due_on - today).days
+    label = format_day(promise.due_on, today)
+    if promise.status != "open":
+        return label
+    if delta < 0:
+        return f"{label} ({-delta}d late)"
+    if delta == 0:
+        return f"{label} (today)"
+    return label
+
+
+def owner(promise: Promise) -> str:
+    return "I owe" if promise.owner == "me" else "they owe"
+
+
+def promise_text(promise: Promise) -> str:
+    text = t(promise.text)
+    return text if promise.status == "open" else f"{text}  [{promise.status}]"
+
+
+def spec_table(
+    spec: Columns[R],
+    rows: Iterable[R],
+    cells: Mapping[str, Callable[[R], str]],
+    width: int,
+    *,
+    title: str | None = None,
+    skip: Sequence[str] = (),
+    numbered: bool = False,
+) -> Lines:
+    """The table of ``spec``'s shown columns; ``cells`` words the columns that
+    are not shown as their plain machine value."""
+    shown = spec.shown(skip=skip)
+    headers = (["#"] if numbered else []) + [c.header or "" for c in shown]
+    body = []
+    for index, row in enumerate(rows, 1):
+        out = [str(index)] if numbered else []
+        for column in shown:
+            draw = cells.get(column.name)
+            out.append(draw(row) if draw else t1(cell_value(column.value(row))))
+        body.append(out)
+    return table(headers, body, width, title=title)
+
+
+# -- the views ------------------------------------------------------------------
+
+
+def promises_table(
+    promises: Sequence[Promise],
+    today: date,
+    width: int,
+    *,
+    title: str | None = None,
+    show_contact: bool = True,
+) -> Lines:
+    from wintogether.render.columns import PROMISES
+
+    return spec_table(
+        PROMISES,
+        promises,
+        {
+            "id": lambda p: f"#{p.id}",
+            "due_on": lambda p: due(p, today),
+            "owner": owner,
+            "contact": lambda p: ref(p.contact),
+            "text": promise_text,
+        },
+        width,
+        title=title,
+        skip=() if show_contact else ("contact",),
+    )
+
+
+def attention_table(rows: Sequence[Any], width: int, *, title: str | None = None) -> Lines:
+    from wintogether.render.columns import SLIPPING
+
+    return spec_table(
+        SLIPPING,
+        rows,
+        {"name": lambda r: ref(r.contact), "reason": lambda r: str(r.reason)},
+        width,
+        title=title,
+        numbered=True,
+    )
+
+
+def contacts_table(rows: Sequence[ContactRow], width: int) -> Lines:
+    from wintogether.render.columns import CONTACTS
+
+    return spec_table(
+        CONTACTS,
+        rows,
+        {
+            "id": lambda r: f"#{r.contact.id}",
+            "name": lambda r: t1(r.contact.name),
+            "last_touch_at": lambda r: (
+                since(r.attention.days_since) if r.contact.last_touch_at else "never"
+            ),
+            "cadence_days": lambda r: format_duration(r.attention.cadence_days),
+        },
+        width,
+    )
+
+
+def job_changes_table(
+    events: Sequence[ContactEvent],
+    today: date,
+    width: int,
+    *,
+    title: str = "Job changes: a reason to reach out",
+) -> Lines:
+    rows = [
+        [format_day(event.happened_at.date(), today), ref(event.contact), t1(event.text)]
+        for event in events
+    ]
+    return table(["seen", "contact", "news"], rows, width, title=title)
+
+
+#: Promises the dashboard lists per section; the rest are a command away.
+DASHBOARD_ROWS = 10
+
+
+def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Lines:
+    """`wt today` in a pipe; ``shown``: promises per section."""
+    from wintogether.render.words import give_first_reason
+
+    today = board.today
+    parts: list[Lines] = [[f"Today, {format_day(today)}"]]
+    if board.empty_database:
+        parts.append(
+            wrap(
+                "No contacts yet. Add someone with `wt add NAME`, bring your network in "
+                "with `wt import FILE`, or look around a made-up one with `wt demo`.",
+                width,
+            )
+        )
+        return sections(parts)
+    for title, owed, command in (
+        ("Overdue", board.overdue, "wt followups --overdue"),
+        ("Due today", board.due_today, "wt followups"),
+    ):
+        if owed:
+            parts.append(promises_table(owed[:shown], today, width, title=title))
+            if len(owed) > shown:
+                parts.append(wrap(f"… and {len(owed) - shown} more: {command}", width))
+    if not board.overdue and not board.due_today:
+        parts.append(wrap("Nothing due today. Every promise is on time.", width))
+    if board.to_review is not None:
+        from wintogether.render.capture import waiting_line
+
+        line = waiting_line(board.to_review, today)
+        if line:
+            parts.append(wrap(line, width))
+    if board.slipping:
+        more = board.slipping_total - len(board.slipping)
+        title = "Slipping" + (
+            f" (top {len(board.slipping)} of {board.slipping_total})" if more else ""
+        )
+        parts.append(attention_table(board.slipping, width, title=title))
+    else:
+        parts.append(wrap("Nobody is slipping: every relationship is within its rhythm.", width))
+    if board.birthdays:
+        rows = []
+        for bday in board.birthdays:
+            when = (
+                "today"
+                if bday.in_days == 0
+                else ("tomorrow" if bday.in_days == 1 else format_day(bday.on, today))
+            )
+            rows.append([when, ref(bday.contact), f"turns {bday.turns}" if bday.turns else ""])
+        parts.append(table(["when", "contact", ""], rows, width, title="Birthdays this week"))
+    if board.job_changes:
+        parts.append(job_changes_table(board.job_changes, today, width))
+    if board.give_first:
+        rows = [[ref(owed.contact), give_first_reason(owed.balance)] for owed in board.give_first]
+        parts.append(table(["contact", "why"], rows, width, title="Give first"))
+    return sections(parts)
+
+
+def search_table(results: Sequence[Result], width: int) -> Lines:
+    from wintogether.render.columns import SEARCH
+
+    def snippet(result: Result) -> str:
+        return "".join(
+            f"**{t1(piece)}**" if is_match else t1(piece) for piece, is_match in result.pieces()
+        )
+
+    return spec_table(
+        SEARCH,
+        results,
+        {
+            "source": lambda r: f"{r.source} #{r.id}",
+            "contact": lambda r: t1(r.contact_name or ""),
+            "snippet": snippet,
+        },
+        width,
+    )
+
+
+# Timeline lines: (when, kind, the rest), as the terminal's timeline grid
+# lays them out (the rest wraps under itself, not under the date).
+Line = tuple[str, str, str]
+
+
+def _when(moment: datetime, today: date) -> str:
+    return f"{format_moment(moment, today)}  "
+
+
+def conversation_line(conv: Conversation, today: date, exclude: int | None = None) -> Line:
+    rest = ""
+    others = [p for p in conv.participants if p.id != exclude]
+    if others:
+        rest = "with " + ", ".join(t1(person.name) for person in others) + ": "
+    rest += f"{t(conv.note)}  #{conv.id}"
+    return _when(conv.happened_at, today), f"{conv.channel:<7} ", rest
+
+
+def promise_line(promise: Promise, today: date) -> Line:
+    rest = ("I will: " if promise.owner == "me" else "they will: ") + t(promise.text)
+    rest += f"  due {due(promise, today)}"
+    if promise.status != "open":
+        rest += f"  [{promise.status}]"
+    rest += f"  #{promise.id}"
+    return _when(promise.created_at, today), "promise ", rest
+
+
+def ledger_line(entry: LedgerEntry, today: date, exclude: int | None = None) -> Line:
+    rest = entry.kind
+    if entry.contact.id != exclude or entry.to_contact is not None:
+        rest += " with " if entry.to_contact is None else " "
+        rest += t1(entry.contact.name)
+        if entry.to_contact is not None:
+            rest += " → " + t1(entry.to_contact.name)
+    rest += f": {t(entry.text)}  #{entry.id}"
+    return _when(entry.happened_at, today), f"{entry.direction:<7} ", rest
+
+
+def win_line(win: Win, today: date, exclude: int | None = None) -> Line:
+    rest = ""
+    if win.contact.id != exclude:
+        rest = t1(win.contact.name) + ": "
+    rest += f"they gained {t(win.theirs)}; I gained {t(win.mine)}  #{win.id}"
+    return _when(win.happened_at, today), "win     ", rest
+
+
+def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Line:
+    kind = "job     " if event.kind == "job_change" else f"{event.kind:<7} "
+    rest = (t1(event.contact.name) + ": " if with_contact else "") + t(event.text)
+    return _when(event.happened_at, today), kind, rest
+
+
+def timeline(lines: Sequence[Line], width: int) -> Lines:
+    """The date and kind in two columns that never wrap, the rest wrapping under itself."""
+    return table(["", "", ""], lines, width, no_wrap=(0, 1), gap=0, show_header=False)
+
+
+def history(result: History, today: date, width: int) -> Lines:
+    parts: list[Lines] = []
+    for day, entries in result.days():
+        lines: list[Line] = []
+        for entry in entries:
+            if entry.conversation:
+                lines.append(conversation_line(entry.conversation, today))
+            elif entry.promise:
+                when, kind, rest = promise_line(entry.promise, today)
+                lines.append((when, kind, f"{rest}  {t1(entry.promise.contact.name)}"))
+            elif entry.ledger:
+                lines.append(ledger_line(entry.ledger, today))
+            elif entry.win:
+                lines.append(win_line(entry.win, today))
+            elif entry.event:
+                lines.append(event_line(entry.event, today, with_contact=True))
+        parts.append([format_day(day, today), *timeline(lines, width)])
+    return sections(parts)
+
+
+def balance(view: BalanceView, today: date, width: int) -> Lines:
+    from wintogether.render.columns import BALANCES
+    from wintogether.render.words import one_sided_text
+
+    parts = [
+        spec_table(
+            BALANCES,
+            view.rows,
+            {
+                "name": lambda r: ref(r.contact),
+                "net": lambda r: f"{r.balance.net:+d}",
+                "one_sided": lambda r: one_sided_text(r.balance) or "",
+            },
+            width,
+            title="Balance, 12 months",
+        )
+    ]
+    if view.contact is not None and (view.entries or view.wins):
+        exclude = view.contact.id
+        dated: list[tuple[datetime, Line]] = [
+            (e.happened_at, ledger_line(e, today, exclude=exclude)) for e in view.entries
+        ]
+        dated += [(w.happened_at, win_line(w, today, exclude=exclude)) for w in view.wins]
+        dated.sort(key=lambda pair: pair[0], reverse=True)
+        entries = ["Entries"]
+        for _, (when, kind, rest) in dated:
+            entries.extend(wrap(when + kind + rest, width))
+        parts.append(entries)
+    return sections(parts)
+
+
+def dupes_table(pairs: Sequence[Pair], width: int) -> Lines:
+    from wintogether.render.columns import DUPES
+
+    return spec_table(
+        DUPES,
+        pairs,
+        {
+            "first_id": lambda p: f"#{p.first.id}",
+            "first_name": lambda p: ref(p.first),
+            "second_id": lambda p: f"#{p.second.id}",
+            "second_name": lambda p: ref(p.second),
+        },
+        width,
+    )

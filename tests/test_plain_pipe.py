@@ -1,0 +1,125 @@
+"""In a pipe, the views written without Rich (render/plain.py) say what Rich
+said: line for line where the screen is wide enough, the same characters when
+columns wrap (Rich cuts a word too long for its column with "…"; the plain
+writer breaks it instead, so it may say more, never less), and no line is
+wider than the screen."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Invoke
+from wintogether.render.plain import cell_len, table, wrap
+
+VIEWS = [
+    ("today",),
+    ("contacts",),
+    ("contacts", "--limit", "0"),
+    ("neglected",),
+    ("followups",),
+    ("followups", "--all"),
+    ("search", "renewal"),
+    ("search", "soc2"),
+    ("history", "--since", "30 days ago"),
+    ("balance",),
+    ("balance", "dana"),
+    ("dupes",),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {"folder": tmp_path_factory.mktemp("demo")}
+
+
+@pytest.fixture
+def demo(isolated: Path, wt: Invoke, demo_copy: dict[str, Path], monkeypatch: Any) -> Path:
+    built = demo_copy.get("built")
+    if built is None:
+        path = Path(wt("demo", "--path").stdout.strip())
+        wt("--db", str(path), "add", "José Nunez", "--company", "Contoso, Ltd.", "--force")
+        demo_copy["built"] = demo_copy["folder"] / "demo.db"
+        shutil.copyfile(path, demo_copy["built"])
+    else:
+        path = isolated / "demo.db"
+        shutil.copyfile(built, path)
+    monkeypatch.setenv("WINTOGETHER_DB", str(path))
+    return path
+
+
+def drawn_by_rich(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Make every command draw its pipe output with Rich, as before render/plain.py."""
+    from wintogether.cli import common
+
+    original = common.emit_table
+
+    def rich_only(ctx: Any, build: Any, *, plain: bool = False, pipe: Any = None) -> None:
+        original(ctx, build, plain=plain)
+
+    modules = [
+        m
+        for name, m in list(sys.modules.items())
+        if name.startswith("wintogether.cli.") and getattr(m, "emit_table", None) is original
+    ]
+    for module in modules:
+        monkeypatch.setattr(module, "emit_table", rich_only)
+
+    def undo() -> None:
+        for module in modules:
+            monkeypatch.setattr(module, "emit_table", original)
+
+    return undo
+
+
+def characters(text: str) -> Counter[str]:
+    return Counter(c for c in text if not c.isspace() and c != "…")
+
+
+@pytest.mark.parametrize("width", [250, 80, 60])
+def test_plain_writer_says_what_rich_said(
+    demo: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    restore = drawn_by_rich(monkeypatch)
+    before = {args: wt(*args).stdout for args in VIEWS}
+    restore()
+    identical = 0
+    for args in VIEWS:
+        after = wt(*args).stdout
+        assert after.strip(), args
+        assert max(cell_len(line) for line in after.splitlines()) <= width, args
+        assert "\x1b" not in after
+        if width == 250:
+            assert after == before[args], args
+        # Nothing Rich showed is missing; Rich's "…" may stand for more.
+        assert not characters(before[args]) - characters(after), args
+        identical += after == before[args]
+    assert identical >= len(VIEWS) // 2  # most views do not wrap even at 60 columns
+
+
+def test_wrap_and_table_layout() -> None:
+    assert wrap("one two three", 7) == ["one two", "three"]
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+    assert wrap("a\nb c", 10) == ["a", "b c"]
+    assert wrap("", 5) == [""]
+    assert table(["id", "name"], [["#1", "Dana"], ["#22", "José Núñez"]], 80) == [
+        "id   name",
+        "#1   Dana",
+        "#22  José Núñez",
+    ]
+    # Too wide: the widest column wraps, the others keep their width.
+    assert table(["a", "b"], [["x", "long words here"]], 13, title="T") == [
+        "T",
+        "a  b",
+        "x  long words",
+        "   here",
+    ]
+    assert cell_len("日本") == 4
+    assert cell_len("José") == cell_len("Jose\u0301") == 4
