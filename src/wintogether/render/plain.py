@@ -113,20 +113,23 @@ def wrap(text: str, width: int) -> Lines:
         if cell_len(paragraph) <= width:
             out.append(paragraph)
             continue
+        measure = len if paragraph.isascii() else cell_len
         line = ""
+        used = 0  # cells in line, its trailing spaces included
         for word in _WORDS.findall(paragraph):
-            if cell_len((line + word).rstrip()) <= width:
+            if used + measure(word.rstrip()) <= width:
                 line += word
+                used += measure(word)
                 continue
             if line.strip():
                 out.append(line.rstrip())
-            start = word.lstrip()  # a new line starts at its word
-            bare = start.rstrip()
-            line = start
+            line = word.lstrip()  # a new line starts at its word
+            bare = line.rstrip()
             if cell_len(bare) > width:
                 *whole, last = _fold(bare, width)
                 out.extend(whole)
-                line = last + start[len(bare) :]
+                line = last + line[len(bare) :]
+            used = cell_len(line)
         out.append(line.rstrip())
     return out
 
