@@ -18,6 +18,17 @@ Usage::
 
 Databases are kept in --workdir (default /tmp/wt-bench) and regenerated only
 when missing, since the large one takes a while to build.
+
+What is timed is an ordinary install, as a user gets it: the project is built
+into a wheel, installed (not editable) into a fresh virtual environment in the
+workdir, and every module of that environment is compiled to bytecode
+(``python -m compileall``) before anything runs; the report says so, and checks
+that the modules `wt` imports really have their bytecode cached. ``--wt PATH``
+times another `wt` instead, and the report says whether that one is editable.
+
+Besides the generated databases, the "day-one" database is a seller's first
+day: 10,000 LinkedIn connections (benchmarks/import_speed.py) imported into a
+new database, and the reads that follow an import (``DAY_ONE``) run on it.
 """
 
 from __future__ import annotations
@@ -97,6 +108,11 @@ BENCHES: tuple[Bench, ...] = (
     Bench("sync unchanged 1k+1k", ("sync", "{vdir}"), "sync-unchanged"),
 )
 
+#: The reads timed on the day-one database (10,000 LinkedIn rows just imported).
+DAY_ONE: tuple[str, ...] = ("today", "contacts", "contacts --sort attention", "dupes", "doctor")
+#: Of those, the ones too slow for 20 runs: timed with the imports.
+DAY_ONE_SLOW: tuple[str, ...] = ("dupes",)
+
 WRITE_RATIO = 1.2  # x bare Typer, same run
 READ_RATIO = 1.5  # x `wt --version` at large scale, same run
 GROWTH_RATIO = 2.0  # large ÷ small, same command
@@ -143,6 +159,101 @@ def peak_rss_mib(argv: list[str], env: dict[str, str], prepare: list[str] | None
             raise SystemExit(f"{shlex.join(argv)} failed (exit {done.returncode}): {done.stderr}")
         kib = int(out.read().strip().splitlines()[-1])
     return kib * 1024 / MIB
+
+
+def install(workdir: Path) -> Path:
+    """Build a wheel of this checkout, install it (not editable) into a fresh
+    virtual environment in ``workdir``, and compile every module to bytecode.
+
+    The dependencies come from the package index pip is configured with, held
+    to the versions installed where this script runs (so both measure the same
+    Typer and Rich). Returns the environment's ``bin`` folder.
+    """
+    root = HERE.parent
+    wheels = workdir / "wheel"
+    shutil.rmtree(wheels, ignore_errors=True)
+    print("Building a wheel …", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(root)],
+        check=True,
+    )
+    wheel = next(wheels.glob("wintogether-*.whl"))
+    venv = workdir / "venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    print(f"Installing {wheel.name} into {venv} …", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    constraints = workdir / "constraints.txt"
+    constraints.write_text(
+        "".join(line + "\n" for line in frozen.splitlines() if "==" in line), encoding="utf-8"
+    )
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-c", str(constraints), str(wheel)],
+        check=True,
+    )
+    subprocess.run(
+        [str(python), "-m", "compileall", "-q", "-j", "0", str(venv / "lib")], check=True
+    )
+    return venv / "bin"
+
+
+#: Run by the measured interpreter: is `wt` installed editable, and which of the
+#: modules a table-drawing command imports have no up-to-date bytecode.
+_PROBE = """
+import importlib.metadata, importlib.util, json, os, sys
+import wintogether.cli.app, wintogether.domain.today, wintogether.render.today, sqlite_utils
+dist = importlib.metadata.distribution("wintogether")
+direct = dist.read_text("direct_url.json")
+editable = bool(direct and json.loads(direct).get("dir_info", {}).get("editable"))
+files = [m.__file__ for m in list(sys.modules.values())
+         if getattr(m, "__file__", None) and m.__file__.endswith(".py")]
+stale = [f for f in files
+         if not os.path.exists(importlib.util.cache_from_source(f))
+         or os.path.getmtime(importlib.util.cache_from_source(f)) < os.path.getmtime(f)]
+print(json.dumps({"editable": editable, "version": dist.version,
+                  "location": os.path.dirname(wintogether.__file__),
+                  "modules": len(files), "stale": stale[:5], "stale_count": len(stale)}))
+"""
+
+
+def probe(python: Path, env: dict[str, str]) -> dict[str, object]:
+    done = subprocess.run(
+        [str(python), "-c", _PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def day_one_db(workdir: Path, wt: str, env: dict[str, str]) -> Path:
+    """A new database with the 10,000 LinkedIn connections of import_speed.py."""
+    import import_speed
+
+    db = workdir / "day-one.db"
+    if not db.exists():
+        print("Importing 10,000 LinkedIn connections for the day-one database (once) …")
+        source = workdir / "day-one-Connections.csv"
+        import_speed.write_linkedin(source)
+        partial = workdir / "day-one.partial.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        subprocess.run([wt, "--db", str(partial), "init"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [wt, "--db", str(partial), "import", str(source)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [wt, "--db", str(partial), "doctor"], env=env, check=True, capture_output=True
+        )
+        partial.rename(db)
+    return db
 
 
 def ensure_db(workdir: Path, scale: str) -> dict[str, object]:
@@ -287,7 +398,12 @@ def hyperfine(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/wt-bench"))
-    parser.add_argument("--wt", type=Path, default=Path(sys.executable).parent / "wt")
+    parser.add_argument(
+        "--wt",
+        type=Path,
+        default=None,
+        help="time this `wt` (default: build a wheel and install it in the workdir)",
+    )
     parser.add_argument("--jrnl", help="jrnl executable (default: on PATH)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2, help="warm-up runs per round")
@@ -299,6 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--slow-runs", type=int, default=5, help="runs for import/export")
     parser.add_argument("--scales", default="small,large")
+    parser.add_argument(
+        "--no-day-one", action="store_true", help="skip the day-one (LinkedIn import) database"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     for tool in (HYPERFINE, TIME):
@@ -325,7 +444,21 @@ def main(argv: list[str] | None = None) -> int:
         "WINTOGETHER_NOW": str(first["now"]),
         "WINTOGETHER_CONFIG": str(first["config"]),
     }
+    # Not PYTHONDONTWRITEBYTECODE: bytecode is what an installed program runs from.
+    bindir = install(workdir) if args.wt is None else args.wt.parent
+    args.wt = bindir / "wt" if args.wt is None else args.wt
+    python = bindir / "python"
+    if not python.exists():
+        python = Path(sys.executable)
     wt = str(args.wt)
+    installed = probe(python, env)
+    installed["wheel"] = args.wt.parent.parent == workdir / "venv"
+    installed["python"] = str(python)
+    print(
+        f"Measuring {wt}: {'editable' if installed['editable'] else 'not editable'},"
+        f" {installed['stale_count']} of {installed['modules']} modules without cached bytecode",
+        flush=True,
+    )
 
     # Which commands exist in this `wt`.
     present: list[Bench] = []
@@ -371,11 +504,11 @@ def main(argv: list[str] | None = None) -> int:
 
     # -- the fast commands and the floors, in one hyperfine run --------------
     floors: list[tuple[str, list[str]]] = [
-        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ("python -c pass", [str(python), "-c", "pass"]),
         (
             "bare Typer (wt log shape)",
             [
-                sys.executable,
+                str(python),
                 str(HERE / "bare_typer.py"),
                 "--db",
                 "x.db",
@@ -388,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         # What any command that draws a table pays before drawing anything.
         (
             "import Rich (tables)",
-            [sys.executable, "-c", "import rich.console, rich.table, rich.panel, rich.text"],
+            [str(python), "-c", "import rich.console, rich.table, rich.panel, rich.text"],
         ),
     ]
     jrnl = jrnl_setup(args.jrnl, workdir)
@@ -419,6 +552,17 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(
                     f"{label} failed (exit {check.returncode}): {check.stderr.strip()}"
                 )
+            fast.append((label, command))
+            memory_runs.append((label, command, None))
+    day_one: Path | None = None
+    if not args.no_day_one:
+        day_one = day_one_db(workdir, wt, env)
+        for bench in present:
+            if bench.name not in DAY_ONE or bench.name in DAY_ONE_SLOW or bench.kind != "read":
+                continue
+            label = f"{bench.name} [day-one]"
+            labels[(bench.name, "day-one")] = label
+            command = [wt, "--db", str(day_one), *bench.argv]
             fast.append((label, command))
             memory_runs.append((label, command, None))
     for bench in present:
@@ -480,6 +624,14 @@ def main(argv: list[str] | None = None) -> int:
             command = expand(bench, scale, Path(str(metas[scale]["db"])))
             slow.append((label, command))
             memory_runs.append((label, command, None))
+    if day_one is not None:
+        for bench in present:
+            if bench.name in DAY_ONE and (bench.kind == "check" or bench.name in DAY_ONE_SLOW):
+                label = f"{bench.name} [day-one]"
+                labels[(bench.name, "day-one")] = label
+                command = [wt, "--db", str(day_one), *bench.argv]
+                slow.append((label, command))
+                memory_runs.append((label, command, None))
     for bench in present:
         if bench.kind != "sync-first":
             continue
@@ -515,6 +667,18 @@ def main(argv: list[str] | None = None) -> int:
     for name, command in floors:
         memory[name] = peak_rss_mib(command, env)
 
+    info["Measured `wt`"] = (
+        f"{installed['location']} ({'a wheel built from this checkout, ' if installed['wheel'] else ''}"
+        f"{'EDITABLE install' if installed['editable'] else 'not editable'})"
+    )
+    info["Bytecode"] = (
+        "cached: every one of the"
+        f" {installed['modules']} modules a table-drawing command imports has up-to-date bytecode"
+        " (compileall after install; PYTHONDONTWRITEBYTECODE unset)"
+        if not installed["stale_count"]
+        else f"NOT cached for {installed['stale_count']} of {installed['modules']} modules,"
+        f" e.g. {', '.join(str(x) for x in installed['stale'])}"  # type: ignore[attr-defined]
+    )
     report = render(
         info,
         metas,
@@ -617,6 +781,8 @@ def render(
     failures = []
     for bench in present:
         rows = scales if bench.kind in ("read", "write", "export", "check") else ["-"]
+        if bench.kind in ("read", "check"):
+            rows = [*rows, "day-one"]
         for scale in rows:
             label = labels.get((bench.name, scale))
             if label is None or label not in results:
@@ -638,7 +804,7 @@ def render(
                     targets.append(("< jrnl", r["median"] / jrnl, r["median"] < jrnl))
                     quickest.append(fastest(label) / fastest("jrnl (add an entry)"))
             elif bench.kind == "read":
-                if scale == "large" or len(scales) == 1:
+                if scale in ("large", "day-one") or len(scales) == 1:
                     ratio = r["median"] / version_floor
                     targets.append((f"≤ {READ_RATIO}x `wt --version`", ratio, ratio <= READ_RATIO))
                     quickest.append(fastest(label) / fastest("wt --version"))
@@ -675,7 +841,7 @@ def render(
                 )  # fmt: skip
                 quickest.append(fastest(label) / fastest("wt --version"))
             elif bench.kind == "check":
-                if scale == "large":
+                if scale in ("large", "day-one"):
                     targets.append(
                         (
                             f"< {CHECK_SECONDS:g} s",
