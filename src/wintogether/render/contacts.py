@@ -27,6 +27,7 @@ from wintogether.render.columns import CONTACTS
 from wintogether.render.conversations import conversation_line
 from wintogether.render.health import health_rows
 from wintogether.render.ledger import ledger_line, win_line
+from wintogether.render.plain import EVENT_LABELS as _EVENT_LABELS
 from wintogether.render.promises import promise_line, promises_table
 from wintogether.text import one_line
 
@@ -154,10 +155,6 @@ def contact_card(contact: Contact) -> Text:
     text = t1(contact.name, "bold")
     text.append(f" (#{contact.id})", style="dim")
     return text
-
-
-#: How timeline entries are labelled (their kind, shortened).
-_EVENT_LABELS = {"job_change": "job", "sync_conflict": "conflict", "sync_deleted": "deleted"}
 
 
 def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Text:

@@ -390,6 +390,8 @@ def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Line
         line = waiting_line(board.to_review, today)
         if line:
             parts.append(wrap(line, width))
+    if board.meetings:
+        parts.append(meetings(board.meetings, today, width))
     if board.slipping:
         more = board.slipping_total - len(board.slipping)
         title = "Slipping" + (
@@ -414,6 +416,23 @@ def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Line
         rows = [[ref(owed.contact), give_first_reason(owed.balance)] for owed in board.give_first]
         parts.append(table(["contact", "why"], rows, width, title="Give first"))
     return sections(parts)
+
+
+def meetings(sections: Sequence[Any], today: date, width: int) -> Lines:
+    """Today's meetings, each person on one line with the first thing to know."""
+    from wintogether.render.words import headline, meeting_when
+
+    out = ["Meetings today"]
+    for section in sections:
+        meeting = section.meeting
+        when = meeting_when(meeting, today, time_only=True)
+        out += wrap(f"{when}  {t1(meeting.summary or 'Meeting')}", width)
+        for person in section.people:
+            out += wrap(f"  {t1(person.contact.name)}: {t1(headline(person))}", width)
+        if meeting.strangers:
+            out += wrap(f"  and {len(meeting.strangers)} not in wintogether", width)
+    out += wrap("`wt brief --today` gives each person's full brief.", width)
+    return out
 
 
 def search_table(results: Sequence[Result], width: int) -> Lines:
@@ -482,8 +501,12 @@ def win_line(win: Win, today: date, exclude: int | None = None) -> Line:
     return _when(win.happened_at, today), "win     ", rest
 
 
+#: How timeline entries are labelled (their kind, shortened).
+EVENT_LABELS = {"job_change": "job", "sync_conflict": "conflict", "sync_deleted": "deleted"}
+
+
 def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Line:
-    kind = "job     " if event.kind == "job_change" else f"{event.kind:<7} "
+    kind = f"{EVENT_LABELS.get(event.kind, event.kind):<7} "
     rest = (t1(event.contact.name) + ": " if with_contact else "") + t(event.text)
     return _when(event.happened_at, today), kind, rest
 
