@@ -61,6 +61,11 @@ def test_capture_path_imports_nothing_heavy(dana: object, args: tuple[str, ...])
     # module (its dataclasses, the cadence rules and the config).
     assert "wintogether.domain.contacts" not in modules
     assert "wintogether.domain.cadence" not in modules
+    # Nor what only writing a file (secrets, for a temporary name: hashlib and
+    # random behind it) or CSV needs.
+    assert not {"secrets", "csv", "hashlib", "random"} & modules, sorted(
+        {"secrets", "csv", "hashlib", "random"} & modules
+    )
 
 
 def test_natural_dates_still_load_the_parser_when_needed(dana: object) -> None:

@@ -41,7 +41,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,6 +145,8 @@ def _failed(path: Path, exc: OSError) -> FileWriteFailed:
 
 
 def _temp_name(path: Path) -> Path:
+    import secrets  # hashlib and random behind it: not for every start-up
+
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 

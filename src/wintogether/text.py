@@ -12,8 +12,6 @@ can all use it.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -97,11 +95,15 @@ def csv_cell(value: Any) -> str:
 
 
 def write_json(data: Any, stream: IO[str]) -> None:
+    import json
+
     stream.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
     stream.write("\n")
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], stream: IO[str]) -> None:
+    import csv
+
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header)
     for row in rows:

@@ -18,7 +18,6 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import unicodedata
 from collections.abc import Sequence
@@ -157,6 +156,8 @@ def company_rows(store: Store, ids: Sequence[int] | None = None) -> list[Company
     where, params = "", []
     if ids is not None:
         where = " WHERE id IN (SELECT value FROM json_each(?))"
+        import json
+
         params = [json.dumps(list(ids))]
     rows = store.conn.execute(
         f"SELECT id, uid, name, created_at, updated_at FROM companies{where}"

@@ -5,7 +5,6 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -349,6 +348,8 @@ def standings(
         params += tag_params(tag)
     if birthdays_on is not None:
         where.append("substr(birthday, -5) IN (SELECT value FROM json_each(?))")
+        import json
+
         params.append(json.dumps(birthdays_on))
     rows = store.conn.execute(
         "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
@@ -402,6 +403,8 @@ def quiet_contacts(
     ``top`` returns only the most slipping (and any tied with the last of
     them); the second value is how many slip in all.
     """
+    import json
+
     params: list[Any] = [json.dumps(tag_days)]
     tag_filter = ""
     if tag:
@@ -505,6 +508,8 @@ def fill_role(store: Store, contact_id: int, role: str) -> None:
 
 
 def uids_of(store: Store, ids: Sequence[int]) -> list[str]:
+    import json
+
     return [
         row[0]
         for row in store.conn.execute(
