@@ -170,35 +170,46 @@ def install(workdir: Path) -> Path:
     Typer and Rich). Returns the environment's ``bin`` folder.
     """
     root = HERE.parent
+    # Nothing from the checkout on the path: pip would take it for an install.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     wheels = workdir / "wheel"
     shutil.rmtree(wheels, ignore_errors=True)
     print("Building a wheel …", flush=True)
+    pip = [sys.executable, "-m", "pip"]
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(root)],
-        check=True,
+        [*pip, "wheel", "--no-deps", "-q", "-w", str(wheels), str(root)], check=True, env=clean
     )
     wheel = next(wheels.glob("wintogether-*.whl"))
     venv = workdir / "venv"
     shutil.rmtree(venv, ignore_errors=True)
     print(f"Installing {wheel.name} into {venv} …", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=clean)
     frozen = subprocess.run(
-        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
+        [*pip, "freeze", "--exclude-editable"],
         capture_output=True,
         text=True,
         check=True,
+        env=clean,
     ).stdout
     constraints = workdir / "constraints.txt"
     constraints.write_text(
-        "".join(line + "\n" for line in frozen.splitlines() if "==" in line), encoding="utf-8"
+        "".join(
+            line + "\n"
+            for line in frozen.splitlines()
+            if "==" in line and not line.startswith("wintogether==")
+        ),
+        encoding="utf-8",
     )
     python = venv / "bin" / "python"
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "-c", str(constraints), str(wheel)],
         check=True,
+        env=clean,
     )
     subprocess.run(
-        [str(python), "-m", "compileall", "-q", "-j", "0", str(venv / "lib")], check=True
+        [str(python), "-m", "compileall", "-q", "-j", "0", str(venv / "lib")],
+        check=True,
+        env=clean,
     )
     return venv / "bin"
 
@@ -427,6 +438,13 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
     sys.path.insert(0, str(HERE))
+    # The databases are made by the sources being measured (generate.py and
+    # sync_speed.py import wintogether), whatever this interpreter has installed.
+    sources = str(HERE.parent / "src")
+    sys.path.insert(0, sources)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (sources, os.environ.get("PYTHONPATH", "")) if p
+    )
     info = machine()
 
     metas = {scale: ensure_db(workdir, scale) for scale in scales}
