@@ -29,6 +29,7 @@ SHIPPED = {
     "m009_sync_merge": "9e9c9277946398597ccb06d3ac05d60f7caa35642f2af0ee858e1266905c7acc",
     "m010_meetings_reminders": "f7570105a42825039c76a299af60beb34a40bf531ce811b3895a54654738b65c",
     "m011_sync_reminders": "0caac60d629a223fa00b4abe3a610acf7d4b283baf9d46fb90a05dba08dee0dc",
+    "m012_sync_history": "e49de777b655066971acf2161127a45c635b2297fe1f7ff1670a411b24ebe0f6",
 }
 
 

@@ -177,9 +177,13 @@ def test_conflict_later_change_wins_and_loser_is_on_the_timeline(
         p for p in (vdir / "contacts").iterdir() if "Finance" in p.read_text()
     ).read_text().replace("TITLE:", "title:")
 
-    # The laptop did not change it again: it simply receives the winner.
+    # The laptop did not change it again: it simply receives the winner, and
+    # the conflict entry (a timeline entry, in history/) with it.
     back = laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
-    assert back.stderr.strip() == "sent 0, received 1, deleted 0, conflicts 0"
+    assert back.stderr.strip() == "sent 0, received 2, deleted 0, conflicts 0"
+    assert laptop.rows("SELECT uid, kind, old_value FROM contact_events") == desktop.rows(
+        "SELECT uid, kind, old_value FROM contact_events"
+    )
     assert laptop.json("show", "dana")["contact"]["title"] == "VP Finance"
     # The mark that made the winner a new version is not kept as the contact's data.
     assert "X-WINTOGETHER-SETTLED" in (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").read_text()

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import test_records
 import test_sync
+from conftest import Invoke
 from test_sync import Side, dana_uid
 from test_sync_patch import PHONE_CARD
+from wintogether.domain.sync.items import LOCAL_ONLY
+from wintogether.formats import vcard
+from wintogether.store import Store, open_store, records
 
 sides = test_sync.sides  # two databases and one vdir
 
@@ -169,3 +177,225 @@ def test_our_fields_from_a_file_are_checked_like_typed_ones(
         skipped = [c for c in json.loads(out.stdout)["changes"] if c["action"] == "skipped"]
         assert reason in skipped[0]["detail"], (bad, skipped)
         assert desktop.rows("SELECT count(*) FROM contacts WHERE name = 'Dana Reyes'") == [(0,)]
+
+
+# -- ledger entries, wins and timeline events: the history/ collection -------------------
+
+
+def _history(laptop: Side, tmp: Path) -> None:
+    _profile(laptop)
+    laptop("edit", "dana", "--email", "dana@northwind.example", at=ADDED)
+    laptop("log", "dana", "Kickoff", at="2026-10-01T10:00:00+00:00")
+    laptop("gave", "dana", "Intro to Sam, for EMEA", "--kind", "intro", "--to", "sam",
+           at="2026-10-02T10:00:00+00:00")  # fmt: skip
+    laptop("got", "dana", "A referral to Initech", "--kind", "referral",
+           at="2026-10-03T10:00:00+00:00")  # fmt: skip
+    laptop("win", "dana", "Renewed early", "--mine", "Quota; met", at="2026-10-04T10:00:00+00:00")
+    moved = tmp / "dana-new.vcf"
+    moved.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Reyes\r\nEMAIL:dana@northwind.example\r\n"
+        "ORG:Initech\r\nTITLE:VP Sales\r\nEND:VCARD\r\n"
+    )
+    laptop("import", str(moved), at="2026-10-05T10:00:00+00:00")
+
+
+def _rows(side: Side, table: str) -> list[tuple[object, ...]]:
+    columns = {
+        "ledger": "l.uid, c.uid, t.uid, direction, kind, text, happened_at, l.created_at"
+        " FROM ledger l JOIN contacts c ON c.id = l.contact_id"
+        " LEFT JOIN contacts t ON t.id = l.to_contact_id",
+        "wins": "w.uid, c.uid, theirs, mine, happened_at, w.created_at"
+        " FROM wins w JOIN contacts c ON c.id = w.contact_id",
+        "contact_events": "e.uid, c.uid, kind, text, old_value, new_value, happened_at,"
+        " e.created_at FROM contact_events e JOIN contacts c ON c.id = e.contact_id",
+    }[table]
+    return sorted(side.rows(f"SELECT {columns}"), key=str)
+
+
+def test_ledger_wins_and_job_changes_travel(sides: tuple[Side, Side, Path], tmp_path: Path) -> None:
+    laptop, desktop, vdir = sides
+    _history(laptop, tmp_path)
+    out = laptop("sync", str(vdir), at=LATER)
+    assert len(list((vdir / "history").iterdir())) == 4  # 2 ledger entries, 1 win, 1 job change
+    entry = next(p for p in (vdir / "history").iterdir() if "Intro to Sam" in p.read_text())
+    text = entry.read_bytes().decode()
+    assert "BEGIN:VJOURNAL" in text and "X-WINTOGETHER-RECORD:ledger\r\n" in text
+    assert f"X-WINTOGETHER-CONTACT:{dana_uid(laptop)}\r\n" in text
+    assert "X-WINTOGETHER-TEXT:Intro to Sam\\, for EMEA\r\n" in text
+    assert "sent 8" in out.stderr  # 3 contacts, 1 conversation, 4 records
+
+    desktop("sync", str(vdir), at=LATER)
+    for table in ("ledger", "wins", "contact_events"):
+        assert _rows(desktop, table) == _rows(laptop, table), table
+    for args in (("show", "dana"), ("neglected",), ("balance",), ("history",)):
+        assert _local(desktop.json(*args, at=LATER)) == _local(laptop.json(*args, at=LATER)), args
+    assert desktop.json("balance", at=LATER)["rows"][0]["given_by_kind"] == {"intro": 1}
+    for side in (laptop, desktop):
+        assert "sent 0, received 0, deleted 0" in side("sync", str(vdir), at=LATER).stderr
+
+
+def test_edits_undo_and_forget_of_records_travel(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    laptop, desktop, vdir = sides
+    _history(laptop, tmp_path)
+    laptop("log", "sam", "Catch-up", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    # Edited on the desktop (as a merge or a fix does: the row and its change time).
+    conn = sqlite3.connect(desktop.path)
+    with conn:
+        conn.execute("UPDATE wins SET mine = 'A bigger quota', updated_at = '2026-11-28T11:30:00Z'")
+    conn.close()
+    desktop("gave", "dana", "Advice on pricing", "--kind", "advice", at=EVEN_LATER)
+    desktop("undo", at=EVEN_LATER)  # taken back before any sync: it never travels
+    assert "sent 1, received 0" in desktop("sync", str(vdir), at=EVEN_LATER).stderr
+    assert "received 1" in laptop("sync", str(vdir), at=EVEN_LATER).stderr
+    assert laptop.rows("SELECT mine FROM wins") == [("A bigger quota",)]
+    # Added on the laptop, travelled, then undone there: deleted on the desktop too.
+    laptop("got", "dana", "Lunch", "--kind", "gift", at=EVEN_LATER)
+    laptop("sync", str(vdir), at=EVEN_LATER)
+    desktop("sync", str(vdir), at=EVEN_LATER)
+    assert desktop.rows("SELECT count(*) FROM ledger WHERE text = 'Lunch'") == [(1,)]
+    laptop("undo", at=EVEN_LATER)
+    assert "deleted 1" in laptop("sync", str(vdir), at=EVEN_LATER).stderr
+    assert "deleted 1" in desktop("sync", str(vdir), at=EVEN_LATER).stderr
+    assert desktop.rows("SELECT count(*) FROM ledger WHERE text = 'Lunch'") == [(0,)]
+    for table in ("ledger", "wins", "contact_events"):
+        assert _rows(desktop, table) == _rows(laptop, table), table
+    # Forgotten on the desktop: the person and their records go from the folder.
+    desktop("forget", "lee", "--yes", at=EVEN_LATER)
+    desktop("forget", "dana", "--yes", at=EVEN_LATER)
+    desktop("sync", str(vdir), at=EVEN_LATER)
+    assert list((vdir / "history").iterdir()) == []
+    out = laptop.json("sync", str(vdir), at=EVEN_LATER)
+    # The laptop keeps Dana archived with her history (a deletion from elsewhere
+    # never destroys history), and does not send it back out.
+    archived = [c for c in out["changes"] if "archived here" in c["detail"]]
+    assert [c["name"] for c in archived] == ["Dana Reyes"]
+    assert len(_rows(laptop, "ledger")) == 2
+    assert list((vdir / "history").iterdir()) == []
+    assert "sent 0, received 0, deleted 0" in laptop("sync", str(vdir), at=EVEN_LATER).stderr
+    assert "sent 0, received 0, deleted 0" in desktop("sync", str(vdir), at=EVEN_LATER).stderr
+
+
+# -- every column travels unless it is listed as local ------------------------------------
+
+full = test_records.full  # one row in every table, every column filled
+
+
+def _carried(table: str) -> set[str]:
+    """The columns of ``table`` a sync carries, by how each kind of item is written."""
+    if table == "contacts":  # the card: standard properties and our X- ones
+        return {"uid", "name", "company", "title", "birthday", "notes", *vcard.X_FIELDS}
+    return set(records.COLUMNS[table])  # a history record: every mapped column
+
+
+@pytest.mark.parametrize("table", sorted(LOCAL_ONLY))
+def test_every_column_travels_or_is_listed_as_local(full: Store, table: str) -> None:
+    columns = test_records.columns(full.conn, table)
+    assert columns - LOCAL_ONLY[table] <= _carried(table), (
+        f"{table}: a column neither carried by sync nor listed in LOCAL_ONLY"
+    )
+    assert LOCAL_ONLY[table] <= columns
+
+
+def test_a_new_column_that_does_not_travel_is_noticed(full: Store) -> None:
+    with full.write_unjournaled():
+        full.conn.execute("ALTER TABLE contacts ADD COLUMN priority INTEGER")
+    columns = test_records.columns(full.conn, "contacts")
+    assert columns - LOCAL_ONLY["contacts"] - _carried("contacts") == {"priority"}
+
+
+def test_a_full_database_arrives_whole(full: Store, tmp_path: Path) -> None:
+    """Every record field of every table, filled, reaches the other database
+    (but the local ones), through the folder alone."""
+    from wintogether.domain.sync import sync
+
+    vdir = tmp_path / "vdir"
+    now = datetime(2026, 11, 21, tzinfo=UTC)
+    sync(full, vdir, now)
+    other, _ = open_store(tmp_path / "other.db", create=True)
+    try:
+        sync(other, vdir, now)
+        with full.read():
+            sent = test_records.all_records(full)
+        with other.read():
+            got = test_records.all_records(other)
+    finally:
+        other.close()
+
+    def shared(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        local = {records.COLUMNS[table].get(c, c) for c in LOCAL_ONLY.get(table, set())}
+        local |= {"id", "updated_at"}
+        out = [{k: v for k, v in r.items() if k not in local} for r in rows]
+        for record in out:
+            if "extras" in record:  # vCard property names are case-insensitive
+                record["extras"] = [[k.upper(), v] for k, v in record["extras"]]
+        return sorted(out, key=str)
+
+    for table in sent:
+        for a, b in zip(shared(table, got[table]), shared(table, sent[table]), strict=True):
+            assert a == b, (table, {k: (a.get(k), b.get(k)) for k in a | b if a.get(k) != b.get(k)})
+
+
+# -- one validation for every way in ------------------------------------------------------
+
+
+def test_records_from_a_file_are_checked_and_the_export_imports_back(
+    sides: tuple[Side, Side, Path], tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, desktop, vdir = sides
+    _history(laptop, tmp_path)
+    laptop("sync", str(vdir), at=LATER)
+    entry = next(p for p in (vdir / "history").iterdir() if "Intro to Sam" in p.read_text())
+    good = entry.read_bytes().decode()
+    for bad, reason in (
+        (good.replace("X-WINTOGETHER-TEXT:Intro", "X-WINTOGETHER-TEXT:In\x00tro"), "NUL"),
+        (good.replace("X-WINTOGETHER-TEXT:Intro", "X-WINTOGETHER-TEXT:" + "x" * 1_000_001),
+         "too long"),
+        (good.replace("DTSTART:2026", "DTSTART:0999"), "is not a UTC timestamp like"),
+        (good.replace("X-WINTOGETHER-DIRECTION:gave", "X-WINTOGETHER-DIRECTION:took"),
+         "direction 'took' is not one of gave, got"),
+        (good.replace("X-WINTOGETHER-RECORD:ledger", "X-WINTOGETHER-RECORD:deals"),
+         "an unknown kind of record"),
+    ):  # fmt: skip
+        entry.write_bytes(bad.encode())
+        out = json.loads(desktop("sync", str(vdir), "--json", at=LATER).stdout)
+        skipped = [c for c in out["changes"] if c["action"] == "skipped"]
+        assert len(skipped) == 1 and reason in skipped[0]["detail"], (reason, skipped)
+        assert desktop.rows("SELECT count(*) FROM ledger WHERE direction = 'gave'") == [(0,)]
+    entry.write_bytes(good.encode())
+    desktop("sync", str(vdir), at=LATER)
+    assert len(_rows(desktop, "ledger")) == 2
+    # What came in by sync goes out and in again by the user's own export.
+    export = tmp_path / "desktop.json"
+    export.write_text(desktop("export", "--format", "json", at=LATER).stdout)
+    third = Side(tmp_path / "third.db", wt, monkeypatch)
+    third("init")
+    out = third("import", str(export), at=LATER)
+    assert "problem" not in out.stderr.lower() and "skipped" not in out.stderr.lower()
+    for table in ("ledger", "wins", "contact_events"):
+        assert _rows(third, table) == _rows(desktop, table), table
+    assert _local(third.json("show", "dana", at=LATER)) == _local(
+        desktop.json("show", "dana", at=LATER)
+    )
+
+
+def test_an_import_refuses_a_record_field_a_sync_would(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    wt("add", "Dana Reyes")
+    export = json.loads(wt("export", "--format", "json").stdout)
+    dana = export["contacts"][0]["uid"]
+    stamp = "2026-11-20T09:00:00Z"
+    export["wins"] = [
+        {"uid": "w1", "contact": dana, "theirs": "Re\x00newed", "mine": "Quota",
+         "happened_at": stamp, "created_at": stamp, "updated_at": stamp}
+    ]  # fmt: skip
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(export))
+    out = wt("import", str(path), ok=False)
+    assert out.exit_code != 0
+    assert "wins record 1: The theirs contains a NUL character" in out.stderr
+    assert "Nothing was imported" in out.stderr

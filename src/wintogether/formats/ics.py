@@ -32,6 +32,7 @@ X_ALARM = "X-WINTOGETHER-ALARM"
 #: Marks a "Reach out to ..." to-do: made for a slipping relationship, not a promise.
 X_KIND = "X-WINTOGETHER-KIND"
 REACH_OUT = "reach-out"
+X_CONVERSATION = "X-WINTOGETHER-CONVERSATION"
 _STATUS_OUT = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
 
 
@@ -92,6 +93,8 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     todo.add(X_TEXT, vText(promise["text"]))
     if promise.get("done_note"):
         todo.add(X_DONE_NOTE, vText(promise["done_note"]))
+    if promise.get("conversation"):  # the conversation it was made in (its uid)
+        todo.add(X_CONVERSATION, promise["conversation"])
     return calendar_text(todo)
 
 
@@ -285,6 +288,7 @@ def read_todo(text: str) -> dict[str, Any] | None:
         else "open",
         "done_at": stamp_of(todo, "completed"),
         "done_note": _x_text(todo, X_DONE_NOTE) or None,
+        "conversation": str(todo.get(X_CONVERSATION, "")).strip() or None,
         "created": stamp_of(todo, "created"),
         "modified": stamp_of(todo, "last-modified") or stamp_of(todo, "dtstamp"),
     }

@@ -99,7 +99,7 @@ def read(text: str) -> ReadResult:
             raise InvalidValue(f'"{name}" must be a list of records.')
         kept = []
         for index, record in enumerate(section, 1):
-            reason = _check_record(name, record)
+            reason = check_record(name, record)
             if reason:
                 problems.append(Problem(f"{_SINGULAR[name]} {index}", reason))
             else:
@@ -135,7 +135,7 @@ _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def _check_record(section: str, record: Any) -> str | None:
+def check_record(section: str, record: Any) -> str | None:
     """Why a history record cannot be imported, or ``None`` when it can."""
     if not isinstance(record, dict):
         return "not a record"

@@ -172,7 +172,8 @@ def _card(props: list[vp.Property], position: str, notices: list[Problem]) -> Ca
                 if uid.casefold().startswith("urn:uuid:"):
                     uid = uid[len("urn:uuid:") :]
                 card.uid = card.uid or uid or None
-            elif name not in _KNOWN:
+            elif name not in _KNOWN or (name == "X-ABLABEL" and not prop.group):
+                # (a label of no group labels nothing here: kept as it came)
                 value = decoder.text(prop)
                 if value.strip():
                     card.extras.append((_key(prop), value))
@@ -277,7 +278,7 @@ def card_text(contact: dict[str, Any], version: str = "4.0", *, ours: bool = Fal
         name = _X_SPELLING.sub("-", key.rpartition(".")[2].strip())
         if name.upper() in vp.BINARY:
             binary += vp.binary_lines(name.upper(), value, version)
-        elif _X_NAME.match(name) and name.upper() not in _KNOWN:
+        elif _X_NAME.match(name) and (name.upper() not in _KNOWN or name.upper() == "X-ABLABEL"):
             card.add(name.lower()).value = value
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")

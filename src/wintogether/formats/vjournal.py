@@ -89,3 +89,97 @@ def patch_journal(base: str, conversation: dict[str, Any]) -> str:
     if old["channel"] != conversation["channel"]:
         replace.add("CATEGORIES")
     return patch(base, ours, "VJOURNAL", replace=replace, lists={}, ours_always=_ours_always)
+
+
+# -- history records: ledger entries, wins and timeline events -------------------------
+#
+# Between two wintogether databases a record that has no place on a phone (a
+# ledger entry, a win, a job change, a sync conflict) travels as a VJOURNAL of
+# its own: its uid as the UID, its times as DTSTART (when it happened), CREATED
+# and LAST-MODIFIED, a SUMMARY for the journal apps that show it, and every
+# other field of the record as an ``X-WINTOGETHER-<FIELD>`` property (TEXT,
+# escaped), with ``X-WINTOGETHER-RECORD`` naming the record's kind (the section
+# of the JSON export: ledger, wins, events). A field that is None is absent.
+
+X_RECORD = "X-WINTOGETHER-RECORD"
+_X_PREFIX = "X-WINTOGETHER-"
+#: Record fields carried by standard properties.
+_STANDARD = {"uid", "happened_at", "created_at", "updated_at"}
+
+
+def _x_name(field: str) -> str:
+    return _X_PREFIX + field.upper().replace("_", "-")
+
+
+def _field_name(prop: str) -> str:
+    return prop[len(_X_PREFIX) :].lower().replace("-", "_")
+
+
+def record_summary(section: str, record: dict[str, Any]) -> str:
+    """One line for the journal apps that show such an entry."""
+    if section == "ledger":
+        return f"{str(record['direction']).capitalize()} ({record['kind']}): {record['text']}"
+    if section == "wins":
+        return f"Win: {record['theirs']} / {record['mine']}"
+    return str(record.get("text") or record.get("kind") or section)
+
+
+def record_text(section: str, record: dict[str, Any]) -> str:
+    """One history record (export shape, of the JSON export's ``section``) as a VJOURNAL file."""
+    from icalendar import Journal, vText
+
+    journal = Journal()
+    journal.add("uid", record["uid"])
+    journal.add("dtstamp", _utc(record["updated_at"]))
+    journal.add("created", _utc(record["created_at"]))
+    journal.add("last-modified", _utc(record["updated_at"]))
+    journal.add("dtstart", _utc(record["happened_at"]))
+    summary = " ".join(record_summary(section, record).split())
+    journal.add("summary", summary[:120])
+    journal.add(X_RECORD, section)
+    for field, value in sorted(record.items()):
+        if field in _STANDARD or value is None:
+            continue
+        journal.add(_x_name(field), vText(str(value)))
+    return calendar_text(journal)
+
+
+def _unescape(value: str) -> str:
+    """An iCalendar TEXT value without its escapes (RFC 5545 3.3.11)."""
+    import re
+
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def read_record(text: str) -> dict[str, Any] | None:
+    """A history record's fields from its file: ``section`` (from X-WINTOGETHER-RECORD),
+    ``uid``, ``happened_at``, ``created_at``, every X-WINTOGETHER- field as text, and
+    ``modified``. None when the file holds no VJOURNAL marked as a record."""
+    journal = first_component(text, "VJOURNAL")
+    if journal is None or journal.get(X_RECORD) is None:
+        return None
+    record: dict[str, Any] = {}
+    for prop, value in journal.property_items(recursive=False):
+        name = str(prop).upper()
+        if name.startswith(_X_PREFIX) and name != X_RECORD:
+            record.setdefault(_field_name(name), _unescape(str(value.to_ical().decode())))
+    record.update(
+        section=str(journal.get(X_RECORD)).strip(),
+        uid=str(journal.get("uid", "")).strip(),
+        happened_at=stamp_of(journal, "dtstart"),
+        created_at=stamp_of(journal, "created"),
+        modified=stamp_of(journal, "last-modified") or stamp_of(journal, "dtstamp"),
+    )
+    return record
+
+
+def patch_record(base: str, section: str, record: dict[str, Any]) -> str:
+    """``record`` written into the received entry ``base`` (see formats/patch.py):
+    what another app added to it stays; our fields are always ours."""
+    from wintogether.formats.patch import patch
+
+    ours = record_text(section, record)
+    return patch(
+        base, ours, "VJOURNAL", replace={"DTSTART", "SUMMARY", "CREATED"}, lists={},
+        ours_always=_ours_always,
+    )  # fmt: skip

@@ -722,6 +722,49 @@ CREATE TABLE sync_reminders (
 """
 
 
+def m012_sync_history(db: Database) -> None:
+    # `wt sync` also carries ledger entries, wins and timeline events (a fourth
+    # collection, ``history/``, for a second database), so the sync state
+    # remembers items of kind 'history' too. SQLite cannot change a CHECK in
+    # place: the table is rebuilt with the same columns and rows. Contacts and
+    # promises synced before now carry new fields on their cards and to-dos
+    # (how met, cadence, ...; the conversation a promise was made in): their
+    # remembered row version is cleared, so the next sync writes each file
+    # once more (patched) and the other database receives them.
+    for statement in _statements(_M012_SQL):
+        db.conn.execute(statement)
+
+
+_M012_SQL = """
+CREATE TABLE sync_state_new (
+    id INTEGER PRIMARY KEY,
+    vdir TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('contact', 'promise', 'conversation', 'history')),
+    uid TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    file_mtime_ns INTEGER NOT NULL,
+    file_stamp TEXT,
+    sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+    db_version TEXT NOT NULL,
+    synced_at TEXT NOT NULL,
+    base TEXT,
+    ours TEXT,
+    UNIQUE (vdir, kind, uid)
+);
+INSERT INTO sync_state_new (id, vdir, kind, uid, file_name, content_hash, file_size,
+    file_mtime_ns, file_stamp, sent, db_version, synced_at, base, ours)
+    SELECT id, vdir, kind, uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp,
+        sent, db_version, synced_at, base, ours FROM sync_state;
+DROP TABLE sync_state;
+ALTER TABLE sync_state_new RENAME TO sync_state;
+CREATE INDEX sync_state_file ON sync_state(vdir, kind, file_name);
+UPDATE sync_state SET db_version = '' WHERE kind IN ('contact', 'promise')
+    AND file_name != '' AND db_version != 'unmatched';
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -735,6 +778,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m009_sync_merge", m009_sync_merge),
     ("m010_meetings_reminders", m010_meetings_reminders),
     ("m011_sync_reminders", m011_sync_reminders),
+    ("m012_sync_history", m012_sync_history),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

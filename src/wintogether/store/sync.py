@@ -20,8 +20,25 @@ from wintogether.store import records
 from wintogether.store.common import new_uid
 from wintogether.store.handle import Store
 
-#: The three kinds of item a vdir holds, and the table behind each.
+#: The kinds of item a vdir holds, and the table behind each (``history``:
+#: see :data:`HISTORY`).
 TABLES = {"contact": "contacts", "promise": "promises", "conversation": "interactions"}
+
+#: The tables behind the ``history`` items (ledger entries, wins, timeline
+#: events), with the JSON export's name for each. Their ids are distinct per
+#: table only, so a history row's id in a sync is ``id * 4 + code``.
+HISTORY = {"ledger": ("ledger", 1), "wins": ("wins", 2), "contact_events": ("events", 3)}
+SECTION_TABLES = {section: table for table, (section, _) in HISTORY.items()}
+_HISTORY_OF_CODE = {code: table for table, (_, code) in HISTORY.items()}
+
+
+def _history_id(table: str, row_id: int) -> int:
+    return row_id * 4 + HISTORY[table][1]
+
+
+def _history_row(sync_id: int) -> tuple[str, int]:
+    """(table, id) of a history row's id in a sync."""
+    return _HISTORY_OF_CODE[sync_id % 4], sync_id // 4
 
 
 @dataclass
@@ -95,6 +112,15 @@ def forgotten_uids(store: Store, uids: Sequence[str]) -> set[str]:
 
 def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
     """Ids of the ``kind`` rows with a change journaled after ``mark``."""
+    if kind == "history":
+        return {
+            _history_id(row[0], row[1])
+            for row in store.conn.execute(
+                "SELECT DISTINCT tbl, row_id FROM journal WHERE id > ? AND tbl IN"
+                " ('ledger', 'wins', 'contact_events')",
+                (mark,),
+            )
+        }
     return {
         row[0]
         for row in store.conn.execute(
@@ -172,6 +198,17 @@ _VERSION_SQL = {
     "promise": "SELECT p.uid, p.id, p.updated_at, p.updated_at || ' ' || c.name, c.uid"
     " FROM promises p JOIN contacts c ON c.id = p.contact_id",
     "conversation": "SELECT uid, id, updated_at, updated_at, '' FROM interactions",
+    # A history record's file names its contacts by uid: a contact's new uid
+    # (after a merge) is a new version of the records that name it.
+    "history": "SELECT uid, id, updated_at, version, owner FROM ("
+    " SELECT l.uid, l.id * 4 + 1 AS id, l.updated_at,"
+    "  l.updated_at || ' ' || c.uid || ' ' || ifnull(t.uid, '') AS version, c.uid AS owner"
+    "  FROM ledger l JOIN contacts c ON c.id = l.contact_id"
+    "  LEFT JOIN contacts t ON t.id = l.to_contact_id"
+    " UNION ALL SELECT w.uid, w.id * 4 + 2, w.updated_at, w.updated_at || ' ' || c.uid, c.uid"
+    "  FROM wins w JOIN contacts c ON c.id = w.contact_id"
+    " UNION ALL SELECT e.uid, e.id * 4 + 3, e.updated_at, e.updated_at || ' ' || c.uid, c.uid"
+    "  FROM contact_events e JOIN contacts c ON c.id = e.contact_id)",
 }
 
 
@@ -206,6 +243,65 @@ def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str,
         yield {"id": row["id"], "contact_id": row["first_contact"]} | records.conversation_record(
             row
         )
+
+
+def history_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """History records (export shape) with their sync ``id``, their ``contact_id``
+    and their ``section`` (``ledger``, ``wins``, ``events``)."""
+    by_table: dict[str, list[int]] = {}
+    for sync_id in ids:
+        table, row_id = _history_row(sync_id)
+        by_table.setdefault(table, []).append(row_id)
+    readers = {
+        "ledger": (records.LEDGER_SELECT, "l", records.ledger_record),
+        "wins": (records.WIN_SELECT, "w", records.win_record),
+        "contact_events": (records.EVENT_SELECT, "e", records.event_record),
+    }
+    for table, row_ids in by_table.items():
+        select, alias, record_of = readers[table]
+        for row in store.conn.execute(
+            f"{select} WHERE {alias}.id IN (SELECT value FROM json_each(?)) ORDER BY {alias}.id",
+            (json.dumps(row_ids),),
+        ):
+            local = {
+                "id": _history_id(table, row["id"]),
+                "contact_id": row["contact_id"],
+                "section": HISTORY[table][0],
+            }
+            yield local | record_of(row)
+
+
+def put_history(
+    store: Store,
+    sync_id: int | None,
+    fields: dict[str, Any],
+    contact_ids: dict[str, int],
+    stamp: str,
+) -> None:
+    """Insert or overwrite a history record from its file: every column
+    :data:`records.COLUMNS` maps (contacts by uid), updated now (here)."""
+    table = SECTION_TABLES[fields["section"]]
+    values: dict[str, Any] = {}
+    for column, key in records.COLUMNS[table].items():
+        value = fields.get(key)
+        if column.endswith("contact_id"):
+            value = contact_ids.get(value) if value else None
+        values[column] = value
+    values["updated_at"] = stamp
+    values["created_at"] = values.get("created_at") or stamp
+    if sync_id is None:
+        store.conn.execute(
+            f"INSERT OR IGNORE INTO {table} ({', '.join(values)})"
+            f" VALUES ({', '.join('?' for _ in values)})",
+            list(values.values()),
+        )
+        return
+    _, row_id = _history_row(sync_id)
+    del values["uid"]
+    store.conn.execute(
+        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
+        [*values.values(), row_id],
+    )
 
 
 def contact_uid(store: Store, contact_id: int) -> str:
@@ -293,6 +389,17 @@ def _contact_id(store: Store, uid: str | None) -> int | None:
         return None
     row = store.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
     return int(row[0]) if row else None
+
+
+def link_conversations(store: Store, links: Sequence[tuple[str, str]]) -> None:
+    """(promise uid, conversation uid): promises linked to the conversation they
+    were made in, once the conversations of the same sync are in (a sync brings
+    promises before conversations)."""
+    store.conn.executemany(
+        "UPDATE promises SET interaction_id = (SELECT i.id FROM interactions i WHERE i.uid = ?)"
+        " WHERE uid = ? AND interaction_id IS NULL",
+        [(conversation, uid) for uid, conversation in links],
+    )
 
 
 def link_introducers(store: Store, links: Sequence[tuple[str, str]]) -> None:
@@ -393,6 +500,10 @@ def archive_deleted(store: Store, contact_id: int, text: str, stamp: str) -> Non
 
 
 def delete_row(store: Store, kind: str, row_id: int) -> None:
+    if kind == "history":
+        table, row_id = _history_row(row_id)
+        store.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        return
     store.conn.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", (row_id,))
 
 
@@ -414,7 +525,7 @@ def record_conflict(
 
 def versions_of(store: Store, kind: str, uids: Sequence[str]) -> dict[str, str]:
     """uid -> version (see ``versions``) of a few rows, after applying their files."""
-    alias = "p." if kind == "promise" else ""
+    alias = "p." if kind == "promise" else ""  # history: its SELECT names ``uid``
     return {
         row[0]: row[3]
         for row in store.conn.execute(

@@ -111,6 +111,22 @@ def _check_sizes(result: ReadResult) -> None:
                     f"{card.position}: the {label} is {len(value):,} characters; the limit is "
                     f"{limit:,}. Nothing was imported."
                 )
+    # The history records of our JSON: the checks typed text passes (size, no
+    # NUL), as for what `wt sync` brings in, so any way in keeps to them.
+    from wintogether.domain.text import check_field
+
+    for section, records in (result.bundle or {}).items():
+        if not isinstance(records, list) or section == "contacts":
+            continue
+        for index, record in enumerate(records, 1):
+            for key, value in record.items() if isinstance(record, dict) else ():
+                if isinstance(value, str):
+                    try:
+                        check_field(value, key.replace("_", " "))
+                    except InvalidValue as exc:
+                        raise InvalidValue(
+                            f"{section} record {index}: {exc.message} Nothing was imported."
+                        ) from exc
 
 
 def _clean_card(card: Card, extra_tag: str | None) -> Card:

@@ -1,9 +1,13 @@
 """Two-way sync between the database and a vdir (a folder of .vcf/.ics files).
 
-A vdir has three collections, each a folder vdirsyncer pairs with a CardDAV
-address book or a CalDAV calendar: ``contacts/`` (one vCard 3.0 per contact),
-``promises/`` (one VTODO per promise) and ``conversations/`` (one VJOURNAL
-per conversation). Files are named ``<uid>.vcf`` / ``<uid>.ics``.
+A vdir has four collections, each a folder vdirsyncer pairs with a CardDAV
+address book or a CalDAV calendar: ``contacts/`` (one vCard 3.0 per contact,
+with the fields only wintogether has as X-WINTOGETHER- properties),
+``promises/`` (one VTODO per promise), ``conversations/`` (one VJOURNAL per
+conversation) and ``history/`` (one VJOURNAL per ledger entry, win or
+timeline event, for a second database). Files are named ``<uid>.vcf`` /
+``<uid>.ics``. Everything the JSON export carries travels, but the columns
+items.LOCAL_ONLY names.
 
 The sync state (store/sync.py) remembers, per item, the file's name, content
 hash, size and mtime, the row's version (its ``updated_at``; for a promise

@@ -126,6 +126,20 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
                 _canonical(kind, record, True), sort_keys=True, ensure_ascii=False
             )
             write_file(action, after.get(action.uid, stamp))
+    # Promises received with the conversation they were made in (which a
+    # sync brings after them).
+    ss.link_conversations(
+        store,
+        [
+            (a.uid, a.fields["conversation"])
+            for a in plan.actions
+            if a.kind == "promise" and a.fields and a.fields.get("conversation")
+        ],
+    )
+    if "history" in plan.folders and any(
+        (a.action == "archive" or a.conflicts) for a in plan.actions
+    ):
+        _send_new_history(store, plan, key, pending)
     for kind, items in pending.items():
         if not items:
             continue
@@ -156,6 +170,35 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         ss.drop_state(store, key, kind, forgotten[kind])
 
 
+def _send_new_history(
+    store: Store,
+    plan: _Plan,
+    key: str,
+    pending: dict[str, list[tuple[_Action, bytes, str]]],
+) -> None:
+    """Timeline entries this sync wrote (the loser of a conflict) go out with it,
+    so the other computer has them after its next sync, not the one after."""
+    from wintogether.domain.sync.items import _display, _serialise
+    from wintogether.domain.sync.scan import _file_name
+
+    known = set(ss.load_state(store, key, "history"))
+    known |= {a.uid for a in plan.actions if a.kind == "history"}
+    new = {
+        uid: row
+        for uid, row in ss.versions(store, "history").items()
+        if uid not in known and row[3] not in plan.kept_out
+    }
+    for record in ss.history_records(store, [row[0] for row in new.values()]):
+        uid = record["uid"]
+        text = _serialise("history", record)
+        action = _Action(
+            "history", uid, "send", _display("history", record), row_id=record["id"],
+            file_name=_file_name(uid, ".ics"), text=text, db_version=new[uid][2],
+            file_stamp=record["updated_at"], sent=1,
+        )  # fmt: skip
+        pending["history"].append((action, text.encode("utf-8"), new[uid][2]))
+
+
 def _apply(
     store: Store,
     kind: str,
@@ -169,6 +212,9 @@ def _apply(
         ss.put_contact(store, row_id, uid, fields, stamp)
         return
     assert contact_ids is not None
+    if kind == "history":
+        ss.put_history(store, row_id, {**fields, "uid": uid}, contact_ids, stamp)
+        return
     if kind == "promise":
         done_at = fields["done_at"] or (stamp if fields["status"] == "done" else None)
         if fields["status"] == "open":

@@ -15,8 +15,26 @@ def _fold(values: list[str]) -> list[str]:
     return sorted(v.casefold() for v in values)
 
 
+#: Per table, the columns that stay in each database; every other column of
+#: these tables travels (tests/test_sync_travel.py checks both): a row's local
+#: id, its time of last change here (each database stamps its own), and a
+#: contact's last touch (recomputed from the conversations that travel).
+LOCAL_ONLY = {
+    "contacts": {"id", "updated_at", "last_touch_at"},
+    "ledger": {"id", "updated_at"},
+    "wins": {"id", "updated_at"},
+    "contact_events": {"id", "updated_at"},
+}
+
 #: A contact's fields only wintogether has (carried as X-WINTOGETHER- properties).
 _OWN_FIELDS = ("how_met", "met_on", "introduced_by", "cadence_days", "created_at", "archived_at")
+
+
+#: A record's uid and the times of its row, not compared (each database has its own).
+_STAMPS = ("uid", "created_at", "updated_at")
+
+#: How a history record is named in a report.
+_HISTORY_NAMES = {"ledger": "ledger entry", "wins": "win", "events": "timeline entry"}
 
 
 def _text(value: Any) -> str | None:
@@ -75,6 +93,11 @@ def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
     if kind == "promise":
         keys = ("text", "due_on", "owner", "status", "contact")
         return {k: item[k] for k in keys}
+    if kind == "history":
+        from wintogether.domain.sync.scan import record_fields
+
+        names = [k for k in record_fields(item["section"]) if k not in _STAMPS]
+        return {"section": item["section"], **{k: item.get(k) for k in names}}
     return {
         "happened_at": item["happened_at"],
         "channel": item["channel"],
@@ -221,6 +244,11 @@ def _display(kind: str, item: dict[str, Any]) -> str:
         return str(item["name"])
     if kind == "promise":
         return str(item["text"])
+    if kind == "history":
+        from wintogether.formats.vjournal import record_summary
+
+        text = " ".join(record_summary(item["section"], item).split())
+        return f"{_HISTORY_NAMES[item['section']]}: {text[:80]}"
     note = str(item["note"]).strip().splitlines()
     return note[0][:80] if note else ""
 
@@ -237,6 +265,8 @@ def _serialise(kind: str, record: dict[str, Any]) -> str:
         return ics.promise_todo_text(record)
     from wintogether.formats import vjournal
 
+    if kind == "history":
+        return vjournal.record_text(record["section"], _public(record))
     return vjournal.journal_text(record)
 
 
@@ -256,6 +286,11 @@ def _with_mark(text: str, parent: str | None) -> str:
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
     return f"{text[: match.start()]}{BASE_MARK}:{parent}{newline}{text[match.start() :]}"
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    """A history record as it travels: without its row's local ids."""
+    return {k: v for k, v in record.items() if k not in ("id", "contact_id", "section")}
 
 
 def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
@@ -282,6 +317,8 @@ def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
         return _with_mark(ics.patch_todo(text, record), parent)
     from wintogether.formats import vjournal
 
+    if kind == "history":
+        return _with_mark(vjournal.patch_record(text, record["section"], _public(record)), parent)
     return _with_mark(vjournal.patch_journal(text, record), parent)
 
 
@@ -292,5 +329,6 @@ def _records(store: Store, kind: str, ids: list[int]) -> dict[int, dict[str, Any
         "contact": ss.contact_records,
         "promise": ss.promise_records,
         "conversation": ss.conversation_records,
+        "history": ss.history_records,
     }[kind]
     return {record["id"]: record for record in reader(store, ids)}

@@ -14,6 +14,8 @@ COLLECTIONS = (
     ("contact", "contacts", ".vcf"),
     ("promise", "promises", ".ics"),
     ("conversation", "conversations", ".ics"),
+    # Ledger entries, wins and timeline events: for a second database only.
+    ("history", "history", ".ics"),
 )
 CHANNELS = ("call", "email", "meeting", "message", "social", "event", "note")
 

@@ -73,6 +73,10 @@ class _Plan:
     actions: list[_Action] = field(default_factory=list)
     skipped: list[SyncChange] = field(default_factory=list)
     missing_folders: list[Path] = field(default_factory=list)
+    #: Contacts kept out of the folder (deleted elsewhere, archived here with
+    #: their history): their history records stay here, unsynced, until they
+    #: change here and go out again.
+    kept_out: set[str] = field(default_factory=set)
 
     @property
     def writes_data(self) -> bool:
@@ -103,7 +107,8 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
             odd: dict[str, str] = {}
         else:
             files, odd = _scan(folder, suffix)
-        _plan_kind(store, plan, kind, suffix, state, files, odd, contact_uids, going, now)
+        skip = going | plan.kept_out if kind == "history" else going
+        _plan_kind(store, plan, kind, suffix, state, files, odd, contact_uids, skip, now)
         doomed = sum(
             1 for a in plan.actions if a.kind == kind and a.action in ("delete_row", "archive")
         )
@@ -122,6 +127,11 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
                 elif action.kind == "contact" and action.action == "delete_row":
                     contact_uids.discard(action.uid)
                     going.add(action.uid)
+                elif action.kind == "contact" and action.action == "archive":
+                    plan.kept_out.add(action.uid)
+            plan.kept_out |= {uid for uid, row in state.items() if not row.file_name} - {
+                a.uid for a in plan.actions if a.kind == "contact" and a.action == "send"
+            }
     return plan
 
 
@@ -317,9 +327,11 @@ def _decide(
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
         assert fields is not None and found is not None
         problem = _check_refs(kind, fields, contact_uids)
-        if problem and kind == "promise" and row_id is None:
+        if problem and kind in ("promise", "history") and row_id is None:
             # A to-do for no contact we know: listed once (`wt sync --unmatched`)
-            # and remembered, not reported again until its file changes.
+            # and remembered, not reported again until its file changes. So is a
+            # history record of a contact this database does not have (forgotten
+            # here): reported once.
             if state is None:
                 plan.skipped.append(
                     SyncChange(kind, uid, "skipped", found.name,
@@ -422,6 +434,12 @@ def _attach(fields: dict[str, Any], names: dict[str, str]) -> None:
 def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> str:
     if kind == "promise" and fields.get("contact") not in contact_uids:
         return "a to-do for no known contact (wintogether needs the contact's uid)"
+    if kind == "history":
+        if fields.get("contact") not in contact_uids:
+            return "a record of a contact this database does not have"
+        for key in ("to_contact",):  # a second person named: left out when unknown here
+            if fields.get(key) is not None and fields[key] not in contact_uids:
+                fields[key] = None
     if kind == "conversation":
         known = [u for u in fields["participants"] if u in contact_uids]
         if not known:

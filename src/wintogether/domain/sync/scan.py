@@ -165,6 +165,8 @@ def _parse_item(kind: str, text: str) -> dict[str, Any]:
         if not todo["text"]:
             raise ValueError("a to-do without a summary")
         return todo
+    if kind == "history":
+        return _parse_record(text)
     from wintogether.formats import vjournal
 
     journal = vjournal.read_journal(text)
@@ -179,6 +181,31 @@ def _parse_item(kind: str, text: str) -> dict[str, Any]:
     if journal["channel"] not in CHANNELS:
         journal["channel"] = "note"
     return journal
+
+
+def record_fields(section: str) -> tuple[str, ...]:
+    """The fields of a history record of the JSON export's ``section``: one per
+    column (store/records.py), so a new column travels with no change here."""
+    from wintogether.store import records
+    from wintogether.store import sync as ss
+
+    return tuple(records.COLUMNS[ss.SECTION_TABLES[section]].values())
+
+
+def _parse_record(text: str) -> dict[str, Any]:
+    from wintogether.formats import vjournal
+    from wintogether.store import sync as ss
+
+    found = vjournal.read_record(text)
+    if found is None:
+        raise ValueError("no VJOURNAL with X-WINTOGETHER-RECORD")
+    section = found["section"]
+    if section not in ss.SECTION_TABLES:
+        raise ValueError(f"an unknown kind of record ({section[:40]!r})")
+    fields = {key: found.get(key) for key in record_fields(section)}
+    # What the record's own change time says (checked like the other times).
+    fields.update(section=section, updated_at=found["modified"], modified=found["modified"])
+    return fields
 
 
 def _days(text: str) -> int | None:
@@ -225,6 +252,14 @@ def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
         cadence = ours.get("cadence_days")
         if cadence is not None and _days(cadence) is None:
             return f"the cadence '{cadence[:20]}' is not a whole number of days"
+    elif kind == "history":
+        from wintogether.formats.jsonfile import check_record
+
+        record = {k: v for k, v in fields.items() if k not in ("section", "modified")}
+        problem = check_record(fields["section"], record)
+        if problem:
+            return problem
+        checks += [(key.replace("_", " "), value) for key, value in record.items()]
     elif kind == "promise":
         checks += [("promise", fields["text"]), ("done note", fields["done_note"])]
         dates += [("due date", fields["due_on"], "day"), ("done date", fields["done_at"], "stamp")]
