@@ -303,6 +303,8 @@ X_FIELDS = {
     "cadence_days": "X-WINTOGETHER-CADENCE-DAYS",
     "created_at": "X-WINTOGETHER-CREATED",
     "archived_at": "X-WINTOGETHER-ARCHIVED",
+    "account_role": "X-WINTOGETHER-ACCOUNT-ROLE",
+    "reports_to": "X-WINTOGETHER-REPORTS-TO",
 }
 _X_FIELD_OF = {prop: key for key, prop in X_FIELDS.items()}
 

@@ -347,7 +347,7 @@ def put_contact(
     linkedin, urls, tags, extras, and ``ours``: the fields only wintogether
     has (how met, met on, introducer uid, cadence, created, archived), as
     text, or None for a card from another app, which leaves them as they are.
-    An introducer not known (yet) is linked by :func:`link_introducers`.
+    An introducer or manager not known (yet) is linked by :func:`link_contacts`.
     """
     columns = {k: fields.get(k) for k in ("name", "company", "title", "birthday", "notes")}
     ours = fields.get("ours")
@@ -358,7 +358,9 @@ def put_contact(
             met_on=ours.get("met_on"),
             cadence_days=int(cadence) if cadence is not None else None,
             archived_at=ours.get("archived_at"),
+            account_role=ours.get("account_role"),
             introduced_by=_contact_id(store, ours.get("introduced_by")),
+            reports_to=_contact_id(store, ours.get("reports_to")),
         )
     if contact_id is None:
         created = ours.get("created_at") if ours is not None else None
@@ -402,14 +404,15 @@ def link_conversations(store: Store, links: Sequence[tuple[str, str]]) -> None:
     )
 
 
-def link_introducers(store: Store, links: Sequence[tuple[str, str]]) -> None:
-    """(contact uid, introducer uid): introducers that arrived in the same sync as
-    the contacts they introduced, linked once all are in (a row's version is not
-    changed: the link is what its file already says)."""
+def link_contacts(store: Store, column: str, links: Sequence[tuple[str, str]]) -> None:
+    """(contact uid, other contact's uid): introducers and managers that arrived in
+    the same sync as the contacts naming them, linked once all are in (a row's
+    version is not changed: the link is what its file already says)."""
+    assert column in ("introduced_by", "reports_to")
     store.conn.executemany(
-        "UPDATE contacts SET introduced_by = (SELECT i.id FROM contacts i WHERE i.uid = ?)"
-        " WHERE uid = ? AND introduced_by IS NULL",
-        [(intro, uid) for uid, intro in links],
+        f"UPDATE contacts SET {column} = (SELECT i.id FROM contacts i WHERE i.uid = ?)"
+        f" WHERE uid = ? AND {column} IS NULL",
+        [(other, uid) for uid, other in links],
     )
 
 

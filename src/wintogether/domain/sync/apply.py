@@ -95,17 +95,17 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             if action.conflicts:
                 action.text = _settled(action.text, stamp)
             write_file(action, action.db_version)
-    # Introducers received in this sync after the contacts they introduced.
-    ss.link_introducers(
-        store,
-        [
-            (a.uid, a.fields["ours"]["introduced_by"])
-            for a in plan.actions
-            if a.kind == "contact"
-            and a.fields
-            and (a.fields.get("ours") or {}).get("introduced_by")
-        ],
-    )
+    # Introducers and managers received in this sync after the contacts naming them.
+    for column in ("introduced_by", "reports_to"):
+        ss.link_contacts(
+            store,
+            column,
+            [
+                (a.uid, a.fields["ours"][column])
+                for a in plan.actions
+                if a.kind == "contact" and a.fields and (a.fields.get("ours") or {}).get(column)
+            ],
+        )
     # Merged both ways: the row holds the result; the file is the one we have,
     # patched with it.
     for kind in plan.folders:

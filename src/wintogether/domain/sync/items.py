@@ -20,14 +20,28 @@ def _fold(values: list[str]) -> list[str]:
 #: id, its time of last change here (each database stamps its own), and a
 #: contact's last touch (recomputed from the conversations that travel).
 LOCAL_ONLY = {
-    "contacts": {"id", "updated_at", "last_touch_at"},
+    # company_id: each database links the company name (which travels) to its
+    # own company record, as every write of the name does.
+    "contacts": {"id", "updated_at", "last_touch_at", "company_id"},
     "ledger": {"id", "updated_at"},
     "wins": {"id", "updated_at"},
     "contact_events": {"id", "updated_at"},
+    # Each database keeps its own company records (uid, creation, aliases from
+    # `wt company merge`), made from the company names that travel on the cards.
+    "companies": {"id", "uid", "key", "created_at", "updated_at"},
 }
 
 #: A contact's fields only wintogether has (carried as X-WINTOGETHER- properties).
-_OWN_FIELDS = ("how_met", "met_on", "introduced_by", "cadence_days", "created_at", "archived_at")
+_OWN_FIELDS = (
+    "how_met",
+    "met_on",
+    "introduced_by",
+    "cadence_days",
+    "created_at",
+    "archived_at",
+    "account_role",
+    "reports_to",
+)
 
 
 #: A record's uid and the times of its row, not compared (each database has its own).

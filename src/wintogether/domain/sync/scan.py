@@ -13,6 +13,7 @@ from typing import Any, Literal
 from wintogether.clock import to_utc_iso
 from wintogether.dates import DATE_RANGE, is_stored
 from wintogether.domain.sync.model import CHANNELS
+from wintogether.models import ACCOUNT_ROLES
 
 _SAFE_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 #: The largest file a sync reads (a vCard with a photo is well under it). A
@@ -244,6 +245,10 @@ def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
         dates.append(("birthday", fields["birthday"], "birthday"))
         ours = fields.get("ours") or {}
         checks += [("how met", ours.get("how_met")), ("introducer", ours.get("introduced_by"))]
+        checks.append(("manager", ours.get("reports_to")))
+        role = ours.get("account_role")
+        if role is not None and role not in ACCOUNT_ROLES:
+            return f"the account role '{role[:40]}' is not one of {', '.join(ACCOUNT_ROLES)}"
         dates += [
             ("date you met", ours.get("met_on"), "day"),
             ("creation date", ours.get("created_at"), "stamp"),
