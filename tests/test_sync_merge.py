@@ -105,9 +105,11 @@ def test_the_same_field_changed_on_both_sides_while_others_merge(
     assert [e["kind"] for e in history["entries"]] == ["sync_conflict"]
     assert "not 'CFO'" in history["entries"][0]["text"]
 
-    # The laptop takes the merged result in, with no second conflict of its own.
+    # The laptop takes the merged result in, with no second conflict of its own,
+    # and the conflict entry with it (history/): on both timelines.
     back = laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
-    assert _last(back.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    assert _last(back.stderr) == "sent 0, received 2, deleted 0, conflicts 0"
+    assert laptop.rows("SELECT text, old_value, new_value FROM contact_events") == conflict
     dana = laptop.json("show", "dana")["contact"]
     assert (dana["title"], dana["company"], dana["phones"]) == (
         "VP Finance",
