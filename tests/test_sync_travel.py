@@ -403,3 +403,38 @@ def test_an_import_refuses_a_record_field_a_sync_would(
     assert out.exit_code != 0
     assert "wins record 1: The theirs contains a NUL character" in out.stderr
     assert "Nothing was imported" in out.stderr
+
+
+def test_after_the_upgrade_cards_and_to_dos_go_out_once_more(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    """Files written before the fields only wintogether has travelled are written
+    again (patched) by the first sync after the upgrade, so the other database
+    gets cadence and the rest without waiting for an edit of each contact."""
+    from sqlite_utils import Database
+
+    from wintogether.store import migrations
+
+    laptop, desktop, vdir = sides
+    _history(laptop, tmp_path)
+    laptop("follow-up", "dana", "Send the deck", "--due", "2026-12-01", at=LATER)
+    (vdir / "promises").mkdir(parents=True)
+    (vdir / "promises" / "made-elsewhere.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:made-elsewhere\r\n"
+        "SUMMARY:Call about pilot\r\nDUE;VALUE=DATE:20261210\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    )
+    laptop("sync", str(vdir), at=LATER)
+    assert "sent 0, received 0" in laptop("sync", str(vdir), at=LATER).stderr
+    conn = sqlite3.connect(laptop.path)
+    with conn:  # the rebuild of m011, run once more, clears the versions as on an upgrade
+        migrations.m011_sync_history(Database(conn))
+    conn.close()
+    assert laptop.rows(
+        "SELECT kind, count(*) FROM sync_state WHERE db_version = '' GROUP BY kind ORDER BY kind"
+    ) == [("contact", 3), ("promise", 1)]
+    again = laptop("sync", str(vdir), at=LATER)
+    assert "sent 4, received 0, deleted 0" in again.stderr  # not the unmatched to-do
+    assert laptop.rows("SELECT db_version FROM sync_state WHERE uid = 'made-elsewhere'") == [
+        ("unmatched",)
+    ]
+    assert "sent 0, received 0, deleted 0" in laptop("sync", str(vdir), at=LATER).stderr
