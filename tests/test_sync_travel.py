@@ -415,7 +415,7 @@ def test_after_the_upgrade_cards_and_to_dos_go_out_once_more(
 
     from wintogether.store import migrations
 
-    laptop, desktop, vdir = sides
+    laptop, _desktop, vdir = sides
     _history(laptop, tmp_path)
     laptop("follow-up", "dana", "Send the deck", "--due", "2026-12-01", at=LATER)
     (vdir / "promises").mkdir(parents=True)
@@ -426,8 +426,8 @@ def test_after_the_upgrade_cards_and_to_dos_go_out_once_more(
     laptop("sync", str(vdir), at=LATER)
     assert "sent 0, received 0" in laptop("sync", str(vdir), at=LATER).stderr
     conn = sqlite3.connect(laptop.path)
-    with conn:  # the rebuild of m011, run once more, clears the versions as on an upgrade
-        migrations.m011_sync_history(Database(conn))
+    with conn:  # the rebuild of m012, run once more, clears the versions as on an upgrade
+        migrations.m012_sync_history(Database(conn))
     conn.close()
     assert laptop.rows(
         "SELECT kind, count(*) FROM sync_state WHERE db_version = '' GROUP BY kind ORDER BY kind"
