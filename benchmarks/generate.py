@@ -490,9 +490,11 @@ def _suspend_touch_trigger(conn: sqlite3.Connection) -> list[str]:
     trigger comes back from its own stored SQL, so the schema is unchanged.
     """
     rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-        " AND tbl_name = 'interaction_participants' AND sql LIKE '%last_touch_at%'"
-        " AND sql LIKE '%AFTER INSERT%'"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND ("
+        " (tbl_name = 'interaction_participants' AND sql LIKE '%last_touch_at%'"
+        " AND sql LIKE '%AFTER INSERT%')"
+        # The per-contact standings (store/standings.py): rebuilt in one pass after.
+        " OR name LIKE 'standings\\_%' ESCAPE '\\')"
     ).fetchall()
     for name, _ in rows:
         conn.execute(f'DROP TRIGGER "{name}"')
@@ -500,12 +502,16 @@ def _suspend_touch_trigger(conn: sqlite3.Connection) -> list[str]:
 
 
 def _restore_touch_trigger(conn: sqlite3.Connection, saved: list[str]) -> None:
-    """Set every ``last_touch_at`` in one pass (as the trigger would), then restore it."""
+    """Set every ``last_touch_at`` and standing in one pass (as the triggers
+    would), then restore the triggers."""
+    from wintogether.store import standings
+
     conn.execute(
         "UPDATE contacts SET last_touch_at = ("
         " SELECT max(i.happened_at) FROM interaction_participants p"
         " JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = contacts.id)"
     )
+    standings.rebuild_on(conn)
     for sql in saved:
         conn.execute(sql)
 

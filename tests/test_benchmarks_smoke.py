@@ -134,10 +134,24 @@ def test_generator_is_deterministic(tmp_path: Path, tiny: tuple[Path, dict[str, 
 def test_generator_live_triggers_agree_with_bulk_replay(
     tmp_path: Path, tiny: tuple[Path, dict[str, object]]
 ) -> None:
-    """Dropping the last_touch trigger during the load changes nothing in the result."""
+    """Dropping the last_touch and standings triggers during the load changes
+    nothing in the result: the standings the triggers keep equal the bulk rebuild."""
+    from wintogether.store import open_store, standings
+
     live = tmp_path / "live.db"
     _generate(live, "--live-triggers")
     assert _content_hash(live) == _content_hash(tiny[0])
+    kept = []
+    for path in (live, tiny[0]):
+        store, _ = open_store(path)
+        try:
+            kept.append(standings.kept(store))
+            assert standings.kept(store) == standings.recomputed(store)
+        finally:
+            store.close()
+    assert kept[0] == kept[1]
+    assert any(row[5] is not None for row in kept[0][0]), "no ledger in the standings"
+    assert kept[0][1], "no monthly figures"
 
 
 def test_generator_refuses_to_overwrite(tiny: tuple[Path, dict[str, object]]) -> None:

@@ -24,7 +24,7 @@ import pytest
 
 from wintogether.clock import now
 from wintogether.config import Config
-from wintogether.domain import contacts, conversations, promises, today
+from wintogether.domain import contacts, conversations, ledger, promises, summary, today
 from wintogether.store import Store, open_store
 from wintogether.store import conversations as conversations_store
 
@@ -122,6 +122,17 @@ COMMANDS: dict[str, Callable[[Store], object]] = {
     "followups": lambda store: promises.listing(store, now(), promises.PromiseFilter()),
     "followups overdue": lambda store: promises.listing(
         store, now(), promises.PromiseFilter(overdue=True, mine=True)
+    ),
+    # Ranked from the kept standings (store/standings.py), not from every entry.
+    "balance": lambda store: ledger.balance_page(store, Config(), now(), None, 50),
+    "contacts attention": lambda store: contacts.listing_page(
+        store, Config(), now(), sort="attention", limit=50
+    ),
+    "summary month": lambda store: summary.summarise(
+        store, Config(), now(), summary.period(now(), Config(), month=True)
+    ),
+    "summary week": lambda store: summary.summarise(
+        store, Config(), now(), summary.period(now(), Config())
     ),
     "log": lambda store: conversations.log(
         store, now(), contact="Dana Reyes", note="Quick call", follow_up="2026-12-04"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -192,15 +191,12 @@ def balance(
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)
     moment = now()
-    view = ledger.balances(st.store(), st.config(), moment, contact)
+    # A table shows a screenful: drawing every contact's row takes Rich seconds.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    view, total = ledger.balance_page(st.store(), st.config(), moment, contact, top)
     from wintogether.render import words
     from wintogether.render.columns import BALANCES
 
-    # A table shows a screenful: drawing every contact's row takes Rich seconds.
-    top = shown_limit(limit, fmt_, TABLE_LIMIT)
-    total = len(view.rows)
-    if top is not None and total > top:
-        view = replace(view, rows=view.rows[:top])
     data = view.to_json(words) if fmt_ is Format.json else None
     if emit_rows(fmt_, BALANCES, view.rows, data=data):
         return

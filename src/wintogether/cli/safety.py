@@ -82,6 +82,14 @@ def doctor(
             help="The full integrity check: also that every index matches its table (slower).",
         ),
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Rebuild the kept standings (open promises, ledger runs and months)"
+            " when they differ from the history.",
+        ),
+    ] = False,
 ) -> None:
     """Check the database: integrity, search index, schema, permissions, location.
 
@@ -97,6 +105,8 @@ def doctor(
       wt doctor --json
 
       wt doctor --full
+
+      wt doctor --fix
     """
     from wintogether.cli.common import now
     from wintogether.domain import safety
@@ -115,7 +125,7 @@ def doctor(
         raise typer.Exit(3) from None
     if compact and not safety.compact(store):
         say("Another command kept the write-ahead log open; it was not truncated.")
-    report = safety.doctor(store, now(), full=full)
+    report = safety.doctor(store, now(), full=full, fix=fix)
     if as_json:
         emit_json(report.to_json())
     else:

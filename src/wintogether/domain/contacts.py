@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import to_utc_iso
+from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.config import Config
 from wintogether.dates import parse_birthday, parse_duration
 from wintogether.domain import cadence
@@ -296,6 +296,10 @@ def listing_page(
     """
     if sort not in SORTS:
         raise InvalidValue(f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(SORTS)}.")
+    if sort == "attention" and limit is not None:
+        return _attention_page(
+            store, config, now, tag=tag, company=company, archived=archived, limit=limit
+        )
     with store.read():
         ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
         total = len(ids)
@@ -312,6 +316,90 @@ def listing_page(
         _add_health(store, config, now, rows)
         rows.sort(key=lambda r: (-(r.health.score if r.health else 0.0), r.contact.name.casefold()))
     return (rows[:limit] if limit is not None else rows), total
+
+
+def _attention_page(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    tag: str | None,
+    company: str | None,
+    archived: bool,
+    limit: int,
+) -> tuple[list[ContactRow], int]:
+    """The first ``limit`` contacts by health score, ranked from the standings.
+
+    The score is attention + my broken promises + one when I have only been
+    receiving (``Health.score``): attention comes from SQL over the contacts,
+    broken promises from the open ones, the receiving run from the kept ledger
+    standings. Only the contacts shown are loaded and assessed in full, so the
+    rows are exactly what ranking everyone's full health gave.
+    """
+    from datetime import timedelta
+
+    from wintogether.domain import health
+    from wintogether.store import ledger, reports
+    from wintogether.store import standings as standings_store
+
+    today = now.date()
+    since = now - timedelta(days=health.WINDOW_DAYS)
+    stretch = config.one_sided_after_days
+    with store.read():
+        ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
+        attention = cadence.attention_in(store, config, now, ids)
+        broken = standings_store.broken_mine(
+            store, (today - timedelta(days=health.WINDOW_DAYS)).isoformat(), today.isoformat()
+        )
+        figures = standings_store.ledger_figures(store, to_utc_iso(since), to_utc_iso(now))
+        receiving: set[int] = set()
+        tied: list[int] = []
+        for fig in figures:
+            if fig.tied:
+                tied.append(fig.contact.id)  # ties among entries: read them (below)
+            elif fig.latest == "got" and (now - from_utc_iso(fig.run_start)).days >= stretch:
+                receiving.add(fig.contact.id)
+        if tied:
+            # As the full assessment orders them: newest first, then by time.
+            entries = health.by_contact(
+                ledger.entries(store, contact_ids=tied, since=to_utc_iso(since))
+            )
+            for cid in tied:
+                if health.balance(entries.get(cid, []), cid, now, stretch).one_sided == (
+                    "receiving"
+                ):
+                    receiving.add(cid)
+        scored = []
+        for cid in ids:
+            att = attention[cid]
+            score = att.attention + broken.get(cid, 0) + (1.0 if cid in receiving else 0.0)
+            scored.append((-score, att.contact.name.casefold(), cid))
+        scored.sort(key=lambda item: item[:2])
+        shown = [cid for _, _, cid in scored[:limit]]
+        contacts = contacts_store.contacts_by_ids(store, shown)
+        entries_shown = health.by_contact(
+            ledger.entries(store, contact_ids=shown, since=to_utc_iso(since))
+        )
+        promises_shown = {
+            cid: reports.promises_due_since(store, since.date(), cid) for cid in shown
+        }
+    rows = []
+    for contact in contacts:
+        standing = _standing(contact)
+        rows.append(
+            ContactRow(
+                contact,
+                cadence.attention_of(standing, config, now),
+                health.assess(
+                    standing,
+                    promises_shown[contact.id],
+                    entries_shown.get(contact.id, []),
+                    config,
+                    now,
+                ),
+            )
+        )
+    return rows, len(ids)
 
 
 def _add_health(store: Store, config: Config, now: datetime, rows: list[ContactRow]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -179,6 +180,67 @@ def balances(
     )
 
 
+def balance_page(
+    store: Store, config: Config, now: datetime, contact: str | None, limit: int | None
+) -> tuple[BalanceView, int]:
+    """`wt balance`: the first ``limit`` rows (all when None) and how many there are.
+
+    Across all contacts with a limit, everyone is ranked from the kept standings
+    (a few figures per contact) and only the rows shown are built from their
+    entries; the rows are those :func:`balances` gives, in the same order.
+    """
+    if contact is not None or limit is None:
+        view = balances(store, config, now, contact)
+        total = len(view.rows)
+        if limit is not None and total > limit:
+            view = BalanceView(view.rows[:limit], view.entries, view.wins, view.contact)
+        return view, total
+    from wintogether.clock import from_utc_iso
+    from wintogether.store import standings
+
+    since, until = _window_start(now), to_utc_iso(now)
+    stretch = config.one_sided_after_days
+    with store.read():
+        figures = {fig.contact.id: fig for fig in standings.ledger_figures(store, since, until)}
+        wins = standings.wins_between(store, since)
+        others = [
+            cid
+            for cid in dict.fromkeys([*standings.ledger_ahead(store, until), *wins])
+            if cid not in figures
+        ]
+        refs = {cid: fig.contact for cid, fig in figures.items()}
+        refs.update(standings.refs(store, others))
+        keys: dict[int, tuple[int, int, str]] = {}
+        for cid, ref in refs.items():
+            fig = figures.get(cid)
+            receiving = (
+                fig is not None
+                and fig.latest == "got"
+                and (now - from_utc_iso(fig.run_start)).days >= stretch
+            )
+            net = fig.given - fig.received if fig is not None else 0
+            keys[cid] = (0 if receiving else 1, net, ref.name.casefold())
+        order = sorted(keys, key=lambda cid: keys[cid])
+        seen = Counter(keys.values())
+        ties = [cid for cid in order if seen[keys[cid]] > 1]
+        if ties:
+            # Equal keys keep the order the full computation met them in.
+            met = {cid: n for n, cid in enumerate(standings.first_seen(store, ties, since))}
+            order.sort(key=lambda cid: (keys[cid], met.get(cid, 0)))
+        shown = order[:limit]
+        entries = ledger_store.entries(store, contact_ids=shown, since=since, newest_first=False)
+    grouped = health.by_contact(entries)
+    rows = [
+        BalanceRow(
+            refs[cid],
+            health.balance(grouped.get(cid, []), cid, now, stretch),
+            wins.get(cid, 0),
+        )
+        for cid in shown
+    ]
+    return BalanceView(rows=rows, entries=[], wins=[], contact=None), len(order)
+
+
 def _owed_key(row: BalanceRow) -> tuple[int, int, str]:
     receiving = row.balance.one_sided == "receiving"
     return (0 if receiving else 1, row.balance.net, row.contact.name.casefold())
@@ -210,19 +272,26 @@ def give_first(
     words (render/words.py) are the reason given.
     """
     from wintogether.clock import from_utc_iso
+    from wintogether.store import standings
 
     since, until = _window_start(now), to_utc_iso(now)
     stretch = config.one_sided_after_days
     ranked = []
     with store.read():
-        for ref, given, received, latest, run_start in ledger_store.owing_figures(
-            store, since, until
-        ):
-            receiving = latest == "got" and (now - from_utc_iso(run_start)).days >= stretch
-            if receiving or given < received:
-                ranked.append((0 if receiving else 1, given - received, ref.name.casefold(), ref))
-        ranked.sort(key=lambda r: r[:3])
-        shown = [r[3] for r in ranked[:limit]]
+        for fig in standings.ledger_figures(store, since, until):
+            receiving = fig.latest == "got" and (now - from_utc_iso(fig.run_start)).days >= stretch
+            if receiving or fig.given < fig.received:
+                ranked.append(
+                    (
+                        0 if receiving else 1,
+                        fig.given - fig.received,
+                        fig.contact.name.casefold(),
+                        fig.contact.id,
+                        fig.contact,
+                    )
+                )
+        ranked.sort(key=lambda r: r[:4])
+        shown = [r[4] for r in ranked[:limit]]
         entries = ledger_store.entries(
             store, contact_ids=[ref.id for ref in shown], since=since, newest_first=False
         )

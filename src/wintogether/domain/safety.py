@@ -337,14 +337,36 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+def _standings_check(store: Store, *, fix: bool) -> Check:
+    """The kept standings (store/standings.py) against a recomputation."""
+    from wintogether.store import standings
+
+    problems = standings.problems(store)
+    if not problems:
+        return Check("standings", OK, "the kept standings match the history")
+    if fix:
+        with store.write_unjournaled():
+            standings.rebuild(store)
+        left = standings.problems(store)
+        if not left:
+            return Check("standings", OK, "rebuilt from the history: " + " ".join(problems))
+        problems = left
+    return Check(
+        "standings",
+        FAIL,
+        " ".join(problems[:2]) + " (fix: `wt doctor --fix` rebuilds them from the history)",
+    )
+
+
 def unopenable(path: Path, message: str) -> Report:
     """The report for a file too damaged to open at all."""
     return Report(path, [Check("open", FAIL, message)])
 
 
-def doctor(store: Store, now: datetime, *, full: bool = False) -> Report:
+def doctor(store: Store, now: datetime, *, full: bool = False, fix: bool = False) -> Report:
     """The health report. By default a quick integrity check (seconds on years of
-    data); ``full`` also checks that every index matches its table."""
+    data); ``full`` also checks that every index matches its table. ``fix``
+    rebuilds the kept standings when they differ from the history."""
     from wintogether.store.migrations import LATEST_VERSION
 
     path = store.path
@@ -389,6 +411,7 @@ def doctor(store: Store, now: datetime, *, full: bool = False) -> Report:
                 " (fix: make the file and its folder writable)",
             )
         )
+    checks.append(_standings_check(store, fix=fix and not read_only))
     version, ours = maintenance.schema_version(store)
     if not ours or version != LATEST_VERSION:
         checks.append(Check("schema", FAIL, f"version {version}, expected {LATEST_VERSION}"))

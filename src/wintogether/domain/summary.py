@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from wintogether.clock import to_utc_iso
+from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.config import WEEKDAY_NAMES, Config
 from wintogether.dates import format_day, parse_day, start_of_day
 from wintogether.domain import cadence, health
@@ -251,7 +251,12 @@ def summarise(
         counts = reports.conversation_counts(store, s, e)
         new = reports.new_contacts(store, s, e)
         promises = reports.promises_touching(store, s, e, span.first, span.last)
-        entries = ledger_store.entries(store, since=window_start, newest_first=False)
+        # The period and the 12 weeks of trends before its end; who became
+        # one-sided comes from the kept standings (store/standings.py).
+        recent = ledger_store.entries(
+            store, since=to_utc_iso(min(start, trend_start)), newest_first=False
+        )
+        became = _became_one_sided(store, config, start, end, window_start)
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
         slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
@@ -260,8 +265,8 @@ def summarise(
         )
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
-        weekly = weekly_trends(store, now, span.last, config.week_start, entries)
-    in_period = [x for x in entries if start <= x.happened_at < period_end]
+        weekly = weekly_trends(store, now, span.last, config.week_start, recent)
+    in_period = [x for x in recent if start <= x.happened_at < period_end]
     return Summary(
         period=span,
         generated_at=now,
@@ -274,7 +279,7 @@ def summarise(
         given=Counter(x.kind for x in in_period if x.direction == "gave"),
         received=Counter(x.kind for x in in_period if x.direction == "got"),
         wins=len(wins),
-        became_one_sided=_became_one_sided(entries, config, start, end),
+        became_one_sided=became,
         job_changes=job_changes,
         slipping=slipping,
         due_next=due_next,
@@ -287,20 +292,42 @@ def summarise(
 
 
 def _became_one_sided(
-    entries: list[Any], config: Config, start: datetime, end: datetime
+    store: Store, config: Config, start: datetime, end: datetime, window_start: str
 ) -> list[OneSided]:
-    out = []
+    """Relationships one-sided at ``end`` and not (or the other way) at ``start``.
+
+    Who is one-sided at either moment comes from the kept standings (a few
+    figures per contact, store/standings.py); only those who became one-sided
+    get their full balance, from their own entries, for the words.
+    """
+    from wintogether.store import standings
+
     stretch = config.one_sided_after_days
-    for cid, own in health.by_contact(entries).items():
-        ref = own[0].contact
-        before = health.balance(own, cid, start, stretch)
-        after = health.balance(own, cid, end, stretch)
-        if (
-            after.one_sided
-            and after.one_sided != before.one_sided
-            and after.one_sided_since is not None
+    year = timedelta(days=health.WINDOW_DAYS)
+
+    def sides(at: datetime, ids: list[int] | None) -> dict[int, str]:
+        out = {}
+        for fig in standings.ledger_figures(
+            store, to_utc_iso(at - year), to_utc_iso(at), contact_ids=ids
         ):
-            out.append(OneSided(ref, after))
+            if (at - from_utc_iso(fig.run_start)).days >= stretch:
+                out[fig.contact.id] = "receiving" if fig.latest == "got" else "giving"
+        return out
+
+    after = sides(end, None)
+    before = sides(start, list(after)) if after else {}
+    became = [cid for cid, side in after.items() if before.get(cid) != side]
+    if not became:
+        return []
+    # Read in (happened_at, id) order, as the full computation met them.
+    entries = ledger_store.entries(
+        store, contact_ids=became, since=window_start, newest_first=False
+    )
+    out = []
+    for cid, own in health.by_contact(entries).items():
+        balance = health.balance(own, cid, end, stretch)
+        if balance.one_sided and balance.one_sided_since is not None:
+            out.append(OneSided(own[0].contact, balance))
     out.sort(key=lambda o: o.contact.name.casefold())
     return out
 

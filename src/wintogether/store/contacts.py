@@ -382,6 +382,68 @@ def tag_names(store: Store) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
 
 
+def _scored_sql(where: str) -> str:
+    """Each contact's rhythm and whole days since the last touch (or since added).
+
+    Parameters, in order: the tag rhythms as JSON (tag id, days, config key),
+    the default rhythm, today (ISO day), the UTC offset ("+60 minutes"), then
+    whatever ``where`` binds.
+    """
+    return f"""
+        WITH tag_days(tag_id, days, source) AS (
+            SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)
+        ),
+        by_tag AS (
+            SELECT ct.contact_id, d.days, d.source, row_number() OVER (
+                PARTITION BY ct.contact_id ORDER BY d.days, d.source
+            ) AS pick
+            FROM contact_tags ct JOIN tag_days d ON d.tag_id = ct.tag_id
+        ),
+        scored AS (
+            SELECT c.id, c.name, c.company, c.last_touch_at IS NOT NULL AS talked,
+                CASE WHEN c.cadence_days THEN c.cadence_days
+                     ELSE coalesce(b.days, ?) END AS cadence,
+                CASE WHEN c.cadence_days THEN 'contact'
+                     WHEN b.days IS NOT NULL THEN 'tag ' || b.source
+                     ELSE 'default' END AS source,
+                max(0, CAST(julianday(?) - julianday(
+                    date(coalesce(c.last_touch_at, c.created_at), ?)) AS INTEGER)) AS days
+            FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id AND b.pick = 1
+            WHERE {where}
+        )"""
+
+
+def attention_figures(
+    store: Store,
+    ids: Sequence[int],
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+) -> dict[int, tuple[ContactRef, int, int, str, bool]]:
+    """For each of ``ids``: (contact, whole days since the last touch or since
+    added, the rhythm in days, where it comes from, ever talked), computed as
+    :func:`quiet_contacts` does, for every contact rather than the quiet ones."""
+    sql = (
+        _scored_sql("c.id IN (SELECT value FROM json_each(?))")
+        + """
+        SELECT id, name, company, days, cadence, source, talked FROM scored
+    """
+    )
+    params = [
+        json.dumps(tag_days),
+        default_days,
+        today.isoformat(),
+        f"{utc_offset_minutes:+d} minutes",
+        json.dumps(list(ids)),
+    ]
+    return {
+        row[0]: (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], bool(row[6]))
+        for row in store.conn.execute(sql, params)
+    }
+
+
 def quiet_contacts(
     store: Store,
     *,
@@ -410,28 +472,9 @@ def quiet_contacts(
     if tag:
         tag_filter = f" AND c.id IN ({TAGGED_CONTACTS})"
         params += tag_params(tag)
-    sql = f"""
-        WITH tag_days(tag_id, days, source) AS (
-            SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)
-        ),
-        by_tag AS (
-            SELECT ct.contact_id, d.days, d.source, row_number() OVER (
-                PARTITION BY ct.contact_id ORDER BY d.days, d.source
-            ) AS pick
-            FROM contact_tags ct JOIN tag_days d ON d.tag_id = ct.tag_id
-        ),
-        scored AS (
-            SELECT c.id, c.name, c.company, c.last_touch_at IS NOT NULL AS talked,
-                CASE WHEN c.cadence_days THEN c.cadence_days
-                     ELSE coalesce(b.days, ?) END AS cadence,
-                CASE WHEN c.cadence_days THEN 'contact'
-                     WHEN b.days IS NOT NULL THEN 'tag ' || b.source
-                     ELSE 'default' END AS source,
-                max(0, CAST(julianday(?) - julianday(
-                    date(coalesce(c.last_touch_at, c.created_at), ?)) AS INTEGER)) AS days
-            FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id AND b.pick = 1
-            WHERE c.archived_at IS NULL{tag_filter}
-        )
+    sql = (
+        _scored_sql(f"c.archived_at IS NULL{tag_filter}")
+        + f"""
         SELECT * FROM (
             SELECT id, name, company, days, cadence, source, talked,
                 rank() OVER (ORDER BY CAST(days AS REAL) / cadence DESC, days DESC) AS place,
@@ -439,6 +482,7 @@ def quiet_contacts(
             FROM scored WHERE days >= cadence
         ){" WHERE place <= ?" if top is not None else ""}
     """
+    )
     params[1:1] = [default_days, today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
     # rank() gives tied rows one place: every row tied with the last wanted one
     # comes back, and the caller's own ordering (names, case-folded) decides.

@@ -92,46 +92,6 @@ def entries(
     return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
 
 
-def owing_figures(
-    store: Store, since: str, until: str
-) -> list[tuple[ContactRef, int, int, str, str]]:
-    """Per contact, over entries in [since, until]: (contact, given, received,
-    direction of the latest entry, start of the latest run in that direction).
-
-    What domain/ledger.py ``give_first`` needs to rank everyone without loading
-    every entry; entries are ordered by (happened_at, id) as ``health.balance``
-    orders them.
-    """
-    return [
-        (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], row[6])
-        for row in store.conn.execute(
-            """
-            WITH w AS MATERIALIZED (
-                SELECT contact_id, direction, happened_at, row_number() OVER (
-                    PARTITION BY contact_id ORDER BY happened_at DESC, id DESC
-                ) AS back
-                FROM ledger WHERE happened_at >= ? AND happened_at <= ?
-            ),
-            latest AS (SELECT contact_id, direction FROM w WHERE back = 1),
-            -- how far back the first entry the other way is: the latest run ends there
-            turn AS (
-                SELECT w.contact_id, min(w.back) AS back FROM w JOIN latest l
-                ON l.contact_id = w.contact_id AND w.direction != l.direction
-                GROUP BY w.contact_id
-            )
-            SELECT w.contact_id, c.name, c.company,
-                sum(w.direction = 'gave'), sum(w.direction = 'got'), l.direction,
-                min(CASE WHEN t.back IS NULL OR w.back < t.back THEN w.happened_at END)
-            FROM w JOIN latest l ON l.contact_id = w.contact_id
-            JOIN contacts c ON c.id = w.contact_id
-            LEFT JOIN turn t ON t.contact_id = w.contact_id
-            GROUP BY w.contact_id
-            """,
-            (since, until),
-        )
-    ]
-
-
 def wins(
     store: Store,
     *,

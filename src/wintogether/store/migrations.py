@@ -765,6 +765,178 @@ UPDATE sync_state SET db_version = '' WHERE kind IN ('contact', 'promise')
 """
 
 
+def m013_standings(db: Database) -> None:
+    # Per-contact standings, kept current by triggers in the same transaction as
+    # every write (log, gave/got, done, edit, delete, merge, undo, import, sync,
+    # forget all write the base tables; the triggers follow):
+    # * standings: one row per contact: open promises both ways (how many, the
+    #   earliest due day); the latest ledger entry (when, which way), the latest
+    #   entry the other way (when, id: the "turn") and when the latest run of
+    #   entries in one direction began (one_way_since). Orders are (happened_at,
+    #   id), as the balance reads them.
+    # * standing_months: value given and received per contact and UTC month of
+    #   the entry, so a 12-month window is 11 whole months plus the two partial
+    #   ones read from the ledger itself: the window moves with the clock, the
+    #   buckets do not.
+    # Derived data, not the user's: not journaled (undo reverts the base rows
+    # and the triggers follow), not exported; `wt doctor` compares them with a
+    # recomputation and `wt doctor --fix` rebuilds them. Filled here for
+    # existing databases.
+    for statement in _statements(_M013_SQL):
+        db.conn.execute(statement)
+
+
+def _m013_refresh(who: str) -> str:
+    """The statements that recompute one contact's standings row (frozen below)."""
+    return f"""
+    INSERT OR IGNORE INTO standings (contact_id)
+        SELECT {who} WHERE EXISTS (SELECT 1 FROM contacts WHERE id = {who});
+    UPDATE standings SET
+        my_open = (SELECT count(*) FROM promises
+            WHERE contact_id = {who} AND owner = 'me' AND status = 'open'),
+        my_first_due = (SELECT min(due_on) FROM promises
+            WHERE contact_id = {who} AND owner = 'me' AND status = 'open'),
+        their_open = (SELECT count(*) FROM promises
+            WHERE contact_id = {who} AND owner = 'them' AND status = 'open'),
+        their_first_due = (SELECT min(due_on) FROM promises
+            WHERE contact_id = {who} AND owner = 'them' AND status = 'open'),
+        ledger_last_at = (SELECT happened_at FROM ledger WHERE contact_id = {who}
+            ORDER BY happened_at DESC, id DESC LIMIT 1),
+        ledger_last_direction = (SELECT direction FROM ledger WHERE contact_id = {who}
+            ORDER BY happened_at DESC, id DESC LIMIT 1)
+        WHERE contact_id = {who};
+    UPDATE standings SET
+        ledger_turn_at = (SELECT happened_at FROM ledger WHERE contact_id = {who}
+            AND direction != standings.ledger_last_direction
+            ORDER BY happened_at DESC, id DESC LIMIT 1),
+        ledger_turn_id = (SELECT id FROM ledger WHERE contact_id = {who}
+            AND direction != standings.ledger_last_direction
+            ORDER BY happened_at DESC, id DESC LIMIT 1)
+        WHERE contact_id = {who};
+    UPDATE standings SET
+        one_way_since = (SELECT min(l.happened_at) FROM ledger l WHERE l.contact_id = {who}
+            AND (standings.ledger_turn_id IS NULL
+                OR (l.happened_at, l.id) > (standings.ledger_turn_at, standings.ledger_turn_id)))
+        WHERE contact_id = {who};
+"""
+
+
+def _m013_months_add(row: str) -> str:
+    return f"""
+    INSERT INTO standing_months (contact_id, month, given, received)
+        SELECT {row}.contact_id, substr({row}.happened_at, 1, 7),
+            {row}.direction = 'gave', {row}.direction = 'got'
+        WHERE EXISTS (SELECT 1 FROM contacts WHERE id = {row}.contact_id)
+        ON CONFLICT (contact_id, month) DO UPDATE
+            SET given = given + excluded.given, received = received + excluded.received;
+"""
+
+
+def _m013_months_remove(row: str) -> str:
+    return f"""
+    UPDATE standing_months SET given = given - ({row}.direction = 'gave'),
+        received = received - ({row}.direction = 'got')
+        WHERE contact_id = {row}.contact_id AND month = substr({row}.happened_at, 1, 7);
+    DELETE FROM standing_months WHERE contact_id = {row}.contact_id
+        AND month = substr({row}.happened_at, 1, 7) AND given = 0 AND received = 0;
+"""
+
+
+_M013_SQL = (
+    """
+CREATE TABLE standings (
+    contact_id INTEGER PRIMARY KEY,
+    my_open INTEGER NOT NULL DEFAULT 0,
+    my_first_due TEXT,
+    their_open INTEGER NOT NULL DEFAULT 0,
+    their_first_due TEXT,
+    ledger_last_at TEXT,
+    ledger_last_direction TEXT,
+    ledger_turn_at TEXT,
+    ledger_turn_id INTEGER,
+    one_way_since TEXT
+);
+CREATE INDEX standings_ledger_last ON standings(ledger_last_at);
+CREATE INDEX standings_my_first_due ON standings(my_first_due);
+CREATE TABLE standing_months (
+    contact_id INTEGER NOT NULL,
+    month TEXT NOT NULL,
+    given INTEGER NOT NULL,
+    received INTEGER NOT NULL,
+    PRIMARY KEY (contact_id, month)
+) WITHOUT ROWID;
+CREATE INDEX standing_months_month ON standing_months(month, contact_id, given, received);
+CREATE INDEX promises_open_contact ON promises(contact_id, owner, due_on) WHERE status = 'open';
+INSERT INTO standings (contact_id) SELECT id FROM contacts;
+"""
+    + _m013_refresh("standings.contact_id")
+    .replace(
+        "INSERT OR IGNORE INTO standings (contact_id)\n"
+        "        SELECT standings.contact_id WHERE EXISTS"
+        " (SELECT 1 FROM contacts WHERE id = standings.contact_id);",
+        "",
+    )
+    .replace("WHERE contact_id = standings.contact_id;", ";")
+    + """
+INSERT INTO standing_months (contact_id, month, given, received)
+    SELECT contact_id, substr(happened_at, 1, 7), sum(direction = 'gave'), sum(direction = 'got')
+    FROM ledger GROUP BY 1, 2;
+CREATE TRIGGER standings_contacts_ai AFTER INSERT ON contacts BEGIN
+    DELETE FROM standing_months WHERE contact_id = NEW.id;
+    INSERT INTO standing_months (contact_id, month, given, received)
+        SELECT contact_id, substr(happened_at, 1, 7), sum(direction = 'gave'),
+            sum(direction = 'got')
+        FROM ledger WHERE contact_id = NEW.id GROUP BY 1, 2;
+"""
+    + _m013_refresh("NEW.id")
+    + """
+END;
+CREATE TRIGGER standings_contacts_ad AFTER DELETE ON contacts BEGIN
+    DELETE FROM standings WHERE contact_id = OLD.id;
+    DELETE FROM standing_months WHERE contact_id = OLD.id;
+END;
+CREATE TRIGGER standings_promises_ai AFTER INSERT ON promises BEGIN
+"""
+    + _m013_refresh("NEW.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_promises_ad AFTER DELETE ON promises BEGIN
+"""
+    + _m013_refresh("OLD.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_promises_au AFTER UPDATE OF contact_id, owner, status, due_on
+ON promises BEGIN
+"""
+    + _m013_refresh("OLD.contact_id")
+    + _m013_refresh("NEW.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_ledger_ai AFTER INSERT ON ledger BEGIN
+"""
+    + _m013_months_add("NEW")
+    + _m013_refresh("NEW.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_ledger_ad AFTER DELETE ON ledger BEGIN
+"""
+    + _m013_months_remove("OLD")
+    + _m013_refresh("OLD.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_ledger_au AFTER UPDATE OF contact_id, direction, happened_at
+ON ledger BEGIN
+"""
+    + _m013_months_remove("OLD")
+    + _m013_months_add("NEW")
+    + _m013_refresh("OLD.contact_id")
+    + _m013_refresh("NEW.contact_id")
+    + """
+END;
+"""
+)
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -779,6 +951,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m010_meetings_reminders", m010_meetings_reminders),
     ("m011_sync_reminders", m011_sync_reminders),
     ("m012_sync_history", m012_sync_history),
+    ("m013_standings", m013_standings),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -1,0 +1,363 @@
+"""Per-contact standings: figures kept current by triggers, read instead of history.
+
+Migration m013 made two tables and the triggers that keep them (store/migrations.py):
+
+* ``standings``: one row per contact: open promises both ways (how many, the
+  earliest due day); the latest ledger entry (when, which way), the latest
+  entry the other way (the "turn": when, id) and when the latest run of
+  entries in one direction began (``one_way_since``), all in (happened_at, id)
+  order, as the balance reads entries;
+* ``standing_months``: value given and received per contact and UTC month.
+
+Nothing here depends on the clock: a 12-month window is computed in the
+query, from the whole months inside it (``standing_months``) and the ledger
+rows of the two partial months at its ends. The triggers run in the
+transaction of the write that changes the base rows, so whatever writes
+(`wt log`, `gave`, `done`, `edit`, `merge`, `undo`, `import`, `sync`,
+`forget`) keeps them current. `wt doctor` compares them with
+:func:`problems`; `wt doctor --fix` runs :func:`rebuild`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wintogether.models import ContactRef
+from wintogether.store.handle import Store
+
+#: ``fresh`` and ``fresh_months``: every standing recomputed from the base tables.
+_RECOMPUTED = """
+    WITH base AS (
+        SELECT c.id AS contact_id,
+            (SELECT count(*) FROM promises
+                WHERE contact_id = c.id AND owner = 'me' AND status = 'open') AS my_open,
+            (SELECT min(due_on) FROM promises
+                WHERE contact_id = c.id AND owner = 'me' AND status = 'open') AS my_first_due,
+            (SELECT count(*) FROM promises
+                WHERE contact_id = c.id AND owner = 'them' AND status = 'open') AS their_open,
+            (SELECT min(due_on) FROM promises
+                WHERE contact_id = c.id AND owner = 'them' AND status = 'open')
+                AS their_first_due,
+            (SELECT happened_at FROM ledger WHERE contact_id = c.id
+                ORDER BY happened_at DESC, id DESC LIMIT 1) AS last_at,
+            (SELECT direction FROM ledger WHERE contact_id = c.id
+                ORDER BY happened_at DESC, id DESC LIMIT 1) AS last_direction
+        FROM contacts c
+    ),
+    turned AS (
+        SELECT b.*,
+            (SELECT happened_at FROM ledger WHERE contact_id = b.contact_id
+                AND direction != b.last_direction
+                ORDER BY happened_at DESC, id DESC LIMIT 1) AS turn_at,
+            (SELECT id FROM ledger WHERE contact_id = b.contact_id
+                AND direction != b.last_direction
+                ORDER BY happened_at DESC, id DESC LIMIT 1) AS turn_id
+        FROM base b
+    ),
+    fresh AS (
+        SELECT t.contact_id, t.my_open, t.my_first_due, t.their_open, t.their_first_due,
+            t.last_at, t.last_direction, t.turn_at, t.turn_id,
+            (SELECT min(l.happened_at) FROM ledger l WHERE l.contact_id = t.contact_id
+                AND (t.turn_id IS NULL OR (l.happened_at, l.id) > (t.turn_at, t.turn_id)))
+                AS one_way_since
+        FROM turned t
+    ),
+    fresh_months AS (
+        SELECT contact_id, substr(happened_at, 1, 7) AS month, sum(direction = 'gave') AS given,
+            sum(direction = 'got') AS received
+        FROM ledger WHERE contact_id IN (SELECT id FROM contacts) GROUP BY 1, 2
+    )
+"""
+
+_COLUMNS = (
+    "contact_id, my_open, my_first_due, their_open, their_first_due, ledger_last_at,"
+    " ledger_last_direction, ledger_turn_at, ledger_turn_id, one_way_since"
+)
+
+
+def rebuild(store: Store) -> None:
+    """Inside a write: recompute every standing from the base tables."""
+    rebuild_on(store.conn)
+
+
+def rebuild_on(conn: sqlite3.Connection) -> None:
+    """:func:`rebuild` on a bare connection (the benchmark generator's bulk load)."""
+    conn.execute("DELETE FROM standings")
+    conn.execute("DELETE FROM standing_months")
+    conn.execute(f"INSERT INTO standings ({_COLUMNS}) {_RECOMPUTED} SELECT * FROM fresh")
+    conn.execute(
+        "INSERT INTO standing_months (contact_id, month, given, received)"
+        f" {_RECOMPUTED} SELECT * FROM fresh_months"
+    )
+
+
+def problems(store: Store) -> list[str]:
+    """How the kept standings differ from a recomputation; empty when they agree."""
+    months = "SELECT contact_id, month, given, received FROM standing_months"
+    try:
+        wrong, wrong_months = store.conn.execute(
+            f"""{_RECOMPUTED}
+            SELECT (SELECT count(DISTINCT contact_id) FROM (
+                SELECT contact_id FROM (SELECT * FROM fresh EXCEPT SELECT {_COLUMNS} FROM standings)
+                UNION ALL
+                SELECT contact_id FROM (SELECT {_COLUMNS} FROM standings EXCEPT SELECT * FROM fresh)
+            )), (SELECT count(DISTINCT contact_id) FROM (
+                SELECT contact_id FROM (SELECT * FROM fresh_months EXCEPT {months})
+                UNION ALL
+                SELECT contact_id FROM ({months} EXCEPT SELECT * FROM fresh_months)
+            ))"""
+        ).fetchone()
+    except sqlite3.Error as exc:
+        return [f"standings: {exc}"]
+    out = []
+    if wrong:
+        out.append(
+            f"The kept standings of {wrong} contact{'s' if wrong != 1 else ''}"
+            " (open promises, latest ledger run) differ from their history."
+        )
+    if wrong_months:
+        out.append(
+            f"The kept monthly given/received figures of {wrong_months} contact"
+            f"{'s' if wrong_months != 1 else ''} differ from the ledger."
+        )
+    return out
+
+
+def kept(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The kept rows, sorted (for tests and `wt doctor`)."""
+    rows = [tuple(r) for r in store.conn.execute(f"SELECT {_COLUMNS} FROM standings ORDER BY 1")]
+    months = [
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT contact_id, month, given, received FROM standing_months ORDER BY 1, 2"
+        )
+    ]
+    return rows, months
+
+
+def recomputed(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """What the kept rows should be, from the base tables, sorted like :func:`kept`."""
+    rows = [tuple(r) for r in store.conn.execute(f"{_RECOMPUTED} SELECT * FROM fresh ORDER BY 1")]
+    months = [
+        tuple(r)
+        for r in store.conn.execute(f"{_RECOMPUTED} SELECT * FROM fresh_months ORDER BY 1, 2")
+    ]
+    return rows, months
+
+
+# -- reads ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """One contact's entries in a window [since, until]: how many each way, the
+    direction of the latest, when the latest run in that direction began (inside
+    the window), and whether entries at one instant go both ways at the run's
+    edge (then the order among them decides, and readers that order ties
+    differently must look at the entries)."""
+
+    contact: ContactRef
+    given: int
+    received: int
+    latest: str
+    run_start: str
+    tied: bool
+
+
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def ledger_figures(
+    store: Store, since: str, until: str, contact_ids: Sequence[int] | None = None
+) -> list[LedgerFigures]:
+    """Per contact with a ledger entry in [since, until] (stored UTC timestamps).
+
+    Read from the standings: the counts are the whole months inside the window
+    plus the ledger rows of its two partial months; the latest entry and its run
+    are kept, and only a run older than the window needs its first entry inside
+    it (one index seek). Contacts with an entry after ``until`` (an entry dated
+    ahead, or a window that ends in the past) are computed from their entries,
+    exactly as before. ``contact_ids`` limits the answer to those contacts.
+    """
+    first_month, last_month = since[:7], until[:7]
+    if len(first_month) != 7 or first_month[4] != "-" or first_month >= last_month:
+        return _raw_figures(store, since, until, contact_ids)
+    only = ""
+    params: list[object] = []
+    if contact_ids is not None:
+        only = " AND s.contact_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(contact_ids)))
+    sql = f"""
+        WITH win AS (
+            SELECT contact_id, given, received FROM standing_months
+            WHERE month > :first_month AND month < :last_month
+            UNION ALL
+            SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+            WHERE happened_at >= :since AND happened_at < :first_full
+            UNION ALL
+            SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+            WHERE happened_at >= :last_month AND happened_at <= :until
+        ),
+        sums AS (
+            SELECT contact_id, sum(given) AS given, sum(received) AS received
+            FROM win GROUP BY contact_id
+        )
+        SELECT s.contact_id, c.name, c.company, u.given, u.received, s.ledger_last_direction,
+            CASE WHEN s.one_way_since >= :since THEN s.one_way_since
+                ELSE (SELECT min(l.happened_at) FROM ledger l
+                    WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END,
+            s.ledger_turn_at IS NOT NULL AND s.ledger_turn_at >= :since AND EXISTS (
+                SELECT 1 FROM ledger l WHERE l.contact_id = s.contact_id
+                AND l.happened_at = s.ledger_turn_at AND l.direction = s.ledger_last_direction)
+        FROM sums u JOIN standings s ON s.contact_id = u.contact_id
+        JOIN contacts c ON c.id = s.contact_id
+        WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until{only.replace("?", ":ids")}
+    """
+    named: dict[str, object] = {
+        "since": since,
+        "until": until,
+        "first_month": first_month,
+        "first_full": _next_month(first_month),
+        "last_month": last_month,
+    }
+    if params:
+        named["ids"] = params[0]
+    out = [
+        LedgerFigures(ContactRef(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], bool(r[7]))
+        for r in store.conn.execute(sql, named)
+    ]
+    ahead = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT s.contact_id FROM standings s WHERE s.ledger_last_at > ?"
+            + (" AND s.contact_id IN (SELECT value FROM json_each(?))" if params else ""),
+            [until, *params],
+        )
+    ]
+    if ahead:
+        out += _raw_figures(store, since, until, ahead)
+    return out
+
+
+def _raw_figures(
+    store: Store, since: str, until: str, contact_ids: Sequence[int] | None
+) -> list[LedgerFigures]:
+    """The same figures from the entries themselves (window functions)."""
+    only = ""
+    params: list[object] = [since, until]
+    if contact_ids is not None:
+        only = " AND contact_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(contact_ids)))
+    rows = store.conn.execute(
+        f"""
+        WITH w AS MATERIALIZED (
+            SELECT contact_id, direction, happened_at, row_number() OVER (
+                PARTITION BY contact_id ORDER BY happened_at DESC, id DESC
+            ) AS back
+            FROM ledger WHERE happened_at >= ? AND happened_at <= ?{only}
+        ),
+        latest AS (SELECT contact_id, direction, happened_at FROM w WHERE back = 1),
+        turn AS (
+            SELECT w.contact_id, min(w.back) AS back FROM w JOIN latest l
+            ON l.contact_id = w.contact_id AND w.direction != l.direction
+            GROUP BY w.contact_id
+        ),
+        turn_at AS (
+            SELECT w.contact_id, w.happened_at FROM w JOIN turn t
+            ON t.contact_id = w.contact_id AND t.back = w.back
+        )
+        SELECT w.contact_id, c.name, c.company,
+            sum(w.direction = 'gave'), sum(w.direction = 'got'), l.direction,
+            min(CASE WHEN t.back IS NULL OR w.back < t.back THEN w.happened_at END),
+            coalesce(max(w.happened_at = a.happened_at AND w.direction = l.direction), 0)
+        FROM w JOIN latest l ON l.contact_id = w.contact_id
+        JOIN contacts c ON c.id = w.contact_id
+        LEFT JOIN turn t ON t.contact_id = w.contact_id
+        LEFT JOIN turn_at a ON a.contact_id = w.contact_id
+        GROUP BY w.contact_id
+        """,
+        params,
+    )
+    return [
+        LedgerFigures(ContactRef(r[0], r[1], r[2]), r[3], r[4], r[5], r[6], bool(r[7]))
+        for r in rows
+    ]
+
+
+def broken_mine(store: Store, first_due: str, before: str) -> dict[int, int]:
+    """Per contact, my open promises due in [first_due, before): the broken ones.
+
+    Only contacts whose earliest open promise of mine is due before ``before``
+    (a kept figure) are looked at, each through its own open promises.
+    """
+    return {
+        row[0]: row[1]
+        for row in store.conn.execute(
+            "SELECT s.contact_id, (SELECT count(*) FROM promises p"
+            " WHERE p.contact_id = s.contact_id AND p.owner = 'me' AND p.status = 'open'"
+            " AND p.due_on >= ? AND p.due_on < ?) AS n"
+            " FROM standings s WHERE s.my_first_due < ? AND n > 0",
+            (first_due, before, before),
+        )
+    }
+
+
+def wins_between(store: Store, since: str, until: str | None = None) -> dict[int, int]:
+    """Per contact, wins in [since, until] (until: no end when None)."""
+    sql = "SELECT contact_id, count(*) FROM wins WHERE happened_at >= ?"
+    params = [since]
+    if until is not None:
+        sql += " AND happened_at <= ?"
+        params.append(until)
+    return {row[0]: row[1] for row in store.conn.execute(sql + " GROUP BY contact_id", params)}
+
+
+def refs(store: Store, ids: Sequence[int]) -> dict[int, ContactRef]:
+    return {
+        row[0]: ContactRef(row[0], row[1], row[2])
+        for row in store.conn.execute(
+            "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        )
+    }
+
+
+def ledger_ahead(store: Store, until: str) -> list[int]:
+    """Contacts with a ledger entry after ``until``."""
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT contact_id FROM standings WHERE ledger_last_at > ?", (until,)
+        )
+    ]
+
+
+def first_seen(store: Store, ids: Sequence[int], since: str) -> list[int]:
+    """``ids`` in the order the balance meets them: by each one's first ledger
+    entry from ``since`` on (happened_at, id), then those with only wins, by
+    their newest win first."""
+    entry_first: list[tuple[str, int, int]] = []
+    win_last: list[tuple[str, int, int]] = []
+    for cid in ids:
+        row = store.conn.execute(
+            "SELECT happened_at, id FROM ledger WHERE contact_id = ? AND happened_at >= ?"
+            " ORDER BY happened_at, id LIMIT 1",
+            (cid, since),
+        ).fetchone()
+        if row is not None:
+            entry_first.append((row[0], row[1], cid))
+            continue
+        row = store.conn.execute(
+            "SELECT happened_at, id FROM wins WHERE contact_id = ? AND happened_at >= ?"
+            " ORDER BY happened_at DESC, id DESC LIMIT 1",
+            (cid, since),
+        ).fetchone()
+        win_last.append((row[0], row[1], cid) if row else ("", 0, cid))
+    entry_first.sort()
+    win_last.sort(reverse=True)
+    return [cid for *_, cid in entry_first + win_last]
