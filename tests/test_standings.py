@@ -258,15 +258,29 @@ def busy(tmp_path: Path) -> Iterator[Store]:
     with store.write("seed"):
         for n in range(1, 81):
             store.conn.execute(
-                "INSERT INTO contacts (id, uid, name, created_at, updated_at, last_touch_at,"
-                " cadence_days) VALUES (?, ?, ?, '2024-01-01T00:00:00Z', 'x', ?, ?)",
+                "INSERT INTO contacts (id, uid, name, company, created_at, updated_at,"
+                " last_touch_at, cadence_days, archived_at)"
+                " VALUES (?, ?, ?, ?, '2024-01-01T00:00:00Z', 'x', ?, ?, ?)",
                 (
                     n,
                     f"c{n}",
                     rng.choice(["Ana", "ana", "Zoë", "Bo"]) + f" {n % 30}",
+                    rng.choice(["Acme", "Globex", None]),
                     rng.choice([None, "2026-09-01T00:00:00Z", "2026-11-01T00:00:00Z"]),
-                    rng.choice([None, 30, 60]),
+                    rng.choice([None, None, 30, 60]),
+                    rng.choice([None] * 5 + ["2026-01-01T00:00:00Z"]),
                 ),
+            )
+        for tag_id, tag in enumerate(["customers", "customers/emea", "partners"], start=1):
+            store.conn.execute(
+                "INSERT INTO tags (id, uid, name, updated_at) VALUES (?, ?, ?, 'x')",
+                (tag_id, f"t{tag_id}", tag),
+            )
+        for n in range(1, 81, 2):
+            store.conn.execute(
+                "INSERT INTO contact_tags (uid, contact_id, tag_id, updated_at)"
+                " VALUES (?, ?, ?, 'x')",
+                (f"ct{n}", n, rng.choice([1, 2, 3])),
             )
         for m in range(700):
             when = NOW - timedelta(days=rng.randint(-20, 420), minutes=rng.randint(0, 1440))
@@ -326,11 +340,29 @@ def test_balance_page_equals_every_balance(busy: Store, now: datetime, stretch: 
 
 @pytest.mark.parametrize("now", MOMENTS_NOW, ids=["now", "later", "earlier"])
 @pytest.mark.parametrize("stretch", [30, 90])
-def test_attention_ranking_equals_full_health(busy: Store, now: datetime, stretch: int) -> None:
-    config = Config(one_sided_after_days=stretch)
-    full, total = contacts.listing_page(busy, config, now, sort="attention")
+@pytest.mark.parametrize(
+    "only",
+    [{}, {"tag": "customers"}, {"company": "acme"}, {"archived": True}],
+    ids=["all", "tag", "company", "archived"],
+)
+def test_attention_ranking_equals_full_health(
+    busy: Store, now: datetime, stretch: int, only: dict[str, object]
+) -> None:
+    config = Config(
+        one_sided_after_days=stretch,
+        tag_cadences={"customers": 14, "customers/emea": 45, "partners": 20},
+    )
+    full, total = contacts.listing_page(busy, config, now, sort="attention", **only)  # type: ignore[arg-type]
+    assert total == len(full) > 3
     for limit in (1, 10, 50, 1000):
-        rows, count = contacts.listing_page(busy, config, now, sort="attention", limit=limit)
+        rows, count = contacts.listing_page(
+            busy,
+            config,
+            now,
+            sort="attention",
+            limit=limit,
+            **only,  # type: ignore[arg-type]
+        )
         assert count == total
         assert [r.to_json(words) for r in rows] == [r.to_json(words) for r in full[:limit]]
 

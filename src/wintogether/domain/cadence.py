@@ -99,9 +99,9 @@ def slipping_in(
     rows, total = contacts_store.quiet_contacts(
         store,
         today=now.date(),
-        utc_offset_minutes=_offset_minutes(now),
+        utc_offset_minutes=offset_minutes(now),
         default_days=config.default_cadence_days,
-        tag_days=_tag_days(store, config),
+        tag_days=tag_days(store, config),
         tag=tag,
         top=top,
     )
@@ -113,37 +113,18 @@ def slipping_in(
     return (scored[:top] if top is not None else scored), total
 
 
-def _offset_minutes(now: datetime) -> int:
+def offset_minutes(now: datetime) -> int:
     offset = now.utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0
 
 
-def _tag_days(store: Store, config: Config) -> list[tuple[int, int, str]]:
+def tag_days(store: Store, config: Config) -> list[tuple[int, int, str]]:
     """The rhythm each tag in the database carries, as the config decides it."""
     return [
         (tag_id, *hit)
         for tag_id, name in contacts_store.tag_names(store)
         if (hit := config.cadence_for_tag(name)) is not None
     ]
-
-
-def attention_in(
-    store: Store, config: Config, now: datetime, ids: list[int]
-) -> dict[int, Attention]:
-    """The attention of each of ``ids``, computed by the database (the rule of
-    :func:`attention_of`, without loading the contacts)."""
-    rows = contacts_store.attention_figures(
-        store,
-        ids,
-        today=now.date(),
-        utc_offset_minutes=_offset_minutes(now),
-        default_days=config.default_cadence_days,
-        tag_days=_tag_days(store, config),
-    )
-    return {
-        cid: Attention(ref, days, cadence, source, days / cadence, talked)
-        for cid, (ref, days, cadence, source, talked) in rows.items()
-    }
 
 
 def _rank_key(a: Attention) -> tuple[float, int, str, int]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import from_utc_iso, to_utc_iso
+from wintogether.clock import to_utc_iso
 from wintogether.config import Config
 from wintogether.dates import parse_birthday, parse_duration
 from wintogether.domain import cadence
@@ -345,41 +345,43 @@ def _attention_page(
     today = now.date()
     since = now - timedelta(days=health.WINDOW_DAYS)
     stretch = config.one_sided_after_days
+    window = (to_utc_iso(since), to_utc_iso(now))
     with store.read():
-        ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
-        attention = cadence.attention_in(store, config, now, ids)
-        broken = standings_store.broken_mine(
-            store, (today - timedelta(days=health.WINDOW_DAYS)).isoformat(), today.isoformat()
+        # Entries at one instant going both ways, or dated ahead: read them, in
+        # the order the full assessment reads them (newest first, then by time).
+        unclear = standings_store.unclear(store, *window)
+        entries = health.by_contact(
+            ledger.entries(store, contact_ids=unclear, since=window[0]) if unclear else []
         )
-        figures = standings_store.ledger_figures(store, to_utc_iso(since), to_utc_iso(now))
-        receiving: set[int] = set()
-        tied: list[int] = []
-        for fig in figures:
-            if fig.tied:
-                tied.append(fig.contact.id)  # ties among entries: read them (below)
-            elif fig.latest == "got" and (now - from_utc_iso(fig.run_start)).days >= stretch:
-                receiving.add(fig.contact.id)
-        if tied:
-            # As the full assessment orders them: newest first, then by time.
-            entries = health.by_contact(
-                ledger.entries(store, contact_ids=tied, since=to_utc_iso(since))
-            )
-            for cid in tied:
-                if health.balance(entries.get(cid, []), cid, now, stretch).one_sided == (
-                    "receiving"
-                ):
-                    receiving.add(cid)
-        scored = []
-        for cid in ids:
-            att = attention[cid]
-            score = att.attention + broken.get(cid, 0) + (1.0 if cid in receiving else 0.0)
-            scored.append((-score, att.contact.name.casefold(), cid))
+        receiving = [
+            cid
+            for cid in unclear
+            if health.balance(entries.get(cid, []), cid, now, stretch).one_sided == "receiving"
+        ]
+        ranked, total = contacts_store.attention_ranking(
+            store,
+            tag=tag,
+            company=company,
+            archived=archived,
+            today=today,
+            utc_offset_minutes=cadence.offset_minutes(now),
+            default_days=config.default_cadence_days,
+            tag_days=cadence.tag_days(store, config),
+            since=window[0],
+            until=window[1],
+            cutoff=to_utc_iso(now - timedelta(days=stretch)),
+            first_due=(today - timedelta(days=health.WINDOW_DAYS)).isoformat(),
+            receiving_also=receiving,
+            top=limit,
+        )
+        scored = [
+            (-(days / rhythm + broken + (1.0 if owes else 0.0)), ref.name.casefold(), ref.id)
+            for ref, days, rhythm, broken, owes in ranked
+        ]
         scored.sort(key=lambda item: item[:2])
         shown = [cid for _, _, cid in scored[:limit]]
         contacts = contacts_store.contacts_by_ids(store, shown)
-        entries_shown = health.by_contact(
-            ledger.entries(store, contact_ids=shown, since=to_utc_iso(since))
-        )
+        entries_shown = health.by_contact(ledger.entries(store, contact_ids=shown, since=window[0]))
         promises_shown = {
             cid: reports.promises_due_since(store, since.date(), cid) for cid in shown
         }
@@ -399,7 +401,7 @@ def _attention_page(
                 ),
             )
         )
-    return rows, len(ids)
+    return rows, total
 
 
 def _add_health(store: Store, config: Config, now: datetime, rows: list[ContactRow]) -> None:

@@ -315,6 +315,15 @@ def contact_ids(
     company: str | None = None,
     archived: bool = False,
 ) -> list[int]:
+    where, params = _listing_where(tag=tag, company=company, archived=archived)
+    sql = f"SELECT c.id FROM contacts c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id"
+    return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def _listing_where(
+    *, tag: str | None, company: str | None, archived: bool
+) -> tuple[str, list[Any]]:
+    """The filter of the contacts list (alias ``c``) and its parameters."""
     where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
     params: list[Any] = []
     if tag:
@@ -323,11 +332,102 @@ def contact_ids(
     if company:
         where.append("c.company LIKE ? ESCAPE '\\'")
         params.append("%" + company.replace("%", "\\%").replace("_", "\\_") + "%")
+    return " AND ".join(where), params
+
+
+def attention_ranking(
+    store: Store,
+    *,
+    tag: str | None,
+    company: str | None,
+    archived: bool,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    since: str,
+    until: str,
+    cutoff: str,
+    first_due: str,
+    receiving_also: Sequence[int],
+    top: int,
+) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int]:
+    """The contacts of the list ranked by health score, computed in SQL.
+
+    Score = days quiet ÷ rhythm (as :func:`quiet_contacts` counts them) + my
+    open promises due in [first_due, today) + one when I have only been
+    receiving: the kept standings say whose latest ledger entry in [since,
+    until] was received, in a run that began inside the window at or before
+    ``cutoff``. Contacts whose entries at one instant go both ways at the run's
+    edge, or with an entry after ``until``, are left to the caller, who names
+    the receiving ones in ``receiving_also``. Returns the first ``top`` places
+    (and every row tied with the last), in name order, each (contact, days,
+    rhythm, broken, receiving); and how many contacts the list has.
+    """
+    where, filters = _listing_where(tag=tag, company=company, archived=archived)
     sql = (
-        f"SELECT c.id FROM contacts c WHERE {' AND '.join(where)}"
-        " ORDER BY c.name COLLATE NOCASE, c.id"
+        _scored_sql(where)
+        + """,
+        receiving AS (
+            SELECT s.contact_id FROM standings s
+            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            AND s.ledger_last_direction = 'got'
+            AND CASE WHEN s.one_way_since >= :since THEN s.one_way_since
+                ELSE (SELECT min(l.happened_at) FROM ledger l
+                    WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END
+                <= :cutoff
+            AND NOT (s.ledger_turn_at >= :since AND EXISTS (
+                SELECT 1 FROM ledger l WHERE l.contact_id = s.contact_id
+                AND l.happened_at = s.ledger_turn_at AND l.direction = s.ledger_last_direction))
+            UNION SELECT value FROM json_each(:receiving_also)
+        ),
+        broken AS (
+            SELECT s.contact_id, (SELECT count(*) FROM promises p
+                WHERE p.contact_id = s.contact_id AND p.owner = 'me' AND p.status = 'open'
+                AND p.due_on >= :first_due AND p.due_on < :today) AS n
+            FROM standings s WHERE s.my_first_due < :today
+        ),
+        scores AS (
+            SELECT x.id, x.name, x.company, x.days, x.cadence, coalesce(b.n, 0) AS broken,
+                r.contact_id IS NOT NULL AS receiving,
+                CAST(x.days AS REAL) / x.cadence + coalesce(b.n, 0)
+                    + CASE WHEN r.contact_id IS NOT NULL THEN 1.0 ELSE 0.0 END AS score
+            FROM scored x LEFT JOIN broken b ON b.contact_id = x.id
+            LEFT JOIN receiving r ON r.contact_id = x.id
+        ),
+        ranked AS (
+            SELECT *, rank() OVER (ORDER BY score DESC) AS place, count(*) OVER () AS total
+            FROM scores
+        )
+        SELECT id, name, company, days, cadence, broken, receiving, total FROM ranked
+        WHERE place <= :top ORDER BY name COLLATE NOCASE, id
+    """
     )
-    return [row[0] for row in store.conn.execute(sql, params)]
+    # The scored part binds by position: turn its marks into names.
+    head = ["tag_days", "default_days", "today", "offset"]
+    names = [*head, *(f"f{n}" for n in range(len(filters)))]
+    for mark in names:
+        sql = sql.replace("?", f":{mark}", 1)
+    params: dict[str, Any] = {
+        "tag_days": json.dumps(tag_days),
+        "default_days": default_days,
+        "today": today.isoformat(),
+        "offset": f"{utc_offset_minutes:+d} minutes",
+        **{f"f{n}": value for n, value in enumerate(filters)},
+        "since": since,
+        "until": until,
+        "cutoff": cutoff,
+        "first_due": first_due,
+        "receiving_also": json.dumps(list(receiving_also)),
+        "top": top,
+    }
+    rows = store.conn.execute(sql, params).fetchall()
+    total = rows[0][7] if rows else 0
+    if not rows:
+        total = store.conn.execute(
+            f"SELECT count(*) FROM contacts c WHERE {where}", filters
+        ).fetchone()[0]
+    return [(ContactRef(r[0], r[1], r[2]), r[3], r[4], r[5], bool(r[6])) for r in rows], total
 
 
 def standings(
@@ -411,37 +511,6 @@ def _scored_sql(where: str) -> str:
             FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id AND b.pick = 1
             WHERE {where}
         )"""
-
-
-def attention_figures(
-    store: Store,
-    ids: Sequence[int],
-    *,
-    today: date,
-    utc_offset_minutes: int,
-    default_days: int,
-    tag_days: list[tuple[int, int, str]],
-) -> dict[int, tuple[ContactRef, int, int, str, bool]]:
-    """For each of ``ids``: (contact, whole days since the last touch or since
-    added, the rhythm in days, where it comes from, ever talked), computed as
-    :func:`quiet_contacts` does, for every contact rather than the quiet ones."""
-    sql = (
-        _scored_sql("c.id IN (SELECT value FROM json_each(?))")
-        + """
-        SELECT id, name, company, days, cadence, source, talked FROM scored
-    """
-    )
-    params = [
-        json.dumps(tag_days),
-        default_days,
-        today.isoformat(),
-        f"{utc_offset_minutes:+d} minutes",
-        json.dumps(list(ids)),
-    ]
-    return {
-        row[0]: (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], bool(row[6]))
-        for row in store.conn.execute(sql, params)
-    }
 
 
 def quiet_contacts(

@@ -289,24 +289,6 @@ def _raw_figures(
     ]
 
 
-def broken_mine(store: Store, first_due: str, before: str) -> dict[int, int]:
-    """Per contact, my open promises due in [first_due, before): the broken ones.
-
-    Only contacts whose earliest open promise of mine is due before ``before``
-    (a kept figure) are looked at, each through its own open promises.
-    """
-    return {
-        row[0]: row[1]
-        for row in store.conn.execute(
-            "SELECT s.contact_id, (SELECT count(*) FROM promises p"
-            " WHERE p.contact_id = s.contact_id AND p.owner = 'me' AND p.status = 'open'"
-            " AND p.due_on >= ? AND p.due_on < ?) AS n"
-            " FROM standings s WHERE s.my_first_due < ? AND n > 0",
-            (first_due, before, before),
-        )
-    }
-
-
 def wins_between(store: Store, since: str, until: str | None = None) -> dict[int, int]:
     """Per contact, wins in [since, until] (until: no end when None)."""
     sql = "SELECT contact_id, count(*) FROM wins WHERE happened_at >= ?"
@@ -361,3 +343,21 @@ def first_seen(store: Store, ids: Sequence[int], since: str) -> list[int]:
     entry_first.sort()
     win_last.sort(reverse=True)
     return [cid for *_, cid in entry_first + win_last]
+
+
+def unclear(store: Store, since: str, until: str) -> list[int]:
+    """Contacts whose receiving run in [since, until] the kept figures cannot
+    settle for a reader that orders entries at one instant newest first: an
+    entry after ``until``, or entries at the instant of the turn going both ways."""
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT contact_id FROM standings WHERE ledger_last_at > :until"
+            " UNION SELECT s.contact_id FROM standings s"
+            " WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until"
+            " AND s.ledger_turn_at >= :since AND EXISTS (SELECT 1 FROM ledger l"
+            " WHERE l.contact_id = s.contact_id AND l.happened_at = s.ledger_turn_at"
+            " AND l.direction = s.ledger_last_direction)",
+            {"since": since, "until": until},
+        )
+    ]
