@@ -387,7 +387,7 @@ def _attention_page(
         }
     rows = []
     for contact in contacts:
-        standing = _standing(contact)
+        standing = standing_of(contact)
         rows.append(
             ContactRow(
                 contact,
