@@ -364,6 +364,8 @@ def attention_ranking(
     (and every row tied with the last), in name order, each (contact, days,
     rhythm, broken, receiving); and how many contacts the list has.
     """
+    import json
+
     where, filters = _listing_where(tag=tag, company=company, archived=archived)
     sql = (
         _scored_sql(where)
