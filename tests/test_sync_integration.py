@@ -98,13 +98,15 @@ def server(tmp_path: Path) -> Iterator[str]:
 class Device:
     """A database, its vdir and its vdirsyncer configuration."""
 
-    def __init__(self, side: Side, root: Path, url: str) -> None:
+    def __init__(
+        self, side: Side, root: Path, url: str, collections: tuple[tuple[str, str, str], ...] = ()
+    ) -> None:
         self.side = side
         self.vdir = root / "vdir"
         self.config = root / "vdirsyncer.conf"
         root.mkdir()
         parts = [f'[general]\nstatus_path = "{root / "status"}/"\n']
-        for name, dav, ext in COLLECTIONS:
+        for name, dav, ext in collections or COLLECTIONS:
             parts.append(
                 f'[pair wt_{name}]\na = "wt_{name}_local"\nb = "wt_{name}_remote"\n'
                 f'collections = ["{name}"]\nconflict_resolution = "b wins"\n'
@@ -305,3 +307,60 @@ def test_a_phone_card_survives_a_local_edit_unchanged_on_the_server(
     assert ("", "TITLE", (), "VP Finance") in ours
     photo = next(p for p in ours if p[1] == "PHOTO")
     assert photo[3] == next(p for p in theirs if p[1] == "PHOTO")[3]  # the same bytes
+
+
+@pytest.mark.slow
+def test_what_only_wintogether_knows_travels_through_radicale(
+    server: str, tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cadence and how you met on the card, the ledger, a win and a job change in
+    history/ (journal entries), through a real CalDAV server and vdirsyncer."""
+    every = (*COLLECTIONS, ("history", "caldav", ".ics"))
+    laptop = Device(
+        Side(tmp_path / "laptop.db", wt, monkeypatch), tmp_path / "laptop", server, every
+    )
+    desktop = Device(
+        Side(tmp_path / "desktop.db", wt, monkeypatch), tmp_path / "desktop", server, every
+    )
+    lap, desk = laptop.side, desktop.side
+    lap("init", at=at(0))
+    desk("init", at=at(0))
+    lap("add", "Sam Okafor", at=at(1))
+    lap("add", "Dana Reyes", "--company", "Northwind", "--email", "dana@northwind.example",
+        "--every", "2w", "--met", "SaaStr, booth 12", "--via", "sam", at=at(1))  # fmt: skip
+    lap("gave", "dana", "Intro to Sam; for EMEA", "--kind", "intro", "--to", "sam", at=at(2))
+    lap("win", "dana", "Renewed early", "--mine", "Quota", at=at(2))
+    card = tmp_path / "moved.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Reyes\r\nEMAIL:dana@northwind.example\r\n"
+        "ORG:Initech\r\nEND:VCARD\r\n"
+    )
+    lap("import", str(card), at=at(2))
+    first, _ = laptop.cycle(3)
+    assert first.strip() == "sent 5, received 0, deleted 0, conflicts 0"
+    _, second = desktop.cycle(5)
+    assert second.strip() == "sent 0, received 5, deleted 0, conflicts 0"
+    for args in (("show", "dana"), ("balance",), ("neglected",)):
+        mine, theirs = lap.json(*args, at=at(7)), desk.json(*args, at=at(7))
+        assert _without_ids(theirs) == _without_ids(mine), args
+    dana = desk.json("show", "dana", at=at(7))["contact"]
+    assert (dana["cadence_days"], dana["how_met"]) == (14, "SaaStr, booth 12")
+    assert dana["introduced_by"]["name"] == "Sam Okafor"
+    # Added on the desktop, it reaches the laptop; undone there, it goes here too.
+    desk("got", "dana", "Lunch", "--kind", "gift", at=at(8))
+    desktop.cycle(9)
+    laptop.cycle(11)
+    assert lap.rows("SELECT text FROM ledger WHERE direction = 'got'") == [("Lunch",)]
+    desk("undo", at=at(13))
+    desktop.cycle(14)
+    laptop.cycle(16)
+    assert lap.rows("SELECT count(*) FROM ledger WHERE direction = 'got'") == [(0,)]
+    assert lap.rows("SELECT count(*) FROM ledger") == [(1,)]
+
+
+def _without_ids(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k not in ("id", "updated_at")}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value

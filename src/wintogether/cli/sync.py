@@ -53,8 +53,9 @@ def sync(
 ) -> None:
     """Exchange contacts, promises and conversations with a vdir, both ways.
 
-    The folder gets contacts/ (vCards), promises/ (to-dos) and conversations/
-    (journal entries), one file per item; vdirsyncer syncs them with a
+    The folder gets contacts/ (vCards), promises/ (to-dos), conversations/
+    (journal entries) and history/ (ledger entries, wins and job changes, for
+    your other computer), one file per item; vdirsyncer syncs them with a
     CardDAV/CalDAV server. Run `wt sync`, `vdirsyncer sync`, `wt sync`, then
     `vdirsyncer sync` once more to upload what the second run settled. When
     both sides changed an item, their changes are merged field by field; a
