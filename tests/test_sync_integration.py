@@ -364,3 +364,57 @@ def _without_ids(value: object) -> object:
     if isinstance(value, list):
         return [_without_ids(v) for v in value]
     return value
+
+
+@pytest.mark.slow
+def test_phone_reminders_through_radicale(
+    server: str, tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[sync] reminders: the alarm and a "Reach out" to-do reach the phone, and
+    ticking the to-do there records the touch here."""
+    import caldav
+
+    from conftest import write_config
+
+    write_config(tmp_path, '[sync]\nreminders = true\nreminder_time = "08:30"\n')
+    laptop = Device(Side(tmp_path / "laptop.db", wt, monkeypatch), tmp_path / "laptop", server)
+    laptop.config.write_text(
+        laptop.config.read_text()
+        + '\n[pair wt_reminders]\na = "wt_reminders_local"\nb = "wt_reminders_remote"\n'
+        'collections = ["reminders"]\nconflict_resolution = "b wins"\nimplicit = "create"\n'
+        f'[storage wt_reminders_local]\ntype = "filesystem"\npath = "{laptop.vdir}/"\n'
+        'fileext = ".ics"\n'
+        f'[storage wt_reminders_remote]\ntype = "caldav"\nurl = "{server}"\n'
+        f'username = "{USER}"\npassword = "{PASSWORD}"\n'
+    )
+    lap = laptop.side
+    lap("init", at=at(0))
+    lap("add", "Dana Reyes", at=at(1))
+    lap("follow-up", "dana", "Send the SOC2 report", "--due", "2026-12-04", at=at(1))
+    lap("add", "Ana Souza", "--every", "1w", at=at(-20 * 24 * 60))
+    lap("log", "Ana Souza", "Catch-up", "--at", at(-12 * 24 * 60), at=at(-12 * 24 * 60))
+    first, _ = laptop.cycle(3)
+    assert "1 alarm set" in first and "1 reach-out to-do written" in first
+
+    client = caldav.DAVClient(url=server, username=USER, password=PASSWORD)
+    calendars = {
+        str(c.url).rstrip("/").rsplit("/", 1)[1]: c for c in client.principal().calendars()
+    }
+    (promise,) = calendars["promises"].todos()
+    (alarm,) = promise.icalendar_component.walk("VALARM")
+    assert alarm["TRIGGER"].dt == datetime(2026, 12, 4, 8, 30, tzinfo=UTC)
+    (reach,) = calendars["reminders"].todos()
+    assert (
+        str(reach.icalendar_component["SUMMARY"]) == "Reach out to Ana Souza (12 days, every week)"
+    )
+
+    reach.complete()
+    _, second = laptop.cycle(10)  # the second `wt sync` reads what vdirsyncer brought
+    assert "reached out to Ana Souza (ticked on the phone)" in second, "\n".join(laptop.log)
+    # On the server it stays, ticked (an emptied list is one vdirsyncer refuses to sync).
+    assert calendars["reminders"].todos() == []
+    (done,) = calendars["reminders"].todos(include_completed=True)
+    assert str(done.icalendar_component["STATUS"]) == "COMPLETED"
+    assert not lap.json("neglected", at=at(12))
+    talk = lap.json("show", "Ana Souza", at=at(12))["timeline"][0]
+    assert talk["note"] == "Reached out (ticked on the phone)"

@@ -170,10 +170,14 @@ def slipping(db: Path, wt: Invoke, tmp_path: Path) -> Path:
     return tmp_path / "vdir"
 
 
-def reach_outs(vdir: Path) -> dict[str, Path]:
-    """Each "Reach out" to-do by its summary."""
+def reach_outs(vdir: Path, status: str = "NEEDS-ACTION") -> dict[str, Path]:
+    """Each "Reach out" to-do with that status, by its summary."""
     folder = vdir / "reminders"
-    return {str(todo(p)["SUMMARY"]): p for p in sorted(folder.iterdir())}
+    return {
+        str(todo(p)["SUMMARY"]): p
+        for p in sorted(folder.iterdir())
+        if str(todo(p)["STATUS"]) == status
+    }
 
 
 def test_the_five_most_slipping_get_a_reach_out_to_do(
@@ -216,6 +220,8 @@ def test_ticking_a_reach_out_records_a_touch_and_the_next_person_moves_up(
     assert not [s for s in found if "Ana Souza" in s]
     assert "Reach out to Fay Wong (9 days, every week)" in found
     assert len(found) == 5
+    # Hers stays in the list as the phone left it, ticked, for a week.
+    assert list(reach_outs(vdir, "COMPLETED")) == ["Reach out to Ana Souza (12 days, every week)"]
     talked = rows(
         db,
         "SELECT i.happened_at, i.channel, i.note FROM interactions i"
@@ -246,12 +252,44 @@ def test_a_reach_out_deleted_on_the_phone_stays_gone_and_a_person_who_stops_slip
     assert not [s for s in found if "Ben Okafor" in s]  # dismissed, not made again
     assert not [s for s in found if "Dev Patel" in s]  # talked today: no longer slipping
     assert "Reach out to Fay Wong (9 days, every week)" in found
-    assert "1 taken away" in out
+    assert "1 ticked off (no longer slipping)" in out
+    # Dev's is ticked off here; the conversation logged is the touch, no second one.
+    (dev,) = [p for s, p in reach_outs(vdir, "COMPLETED").items() if "Dev Patel" in s]
+    assert todo(dev)["COMPLETED"].dt == datetime(2026, 11, 28, 11, 5, tzinfo=UTC)
+    assert rows(db, "SELECT count(*) FROM interactions WHERE note LIKE 'Reached out%'") == [(0,)]
+    # A week later the done ones are removed; the open ones stay.
+    out = sync(wt, vdir, monkeypatch, at="2026-12-06T09:00:00+00:00")
+    assert "1 removed" in out
+    assert not dev.exists()
+    assert reach_outs(vdir, "COMPLETED") == {}
     # Turning reminders off takes every one of ours away.
     write_config(tmp_path, "[sync]\nreminders = false\n")
-    sync(wt, vdir, monkeypatch, at="2026-11-28T11:10:00+00:00")
+    sync(wt, vdir, monkeypatch, at="2026-12-06T09:10:00+00:00")
     assert list((vdir / "reminders").iterdir()) == []
     assert rows(db, "SELECT count(*) FROM sync_reminders WHERE kind = 'reach_out'") == [(0,)]
+
+
+def test_the_last_reach_out_stays_ticked_so_the_list_is_never_emptied(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """vdirsyncer refuses to sync a collection emptied at once: the last to-do stays."""
+    write_config(tmp_path, ON)
+    wt("add", "Ana Souza", "--every", "2w")
+    wt("log", "Ana Souza", "Catch-up", "--at", "2026-11-10T12:00")
+    vdir = tmp_path / "vdir"
+    sync(wt, vdir, monkeypatch)
+    tick(reach_outs(vdir)["Reach out to Ana Souza (18 days, every 2 weeks)"])
+    sync(wt, vdir, monkeypatch, at=LATER)
+    # Nine days on: done over a week ago, but the only one: it stays, ticked.
+    out = sync(wt, vdir, monkeypatch, at="2026-12-07T09:00:00+00:00")
+    assert "removed" not in out
+    assert list(reach_outs(vdir, "COMPLETED")) == [
+        "Reach out to Ana Souza (18 days, every 2 weeks)"
+    ]
+    # When she slips again, her to-do opens again.
+    sync(wt, vdir, monkeypatch, at="2026-12-13T09:00:00+00:00")
+    assert list(reach_outs(vdir)) == ["Reach out to Ana Souza (15 days, every 2 weeks)"]
+    assert len(list((vdir / "reminders").iterdir())) == 1
 
 
 def test_export_ics_with_alarms(db: Path, wt: Invoke, tmp_path: Path) -> None:

@@ -158,9 +158,17 @@ def alarm_of(text: str) -> datetime | None:
 
 
 def reach_out_todo_text(
-    uid: str, contact_uid: str, summary: str, due: date, stamp: datetime, alarm: str | None
+    uid: str,
+    contact_uid: str,
+    summary: str,
+    due: date,
+    stamp: datetime,
+    alarm: str | None,
+    *,
+    done_at: datetime | None = None,
 ) -> str:
-    """A "Reach out to Ana Souza (12 days, every week)" to-do for the phone."""
+    """A "Reach out to Ana Souza (12 days, every week)" to-do for the phone
+    (ticked off when ``done_at`` is given)."""
     from icalendar import Todo, vText
 
     todo = Todo()
@@ -169,7 +177,9 @@ def reach_out_todo_text(
     todo.add("last-modified", stamp.astimezone(UTC))
     todo.add("summary", summary)
     todo.add("due", due)
-    todo.add("status", "NEEDS-ACTION")
+    todo.add("status", "COMPLETED" if done_at else "NEEDS-ACTION")
+    if done_at is not None:
+        todo.add("completed", done_at.astimezone(UTC))
     todo.add("related-to", contact_uid)
     todo.add(X_CONTACT, contact_uid)
     todo.add(X_KIND, vText(REACH_OUT))

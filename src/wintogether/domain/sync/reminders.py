@@ -12,9 +12,10 @@ Two things, both written into the vdir for vdirsyncer to carry to the phone:
   ``reminders/`` folder: "Reach out to Ana Souza (12 days, every week)", due
   today. Ticked off on the phone, it is recorded here as a conversation (a
   note "Reached out", at the time it was ticked), so the person's last touch
-  moves and they stop slipping; the to-do then goes. A to-do for someone
-  who no longer slips goes too. One deleted on the phone is not made again
-  while that person keeps slipping.
+  moves and they stop slipping. A to-do for someone who no longer slips is
+  ticked off here. Done to-dos stay a week, and the last file always stays:
+  vdirsyncer refuses to sync a collection emptied at once. One deleted on
+  the phone is not made again while that person keeps slipping.
 
 What was written is remembered in ``sync_reminders`` (store/sync_reminders.py), so
 a sync with nothing new reads no promise file. Turning reminders off takes
@@ -42,6 +43,10 @@ FOLDER = "reminders"
 #: How many of the most slipping relationships get a "Reach out" to-do.
 TOP = 5
 PREFIX = "reach-out-"
+#: How a done "Reach out" to-do is remembered: "done " and the day it was done.
+DONE = "done "
+#: Days a done "Reach out" to-do stays in the list (ticked) before it is removed.
+KEEP_DONE_DAYS = 7
 REACHED_OUT = "Reached out"
 
 
@@ -50,6 +55,8 @@ class RemindersResult:
     alarms_set: int = 0
     alarms_removed: int = 0
     to_dos_written: int = 0
+    #: Ticked off here: the person no longer slips (a conversation was logged).
+    to_dos_done: int = 0
     to_dos_removed: int = 0
     #: Names of the people whose "Reach out" to-do was ticked on the phone.
     reached_out: list[str] = field(default_factory=list)
@@ -65,8 +72,10 @@ class RemindersResult:
         if self.to_dos_written:
             n = self.to_dos_written
             parts.append(f"{n} reach-out to-do{'s' if n != 1 else ''} written")
+        if self.to_dos_done:
+            parts.append(f"{self.to_dos_done} ticked off (no longer slipping)")
         if self.to_dos_removed:
-            parts.append(f"{self.to_dos_removed} taken away")
+            parts.append(f"{self.to_dos_removed} removed")
         if self.reached_out:
             parts.append(f"reached out to {', '.join(self.reached_out)} (ticked on the phone)")
         return f"Reminders: {'; '.join(parts)}" if parts else ""
@@ -76,6 +85,7 @@ class RemindersResult:
             "alarms_set": self.alarms_set,
             "alarms_removed": self.alarms_removed,
             "to_dos_written": self.to_dos_written,
+            "to_dos_done": self.to_dos_done,
             "to_dos_removed": self.to_dos_removed,
             "reached_out": list(self.reached_out),
             "skipped": [{"file": name, "detail": why} for name, why in self.skipped],
@@ -218,6 +228,8 @@ def _reach_out(
 
     folder = vdir / FOLDER
     stamp = to_utc_iso(now)
+    today = now.date().isoformat()
+    gone: set[str] = set()
     # 1. What happened on the phone: ticked off, or deleted.
     ticked: dict[str, datetime] = {}
     for uid, row in known.items():
@@ -225,7 +237,10 @@ def _reach_out(
             continue
         state = _look(folder / row.file_name, row)
         if state == "gone":
-            row.file_name, row.content_hash, row.file_size, row.file_mtime_ns = "", "", 0, 0
+            if row.value.startswith(DONE):
+                gone.add(uid)  # a done one, cleared away on the phone
+            else:  # dismissed: not made again while they slip
+                row.file_name, row.content_hash, row.file_size, row.file_mtime_ns = "", "", 0, 0
         elif isinstance(state, tuple):
             text, size, mtime = state
             try:
@@ -233,32 +248,48 @@ def _reach_out(
             except Exception:  # unreadable: left alone, and so is the person
                 result.skipped.append((row.file_name, "unreadable"))
                 continue
-            if done:
+            row.content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            row.file_size, row.file_mtime_ns = size, mtime
+            if done and not row.value.startswith(DONE):
                 moment = from_utc_iso_utc(when) if when else now
                 ticked[uid] = min(moment.astimezone(UTC), now.astimezone(UTC))
-            else:  # edited on the phone: remembered as it is now
-                row.content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-                row.file_size, row.file_mtime_ns = size, mtime
+                row.value = DONE + today
     if ticked:
         _record_reached_out(store, ticked, now, result)
-    # 2. Who should have a to-do now.
-    wanted: dict[str, str] = {}
-    if enabled:
-        from wintogether.domain.cadence import slipping_in
-
-        with store.read():
-            slipping, _ = slipping_in(store, config, now, top=TOP)
-            uids = rs.contact_uids(store, [a.contact.id for a in slipping])
-        wanted = {uids[a.contact.id]: to_do_summary(a) for a in slipping if a.contact.id in uids}
-    writes: list[tuple[str, bytes]] = []
-    owner: dict[str, str] = {}  # file name -> contact uid
-    gone: list[str] = []
-    for uid, row in known.items():
-        if uid in ticked or uid not in wanted:
+    if not enabled:  # turned off: every one of ours goes
+        for row in known.values():
             if row.file_name:
                 _remove(folder / row.file_name)
-                result.to_dos_removed += uid not in ticked
-            gone.append(uid)
+                result.to_dos_removed += 1
+        with store.write_unjournaled():
+            rs.drop(store, key, "reach_out", list(known))
+        return
+    # 2. Who should have a to-do now.
+    from wintogether.domain.cadence import slipping_in
+
+    with store.read():
+        slipping, _ = slipping_in(store, config, now, top=TOP)
+        uids = rs.contact_uids(store, [a.contact.id for a in slipping])
+    wanted = {uids[a.contact.id]: to_do_summary(a) for a in slipping if a.contact.id in uids}
+    writes: list[tuple[str, bytes]] = []
+    owner: dict[str, str] = {}  # file name -> contact uid
+    for uid, row in known.items():
+        if uid in wanted or uid in gone:
+            continue
+        if not row.file_name:
+            gone.add(uid)  # dismissed, and no longer slipping: forgotten
+        elif not row.value.startswith(DONE):
+            # No longer slipping (a call was logged): ticked off for them. The
+            # file stays a while, done, so the list on the server is never
+            # emptied at once (vdirsyncer refuses to sync that).
+            text = ics.reach_out_todo_text(
+                f"{PREFIX}{uid}", uid, row.value, now.date(), now.astimezone(UTC), None,
+                done_at=now.astimezone(UTC),
+            )  # fmt: skip
+            writes.append((row.file_name, text.encode("utf-8")))
+            owner[row.file_name] = uid
+            row.value = DONE + today
+            result.to_dos_done += 1
     for uid, summary in wanted.items():
         had = known.get(uid)
         if had is not None and (not had.file_name or had.value == summary):
@@ -270,6 +301,23 @@ def _reach_out(
         writes.append((name, text.encode("utf-8")))
         owner[name] = uid
         known[uid] = rs.Remembered(uid, name, "", 0, 0, summary)
+        result.to_dos_written += 1
+    # 3. Done ones older than a week are removed, but never the last file.
+    cutoff = (now.date() - timedelta(days=KEEP_DONE_DAYS)).isoformat()
+    stale = sorted(
+        (row.value, uid)
+        for uid, row in known.items()
+        if uid not in gone and row.file_name and row.value.startswith(DONE)
+        and row.value.removeprefix(DONE) < cutoff and row.file_name not in owner
+    )  # fmt: skip
+    files = sum(1 for uid, row in known.items() if uid not in gone and row.file_name)
+    for _value, uid in stale:
+        if files <= 1:
+            break
+        _remove(folder / known[uid].file_name)
+        gone.add(uid)
+        files -= 1
+        result.to_dos_removed += 1
     if writes:
         folder.mkdir(mode=0o700, exist_ok=True)
         written, refused = write_many(folder, writes)
@@ -281,9 +329,8 @@ def _reach_out(
                 continue
             row.content_hash = hashlib.sha256(data).hexdigest()
             row.file_size, row.file_mtime_ns = written[name].st_size, written[name].st_mtime_ns
-            result.to_dos_written += 1
     with store.write_unjournaled():
-        rs.drop(store, key, "reach_out", gone)
+        rs.drop(store, key, "reach_out", sorted(gone))
         rs.save(store, key, "reach_out", [r for u, r in known.items() if u not in gone], stamp)
 
 
