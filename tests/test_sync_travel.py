@@ -212,6 +212,15 @@ def _rows(side: Side, table: str) -> list[tuple[object, ...]]:
     return sorted(side.rows(f"SELECT {columns}"), key=str)
 
 
+def _records_left(vdir: Path) -> list[str]:
+    """The history items in the folder but companies (which outlive their people)."""
+    return [
+        p.name
+        for p in (vdir / "history").iterdir()
+        if "X-WINTOGETHER-RECORD:companies" not in p.read_text()
+    ]
+
+
 def test_ledger_wins_and_job_changes_travel(sides: tuple[Side, Side, Path], tmp_path: Path) -> None:
     laptop, desktop, vdir = sides
     _history(laptop, tmp_path)
@@ -222,7 +231,7 @@ def test_ledger_wins_and_job_changes_travel(sides: tuple[Side, Side, Path], tmp_
     assert "BEGIN:VJOURNAL" in text and "X-WINTOGETHER-RECORD:ledger\r\n" in text
     assert f"X-WINTOGETHER-CONTACT:{dana_uid(laptop)}\r\n" in text
     assert "X-WINTOGETHER-TEXT:Intro to Sam\\, for EMEA\r\n" in text
-    assert "sent 8" in out.stderr  # 3 contacts, 1 conversation, 4 records
+    assert "sent 8" in out.stderr  # 3 contacts, 1 conversation, 4 history items
 
     desktop("sync", str(vdir), at=LATER)
     for table in ("ledger", "wins", "contact_events"):
@@ -267,14 +276,14 @@ def test_edits_undo_and_forget_of_records_travel(
     desktop("forget", "lee", "--yes", at=EVEN_LATER)
     desktop("forget", "dana", "--yes", at=EVEN_LATER)
     desktop("sync", str(vdir), at=EVEN_LATER)
-    assert list((vdir / "history").iterdir()) == []
+    assert _records_left(vdir) == []
     out = laptop.json("sync", str(vdir), at=EVEN_LATER)
     # The laptop keeps Dana archived with her history (a deletion from elsewhere
     # never destroys history), and does not send it back out.
     archived = [c for c in out["changes"] if "archived here" in c["detail"]]
     assert [c["name"] for c in archived] == ["Dana Reyes"]
     assert len(_rows(laptop, "ledger")) == 2
-    assert list((vdir / "history").iterdir()) == []
+    assert _records_left(vdir) == []
     assert "sent 0, received 0, deleted 0" in laptop("sync", str(vdir), at=EVEN_LATER).stderr
     assert "sent 0, received 0, deleted 0" in desktop("sync", str(vdir), at=EVEN_LATER).stderr
 
@@ -288,7 +297,7 @@ def _carried(table: str) -> set[str]:
     """The columns of ``table`` a sync carries, by how each kind of item is written."""
     if table == "contacts":  # the card: standard properties and our X- ones
         return {"uid", "name", "company", "title", "birthday", "notes", *vcard.X_FIELDS}
-    if table == "companies":  # made from the company names on the cards
+    if table == "companies":  # made from the names on the cards
         return {"name"}
     return set(records.COLUMNS[table])  # a history record: every mapped column
 
@@ -330,8 +339,6 @@ def test_a_full_database_arrives_whole(full: Store, tmp_path: Path) -> None:
     def shared(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         local = {records.COLUMNS[table].get(c, c) for c in LOCAL_ONLY.get(table, set())}
         local |= {"id", "updated_at"}
-        if table == "companies":
-            local.add("aliases")
         out = [{k: v for k, v in r.items() if k not in local} for r in rows]
         for record in out:
             if "extras" in record:  # vCard property names are case-insensitive
@@ -438,3 +445,42 @@ def test_after_the_upgrade_cards_and_to_dos_go_out_once_more(
         ("unmatched",)
     ]
     assert "sent 0, received 0, deleted 0" in laptop("sync", str(vdir), at=LATER).stderr
+
+
+def test_companies_travel_by_name_and_a_merge_follows(sides: tuple[Side, Side, Path]) -> None:
+    laptop, desktop, vdir = sides
+    # Each database makes "Northwind" on its own, from a contact's company name.
+    laptop("add", "Dana Reyes", "--company", "Northwind Traders", at=ADDED)
+    laptop("add", "Lee Park", "--company", "Northwind", at=ADDED)
+    desktop("add", "Ana Silva", "--company", "Northwind Inc.", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("sync", str(vdir), at=LATER)
+    assert list((vdir / "history").iterdir()) == []  # the names on the cards say it all
+    for side in (laptop, desktop):
+        assert side.rows("SELECT count(*) FROM companies") == [(2,)]
+    # Merged on the laptop: the desktop merges them too, and its people follow.
+    assert laptop.rows("SELECT key FROM companies ORDER BY key") == desktop.rows(
+        "SELECT key FROM companies ORDER BY key"
+    )
+    laptop("company", "merge", "Northwind Traders", "Northwind", at=EVEN_LATER)
+    out = laptop("sync", str(vdir), at=EVEN_LATER)
+    assert "sent 1" in out.stderr, out.stderr  # the company, with its alias
+    desktop("sync", str(vdir), at=EVEN_LATER)
+    merged = [
+        side.rows(
+            "SELECT c.name, group_concat(a.alias), group_concat(a.key) FROM companies c"
+            " LEFT JOIN company_aliases a ON a.company_id = c.id GROUP BY c.id"
+        )
+        for side in (laptop, desktop)
+    ]
+    assert merged[0] == merged[1]
+    assert [(name, key) for name, _, key in merged[0]] == [("Northwind Traders", "northwind")]
+    for side in (laptop, desktop):
+        people = side.rows(
+            "SELECT count(*) FROM contacts WHERE company_id = (SELECT id FROM companies)"
+        )
+        assert people == [(3,)]
+    assert len(list((vdir / "history").iterdir())) == 1
+    for side in (laptop, desktop):
+        assert "sent 0, received 0, deleted 0" in side("sync", str(vdir), at=EVEN_LATER).stderr

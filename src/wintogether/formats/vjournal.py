@@ -98,8 +98,10 @@ def patch_journal(base: str, conversation: dict[str, Any]) -> str:
 # its own: its uid as the UID, its times as DTSTART (when it happened), CREATED
 # and LAST-MODIFIED, a SUMMARY for the journal apps that show it, and every
 # other field of the record as an ``X-WINTOGETHER-<FIELD>`` property (TEXT,
-# escaped), with ``X-WINTOGETHER-RECORD`` naming the record's kind (the section
-# of the JSON export: ledger, wins, events). A field that is None is absent.
+# escaped; a list as one property per value), with ``X-WINTOGETHER-RECORD``
+# naming the record's kind (the section of the JSON export: ledger, wins,
+# events, companies). A field that is None is absent. A record with no
+# ``happened_at`` (a company) is dated by its creation.
 
 X_RECORD = "X-WINTOGETHER-RECORD"
 _X_PREFIX = "X-WINTOGETHER-"
@@ -121,6 +123,8 @@ def record_summary(section: str, record: dict[str, Any]) -> str:
         return f"{str(record['direction']).capitalize()} ({record['kind']}): {record['text']}"
     if section == "wins":
         return f"Win: {record['theirs']} / {record['mine']}"
+    if section == "companies":
+        return f"Company: {record['name']}"
     return str(record.get("text") or record.get("kind") or section)
 
 
@@ -133,14 +137,15 @@ def record_text(section: str, record: dict[str, Any]) -> str:
     journal.add("dtstamp", _utc(record["updated_at"]))
     journal.add("created", _utc(record["created_at"]))
     journal.add("last-modified", _utc(record["updated_at"]))
-    journal.add("dtstart", _utc(record["happened_at"]))
+    journal.add("dtstart", _utc(record.get("happened_at") or record["created_at"]))
     summary = " ".join(record_summary(section, record).split())
     journal.add("summary", summary[:120])
     journal.add(X_RECORD, section)
     for field, value in sorted(record.items()):
         if field in _STANDARD or value is None:
             continue
-        journal.add(_x_name(field), vText(str(value)))
+        for each in value if isinstance(value, list) else [value]:
+            journal.add(_x_name(field), vText(str(each)))
     return calendar_text(journal)
 
 
@@ -153,8 +158,9 @@ def _unescape(value: str) -> str:
 
 def read_record(text: str) -> dict[str, Any] | None:
     """A history record's fields from its file: ``section`` (from X-WINTOGETHER-RECORD),
-    ``uid``, ``happened_at``, ``created_at``, every X-WINTOGETHER- field as text, and
-    ``modified``. None when the file holds no VJOURNAL marked as a record."""
+    ``uid``, ``happened_at``, ``created_at``, every X-WINTOGETHER- field as the list
+    of its values (text, in order), and ``modified``. None when the file holds no
+    VJOURNAL marked as a record."""
     journal = first_component(text, "VJOURNAL")
     if journal is None or journal.get(X_RECORD) is None:
         return None
@@ -162,7 +168,8 @@ def read_record(text: str) -> dict[str, Any] | None:
     for prop, value in journal.property_items(recursive=False):
         name = str(prop).upper()
         if name.startswith(_X_PREFIX) and name != X_RECORD:
-            record.setdefault(_field_name(name), _unescape(str(value.to_ical().decode())))
+            text = _unescape(str(value.to_ical().decode()))
+            record.setdefault(_field_name(name), []).append(text)
     record.update(
         section=str(journal.get(X_RECORD)).strip(),
         uid=str(journal.get("uid", "")).strip(),

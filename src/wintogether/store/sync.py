@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from wintogether.store import companies as companies_store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import events as events_store
@@ -25,9 +26,20 @@ from wintogether.store.handle import Store
 TABLES = {"contact": "contacts", "promise": "promises", "conversation": "interactions"}
 
 #: The tables behind the ``history`` items (ledger entries, wins, timeline
-#: events), with the JSON export's name for each. Their ids are distinct per
-#: table only, so a history row's id in a sync is ``id * 4 + code``.
-HISTORY = {"ledger": ("ledger", 1), "wins": ("wins", 2), "contact_events": ("events", 3)}
+#: events, companies), with the JSON export's name for each. Their ids are
+#: distinct per table only, so a history row's id in a sync is ``id * 4 + code``.
+#: A company's name travels on its contacts' cards, and each database makes
+#: its company records from those names; a company has an item only for what
+#: the names do not say, its aliases (`wt company merge`). The item is named by
+#: the name's key (``company:northwind``), not the company's uid: two databases
+#: that each made "Northwind Traders" hold one item.
+HISTORY = {
+    "companies": ("companies", 0),
+    "ledger": ("ledger", 1),
+    "wins": ("wins", 2),
+    "contact_events": ("events", 3),
+}
+COMPANY_PREFIX = "company:"
 SECTION_TABLES = {section: table for table, (section, _) in HISTORY.items()}
 _HISTORY_OF_CODE = {code: table for table, (_, code) in HISTORY.items()}
 
@@ -117,7 +129,7 @@ def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
             _history_id(row[0], row[1])
             for row in store.conn.execute(
                 "SELECT DISTINCT tbl, row_id FROM journal WHERE id > ? AND tbl IN"
-                " ('ledger', 'wins', 'contact_events')",
+                " ('ledger', 'wins', 'contact_events', 'companies')",
                 (mark,),
             )
         }
@@ -208,7 +220,12 @@ _VERSION_SQL = {
     " UNION ALL SELECT w.uid, w.id * 4 + 2, w.updated_at, w.updated_at || ' ' || c.uid, c.uid"
     "  FROM wins w JOIN contacts c ON c.id = w.contact_id"
     " UNION ALL SELECT e.uid, e.id * 4 + 3, e.updated_at, e.updated_at || ' ' || c.uid, c.uid"
-    "  FROM contact_events e JOIN contacts c ON c.id = e.contact_id)",
+    "  FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
+    # A company with aliases: they are its item.
+    " UNION ALL SELECT 'company:' || co.key, co.id * 4, co.updated_at, co.updated_at || ' ' ||"
+    "  co.name || ' ' || (SELECT group_concat(a.key, ',') FROM company_aliases a"
+    "  WHERE a.company_id = co.id), '' FROM companies co"
+    "  WHERE EXISTS (SELECT 1 FROM company_aliases a WHERE a.company_id = co.id))",
 }
 
 
@@ -257,6 +274,16 @@ def history_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
         "wins": (records.WIN_SELECT, "w", records.win_record),
         "contact_events": (records.EVENT_SELECT, "e", records.event_record),
     }
+    if "companies" in by_table:
+        for company in companies_store.company_rows(store, by_table.pop("companies")):
+            record = records.company_record(company)
+            yield {
+                **record,
+                "id": _history_id("companies", company.id),
+                "contact_id": None,
+                "section": "companies",
+                "uid": COMPANY_PREFIX + record["key"],
+            }
     for table, row_ids in by_table.items():
         select, alias, record_of = readers[table]
         for row in store.conn.execute(
@@ -280,6 +307,9 @@ def put_history(
 ) -> None:
     """Insert or overwrite a history record from its file: every column
     :data:`records.COLUMNS` maps (contacts by uid), updated now (here)."""
+    if fields["section"] == "companies":
+        _put_company(store, fields, stamp)
+        return
     table = SECTION_TABLES[fields["section"]]
     values: dict[str, Any] = {}
     for column, key in records.COLUMNS[table].items():
@@ -302,6 +332,29 @@ def put_history(
         f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
         [*values.values(), row_id],
     )
+
+
+def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
+    """A company from its file: found by its name (or made), its name as written
+    there, and its aliases. An alias that is the name of another company here
+    means the two were merged there (`wt company merge`): they are merged here
+    too, its people with them."""
+    name = " ".join(str(fields["name"]).split())
+    company_id = companies_store.ensure_company(store, name, stamp)
+    store.conn.execute(
+        "UPDATE companies SET name = ?, updated_at = ? WHERE id = ?", (name, stamp, company_id)
+    )
+    for alias in fields.get("aliases") or []:
+        other = companies_store.find_company(store, alias)
+        if other is None:
+            companies_store.add_alias(store, company_id, alias, stamp)
+        elif other != company_id:
+            companies_store.merge_companies(store, company_id, other, stamp)
+        # Written as the file writes it ("Northwind", not this side's "Northwind Inc.").
+        store.conn.execute(
+            "UPDATE company_aliases SET alias = ? WHERE company_id = ? AND key = ?",
+            (" ".join(alias.split()), company_id, companies_store.company_key(alias)),
+        )
 
 
 def contact_uid(store: Store, contact_id: int) -> str:
@@ -505,6 +558,13 @@ def archive_deleted(store: Store, contact_id: int, text: str, stamp: str) -> Non
 def delete_row(store: Store, kind: str, row_id: int) -> None:
     if kind == "history":
         table, row_id = _history_row(row_id)
+        if table == "companies":  # only when no contact here names it
+            store.conn.execute(
+                "DELETE FROM companies WHERE id = ?"
+                " AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = ?)",
+                (row_id, row_id),
+            )
+            return
         store.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         return
     store.conn.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", (row_id,))

@@ -26,8 +26,8 @@ LOCAL_ONLY = {
     "ledger": {"id", "updated_at"},
     "wins": {"id", "updated_at"},
     "contact_events": {"id", "updated_at"},
-    # Each database keeps its own company records (uid, creation, aliases from
-    # `wt company merge`), made from the company names that travel on the cards.
+    # A company's name travels on the cards (and its aliases in history/): each
+    # database makes its own record of it, with its own uid and creation date.
     "companies": {"id", "uid", "key", "created_at", "updated_at"},
 }
 
@@ -48,7 +48,12 @@ _OWN_FIELDS = (
 _STAMPS = ("uid", "created_at", "updated_at")
 
 #: How a history record is named in a report.
-_HISTORY_NAMES = {"ledger": "ledger entry", "wins": "win", "events": "timeline entry"}
+_HISTORY_NAMES = {
+    "ledger": "ledger entry",
+    "wins": "win",
+    "events": "timeline entry",
+    "companies": "company",
+}
 
 
 def _text(value: Any) -> str | None:
@@ -68,9 +73,9 @@ def _differing(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> set
 
 
 #: Fields holding lists: merged value by value, not replaced whole.
-_LISTS = frozenset({"emails", "phones", "urls", "tags", "participants"})
-#: List fields compared without case (an email, a tag).
-_FOLDED = frozenset({"emails", "tags"})
+_LISTS = frozenset({"emails", "phones", "urls", "tags", "participants", "aliases"})
+#: List fields compared without case (an email, a tag, a company's other name).
+_FOLDED = frozenset({"emails", "tags", "aliases"})
 
 
 def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:

@@ -434,7 +434,7 @@ def _attach(fields: dict[str, Any], names: dict[str, str]) -> None:
 def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> str:
     if kind == "promise" and fields.get("contact") not in contact_uids:
         return "a to-do for no known contact (wintogether needs the contact's uid)"
-    if kind == "history":
+    if kind == "history" and fields["section"] != "companies":  # a company names no contact
         if fields.get("contact") not in contact_uids:
             return "a record of a contact this database does not have"
         for key in ("to_contact",):  # a second person named: left out when unknown here

@@ -190,7 +190,12 @@ def record_fields(section: str) -> tuple[str, ...]:
     from wintogether.store import records
     from wintogether.store import sync as ss
 
-    return tuple(records.COLUMNS[ss.SECTION_TABLES[section]].values())
+    found = tuple(records.COLUMNS[ss.SECTION_TABLES[section]].values())
+    return (*found, *_LIST_FIELDS.get(section, ()))
+
+
+#: The list fields of a history record (in the JSON export, not in a column).
+_LIST_FIELDS = {"companies": ("aliases",)}
 
 
 def _parse_record(text: str) -> dict[str, Any]:
@@ -203,7 +208,13 @@ def _parse_record(text: str) -> dict[str, Any]:
     section = found["section"]
     if section not in ss.SECTION_TABLES:
         raise ValueError(f"an unknown kind of record ({section[:40]!r})")
-    fields = {key: found.get(key) for key in record_fields(section)}
+    lists = _LIST_FIELDS.get(section, ())
+    fields: dict[str, Any] = {}
+    for key in record_fields(section):
+        value = found.get(key)
+        if isinstance(value, list):  # an X- property: all its values
+            value = value if key in lists else value[0]
+        fields[key] = value if value is not None or key not in lists else []
     # What the record's own change time says (checked like the other times).
     fields.update(section=section, updated_at=found["modified"], modified=found["modified"])
     return fields
@@ -264,7 +275,9 @@ def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
         problem = check_record(fields["section"], record)
         if problem:
             return problem
-        checks += [(key.replace("_", " "), value) for key, value in record.items()]
+        for key, value in record.items():
+            for each in value if isinstance(value, list) else [value]:
+                checks.append((key.replace("_", " "), each))
     elif kind == "promise":
         checks += [("promise", fields["text"]), ("done note", fields["done_note"])]
         dates += [("due date", fields["due_on"], "day"), ("done date", fields["done_at"], "stamp")]
