@@ -121,6 +121,8 @@ class Factory:
         birthday: str | None = None,
         linkedin: str | None = None,
         note: str | None = None,
+        role: str | None = None,
+        reports_to: str | None = None,
         force: bool = False,
     ) -> int:
         """`wt add NAME ...`; returns the new contact's id."""
@@ -137,6 +139,8 @@ class Factory:
             birthday=birthday,
             linkedin=linkedin,
             note=note,
+            role=role,
+            reports_to=reports_to,
         )
         return contacts.add(self.store, changes, self._now("add", name), force=force).id
 

@@ -7,9 +7,16 @@ from typing import Annotated
 import typer
 
 from wintogether.cli.common import (
+    Format,
+    FormatOption,
     JsonFlag,
+    NestedFormatOption,
+    PlainFlag,
     emit_json,
+    emit_rows,
+    emit_table,
     now,
+    output_format,
     say,
     state,
 )
@@ -27,9 +34,19 @@ def company(
             show_default=False,
         ),
     ] = None,
+    show_map: Annotated[
+        bool, typer.Option("--map", help="Draw the reporting tree (--reports-to) instead.")
+    ] = False,
+    fmt: NestedFormatOption = None,
     as_json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> None:
     """One account: who you know there and how each relationship stands.
+
+    The people there now (with their part in the account, health in one line and
+    last touch) and those who left (from job changes imports recorded); the
+    account's open promises both ways; conversations per month over the last
+    year; the ledger and wins with its people; how both sides kept their word.
 
     `wt company merge KEEP OTHER` says two names are one company: OTHER's name
     becomes an alias of KEEP, its people move over, and an import that shows one
@@ -37,21 +54,29 @@ def company(
 
     Examples:
 
+      wt company northwind
+
+      wt company northwind --map
+
       wt company merge "Northwind Traders" Northwind
     """
-    from wintogether.domain import companies
+    from wintogether.domain import accounts, companies
 
     typed = list(words or [])
     if not typed:
-        raise typer.BadParameter("Name a company, or `merge KEEP OTHER`.", param_hint="NAME")
+        raise typer.BadParameter(
+            "Name a company, or `merge KEEP OTHER`. `wt companies` lists them.", param_hint="NAME"
+        )
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json, no_csv="company")
     if typed[0] == "merge":
         if len(typed) != 3:
             raise typer.BadParameter(
                 "`wt company merge KEEP OTHER` takes two companies (quote names with spaces).",
                 param_hint="NAME",
             )
-        result = companies.merge(state(ctx).store(), typed[1], typed[2], now())
-        if as_json:
+        result = companies.merge(st.store(), typed[1], typed[2], now())
+        if fmt_ is Format.json:
             emit_json(result.to_json())
             return
         people = result.people_moved
@@ -60,8 +85,79 @@ def company(
             f" ({people} {'person' if people == 1 else 'people'} moved)."
         )
         return
-    raise typer.BadParameter("Only `wt company merge KEEP OTHER` for now.", param_hint="NAME")
+    name = " ".join(typed)
+    if show_map:
+        found, roots = accounts.org_chart(st.store(), name)
+        if fmt_ is Format.json:
+            emit_json(
+                {
+                    "company": accounts.company_json(found),
+                    "tree": [node.to_json() for node in roots],
+                }
+            )
+            return
+        from wintogether.render.accounts import org_tree
+
+        emit_table(ctx, lambda is_plain: org_tree(found.name, roots, plain=is_plain), plain=plain)
+        if not any(node.reports for node in roots):
+            say("Nobody there reports to anyone yet: `wt edit CONTACT --reports-to MANAGER`.")
+        return
+    moment = now()
+    view = accounts.account(st.store(), name, st.config(), moment)
+    if fmt_ is Format.json:
+        from wintogether.render import words as wording
+
+        emit_json(view.to_json(wording))
+        return
+    from wintogether.render.accounts import account_view
+
+    emit_table(ctx, lambda is_plain: account_view(view, moment.date(), plain=is_plain), plain=plain)
+
+
+def companies(
+    ctx: typer.Context,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="attention (coldest account first), name, or people (most first).",
+        ),
+    ] = "attention",
+    fmt: FormatOption = None,
+    as_json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> None:
+    """Every company you know people at, coldest account first.
+
+    An account's attention is that of its warmest relationship: days since you
+    last talked with the person there you are most in touch with, over their
+    rhythm. At 1 or more even your best contact there is slipping.
+
+    Examples:
+
+      wt companies
+
+      wt companies --sort people --json
+    """
+    from wintogether.domain import accounts
+    from wintogether.render.columns import COMPANIES
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json)
+    moment = now()
+    rows = accounts.companies(st.store(), st.config(), moment, sort=sort)
+    if emit_rows(fmt_, COMPANIES, rows):
+        return
+    if not rows:
+        say("No companies yet: `wt add NAME --company COMPANY` links a person to one.")
+        return
+    from wintogether.render.accounts import companies_table
+
+    emit_table(
+        ctx, lambda is_plain: companies_table(rows, moment.date(), plain=is_plain), plain=plain
+    )
 
 
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel=PANEL)(company)
+    app.command(rich_help_panel=PANEL)(companies)

@@ -53,7 +53,28 @@ Every = Annotated[
 Met = Annotated[str | None, typer.Option("--met", help="How and where you met.")]
 Via = Annotated[
     str | None,
-    typer.Option("--via", help="Who introduced you (a contact).", autocompletion=complete_contact),
+    typer.Option(
+        "--via",
+        "--introduced-by",
+        help="Who introduced you (a contact).",
+        autocompletion=complete_contact,
+    ),
+]
+Role = Annotated[
+    str | None,
+    typer.Option(
+        "--role",
+        help="Their part in the account: champion, economic-buyer, decision-maker, influencer, "
+        "user, blocker or other.",
+    ),
+]
+ReportsTo = Annotated[
+    str | None,
+    typer.Option(
+        "--reports-to",
+        help="Their manager (a contact): `wt company NAME --map` draws the tree.",
+        autocompletion=complete_contact,
+    ),
 ]
 Birthday = Annotated[
     str | None,
@@ -77,6 +98,8 @@ def add(
     birthday: Birthday = None,
     linkedin: LinkedIn = None,
     note: Note = None,
+    role: Role = None,
+    reports_to: ReportsTo = None,
     new: Annotated[
         bool,
         typer.Option(
@@ -97,6 +120,8 @@ def add(
       wt add "Dana Reyes" --company Northwind --email dana@northwind.example --every monthly
 
       wt add "Marcus O'Neil" --tag partners --met "SaaStr 2024" --via dana
+
+      wt add "Hannah Schmidt" --company Northwind --role economic-buyer --introduced-by marcus
     """
     from wintogether.domain import contacts
 
@@ -113,6 +138,8 @@ def add(
         birthday=birthday,
         linkedin=linkedin,
         note=note,
+        role=role,
+        reports_to=reports_to,
     )
     store = state(ctx).store()
     try:
@@ -163,12 +190,14 @@ def edit(
     birthday: Birthday = None,
     linkedin: LinkedIn = None,
     note: Note = None,
+    role: Role = None,
+    reports_to: ReportsTo = None,
     clear: Annotated[
         list[str] | None,
         typer.Option(
             "--clear",
             help="Empty a field: company, title, how_met, met_on, introduced_by, birthday, "
-            "cadence, notes, linkedin, emails, phones, tags.",
+            "cadence, notes, linkedin, emails, phones, tags, role, reports_to.",
         ),
     ] = None,
 ) -> None:
@@ -179,6 +208,8 @@ def edit(
       wt edit dana --title "VP Procurement" --tag champions
 
       wt edit dana --every 2w --clear birthday
+
+      wt edit dana --role champion --reports-to hannah
     """
     from wintogether.domain import contacts
 
@@ -198,6 +229,8 @@ def edit(
         birthday=birthday,
         linkedin=linkedin,
         note=note,
+        role=role,
+        reports_to=reports_to,
         clear=clear or [],
     )
     updated = contacts.edit(state(ctx).store(), contact, changes, now())

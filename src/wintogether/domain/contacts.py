@@ -48,6 +48,8 @@ CLEARABLE = (
     "emails",
     "phones",
     "tags",
+    "role",
+    "reports_to",
 )
 SORTS = ("name", "recent", "attention")
 
@@ -71,6 +73,8 @@ class ContactChanges:
     birthday: str | None = None
     linkedin: str | None = None
     note: str | None = None
+    role: str | None = None
+    reports_to: str | None = None
     clear: list[str] = field(default_factory=list)
 
 
@@ -95,7 +99,40 @@ def _fields(store: Store, changes: ContactChanges, now: datetime) -> dict[str, A
         fields["birthday"] = parse_birthday(changes.birthday, now)
     if changes.via is not None:
         fields["introduced_by"] = resolve(store, changes.via).id
+    if changes.role is not None:
+        fields["account_role"] = check_role(changes.role)
+    if changes.reports_to is not None:
+        fields["reports_to"] = resolve(store, changes.reports_to).id
     return fields
+
+
+def check_role(role: str) -> str:
+    """A part in an account, as typed ("Economic buyer" is economic-buyer)."""
+    from wintogether.models import ACCOUNT_ROLES
+
+    value = "-".join(role.strip().lower().replace("_", " ").split())
+    if value not in ACCOUNT_ROLES:
+        raise InvalidValue(
+            f"Unknown role '{role}'.", hint=f"Use one of: {', '.join(ACCOUNT_ROLES)}."
+        )
+    return value
+
+
+def _check_manager(store: Store, contact_id: int, manager_id: int) -> None:
+    """Refuse a manager who is the contact, or who reports (up the chain) to them."""
+    if manager_id == contact_id:
+        raise InvalidValue("Nobody reports to themselves.")
+    seen = {contact_id}
+    current: int | None = manager_id
+    while current is not None:
+        if current in seen:
+            ref = contacts_store.refs_by_id(store, manager_id)[0]
+            raise InvalidValue(
+                f"{ref.name} cannot be their manager: {ref.name} reports to them already"
+                " (directly or through others)."
+            )
+        seen.add(current)
+        current = contacts_store.manager_of(store, current)
 
 
 def _check_emails(emails: list[str]) -> list[str]:
@@ -207,7 +244,9 @@ def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Cont
         fields = _fields(store, changes, now)
         if fields.get("introduced_by") == target.id:
             raise InvalidValue(f"{target.name} cannot have introduced themselves.")
-        column = {"cadence": "cadence_days", "introduced_by": "introduced_by"}
+        if fields.get("reports_to") is not None:
+            _check_manager(store, target.id, fields["reports_to"])
+        column = {"cadence": "cadence_days", "role": "account_role"}
         for name in changes.clear:
             if name in ("emails", "phones", "tags", "linkedin"):
                 continue

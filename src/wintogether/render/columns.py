@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from wintogether.domain.accounts import CompanyRowView
     from wintogether.domain.cadence import Attention
     from wintogether.domain.contacts import ContactRow
     from wintogether.domain.dupes import Pair
@@ -207,6 +208,21 @@ SUMMARY_CONVERSATIONS: Columns[Conversation] = Columns(
         Column("participant_ids", lambda c: [p.id for p in c.participants]),
         Column("participants", lambda c: [p.name for p in c.participants]),
         Column("note", lambda c: c.note),
+    ),
+    _to_json,
+)
+
+
+COMPANIES: Columns[CompanyRowView] = Columns(
+    (
+        Column("id", lambda r: r.company.id),
+        Column("name", lambda r: r.company.name, "company"),
+        Column("aliases", lambda r: r.company.aliases),
+        Column("people", lambda r: r.people, "people"),
+        Column("attention", lambda r: round(r.attention, 3), "attention"),
+        Column("slipping", lambda r: bool(r.warmest and r.warmest.slipping)),
+        Column("reason", lambda r: r.reason, "why"),
+        Column("last_touch_at", lambda r: _iso(r.last_touch_at), "last touch"),
     ),
     _to_json,
 )

@@ -149,6 +149,23 @@ def give_first_reason(balance: Balance) -> str:
     return suggestion.removeprefix("one-sided: ") if suggestion else balance_text(balance)
 
 
+def health_line(health: Health) -> str:
+    """The four measures in one line, leaving out those with nothing to say:
+    ``last talked 12 days ago, every 1 month; I kept 2 of 2 on time; gave 1 intro``."""
+    parts = [health.in_touch.reason]
+    for record in (health.my_word, health.their_word):
+        if record.due:
+            parts.append(word_record_text(record))
+    balance = health.balance
+    if balance.given_total or balance.received_total:
+        given = f"gave {count_kinds(balance.given)}" if balance.given_total else ""
+        got = f"received {count_kinds(balance.received)}" if balance.received_total else ""
+        parts.append(", ".join(p for p in (given, got) if p))
+    if balance.one_sided == "receiving":
+        parts.append("one-sided: give something back")
+    return "; ".join(parts)
+
+
 def health_lines(health: Health) -> list[tuple[str, str]]:
     """(measure, words) pairs, as shown in `wt show`."""
     balance = balance_text(health.balance)

@@ -614,6 +614,13 @@ def link_manager(store: Store, contact_id: int, manager_id: int) -> None:
     )
 
 
+def manager_of(store: Store, contact_id: int) -> int | None:
+    row = store.conn.execute(
+        "SELECT reports_to FROM contacts WHERE id = ?", (contact_id,)
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def fill_role(store: Store, contact_id: int, role: str) -> None:
     """Record a contact's part in their account, unless one is already set."""
     store.conn.execute(

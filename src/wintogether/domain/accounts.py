@@ -1,0 +1,422 @@
+"""Accounts: who I know at a company and how each relationship stands.
+
+`wt company NAME` gathers, for one company record, the people whose company
+text names it (current) and those whose job changes show they left it
+(former); each with their part in the account, their health and last touch.
+Then what the account as a whole owes and is owed, how often we talked month by
+month over the last year, the ledger and the wins with its people, and how both
+sides kept their word across it.
+
+`wt companies` lists every company, most in need of attention first: an
+account's attention is that of its warmest relationship (the lowest attention
+among its current people), so an account is cold only when nobody there has
+been talked to for their rhythm.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from wintogether.clock import to_utc_iso
+from wintogether.config import Config
+from wintogether.domain import cadence, health
+from wintogether.domain.companies import find
+from wintogether.domain.health import Balance, Health, Wording, WordRecord
+from wintogether.models import ContactRef, LedgerEntry, Promise, Win
+from wintogether.store import Store
+from wintogether.store import accounts as accounts_store
+from wintogether.store import companies as companies_store
+from wintogether.store import ledger as ledger_store
+from wintogether.store.accounts import JobMove, Member
+from wintogether.store.companies import CompanyRow, company_key
+
+
+@dataclass
+class AccountPerson:
+    """Someone I know at the company, now or before."""
+
+    contact: ContactRef
+    title: str | None
+    role: str | None
+    reports_to: ContactRef | None
+    current: bool
+    health: Health
+    last_touch_at: datetime | None
+    since: date | None = None  # current: when an import saw them join
+    was_at: str | None = None  # current: the company before
+    now_at: str | None = None  # former: where they are now
+    left_on: date | None = None  # former: when an import saw them leave
+    archived: bool = False
+
+    def to_json(self, words: Wording) -> dict[str, Any]:
+        return {
+            "contact": self.contact.to_json(),
+            "title": self.title,
+            "role": self.role,
+            "reports_to": self.reports_to.to_json() if self.reports_to else None,
+            "current": self.current,
+            "since": self.since.isoformat() if self.since else None,
+            "was_at": self.was_at,
+            "now_at": self.now_at,
+            "left_on": self.left_on.isoformat() if self.left_on else None,
+            "archived": self.archived,
+            "last_touch_at": self.last_touch_at.isoformat() if self.last_touch_at else None,
+            "health": self.health.to_json(words),
+        }
+
+
+@dataclass
+class Account:
+    """`wt company NAME`."""
+
+    company: CompanyRow
+    people: list[AccountPerson]
+    my_promises: list[Promise]
+    their_promises: list[Promise]
+    per_month: list[tuple[str, int]]  # ("2026-01", 3), oldest first, 12 months
+    ledger: list[LedgerEntry]
+    wins: list[Win]
+    balance: Balance
+    my_word: WordRecord
+    their_word: WordRecord
+    as_of: date = field(default_factory=date.today)
+
+    @property
+    def current(self) -> list[AccountPerson]:
+        return [p for p in self.people if p.current]
+
+    @property
+    def former(self) -> list[AccountPerson]:
+        return [p for p in self.people if not p.current]
+
+    def to_json(self, words: Wording) -> dict[str, Any]:
+        return {
+            "company": company_json(self.company),
+            "people": [p.to_json(words) for p in self.current],
+            "former": [p.to_json(words) for p in self.former],
+            "open_promises": {
+                "mine": [p.to_json() for p in self.my_promises],
+                "theirs": [p.to_json() for p in self.their_promises],
+            },
+            "conversations_per_month": [{"month": m, "count": n} for m, n in self.per_month],
+            "ledger": [e.to_json() for e in self.ledger],
+            "wins": [w.to_json() for w in self.wins],
+            "balance": self.balance.to_json(words),
+            "my_word": self.my_word.to_json(words),
+            "their_word": self.their_word.to_json(words),
+        }
+
+
+def company_json(company: CompanyRow) -> dict[str, Any]:
+    return {
+        "id": company.id,
+        "uid": company.uid,
+        "name": company.name,
+        "aliases": list(company.aliases),
+    }
+
+
+def _is(text: str | None, keys: set[str]) -> bool:
+    """Whether a company text names the company whose name and aliases have ``keys``
+    (the same test as store.companies.find_company, without a query)."""
+    return bool(text) and company_key(text or "") in keys
+
+
+def _months(now: datetime) -> list[str]:
+    """The 12 months up to and including this one, oldest first ("2026-01")."""
+    year, month = now.year, now.month
+    out = []
+    for _ in range(12):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def _offset_minutes(now: datetime) -> int:
+    offset = now.utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def account(store: Store, text: str, config: Config, now: datetime) -> Account:
+    """One company's account view."""
+    since = now - timedelta(days=health.WINDOW_DAYS)
+    since_iso = to_utc_iso(since)
+    with store.read():
+        company = find(store, text)
+        keys = {company_key(company.name), *(company_key(a) for a in company.aliases)}
+        members = accounts_store.members_of(store, company.id)
+        current_ids = {m.standing.contact.id for m in members}
+        moves = accounts_store.job_moves(store)
+        former_ids = {
+            move.contact_id
+            for move in moves
+            if move.contact_id not in current_ids and _is(move.old_company, keys)
+        }
+        members += accounts_store.members_by_ids(store, sorted(former_ids))
+        ids = [m.standing.contact.id for m in members]
+        managers = {
+            m.reports_to for m in members if m.reports_to is not None and m.reports_to not in ids
+        }
+        extra = {
+            m.standing.contact.id: m for m in accounts_store.members_by_ids(store, sorted(managers))
+        }
+        promises = accounts_store.promises_due_since(store, ids, since.date())
+        open_promises = accounts_store.open_promises(store, ids)
+        entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
+        wins = accounts_store.wins_since(store, ids, since_iso)
+        months = accounts_store.conversations_by_month(store, ids, since_iso, _offset_minutes(now))
+    by_id = {m.standing.contact.id: m for m in members} | extra
+    my_moves = _moves_by_contact(moves)
+    grouped_promises: dict[int, list[Promise]] = {}
+    for promise in promises:
+        grouped_promises.setdefault(promise.contact.id, []).append(promise)
+    grouped_entries = health.by_contact(entries)
+    people = []
+    for member in members:
+        cid = member.standing.contact.id
+        current = cid in current_ids
+        person = AccountPerson(
+            contact=member.standing.contact,
+            title=member.title,
+            role=member.role,
+            reports_to=by_id[member.reports_to].standing.contact
+            if member.reports_to in by_id
+            else None,
+            current=current,
+            health=health.assess(
+                member.standing,
+                grouped_promises.get(cid, []),
+                grouped_entries.get(cid, []),
+                config,
+                now,
+            ),
+            last_touch_at=member.standing.last_touch_at,
+            archived=member.archived,
+        )
+        _place(person, my_moves.get(cid, []), keys)
+        people.append(person)
+    people.sort(
+        key=lambda p: (not p.current, p.archived, _role_rank(p.role), p.contact.name.casefold())
+    )
+    today = now.date()
+    return Account(
+        company=company,
+        people=people,
+        my_promises=[p for p in open_promises if p.owner == "me"],
+        their_promises=[p for p in open_promises if p.owner == "them"],
+        per_month=[(m, months.get(m, 0)) for m in _months(now)],
+        ledger=entries,
+        wins=wins,
+        balance=_account_balance(entries, now, config.one_sided_after_days),
+        my_word=health.word_record(promises, "me", today),
+        their_word=health.word_record(promises, "them", today),
+        as_of=today,
+    )
+
+
+ROLE_ORDER = (
+    "economic-buyer",
+    "decision-maker",
+    "champion",
+    "influencer",
+    "user",
+    "blocker",
+    "other",
+)
+
+
+def _role_rank(role: str | None) -> int:
+    return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def _moves_by_contact(moves: list[JobMove]) -> dict[int, list[JobMove]]:
+    out: dict[int, list[JobMove]] = {}
+    for move in moves:
+        out.setdefault(move.contact_id, []).append(move)
+    return out
+
+
+def _day(stamp: str) -> date:
+    from wintogether.clock import from_utc_iso
+
+    return from_utc_iso(stamp).astimezone().date()
+
+
+def _place(person: AccountPerson, moves: list[JobMove], keys: set[str]) -> None:
+    """Since when and from where (current), or when they left and for where (former)."""
+    if person.current:
+        for move in reversed(moves):
+            if _is(move.new_company, keys):
+                person.since = _day(move.happened_at)
+                if move.old_company and not _is(move.old_company, keys):
+                    person.was_at = move.old_company
+                return
+        return
+    for move in reversed(moves):
+        if _is(move.old_company, keys):
+            person.left_on = _day(move.happened_at)
+            break
+    person.now_at = person.contact.company
+
+
+def _account_balance(entries: list[LedgerEntry], now: datetime, stretch_days: int) -> Balance:
+    """The balance with the account's people taken together."""
+    if not entries:
+        return Balance(as_of=now.date())
+    anyone = ContactRef(0, "")
+    pooled = [
+        LedgerEntry(
+            e.id,
+            e.uid,
+            anyone,
+            e.direction,
+            e.kind,
+            e.text,
+            e.happened_at,
+            e.created_at,
+            e.to_contact,
+        )
+        for e in entries
+    ]
+    return health.balance(pooled, 0, now, stretch_days)
+
+
+# -- wt companies ---------------------------------------------------------------------------
+
+COMPANY_SORTS = ("attention", "name", "people")
+
+
+@dataclass
+class CompanyRowView:
+    """One line of `wt companies`."""
+
+    company: CompanyRow
+    people: int
+    warmest: cadence.Attention | None
+    last_touch_at: datetime | None
+    roles: Counter[str]
+
+    @property
+    def attention(self) -> float:
+        return self.warmest.attention if self.warmest else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        warmest = self.warmest.to_json() if self.warmest else None
+        return {
+            "company": company_json(self.company),
+            "people": self.people,
+            "attention": round(self.attention, 3),
+            "slipping": bool(self.warmest and self.warmest.slipping),
+            "warmest": warmest,
+            "reason": self.reason,
+            "last_touch_at": self.last_touch_at.isoformat() if self.last_touch_at else None,
+            "roles": dict(sorted(self.roles.items())),
+        }
+
+    @property
+    def reason(self) -> str:
+        if self.warmest is None:
+            return "nobody there now"
+        return f"warmest: {self.warmest.contact.name}, {self.warmest.reason}"
+
+
+def companies(
+    store: Store, config: Config, now: datetime, *, sort: str = "attention"
+) -> list[CompanyRowView]:
+    """Every company with current people, most in need of attention first (or by name, size)."""
+    from wintogether.errors import InvalidValue
+
+    if sort not in COMPANY_SORTS:
+        raise InvalidValue(
+            f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(COMPANY_SORTS)}."
+        )
+    with store.read():
+        rows = companies_store.company_rows(store)
+        members = accounts_store.all_members(store)
+    by_company: dict[int, list[Member]] = {}
+    for member in members:
+        if member.company_id is not None:
+            by_company.setdefault(member.company_id, []).append(member)
+    out = []
+    for company in rows:
+        people = by_company.get(company.id, [])
+        if not people:
+            continue
+        scored = [cadence.attention_of(m.standing, config, now) for m in people]
+        warmest = min(scored, key=lambda a: (a.attention, a.contact.name.casefold()))
+        touches = [m.standing.last_touch_at for m in people if m.standing.last_touch_at]
+        out.append(
+            CompanyRowView(
+                company,
+                len(people),
+                warmest,
+                max(touches) if touches else None,
+                Counter(m.role for m in people if m.role),
+            )
+        )
+    if sort == "attention":
+        out.sort(key=lambda r: (-r.attention, r.company.name.casefold()))
+    elif sort == "people":
+        out.sort(key=lambda r: (-r.people, r.company.name.casefold()))
+    return out
+
+
+# -- the reporting tree ------------------------------------------------------------------
+
+
+@dataclass
+class OrgNode:
+    id: int
+    name: str
+    title: str | None
+    role: str | None
+    reports: list[OrgNode] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contact": {"id": self.id, "name": self.name},
+            "title": self.title,
+            "role": self.role,
+            "reports": [child.to_json() for child in self.reports],
+        }
+
+
+def org_chart(store: Store, text: str) -> tuple[CompanyRow, list[OrgNode]]:
+    """The current people of a company as a reporting tree: those whose manager is
+    not there (or unknown) are roots; each node's reports in name order."""
+    with store.read():
+        company = find(store, text)
+        members = [m for m in accounts_store.members_of(store, company.id) if not m.archived]
+    nodes = {
+        m.standing.contact.id: OrgNode(
+            m.standing.contact.id, m.standing.contact.name, m.title, m.role
+        )
+        for m in members
+    }
+    manager = {m.standing.contact.id: m.reports_to for m in members}
+    roots = []
+    for member in members:
+        cid = member.standing.contact.id
+        boss = manager[cid]
+        if boss in nodes and not _loops(cid, manager):
+            nodes[boss].reports.append(nodes[cid])
+        else:
+            roots.append(nodes[cid])
+    return company, roots
+
+
+def _loops(start: int, manager: dict[int, int | None]) -> bool:
+    """Whether following managers from ``start`` comes back to it."""
+    seen = {start}
+    current = manager.get(start)
+    while current is not None and current in manager:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = manager.get(current)
+    return False

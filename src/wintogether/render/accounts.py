@@ -1,0 +1,200 @@
+"""Accounts on screen: `wt company`, `wt companies`, the reporting tree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from wintogether.dates import format_day
+from wintogether.render.base import new_table, spaced, t1
+from wintogether.render.ledger import ledger_line, win_line
+from wintogether.render.promises import promises_table
+from wintogether.render.words import balance_text, health_line, word_record_text
+
+if TYPE_CHECKING:
+    from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView, OrgNode
+
+
+def month_word(day: date, today: date) -> str:
+    """``Dec`` this year or within the last 12 months, ``Dec 2024`` before."""
+    if (today - day).days < 365 or day.year == today.year:
+        return f"{day:%b}"
+    return f"{day:%b %Y}"
+
+
+def person_words(person: AccountPerson, today: date) -> str:
+    """``Hannah Schmidt, VP Sales, since Dec; was at Initrode``."""
+    parts = [person.contact.name]
+    if person.title:
+        parts.append(person.title)
+    text = ", ".join(parts)
+    if person.current:
+        if person.since:
+            text += f", since {month_word(person.since, today)}"
+        if person.was_at:
+            text += f"; was at {person.was_at}"
+    else:
+        left = f"left {month_word(person.left_on, today)}" if person.left_on else "left"
+        text += f", {left}"
+        if person.now_at:
+            text += f"; now at {person.now_at}"
+    if person.archived:
+        text += " (archived)"
+    return text
+
+
+def last_touch_words(moment: datetime | None, today: date) -> str:
+    if moment is None:
+        return "never talked"
+    days = (today - moment.astimezone().date()).days
+    if days <= 0:
+        return "today"
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def _people(people: list[AccountPerson], today: date, *, title: str) -> RenderableType:
+    """Two lines a person: who they are there (and their part), then how it stands.
+
+    Hannah Schmidt, VP Sales, since Dec; was at Initrode  [economic-buyer]
+        last talked 12 days ago, every 1 month; I kept 2 of 2 on time · last touch 12 days ago
+    """
+    lines: list[RenderableType] = [Text(title, style="bold")]
+    for person in people:
+        line = t1(person_words(person, today))
+        line.stylize("bold", 0, len(person.contact.name))
+        if person.role:
+            style = {"blocker": "red", "champion": "green"}.get(person.role, "cyan")
+            line.append_text(Text("  [")).append_text(t1(person.role, style)).append("]")
+        lines.append(line)
+        how = Text("    ")
+        how.append(
+            health_line(person.health), style="red" if person.health.in_touch.slipping else ""
+        )
+        if person.last_touch_at is not None:
+            day = format_day(person.last_touch_at.astimezone().date(), today)
+            how.append(f" · last touch {day}", style="dim")
+        lines.append(how)
+    return Group(*lines)
+
+
+def _bars(per_month: list[tuple[str, int]], *, plain: bool) -> RenderableType:
+    """Conversations per month: one column a month, a bar and the count."""
+    peak = max((n for _, n in per_month), default=0)
+    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    table = new_table(plain, *(names[int(m[5:]) - 1] for m, _ in per_month))
+    if not plain:
+        blocks = " ▁▂▃▄▅▆▇█"
+        table.add_row(
+            *(
+                Text(blocks[0 if not peak else round(n / peak * 8)] * 2, style="cyan")
+                for _, n in per_month
+            )
+        )
+    table.add_row(*(str(n) for _, n in per_month))
+    return table
+
+
+def account_view(view: Account, today: date, *, plain: bool) -> RenderableType:
+    heading = t1(view.company.name, "bold")
+    if view.company.aliases:
+        heading.append_text(t1(f"  (also {', '.join(view.company.aliases)})", "dim"))
+    parts: list[RenderableType] = [heading]
+    current, former = view.current, view.former
+    if current:
+        parts.append(_people(current, today, title="People"))
+    else:
+        parts.append(Text("Nobody you know works there now."))
+    if former:
+        parts.append(_people(former, today, title="Former"))
+    for promises, title in (
+        (view.my_promises, "I promised"),
+        (view.their_promises, "They promised"),
+    ):
+        if promises:
+            parts.append(promises_table(promises, today, plain=plain, title=title))
+    first, last = view.per_month[0][0], view.per_month[-1][0]
+    parts.append(
+        Group(
+            Text(f"Conversations per month ({first} to {last})", style="bold"),
+            _bars(view.per_month, plain=plain),
+        )
+    )
+    if view.ledger or view.wins:
+        lines = [ledger_line(e, today) for e in view.ledger] + [
+            win_line(w, today) for w in view.wins
+        ]
+        parts.append(Group(Text("Ledger and wins (12 months)", style="bold"), *lines))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("my word", word_record_text(view.my_word))
+    grid.add_row("their word", word_record_text(view.their_word))
+    grid.add_row("balance", balance_text(view.balance))
+    parts.append(Group(Text("Across the account", style="bold"), grid))
+    return Group(*spaced(parts))
+
+
+def companies_table(rows: list[CompanyRowView], today: date, *, plain: bool) -> Table:
+    table = new_table(plain, "company", "people", "attention", "why", "last touch")
+    for row in rows:
+        style = "red" if row.warmest is not None and row.warmest.slipping else ""
+        table.add_row(
+            t1(row.company.name, "bold"),
+            str(row.people),
+            Text(f"{row.attention:.1f}", style=style),
+            t1(row.reason),
+            t1(last_touch_words(row.last_touch_at, today)),
+        )
+    return table
+
+
+def org_label(node: OrgNode) -> str:
+    text = node.name
+    if node.title:
+        text += f", {node.title}"
+    if node.role:
+        text += f" [{node.role}]"
+    return text
+
+
+def org_tree(company: str, roots: list[OrgNode], *, plain: bool) -> RenderableType:
+    """The reporting tree: Rich's tree on a terminal, indented lines in a pipe."""
+    if plain:
+        lines = [company]
+
+        def walk(node: OrgNode, depth: int) -> None:
+            lines.append("  " * depth + "- " + org_label(node))
+            for child in node.reports:
+                walk(child, depth + 1)
+
+        for root in roots:
+            walk(root, 1)
+        return Text("\n".join(_safe(line) for line in lines))
+    from rich.tree import Tree
+
+    tree = Tree(t1(company, "bold"))
+
+    def grow(branch: Tree, node: OrgNode) -> None:
+        label = t1(org_label(node))
+        label.stylize("bold", 0, len(node.name))
+        if node.role == "blocker":
+            label.stylize("red")
+        elif node.role == "champion":
+            label.stylize("green")
+        sub = branch.add(label)
+        for child in node.reports:
+            grow(sub, child)
+
+    for root in roots:
+        grow(tree, root)
+    return tree
+
+
+def _safe(line: str) -> str:
+    from wintogether.text import one_line
+
+    return one_line(line)

@@ -1,0 +1,191 @@
+"""`wt company NAME`, `wt companies`, roles and the reporting tree."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from factory import Factory
+from wintogether.store import events as events_store
+from wintogether.store import open_store
+
+
+def job_change(db: Path, contact_id: int, old: str, new: str, at: str) -> None:
+    """A job change as an import records it."""
+    store, _ = open_store(db)
+    try:
+        with store.write("import"):
+            events_store.insert_event(
+                store,
+                contact_id=contact_id,
+                kind="job_change",
+                text=f"now at {new}, was at {old}",
+                old_value=json.dumps({"company": old, "title": None}),
+                new_value=json.dumps({"company": new, "title": None}),
+                happened_at=at,
+                stamp=at,
+            )
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def northwind(db: Path) -> Path:
+    """Northwind Traders (alias NWT) on Saturday 28 November 2026: Hannah (economic
+    buyer, came from Initrode in December 2025), Dana (champion, reports to Hannah),
+    Lee (blocker, reports to Hannah); Sam left for Globex in March. Globex has Ana."""
+    with Factory(db) as make:
+        make.at("2025-11-01T09:00:00+00:00")
+        make.contact("Hannah Schmidt", company="Northwind Traders", title="VP Sales")
+        make.contact("Dana Reyes", company="NWT", title="Head of Procurement", every="monthly")
+        make.contact("Lee Park", company="Northwind Traders")
+        make.contact("Sam Okafor", company="Globex")
+        make.contact("Ana Silva", company="Globex", every="monthly")
+        make.at("2026-11-20T10:00:00+00:00")
+        make.edit("hannah", role="economic-buyer")
+        make.edit("dana", role="champion", reports_to="hannah")
+        make.edit("lee", role="blocker", reports_to="hannah")
+        make.at("2026-11-28T09:00:00+00:00")
+        make.log("dana", "Renewal call", at="2026-11-18T15:00")
+        make.log("dana", "Kickoff", at="2026-09-02T15:00", with_=["hannah"])
+        make.log("sam", "Old days", at="2026-02-10T15:00")
+        make.log("ana silva", "Globex intro call", at="2026-06-01T10:00")
+        kept = make.promise("dana", "Send the SOC2 report", due="2026-11-10")
+        make.promise("dana", "Send the renewal quote", due="2026-12-04")
+        make.promise("hannah", "Sign the order form", due="2026-12-10", theirs=True)
+        make.gave("dana", "Intro to an auditor", kind="intro", at="2026-10-01")
+        make.win("dana", "Passed the audit", mine="Renewal", at="2026-11-01")
+    with Factory(db) as make:
+        make.at("2026-11-09T09:00:00+00:00")
+        make.done(kept)
+    job_change(db, 1, "Initrode", "Northwind Traders", "2025-12-03T09:00:00Z")
+    job_change(db, 4, "Northwind Traders", "Globex", "2026-03-15T09:00:00Z")
+    return db
+
+
+def test_company_json_people_former_promises_months_word(northwind: Path, wt: Invoke) -> None:
+    wt("company", "merge", "Northwind Traders", "NWT")
+    data = json.loads(wt("company", "northwind", "--json").stdout)
+    assert data["company"]["name"] == "Northwind Traders"
+    assert data["company"]["aliases"] == ["NWT"]
+    people = [(p["contact"]["name"], p["role"]) for p in data["people"]]
+    # The economic buyer first, then the champion, then the blocker.
+    assert people == [
+        ("Hannah Schmidt", "economic-buyer"),
+        ("Dana Reyes", "champion"),
+        ("Lee Park", "blocker"),
+    ]
+    hannah, dana, _ = data["people"]
+    assert (hannah["since"], hannah["was_at"]) == ("2025-12-03", "Initrode")
+    assert dana["reports_to"]["name"] == "Hannah Schmidt"
+    assert dana["last_touch_at"].startswith("2026-11-18")
+    assert dana["health"]["my_word"]["kept_on_time"] == 1
+    [sam] = data["former"]
+    assert (sam["contact"]["name"], sam["now_at"], sam["left_on"]) == (
+        "Sam Okafor",
+        "Globex",
+        "2026-03-15",
+    )
+    assert [p["text"] for p in data["open_promises"]["mine"]] == ["Send the renewal quote"]
+    assert [p["text"] for p in data["open_promises"]["theirs"]] == ["Sign the order form"]
+    months = {m["month"]: m["count"] for m in data["conversations_per_month"]}
+    assert next(iter(months)) == "2025-12" and list(months)[-1] == "2026-11"
+    # Sam's February call counts: he was there then.
+    assert months == {**dict.fromkeys(months, 0), "2026-02": 1, "2026-09": 1, "2026-11": 1}
+    assert [e["text"] for e in data["ledger"]] == ["Intro to an auditor"]
+    assert [w["theirs"] for w in data["wins"]] == ["Passed the audit"]
+    assert data["my_word"]["kept_on_time"] == 1 and data["my_word"]["due"] == 1
+    assert data["their_word"]["due"] == 0
+    assert data["balance"]["given"] == 1
+
+
+def test_company_table_says_since_and_was_at(northwind: Path, wt: Invoke) -> None:
+    wt("company", "merge", "Northwind Traders", "NWT")
+    out = " ".join(wt("company", "Northwind Traders").stdout.split())
+    assert "Hannah Schmidt, VP Sales, since Dec; was at Initrode" in out
+    assert "Sam Okafor, left Mar; now at Globex" in out
+    assert "People" in out and "Former" in out and "I promised" in out
+    assert "They promised" in out and "Across the account" in out
+    assert "I kept 1 of 1 on time" in out
+
+
+def test_companies_coldest_first_with_the_reason(northwind: Path, wt: Invoke) -> None:
+    rows = json.loads(wt("companies", "--json").stdout)
+    # Globex: Ana, monthly, last talked 1 June (180 / 30 = 6.0); Sam, 10 February on
+    # the default 90 days (291 / 90 = 3.233): the warmest is Sam, and even he slips.
+    # Northwind: Dana, monthly, 10 days ago: warm. NWT: Dana too (not merged here).
+    assert [r["company"]["name"] for r in rows] == ["Globex", "Northwind Traders", "NWT"]
+    assert rows[0]["reason"] == "warmest: Sam Okafor, last talked 291 days ago, every 3 months"
+    assert rows[0]["slipping"] is True and rows[0]["attention"] == 3.233
+    assert rows[1]["roles"] == {"blocker": 1, "economic-buyer": 1}
+    by_name = json.loads(wt("companies", "--sort", "name", "--json").stdout)
+    assert [r["company"]["name"] for r in by_name] == ["Globex", "Northwind Traders", "NWT"]
+    table = list(csv.reader(io.StringIO(wt("companies", "--format", "csv").stdout)))
+    assert table[0] == [
+        "id",
+        "name",
+        "aliases",
+        "people",
+        "attention",
+        "slipping",
+        "reason",
+        "last_touch_at",
+    ]
+    bad = wt("companies", "--sort", "size", ok=False)
+    assert bad.exit_code == 1 and "Unknown sort" in bad.stderr
+
+
+def test_the_reporting_tree_in_a_pipe(northwind: Path, wt: Invoke) -> None:
+    wt("company", "merge", "Northwind Traders", "NWT")
+    out = wt("company", "northwind", "--map").stdout
+    assert out.splitlines() == [
+        "Northwind Traders",
+        "  - Hannah Schmidt, VP Sales [economic-buyer]",
+        "    - Dana Reyes, Head of Procurement [champion]",
+        "    - Lee Park [blocker]",
+    ]
+    tree = json.loads(wt("company", "northwind", "--map", "--json").stdout)["tree"]
+    assert [child["contact"]["name"] for child in tree[0]["reports"]] == ["Dana Reyes", "Lee Park"]
+
+
+def test_roles_are_checked_and_clear(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind", "--role", "Economic Buyer")
+    bad = wt("edit", "dana", "--role", "kingmaker", ok=False)
+    assert bad.exit_code == 1 and "Unknown role 'kingmaker'" in bad.stderr
+    shown = json.loads(wt("company", "northwind", "--json").stdout)
+    assert shown["people"][0]["role"] == "economic-buyer"
+    wt("edit", "dana", "--clear", "role")
+    shown = json.loads(wt("company", "northwind", "--json").stdout)
+    assert shown["people"][0]["role"] is None
+
+
+def test_a_circle_of_managers_is_refused(db: Path, wt: Invoke) -> None:
+    wt("add", "Hannah Schmidt", "--company", "Northwind")
+    wt("add", "Dana Reyes", "--company", "Northwind", "--reports-to", "hannah")
+    wt("add", "Lee Park", "--company", "Northwind", "--reports-to", "dana")
+    circle = wt("edit", "hannah", "--reports-to", "lee", ok=False)
+    assert circle.exit_code == 1 and "Lee Park reports to them already" in circle.stderr
+    itself = wt("edit", "hannah", "--reports-to", "hannah", ok=False)
+    assert itself.exit_code == 1 and "Nobody reports to themselves" in itself.stderr
+    wt("edit", "lee", "--clear", "reports_to")
+    wt("edit", "hannah", "--reports-to", "lee")
+
+
+def test_company_errors(db: Path, wt: Invoke) -> None:
+    missing = wt("company", "Initech", ok=False)
+    assert missing.exit_code == 1 and "No company matches 'Initech'" in missing.stderr
+    nothing = wt("company", ok=False)
+    assert nothing.exit_code == 2
+    csv_asked = wt("company", "x", "--format", "csv", ok=False)
+    assert csv_asked.exit_code == 1
+    assert "No companies yet" in wt("companies").stderr
+
+
+def test_an_unquoted_name_of_two_words_is_one_company(northwind: Path, wt: Invoke) -> None:
+    data = json.loads(wt("company", "Northwind", "Traders", "--json").stdout)
+    assert data["company"]["name"] == "Northwind Traders"
