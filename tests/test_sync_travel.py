@@ -484,3 +484,37 @@ def test_companies_travel_by_name_and_a_merge_follows(sides: tuple[Side, Side, P
     assert len(list((vdir / "history").iterdir())) == 1
     for side in (laptop, desktop):
         assert "sent 0, received 0, deleted 0" in side("sync", str(vdir), at=EVEN_LATER).stderr
+
+
+def test_the_account_map_travels(sides: tuple[Side, Side, Path]) -> None:
+    laptop, desktop, vdir = sides
+    laptop("add", "Hannah Schmidt", "--company", "Northwind", at=ADDED)
+    laptop("add", "Dana Reyes", "--company", "Northwind", "--role", "champion",
+           "--reports-to", "hannah", at=ADDED)  # fmt: skip
+    laptop("sync", str(vdir))
+    text = _card(vdir, laptop).read_bytes().decode()
+    hannah = str(laptop.rows("SELECT uid FROM contacts WHERE name = 'Hannah Schmidt'")[0][0])
+    assert "X-WINTOGETHER-ACCOUNT-ROLE:champion\r\n" in text
+    assert f"X-WINTOGETHER-REPORTS-TO:{hannah}\r\n" in text
+    desktop("sync", str(vdir), at=LATER)
+    # Dana's card may arrive before Hannah's: her manager is linked once both are in.
+    assert desktop.rows(
+        "SELECT c.account_role, m.name FROM contacts c JOIN contacts m ON m.id = c.reports_to"
+    ) == [("champion", "Hannah Schmidt")]
+    desktop("edit", "dana", "--role", "blocker", "--clear", "reports_to", at=EVEN_LATER)
+    desktop("sync", str(vdir), at=EVEN_LATER)
+    assert "received 1" in laptop("sync", str(vdir), at=EVEN_LATER).stderr
+    assert laptop.rows(
+        "SELECT account_role, reports_to FROM contacts WHERE name = 'Dana Reyes'"
+    ) == [("blocker", None)]
+
+
+def test_a_card_with_an_unknown_role_is_refused(sides: tuple[Side, Side, Path]) -> None:
+    laptop, _desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "Northwind", "--role", "champion", at=ADDED)
+    laptop("sync", str(vdir))
+    card = _card(vdir, laptop)
+    card.write_bytes(card.read_bytes().replace(b"ACCOUNT-ROLE:champion", b"ACCOUNT-ROLE:kingmaker"))
+    out = laptop("sync", str(vdir), at=LATER)
+    assert "the account role 'kingmaker' is not one of" in out.stderr
+    assert laptop.rows("SELECT account_role FROM contacts") == [("champion",)]
