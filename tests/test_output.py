@@ -202,6 +202,8 @@ EXPECTED_KEYS = {
         "created_at",
         "updated_at",
         "archived_at",
+        "role",
+        "reports_to",
     },
     "attention": {
         "days_since_last_touch",
@@ -237,7 +239,15 @@ EXPECTED_KEYS = {
         "to_review",
         "meetings",
     },
-    "show": {"contact", "attention", "health", "open_promises", "timeline", "conversation_count"},
+    "show": {
+        "contact",
+        "attention",
+        "health",
+        "open_promises",
+        "timeline",
+        "conversation_count",
+        "introductions",
+    },
     "ref": {"id", "name", "company"},
 }
 

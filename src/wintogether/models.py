@@ -52,6 +52,8 @@ class Contact:
     phones: list[str] = field(default_factory=list)
     urls: list[tuple[str, str]] = field(default_factory=list)  # (kind, url)
     tags: list[str] = field(default_factory=list)
+    account_role: str | None = None
+    reports_to: ContactRef | None = None
 
     @property
     def ref(self) -> ContactRef:
@@ -83,6 +85,8 @@ class Contact:
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),
             "archived_at": _iso(self.archived_at),
+            "role": self.account_role,
+            "reports_to": self.reports_to.to_json() if self.reports_to else None,
         }
 
 

@@ -12,6 +12,7 @@ from wintogether.cli.common import (
     JsonFlag,
     NestedFormatOption,
     PlainFlag,
+    complete_contact,
     emit_json,
     emit_rows,
     emit_table,
@@ -158,6 +159,81 @@ def companies(
     )
 
 
+def referrals(
+    ctx: typer.Context,
+    contact: Annotated[
+        str | None,
+        typer.Argument(
+            help="Start from this contact: who they brought, and who those brought.",
+            autocompletion=complete_contact,
+            show_default=False,
+        ),
+    ] = None,
+    accept: Annotated[
+        int | None,
+        typer.Option(
+            "--accept",
+            help="Make thank-you N (as listed) a promise of yours.",
+            show_default=False,
+        ),
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="With --accept: when. [default: in a week]", show_default=False),
+    ] = None,
+    fmt: NestedFormatOption = None,
+    as_json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> None:
+    """Who brought whom: the tree of introductions and what each led to.
+
+    Each person shows when they were introduced, and the conversations and wins
+    since. When an introduced relationship produced a win, a thank-you to the
+    introducer is proposed ("Thank Marcus for the intro to Dana"); `--accept N`
+    makes it a promise of yours. An introduction is recorded with `wt add
+    --introduced-by`, `wt edit --introduced-by`, or `wt got MARCUS "…" --kind
+    intro --to DANA`.
+
+    Examples:
+
+      wt referrals
+
+      wt referrals marcus --json
+
+      wt referrals --accept 1
+    """
+    from wintogether.domain import referrals as referrals_domain
+
+    st = state(ctx)
+    moment = now()
+    if accept is not None:
+        promise = referrals_domain.accept(st.store(), moment, accept, due)
+        from wintogether.dates import format_day
+
+        say(
+            f"Promised: {promise.text}, due {format_day(promise.due_on, moment.date())}"
+            f" (#{promise.id})"
+        )
+        return
+    fmt_ = output_format(fmt, as_json, no_csv="referrals")
+    view = referrals_domain.referrals(st.store(), moment, contact)
+    if fmt_ is Format.json:
+        emit_json(view.to_json())
+        return
+    if not view.roots:
+        say(
+            "No introductions yet: `wt add NAME --introduced-by CONTACT`, or"
+            " `wt got CONTACT TEXT --kind intro --to OTHER`."
+        )
+        return
+    from wintogether.render.accounts import referral_tree
+
+    emit_table(
+        ctx, lambda is_plain: referral_tree(view, moment.date(), plain=is_plain), plain=plain
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel=PANEL)(company)
     app.command(rich_help_panel=PANEL)(companies)
+    app.command(rich_help_panel=PANEL)(referrals)

@@ -34,6 +34,7 @@ from wintogether.store import promises as promises_store
 
 if TYPE_CHECKING:
     from wintogether.domain.health import Health, Wording
+    from wintogether.domain.referrals import Introductions
 
 CLEARABLE = (
     "company",
@@ -507,11 +508,13 @@ class Profile:
     timeline: list[TimelineEntry]
     conversation_count: int
     health: Health | None = None
+    introductions: Introductions | None = None
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         attention = self.attention.to_json()
         del attention["contact"]
         return {
+            "introductions": self.introductions.to_json() if self.introductions else None,
             "contact": self.contact.to_json(),
             "attention": attention,
             "health": self.health.to_json(words) if self.health else None,
@@ -535,6 +538,9 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         count = conversations_store.count_conversations_for_contact(store, target.id)
         ledger_entries, wins, relationship = _ledger_and_health(store, contact, config, now, limit)
         events = _events(store, target.id, limit)
+        from wintogether.domain.referrals import introductions_of
+
+        introductions = introductions_of(store, target.id)
     entries = [TimelineEntry(c.happened_at, "conversation", conversation=c) for c in conversations]
     entries += [TimelineEntry(p.created_at, "promise", promise=p) for p in promises]
     entries += [TimelineEntry(e.happened_at, "ledger", ledger=e) for e in ledger_entries]
@@ -548,6 +554,7 @@ def profile(store: Store, ref: str, config: Config, now: datetime, limit: int = 
         timeline=entries[:limit],
         conversation_count=count,
         health=relationship,
+        introductions=introductions,
     )
 
 

@@ -16,6 +16,7 @@ from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win
 from wintogether.store import Store
+from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store
 
 DEFAULT_KIND = "other"
@@ -70,6 +71,9 @@ def record(
             stamp=stamp,
             to_contact_id=other.id if other else None,
         )
+        if kind_ == "intro" and direction == "got" and other is not None:
+            # They introduced me to OTHER: OTHER's introducer, unless one is known.
+            contacts_store.link_introducer(store, other.id, ref.id)
     entry = ledger_store.get_entry(store, entry_id)
     assert entry is not None
     return entry

@@ -17,6 +17,7 @@ from wintogether.render.words import balance_text, health_line, word_record_text
 
 if TYPE_CHECKING:
     from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView, OrgNode
+    from wintogether.domain.referrals import ReferralNode, Referrals
 
 
 def month_word(day: date, today: date) -> str:
@@ -198,3 +199,71 @@ def _safe(line: str) -> str:
     from wintogether.text import one_line
 
     return one_line(line)
+
+
+def referral_tree(view: Referrals, today: date, *, plain: bool) -> RenderableType:
+    """Who brought whom, each with what the introduction led to; then the thank-yous."""
+    parts: list[RenderableType] = []
+    if plain:
+        lines: list[str] = []
+
+        def walk(node: ReferralNode, depth: int) -> None:
+            lines.append("  " * depth + ("- " if depth else "") + referral_label(node, today))
+            for child in node.children:
+                walk(child, depth + 1)
+
+        for root in view.roots:
+            walk(root, 0)
+        parts.append(Text("\n".join(_safe(line) for line in lines)))
+    else:
+        from rich.tree import Tree
+
+        for root in view.roots:
+            tree = Tree(_referral_text(root, today))
+
+            def grow(branch: Tree, node: ReferralNode) -> None:
+                for child in node.children:
+                    grow(branch.add(_referral_text(child, today)), child)
+
+            grow(tree, root)
+            parts.append(tree)
+    if view.suggestions:
+        lines_ = [Text("Say thank you", style="bold")]
+        for suggestion in view.suggestions:
+            line = Text(f"[{suggestion.number}] ", style="dim")
+            line.append_text(t1(suggestion.text))
+            line.append_text(
+                t1(
+                    f": {suggestion.introduced.name} and you won together"
+                    f" ({month_word(suggestion.win_on, today)})",
+                    "dim",
+                )
+            )
+            lines_.append(line)
+        first = view.suggestions[0].number
+        lines_.append(Text(f"`wt referrals --accept {first}` makes it a promise, due in a week."))
+        parts.append(Group(*lines_))
+    return Group(*spaced(parts))
+
+
+def referral_label(node: ReferralNode, today: date) -> str:
+    """``Dana Reyes (Aug 2024): 4 conversations, 1 win``."""
+    text = node.contact.name
+    if node.introduced_on is not None:
+        text += f" ({month_word(node.introduced_on, today)})"
+    led = []
+    if node.conversations:
+        led.append(f"{node.conversations} conversation{'s' if node.conversations != 1 else ''}")
+    if node.wins:
+        led.append(f"{node.wins} win{'s' if node.wins != 1 else ''}")
+    if node.introduced_on is not None or led:
+        text += ": " + (", ".join(led) if led else "nothing yet")
+    return text
+
+
+def _referral_text(node: ReferralNode, today: date) -> Text:
+    text = t1(referral_label(node, today))
+    text.stylize("bold", 0, len(node.contact.name))
+    if node.wins:
+        text.stylize("green", len(node.contact.name))
+    return text

@@ -33,6 +33,7 @@ from wintogether.text import one_line
 
 if TYPE_CHECKING:
     from wintogether.domain.contacts import ContactRow, Profile
+    from wintogether.domain.referrals import Introduction, Introductions
     from wintogether.models import Contact, ContactEvent
 
 
@@ -62,7 +63,27 @@ def contacts_table(rows: Sequence[ContactRow], today: date, *, plain: bool) -> T
     )
 
 
-def _profile_lines(contact: Contact) -> Table:
+def _introduction(intro: Introduction, today: date | None) -> Text:
+    """``Marcus O'Neil (Aug 2024)``."""
+    text = t1(intro.contact.name)
+    if intro.on is not None and today is not None:
+        when = f"{intro.on:%b}" if (today - intro.on).days < 365 else f"{intro.on:%b %Y}"
+        text.append(f" ({when})", style="dim")
+    return text
+
+
+def _introductions(intros: list[Introduction], today: date | None, prefix: str = "") -> Text:
+    text = Text(prefix)
+    for index, intro in enumerate(intros):
+        if index:
+            text.append(", ")
+        text.append_text(_introduction(intro, today))
+    return text
+
+
+def _profile_lines(
+    contact: Contact, introductions: Introductions | None = None, today: date | None = None
+) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -83,8 +104,35 @@ def _profile_lines(contact: Contact) -> Table:
     row("met", contact.how_met)
     if contact.met_on:
         row("met on", contact.met_on)
-    if contact.introduced_by:
+    if contact.account_role or contact.reports_to:
+        account = Text()
+        if contact.account_role:
+            account.append_text(t1(contact.account_role))
+            if contact.company:
+                account.append(" at ").append_text(t1(contact.company))
+        if contact.reports_to:
+            account.append("; " if contact.account_role else "")
+            account.append("reports to ").append_text(t1(contact.reports_to.name))
+        row("account", account)
+    if contact.introduced_by and introductions is None:
         row("via", ref_text(contact.introduced_by))
+    if introductions is not None:
+        if introductions.introduced_by:
+            row("introduced by", _introduction(introductions.introduced_by, today))
+        if introductions.introduced_you_to:
+            row(
+                "introduced you to",
+                _introductions(introductions.introduced_you_to, today),
+            )
+        if introductions.you_introduced:
+            row(
+                "you introduced",
+                _introductions(
+                    introductions.you_introduced,
+                    today,
+                    prefix=f"{contact.name.split(maxsplit=1)[0]} to ",
+                ),
+            )
     if contact.birthday:
         row("birthday", format_birthday(contact.birthday))
     if contact.archived_at:
@@ -99,10 +147,10 @@ def profile_view(profile: Profile, today: date, *, plain: bool) -> RenderableTyp
     title.append(f"  #{contact.id}", style="dim")
     header: RenderableType
     if plain:
-        header = Group(title, _profile_lines(contact))
+        header = Group(title, _profile_lines(contact, profile.introductions, today))
     else:
         header = Panel(
-            _profile_lines(contact),
+            _profile_lines(contact, profile.introductions, today),
             title=title,
             title_align="left",
             box=box.ROUNDED,

@@ -173,8 +173,10 @@ def contacts_by_ids(store: Store, ids: Sequence[int]) -> list[Contact]:
     for chunk in chunks(ids):
         marks = ",".join("?" for _ in chunk)
         for row in store.conn.execute(
-            "SELECT c.*, i.name AS intro_name, i.company AS intro_company"
+            "SELECT c.*, i.name AS intro_name, i.company AS intro_company,"
+            " m.name AS manager_name, m.company AS manager_company"
             " FROM contacts c LEFT JOIN contacts i ON i.id = c.introduced_by"
+            " LEFT JOIN contacts m ON m.id = c.reports_to"
             f" WHERE c.id IN ({marks})",
             list(chunk),
         ):
@@ -211,6 +213,12 @@ def contacts_by_ids(store: Store, ids: Sequence[int]) -> list[Contact]:
                 phones=kids["phones"],
                 urls=kids["urls"],
                 tags=kids["tags"],
+                account_role=row["account_role"],
+                reports_to=(
+                    ContactRef(row["reports_to"], row["manager_name"], row["manager_company"])
+                    if row["reports_to"]
+                    else None
+                ),
             )
         )
     return out
@@ -612,6 +620,18 @@ def link_manager(store: Store, contact_id: int, manager_id: int) -> None:
         "UPDATE contacts SET reports_to = ? WHERE id = ? AND reports_to IS NULL",
         (manager_id, contact_id),
     )
+
+
+def introduced_people(store: Store, contact_id: int) -> list[tuple[ContactRef, str, str | None]]:
+    """The contacts this one introduced you to: (ref, created_at, met_on), oldest first."""
+    return [
+        (ContactRef(row[0], row[1], row[2]), row[3], row[4])
+        for row in store.conn.execute(
+            "SELECT id, name, company, created_at, met_on FROM contacts WHERE introduced_by = ?"
+            " ORDER BY coalesce(met_on, created_at), id",
+            (contact_id,),
+        )
+    ]
 
 
 def manager_of(store: Store, contact_id: int) -> int | None:

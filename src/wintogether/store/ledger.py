@@ -109,6 +109,16 @@ def wins(
     return _wins(store, f"{clause} ORDER BY w.happened_at DESC, w.id DESC LIMIT ?", params)
 
 
+def intros_received(store: Store) -> list[LedgerEntry]:
+    """Intros someone gave me to another contact (``got ... --kind intro --to``), oldest first."""
+    return _entries(
+        store,
+        "WHERE l.kind = 'intro' AND l.direction = 'got' AND l.to_contact_id IS NOT NULL"
+        " ORDER BY l.happened_at, l.id LIMIT -1",
+        [],
+    )
+
+
 def wins_of(store: Store, contact_ids: Sequence[int], since: str) -> list[Win]:
     """Wins with any of these contacts since ``since`` (a stored UTC timestamp), newest first."""
     return _wins(
