@@ -233,7 +233,73 @@ def referrals(
     )
 
 
+def path(
+    ctx: typer.Context,
+    target: Annotated[
+        list[str],
+        typer.Argument(
+            help="A company (name, alias or part of it), or else a contact.",
+            metavar="COMPANY|CONTACT",
+            show_default=False,
+        ),
+    ],
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help="Show at most N; 0 for all. [default: 20 in a table, all in json]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: NestedFormatOption = None,
+    as_json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> None:
+    """Warm paths: whom to ask for a way in, best first, each with why.
+
+    For a company: the people you know there, then those who worked there, then
+    people who know someone there (they introduced you, or were in a
+    conversation with them), then introducers two steps away. For a contact:
+    them, their colleagues, people who know them. Within each, by the strength
+    of your relationship: recency and frequency of conversations, promises kept
+    on time both ways, and the balance (someone you have given to before
+    someone you owe). docs/accounts.md gives the formula.
+
+    Examples:
+
+      wt path northwind
+
+      wt path "Dana Reyes" --json
+    """
+    from wintogether.domain import paths
+    from wintogether.render import words
+
+    st = state(ctx)
+    fmt_ = output_format(fmt, as_json, no_csv="path")
+    view = paths.find_path(st.store(), " ".join(target), st.config().one_sided_after_days, now())
+    from wintogether.cli.common import shown_limit
+
+    top = shown_limit(limit, fmt_, 20)
+    total = len(view.lines)
+    if top is not None:
+        view.lines = view.lines[:top]
+    if fmt_ is Format.json:
+        emit_json(view.to_json(words))
+        return
+    if not view.lines:
+        say(f"No warm path to {view.target} yet: nobody you know there or near them.")
+        return
+    from wintogether.render.accounts import paths_table
+
+    emit_table(ctx, lambda is_plain: paths_table(view, plain=is_plain), plain=plain)
+    if total > len(view.lines):
+        more = total - len(view.lines)
+        say(f"… and {more} more: `wt path {' '.join(target)} --limit 0` shows all.")
+
+
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel=PANEL)(company)
     app.command(rich_help_panel=PANEL)(companies)
     app.command(rich_help_panel=PANEL)(referrals)
+    app.command(rich_help_panel=PANEL)(path)

@@ -17,6 +17,7 @@ from wintogether.render.words import balance_text, health_line, word_record_text
 
 if TYPE_CHECKING:
     from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView, OrgNode
+    from wintogether.domain.paths import Paths
     from wintogether.domain.referrals import ReferralNode, Referrals
 
 
@@ -267,3 +268,19 @@ def _referral_text(node: ReferralNode, today: date) -> Text:
     if node.wins:
         text.stylize("green", len(node.contact.name))
     return text
+
+
+def paths_table(view: Paths, *, plain: bool) -> RenderableType:
+    """Warm paths, best first: who, how they lead there, strength and why."""
+    from wintogether.render.words import path_reason
+
+    table = new_table(plain, "#", "who", "how", "strength", "why", title=f"Paths to {view.target}")
+    for line in view.lines:
+        table.add_row(
+            Text(str(line.rank), style="dim"),
+            t1(line.contact.name, "bold"),
+            t1(line.tier),
+            f"{line.strength.total:.1f}",
+            t1(path_reason(line)),
+        )
+    return table

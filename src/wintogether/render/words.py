@@ -13,6 +13,7 @@ from wintogether.text import one_line
 if TYPE_CHECKING:
     from wintogether.domain.brief import Meeting, PersonBrief
     from wintogether.domain.health import Balance, Health, WordRecord
+    from wintogether.domain.paths import Link, PathLine
     from wintogether.models import Promise
 
 #: Export record kinds in the user's words (singular, plural).
@@ -291,3 +292,56 @@ def give_first_words(person: PersonBrief) -> str:
 def brief_headline(person: PersonBrief) -> str:
     """The first thing to know about a person before meeting them (the JSON ``headline``)."""
     return headline(person)
+
+
+def path_reason(line: PathLine) -> str:
+    """Why to ask this person, in words: ``introduced you to Dana Reyes; you gave
+    them 2 referrals this year; kept 3 of 3 promises on time; talked 3 days ago``."""
+    parts = [_link_words(link) for link in line.links]
+    strength = line.strength
+    balance = strength.given
+    if balance.net > 0:
+        parts.append(f"you gave them {count_kinds(balance.given)} this year")
+    elif balance.net < 0:
+        parts.append(f"you owe them: received {count_kinds(balance.received)} this year")
+    elif balance.given_total:
+        parts.append(
+            f"even this year: gave {count_kinds(balance.given)},"
+            f" received {count_kinds(balance.received)}"
+        )
+    if strength.due:
+        parts.append(f"kept {strength.kept} of {strength.due} promises on time, both ways")
+    if strength.days_since is None:
+        parts.append("never talked")
+    elif strength.days_since == 0:
+        parts.append("talked today")
+    else:
+        parts.append(f"talked {_days(strength.days_since)} ago")
+    if strength.conversations > 1:
+        parts[-1] += f" ({strength.conversations} conversations this year)"
+    return "; ".join(p for p in parts if p)
+
+
+def _link_words(link: Link) -> str:
+    to = f" {link.to.name}" if link.to else ""
+    where = f" ({link.to.company})" if link.to and link.to.company else ""
+    if link.kind == "self":
+        return "you know them" + (f" ({link.role})" if link.role else "")
+    if link.kind == "colleague":
+        what = "works there" if link.to is None else f"works with{to}"
+        details = ", ".join(x for x in (link.title, link.role) if x)
+        return what + (f" ({details})" if details else "")
+    if link.kind == "former":
+        until = ""
+        if link.until:
+            day = date.fromisoformat(link.until)
+            until = f" until {day:%b %Y}"
+        return ("worked there" if link.to is None else f"worked with{to}") + until
+    if link.kind == "introduced":
+        return f"introduced you to{to}{where}"
+    if link.kind == "conversation":
+        times = "a conversation" if link.count == 1 else f"{link.count} conversations"
+        return f"in {times} with{to}{where}"
+    if link.kind == "two_steps" and link.via is not None:
+        return f"introduced you to {link.via.name}, who introduced you to{to}{where}"
+    return link.kind

@@ -172,17 +172,18 @@ def conversations_by_month(
     return {row[0]: int(row[1]) for row in rows}
 
 
-def talked_with(store: Store, ids: Sequence[int]) -> dict[int, set[int]]:
-    """For each of these contacts, the other contacts they were in a conversation with."""
-    out: dict[int, set[int]] = defaultdict(set)
-    for row in store.conn.execute(
-        "SELECT DISTINCT p.contact_id, q.contact_id FROM interaction_participants p"
-        " JOIN interaction_participants q ON q.interaction_id = p.interaction_id"
-        f" AND q.contact_id != p.contact_id WHERE p.contact_id {_IN}",
-        (json.dumps(list(ids)),),
-    ):
-        out[row[0]].add(row[1])
-    return out
+def talked_counts(store: Store, ids: Sequence[int]) -> dict[tuple[int, int], int]:
+    """(one of these contacts, someone else) -> conversations they were both in."""
+    return {
+        (row[0], row[1]): int(row[2])
+        for row in store.conn.execute(
+            "SELECT p.contact_id, q.contact_id, count(*) FROM interaction_participants p"
+            " JOIN interaction_participants q ON q.interaction_id = p.interaction_id"
+            f" AND q.contact_id != p.contact_id WHERE p.contact_id {_IN}"
+            " GROUP BY p.contact_id, q.contact_id",
+            (json.dumps(list(ids)),),
+        )
+    }
 
 
 def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int]:

@@ -1,0 +1,307 @@
+"""Warm paths: whom to ask for a way into a company, or to a person.
+
+`wt path COMPANY` lists, in tiers:
+
+1. the people I know there now;
+2. the people who worked there before (job changes an import recorded);
+3. people I know who know someone there: they introduced me to someone there,
+   or were in a conversation with someone there;
+4. two steps away: whoever introduced me to someone of tier 3 by introducing.
+
+`wt path CONTACT` lists the person (when I know them at all), then their
+colleagues at the company now, then people who know them (their introducer,
+people in conversations with them, people who worked at their company before),
+then introducers two steps away.
+
+Within a tier, people are ranked by the strength of my relationship with them,
+out of 100 points, every part computed from the last 12 months:
+
+* recency, 40 points: 40 * (1 - days since the last conversation / 365), at
+  least 0; never talked: 0;
+* frequency, 30 points: 30 * conversations / 12, at most 30 (monthly is full);
+* word, 15 points: 15 * promises kept on time / promises due, both ways
+  together; none due: 7.5 (nothing known either way);
+* balance, 15 points: 15 * (net + 3) / 6 with net = given - received, held
+  between -3 and 3: I would ask someone I have given to before someone I owe.
+
+Equal strength: by name. Each line says why, in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from wintogether.clock import to_utc_iso
+from wintogether.domain import health
+from wintogether.domain.companies import find
+from wintogether.errors import NotFound
+from wintogether.models import ContactRef, LedgerEntry, Promise
+from wintogether.store import Store
+from wintogether.store import accounts as accounts_store
+from wintogether.store import ledger as ledger_store
+from wintogether.store.accounts import Member
+from wintogether.store.companies import CompanyRow, company_key
+
+#: The tiers of a company path and of a contact path, in order.
+COMPANY_TIERS = ("works there", "worked there", "knows someone there", "two steps away")
+CONTACT_TIERS = ("you know them", "works with them", "knows them", "two steps away")
+
+
+class PathWording(Protocol):
+    def path_reason(self, line: PathLine) -> str: ...
+
+
+@dataclass(frozen=True)
+class Link:
+    """How a person leads to the target: ``kind`` and the person it goes through."""
+
+    kind: str  # colleague | former | introduced | conversation | two_steps | self
+    to: ContactRef | None = None
+    via: ContactRef | None = None  # two_steps: the person they introduced you to
+    count: int = 0  # conversation: how many together
+    role: str | None = None  # colleague: their part in the account
+    title: str | None = None
+    until: str | None = None  # former: when they left (YYYY-MM-DD)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "to": self.to.to_json() if self.to else None,
+            "via": self.via.to_json() if self.via else None,
+            "count": self.count,
+            "role": self.role,
+            "until": self.until,
+        }
+
+
+@dataclass(frozen=True)
+class Strength:
+    recency: float
+    frequency: float
+    word: float
+    balance: float
+    days_since: int | None  # None: never talked
+    conversations: int
+    kept: int
+    due: int
+    given: health.Balance
+
+    @property
+    def total(self) -> float:
+        return round(self.recency + self.frequency + self.word + self.balance, 1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "recency": round(self.recency, 1),
+            "frequency": round(self.frequency, 1),
+            "word": round(self.word, 1),
+            "balance": round(self.balance, 1),
+            "days_since_last_touch": self.days_since,
+            "conversations": self.conversations,
+            "kept_on_time": self.kept,
+            "due": self.due,
+            "net": self.given.net,
+        }
+
+
+@dataclass
+class PathLine:
+    rank: int
+    contact: ContactRef
+    tier: str
+    strength: Strength
+    links: list[Link] = field(default_factory=list)
+
+    def to_json(self, words: PathWording) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "contact": self.contact.to_json(),
+            "tier": self.tier,
+            "strength": self.strength.total,
+            "strength_parts": self.strength.to_json(),
+            "links": [link.to_json() for link in self.links],
+            "reason": words.path_reason(self),
+        }
+
+
+@dataclass
+class Paths:
+    target: str  # the company's or the person's name
+    kind: str  # "company" | "contact"
+    lines: list[PathLine]
+
+    def to_json(self, words: PathWording) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "kind": self.kind,
+            "paths": [line.to_json(words) for line in self.lines],
+        }
+
+
+def strength_of(
+    member: Member,
+    touches: int,
+    promises: list[Promise],
+    entries: list[LedgerEntry],
+    now: datetime,
+    stretch_days: int,
+) -> Strength:
+    """My relationship with one person, in points (see the module's docstring)."""
+    last = member.standing.last_touch_at
+    days = None if last is None else max(0, (now.date() - last.astimezone(now.tzinfo).date()).days)
+    recency = 0.0 if days is None else 40.0 * max(0.0, 1 - days / 365)
+    frequency = 30.0 * min(1.0, touches / 12)
+    today = now.date()
+    mine = health.word_record(promises, "me", today)
+    theirs = health.word_record(promises, "them", today)
+    due = mine.due + theirs.due
+    kept = mine.kept_on_time + theirs.kept_on_time
+    word = 7.5 if due == 0 else 15.0 * kept / due
+    cid = member.standing.contact.id
+    balance = health.balance(entries, cid, now, stretch_days)
+    net = max(-3, min(3, balance.net))
+    return Strength(
+        recency, frequency, word, 15.0 * (net + 3) / 6, days, touches, kept, due, balance
+    )
+
+
+def find_path(store: Store, text: str, config_stretch: int, now: datetime) -> Paths:
+    """Warm paths to a company (its name or alias) or, failing that, to a contact."""
+    from wintogether.domain.resolve import resolve
+
+    with store.read():
+        try:
+            company = find(store, text)
+        except NotFound:
+            company = None
+        if company is not None:
+            return _to_company(store, company, config_stretch, now)
+        target = resolve(store, text)
+        return _to_contact(store, target.id, config_stretch, now)
+
+
+def _to_company(store: Store, company: CompanyRow, stretch: int, now: datetime) -> Paths:
+    keys = {company_key(company.name), *(company_key(a) for a in company.aliases)}
+    members = [m for m in accounts_store.members_of(store, company.id) if not m.archived]
+    there = {m.standing.contact.id: m for m in members}
+    candidates: dict[int, tuple[int, list[Link]]] = {}
+
+    def add(cid: int, tier: int, link: Link) -> None:
+        best, links = candidates.get(cid, (tier, []))
+        candidates[cid] = (min(best, tier), [*links, link])
+
+    for member in members:
+        add(member.standing.contact.id, 0, Link("colleague", role=member.role, title=member.title))
+    left: dict[int, str] = {}
+    for move in accounts_store.job_moves(store):
+        if move.old_company and company_key(move.old_company) in keys:
+            left[move.contact_id] = move.happened_at[:10]
+    for cid, until in left.items():
+        if cid not in there:
+            add(cid, 1, Link("former", until=until))
+    _connectors(store, there, candidates, add)
+    return Paths(company.name, "company", _rank(store, candidates, COMPANY_TIERS, stretch, now))
+
+
+def _connectors(
+    store: Store,
+    targets: dict[int, Member],
+    candidates: dict[int, tuple[int, list[Link]]],
+    add: Any,
+) -> None:
+    """Tier 2 (introducers of, and people in conversations with, the targets) and
+    tier 3 (whoever introduced you to an introducer of tier 2)."""
+    refs = {cid: m.standing.contact for cid, m in targets.items()}
+    introducers: dict[int, list[ContactRef]] = {}
+    for cid, member in targets.items():
+        if member.introduced_by is not None and member.introduced_by not in targets:
+            introducers.setdefault(member.introduced_by, []).append(refs[cid])
+    for introducer, people in introducers.items():
+        for person in people:
+            add(introducer, 2, Link("introduced", to=person))
+    together = accounts_store.talked_counts(store, list(targets))
+    for (target, other), count in sorted(together.items()):
+        if other not in targets:
+            add(other, 2, Link("conversation", to=refs[target], count=count))
+    if introducers:
+        known = accounts_store.members_by_ids(store, sorted(introducers))
+        for member in known:
+            grand = member.introduced_by
+            if grand is None or grand in targets or grand in introducers:
+                continue
+            for person in introducers[member.standing.contact.id]:
+                add(grand, 3, Link("two_steps", to=person, via=member.standing.contact))
+
+
+def _to_contact(store: Store, contact_id: int, stretch: int, now: datetime) -> Paths:
+    [target] = accounts_store.members_by_ids(store, [contact_id])
+    candidates: dict[int, tuple[int, list[Link]]] = {}
+
+    def add(cid: int, tier: int, link: Link) -> None:
+        if cid == contact_id and tier != 0:
+            return
+        best, links = candidates.get(cid, (tier, []))
+        candidates[cid] = (min(best, tier), [*links, link])
+
+    ref = target.standing.contact
+    add(contact_id, 0, Link("self", role=target.role, title=target.title))
+    colleagues: dict[int, Member] = {}
+    if target.company_id is not None:
+        for member in accounts_store.members_of(store, target.company_id):
+            cid = member.standing.contact.id
+            if cid != contact_id and not member.archived:
+                colleagues[cid] = member
+                add(cid, 1, Link("colleague", to=ref, role=member.role, title=member.title))
+        name = target.standing.contact.company or ""
+        keys = {company_key(name)} if name else set()
+        for move in accounts_store.job_moves(store):
+            if (
+                move.old_company
+                and company_key(move.old_company) in keys
+                and move.contact_id not in colleagues
+            ):
+                add(move.contact_id, 2, Link("former", to=ref, until=move.happened_at[:10]))
+    _connectors(store, {contact_id: target}, candidates, add)
+    return Paths(ref.name, "contact", _rank(store, candidates, CONTACT_TIERS, stretch, now))
+
+
+def _rank(
+    store: Store,
+    candidates: dict[int, tuple[int, list[Link]]],
+    tiers: tuple[str, ...],
+    stretch: int,
+    now: datetime,
+) -> list[PathLine]:
+    ids = sorted(candidates)
+    members = {m.standing.contact.id: m for m in accounts_store.members_by_ids(store, ids)}
+    since = now - timedelta(days=health.WINDOW_DAYS)
+    touches = accounts_store.touches_since(store, ids, to_utc_iso(since))
+    promises = accounts_store.promises_due_since(store, ids, since.date())
+    entries = ledger_store.entries(store, contact_ids=ids, since=to_utc_iso(since))
+    by_promises: dict[int, list[Promise]] = {}
+    for promise in promises:
+        by_promises.setdefault(promise.contact.id, []).append(promise)
+    by_entries = health.by_contact(entries)
+    lines = []
+    for cid in ids:
+        member = members.get(cid)
+        if member is None or member.archived:
+            continue  # gone, or archived: not someone to ask
+        tier, links = candidates[cid]
+        strength = strength_of(
+            member,
+            touches.get(cid, 0),
+            by_promises.get(cid, []),
+            by_entries.get(cid, []),
+            now,
+            stretch,
+        )
+        lines.append(PathLine(0, member.standing.contact, tiers[tier], strength, links))
+    order = {name: index for index, name in enumerate(tiers)}
+    lines.sort(key=lambda p: (order[p.tier], -p.strength.total, p.contact.name.casefold()))
+    for rank, line in enumerate(lines, 1):
+        line.rank = rank
+    return lines
