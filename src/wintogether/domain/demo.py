@@ -54,6 +54,18 @@ PEOPLE = (
            "prospects", linkedin="https://www.linkedin.com/in/lilei"),
     Person("Jürgen Müller", "Blue Yonder Airlines", "Fleet Analytics Manager",
            "juergen.mueller@blueyonder.example", "prospects", "monthly"),
+    Person("Hannah Schmidt", "Northwind Traders", "VP Finance",
+           "hannah.schmidt@northwind.example", "customers/enterprise"),
+    Person("Victor Lang", "Northwind Traders", "Head of IT Security",
+           "victor.lang@northwind.example", "customers/enterprise"),
+)
+
+#: The Northwind account: (who, their part in it, whom they report to). Marcus
+#: introduced Hannah, and lunched with Dana: the warm path into the account.
+ACCOUNT: tuple[tuple[str, str, str | None], ...] = (
+    ("Hannah Schmidt", "economic-buyer", None),
+    ("Dana Reyes", "champion", "Hannah Schmidt"),
+    ("Victor Lang", "blocker", "Hannah Schmidt"),
 )
 
 # (days ago, hour, who, others, channel, note, my follow-up: (due days later, what))
@@ -70,6 +82,10 @@ CONVERSATIONS: tuple[tuple[int, int, str, tuple[str, ...], str, str,
     (30, 9, "Priya Natarajan", (), "email",
      "Priya asked for pricing for 40 seats; wants to pilot with one team first.",
      (5, "Send a pilot proposal")),
+    (24, 11, "Hannah Schmidt", ("Dana Reyes",), "meeting",
+     "Budget review with Dana: Hannah signs off anything above 50k.", None),
+    (17, 14, "Victor Lang", (), "call",
+     "Security review: Victor wants SSO and audit logs before any renewal.", None),
     (26, 16, "Omar Haddad", (), "call",
      "Omar's shipment volumes doubled; interested in the analytics add-on.", None),
     (21, 14, "José Núñez", (), "call",
@@ -156,6 +172,9 @@ def build(store: Store, now: datetime) -> None:
         )  # fmt: skip
         contacts.add(store, changes, start)
     contacts.edit(store, "Greta Lindqvist", contacts.ContactChanges(via="Marcus O'Neil"), start)
+    contacts.edit(store, "Hannah Schmidt", contacts.ContactChanges(via="Marcus O'Neil"), start)
+    for who, role, manager in ACCOUNT:
+        contacts.edit(store, who, contacts.ContactChanges(role=role, reports_to=manager), start)
 
     for days_ago, direction, who, kind, text, to in LEDGER:
         ledger.record(store, _at(now, days_ago), direction=direction, contact=who, text=text,
