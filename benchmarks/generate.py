@@ -40,6 +40,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 DEFAULT_NOW = "2026-11-28T10:00:00+00:00"
 
@@ -51,6 +52,12 @@ SCALES: dict[str, dict[str, int]] = {
 #: The contact the benchmarks show and log against: the busiest relationship.
 STAR_NAME = "Dana Reyes"
 STAR_COMPANY = "Northwind Traders"
+#: The star's company is a big account: every 50th contact works there, up to
+#: this many people (200 at the large scale), in a reporting tree five wide.
+ACCOUNT_PEOPLE = 200
+ACCOUNT_ROLES = ("champion", "decision-maker", "influencer", "user", "user", "blocker", "other")
+#: People who left the big account (job changes), for `wt company` and `wt path`.
+ACCOUNT_LEAVERS = 10
 #: A word that occurs in a realistic share of notes (see NOTE_PARTS), for `wt search`.
 SEARCH_WORD = "renewal"
 
@@ -516,6 +523,50 @@ def _restore_touch_trigger(conn: sqlite3.Connection, saved: list[str]) -> None:
         conn.execute(sql)
 
 
+def _accounts(
+    contact_rows: list[tuple[Any, ...]], stride: int, now: datetime
+) -> tuple[list[tuple[Any, ...]], dict[int, tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Company records for the contacts' company texts (matched as `wt` matches them),
+    each contact's (company id, role, manager), and job changes out of the big account.
+
+    Deterministic without random draws: uids from the names, roles in turn, each
+    account member reporting to the one five places up the list.
+    """
+    from wintogether.store.companies import company_key
+
+    ids: dict[str, int] = {}
+    companies: list[tuple[Any, ...]] = []
+    columns: dict[int, tuple[Any, ...]] = {}
+    members = [row[0] for row in contact_rows if row[0] % stride == 1]
+    position = {cid: n for n, cid in enumerate(members)}
+    for row in contact_rows:
+        cid, text, created = row[0], row[3], row[11]
+        company_id = None
+        if text:
+            key = company_key(text)
+            if key not in ids:
+                ids[key] = len(companies) + 1
+                uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"wintogether-company:{key}"))
+                companies.append((ids[key], uid, text, key, created, created))
+            company_id = ids[key]
+        role = manager = None
+        if cid in position:
+            n = position[cid]
+            role = "economic-buyer" if n == 0 else ACCOUNT_ROLES[n % len(ACCOUNT_ROLES)]
+            manager = members[(n - 1) // 5] if n else None
+        columns[cid] = (company_id, role, manager)
+    leavers = [row for row in contact_rows if row[0] % stride == 2 and row[3]]
+    events = []
+    for n, row in enumerate(leavers[:ACCOUNT_LEAVERS]):
+        when = _iso(now - timedelta(days=30 * (n + 1)))
+        old = json.dumps({"company": STAR_COMPANY, "title": row[4]})
+        new = json.dumps({"company": row[3], "title": row[4]})
+        uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"wintogether-leaver:{row[0]}"))
+        text = f"now {row[4]} at {row[3]}, was {row[4]} at {STAR_COMPANY}"
+        events.append((uid, row[0], "job_change", text, old, new, when, when, when))
+    return companies, columns, events
+
+
 def generate(
     path: Path,
     scale: Scale,
@@ -547,6 +598,8 @@ def generate(
     ]
     created: list[datetime] = []
     contact_rows = []
+    # No random draws for the account: every other row stays what it was.
+    stride = scale.contacts // min(ACCOUNT_PEOPLE, max(1, scale.contacts // 50))
     for index, name in enumerate(names, start=1):
         # More contacts are added as the business grows: skew towards recent years.
         offset = span * (rng.random() ** 0.7) * 0.97
@@ -555,6 +608,9 @@ def generate(
         when = start + timedelta(seconds=offset)
         created.append(when)
         company = STAR_COMPANY if index == 1 else rng.choice(companies)
+        account = index % stride == 1
+        if account:
+            company = STAR_COMPANY
         if rng.random() < 0.3:
             year = rng.randint(1955, 2002)
             month, day = rng.randint(1, 12), rng.randint(1, 28)
@@ -570,7 +626,7 @@ def generate(
                 index,
                 _uid(rng),
                 name,
-                company if rng.random() < 0.92 else None,
+                company if (rng.random() < 0.92 or account) else None,
                 rng.choice(TITLES),
                 rng.choice(HOW_MET),
                 when.date().isoformat() if rng.random() < 0.3 else None,
@@ -590,6 +646,8 @@ def generate(
         + row[8:]
         for row in contact_rows
     ]
+    company_rows, account_columns, leaver_events = _accounts(contact_rows, stride, now)
+    contact_rows = [row + account_columns[row[0]] for row in contact_rows]
     emails, phones, urls, contact_tags = [], [], [], []
     for cid, name in enumerate(names, start=1):
         local = name.lower().replace(" ", ".").replace("'", "")
@@ -748,11 +806,24 @@ def generate(
     with store.write_unjournaled():
         saved_triggers = [] if live_triggers else _suspend_touch_trigger(conn)
         insert(
+            "companies",
+            "INSERT INTO companies (id, uid, name, key, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            company_rows,
+        )
+        insert(
             "contacts",
             "INSERT INTO contacts (id, uid, name, company, title, how_met, met_on, introduced_by,"
-            " birthday, cadence_days, notes, created_at, updated_at, archived_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " birthday, cadence_days, notes, created_at, updated_at, archived_at, company_id,"
+            " account_role, reports_to)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             contact_rows,
+        )
+        insert(
+            "contact_events",
+            "INSERT INTO contact_events (uid, contact_id, kind, text, old_value, new_value,"
+            " happened_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            leaver_events,
         )
         insert(
             "contact_emails",
@@ -831,6 +902,8 @@ def generate(
         "open_promises": sum(1 for row in promise_rows if row[6] == "open"),
         "ledger": scale.ledger,
         "star": STAR_NAME,
+        "star_company": STAR_COMPANY,
+        "account_people": sum(1 for row in contact_rows if row[15] is not None),
         "star_conversations": sum(1 for row in participant_rows if row[2] == 1),
         "search_word": SEARCH_WORD,
         "build_seconds": round(built, 2),

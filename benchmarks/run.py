@@ -69,6 +69,7 @@ class Bench:
     ``wt --version``, in the same run as the floors). Both use their own
     database (benchmarks/sync_speed.py).
     Placeholders: {star} (the busiest contact), {word} (a common word),
+    {company} (the star's company: the big account, 200 people at large scale),
     {vcards}/{linkedin} (10,000-entry import files), {out} (an output file),
     {vdir} (the sync folder).
     """
@@ -100,6 +101,10 @@ BENCHES: tuple[Bench, ...] = (
     Bench("contacts", ("contacts",), "read"),
     Bench("contacts --sort attention", ("contacts", "--sort", "attention"), "read"),
     Bench("dupes", ("dupes",), "read"),
+    Bench("company", ("company", "{company}"), "read"),
+    Bench("company --json", ("company", "{company}", "--json"), "read"),
+    Bench("path", ("path", "{company}"), "read"),
+    Bench("path --json", ("path", "{company}", "--json"), "read"),
     Bench("doctor", ("doctor",), "check"),
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
     Bench("import LinkedIn 10k", ("import", "{linkedin}", "--from", "linkedin"), "import"),
@@ -495,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         values = {
             "star": str(meta["star"]),
             "word": str(meta["search_word"]),
+            "company": str(meta.get("star_company", "Northwind Traders")),
             "vcards": str(vcards),
             "linkedin": str(linkedin),
             "out": str(workdir / f"export-{scale}.json"),
