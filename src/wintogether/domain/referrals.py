@@ -91,12 +91,12 @@ def _intro_day(
 
 def introductions_of(store: Store, contact_id: int) -> Introductions:
     """Introductions around one contact (inside the caller's read)."""
-    entries = [e for e in ledger_store.entries(store, contact_id=contact_id) if e.kind == "intro"]
+    entries = ledger_store.intros_of(store, contact_id)
     out = Introductions()
     mine = referrals_store.introducer_of(store, contact_id)
     if mine is not None:
         ref, met_on, created = mine
-        others = [e for e in ledger_store.entries(store, contact_id=ref.id) if e.kind == "intro"]
+        others = ledger_store.intros_of(store, ref.id)
         on, ledger_id = _intro_day(others, ref.id, contact_id, met_on, created)
         out.introduced_by = Introduction(ref, on, ledger_id)
     for person, created, met_on in contacts_store.introduced_people(store, contact_id):

@@ -109,6 +109,16 @@ def wins(
     return _wins(store, f"{clause} ORDER BY w.happened_at DESC, w.id DESC LIMIT ?", params)
 
 
+def intros_of(store: Store, contact_id: int) -> list[LedgerEntry]:
+    """Intros recorded with the contact or naming them as the other person, oldest first."""
+    return _entries(
+        store,
+        "WHERE l.kind = 'intro' AND (l.contact_id = ? OR l.to_contact_id = ?)"
+        " ORDER BY l.happened_at, l.id LIMIT -1",
+        [contact_id, contact_id],
+    )
+
+
 def intros_received(store: Store) -> list[LedgerEntry]:
     """Intros someone gave me to another contact (``got ... --kind intro --to``), oldest first."""
     return _entries(
