@@ -277,13 +277,13 @@ def path(
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json, no_csv="path")
-    view = paths.find_path(st.store(), " ".join(target), st.config().one_sided_after_days, now())
     from wintogether.cli.common import shown_limit
 
     top = shown_limit(limit, fmt_, 20)
-    total = len(view.lines)
-    if top is not None:
-        view.lines = view.lines[:top]
+    view = paths.find_path(
+        st.store(), " ".join(target), st.config().one_sided_after_days, now(), top
+    )
+    total = view.total
     if fmt_ is Format.json:
         emit_json(view.to_json(words))
         return

@@ -132,11 +132,13 @@ class Paths:
     target: str  # the company's or the person's name
     kind: str  # "company" | "contact"
     lines: list[PathLine]
+    total: int = 0  # everyone who leads there (lines may hold only the first)
 
     def to_json(self, words: PathWording) -> dict[str, Any]:
         return {
             "target": self.target,
             "kind": self.kind,
+            "total": self.total,
             "paths": [line.to_json(words) for line in self.lines],
         }
 
@@ -168,8 +170,14 @@ def strength_of(
     )
 
 
-def find_path(store: Store, text: str, config_stretch: int, now: datetime) -> Paths:
-    """Warm paths to a company (its name or alias) or, failing that, to a contact."""
+def find_path(
+    store: Store, text: str, config_stretch: int, now: datetime, limit: int | None = None
+) -> Paths:
+    """Warm paths to a company (its name or alias) or, failing that, to a contact.
+
+    ``limit``: only the first ones are wanted; a tier after them is not ranked
+    (a big account's people fill a screen before anyone who only knows them).
+    ``Paths.total`` still counts everyone."""
     from wintogether.domain.resolve import resolve
 
     with store.read():
@@ -178,12 +186,14 @@ def find_path(store: Store, text: str, config_stretch: int, now: datetime) -> Pa
         except NotFound:
             company = None
         if company is not None:
-            return _to_company(store, company, config_stretch, now)
+            return _to_company(store, company, config_stretch, now, limit)
         target = resolve(store, text)
-        return _to_contact(store, target.id, config_stretch, now)
+        return _to_contact(store, target.id, config_stretch, now, limit)
 
 
-def _to_company(store: Store, company: CompanyRow, stretch: int, now: datetime) -> Paths:
+def _to_company(
+    store: Store, company: CompanyRow, stretch: int, now: datetime, limit: int | None
+) -> Paths:
     keys = {company_key(company.name), *(company_key(a) for a in company.aliases)}
     members = [m for m in accounts_store.members_of(store, company.id) if not m.archived]
     there = {m.standing.contact.id: m for m in members}
@@ -203,7 +213,8 @@ def _to_company(store: Store, company: CompanyRow, stretch: int, now: datetime) 
         if cid not in there:
             add(cid, 1, Link("former", until=until))
     _connectors(store, there, candidates, add)
-    return Paths(company.name, "company", _rank(store, candidates, COMPANY_TIERS, stretch, now))
+    lines, total = _rank(store, candidates, COMPANY_TIERS, stretch, now, limit)
+    return Paths(company.name, "company", lines, total)
 
 
 def _connectors(
@@ -236,7 +247,9 @@ def _connectors(
                 add(grand, 3, Link("two_steps", to=person, via=member.standing.contact))
 
 
-def _to_contact(store: Store, contact_id: int, stretch: int, now: datetime) -> Paths:
+def _to_contact(
+    store: Store, contact_id: int, stretch: int, now: datetime, limit: int | None
+) -> Paths:
     [target] = accounts_store.members_by_ids(store, [contact_id])
     candidates: dict[int, tuple[int, list[Link]]] = {}
 
@@ -265,7 +278,8 @@ def _to_contact(store: Store, contact_id: int, stretch: int, now: datetime) -> P
             ):
                 add(move.contact_id, 2, Link("former", to=ref, until=move.happened_at[:10]))
     _connectors(store, {contact_id: target}, candidates, add)
-    return Paths(ref.name, "contact", _rank(store, candidates, CONTACT_TIERS, stretch, now))
+    lines, total = _rank(store, candidates, CONTACT_TIERS, stretch, now, limit)
+    return Paths(ref.name, "contact", lines, total)
 
 
 def _rank(
@@ -274,9 +288,35 @@ def _rank(
     tiers: tuple[str, ...],
     stretch: int,
     now: datetime,
-) -> list[PathLine]:
+    limit: int | None,
+) -> tuple[list[PathLine], int]:
+    """The lines, tier by tier, each tier by strength; the first ``limit`` of them
+    (all for None) and how many people there are in all."""
     ids = sorted(candidates)
     members = {m.standing.contact.id: m for m in accounts_store.members_by_ids(store, ids)}
+    usable = [cid for cid in ids if cid in members and not members[cid].archived]
+    lines: list[PathLine] = []
+    for tier in range(len(tiers)):
+        if limit is not None and len(lines) >= limit:
+            break
+        in_tier = [cid for cid in usable if candidates[cid][0] == tier]
+        if in_tier:
+            lines += _ranked_tier(store, in_tier, members, candidates, tiers[tier], stretch, now)
+    lines = lines[:limit] if limit is not None else lines
+    for rank, line in enumerate(lines, 1):
+        line.rank = rank
+    return lines, len(usable)
+
+
+def _ranked_tier(
+    store: Store,
+    ids: list[int],
+    members: dict[int, Member],
+    candidates: dict[int, tuple[int, list[Link]]],
+    tier: str,
+    stretch: int,
+    now: datetime,
+) -> list[PathLine]:
     since = now - timedelta(days=health.WINDOW_DAYS)
     touches = accounts_store.touches_since(store, ids, to_utc_iso(since))
     promises = accounts_store.promises_due_since(store, ids, since.date())
@@ -287,10 +327,7 @@ def _rank(
     by_entries = health.by_contact(entries)
     lines = []
     for cid in ids:
-        member = members.get(cid)
-        if member is None or member.archived:
-            continue  # gone, or archived: not someone to ask
-        tier, links = candidates[cid]
+        member = members[cid]
         strength = strength_of(
             member,
             touches.get(cid, 0),
@@ -299,9 +336,6 @@ def _rank(
             now,
             stretch,
         )
-        lines.append(PathLine(0, member.standing.contact, tiers[tier], strength, links))
-    order = {name: index for index, name in enumerate(tiers)}
-    lines.sort(key=lambda p: (order[p.tier], -p.strength.total, p.contact.name.casefold()))
-    for rank, line in enumerate(lines, 1):
-        line.rank = rank
+        lines.append(PathLine(0, member.standing.contact, tier, strength, candidates[cid][1]))
+    lines.sort(key=lambda p: (-p.strength.total, p.contact.name.casefold()))
     return lines
