@@ -49,7 +49,6 @@ class Introduction:
         return {
             "contact": self.contact.to_json(),
             "on": self.on.isoformat() if self.on else None,
-            "ledger_id": self.ledger_id,
         }
 
 
