@@ -304,15 +304,14 @@ def dupes(
 
       wt merge 12 31 --dry-run
     """
-    from wintogether.domain.dupes import find
+    from wintogether.domain.dupes import find_page
 
     fmt_ = output_format(fmt, as_json)
-    found = find(state(ctx).store())
-    from wintogether.render.columns import DUPES
-
     # A table shows a screenful: drawing every pair of a large import takes Rich minutes.
     top = shown_limit(limit, fmt_, DUPES_LIMIT)
-    pairs = found[:top] if top is not None else found
+    pairs, total = find_page(state(ctx).store(), top)
+    from wintogether.render.columns import DUPES
+
     if emit_rows(fmt_, DUPES, pairs):
         return
     if not pairs:
@@ -330,10 +329,10 @@ def dupes(
             return dupes_table(pairs, width)
 
         emit_table(ctx, build, pipe=pipe)
-        if len(found) > len(pairs):
-            say(f"… and {len(found) - len(pairs)} more: `wt dupes --limit 0` shows all.")
+        if total > len(pairs):
+            say(f"… and {total - len(pairs)} more: `wt dupes --limit 0` shows all.")
         say(
-            f"{len(found)} likely duplicate pair{'s' if len(found) != 1 else ''}; "
+            f"{total} likely duplicate pair{'s' if total != 1 else ''}; "
             "`wt merge KEEP OTHER --dry-run` shows a merge first."
         )
 

@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,7 @@ from wintogether.store import records as records_store
 NAME_SIMILARITY = 0.88
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
     first: ContactRef
     second: ContactRef
@@ -78,8 +79,9 @@ _KEYS_PER_PAIR = 0.25
 _SMALL_GROUP = 100
 
 
-def _candidates(names: list[str]) -> dict[int, set[int]]:
-    """For each name, the earlier names that may be near-identical to it.
+def _candidates(names: list[str]) -> Iterator[tuple[int, set[int]]]:
+    """Names, each with earlier names that may be near-identical to it (a name
+    comes once for each length of partner, so memory holds one index at a time).
 
     Never misses one: ``ratio()`` is at most ``quick_ratio()``, and two names
     pass ``quick_ratio()`` only if they share, as
@@ -93,17 +95,14 @@ def _candidates(names: list[str]) -> dict[int, set[int]]:
     from math import comb
 
     if len(names) <= _SMALL_GROUP:
-        return {j: set(range(j)) for j in range(1, len(names))}
+        for j in range(1, len(names)):
+            yield j, set(range(j))
+        return
     by_length: dict[int, list[int]] = defaultdict(list)
     for place, name in enumerate(names):
         by_length[len(name)].append(place)
     lengths = sorted(by_length)
     letters = {i: "".join(sorted(names[i])) for i in range(len(names))}
-    out: dict[int, set[int]] = defaultdict(set)
-
-    def add(i: int, j: int) -> None:
-        if i != j:
-            out[max(i, j)].add(min(i, j))
 
     for x, short in enumerate(lengths):
         for long in lengths[x:]:
@@ -120,25 +119,32 @@ def _candidates(names: list[str]) -> dict[int, set[int]]:
             if not same:
                 keys += len(group_b) * comb(long, shared)
             if keys * _KEYS_PER_PAIR > pairs:
+                # Pair by pair; each pair once, the later name as j.
                 for j in group_b:
+                    yield j, {i for i in group_a if i < j}
+                if not same:
                     for i in group_a:
-                        add(i, j)
+                        yield i, {j for j in group_b if j < i}
                 continue
             index: dict[str, list[int]] = defaultdict(list)
             for i in group_a:
                 for key in _sub_multisets(letters[i], shared):
                     index[key].append(i)
-            if same:
-                # Each list is in index order: every earlier name comes first.
-                for sharing in index.values():
-                    for k in range(1, len(sharing)):
-                        out[sharing[k]].update(sharing[:k])
-                continue
             for j in group_b:
+                # Each list is in index order; with one length, only earlier names.
+                earlier = set()
                 for key in _sub_multisets(letters[j], shared):
                     for i in index.get(key, ()):
-                        add(i, j)
-    return out
+                        if i >= j and same:
+                            break
+                        earlier.add(i)
+                if not same:
+                    later = {i for i in earlier if i > j}
+                    earlier -= later
+                    for i in later:
+                        yield i, {j}
+                if earlier:
+                    yield j, earlier
 
 
 def _positions(name: str) -> dict[str, int]:
@@ -161,22 +167,22 @@ def _common_length(a: int, masks: dict[str, int], b: str) -> int:
     return a - row.bit_count()
 
 
-def near_identical(names: list[str]) -> list[tuple[int, int]]:
+def near_identical(names: list[str]) -> Iterator[tuple[int, int]]:
     """Index pairs ``(i, j)``, ``i < j``, of names (already simplified) that are
     identical or at least ``NAME_SIMILARITY`` alike by ``difflib``'s ratio of
     the earlier name to the later one: the same pairs as comparing every pair."""
-    found: list[tuple[int, int]] = []
     by_name: dict[str, list[int]] = defaultdict(list)
     for index, name in enumerate(names):
         by_name[name].append(index)
     for same in by_name.values():
         for k, j in enumerate(same):
-            found.extend((i, j) for i in same[:k])
+            for i in same[:k]:
+                yield i, j
     # Each later name is set once as the matcher's second sequence (difflib
     # caches what it learns about that one) while its candidates pass through.
     matcher = difflib.SequenceMatcher(None, "", "")
     masks: dict[int, dict[str, int]] = {}
-    for j, earlier in sorted(_candidates(names).items()):
+    for j, earlier in _candidates(names):
         b = names[j]
         matcher.set_seq2(b)
         for i in sorted(earlier):
@@ -193,23 +199,29 @@ def near_identical(names: list[str]) -> list[tuple[int, int]]:
                 )
                 and _ratio(matcher, a) >= NAME_SIMILARITY
             ):
-                found.append((i, j))
-    return found
+                yield i, j
 
 
 def find(store: Store) -> list[Pair]:
     """Pairs sharing an email or a LinkedIn URL, with near-identical names at one company,
     or with the same name whatever their companies."""
+    return find_page(store, None)[0]
+
+
+def find_page(store: Store, limit: int | None) -> tuple[list[Pair], int]:
+    """The first ``limit`` pairs of :func:`find` (all for ``None``) and how many
+    there are: a screenful of a large import's pairs without building the rest."""
     with store.read():
         ids = [r.id for r in contacts_store.all_refs(store, include_archived=True)]
         records = list(records_store.contact_records(store, ids))
     refs = {r["id"]: ContactRef(r["id"], r["name"], r["company"]) for r in records}
     plain_names = {r["id"]: _plain(r["name"]) for r in records}
-    found: dict[tuple[int, int], str] = {}
+    # One int per pair (the smaller id in the high bits), so 400,000 pairs of
+    # a large import stay a few megabytes; sorted, they are in id order.
+    found: dict[int, str] = {}
 
     def note(a: int, b: int, why: str) -> None:
-        key = (min(a, b), max(a, b))
-        found.setdefault(key, why)
+        found.setdefault(min(a, b) << 32 | max(a, b), why)
 
     by_email: dict[str, list[int]] = defaultdict(list)
     by_url: dict[str, list[int]] = defaultdict(list)
@@ -238,9 +250,13 @@ def find(store: Store) -> list[Pair]:
                 for later in same[1:]:
                     note(same[0], later, "same name, no company")
             continue
+        reasons: dict[str, str] = {}  # one string per company, however many pairs
         for one_index, two_index in near_identical([plain_names[record["id"]] for record in group]):
             one, two = group[one_index], group[two_index]
-            note(one["id"], two["id"], f"near-identical names at {one['company']}")
+            why = reasons.get(one["company"])
+            if why is None:
+                why = reasons[one["company"]] = f"near-identical names at {one['company']}"
+            note(one["id"], two["id"], why)
     # The same name whatever the companies: the same person added twice, or one
     # who changed jobs, more often than two people.
     by_full_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -256,7 +272,10 @@ def find(store: Store) -> list[Pair]:
                 else "same name, one with no company"
             )
             note(earliest["id"], namesake["id"], reason)
-    return [Pair(refs[a], refs[b], why) for (a, b), why in sorted(found.items())]
+    keys = sorted(found)
+    shown = keys if limit is None else keys[:limit]
+    low = (1 << 32) - 1
+    return [Pair(refs[key >> 32], refs[key & low], found[key]) for key in shown], len(keys)
 
 
 @dataclass
