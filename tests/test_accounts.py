@@ -189,3 +189,14 @@ def test_company_errors(db: Path, wt: Invoke) -> None:
 def test_an_unquoted_name_of_two_words_is_one_company(northwind: Path, wt: Invoke) -> None:
     data = json.loads(wt("company", "Northwind", "Traders", "--json").stdout)
     assert data["company"]["name"] == "Northwind Traders"
+
+
+def test_tables_show_a_screenful(northwind: Path, wt: Invoke) -> None:
+    wt("company", "merge", "Northwind Traders", "NWT")
+    out = wt("company", "northwind", "--limit", "2").stdout
+    assert "People (3)" in out and "… and 1 more: --limit 0 shows all." in out
+    assert "Lee Park" not in out.split("Former")[0]
+    assert "Lee Park" in wt("company", "northwind", "--limit", "0").stdout
+    listed = wt("companies", "--limit", "1")
+    assert "Globex" in listed.stdout and "Northwind Traders" not in listed.stdout
+    assert "… and 1 more: `wt companies --limit 0` shows all." in listed.stderr

@@ -19,10 +19,12 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    shown_limit,
     state,
 )
 
 PANEL = "Accounts"
+TABLE_LIMIT = 50
 
 
 def company(
@@ -38,6 +40,16 @@ def company(
     show_map: Annotated[
         bool, typer.Option("--map", help="Draw the reporting tree (--reports-to) instead.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"People shown in each list; 0 for all. [default: {TABLE_LIMIT} in a table,"
+            " all in json]",
+            show_default=False,
+        ),
+    ] = None,
     fmt: NestedFormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -112,7 +124,13 @@ def company(
         return
     from wintogether.render.accounts import account_view
 
-    emit_table(ctx, lambda is_plain: account_view(view, moment.date(), plain=is_plain), plain=plain)
+    # A screenful of people in each list: a big account has hundreds.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    emit_table(
+        ctx,
+        lambda is_plain: account_view(view, moment.date(), plain=is_plain, limit=top),
+        plain=plain,
+    )
 
 
 def companies(
@@ -124,6 +142,15 @@ def companies(
             help="attention (coldest account first), name, or people (most first).",
         ),
     ] = "attention",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -147,7 +174,11 @@ def companies(
     fmt_ = output_format(fmt, as_json)
     moment = now()
     rows = accounts.companies(st.store(), st.config(), moment, sort=sort)
-    if emit_rows(fmt_, COMPANIES, rows):
+    # A table shows a screenful: Rich takes a second to draw two thousand rows.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    total = len(rows)
+    shown = rows[:top] if top is not None else rows
+    if emit_rows(fmt_, COMPANIES, shown):
         return
     if not rows:
         say("No companies yet: `wt add NAME --company COMPANY` links a person to one.")
@@ -155,8 +186,10 @@ def companies(
     from wintogether.render.accounts import companies_table
 
     emit_table(
-        ctx, lambda is_plain: companies_table(rows, moment.date(), plain=is_plain), plain=plain
+        ctx, lambda is_plain: companies_table(shown, moment.date(), plain=is_plain), plain=plain
     )
+    if total > len(shown):
+        say(f"… and {total - len(shown)} more: `wt companies --limit 0` shows all.")
 
 
 def referrals(
@@ -277,8 +310,6 @@ def path(
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json, no_csv="path")
-    from wintogether.cli.common import shown_limit
-
     top = shown_limit(limit, fmt_, 20)
     view = paths.find_path(
         st.store(), " ".join(target), st.config().one_sided_after_days, now(), top

@@ -58,13 +58,14 @@ def last_touch_words(moment: datetime | None, today: date) -> str:
     return f"{days} day{'s' if days != 1 else ''} ago"
 
 
-def _people(people: list[AccountPerson], today: date, *, title: str) -> RenderableType:
+def _people(people: list[AccountPerson], today: date, *, title: str, total: int) -> RenderableType:
     """Two lines a person: who they are there (and their part), then how it stands.
 
     Hannah Schmidt, VP Sales, since Dec; was at Initrode  [economic-buyer]
         last talked 12 days ago, every 1 month; I kept 2 of 2 on time · last touch 12 days ago
     """
-    lines: list[RenderableType] = [Text(title, style="bold")]
+    heading = f"{title} ({total})" if total > len(people) else title
+    lines: list[RenderableType] = [Text(heading, style="bold")]
     for person in people:
         line = t1(person_words(person, today))
         line.stylize("bold", 0, len(person.contact.name))
@@ -80,6 +81,8 @@ def _people(people: list[AccountPerson], today: date, *, title: str) -> Renderab
             day = format_day(person.last_touch_at.astimezone().date(), today)
             how.append(f" · last touch {day}", style="dim")
         lines.append(how)
+    if total > len(people):
+        lines.append(Text(f"… and {total - len(people)} more: --limit 0 shows all.", style="dim"))
     return Group(*lines)
 
 
@@ -100,18 +103,21 @@ def _bars(per_month: list[tuple[str, int]], *, plain: bool) -> RenderableType:
     return table
 
 
-def account_view(view: Account, today: date, *, plain: bool) -> RenderableType:
+def account_view(
+    view: Account, today: date, *, plain: bool, limit: int | None = None
+) -> RenderableType:
+    """The account on one screen; ``limit``: at most that many people in each list."""
     heading = t1(view.company.name, "bold")
     if view.company.aliases:
         heading.append_text(t1(f"  (also {', '.join(view.company.aliases)})", "dim"))
     parts: list[RenderableType] = [heading]
     current, former = view.current, view.former
     if current:
-        parts.append(_people(current, today, title="People"))
+        parts.append(_people(current[:limit], today, title="People", total=len(current)))
     else:
         parts.append(Text("Nobody you know works there now."))
     if former:
-        parts.append(_people(former, today, title="Former"))
+        parts.append(_people(former[:limit], today, title="Former", total=len(former)))
     for promises, title in (
         (view.my_promises, "I promised"),
         (view.their_promises, "They promised"),
