@@ -130,3 +130,14 @@ def test_limit_and_nothing_found(initech: Path, wt: Invoke) -> None:
     assert "No warm path to Hooli yet" in lonely.stderr
     missing = wt("path", "nobody-at-all", ok=False)
     assert missing.exit_code == 1
+
+
+def test_a_short_limit_ranks_only_the_first_tiers(initech: Path, wt: Invoke) -> None:
+    data = json.loads(wt("path", "initech", "--limit", "2", "--json").stdout)
+    # Both people there fill the limit: nobody further was looked at, or counted.
+    assert [p["contact"]["name"] for p in data["paths"]] == ["Dana Reyes", "Lee Park"]
+    assert data["total"] is None
+    assert json.loads(wt("path", "initech", "--limit", "4", "--json").stdout)["total"] == 7
+    assert json.loads(wt("path", "initech", "--json").stdout)["total"] == 7
+    out = wt("path", "initech", "--limit", "2")
+    assert "The first 2 shown: `wt path initech --limit 0` shows all." in out.stderr

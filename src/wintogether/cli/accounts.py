@@ -324,7 +324,9 @@ def path(
     from wintogether.render.accounts import paths_table
 
     emit_table(ctx, lambda is_plain: paths_table(view, plain=is_plain), plain=plain)
-    if total > len(view.lines):
+    if total is None and top is not None and len(view.lines) >= top:
+        say(f"The first {top} shown: `wt path {' '.join(target)} --limit 0` shows all.")
+    elif total is not None and total > len(view.lines):
         more = total - len(view.lines)
         say(f"… and {more} more: `wt path {' '.join(target)} --limit 0` shows all.")
 

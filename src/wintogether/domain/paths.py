@@ -29,6 +29,7 @@ Equal strength: by name. Each line says why, in words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -43,6 +44,9 @@ from wintogether.store import accounts as accounts_store
 from wintogether.store import ledger as ledger_store
 from wintogether.store.accounts import Member
 from wintogether.store.companies import CompanyRow, company_key
+
+#: The first tier of people who only know someone there (or know the person).
+CONNECTOR_TIER = 2
 
 #: The tiers of a company path and of a contact path, in order.
 COMPANY_TIERS = ("works there", "worked there", "knows someone there", "two steps away")
@@ -132,7 +136,7 @@ class Paths:
     target: str  # the company's or the person's name
     kind: str  # "company" | "contact"
     lines: list[PathLine]
-    total: int = 0  # everyone who leads there (lines may hold only the first)
+    total: int | None = 0  # everyone who leads there; None: not all tiers counted
 
     def to_json(self, words: PathWording) -> dict[str, Any]:
         return {
@@ -212,8 +216,15 @@ def _to_company(
     for cid, until in left.items():
         if cid not in there:
             add(cid, 1, Link("former", until=until))
-    _connectors(store, there, candidates, add)
-    lines, total = _rank(store, candidates, COMPANY_TIERS, stretch, now, limit)
+    lines, total = _rank(
+        store,
+        candidates,
+        COMPANY_TIERS,
+        stretch,
+        now,
+        limit,
+        lambda: _connectors(store, there, candidates, add),
+    )
     return Paths(company.name, "company", lines, total)
 
 
@@ -277,8 +288,15 @@ def _to_contact(
                 and move.contact_id not in colleagues
             ):
                 add(move.contact_id, 2, Link("former", to=ref, until=move.happened_at[:10]))
-    _connectors(store, {contact_id: target}, candidates, add)
-    lines, total = _rank(store, candidates, CONTACT_TIERS, stretch, now, limit)
+    lines, total = _rank(
+        store,
+        candidates,
+        CONTACT_TIERS,
+        stretch,
+        now,
+        limit,
+        lambda: _connectors(store, {contact_id: target}, candidates, add),
+    )
     return Paths(ref.name, "contact", lines, total)
 
 
@@ -289,34 +307,51 @@ def _rank(
     stretch: int,
     now: datetime,
     limit: int | None,
-) -> tuple[list[PathLine], int]:
-    """The lines, tier by tier, each tier by strength; the first ``limit`` of them
-    (all for None) and how many people there are in all."""
-    ids = sorted(candidates)
-    members = {m.standing.contact.id: m for m in accounts_store.members_by_ids(store, ids)}
-    usable = [cid for cid in ids if cid in members and not members[cid].archived]
+    connectors: Callable[[], None],
+) -> tuple[list[PathLine], int | None]:
+    """The lines, tier by tier, each tier by strength: the first ``limit`` of them
+    (all for None), and how many people lead there in all (None when the tiers
+    of people who know someone there were not looked at: the first tiers filled
+    the limit). ``connectors`` adds those tiers to ``candidates``."""
     lines: list[PathLine] = []
+    looked = False
+    ranked: set[int] = set()
     for tier in range(len(tiers)):
         if limit is not None and len(lines) >= limit:
             break
-        in_tier = [cid for cid in usable if candidates[cid][0] == tier]
+        if tier >= CONNECTOR_TIER and not looked:
+            connectors()
+            looked = True
+        ranked.add(tier)
+        in_tier = sorted(cid for cid, (best, _) in candidates.items() if best == tier)
         if in_tier:
-            lines += _ranked_tier(store, in_tier, members, candidates, tiers[tier], stretch, now)
+            lines += _ranked_tier(store, in_tier, candidates, tiers[tier], stretch, now)
+    total: int | None = None
+    if looked:
+        rest = sorted(cid for cid, (best, _) in candidates.items() if best not in ranked)
+        usable = [m for m in accounts_store.members_by_ids(store, rest) if not m.archived]
+        total = len(lines) + len(usable)
     lines = lines[:limit] if limit is not None else lines
     for rank, line in enumerate(lines, 1):
         line.rank = rank
-    return lines, len(usable)
+    return lines, total
 
 
 def _ranked_tier(
     store: Store,
-    ids: list[int],
-    members: dict[int, Member],
+    candidates_ids: list[int],
     candidates: dict[int, tuple[int, list[Link]]],
     tier: str,
     stretch: int,
     now: datetime,
 ) -> list[PathLine]:
+    """One tier's people (archived ones and those gone left out), strongest first."""
+    members = {
+        m.standing.contact.id: m
+        for m in accounts_store.members_by_ids(store, candidates_ids)
+        if not m.archived
+    }
+    ids = sorted(members)
     since = now - timedelta(days=health.WINDOW_DAYS)
     touches = accounts_store.touches_since(store, ids, to_utc_iso(since))
     promises = accounts_store.promises_due_since(store, ids, since.date())
