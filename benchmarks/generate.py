@@ -9,7 +9,9 @@ stored SQL after one ``UPDATE`` computes every value as the trigger would:
 that trigger re-reads the contact's whole history on each insert, right for
 one ``wt log`` and quadratic for a bulk load (34 s against 2.3 s of inserts at
 the small scale; ``--live-triggers`` keeps it live, and a test checks both
-give the same rows). See docs/performance.md.
+give the same rows). The triggers that keep the per-contact standings
+(store/standings.py) are dropped and recreated the same way, after one rebuild.
+See docs/performance.md.
 
 Usage::
 

@@ -317,12 +317,21 @@ MOMENTS_NOW = [NOW, NOW + timedelta(days=33), NOW - timedelta(days=45, hours=3)]
 
 @pytest.mark.parametrize("now", MOMENTS_NOW, ids=["now", "later", "earlier"])
 @pytest.mark.parametrize("stretch", [30, 90])
-def test_ledger_figures_equal_the_entries(busy: Store, now: datetime, stretch: int) -> None:
+def test_ledger_figures_equal_the_entries(
+    busy: Store, now: datetime, stretch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     since, until = ledger._window_start(now), now.strftime("%Y-%m-%dT%H:%M:%SZ")
     kept = sorted(standings.ledger_figures(busy, since, until), key=lambda f: f.contact.id)
     raw = sorted(standings._raw_figures(busy, since, until, None), key=lambda f: f.contact.id)
     assert kept == raw
     assert any(f.tied for f in kept) or now != NOW
+    some = [f.contact.id for f in raw[::3]] + [79, 80]
+    for few in (0, 1000):  # everyone's pass, filtered; each one's rows by index
+        monkeypatch.setattr(standings, "_FEW", few)
+        assert sorted(
+            standings.ledger_figures(busy, since, until, contact_ids=some),
+            key=lambda f: f.contact.id,
+        ) == [f for f in raw if f.contact.id in some]
 
 
 @pytest.mark.parametrize("now", MOMENTS_NOW, ids=["now", "later", "earlier"])

@@ -397,7 +397,7 @@ def attention_ranking(
                 AND p.due_on >= :first_due AND p.due_on < :today) AS n
             FROM standings s WHERE s.my_first_due < :today
         ),
-        scores AS (
+        scores AS MATERIALIZED (
             SELECT x.id, x.name, x.company, x.days, x.cadence, coalesce(b.n, 0) AS broken,
                 r.contact_id IS NOT NULL AS receiving,
                 CAST(x.days AS REAL) / x.cadence + coalesce(b.n, 0)
@@ -405,12 +405,13 @@ def attention_ranking(
             FROM scored x LEFT JOIN broken b ON b.contact_id = x.id
             LEFT JOIN receiving r ON r.contact_id = x.id
         ),
-        ranked AS (
-            SELECT *, rank() OVER (ORDER BY score DESC) AS place, count(*) OVER () AS total
-            FROM scores
-        )
-        SELECT id, name, company, days, cadence, broken, receiving, total FROM ranked
-        WHERE place <= :top ORDER BY name COLLATE NOCASE, id
+        -- The score in the last wanted place: every row at or above it is in
+        -- one of the first places, ties with the last one included.
+        cut AS (SELECT score FROM scores ORDER BY score DESC LIMIT 1 OFFSET :skip)
+        SELECT id, name, company, days, cadence, broken, receiving,
+            (SELECT count(*) FROM scores) AS total
+        FROM scores WHERE score >= coalesce((SELECT score FROM cut), -1e308)
+        ORDER BY name COLLATE NOCASE, id
     """
     )
     # The scored part binds by position: turn its marks into names.
@@ -429,7 +430,7 @@ def attention_ranking(
         "cutoff": cutoff,
         "first_due": first_due,
         "receiving_also": json.dumps(list(receiving_also)),
-        "top": top,
+        "skip": max(top - 1, 0),
     }
     rows = store.conn.execute(sql, params).fetchall()
     total = rows[0][7] if rows else 0

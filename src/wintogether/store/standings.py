@@ -172,6 +172,10 @@ def _next_month(month: str) -> str:
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
+#: Up to this many contacts, :func:`ledger_figures` reads each one's rows by index.
+_FEW = 200
+
+
 def ledger_figures(
     store: Store, since: str, until: str, contact_ids: Sequence[int] | None = None
 ) -> list[LedgerFigures]:
@@ -187,37 +191,65 @@ def ledger_figures(
     first_month, last_month = since[:7], until[:7]
     if len(first_month) != 7 or first_month[4] != "-" or first_month >= last_month:
         return _raw_figures(store, since, until, contact_ids)
-    only = ""
-    params: list[object] = []
-    if contact_ids is not None:
-        only = " AND s.contact_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(list(contact_ids)))
-    sql = f"""
-        WITH win AS (
-            SELECT contact_id, given, received FROM standing_months
-            WHERE month > :first_month AND month < :last_month
-            UNION ALL
-            SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
-            WHERE happened_at >= :since AND happened_at < :first_full
-            UNION ALL
-            SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
-            WHERE happened_at >= :last_month AND happened_at <= :until
-        ),
-        sums AS (
-            SELECT contact_id, sum(given) AS given, sum(received) AS received
-            FROM win GROUP BY contact_id
-        )
-        SELECT s.contact_id, c.name, c.company, u.given, u.received, s.ledger_last_direction,
+    run_and_tie = """
+            s.ledger_last_direction,
             CASE WHEN s.one_way_since >= :since THEN s.one_way_since
                 ELSE (SELECT min(l.happened_at) FROM ledger l
                     WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END,
             s.ledger_turn_at IS NOT NULL AND s.ledger_turn_at >= :since AND EXISTS (
                 SELECT 1 FROM ledger l WHERE l.contact_id = s.contact_id
                 AND l.happened_at = s.ledger_turn_at AND l.direction = s.ledger_last_direction)
-        FROM sums u JOIN standings s ON s.contact_id = u.contact_id
-        JOIN contacts c ON c.id = s.contact_id
-        WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until{only.replace("?", ":ids")}
     """
+    if contact_ids is None or len(contact_ids) > _FEW:
+        # Everyone: one pass over the window's months and its partial months' rows.
+        sql = f"""
+            WITH win AS (
+                SELECT contact_id, given, received FROM standing_months
+                WHERE month > :first_month AND month < :last_month
+                UNION ALL
+                SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+                WHERE happened_at >= :since AND happened_at < :first_full
+                UNION ALL
+                SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+                WHERE happened_at >= :last_month AND happened_at <= :until
+            ),
+            sums AS (
+                SELECT contact_id, sum(given) AS given, sum(received) AS received
+                FROM win GROUP BY contact_id
+            )
+            SELECT s.contact_id, c.name, c.company, u.given, u.received, {run_and_tie}
+            FROM sums u JOIN standings s ON s.contact_id = u.contact_id
+            JOIN contacts c ON c.id = s.contact_id
+            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+        """ + (
+            ""
+            if contact_ids is None
+            else " AND s.contact_id IN (SELECT value FROM json_each(:ids))"
+        )
+    else:
+        # A few contacts: each one's own months and partial months, by index.
+        def count(direction: str, column: str) -> str:
+            return f"""(
+                coalesce((SELECT sum(m.{column}) FROM standing_months m
+                    WHERE m.contact_id = s.contact_id AND m.month > :first_month
+                    AND m.month < :last_month), 0)
+                + (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
+                    AND l.happened_at >= :since AND l.happened_at < :first_full
+                    AND l.direction = '{direction}')
+                + (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
+                    AND l.happened_at >= :last_month AND l.happened_at <= :until
+                    AND l.direction = '{direction}'))"""
+
+        sql = f"""
+            SELECT s.contact_id, c.name, c.company, {count("gave", "given")},
+                {count("got", "received")}, {run_and_tie}
+            FROM standings s JOIN contacts c ON c.id = s.contact_id
+            WHERE s.contact_id IN (SELECT value FROM json_each(:ids))
+            AND s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+        """
+    params: list[object] = []
+    if contact_ids is not None:
+        params.append(json.dumps(list(contact_ids)))
     named: dict[str, object] = {
         "since": since,
         "until": until,
@@ -300,6 +332,8 @@ def wins_between(store: Store, since: str, until: str | None = None) -> dict[int
 
 
 def refs(store: Store, ids: Sequence[int]) -> dict[int, ContactRef]:
+    if not ids:
+        return {}
     return {
         row[0]: ContactRef(row[0], row[1], row[2])
         for row in store.conn.execute(
