@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from wintogether.clock import now as clock_now
-from wintogether.domain import contacts, conversations, ledger, promises
+from wintogether.domain import contacts, conversations, deals, ledger, plan, promises
 from wintogether.store import open_store
 
 
@@ -242,3 +242,45 @@ class Factory:
         """`wt win CONTACT THEIRS --mine MINE`; returns the win's id."""
         moment = self._now("win", contact, theirs)
         return ledger.win(self.store, moment, contact=contact, theirs=theirs, mine=mine, at=at).id
+
+    def deal(
+        self,
+        title: str,
+        *,
+        company: str | None = None,
+        with_: Sequence[str] = (),
+        target: str | None = None,
+        they_win: str | None = None,
+        we_win: str | None = None,
+        note: str | None = None,
+    ) -> int:
+        """`wt deal add TITLE ...`; returns the deal's id."""
+        moment = self._now("deal add", title)
+        return deals.add(
+            self.store,
+            moment,
+            title=title,
+            company=company,
+            with_=list(with_),
+            target=target,
+            they_win=they_win,
+            we_win=we_win,
+            note=note,
+        ).id
+
+    def step(
+        self,
+        deal: str,
+        text: str,
+        *,
+        owner: str,
+        due: str,
+        after: str | None = None,
+        milestone: bool = False,
+    ) -> int:
+        """`wt plan add DEAL TEXT --owner OWNER --due DUE ...`; returns the step's promise id."""
+        moment = self._now("plan add", deal, text)
+        result = plan.add_step(
+            self.store, moment, deal, text, owner=owner, due=due, after=after, milestone=milestone
+        )
+        return result.step.promise.id

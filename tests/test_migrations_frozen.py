@@ -31,6 +31,7 @@ SHIPPED = {
     "m011_sync_reminders": "0caac60d629a223fa00b4abe3a610acf7d4b283baf9d46fb90a05dba08dee0dc",
     "m012_sync_history": "e49de777b655066971acf2161127a45c635b2297fe1f7ff1670a411b24ebe0f6",
     "m013_standings": "7536a31cbc6229ad957a0e8736858d877cb4e2f14e4b6c4bc9a7e72d6203203a",
+    "m014_deals": "4b15c38ccaf409729167f2fff2e1809e1c454a5e0e82b389cc670a0e4a4808b2",
 }
 
 

@@ -94,6 +94,11 @@ LAST_WEEK = {
     "job_changes": 0,
     "due_next_week": 1,  # T3, due Wed 25 Nov
     "birthdays_next_week": 1,  # Dana, 25 Nov
+    "deals_opened": 0,
+    "deals_won": 0,
+    "deals_lost": 0,
+    "my_plan_steps_kept_on_time": 0,
+    "their_plan_steps_kept_on_time": 0,
 }
 
 

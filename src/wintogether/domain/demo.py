@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from wintogether.domain import contacts, conversations, importing, ledger, promises
+from wintogether.domain import contacts, conversations, deals, importing, ledger, plan, promises
 from wintogether.store import Store
 
 
@@ -141,6 +141,18 @@ WIN = (
     "Renewed two years early with the analytics add-on, at last year's price",
     "Largest renewal of the quarter",
 )
+#: One deal mid-plan: the buyer's security review and my DPA redlines are late.
+DEAL = ("Northwind renewal", "Dana Reyes", 60,
+        "SOC2-ready vendor before their March audit", "3-year renewal, +20 seats")  # fmt: skip
+# (days ago added, step, owner, due in days (negative: past), after step, done days ago, milestone)
+PLAN: tuple[tuple[int, str, str, int, int | None, int | None, bool], ...] = (
+    (30, "Send the security questionnaire", "me", -25, None, 26, False),
+    (30, "Security review done", "them", -6, 1, None, False),
+    (30, "Send the DPA redlines", "me", -3, None, None, False),
+    (30, "Legal review", "them", 14, 2, None, False),
+    (30, "Order form signed", "them", 45, 4, None, True),
+    (30, "Kickoff and go-live", "me", 60, 5, None, True),
+)  # fmt: skip
 #: Two days ago the seller re-imported LinkedIn: Li Lei has moved on.
 LINKEDIN_AGAIN = (
     "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
@@ -211,6 +223,7 @@ def build(store: Store, now: datetime) -> None:
     ledger.win(store, _at(now, days_ago), contact=who, theirs=theirs, mine=mine)
 
     _meetings(store, now)
+    _deal(store, now)
 
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "Connections.csv"
@@ -253,6 +266,22 @@ def _meetings(store: Store, now: datetime) -> None:
         )
     with store.write():
         replace_meetings(store, "demo", to_utc_iso(local - timedelta(days=1)), rows)
+
+
+def _deal(store: Store, now: datetime) -> None:
+    title, who, target_in, they_win, we_win = DEAL
+    opened = _at(now, 31, 10)
+    target = (now + timedelta(days=target_in)).date().isoformat()
+    deal = deals.add(store, opened, title=title, with_=[who], target=target,
+                     they_win=they_win, we_win=we_win)  # fmt: skip
+    for days_ago, text, owner, due_in, after, done_ago, milestone in PLAN:
+        due = (now + timedelta(days=due_in)).date().isoformat()
+        step = plan.add_step(store, _at(now, days_ago, 11), str(deal.id), text, owner=owner,
+                             due=due, after=str(after) if after else None,
+                             milestone=milestone)  # fmt: skip
+        if done_ago is not None:
+            plan.settle_step(store, _at(now, done_ago, 15), str(deal.id), str(step.number),
+                             "done", None)  # fmt: skip
 
 
 def prepare(path: Path, now: datetime, *, reset: bool = False) -> bool:

@@ -254,6 +254,17 @@ class _Records:
         found = records_store.company_records(self.store, self.narrowed)
         return self.counter.wrap("companies", _no_keys(found))
 
+    def deals(self) -> Iterator[dict[str, Any]]:
+        found = export_store.deal_records(self.store, self.narrowed, self.since)
+        return self.counter.wrap("deals", found)
+
+    def deal_steps(self) -> Iterator[dict[str, Any]]:
+        found = export_store.step_records(self.store, self.narrowed, self.since)
+        return self.counter.wrap("deal_steps", found)
+
+    def plan_templates(self) -> Iterator[dict[str, Any]]:
+        return self.counter.wrap("plan_templates", export_store.template_records(self.store))
+
 
 class _Counter:
     """How many records of each kind went out, counted as they stream past."""

@@ -12,12 +12,22 @@ from wintogether.dates import parse_day, start_of_day
 from wintogether.domain.conversations import check_channel
 from wintogether.domain.resolve import resolve
 from wintogether.errors import InvalidValue
-from wintogether.models import ContactEvent, Conversation, LedgerEntry, Promise, Win
+from wintogether.models import ContactEvent, Conversation, Deal, LedgerEntry, Promise, Win
 from wintogether.store import Store, reports
 from wintogether.store import events as events_store
 from wintogether.store import ledger as ledger_store
 
-KINDS = ("conversation", "promise", "ledger", "gave", "got", "win", "job_change", "sync_conflict")
+KINDS = (
+    "conversation",
+    "promise",
+    "ledger",
+    "gave",
+    "got",
+    "win",
+    "job_change",
+    "sync_conflict",
+    "deal",
+)
 #: Timeline entries (contact_events) that history shows, by kind.
 EVENT_KINDS = ("job_change", "sync_conflict")
 DEFAULT_DAYS = 30
@@ -26,16 +36,22 @@ DEFAULT_DAYS = 30
 @dataclass
 class HistoryEntry:
     at: datetime
-    kind: str  # "conversation" | "promise" | "ledger" | "win" | "job_change" | "sync_conflict"
+    #: "conversation" | "promise" | "ledger" | "win" | "job_change" | "sync_conflict" | "deal"
+    kind: str
     conversation: Conversation | None = None
     promise: Promise | None = None
     ledger: LedgerEntry | None = None
     win: Win | None = None
     event: ContactEvent | None = None
+    deal: Deal | None = None
+    #: For a deal: "opened", "won", "lost" or "dropped".
+    deal_event: str | None = None
 
     @property
-    def item(self) -> Conversation | Promise | LedgerEntry | Win | ContactEvent:
-        found = self.conversation or self.promise or self.ledger or self.win or self.event
+    def item(self) -> Conversation | Promise | LedgerEntry | Win | ContactEvent | Deal:
+        found = (
+            self.conversation or self.promise or self.ledger or self.win or self.event or self.deal
+        )
         assert found is not None
         return found
 
@@ -43,10 +59,14 @@ class HistoryEntry:
         data = self.item.to_json()
         if self.ledger is not None:
             data["ledger_kind"] = data.pop("kind")
+        if self.deal is not None:
+            data["deal_event"] = self.deal_event
         return {"at": self.at.isoformat(), "kind": self.kind, **data}
 
     @property
     def people(self) -> list[str]:
+        if self.deal:
+            return [p.name for p in self.deal.people]
         if self.conversation:
             return [p.name for p in self.conversation.participants]
         if self.promise:
@@ -61,6 +81,11 @@ class HistoryEntry:
 
     @property
     def text(self) -> str:
+        if self.deal:
+            text = f"deal {self.deal_event}: {self.deal.title}"
+            if self.deal_event != "opened" and self.deal.close_note:
+                text += f" ({self.deal.close_note})"
+            return text
         if self.conversation:
             return self.conversation.note
         if self.promise:
@@ -167,8 +192,35 @@ def history(
             ):
                 if _keep(event.contact.id, None, None, tagged):
                     entries.append(HistoryEntry(event.happened_at, event_kind, event=event))
+        if "deal" in wanted:
+            _deal_entries(store, entries, start, end, contact_id, tagged)
     entries.sort(key=lambda e: (e.at, e.kind, e.item.id))
     return History(first, last, entries)
+
+
+def _deal_entries(
+    store: Store,
+    entries: list[HistoryEntry],
+    start: str,
+    end: str,
+    contact_id: int | None,
+    tagged: set[int] | None,
+) -> None:
+    """Deals opened, and deals won, lost or dropped, in the period."""
+    from wintogether.store import deals as deals_store
+
+    def keep(deal: Deal) -> bool:
+        people = {p.id for p in deal.people}
+        if contact_id is not None and contact_id not in people:
+            return False
+        return tagged is None or bool(people & tagged)
+
+    for deal in deals_store.deals_opened_between(store, start, end):
+        if keep(deal):
+            entries.append(HistoryEntry(deal.created_at, "deal", deal=deal, deal_event="opened"))
+    for deal in deals_store.deals_closed_between(store, start, end):
+        if keep(deal) and deal.closed_at is not None:
+            entries.append(HistoryEntry(deal.closed_at, "deal", deal=deal, deal_event=deal.status))
 
 
 def _keep(first: int, second: int | None, contact_id: int | None, tagged: set[int] | None) -> bool:

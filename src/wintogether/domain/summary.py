@@ -113,6 +113,17 @@ class OneSided:
 
 
 @dataclass
+class DealCounts:
+    """Deals in the period: opened, won, lost; plan steps kept on time by each side."""
+
+    opened: int = 0
+    won: int = 0
+    lost: int = 0
+    my_steps_on_time: int = 0
+    their_steps_on_time: int = 0
+
+
+@dataclass
 class Summary:
     period: Period
     generated_at: datetime
@@ -134,6 +145,7 @@ class Summary:
     next_last: date
     trends: Trends
     rows: list[Conversation] = field(default_factory=list)
+    deals: DealCounts = field(default_factory=DealCounts)
 
     def next_week(self) -> list[tuple[date, Promise | Birthday]]:
         """Next week's promises and birthdays in one list, by day (promises first on a day)."""
@@ -171,6 +183,19 @@ class Summary:
             ("job_changes", "Job changes seen", len(self.job_changes)),
             ("due_next_week", "Promises due next week", len(self.due_next)),
             ("birthdays_next_week", "Birthdays next week", len(self.birthdays_next)),
+            ("deals_opened", "Deals opened", self.deals.opened),
+            ("deals_won", "Deals won", self.deals.won),
+            ("deals_lost", "Deals lost", self.deals.lost),
+            (
+                "my_plan_steps_kept_on_time",
+                "My plan steps done on time",
+                self.deals.my_steps_on_time,
+            ),
+            (
+                "their_plan_steps_kept_on_time",
+                "Their plan steps done on time",
+                self.deals.their_steps_on_time,
+            ),
         ]
         return out
 
@@ -266,6 +291,7 @@ def summarise(
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
         weekly = weekly_trends(store, now, span.last, config.week_start, recent)
+        deal_counts = _deal_counts(store, promises, s, e, start, period_end)
     in_period = [x for x in recent if start <= x.happened_at < period_end]
     return Summary(
         period=span,
@@ -288,6 +314,32 @@ def summarise(
         next_last=next_last,
         trends=weekly,
         rows=rows,
+        deals=deal_counts,
+    )
+
+
+def _deal_counts(
+    store: Store, promises: list[Promise], s: str, e: str, start: datetime, end: datetime
+) -> DealCounts:
+    from wintogether.store import deals as deals_store
+
+    closed = Counter(d.status for d in deals_store.deals_closed_between(store, s, e))
+    steps = deals_store.step_promise_ids(store, [p.id for p in promises])
+    on_time = Counter(
+        p.owner
+        for p in promises
+        if p.id in steps
+        and p.status == "done"
+        and p.done_at is not None
+        and start <= p.done_at < end
+        and p.done_at.astimezone().date() <= p.due_on
+    )
+    return DealCounts(
+        opened=len(deals_store.deals_opened_between(store, s, e)),
+        won=closed["won"],
+        lost=closed["lost"],
+        my_steps_on_time=on_time["me"],
+        their_steps_on_time=on_time["them"],
     )
 
 

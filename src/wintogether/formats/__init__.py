@@ -105,3 +105,9 @@ class ExportRecords(Protocol):
 
     def companies(self) -> Iterator[dict[str, Any]]:
         """The company records of the selected contacts, with their aliases."""
+
+    def deals(self) -> Iterator[dict[str, Any]]: ...
+
+    def deal_steps(self) -> Iterator[dict[str, Any]]: ...
+
+    def plan_templates(self) -> Iterator[dict[str, Any]]: ...

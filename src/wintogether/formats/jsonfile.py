@@ -24,7 +24,18 @@ from wintogether.models import ACCOUNT_ROLES, CHANNELS, OWNERS, STATUSES
 
 FORMAT = "wintogether"
 VERSION = 1
-SECTIONS = ("contacts", "conversations", "promises", "ledger", "wins", "events", "companies")
+SECTIONS = (
+    "contacts",
+    "conversations",
+    "promises",
+    "ledger",
+    "wins",
+    "events",
+    "companies",
+    "deals",
+    "deal_steps",
+    "plan_templates",
+)
 
 
 def export(stream: IO[str], records: ExportRecords) -> None:
@@ -40,6 +51,9 @@ def export(stream: IO[str], records: ExportRecords) -> None:
             ("wins", records.wins()),
             ("events", records.events()),
             ("companies", records.companies()),
+            ("deals", records.deals()),
+            ("deal_steps", records.deal_steps()),
+            ("plan_templates", records.plan_templates()),
         ],
     )
 
@@ -115,6 +129,9 @@ _SINGULAR = {
     "wins": "win",
     "events": "event",
     "companies": "company",
+    "deals": "deal",
+    "deal_steps": "plan step",
+    "plan_templates": "plan template",
 }
 _TEXT = ("uid", "created_at", "updated_at")
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -124,15 +141,37 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "wins": (*_TEXT, "contact", "theirs", "mine", "happened_at"),
     "events": (*_TEXT, "contact", "kind", "text", "happened_at"),
     "companies": (*_TEXT, "name"),
+    "deals": (*_TEXT, "title", "status"),
+    "deal_steps": ("uid", "updated_at", "deal", "promise"),
+    "plan_templates": (*_TEXT, "name"),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "conversations": {"channel": CHANNELS},
     "promises": {"owner": OWNERS, "status": STATUSES},
+    "deals": {"status": ("open", "won", "lost", "dropped")},
     "ledger": {
         "direction": ("gave", "got"),
         "kind": ("intro", "referral", "advice", "favour", "gift", "deal", "other"),
     },
 }
+
+
+def _template_steps(steps: Any) -> bool:
+    if not isinstance(steps, list):
+        return False
+    for index, step in enumerate(steps):
+        if not isinstance(step, dict):
+            return False
+        after = step.get("after")
+        if not (
+            isinstance(step.get("text"), str)
+            and step["text"].strip()
+            and step.get("owner") in OWNERS
+            and isinstance(step.get("days_before"), int)
+            and (after is None or (isinstance(after, int) and 0 <= after < index))
+        ):
+            return False
+    return True
 
 
 def check_record(section: str, record: Any) -> str | None:
@@ -142,7 +181,7 @@ def check_record(section: str, record: Any) -> str | None:
     for key in _REQUIRED[section]:
         if not isinstance(record.get(key), str) or not record[key].strip():
             return f"missing or empty {key}"
-    for key in ("created_at", "updated_at", "happened_at", "done_at"):
+    for key in ("created_at", "updated_at", "happened_at", "done_at", "closed_at"):
         if record.get(key) is not None and not _is_time(record[key]):
             return (
                 f"{key} '{record[key]}' is not a UTC timestamp like 2026-11-28T10:00:00Z"
@@ -150,6 +189,16 @@ def check_record(section: str, record: Any) -> str | None:
             )
     if section == "promises" and not _is_day(record["due_on"]):
         return f"due_on '{record['due_on']}' is not a date like 2026-12-04 ({DATE_RANGE})"
+    target = record.get("target_on") if section == "deals" else None
+    if target is not None and not (isinstance(target, str) and _is_day(target)):
+        return f"target_on '{target}' is not a date like 2027-01-31"
+    if section == "deals" and not (
+        isinstance(record.get("people", []), list)
+        and all(isinstance(p, str) for p in record.get("people", []))
+    ):
+        return "people must be a list of contact uids"
+    if section == "plan_templates" and not _template_steps(record.get("steps")):
+        return "steps must be a list of {text, owner, days_before, milestone, after}"
     for key, allowed in _CHOICES.get(section, {}).items():
         if record[key] not in allowed:
             return f"{key} '{record[key]}' is not one of {', '.join(allowed)}"

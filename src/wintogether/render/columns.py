@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from wintogether.domain.history import HistoryEntry
     from wintogether.domain.importing import Decision
     from wintogether.domain.ledger import BalanceRow
+    from wintogether.domain.planview import PlanView
     from wintogether.domain.search import Result
     from wintogether.domain.settings import Setting
     from wintogether.models import Conversation, Promise
@@ -225,4 +226,39 @@ COMPANIES: Columns[CompanyRowView] = Columns(
         Column("last_touch_at", lambda r: _iso(r.last_touch_at), "last touch"),
     ),
     _to_json,
+)
+
+
+def _deal_row(view: PlanView) -> dict[str, Any]:
+    from wintogether.render.plan_words import deal_row_json
+
+    return deal_row_json(view)
+
+
+def _health(view: PlanView) -> str:
+    from wintogether.render.plan_words import health_text
+
+    return health_text(view)
+
+
+def _wins(view: PlanView) -> str:
+    from wintogether.render.plan_words import wins_text
+
+    return wins_text(view.deal)
+
+
+DEALS: Columns[PlanView] = Columns(
+    (
+        Column("id", lambda v: v.deal.id, "id"),
+        Column("title", lambda v: v.deal.title, "deal"),
+        Column("company", lambda v: v.deal.company, "company"),
+        Column("target_on", lambda v: _iso(v.deal.target_on), "target"),
+        Column("status", lambda v: v.deal.status),
+        Column("people", lambda v: [p.name for p in v.deal.people], "people"),
+        Column("steps", lambda v: v.counted),
+        Column("steps_done", lambda v: v.done),
+        Column("health", _health, "health"),
+        Column("wins", _wins, "wins"),
+    ),
+    _deal_row,
 )

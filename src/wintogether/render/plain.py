@@ -532,6 +532,10 @@ def history(result: History, today: date, width: int) -> Lines:
                 lines.append(win_line(entry.win, today))
             elif entry.event:
                 lines.append(event_line(entry.event, today, with_contact=True))
+            elif entry.deal:
+                lines.append(
+                    (_when(entry.at, today), "deal    ", f"{t1(entry.text)}  #{entry.deal.id}")
+                )
         parts.append([format_day(day, today), *timeline(lines, width)])
     return sections(parts)
 

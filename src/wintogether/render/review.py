@@ -11,7 +11,15 @@ from rich.text import Text
 
 from wintogether.dates import format_day
 from wintogether.models import Promise
-from wintogether.render.base import new_table, ref_text, spaced, spec_table, t1, timeline_grid
+from wintogether.render.base import (
+    new_table,
+    ref_text,
+    spaced,
+    spec_table,
+    t1,
+    timeline_grid,
+    when_text,
+)
 from wintogether.render.columns import SEARCH
 from wintogether.render.contacts import event_line, job_changes_table
 from wintogether.render.conversations import conversation_line
@@ -43,6 +51,12 @@ def history_view(result: History, today: date, *, plain: bool) -> RenderableType
                 lines.append(win_line(entry.win, today))
             elif entry.event:
                 lines.append(event_line(entry.event, today, with_contact=True))
+            elif entry.deal:
+                line = when_text(entry.at, today)
+                line.append("deal    ", style="magenta")
+                line.append_text(t1(entry.text))
+                line.append(f"  #{entry.deal.id}", style="dim")
+                lines.append(line)
         parts.append(Group(Text(format_day(day, today), style="bold"), timeline_grid(lines)))
     return Group(*spaced(parts))
 

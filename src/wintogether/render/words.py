@@ -25,6 +25,8 @@ _EXPORTED_WORDS = {
     "wins": ("win", "wins"),
     "events": ("timeline event", "timeline events"),
     "birthdays": ("birthday", "birthdays"),
+    "deals": ("deal", "deals"),
+    "plan_templates": ("plan template", "plan templates"),
 }
 
 
@@ -53,6 +55,9 @@ _ROW_WORDS: dict[str, tuple[str, str]] = {
     "wins": ("win", "wins"),
     "contact_events": ("timeline event", "timeline events"),
     "contact_extras": ("imported detail", "imported details"),
+    "deals": ("deal", "deals"),
+    "deal_steps": ("plan step", "plan steps"),
+    "plan_templates": ("plan template", "plan templates"),
 }
 
 

@@ -109,3 +109,38 @@ def event_records(
     store: Store, ids: Sequence[int] | None, since: str | None
 ) -> Iterator[dict[str, Any]]:
     return _dated_records(store, records.EVENT_SELECT, "e", records.event_record, ids, since)
+
+
+def deal_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    """Deals (with a selected person on them, when the export is narrowed)."""
+    flt = ""
+    params: list[Any] = []
+    if ids is not None:
+        flt, params = _contact_filter("dp.contact_id", ids)
+        flt = f" AND d.id IN (SELECT dp.deal_id FROM deal_people dp WHERE 1 = 1{flt})"
+    if since:
+        flt += " AND (d.created_at >= ? OR d.updated_at >= ?)"
+        params += [since, since]
+    for row in store.conn.execute(f"{records.DEAL_SELECT} WHERE 1 = 1{flt} ORDER BY d.id", params):
+        yield records.deal_record(row)
+
+
+def step_records(
+    store: Store, ids: Sequence[int] | None, since: str | None
+) -> Iterator[dict[str, Any]]:
+    """Plan steps whose promise is in the selection."""
+    flt, params = _contact_filter("p.contact_id", ids)
+    if since:
+        flt += " AND (p.created_at >= ? OR p.updated_at >= ?)"
+        params += [since, since]
+    for row in store.conn.execute(
+        f"{records.STEP_SELECT} WHERE 1 = 1{flt} ORDER BY s.deal_id, s.position, s.id", params
+    ):
+        yield records.step_record(row)
+
+
+def template_records(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.conn.execute("SELECT * FROM plan_templates ORDER BY name"):
+        yield records.template_record(row)

@@ -48,6 +48,10 @@ JOURNALED_TABLES: list[str] = [
     "capture_never",
     "companies",
     "company_aliases",
+    "deals",
+    "deal_people",
+    "deal_steps",
+    "plan_templates",
 ]
 
 _TRIGGER_PREFIX = "journal_"

@@ -226,6 +226,12 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
     Returns how many journal rows were purged.
     """
     journal.suspend(store.conn)
+    # They leave their deals; the deals stay, and so do the plans: each of their
+    # steps moves to the next person on the same deal (a deal with nobody else
+    # loses the steps with the person).
+    from wintogether.store.deals import move_steps_of_person
+
+    move_steps_of_person(store, scope.contact_id, stamp)
     doomed: set[tuple[str, int]] = {("contacts", scope.contact_id)}
     for table in _tables_with_contact_id(store):
         for (row_id,) in store.conn.execute(

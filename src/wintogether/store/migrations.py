@@ -937,6 +937,107 @@ END;
 )
 
 
+def m014_deals(db: Database) -> None:
+    # Deals where both sides win, with a mutual action plan.
+    # * deals: what is being sold to whom (the company as typed, and the
+    #   company record that text names, as for contacts: SET NULL when the
+    #   company goes), the target date, both wins in words (a deal is won only
+    #   when both are written), its status and, once closed, why; `notes` and
+    #   `close_note` are the seller's own: never shared.
+    # * deal_people: the contacts on a deal, in the order they were added; a
+    #   forgotten person leaves the deal and the deal stays.
+    # * deal_steps: the plan. Each step IS a promise (so it shows in
+    #   followups, today, health and sync), with its place in the plan, a
+    #   milestone flag and at most one step it follows (SET NULL: removing a
+    #   step frees the steps after it).
+    # * plan_templates: a plan saved as days before the target, to apply to
+    #   another deal backwards from its date (steps as JSON).
+    # * deals_fts: search finds a deal by its title, company, either win or its
+    #   notes (the same tokenizer as m001; steps are promises, searched already).
+    for statement in _statements(_M014_SQL + _M014_FTS_SQL):
+        db.conn.execute(statement)
+
+
+_M014_SQL = """
+CREATE TABLE deals (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    company TEXT,
+    company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+    target_on TEXT,
+    they_win TEXT,
+    we_win TEXT,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'won', 'lost', 'dropped')),
+    closed_at TEXT,
+    close_note TEXT,
+    notes TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX deals_status_target ON deals(status, target_on);
+CREATE INDEX deals_created ON deals(created_at);
+CREATE INDEX deals_closed ON deals(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX deals_company ON deals(company_id) WHERE company_id IS NOT NULL;
+
+CREATE TABLE deal_people (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL,
+    UNIQUE (deal_id, contact_id)
+);
+CREATE INDEX deal_people_contact ON deal_people(contact_id);
+
+CREATE TABLE deal_steps (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    promise_id INTEGER NOT NULL UNIQUE REFERENCES promises(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    milestone INTEGER NOT NULL DEFAULT 0 CHECK (milestone IN (0, 1)),
+    after_step_id INTEGER REFERENCES deal_steps(id) ON DELETE SET NULL
+        CHECK (after_step_id IS NULL OR after_step_id != id),
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX deal_steps_deal ON deal_steps(deal_id, position);
+CREATE INDEX deal_steps_after ON deal_steps(after_step_id) WHERE after_step_id IS NOT NULL;
+
+CREATE TABLE plan_templates (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    steps TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+_M014_FTS_SQL = """
+CREATE VIRTUAL TABLE "deals_fts" USING FTS5 (
+    "title", "company", "they_win", "we_win", "notes",
+    tokenize='unicode61 remove_diacritics 2',
+    content="deals"
+);
+CREATE TRIGGER "deals_ai" AFTER INSERT ON "deals" BEGIN
+  INSERT INTO "deals_fts" (rowid, "title", "company", "they_win", "we_win", "notes")
+    VALUES (new.rowid, new."title", new."company", new."they_win", new."we_win", new."notes");
+END;
+CREATE TRIGGER "deals_ad" AFTER DELETE ON "deals" BEGIN
+  INSERT INTO "deals_fts" ("deals_fts", rowid, "title", "company", "they_win", "we_win", "notes")
+    VALUES ('delete', old.rowid, old."title", old."company", old."they_win", old."we_win", old."notes");
+END;
+CREATE TRIGGER "deals_au" AFTER UPDATE ON "deals" BEGIN
+  INSERT INTO "deals_fts" ("deals_fts", rowid, "title", "company", "they_win", "we_win", "notes")
+    VALUES ('delete', old.rowid, old."title", old."company", old."they_win", old."we_win", old."notes");
+  INSERT INTO "deals_fts" (rowid, "title", "company", "they_win", "we_win", "notes")
+    VALUES (new.rowid, new."title", new."company", new."they_win", new."we_win", new."notes");
+END;
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -952,6 +1053,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m011_sync_reminders", m011_sync_reminders),
     ("m012_sync_history", m012_sync_history),
     ("m013_standings", m013_standings),
+    ("m014_deals", m014_deals),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

@@ -107,6 +107,37 @@ COLUMNS: dict[str, dict[str, str]] = {
         "created_at": "created_at",
         "updated_at": "updated_at",
     },
+    "deals": {
+        "uid": "uid",
+        "title": "title",
+        "company": "company",
+        "company_id": "company_uid",
+        "target_on": "target_on",
+        "they_win": "they_win",
+        "we_win": "we_win",
+        "status": "status",
+        "closed_at": "closed_at",
+        "close_note": "close_note",
+        "notes": "notes",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    "deal_steps": {
+        "uid": "uid",
+        "deal_id": "deal",
+        "promise_id": "promise",
+        "position": "position",
+        "milestone": "milestone",
+        "after_step_id": "after",
+        "updated_at": "updated_at",
+    },
+    "plan_templates": {
+        "uid": "uid",
+        "name": "name",
+        "steps": "steps",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
 }
 
 # -- reading: the SELECT heads that give the record functions their columns ------------
@@ -138,6 +169,21 @@ WIN_SELECT = "SELECT w.*, c.uid AS contact_uid FROM wins w JOIN contacts c ON c.
 #: A timeline event with its contact's uid.
 EVENT_SELECT = (
     "SELECT e.*, c.uid AS contact_uid FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
+)
+
+#: A deal with the uids of the people on it (``people``, a JSON array) in the
+#: order they were added.
+DEAL_SELECT = (
+    "SELECT d.*, (SELECT json_group_array(uid) FROM (SELECT c.uid FROM deal_people p"
+    " JOIN contacts c ON c.id = p.contact_id WHERE p.deal_id = d.id ORDER BY p.id)) AS people,"
+    " co.uid AS company_uid FROM deals d LEFT JOIN companies co ON co.id = d.company_id"
+)
+
+#: A plan step with the uids of its deal, its promise and the step it follows.
+STEP_SELECT = (
+    "SELECT s.*, d.uid AS deal_uid, p.uid AS promise_uid, a.uid AS after_uid"
+    " FROM deal_steps s JOIN deals d ON d.id = s.deal_id"
+    " JOIN promises p ON p.id = s.promise_id LEFT JOIN deal_steps a ON a.id = s.after_step_id"
 )
 
 _CHUNK = 500
@@ -284,6 +330,49 @@ def event_record(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def deal_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of :data:`DEAL_SELECT`."""
+    return {
+        "uid": row["uid"],
+        "title": row["title"],
+        "company": row["company"],
+        "company_uid": row["company_uid"],
+        "target_on": row["target_on"],
+        "they_win": row["they_win"],
+        "we_win": row["we_win"],
+        "status": row["status"],
+        "closed_at": row["closed_at"],
+        "close_note": row["close_note"],
+        "notes": row["notes"],
+        "people": json.loads(row["people"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def step_record(row: sqlite3.Row) -> dict[str, Any]:
+    """A row of :data:`STEP_SELECT`."""
+    return {
+        "uid": row["uid"],
+        "deal": row["deal_uid"],
+        "promise": row["promise_uid"],
+        "position": row["position"],
+        "milestone": bool(row["milestone"]),
+        "after": row["after_uid"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def template_record(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "uid": row["uid"],
+        "name": row["name"],
+        "steps": json.loads(row["steps"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
 def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """Contacts as records (with their local ``id``), in ``ids`` order, read in chunks."""
     for start in range(0, len(ids), _CHUNK):
@@ -316,7 +405,17 @@ def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
 
 def uid_map(store: Store, table: str) -> dict[str, int]:
     """uid -> id of every row of ``table``: how records find the rows they name."""
-    assert table in ("contacts", "interactions", "promises", "ledger", "wins", "contact_events")
+    assert table in (
+        "contacts",
+        "interactions",
+        "promises",
+        "ledger",
+        "wins",
+        "contact_events",
+        "deals",
+        "deal_steps",
+        "plan_templates",
+    )
     return {row[0]: row[1] for row in store.conn.execute(f"SELECT uid, id FROM {table}")}
 
 
@@ -451,3 +550,83 @@ def insert_event_record(store: Store, record: dict[str, Any], contact_id: int, s
         uid=record["uid"],
         created_at=record.get("created_at"),
     )
+
+
+def insert_deal_record(store: Store, record: dict[str, Any], people: Sequence[int]) -> int | None:
+    """A deal record with its people (unless its uid exists); the new id, or None."""
+    cursor = store.conn.execute(
+        "INSERT OR IGNORE INTO deals (uid, title, company, target_on, they_win, we_win, status,"
+        " closed_at, close_note, notes, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            record["title"],
+            record.get("company"),
+            record.get("target_on"),
+            record.get("they_win"),
+            record.get("we_win"),
+            record["status"],
+            record.get("closed_at"),
+            record.get("close_note"),
+            record.get("notes"),
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+    if cursor.rowcount == 0:
+        return None
+    deal_id = cursor.lastrowid
+    assert deal_id is not None
+    if record.get("company"):
+        from wintogether.store.deals import link_company
+
+        link_company(store, deal_id, record["company"], record["updated_at"])
+    for contact_id in people:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO deal_people (uid, deal_id, contact_id, updated_at)"
+            " VALUES (?, ?, ?, ?)",
+            (new_uid(), deal_id, contact_id, record["updated_at"]),
+        )
+    return deal_id
+
+
+def insert_step_record(
+    store: Store, record: dict[str, Any], deal_id: int, promise_id: int
+) -> int | None:
+    """A plan step (its ``after`` is linked by :func:`link_step_record` once all exist)."""
+    cursor = store.conn.execute(
+        "INSERT OR IGNORE INTO deal_steps (uid, deal_id, promise_id, position, milestone,"
+        " after_step_id, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?)",
+        (
+            record["uid"],
+            deal_id,
+            promise_id,
+            int(record.get("position") or 0),
+            int(bool(record.get("milestone"))),
+            record["updated_at"],
+        ),
+    )
+    return cursor.lastrowid if cursor.rowcount else None
+
+
+def link_step_record(store: Store, step_id: int, after_id: int) -> None:
+    store.conn.execute(
+        "UPDATE deal_steps SET after_step_id = ? WHERE id = ? AND id != ?",
+        (after_id, step_id, after_id),
+    )
+
+
+def insert_template_record(store: Store, record: dict[str, Any]) -> bool:
+    """A plan template (unless its uid or its name exists)."""
+    cursor = store.conn.execute(
+        "INSERT OR IGNORE INTO plan_templates (uid, name, steps, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            record["uid"],
+            record["name"],
+            json.dumps(record["steps"]),
+            record["created_at"],
+            record["updated_at"],
+        ),
+    )
+    return cursor.rowcount > 0

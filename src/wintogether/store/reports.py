@@ -195,7 +195,7 @@ MARK_END = "\ue001"
 
 @dataclass(frozen=True)
 class SearchHit:
-    source: str  # "contact" | "conversation" | "promise" | "ledger" | "win"
+    source: str  # "contact" | "conversation" | "promise" | "ledger" | "win" | "deal"
     id: int
     rank: float
     snippet: str
@@ -233,6 +233,13 @@ _SOURCES: dict[str, tuple[str, str]] = {
         "SELECT json_array(w.happened_at, c.id, c.name) FROM wins w"
         " JOIN contacts c ON c.id = w.contact_id WHERE w.id = m.rowid",
     ),
+    "deal": (
+        "deals_fts",
+        "SELECT json_array(d.created_at, c.id, c.name) FROM deals d"
+        " LEFT JOIN deal_people p ON p.deal_id = d.id"
+        " LEFT JOIN contacts c ON c.id = p.contact_id WHERE d.id = m.rowid"
+        " ORDER BY p.id LIMIT 1",
+    ),
 }
 
 
@@ -258,7 +265,7 @@ def newest_candidate_sql(source: str) -> str:
     return f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
 
 
-SEARCH_SOURCES = ("contact", "conversation", "promise", "ledger", "win")
+SEARCH_SOURCES = ("contact", "conversation", "promise", "ledger", "win", "deal")
 
 
 def search(

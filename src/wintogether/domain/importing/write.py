@@ -101,7 +101,15 @@ def _write_history(
         contact_id = ids.get(step.key, step.key)
         if step.card.uid and contact_id > 0:
             contacts[step.card.uid] = contact_id
-    counts = {"conversations": 0, "promises": 0, "ledger": 0, "wins": 0, "events": 0}
+    counts = {
+        "conversations": 0,
+        "promises": 0,
+        "ledger": 0,
+        "wins": 0,
+        "events": 0,
+        "deals": 0,
+        "plan templates": 0,
+    }
     # Introductions point at other contacts by uid: link them once all exist.
     for step in steps:
         intro = (step.card.record or {}).get("introduced_by")
@@ -154,4 +162,40 @@ def _write_history(
             continue
         records_store.insert_event_record(store, record, contacts[record["contact"]], stamp)
         counts["events"] += 1
+    counts["deals"] = _write_deals(store, bundle, contacts)
+    for record in bundle.get("plan_templates") or []:
+        counts["plan templates"] += records_store.insert_template_record(store, record)
     return counts
+
+
+def _write_deals(store: Store, bundle: dict[str, Any], contacts: dict[str, int]) -> int:
+    """Deals and their plan steps, by uid, once each; a step whose promise or deal
+    is not here is left out, and what it follows is linked once all exist."""
+    added = 0
+    deals = records_store.uid_map(store, "deals")
+    for record in bundle.get("deals") or []:
+        if record["uid"] in deals:
+            continue
+        people = [contacts[u] for u in record.get("people") or [] if u in contacts]
+        new_id = records_store.insert_deal_record(store, record, people)
+        if new_id is not None:
+            deals[record["uid"]] = new_id
+            added += 1
+    promises = records_store.uid_map(store, "promises")
+    steps = records_store.uid_map(store, "deal_steps")
+    new_steps: list[tuple[int, str]] = []
+    for record in bundle.get("deal_steps") or []:
+        if record["uid"] in steps:
+            continue
+        deal_id, promise_id = deals.get(record["deal"]), promises.get(record["promise"])
+        if deal_id is None or promise_id is None:
+            continue
+        step_id = records_store.insert_step_record(store, record, deal_id, promise_id)
+        if step_id is not None:
+            steps[record["uid"]] = step_id
+            if isinstance(record.get("after"), str):
+                new_steps.append((step_id, record["after"]))
+    for step_id, after in new_steps:
+        if after in steps:
+            records_store.link_step_record(store, step_id, steps[after])
+    return added

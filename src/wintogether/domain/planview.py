@@ -1,0 +1,197 @@
+"""A deal's plan as it stands today: each step's status, the critical path, the risks.
+
+Pure: it takes the deal, its steps and today's date. The rules
+(docs/deals.md explains them with a worked example):
+
+* status — ``done on time`` (done on or before the due day), ``done late``
+  (after it), ``cancelled``, ``overdue`` (open and the due day has passed; a
+  step due today is not overdue yet) or ``to do``;
+* projected day — when each step can be done at the earliest: a done step on
+  the day it was done; an open one on its due day pushed back by the delay of
+  the step it follows, and never before today. A step's delay is its
+  projected day minus its due day;
+* critical path — the chain of steps, through what each one follows, that ends
+  at the step projected last: it decides when the plan ends;
+* risks — each overdue step with how many steps depend on it (directly or
+  through others), most days late first; the plan is also at risk when it is
+  projected to end after the target date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from wintogether.domain.health import WordRecord, word_record
+from wintogether.models import Deal, PlanStep
+
+TODO = "to do"
+ON_TIME = "done on time"
+LATE = "done late"
+OVERDUE = "overdue"
+CANCELLED = "cancelled"
+STATUSES = (TODO, ON_TIME, LATE, OVERDUE, CANCELLED)
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    step: PlanStep
+    status: str
+    days_late: int
+    after: int | None
+    dependents: int
+    projected_on: date | None
+    critical: bool
+
+
+@dataclass(frozen=True)
+class Risk:
+    number: int
+    text: str
+    days_late: int
+    dependents: int
+
+
+@dataclass
+class PlanView:
+    deal: Deal
+    today: date
+    steps: list[StepView] = field(default_factory=list)
+    critical_path: list[int] = field(default_factory=list)
+    projected_end: date | None = None
+    risks: list[Risk] = field(default_factory=list)
+    mine: WordRecord = field(default_factory=lambda: WordRecord("me"))
+    theirs: WordRecord = field(default_factory=lambda: WordRecord("them"))
+
+    @property
+    def ends_late_by(self) -> int:
+        """Days the plan is projected to end after the target (0 when it is not)."""
+        if self.projected_end is None or self.deal.target_on is None:
+            return 0
+        return max(0, (self.projected_end - self.deal.target_on).days)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.steps if s.status in (ON_TIME, LATE))
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for s in self.steps if s.status != CANCELLED)
+
+    @property
+    def health(self) -> str:
+        """``no plan``, ``done``, ``at risk`` or ``on track``."""
+        if not self.steps:
+            return "no plan"
+        if all(s.status in (ON_TIME, LATE, CANCELLED) for s in self.steps):
+            return "done"
+        if self.risks or self.ends_late_by:
+            return "at risk"
+        return "on track"
+
+
+def status_of(step: PlanStep, today: date) -> tuple[str, int]:
+    """A step's status and, when late, by how many days."""
+    promise = step.promise
+    if promise.status == "cancelled":
+        return CANCELLED, 0
+    if promise.status == "done":
+        done_day = promise.done_at.astimezone().date() if promise.done_at else promise.due_on
+        late = (done_day - promise.due_on).days
+        return (LATE, late) if late > 0 else (ON_TIME, 0)
+    if promise.due_on < today:
+        return OVERDUE, (today - promise.due_on).days
+    return TODO, 0
+
+
+def chain(step_id: int, after: dict[int, int | None]) -> list[int]:
+    """``step_id`` and the steps it follows, back to the first (stops at a cycle)."""
+    out = [step_id]
+    seen = {step_id}
+    current = after.get(step_id)
+    while current is not None and current not in seen:
+        out.append(current)
+        seen.add(current)
+        current = after.get(current)
+    return out
+
+
+def analyse(deal: Deal, steps: list[PlanStep], today: date) -> PlanView:
+    view = PlanView(deal=deal, today=today)
+    if not steps:
+        return view
+    number = {s.id: i for i, s in enumerate(steps, start=1)}
+    by_id = {s.id: s for s in steps}
+    after = {s.id: (s.after_step_id if s.after_step_id in by_id else None) for s in steps}
+    statuses = {s.id: status_of(s, today) for s in steps}
+
+    # Projected days, each step after the one it follows (memoised, cycle-safe).
+    projected: dict[int, date | None] = {}
+    delay: dict[int, int] = {}
+
+    def project(step_id: int, visiting: frozenset[int] = frozenset()) -> int:
+        if step_id in delay:
+            return delay[step_id]
+        step = by_id[step_id]
+        status, _ = statuses[step_id]
+        before = after[step_id]
+        pushed = 0
+        if before is not None and before not in visiting:
+            pushed = project(before, visiting | {step_id})
+        due = step.promise.due_on
+        if status == CANCELLED:
+            projected[step_id], delay[step_id] = None, pushed
+        elif status in (ON_TIME, LATE):
+            done_at = step.promise.done_at
+            done_day = done_at.astimezone().date() if done_at else due
+            projected[step_id], delay[step_id] = done_day, max(0, (done_day - due).days)
+        else:
+            day = max(date.fromordinal(due.toordinal() + pushed), today)
+            projected[step_id], delay[step_id] = day, (day - due).days
+        return delay[step_id]
+
+    for step in steps:
+        project(step.id)
+
+    dependents: dict[int, int] = dict.fromkeys(by_id, 0)
+    for step in steps:
+        if statuses[step.id][0] == CANCELLED:
+            continue
+        for earlier in chain(step.id, after)[1:]:
+            dependents[earlier] += 1
+
+    ends = [(d, s.milestone, number[s.id], s.id) for s in steps if (d := projected[s.id])]
+    critical: list[int] = []
+    if ends:
+        last = max(ends)
+        view.projected_end = last[0]
+        critical = list(reversed(chain(last[3], after)))
+        critical = [c for c in critical if statuses[c][0] != CANCELLED]
+    view.critical_path = [number[c] for c in critical]
+    for step in steps:
+        status, late = statuses[step.id]
+        view.steps.append(
+            StepView(
+                number=number[step.id],
+                step=step,
+                status=status,
+                days_late=late,
+                after=number[before] if (before := after[step.id]) is not None else None,
+                dependents=dependents[step.id],
+                projected_on=projected.get(step.id),
+                critical=step.id in critical,
+            )
+        )
+    view.risks = sorted(
+        (
+            Risk(v.number, v.step.promise.text, v.days_late, v.dependents)
+            for v in view.steps
+            if v.status == OVERDUE
+        ),
+        key=lambda r: (-r.days_late, -r.dependents, r.number),
+    )
+    promises = [s.promise for s in steps]
+    view.mine = word_record(promises, "me", today)
+    view.theirs = word_record(promises, "them", today)
+    return view
