@@ -569,6 +569,109 @@ def _accounts(
     return companies, columns, events
 
 
+DEAL_KINDS = ("renewal", "expansion", "pilot", "migration")
+DEAL_STEPS = (
+    ("Discovery call", "me"),
+    ("Security questionnaire returned", "them"),
+    ("Send the proposal", "me"),
+    ("Security review done", "them"),
+    ("Legal review", "them"),
+    ("Send the DPA redlines", "me"),
+    ("Order form signed", "them"),
+    ("Kickoff", "me"),
+)
+
+
+def _deals(
+    rng: random.Random,
+    scale: Scale,
+    contact_rows: list[tuple[object, ...]],
+    promises_before: int,
+    now: datetime,
+) -> tuple[list[tuple[object, ...]], ...]:
+    """One deal per 50 contacts (the busiest contact's first), each with a plan of
+    four to eight steps that wait for each other; a quarter of them closed.
+    Returns the deal rows, their people, the steps' promises and the steps."""
+    today = now.date()
+    deals, people, promises, steps = [], [], [], []
+    promise_id = promises_before
+    step_id = 0
+    for deal_id in range(1, max(1, scale.contacts // 50) + 1):
+        first = 1 if deal_id == 1 else rng.randint(2, scale.contacts)
+        company = str(contact_rows[first - 1][3] or "Northwind Traders")
+        made = now - timedelta(days=rng.randint(10, 400))
+        status = "open" if deal_id == 1 or rng.random() < 0.75 else rng.choice(("won", "lost"))
+        target = (
+            today + timedelta(days=rng.randint(10, 120))
+            if status == "open"
+            else made.date() + timedelta(days=rng.randint(30, 120))
+        )
+        closed = _iso(made + timedelta(days=rng.randint(30, 120))) if status != "open" else None
+        stamp = closed or _iso(made)
+        deals.append(
+            (
+                deal_id,
+                _uid(rng),
+                f"{company} {rng.choice(DEAL_KINDS)}",
+                company,
+                target.isoformat(),
+                "SOC2-ready vendor before their audit",
+                "3-year renewal, +20 seats" if rng.random() < 0.8 else None,
+                status,
+                closed,
+                "Chose a cheaper vendor" if status == "lost" else None,
+                None,
+                _iso(made),
+                stamp,
+            )
+        )
+        who = [first, *rng.sample(range(2, scale.contacts + 1), rng.randint(0, 2))]
+        for cid in dict.fromkeys(who):
+            people.append((_uid(rng), deal_id, cid, _iso(made)))
+        count = rng.randint(4, len(DEAL_STEPS))
+        for position in range(1, count + 1):
+            text, owner = DEAL_STEPS[position - 1]
+            due = target - timedelta(days=(count - position) * rng.randint(5, 12))
+            promise_id += 1
+            step_id += 1
+            done_at = None
+            if due < today and (status != "open" or rng.random() < 0.7):
+                done_at = _iso(
+                    min(
+                        now,
+                        datetime.combine(due, made.timetz()) + timedelta(days=rng.randint(-3, 6)),
+                    )
+                )
+            promise_status = "done" if done_at else ("cancelled" if status == "lost" else "open")
+            promises.append(
+                (
+                    promise_id,
+                    _uid(rng),
+                    first,
+                    text,
+                    due.isoformat(),
+                    owner,
+                    promise_status,
+                    done_at,
+                    _iso(made),
+                    done_at or _iso(made),
+                )
+            )
+            steps.append(
+                (
+                    step_id,
+                    _uid(rng),
+                    deal_id,
+                    promise_id,
+                    position,
+                    int(position in (count - 1, count)),
+                    step_id - 1 if position > 1 else None,
+                    _iso(made),
+                )
+            )
+    return deals, people, promises, steps
+
+
 def generate(
     path: Path,
     scale: Scale,
@@ -790,6 +893,9 @@ def generate(
         ledger_rows.append(
             (_uid(rng), cid, rng.choice(("gave", "got")), kind, text, when, when, when)
         )
+    deal_rows, deal_people, step_promises, step_rows = _deals(
+        random.Random(seed + 1), scale, contact_rows, len(promise_rows), now
+    )
     built = time.perf_counter() - started
 
     inserted = time.perf_counter()
@@ -876,6 +982,31 @@ def generate(
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             ledger_rows,
         )
+        insert(
+            "deals",
+            "INSERT INTO deals (id, uid, title, company, target_on, they_win, we_win, status,"
+            " closed_at, close_note, notes, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            deal_rows,
+        )
+        insert(
+            "deal_people",
+            "INSERT INTO deal_people (uid, deal_id, contact_id, updated_at) VALUES (?, ?, ?, ?)",
+            deal_people,
+        )
+        insert(
+            "deal_promises",
+            "INSERT INTO promises (id, uid, contact_id, interaction_id, text, due_on, owner,"
+            " status, done_at, done_note, created_at, updated_at)"
+            " VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            step_promises,
+        )
+        insert(
+            "deal_steps",
+            "INSERT INTO deal_steps (id, uid, deal_id, promise_id, position, milestone,"
+            " after_step_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            step_rows,
+        )
         if saved_triggers:
             began = time.perf_counter()
             _restore_touch_trigger(conn, saved_triggers)
@@ -903,6 +1034,9 @@ def generate(
         "promises": len(promise_rows),
         "open_promises": sum(1 for row in promise_rows if row[6] == "open"),
         "ledger": scale.ledger,
+        "deals": len(deal_rows),
+        "deal_steps": len(step_rows),
+        "deal": deal_rows[0][2] if deal_rows else None,
         "star": STAR_NAME,
         "star_company": STAR_COMPANY,
         "account_people": sum(1 for row in contact_rows if row[15] is not None),

@@ -70,6 +70,7 @@ class Bench:
     database (benchmarks/sync_speed.py).
     Placeholders: {star} (the busiest contact), {word} (a common word),
     {company} (the star's company: the big account, 200 people at large scale),
+    {deal} (the busiest contact's open deal),
     {vcards}/{linkedin} (10,000-entry import files), {out} (an output file),
     {vdir} (the sync folder).
     """
@@ -105,6 +106,9 @@ BENCHES: tuple[Bench, ...] = (
     Bench("company --json", ("company", "{company}", "--json"), "read"),
     Bench("path", ("path", "{company}"), "read"),
     Bench("path --json", ("path", "{company}", "--json"), "read"),
+    Bench("deals", ("deals",), "read"),
+    Bench("deal show", ("deal", "show", "{deal}"), "read"),
+    Bench("plan", ("plan", "{deal}"), "read"),
     Bench("doctor", ("doctor",), "check"),
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
     Bench("import LinkedIn 10k", ("import", "{linkedin}", "--from", "linkedin"), "import"),
@@ -501,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
             "star": str(meta["star"]),
             "word": str(meta["search_word"]),
             "company": str(meta.get("star_company", "Northwind Traders")),
+            "deal": str(meta.get("deal") or "1"),
             "vcards": str(vcards),
             "linkedin": str(linkedin),
             "out": str(workdir / f"export-{scale}.json"),

@@ -93,7 +93,16 @@ def test_generator_makes_what_it_says(tiny: tuple[Path, dict[str, object]]) -> N
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in ("contacts", "interactions", "promises", "ledger")
     }
-    assert counts == {"contacts": 40, "interactions": 300, "promises": 120, "ledger": 20}
+    # Plan steps are promises too: one deal per 50 contacts, four to eight steps each.
+    steps = conn.execute("SELECT count(*) FROM deal_steps").fetchone()[0]
+    assert summary["deals"] == conn.execute("SELECT count(*) FROM deals").fetchone()[0] == 1
+    assert 4 <= steps == summary["deal_steps"] <= 8
+    assert counts == {
+        "contacts": 40,
+        "interactions": 300,
+        "promises": 120 + steps,
+        "ledger": 20,
+    }
     assert summary["conversations"] == 300
     # Triggers ran (or were replayed): full-text index and last_touch_at are filled.
     assert conn.execute("SELECT count(*) FROM interactions_fts").fetchone()[0] == 300
