@@ -142,16 +142,16 @@ WIN = (
     "Largest renewal of the quarter",
 )
 #: One deal mid-plan: the buyer's security review and my DPA redlines are late.
-DEAL = ("Northwind renewal", "Dana Reyes", 60,
-        "SOC2-ready vendor before their March audit", "3-year renewal, +20 seats")  # fmt: skip
+DEAL = ("Wide World analytics add-on", "Omar Haddad", 60,
+        "Shipment analytics before their peak season", "The add-on on a 2-year term")  # fmt: skip
 # (days ago added, step, owner, due in days (negative: past), after step, done days ago, milestone)
 PLAN: tuple[tuple[int, str, str, int, int | None, int | None, bool], ...] = (
-    (30, "Send the security questionnaire", "me", -25, None, 26, False),
+    (30, "Send the add-on proposal", "me", -25, None, 26, False),
     (30, "Security review done", "them", -6, 1, None, False),
     (30, "Send the DPA redlines", "me", -3, None, None, False),
-    (30, "Legal review", "them", 14, 2, None, False),
+    (30, "Finance approval", "them", 14, 2, None, False),
     (30, "Order form signed", "them", 45, 4, None, True),
-    (30, "Kickoff and go-live", "me", 60, 5, None, True),
+    (30, "Add-on live", "me", 60, 5, None, True),
 )  # fmt: skip
 #: Two days ago the seller re-imported LinkedIn: Li Lei has moved on.
 LINKEDIN_AGAIN = (
