@@ -54,12 +54,13 @@ def test_each_reminder_is_sent_once_a_day(
     wt: Invoke, demo: list[str], notifier: FakeNotifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wt(*demo, "remind")
-    assert titles(notifier) == ["Promises: 4 overdue", "Slipping this week: 3 relationships"]
+    # The demo deal has two late plan steps (one mine, one theirs): promises too.
+    assert titles(notifier) == ["Promises: 6 overdue", "Slipping this week: 3 relationships"]
     body = notifier.sent[0][1]
     assert "Dana Reyes: I owe: Send the SOC2 report, 5 days late" in body.splitlines()
     again = wt(*demo, "remind")
     assert len(notifier.sent) == 2  # nothing new
-    assert "Nothing needs you now. (5 reminded already today.)" in again.stderr
+    assert "Nothing needs you now. (7 reminded already today.)" in again.stderr
     # The next day the promises are due again; the slipping list waits for next week.
     monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-29T07:00:00+00:00")
     wt(*demo, "remind")
@@ -103,7 +104,7 @@ def test_dry_run_shows_and_remembers_nothing(
     wt: Invoke, demo: list[str], notifier: FakeNotifier
 ) -> None:
     run = wt(*demo, "remind", "--dry-run")
-    assert run.stdout.startswith("Promises: 4 overdue\n  José Núñez: they owe:")
+    assert run.stdout.startswith("Promises: 6 overdue\n  José Núñez: they owe:")
     assert "(dry run: 2 notifications not sent)" in run.stderr
     assert notifier.sent == []
     wt(*demo, "remind")
@@ -121,7 +122,7 @@ def test_without_a_notifier_it_prints_or_fails_clearly(
     assert line.startswith("Error: No desktop notifier: notify-send is not installed.")
     assert "apt install libnotify-bin" in line
     printed = wt(*demo, "remind")
-    assert printed.stdout.startswith("Promises: 4 overdue")
+    assert printed.stdout.startswith("Promises: 6 overdue")
     assert "printed instead" in printed.stderr
     assert "Nothing needs you now" in wt(*demo, "remind").stderr  # printing counted as sent
 
