@@ -141,7 +141,7 @@ def full(tmp_path: Path) -> Iterator[Store]:
         promises_store.update_promise(
             store,
             second_promise,
-            {"status": "cancelled", "done_at": STAMP, "done_note": "deal lost"},
+            {"status": "done", "done_at": STAMP, "done_note": "Signed before the loss"},
             STAMP,
         )
         deals_store.insert_step(

@@ -291,6 +291,9 @@ def test_edits_undo_and_forget_of_records_travel(
 # -- every column travels unless it is listed as local ------------------------------------
 
 full = test_records.full  # one row in every table, every column filled
+#: Tables a vdir does not carry yet: deals and plan templates (a deal's steps are
+#: promises, and travel as to-dos).
+NOT_SYNCED = {"deals", "deal_steps", "plan_templates"}
 
 
 def _carried(table: str) -> set[str]:
@@ -346,6 +349,8 @@ def test_a_full_database_arrives_whole(full: Store, tmp_path: Path) -> None:
         return sorted(out, key=str)
 
     for table in sent:
+        if table in NOT_SYNCED:
+            continue
         for a, b in zip(shared(table, got[table]), shared(table, sent[table]), strict=True):
             assert a == b, (table, {k: (a.get(k), b.get(k)) for k in a | b if a.get(k) != b.get(k)})
 
