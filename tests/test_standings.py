@@ -417,3 +417,47 @@ def test_became_one_sided_equals_the_full_rule(
         for o in result.became_one_sided
     ]
     assert got == expected
+
+
+def test_attention_ranking_grows_linearly_with_tagged_contacts(tmp_path: Path) -> None:
+    """Tag rhythms are looked up per contact: twice the tagged contacts, about
+    twice the work (a join that lost its index scanned every tag per contact)."""
+    config = Config(tag_cadences={"customers": 30, "partners": 42})
+
+    def steps(count: int) -> int:
+        store, _ = open_store(tmp_path / f"t{count}.db", create=True)
+        try:
+            with store.write("seed"):
+                for tag_id, tag in ((1, "customers"), (2, "partners")):
+                    store.conn.execute(
+                        "INSERT INTO tags (id, uid, name, updated_at) VALUES (?, ?, ?, 'x')",
+                        (tag_id, f"t{tag_id}", tag),
+                    )
+                for n in range(1, count + 1):
+                    store.conn.execute(
+                        "INSERT INTO contacts (id, uid, name, created_at, updated_at)"
+                        " VALUES (?, ?, ?, '2026-01-01T00:00:00Z', 'x')",
+                        (n, f"c{n}", f"P {n}"),
+                    )
+                    store.conn.execute(
+                        "INSERT INTO contact_tags (uid, contact_id, tag_id, updated_at)"
+                        " VALUES (?, ?, ?, 'x')",
+                        (f"ct{n}", n, 1 + n % 2),
+                    )
+            done = 0
+
+            def tick() -> int:
+                nonlocal done
+                done += 1
+                return 0
+
+            store.conn.set_progress_handler(tick, 1000)
+            rows, total = contacts.listing_page(store, config, NOW, sort="attention", limit=5)
+            store.conn.set_progress_handler(None, 1000)
+            assert total == count and len(rows) == 5
+            return done
+        finally:
+            store.close()
+
+    small, large = steps(400), steps(1600)
+    assert large < small * 6, (small, large)

@@ -519,7 +519,12 @@ def _scored_sql(where: str) -> str:
                      ELSE 'default' END AS source,
                 max(0, CAST(julianday(?) - julianday(
                     date(coalesce(c.last_touch_at, c.created_at), ?)) AS INTEGER)) AS days
-            FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id AND b.pick = 1
+            -- One row per contact (GROUP BY): looked up by contact even where the
+            -- planner materializes this part (a join on by_tag itself then scans it
+            -- once per contact).
+            FROM contacts c LEFT JOIN (
+                SELECT contact_id, days, source FROM by_tag WHERE pick = 1 GROUP BY contact_id
+            ) b ON b.contact_id = c.id
             WHERE {where}
         )"""
 
