@@ -446,3 +446,12 @@ def test_a_deal_links_to_the_company_record_its_text_names(dana: Path, wt: Invok
     assert exported["deals"][0]["company"] == "northwind traders, inc."  # as typed
     wt("deal", "edit", "1", "--clear", "company")
     assert json.loads(wt("deal", "show", "1", "--json").stdout)["deal"]["company"] is None
+
+
+def test_the_deals_table_shows_a_screenful_and_says_there_is_more(dana: Path, wt: Invoke) -> None:
+    for n in range(3):
+        wt("deal", "add", f"Deal {n}", "--target", f"2027-01-0{n + 1}")
+    run = wt("deals", "--limit", "2")
+    assert "Deal 0" in run.stdout and "Deal 1" in run.stdout and "Deal 2" not in run.stdout
+    assert "… and more after these 2: `wt deals --limit 0` shows all." in run.stderr
+    assert len(json.loads(wt("deals", "--json").stdout)) == 3  # scripts get everything

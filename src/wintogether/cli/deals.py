@@ -25,6 +25,7 @@ from wintogether.cli.common import (
     output_format,
     say,
     say_time_ignored,
+    shown_limit,
     state,
     stdin_is_terminal,
     write_out,
@@ -32,10 +33,14 @@ from wintogether.cli.common import (
 from wintogether.errors import UserError
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from wintogether.domain.plan import StepResult
     from wintogether.models import Deal
 
 PANEL = "Deals"
+#: Rows the deals table shows by default: a screenful, whatever the size of the database.
+TABLE_LIMIT = 50
 
 DealArg = Annotated[
     str,
@@ -153,9 +158,18 @@ def deal_show(
 
         emit_json(plan_json(view))
         return
-    from wintogether.render.deals import deal_view
 
-    emit_table(ctx, lambda is_plain: deal_view(view, plain=is_plain), plain=plain)
+    def draw(is_plain: bool) -> RenderableType:
+        from wintogether.render.deals import deal_view
+
+        return deal_view(view, plain=is_plain)
+
+    def pipe(width: int) -> list[str]:
+        from wintogether.render.plain_deals import deal_view
+
+        return deal_view(view, width)
+
+    emit_table(ctx, draw, plain=plain, pipe=pipe)
 
 
 @deal_app.command("edit")
@@ -276,6 +290,15 @@ def deals_cmd(
     all_: Annotated[
         bool, typer.Option("--all", help="Include won, lost and dropped deals.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -293,15 +316,34 @@ def deals_cmd(
 
     fmt_ = output_format(fmt, as_json)
     moment = now()
-    rows = deals.listing(state(ctx).store(), moment, include_closed=all_)
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    rows = deals.listing(
+        state(ctx).store(),
+        moment,
+        include_closed=all_,
+        limit=None if top is None else top + 1,  # one more: is there more to say?
+    )
+    more = top is not None and len(rows) > top
+    rows = rows[:top] if top is not None else rows
     if emit_rows(fmt_, DEALS, rows):
         return
     if not rows:
         say("No deals." if all_ else "No open deals.")
         return
-    from wintogether.render.deals import deals_table
 
-    emit_table(ctx, lambda is_plain: deals_table(rows, moment.date(), plain=is_plain), plain=plain)
+    def draw(is_plain: bool) -> RenderableType:
+        from wintogether.render.deals import deals_table
+
+        return deals_table(rows, moment.date(), plain=is_plain)
+
+    def pipe(width: int) -> list[str]:
+        from wintogether.render.plain_deals import deals_table
+
+        return deals_table(rows, moment.date(), width)
+
+    emit_table(ctx, draw, plain=plain, pipe=pipe)
+    if more:
+        say(f"… and more after these {top}: `wt deals --limit 0` shows all.")
 
 
 # -- wt plan -------------------------------------------------------------------------
@@ -373,8 +415,6 @@ def plan_show(
 
       wt plan northwind -o northwind-plan.ics
     """
-    from wintogether.domain import plan
-
     st = state(ctx)
     if as_json:
         if fmt not in (None, PlanFormat.json):
@@ -388,11 +428,22 @@ def plan_show(
         from wintogether.files import check_target
 
         check_target(output.expanduser(), database=st.db_path, overwrite=force)
-    view = plan.plan(st.store(), now(), deal)
-    if fmt in (None, PlanFormat.table):
-        from wintogether.render.deals import plan_view
+    from wintogether.domain.deals import view as plan_of
 
-        emit_table(ctx, lambda is_plain: plan_view(view, plain=is_plain), plain=plain)
+    view = plan_of(st.store(), now(), deal)
+    if fmt in (None, PlanFormat.table):
+
+        def draw(is_plain: bool) -> RenderableType:
+            from wintogether.render.deals import plan_view
+
+            return plan_view(view, plain=is_plain)
+
+        def pipe(width: int) -> list[str]:
+            from wintogether.render.plain_deals import plan_view
+
+            return plan_view(view, width)
+
+        emit_table(ctx, draw, plain=plain, pipe=pipe)
         return
     if fmt is PlanFormat.json:
         import io
@@ -404,9 +455,10 @@ def plan_show(
         write_json(plan_json(view), buffer)
         text = buffer.getvalue()
     else:
+        from wintogether.domain.plan import shared
         from wintogether.render import plan_share
 
-        text = plan_share.render(plan.shared(view), fmt.value)
+        text = plan_share.render(shared(view), fmt.value)
     if output is None:
         write_out(text)
         return

@@ -232,11 +232,14 @@ def close(store: Store, now: datetime, ref: str, outcome: str, note: str | None)
         return Closed(get(store, deal.id), wins, cancelled)
 
 
-def listing(store: Store, now: datetime, *, include_closed: bool = False) -> list[PlanView]:
-    """Open deals (all with ``include_closed``), soonest target first, with plan health."""
+def listing(
+    store: Store, now: datetime, *, include_closed: bool = False, limit: int | None = None
+) -> list[PlanView]:
+    """Open deals (all with ``include_closed``), soonest target first, with plan
+    health (at most ``limit``: only those are analysed)."""
     statuses = ("open", *CLOSED) if include_closed else ("open",)
     with store.read():
-        found = deals_store.deals(store, statuses=statuses)
+        found = deals_store.deals(store, statuses=statuses, limit=limit)
         steps = deals_store.steps(store, [d.id for d in found])
     today = now.date()
     return [analyse(deal, steps.get(deal.id, []), today) for deal in found]

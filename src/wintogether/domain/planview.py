@@ -21,9 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from wintogether.domain.health import WordRecord, word_record
 from wintogether.models import Deal, PlanStep
+
+if TYPE_CHECKING:
+    from wintogether.domain.health import WordRecord
 
 TODO = "to do"
 ON_TIME = "done on time"
@@ -61,8 +65,22 @@ class PlanView:
     critical_path: list[int] = field(default_factory=list)
     projected_end: date | None = None
     risks: list[Risk] = field(default_factory=list)
-    mine: WordRecord = field(default_factory=lambda: WordRecord("me"))
-    theirs: WordRecord = field(default_factory=lambda: WordRecord("them"))
+
+    def _word(self, owner: str) -> WordRecord:
+        # The health rules (imported here: a list of deals needs no word records).
+        from wintogether.domain.health import word_record
+
+        return word_record([s.step.promise for s in self.steps], owner, self.today)
+
+    @cached_property
+    def mine(self) -> WordRecord:
+        """How I kept my steps of this plan (the health rules of my word)."""
+        return self._word("me")
+
+    @cached_property
+    def theirs(self) -> WordRecord:
+        """How they kept theirs."""
+        return self._word("them")
 
     @property
     def ends_late_by(self) -> int:
@@ -191,7 +209,4 @@ def analyse(deal: Deal, steps: list[PlanStep], today: date) -> PlanView:
         ),
         key=lambda r: (-r.days_late, -r.dependents, r.number),
     )
-    promises = [s.promise for s in steps]
-    view.mine = word_record(promises, "me", today)
-    view.theirs = word_record(promises, "them", today)
     return view

@@ -128,13 +128,15 @@ def get_deal(store: Store, deal_id: int) -> Deal | None:
     return found[0] if found else None
 
 
-def deals(store: Store, *, statuses: Sequence[str] = ("open",)) -> list[Deal]:
-    """Deals with these statuses, soonest target first (no target last)."""
+def deals(
+    store: Store, *, statuses: Sequence[str] = ("open",), limit: int | None = None
+) -> list[Deal]:
+    """Deals with these statuses, soonest target first (no target last), at most ``limit``."""
     marks = ",".join("?" for _ in statuses)
     return _select(
         store,
-        f"WHERE d.status IN ({marks}) ORDER BY d.target_on IS NULL, d.target_on, d.id",
-        list(statuses),
+        f"WHERE d.status IN ({marks}) ORDER BY d.target_on IS NULL, d.target_on, d.id LIMIT ?",
+        [*statuses, -1 if limit is None else limit],
     )
 
 
