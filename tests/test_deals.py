@@ -455,3 +455,27 @@ def test_the_deals_table_shows_a_screenful_and_says_there_is_more(dana: Path, wt
     assert "Deal 0" in run.stdout and "Deal 1" in run.stdout and "Deal 2" not in run.stdout
     assert "… and more after these 2: `wt deals --limit 0` shows all." in run.stderr
     assert len(json.loads(wt("deals", "--json").stdout)) == 3  # scripts get everything
+
+
+def test_an_import_refuses_unreadable_deals_and_templates(
+    northwind: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wt("plan", "add", "1", "Security review", "--owner", "them", "--due", "2027-01-10")
+    wt("plan", "template", "save", "renewal", "1")
+    data = json.loads(wt("export").stdout)
+    data["deals"][0]["status"] = "maybe"
+    data["plan_templates"][0]["steps"][0]["after"] = 0  # a step after itself
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("WINTOGETHER_DB", str(tmp_path / "fresh.db"))
+    wt("init")
+    refused = wt("import", str(bad), ok=False)
+    assert refused.exit_code == 1
+    assert "2 unreadable rows (deal 1: status 'maybe' is not one of open, won, lost" in (
+        refused.stderr
+    )
+    assert "Nothing was imported" in refused.stderr
+    run = wt("import", str(bad), "--skip-invalid")
+    assert "2 unreadable skipped" in run.stderr
+    assert json.loads(wt("deals", "--all", "--json").stdout) == []
+    assert json.loads(wt("followups", "--json").stdout)[0]["text"] == "Security review"
