@@ -9,6 +9,7 @@ import test_sync
 from test_sync import Side, _dump_hash, _listing, _seed, dana_uid
 
 sides = test_sync.sides  # the same two databases and vdir
+QUIET = "sent 0, received 0, deleted 0, conflicts 0"
 
 
 def _last(out: str) -> str:
@@ -213,3 +214,106 @@ def test_the_base_is_kept_in_the_sync_state(sides: tuple[Side, Side, Path]) -> N
     # The "changed since" mark has a table of its own, not a row with an empty uid.
     assert laptop.rows("SELECT count(*) FROM sync_state WHERE uid = ''") == [(0,)]
     assert laptop.rows("SELECT vdir FROM sync_marks") == [(str(vdir),)]
+
+
+def _no_skips(out: str) -> None:
+    assert "Skipped" not in out, out
+
+
+def test_a_conversation_with_someone_forgotten_elsewhere_converges(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Forget wins: the conversation the other computer logged with a person forgotten
+    here is removed from the folder once, and then from the other computer."""
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("add", "Priya Shah", at="2026-11-28T10:40:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:45:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
+    laptop("forget", "Priya Shah", "--yes", at="2026-11-28T11:00:00+00:00")
+    desktop("log", "priya", "Intro call", at="2026-11-28T11:10:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00")
+    _no_skips(out.stderr)
+    # Her card was removed by the forget; here she has history now: archived, kept.
+    assert _last(out.stderr) == "sent 1, received 0, deleted 1, conflicts 0"
+    assert desktop.rows("SELECT archived_at FROM contacts WHERE name = 'Priya Shah'") == [
+        ("2026-11-28T11:15:00Z",)
+    ]
+    assert len(list((vdir / "conversations").iterdir())) == 2
+
+    data = laptop.json("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
+    assert (data["deleted"], data["skipped"], data["received"]) == (1, 0, 0)
+    assert data["changes"][0]["detail"] == "about someone forgotten here: removed from the folder"
+    assert data["changes"][0]["kind"] == "conversation"
+    assert len(list((vdir / "conversations").iterdir())) == 1
+    assert laptop.rows("SELECT count(*) FROM contacts WHERE name = 'Priya Shah'") == [(0,)]
+
+    out = desktop("sync", str(vdir), at="2026-11-28T11:25:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 0, deleted 1, conflicts 0"
+    assert desktop.rows("SELECT count(*) FROM interactions WHERE note = 'Intro call'") == [(0,)]
+    for side, at in ((laptop, "2026-11-28T11:30:00+00:00"), (desktop, "2026-11-28T11:35:00+00:00")):
+        again = side("sync", str(vdir), at=at)
+        assert again.stderr.strip() == QUIET
+
+
+def test_a_contact_forgotten_here_and_changed_elsewhere_does_not_come_back(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("add", "Priya Shah", at="2026-11-28T10:40:00+00:00")
+    laptop("follow-up", "priya", "Send the deck", "--due", "fri", at="2026-11-28T10:41:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:45:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
+    laptop("forget", "Priya Shah", "--yes", at="2026-11-28T11:00:00+00:00")
+    # The desktop changed her (and her promise) before it heard of the forget:
+    # its changes win over a plain deletion and go back into the folder ...
+    desktop("edit", "priya", "--title", "CTO", at="2026-11-28T11:10:00+00:00")
+    desktop("snooze", "2", "2026-12-11", at="2026-11-28T11:10:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00")
+    assert _last(out.stderr) == "sent 2, received 0, deleted 0, conflicts 0"
+    # ... but a forget is for good: the laptop removes them from the folder once.
+    data = laptop.json("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
+    assert sorted((c["kind"], c["detail"]) for c in data["changes"]) == [
+        ("contact", "about someone forgotten here: removed from the folder"),
+        ("promise", "about someone forgotten here: removed from the folder"),
+    ]
+    assert laptop.rows("SELECT count(*) FROM contacts WHERE name = 'Priya Shah'") == [(0,)]
+    # The desktop had nothing else of hers: she goes there too, and all is quiet.
+    out = desktop("sync", str(vdir), at="2026-11-28T11:25:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 0, deleted 1, conflicts 0"
+    assert desktop.rows("SELECT count(*) FROM contacts WHERE name = 'Priya Shah'") == [(0,)]
+    assert desktop.rows("SELECT count(*) FROM promises WHERE text = 'Send the deck'") == [(0,)]
+    for side, at in ((laptop, "2026-11-28T11:30:00+00:00"), (desktop, "2026-11-28T11:35:00+00:00")):
+        assert side("sync", str(vdir), at=at).stderr.strip() == QUIET
+
+
+JOURNAL = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\nBEGIN:VJOURNAL\r\n"
+    "UID:talk-zed\r\nDTSTAMP:20261128T090000Z\r\nDTSTART:20261128T090000Z\r\n"
+    "DESCRIPTION:Lunch with Zed\r\nX-WINTOGETHER-PARTICIPANT:zed-1\r\n"
+    "END:VJOURNAL\r\nEND:VCALENDAR\r\n"
+)
+ZED = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zed Park\r\nN:Park;Zed;;;\r\nUID:zed-1\r\nEND:VCARD\r\n"
+
+
+def test_a_journal_entry_with_no_one_known_is_reported_once_and_comes_in_with_them(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    (vdir / "conversations" / "talk-zed.ics").write_text(JOURNAL)
+    out = laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00")
+    assert "Skipped conversation file talk-zed.ics: a journal entry with no known participant;" \
+        " kept aside" in out.stderr  # fmt: skip
+    assert laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00").stderr.strip() == QUIET
+    (vdir / "contacts" / "zed-1.vcf").write_text(ZED)
+    out = laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 2, deleted 0, conflicts 0"
+    assert laptop.rows(
+        "SELECT c.name FROM interactions i JOIN interaction_participants p"
+        " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
+        " WHERE i.note = 'Lunch with Zed'"
+    ) == [("Zed Park",)]
+    assert laptop("sync", str(vdir), at="2026-11-28T11:15:00+00:00").stderr.strip() == QUIET

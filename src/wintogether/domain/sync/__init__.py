@@ -142,7 +142,7 @@ def _count(result: SyncResult, plan: _Plan) -> None:
         if kind_label is None:
             continue
         label = kind_label
-        if action.action == "delete_file":
+        if action.action == "delete_file" and not detail:
             detail = "deleted here: file removed"
         elif action.action == "delete_row":
             detail = "deleted there: removed here"

@@ -5,6 +5,7 @@ Nothing is written here: the plan is a list of actions, carried out by apply.py.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -218,6 +219,16 @@ def _plan_kind(
             names = ss.contact_names(store)
             for fields in orphans:
                 _attach(fields, names)
+    # Kept aside for a contact we did not know: looked at again once we do.
+    for uid, known in state.items():
+        if known.db_version != UNMATCHED or uid not in file_of or uid in parsed:
+            continue
+        if set(json.loads(known.base or "{}").get("refs", [])) & contact_uids:
+            again = _fields_of(kind, file_of[uid], folder)
+            if again is not None:
+                again["uid"] = uid
+                parsed[uid] = again
+    _forgotten_here(store, plan, kind, rows, state, file_of, parsed, contact_uids)
     # Rows changed in the same second as the last sync (their version looks
     # unchanged) but journaled since: changed when they differ from their file.
     touched: set[str] = set()
@@ -262,6 +273,52 @@ def _plan_kind(
         if action.text is not None and action.file_name in odd:
             action.action = "skip"
     plan.actions[start:] = [a for a in plan.actions[start:] if a.action != "skip"]
+
+
+def _refs(kind: str, fields: dict[str, Any]) -> list[str]:
+    """The contact uids an item names (a promise's contact, a conversation's people)."""
+    if kind == "promise":
+        return [fields["contact"]] if fields.get("contact") else []
+    if kind == "conversation":
+        return list(fields.get("participants") or [])
+    if kind == "history":
+        return [fields["contact"]] if fields.get("contact") else []
+    return [fields["uid"]] if fields.get("uid") else []
+
+
+def _forgotten_here(
+    store: Store,
+    plan: _Plan,
+    kind: str,
+    rows: dict[str, Any],
+    state: dict[str, ss.StateRow],
+    file_of: dict[str, _File],
+    parsed: dict[str, dict[str, Any]],
+    contact_uids: set[str],
+) -> None:
+    """Items from elsewhere about people forgotten here (`wt forget`) are removed
+    from the vdir, once: a forgotten contact's card, a to-do for them, a
+    conversation with no one else we know. Forget wins over a change made
+    elsewhere, so the person does not come back through a sync."""
+    new = {uid: f for uid, f in parsed.items() if uid not in rows}
+    unknown = {ref for f in new.values() for ref in _refs(kind, f) if ref not in contact_uids}
+    if not unknown:
+        return
+    forgotten = ss.forgotten_uids(store, sorted(unknown))
+    if not forgotten:
+        return
+    for uid, fields in new.items():
+        refs = set(_refs(kind, fields))
+        if not refs & forgotten or refs & contact_uids:
+            continue
+        found = file_of.pop(uid)
+        del parsed[uid]
+        name = _display(kind, fields) if kind != "contact" else str(fields["name"])
+        plan.actions.append(
+            _Action(kind, uid, "delete_file", name, file=found, file_name=found.name,
+                    detail="about someone forgotten here: removed from the folder")
+        )  # fmt: skip
+        state.pop(uid, None)
 
 
 def _fields_of(kind: str, found: _File, folder: Path) -> dict[str, Any] | None:
@@ -327,18 +384,20 @@ def _decide(
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
         assert fields is not None and found is not None
         problem = _check_refs(kind, fields, contact_uids)
-        if problem and kind in ("promise", "history") and row_id is None:
-            # A to-do for no contact we know: listed once (`wt sync --unmatched`)
-            # and remembered, not reported again until its file changes. So is a
-            # history record of a contact this database does not have (forgotten
-            # here): reported once.
+        if problem and kind in ("promise", "conversation", "history") and row_id is None:
+            # A to-do, a journal entry or a history record for no contact we know
+            # (a history record: of a contact this database does not have, e.g.
+            # forgotten here): reported once (a to-do is then listed by `wt sync
+            # --unmatched`) and remembered, not reported again until its file
+            # changes or one of its people becomes known here.
             if state is None:
+                listed = "listed by `wt sync --unmatched`" if kind == "promise" else "kept aside"
                 plan.skipped.append(
-                    SyncChange(kind, uid, "skipped", found.name,
-                               f"{problem}; listed by `wt sync --unmatched`")
+                    SyncChange(kind, uid, "skipped", found.name, f"{problem}; {listed}")
                 )  # fmt: skip
             return _Action(kind, uid, "unmatched", _display(kind, fields), file=found,
-                           file_name=found.name, db_version=UNMATCHED)  # fmt: skip
+                           file_name=found.name, db_version=UNMATCHED,
+                           base=_json({"refs": _refs(kind, fields)}))  # fmt: skip
         if problem:
             plan.skipped.append(SyncChange(kind, uid, "skipped", found.name, problem))
             return None
@@ -395,8 +454,6 @@ def _decide(
 
 
 def _json(canonical: dict[str, Any]) -> str:
-    import json
-
     return json.dumps(canonical, sort_keys=True, ensure_ascii=False)
 
 
@@ -460,8 +517,6 @@ def _reconcile(
     data: bytes | None,
 ) -> _Action:
     """Both sides changed since they last agreed: a three-way merge (items._merge)."""
-    import json
-
     assert fields is not None and record is not None
     mine = _fields(kind, record, True)
     bad_refs = bool(_check_refs(kind, fields, contact_uids))
