@@ -78,6 +78,8 @@ class _Plan:
     #: their history): their history records stay here, unsynced, until they
     #: change here and go out again.
     kept_out: set[str] = field(default_factory=set)
+    #: Contacts this sync brings in (uid -> name): to-dos may name them.
+    arriving: dict[str, str] = field(default_factory=dict)
 
     @property
     def writes_data(self) -> bool:
@@ -125,6 +127,8 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
             for action in plan.actions:
                 if action.kind == "contact" and action.action == "receive":
                     contact_uids.add(action.uid)
+                    if action.fields is not None:
+                        plan.arriving[action.uid] = str(action.fields["name"])
                 elif action.kind == "contact" and action.action == "delete_row":
                     contact_uids.discard(action.uid)
                     going.add(action.uid)
@@ -213,21 +217,23 @@ def _plan_kind(
         file_of[uid] = found
         parsed[uid] = fields
 
-    if kind == "promise":
-        orphans = [f for f in parsed.values() if f.get("contact") not in contact_uids]
-        if orphans:
-            names = ss.contact_names(store)
-            for fields in orphans:
-                _attach(fields, names)
-    # Kept aside for a contact we did not know: looked at again once we do.
+    # Kept aside for a contact we did not know: looked at again once we do (a
+    # to-do, which may name its contact, on every sync: they are few).
     for uid, known in state.items():
         if known.db_version != UNMATCHED or uid not in file_of or uid in parsed:
             continue
-        if set(json.loads(known.base or "{}").get("refs", [])) & contact_uids:
+        refs = set(json.loads(known.base or "{}").get("refs", []))
+        if kind == "promise" or refs & contact_uids:
             again = _fields_of(kind, file_of[uid], folder)
             if again is not None:
                 again["uid"] = uid
                 parsed[uid] = again
+    if kind == "promise":
+        orphans = [f for f in parsed.values() if f.get("contact") not in contact_uids]
+        if orphans:
+            names = ss.contact_names(store) | plan.arriving
+            for fields in orphans:
+                _attach(fields, names)
     _forgotten_here(store, plan, kind, rows, state, file_of, parsed, contact_uids)
     # Rows changed in the same second as the last sync (their version looks
     # unchanged) but journaled since: changed when they differ from their file.
@@ -390,7 +396,10 @@ def _decide(
             # forgotten here): reported once (a to-do is then listed by `wt sync
             # --unmatched`) and remembered, not reported again until its file
             # changes or one of its people becomes known here.
-            if state is None:
+            if state is not None and state.db_version == UNMATCHED:
+                if found.digest == state.content_hash:
+                    return None  # as it was: still kept aside, nothing to say
+            elif state is None:
                 listed = "listed by `wt sync --unmatched`" if kind == "promise" else "kept aside"
                 plan.skipped.append(
                     SyncChange(kind, uid, "skipped", found.name, f"{problem}; {listed}")
