@@ -357,6 +357,15 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
         )
 
 
+def first_participant(store: Store, conversation_id: int) -> int | None:
+    """The participant of a conversation added first (where its conflicts are kept)."""
+    row = store.conn.execute(
+        "SELECT min(contact_id) FROM interaction_participants WHERE interaction_id = ?",
+        (conversation_id,),
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def contact_uid(store: Store, contact_id: int) -> str:
     return str(
         store.conn.execute("SELECT uid FROM contacts WHERE id = ?", (contact_id,)).fetchone()[0]

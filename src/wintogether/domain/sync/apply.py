@@ -248,8 +248,11 @@ def _settled(text: str, stamp: str) -> str:
 
 
 def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
-    """The losing values of a conflict, on the contact's timeline."""
+    """The losing values of a conflict, on the contact's timeline (a conversation's:
+    on its first participant's, once the merge is applied)."""
     contact_id = action.contact_id
+    if action.kind == "conversation" and action.row_id is not None:
+        contact_id = ss.first_participant(store, action.row_id) or contact_id
     if contact_id is None:
         return
     won, lost_side = (

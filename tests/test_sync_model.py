@@ -1,0 +1,503 @@
+"""A model of `wt sync` with two databases and a phone: random edits everywhere, syncs in
+random order, and after two quiet rounds everything agrees and nothing is lost.
+
+The phone edits the vdir's files directly, as a phone app writes them: vCard 3.0
+with a base64 PHOTO, ``TEL;TYPE=CELL``, ``item1.`` groups with an X-ABLabel, a
+REV it sometimes moves and sometimes leaves alone; to-dos with an RRULE and a
+VALARM that name their contact the way wintogether writes them.
+
+The default profile runs a few short examples (seconds); ``HYPOTHESIS_PROFILE=slow``
+(or ``-m slow``) runs many long ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
+
+from conftest import Invoke
+from wintogether.domain.sync.model import COLLECTIONS
+from wintogether.domain.sync.scan import _parse
+
+START = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+NAMES = [
+    "Dana Reyes", "Marcus Oneil", "Priya Shah", "Lee Park", "Sam Okafor", "Ines Duarte",
+    "Tomas Berg", "Yuki Mori", "Ada Quill", "Omar Haddad", "Rosa Lind", "Jon Weiss",
+]  # fmt: skip
+PHOTO = base64.b64encode(bytes(range(256)) * 2).decode()
+TITLES = ["CFO", "VP Finance", "Head of Sales", "CTO"]
+COMPANIES = ["Northwind", "Initech", "Globex", "Umbrella"]
+#: Conflict entries travel between databases as timeline entries in the history
+#: collection; without it each database keeps the conflicts it settled.
+EVENTS_TRAVEL = "history" in {kind for kind, _, _ in COLLECTIONS}
+QUIET = "sent 0, received 0, deleted 0, conflicts 0"
+
+
+def _stamp(at: datetime) -> str:
+    return at.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _phone_card(uid: str, name: str, at: datetime) -> str:
+    first, last = name.split(" ", 1)
+    photo = "\r\n ".join(PHOTO[i : i + 74] for i in range(0, len(PHOTO), 74))
+    return (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.1//EN\r\n"
+        f"N:{last};{first};;;\r\nFN:{name}\r\nORG:Phonecorp;Sales\r\n"
+        f"TEL;TYPE=CELL;TYPE=VOICE;TYPE=pref:+1 555 01{len(name):02d}\r\n"
+        f"item1.EMAIL;type=INTERNET:{first.lower()}@phone.example\r\n"
+        "item1.X-ABLabel:_$!<Work>!$_\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\n"
+        f"UID:{uid}\r\nREV:{_stamp(at)}\r\nEND:VCARD\r\n"
+    )
+
+
+def _phone_todo(uid: str, summary: str, at: datetime) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//iOS 17.1//EN\r\n"
+        f"BEGIN:VTODO\r\nUID:{uid}\r\nDTSTAMP:{_stamp(at)}\r\nSUMMARY:{summary}\r\n"
+        "DUE;VALUE=DATE:20261215\r\nSTATUS:NEEDS-ACTION\r\nPRIORITY:1\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=3\r\n"
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\nTRIGGER:-PT15M\r\n"
+        "END:VALARM\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    )
+
+
+class Database:
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+
+    def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(self.path)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def contact_names(self) -> set[str]:
+        return {row[0] for row in self.rows("SELECT name FROM contacts")}
+
+
+class SyncModel(RuleBasedStateMachine):
+    def __init__(self, wt: Invoke, monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        super().__init__()
+        self.wt, self.mp = wt, monkeypatch
+        self.root = root
+        self.clock = START
+        self.counter = 0
+        #: Every name ever given (never given twice), and what was ever deleted.
+        self.used: set[str] = set()
+        self.deleted_names: set[str] = set()
+        #: Conflicts each database reported: (database, contact uid, fields).
+        self.conflicts: list[tuple[str, str, list[str]]] = []
+        self.log: list[str] = []
+
+    # -- plumbing ------------------------------------------------------------------
+
+    @initialize()
+    def setup(self) -> None:
+        self.counter = len(list(self.root.iterdir()))
+        home = self.root / f"run{self.counter}"
+        home.mkdir()
+        self.vdir = home / "vdir"
+        self.dbs = {n: Database(n, home / f"{n}.db") for n in ("laptop", "desktop")}
+        for db in self.dbs.values():
+            self.run(db, "init")
+        # Something to work on from the first step: two people, a talk, a promise.
+        laptop = self.dbs["laptop"]
+        for name, company in (("Dana Reyes", "Northwind"), ("Marcus Oneil", "Initech")):
+            self.used.add(name)
+            self.run(laptop, "add", name, "--company", company)
+        self.run(laptop, "log", "Dana Reyes", "Talk 0", "--with", "Marcus Oneil")
+        self.run(laptop, "follow-up", "Marcus Oneil", "Promise 0", "--due", "2026-12-20")
+        self.sync(laptop)
+        self.sync(self.dbs["desktop"])
+
+    def tick(self) -> str:
+        self.clock += timedelta(minutes=1)
+        return self.clock.isoformat()
+
+    def run(self, db: Database, *args: str, ok: bool = True) -> Any:
+        self.mp.setenv("WINTOGETHER_DB", str(db.path))
+        self.mp.setenv("WINTOGETHER_NOW", self.tick())
+        self.log.append(f"{db.name}: wt {' '.join(args)}")
+        return self.wt(*args, ok=ok)
+
+    def sync(self, db: Database) -> dict[str, Any]:
+        out = self.run(db, "sync", str(self.vdir), "--json", ok=False)
+        if out.exit_code != 0:
+            # A collection emptied all at once is refused until the user says
+            # so (as vdirsyncer does); here every deletion was meant.
+            assert "--force-delete" in out.stderr, out.stderr
+            out = self.run(db, "sync", str(self.vdir), "--json", "--force-delete")
+        data: dict[str, Any] = json.loads(out.stdout)
+        for change in data["changes"]:
+            if change["action"] != "conflict":
+                continue
+            fields = change["detail"].removeprefix("both changed ").split(";")[0].split(", ")
+            table = {"contact": "contacts", "promise": "promises"}.get(change["kind"])
+            if table == "contacts":
+                owner = change["uid"]
+            elif table == "promises":
+                owner = db.rows(
+                    "SELECT c.uid FROM promises p JOIN contacts c ON c.id = p.contact_id"
+                    " WHERE p.uid = ?",
+                    change["uid"],
+                )[0][0]
+            else:
+                owner = db.rows(
+                    "SELECT c.uid FROM interactions i JOIN interaction_participants p"
+                    " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
+                    " WHERE i.uid = ? ORDER BY c.id LIMIT 1",
+                    change["uid"],
+                )[0][0]
+            self.conflicts.append((db.name, owner, fields))
+        self.log.append(f"  -> {data['sent']}/{data['received']}/{data['deleted']}/"
+                        f"{data['conflicts']} {[c['detail'] for c in data['changes']]}")  # fmt: skip
+        return data
+
+    def new_name(self, index: int) -> str | None:
+        free = [n for n in NAMES if n not in self.used]
+        if not free:
+            return None
+        name = free[index % len(free)]
+        self.used.add(name)
+        return name
+
+    def files(self, folder: str) -> list[Path]:
+        path = self.vdir / folder
+        return sorted(path.iterdir()) if path.is_dir() else []
+
+    def phone_write(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode())
+        moment = self.clock.timestamp()
+        os.utime(path, (moment, moment))
+        self.log.append(f"phone: wrote {path.parent.name}/{path.name}")
+
+    # -- the two databases -----------------------------------------------------------
+
+    dbs_names = st.sampled_from(["laptop", "desktop"])
+
+    @rule(db=dbs_names, index=st.integers(0, 50), company=st.sampled_from(COMPANIES))
+    def add_contact(self, db: str, index: int, company: str) -> None:
+        name = self.new_name(index)
+        if name is not None:
+            first = name.split()[0].lower()
+            self.run(self.dbs[db], "add", name, "--company", company, "--email",
+                     f"{first}@{company.lower()}.example")  # fmt: skip
+
+    def pick(self, db: Database, index: int) -> str | None:
+        names = sorted(db.contact_names())
+        return names[index % len(names)] if names else None
+
+    @rule(
+        db=dbs_names,
+        index=st.integers(0, 50),
+        change=st.sampled_from(["--title", "--company", "--email", "--phone"]),
+        value=st.integers(0, 3),
+    )
+    def edit_contact(self, db: str, index: int, change: str, value: int) -> None:
+        name = self.pick(self.dbs[db], index)
+        if name is None:
+            return
+        text = {
+            "--title": TITLES[value],
+            "--company": COMPANIES[value],
+            "--email": f"{name.split()[0].lower()}.{value}@{db}.example",
+            "--phone": f"+1 555 02{value}{len(db)}",
+        }[change]
+        self.run(self.dbs[db], "edit", name, change, text)
+
+    @rule(db=dbs_names, index=st.integers(0, 50))
+    def promise(self, db: str, index: int) -> None:
+        name = self.pick(self.dbs[db], index)
+        if name is not None:
+            self.counter += 1
+            self.run(self.dbs[db], "follow-up", name, f"Promise {self.counter}", "--due",
+                     "2026-12-20")  # fmt: skip
+
+    @rule(db=dbs_names, index=st.integers(0, 50), snooze=st.booleans())
+    def settle_promise(self, db: str, index: int, snooze: bool) -> None:
+        ids = [r[0] for r in self.dbs[db].rows("SELECT id FROM promises WHERE status = 'open'")]
+        if ids:
+            promise_id = str(ids[index % len(ids)])
+            if snooze:
+                self.run(self.dbs[db], "snooze", promise_id, "2026-12-24")
+            else:
+                self.run(self.dbs[db], "done", promise_id)
+
+    @rule(db=dbs_names, index=st.integers(0, 50), other=st.integers(0, 50))
+    def log_conversation(self, db: str, index: int, other: int) -> None:
+        name = self.pick(self.dbs[db], index)
+        if name is None:
+            return
+        self.counter += 1
+        args = ["log", name, f"Talk {self.counter}", "--channel", "call"]
+        second = self.pick(self.dbs[db], other)
+        if second is not None and second != name:
+            args += ["--with", second]
+        self.run(self.dbs[db], *args)
+
+    @rule(db=dbs_names, index=st.integers(0, 50))
+    def edit_conversation(self, db: str, index: int) -> None:
+        ids = [r[0] for r in self.dbs[db].rows("SELECT id FROM interactions ORDER BY id")]
+        if ids:
+            self.counter += 1
+            conversation = str(ids[index % len(ids)])
+            self.run(self.dbs[db], "conversation", "edit", conversation, f"Talk {self.counter}")
+
+    @rule(db=dbs_names, index=st.integers(0, 50))
+    def forget(self, db: str, index: int) -> None:
+        name = self.pick(self.dbs[db], index)
+        if name is not None:
+            self.deleted_names.add(name)
+            self.run(self.dbs[db], "forget", name, "--yes")
+
+    @rule(db=dbs_names)
+    def sync_one(self, db: str) -> None:
+        self.sync(self.dbs[db])
+
+    # -- the phone ---------------------------------------------------------------------
+
+    @rule(index=st.integers(0, 50))
+    def phone_adds_contact(self, index: int) -> None:
+        name = self.new_name(index)
+        if name is not None:
+            uid = f"phone-{name.split()[0].lower()}"
+            self.phone_write(
+                self.vdir / "contacts" / f"{uid}.vcf", _phone_card(uid, name, self.clock)
+            )
+
+    @rule(
+        index=st.integers(0, 50),
+        title=st.sampled_from(TITLES),
+        moves_rev=st.booleans(),
+    )
+    def phone_edits_contact(self, index: int, title: str, moves_rev: bool) -> None:
+        files = self.files("contacts")
+        if not files:
+            return
+        self.tick()
+        path = files[index % len(files)]
+        text = path.read_bytes().decode()
+        if re.search(r"^TITLE[:;]", text, re.MULTILINE):
+            text = re.sub(r"^TITLE[:;][^\r\n]*", f"TITLE:{title}", text, flags=re.MULTILINE)
+        else:
+            text = text.replace("END:VCARD", f"TITLE:{title}\r\nEND:VCARD")
+        if moves_rev:
+            text = re.sub(r"^REV:[^\r\n]*", f"REV:{_stamp(self.clock)}", text, flags=re.MULTILINE)
+        self.phone_write(path, text)
+
+    @rule(index=st.integers(0, 50))
+    def phone_deletes_contact(self, index: int) -> None:
+        files = self.files("contacts")
+        if files:
+            path = files[index % len(files)]
+            found = re.search(r"^FN:(.*?)\r?$", path.read_text(), re.MULTILINE)
+            if found:
+                self.deleted_names.add(found.group(1))
+            path.unlink()
+            self.log.append(f"phone: deleted contacts/{path.name}")
+
+    @rule(index=st.integers(0, 50))
+    def phone_completes_todo(self, index: int) -> None:
+        files = self.files("promises")
+        if files:
+            self.tick()
+            path = files[index % len(files)]
+            text = path.read_bytes().decode()
+            text = text.replace("STATUS:NEEDS-ACTION", "STATUS:COMPLETED")
+            self.phone_write(path, text)
+
+    @rule(index=st.integers(0, 50))
+    def phone_adds_todo(self, index: int) -> None:
+        names = sorted(
+            {n for db in self.dbs.values() for n in db.contact_names()} - self.deleted_names
+        )
+        if names:
+            self.counter += 1
+            name = names[index % len(names)]
+            uid = f"phone-todo-{self.counter}"
+            summary = f"Call back {self.counter} (for {name})"
+            self.phone_write(
+                self.vdir / "promises" / f"{uid}.ics", _phone_todo(uid, summary, self.clock)
+            )
+
+    # -- after two quiet rounds ------------------------------------------------------
+
+    def teardown(self) -> None:
+        if not hasattr(self, "dbs"):
+            return
+        laptop, desktop = self.dbs["laptop"], self.dbs["desktop"]
+        for _ in range(2):
+            for db in (laptop, desktop):
+                self.sync(db)
+        # Settled: one more round changes nothing and reports nothing.
+        for db in (laptop, desktop):
+            data = self.sync(db)
+            assert (data["sent"], data["received"], data["deleted"], data["conflicts"]) == (
+                0, 0, 0, 0,
+            ), "\n".join(self.log)  # fmt: skip
+            assert data["changes"] == [], "\n".join(self.log)
+        self.check_agreement(laptop, desktop)
+
+    def vdir_items(self, kind: str, folder: str) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for path in self.files(folder):
+            fields = _parse(kind, path.read_bytes())
+            assert fields["uid"] not in out, f"two files with the uid {fields['uid']}"
+            out[fields["uid"]] = fields
+        return out
+
+    def check_agreement(self, laptop: Database, desktop: Database) -> None:
+        log = "\n".join(self.log)
+        cards = self.vdir_items("contact", "contacts")
+        contacts: dict[str, dict[str, Any]] = {}
+        for db in (laptop, desktop):
+            # A contact deleted elsewhere but kept here with its history stays
+            # out of the folder (its sync state has no file): not compared.
+            kept_out = {r[0] for r in db.rows("SELECT uid FROM sync_state WHERE file_name = ''")}
+            rows = db.rows(
+                "SELECT c.uid, c.name, ifnull(c.company, ''), ifnull(c.title, ''),"
+                " (SELECT json_group_array(lower(email)) FROM"
+                "  (SELECT email FROM contact_emails e WHERE e.contact_id = c.id ORDER BY 1)),"
+                " (SELECT json_group_array(phone) FROM"
+                "  (SELECT phone FROM contact_phones p WHERE p.contact_id = c.id ORDER BY 1))"
+                " FROM contacts c"
+            )
+            names = [r[1] for r in rows]
+            assert len(names) == len(set(names)), f"{db.name}: a duplicate contact\n{log}"
+            contacts[db.name] = {
+                r[0]: {
+                    "name": r[1],
+                    "company": r[2],
+                    "title": r[3],
+                    "emails": sorted(json.loads(r[4])),
+                    "phones": sorted(json.loads(r[5])),
+                }
+                for r in rows
+                if r[0] not in kept_out
+            }
+            # Nothing created anywhere is missing unless it was deleted somewhere.
+            missing = self.used - self.deleted_names - {r[1] for r in rows}
+            assert not missing, f"{db.name} lost {missing}\n{log}"
+        in_folder = {
+            uid: {
+                "name": c["name"],
+                "company": c["company"] or "",
+                "title": c["title"] or "",
+                "emails": sorted(e.lower() for e in c["emails"]),
+                "phones": sorted(c["phones"]),
+            }
+            for uid, c in cards.items()
+        }
+        assert contacts["laptop"] == in_folder, log
+        assert contacts["desktop"] == in_folder, log
+
+        both = set(in_folder)
+        todos = self.vdir_items("promise", "promises")
+        promises = {}
+        for db in (laptop, desktop):
+            rows = db.rows(
+                "SELECT p.uid, p.text, p.due_on, p.status, c.uid FROM promises p"
+                " JOIN contacts c ON c.id = p.contact_id"
+            )
+            promises[db.name] = {r[0]: r[1:] for r in rows if r[4] in both}
+            texts = [(r[1], r[4]) for r in rows]
+            assert len(texts) == len(set(texts)), f"{db.name}: a duplicate promise\n{log}"
+        assert promises["laptop"] == promises["desktop"], log
+        for uid, (text, due, status, _contact) in promises["laptop"].items():
+            todo = todos[uid]
+            assert (todo["due_on"], todo["status"]) == (due, status), log
+            assert text in todo["text"], log
+
+        journals = self.vdir_items("conversation", "conversations")
+        talks = {}
+        for db in (laptop, desktop):
+            # No orphan conversations: everyone talked to is someone.
+            assert db.rows(
+                "SELECT count(*) FROM interactions i WHERE NOT EXISTS"
+                " (SELECT 1 FROM interaction_participants p WHERE p.interaction_id = i.id)"
+            ) == [(0,)], f"{db.name}: a conversation with nobody\n{log}"
+            rows = db.rows(
+                "SELECT i.uid, i.note, i.channel, (SELECT json_group_array(c.uid) FROM"
+                " interaction_participants p JOIN contacts c ON c.id = p.contact_id"
+                " WHERE p.interaction_id = i.id) FROM interactions i"
+            )
+            talks[db.name] = {
+                r[0]: (r[1], r[2], sorted(set(json.loads(r[3])) & both))
+                for r in rows
+                if set(json.loads(r[3])) & both
+            }
+        assert talks["laptop"] == talks["desktop"], log
+        for uid, (note, channel, people) in talks["laptop"].items():
+            entry = journals[uid]
+            assert (entry["note"].strip(), entry["channel"]) == (note, channel), log
+            assert sorted(set(entry["participants"]) & both) == people, log
+        known = both | set(contacts["laptop"]) | set(contacts["desktop"])
+        for uid, entry in journals.items():
+            kept = {r[0] for db in (laptop, desktop) for r in db.rows("SELECT uid FROM contacts")}
+            assert set(entry["participants"]) & (known | kept), (
+                f"conversation {uid} in the folder is with no one known\n{log}"
+            )
+
+        # Every conflict is on the timeline of the database that settled it (and,
+        # once conflict entries travel, on the other one's too).
+        for name, owner, fields in self.conflicts:
+            targets = [name] + ([n for n in self.dbs if n != name] if EVENTS_TRAVEL else [])
+            for target in targets:
+                db = self.dbs[target]
+                texts = [
+                    r[0]
+                    for r in db.rows(
+                        "SELECT e.text FROM contact_events e JOIN contacts c"
+                        " ON c.id = e.contact_id WHERE c.uid = ? AND e.kind = 'sync_conflict'",
+                        owner,
+                    )
+                ]
+                if not db.rows("SELECT 1 FROM contacts WHERE uid = ?", owner):
+                    continue  # forgotten since, with its timeline
+                if target != name and any(
+                    d.rows("SELECT 1 FROM sync_state WHERE uid = ? AND file_name = ''", owner)
+                    for d in self.dbs.values()
+                ):
+                    continue  # kept out of the folder somewhere: its history stays there
+                for field in fields:
+                    assert any(f"{field}: kept" in t for t in texts), (
+                        f"{target}: the conflict on {field} is not on the timeline\n{log}"
+                    )
+
+
+def _run(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, root: Path, examples: int, steps: int
+) -> None:
+    run_state_machine_as_test(
+        lambda: SyncModel(wt, monkeypatch, root),
+        settings=settings(max_examples=examples, stateful_step_count=steps, deadline=None),
+    )
+
+
+def test_two_databases_and_a_phone_agree_after_two_quiet_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    slow = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
+    _run(wt, monkeypatch, tmp_path, 100 if slow else 4, 40 if slow else 15)
+
+
+@pytest.mark.slow
+def test_two_databases_and_a_phone_agree_after_many_long_runs(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _run(wt, monkeypatch, tmp_path, 60, 50)
