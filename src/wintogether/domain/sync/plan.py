@@ -134,8 +134,11 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
                     going.add(action.uid)
                 elif action.kind == "contact" and action.action == "archive":
                     plan.kept_out.add(action.uid)
+            # Back in the folder in this sync (changed here, or there): their
+            # history goes out with them.
+            back = ("send", "receive", "merge", "refresh")
             plan.kept_out |= {uid for uid, row in state.items() if not row.file_name} - {
-                a.uid for a in plan.actions if a.kind == "contact" and a.action == "send"
+                a.uid for a in plan.actions if a.kind == "contact" and a.action in back
             }
     return plan
 
@@ -407,6 +410,12 @@ def _decide(
             return _Action(kind, uid, "unmatched", _display(kind, fields), file=found,
                            file_name=found.name, db_version=UNMATCHED,
                            base=_json({"refs": _refs(kind, fields)}))  # fmt: skip
+        if problem and record is not None:
+            # An item we have, changed there, now naming no one we know (they
+            # were forgotten or are kept out here): its change comes in, and
+            # whom it is for or with stays as it is here.
+            fields.update({k: record[k] for k in ("contact", "participants") if k in record})
+            problem = _check_refs(kind, fields, contact_uids)
         if problem:
             plan.skipped.append(SyncChange(kind, uid, "skipped", found.name, problem))
             return None
