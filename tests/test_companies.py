@@ -280,3 +280,15 @@ def test_an_upgraded_database_links_the_companies_it_has(wt: Invoke) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert companies_of(path) == {"Dana": "Initech Inc", "Sam": "Initech Inc", "Lee": None}
+
+
+def test_undo_takes_back_a_company_made_by_an_add(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Initech")
+    wt("add", "Sam Okafor", "--company", "Globex")
+    wt("undo")
+    assert company_names(db) == ["Initech"]
+    wt("edit", "dana", "--company", "Globex")
+    assert companies_of(db) == {"Dana Reyes": "Globex"}
+    wt("undo")
+    assert companies_of(db) == {"Dana Reyes": "Initech"}
+    assert company_names(db) == ["Initech"]

@@ -18,11 +18,11 @@ def make_v1_database(db: Path) -> None:
     from wintogether.store import contacts as contacts_store
 
     saved, saved_latest = list(migrations.MIGRATIONS), migrations.LATEST_VERSION
-    saved_link = companies.link_contact
+    saved_link = companies.company_id_for
     migrations.MIGRATIONS[:] = saved[:1]
     migrations.LATEST_VERSION = 1
     # The first schema had no companies: the program of that time linked none.
-    companies.link_contact = lambda *args: None  # type: ignore[assignment]
+    companies.company_id_for = lambda *args: None  # type: ignore[assignment]
     try:
         store, created = open_store(db, create=True)
         assert created
@@ -49,7 +49,7 @@ def make_v1_database(db: Path) -> None:
     finally:
         migrations.MIGRATIONS[:] = saved
         migrations.LATEST_VERSION = saved_latest
-        companies.link_contact = saved_link  # type: ignore[method-assign]
+        companies.company_id_for = saved_link  # type: ignore[method-assign]
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()

@@ -3,8 +3,8 @@ the people at each.
 
 A contact's ``company`` text is what the user typed or a file said; its
 ``company_id`` names the company record that text matches. Every write of the
-text (add, edit, import, sync, merge) goes through :func:`link_contact`, so the
-two never disagree.
+text (add, edit, import, sync, merge) sets both in one statement
+(:func:`company_id_for`), so the two never disagree.
 
 Matching is by :func:`company_key`: case, accents, punctuation, spacing and a
 trailing legal form ("Inc", "Ltd", "GmbH", ...) do not count, so "Initech, Inc."
@@ -22,6 +22,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wintogether.store.common import new_uid
@@ -61,15 +62,23 @@ LEGAL_FORMS = frozenset(
 )
 
 
+#: Dots and apostrophes vanish ("G.m.b.H.", "S.A.", "O'Neil"); "&" reads "and".
+_DROPPED = str.maketrans({".": None, "'": None, "\u2019": None, "`": None, "&": " and "})
+#: Other ASCII punctuation separates words.
+_ASCII_SPACES = str.maketrans({ch: " " for ch in '!"#$%()*+,-/:;<=>?@[\\]^_{|}~'})
+
+
+@lru_cache(maxsize=4096)
 def company_key(name: str) -> str:
     """The form of a company name that matching compares."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = plain.replace("&", " and ")
-    # "G.m.b.H." and "S.A." are one word once their dots go; "O'Neil" once its
-    # apostrophe goes.
-    plain = "".join(ch for ch in plain if ch not in ".'\u2019`")
-    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    if name.isascii():
+        plain = name.casefold().translate(_DROPPED).translate(_ASCII_SPACES)
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        plain = plain.translate(_DROPPED)
+        plain = "".join(ch if ch.isalnum() else " " for ch in plain)
+    words = plain.split()
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
     return " ".join(words) or " ".join(name.casefold().split())
@@ -92,8 +101,8 @@ def find_company(store: Store, name: str) -> int | None:
     return _find(store.conn, name)
 
 
-def _find(conn: sqlite3.Connection, name: str) -> int | None:
-    key = company_key(name)
+def _find(conn: sqlite3.Connection, name: str, key: str | None = None) -> int | None:
+    key = key if key is not None else company_key(name)
     row = conn.execute(
         "SELECT id FROM companies WHERE key = ?"
         " UNION ALL SELECT company_id FROM company_aliases WHERE key = ? LIMIT 1",
@@ -107,13 +116,20 @@ def ensure_company(store: Store, name: str, stamp: str) -> int:
     return _ensure(store.conn, name, stamp)
 
 
+def company_id_for(store: Store, company: str | None, stamp: str) -> int | None:
+    """The id a contact whose company text is ``company`` links to (None for no
+    text), the company created when new: written with the contact's own row."""
+    return _ensure(store.conn, company, stamp) if company and company.strip() else None
+
+
 def _ensure(conn: sqlite3.Connection, name: str, stamp: str) -> int:
-    found = _find(conn, name)
+    key = company_key(name)
+    found = _find(conn, name, key)
     if found is not None:
         return found
     cursor = conn.execute(
         "INSERT INTO companies (uid, name, key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        (new_uid(), " ".join(name.split()), company_key(name), stamp, stamp),
+        (new_uid(), " ".join(name.split()), key, stamp, stamp),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid

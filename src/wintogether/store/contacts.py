@@ -47,14 +47,16 @@ def insert_contact(store: Store, fields: dict[str, Any], stamp: str) -> int:
     # Only the fields given: the columns left out keep their defaults (NULL).
     values = {key: fields[key] for key in CONTACT_FIELDS if fields.get(key) is not None}
     values.setdefault("name", fields.get("name"))
+    # The company record goes in with the row: one write, one journal entry.
+    company_id = companies_store.company_id_for(store, values.get("company"), stamp)
+    if company_id is not None:
+        values["company_id"] = company_id
     cursor = store.conn.execute(
         f"INSERT INTO contacts (uid, {', '.join(values)}, created_at, updated_at)"
         f" VALUES (?, {', '.join('?' for _ in values)}, ?, ?)",
         [fields.get("uid") or new_uid(), *values.values(), stamp, stamp],
     )
     assert cursor.lastrowid is not None
-    if values.get("company"):
-        companies_store.link_contact(store, cursor.lastrowid, values["company"], stamp)
     return cursor.lastrowid
 
 
@@ -64,13 +66,14 @@ def update_contact(store: Store, contact_id: int, fields: dict[str, Any], stamp:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
     if not fields:
         return
-    assignments = ", ".join(f"{key} = ?" for key in fields)
+    values = dict(fields)
+    if "company" in fields:
+        values["company_id"] = companies_store.company_id_for(store, fields["company"], stamp)
+    assignments = ", ".join(f"{key} = ?" for key in values)
     store.conn.execute(
         f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
-        [*fields.values(), stamp, contact_id],
+        [*values.values(), stamp, contact_id],
     )
-    if "company" in fields:
-        companies_store.link_contact(store, contact_id, fields["company"], stamp)
 
 
 def touch_contact(store: Store, contact_id: int, stamp: str) -> None:

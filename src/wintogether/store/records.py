@@ -431,20 +431,21 @@ def insert_contact_record(store: Store, fields: dict[str, Any], stamp: str) -> i
         fields.get(key) if key != "reports_to" or isinstance(fields.get(key), int) else None
         for key in columns
     ]
+    # The company record goes in with the row (see store/companies.py).
+    company_id = companies_store.company_id_for(store, fields.get("company"), stamp)
     cursor = store.conn.execute(
         f"INSERT INTO contacts (uid, {', '.join(columns)}, created_at, updated_at,"
-        f" archived_at) VALUES (?, {', '.join('?' for _ in columns)}, ?, ?, ?)",
+        f" archived_at, company_id) VALUES (?, {', '.join('?' for _ in columns)}, ?, ?, ?, ?)",
         [
             fields.get("uid") or new_uid(),
             *values,
             fields.get("created_at") or stamp,
             fields.get("updated_at") or stamp,
             fields.get("archived_at"),
+            company_id,
         ],
     )
     assert cursor.lastrowid is not None
-    if fields.get("company"):
-        companies_store.link_contact(store, cursor.lastrowid, fields["company"], stamp)
     return cursor.lastrowid
 
 
