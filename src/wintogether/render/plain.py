@@ -135,7 +135,14 @@ def wrap(text: str, width: int) -> Lines:
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - cell_len(text))
+    return text + " " * (width - (len(text) if text.isascii() else cell_len(text)))
+
+
+def _widest(cell: str) -> int:
+    """The widest line of a cell, in terminal cells."""
+    if "\n" not in cell:
+        return len(cell) if cell.isascii() else cell_len(cell)
+    return max(cell_len(line) for line in cell.split("\n"))
 
 
 def table(
@@ -156,8 +163,9 @@ def table(
     widths = [0] * count
     for row in cells:
         for index, cell in enumerate(row):
-            widest = max((cell_len(line) for line in cell.split("\n")), default=0)
-            widths[index] = max(widths[index], widest)
+            widest = _widest(cell)
+            if widest > widths[index]:
+                widths[index] = widest
     excess = sum(widths) + gap * (count - 1) - width
     while excess > 0:
         shrinkable = [i for i in range(count) if i not in no_wrap and widths[i] > 1]
