@@ -164,8 +164,7 @@ def table(
     for row in cells:
         for index, cell in enumerate(row):
             widest = _widest(cell)
-            if widest > widths[index]:
-                widths[index] = widest
+            widths[index] = max(widths[index], widest)
     excess = sum(widths) + gap * (count - 1) - width
     while excess > 0:
         shrinkable = [i for i in range(count) if i not in no_wrap and widths[i] > 1]
