@@ -461,3 +461,50 @@ def test_attention_ranking_grows_linearly_with_tagged_contacts(tmp_path: Path) -
 
     small, large = steps(400), steps(1600)
     assert large < small * 6, (small, large)
+
+
+def test_writes_cost_the_same_however_long_the_run(tmp_path: Path) -> None:
+    """A ledger entry or a promise finds the turn and the run's start by index:
+    logging the 2,000th entry in one direction costs what the 200th did (a
+    bulk import of a long one-way history stays linear)."""
+    store, _ = open_store(tmp_path / "run.db", create=True)
+    try:
+        with store.write("seed"):
+            store.conn.execute(
+                "INSERT INTO contacts (id, uid, name, created_at, updated_at)"
+                " VALUES (1, 'c1', 'Ana', '2026-01-01T00:00:00Z', 'x')"
+            )
+        done = 0
+
+        def tick() -> int:
+            nonlocal done
+            done += 1
+            return 0
+
+        def batch(start: int, count: int) -> int:
+            nonlocal done
+            done = 0
+            store.conn.set_progress_handler(tick, 100)
+            with store.write("batch"):
+                for n in range(start, start + count):
+                    store.conn.execute(
+                        "INSERT INTO ledger (uid, contact_id, direction, kind, text, happened_at,"
+                        " created_at, updated_at) VALUES (?, 1, 'got', 'other', 'x', ?, 'x', 'x')",
+                        (f"l{n}", f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"),
+                    )
+                    store.conn.execute(
+                        "INSERT INTO promises (uid, contact_id, text, due_on, owner, status,"
+                        " created_at, updated_at) VALUES (?, 1, 'x', '2026-02-01', 'me', 'done',"
+                        " 'x', 'x')",
+                        (f"p{n}",),
+                    )
+            store.conn.set_progress_handler(None, 100)
+            return done
+
+        first = batch(0, 200)
+        batch(200, 1800)
+        later = batch(2000, 200)
+        assert later < first * 2, (first, later)
+        assert standings.problems(store) == []
+    finally:
+        store.close()

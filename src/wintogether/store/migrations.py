@@ -1038,6 +1038,128 @@ END;
 """
 
 
+def m015_standings_seek(db: Database) -> None:
+    # The standings triggers of m013 read, on every write, the contact's whole
+    # run of entries in one direction (to find the turn and where the run
+    # began) and recomputed the ledger figures when a promise changed: a
+    # contact with thousands of entries one way made a bulk import quadratic.
+    # Now the turn is one seek in an index by direction, the run's start one
+    # seek after it, and a promise refreshes only the promise figures, a
+    # ledger entry only the ledger figures. Same values.
+    for statement in _statements(_M015_SQL):
+        db.conn.execute(statement)
+
+
+def _m015_promises(who: str) -> str:
+    return f"""
+    INSERT OR IGNORE INTO standings (contact_id)
+        SELECT {who} WHERE EXISTS (SELECT 1 FROM contacts WHERE id = {who});
+    UPDATE standings SET
+        my_open = (SELECT count(*) FROM promises
+            WHERE contact_id = {who} AND owner = 'me' AND status = 'open'),
+        my_first_due = (SELECT min(due_on) FROM promises
+            WHERE contact_id = {who} AND owner = 'me' AND status = 'open'),
+        their_open = (SELECT count(*) FROM promises
+            WHERE contact_id = {who} AND owner = 'them' AND status = 'open'),
+        their_first_due = (SELECT min(due_on) FROM promises
+            WHERE contact_id = {who} AND owner = 'them' AND status = 'open')
+        WHERE contact_id = {who};
+"""
+
+
+def _m015_ledger(who: str) -> str:
+    return f"""
+    INSERT OR IGNORE INTO standings (contact_id)
+        SELECT {who} WHERE EXISTS (SELECT 1 FROM contacts WHERE id = {who});
+    UPDATE standings SET
+        ledger_last_at = (SELECT happened_at FROM ledger WHERE contact_id = {who}
+            ORDER BY happened_at DESC, id DESC LIMIT 1),
+        ledger_last_direction = (SELECT direction FROM ledger WHERE contact_id = {who}
+            ORDER BY happened_at DESC, id DESC LIMIT 1)
+        WHERE contact_id = {who};
+    UPDATE standings SET
+        ledger_turn_at = (SELECT happened_at FROM ledger WHERE contact_id = {who}
+            AND direction = CASE standings.ledger_last_direction
+                WHEN 'gave' THEN 'got' ELSE 'gave' END
+            ORDER BY happened_at DESC, id DESC LIMIT 1),
+        ledger_turn_id = (SELECT id FROM ledger WHERE contact_id = {who}
+            AND direction = CASE standings.ledger_last_direction
+                WHEN 'gave' THEN 'got' ELSE 'gave' END
+            ORDER BY happened_at DESC, id DESC LIMIT 1)
+        WHERE contact_id = {who};
+    UPDATE standings SET
+        one_way_since = CASE WHEN standings.ledger_turn_id IS NULL
+            THEN (SELECT min(happened_at) FROM ledger WHERE contact_id = {who})
+            ELSE (SELECT happened_at FROM ledger WHERE contact_id = {who}
+                AND (happened_at, id) > (standings.ledger_turn_at, standings.ledger_turn_id)
+                ORDER BY happened_at, id LIMIT 1) END
+        WHERE contact_id = {who};
+"""
+
+
+_M015_SQL = (
+    """
+CREATE INDEX ledger_contact_direction ON ledger(contact_id, direction, happened_at);
+DROP TRIGGER standings_contacts_ai;
+DROP TRIGGER standings_promises_ai;
+DROP TRIGGER standings_promises_ad;
+DROP TRIGGER standings_promises_au;
+DROP TRIGGER standings_ledger_ai;
+DROP TRIGGER standings_ledger_ad;
+DROP TRIGGER standings_ledger_au;
+CREATE TRIGGER standings_contacts_ai AFTER INSERT ON contacts BEGIN
+    DELETE FROM standing_months WHERE contact_id = NEW.id;
+    INSERT INTO standing_months (contact_id, month, given, received)
+        SELECT contact_id, substr(happened_at, 1, 7), sum(direction = 'gave'),
+            sum(direction = 'got')
+        FROM ledger WHERE contact_id = NEW.id GROUP BY 1, 2;
+"""
+    + _m015_promises("NEW.id")
+    + _m015_ledger("NEW.id")
+    + """
+END;
+CREATE TRIGGER standings_promises_ai AFTER INSERT ON promises BEGIN
+"""
+    + _m015_promises("NEW.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_promises_ad AFTER DELETE ON promises BEGIN
+"""
+    + _m015_promises("OLD.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_promises_au AFTER UPDATE OF contact_id, owner, status, due_on
+ON promises BEGIN
+"""
+    + _m015_promises("OLD.contact_id")
+    + _m015_promises("NEW.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_ledger_ai AFTER INSERT ON ledger BEGIN
+"""
+    + _m013_months_add("NEW")
+    + _m015_ledger("NEW.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_ledger_ad AFTER DELETE ON ledger BEGIN
+"""
+    + _m013_months_remove("OLD")
+    + _m015_ledger("OLD.contact_id")
+    + """
+END;
+CREATE TRIGGER standings_ledger_au AFTER UPDATE OF contact_id, direction, happened_at
+ON ledger BEGIN
+"""
+    + _m013_months_remove("OLD")
+    + _m013_months_add("NEW")
+    + _m015_ledger("OLD.contact_id")
+    + _m015_ledger("NEW.contact_id")
+    + """
+END;
+"""
+)
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -1054,6 +1176,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m012_sync_history", m012_sync_history),
     ("m013_standings", m013_standings),
     ("m014_deals", m014_deals),
+    ("m015_standings_seek", m015_standings_seek),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.
