@@ -317,3 +317,25 @@ def test_a_journal_entry_with_no_one_known_is_reported_once_and_comes_in_with_th
         " WHERE i.note = 'Lunch with Zed'"
     ) == [("Zed Park",)]
     assert laptop("sync", str(vdir), at="2026-11-28T11:15:00+00:00").stderr.strip() == QUIET
+
+
+def test_a_conversation_changed_there_to_someone_forgotten_here_keeps_its_people_here(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    desktop("forget", "Marcus O'Neil", "--yes", at="2026-11-28T10:40:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:45:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
+    conversation = str(laptop.rows("SELECT id FROM interactions")[0][0])
+    laptop("conversation", "edit", conversation, "Renewal signed", "--with", "marcus",
+           at="2026-11-28T11:00:00+00:00")  # fmt: skip
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    _no_skips(out.stderr)
+    assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    assert desktop.rows(
+        "SELECT i.note, c.name FROM interactions i JOIN interaction_participants p"
+        " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
+    ) == [("Renewal signed", "Dana Reyes")]
+    assert desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00").stderr.strip() == QUIET

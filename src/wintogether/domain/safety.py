@@ -155,7 +155,9 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
     contact's card, their to-dos and the conversations only with them are
     deleted, and shared conversations are rewritten without their uid."""
     import hashlib
+    import json
 
+    from wintogether.domain.sync.items import _canonical
     from wintogether.domain.sync.model import COLLECTIONS
     from wintogether.domain.sync.reminders import FOLDER
     from wintogether.files import atomic_write, not_a_file
@@ -207,7 +209,10 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
                 rows.setdefault((vdir, kind), []).append(
                     ss.StateRow(uid, known.file_name, hashlib.sha256(data).hexdigest(),
                                 info.st_size, info.st_mtime_ns, record["updated_at"], 1,
-                                record["updated_at"], record["updated_at"])
+                                record["updated_at"], record["updated_at"],
+                                # The merge base stays; what we wrote is the version without them.
+                                known.base, json.dumps(_canonical(kind, record, True),
+                                                       sort_keys=True, ensure_ascii=False))
                 )  # fmt: skip
     if rows:
         with ss.bookkeeping(store):
