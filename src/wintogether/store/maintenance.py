@@ -291,6 +291,10 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
         "INSERT OR IGNORE INTO sync_forgotten (uid, forgotten_at) VALUES (?, ?)",
         sorted({(f.uid, stamp) for f in files if f.kind == "contact"}),
     )
+    # Other items' merge bases may name them (a shared conversation's people,
+    # an introducer): they leave those too.
+    for uid in {f.uid for f in files if f.kind == "contact"}:
+        _scrub_sync_bases(store, uid)
     store.conn.executemany("DELETE FROM sync_reminders WHERE uid = ?", [(f.uid,) for f in files])
     # Shared conversations changed (they lost a participant): a later sync
     # sends them again, without the uid.
@@ -316,3 +320,28 @@ def compact(store: Store) -> bool:
     except sqlite3.Error as exc:
         raise translate(exc) from exc
     return not busy
+
+
+def _scrub_sync_bases(store: Store, uid: str) -> None:
+    """Remove ``uid`` from the merge bases kept in the sync state (JSON)."""
+    import json
+
+    def scrub(text: str | None) -> str | None:
+        if text is None:
+            return None
+        fields = json.loads(text)
+        for key, value in fields.items():
+            if isinstance(value, list):
+                fields[key] = [v for v in value if v != uid]
+            elif value == uid:
+                fields[key] = None
+        return json.dumps(fields, sort_keys=True, ensure_ascii=False)
+
+    like = f"%{uid}%"
+    rows = store.conn.execute(
+        "SELECT id, base, ours FROM sync_state WHERE base LIKE ? OR ours LIKE ?", (like, like)
+    ).fetchall()
+    store.conn.executemany(
+        "UPDATE sync_state SET base = ?, ours = ? WHERE id = ?",
+        [(scrub(row[1]), scrub(row[2]), row[0]) for row in rows],
+    )
