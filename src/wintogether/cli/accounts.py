@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 
 from wintogether.cli.common import (
+    TABLE_LIMIT,
     Format,
     FormatOption,
     JsonFlag,
+    ListLimit,
     NestedFormatOption,
     PlainFlag,
     complete_contact,
@@ -24,7 +26,6 @@ from wintogether.cli.common import (
 )
 
 PANEL = "Accounts"
-TABLE_LIMIT = 50
 
 
 def company(
@@ -142,15 +143,7 @@ def companies(
             help="attention (coldest account first), name, or people (most first).",
         ),
     ] = "attention",
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
-            show_default=False,
-        ),
-    ] = None,
+    limit: ListLimit = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,

@@ -53,6 +53,21 @@ ResultJsonFlag = Annotated[
 PlainFlag = Annotated[
     bool, typer.Option("--plain", help="Plain text: no colour, no box drawing (as when piped).")
 ]
+#: Rows a list shows in a table unless --limit says otherwise (JSON and CSV: all).
+TABLE_LIMIT = 50
+
+
+def limit_option(shown: int) -> Any:
+    """``--limit`` on a list: one wording for every list command."""
+    return typer.Option(
+        "--limit",
+        "-n",
+        help=f"Show at most N; 0 for all. [default: {shown} in a table, all in json/csv]",
+        show_default=False,
+    )
+
+
+ListLimit = Annotated[int | None, limit_option(TABLE_LIMIT)]
 
 
 @dataclass

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wintogether.cli.common import (
+    TABLE_LIMIT,
     Format,
     FormatOption,
     JsonFlag,
+    ListLimit,
     NestedFormatOption,
     PlainFlag,
     complete_contact,
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 PANEL = "Contacts"
-TABLE_LIMIT = 50
 
 ContactArg = Annotated[
     str,
@@ -247,15 +248,7 @@ def list_contacts(
         str, typer.Option("--sort", help="name, recent (last talked) or attention (most slipping).")
     ] = "name",
     archived: Annotated[bool, typer.Option("--archived", help="Show archived contacts.")] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
-            show_default=False,
-        ),
-    ] = None,
+    limit: ListLimit = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,

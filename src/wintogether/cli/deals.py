@@ -11,9 +11,11 @@ from typer.core import TyperGroup
 
 from wintogether.cli.common import (
     DISAGREE,
+    TABLE_LIMIT,
     Format,
     FormatOption,
     JsonFlag,
+    ListLimit,
     NestedFormatOption,
     PlainFlag,
     ResultJsonFlag,
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
 
 PANEL = "Deals"
 #: Rows the deals table shows by default: a screenful, whatever the size of the database.
-TABLE_LIMIT = 50
 
 DealArg = Annotated[
     str,
@@ -290,15 +291,7 @@ def deals_cmd(
     all_: Annotated[
         bool, typer.Option("--all", help="Include won, lost and dropped deals.")
     ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
-            show_default=False,
-        ),
-    ] = None,
+    limit: ListLimit = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wintogether.cli.common import (
+    TABLE_LIMIT,
     Format,
     FormatOption,
     JsonFlag,
+    ListLimit,
     ResultJsonFlag,
     complete_contact,
     emit_json,
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 PANEL = "Ledger"
-TABLE_LIMIT = 50
 
 Kind = Annotated[
     str,
@@ -163,15 +164,7 @@ def balance(
             show_default=False,
         ),
     ] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
-            show_default=False,
-        ),
-    ] = None,
+    limit: ListLimit = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
 ) -> None:

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wintogether.cli.common import (
+    TABLE_LIMIT,
     FormatOption,
     JsonFlag,
+    ListLimit,
     PlainFlag,
     emit_rows,
     emit_table,
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 PANEL = "Promises"
 #: Rows a table shows by default: a screenful, whatever the size of the database.
-TABLE_LIMIT = 50
 
 
 def complete_promise(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -108,15 +109,7 @@ def followups(
     all_: Annotated[
         bool, typer.Option("--all", help="Include done and cancelled promises.")
     ] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
-            show_default=False,
-        ),
-    ] = None,
+    limit: ListLimit = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
     plain: PlainFlag = False,

@@ -15,6 +15,7 @@ from wintogether.cli.common import (
     emit_json,
     emit_rows,
     emit_table,
+    limit_option,
     now,
     output_format,
     say,
@@ -79,15 +80,7 @@ def today(
 
 def neglected(
     ctx: typer.Context,
-    limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit",
-            "-n",
-            help=f"Show at most N; 0 for all. [default: {TABLE_LIMIT} in a table, all in json/csv]",
-            show_default=False,
-        ),
-    ] = None,
+    limit: Annotated[int | None, limit_option(TABLE_LIMIT)] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only contacts with this tag.")] = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
