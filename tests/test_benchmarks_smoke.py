@@ -218,7 +218,12 @@ def test_benchmarked_command_runs(
     db = tmp_path / "copy.db"
     shutil.copyfile(path, db)
     db.chmod(0o600)  # as generated: `wt doctor` fails a database others can read
-    values = {"star": summary["star"], "word": summary["search_word"]}
+    values = {
+        "star": summary["star"],
+        "word": summary["search_word"],
+        "company": summary["star_company"],
+        "deal": summary.get("deal") or "1",
+    }
     argv = [part.format(**values) for part in bench.argv]  # type: ignore[attr-defined]
     env = os.environ.copy()
     env["WINTOGETHER_CONFIG"] = str(summary["config"])
