@@ -230,7 +230,7 @@ def test_two_databases_and_a_phone_through_radicale(
     first, second = desktop.cycle(24)
     assert first.strip() == "sent 1, received 0, deleted 0, conflicts 0"
     lines = second.strip().splitlines()
-    assert lines[-1] == "sent 1, received 0, deleted 0, conflicts 1"
+    assert lines[-1] == "sent 1, received 0, deleted 0, conflicts 1: Dana Reyes, title"
     assert lines[0].startswith(
         "Conflict: contact Dana Reyes: both changed; kept the version from this database"
     )
