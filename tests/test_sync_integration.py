@@ -232,7 +232,7 @@ def test_two_databases_and_a_phone_through_radicale(
     lines = second.strip().splitlines()
     assert lines[-1] == "sent 1, received 0, deleted 0, conflicts 1: Dana Reyes, title"
     assert lines[0].startswith(
-        "Conflict: contact Dana Reyes: both changed; kept the version from this database"
+        "Conflict: contact Dana Reyes: both changed title; kept the version from this database"
     )
     lost = desk.rows("SELECT old_value FROM contact_events WHERE kind = 'sync_conflict'")
     assert len(lost) == 1
