@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,79 @@ def test_folding_still_refuses_an_ambiguous_name(db: Path, wt: Invoke) -> None:
     run = wt("show", "zoe", ok=False)
     assert run.exit_code == 1
     assert "Zoë Adams" in run.stderr and "Zoé Brown" in run.stderr
+
+
+# -- deals: `wt deal show <TAB>`, `wt plan <TAB>`, `wt plan add <TAB>` ---------------
+
+
+@pytest.fixture
+def dealt(dana: Path) -> Path:
+    with Factory(dana) as make:
+        make.deal("Northwind renewal", with_=["dana"], target="2027-01-31")  # #1
+        make.deal("Initech pilot", company="Initech")  # #2
+        make.deal("Old Northwind upsell", with_=["dana"])  # #3, then lost
+        make.step("Northwind renewal", "Security review", owner="them", due="2026-12-20")
+    from wintogether.domain import deals, plan
+    from wintogether.store import open_store
+
+    store, _ = open_store(dana)
+    try:
+        deals.close(store, datetime(2026, 11, 28, tzinfo=UTC), "3", "lost", "Budget cut")
+        plan.save_template(store, datetime(2026, 11, 28, tzinfo=UTC), "Renewal", "1")
+    finally:
+        store.close()
+    return dana
+
+
+def test_deal_titles_complete_open_deals_first_with_company_and_target(dealt: Path) -> None:
+    from wintogether.cli.deals import complete_deal
+
+    items = complete_deal(context(), "")
+    assert [value for value, _ in items] == [
+        "Northwind renewal",
+        "Initech pilot",
+        "Old Northwind upsell",
+    ]
+    assert items[0][1] == "Northwind Traders, target Sun 31 Jan 2027"
+    assert items[1][1] == "Initech, no target"
+    assert items[2][1] == "Northwind Traders, lost"
+    assert [value for value, _ in complete_deal(context(), "ini")] == ["initech pilot"]
+    # Digits complete ids, with the title as help.
+    assert complete_deal(context(), "2") == [("2", "Initech pilot")]
+    assert complete_deal(context(), "9") == []
+
+
+def test_deal_completion_without_a_database_is_empty(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wintogether.cli.deals import complete_deal
+
+    monkeypatch.setenv("WINTOGETHER_DB", str(isolated / "missing.db"))
+    assert complete_deal(context(), "") == []
+    assert not (isolated / "missing.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("words", "expected", "absent"),
+    [
+        ("wt deal show Nor", "Northwind\\ renewal", "Initech\\ pilot"),
+        ("wt deal won Ini", "Initech\\ pilot", "Northwind\\ renewal"),
+        ("wt plan add Nor", "Northwind\\ renewal", "add"),
+        ("wt plan done ", "Northwind\\ renewal", "Dana\\ Reyes"),
+        # `wt plan DEAL` shows a plan: deals are offered beside the subcommands.
+        ("wt plan ", "Northwind\\ renewal", "Dana\\ Reyes"),
+        ("wt plan ", "add", "Dana\\ Reyes"),
+        ("wt plan apply Ren", "Renewal", "Northwind\\ renewal"),
+        ("wt plan apply Renewal Ini", "Initech\\ pilot", "Renewal"),
+    ],
+)
+def test_bash_protocol_offers_deals(dealt: Path, words: str, expected: str, absent: str) -> None:
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    done = complete(
+        {"_WT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    )
+    assert done.returncode == 0, done.stderr
+    offered = done.stdout.splitlines()
+    assert expected in offered, offered
+    assert absent not in offered
+    assert done.stderr == ""

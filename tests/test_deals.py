@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -479,3 +480,67 @@ def test_an_import_refuses_unreadable_deals_and_templates(
     assert "2 unreadable skipped" in run.stderr
     assert json.loads(wt("deals", "--all", "--json").stdout) == []
     assert json.loads(wt("followups", "--json").stdout)[0]["text"] == "Security review"
+
+
+# -- `wt company NAME`: the account's deals ------------------------------------------
+
+
+def test_company_lists_its_open_deals_and_those_closed_this_year(
+    northwind: Path, wt: Invoke
+) -> None:
+    wt("plan", "add", "northwind", "Security review", "--owner", "them", "--due", "2026-11-22")
+    wt("deal", "add", "Northwind upsell", "--with", "dana")
+    wt("deal", "lost", "upsell", "--note", "Budget cut")
+    wt("deal", "add", "Northwind pilot", "--with", "dana")
+    wt("deal", "dropped", "pilot")
+    wt("deal", "add", "Old Northwind deal", "--with", "dana")
+    wt("deal", "won", "old", ok=False)  # one-sided: stays open until the wins are written
+    wt("deal", "dropped", "old")
+    wt("deal", "add", "Consulting", "--company", "Initech")  # another company
+    conn = sqlite3.connect(northwind)
+    with conn:  # closed more than a year ago: not listed
+        conn.execute(
+            "UPDATE deals SET closed_at = '2025-10-01T10:00:00Z' WHERE title = 'Old Northwind deal'"
+        )
+    conn.close()
+    shown = wt("--plain", "company", "northwind").stdout
+    # One line each (folded at the screen's width in a pipe).
+    flat = " ".join(shown[shown.index("\nDeals\n") :].split())
+    assert flat == (
+        "Deals #1 Northwind renewal · target Sun 31 Jan 2027 · at risk: 1 step late (up to 6"
+        " days) Closed deals (12 months) #2 Northwind upsell · lost Sat 28 Nov: Budget cut"
+        " #3 Northwind pilot · dropped Sat 28 Nov"
+    )
+    assert "Old Northwind" not in shown and "Consulting" not in shown
+    data = json.loads(wt("company", "northwind", "--json").stdout)["deals"]
+    assert [d["title"] for d in data["open"]] == ["Northwind renewal"]
+    assert data["open"][0]["health"] == "at risk" and data["open"][0]["steps"] == 1
+    assert [(d["title"], d["status"]) for d in data["closed"]] == [
+        ("Northwind upsell", "lost"),
+        ("Northwind pilot", "dropped"),
+    ]
+    # An account with no deals shows no deal lines, and an empty list in JSON.
+    assert "Deals" not in wt("--plain", "company", "oneil").stdout
+    assert json.loads(wt("company", "oneil", "--json").stdout)["deals"] == {
+        "open": [],
+        "closed": [],
+    }
+
+
+def test_an_accounts_deals_are_one_seek_in_the_company_index(northwind: Path) -> None:
+    from wintogether.domain.deals import of_company
+    from wintogether.store import open_store
+
+    store, _ = open_store(northwind)
+    try:
+        seen: list[str] = []
+        store.conn.set_trace_callback(seen.append)
+        found = of_company(store, 1, datetime(2026, 11, 28, tzinfo=UTC))
+        store.conn.set_trace_callback(None)
+        assert [v.deal.title for v in found.open] == ["Northwind renewal"]
+        sql = next(s for s in seen if "FROM deals d" in s)
+        plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "USING INDEX deals_company (company_id=?)" in plan
+        assert "SCAN d" not in plan
+    finally:
+        store.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from wintogether.cli.common import (
     shown_limit,
     state,
 )
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 PANEL = "Accounts"
 
@@ -118,20 +121,31 @@ def company(
         return
     moment = now()
     view = accounts.account(st.store(), name, st.config(), moment)
+    from wintogether.domain.deals import of_company
+
+    deals = of_company(st.store(), view.company.id, moment)
     if fmt_ is Format.json:
         from wintogether.render import words as wording
+        from wintogether.render.plan_words import account_deals_json
 
-        emit_json(view.to_json(wording))
+        emit_json({**view.to_json(wording), "deals": account_deals_json(deals)})
         return
     from wintogether.render.accounts import account_view
 
     # A screenful of people in each list: a big account has hundreds.
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
-    emit_table(
-        ctx,
-        lambda is_plain: account_view(view, moment.date(), plain=is_plain, limit=top),
-        plain=plain,
-    )
+
+    def draw(is_plain: bool) -> RenderableType:
+        from rich.console import Group
+
+        from wintogether.render.base import spaced
+        from wintogether.render.deals import account_deals
+
+        shown = account_view(view, moment.date(), plain=is_plain, limit=top)
+        more = account_deals(deals, moment.date())
+        return shown if more is None else Group(*spaced([shown, more]))
+
+    emit_table(ctx, draw, plain=plain)
 
 
 def companies(

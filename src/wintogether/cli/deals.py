@@ -43,13 +43,51 @@ if TYPE_CHECKING:
 PANEL = "Deals"
 #: Rows the deals table shows by default: a screenful, whatever the size of the database.
 
+
+def complete_deal(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: deal titles containing what was typed (ids for digits)."""
+    try:
+        from wintogether.cli.common import shell_ready
+        from wintogether.domain.deals import refs_for_completion
+        from wintogether.text import one_line
+
+        st = state(ctx)
+        if not st.db_path.exists():
+            return []
+        found = refs_for_completion(st.store(), incomplete)
+        return [(value, one_line(help_)[:70]) for value, help_ in shell_ready(found, incomplete)][
+            :50
+        ]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def complete_template(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: the names of saved plan templates."""
+    try:
+        from wintogether.cli.common import shell_ready
+        from wintogether.domain.plan import template_names
+
+        st = state(ctx)
+        if not st.db_path.exists():
+            return []
+        return shell_ready([(name, "") for name in template_names(st.store())], incomplete)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
 DealArg = Annotated[
     str,
     typer.Argument(
         help="The deal: its id (3 or #3), its title or a unique part of it.",
         metavar="DEAL",
         show_default=False,
+        autocompletion=complete_deal,
     ),
+]
+TemplateArg = Annotated[
+    str,
+    typer.Argument(help="The template's name.", metavar="NAME", autocompletion=complete_template),
 ]
 StepArg = Annotated[
     str,
@@ -350,6 +388,17 @@ class PlanGroup(TyperGroup):
             return "show", self.commands["show"], args
         return super().resolve_command(ctx, args)
 
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """`wt plan <TAB>`: its subcommands, and the deals (`wt plan DEAL` shows one)."""
+        from click.shell_completion import CompletionItem
+
+        found = super().shell_complete(ctx, incomplete)
+        if incomplete.startswith("-"):
+            return found
+        return found + [
+            CompletionItem(value, help=help_) for value, help_ in complete_deal(ctx, incomplete)
+        ]
+
 
 plan_app = typer.Typer(
     cls=PlanGroup,
@@ -591,7 +640,7 @@ def plan_edit(
 @template_app.command("save")
 def template_save(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The template's name.", metavar="NAME")],
+    name: TemplateArg,
     deal: DealArg,
 ) -> None:
     """Save a deal's plan as a template: each step as days before the target.
@@ -609,7 +658,7 @@ def template_save(
 @plan_app.command("apply")
 def plan_apply(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The template's name.", metavar="NAME")],
+    name: TemplateArg,
     deal: DealArg,
     backwards_from: Annotated[
         str | None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day
@@ -243,6 +243,53 @@ def listing(
         steps = deals_store.steps(store, [d.id for d in found])
     today = now.date()
     return [analyse(deal, steps.get(deal.id, []), today) for deal in found]
+
+
+@dataclass(frozen=True)
+class AccountDeals:
+    """An account's deals, for `wt company NAME`."""
+
+    #: Open deals, soonest target first, with plan health.
+    open: list[PlanView]
+    #: Won, lost or dropped in the last 12 months, latest first.
+    closed: list[Deal]
+
+
+def of_company(store: Store, company_id: int, now: datetime) -> AccountDeals:
+    """The deals with ``company_id``: open ones analysed, those closed in the last year."""
+    since = to_utc_iso(now - timedelta(days=365))
+    with store.read():
+        found = deals_store.deals_of_company(store, company_id, since)
+        open_ = [deal for deal in found if deal.status == "open"]
+        steps = deals_store.steps(store, [deal.id for deal in open_])
+    today = now.date()
+    return AccountDeals(
+        [analyse(deal, steps.get(deal.id, []), today) for deal in open_],
+        [deal for deal in found if deal.status != "open"],
+    )
+
+
+def refs_for_completion(store: Store, incomplete: str) -> list[tuple[str, str]]:
+    """Deals for shell completion, open ones first: (title, "company, target or
+    status") for titles containing what was typed, or (id, title) when digits
+    were typed (``3``, ``#3``)."""
+    from wintogether.dates import format_day
+    from wintogether.domain.resolve import fold
+
+    with store.read():
+        found = deals_store.deal_refs(store)
+    typed = incomplete.strip().lstrip("#")
+    if typed.isdigit():
+        return [(str(id_), title) for id_, title, *_ in found if str(id_).startswith(typed)]
+    needle = fold(incomplete)
+    out: list[tuple[str, str]] = []
+    for _id, title, company, target, status in found:
+        if needle not in fold(title):
+            continue
+        when = f"target {format_day(date.fromisoformat(target))}" if target else "no target"
+        shown = when if status == "open" else status
+        out.append((title, f"{company}, {shown}" if company else shown))
+    return out
 
 
 def view(store: Store, now: datetime, ref: str) -> PlanView:

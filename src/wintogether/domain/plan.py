@@ -383,6 +383,12 @@ class SharedPlan:
     generated_on: date
 
 
+def template_names(store: Store) -> list[str]:
+    """The saved templates' names, in order (for shell completion)."""
+    with store.read():
+        return deals_store.template_names(store)
+
+
 def shared(view: PlanView) -> SharedPlan:
     deal = view.deal
     steps = []

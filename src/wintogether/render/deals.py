@@ -14,6 +14,7 @@ from wintogether.dates import format_day
 from wintogether.render.base import new_table, ref_text, spaced, spec_table, t, t1
 from wintogether.render.columns import DEALS
 from wintogether.render.plan_words import (
+    account_deal_lines,
     health_text,
     short_health_text,
     target_text,
@@ -24,6 +25,7 @@ from wintogether.render.words import word_record_text
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from wintogether.domain.deals import AccountDeals
     from wintogether.domain.planview import PlanView, StepView
 
 _STATUS_STYLE = {
@@ -155,3 +157,13 @@ def deal_view(view: PlanView, *, plain: bool) -> RenderableType:
     if view.steps:
         parts.append(steps_table(view, plain=plain))
     return Group(*spaced(parts))
+
+
+def account_deals(deals: AccountDeals, today: date) -> RenderableType | None:
+    """`wt company NAME`'s deals (None when it has none): open, then closed this year."""
+    opened, closed = account_deal_lines(deals, today)
+    parts: list[RenderableType] = []
+    for title, lines in (("Deals", opened), ("Closed deals (12 months)", closed)):
+        if lines:
+            parts.append(Group(Text(title, style="bold"), *(t1(line) for line in lines)))
+    return Group(*spaced(parts)) if parts else None

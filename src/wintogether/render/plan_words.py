@@ -9,6 +9,7 @@ from wintogether.dates import format_day
 from wintogether.render.words import word_record_text
 
 if TYPE_CHECKING:
+    from wintogether.domain.deals import AccountDeals
     from wintogether.domain.planview import PlanView, StepView
     from wintogether.models import Deal
 
@@ -149,3 +150,29 @@ def deal_row_json(view: PlanView) -> dict[str, Any]:
 
 def target_text(deal: Deal, today: date) -> str:
     return format_day(deal.target_on, today) if deal.target_on else "no target"
+
+
+def account_deal_lines(deals: AccountDeals, today: date) -> tuple[list[str], list[str]]:
+    """`wt company NAME`'s deals: one line each, open ones (target and plan
+    health, as `wt deals` shows them), then those closed in the last year."""
+    opened = [
+        f"#{v.deal.id} {v.deal.title} · {_target_words(v.deal, today)} · {short_health_text(v)}"
+        for v in deals.open
+    ]
+    closed = []
+    for deal in deals.closed:
+        when = f" {format_day(deal.closed_at.date(), today)}" if deal.closed_at else ""
+        note = f": {deal.close_note}" if deal.close_note else ""
+        closed.append(f"#{deal.id} {deal.title} · {deal.status}{when}{note}")
+    return opened, closed
+
+
+def account_deals_json(deals: AccountDeals) -> dict[str, Any]:
+    return {
+        "open": [deal_row_json(view) for view in deals.open],
+        "closed": [deal.to_json() for deal in deals.closed],
+    }
+
+
+def _target_words(deal: Deal, today: date) -> str:
+    return f"target {format_day(deal.target_on, today)}" if deal.target_on else "no target"

@@ -140,6 +140,19 @@ def deals(
     )
 
 
+def deal_refs(store: Store) -> list[tuple[int, str, str | None, str | None, str]]:
+    """(id, title, company, target day, status) of every deal, open ones first,
+    soonest target first: what shell completion offers (one query, no people)."""
+    return [
+        (row[0], row[1], row[2], row[3], row[4])
+        for row in store.conn.execute(
+            "SELECT d.id, d.title, coalesce(co.name, d.company), d.target_on, d.status"
+            " FROM deals d LEFT JOIN companies co ON co.id = d.company_id"
+            " ORDER BY d.status != 'open', d.target_on IS NULL, d.target_on, d.id"
+        )
+    ]
+
+
 def deals_by_title(store: Store, text: str) -> list[Deal]:
     return _select(store, "WHERE d.title = ? COLLATE NOCASE ORDER BY d.id", (text,))
 
@@ -159,6 +172,17 @@ def deals_of_contact(store: Store, contact_id: int) -> list[Deal]:
         store,
         "WHERE d.id IN (SELECT deal_id FROM deal_people WHERE contact_id = ?) ORDER BY d.id",
         (contact_id,),
+    )
+
+
+def deals_of_company(store: Store, company_id: int, closed_since: str) -> list[Deal]:
+    """A company's open deals (soonest target first) and those closed since
+    ``closed_since`` (a UTC stamp; latest first): one seek in ``deals_company``."""
+    return _select(
+        store,
+        "WHERE d.company_id = ? AND (d.status = 'open' OR d.closed_at >= ?)"
+        " ORDER BY d.status != 'open', d.target_on IS NULL, d.target_on, d.closed_at DESC, d.id",
+        (company_id, closed_since),
     )
 
 
