@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import Invoke
-from wintogether.render.plain import cell_len, table, wrap
+from wintogether.render.plain import TooWide, cell_len, table, wrap
 
 VIEWS = [
     ("today",),
@@ -78,6 +78,33 @@ def drawn_by_rich(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     return undo
 
 
+#: Views written without Rich only where the layout is exactly Rich's (else Rich
+#: draws them): the same bytes at every width.
+EXACT_VIEWS = [
+    ("summary",),
+    ("summary", "--month"),
+    ("summary", "--last-week"),
+    ("show", "dana"),
+    ("show", "hannah"),
+    ("show", "#2"),
+    ("show", "#13"),
+]
+
+
+@pytest.mark.parametrize("width", [250, 80, 60, 24])
+def test_summary_and_show_in_a_pipe_are_what_rich_wrote(
+    demo: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    restore = drawn_by_rich(monkeypatch)
+    before = {args: wt(*args).stdout for args in EXACT_VIEWS}
+    restore()
+    for args in EXACT_VIEWS:
+        after = wt(*args).stdout
+        assert "Timeline" in after or "measure" in after, args
+        assert after == before[args], args
+
+
 def characters(text: str) -> Counter[str]:
     return Counter(c for c in text if not c.isspace() and c != "…")
 
@@ -121,5 +148,20 @@ def test_wrap_and_table_layout() -> None:
         "x  long words",
         "   here",
     ]
+    # As Rich lays a table out (fit=True): columns compared with their padding,
+    # tied widest columns give way together; right-aligned numbers.
+    assert table(["n", "a", "b"], [["10", "aaaa bbbb", "cccc dddd"]], 17, fit=True) == [
+        "n   a      b",
+        "10  aaaa   cccc",
+        "    bbbb   dddd",
+    ]
+    assert table(["measure", "count"], [["People", "7"]], 80, right=(1,)) == [
+        "measure  count",
+        "People       7",
+    ]
+    with pytest.raises(TooWide):  # Rich would cut the column that cannot wrap
+        table(["a", "b"], [["x" * 10, "y"]], 8, no_wrap=(0,), fit=True)
+    with pytest.raises(TooWide):  # Rich would cut the word with "…"
+        table(["a", "b"], [["x", "abcdefghijkl"]], 8, fit=True)
     assert cell_len("日本") == 4
     assert cell_len("José") == cell_len("Jose\u0301") == 4

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Invoke
+from factory import Factory
 
 HEAVY = ("rich", "sqlite_utils", "dateparser", "pygal")
 
@@ -181,6 +182,9 @@ def test_global_options_come_from_the_root_callback() -> None:
         ("balance",),
         ("balance", "#1"),
         ("dupes",),
+        ("show", "#1"),
+        ("summary",),
+        ("summary", "--month"),
     ],
     ids=lambda args: " ".join(args) or "wt",
 )
@@ -203,8 +207,15 @@ def test_reads_in_a_pipe_write_plain_text_without_rich(dana: object, args: tuple
     assert not {m for m in modules if m.split(".")[0] == "rich"}
 
 
-def test_a_view_without_a_plain_writer_still_draws_with_rich(dana: object) -> None:
-    """The check above can fail: `wt show` in a pipe is still drawn by Rich."""
-    modules, done = imported_modules("show", "dana")
+def test_a_view_rich_must_lay_out_still_draws_with_rich(
+    dana: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check above can fail: on a 40-column screen Rich cuts the summary's
+    trend lines with "…", so the summary is drawn by Rich there, as before."""
+    monkeypatch.setenv("COLUMNS", "40")
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", at="2026-11-24")
+    modules, done = imported_modules("summary")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "rich.table" in modules
+    assert "…" in done.stdout

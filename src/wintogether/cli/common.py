@@ -267,12 +267,13 @@ def emit_table(
     build: Callable[[bool], RenderableType],
     *,
     plain: bool = False,
-    pipe: Callable[[int], list[str]] | None = None,
+    pipe: Callable[[int], list[str] | None] | None = None,
 ) -> None:
     """Render to stdout: Rich on a terminal, plain aligned text in a pipe.
 
     ``pipe``: the same view written without Rich (render/plain.py), given the
-    screen width; used for plain text, so a pipe never imports Rich.
+    screen width; used for plain text, so a pipe never imports Rich. It
+    returns None where only Rich lays the view out that way (Rich draws it).
     """
     from wintogether.render.plain import plain_requested
 
@@ -280,8 +281,10 @@ def emit_table(
     if plain and pipe is not None:
         from wintogether.render.plain import screen_width, text_of
 
-        sys.stdout.write(text_of(pipe(screen_width())))
-        return
+        lines = pipe(screen_width())
+        if lines is not None:
+            sys.stdout.write(text_of(lines))
+            return
     from wintogether.render.base import make_console
 
     console = make_console(plain=plain)

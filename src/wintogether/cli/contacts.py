@@ -333,11 +333,18 @@ def show(
 
         emit_json(profile.to_json(words))
         return
-    from wintogether.render.contacts import profile_view
 
-    emit_table(
-        ctx, lambda is_plain: profile_view(profile, moment.date(), plain=is_plain), plain=plain
-    )
+    def build(is_plain: bool) -> RenderableType:
+        from wintogether.render.contacts import profile_view
+
+        return profile_view(profile, moment.date(), plain=is_plain)
+
+    def pipe(width: int) -> list[str] | None:
+        from wintogether.render.plain_views import profile as plain_profile
+
+        return plain_profile(profile, moment.date(), width)
+
+    emit_table(ctx, build, plain=plain, pipe=pipe)
 
 
 def archive(ctx: typer.Context, contact: ContactArg) -> None:

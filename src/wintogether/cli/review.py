@@ -222,9 +222,18 @@ def summary(
         check_target(output.expanduser(), database=st.db_path, overwrite=force)
     result = summaries.summarise(st.store(), config, moment, span, with_rows=chosen == "csv")
     if chosen is None:
-        from wintogether.render.review import summary_view
 
-        emit_table(ctx, lambda plain: summary_view(result, plain=plain))
+        def build(is_plain: bool) -> RenderableType:
+            from wintogether.render.review import summary_view
+
+            return summary_view(result, plain=is_plain)
+
+        def pipe(width: int) -> list[str] | None:
+            from wintogether.render.plain_views import summary as plain_summary
+
+            return plain_summary(result, width)
+
+        emit_table(ctx, build, pipe=pipe)
         return
     text = _render(result, chosen)
     if output is None:

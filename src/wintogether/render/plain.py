@@ -154,9 +154,20 @@ def table(
     no_wrap: Sequence[int] = (),
     gap: int = 2,
     show_header: bool = True,
+    right: Sequence[int] = (),
+    fit: bool = False,
+    grid: bool = False,
 ) -> Lines:
     """Aligned columns ``gap`` apart, fitted to ``width``: the widest wrapping
-    columns give way first, one cell at a time, until the table fits."""
+    columns give way first, one cell at a time, until the table fits.
+
+    ``right``: columns whose cells (not the heading) are right-aligned.
+    ``fit``: the columns give way exactly as Rich's do, and :class:`TooWide`
+    is raised where Rich would cut rather than wrap (the table cannot fit, or a
+    word is wider than its column), so that the caller can let Rich draw it and
+    the output stays Rich's. ``grid``: the gap is
+    the right padding of each column (Rich's ``Table.grid``), not split
+    between neighbours (a table); it decides which columns give way first."""
     body = [list(row) for row in rows]
     cells = ([list(headers)] if show_header else []) + body
     count = len(headers)
@@ -166,6 +177,9 @@ def table(
             widest = _widest(cell)
             widths[index] = max(widths[index], widest)
     excess = sum(widths) + gap * (count - 1) - width
+    if excess > 0 and fit:
+        widths = _collapse(widths, no_wrap, width, gap, grid)
+        excess = sum(widths) + gap * (count - 1) - width
     while excess > 0:
         shrinkable = [i for i in range(count) if i not in no_wrap and widths[i] > 1]
         if not shrinkable:
@@ -173,21 +187,85 @@ def table(
         top = max(widths[i] for i in shrinkable)
         widths[next(i for i in shrinkable if widths[i] == top)] -= 1
         excess -= 1
+    if fit:
+        _check_fit(cells, widths, no_wrap, excess)
     total = sum(widths) + gap * (count - 1)
     out: Lines = wrap(title, total) if title is not None else []
     spacer = " " * gap
-    for row in cells:
+    for number, row in enumerate(cells):
         wrapped = [
             (cell.split("\n") if index in no_wrap else wrap(cell, widths[index]))
             for index, cell in enumerate(row)
         ]
+        aligned = right if number or not show_header else ()
         for depth in range(max(len(lines) for lines in wrapped)):
             parts = [
-                _pad(lines[depth] if depth < len(lines) else "", widths[index])
+                (_pad_left if index in aligned else _pad)(
+                    lines[depth] if depth < len(lines) else "", widths[index]
+                )
                 for index, lines in enumerate(wrapped)
             ]
             out.append(spacer.join(parts).rstrip())
     return out
+
+
+def _collapse(
+    widths: list[int], no_wrap: Sequence[int], width: int, gap: int, grid: bool
+) -> list[int]:
+    """The widths Rich gives a table too wide for the screen: it compares the
+    columns with their padding, and the widest wrapping ones (all of them when
+    tied) give way together, down to the next widest, until the table fits."""
+    count = len(widths)
+    if grid:
+        pads = [gap] * (count - 1) + [0]
+    else:
+        half, rest = divmod(gap, 2)
+        pads = [half + rest if i == 0 else half if i == count - 1 else gap for i in range(count)]
+        if count == 1:
+            pads = [0]
+    padded = [w + p for w, p in zip(widths, pads, strict=True)]
+    wrapable = [i not in no_wrap for i in range(count)]
+    if not any(wrapable):
+        return widths
+    excess = sum(padded) - width
+    while excess > 0:
+        top = max(w for w, ok in zip(padded, wrapable, strict=True) if ok)
+        second = max(w if ok and w != top else 0 for w, ok in zip(padded, wrapable, strict=True))
+        difference = top - second
+        if not difference:
+            break
+        ratios = [int(w == top and ok) for w, ok in zip(padded, wrapable, strict=True)]
+        most = min(excess, difference)
+        remaining, shares = excess, sum(ratios)
+        for index, ratio in enumerate(ratios):
+            if ratio:
+                cut = min(most, round(remaining / shares))
+                padded[index] -= cut
+                remaining -= cut
+                shares -= 1
+        excess = sum(padded) - width
+    return [max(p - pad, 1) for p, pad in zip(padded, pads, strict=True)]
+
+
+class TooWide(Exception):
+    """A table Rich would draw with "…" cuts: left to Rich (``table(fit=True)``)."""
+
+
+def _check_fit(
+    cells: Sequence[Sequence[str]], widths: Sequence[int], no_wrap: Sequence[int], excess: int
+) -> None:
+    if excess > 0:
+        raise TooWide
+    for row in cells:
+        for index, cell in enumerate(row):
+            if index in no_wrap or _widest(cell) <= widths[index]:
+                continue
+            if any(cell_len(word) > widths[index] for word in cell.split()):
+                raise TooWide
+
+
+def _pad_left(text: str, width: int) -> str:
+    return " " * (width - cell_len(text)) + text
 
 
 def sections(parts: Iterable[Lines]) -> Lines:
@@ -273,6 +351,7 @@ def spec_table(
     title: str | None = None,
     skip: Sequence[str] = (),
     numbered: bool = False,
+    fit: bool = False,
 ) -> Lines:
     """The table of ``spec``'s shown columns; ``cells`` words the columns that
     are not shown as their plain machine value."""
@@ -285,7 +364,7 @@ def spec_table(
             draw = cells.get(column.name)
             out.append(draw(row) if draw else t1(cell_value(column.value(row))))
         body.append(out)
-    return table(headers, body, width, title=title)
+    return table(headers, body, width, title=title, fit=fit)
 
 
 # -- the views ------------------------------------------------------------------
@@ -298,6 +377,7 @@ def promises_table(
     *,
     title: str | None = None,
     show_contact: bool = True,
+    fit: bool = False,
 ) -> Lines:
     from wintogether.render.columns import PROMISES
 
@@ -314,10 +394,13 @@ def promises_table(
         width,
         title=title,
         skip=() if show_contact else ("contact",),
+        fit=fit,
     )
 
 
-def attention_table(rows: Sequence[Any], width: int, *, title: str | None = None) -> Lines:
+def attention_table(
+    rows: Sequence[Any], width: int, *, title: str | None = None, fit: bool = False
+) -> Lines:
     from wintogether.render.columns import SLIPPING
 
     return spec_table(
@@ -327,6 +410,7 @@ def attention_table(rows: Sequence[Any], width: int, *, title: str | None = None
         width,
         title=title,
         numbered=True,
+        fit=fit,
     )
 
 
@@ -354,12 +438,13 @@ def job_changes_table(
     width: int,
     *,
     title: str = "Job changes: a reason to reach out",
+    fit: bool = False,
 ) -> Lines:
     rows = [
         [format_day(event.happened_at.date(), today), ref(event.contact), t1(event.text)]
         for event in events
     ]
-    return table(["seen", "contact", "news"], rows, width, title=title)
+    return table(["seen", "contact", "news"], rows, width, title=title, fit=fit)
 
 
 #: Promises the dashboard lists per section; the rest are a command away.
@@ -518,9 +603,11 @@ def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) 
     return _when(event.happened_at, today), kind, rest
 
 
-def timeline(lines: Sequence[Line], width: int) -> Lines:
+def timeline(lines: Sequence[Line], width: int, *, fit: bool = False) -> Lines:
     """The date and kind in two columns that never wrap, the rest wrapping under itself."""
-    return table(["", "", ""], lines, width, no_wrap=(0, 1), gap=0, show_header=False)
+    return table(
+        ["", "", ""], lines, width, no_wrap=(0, 1), gap=0, show_header=False, fit=fit, grid=True
+    )
 
 
 def history(result: History, today: date, width: int) -> Lines:
