@@ -5,6 +5,7 @@ computation from every entry says."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -248,13 +249,34 @@ def test_migration_fills_standings_of_an_existing_database(tmp_path: Path) -> No
 NOW = datetime(2026, 11, 28, 10, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module")
+def busy_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Many contacts, entries at window edges, ties at one instant, entries ahead:
+    written once for the module, then copied for each test (see ``busy``)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WINTOGETHER_NOW", NOW.isoformat())
+        path = tmp_path_factory.mktemp("busy") / "busy.db"
+        _write_busy(path)
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
 @pytest.fixture
-def busy(tmp_path: Path) -> Iterator[Store]:
-    """Many contacts, entries at window edges, ties at one instant, entries ahead."""
+def busy(tmp_path: Path, busy_file: Path) -> Iterator[Store]:
+    """A copy of the busy database, opened: each test has its own."""
+    path = tmp_path / "busy.db"
+    shutil.copyfile(busy_file, path)
+    store, _ = open_store(path)
+    assert standings.kept(store) == standings.recomputed(store)
+    yield store
+    store.close()
+
+
+def _write_busy(path: Path) -> None:
     import random
 
     rng = random.Random(5)
-    store, _ = open_store(tmp_path / "busy.db", create=True)
+    store, _ = open_store(path, create=True)
     with store.write("seed"):
         for n in range(1, 81):
             store.conn.execute(
@@ -308,7 +330,6 @@ def busy(tmp_path: Path) -> Iterator[Store]:
                 (f"w{m}", rng.randint(1, 80), when.strftime("%Y-%m-%dT%H:%M:%SZ")),
             )
     assert standings.kept(store) == standings.recomputed(store)
-    yield store
     store.close()
 
 
