@@ -108,17 +108,52 @@ def test_fish_protocol_offers_contact_names(promised: Path) -> None:
     assert "Dana Reyes" not in done.stdout
 
 
+#: A line only each shell's script has.
+SCRIPT_MARKS = {
+    "bash": 'COMP_WORDS="${COMP_WORDS[*]}"',
+    "zsh": "#compdef wt",
+    "fish": "complete --command wt",
+}
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_show_completion_prints_a_script(isolated: Path, shell: str) -> None:
+    # Typer finds the shell by walking up the parent processes (shellingham); a
+    # run with no shell among them (a job whose shell has exited, a service)
+    # found none and printed "Shell  not supported.". Here the shell is the one
+    # named on the command line, whatever started the test run.
     done = subprocess.run(
         [sys.executable, "-m", "wintogether", "--show-completion", shell],
         capture_output=True,
         text=True,
         check=False,
-        env=os.environ.copy(),
+        env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
     )
     assert done.returncode == 0, done.stderr
     assert "_WT_COMPLETE" in done.stdout
+    assert SCRIPT_MARKS[shell] in done.stdout
+    assert [mark for other, mark in SCRIPT_MARKS.items() if mark in done.stdout] == [
+        SCRIPT_MARKS[shell]
+    ]
+
+
+def test_show_completion_in_bash_prints_the_bash_script(isolated: Path) -> None:
+    """What a user typing in bash gets: the shell is found from the parent
+    process, here a bash that stays alive until the command ends."""
+    command = f'"{sys.executable}" -m wintogether --show-completion; exit $?'
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", command],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k != "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert SCRIPT_MARKS["bash"] in done.stdout
 
 
 def test_a_completed_name_in_another_case_still_finds_the_contact(
