@@ -235,7 +235,9 @@ def workload_problems(
     problems: list[str] = []
     for o in outcomes:
         if "Traceback" in o.stderr:
-            problems.append(f"traceback in {o.kind} {o.key}")
+            # The last lines name the exception and where it was raised.
+            tail = " | ".join(line.strip() for line in o.stderr.strip().splitlines()[-3:])
+            problems.append(f"traceback in {o.kind} {o.key}: {tail}")
         if o.kind != "dup" and o.exit_code != 0:
             problems.append(f"{o.kind} {o.key} exited {o.exit_code}: {o.stderr.strip()[:200]}")
     by_name: dict[str, list[Outcome]] = {}
