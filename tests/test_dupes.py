@@ -190,11 +190,21 @@ def _every_pair(names: list[str]) -> list[tuple[int, int]]:
     from wintogether.domain.dupes import NAME_SIMILARITY
 
     found = []
+    # One matcher per second name (difflib caches what it learns of it), and the
+    # two cheap upper bounds of ratio() first: the same pairs, found faster.
+    matcher = difflib.SequenceMatcher(None)
     for j, b in enumerate(names):
+        matcher.set_seq2(b)
         for i in range(j):
             a = names[i]
-            if a == b or (
-                len(a) + len(b) and difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
+            if a == b:
+                found.append((i, j))
+                continue
+            matcher.set_seq1(a)
+            if (
+                matcher.real_quick_ratio() >= NAME_SIMILARITY
+                and matcher.quick_ratio() >= NAME_SIMILARITY
+                and matcher.ratio() >= NAME_SIMILARITY
             ):
                 found.append((i, j))
     return found
