@@ -1,4 +1,7 @@
-"""A killed import leaves the old rows or old + all new: nothing in between."""
+"""A killed import leaves the old rows or old + all new: nothing in between.
+
+Marked slow (kills at random moments): python -m pytest -m slow tests/test_import_crash.py
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from conftest import Invoke
 
@@ -35,6 +40,11 @@ def count(db: Path) -> int:
         conn.close()
 
 
+# A loop of kills at random moments, like the kill loops of test_crash.py it is
+# marked slow; the default run kills an import in the middle of its write there
+# (test_sigkill_in_the_middle_of_a_large_write), and test_import.py checks that a
+# file imported again adds and updates nothing.
+@pytest.mark.slow
 def test_sigkill_during_import(dana: Path, wt: Invoke, tmp_path: Path) -> None:
     source = tmp_path / "Connections.csv"
     linkedin_file(source)

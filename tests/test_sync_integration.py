@@ -8,8 +8,9 @@ plays the phone. Times are pinned a little in the past: when an app does not
 move an item's LAST-MODIFIED, the time a file arrived (its mtime, real time)
 is what counts, and it must come after the changes made here.
 
-The default run makes the one-way trip (laptop to server to desktop); the whole
-story, with the phone, a conflict and a quiet re-sync, is marked slow.
+The default run makes the one-way trip (laptop to server to desktop) and then a
+phone's card back; the whole story, with the phone, a conflict and a quiet
+re-sync, is marked slow.
 """
 
 from __future__ import annotations
@@ -189,10 +190,13 @@ def _devices(
     return laptop, desktop
 
 
+@pytest.mark.slow
 def test_from_one_database_to_another_through_radicale(
     server: str, tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The default run's short trip: one way, through the server and vdirsyncer."""
+    """The short trip alone: one way, through the server and vdirsyncer. The
+    default run makes the same trip, with every check here, at the start of
+    test_a_phone_card_survives_a_local_edit_unchanged_on_the_server."""
     _devices(server, tmp_path, wt, monkeypatch)
 
 
