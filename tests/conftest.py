@@ -160,6 +160,43 @@ def db(isolated: Path, empty_database: Path) -> Path:
     return path
 
 
+Build = Callable[..., None]
+
+
+@pytest.fixture(scope="session")
+def _built_files() -> dict[tuple[object, ...], Path]:
+    return {}
+
+
+@pytest.fixture
+def built(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _built_files: dict[tuple[object, ...], Path],
+) -> Callable[..., Path]:
+    """``built(build, *args)``: a copy, in this test's folder, of the database that
+    ``build(path, *args)`` writes. Each build runs once per test run (the first
+    test to ask for it, with that test's environment); every test gets its own copy."""
+
+    copies = 0
+
+    def copy(build: Build, *args: object) -> Path:
+        nonlocal copies
+        key = (build.__module__, build.__qualname__, *args)
+        if key not in _built_files:
+            path = tmp_path_factory.mktemp("built") / "built.db"
+            build(path, *args)
+            assert not Path(f"{path}-wal").exists(), "close the database before returning"
+            _built_files[key] = path
+        copies += 1
+        target = tmp_path / f"built-{copies}.db"
+        shutil.copyfile(_built_files[key], target)
+        target.chmod(0o600)
+        return target
+
+    return copy
+
+
 @pytest.fixture
 def dana(db: Path) -> Path:
     """A database with Dana Reyes (#1) and Marcus O'Neil (#2)."""

@@ -5,6 +5,7 @@ say."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -59,9 +60,10 @@ def said(rows: list[ledger.GiveFirst]) -> list[tuple[object, str, int]]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize("stretch", [30, 90, 200])
-def test_sql_ranking_equals_full_balances(tmp_path: Path, seed: int, stretch: int) -> None:
-    db = tmp_path / "g.db"
-    build(db, seed)
+def test_sql_ranking_equals_full_balances(
+    built: Callable[..., Path], seed: int, stretch: int
+) -> None:
+    db = built(build, seed)  # each seed's database is built once, then copied
     config = Config(one_sided_after_days=stretch)
     store, _ = open_store(db)
     try:

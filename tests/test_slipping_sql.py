@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -69,10 +70,9 @@ CONFIGS = [
 @pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "tags", "ties"])
 @pytest.mark.parametrize("offset_hours", [0, 5.5, -8])
 def test_sql_ranking_equals_the_rule(
-    tmp_path: Path, seed: int, config: Config, offset_hours: float
+    built: Callable[..., Path], seed: int, config: Config, offset_hours: float
 ) -> None:
-    db = tmp_path / f"s{seed}.db"
-    build(db, seed)
+    db = built(build, seed)  # each seed's database is built once, then copied
     zone = timezone(timedelta(hours=offset_hours))
     now = datetime(2026, 11, 28, 23, 30, tzinfo=UTC).astimezone(zone)
     store, _ = open_store(db)
