@@ -39,8 +39,11 @@ def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as handle:
         plan = json.load(handle)
     db = os.environ["WINTOGETHER_DB"]
+    # The database as the last read left it: nothing else writes to it between
+    # two commands, so after a read it is the next read's "before".
+    after_read = ""
     for index, (args, read) in enumerate(plan):
-        before = fingerprint(db) if read else ""
+        before = (after_read or fingerprint(db)) if read else ""
         started = time.perf_counter()
         code, escaped = 0, ""
         try:
@@ -54,7 +57,8 @@ def main() -> None:
         if os.environ.get("FUZZ_TIMES"):  # a file to write each command's time to
             with open(os.environ["FUZZ_TIMES"], "a", encoding="utf-8") as times:
                 times.write(f"{time.perf_counter() - started:.3f} {args[:2]}\n")
-        changed = int(read and fingerprint(db) != before)
+        after_read = fingerprint(db) if read else ""
+        changed = int(read and after_read != before)
         sys.stdout.write(f"\n@@FUZZ {index} exit={code} changed={changed} tb={escaped}@@\n")
         sys.stdout.flush()
 
