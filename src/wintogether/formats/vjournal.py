@@ -100,8 +100,9 @@ def patch_journal(base: str, conversation: dict[str, Any]) -> str:
 # other field of the record as an ``X-WINTOGETHER-<FIELD>`` property (TEXT,
 # escaped; a list as one property per value), with ``X-WINTOGETHER-RECORD``
 # naming the record's kind (the section of the JSON export: ledger, wins,
-# events, companies). A field that is None is absent. A record with no
-# ``happened_at`` (a company) is dated by its creation.
+# events, companies, deals, deal_steps, plan_templates). A field that is None
+# is absent. A record with no ``happened_at`` (a company, a deal) is dated by
+# its creation; a template's steps are one JSON text.
 
 X_RECORD = "X-WINTOGETHER-RECORD"
 _X_PREFIX = "X-WINTOGETHER-"
@@ -125,6 +126,12 @@ def record_summary(section: str, record: dict[str, Any]) -> str:
         return f"Win: {record['theirs']} / {record['mine']}"
     if section == "companies":
         return f"Company: {record['name']}"
+    if section == "deals":
+        return f"Deal: {record['title']}"
+    if section == "deal_steps":
+        return f"Plan step {record.get('position')}"
+    if section == "plan_templates":
+        return f"Plan template: {record['name']}"
     return str(record.get("text") or record.get("kind") or section)
 
 
@@ -135,9 +142,11 @@ def record_text(section: str, record: dict[str, Any]) -> str:
     journal = Journal()
     journal.add("uid", record["uid"])
     journal.add("dtstamp", _utc(record["updated_at"]))
-    journal.add("created", _utc(record["created_at"]))
+    # A plan step has no creation time of its own: its last change stands in.
+    created = record.get("created_at") or record["updated_at"]
+    journal.add("created", _utc(created))
     journal.add("last-modified", _utc(record["updated_at"]))
-    journal.add("dtstart", _utc(record.get("happened_at") or record["created_at"]))
+    journal.add("dtstart", _utc(record.get("happened_at") or created))
     summary = " ".join(record_summary(section, record).split())
     journal.add("summary", summary[:120])
     journal.add(X_RECORD, section)

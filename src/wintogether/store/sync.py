@@ -26,8 +26,9 @@ from wintogether.store.handle import Store
 TABLES = {"contact": "contacts", "promise": "promises", "conversation": "interactions"}
 
 #: The tables behind the ``history`` items (ledger entries, wins, timeline
-#: events, companies), with the JSON export's name for each. Their ids are
-#: distinct per table only, so a history row's id in a sync is ``id * 4 + code``.
+#: events, companies, deals, plan steps and plan templates), with the JSON
+#: export's name for each. Their ids are distinct per table only, so a history
+#: row's id in a sync is ``id * 8 + code`` (kept for one sync only, never stored).
 #: A company's name travels on its contacts' cards, and each database makes
 #: its company records from those names; a company has an item only for what
 #: the names do not say, its aliases (`wt company merge`). The item is named by
@@ -38,19 +39,25 @@ HISTORY = {
     "ledger": ("ledger", 1),
     "wins": ("wins", 2),
     "contact_events": ("events", 3),
+    # A deal (its people by uid), a plan step (the promise it is, its deal, the
+    # step it follows), a saved plan template.
+    "deals": ("deals", 4),
+    "deal_steps": ("deal_steps", 5),
+    "plan_templates": ("plan_templates", 6),
 }
+_CODES = 8
 COMPANY_PREFIX = "company:"
 SECTION_TABLES = {section: table for table, (section, _) in HISTORY.items()}
 _HISTORY_OF_CODE = {code: table for table, (_, code) in HISTORY.items()}
 
 
 def _history_id(table: str, row_id: int) -> int:
-    return row_id * 4 + HISTORY[table][1]
+    return row_id * _CODES + HISTORY[table][1]
 
 
 def _history_row(sync_id: int) -> tuple[str, int]:
     """(table, id) of a history row's id in a sync."""
-    return _HISTORY_OF_CODE[sync_id % 4], sync_id // 4
+    return _HISTORY_OF_CODE[sync_id % _CODES], sync_id // _CODES
 
 
 @dataclass
@@ -129,8 +136,8 @@ def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
             _history_id(row[0], row[1])
             for row in store.conn.execute(
                 "SELECT DISTINCT tbl, row_id FROM journal WHERE id > ? AND tbl IN"
-                " ('ledger', 'wins', 'contact_events', 'companies')",
-                (mark,),
+                " (SELECT value FROM json_each(?))",
+                (mark, json.dumps(list(HISTORY))),
             )
         }
     return {
@@ -213,19 +220,27 @@ _VERSION_SQL = {
     # A history record's file names its contacts by uid: a contact's new uid
     # (after a merge) is a new version of the records that name it.
     "history": "SELECT uid, id, updated_at, version, owner FROM ("
-    " SELECT l.uid, l.id * 4 + 1 AS id, l.updated_at,"
+    " SELECT l.uid, l.id * 8 + 1 AS id, l.updated_at,"
     "  l.updated_at || ' ' || c.uid || ' ' || ifnull(t.uid, '') AS version, c.uid AS owner"
     "  FROM ledger l JOIN contacts c ON c.id = l.contact_id"
     "  LEFT JOIN contacts t ON t.id = l.to_contact_id"
-    " UNION ALL SELECT w.uid, w.id * 4 + 2, w.updated_at, w.updated_at || ' ' || c.uid, c.uid"
+    " UNION ALL SELECT w.uid, w.id * 8 + 2, w.updated_at, w.updated_at || ' ' || c.uid, c.uid"
     "  FROM wins w JOIN contacts c ON c.id = w.contact_id"
-    " UNION ALL SELECT e.uid, e.id * 4 + 3, e.updated_at, e.updated_at || ' ' || c.uid, c.uid"
+    " UNION ALL SELECT e.uid, e.id * 8 + 3, e.updated_at, e.updated_at || ' ' || c.uid, c.uid"
     "  FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
     # A company with aliases: they are its item.
-    " UNION ALL SELECT 'company:' || co.key, co.id * 4, co.updated_at, co.updated_at || ' ' ||"
+    " UNION ALL SELECT 'company:' || co.key, co.id * 8, co.updated_at, co.updated_at || ' ' ||"
     "  co.name || ' ' || (SELECT group_concat(a.key, ',') FROM company_aliases a"
     "  WHERE a.company_id = co.id), '' FROM companies co"
-    "  WHERE EXISTS (SELECT 1 FROM company_aliases a WHERE a.company_id = co.id))",
+    "  WHERE EXISTS (SELECT 1 FROM company_aliases a WHERE a.company_id = co.id)"
+    # A deal's file names its people: one joining or leaving (a forget) is a new version.
+    " UNION ALL SELECT d.uid, d.id * 8 + 4, d.updated_at, d.updated_at || ' ' ||"
+    "  ifnull((SELECT group_concat(c.uid, ',') FROM deal_people p"
+    "  JOIN contacts c ON c.id = p.contact_id WHERE p.deal_id = d.id), ''), '' FROM deals d"
+    " UNION ALL SELECT s.uid, s.id * 8 + 5, s.updated_at, s.updated_at || ' ' || d.uid || ' ' ||"
+    "  p.uid || ' ' || ifnull(a.uid, ''), '' FROM deal_steps s JOIN deals d ON d.id = s.deal_id"
+    "  JOIN promises p ON p.id = s.promise_id LEFT JOIN deal_steps a ON a.id = s.after_step_id"
+    " UNION ALL SELECT t.uid, t.id * 8 + 6, t.updated_at, t.updated_at, '' FROM plan_templates t)",
 }
 
 
@@ -273,6 +288,27 @@ def history_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
         "ledger": (records.LEDGER_SELECT, "l", records.ledger_record),
         "wins": (records.WIN_SELECT, "w", records.win_record),
         "contact_events": (records.EVENT_SELECT, "e", records.event_record),
+        # A deal's conflicts are kept on its first person's timeline, a step's on
+        # its promise's contact's; a template has no one.
+        "deals": (
+            records.DEAL_SELECT.replace(
+                "SELECT d.*,",
+                "SELECT d.*, (SELECT contact_id FROM deal_people WHERE deal_id = d.id"
+                " ORDER BY id LIMIT 1) AS contact_id,",
+            ),
+            "d",
+            records.deal_record,
+        ),
+        "deal_steps": (
+            records.STEP_SELECT.replace("SELECT s.*,", "SELECT s.*, p.contact_id,"),
+            "s",
+            records.step_record,
+        ),
+        "plan_templates": (
+            "SELECT t.*, NULL AS contact_id FROM plan_templates t",
+            "t",
+            records.template_record,
+        ),
     }
     if "companies" in by_table:
         for company in companies_store.company_rows(store, by_table.pop("companies")):
@@ -310,6 +346,9 @@ def put_history(
     if fields["section"] == "companies":
         _put_company(store, fields, stamp)
         return
+    if fields["section"] in _PUT:
+        _PUT[fields["section"]](store, sync_id, fields, contact_ids, stamp)
+        return
     table = SECTION_TABLES[fields["section"]]
     values: dict[str, Any] = {}
     for column, key in records.COLUMNS[table].items():
@@ -332,6 +371,119 @@ def put_history(
         f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
         [*values.values(), row_id],
     )
+
+
+def _put_deal(
+    store: Store, sync_id: int | None, fields: dict[str, Any], contact_ids: dict[str, int],
+    stamp: str,
+) -> None:  # fmt: skip
+    """A deal from its file: its fields, its company record (made from the name,
+    as for a contact) and its people, those known here, in the file's order."""
+    from wintogether.store import deals as deals_store
+
+    people = [contact_ids[uid] for uid in fields.get("people") or [] if uid in contact_ids]
+    if sync_id is None:
+        record = {**fields, "updated_at": stamp, "created_at": fields.get("created_at") or stamp}
+        records.insert_deal_record(store, record, people)
+        return
+    _, deal_id = _history_row(sync_id)
+    columns = ("title", "company", "target_on", "they_win", "we_win", "status", "closed_at",
+               "close_note", "notes")  # fmt: skip
+    store.conn.execute(
+        f"UPDATE deals SET {', '.join(f'{c} = ?' for c in columns)}, updated_at = ? WHERE id = ?",
+        [*(fields.get(c) for c in columns), stamp, deal_id],
+    )
+    deals_store.link_company(store, deal_id, fields.get("company"), stamp)
+    have = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT contact_id FROM deal_people WHERE deal_id = ? ORDER BY id", (deal_id,)
+        )
+    ]
+    if have != people:
+        store.conn.execute("DELETE FROM deal_people WHERE deal_id = ?", (deal_id,))
+        for contact_id in people:
+            deals_store.add_person(store, deal_id, contact_id, stamp)
+
+
+def _put_step(
+    store: Store, sync_id: int | None, fields: dict[str, Any], contact_ids: dict[str, int],
+    stamp: str,
+) -> None:  # fmt: skip
+    """A plan step from its file: the promise it is and its deal (both by uid,
+    known here: checked before), its place, milestone flag and the step it
+    follows (linked by :func:`link_steps` once every step of the sync is in)."""
+    deal = store.conn.execute("SELECT id FROM deals WHERE uid = ?", (fields["deal"],)).fetchone()
+    promise = store.conn.execute(
+        "SELECT id FROM promises WHERE uid = ?", (fields["promise"],)
+    ).fetchone()
+    if deal is None or promise is None:
+        return
+    values = (deal[0], promise[0], int(fields.get("position") or 0), int(bool(fields["milestone"])))
+    if sync_id is None:
+        store.conn.execute(
+            "INSERT OR IGNORE INTO deal_steps (uid, deal_id, promise_id, position, milestone,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (fields["uid"], *values, stamp),
+        )
+    else:
+        _, step_id = _history_row(sync_id)
+        store.conn.execute(
+            "UPDATE OR IGNORE deal_steps SET deal_id = ?, promise_id = ?, position = ?,"
+            " milestone = ?, updated_at = ? WHERE id = ?",
+            (*values, stamp, step_id),
+        )
+    link_steps(store, [(fields["uid"], fields.get("after"))])
+
+
+def link_steps(store: Store, links: Sequence[tuple[str, str | None]]) -> None:
+    """(step uid, the uid of the step it follows or None): a step follows the
+    step its file names once both are here (a row's version is not changed:
+    the link is what its file already says)."""
+    store.conn.executemany(
+        "UPDATE deal_steps SET after_step_id = (SELECT a.id FROM deal_steps a WHERE a.uid = ?"
+        " AND a.uid != deal_steps.uid) WHERE uid = ?",
+        [(after, uid) for uid, after in links],
+    )
+
+
+def _put_template(
+    store: Store, sync_id: int | None, fields: dict[str, Any], contact_ids: dict[str, int],
+    stamp: str,
+) -> None:  # fmt: skip
+    """A plan template from its file. Two templates saved under one name on two
+    computers are one name too many: the later saved is kept, on both (the
+    other, deleted here, or never taken in, leaves the folder at the next sync)."""
+    steps = json.dumps(fields["steps"])
+    name = " ".join(str(fields["name"]).split())
+    row_id = _history_row(sync_id)[1] if sync_id is not None else None
+    same = store.conn.execute(
+        "SELECT id, uid, updated_at FROM plan_templates WHERE name = ? COLLATE NOCASE AND"
+        " id IS NOT ?",
+        (name, row_id),
+    ).fetchone()
+    if same is not None:
+        theirs = (str(fields.get("updated_at") or ""), str(fields["uid"]))
+        if (same[2], same[1]) > theirs:
+            if row_id is not None:  # renamed there onto a name taken here: the older one goes
+                store.conn.execute("DELETE FROM plan_templates WHERE id = ?", (row_id,))
+            return
+        store.conn.execute("DELETE FROM plan_templates WHERE id = ?", (same[0],))
+    if row_id is None:
+        created = fields.get("created_at") or stamp
+        store.conn.execute(
+            "INSERT OR IGNORE INTO plan_templates (uid, name, steps, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (fields["uid"], name, steps, created, stamp),
+        )
+        return
+    store.conn.execute(
+        "UPDATE plan_templates SET name = ?, steps = ?, updated_at = ? WHERE id = ?",
+        (name, steps, stamp, row_id),
+    )
+
+
+_PUT = {"deals": _put_deal, "deal_steps": _put_step, "plan_templates": _put_template}
 
 
 def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
@@ -370,6 +522,12 @@ def contact_uid(store: Store, contact_id: int) -> str:
     return str(
         store.conn.execute("SELECT uid FROM contacts WHERE id = ?", (contact_id,)).fetchone()[0]
     )
+
+
+def uids(store: Store, table: str) -> set[str]:
+    """Every uid of ``table`` (deals or promises: what a plan step may name)."""
+    assert table in ("deals", "promises")
+    return {row[0] for row in store.conn.execute(f"SELECT uid FROM {table}")}
 
 
 def contact_names(store: Store) -> dict[str, str]:
@@ -564,7 +722,30 @@ def archive_deleted(store: Store, contact_id: int, text: str, stamp: str) -> Non
     )
 
 
-def delete_row(store: Store, kind: str, row_id: int) -> None:
+def moving_steps(store: Store, going: Sequence[str]) -> set[str]:
+    """Uids of the promises of contacts this sync deletes (``going``, by uid)
+    that are plan steps of a deal with someone else on it: they move to that
+    person (:func:`delete_row`), as when a person is forgotten, and stay."""
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT p.uid FROM deal_steps s JOIN promises p ON p.id = s.promise_id"
+            " JOIN contacts c ON c.id = p.contact_id"
+            " WHERE c.uid IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1"
+            "  FROM deal_people dp JOIN contacts o ON o.id = dp.contact_id"
+            "  WHERE dp.deal_id = s.deal_id AND o.id != c.id)",
+            (json.dumps(list(going)),),
+        )
+    }
+
+
+def delete_row(store: Store, kind: str, row_id: int, stamp: str = "") -> None:
+    if kind == "contact":
+        # Their plan steps move to the next person on the deal (the deal keeps
+        # its plan), as `wt forget` does.
+        from wintogether.store.deals import move_steps_of_person
+
+        move_steps_of_person(store, row_id, stamp)
     if kind == "history":
         table, row_id = _history_row(row_id)
         if table == "companies":  # only when no contact here names it

@@ -47,6 +47,8 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         return ""  # filled in below
 
     rewrites: list[_Action] = []
+    # Deals before the plan steps naming them (the rest keeps its order).
+    plan.actions.sort(key=_history_order)
 
     for action in plan.actions:
         kind = action.kind
@@ -76,7 +78,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             applied[kind].append(saved[kind][-1])
         elif action.action == "delete_row":
             assert action.row_id is not None
-            ss.delete_row(store, kind, action.row_id)
+            ss.delete_row(store, kind, action.row_id, stamp)
             forgotten[kind].append(action.uid)
         elif action.action == "receive" or (action.action == "merge" and action.fields):
             assert action.file is not None and action.fields is not None
@@ -106,6 +108,15 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
                 if a.kind == "contact" and a.fields and (a.fields.get("ours") or {}).get(column)
             ],
         )
+    # Plan steps received in this sync after the steps they follow.
+    ss.link_steps(
+        store,
+        [
+            (a.uid, a.fields.get("after"))
+            for a in plan.actions
+            if a.kind == "history" and a.fields and a.fields.get("section") == "deal_steps"
+        ],
+    )
     # Merged both ways: the row holds the result; the file is the one we have,
     # patched with it.
     for kind in plan.folders:
@@ -168,6 +179,13 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         # Cascades (a deleted contact takes its promises) are caught by the next sync.
         ss.save_state(store, key, kind, saved[kind])
         ss.drop_state(store, key, kind, forgotten[kind])
+
+
+def _history_order(action: _Action) -> int:
+    """Plan steps and templates after everything else (a step names its deal)."""
+    if action.kind != "history" or not action.fields:
+        return 0
+    return 1 if action.fields.get("section") in ("deal_steps", "plan_templates") else 0
 
 
 def _send_new_history(

@@ -29,6 +29,13 @@ LOCAL_ONLY = {
     # A company's name travels on the cards (and its aliases in history/): each
     # database makes its own record of it, with its own uid and creation date.
     "companies": {"id", "uid", "key", "created_at", "updated_at"},
+    "interactions": {"id", "updated_at"},
+    "promises": {"id", "updated_at"},
+    # company_id: as for a contact, each database links the deal's company
+    # name to its own company record.
+    "deals": {"id", "updated_at", "company_id"},
+    "deal_steps": {"id", "updated_at"},
+    "plan_templates": {"id", "updated_at"},
 }
 
 #: A contact's fields only wintogether has (carried as X-WINTOGETHER- properties).
@@ -53,6 +60,9 @@ _HISTORY_NAMES = {
     "wins": "win",
     "events": "timeline entry",
     "companies": "company",
+    "deals": "deal",
+    "deal_steps": "plan step",
+    "plan_templates": "plan template",
 }
 
 
@@ -73,7 +83,7 @@ def _differing(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> set
 
 
 #: Fields holding lists: merged value by value, not replaced whole.
-_LISTS = frozenset({"emails", "phones", "urls", "tags", "participants", "aliases"})
+_LISTS = frozenset({"emails", "phones", "urls", "tags", "participants", "aliases", "people"})
 #: List fields compared without case (an email, a tag, a company's other name).
 _FOLDED = frozenset({"emails", "tags", "aliases"})
 
@@ -308,8 +318,17 @@ def _with_mark(text: str, parent: str | None) -> str:
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
-    """A history record as it travels: without its row's local ids."""
-    return {k: v for k, v in record.items() if k not in ("id", "contact_id", "section")}
+    """A history record as it travels: without its row's local ids (a template's
+    steps as one JSON text)."""
+    from wintogether.domain.sync.scan import LOCAL_FIELDS
+
+    local = {"id", "contact_id", "section", *LOCAL_FIELDS.get(record["section"], ())}
+    out = {k: v for k, v in record.items() if k not in local}
+    if record["section"] == "plan_templates":
+        import json
+
+        out["steps"] = json.dumps(out["steps"], ensure_ascii=False, sort_keys=True)
+    return out
 
 
 def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:

@@ -80,6 +80,9 @@ class _Plan:
     kept_out: set[str] = field(default_factory=set)
     #: Contacts this sync brings in (uid -> name): to-dos may name them.
     arriving: dict[str, str] = field(default_factory=dict)
+    #: The deals and promises a plan step may name (here, or arriving in this
+    #: sync), by uid: found only when a step's file is new or changed.
+    known: dict[str, set[str]] | None = None
 
     @property
     def writes_data(self) -> bool:
@@ -158,7 +161,11 @@ def _plan_kind(
     from wintogether.files import NotRegular
 
     folder = plan.folders[kind]
-    rows = {uid: row for uid, row in ss.versions(store, kind).items() if row[3] not in going}
+    rows = ss.versions(store, kind)
+    if going:
+        # A plan step of someone deleted here stays, moved to the next person on its deal.
+        staying = ss.moving_steps(store, sorted(going)) if kind == "promise" else set()
+        rows = {uid: row for uid, row in rows.items() if row[3] not in going or uid in staying}
     by_file = {row.file_name: row for row in state.values()}
     # The file side: uid -> (file, parsed fields or None when unchanged).
     file_of: dict[str, _File] = {}
@@ -238,6 +245,13 @@ def _plan_kind(
             for fields in orphans:
                 _attach(fields, names)
     _forgotten_here(store, plan, kind, rows, state, file_of, parsed, contact_uids)
+    if kind == "history" and any(f["section"] == "deal_steps" for f in parsed.values()):
+        arriving = {a.uid for a in plan.actions if a.kind == "promise" and a.fields is not None}
+        plan.known = {
+            "deals": ss.uids(store, "deals")
+            | {uid for uid, f in parsed.items() if f["section"] == "deals"},
+            "promises": ss.uids(store, "promises") | arriving,
+        }
     # Rows changed in the same second as the last sync (their version looks
     # unchanged) but journaled since: changed when they differ from their file.
     touched: set[str] = set()
@@ -392,7 +406,7 @@ def _decide(
 
     def receive(row_id: int | None, detail: str = "") -> _Action | None:
         assert fields is not None and found is not None
-        problem = _check_refs(kind, fields, contact_uids)
+        problem = _check_refs(kind, fields, contact_uids, plan.known)
         if problem and kind in ("promise", "conversation", "history") and row_id is None:
             # A to-do, a journal entry or a history record for no contact we know
             # (a history record: of a contact this database does not have, e.g.
@@ -415,7 +429,7 @@ def _decide(
             # were forgotten or are kept out here): its change comes in, and
             # whom it is for or with stays as it is here.
             fields.update({k: record[k] for k in ("contact", "participants") if k in record})
-            problem = _check_refs(kind, fields, contact_uids)
+            problem = _check_refs(kind, fields, contact_uids, plan.known)
         if problem:
             plan.skipped.append(SyncChange(kind, uid, "skipped", found.name, problem))
             return None
@@ -506,20 +520,33 @@ def _attach(fields: dict[str, Any], names: dict[str, str]) -> None:
         fields["contact"] = found[0][0]
 
 
-def _check_refs(kind: str, fields: dict[str, Any], contact_uids: set[str]) -> str:
+def _check_refs(
+    kind: str,
+    fields: dict[str, Any],
+    contact_uids: set[str],
+    known: dict[str, set[str]] | None = None,
+) -> str:
     if kind == "promise" and fields.get("contact") not in contact_uids:
         return "a to-do for no known contact (wintogether needs the contact's uid)"
-    if kind == "history" and fields["section"] != "companies":  # a company names no contact
+    section = fields.get("section") if kind == "history" else None
+    if section == "deals":  # a deal stays when its people are not known here
+        fields["people"] = [u for u in fields.get("people") or [] if u in contact_uids]
+    if section == "deal_steps" and known is not None:
+        if fields.get("deal") not in known["deals"]:
+            return "a plan step of a deal this database does not have"
+        if fields.get("promise") not in known["promises"]:
+            return "a plan step whose to-do this database does not have"
+    if section in ("ledger", "wins", "events"):  # companies, deals... name no one contact
         if fields.get("contact") not in contact_uids:
             return "a record of a contact this database does not have"
         for key in ("to_contact",):  # a second person named: left out when unknown here
             if fields.get(key) is not None and fields[key] not in contact_uids:
                 fields[key] = None
     if kind == "conversation":
-        known = [u for u in fields["participants"] if u in contact_uids]
-        if not known:
+        present = [u for u in fields["participants"] if u in contact_uids]
+        if not present:
             return "a journal entry with no known participant"
-        fields["participants"] = known
+        fields["participants"] = present
     return ""
 
 

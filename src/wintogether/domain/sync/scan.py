@@ -191,11 +191,31 @@ def record_fields(section: str) -> tuple[str, ...]:
     from wintogether.store import sync as ss
 
     found = tuple(records.COLUMNS[ss.SECTION_TABLES[section]].values())
-    return (*found, *_LIST_FIELDS.get(section, ()))
+    local = LOCAL_FIELDS.get(section, ())
+    return (*(k for k in found if k not in local), *_LIST_FIELDS.get(section, ()))
 
 
 #: The list fields of a history record (in the JSON export, not in a column).
-_LIST_FIELDS = {"companies": ("aliases",)}
+_LIST_FIELDS = {"companies": ("aliases",), "deals": ("people",)}
+#: Record fields that stay in each database: a deal's company record (each
+#: database makes its own from the company's name, as for a contact).
+LOCAL_FIELDS = {"deals": ("company_uid",)}
+
+
+def _decode(section: str, key: str, value: str) -> Any:
+    """A history field from its text: a plan step's place and milestone flag,
+    a template's steps (JSON); raises ValueError when it is not one."""
+    if section == "deal_steps" and key == "position":
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
+            raise ValueError(f"a step position that is not a number ({value[:20]!r})")
+        return int(value)
+    if section == "deal_steps" and key == "milestone":
+        return value.strip().lower() in ("true", "1", "yes")
+    if section == "plan_templates" and key == "steps":
+        import json
+
+        return json.loads(value)
+    return value
 
 
 def _parse_record(text: str) -> dict[str, Any]:
@@ -213,8 +233,10 @@ def _parse_record(text: str) -> dict[str, Any]:
     for key in record_fields(section):
         value = found.get(key)
         if isinstance(value, list):  # an X- property: all its values
-            value = value if key in lists else value[0]
+            value = value if key in lists else _decode(section, key, value[0])
         fields[key] = value if value is not None or key not in lists else []
+    if section == "deal_steps":
+        fields["milestone"] = bool(fields.get("milestone"))
     # What the record's own change time says (checked like the other times).
     fields.update(section=section, updated_at=found["modified"], modified=found["modified"])
     return fields
