@@ -240,3 +240,19 @@ def test_a_step_file_naming_an_unknown_deal_is_reported_once(
     assert desktop.rows("SELECT count(*) FROM deal_steps") == [(0,)]
     again = json.loads(desktop("sync", str(vdir), "--json", at=LATER).stdout)
     assert [c for c in again["changes"] if c["action"] == "skipped"] == []
+
+
+def test_a_step_done_here_while_its_person_is_forgotten_there_converges(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _northwind(laptop)
+    laptop("log", "greta", "Kickoff call", at=ADDED)  # history: kept archived when deleted there
+    _both(laptop, desktop, vdir, LATER)
+    laptop("plan", "done", "northwind", "3", at=EVEN_LATER)
+    desktop("forget", "greta", "--yes", at=EVEN_LATER)  # her step moves to Dana there
+    _both(laptop, desktop, vdir, LAST)
+    for side in (laptop, desktop):
+        step = side.json("plan", "northwind", at=LAST)["steps"][2]
+        assert (step["contact"]["name"], step["status"]) == ("Dana Reyes", "done on time")
+        assert QUIET in side("sync", str(vdir), at=LAST).stderr

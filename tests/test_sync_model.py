@@ -121,6 +121,13 @@ class SyncModel(RuleBasedStateMachine):
             self.run(laptop, "add", name, "--company", company)
         self.run(laptop, "log", "Dana Reyes", "Talk 0", "--with", "Marcus Oneil")
         self.run(laptop, "follow-up", "Marcus Oneil", "Promise 0", "--due", "2026-12-20")
+        # And a deal with a plan: a step of theirs, then one of mine waiting for it.
+        self.run(laptop, "deal", "add", "Deal 0", "--with", "Dana Reyes", "--with",
+                 "Marcus Oneil", "--they-win", "Theirs", "--we-win", "Ours")  # fmt: skip
+        self.run(laptop, "plan", "add", "Deal 0", "Step 0", "--owner", "them", "--due",
+                 "2026-12-10")  # fmt: skip
+        self.run(laptop, "plan", "add", "Deal 0", "Step 00", "--owner", "me", "--due",
+                 "2026-12-18", "--after", "1", "--milestone")  # fmt: skip
         self.sync(laptop)
         self.sync(self.dbs["desktop"])
 
@@ -147,6 +154,18 @@ class SyncModel(RuleBasedStateMachine):
                 continue
             fields = change["detail"].removeprefix("both changed ").split(";")[0].split(", ")
             table = {"contact": "contacts", "promise": "promises"}.get(change["kind"])
+            if change["kind"] == "history":
+                # A deal's conflict is on the timeline of its first person when
+                # settled (a deal with nobody on it: reported only).
+                title = change["name"].partition(": ")[2]
+                first = db.rows(
+                    "SELECT c.uid FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
+                    " WHERE e.kind = 'sync_conflict' AND e.text LIKE ? ORDER BY e.id DESC",
+                    f"Sync conflict on deal {title!r}: %",
+                )
+                if first:
+                    self.conflicts.append((db.name, first[0][0], fields))
+                continue
             if table == "contacts":
                 owner = change["uid"]
             elif table == "promises":
@@ -264,6 +283,57 @@ class SyncModel(RuleBasedStateMachine):
         if name is not None:
             self.deleted_names.add(name)
             self.run(self.dbs[db], "forget", name, "--yes")
+
+    # -- deals and their plans -------------------------------------------------------
+
+    @rule(db=dbs_names, index=st.integers(0, 50))
+    def add_deal(self, db: str, index: int) -> None:
+        name = self.pick(self.dbs[db], index)
+        if name is not None:
+            self.counter += 1
+            self.run(self.dbs[db], "deal", "add", f"Deal {self.counter}", "--with", name,
+                     "--target", "2027-01-31", "--they-win", "Theirs", "--we-win", "Ours")  # fmt: skip
+
+    def open_deal(self, db: Database, index: int) -> int | None:
+        ids = [r[0] for r in db.rows("SELECT id FROM deals WHERE status = 'open' ORDER BY id")]
+        return ids[index % len(ids)] if ids else None
+
+    @rule(db=dbs_names, index=st.integers(0, 50), theirs=st.booleans(), after=st.booleans())
+    def add_step(self, db: str, index: int, theirs: bool, after: bool) -> None:
+        deal = self.open_deal(self.dbs[db], index)
+        if deal is None:
+            return
+        self.counter += 1
+        args = ["plan", "add", str(deal), f"Step {self.counter}", "--owner",
+                "them" if theirs else "me", "--due", "2026-12-18"]  # fmt: skip
+        if after and self.dbs[db].rows("SELECT 1 FROM deal_steps WHERE deal_id = ?", deal):
+            args += ["--after", "1"]
+        # A deal whose people were all forgotten takes no step of theirs: refused.
+        self.run(self.dbs[db], *args, ok=False)
+
+    @rule(db=dbs_names, index=st.integers(0, 50))
+    def step_done(self, db: str, index: int) -> None:
+        rows = self.dbs[db].rows(
+            "SELECT s.deal_id, p.id FROM deal_steps s JOIN promises p ON p.id = s.promise_id"
+            " JOIN deals d ON d.id = s.deal_id WHERE p.status = 'open' AND d.status = 'open'"
+            " ORDER BY p.id"
+        )
+        if rows:
+            deal, promise = rows[index % len(rows)]
+            self.run(self.dbs[db], "plan", "done", str(deal), f"#{promise}")
+
+    @rule(db=dbs_names, index=st.integers(0, 50), won=st.booleans())
+    def close_deal(self, db: str, index: int, won: bool) -> None:
+        deal = self.open_deal(self.dbs[db], index)
+        if deal is not None:
+            outcome = "won" if won else "lost"
+            self.run(self.dbs[db], "deal", outcome, str(deal), "--note", f"{outcome} here")
+
+    @rule(db=dbs_names, index=st.integers(0, 50), value=st.integers(0, 3))
+    def edit_deal(self, db: str, index: int, value: int) -> None:
+        deal = self.open_deal(self.dbs[db], index)
+        if deal is not None:
+            self.run(self.dbs[db], "deal", "edit", str(deal), "--target", f"2027-0{value + 1}-15")
 
     @rule(db=dbs_names)
     def sync_one(self, db: str) -> None:
@@ -452,6 +522,32 @@ class SyncModel(RuleBasedStateMachine):
             assert set(entry["participants"]) & (known | kept), (
                 f"conversation {uid} in the folder is with no one known\n{log}"
             )
+
+        # Deals agree (with the people both know), and so do the plan steps of
+        # the promises both have: their deal, their place, what each waits for.
+        deals, steps = {}, {}
+        for db in (laptop, desktop):
+            rows = db.rows(
+                "SELECT d.uid, d.title, d.status, d.target_on, d.close_note,"
+                " (SELECT json_group_array(c.uid) FROM deal_people p JOIN contacts c"
+                "  ON c.id = p.contact_id WHERE p.deal_id = d.id) FROM deals d"
+            )
+            deals[db.name] = {r[0]: (*r[1:5], sorted(set(json.loads(r[5])) & both)) for r in rows}
+            titles = [r[1] for r in rows]
+            assert len(titles) == len(set(titles)), f"{db.name}: a duplicate deal\n{log}"
+            steps[db.name] = {
+                r[0]: r[1:]
+                for r in db.rows(
+                    "SELECT s.uid, d.uid, p.uid, s.milestone, a.uid FROM deal_steps s"
+                    " JOIN deals d ON d.id = s.deal_id JOIN promises p ON p.id = s.promise_id"
+                    " LEFT JOIN deal_steps a ON a.id = s.after_step_id"
+                )
+                if r[2] in promises["laptop"]
+            }
+        assert deals["laptop"] == deals["desktop"], log
+        assert steps["laptop"] == steps["desktop"], log
+        step_promises = {r[1] for r in steps["laptop"].values()}
+        assert len(step_promises) == len(steps["laptop"]), log
 
         # Every conflict is on the timeline of the database that settled it (and,
         # once conflict entries travel, on the other one's too).

@@ -237,8 +237,9 @@ _VERSION_SQL = {
     " UNION ALL SELECT d.uid, d.id * 8 + 4, d.updated_at, d.updated_at || ' ' ||"
     "  ifnull((SELECT group_concat(c.uid, ',') FROM deal_people p"
     "  JOIN contacts c ON c.id = p.contact_id WHERE p.deal_id = d.id), ''), '' FROM deals d"
+    # A plan step goes with its promise (its "owner" here).
     " UNION ALL SELECT s.uid, s.id * 8 + 5, s.updated_at, s.updated_at || ' ' || d.uid || ' ' ||"
-    "  p.uid || ' ' || ifnull(a.uid, ''), '' FROM deal_steps s JOIN deals d ON d.id = s.deal_id"
+    "  p.uid || ' ' || ifnull(a.uid, ''), p.uid FROM deal_steps s JOIN deals d ON d.id = s.deal_id"
     "  JOIN promises p ON p.id = s.promise_id LEFT JOIN deal_steps a ON a.id = s.after_step_id"
     " UNION ALL SELECT t.uid, t.id * 8 + 6, t.updated_at, t.updated_at, '' FROM plan_templates t)",
 }
@@ -516,6 +517,13 @@ def first_participant(store: Store, conversation_id: int) -> int | None:
         (conversation_id,),
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
+
+
+def has_contact(store: Store, contact_id: int) -> bool:
+    return (
+        store.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        is not None
+    )
 
 
 def contact_uid(store: Store, contact_id: int) -> str:

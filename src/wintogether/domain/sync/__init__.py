@@ -4,9 +4,9 @@ A vdir has four collections, each a folder vdirsyncer pairs with a CardDAV
 address book or a CalDAV calendar: ``contacts/`` (one vCard 3.0 per contact,
 with the fields only wintogether has as X-WINTOGETHER- properties),
 ``promises/`` (one VTODO per promise), ``conversations/`` (one VJOURNAL per
-conversation) and ``history/`` (one VJOURNAL per ledger entry, win or
-timeline event, for a second database). Files are named ``<uid>.vcf`` /
-``<uid>.ics``. Everything the JSON export carries travels, but the columns
+conversation) and ``history/`` (one VJOURNAL per ledger entry, win,
+timeline event, deal, plan step or plan template, for a second database).
+Files are named ``<uid>.vcf`` / ``<uid>.ics``. Everything the JSON export carries travels, but the columns
 items.LOCAL_ONLY names.
 
 The sync state (store/sync.py) remembers, per item, the file's name, content

@@ -151,6 +151,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         (a.action == "archive" or a.conflicts) for a in plan.actions
     ):
         _send_new_history(store, plan, key, pending)
+    if plan.going and pending.get("history"):
+        # A deal written out before its people deleted here left it: remembered
+        # as it is now, so the next sync does not take it for a change here.
+        now = ss.versions_of(store, "history", [a.uid for a, _, _ in pending["history"]])
+        pending["history"] = [(a, d, now.get(a.uid, v)) for a, d, v in pending["history"]]
     for kind, items in pending.items():
         if not items:
             continue
@@ -271,6 +276,12 @@ def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
     contact_id = action.contact_id
     if action.kind == "conversation" and action.row_id is not None:
         contact_id = ss.first_participant(store, action.row_id) or contact_id
+    if (
+        action.kind == "history"
+        and contact_id is not None
+        and not ss.has_contact(store, contact_id)
+    ):
+        contact_id = None  # a deal's first person, deleted in this sync
     if contact_id is None:
         return
     won, lost_side = (
@@ -280,7 +291,10 @@ def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
         f"{key}: kept {_shown(kept)} (from {won}), not {_shown(lost)} (from {lost_side})"
         for key, lost, kept in action.conflicts
     ]
-    text = f"Sync conflict on {action.kind} {action.name!r}: " + "; ".join(parts)
+    kind, name = action.kind, action.name
+    if kind == "history":  # "deal: Northwind renewal"
+        kind, _, name = name.partition(": ")
+    text = f"Sync conflict on {kind} {name!r}: " + "; ".join(parts)
     lost_text = _describe_fields((key, lost) for key, lost, _ in action.conflicts)
     kept_text = _describe_fields((key, kept) for key, _, kept in action.conflicts)
     ss.record_conflict(store, contact_id, text, lost_text, kept_text, stamp)

@@ -276,8 +276,11 @@ def _display(kind: str, item: dict[str, Any]) -> str:
     if kind == "history":
         from wintogether.formats.vjournal import record_summary
 
+        label = _HISTORY_NAMES[item["section"]]
         text = " ".join(record_summary(item["section"], item).split())
-        return f"{_HISTORY_NAMES[item['section']]}: {text[:80]}"
+        if text.lower().startswith(f"{label}: "):  # "deal: Northwind renewal", not twice
+            text = text[len(label) + 2 :]
+        return f"{label}: {text[:80]}"
     note = str(item["note"]).strip().splitlines()
     return note[0][:80] if note else ""
 

@@ -78,11 +78,16 @@ class _Plan:
     #: their history): their history records stay here, unsynced, until they
     #: change here and go out again.
     kept_out: set[str] = field(default_factory=set)
+    #: Contacts this sync deletes (by uid): they leave the deals that name them.
+    going: set[str] = field(default_factory=set)
     #: Contacts this sync brings in (uid -> name): to-dos may name them.
     arriving: dict[str, str] = field(default_factory=dict)
     #: The deals and promises a plan step may name (here, or arriving in this
     #: sync), by uid: found only when a step's file is new or changed.
     known: dict[str, set[str]] | None = None
+    #: Promises this sync deletes (there, or with their contact): the plan
+    #: steps they are leave with them, in the same sync.
+    gone_promises: set[str] = field(default_factory=set)
 
     @property
     def writes_data(self) -> bool:
@@ -97,7 +102,7 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
     contact_uids = set(ss.contact_ids_by_uid(store))
-    going: set[str] = set()  # contacts this sync deletes: their promises go with them
+    going = plan.going  # contacts this sync deletes: their promises go with them
     for kind, _folder, suffix in COLLECTIONS:
         folder = plan.folders[kind]
         state = ss.load_state(store, key, kind)
@@ -113,7 +118,7 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
             odd: dict[str, str] = {}
         else:
             files, odd = _scan(folder, suffix)
-        skip = going | plan.kept_out if kind == "history" else going
+        skip = going | plan.kept_out | plan.gone_promises if kind == "history" else going
         _plan_kind(store, plan, kind, suffix, state, files, odd, contact_uids, skip, now)
         doomed = sum(
             1 for a in plan.actions if a.kind == kind and a.action in ("delete_row", "archive")
@@ -126,6 +131,10 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
                 f" refusing to delete {doomed} from the database.",
                 hint="If that is what you want, run `wt sync --force-delete`.",
             )
+        if kind == "promise":
+            plan.gone_promises |= {
+                a.uid for a in plan.actions if a.kind == "promise" and a.action == "delete_row"
+            }
         if kind == "contact":
             for action in plan.actions:
                 if action.kind == "contact" and action.action == "receive":
@@ -165,6 +174,10 @@ def _plan_kind(
     if going:
         # A plan step of someone deleted here stays, moved to the next person on its deal.
         staying = ss.moving_steps(store, sorted(going)) if kind == "promise" else set()
+        if kind == "promise":
+            plan.gone_promises |= {
+                uid for uid, row in rows.items() if row[3] in going and uid not in staying
+            }
         rows = {uid: row for uid, row in rows.items() if row[3] not in going or uid in staying}
     by_file = {row.file_name: row for row in state.values()}
     # The file side: uid -> (file, parsed fields or None when unchanged).
@@ -250,7 +263,7 @@ def _plan_kind(
         plan.known = {
             "deals": ss.uids(store, "deals")
             | {uid for uid, f in parsed.items() if f["section"] == "deals"},
-            "promises": ss.uids(store, "promises") | arriving,
+            "promises": (ss.uids(store, "promises") | arriving) - plan.gone_promises,
         }
     # Rows changed in the same second as the last sync (their version looks
     # unchanged) but journaled since: changed when they differ from their file.
@@ -281,6 +294,11 @@ def _plan_kind(
     # rows whose file is gone for their name in the report.
     more = [u for u in parsed if u in rows] + [u for u in state if u in rows and u not in file_of]
     records.update(_records(store, kind, [rows[u][0] for u in more if rows[u][0] not in records]))
+    if kind == "history" and plan.going:
+        # People this sync deletes leave their deals (the rows follow when they go).
+        for record in records.values():
+            if record["section"] == "deals":
+                record["people"] = [u for u in record["people"] if u not in plan.going]
     # A contact deleted there that has history here is archived, not deleted.
     gone = [rows[u][0] for u in state if u in rows and u not in file_of and state[u].file_name]
     history = ss.history_of(store, gone) if kind == "contact" and gone else {}
@@ -566,13 +584,25 @@ def _reconcile(
     mine = _fields(kind, record, True)
     bad_refs = bool(_check_refs(kind, fields, contact_uids))
     theirs = _fields(kind, fields, False)
+    base = json.loads(state.base) if state is not None and state.base else None
+    # A to-do naming someone not known here, as both last agreed (a plan step
+    # that moved to the next person on its deal when its person was forgotten
+    # here, which left no trace of them in the base): ours, with whom it is
+    # for here, is written over it. One the other side moved to someone not
+    # known here stays as it is here.
+    in_file = None
+    if bad_refs and kind == "promise":
+        agreed = base.get("contact", theirs["contact"]) if base is not None else None
+        if agreed in (None, theirs["contact"]):
+            in_file = _agreed(theirs)
     if bad_refs:  # for no contact we know: the file cannot change whom it is for
         theirs.update({k: mine[k] for k in ("contact", "participants") if k in mine})
     theirs_agreed = _agreed(theirs)
+    in_file = in_file or theirs_agreed
     mine_agreed = _agreed(mine)
     # A field the file does not carry at all (a card from another app says
     # nothing of how you met) is not a difference.
-    if all(mine_agreed[k] == v for k, v in theirs_agreed.items()):
+    if all(mine_agreed[k] == v for k, v in in_file.items()):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
             kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
@@ -586,13 +616,12 @@ def _reconcile(
     file_time = stamp if stamp is not None and moved else _mtime_stamp(found.mtime_ns)
     db_time = row[1]
     file_later = file_time > db_time
-    base = json.loads(state.base) if state is not None and state.base else None
     ours = json.loads(state.ours) if state is not None and state.ours else None
     from_ours = ours is not None and fields.get("parent") == _digest(ours)
     merged = _merge(mine, theirs, base, ours, file_later, from_ours)
     result = _agreed(merged.fields)
     to_db = result != mine_agreed
-    to_file = any(result[k] != v for k, v in theirs_agreed.items())
+    to_file = any(result[k] != v for k, v in in_file.items())
     action = _Action(
         kind, uid, "merge", _display(kind, record), row_id=row[0], file=found,
         file_name=found.name, db_version=row[2], base=_json(theirs_agreed),
