@@ -248,6 +248,7 @@ def test_a_step_done_here_while_its_person_is_forgotten_there_converges(
     laptop, desktop, vdir = sides
     _northwind(laptop)
     laptop("log", "greta", "Kickoff call", at=ADDED)  # history: kept archived when deleted there
+    laptop("log", "dana", "Pricing call", at=ADDED)
     _both(laptop, desktop, vdir, LATER)
     laptop("plan", "done", "northwind", "3", at=EVEN_LATER)
     desktop("forget", "greta", "--yes", at=EVEN_LATER)  # her step moves to Dana there

@@ -6,8 +6,8 @@ with the fields only wintogether has as X-WINTOGETHER- properties),
 ``promises/`` (one VTODO per promise), ``conversations/`` (one VJOURNAL per
 conversation) and ``history/`` (one VJOURNAL per ledger entry, win,
 timeline event, deal, plan step or plan template, for a second database).
-Files are named ``<uid>.vcf`` / ``<uid>.ics``. Everything the JSON export carries travels, but the columns
-items.LOCAL_ONLY names.
+Files are named ``<uid>.vcf`` / ``<uid>.ics``. Everything the JSON export
+carries travels, but the columns items.LOCAL_ONLY names.
 
 The sync state (store/sync.py) remembers, per item, the file's name, content
 hash, size and mtime, the row's version (its ``updated_at``; for a promise
