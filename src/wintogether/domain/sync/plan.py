@@ -85,8 +85,8 @@ class _Plan:
     #: The deals and promises a plan step may name (here, or arriving in this
     #: sync), by uid: found only when a step's file is new or changed.
     known: dict[str, set[str]] | None = None
-    #: Promises this sync deletes (there, or with their contact): the plan
-    #: steps they are leave with them, in the same sync.
+    #: Promises this sync deletes (there, or with their contact): plan steps
+    #: go with their promise, in the same sync.
     gone_promises: set[str] = field(default_factory=set)
 
     @property
