@@ -95,28 +95,81 @@ def test_only_the_invoked_command_is_built(dana: object, wt: Invoke) -> None:
     """Start-up builds one command, but help and unknown names still see them all."""
     from wintogether.cli import app as app_module
 
-    saved = (list(app_module.app.registered_commands), list(app_module.app.registered_groups))
-    try:
-        app_module.keep_only_invoked(["--db", "x.db", "log", "dana", "note"])
-        names = [c.callback.__name__ for c in app_module.app.registered_commands if c.callback]
-        assert names == ["log"]
-        assert app_module.app.registered_groups == []
-        app_module.app.registered_commands, app_module.app.registered_groups = (
-            list(saved[0]),
-            list(saved[1]),
-        )
-        app_module.keep_only_invoked(["conversation", "show", "3"])
-        assert [g.name for g in app_module.app.registered_groups] == ["conversation"]
-        assert app_module.app.registered_commands == []
-        for args in (["--help"], ["nosuch"], ["-h"]):
-            app_module.app.registered_commands, app_module.app.registered_groups = (
-                list(saved[0]),
-                list(saved[1]),
-            )
-            app_module.keep_only_invoked(args)
-            assert len(app_module.app.registered_commands) == len(saved[0]), args
-    finally:
-        app_module.app.registered_commands, app_module.app.registered_groups = saved
+    everything = app_module.app
+    command_line = app_module.app_for(["--db", "x.db", "log", "dana", "note"])
+    names = [c.callback.__name__ for c in command_line.registered_commands if c.callback]
+    assert names == ["log"]
+    assert command_line.registered_groups == []
+    assert command_line is not everything
+    command_line = app_module.app_for(["conversation", "show", "3"])
+    assert [g.name for g in command_line.registered_groups] == ["conversation"]
+    assert command_line.registered_commands == []
+    for args in (["--help"], ["nosuch"], ["-h"]):
+        command_line = app_module.app_for(args)
+        assert len(command_line.registered_commands) == len(everything.registered_commands), args
+        assert len(command_line.registered_groups) == len(everything.registered_groups), args
+    for args in (["--version"], [], ["--plain"]):
+        command_line = app_module.app_for(args)
+        assert command_line.registered_commands == [], args
+        assert command_line.registered_groups == [], args
+
+
+def test_the_command_table_says_what_each_module_registers() -> None:
+    """COMMAND_MODULES (which module to import for a command) matches what the
+    modules register, in help's order: a command added to a module must be
+    added there too, or it is found only by loading every module."""
+    import typer
+
+    from wintogether.cli import app as app_module
+
+    everything: list[str] = []
+    for module, names in app_module.COMMAND_MODULES.items():
+        alone = typer.Typer()
+        app_module.register(alone, [module])
+        registered = [
+            info.name or typer.main.get_command_name(info.callback.__name__)
+            for info in alone.registered_commands
+            if info.callback is not None
+        ] + [info.name for info in alone.registered_groups]
+        assert sorted(registered, key=str) == sorted(names), module
+        everything += names
+    full = app_module.app
+    listed = [
+        info.name or typer.main.get_command_name(info.callback.__name__)
+        for info in full.registered_commands
+        if info.callback is not None
+    ] + [info.name for info in full.registered_groups]
+    assert sorted(listed, key=str) == sorted(everything)
+    assert len(set(everything)) == len(everything)  # no name in two modules
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (("log", "dana", "note"), "wintogether.cli.conversations"),
+        (("follow-up", "dana", "Send it", "--due", "2026-12-04"), "wintogether.cli.promises"),
+        (("deals",), "wintogether.cli.deals"),
+        (("--version",), None),
+    ],
+    ids=["log", "follow-up", "deals", "version"],
+)
+def test_start_up_imports_only_the_invoked_command_module(
+    dana: object, args: tuple[str, ...], module: str | None
+) -> None:
+    """Only the module defining the command runs at start-up (and what it
+    imports itself): not the other fifteen."""
+    from wintogether.cli import app as app_module
+
+    modules, done = imported_modules(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    command_modules = {f"wintogether.cli.{m}" for m in app_module.COMMAND_MODULES}
+    loaded = command_modules & modules
+    if module is None:
+        assert loaded == set()
+    else:
+        assert module in loaded
+        # conversations takes the contact argument's definition from contacts
+        assert loaded <= {module, "wintogether.cli.contacts"}, sorted(loaded)
 
 
 def test_real_cli_help_and_typos_still_list_commands(dana: object) -> None:
@@ -159,13 +212,10 @@ def test_global_options_come_from_the_root_callback() -> None:
     assert takes_value == {"--db"}
     assert flags == {"--plain"}
     assert final == {"--version"}
-    saved = (list(app_module.app.registered_commands), list(app_module.app.registered_groups))
-    try:
-        app_module.keep_only_invoked(["--plain", "--db=x.db", "--plain", "today"])
-        names = [c.callback.__name__ for c in app_module.app.registered_commands if c.callback]
-        assert names == ["today"]
-    finally:
-        app_module.app.registered_commands, app_module.app.registered_groups = saved
+    command_line = app_module.app_for(["--plain", "--db=x.db", "--plain", "today"])
+    names = [c.callback.__name__ for c in command_line.registered_commands if c.callback]
+    assert names == ["today"]
+    assert app_module.invoked_name(["--db", "x.db", "--plain", "deal", "show", "1"]) == "deal"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from __future__ import annotations
 def main() -> None:
     import sys
 
-    from wintogether.cli.app import app, keep_only_invoked
+    from wintogether.cli.app import app_for
 
-    keep_only_invoked(sys.argv[1:])
-    app(prog_name="wt")
+    app_for(sys.argv[1:])(prog_name="wt")

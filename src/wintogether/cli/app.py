@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -115,24 +116,12 @@ class WtGroup(TyperGroup):
             state(ctx).close()
 
 
-app = typer.Typer(
-    name="wt",
-    help=HELP,
-    cls=WtGroup,
-    no_args_is_help=False,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"wintogether {__version__}")
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -176,68 +165,118 @@ def _apply_display_settings(ctx: typer.Context, st: State) -> None:
         ctx.with_resource(showing_days(config.date_format, config.date_order))
 
 
-def _register() -> None:
-    from wintogether.cli import (
-        accounts,
-        admin,
-        brief,
-        capture,
-        config_cmd,
-        contacts,
-        conversations,
-        deals,
-        demo,
-        ledger,
-        promises,
-        reports,
-        review,
-        safety,
-        sync,
-        transfer,
-    )
+#: The modules that define commands, in the order help lists them, and the
+#: top-level commands and groups each one registers. Start-up imports only the
+#: module of the command being run; tests/test_startup_imports.py checks that
+#: this table says what the modules register. A command missing here still
+#: works (every module is then loaded, as for help), only more slowly.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "contacts": ("add", "edit", "contacts", "show", "archive", "unarchive"),
+    "conversations": ("log", "conversation"),
+    "capture": ("scan", "review"),
+    "promises": ("follow-up", "followups", "done", "snooze", "cancel"),
+    "ledger": ("gave", "got", "win", "balance"),
+    "accounts": ("company", "companies", "referrals", "path"),
+    "deals": ("deals", "deal", "plan"),
+    "reports": ("today", "neglected"),
+    "brief": ("brief", "remind"),
+    "review": ("history", "search", "summary"),
+    "transfer": ("import", "export", "dupes", "merge"),
+    "sync": ("sync",),
+    "safety": ("backup", "doctor", "undo", "forget"),
+    "admin": ("init", "db"),
+    "config_cmd": ("config",),
+    "demo": ("demo",),
+}
 
-    modules = (
-        contacts,
-        conversations,
-        capture,
-        promises,
-        ledger,
-        accounts,
-        deals,
-        reports,
-        brief,
-        review,
-        transfer,
-        sync,
-        safety,
-        admin,
-        config_cmd,
-        demo,
+
+def new_app() -> typer.Typer:
+    """The root of the command line (global options, errors), no command yet."""
+    command_line = typer.Typer(
+        name="wt",
+        help=HELP,
+        cls=WtGroup,
+        no_args_is_help=False,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
+    command_line.callback(invoke_without_command=True)(root)
+    return command_line
+
+
+def register(command_line: typer.Typer, modules: Iterable[str]) -> None:
+    """Register the commands of ``modules`` (names in :data:`COMMAND_MODULES`)."""
     for module in modules:
-        module.register(app)
+        # __import__ rather than importlib: `python -X importtime` sees it.
+        __import__(f"wintogether.cli.{module}", fromlist=["register"]).register(command_line)
 
 
-_register()
+def full_app() -> typer.Typer:
+    """Every command: what help, shell completion and the reference list."""
+    command_line = new_app()
+    register(command_line, COMMAND_MODULES)
+    return command_line
 
 
-def keep_only_invoked(args: list[str]) -> None:
-    """Start-up: give Typer only the command about to run.
+if TYPE_CHECKING:
+    #: The whole command line, built (every command module imported) on first use.
+    app: typer.Typer
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        command_line = globals()["app"] = full_app()
+        return command_line
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """Start-up: the command line with only the command about to run.
 
     Typer turns every registered command into a Click command (inspecting each
-    function's signature and annotations) before it parses the command line:
-    with twenty-odd commands that costs about as much as importing Typer. When
-    the command line names a known command, only that one is converted. Help,
-    shell completion and anything unrecognised keep the full list, so what the
-    user sees never changes. ``wt --version`` and ``wt`` alone (the dashboard,
-    run by the root callback) need no command at all.
+    function's signature and annotations) before it parses the command line,
+    and registering a command means importing its module: with twenty-odd
+    commands in sixteen modules that costs about as much as importing Typer.
+    When the command line names a known command, only its module is imported
+    and only that command converted. Help, shell completion and anything
+    unrecognised get every command, so what the user sees never changes.
+    ``wt --version`` and ``wt`` alone (the dashboard, run by the root callback)
+    need no command at all.
     """
+    name = invoked_name(args)
+    if name is None:
+        return full_app()
+    command_line = new_app()
+    if not name:
+        return command_line
+    module = next((m for m, names in COMMAND_MODULES.items() if name in names), None)
+    if module is None:
+        return full_app()  # not a command: let Typer say so (and suggest one)
+    register(command_line, [module])
+    command_line.registered_commands = [
+        info
+        for info in command_line.registered_commands
+        if info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
+    ]
+    command_line.registered_groups = [
+        info for info in command_line.registered_groups if info.name == name
+    ]
+    if not command_line.registered_commands and not command_line.registered_groups:
+        return full_app()  # the table above is out of date: slower, still right
+    return command_line
+
+
+def invoked_name(args: list[str]) -> str | None:
+    """The command the arguments name; "" when none is needed (``wt`` alone,
+    ``wt --version``); None when everything must be there (help, completion,
+    an unknown option)."""
     import os
 
     if any(key.startswith("_WT_") and key.endswith("_COMPLETE") for key in os.environ):
-        return
+        return None
     takes_value, flags, final = _global_options()
-    name: str | None = None
     rest = iter(args)
     for arg in rest:
         if arg in takes_value:
@@ -245,27 +284,12 @@ def keep_only_invoked(args: list[str]) -> None:
         elif arg.split("=", 1)[0] in takes_value or arg in flags:
             continue
         elif arg in final:
-            name = ""  # e.g. --version: answered before any command
-            break
+            return ""  # e.g. --version: answered before any command
         elif arg.startswith("-"):
-            return  # help or an unknown option: Typer shows everything
+            return None  # help or an unknown option: Typer shows everything
         else:
-            name = arg
-            break
-    commands = [
-        info
-        for info in app.registered_commands
-        if name
-        and info.callback is not None
-        and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
-    ]
-    groups = [info for info in app.registered_groups if name and info.name == name]
-    if name is None:
-        name = ""  # `wt` alone: the dashboard, through the root callback
-    if name and not commands and not groups:
-        return  # not a command: let Typer say so (and suggest one)
-    app.registered_commands = commands
-    app.registered_groups = groups
+            return arg
+    return ""  # `wt` alone: the dashboard, through the root callback
 
 
 def _global_options() -> tuple[set[str], set[str], set[str]]:
