@@ -62,6 +62,10 @@ def test_capture_path_imports_nothing_heavy(dana: object, args: tuple[str, ...])
     # module (its dataclasses, the cadence rules and the config).
     assert "wintogether.domain.contacts" not in modules
     assert "wintogether.domain.cadence" not in modules
+    # Nor the records of ledgers, timelines and deals (wintogether.models
+    # loads them when first named).
+    assert not {"wintogether.models.deals", "wintogether.models.ledger"} & modules
+    assert "wintogether.models.events" not in modules
     # Nor what only writing a file (secrets, for a temporary name: hashlib and
     # random behind it) or CSV needs.
     assert not {"secrets", "csv", "hashlib", "random"} & modules, sorted(
@@ -269,3 +273,30 @@ def test_a_view_rich_must_lay_out_still_draws_with_rich(
     assert done.returncode == 0, done.stderr[-2000:]
     assert "rich.table" in modules
     assert "…" in done.stdout
+
+
+def test_records_named_elsewhere_load_when_first_named() -> None:
+    """wintogether.models names every record; those defined in their own modules are
+    loaded on first use, and only then (the check above can fail)."""
+    code = (
+        "import sys\n"
+        "from wintogether.models import Contact, Promise\n"
+        "assert 'wintogether.models.deals' not in sys.modules\n"
+        "from wintogether.models import Deal, PlanStep\n"
+        "import wintogether.models as models\n"
+        "assert 'wintogether.models.deals' in sys.modules\n"
+        "assert 'wintogether.models.ledger' not in sys.modules\n"
+        "assert models.Deal is Deal and models.PlanStep is PlanStep\n"
+        "assert models.Win.__name__ == 'Win' and models.ContactEvent.__name__ == 'ContactEvent'\n"
+        "try:\n"
+        "    models.Nothing\n"
+        "except AttributeError:\n"
+        "    print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
+    from wintogether import models
+
+    for name in models.__all__:
+        assert getattr(models, name) is not None, name

@@ -1,0 +1,61 @@
+"""Value given and received, and wins (see ``wintogether.models``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wintogether.models.base import ContactRef, _iso
+
+
+@dataclass
+class LedgerEntry:
+    """Value given to (``gave``) or received from (``got``) a contact."""
+
+    id: int
+    uid: str
+    contact: ContactRef
+    direction: str
+    kind: str
+    text: str
+    happened_at: datetime
+    created_at: datetime
+    to_contact: ContactRef | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "contact": self.contact.to_json(),
+            "direction": self.direction,
+            "kind": self.kind,
+            "text": self.text,
+            "to_contact": self.to_contact.to_json() if self.to_contact else None,
+            "happened_at": _iso(self.happened_at),
+            "created_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class Win:
+    """An outcome where both sides won: what they gained and what I gained."""
+
+    id: int
+    uid: str
+    contact: ContactRef
+    theirs: str
+    mine: str
+    happened_at: datetime
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "contact": self.contact.to_json(),
+            "theirs": self.theirs,
+            "mine": self.mine,
+            "happened_at": _iso(self.happened_at),
+            "created_at": _iso(self.created_at),
+        }
