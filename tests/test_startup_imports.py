@@ -300,3 +300,70 @@ def test_records_named_elsewhere_load_when_first_named() -> None:
 
     for name in models.__all__:
         assert getattr(models, name) is not None, name
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"XDG_DATA_HOME": "/srv/data", "XDG_CONFIG_HOME": "/srv/config/"},
+        {"XDG_DATA_HOME": "relative/data", "XDG_CONFIG_HOME": "relative"},
+        {"XDG_DATA_HOME": "", "XDG_CONFIG_HOME": "  "},
+        {"HOME": "/"},
+        {"HOME": "/home/dana/"},
+        {"HOME": "relative/home"},
+        {"HOME": ""},
+        {"HOME": None},
+        {"HOME": None, "XDG_CONFIG_HOME": "/srv/config", "XDG_DATA_HOME": "/srv/data"},
+    ],
+)
+def test_default_folders_match_platformdirs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str | None]
+) -> None:
+    """The default database and config file are where platformdirs puts them,
+    whether or not paths.py had to import it to find out."""
+    import platformdirs
+
+    from wintogether import paths
+    from wintogether.errors import UserError
+
+    monkeypatch.delenv("WINTOGETHER_CONFIG")
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        if value is None:
+            monkeypatch.delenv(var, raising=False)
+        else:
+            monkeypatch.setenv(var, value)
+
+    def expected(find: object, name: str) -> Path | str:
+        try:
+            folder = find("wintogether", appauthor=False)  # type: ignore[operator]
+        except RuntimeError:
+            return "refused"
+        return folder / name if Path(folder).is_absolute() else "refused"
+
+    def actual(find: object) -> Path | str:
+        try:
+            return find()  # type: ignore[operator,no-any-return]
+        except UserError:
+            return "refused"
+
+    assert actual(paths.default_db_path) == expected(platformdirs.user_data_path, "wintogether.db")
+    assert actual(paths.config_path) == expected(platformdirs.user_config_path, "config.toml")
+
+
+def test_finding_the_default_folders_on_linux_needs_no_platformdirs() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("WINTOGETHER_CONFIG",)}
+    code = (
+        "import sys\n"
+        "from wintogether import paths\n"
+        "paths.config_path(); paths.default_db_path()\n"
+        "print('platformdirs' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = "False" if sys.platform == "linux" else "True"
+    assert done.stdout.strip() == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "wintogether"
@@ -11,12 +12,14 @@ APP_NAME = "wintogether"
 def default_db_path() -> Path:
     """The database in the platform's user data directory: used when neither
     ``--db`` nor ``$WINTOGETHER_DB`` (see :func:`env_db_path`) names one."""
-    from platformdirs import user_data_path
+    folder = _linux_folder("XDG_DATA_HOME", "~/.local/share")
+    if folder is None:
+        from platformdirs import user_data_path
 
-    try:
-        folder = user_data_path(APP_NAME, appauthor=False)
-    except RuntimeError:  # platformdirs, when it finds no home folder
-        folder = Path("~")
+        try:
+            folder = user_data_path(APP_NAME, appauthor=False)
+        except RuntimeError:  # platformdirs, when it finds no home folder
+            folder = Path("~")
     return _absolute(folder / f"{APP_NAME}.db", "--db")
 
 
@@ -31,13 +34,34 @@ def config_path() -> Path:
     value = os.environ.get("WINTOGETHER_CONFIG")
     if value:
         return Path(value).expanduser()
-    from platformdirs import user_config_path
+    folder = _linux_folder("XDG_CONFIG_HOME", "~/.config")
+    if folder is None:
+        from platformdirs import user_config_path
 
-    try:
-        folder = user_config_path(APP_NAME, appauthor=False)
-    except RuntimeError:  # platformdirs, when it finds no home folder
-        folder = Path("~")
+        try:
+            folder = user_config_path(APP_NAME, appauthor=False)
+        except RuntimeError:  # platformdirs, when it finds no home folder
+            folder = Path("~")
     return _absolute(folder / "config.toml", None)
+
+
+def _linux_folder(variable: str, default: str) -> Path | None:
+    """The folder platformdirs gives on Linux, in the two plain cases, without
+    importing it (a few milliseconds on every command): ``$XDG_..._HOME`` when
+    it is an absolute path, else ``default`` under an absolute ``$HOME``. None
+    in every other case (another system, Android, no usable home), where
+    platformdirs decides. tests/test_startup_imports.py compares the two."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system":
+        return None
+    value = os.environ.get(variable, "")
+    if os.path.isabs(value):
+        return Path(value, APP_NAME)
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return Path(os.path.expanduser(default), APP_NAME)
+    return None
 
 
 def _absolute(path: Path, option: str | None) -> Path:
