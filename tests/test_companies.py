@@ -292,3 +292,25 @@ def test_undo_takes_back_a_company_made_by_an_add(db: Path, wt: Invoke) -> None:
     wt("undo")
     assert companies_of(db) == {"Dana Reyes": "Initech"}
     assert company_names(db) == ["Initech"]
+
+
+def test_contacts_by_company_finds_every_name_of_the_record(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Northwind Traders")
+    wt("add", "Sam Okafor", "--company", "NWT")
+    wt("add", "Ana Souza", "--company", "Globex")
+
+    def names(company: str) -> list[str]:
+        out = json.loads(wt("contacts", "--company", company, "--json").stdout)
+        return [c["name"] for c in out]
+
+    assert names("northwind") == ["Dana Reyes"]
+    wt("company", "merge", "Northwind Traders", "NWT")
+    # The record's name finds a contact whose own text is the alias, and the
+    # alias finds those whose text is the name.
+    assert names("Northwind Traders") == ["Dana Reyes", "Sam Okafor"]
+    assert names("nwt") == ["Dana Reyes", "Sam Okafor"]
+    assert names("glob") == ["Ana Souza"]
+    attention = json.loads(
+        wt("contacts", "--company", "nwt", "--sort", "attention", "--json").stdout
+    )
+    assert sorted(c["name"] for c in attention) == ["Dana Reyes", "Sam Okafor"]

@@ -341,8 +341,14 @@ def _listing_where(
         where.append(f"c.id IN ({TAGGED_CONTACTS})")
         params += tag_params(tag)
     if company:
-        where.append("c.company LIKE ? ESCAPE '\\'")
-        params.append("%" + company.replace("%", "\\%").replace("_", "\\_") + "%")
+        # The contact's own text, or the name or any alias of its company record:
+        # "Northwind" finds Sam (whose text is "NWT") once NWT is Northwind's alias.
+        where.append(
+            "(c.company LIKE ? ESCAPE '\\' OR c.company_id IN ("
+            "SELECT id FROM companies WHERE name LIKE ? ESCAPE '\\'"
+            " UNION SELECT company_id FROM company_aliases WHERE alias LIKE ? ESCAPE '\\'))"
+        )
+        params += ["%" + company.replace("%", "\\%").replace("_", "\\_") + "%"] * 3
     return " AND ".join(where), params
 
 
