@@ -141,3 +141,18 @@ def test_a_short_limit_ranks_only_the_first_tiers(initech: Path, wt: Invoke) -> 
     assert json.loads(wt("path", "initech", "--json").stdout)["total"] == 7
     out = wt("path", "initech", "--limit", "2")
     assert "The first 2 shown: `wt path initech --limit 0` shows all." in out.stderr
+
+
+def test_json_shows_a_screenful_unless_asked_for_all(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.at("2026-01-05T09:00:00+00:00")
+        for n in range(23):
+            make.contact(f"Person {n:02d}", company="Hooli")
+    data = json.loads((out := wt("path", "hooli", "--json")).stdout)
+    # The first 20, as in a table; the rest are counted, and named on stderr.
+    assert [p["rank"] for p in data["paths"]] == list(range(1, 21))
+    assert data["total"] is None
+    assert "The first 20 shown: `wt path hooli --limit 0` shows all." in out.stderr
+    every = json.loads((out := wt("path", "hooli", "--json", "--limit", "0")).stdout)
+    assert len(every["paths"]) == every["total"] == 23
+    assert out.stderr == ""

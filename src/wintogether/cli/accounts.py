@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 PANEL = "Accounts"
+#: Paths `wt path` shows unless --limit says otherwise.
+PATH_LIMIT = 20
 
 
 def company(
@@ -288,7 +290,7 @@ def path(
         typer.Option(
             "--limit",
             "-n",
-            help="Show at most N; 0 for all. [default: 20 in a table, all in json]",
+            help=f"Show at most N; 0 for all. [default: {PATH_LIMIT}]",
             show_default=False,
         ),
     ] = None,
@@ -317,20 +319,22 @@ def path(
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json, no_csv="path")
-    top = shown_limit(limit, fmt_, 20)
+    # A screenful, in JSON too: every path to a big account is thousands of
+    # people (the rest is counted in `total`; --limit 0 gives them all).
+    top = shown_limit(limit, Format.table, PATH_LIMIT)
     view = paths.find_path(
         st.store(), " ".join(target), st.config().one_sided_after_days, now(), top
     )
     total = view.total
     if fmt_ is Format.json:
         emit_json(view.to_json(words))
-        return
-    if not view.lines:
+    elif not view.lines:
         say(f"No warm path to {view.target} yet: nobody you know there or near them.")
         return
-    from wintogether.render.accounts import paths_table
+    else:
+        from wintogether.render.accounts import paths_table
 
-    emit_table(ctx, lambda is_plain: paths_table(view, plain=is_plain), plain=plain)
+        emit_table(ctx, lambda is_plain: paths_table(view, plain=is_plain), plain=plain)
     if total is None and top is not None and len(view.lines) >= top:
         say(f"The first {top} shown: `wt path {' '.join(target)} --limit 0` shows all.")
     elif total is not None and total > len(view.lines):
