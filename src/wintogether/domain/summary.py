@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from wintogether.clock import from_utc_iso, to_utc_iso
+from wintogether.clock import from_utc_iso_utc, to_utc_iso
 from wintogether.config import WEEKDAY_NAMES, Config
 from wintogether.dates import format_day, parse_day, start_of_day
 from wintogether.domain import cadence, health
@@ -278,9 +278,12 @@ def summarise(
         promises = reports.promises_touching(store, s, e, span.first, span.last)
         # The period and the 12 weeks of trends before its end; who became
         # one-sided comes from the kept standings (store/standings.py).
-        recent = ledger_store.entries(
-            store, since=to_utc_iso(min(start, trend_start)), newest_first=False
-        )
+        recent = [
+            (from_utc_iso_utc(at), direction, kind)
+            for at, direction, kind in reports.ledger_moments(
+                store, to_utc_iso(min(start, trend_start))
+            )
+        ]
         became = _became_one_sided(store, config, start, end, window_start)
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
@@ -290,9 +293,11 @@ def summarise(
         )
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
-        weekly = weekly_trends(store, now, span.last, config.week_start, recent)
+        weekly = weekly_trends(
+            store, now, span.last, config.week_start, [(at, way) for at, way, _ in recent]
+        )
         deal_counts = _deal_counts(store, promises, s, e, start, period_end)
-    in_period = [x for x in recent if start <= x.happened_at < period_end]
+    in_period = [(way, kind) for at, way, kind in recent if start <= at < period_end]
     return Summary(
         period=span,
         generated_at=now,
@@ -302,8 +307,8 @@ def summarise(
         new_contacts=[ContactRef(i, n, c) for i, n, c in new],
         mine=_count_promises(promises, "me", start, period_end, cut_day, span.first),
         theirs=_count_promises(promises, "them", start, period_end, cut_day, span.first),
-        given=Counter(x.kind for x in in_period if x.direction == "gave"),
-        received=Counter(x.kind for x in in_period if x.direction == "got"),
+        given=Counter(kind for way, kind in in_period if way == "gave"),
+        received=Counter(kind for way, kind in in_period if way == "got"),
         wins=len(wins),
         became_one_sided=became,
         job_changes=job_changes,
@@ -358,11 +363,14 @@ def _became_one_sided(
     year = timedelta(days=health.WINDOW_DAYS)
 
     def sides(at: datetime, ids: list[int] | None) -> dict[int, str]:
+        # One-sided at ``at``: the run began ``stretch`` whole days before it or
+        # earlier (compared as aware times: no local zone needed).
+        began_by = at - timedelta(days=stretch)
         out = {}
         for fig in standings.ledger_figures(
             store, to_utc_iso(at - year), to_utc_iso(at), contact_ids=ids
         ):
-            if (at - from_utc_iso(fig.run_start)).days >= stretch:
+            if from_utc_iso_utc(fig.run_start) <= began_by:
                 out[fig.contact.id] = "receiving" if fig.latest == "got" else "giving"
         return out
 

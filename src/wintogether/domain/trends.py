@@ -17,13 +17,14 @@ week holding the period's last day; a week still running counts up to now.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from wintogether.clock import to_utc_iso
-from wintogether.dates import start_of_day
-from wintogether.models import LedgerEntry, Promise
+from wintogether.clock import from_utc_iso, to_utc_iso
+from wintogether.dates import start_of_day, stored_day
 from wintogether.store import Store, reports
 
 WEEKS = 12
@@ -81,13 +82,14 @@ def weekly_trends(
     now: datetime,
     last_day: date,
     week_start: int,
-    entries: list[LedgerEntry],
+    entries: Sequence[tuple[datetime, str]],
 ) -> Trends:
     """The series for the twelve weeks ending with the week of ``last_day``.
 
-    ``entries`` are ledger entries covering at least that stretch (the summary
-    has read them already); the rest is read here, inside the caller's read
-    transaction.
+    ``entries`` are (when, direction) of ledger entries covering at least that
+    stretch (the summary has read them already); the rest is read here, inside
+    the caller's read transaction: the conversations counted per week in one
+    grouped query, and only the times of the promises done in the twelve weeks.
     """
     tz = now.tzinfo
     weeks = week_starts(last_day, week_start)
@@ -95,11 +97,11 @@ def weekly_trends(
     bounds.append(start_of_day(weeks[-1] + timedelta(days=7), tz))
     stamps = [to_utc_iso(moment) for moment in bounds]
     conversations = reports.conversations_per_span(store, stamps)
-    promises = reports.promises_done_between(store, stamps[0], stamps[-1])
+    done = reports.promises_done_moments(store, stamps[0], stamps[-1])
     series: dict[str, list[int]] = {
         "conversations": conversations,
-        "my_kept_on_time": _kept_on_time(promises, "me", bounds),
-        "their_kept_on_time": _kept_on_time(promises, "them", bounds),
+        "my_kept_on_time": _kept_on_time(done, "me", bounds),
+        "their_kept_on_time": _kept_on_time(done, "them", bounds),
         "value_given": _ledger(entries, "gave", bounds),
         "value_received": _ledger(entries, "got", bounds),
     }
@@ -109,29 +111,33 @@ def weekly_trends(
 def _week_of(moment: datetime, bounds: list[datetime]) -> int | None:
     if not bounds[0] <= moment < bounds[-1]:
         return None
-    for i in range(len(bounds) - 1):
-        if moment < bounds[i + 1]:
-            return i
-    return None  # pragma: no cover - the range check above excludes it
+    return bisect_right(bounds, moment) - 1
 
 
-def _kept_on_time(promises: list[Promise], owner: str, bounds: list[datetime]) -> list[int]:
+def _kept_on_time(
+    done: Sequence[tuple[str, str, str]], owner: str, bounds: list[datetime]
+) -> list[int]:
+    """Per week, the promises of ``owner`` done in it on or before their due
+    day (the local day of ``done_at``, as the summary decides it)."""
     counts = [0] * (len(bounds) - 1)
-    for promise in promises:
-        if promise.owner != owner or promise.status != "done" or promise.done_at is None:
+    for who, done_at, due_on in done:
+        if who != owner or not done_at:
             continue
-        week = _week_of(promise.done_at, bounds)
-        if week is not None and promise.done_at.astimezone().date() <= promise.due_on:
+        moment = from_utc_iso(done_at)
+        week = _week_of(moment, bounds)
+        if week is not None and moment.date() <= stored_day(due_on):
             counts[week] += 1
     return counts
 
 
-def _ledger(entries: list[LedgerEntry], direction: str, bounds: list[datetime]) -> list[int]:
+def _ledger(
+    entries: Sequence[tuple[datetime, str]], direction: str, bounds: list[datetime]
+) -> list[int]:
     counts = [0] * (len(bounds) - 1)
-    for entry in entries:
-        if entry.direction != direction:
+    for moment, way in entries:
+        if way != direction:
             continue
-        week = _week_of(entry.happened_at, bounds)
+        week = _week_of(moment, bounds)
         if week is not None:
             counts[week] += 1
     return counts

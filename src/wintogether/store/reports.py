@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 from typing import Any
 
 from wintogether.models import Conversation, Promise
@@ -66,24 +65,46 @@ def promises_due_between(store: Store, first: date, last: date) -> list[Promise]
     )
 
 
-def promises_done_between(store: Store, start: str, end: str) -> list[Promise]:
-    """Promises settled in [start, end) (stored UTC timestamps), for the trends."""
-    return promises_store.select(
-        store,
-        "WHERE p.done_at >= ? AND p.done_at < ? ORDER BY p.done_at, p.id",
-        (start, end),
-    )
+def promises_done_moments(store: Store, start: str, end: str) -> list[tuple[str, str, str]]:
+    """(owner, done_at, due_on) of the promises marked done in [start, end)
+    (stored UTC timestamps): what the trends count, without whole promises."""
+    return [
+        (row[0], row[1], row[2])
+        for row in store.conn.execute(
+            "SELECT owner, done_at, due_on FROM promises"
+            " WHERE done_at >= ? AND done_at < ? AND status = 'done'",
+            (start, end),
+        )
+    ]
+
+
+def ledger_moments(store: Store, since: str) -> list[tuple[str, str, str]]:
+    """(happened_at, direction, kind) of the ledger entries from ``since`` (a
+    stored UTC timestamp) on: what the summary counts, without whole entries."""
+    return [
+        (row[0], row[1], row[2])
+        for row in store.conn.execute(
+            "SELECT happened_at, direction, kind FROM ledger WHERE happened_at >= ?", (since,)
+        )
+    ]
 
 
 def conversations_per_span(store: Store, bounds: Sequence[str]) -> list[int]:
-    """How many conversations fall in each [bounds[i], bounds[i + 1]) (stored UTC times)."""
-    return [
-        store.conn.execute(
-            "SELECT count(*) FROM interactions WHERE happened_at >= ? AND happened_at < ?",
-            (start, end),
-        ).fetchone()[0]
-        for start, end in pairwise(bounds)
-    ]
+    """How many conversations fall in each [bounds[i], bounds[i + 1]) (stored UTC
+    times), in one grouped pass over the index range."""
+    if len(bounds) < 2:
+        return []
+    spans = len(bounds) - 1
+    bucket = " ".join(f"WHEN happened_at < ? THEN {i}" for i in range(spans))
+    counts = [0] * spans
+    for span, count in store.conn.execute(
+        f"SELECT CASE {bucket} END, count(*) FROM interactions"
+        " WHERE happened_at >= ? AND happened_at < ? GROUP BY 1",
+        (*bounds[1:], bounds[0], bounds[-1]),
+    ):
+        if span is not None:
+            counts[span] += count
+    return counts
 
 
 @dataclass(frozen=True)
