@@ -367,3 +367,14 @@ def test_finding_the_default_folders_on_linux_needs_no_platformdirs() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     expected = "False" if sys.platform == "linux" else "True"
     assert done.stdout.strip() == expected
+
+
+def test_the_dashboard_loads_the_capture_code_only_when_something_was_captured(
+    dana: object,
+) -> None:
+    """Without a scanned meeting or email, `wt today` says nothing about them and
+    imports neither the capture nor the brief code to find that out."""
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.domain.today" in modules
+    assert not {"wintogether.domain.capture", "wintogether.domain.brief"} & modules

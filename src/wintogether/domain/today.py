@@ -10,7 +10,7 @@ from wintogether.config import Config
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
 from wintogether.models import ContactEvent, Promise
-from wintogether.store import Store
+from wintogether.store import Store, events
 from wintogether.store import contacts as contacts_store
 from wintogether.store import promises as promises_store
 
@@ -75,12 +75,14 @@ def dashboard(
         with_birthdays = contacts_store.standings(store, birthdays_on=birthday_days(today))
         job_changes = _job_changes(store)
         empty = not contacts_store.has_contacts(store)
-        from wintogether.domain.capture import waiting
+        to_review, meetings = None, []
+        if events.anything_captured(store):
+            from wintogether.domain.brief import todays_sections
+            from wintogether.domain.capture import waiting
 
-        to_review = waiting(store)
-        from wintogether.domain.brief import todays_sections
-
-        meetings = todays_sections(store, config, now)
+            waits = waiting(store)
+            to_review = waits if waits.meetings or waits.emails else None
+            meetings = todays_sections(store, config, now)
     from wintogether.domain.ledger import give_first
 
     return Dashboard(
@@ -93,7 +95,7 @@ def dashboard(
         give_first=give_first(store, config, now),
         job_changes=job_changes,
         empty_database=empty,
-        to_review=to_review if to_review.meetings or to_review.emails else None,
+        to_review=to_review,
         meetings=meetings,
     )
 

@@ -104,3 +104,13 @@ def insert_event(
             stamp,
         ),
     )
+
+
+def anything_captured(store: Store) -> bool:
+    """Whether `wt scan` has left anything: a proposal (reviewed or not) or a
+    meeting. Without either the dashboard has no review line and no meetings,
+    and need not load the capture code to say so."""
+    row = store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM capture_proposals) OR EXISTS (SELECT 1 FROM capture_meetings)"
+    ).fetchone()
+    return bool(row[0])
