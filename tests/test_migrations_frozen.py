@@ -33,6 +33,7 @@ SHIPPED = {
     "m013_standings": "7536a31cbc6229ad957a0e8736858d877cb4e2f14e4b6c4bc9a7e72d6203203a",
     "m014_deals": "4b15c38ccaf409729167f2fff2e1809e1c454a5e0e82b389cc670a0e4a4808b2",
     "m015_standings_seek": "03cd940a192a07d3b3fe245142a8ef2873623010d6c1a53cdaa0ba6a7ebd9df9",
+    "m016_promises_by_contact_created": "0a779ac62dcf6faa2a1e293ed926afc8f17452069747e1bdadf2c381a26b3ed9",
 }
 
 

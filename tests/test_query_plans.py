@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,9 @@ import pytest
 from wintogether.clock import now
 from wintogether.config import Config
 from wintogether.domain import contacts, conversations, ledger, promises, summary, today
-from wintogether.store import Store, open_store
+from wintogether.store import Store, open_store, reports
 from wintogether.store import conversations as conversations_store
+from wintogether.store import promises as promises_store
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = ROOT / "benchmarks" / "generate.py"
@@ -187,6 +189,40 @@ def test_timeline_plans_are_the_intended_ones(traced: tuple[Store, list[str]]) -
         ]
         assert [c.id for c in got] == expected
         assert expected
+
+
+def test_newest_promises_and_weekly_trends_read_only_what_they_show(
+    traced: tuple[Store, list[str]],
+) -> None:
+    """`wt show`'s newest promises stop at the limit in (contact, created_at)
+    order (m016) instead of sorting all of a key account's promises; the
+    summary's trend reads done promises by done_at, not every done promise."""
+    store, seen = traced
+    newest = promises_store.promises_for_contact(store, 1, 5)
+    sql = next(s for s in seen if "ORDER BY p.created_at DESC" in s)
+    plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "promises_contact_created" in plan and "TEMP B-TREE" not in plan, plan
+    expected = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT id FROM promises WHERE contact_id = 1 ORDER BY created_at DESC, id DESC LIMIT 5"
+        )
+    ]
+    assert [p.id for p in newest] == expected and expected
+    seen.clear()
+    reports.promises_done_moments(store, "2026-09-01T00:00:00Z", "2026-11-28T00:00:00Z")
+    plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {seen[-1]}"))
+    assert "promises_done" in plan, plan
+    spans = ["2026-10-01T00:00:00Z", "2026-10-15T00:00:00Z", "2026-11-01T00:00:00Z"]
+    counts = reports.conversations_per_span(store, spans)
+    assert counts == [
+        store.conn.execute(
+            "SELECT count(*) FROM interactions WHERE happened_at >= ? AND happened_at < ?",
+            (start, end),
+        ).fetchone()[0]
+        for start, end in pairwise(spans)
+    ]
+    assert sum(counts) > 0
 
 
 def test_the_scan_detector_catches_a_scan(traced: tuple[Store, list[str]]) -> None:
