@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -240,27 +241,44 @@ def test_deal_completion_without_a_database_is_empty(
     assert not (isolated / "missing.db").exists()
 
 
+def test_every_deal_argument_completes_deals(dealt: Path) -> None:
+    """`wt deal show|edit|won|lost|dropped`, `wt plan add|done|...`, `wt plan apply NAME DEAL`."""
+    from wintogether.cli.app import app
+
+    root: Any = typer.main.get_command(app)
+    seen = []
+    for group in ("deal", "plan"):
+        commands = root.commands[group]
+        for name, command in commands.commands.items():
+            for param in command.params:
+                if param.metavar == "DEAL":
+                    ctx = typer.Context(command, parent=context(), info_name=name)
+                    offered = [item.value for item in param.shell_complete(ctx, "Ini")]
+                    assert offered == ["Initech pilot"], (group, name)
+                    seen.append(f"{group} {name}")
+    assert {"deal show", "deal won", "plan show", "plan add", "plan done", "plan apply"} <= set(
+        seen
+    ), seen
+
+
 @pytest.mark.parametrize(
     ("words", "expected", "absent"),
     [
-        ("wt deal show Nor", "Northwind\\ renewal", "Initech\\ pilot"),
-        ("wt deal won Ini", "Initech\\ pilot", "Northwind\\ renewal"),
-        ("wt plan add Nor", "Northwind\\ renewal", "add"),
-        ("wt plan done ", "Northwind\\ renewal", "Dana\\ Reyes"),
+        ("wt deal show Nor", ["Northwind\\ renewal"], "Initech\\ pilot"),
         # `wt plan DEAL` shows a plan: deals are offered beside the subcommands.
-        ("wt plan ", "Northwind\\ renewal", "Dana\\ Reyes"),
-        ("wt plan ", "add", "Dana\\ Reyes"),
-        ("wt plan apply Ren", "Renewal", "Northwind\\ renewal"),
-        ("wt plan apply Renewal Ini", "Initech\\ pilot", "Renewal"),
+        ("wt plan ", ["Northwind\\ renewal", "add", "template"], "Dana\\ Reyes"),
+        ("wt plan apply Ren", ["Renewal"], "Northwind\\ renewal"),
     ],
 )
-def test_bash_protocol_offers_deals(dealt: Path, words: str, expected: str, absent: str) -> None:
+def test_bash_protocol_offers_deals(
+    dealt: Path, words: str, expected: list[str], absent: str
+) -> None:
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
     done = complete(
         {"_WT_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
     )
     assert done.returncode == 0, done.stderr
     offered = done.stdout.splitlines()
-    assert expected in offered, offered
+    assert set(expected) <= set(offered), offered
     assert absent not in offered
     assert done.stderr == ""
