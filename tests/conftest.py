@@ -163,14 +163,27 @@ def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+NewDatabase = Callable[[Path], Path]
+
+
 @pytest.fixture
-def db(isolated: Path, empty_database: Path) -> Path:
-    """An initialised, empty database at $WINTOGETHER_DB (a copy of a new one:
-    tests of `wt init` itself run the command)."""
-    path = Path(os.environ["WINTOGETHER_DB"])
-    shutil.copyfile(empty_database, path)
-    path.chmod(0o600)
-    return path
+def new_database(empty_database: Path) -> NewDatabase:
+    """``new_database(path)``: a new, empty database at ``path`` as `wt init` makes
+    it, in a copy's time rather than a migration's (tests of `wt init` itself run
+    the command)."""
+
+    def make(path: Path) -> Path:
+        shutil.copyfile(empty_database, path)
+        path.chmod(0o600)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def db(isolated: Path, new_database: NewDatabase) -> Path:
+    """An initialised, empty database at $WINTOGETHER_DB."""
+    return new_database(Path(os.environ["WINTOGETHER_DB"]))
 
 
 Build = Callable[..., None]

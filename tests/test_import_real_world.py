@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoke
+from conftest import Invoke, NewDatabase
 from test_import import db_dump_hash
 
 CORPUS = Path(__file__).parent / "data" / "real-world"
@@ -78,7 +78,12 @@ def test_every_family_has_a_file() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_real_world_file(
-    path: Path, db: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path,
+    db: Path,
+    wt: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: NewDatabase,
 ) -> None:
     expected = expected_of(path)
     report = json.loads(wt("import", str(path), "--json").stdout)
@@ -101,8 +106,7 @@ def test_real_world_file(
     for version in ("3.0", "4.0"):
         out = tmp_path / f"export-{version}.vcf"
         wt("export", "--format", "vcard", "--vcard-version", version, "-o", str(out))
-        monkeypatch.setenv("WINTOGETHER_DB", str(tmp_path / f"again-{version}.db"))
-        wt("init")
+        monkeypatch.setenv("WINTOGETHER_DB", str(new_database(tmp_path / f"again-{version}.db")))
         wt("import", str(out))
         back = json.loads(wt("export").stdout)["contacts"]
         assert [as_read(c) for c in back] == [

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conftest import NewDatabase
 from wintogether.store import Store, open_store, records
 from wintogether.store import companies as companies_store
 from wintogether.store import contacts as contacts_store
@@ -35,9 +36,9 @@ def columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 @pytest.fixture
-def full(tmp_path: Path) -> Iterator[Store]:
+def full(tmp_path: Path, new_database: NewDatabase) -> Iterator[Store]:
     """A database with one row in every record table, every column filled."""
-    store, _ = open_store(tmp_path / "full.db", create=True)
+    store, _ = open_store(new_database(tmp_path / "full.db"))
     with store.write("fill"):
         sam = contacts_store.insert_contact(store, {"name": "Sam Okafor"}, STAMP)
         dana = contacts_store.insert_contact(
@@ -239,11 +240,13 @@ def test_sync_and_export_make_a_row_s_record_with_the_same_function(full: Store)
                 assert local <= set(record)
 
 
-def test_records_written_back_read_the_same(full: Store, tmp_path: Path) -> None:
+def test_records_written_back_read_the_same(
+    full: Store, tmp_path: Path, new_database: NewDatabase
+) -> None:
     """Import writes records with the same mapping export reads them with."""
     with full.read():
         before = all_records(full)
-    copy, _ = open_store(tmp_path / "copy.db", create=True)
+    copy, _ = open_store(new_database(tmp_path / "copy.db"))
     try:
         with copy.write("import"):
             ids: dict[str, int] = {}

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoke, Run, write_config
+from conftest import Invoke, NewDatabase, Run, write_config
 
 LAPTOP_AT = "2026-11-28T10:00:00+00:00"
 
@@ -43,12 +43,10 @@ class Side:
 
 @pytest.fixture
 def sides(
-    tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, new_database: NewDatabase
 ) -> Iterator[tuple[Side, Side, Path]]:
-    laptop = Side(tmp_path / "laptop.db", wt, monkeypatch)
-    desktop = Side(tmp_path / "desktop.db", wt, monkeypatch)
-    laptop("init")
-    desktop("init")
+    laptop = Side(new_database(tmp_path / "laptop.db"), wt, monkeypatch)
+    desktop = Side(new_database(tmp_path / "desktop.db"), wt, monkeypatch)
     yield laptop, desktop, tmp_path / "vdir"
 
 

@@ -17,7 +17,7 @@ import pytest
 
 import test_records
 import test_sync
-from conftest import Invoke
+from conftest import Invoke, NewDatabase
 from test_sync import Side, dana_uid
 from test_sync_patch import PHONE_CARD
 from wintogether.domain.sync.items import LOCAL_ONLY
@@ -376,7 +376,11 @@ def test_a_full_database_arrives_whole(full: Store, tmp_path: Path) -> None:
 
 
 def test_records_from_a_file_are_checked_and_the_export_imports_back(
-    sides: tuple[Side, Side, Path], tmp_path: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+    sides: tuple[Side, Side, Path],
+    tmp_path: Path,
+    wt: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: NewDatabase,
 ) -> None:
     laptop, desktop, vdir = sides
     _history(laptop, tmp_path)
@@ -406,8 +410,7 @@ def test_records_from_a_file_are_checked_and_the_export_imports_back(
     # What came in by sync goes out and in again by the user's own export.
     export = tmp_path / "desktop.json"
     export.write_text(desktop("export", "--format", "json", at=LATER).stdout)
-    third = Side(tmp_path / "third.db", wt, monkeypatch)
-    third("init")
+    third = Side(new_database(tmp_path / "third.db"), wt, monkeypatch)
     out = third("import", str(export), at=LATER)
     assert "problem" not in out.stderr.lower() and "skipped" not in out.stderr.lower()
     for table in ("ledger", "wins", "contact_events"):
