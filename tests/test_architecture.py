@@ -10,6 +10,7 @@ dependency) is read with ``ast``. Two rules:
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def _ours(target: str, line: int, known: set[str]) -> Iterator[tuple[str, int]]:
         yield target, line
 
 
+@functools.cache  # two tests read it; the sources do not change during a run
 def graph() -> dict[str, dict[str, int]]:
     found = modules()
     known = set(found)
