@@ -165,19 +165,33 @@ def test_two_first_runs_of_an_old_database_migrate_once(tmp_path: Path) -> None:
 
     db = Path(os.environ["WINTOGETHER_DB"])
     make_v1_database(db)
+    # Each child says it is ready (imports done), then waits for the go: both
+    # open the old database within a millisecond of each other.
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
         "from wintogether.store import open_store\n"
-        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "go = Path(sys.argv[2])\n"
+        "Path(sys.argv[3]).touch()\n"
+        "while not go.exists():\n"
+        "    time.sleep(0.001)\n"
         "store, _ = open_store(Path(sys.argv[1]))\n"
         "store.close()\n"
     )
-    start_at = str(time.time() + 1.0)
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{n}" for n in range(2)]
     procs = [
-        subprocess.Popen([sys.executable, "-c", code, str(db), start_at], stderr=subprocess.PIPE)
-        for _ in range(2)
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(db), str(go), str(mark)], stderr=subprocess.PIPE
+        )
+        for mark in ready
     ]
+    deadline = time.monotonic() + 60
+    while not all(mark.exists() for mark in ready) and time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            break  # one died before it was ready: its error is shown below
+        time.sleep(0.001)
+    go.touch()
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
     assert (
