@@ -48,6 +48,35 @@ def run_cli(
     )
 
 
+BATCH = Path(__file__).parent / "data" / "cli_batch.py"
+
+
+def run_cli_batch(
+    *commands: Sequence[str],
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+    timeout: float = 60,
+) -> list[Proc]:
+    """Several commands of the real CLI in one child process (data/cli_batch.py),
+    each run as the command line runs it: what each one did, in order."""
+    import json
+
+    completed = subprocess.run(
+        [sys.executable, str(BATCH), json.dumps([list(args) for args in commands])],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env if env is not None else dict(os.environ),
+        timeout=timeout,
+        preexec_fn=preexec_fn,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")
+    return [
+        Proc(list(args), run["exit_code"], run["stdout"], run["stderr"])
+        for args, run in zip(commands, json.loads(completed.stdout), strict=True)
+    ]
+
+
 def dump_hash(db: Path) -> str:
     """A fingerprint of every row and schema object (``iterdump``)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
