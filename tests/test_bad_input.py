@@ -632,67 +632,43 @@ def test_sync_skips_items_dated_outside_the_range(db: Path, wt: Invoke, tmp_path
 # -- what reaches a terminal ------------------------------------------------------
 
 
-def _on_terminal(*args: str) -> str:
-    """The real CLI with stdout and stderr on a pseudo-terminal; what it wrote."""
-    import os
-    import pty
-    import subprocess
-    import sys
-    import tty
-
-    master, slave = pty.openpty()
-    tty.setraw(slave)  # no newline translation: every byte is the program's
-    env = dict(os.environ, TERM="xterm-256color")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wintogether", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert proc.wait(60) == 0
-    return b"".join(chunks).decode("utf-8")
-
-
 _ATTACK = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x9b31m\u202e\r\U000e0041\u00ad"
 
 
 def test_data_formats_on_a_terminal_are_escaped_and_faithful_in_a_pipe(
     db: Path, wt: Invoke, tmp_path: Path
 ) -> None:
+    import os
     import re
 
     wt("add", f"=Evil{_ATTACK}", "--company", _ATTACK, "--note", _ATTACK)
     wt("log", "evil", _ATTACK)
     wt("follow-up", "evil", _ATTACK, "--due", "fri")
     wt("config", "set", f"cadence.tags.x{_ATTACK}", "30d")
+    from test_fuzz_terminal import run_driver
+
     ours = re.compile(r"\x1b\[[0-9;]*m")
-    for args in (
-        ("contacts", "--format", "csv"),
-        ("export", "--format", "csv"),
-        ("export", "--format", "vcard"),
-        ("export", "--format", "ics"),
-        ("summary", "--format", "csv"),
-        ("config", "show"),
-    ):
-        shown = ours.sub("", _on_terminal(*args))
-        assert "\\x1b]52;c;cHduZWQ=\\x07" in shown or "\\x1b" in shown, args
+    commands = [
+        ["contacts", "--format", "csv"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "vcard"],
+        ["export", "--format", "ics"],
+        ["summary", "--format", "csv"],
+        ["config", "show"],
+    ]
+    # The real CLI with stdout and stderr on a pseudo-terminal, every command in
+    # one child process (data/fuzz_driver.py): what each one wrote.
+    config = Path(os.environ["WINTOGETHER_CONFIG"])
+    steps = run_driver(db, config, [(args, True) for args in commands], terminal=True)
+    for step in steps:
+        assert (step.exit_code, step.traceback, step.changed) == (0, "", False), step
+        shown = ours.sub("", step.output)
+        assert "\\x1b]52;c;cHduZWQ=\\x07" in shown or "\\x1b" in shown, step.args
         for raw in ("\x1b", "\x9b", "\u202e", "\r", "\U000e0041", "\u00ad", "\x07"):
-            assert raw not in shown, (args, raw)
-    piped = run_cli("export", "--format", "csv")
+            assert raw not in shown, (step.args, raw)
+    piped, contacts = run_cli_batch(["export", "--format", "csv"], ["contacts", "--format", "csv"])
     assert _ATTACK in piped.stdout  # a file or a pipe keeps the data
-    assert "'=Evil" in run_cli("contacts", "--format", "csv").stdout  # still formula-guarded
+    assert "'=Evil" in contacts.stdout  # still formula-guarded
 
 
 def test_invisible_format_characters_shown_escaped(db: Path, wt: Invoke) -> None:
