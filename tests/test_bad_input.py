@@ -89,10 +89,10 @@ def test_huge_field_refused_before_any_write(dana: Path, wt: Invoke) -> None:
 # -- database files: exit 3 and the file untouched ----------------------------
 
 
-def _untouched(path: Path, *args: str) -> str:
+def _untouched(wt: Invoke, path: Path, *args: str) -> str:
     before = file_hash(path)
     mode = path.stat().st_mode
-    proc = run_cli("--db", str(path), *args)
+    proc = wt("--db", str(path), *args, ok=False)
     assert proc.exit_code == 3, proc
     assert proc.stdout == ""
     line = one_line_error(proc.stderr)
@@ -102,35 +102,35 @@ def _untouched(path: Path, *args: str) -> str:
     return line
 
 
-def test_missing_database_path_is_not_created(tmp_path: Path) -> None:
+def test_missing_database_path_is_not_created(tmp_path: Path, wt: Invoke) -> None:
     path = tmp_path / "typo" / "clients.db"
-    proc = run_cli("--db", str(path), "contacts")
+    proc = wt("--db", str(path), "contacts", ok=False)
     assert proc.exit_code == 3
     assert f"No database at {path}" in one_line_error(proc.stderr)
     assert not path.parent.exists()
 
 
-def test_not_sqlite_file(tmp_path: Path) -> None:
+def test_not_sqlite_file(tmp_path: Path, wt: Invoke) -> None:
     path = tmp_path / "notes.db"
     path.write_text("just some text, not a database\n", encoding="utf-8")
-    assert "not a wintogether database" in _untouched(path, "add", "Someone")
+    assert "not a wintogether database" in _untouched(wt, path, "add", "Someone")
 
 
-def test_another_apps_sqlite(tmp_path: Path) -> None:
+def test_another_apps_sqlite(tmp_path: Path, wt: Invoke) -> None:
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, caption TEXT)")
     conn.execute("INSERT INTO photos (caption) VALUES ('beach')")
     conn.commit()
     conn.close()
-    assert "another application" in _untouched(path, "add", "Someone")
+    assert "another application" in _untouched(wt, path, "add", "Someone")
 
 
-def test_newer_schema(db: Path) -> None:
+def test_newer_schema(db: Path, wt: Invoke) -> None:
     conn = sqlite3.connect(db)
     conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
     conn.close()
-    assert "newer wintogether" in _untouched(db, "log", "x", "y")
+    assert "newer wintogether" in _untouched(wt, db, "log", "x", "y")
 
 
 # -- $EDITOR ---------------------------------------------------------------------
@@ -363,20 +363,21 @@ def test_database_that_is_a_fifo_or_device_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
-def test_database_named_like_sqlites_own_files_refused(tmp_path: Path, suffix: str) -> None:
+def test_database_named_like_sqlites_own_files_refused(
+    tmp_path: Path, wt: Invoke, suffix: str
+) -> None:
     path = tmp_path / f"clients.db{suffix}"
-    proc = run_cli("--db", str(path), "init")
+    proc = wt("--db", str(path), "init", ok=False)
     assert proc.exit_code == 3, proc
     assert "SQLite's own files" in one_line_error(proc.stderr)
     assert not path.exists()
 
 
-def test_an_empty_file_becomes_a_private_database(tmp_path: Path) -> None:
+def test_an_empty_file_becomes_a_private_database(tmp_path: Path, wt: Invoke) -> None:
     path = tmp_path / "clients.db"
     path.touch(mode=0o644)
     path.chmod(0o644)
-    proc = run_cli("--db", str(path), "add", "Dana Reyes")
-    assert proc.exit_code == 0, proc
+    wt("--db", str(path), "add", "Dana Reyes")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
