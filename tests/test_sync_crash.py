@@ -19,7 +19,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 300
-FRACTIONS = (0.6, 0.9)  # of a full sync's duration
+# Of a full sync's duration. A sync writes its first file at about 0.7 of it and
+# renames them into place from about 0.75 (measured here): the default run kills
+# it at 0.9, once files are written; the slow run kills it from 0.2 (before any
+# file) to 1.0, every 0.05.
+FRACTIONS = (0.9,)
 SLOW_FRACTIONS = tuple(i / 20 for i in range(4, 21))
 
 
