@@ -248,3 +248,139 @@ def test_indexed_comparison_finds_the_pairs_every_pair_comparison_finds(seed: in
     assert sorted(near_identical(names)) == sorted(expected)
     # Small groups take the pair-by-pair path: the same answer.
     assert sorted(near_identical(names[:40])) == sorted(_every_pair(names[:40]))
+
+
+def _rule_pairs(db: Path) -> list[tuple[int, int, str]]:
+    """The pairs and reasons by the rules as first written: every contact record
+    loaded, every two names at one company compared."""
+    from collections import defaultdict
+
+    from wintogether.domain.dupes import _plain
+    from wintogether.store import contacts as contacts_store
+    from wintogether.store import open_store
+    from wintogether.store import records as records_store
+
+    store, _ = open_store(db)
+    try:
+        ids = [r.id for r in contacts_store.all_refs(store, include_archived=True)]
+        records = list(records_store.contact_records(store, ids))
+    finally:
+        store.close()
+    found: dict[tuple[int, int], str] = {}
+
+    def note(a: int, b: int, why: str) -> None:
+        if a != b:
+            found.setdefault((min(a, b), max(a, b)), why)
+
+    by_email: dict[str, list[int]] = defaultdict(list)
+    by_url: dict[str, list[int]] = defaultdict(list)
+    by_company: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for record in records:
+        for email in record["emails"]:
+            by_email[email.casefold()].append(record["id"])
+        for url in record["urls"]:
+            if url["kind"] == "linkedin":
+                by_url[url["url"].rstrip("/").casefold()].append(record["id"])
+        by_company[_plain(record["company"])].append(record)
+    for email, sharing in by_email.items():
+        for other in sharing[1:]:
+            note(sharing[0], other, f"same email {email}")
+    for sharing in by_url.values():
+        for other in sharing[1:]:
+            note(sharing[0], other, "same LinkedIn profile")
+    for company, group in by_company.items():
+        names = [_plain(str(r["name"])) for r in group]
+        for i, j in _every_pair(names):
+            if company or (
+                names[i] == names[j] and not any(names[k] == names[i] for k in range(i))
+            ):
+                why = (
+                    f"near-identical names at {group[i]['company']}"
+                    if company
+                    else "same name, no company"
+                )
+                note(int(group[i]["id"]), int(group[j]["id"]), str(why))  # type: ignore[call-overload]
+    by_name: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for record in records:
+        by_name[_plain(record["name"])].append(record)
+    for same in by_name.values():
+        for namesake in same[1:]:
+            companies = [c for c in (same[0]["company"], namesake["company"]) if c]
+            note(
+                int(same[0]["id"]),  # type: ignore[call-overload]
+                int(namesake["id"]),  # type: ignore[call-overload]
+                f"same name, at {companies[0]} and at {companies[1]}"
+                if len(companies) == 2
+                else "same name, one with no company",
+            )
+    return [(a, b, found[a, b]) for a, b in sorted(found)]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_dupes_finds_the_pairs_of_the_rules_by_every_path(
+    db: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Emails differing in case, links with and without their last slash, the
+    same name with and without companies and accents, near-identical names at
+    companies written differently: the walk, the indexed comparison and a page
+    of each give the pairs and reasons of the rules."""
+    from factory import Factory
+    from wintogether.domain import dupes
+    from wintogether.store import open_store
+
+    rng = random.Random(seed)
+    names = [*_generated_names(seed)[:160], "José Núñez", "Jose Nunez", "JOSE NUNEZ", "Zoë Ng"]
+    companies = [None, "Initech", "initech", "Ínitech!", "Contoso", "", None]
+    with Factory(db) as make:
+        for index, name in enumerate(names):
+            emails = [f"p{rng.randrange(40)}@x.example"] if rng.random() < 0.3 else []
+            if emails and rng.random() < 0.5:
+                emails.append(emails[0].upper().replace("@X", "@y"))
+            if emails and rng.random() < 0.3:
+                emails[0] = emails[0].upper()
+            link = None
+            if rng.random() < 0.2:
+                link = f"https://www.linkedin.com/in/p{rng.randrange(20)}" + rng.choice(["", "/"])
+            make.contact(
+                (name or "x").title() if index % 3 else name or "x",
+                company=rng.choice(companies),
+                emails=emails,
+                linkedin=link,
+                force=True,
+            )
+    expected = _rule_pairs(db)
+    assert len(expected) > 150
+    reasons = {reason.split(" ")[1] for _, _, reason in expected}
+    assert {"email", "LinkedIn", "name,", "names"} <= reasons
+
+    def listed(pairs: list[dupes.Pair]) -> list[tuple[int, int, str]]:
+        return [(p.first.id, p.second.id, p.reason) for p in pairs]
+
+    store, _ = open_store(db)
+    try:
+        assert listed(dupes.find(store)) == expected  # the walk
+        page, total = dupes.find_page(store, 20)
+        assert (listed(page), total) == (expected[:20], len(expected))
+        monkeypatch.setattr(dupes, "_EXHAUSTIVE", 0)
+        assert listed(dupes.find(store)) == expected  # the index
+        page, total = dupes.find_page(store, 20)
+        assert (listed(page), total) == (expected[:20], None)  # more, not counted
+        page, total = dupes.find_page(store, len(expected) + 5)
+        assert (listed(page), total) == (expected, len(expected))  # the walk's end
+        monkeypatch.setattr(dupes, "_WALK_BUDGET", 0)
+        page, total = dupes.find_page(store, 20)  # hands over to the index
+        assert (listed(page), total) == (expected[:20], len(expected))
+    finally:
+        store.close()
+
+
+def test_dupes_json_is_written_as_it_goes_with_the_same_bytes() -> None:
+    import io
+
+    from wintogether.text import write_json, write_json_list
+
+    for items in ([], [{"a": 1}], [{"a": [1, {"b": "x\u202e\ny"}]}, 2, "é"]):
+        whole, parts = io.StringIO(), io.StringIO()
+        write_json(items, whole)
+        write_json_list(iter(items), parts)
+        assert parts.getvalue() == whole.getvalue()

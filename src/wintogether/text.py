@@ -101,6 +101,19 @@ def write_json(data: Any, stream: IO[str]) -> None:
     stream.write("\n")
 
 
+def write_json_list(items: Iterable[Any], stream: IO[str]) -> None:
+    """The bytes :func:`write_json` writes for ``list(items)``, one item at a
+    time: a list of hundreds of thousands never sits in memory whole."""
+    import json
+
+    first = True
+    for item in items:
+        dumped = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        stream.write(json_safe(("[\n  " if first else ",\n  ") + dumped))
+        first = False
+    stream.write("[]\n" if first else "\n]\n")
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], stream: IO[str]) -> None:
     import csv
 

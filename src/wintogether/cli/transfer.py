@@ -16,6 +16,7 @@ from wintogether.cli.common import (
     ResultJsonFlag,
     complete_contact,
     data_out,
+    emit_csv,
     emit_json,
     emit_rows,
     emit_table,
@@ -28,6 +29,8 @@ from wintogether.cli.common import (
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from wintogether.domain.dupes import Pair
 
 PANEL = "Data"
 #: Likely duplicate pairs a table shows unless --limit says otherwise.
@@ -304,16 +307,34 @@ def dupes(
 
       wt merge 12 31 --dry-run
     """
-    from wintogether.domain.dupes import find_page
-
     fmt_ = output_format(fmt, as_json)
     # A table shows a screenful: drawing every pair of a large import takes Rich minutes.
     top = shown_limit(limit, fmt_, DUPES_LIMIT)
-    pairs, total = find_page(state(ctx).store(), top)
     from wintogether.render.columns import DUPES
 
-    if emit_rows(fmt_, DUPES, pairs):
-        return
+    if top is None:
+        # Every pair, written as it is found: a large import has hundreds of
+        # thousands, too many to hold as objects.
+        from wintogether.domain.dupes import find_all
+
+        every = find_all(state(ctx).store())
+        if fmt_ is Format.csv:
+            emit_csv(DUPES.names(), DUPES.csv_rows(every))
+            return
+        if fmt_ is Format.json:
+            with data_out() as out:
+                from wintogether.text import write_json_list
+
+                write_json_list(map(DUPES.record, every), out)
+            return
+        pairs: list[Pair] = list(every)
+        total: int | None = len(pairs)
+    else:
+        from wintogether.domain.dupes import find_page
+
+        pairs, total = find_page(state(ctx).store(), top)
+        if emit_rows(fmt_, DUPES, pairs):
+            return
     if not pairs:
         say("No likely duplicates.")
     else:
@@ -329,12 +350,17 @@ def dupes(
             return dupes_table(pairs, width)
 
         emit_table(ctx, build, pipe=pipe)
-        if total > len(pairs):
-            say(f"… and {total - len(pairs)} more: `wt dupes --limit 0` shows all.")
-        say(
-            f"{total} likely duplicate pair{'s' if total != 1 else ''}; "
-            "`wt merge KEEP OTHER --dry-run` shows a merge first."
-        )
+        if total is None:
+            say(
+                "… and more: `wt dupes --limit 0` lists them all"
+                " (comparing every name takes a while)."
+            )
+            counted = f"{len(pairs)} likely duplicate pairs shown"
+        else:
+            if total > len(pairs):
+                say(f"… and {total - len(pairs)} more: `wt dupes --limit 0` shows all.")
+            counted = f"{total} likely duplicate pair{'s' if total != 1 else ''}"
+        say(f"{counted}; `wt merge KEEP OTHER --dry-run` shows a merge first.")
 
 
 def merge(

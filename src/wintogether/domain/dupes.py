@@ -39,8 +39,12 @@ class Pair:
 
 def _plain(text: str | None) -> str:
     """Lower case, no accents, no punctuation: "José Núñez" → "jose nunez"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    text = text or ""
+    if text.isascii():  # nothing to decompose; casefold is lower
+        bare = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return " ".join(re.sub(r"[^\w\s]", " ", bare).split())
 
 
@@ -202,80 +206,318 @@ def near_identical(names: list[str]) -> Iterator[tuple[int, int]]:
                 yield i, j
 
 
-def find(store: Store) -> list[Pair]:
-    """Pairs sharing an email or a LinkedIn URL, with near-identical names at one company,
-    or with the same name whatever their companies."""
-    return find_page(store, None)[0]
+#: Walking contact by contact compares every two names at one company; up to
+#: this many comparisons in all, the walk goes to the end and counts every pair.
+_EXHAUSTIVE = 200_000
+#: A walk that has compared this many names without filling the page hands
+#: over to the indexed comparison of whole companies (:func:`near_identical`).
+_WALK_BUDGET = 200_000
+
+_NEAR = 2  # the near-identical rule's place among the reasons (see _People)
 
 
-def find_page(store: Store, limit: int | None) -> tuple[list[Pair], int]:
-    """The first ``limit`` pairs of :func:`find` (all for ``None``) and how many
-    there are: a screenful of a large import's pairs without building the rest."""
+@dataclass(slots=True)
+class _People:
+    """Everyone, as the rules see them; the pairs of the rules that group by a
+    shared key (email, link, the same name) are few and kept, each with the
+    place of its rule (earlier rules give the reason): 0 email, 1 LinkedIn,
+    2 the same name without a company (near-identical names at one company
+    share that place), 3 the same name whatever the companies."""
+
+    rows: dict[int, tuple[int, str, str | None]]  # id -> (id, name, company)
+    place: dict[int, int]  # in the contacts list's order: who is "earlier"
+    names: dict[int, str]  # simplified
+    companies: list[list[int]]  # ids at one company (simplified, not empty), in id order
+    keyed: dict[int, tuple[int, str]]  # pair -> (rule, reason)
+
+    def ref(self, cid: int) -> ContactRef:
+        return ContactRef(*self.rows[cid])
+
+
+def _key(a: int, b: int) -> int:
+    """One int per pair, the smaller id in the high bits: sorted, in id order."""
+    return min(a, b) << 32 | max(a, b)
+
+
+_LOW = (1 << 32) - 1
+
+
+def _plain_all(texts: list[str]) -> list[str]:
+    """:func:`_plain` of each text; plain ASCII ones in one pass over all of them."""
+    simple = [place for place, text in enumerate(texts) if text.isascii() and "\n" not in text]
+    out = [""] * len(texts)
+    if simple:
+        joined = "\n".join(texts[place] for place in simple).lower()
+        lines = re.sub(r"[^\w\s]", " ", joined).split("\n")
+        for place, line in zip(simple, lines, strict=True):
+            out[place] = " ".join(line.split())
+    done = set(simple)
+    for place, text in enumerate(texts):
+        if place not in done:
+            out[place] = _plain(text)
+    return out
+
+
+def _people(store: Store) -> _People:
+    from wintogether.store import dupes as dupes_store
+
     with store.read():
-        ids = [r.id for r in contacts_store.all_refs(store, include_archived=True)]
-        records = list(records_store.contact_records(store, ids))
-    refs = {r["id"]: ContactRef(r["id"], r["name"], r["company"]) for r in records}
-    plain_names = {r["id"]: _plain(r["name"]) for r in records}
-    # One int per pair (the smaller id in the high bits), so 400,000 pairs of
-    # a large import stay a few megabytes; sorted, they are in id order.
-    found: dict[int, str] = {}
+        contacts, email_rows, url_rows = dupes_store.dupe_fields(store)
+    rows = {row[0]: row for row in contacts}
+    place = {row[0]: index for index, row in enumerate(contacts)}
+    ids = [row[0] for row in contacts]
+    names = dict(zip(ids, _plain_all([row[1] for row in contacts]), strict=True))
+    raw_companies = sorted({row[2] or "" for row in contacts})
+    plain_company = dict(zip(raw_companies, _plain_all(raw_companies), strict=True))
 
-    def note(a: int, b: int, why: str) -> None:
-        found.setdefault(min(a, b) << 32 | max(a, b), why)
+    keyed: dict[int, tuple[int, str]] = {}
 
+    def note(a: int, b: int, rule: int, why: str) -> None:
+        if a != b:  # a contact with "A@x" and "a@x" is not its own duplicate
+            keyed.setdefault(_key(a, b), (rule, why))
+
+    # Keys in the contacts list's order: the first one to have a key is paired
+    # with each later one, and the first key of a pair names it.
     by_email: dict[str, list[int]] = defaultdict(list)
-    by_url: dict[str, list[int]] = defaultdict(list)
-    by_company: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
-        for email in record["emails"]:
-            by_email[email.casefold()].append(record["id"])
-        for url in record["urls"]:
-            if url["kind"] == "linkedin":
-                by_url[url["url"].rstrip("/").casefold()].append(record["id"])
-        by_company[_plain(record["company"])].append(record)
+    for cid, email in sorted(email_rows, key=lambda row: place[row[0]]):
+        by_email[email.casefold()].append(cid)
     for email, sharing in by_email.items():
         for other in sharing[1:]:
-            note(sharing[0], other, f"same email {email}")
+            note(sharing[0], other, 0, f"same email {email}")
+    by_url: dict[str, list[int]] = defaultdict(list)
+    for cid, url in sorted(url_rows, key=lambda row: place[row[0]]):
+        by_url[url.rstrip("/").casefold()].append(cid)
     for sharing in by_url.values():
         for other in sharing[1:]:
-            note(sharing[0], other, "same LinkedIn profile")
-    for company, group in by_company.items():
-        if not company:
-            # Without a company only identical names count: comparing every
-            # pair of thousands of company-less contacts would take minutes.
-            by_name: dict[str, list[int]] = defaultdict(list)
-            for record in group:
-                by_name[_plain(record["name"])].append(record["id"])
-            for same in by_name.values():
-                for later in same[1:]:
-                    note(same[0], later, "same name, no company")
-            continue
-        reasons: dict[str, str] = {}  # one string per company, however many pairs
-        for one_index, two_index in near_identical([plain_names[record["id"]] for record in group]):
-            one, two = group[one_index], group[two_index]
-            why = reasons.get(one["company"])
-            if why is None:
-                why = reasons[one["company"]] = f"near-identical names at {one['company']}"
-            note(one["id"], two["id"], why)
+            note(sharing[0], other, 1, "same LinkedIn profile")
+    by_company: dict[str, list[int]] = defaultdict(list)
+    for cid, _, company in contacts:
+        by_company[plain_company[company or ""]].append(cid)
+    # Without a company only identical names count: comparing every pair of
+    # thousands of company-less contacts would take minutes.
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for cid in by_company.pop("", ()):
+        by_name[names[cid]].append(cid)
+    for same in by_name.values():
+        for later in same[1:]:
+            note(same[0], later, _NEAR, "same name, no company")
     # The same name whatever the companies: the same person added twice, or one
     # who changed jobs, more often than two people.
-    by_full_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
-        by_full_name[plain_names[record["id"]]].append(record)
+    by_full_name: dict[str, list[int]] = defaultdict(list)
+    for cid in ids:
+        by_full_name[names[cid]].append(cid)
     for same_name in by_full_name.values():
-        earliest = same_name[0]
-        for namesake in same_name[1:]:
-            companies = [c for c in (earliest["company"], namesake["company"]) if c]
+        earliest = rows[same_name[0]][2]
+        for later in same_name[1:]:
+            companies = [c for c in (earliest, rows[later][2]) if c]
             reason = (
                 f"same name, at {companies[0]} and at {companies[1]}"
                 if len(companies) == 2
                 else "same name, one with no company"
             )
-            note(earliest["id"], namesake["id"], reason)
-    keys = sorted(found)
-    shown = keys if limit is None else keys[:limit]
-    low = (1 << 32) - 1
-    return [Pair(refs[key >> 32], refs[key & low], found[key]) for key in shown], len(keys)
+            note(same_name[0], later, 3, reason)
+    groups = [sorted(group) for group in by_company.values() if len(group) > 1]
+    return _People(rows, place, names, groups, keyed)
+
+
+def _reason(people: _People, key: int, near: bool, reasons: dict[str | None, str]) -> str:
+    kept = people.keyed.get(key)
+    if kept is not None and (not near or kept[0] < _NEAR):
+        return kept[1]
+    # Near-identical names: at the earlier one's company.
+    a, b = key >> 32, key & _LOW
+    company = people.rows[a if people.place[a] < people.place[b] else b][2]
+    why = reasons.get(company)
+    if why is None:
+        why = reasons[company] = f"near-identical names at {company}"
+    return why
+
+
+def _bounds(longest: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """For each name length, the partner lengths that can pass the length bound
+    (``real_quick_ratio``); for each total length, how many characters one name
+    may have that the other lacks (each costs one of the characters they could
+    share, so ``quick_ratio`` fails beyond that). Both decided by
+    :func:`_similar_enough` itself."""
+    lengths = []
+    for one in range(longest + 1):
+        fits = [
+            two
+            for two in range(longest + 1)
+            if one + two == 0 or _similar_enough(min(one, two), one + two)
+        ]
+        lengths.append((fits[0], fits[-1]) if fits else (1, 0))
+    apart = []
+    for total in range(2 * longest + 1):
+        allowed = -1
+        while allowed < total and (
+            total == 0 or _similar_enough((total - allowed - 1) // 2, total)
+        ):
+            allowed += 1
+        apart.append(allowed)
+    return lengths, apart
+
+
+class _Walk:
+    """The pairs in id order, contact by contact, comparing each name with the
+    later ids' names at its company; ``compared`` counts the comparisons."""
+
+    def __init__(self, people: _People) -> None:
+        self.people = people
+        self.compared = 0
+        self.gave_up = False
+        self.keyed_from: dict[int, list[int]] = defaultdict(list)
+        for key in people.keyed:
+            self.keyed_from[key >> 32].append(key & _LOW)
+
+    def work(self) -> int:
+        """How many comparisons a whole walk makes."""
+        return sum(len(g) * (len(g) - 1) // 2 for g in self.people.companies)
+
+    def near(self, a: int, b: int) -> bool:
+        """Whether ``a`` and ``b`` (at one company, past the cheap bounds) are
+        near-identical, as :func:`near_identical` decides it (the earlier
+        one's name first)."""
+        people = self.people
+        if people.place[a] > people.place[b]:
+            a, b = b, a
+        one, two = people.names[a], people.names[b]
+        if one == two:
+            return True
+        total = len(one) + len(two)
+        return (
+            _similar_enough(_common_length(len(one), _positions(one), two), total)
+            and difflib.SequenceMatcher(None, one, two).ratio() >= NAME_SIMILARITY
+        )
+
+    def pairs(self, budget: int | None = None) -> Iterator[tuple[int, bool]]:
+        """``(key, near)`` of every pair in id order; ``near`` when the names
+        are near-identical at one company. With a ``budget``, the walk stops
+        (setting ``gave_up``) once it has made that many comparisons."""
+        people = self.people
+        names = people.names
+        longest = max(map(len, names.values()), default=0)
+        lengths, apart = _bounds(longest)
+        bits: dict[str, int] = {}
+        # Per company, each member as (id, length, characters as bits).
+        members: dict[int, tuple[list[tuple[int, int, int]], int]] = {}
+        for group in people.companies:
+            rows = []
+            for cid in group:
+                mask = 0
+                for char in names[cid]:
+                    bit = bits.get(char)
+                    if bit is None:
+                        bit = bits[char] = 1 << len(bits)
+                    mask |= bit
+                rows.append((cid, len(names[cid]), mask))
+            for place, cid in enumerate(group):
+                members[cid] = (rows, place)
+        for a in sorted(people.rows):
+            if budget is not None and self.compared > budget:
+                self.gave_up = True
+                return
+            found: dict[int, bool] = dict.fromkeys(self.keyed_from.get(a, ()), False)
+            seat = members.get(a)
+            if seat is not None:
+                rows, place = seat
+                _, length, mask = rows[place]
+                low, high = lengths[length]
+                self.compared += len(rows) - place - 1
+                for b, other, bits_b in rows[place + 1 :]:
+                    if (
+                        low <= other <= high
+                        and (mask ^ bits_b).bit_count() <= apart[length + other]
+                        and self.near(a, b)
+                    ):
+                        found[b] = True
+            for b in sorted(found):
+                yield a << 32 | b, found[b]
+
+
+def _indexed_keys(people: _People) -> Iterator[tuple[int, bool]]:
+    """Every pair as ``(key, near)`` in id order, the near-identical names found
+    company by company through the index of :func:`near_identical`: for
+    companies of thousands, where comparing every two names takes minutes. The
+    pairs are held as one 8-byte integer each while they are sorted."""
+    from array import array
+
+    found = array("q")
+    for group in people.companies:
+        ordered = sorted(group, key=people.place.__getitem__)
+        names = [people.names[cid] for cid in ordered]
+        for i, j in near_identical(names):
+            found.append(_key(ordered[i], ordered[j]))
+    near = array("q", sorted(found))
+    del found
+    keyed = sorted(people.keyed)
+    x = y = 0
+    while x < len(near) or y < len(keyed):
+        if y == len(keyed) or (x < len(near) and near[x] < keyed[y]):
+            yield near[x], True
+            x += 1
+        elif x == len(near) or keyed[y] < near[x]:
+            yield keyed[y], False
+            y += 1
+        else:
+            yield keyed[y], True
+            x += 1
+            y += 1
+
+
+def _pair(people: _People, key: int, near: bool, reasons: dict[str | None, str]) -> Pair:
+    return Pair(people.ref(key >> 32), people.ref(key & _LOW), _reason(people, key, near, reasons))
+
+
+def find(store: Store) -> list[Pair]:
+    """Pairs sharing an email or a LinkedIn URL, with near-identical names at one company,
+    or with the same name whatever their companies."""
+    return list(find_all(store))
+
+
+def find_all(store: Store) -> Iterator[Pair]:
+    """Every pair of :func:`find`, in id order, built one at a time (a large
+    import has hundreds of thousands)."""
+    people = _people(store)
+    reasons: dict[str | None, str] = {}
+    walk = _Walk(people)
+    keys = walk.pairs() if walk.work() <= _EXHAUSTIVE else _indexed_keys(people)
+    for key, near in keys:
+        yield _pair(people, key, near, reasons)
+
+
+def find_page(store: Store, limit: int) -> tuple[list[Pair], int | None]:
+    """The first ``limit`` pairs of :func:`find` and how many there are in all,
+    or ``None`` when counting them would mean comparing every name at companies
+    of thousands of people (the page itself never does)."""
+    people = _people(store)
+    walk = _Walk(people)
+    exhaustive = walk.work() <= _EXHAUSTIVE
+    shown, total = _take(
+        people, walk.pairs(None if exhaustive else _WALK_BUDGET), limit, stop=not exhaustive
+    )
+    if walk.gave_up:
+        # Many names, few pairs: compare whole companies through the index.
+        return _take(people, _indexed_keys(people), limit, stop=False)
+    return shown, total
+
+
+def _take(
+    people: _People, keys: Iterator[tuple[int, bool]], limit: int, *, stop: bool
+) -> tuple[list[Pair], int | None]:
+    """The first ``limit`` pairs and how many there are; with ``stop``, ``None``
+    as soon as there is one more."""
+    reasons: dict[str | None, str] = {}
+    shown: list[Pair] = []
+    more = 0
+    for key, near in keys:
+        if len(shown) < limit:
+            shown.append(_pair(people, key, near, reasons))
+        elif stop:
+            return shown, None  # there are more; counting them is the slow part
+        else:
+            more += 1
+    return shown, len(shown) + more
 
 
 @dataclass
