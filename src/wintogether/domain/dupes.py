@@ -11,13 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactRef
 from wintogether.store import Store
-from wintogether.store import contacts as contacts_store
-from wintogether.store import merge as merge_store
-from wintogether.store import records as records_store
 
 #: Names at the same company at least this similar count as near-identical.
 NAME_SIMILARITY = 0.88
@@ -551,7 +547,11 @@ def merge(
     store: Store, keep_ref: str, other_ref: str, now: datetime, *, dry_run: bool
 ) -> MergePlan:
     """Merge OTHER into KEEP: history moves over, empty fields fill, OTHER goes."""
+    from wintogether.clock import to_utc_iso
     from wintogether.domain.resolve import resolve
+    from wintogether.store import contacts as contacts_store
+    from wintogether.store import merge as merge_store
+    from wintogether.store import records as records_store
 
     stamp = to_utc_iso(now)
     context = store.read() if dry_run else store.write()
