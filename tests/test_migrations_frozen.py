@@ -34,6 +34,7 @@ SHIPPED = {
     "m014_deals": "4b15c38ccaf409729167f2fff2e1809e1c454a5e0e82b389cc670a0e4a4808b2",
     "m015_standings_seek": "03cd940a192a07d3b3fe245142a8ef2873623010d6c1a53cdaa0ba6a7ebd9df9",
     "m016_promises_by_contact_created": "0a779ac62dcf6faa2a1e293ed926afc8f17452069747e1bdadf2c381a26b3ed9",
+    "m017_contact_touches": "0172e7e846e447a1d14096594045ea48ee9a0a97e6b615f407c83c0a1d323f5f",
 }
 
 

@@ -25,14 +25,23 @@ import pytest
 
 from wintogether.clock import now
 from wintogether.config import Config
-from wintogether.domain import contacts, conversations, ledger, promises, summary, today
+from wintogether.domain import (
+    accounts,
+    contacts,
+    conversations,
+    ledger,
+    paths,
+    promises,
+    summary,
+    today,
+)
 from wintogether.store import Store, open_store, reports
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATE = ROOT / "benchmarks" / "generate.py"
-BIG_TABLES = {"interactions", "interaction_participants", "promises", "ledger"}
+BIG_TABLES = {"interactions", "interaction_participants", "promises", "ledger", "contact_touches"}
 #: The body of the trigger that keeps contacts.last_touch_at (run by every `wt log`).
 TOUCH_QUERY = (
     "SELECT max(i.happened_at) FROM interaction_participants p"
@@ -136,6 +145,12 @@ COMMANDS: dict[str, Callable[[Store], object]] = {
     "summary week": lambda store: summary.summarise(
         store, Config(), now(), summary.period(now(), Config())
     ),
+    # The account views: a company's people and their conversations per month,
+    # the warm paths ranked by conversations this year (store/touches.py).
+    "company": lambda store: accounts.account(store, "Northwind Traders", Config(), now()),
+    "path company": lambda store: paths.find_path(store, "Northwind Traders", 30, now(), 20),
+    "path contact": lambda store: paths.find_path(store, "Dana Reyes", 30, now(), None),
+    "companies": lambda store: accounts.companies(store, Config(), now()),
     "log": lambda store: conversations.log(
         store, now(), contact="Dana Reyes", note="Quick call", follow_up="2026-12-04"
     ),
@@ -223,6 +238,31 @@ def test_newest_promises_and_weekly_trends_read_only_what_they_show(
         for start, end in pairwise(spans)
     ]
     assert sum(counts) > 0
+
+
+@pytest.mark.parametrize("analyzed", [False, True], ids=["as-created", "analyzed"])
+def test_account_views_read_conversations_by_person_and_time(
+    traced: tuple[Store, list[str]], analyzed: bool
+) -> None:
+    """`wt company` and `wt path` count conversations from one range of the kept
+    touches per person (contact, time), never through every conversation's row."""
+    store, seen = traced
+    if analyzed:
+        store.conn.execute("ANALYZE")
+    seen.clear()
+    accounts.account(store, "Northwind Traders", Config(), now())
+    paths.find_path(store, "Northwind Traders", 30, now(), 20)
+    reads = [sql for sql in _selects(seen) if "contact_touches" in sql]
+    assert len(reads) >= 2  # conversations per month; conversations this year, by tier
+    for sql in reads:
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert any(
+            re.match(
+                r"SEARCH contact_touches USING PRIMARY KEY \(contact_id=\? AND happened_at>\?\)", p
+            )
+            for p in plan
+        ), plan
+    assert not any("interactions" in sql for sql in _selects(seen) if "count(" in sql)
 
 
 def test_the_scan_detector_catches_a_scan(traced: tuple[Store, list[str]]) -> None:

@@ -30,6 +30,7 @@ from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
 from wintogether.store import companies as companies_store
 from wintogether.store import ledger as ledger_store
+from wintogether.store import touches as touches_store
 from wintogether.store.accounts import JobMove, Member
 from wintogether.store.companies import CompanyRow, company_key
 
@@ -169,7 +170,7 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
         open_promises = accounts_store.open_promises(store, ids)
         entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
         wins = accounts_store.wins_since(store, ids, since_iso)
-        months = accounts_store.conversations_by_month(store, ids, since_iso, _offset_minutes(now))
+        months = touches_store.conversations_by_month(store, ids, since_iso, _offset_minutes(now))
     by_id = {m.standing.contact.id: m for m in members} | extra
     my_moves = _moves_by_contact(moves)
     grouped_promises: dict[int, list[Promise]] = {}

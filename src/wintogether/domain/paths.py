@@ -42,6 +42,7 @@ from wintogether.models import ContactRef, LedgerEntry, Promise
 from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
 from wintogether.store import ledger as ledger_store
+from wintogether.store import touches as touches_store
 from wintogether.store.accounts import Member
 from wintogether.store.companies import CompanyRow, company_key
 
@@ -353,7 +354,7 @@ def _ranked_tier(
     }
     ids = sorted(members)
     since = now - timedelta(days=health.WINDOW_DAYS)
-    touches = accounts_store.touches_since(store, ids, to_utc_iso(since))
+    touches = touches_store.touches_since(store, ids, to_utc_iso(since))
     promises = accounts_store.promises_due_since(store, ids, since.date())
     entries = ledger_store.entries(store, contact_ids=ids, since=to_utc_iso(since))
     by_promises: dict[int, list[Promise]] = {}

@@ -159,19 +159,6 @@ def wins_since(store: Store, ids: Sequence[int], since: str) -> list[Win]:
     return ledger_store.wins_of(store, ids, since)
 
 
-def conversations_by_month(
-    store: Store, ids: Sequence[int], since: str, utc_offset_minutes: int
-) -> dict[str, int]:
-    """ "YYYY-MM" (local) -> conversations with any of these contacts since ``since``."""
-    rows = store.conn.execute(
-        "SELECT strftime('%Y-%m', i.happened_at, ?), count(DISTINCT i.id)"
-        " FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id"
-        f" WHERE p.contact_id {_IN} AND i.happened_at >= ? GROUP BY 1",
-        (f"{utc_offset_minutes:+d} minutes", json.dumps(list(ids)), since),
-    )
-    return {row[0]: int(row[1]) for row in rows}
-
-
 def talked_counts(store: Store, ids: Sequence[int]) -> dict[tuple[int, int], int]:
     """(one of these contacts, someone else) -> conversations they were both in."""
     return {
@@ -182,18 +169,5 @@ def talked_counts(store: Store, ids: Sequence[int]) -> dict[tuple[int, int], int
             f" AND q.contact_id != p.contact_id WHERE p.contact_id {_IN}"
             " GROUP BY p.contact_id, q.contact_id",
             (json.dumps(list(ids)),),
-        )
-    }
-
-
-def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int]:
-    """Conversations with each of these contacts since ``since``."""
-    return {
-        row[0]: int(row[1])
-        for row in store.conn.execute(
-            "SELECT p.contact_id, count(*) FROM interaction_participants p"
-            " JOIN interactions i ON i.id = p.interaction_id"
-            f" WHERE p.contact_id {_IN} AND i.happened_at >= ? GROUP BY p.contact_id",
-            (json.dumps(list(ids)), since),
         )
     }

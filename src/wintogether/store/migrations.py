@@ -1169,6 +1169,57 @@ END;
 )
 
 
+def m017_contact_touches(db: Database) -> None:
+    # Who was in which conversation, by the person and the conversation's time:
+    # one row per participant (contact_id, happened_at, interaction_id), kept by
+    # triggers on interaction_participants and interactions in the transaction
+    # of the write (log, edit, delete, merge, forget, undo, import, sync all
+    # write those rows; the triggers follow). "Conversations with these people
+    # since a day" and "per month" (`wt path`, `wt company`) read one index
+    # range per person instead of looking up every conversation ever held with
+    # them: a key account's people have tens of thousands. Derived data, like
+    # the standings (m013): not journaled, not exported; store/touches.py
+    # compares and rebuilds it. Filled here for existing databases.
+    for statement in _statements(_M017_SQL):
+        db.conn.execute(statement)
+
+
+_M017_SQL = """
+CREATE TABLE contact_touches (
+    contact_id INTEGER NOT NULL,
+    happened_at TEXT NOT NULL,
+    interaction_id INTEGER NOT NULL,
+    PRIMARY KEY (contact_id, happened_at, interaction_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_touches_interaction ON contact_touches(interaction_id, contact_id);
+INSERT INTO contact_touches (contact_id, happened_at, interaction_id)
+    SELECT p.contact_id, i.happened_at, p.interaction_id
+    FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id;
+CREATE TRIGGER contact_touches_ai AFTER INSERT ON interaction_participants BEGIN
+    INSERT OR IGNORE INTO contact_touches (contact_id, happened_at, interaction_id)
+        SELECT NEW.contact_id, happened_at, NEW.interaction_id FROM interactions
+        WHERE id = NEW.interaction_id;
+END;
+CREATE TRIGGER contact_touches_ad AFTER DELETE ON interaction_participants BEGIN
+    DELETE FROM contact_touches
+        WHERE interaction_id = OLD.interaction_id AND contact_id = OLD.contact_id;
+END;
+CREATE TRIGGER contact_touches_au AFTER UPDATE OF contact_id, interaction_id
+ON interaction_participants BEGIN
+    DELETE FROM contact_touches
+        WHERE interaction_id = OLD.interaction_id AND contact_id = OLD.contact_id;
+    INSERT OR IGNORE INTO contact_touches (contact_id, happened_at, interaction_id)
+        SELECT NEW.contact_id, happened_at, NEW.interaction_id FROM interactions
+        WHERE id = NEW.interaction_id;
+END;
+CREATE TRIGGER contact_touches_interactions_au AFTER UPDATE OF happened_at
+ON interactions BEGIN
+    UPDATE contact_touches SET happened_at = NEW.happened_at
+        WHERE interaction_id = NEW.id;
+END;
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -1187,6 +1238,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m014_deals", m014_deals),
     ("m015_standings_seek", m015_standings_seek),
     ("m016_promises_by_contact_created", m016_promises_by_contact_created),
+    ("m017_contact_touches", m017_contact_touches),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

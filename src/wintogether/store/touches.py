@@ -1,0 +1,91 @@
+"""Who was in which conversation, by person and time: ``contact_touches``.
+
+Migration m017 made the table and the triggers that keep it (store/migrations.py):
+one row per participant of a conversation, (contact, the conversation's time,
+the conversation), in the order of its primary key. So "conversations with these
+people since a day" and "per month" read an index range per person, instead of
+looking up every conversation ever held with them (a key account's people have
+tens of thousands). The triggers run in the transaction of the write that
+changes a conversation or its people, whatever writes it (`wt log`, `edit`,
+`merge`, `forget`, `undo`, `import`, `sync`). Derived data, like the standings
+(store/standings.py): not journaled, not exported.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from wintogether.store.handle import Store
+
+_IN = "IN (SELECT value FROM json_each(?))"
+
+_FRESH = (
+    "SELECT p.contact_id, i.happened_at, p.interaction_id FROM interaction_participants p"
+    " JOIN interactions i ON i.id = p.interaction_id"
+)
+_KEPT = "SELECT contact_id, happened_at, interaction_id FROM contact_touches"
+
+
+def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int]:
+    """Conversations with each of these contacts since ``since`` (a stored UTC time)."""
+    return {
+        row[0]: int(row[1])
+        for row in store.conn.execute(
+            f"SELECT contact_id, count(*) FROM contact_touches WHERE contact_id {_IN}"
+            " AND happened_at >= ? GROUP BY contact_id",
+            (json.dumps(list(ids)), since),
+        )
+    }
+
+
+def conversations_by_month(
+    store: Store, ids: Sequence[int], since: str, utc_offset_minutes: int
+) -> dict[str, int]:
+    """ "YYYY-MM" (local) -> conversations with any of these contacts since ``since``
+    (a conversation with two of them counts once)."""
+    rows = store.conn.execute(
+        "SELECT strftime('%Y-%m', happened_at, ?), count(DISTINCT interaction_id)"
+        f" FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ? GROUP BY 1",
+        (f"{utc_offset_minutes:+d} minutes", json.dumps(list(ids)), since),
+    )
+    return {row[0]: int(row[1]) for row in rows}
+
+
+def rebuild(store: Store) -> None:
+    """Inside a write: recompute every row from the conversations."""
+    rebuild_on(store.conn)
+
+
+def rebuild_on(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM contact_touches")
+    conn.execute(f"INSERT INTO contact_touches (contact_id, happened_at, interaction_id) {_FRESH}")
+
+
+def problems(store: Store) -> list[str]:
+    """How the kept rows differ from the conversations; empty when they agree."""
+    try:
+        (wrong,) = store.conn.execute(
+            f"SELECT count(DISTINCT contact_id) FROM ("
+            f" SELECT * FROM ({_FRESH} EXCEPT {_KEPT})"
+            f" UNION ALL SELECT * FROM ({_KEPT} EXCEPT {_FRESH}))"
+        ).fetchone()
+    except sqlite3.Error as exc:
+        return [f"contact_touches: {exc}"]
+    if not wrong:
+        return []
+    return [
+        f"The kept conversation times of {wrong} contact{'s' if wrong != 1 else ''}"
+        " differ from their conversations."
+    ]
+
+
+def kept(store: Store) -> list[tuple[object, ...]]:
+    """The kept rows, sorted (for tests)."""
+    return [tuple(r) for r in store.conn.execute(f"{_KEPT} ORDER BY 1, 2, 3")]
+
+
+def recomputed(store: Store) -> list[tuple[object, ...]]:
+    """What the kept rows should be, sorted like :func:`kept`."""
+    return [tuple(r) for r in store.conn.execute(f"{_FRESH} ORDER BY 1, 2, 3")]
