@@ -8,6 +8,7 @@ log a note or record a promise with an ISO or simple date.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -378,3 +379,67 @@ def test_the_dashboard_loads_the_capture_code_only_when_something_was_captured(
     assert done.returncode == 0, done.stderr[-2000:]
     assert "wintogether.domain.today" in modules
     assert not {"wintogether.domain.capture", "wintogether.domain.brief"} & modules
+
+
+def test_an_unchanged_config_file_is_read_without_tomllib(dana: object) -> None:
+    """The tables of the config file are kept with its text in the cache
+    folder: the next command reads them back instead of importing tomllib,
+    until the text changes."""
+    config = Path(os.environ["WINTOGETHER_CONFIG"])
+    config.write_text('[log]\nchannel = "call"\n[display]\ndate_format = "iso"\n')
+    args = ("log", "dana", "Quick word", "--follow-up", "2026-12-04", "--json")
+    modules, done = imported_modules(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "tomllib" in modules  # first read: parsed, and kept
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "wintogether" / "config.marshal"
+    assert cache.stat().st_mode & 0o777 == 0o600
+    modules, done = imported_modules(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "tomllib" not in modules
+    assert json.loads(done.stdout)["channel"] == "call"  # what the file says
+    config.write_text('[log]\nchannel = "email"\n')  # changed: parsed again
+    modules, done = imported_modules(*args)
+    assert "tomllib" in modules
+    assert json.loads(done.stdout)["channel"] == "email"
+
+
+@pytest.mark.parametrize("spoil", ["others-may-write", "damaged", "another-file", "a-link"])
+def test_a_cache_not_trusted_is_ignored(dana: object, tmp_path: Path, spoil: str) -> None:
+    """The cache is trusted only as the config file is: ours, written by no one
+    else, for this very file and text; anything else means parsing again."""
+    from wintogether import config
+
+    path = Path(os.environ["WINTOGETHER_CONFIG"])
+    text = '[log]\nchannel = "call"\n'
+    path.write_text(text)
+    assert config.load(path).log_channel == "call"  # parsed and kept
+    assert config._cached(text, path) == {"log": {"channel": "call"}}
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "wintogether" / "config.marshal"
+    if spoil == "others-may-write":
+        cache.chmod(0o622)
+    elif spoil == "damaged":
+        cache.write_bytes(cache.read_bytes()[:-7])
+    elif spoil == "another-file":
+        other = tmp_path / "other.toml"
+        other.write_text(text)
+        assert config._cached(text, other) is None
+        return
+    else:
+        target = tmp_path / "elsewhere.marshal"
+        target.write_bytes(cache.read_bytes())
+        cache.unlink()
+        cache.symlink_to(target)
+    assert config._cached(text, path) is None
+    assert config.load(path).log_channel == "call"  # still read, by parsing
+
+
+def test_a_config_file_marshal_cannot_hold_is_still_read(dana: object) -> None:
+    """A TOML date has no place in the cache: such a file is parsed every time."""
+    from wintogether import config
+
+    path = Path(os.environ["WINTOGETHER_CONFIG"])
+    text = '[log]\nchannel = "call"\nsince = 2026-01-05\n'
+    path.write_text(text)
+    assert config.load(path).log_channel == "call"
+    assert config._cached(text, path) is None
+    assert config.load(path).log_channel == "call"

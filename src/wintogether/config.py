@@ -44,13 +44,14 @@ Example::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from wintogether.errors import ConfigError, InvalidDuration
+from wintogether.errors import ConfigError, InvalidDuration, UserError
 
 DEFAULT_CADENCE_DAYS = 90
 DEFAULT_ONE_SIDED_AFTER_DAYS = 90
@@ -171,22 +172,107 @@ def _check_not_shared(path: Path) -> None:
 
 
 def parse(text: str, path: Path) -> dict[str, Any]:
-    """The file's tables; a syntax error names the file."""
+    """The file's tables; a syntax error names the file.
+
+    The tables of the last file read are kept in the cache folder with its
+    text (see :func:`_cached`): when the text is the same, they are read back
+    instead of parsed, and tomllib (2 ms of regular expressions to compile) is
+    not imported. Every command reads the file to know how to show dates.
+    """
+    cached = _cached(text, path)
+    if cached is not None:
+        return cached
     import tomllib
 
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from exc
     except RecursionError:
         raise ConfigError(f"Config file {path} is nested too deeply to read.") from None
+    _keep(text, path, data)
+    return data
+
+
+#: Changes whenever what the cache holds changes shape.
+_CACHE_FORMAT = 1
+_CACHE_NAME = "config.marshal"
+
+
+def _cache_key(path: Path) -> tuple[int, str, str]:
+    import sys
+
+    return _CACHE_FORMAT, sys.version, str(path)
+
+
+def _cached(text: str, path: Path) -> dict[str, Any] | None:
+    """The tables kept for exactly this text of this file, or None.
+
+    The cache is trusted as the config file is: a regular file (not a link)
+    owned by the user and writable by nobody else, in a folder of theirs that
+    nobody else may write to. Anything else, or anything unexpected inside, is
+    ignored and the file parsed again.
+    """
+    import marshal
+    import stat
+
+    from wintogether.paths import cache_folder
+
+    folder = cache_folder()
+    if folder is None:
+        return None
+    cache = folder / _CACHE_NAME
+    try:
+        for item, kind in ((folder, stat.S_ISDIR), (cache, stat.S_ISREG)):
+            info = os.lstat(item)
+            if not kind(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+                return None
+        from wintogether.files import read_regular
+
+        blob = read_regular(cache, MAX_CONFIG_BYTES * 4, follow=False)
+        # Our own file, checked above as the config file is checked.
+        kept = marshal.loads(blob)  # noqa: S302
+    except Exception:  # missing, unreadable, damaged, from another Python: parse
+        return None
+    if (
+        isinstance(kept, tuple)
+        and len(kept) == 3
+        and kept[0] == _cache_key(path)
+        and kept[1] == text
+        and isinstance(kept[2], dict)
+    ):
+        return kept[2]
+    return None
+
+
+def _keep(text: str, path: Path, data: dict[str, Any]) -> None:
+    """Keep the tables of ``text`` for the next command (see :func:`_cached`);
+    silently nothing when they cannot be kept (a date in the file, which
+    marshal does not hold, or a cache folder that cannot be written)."""
+    import marshal
+
+    from wintogether.paths import cache_folder
+
+    folder = cache_folder()
+    if folder is None:
+        return
+    try:
+        blob = marshal.dumps((_cache_key(path), text, data))
+    except ValueError:
+        return
+    from wintogether.files import atomic_write, private_folder
+
+    try:
+        private_folder(folder)
+        atomic_write(folder / _CACHE_NAME, blob, overwrite=True)
+    except (OSError, UserError):
+        return
 
 
 def load(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
-    # tomllib is imported only here, not at the top: `wt log` imports this
-    # module (for the Config type) but never reads the file, and tomllib
-    # compiles regexes.
+    # tomllib is imported only in parse, and only when the file changed:
+    # it compiles regexes.
     text = read_text(path)
     if text is None:
         return Config(path=path)

@@ -45,6 +45,12 @@ def config_path() -> Path:
     return _absolute(folder / "config.toml", None)
 
 
+def cache_folder() -> Path | None:
+    """Our folder in the user's cache folder, where it is known without
+    importing platformdirs (see :func:`_linux_folder`); None elsewhere."""
+    return _linux_folder("XDG_CACHE_HOME", "~/.cache")
+
+
 def _linux_folder(variable: str, default: str) -> Path | None:
     """The folder platformdirs gives on Linux, in the two plain cases, without
     importing it (a few milliseconds on every command): ``$XDG_..._HOME`` when
