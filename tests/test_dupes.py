@@ -348,8 +348,15 @@ def test_dupes_finds_the_pairs_of_the_rules_by_every_path(
                 linkedin=link,
                 force=True,
             )
+        # Case beyond ASCII, which SQLite does not fold: "É"/"é", "ß"/"SS".
+        emile = make.contact("Émile A", emails=["Émile@x.example"], force=True)
+        make.contact("Emile B", emails=["other@x.example", "émile@X.example"], force=True)
+        make.contact("Anna Straße", emails=["straße@x.example"], force=True)
+        make.contact("Anna Strasse", emails=["STRASSE@x.example"], force=True)
     expected = _rule_pairs(db)
     assert len(expected) > 150
+    assert (emile, emile + 1, "same email émile@x.example") in expected
+    assert (emile + 2, emile + 3, "same email strasse@x.example") in expected
     reasons = {reason.split(" ")[1] for _, _, reason in expected}
     assert {"email", "LinkedIn", "name,", "names"} <= reasons
 
@@ -358,7 +365,7 @@ def test_dupes_finds_the_pairs_of_the_rules_by_every_path(
 
     store, _ = open_store(db)
     try:
-        assert listed(dupes.find(store)) == expected  # the walk
+        assert listed(dupes.find(store)) == expected  # company by company, by length
         page, total = dupes.find_page(store, 20)
         assert (listed(page), total) == (expected[:20], len(expected))
         monkeypatch.setattr(dupes, "_EXHAUSTIVE", 0)

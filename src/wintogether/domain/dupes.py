@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactRef
 from wintogether.store import Store
+from wintogether.store.dupes import contacts_order
 
 #: Names at the same company at least this similar count as near-identical.
 NAME_SIMILARITY = 0.88
@@ -221,13 +222,16 @@ class _People:
     share that place), 3 the same name whatever the companies."""
 
     rows: dict[int, tuple[int, str, str | None]]  # id -> (id, name, company)
-    place: dict[int, int]  # in the contacts list's order: who is "earlier"
     names: dict[int, str]  # simplified
     companies: list[list[int]]  # ids at one company (simplified, not empty), in id order
     keyed: dict[int, tuple[int, str]]  # pair -> (rule, reason)
 
     def ref(self, cid: int) -> ContactRef:
         return ContactRef(*self.rows[cid])
+
+    def order(self, cid: int) -> tuple[str, int]:
+        """Where the contact stands in the contacts list (who is "earlier")."""
+        return contacts_order(self.rows[cid][1], cid)
 
 
 def _key(a: int, b: int) -> int:
@@ -260,11 +264,12 @@ def _people(store: Store) -> _People:
     with store.read():
         contacts, email_rows, url_rows = dupes_store.dupe_fields(store)
     rows = {row[0]: row for row in contacts}
-    place = {row[0]: index for index, row in enumerate(contacts)}
-    ids = [row[0] for row in contacts]
-    names = dict(zip(ids, _plain_all([row[1] for row in contacts]), strict=True))
+    names = dict(zip(rows, _plain_all([row[1] for row in contacts]), strict=True))
     raw_companies = sorted({row[2] or "" for row in contacts})
     plain_company = dict(zip(raw_companies, _plain_all(raw_companies), strict=True))
+
+    def order(cid: int) -> tuple[str, int]:
+        return contacts_order(rows[cid][1], cid)
 
     keyed: dict[int, tuple[int, str]] = {}
 
@@ -272,20 +277,31 @@ def _people(store: Store) -> _People:
         if a != b:  # a contact with "A@x" and "a@x" is not its own duplicate
             keyed.setdefault(_key(a, b), (rule, why))
 
-    # Keys in the contacts list's order: the first one to have a key is paired
-    # with each later one, and the first key of a pair names it.
+    # The first in the contacts list to have a key is paired with each other
+    # one; a pair's reason is the first of that one's keys they share.
     by_email: dict[str, list[int]] = defaultdict(list)
-    for cid, email in sorted(email_rows, key=lambda row: place[row[0]]):
-        by_email[email.casefold()].append(cid)
-    for email, sharing in by_email.items():
-        for other in sharing[1:]:
-            note(sharing[0], other, 0, f"same email {email}")
+    emails: dict[int, list[str]] = defaultdict(list)
+    for cid, email in email_rows:
+        key = email.casefold()
+        by_email[key].append(cid)
+        emails[cid].append(key)
+    first: dict[str, int] = {}
+    for key, sharing in by_email.items():
+        if len(set(sharing)) > 1:
+            first[key] = min(sharing, key=order)
+    for center in sorted(set(first.values()), key=order):
+        for key in emails[center]:
+            if first.get(key) == center:
+                for other in by_email[key]:
+                    note(center, other, 0, f"same email {key}")
     by_url: dict[str, list[int]] = defaultdict(list)
-    for cid, url in sorted(url_rows, key=lambda row: place[row[0]]):
+    for cid, url in url_rows:
         by_url[url.rstrip("/").casefold()].append(cid)
     for sharing in by_url.values():
-        for other in sharing[1:]:
-            note(sharing[0], other, 1, "same LinkedIn profile")
+        if len(sharing) > 1:
+            center = min(sharing, key=order)
+            for other in sharing:
+                note(center, other, 1, "same LinkedIn profile")
     by_company: dict[str, list[int]] = defaultdict(list)
     for cid, _, company in contacts:
         by_company[plain_company[company or ""]].append(cid)
@@ -295,25 +311,30 @@ def _people(store: Store) -> _People:
     for cid in by_company.pop("", ()):
         by_name[names[cid]].append(cid)
     for same in by_name.values():
-        for later in same[1:]:
-            note(same[0], later, _NEAR, "same name, no company")
+        if len(same) > 1:
+            center = min(same, key=order)
+            for other in same:
+                note(center, other, _NEAR, "same name, no company")
     # The same name whatever the companies: the same person added twice, or one
     # who changed jobs, more often than two people.
     by_full_name: dict[str, list[int]] = defaultdict(list)
-    for cid in ids:
+    for cid in rows:
         by_full_name[names[cid]].append(cid)
     for same_name in by_full_name.values():
-        earliest = rows[same_name[0]][2]
-        for later in same_name[1:]:
+        if len(same_name) < 2:
+            continue
+        center = min(same_name, key=order)
+        earliest = rows[center][2]
+        for later in same_name:
             companies = [c for c in (earliest, rows[later][2]) if c]
             reason = (
                 f"same name, at {companies[0]} and at {companies[1]}"
                 if len(companies) == 2
                 else "same name, one with no company"
             )
-            note(same_name[0], later, 3, reason)
+            note(center, later, 3, reason)
     groups = [sorted(group) for group in by_company.values() if len(group) > 1]
-    return _People(rows, place, names, groups, keyed)
+    return _People(rows, names, groups, keyed)
 
 
 def _reason(people: _People, key: int, near: bool, reasons: dict[str | None, str]) -> str:
@@ -322,7 +343,7 @@ def _reason(people: _People, key: int, near: bool, reasons: dict[str | None, str
         return kept[1]
     # Near-identical names: at the earlier one's company.
     a, b = key >> 32, key & _LOW
-    company = people.rows[a if people.place[a] < people.place[b] else b][2]
+    company = people.rows[a if people.order(a) < people.order(b) else b][2]
     why = reasons.get(company)
     if why is None:
         why = reasons[company] = f"near-identical names at {company}"
@@ -375,16 +396,40 @@ class _Walk:
         near-identical, as :func:`near_identical` decides it (the earlier
         one's name first)."""
         people = self.people
-        if people.place[a] > people.place[b]:
-            a, b = b, a
         one, two = people.names[a], people.names[b]
         if one == two:
             return True
         total = len(one) + len(two)
-        return (
-            _similar_enough(_common_length(len(one), _positions(one), two), total)
-            and difflib.SequenceMatcher(None, one, two).ratio() >= NAME_SIMILARITY
-        )
+        if not _similar_enough(_common_length(len(one), _positions(one), two), total):
+            return False
+        if people.order(a) > people.order(b):
+            one, two = two, one
+        return difflib.SequenceMatcher(None, one, two).ratio() >= NAME_SIMILARITY
+
+    def every(self) -> Iterator[tuple[int, bool]]:
+        """What :meth:`pairs` gives, found company by company: each name is
+        compared only with names at least as long and short enough to pass
+        the length bound (names sorted by length), so most comparisons never
+        happen. For companies of at most a few hundred people."""
+        people = self.people
+        names = people.names
+        longest = max(map(len, names.values()), default=0)
+        lengths, apart = _bounds(longest)
+        every_char = set("".join(names[cid] for group in people.companies for cid in group))
+        bits = {char: 1 << place for place, char in enumerate(every_char)}
+        found: list[int] = []
+        for group in people.companies:
+            rows = sorted(
+                (len(names[cid]), cid, sum(map(bits.__getitem__, set(names[cid])))) for cid in group
+            )
+            for i, (length, a, mask) in enumerate(rows):
+                high = lengths[length][1]
+                for other, b, bits_b in rows[i + 1 :]:
+                    if other > high:
+                        break  # sorted by length: the rest are longer still
+                    if (mask ^ bits_b).bit_count() <= apart[length + other] and self.near(a, b):
+                        found.append(_key(a, b))
+        return _merged(sorted(found), sorted(people.keyed))
 
     def pairs(self, budget: int | None = None) -> Iterator[tuple[int, bool]]:
         """``(key, near)`` of every pair in id order; ``near`` when the names
@@ -431,22 +476,8 @@ class _Walk:
                 yield a << 32 | b, found[b]
 
 
-def _indexed_keys(people: _People) -> Iterator[tuple[int, bool]]:
-    """Every pair as ``(key, near)`` in id order, the near-identical names found
-    company by company through the index of :func:`near_identical`: for
-    companies of thousands, where comparing every two names takes minutes. The
-    pairs are held as one 8-byte integer each while they are sorted."""
-    from array import array
-
-    found = array("q")
-    for group in people.companies:
-        ordered = sorted(group, key=people.place.__getitem__)
-        names = [people.names[cid] for cid in ordered]
-        for i, j in near_identical(names):
-            found.append(_key(ordered[i], ordered[j]))
-    near = array("q", sorted(found))
-    del found
-    keyed = sorted(people.keyed)
+def _merged(near: Sequence[int], keyed: Sequence[int]) -> Iterator[tuple[int, bool]]:
+    """Two sorted lists of pairs as one, each pair once, as ``(key, near)``."""
     x = y = 0
     while x < len(near) or y < len(keyed):
         if y == len(keyed) or (x < len(near) and near[x] < keyed[y]):
@@ -459,6 +490,24 @@ def _indexed_keys(people: _People) -> Iterator[tuple[int, bool]]:
             yield keyed[y], True
             x += 1
             y += 1
+
+
+def _indexed_keys(people: _People) -> Iterator[tuple[int, bool]]:
+    """Every pair as ``(key, near)`` in id order, the near-identical names found
+    company by company through the index of :func:`near_identical`: for
+    companies of thousands, where comparing every two names takes minutes. The
+    pairs are held as one 8-byte integer each while they are sorted."""
+    from array import array
+
+    found = array("q")
+    for group in people.companies:
+        ordered = sorted(group, key=people.order)
+        names = [people.names[cid] for cid in ordered]
+        for i, j in near_identical(names):
+            found.append(_key(ordered[i], ordered[j]))
+    near = array("q", sorted(found))
+    del found
+    return _merged(near, sorted(people.keyed))
 
 
 def _pair(people: _People, key: int, near: bool, reasons: dict[str | None, str]) -> Pair:
@@ -477,7 +526,7 @@ def find_all(store: Store) -> Iterator[Pair]:
     people = _people(store)
     reasons: dict[str | None, str] = {}
     walk = _Walk(people)
-    keys = walk.pairs() if walk.work() <= _EXHAUSTIVE else _indexed_keys(people)
+    keys = walk.every() if walk.work() <= _EXHAUSTIVE else _indexed_keys(people)
     for key, near in keys:
         yield _pair(people, key, near, reasons)
 
@@ -489,9 +538,9 @@ def find_page(store: Store, limit: int) -> tuple[list[Pair], int | None]:
     people = _people(store)
     walk = _Walk(people)
     exhaustive = walk.work() <= _EXHAUSTIVE
-    shown, total = _take(
-        people, walk.pairs(None if exhaustive else _WALK_BUDGET), limit, stop=not exhaustive
-    )
+    if exhaustive:
+        return _take(people, walk.every(), limit, stop=False)
+    shown, total = _take(people, walk.pairs(_WALK_BUDGET), limit, stop=True)
     if walk.gave_up:
         # Many names, few pairs: compare whole companies through the index.
         return _take(people, _indexed_keys(people), limit, stop=False)
