@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import typer
 
-from conftest import Invoke
+from conftest import Invoke, _cached_command
 from factory import Factory
 
 
@@ -29,7 +29,8 @@ def promised(dana: Path) -> Path:
 def context() -> typer.Context:
     from wintogether.cli.app import app
 
-    return typer.Context(typer.main.get_command(app))
+    # The app as a Click command, converted once while its commands stay the same.
+    return typer.Context(_cached_command(app))  # type: ignore[arg-type]
 
 
 def test_promise_ids_complete_open_promises_with_their_text(promised: Path) -> None:
