@@ -28,6 +28,27 @@ def fingerprint(db: str) -> str:
         conn.close()
 
 
+def file_state(db: str) -> bytes | None:
+    """The database file's bytes when nothing of it is in a WAL file (the last
+    connection to close moves its WAL into the file and removes it); None when
+    there is one, and only the rows can tell."""
+    if os.path.exists(f"{db}-wal"):
+        return None
+    with open(db, "rb") as handle:
+        return handle.read()
+
+
+def fingerprint_of(data: bytes) -> str:
+    """The fingerprint of a database file held as bytes (with no WAL beside it)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "before.db")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return fingerprint(path)
+
+
 def main() -> None:
     import typer
 
@@ -39,11 +60,11 @@ def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as handle:
         plan = json.load(handle)
     db = os.environ["WINTOGETHER_DB"]
-    # The database as the last read left it: nothing else writes to it between
-    # two commands, so after a read it is the next read's "before".
-    after_read = ""
     for index, (args, read) in enumerate(plan):
-        before = (after_read or fingerprint(db)) if read else ""
+        # Did a read change the database? The same bytes before and after mean
+        # the same rows; other bytes are compared row by row (fingerprints).
+        before_file = file_state(db) if read else None
+        before = fingerprint(db) if read and before_file is None else ""
         started = time.perf_counter()
         code, escaped = 0, ""
         try:
@@ -57,8 +78,11 @@ def main() -> None:
         if os.environ.get("FUZZ_TIMES"):  # a file to write each command's time to
             with open(os.environ["FUZZ_TIMES"], "a", encoding="utf-8") as times:
                 times.write(f"{time.perf_counter() - started:.3f} {args[:2]}\n")
-        after_read = fingerprint(db) if read else ""
-        changed = int(read and after_read != before)
+        changed = 0
+        if read and (before_file is None or file_state(db) != before_file):
+            if before_file is not None:
+                before = fingerprint_of(before_file)
+            changed = int(fingerprint(db) != before)
         sys.stdout.write(f"\n@@FUZZ {index} exit={code} changed={changed} tb={escaped}@@\n")
         sys.stdout.flush()
 
