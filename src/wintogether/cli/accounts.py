@@ -132,14 +132,13 @@ def company(
 
         emit_json({**view.to_json(wording), "deals": account_deals_json(deals)})
         return
-    from wintogether.render.accounts import account_view
-
     # A screenful of people in each list: a big account has hundreds.
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
 
     def draw(is_plain: bool) -> RenderableType:
         from rich.console import Group
 
+        from wintogether.render.accounts import account_view
         from wintogether.render.base import spaced
         from wintogether.render.deals import account_deals
 
@@ -147,7 +146,12 @@ def company(
         more = account_deals(deals, moment.date())
         return shown if more is None else Group(*spaced([shown, more]))
 
-    emit_table(ctx, draw, plain=plain)
+    def pipe(width: int) -> list[str] | None:
+        from wintogether.render import plain_accounts
+
+        return plain_accounts.account_view(view, moment.date(), width, top, deals)
+
+    emit_table(ctx, draw, plain=plain, pipe=pipe)
 
 
 def companies(
@@ -192,11 +196,18 @@ def companies(
     if not rows:
         say("No companies yet: `wt add NAME --company COMPANY` links a person to one.")
         return
-    from wintogether.render.accounts import companies_table
 
-    emit_table(
-        ctx, lambda is_plain: companies_table(shown, moment.date(), plain=is_plain), plain=plain
-    )
+    def pipe(width: int) -> list[str] | None:
+        from wintogether.render import plain_accounts
+
+        return plain_accounts.companies_table(shown, moment.date(), width)
+
+    def build(is_plain: bool) -> RenderableType:
+        from wintogether.render.accounts import companies_table
+
+        return companies_table(shown, moment.date(), plain=is_plain)
+
+    emit_table(ctx, build, plain=plain, pipe=pipe)
     if total > len(shown):
         say(f"… and {total - len(shown)} more: `wt companies --limit 0` shows all.")
 
@@ -332,9 +343,18 @@ def path(
         say(f"No warm path to {view.target} yet: nobody you know there or near them.")
         return
     else:
-        from wintogether.render.accounts import paths_table
 
-        emit_table(ctx, lambda is_plain: paths_table(view, plain=is_plain), plain=plain)
+        def pipe(width: int) -> list[str] | None:
+            from wintogether.render import plain_accounts
+
+            return plain_accounts.paths_table(view, width)
+
+        def build(is_plain: bool) -> RenderableType:
+            from wintogether.render.accounts import paths_table
+
+            return paths_table(view, plain=is_plain)
+
+        emit_table(ctx, build, plain=plain, pipe=pipe)
     if total is None and top is not None and len(view.lines) >= top:
         say(f"The first {top} shown: `wt path {' '.join(target)} --limit 0` shows all.")
     elif total is not None and total > len(view.lines):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wintogether.dates import format_day
+from wintogether.render.accounts_words import last_touch_words, month_word, person_words
 from wintogether.render.base import new_table, spaced, t1
 from wintogether.render.ledger import ledger_line, win_line
 from wintogether.render.promises import promises_table
@@ -19,43 +20,6 @@ if TYPE_CHECKING:
     from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView, OrgNode
     from wintogether.domain.paths import Paths
     from wintogether.domain.referrals import ReferralNode, Referrals
-
-
-def month_word(day: date, today: date) -> str:
-    """``Dec`` this year or within the last 12 months, ``Dec 2024`` before."""
-    if (today - day).days < 365 or day.year == today.year:
-        return f"{day:%b}"
-    return f"{day:%b %Y}"
-
-
-def person_words(person: AccountPerson, today: date) -> str:
-    """``Hannah Schmidt, VP Sales, since Dec; was at Initrode``."""
-    parts = [person.contact.name]
-    if person.title:
-        parts.append(person.title)
-    text = ", ".join(parts)
-    if person.current:
-        if person.since:
-            text += f", since {month_word(person.since, today)}"
-        if person.was_at:
-            text += f"; was at {person.was_at}"
-    else:
-        left = f"left {month_word(person.left_on, today)}" if person.left_on else "left"
-        text += f", {left}"
-        if person.now_at:
-            text += f"; now at {person.now_at}"
-    if person.archived:
-        text += " (archived)"
-    return text
-
-
-def last_touch_words(moment: datetime | None, today: date) -> str:
-    if moment is None:
-        return "never talked"
-    days = (today - moment.astimezone().date()).days
-    if days <= 0:
-        return "today"
-    return f"{days} day{'s' if days != 1 else ''} ago"
 
 
 def _people(people: list[AccountPerson], today: date, *, title: str, total: int) -> RenderableType:
