@@ -86,6 +86,28 @@ def test_dupes_table_shows_a_screenful_of_many_near_identical_names(dana: Path, 
     assert wt("--plain", "dupes", "-n", "0").stdout.count("near-identical") == 57
 
 
+def test_dupes_page_of_large_companies_says_there_are_more_without_counting(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where counting means comparing every name at companies of thousands,
+    the page shows its screenful and says how to see the rest."""
+    from factory import Factory
+    from wintogether.domain import dupes
+
+    with Factory(dana) as make:
+        for index in range(12):
+            make.contact(f"Test Person{index:02d}", company="Initech")
+    monkeypatch.setattr(dupes, "_EXHAUSTIVE", 0)  # as if the companies were that large
+    every = json.loads(wt("dupes", "--json").stdout)
+    page = wt("--plain", "dupes", "-n", "5")
+    assert page.stdout.count("near-identical") == 5
+    assert "… and more: `wt dupes --limit 0` lists them all" in page.stderr
+    assert "5 likely duplicate pairs shown;" in page.stderr
+    shown = json.loads(wt("dupes", "--json", "-n", "5").stdout)
+    assert shown == every[:5]
+    assert wt("--plain", "dupes", "-n", "0").stdout.count("near-identical") == len(every) == 57
+
+
 def test_no_dupes(dana: Path, wt: Invoke) -> None:
     run = wt("dupes")
     assert run.stdout == "" and "No likely duplicates." in run.stderr
