@@ -169,11 +169,23 @@ class SyncModel(RuleBasedStateMachine):
             if table == "contacts":
                 owner = change["uid"]
             elif table == "promises":
-                owner = db.rows(
-                    "SELECT c.uid FROM promises p JOIN contacts c ON c.id = p.contact_id"
-                    " WHERE p.uid = ?",
-                    change["uid"],
-                )[0][0]
+                # On the timeline of whom the promise was for when the conflict
+                # was settled (a plan step the merge moved to another person
+                # keeps it on the first one's).
+                settled = db.rows(
+                    "SELECT c.uid FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
+                    " WHERE e.kind = 'sync_conflict' AND e.text LIKE ? ORDER BY e.id DESC",
+                    f"Sync conflict on promise {change['name']!r}: %",
+                )
+                owner = (
+                    settled[0][0]
+                    if settled
+                    else db.rows(
+                        "SELECT c.uid FROM promises p JOIN contacts c ON c.id = p.contact_id"
+                        " WHERE p.uid = ?",
+                        change["uid"],
+                    )[0][0]
+                )
             else:
                 owner = db.rows(
                     "SELECT c.uid FROM interactions i JOIN interaction_participants p"
@@ -565,6 +577,11 @@ class SyncModel(RuleBasedStateMachine):
                 ]
                 if not db.rows("SELECT 1 FROM contacts WHERE uid = ?", owner):
                     continue  # forgotten since, with its timeline
+                if any(
+                    d.rows("SELECT 1 FROM sync_forgotten WHERE uid = ?", owner)
+                    for d in self.dbs.values()
+                ):
+                    continue  # forgotten elsewhere: their timeline there left the folder for good
                 if target != name and any(
                     d.rows("SELECT 1 FROM sync_state WHERE uid = ? AND file_name = ''", owner)
                     for d in self.dbs.values()

@@ -747,6 +747,19 @@ def moving_steps(store: Store, going: Sequence[str]) -> set[str]:
     }
 
 
+def deals_of(store: Store, contacts: Sequence[str]) -> set[str]:
+    """Uids of the deals these contacts (by uid) are on."""
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT d.uid FROM deals d JOIN deal_people p ON p.deal_id = d.id"
+            " JOIN contacts c ON c.id = p.contact_id"
+            " WHERE c.uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(contacts)),),
+        )
+    }
+
+
 def delete_row(store: Store, kind: str, row_id: int, stamp: str = "") -> None:
     if kind == "contact":
         # Their plan steps move to the next person on the deal (the deal keeps

@@ -284,6 +284,9 @@ def _plan_kind(
                     continue
                 if not _same(kind, theirs, seen[rows[uid][0]]):
                     touched.add(uid)
+    if kind == "history" and plan.going:
+        # Deals of people this sync deletes: written without them now.
+        touched |= ss.deals_of(store, sorted(plan.going)) & set(rows)
     changed_ids = [
         rows[uid][0]
         for uid in rows
