@@ -257,3 +257,27 @@ def test_a_step_done_here_while_its_person_is_forgotten_there_converges(
         step = side.json("plan", "northwind", at=LAST)["steps"][2]
         assert (step["contact"]["name"], step["status"]) == ("Dana Reyes", "done on time")
         assert QUIET in side("sync", str(vdir), at=LAST).stderr
+
+
+def test_a_person_deleted_on_the_phone_leaves_the_deal_on_both(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _northwind(laptop)
+    _both(laptop, desktop, vdir, LATER)
+    greta = laptop.rows("SELECT uid FROM contacts WHERE name = 'Greta Lind'")[0][0]
+    (vdir / "contacts" / f"{greta}.vcf").unlink()  # deleted on the phone: no history anywhere
+    out = laptop.json("sync", str(vdir), at=EVEN_LATER)
+    # The deal goes out without her in the same sync (her step's to-do, moved
+    # to Dana once she is gone, at the next).
+    assert any(c["name"] == "deal: Northwind renewal" for c in out["changes"])
+    _both(laptop, desktop, vdir, EVEN_LATER)
+    for side in (laptop, desktop):
+        deal = side.json("deal", "show", "northwind", at=EVEN_LATER)["deal"]
+        assert [p["name"] for p in deal["people"]] == ["Dana Reyes"]
+        # Her step moved to Dana, the next person on the deal.
+        assert side.json("plan", "northwind", at=EVEN_LATER)["steps"][2]["contact"]["name"] == (
+            "Dana Reyes"
+        )
+    for side in (laptop, desktop):
+        assert QUIET in side("sync", str(vdir), at=EVEN_LATER).stderr
