@@ -74,12 +74,15 @@ def _compile_for_children() -> None:
                     continue  # compiled from this very source
         except OSError:
             pass
-        py_compile.compile(
-            str(source),
-            cfile=cached,
-            quiet=2,
-            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
-        )
+        try:
+            py_compile.compile(
+                str(source),
+                cfile=cached,
+                quiet=2,
+                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+            )
+        except OSError:
+            return  # a package folder we may not write to: compiled as it is imported
 
 
 @pytest.fixture(autouse=True)
