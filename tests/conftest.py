@@ -227,8 +227,23 @@ def built(
 
 
 @pytest.fixture
-def dana(db: Path) -> Path:
-    """A database with Dana Reyes (#1) and Marcus O'Neil (#2)."""
+def dana(
+    db: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _built_files: dict[tuple[object, ...], Path],
+) -> Path:
+    """A database with Dana Reyes (#1) and Marcus O'Neil (#2): written once for
+    each clock and config the tests give it, copied for the others."""
+    config = Path(os.environ["WINTOGETHER_CONFIG"])
+    key = (
+        "dana",
+        os.environ.get("WINTOGETHER_NOW"),
+        os.environ.get("TZ"),
+        config.read_bytes() if config.is_file() else None,
+    )
+    if key in _built_files:
+        shutil.copyfile(_built_files[key], db)
+        return db
     with Factory(db) as make:
         make.contact(
             "Dana Reyes",
@@ -242,6 +257,9 @@ def dana(db: Path) -> Path:
             emails=["marcus@oneil.example"],
             tags=["partners"],
         )
+    if not Path(f"{db}-wal").exists():  # all of it in the file: a copy is the same
+        _built_files[key] = tmp_path_factory.mktemp("dana") / "dana.db"
+        shutil.copyfile(db, _built_files[key])
     return db
 
 
