@@ -217,6 +217,7 @@ def test_global_options_come_from_the_root_callback() -> None:
     assert takes_value == {"--db"}
     assert flags == {"--plain"}
     assert final == {"--version"}
+    assert (takes_value, flags, final) == app_module.GLOBAL_OPTIONS
     command_line = app_module.app_for(["--plain", "--db=x.db", "--plain", "today"])
     names = [c.callback.__name__ for c in command_line.registered_commands if c.callback]
     assert names == ["today"]
