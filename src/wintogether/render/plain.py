@@ -260,7 +260,8 @@ def _check_fit(
         for index, cell in enumerate(row):
             if index in no_wrap or _widest(cell) <= widths[index]:
                 continue
-            if any(cell_len(word) > widths[index] for word in cell.split()):
+            measure = len if cell.isascii() else cell_len
+            if max(map(measure, cell.split()), default=0) > widths[index]:
                 raise TooWide
 
 
