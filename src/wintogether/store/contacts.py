@@ -510,30 +510,28 @@ def _scored_sql(where: str) -> str:
     whatever ``where`` binds.
     """
     return f"""
-        WITH tag_days(tag_id, days, source) AS (
-            SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)
+        WITH tag_days(tag_id, pick) AS MATERIALIZED (
+            -- The rhythm in days, zero-padded, then the config key: the smallest
+            -- string is the shortest rhythm, equal ones the first key.
+            SELECT value ->> 0, printf('%010d', value ->> 1) || (value ->> 2) FROM json_each(?)
         ),
+        -- One row per contact (GROUP BY): looked up by contact once materialized.
         by_tag AS (
-            SELECT ct.contact_id, d.days, d.source, row_number() OVER (
-                PARTITION BY ct.contact_id ORDER BY d.days, d.source
-            ) AS pick
+            SELECT ct.contact_id, min(d.pick) AS pick
             FROM contact_tags ct JOIN tag_days d ON d.tag_id = ct.tag_id
+            GROUP BY ct.contact_id
         ),
         scored AS (
             SELECT c.id, c.name, c.company, c.last_touch_at IS NOT NULL AS talked,
                 CASE WHEN c.cadence_days THEN c.cadence_days
-                     ELSE coalesce(b.days, ?) END AS cadence,
+                     ELSE coalesce(CAST(substr(b.pick, 1, 10) AS INTEGER), ?) END AS cadence,
                 CASE WHEN c.cadence_days THEN 'contact'
-                     WHEN b.days IS NOT NULL THEN 'tag ' || b.source
+                     WHEN b.pick IS NOT NULL THEN 'tag ' || substr(b.pick, 11)
                      ELSE 'default' END AS source,
                 max(0, CAST(julianday(?) - julianday(
-                    date(coalesce(c.last_touch_at, c.created_at), ?)) AS INTEGER)) AS days
-            -- One row per contact (GROUP BY): looked up by contact even where the
-            -- planner materializes this part (a join on by_tag itself then scans it
-            -- once per contact).
-            FROM contacts c LEFT JOIN (
-                SELECT contact_id, days, source FROM by_tag WHERE pick = 1 GROUP BY contact_id
-            ) b ON b.contact_id = c.id
+                    coalesce(c.last_touch_at, c.created_at), ?, 'start of day') AS INTEGER))
+                    AS days
+            FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id
             WHERE {where}
         )"""
 
