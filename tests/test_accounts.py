@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,60 @@ def test_tables_show_a_screenful(northwind: Path, wt: Invoke) -> None:
     listed = wt("companies", "--limit", "1")
     assert "Globex" in listed.stdout and "Northwind Traders" not in listed.stdout
     assert "… and 1 more: `wt companies --limit 0` shows all." in listed.stderr
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["2026-11-28T10:00:00+00:00", "2026-11-28T23:30:00-05:00", "2027-02-01T01:00:00+09:00"],
+)
+def test_companies_rank_as_every_person_s_attention_says(db: Path, moment: str) -> None:
+    """The figures read from the database give each account the warmest person
+    and attention the full computation from every contact gives."""
+    from collections import Counter
+
+    from wintogether.config import Config
+    from wintogether.domain import accounts, cadence
+    from wintogether.store import accounts as accounts_store
+    from wintogether.store import open_store
+
+    with Factory(db) as make:
+        make.at("2026-01-05T09:00:00+00:00")
+        make.contact("Ana Lima", company="Initech", tags=["customers/enterprise"])
+        make.contact("Bea Chen", company="Initech", tags=["prospects", "customers"])
+        make.contact("Bo Chen", company="Initech", every="monthly")
+        make.contact("Cy Diaz", company="Globex", tags=["partners"])
+        make.contact("Di Evans", company="Globex")
+        make.contact("Ed Fox", company="Umbrella", tags=["Customers"])
+        make.contact("Gil Hale")
+        make.at("2026-11-28T09:30:00+00:00")
+        make.log("ana", "Call", at="2026-10-01T23:30")
+        make.log("cy diaz", "Call", at="2026-11-27T04:00")
+        make.log("di evans", "Call", at="2026-11-27T04:00")
+        make.log("ed fox", "Call", at="2026-06-01T10:00")
+    config = Config(
+        default_cadence_days=90,
+        tag_cadences={"customers": 30, "customers/enterprise": 14, "prospects": 30, "partners": 42},
+    )
+    now = datetime.fromisoformat(moment)
+    store, _ = open_store(db)
+    try:
+        got = accounts.companies(store, config, now)
+        members = accounts_store.all_members(store)
+    finally:
+        store.close()
+    expected = {}
+    for company_id in {m.company_id for m in members}:
+        people = [m for m in members if m.company_id == company_id]
+        scored = [cadence.attention_of(m.standing, config, now) for m in people]
+        warmest = min(scored, key=lambda a: (a.attention, a.contact.name.casefold()))
+        touches = [m.standing.last_touch_at for m in people if m.standing.last_touch_at]
+        expected[company_id] = (
+            len(people),
+            warmest,
+            max(touches) if touches else None,
+            Counter(m.role for m in people if m.role),
+        )
+    assert len(got) == 3
+    for row in got:
+        assert (row.people, row.warmest, row.last_touch_at, row.roles) == expected[row.company.id]
+    assert [r.attention for r in got] == sorted((r.attention for r in got), reverse=True)

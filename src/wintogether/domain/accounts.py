@@ -31,7 +31,8 @@ from wintogether.store import accounts as accounts_store
 from wintogether.store import companies as companies_store
 from wintogether.store import ledger as ledger_store
 from wintogether.store import touches as touches_store
-from wintogether.store.accounts import JobMove, Member
+from wintogether.store.accounts import CompanyPerson, JobMove
+from wintogether.store.common import utc_time
 from wintogether.store.companies import CompanyRow, company_key
 
 
@@ -338,26 +339,40 @@ def companies(
         )
     with store.read():
         rows = companies_store.company_rows(store)
-        members = accounts_store.all_members(store)
-    by_company: dict[int, list[Member]] = {}
-    for member in members:
-        if member.company_id is not None:
-            by_company.setdefault(member.company_id, []).append(member)
+        # Each person's attention figures come from the database (as for `wt
+        # neglected`), not from loading every contact with their tags.
+        people = accounts_store.company_people(
+            store,
+            today=now.date(),
+            utc_offset_minutes=cadence.offset_minutes(now),
+            default_days=config.default_cadence_days,
+            tag_days=cadence.tag_days(store, config),
+        )
+    by_company: dict[int, list[CompanyPerson]] = {}
+    for person in people:
+        by_company.setdefault(person.company_id, []).append(person)
     out = []
     for company in rows:
-        people = by_company.get(company.id, [])
-        if not people:
+        group = by_company.get(company.id)
+        if not group:
             continue
-        scored = [cadence.attention_of(m.standing, config, now) for m in people]
-        warmest = min(scored, key=lambda a: (a.attention, a.contact.name.casefold()))
-        touches = [m.standing.last_touch_at for m in people if m.standing.last_touch_at]
+        warmest = min(group, key=lambda p: (p.days / p.cadence, p.contact.name.casefold()))
+        # Stored times are one form (clock.to_utc_iso): the latest string is the latest time.
+        touches = [p.last_touch_at for p in group if p.last_touch_at]
         out.append(
             CompanyRowView(
                 company,
-                len(people),
-                warmest,
-                max(touches) if touches else None,
-                Counter(m.role for m in people if m.role),
+                len(group),
+                cadence.Attention(
+                    warmest.contact,
+                    warmest.days,
+                    warmest.cadence,
+                    warmest.source,
+                    warmest.days / warmest.cadence,
+                    warmest.talked,
+                ),
+                utc_time(max(touches)) if touches else None,
+                Counter(p.role for p in group if p.role),
             )
         )
     if sort == "attention":

@@ -102,6 +102,62 @@ def everyone(store: Store) -> list[Member]:
 
 
 @dataclass(frozen=True)
+class CompanyPerson:
+    """An active contact at a company, with the figures of their attention."""
+
+    contact: ContactRef
+    days: int  # whole days since the last touch, or since added
+    cadence: int  # their rhythm in days
+    source: str  # where the rhythm comes from: "contact", "tag NAME" or "default"
+    talked: bool
+    company_id: int
+    last_touch_at: str | None
+    role: str | None
+
+
+def company_people(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+) -> list[CompanyPerson]:
+    """Every active contact linked to a company, with the figures of their
+    attention computed in SQL as store.contacts.quiet_contacts computes them
+    (``tag_days``: the rhythm each tag carries, as the domain decides it)."""
+    from wintogether.store.contacts import _scored_sql as scored_sql
+
+    sql = (
+        scored_sql("c.archived_at IS NULL AND c.company_id IS NOT NULL")
+        + """
+        SELECT s.id, s.name, s.company, s.days, s.cadence, s.source, s.talked,
+            c.company_id, c.last_touch_at, c.account_role
+        FROM scored s JOIN contacts c ON c.id = s.id ORDER BY s.id
+    """
+    )
+    params = [
+        json.dumps(tag_days),
+        default_days,
+        today.isoformat(),
+        f"{utc_offset_minutes:+d} minutes",
+    ]
+    return [
+        CompanyPerson(
+            ContactRef(row[0], row[1], row[2]),
+            row[3],
+            row[4],
+            row[5],
+            bool(row[6]),
+            row[7],
+            row[8],
+            row[9],
+        )
+        for row in store.conn.execute(sql, params)
+    ]
+
+
+@dataclass(frozen=True)
 class JobMove:
     contact_id: int
     old_company: str | None
