@@ -108,6 +108,31 @@ def test_dupes_page_of_large_companies_says_there_are_more_without_counting(
     assert wt("--plain", "dupes", "-n", "0").stdout.count("near-identical") == len(every) == 57
 
 
+def test_every_pair_in_a_pipe_is_the_table_written_as_it_goes(dana: Path, wt: Invoke) -> None:
+    from factory import Factory
+    from wintogether.domain import dupes
+    from wintogether.render.plain import dupes_lines, dupes_table
+    from wintogether.store import open_store
+
+    with Factory(dana) as make:
+        for index in range(12):
+            make.contact(f"Test Person{index:02d}", company="Initech Worldwide Holdings")
+        make.contact("Dana Reyes", emails=["dana.reyes@northwind.example"], force=True)
+    store, _ = open_store(dana)
+    try:
+        pairs = dupes.find(store)
+        every = dupes.AllPairs(store)
+        assert len(every) == len(pairs) == 58
+        assert list(every) == pairs
+    finally:
+        store.close()
+    for width in (120, 80, 50):  # wide, wrapped, squeezed
+        assert list(dupes_lines(lambda: pairs, width)) == dupes_table(pairs, width)
+    out = wt("--plain", "dupes", "-n", "0")
+    assert out.stdout == "".join(line + "\n" for line in dupes_table(pairs, 80))
+    assert "58 likely duplicate pairs;" in out.stderr
+
+
 def test_no_dupes(dana: Path, wt: Invoke) -> None:
     run = wt("dupes")
     assert run.stdout == "" and "No likely duplicates." in run.stderr

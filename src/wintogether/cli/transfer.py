@@ -327,6 +327,26 @@ def dupes(
 
                 write_json_list(map(DUPES.record, every), out)
             return
+        from wintogether.domain.dupes import AllPairs
+        from wintogether.render.plain import plain_requested
+
+        if plain_requested(state(ctx).plain):
+            # Written as it goes: a large import's table has hundreds of
+            # thousands of rows (a terminal gets Rich's, below).
+            found = AllPairs(state(ctx).store())
+            if not found:
+                say("No likely duplicates.")
+                return
+            from wintogether.render.plain import dupes_lines, screen_width
+
+            for line in dupes_lines(lambda: found, screen_width()):
+                sys.stdout.write(line + "\n")
+            count = len(found)
+            say(
+                f"{count} likely duplicate pair{'s' if count != 1 else ''}; "
+                "`wt merge KEEP OTHER --dry-run` shows a merge first."
+            )
+            return
         pairs: list[Pair] = list(every)
         total: int | None = len(pairs)
     else:

@@ -531,6 +531,31 @@ def find_all(store: Store) -> Iterator[Pair]:
         yield _pair(people, key, near, reasons)
 
 
+class AllPairs:
+    """Every pair of :func:`find`, found once and held as one integer each, to
+    go through as often as needed (a table measures its columns first)."""
+
+    def __init__(self, store: Store) -> None:
+        from array import array
+
+        self._people = _people(store)
+        walk = _Walk(self._people)
+        found = walk.every() if walk.work() <= _EXHAUSTIVE else _indexed_keys(self._people)
+        self._keys = array("q")
+        self._near = bytearray()
+        for key, near in found:
+            self._keys.append(key)
+            self._near.append(near)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[Pair]:
+        reasons: dict[str | None, str] = {}
+        for key, near in zip(self._keys, self._near, strict=True):
+            yield _pair(self._people, key, bool(near), reasons)
+
+
 def find_page(store: Store, limit: int) -> tuple[list[Pair], int | None]:
     """The first ``limit`` pairs of :func:`find` and how many there are in all,
     or ``None`` when counting them would mean comparing every name at companies

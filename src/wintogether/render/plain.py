@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -191,22 +191,59 @@ def table(
         _check_fit(cells, widths, no_wrap, excess)
     total = sum(widths) + gap * (count - 1)
     out: Lines = wrap(title, total) if title is not None else []
-    spacer = " " * gap
     for number, row in enumerate(cells):
-        wrapped = [
-            (cell.split("\n") if index in no_wrap else wrap(cell, widths[index]))
-            for index, cell in enumerate(row)
-        ]
         aligned = right if number or not show_header else ()
-        for depth in range(max(len(lines) for lines in wrapped)):
-            parts = [
-                (_pad_left if index in aligned else _pad)(
-                    lines[depth] if depth < len(lines) else "", widths[index]
-                )
-                for index, lines in enumerate(wrapped)
-            ]
-            out.append(spacer.join(parts).rstrip())
+        out.extend(_row_lines(row, widths, gap, no_wrap, aligned))
     return out
+
+
+def _row_lines(
+    row: Sequence[str],
+    widths: Sequence[int],
+    gap: int,
+    no_wrap: Sequence[int] = (),
+    aligned: Sequence[int] = (),
+) -> Lines:
+    """One row of :func:`table`, its cells wrapped to the column widths."""
+    spacer = " " * gap
+    wrapped = [
+        (cell.split("\n") if index in no_wrap else wrap(cell, widths[index]))
+        for index, cell in enumerate(row)
+    ]
+    out: Lines = []
+    for depth in range(max(len(lines) for lines in wrapped)):
+        parts = [
+            (_pad_left if index in aligned else _pad)(
+                lines[depth] if depth < len(lines) else "", widths[index]
+            )
+            for index, lines in enumerate(wrapped)
+        ]
+        out.append(spacer.join(parts).rstrip())
+    return out
+
+
+def streamed_table(
+    headers: Sequence[str], rows: Callable[[], Iterable[Sequence[str]]], width: int
+) -> Iterator[str]:
+    """The lines of :func:`table` (a plain one: headings, no title) for rows
+    too many to hold: ``rows`` is called twice, once to measure, once to write."""
+    count = len(headers)
+    widths = [_widest(cell) for cell in headers]
+    for row in rows():
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], _widest(cell))
+    gap = 2
+    excess = sum(widths) + gap * (count - 1) - width
+    while excess > 0:
+        shrinkable = [i for i in range(count) if widths[i] > 1]
+        if not shrinkable:
+            break
+        top = max(widths[i] for i in shrinkable)
+        widths[next(i for i in shrinkable if widths[i] == top)] -= 1
+        excess -= 1
+    yield from _row_lines(headers, widths, gap)
+    for row in rows():
+        yield from _row_lines(row, widths, gap)
 
 
 def _collapse(
@@ -666,17 +703,34 @@ def balance(view: BalanceView, today: date, width: int) -> Lines:
     return sections(parts)
 
 
+_DUPES_CELLS: dict[str, Callable[[Pair], str]] = {
+    "first_id": lambda p: f"#{p.first.id}",
+    "first_name": lambda p: ref(p.first),
+    "second_id": lambda p: f"#{p.second.id}",
+    "second_name": lambda p: ref(p.second),
+}
+
+
 def dupes_table(pairs: Sequence[Pair], width: int) -> Lines:
     from wintogether.render.columns import DUPES
 
-    return spec_table(
-        DUPES,
-        pairs,
-        {
-            "first_id": lambda p: f"#{p.first.id}",
-            "first_name": lambda p: ref(p.first),
-            "second_id": lambda p: f"#{p.second.id}",
-            "second_name": lambda p: ref(p.second),
-        },
-        width,
-    )
+    return spec_table(DUPES, pairs, _DUPES_CELLS, width)
+
+
+def dupes_lines(pairs: Callable[[], Iterable[Pair]], width: int) -> Iterator[str]:
+    """:func:`dupes_table`'s lines for every pair of a large import, written as
+    they go (``pairs`` gives them again for the second pass)."""
+    from wintogether.render.columns import DUPES
+
+    shown = DUPES.shown()
+
+    def rows() -> Iterator[list[str]]:
+        for pair in pairs():
+            yield [
+                _DUPES_CELLS[c.name](pair)
+                if c.name in _DUPES_CELLS
+                else t1(cell_value(c.value(pair)))
+                for c in shown
+            ]
+
+    return streamed_table([c.header or "" for c in shown], rows, width)
