@@ -174,20 +174,25 @@ def test_triggers_follow_each_kind_of_write(db: Path, wt: Invoke, import_file: P
 def test_doctor_finds_and_fix_rebuilds(dana: Path, wt: Invoke) -> None:
     wt("gave", "Dana", "an intro", "--at", "2026-10-01")
     wt("follow-up", "Dana", "deck", "--due", "2026-12-01")
+    wt("log", "Dana", "a call", "--at", "2026-10-02")
     assert "the kept standings match" in wt("doctor").stdout
     conn = sqlite3.connect(dana)
     conn.execute("UPDATE standings SET my_open = 5 WHERE contact_id = 1")
     conn.execute("UPDATE standing_months SET given = 9")
+    conn.execute("DELETE FROM contact_touches")
     conn.commit()
     conn.close()
     broken = wt("doctor", ok=False)
     assert broken.exit_code == 3
     assert "standings of 1 contact" in broken.stdout
     assert "monthly given/received figures of 1 contact" in broken.stdout
+    assert "kept conversation times" not in broken.stdout  # checked by --full only
+    full = wt("doctor", "--full", ok=False)
+    assert "kept conversation times of 1 contact" in " ".join(full.stdout.split())
     assert "wt doctor --fix" in broken.stdout
     fixed = wt("doctor", "--fix")
     assert "rebuilt from the history" in fixed.stdout
-    assert "the kept standings match" in wt("doctor").stdout
+    assert "the kept standings match" in wt("doctor", "--full").stdout
     check(dana)
 
 

@@ -79,15 +79,16 @@ def doctor(
         bool,
         typer.Option(
             "--full",
-            help="The full integrity check: also that every index matches its table (slower).",
+            help="The full integrity check: also that every index matches its table, and"
+            " the conversation times kept per person (slower).",
         ),
     ] = False,
     fix: Annotated[
         bool,
         typer.Option(
             "--fix",
-            help="Rebuild the kept standings (open promises, ledger runs and months)"
-            " when they differ from the history.",
+            help="Rebuild the kept standings (open promises, ledger runs and months,"
+            " conversation times per person) when they differ from the history.",
         ),
     ] = False,
 ) -> None:

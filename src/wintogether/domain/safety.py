@@ -342,24 +342,28 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _standings_check(store: Store, *, fix: bool) -> Check:
-    """The kept standings (store/standings.py) against a recomputation."""
-    from wintogether.store import standings
+def _standings_check(store: Store, *, fix: bool, full: bool) -> Check:
+    """The kept standings (store/standings.py) against a recomputation; with ``full``
+    or ``fix`` the conversation times per person (store/touches.py) too (seconds on
+    years of data)."""
+    from wintogether.store import standings, touches
 
-    problems = standings.problems(store)
+    deep = full or fix
+    problems = standings.problems(store) + (touches.problems(store) if deep else [])
     if not problems:
         return Check("standings", OK, "the kept standings match the history")
     if fix:
         with store.write_unjournaled():
             standings.rebuild(store)
-        left = standings.problems(store)
+            touches.rebuild(store)
+        left = standings.problems(store) + (touches.problems(store) if deep else [])
         if not left:
             return Check("standings", OK, "rebuilt from the history: " + " ".join(problems))
         problems = left
     return Check(
         "standings",
         FAIL,
-        " ".join(problems[:2]) + " (fix: `wt doctor --fix` rebuilds them from the history)",
+        " ".join(problems[:3]) + " (fix: `wt doctor --fix` rebuilds them from the history)",
     )
 
 
@@ -416,7 +420,7 @@ def doctor(store: Store, now: datetime, *, full: bool = False, fix: bool = False
                 " (fix: make the file and its folder writable)",
             )
         )
-    checks.append(_standings_check(store, fix=fix and not read_only))
+    checks.append(_standings_check(store, fix=fix and not read_only, full=full))
     version, ours = maintenance.schema_version(store)
     if not ours or version != LATEST_VERSION:
         checks.append(Check("schema", FAIL, f"version {version}, expected {LATEST_VERSION}"))
