@@ -130,6 +130,8 @@ def test_limit_and_nothing_found(initech: Path, wt: Invoke) -> None:
     assert "No warm path to Hooli yet" in lonely.stderr
     missing = wt("path", "nobody-at-all", ok=False)
     assert missing.exit_code == 1
+    assert "No company or contact matches 'nobody-at-all'." in missing.stderr
+    assert "`wt companies` lists the companies" in missing.stderr
 
 
 def test_a_short_limit_ranks_only_the_first_tiers(initech: Path, wt: Invoke) -> None:

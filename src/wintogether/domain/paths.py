@@ -37,7 +37,7 @@ from typing import Any, Protocol
 from wintogether.clock import to_utc_iso
 from wintogether.domain import health
 from wintogether.domain.companies import find
-from wintogether.errors import NotFound
+from wintogether.errors import ContactNotFound, NotFound
 from wintogether.models import ContactRef, LedgerEntry, Promise
 from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
@@ -192,7 +192,11 @@ def find_path(
             company = None
         if company is not None:
             return _to_company(store, company, config_stretch, now, limit)
-        target = resolve(store, text)
+        try:
+            target = resolve(store, text)
+        except ContactNotFound as exc:
+            hint = "`wt companies` lists the companies" + (f"; {exc.hint}" if exc.hint else ".")
+            raise ContactNotFound(f"No company or contact matches '{text}'.", hint=hint) from exc
         return _to_contact(store, target.id, config_stretch, now, limit)
 
 
