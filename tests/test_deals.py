@@ -153,6 +153,8 @@ def test_deal_add_takes_the_company_of_its_people_and_says_when_one_sided(
     run = wt("deal", "add", "Northwind renewal", "--with", "dana", "--target", "2027-01-31",
              "--we-win", "3-year renewal")  # fmt: skip
     assert "Deal #1 'Northwind renewal', target Sun 31 Jan 2027" in run.stderr
+    undated = wt("deal", "add", "Contoso pilot", "--they-win", "a", "--we-win", "b")
+    assert "Deal #2 'Contoso pilot', no target date" in undated.stderr
     assert "one-sided: what does the buyer win?" in run.stderr
     rows = json.loads(wt("deals", "--json").stdout)
     assert rows[0]["company"] == "Northwind Traders"

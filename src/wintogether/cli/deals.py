@@ -168,7 +168,8 @@ def deal_add(
         emit_json(deal.to_json())
     from wintogether.render.plan_words import target_text, wins_text
 
-    say(f"Deal {_deal_words(deal)}, target {target_text(deal, moment.date())}")
+    target = f"target {target_text(deal, moment.date())}" if deal.target_on else "no target date"
+    say(f"Deal {_deal_words(deal)}, {target}")
     say_time_ignored(target)
     if deal.one_sided:
         say(wins_text(deal))
