@@ -96,7 +96,6 @@ class SyncModel(RuleBasedStateMachine):
         self.root = root
         self.clock = START
         self.counter = 0
-        self.forgot = False  # a forget happened: settling takes one round more
         #: Every name ever given (never given twice), and what was ever deleted.
         self.used: set[str] = set()
         self.deleted_names: set[str] = set()
@@ -295,7 +294,6 @@ class SyncModel(RuleBasedStateMachine):
         name = self.pick(self.dbs[db], index)
         if name is not None:
             self.deleted_names.add(name)
-            self.forgot = True
             self.run(self.dbs[db], "forget", name, "--yes")
 
     # -- deals and their plans -------------------------------------------------------
@@ -425,10 +423,7 @@ class SyncModel(RuleBasedStateMachine):
         if not hasattr(self, "dbs"):
             return
         laptop, desktop = self.dbs["laptop"], self.dbs["desktop"]
-        # A forget crossing an edit of the same person on the other side takes one round
-        # more: the edit comes back once, then forget wins on both sides, and what named
-        # the person there (a deal's people) changes and travels after that.
-        for _ in range(3 if self.forgot else 2):
+        for _ in range(2):
             for db in (laptop, desktop):
                 self.sync(db)
         # Settled: one more round changes nothing and reports nothing.
@@ -621,12 +616,17 @@ def test_two_databases_and_a_phone_agree_after_many_long_runs(
     _run(wt, monkeypatch, tmp_path, 60, 50)
 
 
-def test_a_deal_naming_someone_forgotten_elsewhere_settles_in_three_rounds(
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="known: a forget crossing an edit of the same person, with a deal naming them,"
+    " needs a third round (the edit comes back once, forget wins, then the deal travels)",
+)
+def test_a_deal_naming_someone_forgotten_elsewhere_settles_in_two_rounds(
     wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # Found by the model: the desktop adds a deal with Dana and edits her, the laptop
-    # forgets her. The edit comes back once, forget wins on both sides, then the deal
-    # without Dana travels: quiet from the fourth round (teardown asserts it).
+    # forgets her. Teardown asserts the two databases are quiet after two rounds.
     state = SyncModel(wt, monkeypatch, tmp_path)
     state.setup()
     state.add_deal(db="desktop", index=0)
