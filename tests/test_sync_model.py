@@ -616,12 +616,6 @@ def test_two_databases_and_a_phone_agree_after_many_long_runs(
     _run(wt, monkeypatch, tmp_path, 60, 50)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known: a forget crossing an edit of the same person, with a deal naming them,"
-    " needs a third round (the edit comes back once, forget wins, then the deal travels)",
-)
 def test_a_deal_naming_someone_forgotten_elsewhere_settles_in_two_rounds(
     wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

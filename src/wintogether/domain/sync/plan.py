@@ -500,10 +500,40 @@ def _decide(
         # (vdirsyncer lets the server win its own conflicts): merged, so that
         # what we changed survives unless the other side changed it too.
         action = _reconcile(kind, uid, row, state, found, fields, record, contact_uids, base())
+    elif file_changed and _agrees(kind, fields, record, contact_uids, plan.known):
+        # Changed there into what this database already has (e.g. a deal both
+        # sides wrote without someone forgotten): nothing to receive, just remember.
+        assert record is not None and found is not None and row is not None
+        action = _Action(
+            kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
+            db_version=row[2], file_stamp=fields.get("modified") if fields else None,
+            sent=state.sent if state else 0, ours=state.ours if state else None,
+            base=_json(_agreed(_fields(kind, record, True))),
+        )  # fmt: skip
     elif file_changed:
         action = receive(row[0])
     if action is not None:
         plan.actions.append(action)
+
+
+def _agrees(
+    kind: str,
+    fields: dict[str, Any] | None,
+    record: dict[str, Any] | None,
+    contact_uids: set[str],
+    known: dict[str, set[str]] | None,
+) -> bool:
+    """Whether a changed file says exactly what the row here says.
+
+    Only for the history records (deals, steps, ledger...), whose compared
+    fields are all they carry: a card or a to-do also carries what only the
+    file keeps (a photo, a done note), which must still come in."""
+    if kind != "history" or fields is None or record is None:
+        return False
+    theirs = dict(fields)
+    if _check_refs(kind, theirs, contact_uids, known):
+        return False
+    return _agreed(_fields(kind, theirs, False)) == _agreed(_fields(kind, record, True))
 
 
 def _json(canonical: dict[str, Any]) -> str:
