@@ -118,25 +118,82 @@ SCRIPT_MARKS = {
 }
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_show_completion_prints_a_script(isolated: Path, shell: str) -> None:
-    # Typer finds the shell by walking up the parent processes (shellingham); a
-    # run with no shell among them (a job whose shell has exited, a service)
-    # found none and printed "Shell  not supported.". Here the shell is the one
-    # named on the command line, whatever started the test run.
-    done = subprocess.run(
-        [sys.executable, "-m", "wintogether", "--show-completion", shell],
+def _run_wt(*args: str, detect: bool = False, env: dict[str, str] | None = None) -> Any:
+    """`python -m wintogether ARGS` with shell detection off unless ``detect``."""
+    base = {
+        k: v for k, v in os.environ.items() if k != "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"
+    }
+    if not detect:
+        base["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "wintogether", *args],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        env={**base, **(env or {})},
     )
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("form", ["space", "equals"])
+def test_show_completion_prints_the_named_shells_script(
+    isolated: Path, shell: str, form: str
+) -> None:
+    # The shell named on the command line, whatever started the run (no shell
+    # among the parents here: detection is off).
+    args = ["--show-completion", shell] if form == "space" else [f"--show-completion={shell}"]
+    done = _run_wt(*args)
     assert done.returncode == 0, done.stderr
     assert "_WT_COMPLETE" in done.stdout
     assert SCRIPT_MARKS[shell] in done.stdout
     assert [mark for other, mark in SCRIPT_MARKS.items() if mark in done.stdout] == [
         SCRIPT_MARKS[shell]
     ]
+
+
+def test_a_named_shell_wins_over_the_shell_it_is_typed_in(isolated: Path) -> None:
+    """`wt --show-completion zsh` typed in bash prints zsh's script (as docs/recipes.md says)."""
+    command = f'"{sys.executable}" -m wintogether --show-completion zsh; exit $?'
+    env = {
+        k: v for k, v in os.environ.items() if k != "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"
+    }
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", command],
+        capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert SCRIPT_MARKS["zsh"] in done.stdout
+    assert SCRIPT_MARKS["bash"] not in done.stdout
+
+
+@pytest.mark.parametrize("option", ["--show-completion", "--install-completion"])
+def test_no_shell_found_and_none_named_says_to_name_one(isolated: Path, option: str) -> None:
+    done = _run_wt(option)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert "Could not tell which shell this is" in lines[0]
+    assert f"wt {option} bash" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_shell_name_is_refused_in_one_line(isolated: Path) -> None:
+    done = _run_wt("--show-completion=tcsh")
+    assert done.returncode == 2
+    assert "'tcsh' is not a shell" in done.stderr
+    assert done.stdout == ""
+
+
+def test_install_completion_for_a_named_shell_writes_its_file(
+    isolated: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "installing-home"
+    home.mkdir()
+    done = _run_wt("--install-completion", "fish", env={"HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    script = home / ".config" / "fish" / "completions" / "wt.fish"
+    assert SCRIPT_MARKS["fish"] in script.read_text()
+    assert "fish completion installed in" in done.stderr
 
 
 def test_show_completion_in_bash_prints_the_bash_script(isolated: Path) -> None:

@@ -60,6 +60,15 @@ def keep_brackets(command: Any) -> None:
         keep_brackets(sub)
 
 
+#: Help for Typer's completion options, which here also take a shell's name.
+_COMPLETION_HELP = {
+    "install_completion": "Install completion for the shell named after it (bash, zsh, fish,"
+    " powershell), or the current one.",
+    "show_completion": "Print the completion script for the shell named after it (bash, zsh,"
+    " fish, powershell), or the current one.",
+}
+
+
 class WtGroup(TyperGroup):
     """Turns domain and store errors into a message and an exit code, in one place.
 
@@ -70,6 +79,13 @@ class WtGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep_brackets(self)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = list(super().get_params(ctx))
+        for param in params:  # Typer adds its completion options after __init__
+            if param.name in _COMPLETION_HELP:
+                param.help = _COMPLETION_HELP[param.name]
+        return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # Arguments that are not valid UTF-8 arrive as lone surrogates; nothing
@@ -86,6 +102,8 @@ class WtGroup(TyperGroup):
                     )
                 )
                 raise typer.Exit(1) from None
+        if ctx.parent is None:
+            _completion(ctx.info_name or "wt", args)
         return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
@@ -114,6 +132,65 @@ class WtGroup(TyperGroup):
             raise typer.Exit(err.exit_code) from None
         finally:
             state(ctx).close()
+
+
+#: The shells Typer writes completion scripts for.
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion(prog_name: str, args: list[str]) -> None:
+    """``--show-completion [SHELL]`` and ``--install-completion [SHELL]``.
+
+    Typer's own options find the shell from the parent processes and ignore a
+    name typed after them, so `wt --show-completion zsh` typed in bash printed
+    bash's script, and a run with no shell among its parents (a cron job, a
+    script whose shell has exited) printed "Shell  not supported.". Here a
+    shell named after the option is the one used; without a name the shell is
+    looked for as before, and when none is found the error says to name one.
+    """
+    for index, arg in enumerate(args):
+        option, _, named = arg.partition("=")
+        if option not in ("--show-completion", "--install-completion"):
+            continue
+        if not named and index + 1 < len(args) and args[index + 1] in SHELLS:
+            named = args[index + 1]
+        shell = named or _detected_shell()
+        if shell not in SHELLS:
+            what = f"'{shell}' is not a shell" if shell else "Could not tell which shell this is"
+            report(
+                UserError(
+                    f"{what}: completion is written for bash, zsh, fish or powershell.",
+                    hint=f"Name the shell: wt {option} bash (or zsh, fish, powershell).",
+                )
+            )
+            raise typer.Exit(2)
+        # The scripts and the installer behind Typer's own options (pinned to 0.28).
+        from typer import _completion_shared as completion
+
+        var = "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
+        if option == "--show-completion":
+            print(
+                completion.get_completion_script(prog_name=prog_name, complete_var=var, shell=shell)
+            )
+        else:
+            _, path = completion.install(shell=shell, prog_name=prog_name, complete_var=var)
+            print(f"{shell} completion installed in {path}", file=sys.stderr)
+            print("Completion will take effect once you restart the terminal.", file=sys.stderr)
+        raise typer.Exit(0)
+
+
+def _detected_shell() -> str:
+    """The shell among the parent processes, as Typer finds it; "" when none."""
+    import os
+
+    if os.environ.get("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"):
+        return ""
+    import shellingham
+
+    try:
+        return str(shellingham.detect_shell()[0]).lower()
+    except shellingham.ShellDetectionFailure:
+        return ""
 
 
 def _version(value: bool) -> None:
