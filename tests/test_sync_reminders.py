@@ -338,3 +338,104 @@ def test_forgetting_a_person_removes_their_reach_out_now(
     assert rows(db, "SELECT count(*) FROM sync_reminders WHERE uid = ?", ana) == [(0,)]
     assert len(reach_outs(vdir)) == 4
     assert not [p for p in (vdir / "reminders").iterdir() if "Ana" in p.read_text()]
+
+
+# -- through icalendar, as a to-do app rewrites a file -------------------------------------
+
+
+def rewrite_with_icalendar(path: Path, change: Any = None) -> None:
+    """What an app built on icalendar does to a file it saves: parse, change, write it whole."""
+    calendar = Calendar.from_ical(path.read_bytes())
+    if change is not None:
+        change(next(iter(calendar.walk("VTODO"))))
+    path.write_bytes(calendar.to_ical())
+
+
+def test_the_alarm_round_trips_through_icalendar(
+    promised: Path, db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vdir = promised
+    sync(wt, vdir, monkeypatch)
+    (path,) = (vdir / "promises").iterdir()
+    rewrite_with_icalendar(path)
+    # Saved whole by the phone, nothing changed: no conflict, the same one alarm.
+    out = sync(wt, vdir, monkeypatch, at=LATER)
+    assert "conflicts 0" in out and "received 0" in out
+    (alarm,) = alarms(path)
+    assert "X-WINTOGETHER-ALARM" in alarm
+    assert alarm["TRIGGER"].dt == datetime(2026, 12, 4, 8, 30, tzinfo=UTC)
+    assert rows(db, "SELECT text, due_on, status FROM promises") == [
+        ("Send the SOC2 report", "2026-12-04", "open")
+    ]
+
+    # Moved on the phone, through the library: the alarm follows the new day.
+    def move(item: Any) -> None:
+        del item["DUE"]
+        item.add("due", date(2026, 12, 8))
+
+    rewrite_with_icalendar(path, move)
+    out = sync(wt, vdir, monkeypatch, at="2026-11-28T12:00:00+00:00")
+    assert "received 1" in out
+    assert rows(db, "SELECT due_on FROM promises") == [("2026-12-08",)]
+    (alarm,) = alarms(path)
+    assert alarm["TRIGGER"].dt == datetime(2026, 12, 8, 8, 30, tzinfo=UTC)
+
+    # Ticked through the library: done here, and our alarm goes.
+    def done(item: Any) -> None:
+        item["STATUS"] = "COMPLETED"
+        item.add("completed", datetime(2026, 11, 28, 12, 30, tzinfo=UTC))
+
+    rewrite_with_icalendar(path, done)
+    out = sync(wt, vdir, monkeypatch, at="2026-11-28T13:00:00+00:00")
+    assert "received 1" in out and "Reminders: 1 removed" in out
+    assert rows(db, "SELECT status FROM promises") == [("done",)]
+    assert alarms(path) == []
+
+
+def test_a_reach_out_ticked_through_icalendar_is_done_here(
+    slipping: Path, db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vdir = slipping
+    sync(wt, vdir, monkeypatch)
+    path = reach_outs(vdir)["Reach out to Ana Souza (12 days, every week)"]
+    rewrite_with_icalendar(path)  # saved whole, not ticked: nothing happens
+    assert "reached out" not in sync(wt, vdir, monkeypatch, at=LATER)
+
+    def done(item: Any) -> None:
+        item["STATUS"] = "COMPLETED"
+        item.add("completed", datetime(2026, 11, 28, 10, 45, tzinfo=UTC))
+
+    rewrite_with_icalendar(path, done)
+    out = sync(wt, vdir, monkeypatch, at="2026-11-28T11:30:00+00:00")
+    assert "reached out to Ana Souza (ticked on the phone)" in out
+    assert rows(
+        db,
+        "SELECT i.happened_at, i.note FROM interactions i"
+        " JOIN interaction_participants p ON p.interaction_id = i.id"
+        " JOIN contacts c ON c.id = p.contact_id WHERE c.name = 'Ana Souza'"
+        " ORDER BY i.happened_at DESC LIMIT 1",
+    ) == [("2026-11-28T10:45:00Z", "Reached out (ticked on the phone)")]
+    assert "Reach out to Fay Wong (9 days, every week)" in reach_outs(vdir)
+
+
+def test_the_alarm_rings_at_the_local_time_of_day(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """9:00 is 9:00 where the seller is, on each side of a daylight-saving change."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    write_config(tmp_path, "[sync]\nreminders = true\n")
+    wt("add", "Dana Reyes")
+    wt("follow-up", "dana", "Send the deck", "--due", "2026-12-04")  # EST: UTC-5
+    wt("follow-up", "dana", "Renewal call", "--due", "2027-03-15")  # EDT: UTC-4
+    vdir = tmp_path / "vdir"
+    sync(wt, vdir, monkeypatch)
+    triggers = sorted(alarms(p)[0]["TRIGGER"].dt for p in (vdir / "promises").iterdir())
+    assert triggers == [
+        datetime(2026, 12, 4, 14, 0, tzinfo=UTC),
+        datetime(2027, 3, 15, 13, 0, tzinfo=UTC),
+    ]
+    exported = Calendar.from_ical(wt("export", "--format", "ics", "--alarms").stdout)
+    assert sorted(a["TRIGGER"].dt for a in exported.walk("VALARM")) == triggers
