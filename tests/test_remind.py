@@ -272,6 +272,49 @@ def test_without_systemd_the_crontab_line_is_printed_not_installed(
     assert "crontab -e" in wt("remind", "--uninstall").stderr
 
 
+def test_the_timer_reads_the_settings_file_named_by_the_environment(
+    wt: Invoke, db: Path, tmp_path: Path, systemd: list[tuple[str, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A timer does not see the shell's $WINTOGETHER_CONFIG: the unit names the file."""
+    settings = tmp_path / "my settings" / "50% wt.toml"
+    settings.parent.mkdir()
+    settings.write_text(f'[capture]\ncalendars = ["{tmp_path / "cal"}"]\n')
+    monkeypatch.setenv("WINTOGETHER_CONFIG", str(settings))
+    shown = wt("remind", "--install", "--dry-run").stdout
+    service = shown.split("# ")[1]
+    quoted = str(settings).replace("%", "%%")
+    assert f'Environment="WINTOGETHER_CONFIG={quoted}"\n' in service
+    assert service.index("Environment=") < service.index("ExecStartPre=")  # read by the scan too
+    monkeypatch.delenv("WINTOGETHER_CONFIG")
+    assert "Environment=" not in wt("remind", "--install", "--dry-run").stdout
+
+
+def test_the_crontab_line_runs_the_same_command_cron_reads(
+    wt: Invoke, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cron turns a bare % into a new line: every % is escaped; the rest is sh's."""
+    import shlex
+
+    monkeypatch.setattr(brief_cli, "_systemd_running", lambda: False)
+    spaced = tmp_path / "100% mine" / "wt.db"
+    spaced.parent.mkdir()
+    shutil.copyfile(db, spaced)
+    settings = write_config(tmp_path, f'[capture]\ncalendars = ["{tmp_path / "cal"}"]\n')
+    line = wt("--db", str(spaced), "remind", "--install").stdout.strip()
+    schedule, command = line.split(" ", 5)[:5], line.split(" ", 5)[5]
+    assert " ".join(schedule) == "*/30 8-18 * * 1-5"
+    assert "%" not in command.replace("\\%", "")
+    words = shlex.split(command.replace("\\%", "%"))  # what cron hands to sh
+    assert words[0].startswith("DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/")
+    assert words[1] == f"WINTOGETHER_CONFIG={settings.resolve()}"
+    assert words[2:4] == ["sh", "-c"]
+    scan, remind = words[4].split("; ")
+    wt_words = ["-m", "wintogether", "--db", str(spaced.resolve())]
+    assert shlex.split(remind)[1:] == [*wt_words, "remind"]
+    assert shlex.split(scan)[1:] == [*wt_words, "scan", ">/dev/null", "2>&1"]
+
+
 def test_undo_after_remind_undoes_the_last_change_not_the_reminders(
     wt: Invoke, demo: list[str], notifier: FakeNotifier
 ) -> None:

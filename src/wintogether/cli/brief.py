@@ -116,6 +116,18 @@ def _wt_command(ctx: typer.Context) -> list[str]:
     return command
 
 
+def _wt_environment() -> dict[str, str]:
+    """What the timer must be told that it would not find by itself: the settings
+    file, when $WINTOGETHER_CONFIG names one (a timer does not see the shell's)."""
+    import os
+
+    from wintogether.paths import config_path
+
+    if not os.environ.get("WINTOGETHER_CONFIG"):
+        return {}
+    return {"WINTOGETHER_CONFIG": str(config_path().resolve())}
+
+
 def _systemctl(*args: str) -> str | None:
     """Run ``systemctl --user ARGS``; the error in one line, or None when it worked."""
     import subprocess
@@ -142,9 +154,12 @@ def _install(ctx: typer.Context, *, dry_run: bool) -> None:
     from wintogether.domain import reminders
 
     command = _wt_command(ctx)
+    environment = _wt_environment()
     scan_first = bool(state(ctx).config().capture.calendars)
     if not _systemd_running():
-        line = reminders.crontab_line(command, scan_first=scan_first, uid=os.getuid())
+        line = reminders.crontab_line(
+            command, scan_first=scan_first, uid=os.getuid(), environment=environment
+        )
         say("This machine does not run systemd: add this line with `crontab -e`")
         say("(wintogether never edits a crontab itself):")
         write_out(line + "\n")
@@ -152,11 +167,12 @@ def _install(ctx: typer.Context, *, dry_run: bool) -> None:
     folder = _unit_folder()
     files = reminders.unit_files(folder)
     if dry_run:
-        write_out(f"# {files.service}\n{reminders.service_unit(command, scan_first=scan_first)}")
+        service = reminders.service_unit(command, scan_first=scan_first, environment=environment)
+        write_out(f"# {files.service}\n{service}")
         write_out(f"\n# {files.timer}\n{reminders.timer_unit()}")
         say("(dry run: nothing written)")
         return
-    reminders.install(folder, command, scan_first=scan_first)
+    reminders.install(folder, command, scan_first=scan_first, environment=environment)
     say(f"Wrote {files.service} and {files.timer}.")
     enable = ("enable", "--now", f"{reminders.UNIT_NAME}.timer")
     failed = _systemctl("daemon-reload") or _systemctl(*enable)

@@ -161,16 +161,24 @@ def _systemd_word(word: str) -> str:
     return f'"{escaped}"'
 
 
-def service_unit(command: list[str], *, scan_first: bool) -> str:
-    """The service: `wt remind` (after `wt scan` when calendars are set, its failure ignored)."""
+def service_unit(
+    command: list[str], *, scan_first: bool, environment: dict[str, str] | None = None
+) -> str:
+    """The service: `wt remind` (after `wt scan` when calendars are set, its failure
+    ignored), with ``environment`` (the settings file named by $WINTOGETHER_CONFIG)."""
     line = " ".join(_systemd_word(w) for w in command)
     pre = f"ExecStartPre=-{line} scan\n" if scan_first else ""
+    env = "".join(
+        f"Environment={_systemd_word(f'{name}={value}')}\n"
+        for name, value in sorted((environment or {}).items())
+    )
     return (
         "[Unit]\n"
         "Description=wintogether reminders: promises due, birthdays, meetings within the hour\n"
         "\n"
         "[Service]\n"
         "Type=oneshot\n"
+        f"{env}"
         f"{pre}"
         f"ExecStart={line} remind\n"
     )
@@ -191,14 +199,23 @@ def timer_unit() -> str:
     )
 
 
-def crontab_line(command: list[str], *, scan_first: bool, uid: int) -> str:
-    """The line to add with `crontab -e` (cron has no session bus: it is named)."""
+def crontab_line(
+    command: list[str],
+    *,
+    scan_first: bool,
+    uid: int,
+    environment: dict[str, str] | None = None,
+) -> str:
+    """The line to add with `crontab -e` (cron has no session bus: it is named, as
+    is ``environment``). Cron reads a bare ``%`` as a new line: each one is escaped."""
     import shlex
 
     line = shlex.join(command)
     run = f"{line} scan >/dev/null 2>&1; {line} remind" if scan_first else f"{line} remind"
-    bus = f"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{uid}/bus"
-    return f"{CRON_SCHEDULE} {bus} sh -c {shlex.quote(run)}"
+    variables = {"DBUS_SESSION_BUS_ADDRESS": f"unix:path=/run/user/{uid}/bus"}
+    variables.update(sorted((environment or {}).items()))
+    env = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
+    return f"{CRON_SCHEDULE} " + f"{env} sh -c {shlex.quote(run)}".replace("%", "\\%")
 
 
 @dataclass(frozen=True)
@@ -211,13 +228,20 @@ def unit_files(folder: Path) -> TimerFiles:
     return TimerFiles(folder / f"{UNIT_NAME}.service", folder / f"{UNIT_NAME}.timer")
 
 
-def install(folder: Path, command: list[str], *, scan_first: bool) -> TimerFiles:
+def install(
+    folder: Path,
+    command: list[str],
+    *,
+    scan_first: bool,
+    environment: dict[str, str] | None = None,
+) -> TimerFiles:
     """Write the service and timer into ``folder`` (atomically; replaced when there)."""
     from wintogether.files import atomic_write
 
     files = unit_files(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(files.service, service_unit(command, scan_first=scan_first), overwrite=True)
+    service = service_unit(command, scan_first=scan_first, environment=environment)
+    atomic_write(files.service, service, overwrite=True)
     atomic_write(files.timer, timer_unit(), overwrite=True)
     return files
 
