@@ -72,6 +72,37 @@ def test_every_section_for_the_people_named(wt: Invoke, demo: list[str]) -> None
     assert set(greta) == keys
 
 
+def test_every_section_on_the_screen_and_in_markdown(wt: Invoke, demo: list[str]) -> None:
+    """The rows a person has only sometimes: introducer, birthday, job change, a late
+    promise with its due day; each in the terminal view and in the Markdown."""
+    out = wt(*demo, "brief", "greta", "jose", "li lei", "--plain").stdout
+    greta, jose, li = (
+        out.split("Greta Lindqvist  #7")[1].split("José Núñez  #2")[0],
+        out.split("José Núñez  #2")[1].split("Li Lei  #9")[0],
+        out.split("Li Lei  #9")[1],
+    )
+    assert "met         not recorded; introduced by Marcus O'Neil (O'Neil Consulting)" in greta
+    flat = " ".join(greta.split())  # the promise row may wrap at 80 columns
+    assert "they owe Share the January budget timeline 2 days late (due Thu 26 Nov)" in flat
+    assert "birthday    1 Dec 1979, in 3 days (Tue 1 Dec) (turns 47)" in jose
+    assert "give first  received more than given lately" in jose
+    assert "job change  now Head of Procurement at Wide World Importers" in li
+    assert "last talks  nothing logged yet" in li and "promises    none open" in li
+    assert "birthday" not in li and "job change" not in jose
+    text = wt(*demo, "brief", "greta", "jose", "li lei", "--format", "md").stdout
+    tokens = MarkdownIt("commonmark").parse(text)
+    items = [t.content for t in tokens if t.type == "inline"]
+    assert "**Introduced by:** Marcus O'Neil" in items
+    assert "**Birthday:** 1 Dec 1979, in 3 days (Tue 1 Dec) (turns 47)" in items
+    assert any(i.startswith("**Job change:** now Head of Procurement") for i in items)
+    assert "they owe: Share the January budget timeline, 2 days late (due Thu 26 Nov)" in items
+    assert [i for i in items if i.startswith("**Role:**")] == [
+        "**Role:** Director, IT Operations, Adventure Works",
+        "**Role:** VP Sales, Contoso, Ltd.",
+        "**Role:** Head of Procurement, Wide World Importers",
+    ]
+
+
 def test_the_last_three_conversations_newest_first(wt: Invoke, demo: list[str]) -> None:
     data = json.loads(wt(*demo, "brief", "dana", "--json").stdout)
     [dana] = data["meetings"][0]["people"]

@@ -326,3 +326,20 @@ def test_undo_after_remind_undoes_the_last_change_not_the_reminders(
     count = len(notifier.sent)
     wt(*demo, "remind")
     assert len(notifier.sent) == count  # still remembered as sent
+
+
+def test_a_birthday_today_is_its_own_notification_once(
+    wt: Invoke, demo: list[str], notifier: FakeNotifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-01T07:00:00+00:00")
+    data = json.loads(wt(*demo, "remind", "--json").stdout)
+    assert [b["contact"]["name"] for b in data["birthdays"]] == ["José Núñez"]
+    wt(*demo, "remind")
+    assert "Birthday today: José Núñez (turns 47)" in titles(notifier)
+    count = len(notifier.sent)
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-01T11:30:00+00:00")
+    wt(*demo, "remind")
+    assert len(notifier.sent) == count  # once that day
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-02T07:00:00+00:00")
+    wt(*demo, "remind")
+    assert not [t for t in titles(notifier)[count:] if t.startswith("Birthday")]

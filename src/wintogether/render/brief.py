@@ -24,7 +24,6 @@ from wintogether.render.words import (
     late_words,
     meeting_when,
     one_sided_text,
-    promise_words,
     word_record_text,
 )
 from wintogether.text import one_line
@@ -56,10 +55,19 @@ def _promise_text(promise: Promise, today: date) -> Text:
     text.append_text(t1(first_line(promise.text, 80)))
     late = promise.due_on < today
     text.append(
-        f"  {late_words(promise, today)}",
+        f"  {_due_words(promise, today)}",
         style="red" if late else ("yellow" if promise.due_on == today else "dim"),
     )
     return text
+
+
+def _due_words(promise: Promise, today: date) -> str:
+    """``due Thu 3 Dec``, ``due tomorrow``, or for a late one its day as well:
+    ``5 days late (due Mon 23 Nov)``."""
+    words = late_words(promise, today)
+    if promise.due_on < today:
+        words += f" (due {format_day(promise.due_on, today)})"
+    return words
 
 
 def person_view(person: PersonBrief) -> RenderableType:
@@ -213,7 +221,11 @@ def _person_md(person: PersonBrief) -> list[str]:
         lines.append("- nothing logged yet")
     lines += ["", "### Open promises", ""]
     if person.open_promises:
-        lines += [f"- {md(promise_words(p, today))}" for p in person.open_promises]
+        lines += [
+            f"- {md('I owe' if p.owner == 'me' else 'they owe')}:"
+            f" {md(first_line(p.text, 80))}, {md(_due_words(p, today))}"
+            for p in person.open_promises
+        ]
     else:
         lines.append("- none open")
     lines.append("")
