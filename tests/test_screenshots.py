@@ -41,3 +41,7 @@ def test_pictures_are_current() -> None:
 def test_readme_shows_the_pictures() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/img/today.svg" in readme and "docs/img/show.svg" in readme
+    # The weekly review page, as headless Chromium drew it (scripts/gen_screenshots.py).
+    assert "](docs/img/weekly-review.png)" in readme
+    picture = (ROOT / "docs" / "img" / "weekly-review.png").read_bytes()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n" and len(picture) > 10_000

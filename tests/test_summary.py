@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from html.parser import HTMLParser
 from pathlib import Path
@@ -247,7 +248,10 @@ def test_html_is_self_contained_escaped_and_has_the_same_numbers(week: Path, wt:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<script>" not in text
     assert "Content-Security-Policy" in text
-    assert "@media print" in text
+    # Printed: the charts keep their colours and are never cut across two pages.
+    print_css = text.split("@media print")[1].split("</style>")[0]
+    assert "print-color-adjust: exact" in print_css
+    assert re.search(r"figure[^{]*\{[^}]*break-inside: avoid", print_css)
 
 
 def test_csv_is_one_row_per_conversation_and_formula_safe(week: Path, wt: Invoke) -> None:
@@ -265,6 +269,10 @@ def test_terminal_view_shows_the_numbers(week: Path, wt: Invoke) -> None:
     out = wt("--plain", "summary", "--last-week").stdout
     assert out.startswith("Week of Mon 16 Nov 2026: Mon 16 Nov 2026 to Sun 22 Nov 2026")
     assert "My promises broken                       2" in out
+    # Only the channels used that week have a row; every other count is shown, zero or not.
+    channels = [line.split()[2] for line in out.splitlines() if line.startswith("Conversations by")]
+    assert channels == ["call", "email", "meeting"]
+    assert "Their promises kept late                 0" in out
     assert "Broken promises" in out
     assert "Became one-sided" in out
 
