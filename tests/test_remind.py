@@ -58,6 +58,7 @@ def test_each_reminder_is_sent_once_a_day(
     assert titles(notifier) == ["Promises: 6 overdue", "Slipping this week: 3 relationships"]
     body = notifier.sent[0][1]
     assert "Dana Reyes: I owe: Send the SOC2 report, 5 days late" in body.splitlines()
+    assert body.splitlines()[-1] == "… and 2 more: wt followups"  # six, in five lines
     again = wt(*demo, "remind")
     assert len(notifier.sent) == 2  # nothing new
     assert "Nothing needs you now. (7 reminded already today.)" in again.stderr

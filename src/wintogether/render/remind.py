@@ -29,10 +29,12 @@ class Notification:
         return "\n".join(self.lines)
 
 
-def _capped(lines: list[str]) -> list[str]:
+def _capped(lines: list[str], where: str = "") -> list[str]:
+    """At most BODY_LINES lines, the last saying how many more (and ``where`` to see them)."""
     if len(lines) <= BODY_LINES:
         return lines
-    return [*lines[: BODY_LINES - 1], f"… and {len(lines) - BODY_LINES + 1} more"]
+    more = f"… and {len(lines) - BODY_LINES + 1} more"
+    return [*lines[: BODY_LINES - 1], f"{more}: {where}" if where else more]
 
 
 def notifications(due: Reminders) -> list[Notification]:
@@ -59,7 +61,11 @@ def notifications(due: Reminders) -> list[Notification]:
             parts.append(f"{len(due.promises) - late} due today")
         lines = [f"{one_line(p.contact.name)}: {promise_words(p, today)}" for p in due.promises]
         out.append(
-            Notification("Promises: " + ", ".join(parts), _capped(lines), due.keys["promises"])
+            Notification(
+                "Promises: " + ", ".join(parts),
+                _capped(lines, "wt followups"),
+                due.keys["promises"],
+            )
         )
     if due.slipping:
         lines = [f"{one_line(a.contact.name)}: {a.reason}" for a in due.slipping]
