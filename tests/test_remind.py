@@ -99,6 +99,8 @@ def test_nothing_due_sends_nothing(wt: Invoke, dana: Path, notifier: FakeNotifie
     assert "Nothing needs you now." in run.stderr
     data = json.loads(wt("remind", "--json").stdout)
     assert data["promises"] == [] and data["meetings"] == [] and data["slipping"] == []
+    quiet = wt("remind", "--quiet")  # as cron runs it: no news, no mail
+    assert (quiet.stdout, quiet.stderr) == ("", "")
 
 
 def test_dry_run_shows_and_remembers_nothing(
@@ -267,7 +269,7 @@ def test_without_systemd_the_crontab_line_is_printed_not_installed(
     run = wt("remind", "--install")
     line = run.stdout.strip()
     assert line.startswith("*/30 8-18 * * 1-5 DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/")
-    assert line.endswith(f"-m wintogether --db {db.resolve()} remind'")
+    assert line.endswith(f"-m wintogether --db {db.resolve()} remind --quiet'")
     assert "crontab -e" in run.stderr and "never edits a crontab" in run.stderr
     assert not (isolated / "home" / "xdg_config_home" / "systemd").exists()
     assert "crontab -e" in wt("remind", "--uninstall").stderr
@@ -312,7 +314,7 @@ def test_the_crontab_line_runs_the_same_command_cron_reads(
     assert words[2:4] == ["sh", "-c"]
     scan, remind = words[4].split("; ")
     wt_words = ["-m", "wintogether", "--db", str(spaced.resolve())]
-    assert shlex.split(remind)[1:] == [*wt_words, "remind"]
+    assert shlex.split(remind)[1:] == [*wt_words, "remind", "--quiet"]
     assert shlex.split(scan)[1:] == [*wt_words, "scan", ">/dev/null", "2>&1"]
 
 

@@ -238,6 +238,14 @@ def remind(
     uninstall: Annotated[
         bool, typer.Option("--uninstall", help="Stop and remove the timer.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Say nothing when nothing needs you (cron mails whatever a job says).",
+        ),
+    ] = False,
 ) -> None:
     """What needs you now, as desktop notifications, each once a day.
 
@@ -275,6 +283,8 @@ def remind(
         return
     items = notifications(due)
     if not items:
+        if quiet:
+            return
         say(
             "Nothing needs you now."
             + (f" ({due.already_sent} reminded already today.)" if due.already_sent else "")

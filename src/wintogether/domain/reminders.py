@@ -207,11 +207,13 @@ def crontab_line(
     environment: dict[str, str] | None = None,
 ) -> str:
     """The line to add with `crontab -e` (cron has no session bus: it is named, as
-    is ``environment``). Cron reads a bare ``%`` as a new line: each one is escaped."""
+    is ``environment``). Cron reads a bare ``%`` as a new line: each one is escaped.
+    `wt remind --quiet`: cron mails what a job prints, and "nothing needs you" is no news."""
     import shlex
 
     line = shlex.join(command)
-    run = f"{line} scan >/dev/null 2>&1; {line} remind" if scan_first else f"{line} remind"
+    remind = f"{line} remind --quiet"
+    run = f"{line} scan >/dev/null 2>&1; {remind}" if scan_first else remind
     variables = {"DBUS_SESSION_BUS_ADDRESS": f"unix:path=/run/user/{uid}/bus"}
     variables.update(sorted((environment or {}).items()))
     env = " ".join(f"{name}={shlex.quote(value)}" for name, value in variables.items())
