@@ -207,6 +207,8 @@ def test_ambiguous_reference_lists_candidates(dana: Path, wt: Invoke) -> None:
     assert "'dana' matches 2 contacts" in run.stderr
     assert "#1 Dana Reyes (Northwind Traders)" in run.stderr
     assert "#3 Dana Scully (FBI)" in run.stderr
+    # The example id is one of them, not a made-up one.
+    assert "Use the id (e.g. #1)" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
 
 

@@ -40,7 +40,9 @@ class AmbiguousContact(UserError):
         more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
         super().__init__(
             f"'{ref}' matches {len(candidates)} contacts: {shown}{more}.",
-            hint="Use the id (e.g. #12), the full name or an email.",
+            hint=f"Use the id (e.g. #{candidates[0][0]}), the full name or an email."
+            if candidates
+            else "Use the id, the full name or an email.",
         )
         self.candidates = list(candidates)
 
