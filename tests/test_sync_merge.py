@@ -339,3 +339,42 @@ def test_a_conversation_changed_there_to_someone_forgotten_here_keeps_its_people
         " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
     ) == [("Renewal signed", "Dana Reyes")]
     assert desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00").stderr.strip() == QUIET
+
+
+def test_two_edits_there_on_top_of_ours_are_no_conflict(sides: tuple[Side, Side, Path]) -> None:
+    """The desktop changed a contact, a promise and a conversation and synced; the
+    laptop took them in and changed them twice, syncing each time. The desktop
+    changed nothing since: its next sync takes the laptop's versions in, with no
+    conflict (each file says, through its lineage, that it grew from the desktop's)."""
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    desktop("edit", "dana", "--title", "VP", at="2026-11-28T11:00:00+00:00")
+    desktop("snooze", "1", "2026-12-04", at="2026-11-28T11:00:00+00:00")
+    desktop("conversation", "edit", "1", "--channel", "meeting", at="2026-11-28T11:00:00+00:00")
+    assert _last(desktop("sync", str(vdir), at="2026-11-28T11:05:00+00:00").stderr) == (
+        "sent 3, received 0, deleted 0, conflicts 0"
+    )
+    laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    for n, at in (("2", "2026-11-28T12:00:00+00:00"), ("3", "2026-11-28T13:00:00+00:00")):
+        laptop("edit", "dana", "--title", f"VP {n}", at=at)
+        laptop("snooze", "1", f"2026-12-1{n}", at=at)
+        laptop("conversation", "edit", "1", f"Renewal call, take {n}", at=at)
+        out = laptop("sync", str(vdir), at=at.replace(":00:00", ":05:00"))
+        assert _last(out.stderr) == "sent 3, received 0, deleted 0, conflicts 0"
+    out = desktop("sync", str(vdir), at="2026-11-28T14:00:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 3, deleted 0, conflicts 0"
+    assert desktop.rows("SELECT count(*) FROM contact_events") == [(0,)]
+    assert desktop.json("show", "dana")["contact"]["title"] == "VP 3"
+    assert desktop.rows("SELECT due_on FROM promises") == [("2026-12-13",)]
+    assert desktop.rows("SELECT note, channel FROM interactions") == [
+        ("Renewal call, take 3", "meeting")
+    ]
+    # A change the desktop made meanwhile is still a conflict.
+    desktop("edit", "dana", "--title", "Head of Finance", at="2026-11-28T14:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T14:15:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T14:20:00+00:00")
+    laptop("edit", "dana", "--title", "CFO", at="2026-11-28T15:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T15:05:00+00:00")
+    desktop("edit", "dana", "--title", "COO", at="2026-11-28T15:10:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T15:15:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 0, deleted 0, conflicts 1: Dana Reyes, title"

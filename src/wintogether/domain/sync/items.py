@@ -306,18 +306,37 @@ def _serialise(kind: str, record: dict[str, Any]) -> str:
 #: (the version it was derived from), so the database that wrote that version
 #: knows the new one already holds its changes.
 BASE_MARK = "X-WINTOGETHER-BASE"
-_MARK_LINE = re.compile(rf"^{BASE_MARK}[;:][^\n]*\n?", re.MULTILINE | re.IGNORECASE)
+#: The versions before that one, newest first (each the fingerprint of its
+#: fields and change time, see :func:`version_token`): a file rewritten twice
+#: on one computer before the other synced again still says that it grew from
+#: the version the other one wrote.
+LINEAGE_MARK = "X-WINTOGETHER-LINEAGE"
+#: How many versions back a file remembers.
+LINEAGE_LENGTH = 12
+_MARK_LINE = re.compile(
+    rf"^(?:{BASE_MARK}|{LINEAGE_MARK})[;:][^\n]*\n?", re.MULTILINE | re.IGNORECASE
+)
 _END = re.compile(r"^END:V(CARD|TODO|JOURNAL)\r?$", re.MULTILINE)
 
 
-def _with_mark(text: str, parent: str | None) -> str:
-    """``text`` with its base mark set to ``parent`` (or removed)."""
+def version_token(canonical: dict[str, Any], stamp: str | None) -> str:
+    """A version's fingerprint with its change time: two versions with the same
+    fields written at different times (a change taken back) differ."""
+    return _digest({"fields": canonical, "at": stamp})
+
+
+def _with_mark(text: str, parent: str | None, lineage: list[str] | None = None) -> str:
+    """``text`` with its base mark set to ``parent`` (or removed), and the
+    lineage mark to ``lineage``."""
     text = _MARK_LINE.sub("", text)
     match = _END.search(text)
     if parent is None or match is None:
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
-    return f"{text[: match.start()]}{BASE_MARK}:{parent}{newline}{text[match.start() :]}"
+    marks = f"{BASE_MARK}:{parent}{newline}"
+    if lineage:
+        marks += f"{LINEAGE_MARK}:{','.join(lineage)}{newline}"
+    return f"{text[: match.start()]}{marks}{text[match.start() :]}"
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
@@ -347,20 +366,28 @@ def _write_text(kind: str, record: dict[str, Any], base: bytes | None) -> str:
         theirs = _parse(kind, base)
     except Exception:  # the file we have no longer parses: write ours whole
         return _serialise(kind, record)
-    parent = _digest(_canonical(kind, theirs, False))
+    canonical = _canonical(kind, theirs, False)
+    parent = _digest(canonical)
+    lineage = [version_token(canonical, theirs.get("modified"))]
+    lineage += [t for t in theirs.get("lineage") or [] if t not in lineage]
+    del lineage[LINEAGE_LENGTH:]
     if kind == "contact":
         from wintogether.formats import vcard
 
-        return _with_mark(vcard.patch_card(text, record, _differing(kind, theirs, record)), parent)
+        return _with_mark(
+            vcard.patch_card(text, record, _differing(kind, theirs, record)), parent, lineage
+        )
     if kind == "promise":
         from wintogether.formats import ics
 
-        return _with_mark(ics.patch_todo(text, record), parent)
+        return _with_mark(ics.patch_todo(text, record), parent, lineage)
     from wintogether.formats import vjournal
 
     if kind == "history":
-        return _with_mark(vjournal.patch_record(text, record["section"], _public(record)), parent)
-    return _with_mark(vjournal.patch_journal(text, record), parent)
+        return _with_mark(
+            vjournal.patch_record(text, record["section"], _public(record)), parent, lineage
+        )
+    return _with_mark(vjournal.patch_journal(text, record), parent, lineage)
 
 
 def _records(store: Store, kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -23,6 +23,7 @@ from wintogether.domain.sync.items import (
     _records,
     _same,
     _write_text,
+    version_token,
 )
 from wintogether.domain.sync.model import COLLECTIONS, SyncChange, SyncRefused
 from wintogether.domain.sync.scan import _File, _file_name, _invalid, _mtime_stamp, _parse, _scan
@@ -650,7 +651,13 @@ def _reconcile(
     db_time = row[1]
     file_later = file_time > db_time
     ours = json.loads(state.ours) if state is not None and state.ours else None
-    from_ours = ours is not None and fields.get("parent") == _digest(ours)
+    # The file grew from what we wrote: from it directly (its base mark), or
+    # through versions the other computer wrote on top of it (its lineage).
+    from_ours = ours is not None and (
+        fields.get("parent") == _digest(ours)
+        or version_token(ours, state.file_stamp if state else None)
+        in (fields.get("lineage") or ())
+    )
     merged = _merge(mine, theirs, base, ours, file_later, from_ours)
     result = _agreed(merged.fields)
     to_db = result != mine_agreed

@@ -104,18 +104,25 @@ def _mtime_stamp(mtime_ns: int) -> str:
 
 
 _PARENT = re.compile(r"^X-WINTOGETHER-BASE:([0-9a-f]{1,64})\r?$", re.MULTILINE | re.IGNORECASE)
+_LINEAGE = re.compile(
+    r"^X-WINTOGETHER-LINEAGE:([0-9a-f]{1,64}(?:,[0-9a-f]{1,64}){0,63})\r?$",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def _parse(kind: str, data: bytes) -> dict[str, Any]:
     """A file's synced fields; raises ValueError when it is unreadable.
 
     ``parent`` is the fingerprint of the version the file replaced, when a
-    wintogether wrote it (items.BASE_MARK).
+    wintogether wrote it (items.BASE_MARK), and ``lineage`` the versions
+    before it (items.LINEAGE_MARK).
     """
     text = data.decode("utf-8-sig", errors="replace")
     found = _PARENT.search(text)
     fields = _parse_item(kind, text)
     fields["parent"] = found.group(1).lower() if found else None
+    lineage = _LINEAGE.search(text) if found else None
+    fields["lineage"] = lineage.group(1).lower().split(",") if lineage else []
     return fields
 
 
