@@ -583,6 +583,27 @@ def test_an_emptied_collection_needs_force_delete(sides: tuple[Side, Side, Path]
     assert _dump_hash(laptop.path) == dump
     forced = laptop("sync", str(vdir), "--force-delete", at="2026-11-28T11:05:00+00:00")
     # Both contacts have a conversation here: archived, not deleted, Dana's promise kept.
-    assert forced.stderr.strip() == "sent 0, received 0, deleted 2, conflicts 0"
+    assert forced.stderr.strip().splitlines()[-1] == "sent 0, received 0, deleted 2, conflicts 0"
+    assert "Contact Dana Reyes: deleted there: archived here" in forced.stderr
     assert laptop.rows("SELECT count(*) FROM contacts WHERE archived_at IS NULL") == [(0,)]
     assert laptop.rows("SELECT count(*) FROM contact_events WHERE kind = 'sync_deleted'") == [(2,)]
+
+
+def test_an_archive_for_a_deletion_elsewhere_is_said_on_the_terminal(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("add", "Sam Solo")
+    laptop("sync", str(vdir))
+    (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").unlink()
+    sam = laptop.rows("SELECT uid FROM contacts WHERE name = 'Sam Solo'")[0][0]
+    (vdir / "contacts" / f"{sam}.vcf").unlink()
+    out = laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00")
+    assert out.stderr.strip().splitlines() == [
+        "Contact Dana Reyes: deleted there: archived here, with its history (1 conversation)",
+        "sent 0, received 0, deleted 2, conflicts 0",
+    ]
+    shown = laptop("history", "--kind", "sync_deleted", "--format", "csv",
+                   at="2026-11-28T11:10:00+00:00").stdout  # fmt: skip
+    assert "sync_deleted" in shown and "Dana Reyes" in shown and "Sam Solo" not in shown

@@ -50,7 +50,7 @@ def history(
         typer.Option(
             "--kind",
             help="Only one kind: conversation, promise, ledger, gave, got, win, job_change,"
-            " sync_conflict.",
+            " sync_conflict, sync_deleted (archived after a deletion elsewhere), deal.",
         ),
     ] = None,
     fmt: FormatOption = None,

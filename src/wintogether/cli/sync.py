@@ -127,6 +127,8 @@ def sync(
                 say(f"Skipped {change.kind} file {change.name}: {change.detail}")
             elif dry_run:
                 say(f"Would have {change.action} {change.kind} {change.name}")
+            elif change.notice:
+                say(f"{change.kind.capitalize()} {change.name}: {change.detail}")
         for name, why in reminded.skipped if reminded else []:
             say(f"Skipped reminder file {name}: {why}")
     say(result.summary())

@@ -26,10 +26,11 @@ KINDS = (
     "win",
     "job_change",
     "sync_conflict",
+    "sync_deleted",
     "deal",
 )
 #: Timeline entries (contact_events) that history shows, by kind.
-EVENT_KINDS = ("job_change", "sync_conflict")
+EVENT_KINDS = ("job_change", "sync_conflict", "sync_deleted")
 DEFAULT_DAYS = 30
 
 

@@ -146,7 +146,12 @@ def _count(result: SyncResult, plan: _Plan) -> None:
             detail = "deleted here: file removed"
         elif action.action == "delete_row":
             detail = "deleted there: removed here"
-        result.changes.append(SyncChange(action.kind, action.uid, label, action.name, detail))
+        notice = action.action == "archive" or (
+            action.action == "delete_file" and detail.startswith("about someone forgotten")
+        )
+        result.changes.append(
+            SyncChange(action.kind, action.uid, label, action.name, detail, notice=notice)
+        )
         setattr(result, label, getattr(result, label) + 1)
     result.changes.extend(plan.skipped)
     result.skipped = len(plan.skipped)

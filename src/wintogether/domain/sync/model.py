@@ -31,6 +31,9 @@ class SyncChange:
     action: str  # sent, received, merged, deleted, conflict, skipped
     name: str
     detail: str = ""
+    #: Said on the terminal too (not only with --json): a contact archived
+    #: rather than deleted, files about someone forgotten here removed.
+    notice: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

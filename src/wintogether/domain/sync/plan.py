@@ -655,8 +655,7 @@ def _reconcile(
     # through versions the other computer wrote on top of it (its lineage).
     from_ours = ours is not None and (
         fields.get("parent") == _digest(ours)
-        or version_token(ours, state.file_stamp if state else None)
-        in (fields.get("lineage") or ())
+        or version_token(ours, state.file_stamp if state else None) in (fields.get("lineage") or ())
     )
     merged = _merge(mine, theirs, base, ours, file_later, from_ours)
     result = _agreed(merged.fields)
