@@ -318,3 +318,37 @@ def test_an_edit_in_the_same_second_as_the_sync_that_received_it_is_sent(
     assert laptop.rows("SELECT title FROM contacts WHERE name = 'Dana Reyes'") == [("CFO",)]
     again = desktop("sync", str(vdir), at=LATER)
     assert _last(again.stderr) == "sent 0, received 0, deleted 0, conflicts 0"
+
+
+def test_a_todo_given_by_its_summary_goes_to_the_same_person_on_both_computers(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """The laptop knows one Dana Reyes; the desktop two (one only it has). A to-do
+    the laptop gave to Dana by its summary carries her uid from then on, so the
+    desktop gives it to the same Dana rather than keeping it aside; what the
+    phone wrote in it stays."""
+    laptop, desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at=LATER)
+    desktop("add", "Dana Reyes", "--company", "Globex", "--new", at=LATER)
+    todo = _todo("p1", "Lunch with Dana Reyes").replace(
+        "STATUS:", "PRIORITY:1\nRRULE:FREQ=WEEKLY\nSTATUS:"
+    )
+    (vdir / "promises" / "p1.ics").write_text(todo)
+    out = laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert _last(out.stderr) == "sent 0, received 1, deleted 0, conflicts 0"
+    uid = dana_uid(laptop)
+    written = (vdir / "promises" / "p1.ics").read_text()
+    assert f"X-WINTOGETHER-CONTACT:{uid}" in written
+    assert "PRIORITY:1\nRRULE:FREQ=WEEKLY\n" in written and "UID:p1\n" in written
+    assert "SUMMARY:Lunch with Dana Reyes\n" in written  # as the phone wrote it
+    again = laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    assert again.stderr.strip() == "sent 0, received 0, deleted 0, conflicts 0"
+    out = desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 1, deleted 0, conflicts 0"  # + Globex's
+    for side in (laptop, desktop):
+        assert side.rows(
+            "SELECT c.uid, p.text FROM promises p JOIN contacts c ON c.id = p.contact_id"
+            " WHERE p.uid = 'p1'"
+        ) == [(uid, "Lunch with Dana Reyes")]

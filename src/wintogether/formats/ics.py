@@ -217,7 +217,9 @@ def patch_todo(base: str, promise: dict[str, Any]) -> str:
     if old is None:
         return ours
     replace: set[str] = set()
-    if old["summary"] != promise_summary(promise):
+    # A summary that is the promise's text alone (a to-do made on the phone,
+    # given to the contact it names) stays as its app wrote it.
+    if old["summary"] not in (promise_summary(promise), promise["text"]):
         replace |= {"SUMMARY", "DESCRIPTION"}
     if old["due_on"] != promise["due_on"]:
         replace.add("DUE")

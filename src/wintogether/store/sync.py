@@ -797,6 +797,20 @@ def record_conflict(
     )
 
 
+def row_ids(store: Store, kind: str, uids: Sequence[str]) -> dict[str, int]:
+    """uid -> id of a few contacts, promises or conversations."""
+    if not uids:
+        return {}
+    table = TABLES[kind]
+    return {
+        row[0]: row[1]
+        for row in store.conn.execute(
+            f"SELECT uid, id FROM {table} WHERE uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(uids)),),
+        )
+    }
+
+
 def versions_of(store: Store, kind: str, uids: Sequence[str]) -> dict[str, str]:
     """uid -> version (see ``versions``) of a few rows, after applying their files."""
     alias = "p." if kind == "promise" else ""  # history: its SELECT names ``uid``

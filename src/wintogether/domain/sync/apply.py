@@ -124,6 +124,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         if not mine:
             continue
         after = ss.versions_of(store, kind, [a.uid for a in mine])
+        # A to-do received new (and rewritten with its contact) has its row now.
+        ids = ss.row_ids(store, kind, [a.uid for a in mine if a.row_id is None])
+        for action in mine:
+            if action.row_id is None:
+                action.row_id = ids[action.uid]
         fresh = _records(store, kind, [a.row_id for a in mine if a.row_id is not None])
         for action in mine:
             assert action.row_id is not None and action.file is not None

@@ -455,11 +455,18 @@ def _decide(
         if problem:
             plan.skipped.append(SyncChange(kind, uid, "skipped", found.name, problem))
             return None
-        return _Action(
+        action = _Action(
             kind, uid, "receive", _display(kind, fields), row_id=row_id, file=found,
             file_name=found.name, fields=fields, detail=detail, file_stamp=fields.get("modified"),
             base=_json(_canonical(kind, fields, False)),
         )  # fmt: skip
+        if fields.get("attached"):
+            # A to-do given to a contact by its summary: its file gets the
+            # contact's uid (as ours carry it), so that every other computer
+            # gives it to the same person, whatever names it knows.
+            action.rewrite = True
+            action.sent = 1
+        return action
 
     action: _Action | None = None
     if row is None and state is not None and state.db_version == UNMATCHED:
@@ -561,7 +568,9 @@ def _attach(fields: dict[str, Any], names: dict[str, str]) -> None:
         if match:
             uids = by_name.get(match["name"].strip().casefold(), [])
             if len(uids) == 1:
-                fields.update(contact=uids[0], owner=owner, text=match["text"].strip())
+                fields.update(
+                    contact=uids[0], owner=owner, text=match["text"].strip(), attached=True
+                )
                 return
     folded = summary.casefold()
     found = [
@@ -569,7 +578,7 @@ def _attach(fields: dict[str, Any], names: dict[str, str]) -> None:
         if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
     ]  # fmt: skip
     if len(found) == 1 and len(found[0]) == 1:
-        fields["contact"] = found[0][0]
+        fields.update(contact=found[0][0], attached=True)
 
 
 def _check_refs(
