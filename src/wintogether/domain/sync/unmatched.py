@@ -72,7 +72,14 @@ def attach(store: Store, vdir: Path, uid: str, contact: str) -> tuple[Unmatched,
         ref = resolve(store, contact)
         contact_uid = ss.contact_uid(store, ref.id)
     folder = _folder(vdir)
-    text = (folder / found.file).read_text(encoding="utf-8-sig", errors="replace")
+    from wintogether.domain.sync.scan import MAX_FILE_BYTES
+    from wintogether.files import NotRegular, read_regular
+
+    try:  # as listed a moment ago, but checked again: never through a link or a pipe
+        data = read_regular(folder / found.file, MAX_FILE_BYTES)
+    except (OSError, NotRegular) as exc:
+        raise SyncRefused(f"{found.file} can no longer be read: it was left alone.") from exc
+    text = data.decode("utf-8-sig", errors="replace")
     newline = "\r\n" if "\r\n" in text else "\n"
     marks = f"X-WINTOGETHER-CONTACT:{contact_uid}{newline}"
     index = text.upper().find("END:VTODO")
