@@ -165,6 +165,7 @@ def test_our_fields_from_a_file_are_checked_like_typed_ones(
     for bad, reason in (
         ("X-WINTOGETHER-CADENCE-DAYS:0", "cadence"),
         ("X-WINTOGETHER-CADENCE-DAYS:often", "cadence"),
+        ("X-WINTOGETHER-CADENCE-DAYS:99999999999", "cadence"),  # `--every` stops at 9999y
         ("X-WINTOGETHER-MET-ON:0999-01-01", "not a date the program accepts"),
         ("X-WINTOGETHER-CREATED:yesterday", "not a date the program accepts"),
         ("X-WINTOGETHER-HOW-MET:a\x00b", "NUL"),
@@ -609,3 +610,14 @@ def test_both_exports_say_the_same_after_edits_on_both_and_a_conflict(
     )
     conflicts = [json.loads(e) for e in mine["events"] if '"sync_conflict"' in e]
     assert [e["old_value"] for e in conflicts] == ["title: Laptop title"]
+
+
+def test_an_import_refuses_a_cadence_no_command_takes(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    wt("add", "Dana Reyes", "--every", "9999y")
+    export = json.loads(wt("export", "--format", "json").stdout)
+    assert export["contacts"][0]["cadence_days"] == 9999 * 365  # the longest there is
+    export["contacts"][0]["cadence_days"] = 9999 * 365 + 1
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(export))
+    out = wt("import", str(path), ok=False)
+    assert "cadence_days is over 3,649,635 days" in out.stderr

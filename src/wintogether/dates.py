@@ -289,6 +289,8 @@ _DURATION_WORDS = {
     "annually": 365,
 }
 _DURATION_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+#: The longest rhythm a command takes (``9999y``): a file or an import brings no longer one.
+MAX_CADENCE_DAYS = 9999 * 365
 _DURATION_RE = re.compile(r"^(\d{1,4})\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)$")
 
 

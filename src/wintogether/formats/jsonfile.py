@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from wintogether.dates import DATE_RANGE
+from wintogether.dates import DATE_RANGE, MAX_CADENCE_DAYS
 from wintogether.errors import InvalidValue
 from wintogether.formats import Card, ExportRecords, Problem, ReadResult
 from wintogether.models import ACCOUNT_ROLES, CHANNELS, OWNERS, STATUSES
@@ -261,8 +261,12 @@ def _card(item: dict[str, Any], position: str) -> Card:
     if item.get("met_on") is not None and not _is_day(item["met_on"]):
         raise ValueError(f"met_on is not a date like 2026-12-04 ({DATE_RANGE})")
     cadence = item.get("cadence_days")
-    if cadence is not None and (not isinstance(cadence, int) or cadence < 1):
+    if cadence is not None and (
+        not isinstance(cadence, int) or isinstance(cadence, bool) or cadence < 1
+    ):
         raise ValueError("cadence_days must be a positive whole number")
+    if cadence is not None and cadence > MAX_CADENCE_DAYS:
+        raise ValueError(f"cadence_days is over {MAX_CADENCE_DAYS:,} days (9999 years)")
     role = item.get("account_role")
     if role is not None and role not in ACCOUNT_ROLES:
         raise ValueError(f"account_role '{role}' is not one of {', '.join(ACCOUNT_ROLES)}")

@@ -251,7 +251,11 @@ def _parse_record(text: str) -> dict[str, Any]:
 
 def _days(text: str) -> int | None:
     """A cadence as a card carries it (``14``), or None when it is not one."""
+    from wintogether.dates import MAX_CADENCE_DAYS
+
     if not (text.isascii() and text.isdigit()) or len(text) > 15 or int(text) < 1:
+        return None
+    if int(text) > MAX_CADENCE_DAYS:  # longer than a command takes (9999y)
         return None
     return int(text)
 
