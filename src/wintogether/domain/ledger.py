@@ -271,18 +271,26 @@ def give_first(
 ) -> list[GiveFirst]:
     """People I owe: one-sided receiving first, then the most received over given.
 
-    The ranking reads per-contact figures from the database (a handful of numbers
-    each, not every entry); only the people shown get their full balance, whose
-    words (render/words.py) are the reason given.
+    The database ranks the per-contact figures (a handful of numbers each, not
+    every entry) and names only the first places; only the people shown get
+    their full balance, whose words (render/words.py) are the reason given.
     """
     from wintogether.clock import from_utc_iso
     from wintogether.store import standings
 
     since, until = _window_start(now), to_utc_iso(now)
     stretch = config.one_sided_after_days
-    ranked = []
+    cutoff = to_utc_iso(now - timedelta(days=stretch))
     with store.read():
-        for fig in standings.ledger_figures(store, since, until):
+        ranked = [
+            (0 if receiving else 1, given - received, ref.name.casefold(), ref.id, ref)
+            for ref, given, received, receiving in standings.owing(
+                store, since, until, cutoff, limit
+            )
+        ]
+        # An entry dated after now: that contact's figures come from the entries.
+        ahead = standings.ledger_ahead(store, until)
+        for fig in standings.ledger_figures(store, since, until, ahead) if ahead else []:
             receiving = fig.latest == "got" and (now - from_utc_iso(fig.run_start)).days >= stretch
             if receiving or fig.given < fig.received:
                 ranked.append(

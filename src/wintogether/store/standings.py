@@ -175,6 +175,39 @@ def _next_month(month: str) -> str:
 #: Up to this many contacts, :func:`ledger_figures` reads each one's rows by index.
 _FEW = 200
 
+#: Per contact with an entry in the window [:since, :until]: given and received,
+#: from the whole months inside it and the ledger rows of its two partial months.
+_WINDOW_SUMS = """
+    WITH win AS (
+        SELECT contact_id, given, received FROM standing_months
+        WHERE month > :first_month AND month < :last_month
+        UNION ALL
+        SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+        WHERE happened_at >= :since AND happened_at < :first_full
+        UNION ALL
+        SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+        WHERE happened_at >= :last_month AND happened_at <= :until
+    ),
+    sums AS (
+        SELECT contact_id, sum(given) AS given, sum(received) AS received
+        FROM win GROUP BY contact_id
+    )"""
+
+#: When the latest run of standing ``s`` began, inside the window from :since.
+_RUN_START = """CASE WHEN s.one_way_since >= :since THEN s.one_way_since
+                ELSE (SELECT min(l.happened_at) FROM ledger l
+                    WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END"""
+
+
+def _window_params(since: str, until: str) -> dict[str, object]:
+    return {
+        "since": since,
+        "until": until,
+        "first_month": since[:7],
+        "first_full": _next_month(since[:7]),
+        "last_month": until[:7],
+    }
+
 
 def ledger_figures(
     store: Store, since: str, until: str, contact_ids: Sequence[int] | None = None
@@ -191,11 +224,9 @@ def ledger_figures(
     first_month, last_month = since[:7], until[:7]
     if len(first_month) != 7 or first_month[4] != "-" or first_month >= last_month:
         return _raw_figures(store, since, until, contact_ids)
-    run_and_tie = """
+    run_and_tie = f"""
             s.ledger_last_direction,
-            CASE WHEN s.one_way_since >= :since THEN s.one_way_since
-                ELSE (SELECT min(l.happened_at) FROM ledger l
-                    WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END,
+            {_RUN_START},
             s.ledger_turn_at IS NOT NULL AND s.ledger_turn_at >= :since AND EXISTS (
                 SELECT 1 FROM ledger l WHERE l.contact_id = s.contact_id
                 AND l.happened_at = s.ledger_turn_at AND l.direction = s.ledger_last_direction)
@@ -203,20 +234,7 @@ def ledger_figures(
     if contact_ids is None or len(contact_ids) > _FEW:
         # Everyone: one pass over the window's months and its partial months' rows.
         sql = f"""
-            WITH win AS (
-                SELECT contact_id, given, received FROM standing_months
-                WHERE month > :first_month AND month < :last_month
-                UNION ALL
-                SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
-                WHERE happened_at >= :since AND happened_at < :first_full
-                UNION ALL
-                SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
-                WHERE happened_at >= :last_month AND happened_at <= :until
-            ),
-            sums AS (
-                SELECT contact_id, sum(given) AS given, sum(received) AS received
-                FROM win GROUP BY contact_id
-            )
+            {_WINDOW_SUMS}
             SELECT s.contact_id, c.name, c.company, u.given, u.received, {run_and_tie}
             FROM sums u JOIN standings s ON s.contact_id = u.contact_id
             JOIN contacts c ON c.id = s.contact_id
@@ -250,13 +268,7 @@ def ledger_figures(
     params: list[object] = []
     if contact_ids is not None:
         params.append(json.dumps(list(contact_ids)))
-    named: dict[str, object] = {
-        "since": since,
-        "until": until,
-        "first_month": first_month,
-        "first_full": _next_month(first_month),
-        "last_month": last_month,
-    }
+    named = _window_params(since, until)
     if params:
         named["ids"] = params[0]
     out = [
@@ -274,6 +286,55 @@ def ledger_figures(
     if ahead:
         out += _raw_figures(store, since, until, ahead)
     return out
+
+
+def owing(
+    store: Store, since: str, until: str, cutoff: str, top: int
+) -> list[tuple[ContactRef, int, int, bool]]:
+    """Whom I owe by the figures of [since, until]: (contact, given, received,
+    receiving), best first by (receiving, given - received), the first ``top``
+    places and every row tied with the last of them, in no particular order.
+
+    Receiving: the latest entry was received, in a run that began (inside the
+    window) at or before ``cutoff``; owing: receiving, or less given than
+    received. Only contacts whose latest entry is in the window are ranked here:
+    those with an entry after ``until`` are the caller's (:func:`ledger_ahead`).
+    Only the rows returned are joined to their names.
+    """
+    first_month, last_month = since[:7], until[:7]
+    if len(first_month) != 7 or first_month[4] != "-" or first_month >= last_month:
+        out = []
+        for fig in _raw_figures(store, since, until, None):
+            receiving = fig.latest == "got" and fig.run_start <= cutoff
+            if receiving or fig.given < fig.received:
+                out.append((fig.contact, fig.given, fig.received, receiving))
+        return out
+    sql = f"""
+        {_WINDOW_SUMS},
+        owing AS MATERIALIZED (
+            SELECT * FROM (
+                SELECT s.contact_id, u.given, u.received,
+                    s.ledger_last_direction = 'got' AND {_RUN_START} <= :cutoff AS receiving
+                FROM sums u JOIN standings s ON s.contact_id = u.contact_id
+                WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            ) WHERE receiving OR given < received
+        ),
+        -- The key in the last wanted place: every row at or before it is shown
+        -- or tied with the last one shown.
+        cut AS (
+            SELECT -receiving AS first, given - received AS net FROM owing
+            ORDER BY -receiving, given - received LIMIT 1 OFFSET :skip
+        )
+        SELECT o.contact_id, c.name, c.company, o.given, o.received, o.receiving
+        FROM owing o JOIN contacts c ON c.id = o.contact_id
+        WHERE NOT EXISTS (SELECT 1 FROM cut)
+            OR (-o.receiving, o.given - o.received) <= (SELECT first, net FROM cut)
+    """
+    named = {**_window_params(since, until), "cutoff": cutoff, "skip": max(top - 1, 0)}
+    return [
+        (ContactRef(r[0], r[1], r[2]), r[3], r[4], bool(r[5]))
+        for r in store.conn.execute(sql, named)
+    ]
 
 
 def _raw_figures(
