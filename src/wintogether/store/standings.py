@@ -288,6 +288,26 @@ def ledger_figures(
     return out
 
 
+def runs_begun_by(
+    store: Store, since: str, until: str, began_by: str
+) -> list[tuple[int, str, str]]:
+    """Contacts whose latest run of entries in [since, until] began (inside the
+    window) at or before ``began_by``: (contact id, that run's direction, when
+    it began). Those with an entry after ``until`` are the caller's
+    (:func:`ledger_ahead`)."""
+    sql = f"""
+        SELECT * FROM (
+            SELECT s.contact_id, s.ledger_last_direction, {_RUN_START} AS run_start
+            FROM standings s
+            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+        ) WHERE run_start <= :began_by
+    """
+    return [
+        (r[0], r[1], r[2])
+        for r in store.conn.execute(sql, {"since": since, "until": until, "began_by": began_by})
+    ]
+
+
 def owing(
     store: Store, since: str, until: str, cutoff: str, top: int
 ) -> list[tuple[ContactRef, int, int, bool]]:
