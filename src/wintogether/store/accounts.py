@@ -127,17 +127,18 @@ def company_people(
     attention computed in SQL as store.contacts.quiet_contacts computes them
     (``tag_days``: the rhythm each tag carries, as the domain decides it)."""
     from wintogether.store.contacts import _scored_sql as scored_sql
+    from wintogether.store.contacts import scored_params
 
     sql = (
-        scored_sql("c.archived_at IS NULL AND c.company_id IS NOT NULL")
+        scored_sql("c.archived_at IS NULL AND c.company_id IS NOT NULL", len(tag_days))
         + """
-        SELECT s.id, s.name, s.company, s.days, s.cadence, s.source, s.talked,
+        SELECT s.id, c.name, c.company, s.days, s.cadence, s.source, s.talked,
             c.company_id, c.last_touch_at, c.account_role
         FROM scored s JOIN contacts c ON c.id = s.id ORDER BY s.id
     """
     )
     params = [
-        json.dumps(tag_days),
+        *scored_params(tag_days),
         default_days,
         today.isoformat(),
         f"{utc_offset_minutes:+d} minutes",

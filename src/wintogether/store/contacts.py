@@ -385,7 +385,7 @@ def attention_ranking(
 
     where, filters = _listing_where(tag=tag, company=company, archived=archived)
     sql = (
-        _scored_sql(where)
+        _scored_sql(where, len(tag_days))
         + """,
         receiving AS (
             SELECT s.contact_id FROM standings s
@@ -407,7 +407,7 @@ def attention_ranking(
             FROM standings s WHERE s.my_first_due < :today
         ),
         scores AS MATERIALIZED (
-            SELECT x.id, x.name, x.company, x.days, x.cadence, coalesce(b.n, 0) AS broken,
+            SELECT x.id, x.days, x.cadence, coalesce(b.n, 0) AS broken,
                 r.contact_id IS NOT NULL AS receiving,
                 CAST(x.days AS REAL) / x.cadence + coalesce(b.n, 0)
                     + CASE WHEN r.contact_id IS NOT NULL THEN 1.0 ELSE 0.0 END AS score
@@ -417,19 +417,21 @@ def attention_ranking(
         -- The score in the last wanted place: every row at or above it is in
         -- one of the first places, ties with the last one included.
         cut AS (SELECT score FROM scores ORDER BY score DESC LIMIT 1 OFFSET :skip)
-        SELECT id, name, company, days, cadence, broken, receiving,
+        SELECT s.id, c.name, c.company, s.days, s.cadence, s.broken, s.receiving,
             (SELECT count(*) FROM scores) AS total
-        FROM scores WHERE score >= coalesce((SELECT score FROM cut), -1e308)
-        ORDER BY name COLLATE NOCASE, id
+        FROM scores s JOIN contacts c ON c.id = s.id
+        WHERE s.score >= coalesce((SELECT score FROM cut), -1e308)
+        ORDER BY c.name COLLATE NOCASE, s.id
     """
     )
     # The scored part binds by position: turn its marks into names.
-    head = ["tag_days", "default_days", "today", "offset"]
+    picks = scored_params(tag_days)
+    head = [*(f"t{n}" for n in range(len(picks))), "default_days", "today", "offset"]
     names = [*head, *(f"f{n}" for n in range(len(filters)))]
     for mark in names:
         sql = sql.replace("?", f":{mark}", 1)
     params: dict[str, Any] = {
-        "tag_days": json.dumps(tag_days),
+        **{f"t{n}": value for n, value in enumerate(picks)},
         "default_days": default_days,
         "today": today.isoformat(),
         "offset": f"{utc_offset_minutes:+d} minutes",
@@ -502,37 +504,49 @@ def tag_names(store: Store) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
 
 
-def _scored_sql(where: str) -> str:
-    """Each contact's rhythm and whole days since the last touch (or since added).
+def scored_params(tag_days: Sequence[tuple[int, int, str]]) -> list[Any]:
+    """The parameters :func:`_scored_sql` binds first: each tag's id and pick,
+    the rhythm in days zero-padded, then the config key (the smallest pick is
+    the shortest rhythm, equal ones the first key)."""
+    return [value for tag_id, days, key in tag_days for value in (tag_id, f"{days:010d}{key}")]
 
-    Parameters, in order: the tag rhythms as JSON (tag id, days, config key),
-    the default rhythm, today (ISO day), the UTC offset ("+60 minutes"), then
+
+def _scored_sql(where: str, tags: int) -> str:
+    """Each contact's rhythm and whole days since the last touch (or since added):
+    ``scored`` (id, talked, cadence, source, days); names are the caller's join,
+    for the rows it shows.
+
+    Parameters, in order: :func:`scored_params` of the ``tags`` tag rhythms, the
+    default rhythm, today (ISO day), the UTC offset ("+60 minutes"), then
     whatever ``where`` binds.
     """
+    # Each contact's own tags, by its (contact, tag) index: a few rows, each
+    # given its pick by a CASE over the tags that carry a rhythm.
+    whens = " ".join("WHEN ? THEN ?" for _ in range(tags))
+    pick = (
+        f"(SELECT min(CASE ct.tag_id {whens} END) FROM contact_tags ct WHERE ct.contact_id = c.id)"
+        if tags
+        else "NULL"
+    )
     return f"""
-        WITH tag_days(tag_id, pick) AS MATERIALIZED (
-            -- The rhythm in days, zero-padded, then the config key: the smallest
-            -- string is the shortest rhythm, equal ones the first key.
-            SELECT value ->> 0, printf('%010d', value ->> 1) || (value ->> 2) FROM json_each(?)
-        ),
-        -- One row per contact (GROUP BY): looked up by contact once materialized.
-        by_tag AS (
-            SELECT ct.contact_id, min(d.pick) AS pick
-            FROM contact_tags ct JOIN tag_days d ON d.tag_id = ct.tag_id
-            GROUP BY ct.contact_id
-        ),
-        scored AS (
-            SELECT c.id, c.name, c.company, c.last_touch_at IS NOT NULL AS talked,
-                CASE WHEN c.cadence_days THEN c.cadence_days
-                     ELSE coalesce(CAST(substr(b.pick, 1, 10) AS INTEGER), ?) END AS cadence,
-                CASE WHEN c.cadence_days THEN 'contact'
-                     WHEN b.pick IS NOT NULL THEN 'tag ' || substr(b.pick, 11)
-                     ELSE 'default' END AS source,
+        WITH picked AS (
+            SELECT c.id, c.last_touch_at IS NOT NULL AS talked,
+                c.cadence_days AS own, {pick} AS pick, ? AS fallback,
                 max(0, CAST(julianday(?) - julianday(
                     coalesce(c.last_touch_at, c.created_at), ?, 'start of day') AS INTEGER))
                     AS days
-            FROM contacts c LEFT JOIN by_tag b ON b.contact_id = c.id
+            FROM contacts c
             WHERE {where}
+        ),
+        scored AS (
+            SELECT id, talked,
+                CASE WHEN own THEN own
+                     ELSE coalesce(CAST(substr(pick, 1, 10) AS INTEGER), fallback) END AS cadence,
+                CASE WHEN own THEN 'contact'
+                     WHEN pick IS NOT NULL THEN 'tag ' || substr(pick, 11)
+                     ELSE 'default' END AS source,
+                days
+            FROM picked
         )"""
 
 
@@ -557,31 +571,44 @@ def quiet_contacts(
     ``top`` returns only the most slipping (and any tied with the last of
     them); the second value is how many slip in all.
     """
-    import json
-
-    params: list[Any] = [json.dumps(tag_days)]
+    if top is not None and top <= 0:
+        return [], 0
+    params: list[Any] = scored_params(tag_days)
+    params += [default_days, today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
     tag_filter = ""
     if tag:
         tag_filter = f" AND c.id IN ({TAGGED_CONTACTS})"
         params += tag_params(tag)
+    # Only the slipping are kept, with their figures; only those shown are
+    # joined to their names. The place of the ``top``-th (by attention, then
+    # days) is the cut: every row at or above it comes back, the ties with the
+    # last one included, and the caller's own ordering (names, case-folded)
+    # decides among them.
+    shown = ""
+    if top is not None:
+        shown = """
+            WHERE NOT EXISTS (SELECT 1 FROM cut)
+                OR (CAST(s.days AS REAL) / s.cadence, s.days) >= (SELECT ratio, days FROM cut)"""
+        params.append(top - 1)
     sql = (
-        _scored_sql(f"c.archived_at IS NULL{tag_filter}")
-        + f"""
-        SELECT * FROM (
-            SELECT id, name, company, days, cadence, source, talked,
-                rank() OVER (ORDER BY CAST(days AS REAL) / cadence DESC, days DESC) AS place,
-                count(*) OVER () AS total
-            FROM scored WHERE days >= cadence
-        ){" WHERE place <= ?" if top is not None else ""}
+        _scored_sql(f"c.archived_at IS NULL{tag_filter}", len(tag_days))
+        + f""",
+        slip AS MATERIALIZED (
+            SELECT id, days, cadence, source, talked FROM scored WHERE days >= cadence
+        ),
+        cut AS (
+            SELECT CAST(days AS REAL) / cadence AS ratio, days FROM slip
+            ORDER BY 1 DESC, 2 DESC LIMIT 1 OFFSET ?
+        )
+        SELECT s.id, c.name, c.company, s.days, s.cadence, s.source, s.talked,
+            (SELECT count(*) FROM slip)
+        FROM slip s JOIN contacts c ON c.id = s.id{shown}
     """
     )
-    params[1:1] = [default_days, today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
-    # rank() gives tied rows one place: every row tied with the last wanted one
-    # comes back, and the caller's own ordering (names, case-folded) decides.
-    if top is not None:
-        params.append(top)
+    if top is None:
+        params.append(0)
     rows = store.conn.execute(sql, params).fetchall()
-    total = rows[0][8] if rows else 0
+    total = rows[0][7] if rows else 0
     return [
         (ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], bool(row[6])) for row in rows
     ], total
