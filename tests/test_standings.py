@@ -445,6 +445,28 @@ def test_became_one_sided_equals_the_full_rule(
     assert got == expected
 
 
+@pytest.mark.parametrize("stretch", [1, 30, 90])
+def test_became_one_sided_over_many_periods(busy: Store, stretch: int) -> None:
+    """Periods of a day to two months, ending from a year ago to weeks ahead: the
+    runs left unchecked at the start (begun a stretch before it) never change
+    the answer."""
+    config = Config(one_sided_after_days=stretch)
+    found = 0
+    for back in range(-30, 400, 23):
+        for days in (1, 7, 31, 62):
+            end = NOW - timedelta(days=back, hours=back % 24)
+            start = end - timedelta(days=days)
+            window_start = (start - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            expected = _became_one_sided_reference(busy, config, start, end, window_start)
+            got = [
+                (o.contact.id, words.one_sided_text(o.balance), o.balance.to_json(words))
+                for o in summary._became_one_sided(busy, config, start, end, window_start)
+            ]
+            assert got == expected, (back, days)
+            found += len(got)
+    assert found > 20
+
+
 def test_attention_ranking_grows_linearly_with_tagged_contacts(tmp_path: Path) -> None:
     """Tag rhythms are looked up per contact: twice the tagged contacts, about
     twice the work (a join that lost its index scanned every tag per contact)."""
