@@ -189,9 +189,10 @@ def balance_page(
 ) -> tuple[BalanceView, int]:
     """`wt balance`: the first ``limit`` rows (all when None) and how many there are.
 
-    Across all contacts with a limit, everyone is ranked from the kept standings
-    (a few figures per contact) and only the rows shown are built from their
-    entries; the rows are those :func:`balances` gives, in the same order.
+    Across all contacts with a limit, the database ranks everyone from the kept
+    standings (a few figures per contact) and names only the first places; only
+    the rows shown are built from their entries; the rows are those
+    :func:`balances` gives, in the same order.
     """
     if contact is not None or limit is None:
         view = balances(store, config, now, contact)
@@ -205,25 +206,41 @@ def balance_page(
     since, until = _window_start(now), to_utc_iso(now)
     stretch = config.one_sided_after_days
     with store.read():
-        figures = {fig.contact.id: fig for fig in standings.ledger_figures(store, since, until)}
+        ranked, counted = standings.ranked_figures(
+            store, since, until, to_utc_iso(now - timedelta(days=stretch)), limit
+        )
+        refs = {ref.id: ref for ref, *_ in ranked}
+        keys: dict[int, tuple[int, int, str]] = {
+            ref.id: (0 if receiving else 1, given - received, ref.name.casefold())
+            for ref, given, received, receiving in ranked
+        }
         wins = standings.wins_between(store, since)
+        # An entry dated after now: that contact's figures come from the entries.
+        ahead = standings.ledger_ahead(store, until)
+        figures = {
+            fig.contact.id: fig
+            for fig in (standings.ledger_figures(store, since, until, ahead) if ahead else [])
+        }
+        for cid, fig in figures.items():
+            receiving = fig.latest == "got" and (now - from_utc_iso(fig.run_start)).days >= stretch
+            refs[cid] = fig.contact
+            keys[cid] = (
+                0 if receiving else 1,
+                fig.given - fig.received,
+                fig.contact.name.casefold(),
+            )
+        # Wins without an entry in the window: nothing given or received.
         others = [
             cid
-            for cid in dict.fromkeys([*standings.ledger_ahead(store, until), *wins])
+            for cid in dict.fromkeys(
+                [*ahead, *standings.without_figures(store, list(wins), since, until)]
+            )
             if cid not in figures
         ]
-        refs = {cid: fig.contact for cid, fig in figures.items()}
-        refs.update(standings.refs(store, others))
-        keys: dict[int, tuple[int, int, str]] = {}
-        for cid, ref in refs.items():
-            fig = figures.get(cid)
-            receiving = (
-                fig is not None
-                and fig.latest == "got"
-                and (now - from_utc_iso(fig.run_start)).days >= stretch
-            )
-            net = fig.given - fig.received if fig is not None else 0
-            keys[cid] = (0 if receiving else 1, net, ref.name.casefold())
+        for cid, ref in standings.refs(store, others).items():
+            refs[cid] = ref
+            keys[cid] = (1, 0, ref.name.casefold())
+        total = counted + len(figures) + len(others)
         order = sorted(keys, key=lambda cid: keys[cid])
         seen = Counter(keys.values())
         ties = [cid for cid in order if seen[keys[cid]] > 1]
@@ -242,7 +259,7 @@ def balance_page(
         )
         for cid in shown
     ]
-    return BalanceView(rows=rows, entries=[], wins=[], contact=None), len(order)
+    return BalanceView(rows=rows, entries=[], wins=[], contact=None), total
 
 
 def _owed_key(row: BalanceRow) -> tuple[int, int, str]:

@@ -311,49 +311,73 @@ def runs_begun_by(
 def owing(
     store: Store, since: str, until: str, cutoff: str, top: int
 ) -> list[tuple[ContactRef, int, int, bool]]:
-    """Whom I owe by the figures of [since, until]: (contact, given, received,
-    receiving), best first by (receiving, given - received), the first ``top``
-    places and every row tied with the last of them, in no particular order.
+    """Whom I owe by the figures of [since, until]: :func:`ranked_figures` of
+    those receiving, or who gave less than they received."""
+    return ranked_figures(store, since, until, cutoff, top, owing_only=True)[0]
+
+
+def ranked_figures(
+    store: Store, since: str, until: str, cutoff: str, top: int, *, owing_only: bool = False
+) -> tuple[list[tuple[ContactRef, int, int, bool]], int]:
+    """The figures of [since, until] ranked by the database: (contact, given,
+    received, receiving), best first by (receiving, given - received), the first
+    ``top`` places and every row tied with the last of them, in no particular
+    order; and how many contacts were ranked.
 
     Receiving: the latest entry was received, in a run that began (inside the
-    window) at or before ``cutoff``; owing: receiving, or less given than
-    received. Only contacts whose latest entry is in the window are ranked here:
-    those with an entry after ``until`` are the caller's (:func:`ledger_ahead`).
-    Only the rows returned are joined to their names.
+    window) at or before ``cutoff``. ``owing_only``: only those receiving, or
+    who gave less than they received. Only contacts whose latest entry is in the
+    window are ranked here: those with an entry after ``until`` are the
+    caller's (:func:`ledger_ahead`). Only the rows returned are joined to their
+    names.
     """
     first_month, last_month = since[:7], until[:7]
     if len(first_month) != 7 or first_month[4] != "-" or first_month >= last_month:
         out = []
         for fig in _raw_figures(store, since, until, None):
             receiving = fig.latest == "got" and fig.run_start <= cutoff
-            if receiving or fig.given < fig.received:
+            if not owing_only or receiving or fig.given < fig.received:
                 out.append((fig.contact, fig.given, fig.received, receiving))
-        return out
+        return out, len(out)
     sql = f"""
         {_WINDOW_SUMS},
-        owing AS MATERIALIZED (
+        ranked AS MATERIALIZED (
             SELECT * FROM (
                 SELECT s.contact_id, u.given, u.received,
                     s.ledger_last_direction = 'got' AND {_RUN_START} <= :cutoff AS receiving
                 FROM sums u JOIN standings s ON s.contact_id = u.contact_id
                 WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
-            ) WHERE receiving OR given < received
+            ){" WHERE receiving OR given < received" if owing_only else ""}
         ),
         -- The key in the last wanted place: every row at or before it is shown
         -- or tied with the last one shown.
         cut AS (
-            SELECT -receiving AS first, given - received AS net FROM owing
+            SELECT -receiving AS first, given - received AS net FROM ranked
             ORDER BY -receiving, given - received LIMIT 1 OFFSET :skip
         )
-        SELECT o.contact_id, c.name, c.company, o.given, o.received, o.receiving
-        FROM owing o JOIN contacts c ON c.id = o.contact_id
+        SELECT r.contact_id, c.name, c.company, r.given, r.received, r.receiving,
+            (SELECT count(*) FROM ranked)
+        FROM ranked r JOIN contacts c ON c.id = r.contact_id
         WHERE NOT EXISTS (SELECT 1 FROM cut)
-            OR (-o.receiving, o.given - o.received) <= (SELECT first, net FROM cut)
+            OR (-r.receiving, r.given - r.received) <= (SELECT first, net FROM cut)
     """
     named = {**_window_params(since, until), "cutoff": cutoff, "skip": max(top - 1, 0)}
+    rows = store.conn.execute(sql, named).fetchall()
+    return [(ContactRef(r[0], r[1], r[2]), r[3], r[4], bool(r[5])) for r in rows], (
+        rows[0][6] if rows else 0
+    )
+
+
+def without_figures(store: Store, ids: Sequence[int], since: str, until: str) -> list[int]:
+    """Those of ``ids`` whose latest ledger entry is not in [since, until]."""
     return [
-        (ContactRef(r[0], r[1], r[2]), r[3], r[4], bool(r[5]))
-        for r in store.conn.execute(sql, named)
+        row[0]
+        for row in store.conn.execute(
+            "SELECT value FROM json_each(:ids) WHERE NOT EXISTS (SELECT 1 FROM standings s"
+            " WHERE s.contact_id = value AND s.ledger_last_at >= :since"
+            " AND s.ledger_last_at <= :until)",
+            {"ids": json.dumps(list(ids)), "since": since, "until": until},
+        )
     ]
 
 
