@@ -362,35 +362,34 @@ def _became_one_sided(
     stretch = config.one_sided_after_days
     year = timedelta(days=health.WINDOW_DAYS)
 
-    def sides(at: datetime, ids: list[int]) -> dict[int, str]:
-        # One-sided at ``at``: the run began ``stretch`` whole days before it or
-        # earlier (compared as aware times: no local zone needed).
+    def sides(at: datetime, ids: list[int] | None) -> tuple[dict[int, str], dict[int, str]]:
+        """Who is one-sided at ``at`` (of ``ids`` when given), which way, and
+        when the run began for those the standings settle: the run began
+        ``stretch`` whole days before ``at`` or earlier (stored UTC times compare
+        as text; those with an entry after ``at`` from their entries, as aware
+        times: no local zone needed)."""
+        since, until = to_utc_iso(at - year), to_utc_iso(at)
         began_by = at - timedelta(days=stretch)
-        out = {}
-        for fig in standings.ledger_figures(store, to_utc_iso(at - year), to_utc_iso(at), ids):
+        out, began = {}, {}
+        for cid, way, run in standings.runs_begun_by(
+            store, since, until, to_utc_iso(began_by), ids
+        ):
+            out[cid] = "receiving" if way == "got" else "giving"
+            began[cid] = run
+        ahead = standings.ledger_ahead(store, until, ids)
+        for fig in standings.ledger_figures(store, since, until, ahead) if ahead else []:
             if from_utc_iso_utc(fig.run_start) <= began_by:
                 out[fig.contact.id] = "receiving" if fig.latest == "got" else "giving"
-        return out
+        return out, began
 
-    # One-sided at the end: picked by the database from the kept standings
-    # (stored times compare as text); those with an entry after the end as above.
-    since, until = to_utc_iso(end - year), to_utc_iso(end)
-    after, began = {}, {}
-    for cid, way, run in standings.runs_begun_by(
-        store, since, until, to_utc_iso(end - timedelta(days=stretch))
-    ):
-        after[cid] = "receiving" if way == "got" else "giving"
-        began[cid] = run
-    ahead = standings.ledger_ahead(store, until)
-    if ahead:
-        after.update(sides(end, ahead))
+    after, began = sides(end, None)
     # A run that began by the start minus the stretch was one-sided the same way
     # at the start already (the same run, and it began no later inside the
     # start's window, which reaches further back): only the others can have
     # become one-sided in the period.
     settled = to_utc_iso(start - timedelta(days=stretch))
     changing = [cid for cid in after if cid not in began or began[cid] > settled]
-    before = sides(start, changing) if changing else {}
+    before = sides(start, changing)[0] if changing else {}
     became = [cid for cid in changing if before.get(cid) != after[cid]]
     if not became:
         return []

@@ -289,23 +289,24 @@ def ledger_figures(
 
 
 def runs_begun_by(
-    store: Store, since: str, until: str, began_by: str
+    store: Store, since: str, until: str, began_by: str, contact_ids: Sequence[int] | None = None
 ) -> list[tuple[int, str, str]]:
     """Contacts whose latest run of entries in [since, until] began (inside the
     window) at or before ``began_by``: (contact id, that run's direction, when
-    it began). Those with an entry after ``until`` are the caller's
-    (:func:`ledger_ahead`)."""
+    it began); only those of ``contact_ids`` when given. Those with an entry
+    after ``until`` are the caller's (:func:`ledger_ahead`)."""
+    only = "" if contact_ids is None else " AND s.contact_id IN (SELECT value FROM json_each(:ids))"
     sql = f"""
         SELECT * FROM (
             SELECT s.contact_id, s.ledger_last_direction, {_RUN_START} AS run_start
             FROM standings s
-            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until{only}
         ) WHERE run_start <= :began_by
     """
-    return [
-        (r[0], r[1], r[2])
-        for r in store.conn.execute(sql, {"since": since, "until": until, "began_by": began_by})
-    ]
+    named = {"since": since, "until": until, "began_by": began_by}
+    if contact_ids is not None:
+        named["ids"] = json.dumps(list(contact_ids))
+    return [(r[0], r[1], r[2]) for r in store.conn.execute(sql, named)]
 
 
 def owing(
@@ -448,14 +449,14 @@ def refs(store: Store, ids: Sequence[int]) -> dict[int, ContactRef]:
     }
 
 
-def ledger_ahead(store: Store, until: str) -> list[int]:
-    """Contacts with a ledger entry after ``until``."""
-    return [
-        row[0]
-        for row in store.conn.execute(
-            "SELECT contact_id FROM standings WHERE ledger_last_at > ?", (until,)
-        )
-    ]
+def ledger_ahead(store: Store, until: str, contact_ids: Sequence[int] | None = None) -> list[int]:
+    """Contacts with a ledger entry after ``until`` (of ``contact_ids`` when given)."""
+    sql = "SELECT contact_id FROM standings WHERE ledger_last_at > ?"
+    params: list[object] = [until]
+    if contact_ids is not None:
+        sql += " AND contact_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(contact_ids)))
+    return [row[0] for row in store.conn.execute(sql, params)]
 
 
 def first_seen(store: Store, ids: Sequence[int], since: str) -> list[int]:
