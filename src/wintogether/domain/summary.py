@@ -276,14 +276,9 @@ def summarise(
         counts = reports.conversation_counts(store, s, e)
         new = reports.new_contacts(store, s, e)
         promises = reports.promises_touching(store, s, e, span.first, span.last)
-        # The period and the 12 weeks of trends before its end; who became
-        # one-sided comes from the kept standings (store/standings.py).
-        recent = [
-            (from_utc_iso_utc(at), direction, kind)
-            for at, direction, kind in reports.ledger_moments(
-                store, to_utc_iso(min(start, trend_start))
-            )
-        ]
+        # Value given and received by kind, counted by the database; who
+        # became one-sided comes from the kept standings (store/standings.py).
+        kinds = reports.ledger_kinds_between(store, s, e)
         became = _became_one_sided(store, config, start, end, window_start)
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
@@ -293,11 +288,8 @@ def summarise(
         )
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
-        weekly = weekly_trends(
-            store, now, span.last, config.week_start, [(at, way) for at, way, _ in recent]
-        )
+        weekly = weekly_trends(store, now, span.last, config.week_start)
         deal_counts = _deal_counts(store, promises, s, e, start, period_end)
-    in_period = [(way, kind) for at, way, kind in recent if start <= at < period_end]
     return Summary(
         period=span,
         generated_at=now,
@@ -307,8 +299,8 @@ def summarise(
         new_contacts=[ContactRef(i, n, c) for i, n, c in new],
         mine=_count_promises(promises, "me", start, period_end, cut_day, span.first),
         theirs=_count_promises(promises, "them", start, period_end, cut_day, span.first),
-        given=Counter(kind for way, kind in in_period if way == "gave"),
-        received=Counter(kind for way, kind in in_period if way == "got"),
+        given=Counter({kind: n for way, kind, n in kinds if way == "gave"}),
+        received=Counter({kind: n for way, kind, n in kinds if way == "got"}),
         wins=len(wins),
         became_one_sided=became,
         job_changes=job_changes,

@@ -82,14 +82,12 @@ def weekly_trends(
     now: datetime,
     last_day: date,
     week_start: int,
-    entries: Sequence[tuple[datetime, str]],
 ) -> Trends:
     """The series for the twelve weeks ending with the week of ``last_day``.
 
-    ``entries`` are (when, direction) of ledger entries covering at least that
-    stretch (the summary has read them already); the rest is read here, inside
-    the caller's read transaction: the conversations counted per week in one
-    grouped query, and only the times of the promises done in the twelve weeks.
+    Read inside the caller's read transaction: the conversations and the ledger
+    entries each way counted per week in one grouped query each, and only the
+    times of the promises done in the twelve weeks.
     """
     tz = now.tzinfo
     weeks = week_starts(last_day, week_start)
@@ -97,13 +95,14 @@ def weekly_trends(
     bounds.append(start_of_day(weeks[-1] + timedelta(days=7), tz))
     stamps = [to_utc_iso(moment) for moment in bounds]
     conversations = reports.conversations_per_span(store, stamps)
+    ledger = reports.ledger_per_span(store, stamps)
     done = reports.promises_done_moments(store, stamps[0], stamps[-1])
     series: dict[str, list[int]] = {
         "conversations": conversations,
         "my_kept_on_time": _kept_on_time(done, "me", bounds),
         "their_kept_on_time": _kept_on_time(done, "them", bounds),
-        "value_given": _ledger(entries, "gave", bounds),
-        "value_received": _ledger(entries, "got", bounds),
+        "value_given": ledger["gave"],
+        "value_received": ledger["got"],
     }
     return Trends(weeks, series)
 
@@ -126,18 +125,5 @@ def _kept_on_time(
         moment = from_utc_iso(done_at)
         week = _week_of(moment, bounds)
         if week is not None and moment.date() <= stored_day(due_on):
-            counts[week] += 1
-    return counts
-
-
-def _ledger(
-    entries: Sequence[tuple[datetime, str]], direction: str, bounds: list[datetime]
-) -> list[int]:
-    counts = [0] * (len(bounds) - 1)
-    for moment, way in entries:
-        if way != direction:
-            continue
-        week = _week_of(moment, bounds)
-        if week is not None:
             counts[week] += 1
     return counts

@@ -81,13 +81,32 @@ def promises_done_moments(store: Store, start: str, end: str) -> list[tuple[str,
     ]
 
 
-def ledger_moments(store: Store, since: str) -> list[tuple[str, str, str]]:
-    """(happened_at, direction, kind) of the ledger entries from ``since`` (a
-    stored UTC timestamp) on: what the summary counts, without whole entries."""
+def ledger_per_span(store: Store, bounds: Sequence[str]) -> dict[str, list[int]]:
+    """Ledger entries given and received in each [bounds[i], bounds[i + 1])
+    (stored UTC times), in one grouped pass over the index range."""
+    spans = max(len(bounds) - 1, 0)
+    counts = {"gave": [0] * spans, "got": [0] * spans}
+    if not spans:
+        return counts
+    bucket = " ".join(f"WHEN happened_at < ? THEN {i}" for i in range(spans))
+    for span, direction, count in store.conn.execute(
+        f"SELECT CASE {bucket} END, direction, count(*) FROM ledger"
+        " WHERE happened_at >= ? AND happened_at < ? GROUP BY 1, 2",
+        (*bounds[1:], bounds[0], bounds[-1]),
+    ):
+        if span is not None and direction in counts:
+            counts[direction][span] += count
+    return counts
+
+
+def ledger_kinds_between(store: Store, start: str, end: str) -> list[tuple[str, str, int]]:
+    """(direction, kind, how many) of the ledger entries in [start, end)."""
     return [
         (row[0], row[1], row[2])
         for row in store.conn.execute(
-            "SELECT happened_at, direction, kind FROM ledger WHERE happened_at >= ?", (since,)
+            "SELECT direction, kind, count(*) FROM ledger"
+            " WHERE happened_at >= ? AND happened_at < ? GROUP BY 1, 2",
+            (start, end),
         )
     ]
 
