@@ -125,6 +125,9 @@ def _selects(seen: list[str]) -> list[str]:
     return sorted({s for s in seen if s.lstrip().upper().startswith("SELECT")})
 
 
+#: Rhythms for the generator's tags, so the ranking reads each contact's tags.
+RHYTHMS = Config(tag_cadences={"customers": 30, "prospects": 21, "partners": 42})
+
 COMMANDS: dict[str, Callable[[Store], object]] = {
     "today": lambda store: today.dashboard(store, Config(), now()),
     "neglected": lambda store: today.neglected(store, Config(), now(), limit=10),
@@ -151,6 +154,12 @@ COMMANDS: dict[str, Callable[[Store], object]] = {
     "path company": lambda store: paths.find_path(store, "Northwind Traders", 30, now(), 20),
     "path contact": lambda store: paths.find_path(store, "Dana Reyes", 30, now(), None),
     "companies": lambda store: accounts.companies(store, Config(), now()),
+    # With tag rhythms, each contact's rhythm is looked up by its own tags.
+    "neglected tag rhythms": lambda store: today.neglected(store, RHYTHMS, now(), limit=10),
+    "today tag rhythms": lambda store: today.dashboard(store, RHYTHMS, now()),
+    "contacts attention tag rhythms": lambda store: contacts.listing_page(
+        store, RHYTHMS, now(), sort="attention", limit=50
+    ),
     "log": lambda store: conversations.log(
         store, now(), contact="Dana Reyes", note="Quick call", follow_up="2026-12-04"
     ),
@@ -173,6 +182,27 @@ def test_hot_queries_use_indexes(
         queries.append(TOUCH_QUERY)
     problems = {sql: scans for sql in queries if (scans := full_scans(store.conn, sql))}
     assert not problems, f"{command} reads a whole big table: {problems}"
+
+
+@pytest.mark.parametrize("analyzed", [False, True], ids=["as-created", "analyzed"])
+def test_slipping_reads_each_contacts_own_tags(
+    traced: tuple[Store, list[str]], analyzed: bool
+) -> None:
+    """Who is slipping looks up the tags of each contact by the (contact, tag)
+    index, and ranks without reading the tags of everyone grouped in a temporary tree."""
+    store, seen = traced
+    if analyzed:
+        store.conn.execute("ANALYZE")
+    seen.clear()
+    today.neglected(store, RHYTHMS, now(), limit=10)
+    ranking = next(s for s in seen if "contact_tags" in s and "slip" in s)
+    plan = [r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {ranking}")]
+    tags = [line for line in plan if re.match(r"(SCAN|SEARCH) ct\b", line)]
+    assert tags and all(
+        line.startswith("SEARCH ct USING COVERING INDEX") and "(contact_id=?)" in line
+        for line in tags
+    ), plan
+    assert not any("GROUP BY" in line for line in plan), plan
 
 
 def test_timeline_plans_are_the_intended_ones(traced: tuple[Store, list[str]]) -> None:
