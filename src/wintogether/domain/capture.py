@@ -272,10 +272,16 @@ class _Scan:
         if occurrence.organizer and occurrence.organizer.email not in occurrence.declined:
             people.insert(0, occurrence.organizer)
         others: dict[str, Any] = {}
+        # The meeting's size counts everyone but me, ignored addresses too: an
+        # all-hands of colleagues (my own domain ignored) is still an all-hands.
+        size = set()
         for person in people:
-            if not self.match.is_me(person.email) and not self.match.ignored(person.email):
+            if self.match.is_me(person.email):
+                continue
+            size.add(normalize_email(person.email))
+            if not self.match.ignored(person.email):
                 others.setdefault(person.email, person)
-        if not others or len(others) + 1 > self.settings.max_attendees:
+        if not others or len(size) + 1 > self.settings.max_attendees:
             return
         if occurrence.start >= self.today_start:
             self.upcoming.append(
@@ -486,9 +492,12 @@ class _Scan:
         if message.bulk or message.date < self.default_start or message.date > self.now:
             return
         sender = message.sender
-        if sender is None or self.match.ignored(sender.email):
+        if sender is None:
             return
         mine = self.match.is_me(sender.email)
+        # My own address is never ignored, even when `ignore` names my domain.
+        if not mine and self.match.ignored(sender.email):
+            return
         if (
             self.match.me
             and not mine
@@ -501,7 +510,9 @@ class _Scan:
         for person in others:
             if not self.match.ignored(person.email):
                 people.setdefault(person.email, person)
-        if not people or len(people) + 1 > self.settings.max_attendees:
+        # As for meetings, ignored addresses count in the size of a message.
+        size = len({normalize_email(p.email) for p in others})
+        if not people or size + 1 > self.settings.max_attendees:
             return
         at = to_utc_iso(message.date)
         first_time = sql.mark_seen(self.store, "mail:" + message.message_id)
