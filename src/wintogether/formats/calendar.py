@@ -3,7 +3,8 @@
 Pure parsing: bytes in, occurrences out. Recurring events are expanded by
 ``recurring-ical-events`` (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, time
 zones); all-day and floating times are read in the local zone. Cancelled
-events are left out here; who declined is reported, and the caller decides.
+events and booked rooms and resources (CUTYPE) are left out here; who declined
+is reported, and the caller decides.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def _occurrence(event: Any) -> Occurrence | None:
     declined: set[str] = set()
     for value in _values(event, "ATTENDEE"):
         person = _person(value)
-        if person is None:
+        # A meeting room or a projector booked as an attendee is not a person.
+        if person is None or _param(value, "CUTYPE").upper() in ("ROOM", "RESOURCE"):
             continue
         if _param(value, "PARTSTAT").upper() == "DECLINED":
             declined.add(person.email)
