@@ -768,4 +768,23 @@ def strangers(store: Store, limit: int = 20) -> list[dict[str, Any]]:
     from wintogether.store import capture as sql
 
     with store.read():
-        return sql.people_not_contacts(store, limit)
+        rows = sql.people_not_contacts(store)
+        known = {normalize_email(e) for e in sql.all_emails(store)}
+    # One line per person as their provider sees them (Gmail's dots and +tags),
+    # and nobody a contact's address matches that way.
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = normalize_email(row["email"])
+        if key in known:
+            continue
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = dict(row)
+            continue
+        seen["meetings"] += row["meetings"]
+        seen["emails"] += row["emails"]
+        seen["last_at"] = max(seen["last_at"], row["last_at"])
+        seen["name"] = seen["name"] or row["name"]
+    ranked = sorted(merged.values(), key=lambda r: r["last_at"], reverse=True)
+    ranked.sort(key=lambda r: r["meetings"] + r["emails"], reverse=True)
+    return ranked[:limit]
