@@ -99,9 +99,9 @@ def review(
     """Confirm what `wt scan` proposed: each accepted one becomes a conversation.
 
     On a terminal, one proposal at a time: [a]ccept, accept with a [n]ote
-    (one line) or in your [e]ditor ($EDITOR), [s]kip, ne[v]er for these people,
-    never for this [c]alendar (a meeting's; it goes in capture.ignore_calendars),
-    or [q]uit. An accepted proposal resets the
+    (one line) or in your [e]ditor ($EDITOR), [s]kip, ne[v]er for these people
+    (asked which when there are several), never for this [c]alendar (a meeting's;
+    it goes in capture.ignore_calendars), or [q]uit. An accepted proposal resets the
     rhythm like `wt log`, is never proposed again, and `wt undo` takes it back.
 
     Examples:
@@ -168,6 +168,7 @@ def _interactive(
 ) -> None:
     from wintogether.domain import capture
     from wintogether.render.capture import proposal_line
+    from wintogether.text import one_line
 
     st = state(ctx)
     drafts = st.db_path.parent / "drafts"
@@ -186,8 +187,22 @@ def _interactive(
                 "[a]ccept, accept with a [n]ote (a line) or in your [e]ditor, [s]kip, "
                 "ne[v]er for them, " + last
             )
+            if answer == "v" and len(item.people) > 1:
+                # Never for whom: one of them, some, or everyone in it.
+                whom = _ask_whom(item)
+                if whom is None:
+                    continue
+                if len(whom) < len(item.people):
+                    names, gone = capture.never(store, moment, item.id, whom)
+                    dropped |= set(gone)
+                    say(f"Never proposing {', '.join(one_line(p.name) for p in names)} again.")
+                    if item.id in gone:
+                        break
+                    continue  # this proposal still has others: decide on it
             if answer in choices:
                 break
+        if item.id in dropped:
+            continue
         if answer == "q":
             break
         if answer == "c":
@@ -211,10 +226,9 @@ def _interactive(
             capture.skip(store, moment, [item.id])
             skipped += 1
         else:
-            names = capture.never(store, moment, item.id)
-            refused = {p.id for p in names}
-            dropped |= {p.id for p in waiting if all(x.id in refused for x in p.people)}
-            say(f"Never proposing {', '.join(p.name for p in names)} again.")
+            names, gone = capture.never(store, moment, item.id)
+            dropped |= set(gone)
+            say(f"Never proposing {', '.join(one_line(p.name) for p in names)} again.")
     say(f"Accepted {accepted}, skipped {skipped}.")
 
 
@@ -233,6 +247,23 @@ def _never_calendar(st: State, store: Store, item: Proposal, moment: datetime) -
         " dropped; see capture.ignore_calendars in `wt config show`)."
     )
     return set(dropped)
+
+
+def _ask_whom(item: Proposal) -> list[int] | None:
+    """The contact ids picked from a proposal's people (numbers, or [a]ll);
+    None to go back."""
+    from wintogether.text import one_line
+
+    listed = ", ".join(f"[{i}] {one_line(p.name)}" for i, p in enumerate(item.people, 1))
+    while True:
+        answer = _ask(f"Never for whom: {listed}, [a]ll of them, or [b]ack? ")
+        if answer in ("a", "all"):
+            return [p.id for p in item.people]
+        if answer in ("b", "q"):
+            return None
+        picked = answer.replace(",", " ").split()
+        if picked and all(x.isdigit() and 1 <= int(x) <= len(item.people) for x in picked):
+            return [item.people[int(x) - 1].id for x in picked]
 
 
 def _ask(prompt: str, *, lower: bool = True) -> str:

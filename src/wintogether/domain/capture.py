@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -727,19 +727,30 @@ def skip(store: Store, now: datetime, proposal_ids: list[int]) -> int:
     return len(proposal_ids)
 
 
-def never(store: Store, now: datetime, proposal_id: int) -> list[ContactRef]:
-    """Never propose these people again; their waiting proposals are dropped."""
+def never(
+    store: Store, now: datetime, proposal_id: int, contact_ids: Sequence[int] | None = None
+) -> tuple[list[ContactRef], list[int]]:
+    """Never propose these people of a proposal (default: all of them) again.
+
+    The waiting proposals with nobody else (nobody who is not refused) are
+    dropped, this one too when everyone in it is. Returns the people refused
+    and the ids of the proposals dropped."""
     from wintogether.store import capture as sql
 
     stamp = to_utc_iso(now)
     with store.write():
         proposal = _one(store, proposal_id)
-        sql.add_never(store, [p.id for p in proposal.people], stamp)
-        refused = {p.id for p in proposal.people}
+        people = [p for p in proposal.people if contact_ids is None or p.id in contact_ids]
+        if not people:
+            raise InvalidValue(f"Nobody named is in proposal #{proposal_id}.")
+        sql.add_never(store, [p.id for p in people], stamp)
+        refused = sql.never_ids(store)
+        dropped = []
         for other in _load(store):
             if all(p.id in refused for p in other.people):
                 sql.set_status(store, other.id, "never", stamp)
-    return proposal.people
+                dropped.append(other.id)
+    return people, dropped
 
 
 @dataclass(frozen=True)
