@@ -214,7 +214,7 @@ class _Scan:
 
     def ics_file(self, path: Path, info: os.stat_result, *, follow: bool = False) -> None:
         from wintogether.files import NotRegular, read_regular
-        from wintogether.formats.calendar import BrokenCalendar, read_calendar
+        from wintogether.formats.calendar import BrokenCalendar, TooManyOccurrences, read_calendar
         from wintogether.store import capture as sql
 
         key = f"ics:{path}"
@@ -241,6 +241,9 @@ class _Scan:
             return
         try:
             found = read_calendar(data, start, self.ahead)
+        except TooManyOccurrences:
+            self.result.skip("calendar file with too many occurrences")
+            return
         except BrokenCalendar:
             self.result.skip("broken calendar file")
             return

@@ -17,8 +17,18 @@ from typing import Any
 MAX_SUMMARY = 200
 
 
+#: Most occurrences read from one file in one window (a busy calendar of ten
+#: years exported as one file has a few hundred in a month).
+MAX_OCCURRENCES = 10_000
+
+
 class BrokenCalendar(Exception):
     """The data is not iCalendar that can be read."""
+
+
+class TooManyOccurrences(BrokenCalendar):
+    """A rule repeating every minute or second, or more than MAX_OCCURRENCES
+    occurrences in the window."""
 
 
 @dataclass(frozen=True)
@@ -98,18 +108,38 @@ def read_calendar(data: bytes, start: datetime, end: datetime) -> CalendarRead:
         calendar = icalendar.Calendar.from_ical(data)
         events = list(calendar.walk("VEVENT"))
         recurring = any(e.get("RRULE") is not None or e.get("RDATE") is not None for e in events)
+        if any(_too_frequent(e) for e in events):
+            raise TooManyOccurrences("an event repeats every minute or second")
         latest: datetime | None = None
         for event in events:
             if event.get("RRULE") is None and event.get("DTSTART") is not None:
                 moment, _ = _moment(event.get("DTSTART").dt)
                 latest = moment if latest is None or moment > latest else latest
-        found = recurring_ical_events.of(calendar).between(start, end)
+        query = recurring_ical_events.of(calendar)
+        # Series by series, so that a rule repeating every minute or second (a
+        # broken or hostile file) stops at the limit instead of filling memory.
+        found = []
+        for series in query.series:
+            for occurrence in series.between(start, end):
+                found.append(occurrence.as_component(query.keep_recurrence_attributes))
+                if len(found) > MAX_OCCURRENCES:
+                    raise TooManyOccurrences(f"more than {MAX_OCCURRENCES} occurrences")
         occurrences = [o for o in (_occurrence(e) for e in found) if o is not None]
     except BrokenCalendar:
         raise
     except Exception as exc:  # icalendar raises many kinds on broken input
         raise BrokenCalendar(str(exc) or type(exc).__name__) from exc
     return CalendarRead(occurrences, recurring, latest)
+
+
+def _too_frequent(event: Any) -> bool:
+    """Whether a rule repeats every second or minute: no meeting does, and
+    expanding one (from a start years back) takes minutes."""
+    return any(
+        str(freq).upper() in ("SECONDLY", "MINUTELY")
+        for rule in _values(event, "RRULE")
+        for freq in (rule.get("FREQ") or [])
+    )
 
 
 def _occurrence(event: Any) -> Occurrence | None:

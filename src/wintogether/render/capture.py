@@ -26,6 +26,7 @@ _PLURALS = {
     "special file": "special files (FIFOs, devices, sockets)",
     "unreadable file": "unreadable files",
     "broken calendar file": "broken calendar files",
+    "calendar file with too many occurrences": "calendar files with too many occurrences",
 }
 
 
