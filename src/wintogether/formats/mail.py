@@ -18,6 +18,7 @@ from typing import IO
 #: Headers are read up to this many bytes of a message; the rest is body.
 MAX_HEADER_BYTES = 256 * 1024
 MAX_SUBJECT = 200
+_PIECE = 64 * 1024
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _ID = re.compile(r"<[^<>\s]+>")
@@ -136,11 +137,22 @@ def mbox_messages(stream: IO[bytes], offset: int) -> Iterator[tuple[int, bytes]]
     in_headers = False
     after_blank = True
     size = 0
-    for line in stream:
-        blank = line in (b"\n", b"\r\n")
+    # Lines are read in pieces of at most _PIECE bytes: a file without line
+    # breaks (a corrupt or hostile mbox) is never held in memory whole.
+    line_start = True
+    while piece := stream.readline(_PIECE):
+        starts = line_start
+        line_start = piece.endswith(b"\n")
+        if not starts:  # the rest of a long line
+            if current is not None and in_headers and size < MAX_HEADER_BYTES:
+                current.append(piece)
+                size += len(piece)
+            position += len(piece)
+            continue
+        blank = piece in (b"\n", b"\r\n")
         # A separator starts a line after an empty one (or the file); a body
         # line starting with "From " is written ">From " by mail programs.
-        if line.startswith(b"From ") and after_blank and not in_headers:
+        if piece.startswith(b"From ") and after_blank and not in_headers:
             if current is not None:
                 yield position, b"".join(current)
             current, in_headers, size = [], True, 0
@@ -148,9 +160,9 @@ def mbox_messages(stream: IO[bytes], offset: int) -> Iterator[tuple[int, bytes]]
             if blank:
                 in_headers = False
             elif size < MAX_HEADER_BYTES:
-                current.append(line)
-                size += len(line)
+                current.append(piece)
+                size += len(piece)
         after_blank = blank
-        position += len(line)
+        position += len(piece)
     if current is not None:
         yield position, b"".join(current)
