@@ -7,7 +7,9 @@ reads the 30 days before it. Dana Reyes and Marcus O'Neil are contacts (the
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from pathlib import Path
 
 ME = "seller@acme.example"
@@ -266,11 +268,17 @@ def write_mbox(folder: Path) -> Path:
     return path
 
 
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file's size and mtime, without following links or opening FIFOs."""
+def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """Every entry's size, mtime and (for regular files) SHA-256 of its bytes,
+    folders' too, without following links or opening FIFOs."""
     out = {}
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            info = os.lstat(os.path.join(root, name))
-            out[os.path.join(root, name)] = (info.st_size, info.st_mtime_ns)
+    for root, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            path = os.path.join(root, name)
+            info = os.lstat(path)
+            digest = ""
+            if stat.S_ISREG(info.st_mode):
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            out[path] = (info.st_size, info.st_mtime_ns, digest)
     return out

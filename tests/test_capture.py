@@ -32,14 +32,19 @@ def configure(tmp_path: Path, calendars: list[Path], mail: list[Path], extra: st
     )
 
 
-@pytest.fixture
-def sources(tmp_path: Path, dana: Path) -> Path:
+def write_sources(tmp_path: Path) -> Path:
+    """The calendar, Maildir and mbox of capture_data, set in [capture]."""
     src = tmp_path / "src"
     cal = write_calendar(src)
     maildir = write_maildir(src)
     mbox = write_mbox(src)
     configure(tmp_path, [cal], [maildir, mbox])
     return src
+
+
+@pytest.fixture
+def sources(tmp_path: Path, dana: Path) -> Path:
+    return write_sources(tmp_path)
 
 
 def waiting(wt: Invoke) -> list[dict]:  # type: ignore[type-arg]
