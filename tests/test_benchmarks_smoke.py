@@ -296,3 +296,22 @@ def test_report_marks_missed_targets(tiny: tuple[Path, dict[str, object]]) -> No
     assert "| 2.50x | **NO** |" in report  # today large against small: 300 / 120
     assert "Target missed: today [large]: peak memory 90.0 MiB" in report
     assert "Target missed: log" not in report
+
+
+def test_capture_benchmark_runs_at_a_tiny_scale(tmp_path: Path) -> None:
+    """benchmarks/capture_speed.py: every timed `wt scan` must say it found
+    something (the script checks), and the numbers come out as JSON."""
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "capture_speed.py"), "40", "10", "--runs", "1", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    numbers = json.loads(done.stdout)
+    assert numbers["messages"] == 40 and numbers["events"] == 10
+    assert all(numbers[k] > 0 for k in ("first_scan_s", "rescan_10_new_s", "version_s"))
