@@ -182,3 +182,48 @@ def test_encoded_names_in_other_charsets_are_decoded() -> None:
     assert parsed.sender.name == "Renée Müller"
     assert [r.name for r in parsed.recipients] == ["François", "山田"]
     assert parsed.subject == "Réunion"
+
+
+def test_past_one_off_events_are_read_without_parsing_and_agree_with_a_full_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import wintogether.formats.calendar as calendar
+
+    cal = write_calendar(tmp_path)
+    past = {
+        "utc.ics": ics(event("p-1", ":20260301T090000Z", "Old", attendee(DANA))),
+        "zoned.ics": ics(
+            event("p-2", ";TZID=Europe/Berlin:20260301T230000", "Zoned", attendee(DANA)), tz=True
+        ),
+        "day.ics": ics(event("p-3", ";VALUE=DATE:20260301", "All day", attendee(DANA))),
+        "floating.ics": ics(event("p-4", ":20260301T090000", "Floating", attendee(DANA))),
+        "alarm.ics": ics(
+            event(
+                "p-5",
+                ":20260301T090000Z",
+                "With an alarm",
+                "BEGIN:VALARM\nTRIGGER:-PT15M\nACTION:DISPLAY\nEND:VALARM",
+            )
+        ),
+        # Two days before the window: near enough that the full read decides.
+        "edge.ics": ics(event("p-6", ":20261030T090000Z", "Edge", attendee(DANA))),
+    }
+    for name, text in past.items():
+        (cal / name).write_text(text, encoding="utf-8")
+    start, end = datetime(2026, 10, 29, 10, tzinfo=UTC), datetime(2026, 12, 12, tzinfo=UTC)
+    quick = {}
+    for path in sorted(cal.iterdir()):
+        data = path.read_bytes()
+        if calendar._past_one_off(data, start) is not None:
+            quick[path.name] = calendar.read_calendar(data, start, end)
+    assert set(quick) == {"utc.ics", "zoned.ics", "day.ics", "floating.ics"}
+    monkeypatch.setattr(calendar, "_past_one_off", lambda data, start: None)
+    for name, read in quick.items():
+        full = calendar.read_calendar((cal / name).read_bytes(), start, end)
+        assert (
+            (read.occurrences, read.recurring) == (full.occurrences, full.recurring) == ([], False)
+        )
+        assert full.latest is not None and read.latest is not None
+        assert abs(read.latest - full.latest) <= timedelta(hours=14)

@@ -9,8 +9,9 @@ is reported, and the caller decides.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 #: Longest summary kept (a subject line, not a document).
@@ -99,8 +100,42 @@ def _values(component: Any, name: str) -> list[Any]:
     return list(found) if isinstance(found, list) else [found]
 
 
+_TIMEZONES = re.compile(rb"^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?$", re.M | re.S | re.I)
+_DTSTART = re.compile(rb"^DTSTART(?:;[^:\r\n]*)?:(\d{8})(?:T(\d{6})Z?)?\r?$", re.M | re.I)
+#: More than any time zone's offset from UTC, with room to spare.
+_ZONE_SLACK = timedelta(days=2)
+
+
+def _past_one_off(data: bytes, start: datetime) -> datetime | None:
+    """When ``data`` holds one event that does not repeat and plainly starts
+    before ``start``: its start, near enough (two days of slack for its time
+    zone), read without parsing the file. None when a full read is needed.
+
+    Most files of a calendar kept for years are such events: a first scan
+    skips the parsing of each."""
+    events = _TIMEZONES.sub(b"", data)
+    upper = events.upper()
+    if upper.count(b"BEGIN:V") != 2 or b"BEGIN:VEVENT" not in upper:
+        return None  # the calendar and one event, nothing else
+    if any(word in upper for word in (b"RRULE", b"RDATE", b"RECURRENCE-ID")):
+        return None
+    found = _DTSTART.findall(events)
+    if len(found) != 1 or upper.count(b"DTSTART") != 1:
+        return None
+    day, clock = found[0]
+    try:
+        moment = datetime.strptime((day + (clock or b"000000")).decode(), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    moment = moment.replace(tzinfo=UTC)
+    return moment if moment + _ZONE_SLACK < start else None
+
+
 def read_calendar(data: bytes, start: datetime, end: datetime) -> CalendarRead:
     """The occurrences of ``data``'s events starting in [start, end)."""
+    past = _past_one_off(data, start)
+    if past is not None:
+        return CalendarRead([], False, past)
     import icalendar
     import recurring_ical_events
 
