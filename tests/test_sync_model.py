@@ -434,6 +434,33 @@ class SyncModel(RuleBasedStateMachine):
             ), "\n".join(self.log)  # fmt: skip
             assert data["changes"] == [], "\n".join(self.log)
         self.check_agreement(laptop, desktop)
+        self.check_phone_data()
+
+    def check_phone_data(self) -> None:
+        """What the phone wrote and wintogether does not own is still in its files,
+        byte for byte, however often the databases rewrote them."""
+        log = "\n".join(self.log)
+        for path in self.files("contacts"):
+            text = path.read_bytes().decode()
+            if "PRODID:-//Apple Inc.//iPhone" not in text:
+                continue
+            unfolded = text.replace("\r\n ", "")
+            assert f"\r\nPHOTO;ENCODING=b;TYPE=JPEG:{PHOTO}\r\n" in unfolded, f"{path.name}\n{log}"
+            org = re.search(r"^ORG:([^\r\n]*)\r$", unfolded, re.MULTILINE)
+            assert org is None or org.group(1).endswith(";Sales"), f"{path.name}\n{log}"
+            if re.search(r"^item1\.EMAIL", unfolded, re.MULTILINE):
+                assert "\r\nitem1.X-ABLabel:_$!<Work>!$_\r\n" in unfolded, f"{path.name}\n{log}"
+        for path in self.files("promises"):
+            text = path.read_bytes().decode()
+            if "PRODID:-//Apple Inc.//iOS" not in text:
+                continue
+            for line in (
+                "PRIORITY:1",
+                "RRULE:FREQ=WEEKLY;COUNT=3",
+                "BEGIN:VALARM",
+                "TRIGGER:-PT15M",
+            ):
+                assert f"\r\n{line}\r\n" in text, f"{path.name}: {line} lost\n{log}"
 
     def vdir_items(self, kind: str, folder: str) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
