@@ -352,3 +352,25 @@ def test_a_todo_given_by_its_summary_goes_to_the_same_person_on_both_computers(
             "SELECT c.uid, p.text FROM promises p JOIN contacts c ON c.id = p.contact_id"
             " WHERE p.uid = 'p1'"
         ) == [(uid, "Lunch with Dana Reyes")]
+
+
+def test_a_collection_folder_that_is_a_link_is_refused(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    elsewhere = tmp_path / "elsewhere"
+    vdir.mkdir()
+    (vdir / "contacts").symlink_to(elsewhere)  # dangling: nothing there yet
+    out = laptop("sync", str(vdir), ok=False)
+    assert out.exit_code == 1 and "contacts is a symbolic link" in out.stderr
+    assert "Traceback" not in out.stderr and not elsewhere.exists()
+    elsewhere.mkdir()  # pointing at a folder: still not followed, nothing written there
+    out = laptop("sync", str(vdir), ok=False)
+    assert out.exit_code == 1 and list(elsewhere.iterdir()) == []
+    (vdir / "contacts").unlink()
+    laptop("config", "set", "sync.reminders", "true")
+    (vdir / "reminders").symlink_to(elsewhere)
+    out = laptop("sync", str(vdir))
+    assert "Skipped reminder file reminders: a symbolic link (not followed)" in out.stderr
+    assert list(elsewhere.iterdir()) == []

@@ -107,6 +107,13 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
     for kind, _folder, suffix in COLLECTIONS:
         folder = plan.folders[kind]
         state = ss.load_state(store, key, kind)
+        if folder.is_symlink():
+            # Never followed, as no file in the vdir is: a link here could send
+            # every file written into a folder elsewhere (or fail on a dangling one).
+            raise SyncRefused(
+                f"{folder} is a symbolic link: wt sync follows no link inside the vdir.",
+                hint="Replace the link with the folder itself, or sync the folder it points at.",
+            )
         if not folder.is_dir():
             if state:
                 raise SyncRefused(

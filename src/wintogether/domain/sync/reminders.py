@@ -227,6 +227,9 @@ def _reach_out(
     from wintogether.formats import ics
 
     folder = vdir / FOLDER
+    if folder.is_symlink():  # never followed, as in the rest of the vdir
+        result.skipped.append((FOLDER, "a symbolic link (not followed)"))
+        return
     stamp = to_utc_iso(now)
     today = now.date().isoformat()
     gone: set[str] = set()
