@@ -168,8 +168,8 @@ def test_conflict_later_change_wins_and_loser_is_on_the_timeline(
     assert lost == "title: CFO"
     assert kept == "title: VP Finance"
     assert text == (
-        "Sync conflict on contact 'Dana Reyes': title: kept 'VP Finance' (from this database),"
-        " not 'CFO' (from the vdir)"
+        "Sync conflict on contact 'Dana Reyes': title: kept 'VP Finance' (changed 2026-11-28"
+        " 12:00 UTC), not 'CFO' (changed 2026-11-28 11:00 UTC)"
     )
     assert "title:VP Finance" in next(
         p for p in (vdir / "contacts").iterdir() if "Finance" in p.read_text()

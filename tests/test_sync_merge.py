@@ -91,8 +91,8 @@ def test_the_same_field_changed_on_both_sides_while_others_merge(
     conflict = desktop.rows("SELECT text, old_value, new_value FROM contact_events")
     assert conflict == [
         (
-            "Sync conflict on contact 'Dana Reyes': title: kept 'VP Finance' (from this"
-            " database), not 'CFO' (from the vdir)",
+            "Sync conflict on contact 'Dana Reyes': title: kept 'VP Finance' (changed"
+            " 2026-11-28 12:00 UTC), not 'CFO' (changed 2026-11-28 11:00 UTC)",
             "title: CFO",
             "title: VP Finance",
         )

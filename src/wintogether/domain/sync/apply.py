@@ -289,11 +289,11 @@ def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
         contact_id = None  # a deal's first person, deleted in this sync
     if contact_id is None:
         return
-    won, lost_side = (
-        ("the vdir", "this database") if action.theirs_won else ("this database", "the vdir")
-    )
+    # Said the same way on every computer (the entry travels): by when each
+    # version was changed, not by which side it came from.
     parts = [
-        f"{key}: kept {_shown(kept)} (from {won}), not {_shown(lost)} (from {lost_side})"
+        f"{key}: kept {_shown(kept)} ({_changed(action.won_at)}),"
+        f" not {_shown(lost)} ({_changed(action.lost_at)})"
         for key, lost, kept in action.conflicts
     ]
     kind, name = action.kind, action.name
@@ -303,6 +303,13 @@ def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
     lost_text = _describe_fields((key, lost) for key, lost, _ in action.conflicts)
     kept_text = _describe_fields((key, kept) for key, _, kept in action.conflicts)
     ss.record_conflict(store, contact_id, text, lost_text, kept_text, stamp)
+
+
+def _changed(stamp: str) -> str:
+    """'changed 2026-11-28 12:00 UTC' from a stored UTC stamp."""
+    if len(stamp) < 16 or stamp[10] != "T":
+        return "changed at an unknown time"
+    return f"changed {stamp[:10]} {stamp[11:16]} UTC"
 
 
 def _shown(value: Any) -> str:

@@ -62,6 +62,9 @@ class _Action:
     rewrite: bool = False
     #: A conflict the file's version won (it was the later change).
     theirs_won: bool = False
+    #: A conflict: when the kept and the lost versions were changed (UTC stamps).
+    won_at: str = ""
+    lost_at: str = ""
     #: What the sync state remembers: the fields both sides agree on (the base
     #: of the next merge) and those this database wrote (JSON, or None).
     base: str | None = None
@@ -681,6 +684,7 @@ def _reconcile(
         kind, uid, "merge", _display(kind, record), row_id=row[0], file=found,
         file_name=found.name, db_version=row[2], base=_json(theirs_agreed),
         conflicts=merged.conflicts, theirs_won=file_later,
+        won_at=file_time if file_later else db_time, lost_at=db_time if file_later else file_time,
         contact_id=row[0] if kind == "contact" else record["contact_id"],
     )  # fmt: skip
     if merged.conflicts:
