@@ -20,6 +20,7 @@ from wintogether.config import Config
 from wintogether.domain import contacts, health, ledger, summary
 from wintogether.render import words
 from wintogether.store import Store, open_store, standings
+from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store
 
 NAMES = ["Ana Lima", "Bo Chen", "Cy Diaz", "Di Evans"]
@@ -380,9 +381,17 @@ def test_balance_page_equals_every_balance(busy: Store, now: datetime, stretch: 
     [{}, {"tag": "customers"}, {"company": "acme"}, {"archived": True}],
     ids=["all", "tag", "company", "archived"],
 )
+@pytest.mark.parametrize("slack", [50, 0], ids=["slack", "no-slack"])
 def test_attention_ranking_equals_full_health(
-    busy: Store, now: datetime, stretch: int, only: dict[str, object]
+    busy: Store,
+    now: datetime,
+    stretch: int,
+    only: dict[str, object],
+    slack: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # No slack: every tie with the last wanted place makes the ranking keep more.
+    monkeypatch.setattr(contacts_store, "_SLACK", slack)
     config = Config(
         one_sided_after_days=stretch,
         tag_cadences={"customers": 14, "customers/emea": 45, "partners": 20},

@@ -352,6 +352,10 @@ def _listing_where(
     return " AND ".join(where), params
 
 
+#: :func:`attention_ranking` keeps this many scores past the wanted places, for ties.
+_SLACK = 50
+
+
 def attention_ranking(
     store: Store,
     *,
@@ -406,22 +410,16 @@ def attention_ranking(
                 AND p.due_on >= :first_due AND p.due_on < :today) AS n
             FROM standings s WHERE s.my_first_due < :today
         ),
-        scores AS MATERIALIZED (
+        scores AS (
             SELECT x.id, x.days, x.cadence, coalesce(b.n, 0) AS broken,
                 r.contact_id IS NOT NULL AS receiving,
                 CAST(x.days AS REAL) / x.cadence + coalesce(b.n, 0)
                     + CASE WHEN r.contact_id IS NOT NULL THEN 1.0 ELSE 0.0 END AS score
             FROM scored x LEFT JOIN broken b ON b.contact_id = x.id
             LEFT JOIN receiving r ON r.contact_id = x.id
-        ),
-        -- The score in the last wanted place: every row at or above it is in
-        -- one of the first places, ties with the last one included.
-        cut AS (SELECT score FROM scores ORDER BY score DESC LIMIT 1 OFFSET :skip)
-        SELECT s.id, c.name, c.company, s.days, s.cadence, s.broken, s.receiving,
-            (SELECT count(*) FROM scores) AS total
-        FROM scores s JOIN contacts c ON c.id = s.id
-        WHERE s.score >= coalesce((SELECT score FROM cut), -1e308)
-        ORDER BY c.name COLLATE NOCASE, s.id
+        )
+        SELECT id, days, cadence, broken, receiving, score FROM scores
+        ORDER BY score DESC LIMIT :fetch
     """
     )
     # The scored part binds by position: turn its marks into names.
@@ -442,14 +440,32 @@ def attention_ranking(
         "first_due": first_due,
         "receiving_also": json.dumps(list(receiving_also)),
         "skip": max(top - 1, 0),
+        "fetch": max(top, 1) + _SLACK,
     }
-    rows = store.conn.execute(sql, params).fetchall()
-    total = rows[0][7] if rows else 0
-    if not rows:
-        total = store.conn.execute(
-            f"SELECT count(*) FROM contacts c WHERE {where}", filters
-        ).fetchone()[0]
-    return [(ContactRef(r[0], r[1], r[2]), r[3], r[4], r[5], bool(r[6])) for r in rows], total
+    # The best scores, in one pass that keeps only them (not every score); the
+    # score in the last wanted place is the cut: every row at or above it is in
+    # one of the first places, ties with the last one included.
+    while True:
+        best = store.conn.execute(sql, params).fetchall()
+        place = max(top - 1, 0)
+        cut = best[place][5] if place < len(best) else float("-inf")
+        # Rows tied with the last wanted one may go on past those read: read more.
+        if len(best) < params["fetch"] or params["fetch"] < 0 or best[-1][5] != cut:
+            break
+        params["fetch"] = -1 if params["fetch"] > 10_000 else params["fetch"] * 8
+    kept = {row[0]: row for row in best if row[5] >= cut}
+    total = store.conn.execute(
+        f"SELECT count(*) FROM contacts c WHERE {where}", filters
+    ).fetchone()[0]
+    out = []
+    for cid, name, works_at in store.conn.execute(
+        "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+        " ORDER BY name COLLATE NOCASE, id",
+        (json.dumps(list(kept)),),
+    ):
+        _, days, rhythm, broken, receiving, _ = kept[cid]
+        out.append((ContactRef(cid, name, works_at), days, rhythm, broken, bool(receiving)))
+    return out, total
 
 
 def standings(
