@@ -15,6 +15,8 @@ from wintogether.errors import AmbiguousContact, ContactNotFound
 from wintogether.store import contacts as contacts_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wintogether.models import ContactRef
     from wintogether.store import Store
 
@@ -37,11 +39,15 @@ def resolve(store: Store, ref: str, *, include_archived: bool = True) -> Contact
             return found[0]
         if text.startswith("#"):
             raise ContactNotFound(f"No contact has id #{match.group(1)}.")
-    for candidates in (
-        contacts_store.refs_by_name(store, text),
-        contacts_store.refs_by_email(store, text) if "@" in text else [],
-        contacts_store.refs_by_fragment(store, text, include_archived=False),
-    ):
+    # One level at a time: the fragment search reads every contact's name
+    # (about 1 ms at 10,000 contacts), so it runs only when nothing exact matched.
+    levels: tuple[Callable[[], list[ContactRef]], ...] = (
+        lambda: contacts_store.refs_by_name(store, text),
+        lambda: contacts_store.refs_by_email(store, text) if "@" in text else [],
+        lambda: contacts_store.refs_by_fragment(store, text, include_archived=False),
+    )
+    for level in levels:
+        candidates = level()
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
