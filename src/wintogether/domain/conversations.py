@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import format_moment, parse_day, parse_moment
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidDate, InvalidValue, NotFound
-from wintogether.models import CHANNELS, ContactRef, Conversation
+from wintogether.models import CHANNELS, ContactRef
 from wintogether.store import Store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
+
+if TYPE_CHECKING:
+    from wintogether.models import Conversation
 
 DEFAULT_CHANNEL = "note"
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day, parse_duration
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound
-from wintogether.models import Promise
 from wintogether.store import Store
 from wintogether.store import promises as promises_store
+
+if TYPE_CHECKING:
+    from wintogether.models import Promise
 
 
 def add(

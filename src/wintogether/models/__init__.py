@@ -4,9 +4,9 @@
 (docs/json.md); keys are snake_case and are only ever added, never renamed.
 
 Every record and constant is named here (``from wintogether.models import
-Deal``). Those of ledgers, timelines and deals live in modules of their own,
-loaded when first named: each dataclass costs the compilation of its methods
-at start-up, and `wt log` needs none of them.
+Deal``). The records live in modules of their own, loaded when first named:
+each dataclass costs the compilation of its methods at start-up, and `wt log`
+needs none of them but ``ContactRef`` (with the constants, in ``base``).
 """
 
 from __future__ import annotations
@@ -21,17 +21,16 @@ from wintogether.models.base import (
     LEDGER_KINDS,
     OWNERS,
     STATUSES,
-    Contact,
     ContactRef,
-    ContactStanding,
-    Conversation,
-    Promise,
 )
 
 if TYPE_CHECKING:
+    from wintogether.models.contact import Contact, ContactStanding
+    from wintogether.models.conversation import Conversation
     from wintogether.models.deals import Deal, PlanStep
     from wintogether.models.events import ContactEvent
     from wintogether.models.ledger import LedgerEntry, Win
+    from wintogether.models.promise import Promise
 
 __all__ = [
     "ACCOUNT_ROLES",
@@ -55,6 +54,10 @@ __all__ = [
 
 #: Records defined in their own modules, loaded when first named.
 _ELSEWHERE = {
+    "Contact": "wintogether.models.contact",
+    "ContactStanding": "wintogether.models.contact",
+    "Conversation": "wintogether.models.conversation",
+    "Promise": "wintogether.models.promise",
     "LedgerEntry": "wintogether.models.ledger",
     "Win": "wintogether.models.ledger",
     "ContactEvent": "wintogether.models.events",

@@ -1,9 +1,15 @@
-"""The records every command may meet: contacts, conversations, promises
-(see ``wintogether.models``), and the names of channels, owners and statuses."""
+"""What every record names: the one-line reference to a contact and the names of
+channels, owners, statuses and kinds (see ``wintogether.models``).
+
+The records themselves live in modules of their own (``contact``,
+``conversation``, ``promise``, ...), loaded when first named: each dataclass
+costs the compilation of its methods at start-up, and `wt log` builds none of
+them but this one.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,129 +32,6 @@ class ContactRef:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "company": self.company}
-
-
-@dataclass
-class Contact:
-    id: int
-    uid: str
-    name: str
-    company: str | None
-    title: str | None
-    how_met: str | None
-    met_on: str | None
-    introduced_by: ContactRef | None
-    birthday: str | None
-    cadence_days: int | None
-    notes: str | None
-    last_touch_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    archived_at: datetime | None
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    urls: list[tuple[str, str]] = field(default_factory=list)  # (kind, url)
-    tags: list[str] = field(default_factory=list)
-    account_role: str | None = None
-    reports_to: ContactRef | None = None
-
-    @property
-    def ref(self) -> ContactRef:
-        return ContactRef(self.id, self.name, self.company)
-
-    @property
-    def linkedin(self) -> str | None:
-        return next((url for kind, url in self.urls if kind == "linkedin"), None)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "name": self.name,
-            "company": self.company,
-            "title": self.title,
-            "emails": list(self.emails),
-            "phones": list(self.phones),
-            "linkedin": self.linkedin,
-            "urls": [url for kind, url in self.urls if kind != "linkedin"],
-            "tags": list(self.tags),
-            "how_met": self.how_met,
-            "met_on": self.met_on,
-            "introduced_by": self.introduced_by.to_json() if self.introduced_by else None,
-            "birthday": self.birthday,
-            "cadence_days": self.cadence_days,
-            "notes": self.notes,
-            "last_touch_at": _iso(self.last_touch_at),
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
-            "archived_at": _iso(self.archived_at),
-            "role": self.account_role,
-            "reports_to": self.reports_to.to_json() if self.reports_to else None,
-        }
-
-
-@dataclass
-class Conversation:
-    id: int
-    uid: str
-    happened_at: datetime
-    channel: str
-    note: str
-    participants: list[ContactRef]
-    created_at: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "happened_at": _iso(self.happened_at),
-            "channel": self.channel,
-            "note": self.note,
-            "participants": [p.to_json() for p in self.participants],
-            "created_at": _iso(self.created_at),
-        }
-
-
-@dataclass
-class Promise:
-    id: int
-    uid: str
-    contact: ContactRef
-    conversation_id: int | None
-    text: str
-    due_on: date
-    owner: str
-    status: str
-    done_at: datetime | None
-    done_note: str | None
-    created_at: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "contact": self.contact.to_json(),
-            "conversation_id": self.conversation_id,
-            "text": self.text,
-            "due_on": _iso(self.due_on),
-            "owner": self.owner,
-            "status": self.status,
-            "done_at": _iso(self.done_at),
-            "done_note": self.done_note,
-            "created_at": _iso(self.created_at),
-        }
-
-
-@dataclass
-class ContactStanding:
-    """What the neglect rule needs to know about one contact."""
-
-    contact: ContactRef
-    cadence_days: int | None
-    tags: list[str]
-    last_touch_at: datetime | None
-    created_at: datetime
-    birthday: str | None = None
 
 
 LEDGER_KINDS = ("intro", "referral", "advice", "favour", "gift", "deal", "other")

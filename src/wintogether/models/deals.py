@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from wintogether.models.base import ContactRef, Promise, _iso
+from wintogether.models.base import ContactRef, _iso
+from wintogether.models.promise import Promise
 
 
 @dataclass

@@ -9,12 +9,14 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wintogether.models import Contact, ContactRef, ContactStanding
-from wintogether.store import companies as companies_store
+from wintogether.models import ContactRef
 from wintogether.store.common import chunks, local_time, new_uid, utc_time
 from wintogether.store.handle import Store
+
+if TYPE_CHECKING:
+    from wintogether.models import Contact, ContactStanding
 
 #: The columns a contact's own fields are written to (the rest are derived or stamps).
 CONTACT_FIELDS = (
@@ -47,6 +49,8 @@ def insert_contact(store: Store, fields: dict[str, Any], stamp: str) -> int:
     # Only the fields given: the columns left out keep their defaults (NULL).
     values = {key: fields[key] for key in CONTACT_FIELDS if fields.get(key) is not None}
     values.setdefault("name", fields.get("name"))
+    from wintogether.store import companies as companies_store
+
     # The company record goes in with the row: one write, one journal entry.
     company_id = companies_store.company_id_for(store, values.get("company"), stamp)
     if company_id is not None:
@@ -68,6 +72,8 @@ def update_contact(store: Store, contact_id: int, fields: dict[str, Any], stamp:
         return
     values = dict(fields)
     if "company" in fields:
+        from wintogether.store import companies as companies_store
+
         values["company_id"] = companies_store.company_id_for(store, fields["company"], stamp)
     assignments = ", ".join(f"{key} = ?" for key in values)
     store.conn.execute(
@@ -185,6 +191,8 @@ def contacts_by_ids(store: Store, ids: Sequence[int]) -> list[Contact]:
         ):
             rows[row["id"]] = row
     kids_of = children(store, [cid for cid in ids if cid in rows])
+    from wintogether.models import Contact
+
     out = []
     for cid in ids:
         row = rows.get(cid)
@@ -503,6 +511,8 @@ def standings(
             list(chunk),
         ):
             tags[row[0]].append(row[1])
+    from wintogether.models import ContactStanding
+
     return [
         ContactStanding(
             contact=ContactRef(row["id"], row["name"], row["company"]),

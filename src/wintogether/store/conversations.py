@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import from_utc_iso
-from wintogether.models import ContactRef, Conversation
+from wintogether.models import ContactRef
 from wintogether.store.common import chunks, new_uid
 from wintogether.store.handle import Store
+
+if TYPE_CHECKING:
+    from wintogether.models import Conversation
 
 
 def insert_conversation(
@@ -126,6 +129,8 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
             list(chunk),
         ):
             people[row[0]].append(ContactRef(row[1], row[2], row[3]))
+    from wintogether.models import Conversation
+
     return [
         Conversation(
             id=row["id"],

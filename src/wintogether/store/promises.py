@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import from_utc_iso
 from wintogether.dates import stored_day
-from wintogether.models import ContactRef, Promise
+from wintogether.models import ContactRef
 from wintogether.store.common import local_time, new_uid
 from wintogether.store.handle import Store
+
+if TYPE_CHECKING:
+    from wintogether.models import Promise
 
 
 def insert_promise(
@@ -99,6 +102,8 @@ def promises_for_contact(store: Store, contact_id: int, limit: int | None) -> li
 
 
 def select(store: Store, tail: str, params: Sequence[Any]) -> list[Promise]:
+    from wintogether.models import Promise
+
     return [
         Promise(
             id=row["id"],
