@@ -13,7 +13,7 @@ from wintogether.clock import now as clock_now
 from wintogether.clock import to_utc_iso
 from wintogether.domain.resolve import resolve
 from wintogether.errors import NotFound, StoreError, UserError
-from wintogether.store import Store, journal, maintenance
+from wintogether.store import Store, journal, journal_active, maintenance
 from wintogether.store import backup as backups
 from wintogether.store import undo as undo_store
 
@@ -66,7 +66,7 @@ def _undo_target(store: Store) -> journal.Command:
     target = undo_store.last_undoable(store)
     if target is None:
         raise UserError("Nothing to undo.")
-    if target.name in journal.NOT_UNDOABLE:
+    if target.name in journal_active.NOT_UNDOABLE:
         raise UserError(
             f"The last command was `{target.name}`, which cannot be undone; nothing changed."
         )

@@ -55,20 +55,20 @@ class Store:
         it), e.g. ``store.write("import contacts.csv", name="import")``; ``name``
         defaults to its first word. Without a label the CLI's command line is used.
         """
-        from wintogether.store import journal
+        from wintogether.store import journal_active
 
         with self.connection.write():
-            if not journal.has_journal(self.conn):
+            if not journal_active.has_journal(self.conn):
                 yield self
                 return
             text = label or self.command_label
             command = name or (text.split(" ", 1)[0] if label else self.command_name)
-            self.command_id = journal.begin_command(
+            self.command_id = journal_active.begin_command(
                 self.conn, command or "write", text, _stamp_now()
             )
             try:
                 yield self
-                journal.end_command(self.conn, self.command_id)
+                journal_active.end_command(self.conn, self.command_id)
             finally:
                 self.command_id = None
 

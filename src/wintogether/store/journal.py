@@ -22,10 +22,11 @@ journal complete.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
+
+from wintogether.store.journal_active import _KEPT
 
 #: Tables whose row changes are journaled (and so can be undone).
 JOURNALED_TABLES: list[str] = [
@@ -55,12 +56,6 @@ JOURNALED_TABLES: list[str] = [
 ]
 
 _TRIGGER_PREFIX = "journal_"
-
-#: Commands that change things but cannot be undone. They stay in the journal
-#: (with no rows) so that `wt undo` stops at them, rather than reaching past
-#: them to revert an older command.
-NOT_UNDOABLE = ("forget", "config set", "config edit")
-_KEPT = f"name NOT IN ({', '.join(repr(n) for n in NOT_UNDOABLE)})"
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -107,44 +102,6 @@ def install_triggers(conn: sqlite3.Connection, tables: list[str] | None = None) 
                 " INSERT INTO journal (command_id, tbl, op, row_id, old, new)"
                 f" VALUES ({active}, '{table}', '{op}', {row_id}, {old}, {new}); END"
             )
-
-
-# -- commands ---------------------------------------------------------------
-
-
-def begin_command(conn: sqlite3.Connection, name: str, summary: str, at: str) -> int:
-    """Open a command inside the current write transaction; returns its id."""
-    cursor = conn.execute(
-        "INSERT INTO journal_commands (name, summary, at) VALUES (?, ?, ?)", (name, summary, at)
-    )
-    command_id = cursor.lastrowid
-    assert command_id is not None
-    conn.execute(
-        "INSERT OR REPLACE INTO journal_active (only, command_id) VALUES (1, ?)", (command_id,)
-    )
-    return command_id
-
-
-def end_command(conn: sqlite3.Connection, command_id: int) -> None:
-    """Close the command; a command that changed nothing leaves no trace."""
-    conn.execute("DELETE FROM journal_active")
-    changed = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM journal WHERE command_id = ?)", (command_id,)
-    ).fetchone()[0]
-    if not changed:
-        conn.execute(f"DELETE FROM journal_commands WHERE id = ? AND {_KEPT}", (command_id,))
-
-
-def suspend(conn: sqlite3.Connection) -> None:
-    """Stop journaling for the rest of this transaction (``forget`` uses it)."""
-    conn.execute("DELETE FROM journal_active")
-
-
-def has_journal(conn: sqlite3.Connection) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_active'"
-    ).fetchone()
-    return row is not None
 
 
 @dataclass
@@ -223,6 +180,8 @@ def revert(conn: sqlite3.Connection, target: int) -> None:
     cascades were journaled does not matter. Raises :class:`UndoConflict` when
     a row no longer looks the way the command left it.
     """
+    import json  # only undo reads the recorded rows back: not on every write's path
+
     conn.execute("PRAGMA defer_foreign_keys = ON")
     rows = conn.execute(
         "SELECT tbl, op, row_id, old, new FROM journal WHERE command_id = ? ORDER BY id DESC",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from wintogether.store import journal
+from wintogether.store import journal, journal_active
 from wintogether.store.connection import APPLICATION_ID, translate
 from wintogether.store.handle import Store
 
@@ -78,7 +78,7 @@ def schema_version(store: Store) -> tuple[int, bool]:
 def journal_size(store: Store) -> tuple[int, int]:
     """How many commands and row changes the change journal holds."""
     try:
-        if not journal.has_journal(store.conn):
+        if not journal_active.has_journal(store.conn):
             return 0, 0
         commands = store.conn.execute("SELECT count(*) FROM journal_commands").fetchone()[0]
         changes = store.conn.execute("SELECT count(*) FROM journal").fetchone()[0]
@@ -225,7 +225,7 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
     purged. Full-text indexes are rebuilt so no deleted term lingers in them.
     Returns how many journal rows were purged.
     """
-    journal.suspend(store.conn)
+    journal_active.suspend(store.conn)
     # They leave their deals; the deals stay, and so do the plans: each of their
     # steps moves to the next person on the same deal (a deal with nobody else
     # loses the steps with the person).
@@ -304,7 +304,7 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
     )
     scope.synced_files = files
     purged = 0
-    if journal.has_journal(store.conn):
+    if journal_active.has_journal(store.conn):
         purged = journal.purge_rows(store.conn, doomed, [scope.name])
     for table in fts_tables(store):
         quoted = '"' + table.replace('"', '""') + '"'
