@@ -413,3 +413,16 @@ def shell_ready(items: list[tuple[str, str]], incomplete: str) -> list[tuple[str
             rest = unsafe.sub(r"\\\1", rest)
         out.append((incomplete + rest, help_))
     return out
+
+
+#: The contact a command is about (every capture command takes one): defined
+#: here so that `wt log` does not import the contacts commands to name it.
+ContactArg = Annotated[
+    str,
+    typer.Argument(
+        help="Who: an id (12 or #12), a name, an email, or a unique part of a name.",
+        metavar="CONTACT",
+        autocompletion=complete_contact,
+        show_default=False,
+    ),
+]

@@ -8,6 +8,7 @@ import typer
 
 from wintogether.cli.common import (
     TABLE_LIMIT,
+    ContactArg,
     Format,
     FormatOption,
     JsonFlag,
@@ -31,15 +32,6 @@ if TYPE_CHECKING:
 
 PANEL = "Contacts"
 
-ContactArg = Annotated[
-    str,
-    typer.Argument(
-        help="Who: an id (12 or #12), a name, an email, or a unique part of a name.",
-        metavar="CONTACT",
-        autocompletion=complete_contact,
-        show_default=False,
-    ),
-]
 Company = Annotated[str | None, typer.Option("--company", "-c", help="Company.")]
 Title = Annotated[str | None, typer.Option("--title", "-t", help="Job title.")]
 Emails = Annotated[

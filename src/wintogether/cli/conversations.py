@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from wintogether.cli.common import (
+    ContactArg,
     Format,
     JsonFlag,
     NestedFormatOption,
@@ -25,7 +26,6 @@ from wintogether.cli.common import (
     state,
     stdin_is_terminal,
 )
-from wintogether.cli.contacts import ContactArg
 
 PANEL = "Capture"
 

@@ -8,6 +8,7 @@ import typer
 
 from wintogether.cli.common import (
     TABLE_LIMIT,
+    ContactArg,
     Format,
     FormatOption,
     JsonFlag,
@@ -23,7 +24,6 @@ from wintogether.cli.common import (
     shown_limit,
     state,
 )
-from wintogether.cli.contacts import ContactArg
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -9,6 +9,7 @@ import typer
 
 from wintogether.cli.common import (
     TABLE_LIMIT,
+    ContactArg,
     FormatOption,
     JsonFlag,
     ListLimit,
@@ -22,7 +23,6 @@ from wintogether.cli.common import (
     shown_limit,
     state,
 )
-from wintogether.cli.contacts import ContactArg
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
