@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "text": 0,
     "models": 0,
     "paths": 0,
+    "patterns": 0,
     "__init__": 0,
     # Parsing and settings, files on disk.
     "dates": 1,

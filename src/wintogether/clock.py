@@ -7,8 +7,9 @@ screenshots can pin it with ``WINTOGETHER_NOW`` (an ISO-8601 timestamp).
 from __future__ import annotations
 
 import os
-import re
 from datetime import UTC, datetime
+
+from wintogether.patterns import LazyPattern
 
 
 def now() -> datetime:
@@ -61,7 +62,7 @@ _FLOOR = datetime(1, 1, 3, tzinfo=UTC)
 _CEILING = datetime(9999, 12, 29, tzinfo=UTC)
 
 
-_LENIENT = re.compile(
+_LENIENT = LazyPattern(
     r"^\s*(-?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?"
 )
 

@@ -9,7 +9,6 @@ first use, too much for the common case of a note typed right after a call.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from wintogether.errors import InvalidDate, InvalidDuration
+from wintogether.patterns import LazyPattern
 
 Prefer = Literal["past", "future"]
 
@@ -45,12 +45,12 @@ _WEEKDAYS = {
     for name in names
 }
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
-_WEEKDAY_RE = re.compile(r"^(?:(next|last|this)\s+)?([a-z]+)$")
-_ONLY_DIGITS = re.compile(r"^\d{1,3}$")
+_WEEKDAY_RE = LazyPattern(r"^(?:(next|last|this)\s+)?([a-z]+)$")
+_ONLY_DIGITS = LazyPattern(r"^\d{1,3}$")
 #: "last week", "3 days ago", "in 2 weeks": read as the full parser reads them,
 #: without loading it (a third of a second for `wt history --since 'last week'`).
 _WEEK_WORDS = {"last week": -7, "next week": 7}
-_COUNTED_RE = re.compile(r"^(?:(a|\d{1,3}) (days?|weeks?) ago|in (a|\d{1,3}) (days?|weeks?))$")
+_COUNTED_RE = LazyPattern(r"^(?:(a|\d{1,3}) (days?|weeks?) ago|in (a|\d{1,3}) (days?|weeks?))$")
 
 
 def _counted_days(text: str) -> int | None:
@@ -91,9 +91,9 @@ DATE_ORDERS = ("day-month", "month-day")
 _reading: ContextVar[str | None] = ContextVar("date_order", default=None)
 #: Territories whose people write the month first (4/5 is April 5).
 _MONTH_FIRST_TERRITORIES = {"US", "PH", "PR", "GU", "AS", "VI", "UM", "MP", "FM", "MH", "PW", "BZ"}
-_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?$")
-_MONTH_WORD = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b")
-_TIME_OF_DAY = re.compile(
+_SLASHED = LazyPattern(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?$")
+_MONTH_WORD = LazyPattern(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b")
+_TIME_OF_DAY = LazyPattern(
     r"\d:\d\d|\d\s*(am|pm)\b|\b(noon|midnight|morning|afternoon|evening|tonight|night"
     r"|hours?|hrs?|minutes?|mins?|o'clock)\b"
 )
@@ -228,9 +228,9 @@ def check_day(day: date, text: object = None) -> date:
     )
 
 
-_STORED_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_STORED_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-_STORED_BIRTHDAY_NO_YEAR = re.compile(r"^--\d{2}-\d{2}$")
+_STORED_DAY = LazyPattern(r"^\d{4}-\d{2}-\d{2}$")
+_STORED_STAMP = LazyPattern(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_STORED_BIRTHDAY_NO_YEAR = LazyPattern(r"^--\d{2}-\d{2}$")
 
 
 def check_stored(value: str, kind: Literal["day", "stamp", "birthday"], label: str) -> str:
@@ -291,7 +291,7 @@ _DURATION_WORDS = {
 _DURATION_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 #: The longest rhythm a command takes (``9999y``): a file or an import brings no longer one.
 MAX_CADENCE_DAYS = 9999 * 365
-_DURATION_RE = re.compile(r"^(\d{1,4})\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)$")
+_DURATION_RE = LazyPattern(r"^(\d{1,4})\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)$")
 
 
 def parse_duration(text: str) -> int:
@@ -315,8 +315,8 @@ def format_duration(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-_BIRTHDAY_NO_YEAR = re.compile(r"^-{0,2}(\d{1,2})-(\d{1,2})$")
-_HAS_YEAR = re.compile(r"\b\d{4}\b")
+_BIRTHDAY_NO_YEAR = LazyPattern(r"^-{0,2}(\d{1,2})-(\d{1,2})$")
+_HAS_YEAR = LazyPattern(r"\b\d{4}\b")
 
 
 def parse_birthday(text: str, now: datetime) -> str:
@@ -428,7 +428,7 @@ def format_birthday(birthday: str) -> str:
     return text if birthday.startswith("--") else f"{text} {birthday[:4]}"
 
 
-_BIRTHDAY_SHAPE = re.compile(r"^(--|\d{4}-)(\d{2}-\d{2})$")
+_BIRTHDAY_SHAPE = LazyPattern(r"^(--|\d{4}-)(\d{2}-\d{2})$")
 
 
 def relative_days(day: date, today: date) -> str:

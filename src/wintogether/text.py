@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from wintogether.patterns import LazyPattern
+
 # C0 controls except tab and newline, DEL, C1 controls, the line and paragraph
 # separators, and every invisible format character (Unicode category Cf: bidi
 # overrides, zero-width characters, the soft hyphen, the tag characters
@@ -26,7 +28,7 @@ _UNSAFE = re.compile(
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f]"
 )
-_UNSAFE_WITH_NEWLINES = re.compile(_UNSAFE.pattern[:-1] + "\n\t]")
+_UNSAFE_WITH_NEWLINES = LazyPattern(_UNSAFE.pattern[:-1] + "\n\t]")
 
 
 def _escape(match: re.Match[str]) -> str:
