@@ -34,6 +34,8 @@ LAYERS: dict[str, int] = {
     "dates": 1,
     "files": 1,
     "config": 2,
+    "config_defaults": 2,
+    "config_record": 2,
     # Storage and file formats: each stands on the ground alone.
     "store": 3,
     "formats": 3,

@@ -46,85 +46,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wintogether.config_defaults import (
+    DEFAULT_BACKUP_KEEP,
+    DEFAULT_CADENCE_DAYS,
+    DEFAULT_DATE_FORMAT,
+    DEFAULT_LOG_CHANNEL,
+    DEFAULT_MAX_ATTENDEES,
+    DEFAULT_ONE_SIDED_AFTER_DAYS,
+    DEFAULT_REMINDER_TIME,
+)
 from wintogether.errors import ConfigError, InvalidDuration, UserError
 
-DEFAULT_CADENCE_DAYS = 90
-DEFAULT_ONE_SIDED_AFTER_DAYS = 90
+if TYPE_CHECKING:
+    # Named here as before (``from wintogether.config import Config``); loaded
+    # when first named (see ``__getattr__`` below).
+    from wintogether.config_record import Capture as Capture  # noqa: PLC0414
+    from wintogether.config_record import Config as Config  # noqa: PLC0414
+
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DEFAULT_BACKUP_KEEP = 10
-DEFAULT_LOG_CHANNEL = "note"
-DEFAULT_DATE_FORMAT = "day-month"
-DEFAULT_MAX_ATTENDEES = 8
-DEFAULT_REMINDER_TIME = "09:00"
-
-
-@dataclass(frozen=True)
-class Capture:
-    """``[capture]``: the sources `wt scan` reads and how it reads them."""
-
-    calendars: tuple[Path, ...] = ()
-    #: Calendar folders (or .ics files) inside ``calendars`` never proposed.
-    ignore_calendars: tuple[Path, ...] = ()
-    mail: tuple[Path, ...] = ()
-    me: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    max_attendees: int = DEFAULT_MAX_ATTENDEES
-    auto_touch: bool = False
-
-
-@dataclass(frozen=True)
-class Config:
-    default_cadence_days: int = DEFAULT_CADENCE_DAYS
-    tag_cadences: dict[str, int] = field(default_factory=dict)
-    path: Path | None = None
-    one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS
-    week_start: int = 0  # 0 = Monday, as date.weekday()
-    backup_keep: int = DEFAULT_BACKUP_KEEP
-    log_channel: str = DEFAULT_LOG_CHANNEL
-    date_format: str = DEFAULT_DATE_FORMAT
-    #: How slashed dates are read; None: from date_format and the locale.
-    date_order: str | None = None
-    sync_vdir: Path | None = None
-    #: ``[sync] reminders``: alarms on synced promises and "Reach out" to-dos.
-    sync_reminders: bool = False
-    #: ``[sync] reminder_time``: "HH:MM", the alarm's time on the due day.
-    sync_reminder_time: str = DEFAULT_REMINDER_TIME
-    capture: Capture = field(default_factory=Capture)
-
-    @cached_property
-    def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
-        # Built once per config, not once per contact: ranking 10,000 contacts
-        # calls cadence_for_tags 10,000 times.
-        return {key.casefold(): (key, days) for key, days in self.tag_cadences.items()}
-
-    def cadence_for_tag(self, tag: str) -> tuple[int, str] | None:
-        """The rhythm one tag gives, and its config key: the most specific entry
-        (``customers/enterprise`` before ``customers``), or None."""
-        parts = tag.casefold().split("/")
-        lowered = self._lowered_tag_cadences
-        for depth in range(len(parts), 0, -1):
-            hit = lowered.get("/".join(parts[:depth]))
-            if hit:
-                return hit[1], hit[0]
-        return None
-
-    def cadence_for_tags(self, tags: list[str]) -> tuple[int, str]:
-        """The cadence a contact inherits from its tags, and where it came from.
-
-        For each tag the most specific configured entry wins. When several tags
-        have a rhythm, the shortest one applies: the most demanding rhythm is the
-        one the relationship must keep (equal rhythms: the first key in order).
-        """
-        hits = [hit for tag in tags if (hit := self.cadence_for_tag(tag)) is not None]
-        if not hits:
-            return self.default_cadence_days, "default"
-        days, key = min(hits)
-        return days, f"tag {key}"
 
 
 #: A config file is a few hundred bytes; anything over this is not one.
@@ -271,16 +213,41 @@ def _keep(text: str, path: Path, data: dict[str, Any]) -> None:
 
 def load(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
+    return record(load_values(path), path)
+
+
+def record(values: dict[str, Any] | None, path: Path) -> Config:
+    """The :class:`Config` of ``values`` (from :func:`load_values`; None: the defaults)."""
+    from wintogether.config_record import Capture, Config
+
+    if values is None:
+        return Config(path=path)
+    return Config(**{**values, "capture": Capture(**values["capture"])})
+
+
+def load_values(path: Path) -> dict[str, Any] | None:
+    """The file's settings, every one checked, as :class:`Config` takes them
+    (``capture`` as :class:`Capture` takes it); None when there is no file.
+
+    For a command that needs two of them (`wt log`: how to show days, the
+    channel): the two records cost a millisecond of start-up to define.
+    """
     # tomllib is imported only in parse, and only when the file changed:
     # it compiles regexes.
     text = read_text(path)
     if text is None:
-        return Config(path=path)
-    return from_data(parse(text, path), path)
+        return None
+    return checked(parse(text, path), path)
 
 
 def from_data(data: dict[str, Any], path: Path) -> Config:
     """Check the parsed file and build the Config; errors name the key and the file."""
+    return record(checked(data, path), path)
+
+
+def checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Check the parsed file: the settings as :class:`Config` takes them, ``capture``
+    as :class:`Capture` takes it; errors name the key and the file."""
     from wintogether.dates import parse_duration
 
     cadence = data.get("cadence", {})
@@ -324,7 +291,7 @@ def from_data(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(
             f'{path}: sync.reminder_time must be a time of day such as "09:00" or "17:30".'
         )
-    return Config(
+    return dict(
         default_cadence_days=default,
         tag_cadences=tags,
         path=path,
@@ -351,7 +318,7 @@ def clock_time(text: str) -> tuple[int, int] | None:
     return int(hours), int(minutes)
 
 
-def _capture(data: dict[str, Any], path: Path) -> Capture:
+def _capture(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """``[capture]``: lists may be written as one comma-separated string."""
     table = data.get("capture", {})
     if not isinstance(table, dict):
@@ -375,7 +342,7 @@ def _capture(data: dict[str, Any], path: Path) -> Capture:
         auto = auto.strip().lower() == "true"
     if not isinstance(auto, bool):
         raise ConfigError(f"{path}: capture.auto_touch must be true or false.")
-    return Capture(
+    return dict(
         calendars=tuple(Path(p).expanduser() for p in strings("calendars")),
         ignore_calendars=tuple(Path(p).expanduser() for p in strings("ignore_calendars")),
         mail=tuple(Path(p).expanduser() for p in strings("mail")),
@@ -437,3 +404,14 @@ def _date_order(data: dict[str, Any], path: Path) -> str | None:
     ):
         raise ConfigError(f"{path}: input.date_order must be one of: {', '.join(DATE_ORDERS)}.")
     return order.strip().lower() if order is not None else None
+
+
+def __getattr__(name: str) -> Any:
+    # The records are defined in config_record.py, loaded when first named.
+    if name in ("Capture", "Config"):
+        from wintogether import config_record
+
+        value = getattr(config_record, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -235,11 +235,10 @@ def _apply_display_settings(ctx: typer.Context, st: State) -> None:
     or imported (a stat call): the capture path stays light."""
     from wintogether.paths import config_path
 
-    if config_path().exists():
+    if config_path().exists() and (settings := st.settings()):
         from wintogether.dates import showing_days
 
-        config = st.config()
-        ctx.with_resource(showing_days(config.date_format, config.date_order))
+        ctx.with_resource(showing_days(settings["date_format"], settings["date_order"]))
 
 
 #: The modules that define commands, in the order help lists them, and the

@@ -78,6 +78,8 @@ class State:
     plain: bool = False
     _store: Store | None = None
     _config: Config | None = None
+    #: The config file's settings, checked (see :meth:`settings`).
+    _settings: dict[str, Any] | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
     #: The running (sub)command's context, for the change journal's label.
     command_ctx: typer.Context | None = None
@@ -111,8 +113,19 @@ class State:
             from wintogether import config
             from wintogether.paths import config_path
 
-            self._config = config.load(config_path())
+            self._config = config.record(self.settings() or None, config_path())
         return self._config
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting of the config file, checked, by the names :class:`Config`
+        gives them; empty without a file. For the capture path, which reads two
+        (how to show days, the channel) without building the record."""
+        if self._settings is None:
+            from wintogether import config
+            from wintogether.paths import config_path
+
+            self._settings = config.load_values(config_path()) or {}
+        return self._settings
 
     def close(self) -> None:
         if self._store is not None:

@@ -173,8 +173,8 @@ def _default_channel(st: State) -> str:
     or imported (the config module alone costs ~3 ms of start-up)."""
     from wintogether.paths import config_path
 
-    if config_path().exists():
-        return st.config().log_channel
+    if config_path().exists() and (settings := st.settings()):
+        return str(settings["log_channel"])
     from wintogether.domain.conversations import DEFAULT_CHANNEL
 
     return DEFAULT_CHANNEL
