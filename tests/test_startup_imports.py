@@ -72,6 +72,42 @@ def test_capture_path_imports_nothing_heavy(dana: object, args: tuple[str, ...])
     assert not {"secrets", "csv", "hashlib", "random"} & modules, sorted(
         {"secrets", "csv", "hashlib", "random"} & modules
     )
+    # Nor the records it does not build (a contact, a conversation; a promise
+    # only for `wt follow-up`, which shows the one it made), the config's
+    # records (the two settings it reads come unbuilt), the company code, the
+    # contacts commands, or undo's half of the journal and json behind it.
+    light = {
+        "wintogether.models.contact",
+        "wintogether.models.conversation",
+        "wintogether.config_record",
+        "wintogether.store.companies",
+        "wintogether.store.journal",
+        "wintogether.cli.contacts",
+        "json",
+        "tomllib",
+    }
+    if args[0] == "log":
+        light.add("wintogether.models.promise")
+    assert not light & modules, sorted(light & modules)
+
+
+def test_capture_with_a_config_file_reads_its_settings_unbuilt(dana: object) -> None:
+    """With a config file (days shown month first, another channel), `wt log` and
+    `wt follow-up` honour it without the config records, and, once the file's
+    tables are cached, without tomllib."""
+    Path(os.environ["WINTOGETHER_CONFIG"]).write_text(
+        '[display]\ndate_format = "month-day"\n[log]\nchannel = "call"\n', encoding="utf-8"
+    )
+    for args in (
+        ("log", "dana", "Renewal talk", "--follow-up", "2026-12-04"),
+        ("follow-up", "dana", "Send the SOC2 report", "--due", "2026-12-04"),
+    ):
+        imported_modules(*args)  # the first read parses the file and caches its tables
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Fri Dec 4" in done.stderr  # the file's date format...
+        assert not {"wintogether.config_record", "tomllib"} & modules, sorted(modules)
+    assert "Logged call" in imported_modules("log", "dana", "Quick one")[1].stderr  # ...and channel
 
 
 def test_natural_dates_still_load_the_parser_when_needed(dana: object) -> None:
