@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
@@ -70,19 +69,22 @@ def limit_option(shown: int) -> Any:
 ListLimit = Annotated[int | None, limit_option(TABLE_LIMIT)]
 
 
-@dataclass
 class State:
-    """Per-invocation settings from the global options."""
+    """Per-invocation settings from the global options.
 
-    db_option: Path | None = None
-    plain: bool = False
-    _store: Store | None = None
-    _config: Config | None = None
-    #: The config file's settings, checked (see :meth:`settings`).
-    _settings: dict[str, Any] | None = None
-    _closers: list[Callable[[], None]] = field(default_factory=list)
-    #: The running (sub)command's context, for the change journal's label.
-    command_ctx: typer.Context | None = None
+    A plain class: every command builds one, and a dataclass costs half a
+    millisecond of start-up to define.
+    """
+
+    def __init__(self, db_option: Path | None = None, plain: bool = False) -> None:
+        self.db_option = db_option
+        self.plain = plain
+        self._store: Store | None = None
+        self._config: Config | None = None
+        #: The config file's settings, checked (see :meth:`settings`).
+        self._settings: dict[str, Any] | None = None
+        #: The running (sub)command's context, for the change journal's label.
+        self.command_ctx: typer.Context | None = None
 
     @property
     def db_path(self) -> Path:
