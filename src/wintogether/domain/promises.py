@@ -34,7 +34,8 @@ def add(
             owner="them" if theirs else "me",
             stamp=stamp,
         )
-    return get(store, promise_id)
+        # Read back in the same transaction: no second one after the commit.
+        return get(store, promise_id)
 
 
 def get(store: Store, promise_id: int) -> Promise:
