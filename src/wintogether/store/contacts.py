@@ -599,40 +599,55 @@ def quiet_contacts(
     """
     if top is not None and top <= 0:
         return [], 0
-    params: list[Any] = scored_params(tag_days)
-    params += [default_days, today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
+    # Only the slipping are kept, with their days and rhythm: only those shown
+    # are joined to their names, and to where their rhythm comes from. The
+    # place of the ``top``-th (by attention, then days) is the cut: every row
+    # at or above it comes back, the ties with the last one included, and the
+    # caller's own ordering (names, case-folded) decides among them.
+    tagged, named = "NULL", "NULL"
+    if tag_days:
+        # The shortest rhythm among the contact's own tags, by its (contact,
+        # tag) index; the config key of that rhythm only for the rows shown.
+        whens = " ".join("WHEN ? THEN ?" for _ in tag_days)
+        own_tags = "FROM contact_tags ct WHERE ct.contact_id = c.id"
+        tagged = f"(SELECT min(CASE ct.tag_id {whens} END) {own_tags})"
+        named = f"(SELECT substr(min(CASE ct.tag_id {whens} END), 11) {own_tags})"
+    rhythm = f"CASE WHEN c.cadence_days THEN c.cadence_days ELSE coalesce({tagged}, ?) END"
+    source = (
+        f"CASE WHEN c.cadence_days THEN 'contact' ELSE coalesce('tag ' || {named}, 'default') END"
+    )
+    params: list[Any] = [today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
+    params += [value for tag_id, days, _ in tag_days for value in (tag_id, days)]
+    params.append(default_days)
     tag_filter = ""
     if tag:
         tag_filter = f" AND c.id IN ({TAGGED_CONTACTS})"
         params += tag_params(tag)
-    # Only the slipping are kept, with their figures; only those shown are
-    # joined to their names. The place of the ``top``-th (by attention, then
-    # days) is the cut: every row at or above it comes back, the ties with the
-    # last one included, and the caller's own ordering (names, case-folded)
-    # decides among them.
+    params.append(max((top or 1) - 1, 0))
+    params += scored_params(tag_days)
     shown = ""
     if top is not None:
         shown = """
             WHERE NOT EXISTS (SELECT 1 FROM cut)
                 OR (CAST(s.days AS REAL) / s.cadence, s.days) >= (SELECT ratio, days FROM cut)"""
-        params.append(top - 1)
-    sql = (
-        _scored_sql(f"c.archived_at IS NULL{tag_filter}", len(tag_days))
-        + f""",
-        slip AS MATERIALIZED (
-            SELECT id, days, cadence, source, talked FROM scored WHERE days >= cadence
+    sql = f"""
+        WITH slip AS MATERIALIZED (
+            SELECT id, days, cadence FROM (
+                SELECT c.id, max(0, CAST(julianday(?) - julianday(
+                        coalesce(c.last_touch_at, c.created_at), ?, 'start of day') AS INTEGER))
+                        AS days,
+                    {rhythm} AS cadence
+                FROM contacts c WHERE c.archived_at IS NULL{tag_filter}
+            ) WHERE days >= cadence
         ),
         cut AS (
             SELECT CAST(days AS REAL) / cadence AS ratio, days FROM slip
             ORDER BY 1 DESC, 2 DESC LIMIT 1 OFFSET ?
         )
-        SELECT s.id, c.name, c.company, s.days, s.cadence, s.source, s.talked,
-            (SELECT count(*) FROM slip)
+        SELECT s.id, c.name, c.company, s.days, s.cadence, {source},
+            c.last_touch_at IS NOT NULL, (SELECT count(*) FROM slip)
         FROM slip s JOIN contacts c ON c.id = s.id{shown}
     """
-    )
-    if top is None:
-        params.append(0)
     rows = store.conn.execute(sql, params).fetchall()
     total = rows[0][7] if rows else 0
     return [
