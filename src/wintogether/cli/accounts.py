@@ -181,19 +181,19 @@ def companies(
       wt companies --sort people --json
     """
     from wintogether.domain import accounts
-    from wintogether.render.columns import COMPANIES
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)
     moment = now()
-    rows = accounts.companies(st.store(), st.config(), moment, sort=sort)
     # A table shows a screenful: Rich takes a second to draw two thousand rows.
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
-    total = len(rows)
-    shown = rows[:top] if top is not None else rows
-    if emit_rows(fmt_, COMPANIES, shown):
+    shown, total = accounts.companies_page(st.store(), st.config(), moment, sort=sort, limit=top)
+    if fmt_ is not Format.table:  # the column specs only for JSON and CSV
+        from wintogether.render.columns import COMPANIES
+
+        emit_rows(fmt_, COMPANIES, shown)
         return
-    if not rows:
+    if not total:
         say("No companies yet: `wt add NAME --company COMPANY` links a person to one.")
         return
 

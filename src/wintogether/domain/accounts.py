@@ -31,7 +31,7 @@ from wintogether.store import accounts as accounts_store
 from wintogether.store import companies as companies_store
 from wintogether.store import ledger as ledger_store
 from wintogether.store import touches as touches_store
-from wintogether.store.accounts import CompanyPerson, JobMove
+from wintogether.store.accounts import JobMove, WarmPerson
 from wintogether.store.common import utc_time
 from wintogether.store.companies import CompanyRow, company_key
 
@@ -331,38 +331,66 @@ def companies(
     store: Store, config: Config, now: datetime, *, sort: str = "attention"
 ) -> list[CompanyRowView]:
     """Every company with current people, most in need of attention first (or by name, size)."""
+    return companies_page(store, config, now, sort=sort)[0]
+
+
+def companies_page(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    sort: str = "attention",
+    limit: int | None = None,
+) -> tuple[list[CompanyRowView], int]:
+    """The first ``limit`` companies (all for None) of :func:`companies`, and how
+    many there are. Each company's figures come grouped from SQL; who is the
+    warmest there is looked up for the companies returned only."""
     from wintogether.errors import InvalidValue
 
     if sort not in COMPANY_SORTS:
         raise InvalidValue(
             f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(COMPANY_SORTS)}."
         )
+    today, offset, default = now.date(), cadence.offset_minutes(now), config.default_cadence_days
     with store.read():
         rows = companies_store.company_rows(store)
-        # Each person's attention figures come from the database (as for `wt
-        # neglected`), not from loading every contact with their tags.
-        people = accounts_store.company_people(
+        tag_days = cadence.tag_days(store, config)
+        figures = {
+            f.company_id: f
+            for f in accounts_store.company_figures(
+                store,
+                today=today,
+                utc_offset_minutes=offset,
+                default_days=default,
+                tag_days=tag_days,
+            )
+        }
+        listed = [(company, figures[company.id]) for company in rows if company.id in figures]
+        if sort == "attention":
+            listed.sort(key=lambda r: (-r[1].attention, r[0].name.casefold()))
+        elif sort == "people":
+            listed.sort(key=lambda r: (-r[1].people, r[0].name.casefold()))
+        shown = listed if limit is None else listed[:limit]
+        people: dict[int, list[WarmPerson]] = {}
+        for company_id, person in accounts_store.people_figures(
             store,
-            today=now.date(),
-            utc_offset_minutes=cadence.offset_minutes(now),
-            default_days=config.default_cadence_days,
-            tag_days=cadence.tag_days(store, config),
-        )
-    by_company: dict[int, list[CompanyPerson]] = {}
-    for person in people:
-        by_company.setdefault(person.company_id, []).append(person)
+            None if limit is None else [c.id for c, _ in shown],
+            today=today,
+            utc_offset_minutes=offset,
+            default_days=default,
+            tag_days=tag_days,
+        ):
+            people.setdefault(company_id, []).append(person)
     out = []
-    for company in rows:
-        group = by_company.get(company.id)
-        if not group:
-            continue
-        warmest = min(group, key=lambda p: (p.days / p.cadence, p.contact.name.casefold()))
-        # Stored times are one form (clock.to_utc_iso): the latest string is the latest time.
-        touches = [p.last_touch_at for p in group if p.last_touch_at]
+    for company, figure in shown:
+        # The lowest attention; equal ones by name, then the first by id.
+        warmest = min(
+            people[company.id], key=lambda p: (p.days / p.cadence, p.contact.name.casefold())
+        )
         out.append(
             CompanyRowView(
                 company,
-                len(group),
+                figure.people,
                 cadence.Attention(
                     warmest.contact,
                     warmest.days,
@@ -371,15 +399,11 @@ def companies(
                     warmest.days / warmest.cadence,
                     warmest.talked,
                 ),
-                utc_time(max(touches)) if touches else None,
-                Counter(p.role for p in group if p.role),
+                utc_time(figure.last_touch_at) if figure.last_touch_at else None,
+                Counter(figure.roles),
             )
         )
-    if sort == "attention":
-        out.sort(key=lambda r: (-r.attention, r.company.name.casefold()))
-    elif sort == "people":
-        out.sort(key=lambda r: (-r.people, r.company.name.casefold()))
-    return out
+    return out, len(listed)
 
 
 # -- the reporting tree ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from wintogether.store import ledger as ledger_store
 from wintogether.store import promises as promises_store
 from wintogether.store.common import utc_time
 from wintogether.store.handle import Store
+from wintogether.store.scoring import scored_params, scored_sql
 
 _IN = "IN (SELECT value FROM json_each(?))"
 
@@ -102,59 +103,101 @@ def everyone(store: Store) -> list[Member]:
 
 
 @dataclass(frozen=True)
-class CompanyPerson:
-    """An active contact at a company, with the figures of their attention."""
+class WarmPerson:
+    """Someone at a company with the figures of their attention."""
 
     contact: ContactRef
     days: int  # whole days since the last touch, or since added
     cadence: int  # their rhythm in days
     source: str  # where the rhythm comes from: "contact", "tag NAME" or "default"
     talked: bool
+
+
+@dataclass(frozen=True)
+class CompanyFigures:
+    """A company's active people taken together, grouped in SQL."""
+
     company_id: int
-    last_touch_at: str | None
-    role: str | None
+    people: int
+    #: The lowest attention there (days quiet over rhythm): its warmest relationship's.
+    attention: float
+    last_touch_at: str | None  # the latest of its people's
+    roles: tuple[str, ...]  # the part in the account of each person who has one
 
 
-def company_people(
+_ACTIVE_AT_A_COMPANY = "c.archived_at IS NULL AND c.company_id IS NOT NULL"
+
+
+def _scored_params(
+    tag_days: list[tuple[int, int, str]], default_days: int, today: date, utc_offset_minutes: int
+) -> list[object]:
+    return [
+        *scored_params(tag_days),
+        default_days,
+        today.isoformat(),
+        f"{utc_offset_minutes:+d} minutes",
+    ]
+
+
+def company_figures(
     store: Store,
     *,
     today: date,
     utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
-) -> list[CompanyPerson]:
-    """Every active contact linked to a company, with the figures of their
-    attention computed in SQL as store.contacts.quiet_contacts computes them
-    (``tag_days``: the rhythm each tag carries, as the domain decides it)."""
-    from wintogether.store.contacts import _scored_sql as scored_sql
-    from wintogether.store.contacts import scored_params
-
+) -> list[CompanyFigures]:
+    """Every company with active people: how many, the lowest attention among them
+    (computed in SQL as store.contacts.quiet_contacts computes attention;
+    ``tag_days``: the rhythm each tag carries, as the domain decides it), their
+    latest touch and their roles. One grouped pass; :func:`people_figures` then
+    says who is the warmest at the companies shown."""
     sql = (
-        scored_sql("c.archived_at IS NULL AND c.company_id IS NOT NULL", len(tag_days))
+        scored_sql(
+            _ACTIVE_AT_A_COMPANY, len(tag_days), ("company_id", "last_touch_at", "account_role")
+        )
         + """
-        SELECT s.id, c.name, c.company, s.days, s.cadence, s.source, s.talked,
-            c.company_id, c.last_touch_at, c.account_role
-        FROM scored s JOIN contacts c ON c.id = s.id ORDER BY s.id
+        SELECT company_id, count(*), min(CAST(days AS REAL) / cadence), max(last_touch_at),
+            group_concat(account_role, ' ')
+        FROM scored GROUP BY company_id
     """
     )
-    params = [
-        *scored_params(tag_days),
-        default_days,
-        today.isoformat(),
-        f"{utc_offset_minutes:+d} minutes",
-    ]
+    params = _scored_params(tag_days, default_days, today, utc_offset_minutes)
     return [
-        CompanyPerson(
-            ContactRef(row[0], row[1], row[2]),
-            row[3],
-            row[4],
-            row[5],
-            bool(row[6]),
-            row[7],
-            row[8],
-            row[9],
-        )
+        CompanyFigures(row[0], row[1], row[2], row[3], tuple(row[4].split(" ")) if row[4] else ())
         for row in store.conn.execute(sql, params)
+    ]
+
+
+def people_figures(
+    store: Store,
+    company_ids: Sequence[int] | None,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+) -> list[tuple[int, WarmPerson]]:
+    """The active people of these companies (None: of every company), by id, with
+    their attention figures (as :func:`company_figures` computes them): (company
+    id, person). A screenful of companies reads only their people, by index."""
+    where, params = _ACTIVE_AT_A_COMPANY, []
+    if company_ids is not None:
+        where = f"c.archived_at IS NULL AND c.company_id {_IN}"
+        params = [json.dumps(list(company_ids))]
+    sql = (
+        scored_sql(where, len(tag_days), ("company_id", "name", "company"))
+        + " SELECT company_id, id, name, company, days, cadence, source, talked"
+        " FROM scored ORDER BY id"
+    )
+    return [
+        (
+            row[0],
+            WarmPerson(ContactRef(row[1], row[2], row[3]), row[4], row[5], row[6], bool(row[7])),
+        )
+        for row in store.conn.execute(
+            sql, [*_scored_params(tag_days, default_days, today, utc_offset_minutes), *params]
+        )
     ]
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from wintogether.models import ContactRef
 from wintogether.store.common import chunks, local_time, new_uid, utc_time
 from wintogether.store.handle import Store
+from wintogether.store.scoring import scored_params, scored_sql
 
 if TYPE_CHECKING:
     from wintogether.models import Contact, ContactStanding
@@ -397,7 +398,7 @@ def attention_ranking(
 
     where, filters = _listing_where(tag=tag, company=company, archived=archived)
     sql = (
-        _scored_sql(where, len(tag_days))
+        scored_sql(where, len(tag_days))
         + """,
         receiving AS (
             SELECT s.contact_id FROM standings s
@@ -528,52 +529,6 @@ def standings(
 
 def tag_names(store: Store) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
-
-
-def scored_params(tag_days: Sequence[tuple[int, int, str]]) -> list[Any]:
-    """The parameters :func:`_scored_sql` binds first: each tag's id and pick,
-    the rhythm in days zero-padded, then the config key (the smallest pick is
-    the shortest rhythm, equal ones the first key)."""
-    return [value for tag_id, days, key in tag_days for value in (tag_id, f"{days:010d}{key}")]
-
-
-def _scored_sql(where: str, tags: int) -> str:
-    """Each contact's rhythm and whole days since the last touch (or since added):
-    ``scored`` (id, talked, cadence, source, days); names are the caller's join,
-    for the rows it shows.
-
-    Parameters, in order: :func:`scored_params` of the ``tags`` tag rhythms, the
-    default rhythm, today (ISO day), the UTC offset ("+60 minutes"), then
-    whatever ``where`` binds.
-    """
-    # Each contact's own tags, by its (contact, tag) index: a few rows, each
-    # given its pick by a CASE over the tags that carry a rhythm.
-    whens = " ".join("WHEN ? THEN ?" for _ in range(tags))
-    pick = (
-        f"(SELECT min(CASE ct.tag_id {whens} END) FROM contact_tags ct WHERE ct.contact_id = c.id)"
-        if tags
-        else "NULL"
-    )
-    return f"""
-        WITH picked AS (
-            SELECT c.id, c.last_touch_at IS NOT NULL AS talked,
-                c.cadence_days AS own, {pick} AS pick, ? AS fallback,
-                max(0, CAST(julianday(?) - julianday(
-                    coalesce(c.last_touch_at, c.created_at), ?, 'start of day') AS INTEGER))
-                    AS days
-            FROM contacts c
-            WHERE {where}
-        ),
-        scored AS (
-            SELECT id, talked,
-                CASE WHEN own THEN own
-                     ELSE coalesce(CAST(substr(pick, 1, 10) AS INTEGER), fallback) END AS cadence,
-                CASE WHEN own THEN 'contact'
-                     WHEN pick IS NOT NULL THEN 'tag ' || substr(pick, 11)
-                     ELSE 'default' END AS source,
-                days
-            FROM picked
-        )"""
 
 
 def quiet_contacts(
