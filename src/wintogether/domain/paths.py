@@ -149,7 +149,8 @@ class Paths:
 
 
 def strength_of(
-    member: Member,
+    last_touch_at: datetime | None,
+    contact_id: int,
     touches: int,
     promises: list[Promise],
     entries: list[LedgerEntry],
@@ -157,22 +158,44 @@ def strength_of(
     stretch_days: int,
 ) -> Strength:
     """My relationship with one person, in points (see the module's docstring)."""
-    last = member.standing.last_touch_at
-    days = None if last is None else max(0, (now.date() - last.astimezone(now.tzinfo).date()).days)
-    recency = 0.0 if days is None else 40.0 * max(0.0, 1 - days / 365)
-    frequency = 30.0 * min(1.0, touches / 12)
+    days = _days_since(last_touch_at, now)
+    kept, due = _kept_and_due(promises, now)
+    balance = health.balance(entries, contact_id, now, stretch_days)
+    recency, frequency, word, given = _points(days, touches, kept, due, balance.net)
+    return Strength(recency, frequency, word, given, days, touches, kept, due, balance)
+
+
+def _days_since(last: datetime | None, now: datetime) -> int | None:
+    return None if last is None else max(0, (now.date() - last.astimezone(now.tzinfo).date()).days)
+
+
+def _kept_and_due(promises: list[Promise], now: datetime) -> tuple[int, int]:
+    """Promises kept on time and promises due, both ways together."""
     today = now.date()
     mine = health.word_record(promises, "me", today)
     theirs = health.word_record(promises, "them", today)
-    due = mine.due + theirs.due
-    kept = mine.kept_on_time + theirs.kept_on_time
+    return mine.kept_on_time + theirs.kept_on_time, mine.due + theirs.due
+
+
+def _net(entries: list[LedgerEntry], now: datetime) -> int:
+    """Given minus received over the window, as health.balance counts them."""
+    start = now - timedelta(days=health.WINDOW_DAYS)
+    net = 0
+    for entry in entries:
+        if start <= entry.happened_at <= now:
+            net += 1 if entry.direction == "gave" else -1 if entry.direction == "got" else 0
+    return net
+
+
+def _points(
+    days: int | None, touches: int, kept: int, due: int, net: int
+) -> tuple[float, float, float, float]:
+    """Recency, frequency, word and balance points (the module's docstring)."""
+    recency = 0.0 if days is None else 40.0 * max(0.0, 1 - days / 365)
+    frequency = 30.0 * min(1.0, touches / 12)
     word = 7.5 if due == 0 else 15.0 * kept / due
-    cid = member.standing.contact.id
-    balance = health.balance(entries, cid, now, stretch_days)
-    net = max(-3, min(3, balance.net))
-    return Strength(
-        recency, frequency, word, 15.0 * (net + 3) / 6, days, touches, kept, due, balance
-    )
+    held = max(-3, min(3, net))
+    return recency, frequency, word, 15.0 * (held + 3) / 6
 
 
 def find_path(
@@ -319,10 +342,11 @@ def _rank(
     of people who know someone there were not looked at: the first tiers filled
     the limit). ``connectors`` adds those tiers to ``candidates``."""
     lines: list[PathLine] = []
+    ranked_people = 0  # in the tiers ranked so far, shown or not
     looked = False
     ranked: set[int] = set()
     for tier in range(len(tiers)):
-        if limit is not None and len(lines) >= limit:
+        if limit is not None and ranked_people >= limit:
             break
         if tier >= CONNECTOR_TIER and not looked:
             connectors()
@@ -330,13 +354,16 @@ def _rank(
         ranked.add(tier)
         in_tier = sorted(cid for cid, (best, _) in candidates.items() if best == tier)
         if in_tier:
-            lines += _ranked_tier(store, in_tier, candidates, tiers[tier], stretch, now)
+            wanted = None if limit is None else max(0, limit - len(lines))
+            shown, count = _ranked_tier(
+                store, in_tier, candidates, tiers[tier], stretch, now, wanted
+            )
+            lines += shown
+            ranked_people += count
     total: int | None = None
     if looked:
         rest = sorted(cid for cid, (best, _) in candidates.items() if best not in ranked)
-        usable = [m for m in accounts_store.members_by_ids(store, rest) if not m.archived]
-        total = len(lines) + len(usable)
-    lines = lines[:limit] if limit is not None else lines
+        total = ranked_people + accounts_store.count_active(store, rest)
     for rank, line in enumerate(lines, 1):
         line.rank = rank
     return lines, total
@@ -349,14 +376,13 @@ def _ranked_tier(
     tier: str,
     stretch: int,
     now: datetime,
-) -> list[PathLine]:
-    """One tier's people (archived ones and those gone left out), strongest first."""
-    members = {
-        m.standing.contact.id: m
-        for m in accounts_store.members_by_ids(store, candidates_ids)
-        if not m.archived
-    }
-    ids = sorted(members)
+    wanted: int | None,
+) -> tuple[list[PathLine], int]:
+    """One tier's people (archived ones and those gone left out), strongest first:
+    the first ``wanted`` of them (all for None) with their strength in full, and
+    how many the tier has. The rest are ranked by their points alone."""
+    people = accounts_store.active_people(store, candidates_ids)
+    ids = [ref.id for ref, _ in people]
     since = now - timedelta(days=health.WINDOW_DAYS)
     touches = touches_store.touches_since(store, ids, to_utc_iso(since))
     promises = accounts_store.promises_due_since(store, ids, since.date())
@@ -365,17 +391,31 @@ def _ranked_tier(
     for promise in promises:
         by_promises.setdefault(promise.contact.id, []).append(promise)
     by_entries = health.by_contact(entries)
+    order = []
+    for ref, last in people:
+        cid = ref.id
+        kept, due = _kept_and_due(by_promises.get(cid, []), now)
+        points = _points(
+            _days_since(last, now),
+            touches.get(cid, 0),
+            kept,
+            due,
+            _net(by_entries.get(cid, []), now),
+        )
+        # As Strength.total: the four parts added in order, then rounded.
+        total = round(points[0] + points[1] + points[2] + points[3], 1)
+        order.append((-total, ref.name.casefold(), cid, ref, last))
+    order.sort(key=lambda row: row[:3])
     lines = []
-    for cid in ids:
-        member = members[cid]
+    for _, _, cid, ref, last in order if wanted is None else order[:wanted]:
         strength = strength_of(
-            member,
+            last,
+            cid,
             touches.get(cid, 0),
             by_promises.get(cid, []),
             by_entries.get(cid, []),
             now,
             stretch,
         )
-        lines.append(PathLine(0, member.standing.contact, tier, strength, candidates[cid][1]))
-    lines.sort(key=lambda p: (-p.strength.total, p.contact.name.casefold()))
-    return lines
+        lines.append(PathLine(0, ref, tier, strength, candidates[cid][1]))
+    return lines, len(people)

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from wintogether.models import ContactRef, ContactStanding, Promise, Win
 from wintogether.store import ledger as ledger_store
@@ -100,6 +100,27 @@ def all_members(store: Store) -> list[Member]:
 def everyone(store: Store) -> list[Member]:
     """Every active contact."""
     return _members(store, "WHERE c.archived_at IS NULL ORDER BY c.id", ())
+
+
+def active_people(store: Store, ids: Sequence[int]) -> list[tuple[ContactRef, datetime | None]]:
+    """These contacts, archived ones left out, by id: each with their last touch."""
+    return [
+        (ContactRef(row[0], row[1], row[2]), utc_time(row[3]))
+        for row in store.conn.execute(
+            f"SELECT id, name, company, last_touch_at FROM contacts WHERE id {_IN}"
+            " AND archived_at IS NULL ORDER BY id",
+            (json.dumps(list(ids)),),
+        )
+    ]
+
+
+def count_active(store: Store, ids: Sequence[int]) -> int:
+    """How many of these contacts are not archived."""
+    row = store.conn.execute(
+        f"SELECT count(*) FROM contacts WHERE id {_IN} AND archived_at IS NULL",
+        (json.dumps(list(ids)),),
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass(frozen=True)
