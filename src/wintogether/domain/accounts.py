@@ -16,8 +16,10 @@ been talked to for their rhythm.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, partial
 from typing import Any
 
 from wintogether.clock import to_utc_iso
@@ -45,13 +47,19 @@ class AccountPerson:
     role: str | None
     reports_to: ContactRef | None
     current: bool
-    health: Health
-    last_touch_at: datetime | None
+    #: Works out their health when first asked: a table shows a screenful of a
+    #: big account's people, so the others are never assessed.
+    assess: Callable[[], Health] = field(repr=False, compare=False)
+    last_touch_at: datetime | None = None
     since: date | None = None  # current: when an import saw them join
     was_at: str | None = None  # current: the company before
     now_at: str | None = None  # former: where they are now
     left_on: date | None = None  # former: when an import saw them leave
     archived: bool = False
+
+    @cached_property
+    def health(self) -> Health:
+        return self.assess()
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         return {
@@ -190,7 +198,8 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
             if member.reports_to in by_id
             else None,
             current=current,
-            health=health.assess(
+            assess=partial(
+                health.assess,
                 member.standing,
                 grouped_promises.get(cid, []),
                 grouped_entries.get(cid, []),
