@@ -344,7 +344,6 @@ def deals_cmd(
       wt deals --all --json
     """
     from wintogether.domain import deals
-    from wintogether.render.columns import DEALS
 
     fmt_ = output_format(fmt, as_json)
     moment = now()
@@ -357,7 +356,10 @@ def deals_cmd(
     )
     more = top is not None and len(rows) > top
     rows = rows[:top] if top is not None else rows
-    if emit_rows(fmt_, DEALS, rows):
+    if fmt_ is not Format.table:  # the column specs only for JSON and CSV
+        from wintogether.render.columns import DEALS
+
+        emit_rows(fmt_, DEALS, rows)
         return
     if not rows:
         say("No deals." if all_ else "No open deals.")

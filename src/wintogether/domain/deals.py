@@ -15,13 +15,11 @@ from datetime import date, datetime, timedelta
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day
 from wintogether.domain.planview import PlanView, analyse
-from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
 from wintogether.models import ContactRef, Deal
 from wintogether.store import Store
 from wintogether.store import deals as deals_store
-from wintogether.store import ledger as ledger_store
 from wintogether.store import promises as promises_store
 
 _ID_RE = re.compile(r"^#?(\d+)$")
@@ -102,6 +100,8 @@ def add(
     }
     stamp = to_utc_iso(now)
     with store.write():
+        from wintogether.domain.resolve import resolve
+
         people = [resolve(store, person) for person in with_ or []]
         if fields["company"] is None:
             companies = {p.company for p in people if p.company}
@@ -154,6 +154,8 @@ def edit(
     stamp = to_utc_iso(now)
     with store.write():
         deal = find(store, ref)
+        from wintogether.domain.resolve import resolve
+
         added = [resolve(store, person) for person in with_ or []]
         removed = [resolve(store, person) for person in without or []]
         if not fields and not added and not removed:
@@ -205,6 +207,8 @@ def close(store: Store, now: datetime, ref: str, outcome: str, note: str | None)
         )
         wins: list[ContactRef] = []
         if outcome == "won":
+            from wintogether.store import ledger as ledger_store
+
             assert deal.they_win and deal.we_win
             for person in deal.people:
                 ledger_store.insert_win(

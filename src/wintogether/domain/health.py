@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from wintogether.config import Config
-from wintogether.domain import cadence
 from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
+
+if TYPE_CHECKING:
+    from wintogether.config import Config
+    from wintogether.domain import cadence
 
 WINDOW_DAYS = 365
 
@@ -215,6 +217,8 @@ def assess(
     now: datetime,
 ) -> Health:
     """Health of one relationship from what is already loaded."""
+    from wintogether.domain import cadence
+
     today = now.date()
     cid = standing.contact.id
     theirs = [p for p in promises if p.contact.id == cid]
