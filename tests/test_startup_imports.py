@@ -156,6 +156,48 @@ def test_only_the_invoked_command_is_built(dana: object, wt: Invoke) -> None:
         assert command_line.registered_groups == [], args
 
 
+def _subcommands(command_line: object, group: str) -> list[str]:
+    [info] = [g for g in command_line.registered_groups if g.name == group]  # type: ignore[attr-defined]
+    sub = info.typer_instance
+    return [c.name or c.callback.__name__ for c in sub.registered_commands] + [
+        g.name for g in sub.registered_groups
+    ]
+
+
+def test_a_group_builds_only_the_subcommand_named(dana: object) -> None:
+    """`wt deal show 1` converts `show` alone; `wt plan DEAL` its default, `show`;
+    help, no word, an option or an unknown word keep every subcommand, and the
+    module's own group is never changed."""
+    from wintogether.cli import app as app_module
+    from wintogether.cli import deals
+
+    whole_deal = len(deals.deal_app.registered_commands)
+    whole_plan = len(deals.plan_app.registered_commands) + len(deals.plan_app.registered_groups)
+    assert _subcommands(app_module.app_for(["--db", "deal", "deal", "show", "1"]), "deal") == [
+        "show"
+    ]
+    assert _subcommands(app_module.app_for(["plan", "1"]), "plan") == ["show"]
+    assert _subcommands(app_module.app_for(["--db", "plan", "plan", "add", "1", "x"]), "plan") == [
+        "add"
+    ]
+    assert _subcommands(app_module.app_for(["plan", "template", "save", "n", "1"]), "plan") == [
+        "template"
+    ]
+    for args in (
+        ["deal"],
+        ["deal", "show", "--help"],
+        ["deal", "-h", "show"],
+        ["deal", "shwo", "1"],
+        ["deal", "--json"],
+    ):
+        assert len(_subcommands(app_module.app_for(args), "deal")) == whole_deal, args
+    assert len(_subcommands(app_module.app_for(["plan", "--help"]), "plan")) == whole_plan
+    assert len(deals.deal_app.registered_commands) == whole_deal
+    assert len(deals.plan_app.registered_commands) + len(deals.plan_app.registered_groups) == (
+        whole_plan
+    )
+
+
 def test_the_command_table_says_what_each_module_registers() -> None:
     """COMMAND_MODULES (which module to import for a command) matches what the
     modules register, in help's order: a command added to a module must be

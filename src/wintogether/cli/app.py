@@ -337,11 +337,57 @@ def app_for(args: list[str]) -> typer.Typer:
         and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
     ]
     command_line.registered_groups = [
-        info for info in command_line.registered_groups if info.name == name
+        _only_subcommand(info, args) for info in command_line.registered_groups if info.name == name
     ]
     if not command_line.registered_commands and not command_line.registered_groups:
         return full_app()  # the table above is out of date: slower, still right
     return command_line
+
+
+def _only_subcommand(info: Any, args: list[str]) -> Any:
+    """A group (`wt deal`, `wt plan`) with only the subcommand the arguments name,
+    so only that one is converted (`wt deal show`: 3 ms less than all six).
+
+    The word after the group's name picks it: a subcommand, or else the group's
+    ``default_command`` (`wt plan DEAL` is `wt plan show DEAL`). Help anywhere,
+    no word, an option or an unknown word leave the group whole, so what help
+    and errors say never changes. The group itself is copied, never changed."""
+    import copy
+
+    if any(arg in ("--help", "-h") for arg in args):
+        return info
+    takes_value = GLOBAL_OPTIONS[0]
+    words = iter(args)
+    word = None
+    for arg in words:  # the global options (as invoked_name reads them), then the group
+        if arg in takes_value:
+            next(words, None)
+        elif not arg.startswith("-"):
+            word = next(words, None) if arg == info.name else None
+            break
+    group = info.typer_instance
+    if word is None or word.startswith("-") or group is None:
+        return info
+
+    def named(command: Any) -> str | None:
+        if command.name:
+            return str(command.name)
+        callback = command.callback
+        return typer.main.get_command_name(callback.__name__) if callback else None
+
+    commands = [c for c in group.registered_commands if named(c) == word]
+    groups = [g for g in group.registered_groups if g.name == word]
+    if not commands and not groups:
+        default = getattr(group.info.cls, "default_command", None)
+        commands = [c for c in group.registered_commands if default and named(c) == default]
+        if not commands:
+            return info
+    pruned = copy.copy(group)
+    pruned.registered_commands = commands
+    pruned.registered_groups = groups
+    shown = copy.copy(info)
+    shown.typer_instance = pruned
+    return shown
 
 
 def invoked_name(args: list[str]) -> str | None:

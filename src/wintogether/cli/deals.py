@@ -386,9 +386,12 @@ def deals_cmd(
 class PlanGroup(TyperGroup):
     """`wt plan DEAL` shows the plan; `wt plan add|done|...` change it."""
 
+    #: What a word that names no subcommand runs (start-up converts only it).
+    default_command = "show"
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
-            return "show", self.commands["show"], args
+            return self.default_command, self.commands[self.default_command], args
         return super().resolve_command(ctx, args)
 
     def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
