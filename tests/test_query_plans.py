@@ -295,6 +295,40 @@ def test_account_views_read_conversations_by_person_and_time(
     assert not any("interactions" in sql for sql in _selects(seen) if "count(" in sql)
 
 
+def test_account_lists_rank_everyone_and_load_only_what_they_show(
+    traced: tuple[Store, list[str]],
+) -> None:
+    """`wt companies` groups everyone per company in one pass, then finds who is
+    the warmest at the companies shown by index (no pass over every contact's
+    tags); `wt path` ranks a tier by points and loads only the lines shown. Both
+    give exactly the first rows of the whole list."""
+    from wintogether.render import words
+
+    store, seen = traced
+    everything = accounts.companies(store, Config(), now())
+    seen.clear()
+    shown, total = accounts.companies_page(store, Config(), now(), limit=5)
+    assert total == len(everything) > 5
+    assert [r.to_json() for r in shown] == [r.to_json() for r in everything[:5]]
+    people = [sql for sql in seen if "FROM scored ORDER BY id" in sql]
+    assert len(people) == 1
+    plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {people[0]}")]
+    assert any("USING INDEX contacts_company (company_id=?)" in p for p in plan), plan
+    assert not any(p.startswith("SCAN c") for p in plan), plan
+    assert len([sql for sql in seen if "SELECT" in sql]) <= 6
+    for by in ("name", "people"):
+        first, _ = accounts.companies_page(store, Config(), now(), sort=by, limit=3)
+        whole = accounts.companies(store, Config(), now(), sort=by)
+        assert [r.to_json() for r in first] == [r.to_json() for r in whole[:3]]
+
+    for target in ("Northwind Traders", "Dana Reyes"):
+        full = paths.find_path(store, target, 30, now(), None)
+        for limit in (1, 3, 7):
+            cut = paths.find_path(store, target, 30, now(), limit)
+            assert cut.to_json(words)["paths"] == full.to_json(words)["paths"][:limit]
+            assert cut.total is None or cut.total == full.total
+
+
 def test_the_scan_detector_catches_a_scan(traced: tuple[Store, list[str]]) -> None:
     """The check itself can fail: an unindexed filter on a big table is reported."""
     store, _ = traced
