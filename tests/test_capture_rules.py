@@ -175,8 +175,8 @@ def test_people_you_talk_to_are_one_per_address_as_the_provider_reads_it(
     )
     configure(tmp_path, [], [write_maildir(tmp_path / "src", mails)])
     run = wt("scan")
-    # Both spellings are one person (the newest address shown).
-    assert "Pat Newman <patnewman+sales@googlemail.com>: 2 emails" in run.stderr
+    # Both spellings are one person, shown as Gmail reads the address.
+    assert "Pat Newman <patnewman@gmail.com>: 2 emails" in run.stderr
     assert run.stderr.count("Pat Newman") == 1
     # A hostile name is shown escaped, never obeyed.
     assert "\x1b" not in run.stderr and "\u202e" not in run.stderr
@@ -184,7 +184,7 @@ def test_people_you_talk_to_are_one_per_address_as_the_provider_reads_it(
     people = json.loads(wt("review", "--people", "--json").stdout)
     assert [p["emails"] for p in people] == [2, 1]
     # Added with another spelling of the address: no longer listed.
-    wt("add", "Pat Newman", "--email", "patnewman@gmail.com")
+    wt("add", "Pat Newman", "--email", "Pat.Newman+work@gmail.com")
     assert "Pat" not in wt("review", "--people").stdout
 
 
@@ -249,3 +249,31 @@ def test_a_recurring_events_cancelled_occurrence_is_left_out() -> None:
     )
     assert [o.start.day for o in found.occurrences] == [2, 16, 23]
     assert found.recurring
+
+
+def test_people_you_talk_to_are_read_a_page_at_a_time(dana: Path) -> None:
+    """The most talked to first; pages go on past contacts until enough are found."""
+    from wintogether.domain import capture
+    from wintogether.store import capture as sql
+    from wintogether.store import contacts as contacts_store
+    from wintogether.store import open_store
+
+    store, _ = open_store(dana)
+    try:
+        with store.write():
+            contacts_store.add_emails(
+                store, 2, ["Marcus.ONeil@gmail.com", "m.oneil+x@googlemail.com"], "2026-11-20Z"
+            )
+            # Marcus's Gmail addresses as Gmail reads them: the most talked to.
+            for address, times in (("marcusoneil@gmail.com", 50), ("moneil@gmail.com", 45)):
+                for _ in range(times):
+                    sql.count_person(store, address, "Marcus", "email", "2026-11-20Z")
+            for i in range(30):
+                for _ in range(30 - i):
+                    sql.count_person(store, f"p{i}@x.example", f"P{i}", "email", "2026-11-20Z")
+        for limit in (1, 3, 7, 25, 40):
+            found = capture.strangers(store, limit)
+            assert [p["email"] for p in found] == [f"p{i}@x.example" for i in range(min(limit, 30))]
+            assert [p["emails"] for p in found] == [30 - i for i in range(min(limit, 30))]
+    finally:
+        store.close()

@@ -307,7 +307,9 @@ class _Scan:
             contact_id = self.match.contact(person.email)
             if contact_id is None:
                 if first_time:
-                    sql.count_person(self.store, person.email, person.name, "meeting", at)
+                    sql.count_person(
+                        self.store, normalize_email(person.email), person.name, "meeting", at
+                    )
             elif contact_id not in contact_ids and contact_id not in self.match.never:
                 contact_ids.append(contact_id)
         if not contact_ids or (not first_time and not self.forced):
@@ -524,7 +526,9 @@ class _Scan:
             contact_id = self.match.contact(person.email)
             if contact_id is None:
                 if first_time:
-                    sql.count_person(self.store, person.email, person.name, "email", at)
+                    sql.count_person(
+                        self.store, normalize_email(person.email), person.name, "email", at
+                    )
             elif contact_id not in contact_ids and contact_id not in self.match.never:
                 contact_ids.append(contact_id)
         if not contact_ids or (not first_time and not self.forced):
@@ -781,24 +785,30 @@ def strangers(store: Store, limit: int = 20) -> list[dict[str, Any]]:
     """People I meet or write who are not contacts, with counts."""
     from wintogether.store import capture as sql
 
-    with store.read():
-        rows = sql.people_not_contacts(store)
-        known = {normalize_email(e) for e in sql.all_emails(store)}
-    # One line per person as their provider sees them (Gmail's dots and +tags),
-    # and nobody a contact's address matches that way.
+    # Counted under each address as its provider reads it (Gmail's dots and
+    # +tags); a contact's address matches that way too. Read a page at a
+    # time, most talked to first, until ``limit`` people are found.
     merged: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        key = normalize_email(row["email"])
-        if key in known:
-            continue
-        seen = merged.get(key)
-        if seen is None:
-            merged[key] = dict(row)
-            continue
-        seen["meetings"] += row["meetings"]
-        seen["emails"] += row["emails"]
-        seen["last_at"] = max(seen["last_at"], row["last_at"])
-        seen["name"] = seen["name"] or row["name"]
+    with store.read():
+        known = {normalize_email(e) for e in sql.gmail_emails(store)}
+        offset = 0
+        while len(merged) < limit:
+            rows = sql.people_not_contacts(store, limit * 2, offset)
+            offset += len(rows)
+            for row in rows:
+                key = normalize_email(row["email"])
+                if key in known:
+                    continue
+                seen = merged.get(key)
+                if seen is None:  # (another spelling: counted before scans read them so)
+                    merged[key] = dict(row)
+                    continue
+                seen["meetings"] += row["meetings"]
+                seen["emails"] += row["emails"]
+                seen["last_at"] = max(seen["last_at"], row["last_at"])
+                seen["name"] = seen["name"] or row["name"]
+            if len(rows) < limit * 2:
+                break
     ranked = sorted(merged.values(), key=lambda r: r["last_at"], reverse=True)
     ranked.sort(key=lambda r: r["meetings"] + r["emails"], reverse=True)
     return ranked[:limit]

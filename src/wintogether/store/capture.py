@@ -27,9 +27,13 @@ class SourceState:
     scanned_until: str
 
 
-def all_emails(store: Store) -> list[str]:
-    """Every contact's email, archived contacts' too."""
-    return [str(r[0]) for r in store.conn.execute("SELECT email FROM contact_emails")]
+def gmail_emails(store: Store) -> list[str]:
+    """Every contact's Gmail address (archived contacts' too), as written."""
+    rows = store.conn.execute(
+        "SELECT email FROM contact_emails WHERE email LIKE '%@gmail.com'"
+        " OR email LIKE '%@googlemail.com'"
+    )
+    return [str(r[0]) for r in rows]
 
 
 def email_index(store: Store) -> list[tuple[str, int]]:
@@ -100,13 +104,14 @@ def count_person(store: Store, email: str, name: str, kind: str, at: str) -> Non
     )
 
 
-def people_not_contacts(store: Store) -> list[dict[str, Any]]:
+def people_not_contacts(store: Store, limit: int, offset: int = 0) -> list[dict[str, Any]]:
     """People talked to whose address no contact has (as written), most talked to first."""
     rows = store.conn.execute(
         "SELECT p.email, p.name, p.meetings, p.emails, p.last_at FROM capture_people p"
         " WHERE NOT EXISTS (SELECT 1 FROM contact_emails e WHERE e.email = p.email"
         " COLLATE NOCASE)"
-        " ORDER BY p.meetings + p.emails DESC, p.last_at DESC"
+        " ORDER BY p.meetings + p.emails DESC, p.last_at DESC, p.email LIMIT ? OFFSET ?",
+        (limit, offset),
     ).fetchall()
     return [
         {"email": r[0], "name": r[1], "meetings": r[2], "emails": r[3], "last_at": r[4]}
