@@ -277,3 +277,29 @@ def test_people_you_talk_to_are_read_a_page_at_a_time(dana: Path) -> None:
             assert [p["emails"] for p in found] == [30 - i for i in range(min(limit, 30))]
     finally:
         store.close()
+
+
+def test_a_single_ics_file_is_a_calendar_and_no_body_is_stored(
+    wt: Invoke, sources: Path, tmp_path: Path
+) -> None:
+    import os
+    import sqlite3
+
+    # An export or a saved subscription: the file itself in capture.calendars.
+    configure(tmp_path, [sources / "cal" / "qbr.ics"], [sources / "Mail", sources / "sent.mbox"])
+    wt("scan")
+    assert {s for _k, s, _p, _n in shapes(wt)} == {"Renewal QBR", "SOC2 report ✓", "Pricing"}
+    wt("review", "--accept-all")
+    conn = sqlite3.connect(os.environ["WINTOGETHER_DB"])
+    try:
+        text = " ".join(str(r) for t in ("capture_proposals", "interactions", "journal")
+                        for r in conn.execute(f"SELECT * FROM {t}"))  # fmt: skip
+    finally:
+        conn.close()
+    assert "SOC2 report" in text
+    db = Path(os.environ["WINTOGETHER_DB"])
+    data = b"".join(  # free pages and the write-ahead log too
+        f.read_bytes() for f in (db, db.with_name(db.name + "-wal")) if f.exists()
+    )
+    for body in (b"Hello.", b"From the desk", b"From here on"):  # the messages' bodies
+        assert body not in data and body.decode() not in text
