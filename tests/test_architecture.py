@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "models": 0,
     "paths": 0,
     "patterns": 0,
+    "records": 0,
     "__init__": 0,
     # Parsing and settings, files on disk.
     "dates": 1,

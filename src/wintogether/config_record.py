@@ -8,7 +8,6 @@ names the same class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from wintogether.config_defaults import (
     DEFAULT_ONE_SIDED_AFTER_DAYS,
     DEFAULT_REMINDER_TIME,
 )
+from wintogether.records import dataclass, field
 
 
 @dataclass(frozen=True)

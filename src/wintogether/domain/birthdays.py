@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from wintogether.dates import birthday_age, next_birthday
 from wintogether.models import ContactRef
+from wintogether.records import dataclass
 
 BIRTHDAY_WINDOW_DAYS = 7
 

@@ -8,13 +8,13 @@ Any conversation with the contact resets the clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
 from wintogether.dates import format_duration
 from wintogether.models import ContactRef, ContactStanding
+from wintogether.records import dataclass
 from wintogether.store import contacts as contacts_store
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from wintogether.models import (
     Promise,
     Win,
 )
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import conversations as conversations_store

@@ -17,11 +17,11 @@ docs/winning-together.md explains each measure with a worked example.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
+from wintogether.records import dataclass, field
 
 if TYPE_CHECKING:
     from wintogether.config import Config

@@ -3,7 +3,6 @@ conflicts, by day."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from wintogether.domain.conversations import check_channel
 from wintogether.domain.resolve import resolve
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactEvent, Conversation, Deal, LedgerEntry, Promise, Win
+from wintogether.records import dataclass
 from wintogether.store import Store, reports
 from wintogether.store import events as events_store
 from wintogether.store import ledger as ledger_store

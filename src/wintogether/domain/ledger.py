@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win
+from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store

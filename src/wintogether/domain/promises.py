@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from wintogether.dates import parse_day, parse_duration
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound
+from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import promises as promises_store
 

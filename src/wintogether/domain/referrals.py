@@ -16,13 +16,13 @@ introducer: a proposed promise ("Thank Marcus for the intro to Dana"), which
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.models import ContactRef, LedgerEntry, Promise
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store

@@ -15,10 +15,10 @@ ranked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from wintogether.errors import UserError
+from wintogether.records import dataclass
 from wintogether.store import Store, reports
 
 DEFAULT_LIMIT = 20

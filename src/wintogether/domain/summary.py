@@ -16,7 +16,6 @@ A period is a range of whole local days, first and last included. Counting rules
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,6 +27,7 @@ from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
 from wintogether.domain.trends import Trends, weekly_trends, window
 from wintogether.errors import InvalidValue
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
+from wintogether.records import dataclass, field
 from wintogether.store import Store, events, reports
 from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +9,7 @@ from wintogether.config import Config
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
 from wintogether.models import ContactEvent, Promise
+from wintogether.records import dataclass, field
 from wintogether.store import Store, events
 from wintogether.store import contacts as contacts_store
 from wintogether.store import promises as promises_store

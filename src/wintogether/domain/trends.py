@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.dates import start_of_day, stored_day
+from wintogether.records import dataclass
 from wintogether.store import Store, reports
 
 WEEKS = 12

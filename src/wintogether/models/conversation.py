@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from wintogether.models.base import ContactRef, _iso
+from wintogether.records import dataclass
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from wintogether.models.base import ContactRef, _iso
 from wintogether.models.promise import Promise
+from wintogether.records import dataclass, field
 
 
 @dataclass

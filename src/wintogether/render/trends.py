@@ -12,11 +12,11 @@ that escapes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from wintogether.domain.trends import Trends
+from wintogether.records import dataclass
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 #: Colours that print well in black and white too (a dark and a light tone).

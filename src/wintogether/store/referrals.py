@@ -4,9 +4,9 @@ intros received in the ledger, and what each introduced relationship led to."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from wintogether.models import ContactRef, LedgerEntry
+from wintogether.records import dataclass
 from wintogether.store import ledger as ledger_store
 from wintogether.store.handle import Store
 

@@ -7,11 +7,11 @@ query plans measured on a large database); values are always bound.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from wintogether.models import Conversation, Promise
+from wintogether.records import dataclass
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
 from wintogether.store.contacts import TAGGED_CONTACTS, tag_params

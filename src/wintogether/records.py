@@ -1,0 +1,76 @@
+"""Dataclasses whose methods are compiled when the first one is made.
+
+Defining a dataclass compiles its ``__init__``, ``__repr__`` and ``__eq__``
+(and, frozen, ``__setattr__``, ``__delattr__`` and ``__hash__``): 0.3 to
+0.5 ms each at import. A read command imports a score of records and makes
+about half of them (`wt today` never builds a contact, a win or a health
+record; `wt show` no search hit or referral tree). :func:`dataclass` is
+written where ``dataclasses.dataclass`` would be, with the same options, and
+processes the class with it when the first instance is made: until then the
+class is only its annotations and defaults, and what is never made costs
+nothing.
+
+Nothing else about the class differs once it is made. Before the first
+instance, ``dataclasses.fields(cls)`` does not know it yet: call
+:func:`ready` first where the class itself is inspected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import field
+from typing import Any, TypeVar, dataclass_transform, overload
+
+__all__ = ["dataclass", "field", "ready"]
+
+T = TypeVar("T", bound=type)
+
+#: Classes waiting for their first instance, with their dataclass options.
+_PENDING: dict[type, dict[str, Any]] = {}
+
+
+def ready(cls: T) -> T:
+    """Process ``cls`` (and a waiting base class first) now, if it is still waiting."""
+    for base in reversed(cls.__mro__[1:]):
+        if base in _PENDING:
+            ready(base)
+    options = _PENDING.pop(cls, None)
+    if options is not None:
+        del cls.__init__  # type: ignore[misc]  # the stand-in below
+        dataclasses.dataclass(cls, **options)
+    return cls
+
+
+def _defer(cls: T, options: dict[str, Any]) -> T:
+    for base in cls.__mro__[1:]:
+        if base in _PENDING:  # a subclass needs its base's fields now
+            ready(base)
+    _PENDING[cls] = options
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        ready(cls)
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
+
+    cls.__init__ = __init__  # type: ignore[misc]
+    return cls
+
+
+@overload
+def dataclass(cls: T, /) -> T: ...
+
+
+@overload
+def dataclass(
+    *, frozen: bool = False, eq: bool = True, order: bool = False, kw_only: bool = False
+) -> Callable[[T], T]: ...
+
+
+@dataclass_transform(field_specifiers=(field, dataclasses.Field))
+def dataclass(cls: Any = None, /, **options: Any) -> Any:
+    """``dataclasses.dataclass(cls, **options)``, applied at the first instance."""
+    if options.get("slots"):  # a new class replaces the old: it cannot wait
+        return dataclasses.dataclass(cls, **options) if cls else dataclasses.dataclass(**options)
+    if cls is None:
+        return lambda c: _defer(c, options)
+    return _defer(cls, options)
