@@ -8,6 +8,7 @@ log a note or record a promise with an ISO or simple date.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -340,6 +341,46 @@ def test_reads_in_a_pipe_write_plain_text_without_rich(dana: object, args: tuple
     assert done.stdout.strip()  # something was written, to a pipe
     assert "wintogether.render.plain" in modules
     assert not {m for m in modules if m.split(".")[0] == "rich"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("today",), ("summary", "--week"), ("show", "#1"), ("contacts", "--sort", "attention")],
+    ids=["today", "summary", "show", "contacts"],
+)
+def test_reads_build_only_the_records_they_show(dana: object, args: tuple[str, ...]) -> None:
+    """A read defines many records and makes few: those never made are never
+    compiled (wintogether.records), and a read in a pipe passes its ids to
+    SQLite without the json module (store/common.py ``id_list``)."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.gave("dana", "Renewal advice", kind="advice")
+        make.contact("Greta Lindqvist", every="1 week", birthday="1980-11-30")
+        make.log("greta", "Coffee", at="2026-09-01")
+    code = (
+        "import sys, runpy, dataclasses\n"
+        f"sys.argv = ['wt', *{list(args)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('wintogether', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from wintogether.records import _PENDING\n"
+        "print(sorted(c.__name__ for c in _PENDING), 'json' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip(), done.stderr[-2000:]
+    pending, has_json = done.stderr.strip().splitlines()[-1].rsplit(" ", 1)
+    waiting = set(ast.literal_eval(pending))
+    never_made = {
+        "today": {"Contact", "Win", "WordRecord", "Health", "BalanceView", "LedgerFigures"},
+        "summary": {"Contact", "Win", "WordRecord", "Health", "SearchHit", "Deal", "PlanStep"},
+        "show": {"ContactChanges", "ContactRow", "Win", "SearchHit"},
+        "contacts": {"Conversation", "Win", "TimelineEntry", "Profile", "SearchHit"},
+    }[args[0]]
+    assert never_made <= waiting, sorted(never_made - waiting)
+    if args[0] == "today":
+        assert has_json == "False"
 
 
 def test_a_view_rich_must_lay_out_still_draws_with_rich(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from wintogether.clock import from_utc_iso, from_utc_iso_utc
@@ -27,3 +27,20 @@ def utc_time(value: str | None) -> Any:
 def chunks(items: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def id_list(ids: Iterable[int]) -> str:
+    """Ids as a JSON array for ``json_each(?)``, written without the json module
+    (a read that passes a few ids should not import it): ``[1,2,3]``."""
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def text_list(items: Iterable[str]) -> str:
+    """Short strings as a JSON array for ``json_each(?)``: plain words (``"11-28"``)
+    are written directly, anything that needs escaping by the json module."""
+    words = list(items)
+    if all(w.isascii() and w.isprintable() and '"' not in w and "\\" not in w for w in words):
+        return "[" + ",".join(f'"{w}"' for w in words) + "]"
+    import json
+
+    return json.dumps(words)

@@ -495,9 +495,9 @@ def standings(
         params += tag_params(tag)
     if birthdays_on is not None:
         where.append("substr(birthday, -5) IN (SELECT value FROM json_each(?))")
-        import json
+        from wintogether.store.common import text_list
 
-        params.append(json.dumps(birthdays_on))
+        params.append(text_list(birthdays_on))
     rows = store.conn.execute(
         "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
         f" FROM contacts c WHERE {' AND '.join(where)}",

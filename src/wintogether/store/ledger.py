@@ -5,13 +5,12 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from wintogether.clock import from_utc_iso
 from wintogether.models import ContactRef, LedgerEntry, Win
-from wintogether.store.common import new_uid
+from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
 
 _LEDGER_SELECT = (
@@ -85,7 +84,7 @@ def entries(
         params += [contact_id, contact_id]
     if contact_ids is not None:
         where.append("l.contact_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(contact_ids))
+        params.append(id_list(contact_ids))
     order = "DESC" if newest_first else "ASC"
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     params.append(-1 if limit is None else limit)
@@ -135,7 +134,7 @@ def wins_of(store: Store, contact_ids: Sequence[int], since: str) -> list[Win]:
         store,
         "WHERE w.contact_id IN (SELECT value FROM json_each(?)) AND w.happened_at >= ?"
         " ORDER BY w.happened_at DESC, w.id DESC LIMIT -1",
-        [json.dumps(list(contact_ids)), since],
+        [id_list(contact_ids), since],
     )
 
 

@@ -20,12 +20,12 @@ transaction of the write that changes the base rows, so whatever writes
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from wintogether.models import ContactRef
+from wintogether.records import dataclass
+from wintogether.store.common import id_list
 from wintogether.store.handle import Store
 
 #: ``fresh`` and ``fresh_months``: every standing recomputed from the base tables.
@@ -267,7 +267,7 @@ def ledger_figures(
         """
     params: list[object] = []
     if contact_ids is not None:
-        params.append(json.dumps(list(contact_ids)))
+        params.append(id_list(contact_ids))
     named = _window_params(since, until)
     if params:
         named["ids"] = params[0]
@@ -305,7 +305,7 @@ def runs_begun_by(
     """
     named = {"since": since, "until": until, "began_by": began_by}
     if contact_ids is not None:
-        named["ids"] = json.dumps(list(contact_ids))
+        named["ids"] = id_list(contact_ids)
     return [(r[0], r[1], r[2]) for r in store.conn.execute(sql, named)]
 
 
@@ -377,7 +377,7 @@ def without_figures(store: Store, ids: Sequence[int], since: str, until: str) ->
             "SELECT value FROM json_each(:ids) WHERE NOT EXISTS (SELECT 1 FROM standings s"
             " WHERE s.contact_id = value AND s.ledger_last_at >= :since"
             " AND s.ledger_last_at <= :until)",
-            {"ids": json.dumps(list(ids)), "since": since, "until": until},
+            {"ids": id_list(ids), "since": since, "until": until},
         )
     ]
 
@@ -390,7 +390,7 @@ def _raw_figures(
     params: list[object] = [since, until]
     if contact_ids is not None:
         only = " AND contact_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(list(contact_ids)))
+        params.append(id_list(contact_ids))
     rows = store.conn.execute(
         f"""
         WITH w AS MATERIALIZED (
@@ -444,7 +444,7 @@ def refs(store: Store, ids: Sequence[int]) -> dict[int, ContactRef]:
         row[0]: ContactRef(row[0], row[1], row[2])
         for row in store.conn.execute(
             "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(ids)),),
+            (id_list(ids),),
         )
     }
 
@@ -455,7 +455,7 @@ def ledger_ahead(store: Store, until: str, contact_ids: Sequence[int] | None = N
     params: list[object] = [until]
     if contact_ids is not None:
         sql += " AND contact_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(list(contact_ids)))
+        params.append(id_list(contact_ids))
     return [row[0] for row in store.conn.execute(sql, params)]
 
 
