@@ -148,6 +148,29 @@ def test_wrap_and_table_layout() -> None:
         "x  long words",
         "   here",
     ]
+    # Words wrap whole while every column can still hold its longest word: the
+    # widest column gives way only down to that, then the next one does.
+    assert table(
+        ["id", "tags", "note"],
+        [["#1", "customers/enterprise", "a rather long note about the renewal"]],
+        50,
+    ) == [
+        "id  tags                  note",
+        "#1  customers/enterprise  a rather long note about",
+        "                          the renewal",
+    ]
+    assert table(["tags", "note"], [["customers/enterprise", "one two three four"]], 30) == [
+        "tags                  note",
+        "customers/enterprise  one two",
+        "                      three",
+        "                      four",
+    ]
+    # Only when the words cannot fit are they broken, so nothing is lost.
+    assert table(["a", "b"], [["abcdefgh", "ijklmnop"]], 12) == [
+        "a      b",
+        "abcde  ijklm",
+        "fgh    nop",
+    ]
     # As Rich lays a table out (fit=True): columns compared with their padding,
     # tied widest columns give way together; right-aligned numbers.
     assert table(["n", "a", "b"], [["10", "aaaa bbbb", "cccc dddd"]], 17, fit=True) == [
@@ -165,3 +188,13 @@ def test_wrap_and_table_layout() -> None:
         table(["a", "b"], [["x", "abcdefghijkl"]], 8, fit=True)
     assert cell_len("日本") == 4
     assert cell_len("José") == cell_len("Jose\u0301") == 4
+
+
+def test_contacts_in_a_pipe_keep_tags_whole_at_80_columns(
+    demo: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out = wt("contacts", "--plain").stdout
+    assert "customers/enterprise" in out
+    assert "terprise" not in out.replace("customers/enterprise", "")
+    assert max(cell_len(line) for line in out.splitlines()) <= 80

@@ -180,13 +180,9 @@ def table(
     if excess > 0 and fit:
         widths = _collapse(widths, no_wrap, width, gap, grid)
         excess = sum(widths) + gap * (count - 1) - width
-    while excess > 0:
-        shrinkable = [i for i in range(count) if i not in no_wrap and widths[i] > 1]
-        if not shrinkable:
-            break
-        top = max(widths[i] for i in shrinkable)
-        widths[next(i for i in shrinkable if widths[i] == top)] -= 1
-        excess -= 1
+    if excess > 0:
+        _give_way(widths, _longest_words(cells, count), no_wrap, excess)
+        excess = sum(widths) + gap * (count - 1) - width
     if fit:
         _check_fit(cells, widths, no_wrap, excess)
     total = sum(widths) + gap * (count - 1)
@@ -234,16 +230,45 @@ def streamed_table(
             widths[index] = max(widths[index], _widest(cell))
     gap = 2
     excess = sum(widths) + gap * (count - 1) - width
-    while excess > 0:
-        shrinkable = [i for i in range(count) if widths[i] > 1]
-        if not shrinkable:
-            break
-        top = max(widths[i] for i in shrinkable)
-        widths[next(i for i in shrinkable if widths[i] == top)] -= 1
-        excess -= 1
+    if excess > 0:
+        words = _longest_words([headers], count)
+        for row in rows():
+            for index, cell in enumerate(row):
+                words[index] = max(words[index], _longest_word(cell))
+        _give_way(widths, words, (), excess)
     yield from _row_lines(headers, widths, gap)
     for row in rows():
         yield from _row_lines(row, widths, gap)
+
+
+def _longest_word(cell: str) -> int:
+    """The widest word of a cell, in terminal cells: below it the word breaks."""
+    return max((cell_len(word) for word in cell.split()), default=0)
+
+
+def _longest_words(cells: Sequence[Sequence[str]], count: int) -> list[int]:
+    words = [0] * count
+    for row in cells:
+        for index, cell in enumerate(row):
+            words[index] = max(words[index], _longest_word(cell))
+    return words
+
+
+def _give_way(widths: list[int], words: Sequence[int], no_wrap: Sequence[int], excess: int) -> None:
+    """Narrow ``widths`` (in place) by ``excess`` cells, the widest wrapping
+    column first, one cell at a time: first only down to each column's longest
+    word, so that words wrap whole ("customers/enterprise" is never split
+    into "customers/en" and "terprise"), and only then inside words."""
+    for floors in (words, [1] * len(widths)):
+        while excess > 0:
+            shrinkable = [
+                i for i in range(len(widths)) if i not in no_wrap and widths[i] > max(floors[i], 1)
+            ]
+            if not shrinkable:
+                break
+            top = max(widths[i] for i in shrinkable)
+            widths[next(i for i in shrinkable if widths[i] == top)] -= 1
+            excess -= 1
 
 
 def _collapse(
