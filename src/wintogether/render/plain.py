@@ -181,7 +181,15 @@ def table(
         widths = _collapse(widths, no_wrap, width, gap, grid)
         excess = sum(widths) + gap * (count - 1) - width
     if excess > 0:
-        _give_way(widths, _longest_words(cells, count), no_wrap, excess)
+        words = _longest_words(cells, count)
+        headings = [cell_len(h) for h in headers] if show_header else [0] * count
+        _give_way(
+            widths,
+            [max(w, h) for w, h in zip(words, headings, strict=True)],
+            words,
+            no_wrap,
+            excess,
+        )
         excess = sum(widths) + gap * (count - 1) - width
     if fit:
         _check_fit(cells, widths, no_wrap, excess)
@@ -235,7 +243,13 @@ def streamed_table(
         for row in rows():
             for index, cell in enumerate(row):
                 words[index] = max(words[index], _longest_word(cell))
-        _give_way(widths, words, (), excess)
+        _give_way(
+            widths,
+            [max(w, cell_len(h)) for w, h in zip(words, headers, strict=True)],
+            words,
+            (),
+            excess,
+        )
     yield from _row_lines(headers, widths, gap)
     for row in rows():
         yield from _row_lines(row, widths, gap)
@@ -254,21 +268,34 @@ def _longest_words(cells: Sequence[Sequence[str]], count: int) -> list[int]:
     return words
 
 
-def _give_way(widths: list[int], words: Sequence[int], no_wrap: Sequence[int], excess: int) -> None:
+def _give_way(
+    widths: list[int],
+    headed: Sequence[int],
+    words: Sequence[int],
+    no_wrap: Sequence[int],
+    excess: int,
+) -> None:
     """Narrow ``widths`` (in place) by ``excess`` cells, the widest wrapping
-    column first, one cell at a time: first only down to each column's longest
-    word, so that words wrap whole ("customers/enterprise" is never split
-    into "customers/en" and "terprise"), and only then inside words."""
-    for floors in (words, [1] * len(widths)):
-        while excess > 0:
+    column first, one cell at a time. Where it can, a column gives way only
+    while its heading stays on one line and its words whole (``headed``), else
+    down to its longest word (``words``): "customers/enterprise" is not split
+    into "customers/en" and "terprise" when the table can keep it whole. Where
+    it cannot, the columns give way from their full widths down to one cell."""
+    for last, floors in ((False, headed), (False, words), (True, [1] * len(widths))):
+        trial = list(widths)
+        left = excess
+        while left > 0:
             shrinkable = [
-                i for i in range(len(widths)) if i not in no_wrap and widths[i] > max(floors[i], 1)
+                i for i in range(len(trial)) if i not in no_wrap and trial[i] > max(floors[i], 1)
             ]
             if not shrinkable:
                 break
-            top = max(widths[i] for i in shrinkable)
-            widths[next(i for i in shrinkable if widths[i] == top)] -= 1
-            excess -= 1
+            top = max(trial[i] for i in shrinkable)
+            trial[next(i for i in shrinkable if trial[i] == top)] -= 1
+            left -= 1
+        if left <= 0 or last:
+            widths[:] = trial
+            return
 
 
 def _collapse(
