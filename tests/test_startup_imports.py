@@ -134,6 +134,17 @@ def test_the_chart_library_is_loaded_only_for_the_html_summary(dana: object) -> 
     assert "pygal" in modules
 
 
+def test_a_shared_plan_does_not_load_the_weekly_summary(dana: object, wt: Invoke) -> None:
+    """`wt plan DEAL --format md|html` escapes its text without the summary's code."""
+    wt("deal", "add", "Northwind renewal", "--with", "dana", "--they-win", "SOC2", "--we-win", "3y")
+    for fmt in ("md", "html"):
+        modules, done = imported_modules("plan", "1", "--format", fmt)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Northwind renewal" in done.stdout
+        assert "wintogether.render.escaping" in modules
+        assert "wintogether.domain.summary" not in modules
+
+
 def test_only_the_invoked_command_is_built(dana: object, wt: Invoke) -> None:
     """Start-up builds one command, but help and unknown names still see them all."""
     from wintogether.cli import app as app_module

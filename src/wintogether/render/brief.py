@@ -165,7 +165,7 @@ def brief_view(brief: Brief, *, plain: bool) -> RenderableType:
 
 
 def render_md(brief: Brief) -> str:
-    from wintogether.render.summary_md import md
+    from wintogether.render.escaping import md
 
     today = brief.at.astimezone().date()
     lines: list[str] = []
@@ -184,7 +184,7 @@ def render_md(brief: Brief) -> str:
 
 
 def _person_md(person: PersonBrief) -> list[str]:
-    from wintogether.render.summary_md import md
+    from wintogether.render.escaping import md
 
     contact = person.contact
     today = person.today

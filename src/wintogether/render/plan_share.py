@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
-from wintogether.render.summary_html import h
-from wintogether.render.summary_md import md
+from wintogether.render.escaping import h, md
 
 if TYPE_CHECKING:
     from wintogether.domain.plan import SharedPlan, SharedStep

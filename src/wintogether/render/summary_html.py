@@ -6,13 +6,11 @@ every piece of user text goes through ``html.escape``.
 
 from __future__ import annotations
 
-from html import escape
-
 from wintogether.dates import format_day
 from wintogether.domain.summary import Summary
 from wintogether.models import Promise
+from wintogether.render.escaping import h
 from wintogether.render.words import count_kinds, one_sided_text
-from wintogether.text import one_line
 
 _STYLE = """
 body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -32,10 +30,6 @@ figure svg { max-width: 100%; height: auto; display: block; }
                li, tr, figure { break-inside: avoid; }
                * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
-
-
-def h(text: object) -> str:
-    return escape(one_line("" if text is None else str(text)), quote=True)
 
 
 def render(summary: Summary) -> str:

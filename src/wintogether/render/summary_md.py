@@ -7,23 +7,11 @@ heading or a list, and ``javascript:`` never survives as a link scheme.
 
 from __future__ import annotations
 
-import re
-
 from wintogether.dates import format_day
 from wintogether.domain.summary import Summary
 from wintogether.models import Promise
+from wintogether.render.escaping import md
 from wintogether.render.words import count_kinds, one_sided_text
-from wintogether.text import one_line
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
-_SCHEME = re.compile(r"(?i)(javascript|vbscript|data)\s*:")
-
-
-def md(text: object) -> str:
-    """One line of user text, inert in Markdown (and in any HTML it becomes)."""
-    flat = one_line("" if text is None else str(text)).strip()
-    escaped = _SPECIAL.sub(r"\\\1", flat)
-    return _SCHEME.sub(lambda m: m.group(1) + "\\:", escaped)
 
 
 def render(summary: Summary) -> str:
