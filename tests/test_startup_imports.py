@@ -575,3 +575,19 @@ def test_a_config_file_marshal_cannot_hold_is_still_read(dana: object) -> None:
     assert config.load(path).log_channel == "call"
     assert config._cached(text, path) is None
     assert config.load(path).log_channel == "call"
+
+
+def test_the_column_specs_compile_no_dataclass() -> None:
+    """render/columns.py builds every view's columns at import, for every read
+    that writes a table: its two records are written-out classes."""
+    code = (
+        "import sys\n"
+        "import wintogether.render.columns as c\n"
+        "assert 'dataclasses' not in sys.modules, 'dataclasses'\n"
+        "col = c.PROMISES.columns[0]\n"
+        "assert col == c.Column('id', col.value, 'id') and hash(col) == hash(c.Column('id', col.value, 'id'))\n"
+        "print(repr(col).split(',')[0])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "Column(name='id'"

@@ -13,7 +13,6 @@ No Rich here: JSON and CSV output never import it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -32,21 +31,66 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class Column(Generic[R]):
+class _Frozen:
+    """Equal, hashed, immutable and shown by their fields, like a frozen
+    dataclass, without compiling methods at import: every read that writes a
+    table imports these specs."""
+
+    __slots__: tuple[str, ...] = ()
+    #: The fields, in order (``__slots__`` is sorted).
+    _fields: tuple[str, ...] = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
+class Column(_Frozen, Generic[R]):
+    """One column: ``name`` is the CSV header (snake_case, stable: scripts read
+    it); ``value`` the machine value, what CSV writes (lists joined with "; ");
+    ``header`` the table heading, None when the table does not show it."""
+
+    __slots__ = ("header", "name", "value")
+    _fields = ("name", "value", "header")
     name: str
-    """The CSV header (snake_case, stable: scripts read it)."""
     value: Callable[[R], Any]
-    """The machine value: what CSV writes (lists joined with "; ")."""
-    header: str | None = None
-    """The table heading; None when the table does not show it as a column."""
+    header: str | None
+
+    def __init__(self, name: str, value: Callable[[R], Any], header: str | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "header", header)
 
 
-@dataclass(frozen=True)
-class Columns(Generic[R]):
+class Columns(_Frozen, Generic[R]):
+    """A view's columns, and ``record``: one row as JSON, with the keys
+    docs/json.md documents."""
+
+    __slots__ = ("columns", "record")
+    _fields = ("columns", "record")
     columns: tuple[Column[R], ...]
     record: Callable[[R], Any]
-    """One row as JSON, with the keys docs/json.md documents."""
+
+    def __init__(self, columns: tuple[Column[R], ...], record: Callable[[R], Any]) -> None:
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "record", record)
 
     def names(self) -> list[str]:
         return [column.name for column in self.columns]
