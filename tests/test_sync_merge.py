@@ -378,3 +378,40 @@ def test_two_edits_there_on_top_of_ours_are_no_conflict(sides: tuple[Side, Side,
     desktop("edit", "dana", "--title", "COO", at="2026-11-28T15:10:00+00:00")
     out = desktop("sync", str(vdir), at="2026-11-28T15:15:00+00:00")
     assert _last(out.stderr) == "sent 1, received 0, deleted 0, conflicts 1: Dana Reyes, title"
+
+
+def test_someone_arriving_later_joins_the_talks_and_deals_received_without_them(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Jon's card is deleted on the phone before the laptop ever saw him: the
+    laptop takes the talk and the deal with Dana only. When the desktop (which
+    kept Jon, archived with his history) sends him again, he joins them there."""
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    at = "2026-11-28T11:00:00+00:00"
+    desktop("add", "Jon Weiss", "--company", "Globex", at=at)
+    desktop("log", "Jon Weiss", "Pilot kickoff", "--with", "dana", at=at)
+    desktop("deal", "add", "Globex pilot", "--with", "Jon Weiss", "--with", "dana",
+            "--they-win", "A pilot", "--we-win", "A reference", at=at)  # fmt: skip
+    desktop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    jon = str(desktop.rows("SELECT uid FROM contacts WHERE name = 'Jon Weiss'")[0][0])
+    (vdir / "contacts" / f"{jon}.vcf").unlink()  # the phone deletes him
+
+    laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    talk = "SELECT count(*) FROM interactions i JOIN interaction_participants p" \
+        " ON p.interaction_id = i.id WHERE i.note = 'Pilot kickoff'"  # fmt: skip
+    assert laptop.rows(talk) == [(1,)]  # Dana only: Jon is not known here
+    out = desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00")
+    assert "archived here" in out.stderr
+    desktop("edit", "Jon Weiss", "--title", "CTO", at="2026-11-28T11:20:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T11:25:00+00:00")
+
+    laptop("sync", str(vdir), at="2026-11-28T11:30:00+00:00")
+    assert laptop.rows("SELECT title FROM contacts WHERE uid = ?", jon) == [("CTO",)]
+    assert laptop.rows(talk) == [(2,)]
+    deal = laptop.json("deal", "show", "Globex pilot")
+    assert sorted(p["name"] for p in deal["deal"]["people"]) == ["Dana Reyes", "Jon Weiss"]
+    # Settled: each side's next round is quiet.
+    for side in (desktop, laptop):
+        again = side("sync", str(vdir), at="2026-11-28T12:00:00+00:00")
+        assert _last(again.stderr) == QUIET

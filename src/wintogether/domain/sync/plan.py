@@ -86,6 +86,9 @@ class _Plan:
     going: set[str] = field(default_factory=set)
     #: Contacts this sync brings in (uid -> name): to-dos may name them.
     arriving: dict[str, str] = field(default_factory=dict)
+    #: Contacts new to this database in this sync: journal entries and deals
+    #: received before without them (not known here then) take them in now.
+    new_here: set[str] = field(default_factory=set)
     #: The deals and promises a plan step may name (here, or arriving in this
     #: sync), by uid: found only when a step's file is new or changed.
     known: dict[str, set[str]] | None = None
@@ -152,6 +155,8 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
                     contact_uids.add(action.uid)
                     if action.fields is not None:
                         plan.arriving[action.uid] = str(action.fields["name"])
+                        if action.row_id is None:
+                            plan.new_here.add(action.uid)
                 elif action.kind == "contact" and action.action == "delete_row":
                     contact_uids.discard(action.uid)
                     going.add(action.uid)
@@ -262,6 +267,8 @@ def _plan_kind(
             if again is not None:
                 again["uid"] = uid
                 parsed[uid] = again
+    if plan.new_here and kind in ("conversation", "history"):
+        _naming_newcomers(plan, kind, folder, rows, file_of, parsed)
     if kind == "promise":
         orphans = [f for f in parsed.values() if f.get("contact") not in contact_uids]
         if orphans:
@@ -328,6 +335,43 @@ def _plan_kind(
         if action.text is not None and action.file_name in odd:
             action.action = "skip"
     plan.actions[start:] = [a for a in plan.actions[start:] if a.action != "skip"]
+
+
+def _naming_newcomers(
+    plan: _Plan,
+    kind: str,
+    folder: Path,
+    rows: dict[str, Any],
+    file_of: dict[str, _File],
+    parsed: dict[str, dict[str, Any]],
+) -> None:
+    """Unchanged files of items we have that name a contact new here in this sync.
+
+    A journal entry or a deal received while one of its people was not known
+    here (deleted on the phone, kept on the other computer) came in without
+    them; when they arrive, the item is read again so that they join it, as
+    the file says. Only files holding a newcomer's uid are parsed.
+    """
+    from wintogether.files import NotRegular
+
+    wanted = [uid.encode("utf-8") for uid in sorted(plan.new_here)]
+    for uid, found in file_of.items():
+        if uid in parsed or uid not in rows:
+            continue
+        try:
+            found.read(folder)
+        except (OSError, NotRegular):
+            continue  # unreadable now: left as it is
+        assert found.data is not None
+        if not any(w in found.data for w in wanted):
+            continue
+        fields = _fields_of(kind, found, folder)
+        if fields is None:
+            continue
+        named = set(_refs(kind, fields)) | set(fields.get("people") or [])
+        if named & plan.new_here:
+            fields["uid"] = uid
+            parsed[uid] = fields
 
 
 def _refs(kind: str, fields: dict[str, Any]) -> list[str]:
