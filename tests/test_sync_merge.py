@@ -393,6 +393,8 @@ def test_someone_arriving_later_joins_the_talks_and_deals_received_without_them(
     desktop("log", "Jon Weiss", "Pilot kickoff", "--with", "dana", at=at)
     desktop("deal", "add", "Globex pilot", "--with", "Jon Weiss", "--with", "dana",
             "--they-win", "A pilot", "--we-win", "A reference", at=at)  # fmt: skip
+    desktop("gave", "dana", "Intro to the Globex CTO", "--kind", "intro", "--to", "Jon Weiss",
+            at=at)  # fmt: skip
     desktop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
     jon = str(desktop.rows("SELECT uid FROM contacts WHERE name = 'Jon Weiss'")[0][0])
     (vdir / "contacts" / f"{jon}.vcf").unlink()  # the phone deletes him
@@ -409,6 +411,8 @@ def test_someone_arriving_later_joins_the_talks_and_deals_received_without_them(
     laptop("sync", str(vdir), at="2026-11-28T11:30:00+00:00")
     assert laptop.rows("SELECT title FROM contacts WHERE uid = ?", jon) == [("CTO",)]
     assert laptop.rows(talk) == [(2,)]
+    intro = "SELECT t.uid FROM ledger l LEFT JOIN contacts t ON t.id = l.to_contact_id"
+    assert laptop.rows(intro) == [(jon,)]  # the introduction names him again
     deal = laptop.json("deal", "show", "Globex pilot")
     assert sorted(p["name"] for p in deal["deal"]["people"]) == ["Dana Reyes", "Jon Weiss"]
     # Settled: each side's next round is quiet.

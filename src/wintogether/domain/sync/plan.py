@@ -369,6 +369,7 @@ def _naming_newcomers(
         if fields is None:
             continue
         named = set(_refs(kind, fields)) | set(fields.get("people") or [])
+        named.add(str(fields.get("to_contact") or ""))  # an introduction's other person
         if named & plan.new_here:
             fields["uid"] = uid
             parsed[uid] = fields
