@@ -82,3 +82,16 @@ def test_demo_has_a_realistic_mix(demo_db: Path, wt: Invoke) -> None:
     channels = {e["channel"] for e in dana["timeline"] if e["kind"] == "conversation"}
     assert len(channels) >= 3
     assert {"conversation", "promise", "ledger"} <= {e["kind"] for e in dana["timeline"]}
+
+
+@pytest.mark.parametrize(
+    "now", ["2026-11-28T09:00:00", "2026-11-28T22:40:00", "2026-11-28T23:55:00"]
+)
+def test_the_demo_meeting_is_today_at_any_hour(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, now: str
+) -> None:
+    monkeypatch.setenv("WINTOGETHER_NOW", now)
+    wt("demo")
+    path = wt("demo", "--path").stdout.strip()
+    today = json.loads(wt("--db", path, "today", "--json").stdout)
+    assert [m["meeting"]["summary"] for m in today["meetings"]] == ["Renewal QBR"]

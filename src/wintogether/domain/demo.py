@@ -242,7 +242,8 @@ MEETINGS: tuple[tuple[str, int | None, int, int, tuple[tuple[str, str], ...]], .
 
 
 def _meetings(store: Store, now: datetime) -> None:
-    """The demo's calendar: a meeting later today (`wt brief`) and one tomorrow."""
+    """The demo's calendar: a meeting later today (`wt brief`; under way when the
+    demo is built late in the evening) and one tomorrow."""
     from wintogether.clock import to_utc_iso
     from wintogether.store.capture import MeetingRow, replace_meetings
 
@@ -253,6 +254,8 @@ def _meetings(store: Store, now: datetime) -> None:
             start = local.replace(hour=15, minute=0, second=0, microsecond=0)
             if start < local + timedelta(hours=1):
                 start = (local + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+            if start.date() != local.date():  # late evening: today's meeting is under way
+                start = local.replace(minute=0, second=0, microsecond=0)
         else:
             start = (local + timedelta(days=days)).replace(
                 hour=hour, minute=0, second=0, microsecond=0
