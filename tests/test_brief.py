@@ -287,3 +287,14 @@ def test_hostile_calendar_text_is_escaped(wt: Invoke, dana: Path, tmp_path: Path
     assert not [t for t in tokens if t.type == "html_block"]
     today = wt("today", "--plain").stdout
     assert "\x1b" not in today and "[bold]Pay" in today
+
+
+def test_a_long_meeting_line_goes_on_under_the_name(
+    wt: Invoke, demo: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    section = wt(*demo, "today").stdout.split("Meetings today\n")[1].split("`wt brief")[0]
+    lines = section.splitlines()
+    assert lines[1:3] == ["  Dana Reyes: I owe: Send the SOC2", "    report, 5 days late"]
+    assert all(line.startswith("    ") for line in lines[4:-1])  # Marcus O'Neil's headline
+    assert lines[-1] == "  and 1 not in wintogether"

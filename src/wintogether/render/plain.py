@@ -104,6 +104,11 @@ def _fold(word: str, width: int) -> list[str]:
 _WORDS = re.compile(r"\s*\S+\s*")
 
 
+def hanging(text: str, width: int) -> Lines:
+    """``text`` two cells in, going on four cells in when it wraps."""
+    return [("    " if i else "  ") + line for i, line in enumerate(wrap(text, width - 4))]
+
+
 def wrap(text: str, width: int) -> Lines:
     """``text`` in lines of at most ``width`` cells, broken between words (and
     inside a word only when it is wider than the line); newlines kept."""
@@ -609,10 +614,10 @@ def meetings(sections: Sequence[Any], today: date, width: int) -> Lines:
         meeting = section.meeting
         when = meeting_when(meeting, today, time_only=True)
         out += wrap(f"{when}  {t1(meeting.summary or 'Meeting')}", width)
-        for person in section.people:
-            out += wrap(f"  {t1(person.contact.name)}: {t1(headline(person))}", width)
+        for person in section.people:  # a long line goes on under the name, not at column 0
+            out += hanging(f"{t1(person.contact.name)}: {t1(headline(person))}", width)
         if meeting.strangers:
-            out += wrap(f"  and {len(meeting.strangers)} not in wintogether", width)
+            out += hanging(f"and {len(meeting.strangers)} not in wintogether", width)
     out += wrap("`wt brief --today` gives each person's full brief.", width)
     return out
 

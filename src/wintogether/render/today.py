@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -101,6 +101,17 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
     return Group(*spaced(parts))
 
 
+class Hanging:
+    """A line two cells in, going on four cells in when it wraps (as ``plain.hanging``)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for i, line in enumerate(self.text.wrap(console, max(options.max_width - 4, 1))):
+            yield Text.assemble("    " if i else "  ", line)
+
+
 def meetings_view(sections: Sequence[Any], today: date) -> RenderableType:
     """Today's meetings, each person on one line with the first thing to know."""
     from wintogether.render.base import t1
@@ -112,13 +123,14 @@ def meetings_view(sections: Sequence[Any], today: date) -> RenderableType:
         head = Text(meeting_when(meeting, today, time_only=True) + "  ", style="cyan")
         head.append_text(t1(meeting.summary or "Meeting", "bold"))
         lines.append(head)
-        for person in section.people:
-            line = Text("  ")
-            line.append_text(t1(person.contact.name, "bold"))
+        for person in section.people:  # a long line goes on under the name, not at column 0
+            line = t1(person.contact.name, "bold")
             line.append(": ")
             line.append_text(t1(headline(person)))
-            lines.append(line)
+            lines.append(Hanging(line))
         if meeting.strangers:
-            lines.append(Text(f"  and {len(meeting.strangers)} not in wintogether", style="dim"))
+            lines.append(
+                Hanging(Text(f"and {len(meeting.strangers)} not in wintogether", style="dim"))
+            )
     lines.append(Text("`wt brief --today` gives each person's full brief.", style="dim"))
     return Group(*lines)
