@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,38 @@ def test_notify_send_gets_escaped_text(tmp_path: Path, monkeypatch: pytest.Monke
     )
     script.write_text("#!/bin/sh\necho 'Cannot autolaunch D-Bus' >&2\nexit 1\n")
     with pytest.raises(notify.NotifyFailed, match="Cannot autolaunch D-Bus"):
+        found.send("t", "b")
+
+
+def test_on_macos_osascript_shows_it_with_the_text_as_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No notify-send on a Mac: Notification Center through osascript, the text
+    handed over as arguments of the script, never inside its source."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "args.json"
+    script = bin_dir / "osascript"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'{sys.executable} -c \'import json,sys; json.dump(sys.argv[1:], open("{log}", "w"))\' "$@"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert notify.find_notifier() is None  # osascript means nothing elsewhere
+    monkeypatch.setattr(sys, "platform", "darwin")
+    found = notify.find_notifier()
+    assert found is not None and found.name == "osascript"
+    found.send('-Mallory" & (do shell script "rm -rf ~") & "\x1b[2J', "line one\nline two")
+    args = json.loads(log.read_text())
+    source, rest = args[:6], args[6:]
+    assert source[::2] == ["-e", "-e", "-e"]
+    assert source[1] == "on run argv" and source[5] == "end run"
+    assert "item 1 of argv" in source[3] and "Mallory" not in " ".join(source)
+    assert rest == [' -Mallory" & (do shell script "rm -rf ~") & "\\x1b[2J', "line one\nline two"]
+    script.write_text("#!/bin/sh\necho 'execution error: Not authorized' >&2\nexit 1\n")
+    with pytest.raises(notify.NotifyFailed, match="Not authorized"):
         found.send("t", "b")
 
 

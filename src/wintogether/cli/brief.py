@@ -251,8 +251,8 @@ def remind(
 
     Promises due today or overdue (yours and theirs), birthdays today, meetings
     starting within the hour with each person's first line, and once a week the
-    most slipping relationships. Sent with notify-send where it is installed,
-    printed otherwise. See docs/briefs.md.
+    most slipping relationships. Sent with notify-send where it is installed
+    (osascript on macOS), printed otherwise. See docs/briefs.md.
 
     Examples:
 
@@ -300,7 +300,7 @@ def remind(
     if notifier is None and not to_print and no_fallback:
         raise UserError(
             "No desktop notifier: notify-send is not installed.",
-            hint="Install it (Debian and Ubuntu: apt install libnotify-bin), "
+            hint="Install it (Debian and Ubuntu: apt install libnotify-bin; macOS uses osascript), "
             "or leave out --no-fallback to print the reminders.",
         )
     sent: list[str] = []
