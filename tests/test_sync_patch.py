@@ -174,6 +174,26 @@ def test_a_todo_marked_done_keeps_its_rrule_priority_and_alarm() -> None:
     assert "RRULE:FREQ=WEEKLY;BYDAY=FR" in moved.split("\n")
 
 
+def test_a_cancelled_todo_carries_when_it_was_cancelled() -> None:
+    cancelled = _promise(status="cancelled", done_at="2026-12-02T09:15:00Z")
+    out = ics.patch_todo(PHONE_TODO, cancelled)
+    lines = out.split("\n")
+    assert "STATUS:CANCELLED" in lines and "PRIORITY:1" in lines
+    assert "X-WINTOGETHER-CANCELLED:20261202T091500Z" in lines
+    assert not any(line.startswith("COMPLETED") for line in lines)
+    todo = ics.read_todo(out)
+    assert todo is not None
+    assert (todo["status"], todo["done_at"]) == ("cancelled", "2026-12-02T09:15:00Z")
+    reopened = ics.patch_todo(out, _promise())
+    assert "X-WINTOGETHER-CANCELLED" not in reopened
+    # A cancel date that is not one is not a date: the sync gives its own.
+    garbled = out.replace(
+        "X-WINTOGETHER-CANCELLED:20261202T091500Z", "X-WINTOGETHER-CANCELLED:soon"
+    )
+    todo = ics.read_todo(garbled)
+    assert todo is not None and todo["done_at"] is None
+
+
 def test_a_journal_entry_keeps_what_another_app_added() -> None:
     base = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VJOURNAL\r\nUID:j-1\r\n"

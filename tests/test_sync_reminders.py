@@ -132,6 +132,19 @@ def test_ticked_on_the_phone_the_promise_is_done_and_the_alarm_goes(
     assert listing(vdir) == files
 
 
+def test_cancelled_on_the_phone_the_promise_is_cancelled_at_that_sync(
+    promised: Path, db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vdir = promised
+    sync(wt, vdir, monkeypatch)
+    (path,) = (vdir / "promises").iterdir()
+    path.write_text(path.read_text().replace("STATUS:NEEDS-ACTION", "STATUS:CANCELLED", 1))
+    assert "received 1" in sync(wt, vdir, monkeypatch, at=LATER)
+    assert rows(db, "SELECT status, done_at FROM promises") == [
+        ("cancelled", "2026-11-28T11:00:00Z")
+    ]
+
+
 def test_turning_reminders_off_takes_the_alarms_away(
     promised: Path, db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -26,6 +26,8 @@ X_CONTACT = "X-WINTOGETHER-CONTACT"
 X_OWNER = "X-WINTOGETHER-OWNER"
 X_TEXT = "X-WINTOGETHER-TEXT"
 X_DONE_NOTE = "X-WINTOGETHER-DONE-NOTE"
+#: When a cancelled promise was cancelled (a to-do has no such date of its own).
+X_CANCELLED = "X-WINTOGETHER-CANCELLED"
 #: Marks the alarm we add (``[sync] reminders``), so it can be moved or taken
 #: away without touching an alarm set on the phone.
 X_ALARM = "X-WINTOGETHER-ALARM"
@@ -80,6 +82,8 @@ def promise_todo_text(promise: dict[str, Any]) -> str:
     todo.add("status", _STATUS_OUT[promise["status"]])
     if promise.get("done_at") and promise["status"] == "done":
         todo.add("completed", _utc(promise["done_at"]))
+    if promise.get("done_at") and promise["status"] == "cancelled":
+        todo.add(X_CANCELLED, _utc(promise["done_at"]).strftime("%Y%m%dT%H%M%SZ"))
     todo.add(
         "description",
         f"{'I promised' if promise['owner'] == 'me' else 'They promised'}: {promise['text']}"
@@ -254,6 +258,17 @@ def stamp_of(component: Any, key: str) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _cancelled_at(todo: Any) -> str | None:
+    """Our cancel date (``X-WINTOGETHER-CANCELLED``, UTC) as a stored string, if
+    it is there and well formed."""
+    value = str(todo.get(X_CANCELLED, "")).strip()
+    try:
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ")
+    except ValueError:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _x_text(component: Any, key: str) -> str:
     """An X- property written as TEXT (see ``promise_todo_text``), unescaped
     (RFC 5545 3.3.11: backslash, semicolon, comma and newline)."""
@@ -298,7 +313,8 @@ def read_todo(text: str) -> dict[str, Any] | None:
         else "cancelled"
         if status == "CANCELLED"
         else "open",
-        "done_at": stamp_of(todo, "completed"),
+        "done_at": (_cancelled_at(todo) if status == "CANCELLED" else None)
+        or stamp_of(todo, "completed"),
         "done_note": _x_text(todo, X_DONE_NOTE) or None,
         "conversation": str(todo.get(X_CONVERSATION, "")).strip() or None,
         "created": stamp_of(todo, "created"),

@@ -244,7 +244,8 @@ def _apply(
         ss.put_history(store, row_id, {**fields, "uid": uid}, contact_ids, stamp)
         return
     if kind == "promise":
-        done_at = fields["done_at"] or (stamp if fields["status"] == "done" else None)
+        # Settled elsewhere without a date (another app): settled at this sync.
+        done_at = fields["done_at"] or (stamp if fields["status"] != "open" else None)
         if fields["status"] == "open":
             done_at = None
         ss.put_promise(
