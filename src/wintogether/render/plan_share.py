@@ -3,16 +3,14 @@
 Everything here comes from a :class:`SharedPlan`, which carries only what the
 buyer may see (both wins, the steps with owners and dates, what is done), so
 nothing internal can be written: no notes, no health figures, no ledger, no
-other deals. User text is escaped for each format (Markdown, HTML) or left to
-the icalendar library (RFC 5545 escaping and folding).
+other deals. User text is escaped for each format (Markdown, HTML, iCalendar:
+RFC 5545 escaping and folding in formats/icaltext.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
-
-from wintogether.render.escaping import h, md
 
 if TYPE_CHECKING:
     from wintogether.domain.plan import SharedPlan, SharedStep
@@ -51,6 +49,8 @@ def render(plan: SharedPlan, fmt: str) -> str:
 
 
 def render_md(plan: SharedPlan) -> str:
+    from wintogether.render.escaping import md
+
     out = [f"# {md(plan.title)}: our plan together", ""]
     target = f", target {_day(plan.target_on)}" if plan.target_on else ""
     if plan.company:
@@ -95,6 +95,8 @@ tr.cancelled td { color: #999; text-decoration: line-through; }
 
 
 def render_html(plan: SharedPlan) -> str:
+    from wintogether.render.escaping import h
+
     title = f"{plan.title}: our plan together"
     out = [
         "<!DOCTYPE html>",
@@ -144,37 +146,42 @@ def render_html(plan: SharedPlan) -> str:
 
 
 def render_ics(plan: SharedPlan) -> str:
-    """One VCALENDAR with a VTODO per step (due all day, owner and deal in the text)."""
-    from icalendar import Calendar, Todo, vText
+    """One VCALENDAR with a VTODO per step (due all day, owner and deal in the text).
 
+    Written line by line (formats/icaltext.py), properties in the order the
+    icalendar library writes them (the calendar's VERSION and PRODID first,
+    then alphabetical), so importing the plan costs no icalendar import."""
+    from wintogether.formats.icaltext import Writer, day, stamp
     from wintogether.formats.ics import PRODID, UID_DOMAIN
 
-    calendar = Calendar()
-    calendar.add("version", "2.0")
-    calendar.add("prodid", PRODID)
-    calendar.add("x-wr-calname", vText(f"{plan.title}: our plan together"))
+    out = Writer()
+    out.begin("VCALENDAR")
+    out.raw("VERSION", "2.0")
+    out.text("PRODID", PRODID)
     wins = [
         f"{_buyer(plan)} wins: {plan.they_win or 'to agree'}",
         f"We win: {plan.we_win or 'to agree'}",
     ]
-    calendar.add("x-wr-caldesc", vText("\n".join(wins)))
-    stamp = datetime.combine(plan.generated_on, time(0, 0), tzinfo=UTC)
+    out.text("X-WR-CALDESC", "\n".join(wins))
+    out.text("X-WR-CALNAME", f"{plan.title}: our plan together")
+    generated = stamp(datetime.combine(plan.generated_on, time(0, 0), tzinfo=UTC))
     status = {"to do": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
     for step in plan.steps:
-        todo = Todo()
-        todo.add("uid", f"{step.uid}@{UID_DOMAIN}")
-        todo.add("dtstamp", stamp)
-        todo.add("summary", f"{step.text} ({_owner(plan, step)})")
-        todo.add("due", step.due_on)
-        todo.add("status", status.get(step.status, "NEEDS-ACTION"))
+        out.begin("VTODO")
+        out.text("CATEGORIES", plan.title)
         if step.status == "done" and step.done_on is not None:
-            todo.add("completed", datetime.combine(step.done_on, time(12, 0), tzinfo=UTC))
+            out.raw("COMPLETED", stamp(datetime.combine(step.done_on, time(12, 0), tzinfo=UTC)))
         lines = [f"Step {step.number} of {plan.title}", f"Owner: {_owner(plan, step)}"]
         if step.after:
             lines.append(f"After step {step.after}")
         if step.milestone:
             lines.append("Milestone")
-        todo.add("description", "\n".join([*lines, "", *wins]))
-        todo.add("categories", [plan.title])
-        calendar.add_component(todo)
-    return str(calendar.to_ical().decode("utf-8"))
+        out.text("DESCRIPTION", "\n".join([*lines, "", *wins]))
+        out.raw("DTSTAMP", generated)
+        out.raw("DUE;VALUE=DATE", day(step.due_on))
+        out.text("STATUS", status.get(step.status, "NEEDS-ACTION"))
+        out.text("SUMMARY", f"{step.text} ({_owner(plan, step)})")
+        out.text("UID", f"{step.uid}@{UID_DOMAIN}")
+        out.end("VTODO")
+    out.end("VCALENDAR")
+    return out.result()
