@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Invoke
 from factory import Factory
@@ -145,3 +147,12 @@ def test_the_format_follows_the_file_name_and_stdout_works(
     assert again.exit_code == 1 and "exists" in again.stderr
     wt("plan", "northwind", "-o", str(target), "--force", "--format", "html")
     assert target.read_text().startswith("<!DOCTYPE html>")
+
+
+@given(st.text())
+def test_html_escaping_is_the_standard_librarys(text: str) -> None:
+    """``h`` escapes as ``html.escape(quote=True)`` does, on one line of text."""
+    from wintogether.render.escaping import h
+    from wintogether.text import one_line
+
+    assert h(text) == html.escape(one_line(text), quote=True)

@@ -10,7 +10,6 @@ warning.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -275,6 +274,8 @@ def save_template(store: Store, now: datetime, name: str, deal_ref: str) -> tupl
             }
             for s in steps
         ]
+        import json
+
         deals_store.save_template(store, label, json.dumps(saved), stamp)
     return label, len(saved)
 
@@ -307,6 +308,8 @@ def apply_template(
                 if names
                 else "Save one first: `wt plan template save NAME DEAL`.",
             )
+        import json
+
         saved: list[dict[str, Any]] = json.loads(raw)
         deal = deals.find(store, deal_ref)
         _check_open(deal)

@@ -7,7 +7,6 @@ brief) can escape its text without importing the weekly summary.
 from __future__ import annotations
 
 import re
-from html import escape
 
 from wintogether.text import one_line
 
@@ -16,8 +15,18 @@ _SCHEME = re.compile(r"(?i)(javascript|vbscript|data)\s*:")
 
 
 def h(text: object) -> str:
-    """One line of user text, inert in HTML (attributes included)."""
-    return escape(one_line("" if text is None else str(text)), quote=True)
+    """One line of user text, inert in HTML (attributes included).
+
+    What ``html.escape(text, quote=True)`` does, without importing the html
+    package (its table of entities costs a millisecond)."""
+    return (
+        one_line("" if text is None else str(text))
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 def md(text: object) -> str:
