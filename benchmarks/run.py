@@ -109,6 +109,8 @@ BENCHES: tuple[Bench, ...] = (
     Bench("deals", ("deals",), "read"),
     Bench("deal show", ("deal", "show", "{deal}"), "read"),
     Bench("plan", ("plan", "{deal}"), "read"),
+    # The plan sent to the buyer, as iCalendar (written without the icalendar library).
+    Bench("plan --format ics", ("plan", "{deal}", "--format", "ics"), "read"),
     Bench("doctor", ("doctor",), "check"),
     Bench("import vCard 10k", ("import", "{vcards}", "--from", "vcard"), "import"),
     Bench("import LinkedIn 10k", ("import", "{linkedin}", "--from", "linkedin"), "import"),
