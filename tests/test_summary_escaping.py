@@ -60,3 +60,18 @@ def test_ledger_lines_never_emit_raw_escapes(name: str, text: str) -> None:
     assert "\x1b" not in out
     assert "\x9b" not in out
     assert "\u202e" not in out
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x300)) | st.text())
+def test_plain_ascii_skips_the_pattern_and_nothing_else(text: str) -> None:
+    """``visible``, ``one_line`` and ``json_safe`` leave printable ASCII alone
+    without compiling their pattern; everything else is escaped by it as before."""
+    from wintogether import text as t
+
+    unsafe = re.compile(t._UNSAFE.pattern)
+    with_newlines = re.compile(t._UNSAFE_WITH_NEWLINES.pattern)
+    assert t.visible(text) == unsafe.sub(t._escape, text)
+    assert t.one_line(text) == with_newlines.sub(t._escape, text)
+    assert t.json_safe(text) == unsafe.sub(t._json_escape, text)
+    assert t.visible("a\x1b[2Jb\x7f") == "a\\x1b[2Jb\\x7f"
+    assert t.one_line("a\tb\nc") == "a b c"

@@ -40,13 +40,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, overload
 
 from wintogether.errors import UserError
+from wintogether.patterns import LazyPattern
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -151,7 +151,7 @@ def _temp_name(path: Path) -> Path:
 
 
 #: A temporary file named by ``_temp_name``: ``.<name>.<pid>-<8 hex>.tmp``.
-_TEMP = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.tmp$")
+_TEMP = LazyPattern(r"^\..+\.(\d+)-[0-9a-f]{8}\.tmp$")
 
 
 class NotRegular(Exception):

@@ -22,7 +22,7 @@ from wintogether.patterns import LazyPattern
 # separators, and every invisible format character (Unicode category Cf: bidi
 # overrides, zero-width characters, the soft hyphen, the tag characters
 # U+E0000-E007F...) that can hide or disguise text.
-_UNSAFE = re.compile(
+_UNSAFE = LazyPattern(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
@@ -43,14 +43,20 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def _plain(text: str) -> bool:
+    """Printable ASCII only (no control character, no tab or newline): nothing to
+    escape, so the pattern (0.7 ms to compile) is not needed."""
+    return text.isascii() and text.isprintable()
+
+
 def visible(text: str) -> str:
     """``text`` with every unsafe character shown as an escape; newlines kept."""
-    return _UNSAFE.sub(_escape, text)
+    return text if _plain(text) else _UNSAFE.sub(_escape, text)
 
 
 def one_line(text: str) -> str:
     """Like :func:`visible`, with newlines and tabs folded to spaces."""
-    return _UNSAFE_WITH_NEWLINES.sub(_escape, text)
+    return text if _plain(text) else _UNSAFE_WITH_NEWLINES.sub(_escape, text)
 
 
 def json_safe(dumped: str) -> str:
@@ -59,7 +65,7 @@ def json_safe(dumped: str) -> str:
     ``ensure_ascii=False`` keeps names readable but emits C1 and bidi controls
     as raw characters; ``\\uXXXX`` escapes are equally valid JSON.
     """
-    return _UNSAFE.sub(_json_escape, dumped)
+    return dumped if _plain(dumped) else _UNSAFE.sub(_json_escape, dumped)
 
 
 def _json_escape(match: re.Match[str]) -> str:
