@@ -591,3 +591,45 @@ def test_the_column_specs_compile_no_dataclass() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "Column(name='id'"
+
+
+def test_the_collector_is_off_for_start_up_and_on_for_the_command(
+    dana: object, tmp_path: Path
+) -> None:
+    """`wt` turns the cyclic garbage collector off while it starts (cli/__init__.py)
+    and on again when the command runs; at exit it freezes what is alive. The note
+    is written all the same, and the output is complete."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import gc, sys\n"
+        "from wintogether.cli import app as cli_app\n"
+        "seen = []\n"
+        "original = cli_app.WtGroup.invoke\n"
+        "def invoke(self, ctx):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    result = original(self, ctx)\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return result\n"
+        "cli_app.WtGroup.invoke = invoke\n"
+        "import atexit\n"
+        "atexit.register(lambda: print('gc', seen, file=sys.stderr))\n"
+        "from wintogether.cli import main\n"
+        "sys.argv = ['wt', 'log', 'dana', 'Checked the collector']\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(probe)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Logged note with Dana Reyes" in done.stderr
+    assert "gc [False, True]" in done.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "wintogether", "show", "dana", "--json"],
+        capture_output=True, text=True, check=True, env=os.environ.copy(),
+    )  # fmt: skip
+    assert "Checked the collector" in shown.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import sys
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from typer.core import TyperGroup
 from wintogether import __version__
 from wintogether.cli.common import State, state
 from wintogether.errors import UserError, WintogetherError
+from wintogether.patterns import LazyPattern
 
 HELP = """Keep in touch, keep your word, win together.
 
@@ -36,13 +36,13 @@ HASH_ARGS = ("ID", "CONTACT", "KEEP", "OTHER")
 
 
 #: What Rich would read as a markup tag in help text: ``[sync]``, ``[default: 10]``.
-_TAG_LIKE = re.compile(r"(?<!\\)\[(?=[a-z#/@][^\[\]]*\])")
+_TAG_LIKE = LazyPattern(r"(?<!\\)\[(?=[a-z#/@][^\[\]]*\])")
 
 
 def literal_help(text: str | None) -> str | None:
     """Help text with its square brackets kept: Rich shows ``\\[sync]`` as ``[sync]``
     where it would swallow ``[sync]`` as a style."""
-    return _TAG_LIKE.sub(r"\\[", text) if text else text
+    return _TAG_LIKE.sub(r"\\[", text) if text and "[" in text else text
 
 
 def keep_brackets(command: Any) -> None:
@@ -107,6 +107,9 @@ class WtGroup(TyperGroup):
         return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
+        import gc
+
+        gc.enable()  # off during start-up (cli/__init__.py): the command may make garbage
         try:
             return super().invoke(ctx)
         except typer.BadParameter as exc:  # MissingParameter is one (typer's own click)
