@@ -270,6 +270,14 @@ def emit_json(data: Any) -> None:
         write_json(data, out)
 
 
+def emit_json_texts(texts: Iterable[str]) -> None:
+    """A JSON list from its items' own text (text.write_json_texts)."""
+    from wintogether.text import write_json_texts
+
+    with data_out() as out:
+        write_json_texts(texts, out)
+
+
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     from wintogether.text import write_csv
 

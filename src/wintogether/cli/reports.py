@@ -13,6 +13,7 @@ from wintogether.cli.common import (
     NestedFormatOption,
     PlainFlag,
     emit_json,
+    emit_json_texts,
     emit_rows,
     emit_table,
     limit_option,
@@ -102,6 +103,11 @@ def neglected(
     fmt_ = output_format(fmt, as_json)
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
     rows, total = slipping(st.store(), st.config(), now(), limit=top, tag=tag)
+    if fmt_ is Format.json:
+        # The same bytes as the column spec's records through emit_json, written
+        # without the pure-Python indenting encoder (thousands of rows).
+        emit_json_texts(a.json_item() for a in rows)
+        return
     from wintogether.render.columns import SLIPPING
 
     if emit_rows(fmt_, SLIPPING, rows):

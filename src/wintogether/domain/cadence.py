@@ -15,6 +15,7 @@ from wintogether.config import Config
 from wintogether.dates import format_duration
 from wintogether.models import ContactRef, ContactStanding
 from wintogether.records import dataclass
+from wintogether.text import json_string
 from wintogether.store import contacts as contacts_store
 
 if TYPE_CHECKING:
@@ -55,6 +56,22 @@ class Attention:
             "slipping": self.slipping,
             "reason": self.reason,
         }
+
+    def json_item(self) -> str:
+        """:meth:`to_json` as ``write_json`` writes it as an item of a list
+        (text.write_json_texts): `wt neglected --json` lists thousands."""
+        ref = self.contact
+        return (
+            f'  {{\n    "contact": {{\n      "id": {ref.id!r},\n'
+            f'      "name": {json_string(ref.name)},\n'
+            f'      "company": {json_string(ref.company)}\n    }},\n'
+            f'    "days_since_last_touch": {self.days_since!r},\n'
+            f'    "cadence_days": {self.cadence_days!r},\n'
+            f'    "cadence_source": {json_string(self.cadence_source)},\n'
+            f'    "attention": {float.__repr__(round(self.attention, 3))},\n'
+            f'    "slipping": {"true" if self.attention >= 1 else "false"},\n'
+            f'    "reason": {json_string(self.reason)}\n  }}'
+        )
 
 
 def _days(count: int) -> str:
