@@ -35,6 +35,7 @@ SHIPPED = {
     "m015_standings_seek": "03cd940a192a07d3b3fe245142a8ef2873623010d6c1a53cdaa0ba6a7ebd9df9",
     "m016_promises_by_contact_created": "0a779ac62dcf6faa2a1e293ed926afc8f17452069747e1bdadf2c381a26b3ed9",
     "m017_contact_touches": "0172e7e846e447a1d14096594045ea48ee9a0a97e6b615f407c83c0a1d323f5f",
+    "m018_contact_quiet": "2e662fbc0c2cb5b0ba9e7b92a2981c159f901c122bacf7c5366a09acdd5c15c0",
 }
 
 

@@ -188,21 +188,49 @@ def test_hot_queries_use_indexes(
 def test_slipping_reads_each_contacts_own_tags(
     traced: tuple[Store, list[str]], analyzed: bool
 ) -> None:
-    """Who is slipping looks up the tags of each contact by the (contact, tag)
-    index, and ranks without reading the tags of everyone grouped in a temporary tree."""
+    """Who is slipping with a tag looks up the tags of each contact by the
+    (contact, tag) index, and ranks without reading the tags of everyone grouped
+    in a temporary tree."""
     store, seen = traced
     if analyzed:
         store.conn.execute("ANALYZE")
     seen.clear()
-    today.neglected(store, RHYTHMS, now(), limit=10)
+    today.neglected(store, RHYTHMS, now(), limit=10, tag="customers")
     ranking = next(s for s in seen if "contact_tags" in s and "slip" in s)
     plan = [r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {ranking}")]
-    tags = [line for line in plan if re.match(r"(SCAN|SEARCH) ct\b", line)]
+    # The filter finds the tag's contacts by tag; the rhythms read each one's tags.
+    tags = [
+        line for line in plan if re.match(r"(SCAN|SEARCH) ct\b", line) and "(tag_id=?)" not in line
+    ]
     assert tags and all(
         line.startswith("SEARCH ct USING COVERING INDEX") and "(contact_id=?)" in line
         for line in tags
     ), plan
     assert not any("GROUP BY" in line for line in plan), plan
+
+
+@pytest.mark.parametrize("analyzed", [False, True], ids=["as-created", "analyzed"])
+def test_slipping_reads_one_index_range_per_rhythm(
+    traced: tuple[Store, list[str]], analyzed: bool
+) -> None:
+    """Who is slipping (no tag) reads the kept quiet days (store/quiet.py): each
+    rhythm's range by its index, each contact's few tags by its key; never a
+    pass over the contacts or their tags."""
+    store, seen = traced
+    if analyzed:
+        store.conn.execute("ANALYZE")
+    seen.clear()
+    today.neglected(store, RHYTHMS, now(), limit=10)
+    reads = [s for s in seen if "contact_quiet" in s or "tag_quiet" in s]
+    assert len(reads) > 3
+    for sql in reads:
+        plan = [r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert not any(re.match(r"SCAN (q|c|ct|contacts|contact_tags)\b", line) for line in plan), (
+            sql,
+            plan,
+        )
+        ranges = [line for line in plan if re.match(r"SEARCH q\b", line)]
+        assert all("_due (" in line for line in ranges), (sql, plan)
 
 
 def test_timeline_plans_are_the_intended_ones(traced: tuple[Store, list[str]]) -> None:

@@ -210,7 +210,8 @@ def test_uid_and_updated_at_on_every_table(db: Path) -> None:
     contacts, its copy of the meetings ahead), nor what `wt remind` has sent, which
     are this file's own bookkeeping too. Nor the standings, figures derived from
     the data rows and kept by triggers (store/standings.py), nor the people of
-    each conversation by time (store/touches.py), kept the same way.
+    each conversation by time (store/touches.py) and when each contact's quiet
+    began (store/quiet.py), kept the same way.
     """
     from wintogether.store.journal import JOURNALED_TABLES
 
@@ -225,6 +226,7 @@ def test_uid_and_updated_at_on_every_table(db: Path) -> None:
             " AND name NOT IN ('capture_sources', 'capture_seen', 'capture_people',"
             " 'capture_meetings', 'reminders_sent')"
             " AND name NOT IN ('standings', 'standing_months', 'contact_touches')"
+            " AND name NOT IN ('contact_quiet', 'tag_quiet')"
         )
     ]
     assert "contacts" in tables

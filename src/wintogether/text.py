@@ -115,19 +115,18 @@ def json_string(value: str | None) -> str:
     characters only, so escaping each string is escaping the whole text)."""
     if value is None:
         return "null"
-    global _encode_string
-    if _encode_string is None:
+    if not _encoder:  # json imported on first use: most commands write no JSON
         from json.encoder import encode_basestring
 
-        _encode_string = encode_basestring
-    text = _encode_string(value)
+        _encoder.append(encode_basestring)
+    text = _encoder[0](value)
     # The encoder escapes every C0 control: in ASCII only DEL is left unsafe.
     if text.isascii() and "\x7f" not in text:
         return text
     return _UNSAFE.sub(_json_escape, text)
 
 
-_encode_string: Callable[[str], str] | None = None
+_encoder: list[Callable[[str], str]] = []
 
 
 def write_json_texts(texts: Iterable[str], stream: IO[str]) -> None:
@@ -135,11 +134,8 @@ def write_json_texts(texts: Iterable[str], stream: IO[str]) -> None:
     already indented as an item of the list (two spaces, no trailing newline).
     For long homogeneous lists: ``json.dumps`` with ``indent`` runs the
     pure-Python encoder, tens of milliseconds for a few thousand records."""
-    first = True
-    for text in texts:
-        stream.write(("[\n" if first else ",\n") + text)
-        first = False
-    stream.write("[]\n" if first else "\n]\n")
+    body = ",\n".join(texts)
+    stream.write(f"[\n{body}\n]\n" if body else "[]\n")
 
 
 def write_json_list(items: Iterable[Any], stream: IO[str]) -> None:

@@ -97,17 +97,21 @@ def neglected(
 
       wt neglected --json | jq -r '.[] | "\\(.contact.name): \\(.reason)"'
     """
-    from wintogether.domain.today import neglected as slipping
-
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
-    rows, total = slipping(st.store(), st.config(), now(), limit=top, tag=tag)
     if fmt_ is Format.json:
-        # The same bytes as the column spec's records through emit_json, written
-        # without the pure-Python indenting encoder (thousands of rows).
-        emit_json_texts(a.json_item() for a in rows)
+        # The same bytes as the column spec's records through emit_json, from
+        # the bare figures: no record per row, no pure-Python indenting encoder.
+        from wintogether.domain.cadence import json_item
+        from wintogether.domain.today import neglected_rows
+
+        figures, _ = neglected_rows(st.store(), st.config(), now(), limit=top, tag=tag)
+        emit_json_texts(json_item(*row) for row in figures)
         return
+    from wintogether.domain.today import neglected as slipping
+
+    rows, total = slipping(st.store(), st.config(), now(), limit=top, tag=tag)
     from wintogether.render.columns import SLIPPING
 
     if emit_rows(fmt_, SLIPPING, rows):

@@ -15,8 +15,9 @@ from wintogether.config import Config
 from wintogether.dates import format_duration
 from wintogether.models import ContactRef, ContactStanding
 from wintogether.records import dataclass
-from wintogether.text import json_string
 from wintogether.store import contacts as contacts_store
+from wintogether.store import quiet as quiet_store
+from wintogether.text import json_string
 
 if TYPE_CHECKING:
     from wintogether.store import Store
@@ -37,14 +38,7 @@ class Attention:
 
     @property
     def reason(self) -> str:
-        rhythm = f"every {format_duration(self.cadence_days)}"
-        if self.cadence_source.startswith("tag "):
-            rhythm += f" ({self.cadence_source})"
-        if not self.ever_talked:
-            return f"never talked, added {_days(self.days_since)} ago, {rhythm}"
-        if self.days_since == 0:
-            return f"talked today, {rhythm}"
-        return f"last talked {_days(self.days_since)} ago, {rhythm}"
+        return reason(self.days_since, self.cadence_days, self.cadence_source, self.ever_talked)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,20 +52,51 @@ class Attention:
         }
 
     def json_item(self) -> str:
-        """:meth:`to_json` as ``write_json`` writes it as an item of a list
-        (text.write_json_texts): `wt neglected --json` lists thousands."""
-        ref = self.contact
-        return (
-            f'  {{\n    "contact": {{\n      "id": {ref.id!r},\n'
-            f'      "name": {json_string(ref.name)},\n'
-            f'      "company": {json_string(ref.company)}\n    }},\n'
-            f'    "days_since_last_touch": {self.days_since!r},\n'
-            f'    "cadence_days": {self.cadence_days!r},\n'
-            f'    "cadence_source": {json_string(self.cadence_source)},\n'
-            f'    "attention": {float.__repr__(round(self.attention, 3))},\n'
-            f'    "slipping": {"true" if self.attention >= 1 else "false"},\n'
-            f'    "reason": {json_string(self.reason)}\n  }}'
-        )
+        """:meth:`to_json` as ``write_json`` writes it as an item of a list."""
+        return json_item(
+            self.contact, self.days_since, self.cadence_days, self.cadence_source,
+            self.ever_talked,
+        )  # fmt: skip
+
+
+def reason(days_since: int, cadence_days: int, cadence_source: str, ever_talked: bool) -> str:
+    """Why a contact needs attention, in words: :attr:`Attention.reason`."""
+    rhythm = _rhythms.get((cadence_days, cadence_source))
+    if rhythm is None:
+        rhythm = f"every {format_duration(cadence_days)}"
+        if cadence_source.startswith("tag "):
+            rhythm += f" ({cadence_source})"
+        _rhythms[(cadence_days, cadence_source)] = rhythm
+    if not ever_talked:
+        return f"never talked, added {_days(days_since)} ago, {rhythm}"
+    if days_since == 0:
+        return f"talked today, {rhythm}"
+    return f"last talked {_days(days_since)} ago, {rhythm}"
+
+
+#: The words of each (rhythm, source) met: a list of thousands has a dozen.
+_rhythms: dict[tuple[int, str], str] = {}
+
+
+def json_item(
+    ref: ContactRef, days_since: int, cadence_days: int, cadence_source: str, ever_talked: bool
+) -> str:
+    """:meth:`Attention.to_json` as ``write_json`` writes it as an item of a list
+    (text.write_json_texts), from the figures alone: `wt neglected --json`
+    lists thousands, and builds no :class:`Attention` for them."""
+    attention = days_since / cadence_days
+    why = reason(days_since, cadence_days, cadence_source, ever_talked)
+    return (
+        f'  {{\n    "contact": {{\n      "id": {ref.id!r},\n'
+        f'      "name": {json_string(ref.name)},\n'
+        f'      "company": {json_string(ref.company)}\n    }},\n'
+        f'    "days_since_last_touch": {days_since!r},\n'
+        f'    "cadence_days": {cadence_days!r},\n'
+        f'    "cadence_source": {json_string(cadence_source)},\n'
+        f'    "attention": {float.__repr__(round(attention, 3))},\n'
+        f'    "slipping": {"true" if attention >= 1 else "false"},\n'
+        f'    "reason": {json_string(why)}\n  }}'
+    )
 
 
 def _days(count: int) -> str:
@@ -111,23 +136,53 @@ def slipping_in(
 
     The same rule as :func:`slipping` over every contact, without loading every
     contact: the rhythm of each tag is decided here (``Config.cadence_for_tag``),
-    the rest is arithmetic the store does in SQL (``store.contacts.quiet_contacts``).
+    the rest is arithmetic the store does in SQL: index ranges of the kept
+    quiet days (``store.quiet.quiet_contacts``), or with ``tag`` a pass over
+    the contacts (``store.contacts.quiet_contacts``).
     """
-    rows, total = contacts_store.quiet_contacts(
+    rows, total = slipping_rows(store, config, now, tag=tag, top=top)
+    return [Attention(ref, d, c, s, d / c, t) for ref, d, c, s, t in rows], total
+
+
+def slipping_rows(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    tag: str | None = None,
+    top: int | None = None,
+) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
+    """:func:`slipping_in` as bare figures, in its order: (contact, days since,
+    rhythm, its source, ever talked). For lists of thousands (JSON)."""
+    tag_rules = tag_days(store, config)
+    kept = None
+    if tag is None:
+        kept = quiet_store.quiet_contacts(
+            store,
+            today=now.date(),
+            utc_offset_minutes=offset_minutes(now),
+            default_days=config.default_cadence_days,
+            tag_days=tag_rules,
+            top=top,
+        )
+    rows, total = kept or contacts_store.quiet_contacts(
         store,
         today=now.date(),
         utc_offset_minutes=offset_minutes(now),
         default_days=config.default_cadence_days,
-        tag_days=tag_days(store, config),
+        tag_days=tag_rules,
         tag=tag,
         top=top,
     )
-    scored = [
-        Attention(ref, days, cadence, source, days / cadence, talked)
-        for ref, days, cadence, source, talked in rows
-    ]
-    scored.sort(key=_rank_key)
-    return (scored[:top] if top is not None else scored), total
+    # The order of _rank_key, without building an Attention per row.
+    ranked = [(-(row[1] / row[2]), -row[1], row[0].name.casefold(), row[0].id, row) for row in rows]
+    ranked.sort(key=_first_four)
+    shown = ranked[:top] if top is not None else ranked
+    return [item[4] for item in shown], total
+
+
+def _first_four(item: tuple[Any, ...]) -> tuple[Any, ...]:
+    return item[:4]
 
 
 def offset_minutes(now: datetime) -> int:

@@ -343,20 +343,30 @@ def _size(n: int) -> str:
 
 
 def _standings_check(store: Store, *, fix: bool, full: bool) -> Check:
-    """The kept standings (store/standings.py) against a recomputation; with ``full``
+    """The kept standings (store/standings.py) and quiet days (store/quiet.py)
+    against a recomputation; with ``full``
     or ``fix`` the conversation times per person (store/touches.py) too (seconds on
     years of data)."""
-    from wintogether.store import standings, touches
+    from wintogether.store import quiet, standings, touches
 
     deep = full or fix
-    problems = standings.problems(store) + (touches.problems(store) if deep else [])
+
+    def found() -> list[str]:
+        return (
+            standings.problems(store)
+            + quiet.problems(store)
+            + (touches.problems(store) if deep else [])
+        )
+
+    problems = found()
     if not problems:
         return Check("standings", OK, "the kept standings match the history")
     if fix:
         with store.write_unjournaled():
             standings.rebuild(store)
+            quiet.rebuild(store)
             touches.rebuild(store)
-        left = standings.problems(store) + (touches.problems(store) if deep else [])
+        left = found()
         if not left:
             return Check("standings", OK, "rebuilt from the history: " + " ".join(problems))
         problems = left

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from wintogether.config import Config
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
-from wintogether.models import ContactEvent, Promise
+from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.records import dataclass, field
 from wintogether.store import Store, events
 from wintogether.store import contacts as contacts_store
@@ -117,3 +117,16 @@ def neglected(
     """The most slipping relationships (at most ``limit``), and how many slip in all."""
     with store.read():
         return cadence.slipping_in(store, config, now, tag=tag, top=limit)
+
+
+def neglected_rows(
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    limit: int | None = None,
+    tag: str | None = None,
+) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
+    """:func:`neglected` as bare figures (cadence.slipping_rows), for JSON."""
+    with store.read():
+        return cadence.slipping_rows(store, config, now, tag=tag, top=limit)

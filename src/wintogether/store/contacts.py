@@ -361,6 +361,28 @@ def _listing_where(
     return " AND ".join(where), params
 
 
+_BONUS_CTES = """
+        receiving AS (
+            SELECT s.contact_id FROM standings s
+            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            AND s.ledger_last_direction = 'got'
+            AND CASE WHEN s.one_way_since >= :since THEN s.one_way_since
+                ELSE (SELECT min(l.happened_at) FROM ledger l
+                    WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END
+                <= :cutoff
+            AND NOT (s.ledger_turn_at >= :since AND EXISTS (
+                SELECT 1 FROM ledger l WHERE l.contact_id = s.contact_id
+                AND l.happened_at = s.ledger_turn_at AND l.direction = s.ledger_last_direction))
+            UNION SELECT value FROM json_each(:receiving_also)
+        ),
+        broken AS (
+            SELECT s.contact_id, (SELECT count(*) FROM promises p
+                WHERE p.contact_id = s.contact_id AND p.owner = 'me' AND p.status = 'open'
+                AND p.due_on >= :first_due AND p.due_on < :today) AS n
+            FROM standings s WHERE s.my_first_due < :today
+        )
+"""
+
 #: :func:`attention_ranking` keeps this many scores past the wanted places, for ties.
 _SLACK = 50
 
@@ -397,28 +419,33 @@ def attention_ranking(
     import json
 
     where, filters = _listing_where(tag=tag, company=company, archived=archived)
+    bonus = {
+        "since": since,
+        "until": until,
+        "cutoff": cutoff,
+        "first_due": first_due,
+        "today": today.isoformat(),
+        "receiving_also": json.dumps(list(receiving_also)),
+    }
+    if tag is None and company is None and not archived:
+        from wintogether.store import quiet
+
+        most = quiet.most_quiet(
+            store,
+            today=today,
+            utc_offset_minutes=utc_offset_minutes,
+            default_days=default_days,
+            tag_days=tag_days,
+            top=max(top, 1),
+        )
+        if most is not None:
+            return _ranked_from(store, most, bonus, where, filters, tag_days, default_days,
+                                utc_offset_minutes, top)  # fmt: skip
     sql = (
         scored_sql(where, len(tag_days))
+        + ","
+        + _BONUS_CTES
         + """,
-        receiving AS (
-            SELECT s.contact_id FROM standings s
-            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
-            AND s.ledger_last_direction = 'got'
-            AND CASE WHEN s.one_way_since >= :since THEN s.one_way_since
-                ELSE (SELECT min(l.happened_at) FROM ledger l
-                    WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END
-                <= :cutoff
-            AND NOT (s.ledger_turn_at >= :since AND EXISTS (
-                SELECT 1 FROM ledger l WHERE l.contact_id = s.contact_id
-                AND l.happened_at = s.ledger_turn_at AND l.direction = s.ledger_last_direction))
-            UNION SELECT value FROM json_each(:receiving_also)
-        ),
-        broken AS (
-            SELECT s.contact_id, (SELECT count(*) FROM promises p
-                WHERE p.contact_id = s.contact_id AND p.owner = 'me' AND p.status = 'open'
-                AND p.due_on >= :first_due AND p.due_on < :today) AS n
-            FROM standings s WHERE s.my_first_due < :today
-        ),
         scores AS (
             SELECT x.id, x.days, x.cadence, coalesce(b.n, 0) AS broken,
                 r.contact_id IS NOT NULL AS receiving,
@@ -474,6 +501,80 @@ def attention_ranking(
     ):
         _, days, rhythm, broken, receiving, _ = kept[cid]
         out.append((ContactRef(cid, name, works_at), days, rhythm, broken, bool(receiving)))
+    return out, total
+
+
+#: Who gets more than their attention in the score: open promises of mine due
+#: in [first_due, today) (broken) and a receiving run (the kept standings).
+_BONUS = (
+    "WITH"
+    + _BONUS_CTES
+    + """
+    SELECT id, sum(n), max(got) FROM (
+        SELECT contact_id AS id, 0 AS n, 1 AS got FROM receiving
+        UNION ALL SELECT contact_id, n, 0 FROM broken
+    ) GROUP BY id
+"""
+)
+
+
+def _ranked_from(
+    store: Store,
+    most: dict[int, tuple[int, int]],
+    bonus: dict[str, Any],
+    where: str,
+    filters: list[Any],
+    tag_days: list[tuple[int, int, str]],
+    default_days: int,
+    utc_offset_minutes: int,
+    top: int,
+) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int]:
+    """:func:`attention_ranking` from the contacts of highest attention
+    (store/quiet.py ``most_quiet``) and the few whose promises or ledger add to
+    their score: whoever is in the first places is one of them (a score is at
+    least its attention, so anyone else ranks below those ``top``)."""
+    import json
+
+    extra = {row[0]: (int(row[1]), bool(row[2])) for row in store.conn.execute(_BONUS, bonus)}
+    figures = {cid: (days, rhythm, 0, False) for cid, (days, rhythm) in most.items()}
+    unknown = [cid for cid in extra if cid not in figures]
+    if unknown:
+        sql = scored_sql(
+            "c.archived_at IS NULL AND c.id IN (SELECT value FROM json_each(?))", len(tag_days)
+        )
+        params = [
+            *scored_params(tag_days),
+            default_days,
+            bonus["today"],
+            f"{utc_offset_minutes:+d} minutes",
+            json.dumps(unknown),
+        ]
+        for cid, days, rhythm in store.conn.execute(
+            f"{sql} SELECT id, days, cadence FROM scored", params
+        ):
+            figures[cid] = (days, rhythm, 0, False)
+    for cid, (broken, receiving) in extra.items():
+        if cid in figures:
+            days, rhythm, _, _ = figures[cid]
+            figures[cid] = (days, rhythm, broken, receiving)
+    scores = {
+        cid: days / rhythm + broken + (1.0 if receiving else 0.0)
+        for cid, (days, rhythm, broken, receiving) in figures.items()
+    }
+    ordered = sorted(scores.values(), reverse=True)
+    cut = ordered[top - 1] if 0 < top <= len(ordered) else float("-inf")
+    kept = [cid for cid, score in scores.items() if score >= cut]
+    total = store.conn.execute(
+        f"SELECT count(*) FROM contacts c WHERE {where}", filters
+    ).fetchone()[0]
+    out = []
+    for cid, name, works_at in store.conn.execute(
+        "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+        " ORDER BY name COLLATE NOCASE, id",
+        (json.dumps(kept),),
+    ):
+        days, rhythm, broken, receiving = figures[cid]
+        out.append((ContactRef(cid, name, works_at), days, rhythm, broken, receiving))
     return out, total
 
 

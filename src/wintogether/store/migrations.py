@@ -1220,6 +1220,113 @@ END;
 """
 
 
+def m018_contact_quiet(db: Database) -> None:
+    # When each contact's quiet began, kept so that "who is slipping" reads index
+    # ranges instead of every contact's tags (store/quiet.py):
+    # ``contact_quiet`` has one row per contact: active (not archived), its own
+    # rhythm (cadence_days, NULL when none) and the julian day of its last touch
+    # (else of its creation); ``tag_quiet`` has one row per tag of each active
+    # contact without its own rhythm, with the same julian day. Nothing here
+    # depends on the config (which tag carries which rhythm, the default) or on
+    # the clock: both are applied when reading. Kept by triggers in the
+    # transaction of every write to contacts and their tags; derived data, like
+    # the standings (m013): not journaled, not exported. Filled here.
+    for statement in _statements(_M018_SQL):
+        db.conn.execute(statement)
+
+
+def _m018_refresh(who: str) -> str:
+    # Deleted, then inserted: a trigger's INSERT OR REPLACE would take the
+    # conflict rule of the statement that fired it (INSERT OR IGNORE ...).
+    return f"""
+    DELETE FROM contact_quiet WHERE contact_id = {who};
+    INSERT INTO contact_quiet (contact_id, active, own, quiet)
+        SELECT id, archived_at IS NULL, CASE WHEN cadence_days THEN cadence_days END,
+            julianday(coalesce(last_touch_at, created_at))
+        FROM contacts WHERE id = {who};
+    DELETE FROM tag_quiet WHERE contact_id = {who};
+    INSERT INTO tag_quiet (contact_id, tag_id, quiet)
+        SELECT DISTINCT c.id, ct.tag_id, julianday(coalesce(c.last_touch_at, c.created_at))
+        FROM contacts c JOIN contact_tags ct ON ct.contact_id = c.id
+        WHERE c.id = {who} AND c.archived_at IS NULL
+            AND CASE WHEN c.cadence_days THEN 0 ELSE 1 END;"""
+
+
+def _m018_tag_add(row: str) -> str:
+    # One tag's row only: a contact with thousands of tags (a synced card's
+    # CATEGORIES) gets them one insert each, not its whole set rewritten each time.
+    return f"""
+    INSERT INTO tag_quiet (contact_id, tag_id, quiet)
+        SELECT c.id, {row}.tag_id, julianday(coalesce(c.last_touch_at, c.created_at))
+        FROM contacts c WHERE c.id = {row}.contact_id AND c.archived_at IS NULL
+            AND CASE WHEN c.cadence_days THEN 0 ELSE 1 END
+            AND NOT EXISTS (SELECT 1 FROM tag_quiet
+                WHERE contact_id = {row}.contact_id AND tag_id = {row}.tag_id);"""
+
+
+def _m018_tag_remove(row: str) -> str:
+    return f"""
+    DELETE FROM tag_quiet WHERE contact_id = {row}.contact_id AND tag_id = {row}.tag_id
+        AND NOT EXISTS (SELECT 1 FROM contact_tags
+            WHERE contact_id = {row}.contact_id AND tag_id = {row}.tag_id);"""
+
+
+_M018_SQL = (
+    """
+CREATE TABLE contact_quiet (
+    contact_id INTEGER PRIMARY KEY,
+    active INTEGER NOT NULL,
+    own INTEGER,
+    quiet REAL
+);
+CREATE INDEX contact_quiet_due ON contact_quiet(own, quiet) WHERE active;
+CREATE TABLE tag_quiet (
+    contact_id INTEGER NOT NULL,
+    tag_id INTEGER NOT NULL,
+    quiet REAL,
+    PRIMARY KEY (contact_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX tag_quiet_due ON tag_quiet(tag_id, quiet);
+INSERT INTO contact_quiet (contact_id, active, own, quiet)
+    SELECT id, archived_at IS NULL, CASE WHEN cadence_days THEN cadence_days END,
+        julianday(coalesce(last_touch_at, created_at))
+    FROM contacts;
+INSERT INTO tag_quiet (contact_id, tag_id, quiet)
+    SELECT DISTINCT c.id, ct.tag_id, julianday(coalesce(c.last_touch_at, c.created_at))
+    FROM contacts c JOIN contact_tags ct ON ct.contact_id = c.id
+    WHERE c.archived_at IS NULL AND CASE WHEN c.cadence_days THEN 0 ELSE 1 END;
+CREATE TRIGGER contact_quiet_contacts_ai AFTER INSERT ON contacts BEGIN"""
+    + _m018_refresh("NEW.id")
+    + """
+END;
+CREATE TRIGGER contact_quiet_contacts_au
+AFTER UPDATE OF id, cadence_days, last_touch_at, created_at, archived_at ON contacts BEGIN
+    DELETE FROM contact_quiet WHERE contact_id = OLD.id;
+    DELETE FROM tag_quiet WHERE contact_id = OLD.id;"""
+    + _m018_refresh("NEW.id")
+    + """
+END;
+CREATE TRIGGER contact_quiet_contacts_ad AFTER DELETE ON contacts BEGIN
+    DELETE FROM contact_quiet WHERE contact_id = OLD.id;
+    DELETE FROM tag_quiet WHERE contact_id = OLD.id;
+END;
+CREATE TRIGGER contact_quiet_tags_ai AFTER INSERT ON contact_tags BEGIN"""
+    + _m018_tag_add("NEW")
+    + """
+END;
+CREATE TRIGGER contact_quiet_tags_ad AFTER DELETE ON contact_tags BEGIN"""
+    + _m018_tag_remove("OLD")
+    + """
+END;
+CREATE TRIGGER contact_quiet_tags_au AFTER UPDATE OF contact_id, tag_id ON contact_tags BEGIN"""
+    + _m018_tag_remove("OLD")
+    + _m018_tag_add("NEW")
+    + """
+END;
+"""
+)
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -1239,6 +1346,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m015_standings_seek", m015_standings_seek),
     ("m016_promises_by_contact_created", m016_promises_by_contact_created),
     ("m017_contact_touches", m017_contact_touches),
+    ("m018_contact_quiet", m018_contact_quiet),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

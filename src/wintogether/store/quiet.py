@@ -1,0 +1,295 @@
+"""When each contact's quiet began, kept: ``contact_quiet`` and ``tag_quiet``.
+
+Migration m018 made the tables and the triggers that keep them
+(store/migrations.py): ``contact_quiet`` has one row per contact (active, its
+own rhythm or NULL, the julian day of its last touch, else of its creation);
+``tag_quiet`` one row per tag of each active contact without its own rhythm,
+with the same julian day. The triggers run in the transaction of every write to
+contacts and their tags, whatever writes (`wt add`, `edit`, `log`, `archive`,
+`merge`, `undo`, `import`, `sync`, `forget`).
+
+Nothing kept depends on the config or the clock. "Who is slipping" is read
+(:func:`quiet_contacts`) as one index range per rhythm: each own rhythm, each
+tag that carries a rhythm in the config, and the default (the contacts with
+neither), each range ordered by the quiet moment, which within one rhythm is
+the order of attention. The ranges are merged most slipping first; a contact in
+several tags' ranges counts at its first (its shortest rhythm), as the rule
+says.
+
+Derived data, like the standings (store/standings.py): not journaled, not
+exported. `wt doctor` compares it with :func:`problems`; `wt doctor --fix` runs
+:func:`rebuild`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from wintogether.models import ContactRef
+from wintogether.store.common import id_list
+from wintogether.store.handle import Store
+
+_QUIET = "julianday(coalesce(c.last_touch_at, c.created_at))"
+_FRESH_CONTACTS = f"""
+    SELECT c.id AS contact_id, c.archived_at IS NULL,
+        CASE WHEN c.cadence_days THEN c.cadence_days END, {_QUIET}
+    FROM contacts c
+"""
+_FRESH_TAGS = f"""
+    SELECT DISTINCT c.id AS contact_id, ct.tag_id, {_QUIET}
+    FROM contacts c JOIN contact_tags ct ON ct.contact_id = c.id
+    WHERE c.archived_at IS NULL AND CASE WHEN c.cadence_days THEN 0 ELSE 1 END
+"""
+_KEPT_CONTACTS = "SELECT contact_id, active, own, quiet FROM contact_quiet"
+_KEPT_TAGS = "SELECT contact_id, tag_id, quiet FROM tag_quiet"
+
+#: More distinct own rhythms than this: the ranges cost more than one pass.
+MAX_RHYTHMS = 200
+
+_OWN_RHYTHMS = """
+    WITH RECURSIVE g(r) AS (
+        SELECT min(own) FROM contact_quiet WHERE active AND own IS NOT NULL
+        UNION ALL
+        SELECT (SELECT min(own) FROM contact_quiet WHERE active AND own > g.r)
+        FROM g WHERE g.r IS NOT NULL
+    )
+    SELECT r FROM g WHERE r IS NOT NULL LIMIT ?
+"""
+
+
+def rebuild(store: Store) -> None:
+    """Inside a write: recompute every row from the contacts and their tags."""
+    rebuild_on(store.conn)
+
+
+def rebuild_on(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM contact_quiet")
+    conn.execute("DELETE FROM tag_quiet")
+    conn.execute(f"INSERT INTO contact_quiet (contact_id, active, own, quiet) {_FRESH_CONTACTS}")
+    conn.execute(f"INSERT INTO tag_quiet (contact_id, tag_id, quiet) {_FRESH_TAGS}")
+
+
+def problems(store: Store) -> list[str]:
+    """How the kept rows differ from a recomputation; empty when they agree."""
+    try:
+        (wrong,) = store.conn.execute(
+            "SELECT count(DISTINCT contact_id) FROM ("
+            f" SELECT contact_id FROM ({_FRESH_CONTACTS} EXCEPT {_KEPT_CONTACTS})"
+            f" UNION ALL SELECT contact_id FROM ({_KEPT_CONTACTS} EXCEPT {_FRESH_CONTACTS})"
+            f" UNION ALL SELECT contact_id FROM ({_FRESH_TAGS} EXCEPT {_KEPT_TAGS})"
+            f" UNION ALL SELECT contact_id FROM ({_KEPT_TAGS} EXCEPT {_FRESH_TAGS}))"
+        ).fetchone()
+    except sqlite3.Error as exc:
+        return [f"contact_quiet: {exc}"]
+    if not wrong:
+        return []
+    return [
+        f"The kept quiet days of {wrong} contact{'s' if wrong != 1 else ''}"
+        " differ from their contacts and tags."
+    ]
+
+
+def kept(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The kept rows, sorted (for tests)."""
+    return (
+        [tuple(r) for r in store.conn.execute(f"{_KEPT_CONTACTS} ORDER BY 1")],
+        [tuple(r) for r in store.conn.execute(f"{_KEPT_TAGS} ORDER BY 1, 2")],
+    )
+
+
+def recomputed(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """What the kept rows should be, sorted like :func:`kept`."""
+    return (
+        [tuple(r) for r in store.conn.execute(f"{_FRESH_CONTACTS} ORDER BY 1")],
+        [tuple(r) for r in store.conn.execute(f"{_FRESH_TAGS} ORDER BY 1, 2")],
+    )
+
+
+#: Whole days since the quiet began, counted in the local zone, as
+#: store/contacts.py ``quiet_contacts`` counts them.
+_DAYS = "max(0, CAST(julianday(:today) - julianday(q.quiet, :offset, 'start of day') AS INTEGER))"
+#: Quiet for at least the rhythm: the quiet began before the local midnight
+#: that starts day today - rhythm + 1.
+_SLIPPING = "q.quiet < julianday(:today, :back, :utc)"  # :back numbered per range
+_NAMED = f"SELECT {_DAYS}, q.contact_id, c.name, c.company, c.last_touch_at IS NOT NULL"
+
+
+#: One range: (its FROM and WHERE, with ``{join}`` and parameters named
+#: ``:name{n}``; the rhythm; where the rhythm comes from; its parameters by name).
+Range = tuple[str, int, str, dict[str, Any]]
+
+
+def _ranges(
+    tag_days: Sequence[tuple[int, int, str]], default_days: int, own: Sequence[int]
+) -> list[Range]:
+    """Each own rhythm's range, each rhythm tag's (by rhythm, then key: a contact
+    whose tags tie on the shortest rhythm is first met in the first key's), the
+    default's (the contacts with no own rhythm and no rhythm tag). A contact's
+    few tags are read by its key (``+tag_id``: not one seek per tag listed)."""
+    out: list[Range] = [
+        ("FROM contact_quiet q {join} WHERE q.active AND q.own = :r{n}", days, "contact",
+         {"r": days})
+        for days in own
+    ]  # fmt: skip
+    earlier: list[int] = []
+    for tag_id, days, key in sorted(tag_days, key=lambda t: (t[1], t[2])):
+        # ``e``: the tags before this one (rhythms as short or shorter), whose
+        # ranges hold every contact of this one that has one of them (_count).
+        out.append(
+            ("FROM tag_quiet q {join} WHERE q.tag_id = :t{n}", days, f"tag {key}",
+             {"t": tag_id, "e": id_list(earlier)})
+        )  # fmt: skip
+        earlier = [*earlier, tag_id]
+    out.append(
+        (
+            "FROM contact_quiet q {join} WHERE q.active AND q.own IS NULL AND NOT EXISTS ("
+            "SELECT 1 FROM tag_quiet t WHERE t.contact_id = q.contact_id"
+            " AND +t.tag_id IN (SELECT value FROM json_each(:tags{n})))",
+            default_days,
+            "default",
+            {"tags": id_list(tag_id for tag_id, _, _ in tag_days)},
+        )
+    )
+    return out
+
+
+def _bound(n: int, rhythm: int, own: dict[str, Any]) -> dict[str, Any]:
+    """A range's parameters, named for its place ``n``."""
+    named = {f"{key}{n}": value for key, value in own.items()}
+    named[f"back{n}"] = f"{1 - rhythm:+d} days"
+    return named
+
+
+def quiet_contacts(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    top: int | None = None,
+) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int] | None:
+    """What store/contacts.py ``quiet_contacts`` returns without a tag filter,
+    from the kept rows; None when there are too many distinct own rhythms for
+    this to pay. ``tag_days``: each tag's rhythm, as the domain decides it.
+
+    The ranges are read lazily, merged most slipping first: for ``top``, only
+    until the ``top``-th contact and every one tied with it.
+    """
+    if top is not None and top <= 0:
+        return [], 0
+    conn = store.conn
+    own = [row[0] for row in conn.execute(_OWN_RHYTHMS, (MAX_RHYTHMS + 1,))]
+    if len(own) > MAX_RHYTHMS:
+        return None
+    base = {
+        "today": today.isoformat(),
+        "offset": f"{utc_offset_minutes:+d} minutes",
+        "utc": f"{-utc_offset_minutes:+d} minutes",
+    }
+    ranges = _ranges(tag_days, default_days, own)
+    join = "JOIN contacts c ON c.id = q.contact_id"
+
+    def read(n: int, where: str, rhythm: int, source: str, own: dict[str, Any]) -> Iterator[Any]:
+        sql = f"{_NAMED} {where.format(join=join, n=n)} AND {_slipping(n)} ORDER BY q.quiet"
+        for days, cid, name, company, talked in conn.execute(
+            sql, {**base, **_bound(n, rhythm, own)}
+        ):
+            yield (-(days / rhythm), -days, cid, rhythm, source, name, company, talked)
+
+    merged = heapq.merge(*(read(n, *r) for n, r in enumerate(ranges)), key=_two)
+    rows: dict[int, tuple[Any, ...]] = {}
+    cut: tuple[float, int] | None = None
+    for item in merged:
+        if cut is not None and (item[0], item[1]) != cut:
+            break
+        if item[2] not in rows:
+            rows[item[2]] = item
+            if top is not None and cut is None and len(rows) == top:
+                cut = (item[0], item[1])
+    total = len(rows) if top is None else _count(conn, ranges, base)
+    return [
+        (ContactRef(cid, name, company), -neg_days, rhythm, source, bool(talked))
+        for _, neg_days, cid, rhythm, source, name, company, talked in rows.values()
+    ], total
+
+
+def most_quiet(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    top: int,
+) -> dict[int, tuple[int, int]] | None:
+    """The ``top`` active contacts of highest attention (days quiet ÷ rhythm),
+    slipping or not, and every one tied with the last: id -> (days, rhythm).
+    None when the ranges cannot say (too many own rhythms, or a contact whose
+    quiet moment is not a time, which the full ranking puts last)."""
+    conn = store.conn
+    own = [row[0] for row in conn.execute(_OWN_RHYTHMS, (MAX_RHYTHMS + 1,))]
+    if len(own) > MAX_RHYTHMS:
+        return None
+    (active, timed) = conn.execute(
+        "SELECT count(*), count(quiet) FROM contact_quiet WHERE active"
+    ).fetchone()
+    if active != timed:
+        return None
+    base = {"today": today.isoformat(), "offset": f"{utc_offset_minutes:+d} minutes"}
+    ranges = _ranges(tag_days, default_days, own)
+
+    def read(n: int, where: str, rhythm: int, _: str, own: dict[str, Any]) -> Iterator[Any]:
+        sql = f"SELECT {_DAYS}, q.contact_id {where.format(join='', n=n)} ORDER BY q.quiet"
+        for days, cid in conn.execute(sql, {**base, **_bound(n, rhythm, own)}):
+            yield (-(days / rhythm), cid, days, rhythm)
+
+    rows: dict[int, tuple[int, int]] = {}
+    cut: float | None = None
+    for ratio, cid, days, rhythm in heapq.merge(
+        *(read(n, *r) for n, r in enumerate(ranges)), key=_first
+    ):
+        if cut is not None and ratio != cut:
+            break
+        if cid not in rows:
+            rows[cid] = (days, rhythm)
+            if cut is None and len(rows) == top:
+                cut = ratio
+    return rows
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
+
+
+def _two(item: tuple[Any, ...]) -> tuple[Any, ...]:
+    return item[:2]
+
+
+def _slipping(n: int) -> str:
+    return _SLIPPING.replace(":back", f":back{n}")
+
+
+def _count(conn: sqlite3.Connection, ranges: list[Range], base: dict[str, Any]) -> int:
+    """How many contacts slip in all: the ranges' contacts, each once.
+
+    The own rhythms' ranges and the default's hold different contacts from all
+    others; a contact in several tags' ranges is counted in the first (the
+    shortest rhythm: its range reaches furthest, so it holds every contact of
+    that tag that a later range holds)."""
+    counts, params = [], dict(base)
+    for n, (where, rhythm, _, own) in enumerate(ranges):
+        body = where.format(join="", n=n)
+        if "e" in own:
+            body += (
+                " AND NOT EXISTS (SELECT 1 FROM tag_quiet x WHERE x.contact_id = q.contact_id"
+                f" AND +x.tag_id IN (SELECT value FROM json_each(:e{n})))"
+            )
+        counts.append(f"(SELECT count(*) {body} AND {_slipping(n)})")
+        params.update(_bound(n, rhythm, own))
+    (count,) = conn.execute(f"SELECT {' + '.join(counts)}", params).fetchone()
+    return int(count)
