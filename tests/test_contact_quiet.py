@@ -228,3 +228,36 @@ def test_json_items_are_the_bytes_of_write_json(
     write_json([], empty)
     write_json_texts([], none)
     assert none.getvalue() == empty.getvalue()
+
+
+def test_attention_page_with_everyone_tied(tmp_path: Path) -> None:
+    """A first day: everyone imported at one moment, never talked, all tied; a
+    few with a broken promise. The page is the full ranking's first rows."""
+    from wintogether.domain import contacts
+
+    db = tmp_path / "day.db"
+    store, _ = open_store(db, create=True)
+    try:
+        with store.write("seed"):
+            for n in range(120):
+                store.conn.execute(
+                    "INSERT INTO contacts (uid, name, created_at, updated_at)"
+                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x')",
+                    (f"u{n}", ["ana", "Émile", "Zoë", "bob", "Bob", "éva"][n % 6] + f" {n % 17}"),
+                )
+            for n in (5, 50, 99):
+                store.conn.execute(
+                    "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
+                    " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
+                    " 'x', 'x')",
+                    (f"p{n}", n),
+                )
+        now = datetime(2026, 11, 28, 10, tzinfo=UTC)
+        config = Config()
+        full, total = contacts.listing_page(store, config, now, sort="attention")
+        for limit in (1, 3, 4, 50, 119):
+            rows, count = contacts.listing_page(store, config, now, sort="attention", limit=limit)
+            assert count == total == 120
+            assert [r.contact.id for r in rows] == [r.contact.id for r in full[:limit]]
+    finally:
+        store.close()
