@@ -201,21 +201,33 @@ def quiet_contacts(
         ):
             yield (-(days / rhythm), -days, cid, rhythm, source, name, company, talked)
 
-    merged = heapq.merge(*(read(n, *r) for n, r in enumerate(ranges)), key=_two)
     rows: dict[int, tuple[Any, ...]] = {}
+    if top is None:
+        # Everyone: each range whole, a contact kept at its highest attention
+        # (equal ones: the earlier range, as the merge below would).
+        for n, r in enumerate(ranges):
+            for item in read(n, *r):
+                seen = rows.get(item[2])
+                if seen is None or item[0] < seen[0]:
+                    rows[item[2]] = item
+        return _named(rows), len(rows)
+    merged = heapq.merge(*(read(n, *r) for n, r in enumerate(ranges)), key=_two)
     cut: tuple[float, int] | None = None
     for item in merged:
         if cut is not None and (item[0], item[1]) != cut:
             break
         if item[2] not in rows:
             rows[item[2]] = item
-            if top is not None and cut is None and len(rows) == top:
+            if cut is None and len(rows) == top:
                 cut = (item[0], item[1])
-    total = len(rows) if top is None else _count(conn, ranges, base)
+    return _named(rows), _count(conn, ranges, base)
+
+
+def _named(rows: dict[int, tuple[Any, ...]]) -> list[tuple[ContactRef, int, int, str, bool]]:
     return [
         (ContactRef(cid, name, company), -neg_days, rhythm, source, bool(talked))
         for _, neg_days, cid, rhythm, source, name, company, talked in rows.values()
-    ], total
+    ]
 
 
 def most_quiet(
