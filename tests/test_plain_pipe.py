@@ -14,9 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Invoke
-from wintogether.render.plain import TooWide, cell_len, table, wrap
+from wintogether.render.plain import (
+    TooWide,
+    _wrap_ascii,
+    _wrap_words,
+    cell_len,
+    table,
+    timeline,
+    wrap,
+)
 
 VIEWS = [
     ("today",),
@@ -188,6 +198,44 @@ def test_wrap_and_table_layout() -> None:
         table(["a", "b"], [["x", "abcdefghijkl"]], 8, fit=True)
     assert cell_len("日本") == 4
     assert cell_len("José") == cell_len("Jose\u0301") == 4
+    assert cell_len("a\u200bb→日") == 5
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab-. \t\x0b\x1c", min_size=1, max_size=60),
+    st.integers(min_value=1, max_value=15),
+)
+def test_ascii_wrap_by_position_is_the_word_by_word_wrap(text: str, width: int) -> None:
+    """ASCII paragraphs are wrapped by position (the common case, fast); the
+    lines are the ones the word-by-word wrap writes."""
+    if len(text) <= width or text[0].isspace():
+        return
+    fast: list[str] = []
+    _wrap_ascii(text, width, fast)
+    slow: list[str] = []
+    _wrap_words(text, width, slow)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Sat 21 Nov 00:01  ", "Mon 3 Jan 2022 10:00  ", "日 10:00  "]),
+            st.sampled_from(["call    ", "promise ", "job     "]),
+            st.text(alphabet="ab é日\n ", min_size=1, max_size=40),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(min_value=1, max_value=60),
+)
+def test_timeline_is_the_general_table(lines: list[tuple[str, str, str]], width: int) -> None:
+    """History's timeline skips the general table's measuring; the lines are the same."""
+    assert timeline(lines, width) == table(
+        ["", "", ""], lines, width, no_wrap=(0, 1), gap=0, show_header=False, grid=True
+    )
 
 
 def test_contacts_in_a_pipe_keep_tags_whole_at_80_columns(

@@ -80,12 +80,25 @@ def cell_len(text: str) -> int:
     """Terminal cells ``text`` takes: wide (East Asian) characters two, marks none."""
     if text.isascii():
         return len(text)
-    width = 0
-    for char in text:
-        if char in _ZERO_WIDTH or unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    # Every ASCII character takes one cell: only the others are looked at.
+    width = len(text)
+    for char in _NON_ASCII.findall(text):
+        extra = _EXTRA.get(char)
+        if extra is None:
+            extra = _EXTRA[char] = _extra_cells(char)
+        width += extra
     return width
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: Cells a character takes besides one, by character: -1 for a mark, +1 when wide.
+_EXTRA: dict[str, int] = {}
+
+
+def _extra_cells(char: str) -> int:
+    if char in _ZERO_WIDTH or unicodedata.combining(char):
+        return -1
+    return 1 if unicodedata.east_asian_width(char) in "WF" else 0
 
 
 def _fold(word: str, width: int) -> list[str]:
@@ -117,26 +130,60 @@ def wrap(text: str, width: int) -> Lines:
     for paragraph in text.split("\n"):
         if cell_len(paragraph) <= width:
             out.append(paragraph)
-            continue
-        measure = len if paragraph.isascii() else cell_len
-        line = ""
-        used = 0  # cells in line, its trailing spaces included
-        for word in _WORDS.findall(paragraph):
-            if used + measure(word.rstrip()) <= width:
-                line += word
-                used += measure(word)
-                continue
-            if line.strip():
-                out.append(line.rstrip())
-            line = word.lstrip()  # a new line starts at its word
-            bare = line.rstrip()
-            if cell_len(bare) > width:
-                *whole, last = _fold(bare, width)
-                out.extend(whole)
-                line = last + line[len(bare) :]
-            used = cell_len(line)
-        out.append(line.rstrip())
+        elif paragraph.isascii() and not paragraph[0].isspace():
+            _wrap_ascii(paragraph, width, out)
+        else:
+            _wrap_words(paragraph, width, out)
     return out
+
+
+def _wrap_ascii(paragraph: str, width: int, out: Lines) -> None:
+    """:func:`_wrap_words` for an ASCII paragraph that starts with a word, by
+    position rather than word by word: a line ends at the last word that ends
+    within ``width`` characters, and the next starts at the following word."""
+    start = 0
+    end = len(paragraph.rstrip())
+    while end - start > width:
+        cut = start + width  # the last word must end at or before this
+        space = cut
+        while space > start and not paragraph[space].isspace():
+            space -= 1
+        if space == start:  # the first word is wider than the line: broken
+            stop = start
+            while stop < end and not paragraph[stop].isspace():
+                stop += 1
+            for _ in range((stop - start - 1) // width):  # all but the last piece
+                out.append(paragraph[start : start + width])
+                start += width
+            # The last piece begins a line, and words may follow it.
+            continue
+        out.append(paragraph[start:space].rstrip())
+        start = space
+        while paragraph[start].isspace():
+            start += 1
+    out.append(paragraph[start:end])
+
+
+def _wrap_words(paragraph: str, width: int, out: Lines) -> None:
+    """One paragraph wider than ``width``, in lines, word by word."""
+    measure = len if paragraph.isascii() else cell_len
+    line = ""
+    used = 0  # cells in line, its trailing spaces included
+    for word in _WORDS.findall(paragraph):
+        if used + measure(word.rstrip()) <= width:
+            line += word
+            used += measure(word)
+            continue
+        if line.strip():
+            out.append(line.rstrip())
+        line = word.lstrip()  # a new line starts at its word
+        bare = line.rstrip()
+        if cell_len(bare) > width:
+            *whole, last = _fold(bare, width)
+            out.extend(whole)
+            line = last + line[len(bare) :]
+        used = cell_len(line)
+    out.append(line.rstrip())
 
 
 def _pad(text: str, width: int) -> str:
@@ -651,25 +698,31 @@ def _when(moment: datetime, today: date) -> str:
     return f"{format_moment(moment, today)}  "
 
 
-def conversation_line(conv: Conversation, today: date, exclude: int | None = None) -> Line:
+def conversation_line(
+    conv: Conversation, today: date, exclude: int | None = None, *, when: str | None = None
+) -> Line:
+    """``when``: the date and time as :func:`_when` writes them, where the caller
+    has them already (a timeline formats each day once)."""
     rest = ""
     others = [p for p in conv.participants if p.id != exclude]
     if others:
         rest = "with " + ", ".join(t1(person.name) for person in others) + ": "
     rest += f"{t(conv.note)}  #{conv.id}"
-    return _when(conv.happened_at, today), f"{conv.channel:<7} ", rest
+    return when or _when(conv.happened_at, today), f"{conv.channel:<7} ", rest
 
 
-def promise_line(promise: Promise, today: date) -> Line:
+def promise_line(promise: Promise, today: date, *, when: str | None = None) -> Line:
     rest = ("I will: " if promise.owner == "me" else "they will: ") + t(promise.text)
     rest += f"  due {due(promise, today)}"
     if promise.status != "open":
         rest += f"  [{promise.status}]"
     rest += f"  #{promise.id}"
-    return _when(promise.created_at, today), "promise ", rest
+    return when or _when(promise.created_at, today), "promise ", rest
 
 
-def ledger_line(entry: LedgerEntry, today: date, exclude: int | None = None) -> Line:
+def ledger_line(
+    entry: LedgerEntry, today: date, exclude: int | None = None, *, when: str | None = None
+) -> Line:
     rest = entry.kind
     if entry.contact.id != exclude or entry.to_contact is not None:
         rest += " with " if entry.to_contact is None else " "
@@ -677,55 +730,81 @@ def ledger_line(entry: LedgerEntry, today: date, exclude: int | None = None) -> 
         if entry.to_contact is not None:
             rest += " → " + t1(entry.to_contact.name)
     rest += f": {t(entry.text)}  #{entry.id}"
-    return _when(entry.happened_at, today), f"{entry.direction:<7} ", rest
+    return when or _when(entry.happened_at, today), f"{entry.direction:<7} ", rest
 
 
-def win_line(win: Win, today: date, exclude: int | None = None) -> Line:
+def win_line(win: Win, today: date, exclude: int | None = None, *, when: str | None = None) -> Line:
     rest = ""
     if win.contact.id != exclude:
         rest = t1(win.contact.name) + ": "
     rest += f"they gained {t(win.theirs)}; I gained {t(win.mine)}  #{win.id}"
-    return _when(win.happened_at, today), "win     ", rest
+    return when or _when(win.happened_at, today), "win     ", rest
 
 
 #: How timeline entries are labelled (their kind, shortened).
 EVENT_LABELS = {"job_change": "job", "sync_conflict": "conflict", "sync_deleted": "deleted"}
 
 
-def event_line(event: ContactEvent, today: date, *, with_contact: bool = False) -> Line:
+def event_line(
+    event: ContactEvent, today: date, *, with_contact: bool = False, when: str | None = None
+) -> Line:
     kind = f"{EVENT_LABELS.get(event.kind, event.kind):<7} "
     rest = (t1(event.contact.name) + ": " if with_contact else "") + t(event.text)
-    return _when(event.happened_at, today), kind, rest
+    return when or _when(event.happened_at, today), kind, rest
 
 
 def timeline(lines: Sequence[Line], width: int, *, fit: bool = False) -> Lines:
     """The date and kind in two columns that never wrap, the rest wrapping under itself."""
+    if not fit and lines and not any("\n" in when or "\n" in kind for when, kind, _ in lines):
+        return _timeline(lines, width)
     return table(
         ["", "", ""], lines, width, no_wrap=(0, 1), gap=0, show_header=False, fit=fit, grid=True
     )
 
 
+def _timeline(lines: Sequence[Line], width: int) -> Lines:
+    """:func:`timeline` (not ``fit``) where the date and kind are one line each,
+    without the general table's measuring: only the rest can give way, and it
+    gives way by exactly the excess (down to one cell), so the length of its
+    longest word does not matter."""
+    first = max(_widest(when) for when, _, _ in lines)
+    second = max(_widest(kind) for _, kind, _ in lines)
+    third = max(_widest(rest) for _, _, rest in lines)
+    excess = first + second + third - width
+    if excess > 0:
+        third = max(third - excess, min(third, 1))
+    indent = " " * (first + second)
+    out: Lines = []
+    for when, kind, rest in lines:
+        head, *more = wrap(rest, third)
+        out.append((_pad(when, first) + _pad(kind, second) + head).rstrip())
+        out.extend((indent + line).rstrip() for line in more)
+    return out
+
+
 def history(result: History, today: date, width: int) -> Lines:
     parts: list[Lines] = []
     for day, entries in result.days():
+        # Every entry of a day shows the same date: it is formatted once.
+        shown = format_day(day, today)
         lines: list[Line] = []
         for entry in entries:
+            at = entry.at
+            when = f"{shown} {at.hour:02d}:{at.minute:02d}  "
             if entry.conversation:
-                lines.append(conversation_line(entry.conversation, today))
+                lines.append(conversation_line(entry.conversation, today, when=when))
             elif entry.promise:
-                when, kind, rest = promise_line(entry.promise, today)
+                when, kind, rest = promise_line(entry.promise, today, when=when)
                 lines.append((when, kind, f"{rest}  {t1(entry.promise.contact.name)}"))
             elif entry.ledger:
-                lines.append(ledger_line(entry.ledger, today))
+                lines.append(ledger_line(entry.ledger, today, when=when))
             elif entry.win:
-                lines.append(win_line(entry.win, today))
+                lines.append(win_line(entry.win, today, when=when))
             elif entry.event:
-                lines.append(event_line(entry.event, today, with_contact=True))
+                lines.append(event_line(entry.event, today, with_contact=True, when=when))
             elif entry.deal:
-                lines.append(
-                    (_when(entry.at, today), "deal    ", f"{t1(entry.text)}  #{entry.deal.id}")
-                )
-        parts.append([format_day(day, today), *timeline(lines, width)])
+                lines.append((when, "deal    ", f"{t1(entry.text)}  #{entry.deal.id}"))
+        parts.append([shown, *timeline(lines, width)])
     return sections(parts)
 
 
