@@ -82,24 +82,18 @@ def get_conversation(store: Store, conversation_id: int) -> Conversation | None:
 def conversations_for_contact(
     store: Store, contact_id: int, limit: int | None
 ) -> list[Conversation]:
-    # The latest `limit` conversations, by one of two plans so that the cost
-    # stays bounded by about sqrt(total * limit) rows whoever the contact is
-    # (see docs/performance.md). Few conversations: fetch them all through
-    # the participants index and sort (cost ~ the contact's count). Many (a
-    # key account with thousands): walk interactions newest first through
-    # interactions_happened and stop at `limit` (cost ~ total / count * limit),
-    # instead of reading and sorting the contact's whole history.
+    # The latest `limit` conversations: the newest end of the contact's range
+    # in the kept touches (contact, time, conversation; store/touches.py), so
+    # the cost is the limit whoever the contact is, a key account with
+    # thousands of conversations included (see docs/performance.md).
     if limit is not None and limit > 0:
-        total = store.conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0
-        count = count_conversations_for_contact(store, contact_id)
-        if count * count > total * limit:
-            return select(
-                store,
-                "WHERE EXISTS (SELECT 1 FROM interaction_participants p"
-                " WHERE p.interaction_id = i.id AND p.contact_id = ?)"
-                " ORDER BY i.happened_at DESC, i.id DESC LIMIT ?",
-                (contact_id, limit),
-            )
+        return select(
+            store,
+            "WHERE i.id IN (SELECT interaction_id FROM contact_touches WHERE contact_id = ?"
+            " ORDER BY happened_at DESC, interaction_id DESC LIMIT ?)"
+            " ORDER BY i.happened_at DESC, i.id DESC",
+            (contact_id, limit),
+        )
     return select(
         store,
         "WHERE i.id IN (SELECT interaction_id FROM interaction_participants"
