@@ -298,6 +298,29 @@ def test_newest_promises_and_weekly_trends_read_only_what_they_show(
     assert sum(counts) > 0
 
 
+def test_open_promises_of_a_contact_read_only_the_open_ones(
+    traced: tuple[Store, list[str]],
+) -> None:
+    """`wt show`'s open promises read the index of open promises by contact, not
+    every promise the busiest contact ever had; the same promises, in due order."""
+    store, seen = traced
+    for owner in (None, "me"):
+        seen.clear()
+        got = promises_store.promises(store, contact_id=1, owner=owner)
+        sql = next(s for s in seen if "FROM promises p" in s)
+        plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "promises_open_contact" in plan, plan
+        expected = [
+            row[0]
+            for row in store.conn.execute(
+                "SELECT id FROM promises WHERE contact_id = 1 AND status = 'open'"
+                " AND (? IS NULL OR owner = ?) ORDER BY due_on, id",
+                (owner, owner),
+            )
+        ]
+        assert [p.id for p in got] == expected and expected
+
+
 @pytest.mark.parametrize("analyzed", [False, True], ids=["as-created", "analyzed"])
 def test_account_views_read_conversations_by_person_and_time(
     traced: tuple[Store, list[str]], analyzed: bool

@@ -77,6 +77,12 @@ def promises(
 ) -> list[Promise]:
     where = [f"p.status IN ({','.join('?' for _ in statuses)})"]
     params: list[Any] = list(statuses)
+    table = "promises p"
+    if contact_id is not None and tuple(statuses) == ("open",):
+        # One contact's open promises: the index of open promises by contact,
+        # not all the promises a key account ever had (1,300 for the busiest).
+        where, params = ["p.status = 'open'"], []
+        table = "promises p INDEXED BY promises_open_contact"
     if owner:
         where.append("p.owner = ?")
         params.append(owner)
@@ -90,7 +96,9 @@ def promises(
         where.append("p.contact_id = ?")
         params.append(contact_id)
     params.append(-1 if limit is None else limit)
-    return select(store, f"WHERE {' AND '.join(where)} ORDER BY p.due_on, p.id LIMIT ?", params)
+    return select(
+        store, f"WHERE {' AND '.join(where)} ORDER BY p.due_on, p.id LIMIT ?", params, table=table
+    )
 
 
 def promises_for_contact(store: Store, contact_id: int, limit: int | None) -> list[Promise]:
@@ -101,7 +109,9 @@ def promises_for_contact(store: Store, contact_id: int, limit: int | None) -> li
     )
 
 
-def select(store: Store, tail: str, params: Sequence[Any]) -> list[Promise]:
+def select(
+    store: Store, tail: str, params: Sequence[Any], *, table: str = "promises p"
+) -> list[Promise]:
     from wintogether.models import Promise
 
     return [
@@ -119,7 +129,7 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Promise]:
             created_at=from_utc_iso(row["created_at"]),
         )
         for row in store.conn.execute(
-            "SELECT p.*, c.name, c.company FROM promises p"
+            f"SELECT p.*, c.name, c.company FROM {table}"
             f" JOIN contacts c ON c.id = p.contact_id {tail}",
             params,
         )
