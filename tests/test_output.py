@@ -282,3 +282,21 @@ def test_format_flags(dana: Path, wt: Invoke) -> None:
     assert clash.exit_code == 1 and "disagree" in clash.stderr
     no_csv = wt("show", "dana", "--format", "csv", ok=False)
     assert no_csv.exit_code == 1 and "no CSV form" in no_csv.stderr
+
+
+def test_printable_text_has_nothing_to_escape() -> None:
+    """`visible` and `one_line` return printable text as it is, without the
+    pattern: that holds only while every character the patterns escape is
+    unprintable, for the Unicode tables of this Python."""
+    from wintogether.text import _UNSAFE, _UNSAFE_WITH_NEWLINES, one_line, visible
+
+    escaped = [
+        chr(code)
+        for code in range(0x110000)
+        if _UNSAFE.match(chr(code)) or _UNSAFE_WITH_NEWLINES.match(chr(code))
+    ]
+    assert len(escaped) > 100
+    assert not [char for char in escaped if char.isprintable()]
+    assert visible("a\u202eb\nc") == "a\\u202eb\nc"
+    assert one_line("a\tb\nc\x1b") == "a b c\\x1b"
+    assert visible("Zoë Ångström") == "Zoë Ångström"
