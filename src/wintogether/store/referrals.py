@@ -3,8 +3,6 @@ intros received in the ledger, and what each introduced relationship led to."""
 
 from __future__ import annotations
 
-import json
-
 from wintogether.models import ContactRef, LedgerEntry
 from wintogether.records import dataclass
 from wintogether.store import ledger as ledger_store
@@ -73,6 +71,8 @@ def outcomes(store: Store, since: dict[int, str | None]) -> dict[int, Outcome]:
     """Per contact, conversations and wins since its moment (everything for None)."""
     if not since:
         return {}
+    import json  # here: `wt show` imports this module, and needs no JSON
+
     pairs = json.dumps([[cid, start or ""] for cid, start in since.items()])
     talks = {
         row[0]: int(row[1])
