@@ -394,6 +394,20 @@ def test_reads_build_only_the_records_they_show(dana: object, args: tuple[str, .
         assert has_json == "False"
 
 
+def test_search_and_history_in_a_pipe_do_not_import_json(dana: object) -> None:
+    """`wt search` names each hit with one scalar read per column, not a JSON
+    array to decode; `wt history` writes its lines without JSON either."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.gave("dana", "Renewal advice", kind="advice")
+    for args in (("search", "renewal"), ("history", "--since", "last week")):
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Renewal" in done.stdout
+        assert "json" not in modules, args
+
+
 def test_a_view_rich_must_lay_out_still_draws_with_rich(
     dana: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:

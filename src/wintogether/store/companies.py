@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from wintogether.store.common import new_uid
+from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
 
 #: Legal forms dropped from the end of a company name before matching.
@@ -172,9 +172,7 @@ def company_rows(store: Store, ids: Sequence[int] | None = None) -> list[Company
     where, params = "", []
     if ids is not None:
         where = " WHERE id IN (SELECT value FROM json_each(?))"
-        import json
-
-        params = [json.dumps(list(ids))]
+        params = [id_list(ids)]
     rows = store.conn.execute(
         f"SELECT id, uid, name, created_at, updated_at FROM companies{where}"
         " ORDER BY name COLLATE NOCASE, id",

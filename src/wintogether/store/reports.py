@@ -247,38 +247,42 @@ class SearchHit:
     contact_name: str | None
 
 
-#: For each source: its FTS table, and a scalar query naming the matched row's
-#: time and first contact (as a JSON array) from its primary key ``m.rowid``.
-_SOURCES: dict[str, tuple[str, str]] = {
+#: For each source: its FTS table, the matched row's time, first contact's id
+#: and name, and the rows they are read from by its primary key ``m.rowid``
+#: (the first contact: the lowest link id, as people were added).
+_SOURCES: dict[str, tuple[str, tuple[str, str, str], str]] = {
     "contact": (
         "contacts_fts",
-        "SELECT json_array(c.created_at, c.id, c.name) FROM contacts c WHERE c.id = m.rowid",
+        ("c.created_at", "c.id", "c.name"),
+        "contacts c WHERE c.id = m.rowid",
     ),
     "conversation": (
         "interactions_fts",
-        "SELECT json_array(i.happened_at, c.id, c.name) FROM interactions i"
+        ("i.happened_at", "c.id", "c.name"),
+        "interactions i"
         " LEFT JOIN interaction_participants p ON p.interaction_id = i.id"
         " LEFT JOIN contacts c ON c.id = p.contact_id WHERE i.id = m.rowid"
         " ORDER BY p.id LIMIT 1",
     ),
     "promise": (
         "promises_fts",
-        "SELECT json_array(p.created_at, c.id, c.name) FROM promises p"
-        " JOIN contacts c ON c.id = p.contact_id WHERE p.id = m.rowid",
+        ("p.created_at", "c.id", "c.name"),
+        "promises p JOIN contacts c ON c.id = p.contact_id WHERE p.id = m.rowid",
     ),
     "ledger": (
         "ledger_fts",
-        "SELECT json_array(l.happened_at, c.id, c.name) FROM ledger l"
-        " JOIN contacts c ON c.id = l.contact_id WHERE l.id = m.rowid",
+        ("l.happened_at", "c.id", "c.name"),
+        "ledger l JOIN contacts c ON c.id = l.contact_id WHERE l.id = m.rowid",
     ),
     "win": (
         "wins_fts",
-        "SELECT json_array(w.happened_at, c.id, c.name) FROM wins w"
-        " JOIN contacts c ON c.id = w.contact_id WHERE w.id = m.rowid",
+        ("w.happened_at", "c.id", "c.name"),
+        "wins w JOIN contacts c ON c.id = w.contact_id WHERE w.id = m.rowid",
     ),
     "deal": (
         "deals_fts",
-        "SELECT json_array(d.created_at, c.id, c.name) FROM deals d"
+        ("d.created_at", "c.id", "c.name"),
+        "deals d"
         " LEFT JOIN deal_people p ON p.deal_id = d.id"
         " LEFT JOIN contacts c ON c.id = p.contact_id WHERE d.id = m.rowid"
         " ORDER BY p.id LIMIT 1",
@@ -289,13 +293,15 @@ _SOURCES: dict[str, tuple[str, str]] = {
 def search_sql(source: str, *, newest: bool = False) -> str:
     """The query for one source. FTS5 picks its best rows first (``ORDER BY
     rank`` with ``LIMIT`` inside the subquery, so only those rows get a snippet),
-    then each row is named by primary key. ``newest``: only rows from a given
-    rowid up (the candidates) are ranked."""
-    table, describe = _SOURCES[source]
+    then each row is named by primary key: its time, first contact and name,
+    one scalar read each. ``newest``: only rows from a given rowid up (the
+    candidates) are ranked."""
+    table, columns, rows = _SOURCES[source]
     snippet = f"snippet({table}, -1, '{MARK_START}', '{MARK_END}', '…', 12)"
     since = " AND rowid >= ?" if newest else ""
+    described = ", ".join(f"(SELECT {column} FROM {rows})" for column in columns)
     return (
-        f"SELECT m.rowid, m.rank, m.snip, ({describe}) FROM ("
+        f"SELECT m.rowid, m.rank, m.snip, {described} FROM ("
         f"SELECT rowid, rank, {snippet} AS snip FROM {table}"
         f" WHERE {table} MATCH ?{since} ORDER BY rank LIMIT ?) AS m"
     )
@@ -327,8 +333,6 @@ def search(
     row's text, 0.4 s for a word in 120,000 notes, and a few milliseconds for
     2,000. Scores keep the whole table's statistics, so they compare as before.
     """
-    import json
-
     hits: list[SearchHit] = []
     for source in sources:
         params: tuple[object, ...] = (match, limit)
@@ -341,6 +345,5 @@ def search(
                 newest = True
                 params = (match, floor[0], limit)
         for row in store.conn.execute(search_sql(source, newest=newest), params):
-            at, contact_id, name = json.loads(row[3]) if row[3] else (None, None, None)
-            hits.append(SearchHit(source, row[0], row[1], row[2], at, contact_id, name))
+            hits.append(SearchHit(source, row[0], row[1], row[2], row[3], row[4], row[5]))
     return hits
