@@ -242,19 +242,33 @@ def _key(a: int, b: int) -> int:
 _LOW = (1 << 32) - 1
 
 
+#: ASCII punctuation and controls become spaces, whitespace one space: what
+#: ``_plain`` does to an ASCII name before folding its spaces.
+_ASCII_SPACES = {code: " " for code in range(128) if code != 10 and not re.match(r"\w", chr(code))}
+
+
 def _plain_all(texts: list[str]) -> list[str]:
     """:func:`_plain` of each text; plain ASCII ones in one pass over all of them."""
-    simple = [place for place, text in enumerate(texts) if text.isascii() and "\n" not in text]
     out = [""] * len(texts)
-    if simple:
-        joined = "\n".join(texts[place] for place in simple).lower()
-        lines = re.sub(r"[^\w\s]", " ", joined).split("\n")
-        for place, line in zip(simple, lines, strict=True):
-            out[place] = " ".join(line.split())
-    done = set(simple)
+    simple: list[int] = []
+    other: list[int] = []
     for place, text in enumerate(texts):
-        if place not in done:
-            out[place] = _plain(text)
+        (simple if text.isascii() and "\n" not in text else other).append(place)
+    if simple:
+        joined = "\n".join([texts[place] for place in simple]).lower().translate(_ASCII_SPACES)
+        lines = joined.split("\n")
+        if (
+            "  " in joined
+            or " \n" in joined
+            or "\n " in joined
+            or joined[:1] == " "
+            or joined[-1:] == " "
+        ):
+            lines = [" ".join(line.split()) for line in lines]
+        for place, line in zip(simple, lines, strict=True):
+            out[place] = line
+    for place in other:
+        out[place] = _plain(texts[place])
     return out
 
 
@@ -415,13 +429,10 @@ class _Walk:
         names = people.names
         longest = max(map(len, names.values()), default=0)
         lengths, apart = _bounds(longest)
-        every_char = set("".join(names[cid] for group in people.companies for cid in group))
-        bits = {char: 1 << place for place, char in enumerate(every_char)}
+        masks = _masks(people)
         found: list[int] = []
         for group in people.companies:
-            rows = sorted(
-                (len(names[cid]), cid, sum(map(bits.__getitem__, set(names[cid])))) for cid in group
-            )
+            rows = sorted([(len(names[cid]), cid, masks[cid]) for cid in group])
             for i, (length, a, mask) in enumerate(rows):
                 high = lengths[length][1]
                 for other, b, bits_b in rows[i + 1 :]:
@@ -439,19 +450,11 @@ class _Walk:
         names = people.names
         longest = max(map(len, names.values()), default=0)
         lengths, apart = _bounds(longest)
-        bits: dict[str, int] = {}
+        masks = _masks(people)
         # Per company, each member as (id, length, characters as bits).
         members: dict[int, tuple[list[tuple[int, int, int]], int]] = {}
         for group in people.companies:
-            rows = []
-            for cid in group:
-                mask = 0
-                for char in names[cid]:
-                    bit = bits.get(char)
-                    if bit is None:
-                        bit = bits[char] = 1 << len(bits)
-                    mask |= bit
-                rows.append((cid, len(names[cid]), mask))
+            rows = [(cid, len(names[cid]), masks[cid]) for cid in group]
             for place, cid in enumerate(group):
                 members[cid] = (rows, place)
         for a in sorted(people.rows):
@@ -474,6 +477,34 @@ class _Walk:
                         found[b] = True
             for b in sorted(found):
                 yield a << 32 | b, found[b]
+
+
+def _masks(people: _People) -> dict[int, int]:
+    """The characters of each name at a company, one bit each (the same bit for
+    one character in every name). Names are words a space apart and most words
+    recur (first names, last names), so each word's bits are found once."""
+    names = people.names
+    bits: dict[str, int] = {}
+    words: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for group in people.companies:
+        for cid in group:
+            mask = 0
+            for word in names[cid].split(" "):
+                found = words.get(word)
+                if found is None:
+                    found = 0
+                    for char in set(word):
+                        bit = bits.get(char)
+                        if bit is None:
+                            bit = bits[char] = 1 << len(bits)
+                        found |= bit
+                    words[word] = found
+                mask |= found
+            if " " in names[cid]:
+                mask |= bits.setdefault(" ", 1 << len(bits))
+            out[cid] = mask
+    return out
 
 
 def _merged(near: Sequence[int], keyed: Sequence[int]) -> Iterator[tuple[int, bool]]:

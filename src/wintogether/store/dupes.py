@@ -13,13 +13,14 @@ from wintogether.store.handle import Store
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 #: Emails that another email equals without case (SQLite's NOCASE: ASCII
-#: letters), and every email with a character beyond printable ASCII (whose
-#: case Python folds, not SQLite), each contact's in its own order.
+#: letters), and every email with a character beyond ASCII (whose case Python
+#: folds, not SQLite: more bytes than characters), each contact's in its own
+#: order. ASCII controls fold alike in both, so they need no second look.
 _SHARED_EMAILS = """
 SELECT contact_id, email FROM contact_emails
 WHERE email COLLATE NOCASE IN (
     SELECT email FROM contact_emails GROUP BY email COLLATE NOCASE HAVING count(*) > 1
-) OR email GLOB '*[^ -~]*'
+) OR length(CAST(email AS BLOB)) != length(email)
 ORDER BY contact_id, position, id
 """
 
