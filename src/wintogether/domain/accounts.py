@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from typing import Any
@@ -28,6 +27,7 @@ from wintogether.domain import cadence, health
 from wintogether.domain.companies import find
 from wintogether.domain.health import Balance, Health, Wording, WordRecord
 from wintogether.models import ContactRef, LedgerEntry, Promise, Win
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
 from wintogether.store import companies as companies_store

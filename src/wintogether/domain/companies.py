@@ -8,12 +8,12 @@ an import that later shows one name where the other was is no job change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.errors import InvalidValue, NotFound, UserError
+from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import companies as companies_store
 from wintogether.store.companies import CompanyRow

@@ -9,7 +9,6 @@ cancelled. The plan itself is in :mod:`wintogether.domain.plan`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from wintogether.clock import to_utc_iso
@@ -18,6 +17,7 @@ from wintogether.domain.planview import PlanView, analyse
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
 from wintogether.models import ContactRef, Deal
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import deals as deals_store
 from wintogether.store import promises as promises_store

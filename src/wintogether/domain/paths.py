@@ -30,7 +30,6 @@ Equal strength: by name. Each line says why, in words.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -39,6 +38,7 @@ from wintogether.domain import health
 from wintogether.domain.companies import find
 from wintogether.errors import ContactNotFound, NotFound
 from wintogether.models import ContactRef, LedgerEntry, Promise
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
 from wintogether.store import ledger as ledger_store

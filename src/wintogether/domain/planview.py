@@ -19,12 +19,12 @@ Pure: it takes the deal, its steps and today's date. The rules
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from wintogether.models import Deal, PlanStep
+from wintogether.records import dataclass, field
 
 if TYPE_CHECKING:
     from wintogether.domain.health import WordRecord

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from wintogether.models import ContactRef, ContactStanding, Promise, Win
+from wintogether.records import dataclass
 from wintogether.store import ledger as ledger_store
 from wintogether.store import promises as promises_store
 from wintogether.store.common import utc_time

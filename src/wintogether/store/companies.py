@@ -21,10 +21,10 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from wintogether.records import dataclass, field
 from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
 
