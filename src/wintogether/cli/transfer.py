@@ -310,18 +310,18 @@ def dupes(
     fmt_ = output_format(fmt, as_json)
     # A table shows a screenful: drawing every pair of a large import takes Rich minutes.
     top = shown_limit(limit, fmt_, DUPES_LIMIT)
-    from wintogether.render.columns import DUPES
-
     if top is None:
         # Every pair, written as it is found: a large import has hundreds of
         # thousands, too many to hold as objects.
         from wintogether.domain.dupes import find_all
 
         every = find_all(state(ctx).store())
-        if fmt_ is Format.csv:
-            emit_csv(DUPES.names(), DUPES.csv_rows(every))
-            return
-        if fmt_ is Format.json:
+        if fmt_ is not Format.table:  # the column specs only for JSON and CSV
+            from wintogether.render.columns import DUPES
+
+            if fmt_ is Format.csv:
+                emit_csv(DUPES.names(), DUPES.csv_rows(every))
+                return
             with data_out() as out:
                 from wintogether.text import write_json_list
 
@@ -353,7 +353,10 @@ def dupes(
         from wintogether.domain.dupes import find_page
 
         pairs, total = find_page(state(ctx).store(), top)
-        if emit_rows(fmt_, DUPES, pairs):
+        if fmt_ is not Format.table:
+            from wintogether.render.columns import DUPES
+
+            emit_rows(fmt_, DUPES, pairs)
             return
     if not pairs:
         say("No likely duplicates.")

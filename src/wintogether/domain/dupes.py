@@ -7,12 +7,12 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactRef
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store.dupes import contacts_order
 
@@ -20,11 +20,27 @@ from wintogether.store.dupes import contacts_order
 NAME_SIMILARITY = 0.88
 
 
-@dataclass(slots=True)
 class Pair:
-    first: ContactRef
-    second: ContactRef
-    reason: str
+    """Two contacts that look like one person, and why. (Written out, not a
+    dataclass: `wt dupes` builds a screenful and would compile its methods.)"""
+
+    __slots__ = ("first", "reason", "second")
+    __match_args__ = ("first", "second", "reason")
+    __hash__ = None  # type: ignore[assignment]  # mutable and equal by value
+
+    def __init__(self, first: ContactRef, second: ContactRef, reason: str) -> None:
+        self.first = first
+        self.second = second
+        self.reason = reason
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Pair)
+        return (self.first, self.second, self.reason) == (other.first, other.second, other.reason)
+
+    def __repr__(self) -> str:
+        return f"Pair(first={self.first!r}, second={self.second!r}, reason={self.reason!r})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -213,7 +229,6 @@ _WALK_BUDGET = 200_000
 _NEAR = 2  # the near-identical rule's place among the reasons (see _People)
 
 
-@dataclass(slots=True)
 class _People:
     """Everyone, as the rules see them; the pairs of the rules that group by a
     shared key (email, link, the same name) are few and kept, each with the
@@ -221,10 +236,19 @@ class _People:
     2 the same name without a company (near-identical names at one company
     share that place), 3 the same name whatever the companies."""
 
-    rows: dict[int, tuple[int, str, str | None]]  # id -> (id, name, company)
-    names: dict[int, str]  # simplified
-    companies: list[list[int]]  # ids at one company (simplified, not empty), in id order
-    keyed: dict[int, tuple[int, str]]  # pair -> (rule, reason)
+    __slots__ = ("companies", "keyed", "names", "rows")
+
+    def __init__(
+        self,
+        rows: dict[int, tuple[int, str, str | None]],  # id -> (id, name, company)
+        names: dict[int, str],  # simplified
+        companies: list[list[int]],  # ids at one company (simplified, not empty), in id order
+        keyed: dict[int, tuple[int, str]],  # pair -> (rule, reason)
+    ) -> None:
+        self.rows = rows
+        self.names = names
+        self.companies = companies
+        self.keyed = keyed
 
     def ref(self, cid: int) -> ContactRef:
         return ContactRef(*self.rows[cid])
