@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 import pytest
 
@@ -49,3 +50,25 @@ def test_ready_processes_a_class_before_any_instance() -> None:
 
     assert [f.name for f in dataclasses.fields(ready(Row))] == ["name"]
     assert ready(Row) is Row and Row("a").name == "a"
+
+
+def test_config_records_behave_as_frozen_dataclasses() -> None:
+    """config_record.py writes Config and Capture out (no dataclass compiled at
+    start-up): equal and hashed by their fields, shown by them, immutable."""
+
+    from wintogether.config_record import Capture, Config
+
+    for cls in (Config, Capture):
+        assert list(inspect.signature(cls).parameters) == list(cls._fields)
+    assert Config() == Config() and Config(week_start=6) != Config()
+    assert Config().tag_cadences == {} and Config().tag_cadences is not Config().tag_cadences
+    assert Config().capture == Capture() and hash(Capture()) == hash(Capture())
+    assert Capture(me=("me@x",)) != Capture()
+    assert repr(Capture()).startswith("Capture(calendars=(), ignore_calendars=(), mail=()")
+    assert repr(Config()).startswith("Config(default_cadence_days=")
+    config = Config(tag_cadences={"customers": 30})
+    assert config.cadence_for_tags(["customers/eu"]) == (30, "tag customers")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.week_start = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del config.path  # type: ignore[misc]

@@ -1,9 +1,9 @@
 """The configuration's records (see config.py, which reads and checks the file).
 
-Kept apart because defining them costs a millisecond at start-up (a frozen
-dataclass compiles its methods), and `wt log` reads two settings
-(``config.load_values``) without building them. ``wintogether.config.Config``
-names the same class.
+Kept apart, and written out rather than dataclasses: a frozen dataclass
+compiles its methods when the first one is made (1.5 to 2 ms for the two),
+and `wt log` reads two settings (``config.load_values``) without building
+them. ``wintogether.config.Config`` names the same class.
 """
 
 from __future__ import annotations
@@ -20,41 +20,155 @@ from wintogether.config_defaults import (
     DEFAULT_ONE_SIDED_AFTER_DAYS,
     DEFAULT_REMINDER_TIME,
 )
-from wintogether.records import dataclass, field
 
 
-@dataclass(frozen=True)
-class Capture:
+class _Frozen:
+    """Equal, hashed, immutable and shown by their fields, like a frozen
+    dataclass, without compiling methods when the first one is made: nearly
+    every read builds a config (the two classes cost 1.5 to 2 ms as dataclasses)."""
+
+    #: The fields, in order.
+    _fields: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Frozen)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+
+class Capture(_Frozen):
     """``[capture]``: the sources `wt scan` reads and how it reads them."""
 
-    calendars: tuple[Path, ...] = ()
+    _fields = (
+        "calendars",
+        "ignore_calendars",
+        "mail",
+        "me",
+        "ignore",
+        "max_attendees",
+        "auto_touch",
+    )
+
+    calendars: tuple[Path, ...]
     #: Calendar folders (or .ics files) inside ``calendars`` never proposed.
-    ignore_calendars: tuple[Path, ...] = ()
-    mail: tuple[Path, ...] = ()
-    me: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    max_attendees: int = DEFAULT_MAX_ATTENDEES
-    auto_touch: bool = False
+    ignore_calendars: tuple[Path, ...]
+    mail: tuple[Path, ...]
+    me: tuple[str, ...]
+    ignore: tuple[str, ...]
+    max_attendees: int
+    auto_touch: bool
+
+    def __init__(
+        self,
+        calendars: tuple[Path, ...] = (),
+        ignore_calendars: tuple[Path, ...] = (),
+        mail: tuple[Path, ...] = (),
+        me: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        max_attendees: int = DEFAULT_MAX_ATTENDEES,
+        auto_touch: bool = False,
+    ) -> None:
+        self._set(
+            calendars=calendars,
+            ignore_calendars=ignore_calendars,
+            mail=mail,
+            me=me,
+            ignore=ignore,
+            max_attendees=max_attendees,
+            auto_touch=auto_touch,
+        )
 
 
-@dataclass(frozen=True)
-class Config:
-    default_cadence_days: int = DEFAULT_CADENCE_DAYS
-    tag_cadences: dict[str, int] = field(default_factory=dict)
-    path: Path | None = None
-    one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS
-    week_start: int = 0  # 0 = Monday, as date.weekday()
-    backup_keep: int = DEFAULT_BACKUP_KEEP
-    log_channel: str = DEFAULT_LOG_CHANNEL
-    date_format: str = DEFAULT_DATE_FORMAT
+class Config(_Frozen):
+    _fields = (
+        "default_cadence_days",
+        "tag_cadences",
+        "path",
+        "one_sided_after_days",
+        "week_start",
+        "backup_keep",
+        "log_channel",
+        "date_format",
+        "date_order",
+        "sync_vdir",
+        "sync_reminders",
+        "sync_reminder_time",
+        "capture",
+    )
+
+    default_cadence_days: int
+    tag_cadences: dict[str, int]
+    path: Path | None
+    one_sided_after_days: int
+    week_start: int  # 0 = Monday, as date.weekday()
+    backup_keep: int
+    log_channel: str
+    date_format: str
     #: How slashed dates are read; None: from date_format and the locale.
-    date_order: str | None = None
-    sync_vdir: Path | None = None
+    date_order: str | None
+    sync_vdir: Path | None
     #: ``[sync] reminders``: alarms on synced promises and "Reach out" to-dos.
-    sync_reminders: bool = False
+    sync_reminders: bool
     #: ``[sync] reminder_time``: "HH:MM", the alarm's time on the due day.
-    sync_reminder_time: str = DEFAULT_REMINDER_TIME
-    capture: Capture = field(default_factory=Capture)
+    sync_reminder_time: str
+    capture: Capture
+
+    def __init__(
+        self,
+        default_cadence_days: int = DEFAULT_CADENCE_DAYS,
+        tag_cadences: dict[str, int] | None = None,
+        path: Path | None = None,
+        one_sided_after_days: int = DEFAULT_ONE_SIDED_AFTER_DAYS,
+        week_start: int = 0,
+        backup_keep: int = DEFAULT_BACKUP_KEEP,
+        log_channel: str = DEFAULT_LOG_CHANNEL,
+        date_format: str = DEFAULT_DATE_FORMAT,
+        date_order: str | None = None,
+        sync_vdir: Path | None = None,
+        sync_reminders: bool = False,
+        sync_reminder_time: str = DEFAULT_REMINDER_TIME,
+        capture: Capture | None = None,
+    ) -> None:
+        self._set(
+            default_cadence_days=default_cadence_days,
+            tag_cadences={} if tag_cadences is None else tag_cadences,
+            path=path,
+            one_sided_after_days=one_sided_after_days,
+            week_start=week_start,
+            backup_keep=backup_keep,
+            log_channel=log_channel,
+            date_format=date_format,
+            date_order=date_order,
+            sync_vdir=sync_vdir,
+            sync_reminders=sync_reminders,
+            sync_reminder_time=sync_reminder_time,
+            capture=Capture() if capture is None else capture,
+        )
 
     @cached_property
     def _lowered_tag_cadences(self) -> dict[str, tuple[str, int]]:
