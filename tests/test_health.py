@@ -78,6 +78,33 @@ def test_word_record_on_time_late_broken_at_the_edges() -> None:
     assert word_record_text(theirs).startswith("they kept 0 of 1 on time")
 
 
+def test_kept_and_due_from_narrow_rows_counts_as_the_word_records() -> None:
+    """wt path ranks a big account's people from narrow promise rows
+    (health.kept_and_due): the same counts as both word records together."""
+    import random
+
+    from wintogether.domain.health import kept_and_due
+
+    rng = random.Random(19)
+    for _ in range(300):
+        promises = []
+        for pid in range(rng.randrange(0, 8)):
+            due = TODAY + timedelta(days=rng.randrange(-380, 20))
+            status = rng.choice(["open", "done", "cancelled"])
+            done = None
+            if status != "open" and rng.random() < 0.9:
+                done = datetime.combine(due, datetime.min.time(), UTC) + timedelta(
+                    hours=rng.randrange(-72, 72)
+                )
+            promises.append(promise(due, status, done, rng.choice(["me", "them"]), pid))
+        rows = [(1, p.owner, p.status, p.due_on, p.done_at) for p in promises]
+        mine, theirs = word_record(promises, "me", TODAY), word_record(promises, "them", TODAY)
+        assert kept_and_due(rows, TODAY) == (
+            mine.kept_on_time + theirs.kept_on_time,
+            mine.due + theirs.due,
+        )
+
+
 def test_word_record_without_promises_says_so() -> None:
     assert (
         word_record_text(word_record([], "me", TODAY))

@@ -100,6 +100,25 @@ def word_record(promises: list[Promise], owner: str, today: date) -> WordRecord:
     return WordRecord(owner, on_time, tuple(sorted(late)), broken, cancelled)
 
 
+def kept_and_due(
+    rows: list[tuple[int, str, str, date, datetime | None]], today: date
+) -> tuple[int, int]:
+    """Promises kept on time and promises due, both sides together, as
+    :func:`word_record` counts them for each side, from narrow rows
+    (``store.accounts.word_rows``: contact id, owner, status, due day, done at)."""
+    start = today - timedelta(days=WINDOW_DAYS)
+    on_time = due = 0
+    for _, owner, status, due_on, done_at in rows:
+        if owner not in ("me", "them") or due_on < start:
+            continue
+        if status == "done" and done_at is not None:
+            due += 1
+            on_time += done_at.astimezone().date() <= due_on
+        elif status == "open" and due_on < today:
+            due += 1
+    return on_time, due
+
+
 @dataclass(frozen=True)
 class Balance:
     """Given and received over the window, and whether it is one-sided."""

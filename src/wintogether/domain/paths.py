@@ -30,7 +30,7 @@ Equal strength: by name. Each line says why, in words.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from wintogether.clock import to_utc_iso
@@ -177,13 +177,14 @@ def _kept_and_due(promises: list[Promise], now: datetime) -> tuple[int, int]:
     return mine.kept_on_time + theirs.kept_on_time, mine.due + theirs.due
 
 
-def _net(entries: list[LedgerEntry], now: datetime) -> int:
-    """Given minus received over the window, as health.balance counts them."""
+def _net(flows: list[tuple[int, str, datetime]], now: datetime) -> int:
+    """Given minus received over the window, as health.balance counts them, from
+    (contact id, direction, when) rows (``store.accounts.ledger_flows``)."""
     start = now - timedelta(days=health.WINDOW_DAYS)
     net = 0
-    for entry in entries:
-        if start <= entry.happened_at <= now:
-            net += 1 if entry.direction == "gave" else -1 if entry.direction == "got" else 0
+    for _, direction, happened_at in flows:
+        if start <= happened_at <= now:
+            net += 1 if direction == "gave" else -1 if direction == "got" else 0
     return net
 
 
@@ -380,34 +381,44 @@ def _ranked_tier(
 ) -> tuple[list[PathLine], int]:
     """One tier's people (archived ones and those gone left out), strongest first:
     the first ``wanted`` of them (all for None) with their strength in full, and
-    how many the tier has. The rest are ranked by their points alone."""
+    how many the tier has. The rest are ranked by their points alone, from
+    narrow rows: only the lines shown load their promises and ledger entries."""
     people = accounts_store.active_people(store, candidates_ids)
     ids = [ref.id for ref, _ in people]
     since = now - timedelta(days=health.WINDOW_DAYS)
     touches = touches_store.touches_since(store, ids, to_utc_iso(since))
-    promises = accounts_store.promises_due_since(store, ids, since.date())
-    entries = ledger_store.entries(store, contact_ids=ids, since=to_utc_iso(since))
-    by_promises: dict[int, list[Promise]] = {}
-    for promise in promises:
-        by_promises.setdefault(promise.contact.id, []).append(promise)
-    by_entries = health.by_contact(entries)
+    words: dict[int, list[tuple[int, str, str, date, datetime | None]]] = {}
+    for row in accounts_store.word_rows(store, ids, since.date()):
+        words.setdefault(row[0], []).append(row)
+    flows: dict[int, list[tuple[int, str, datetime]]] = {}
+    for flow in accounts_store.ledger_flows(store, ids, to_utc_iso(since)):
+        flows.setdefault(flow[0], []).append(flow)
+    today = now.date()
     order = []
     for ref, last in people:
         cid = ref.id
-        kept, due = _kept_and_due(by_promises.get(cid, []), now)
+        kept, due = health.kept_and_due(words.get(cid, []), today)
         points = _points(
             _days_since(last, now),
             touches.get(cid, 0),
             kept,
             due,
-            _net(by_entries.get(cid, []), now),
+            _net(flows.get(cid, []), now),
         )
         # As Strength.total: the four parts added in order, then rounded.
         total = round(points[0] + points[1] + points[2] + points[3], 1)
         order.append((-total, ref.name.casefold(), cid, ref, last))
     order.sort(key=lambda row: row[:3])
+    shown = order if wanted is None else order[:wanted]
+    shown_ids = [row[2] for row in shown]
+    by_promises: dict[int, list[Promise]] = {}
+    for promise in accounts_store.promises_due_since(store, shown_ids, since.date()):
+        by_promises.setdefault(promise.contact.id, []).append(promise)
+    by_entries = health.by_contact(
+        ledger_store.entries(store, contact_ids=shown_ids, since=to_utc_iso(since))
+    )
     lines = []
-    for _, _, cid, ref, last in order if wanted is None else order[:wanted]:
+    for _, _, cid, ref, last in shown:
         strength = strength_of(
             last,
             cid,

@@ -268,6 +268,41 @@ def promises_due_since(store: Store, ids: Sequence[int], start: date) -> list[Pr
     )
 
 
+def word_rows(
+    store: Store, ids: Sequence[int], start: date
+) -> list[tuple[int, str, str, date, datetime | None]]:
+    """What a word record reads of these contacts' promises due on or after
+    ``start``: (contact id, owner, status, due day, done at), without building
+    each promise (ranking a big account's people reads hundreds)."""
+    from wintogether.dates import stored_day
+
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return [
+        (row[0], row[1], row[2], stored_day(row[3]), utc_time(row[4]))
+        for row in cursor.execute(
+            "SELECT contact_id, owner, status, due_on, done_at FROM promises"
+            f" WHERE contact_id {_IN} AND due_on >= ?",
+            (json.dumps(list(ids)), start.isoformat()),
+        )
+    ]
+
+
+def ledger_flows(store: Store, ids: Sequence[int], since: str) -> list[tuple[int, str, datetime]]:
+    """(contact id, direction, when) of these contacts' ledger entries since
+    ``since`` (a stored UTC timestamp): what a net balance counts."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return [
+        (row[0], row[1], utc_time(row[2]))
+        for row in cursor.execute(
+            f"SELECT contact_id, direction, happened_at FROM ledger WHERE contact_id {_IN}"
+            " AND happened_at >= ?",
+            (json.dumps(list(ids)), since),
+        )
+    ]
+
+
 def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
     return promises_store.select(
         store,
