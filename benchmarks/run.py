@@ -106,6 +106,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("company --json", ("company", "{company}", "--json"), "read"),
     Bench("path", ("path", "{company}"), "read"),
     Bench("path --json", ("path", "{company}", "--json"), "read"),
+    Bench("companies", ("companies",), "read"),
     Bench("deals", ("deals",), "read"),
     Bench("deal show", ("deal", "show", "{deal}"), "read"),
     Bench("plan", ("plan", "{deal}"), "read"),
