@@ -362,7 +362,8 @@ def companies_page(
         )
     today, offset, default = now.date(), cadence.offset_minutes(now), config.default_cadence_days
     with store.read():
-        rows = companies_store.company_rows(store)
+        # Names to sort by; the full records (aliases) only for the companies shown.
+        names = companies_store.company_names(store)
         tag_days = cadence.tag_days(store, config)
         figures = {
             f.company_id: f
@@ -374,12 +375,19 @@ def companies_page(
                 tag_days=tag_days,
             )
         }
-        listed = [(company, figures[company.id]) for company in rows if company.id in figures]
+        listed = [(cid, name, figures[cid]) for cid, name in names if cid in figures]
         if sort == "attention":
-            listed.sort(key=lambda r: (-r[1].attention, r[0].name.casefold()))
+            listed.sort(key=lambda r: (-r[2].attention, r[1].casefold()))
         elif sort == "people":
-            listed.sort(key=lambda r: (-r[1].people, r[0].name.casefold()))
-        shown = listed if limit is None else listed[:limit]
+            listed.sort(key=lambda r: (-r[2].people, r[1].casefold()))
+        page = listed if limit is None else listed[:limit]
+        records = {
+            row.id: row
+            for row in companies_store.company_rows(
+                store, None if limit is None else [cid for cid, _, _ in page]
+            )
+        }
+        shown = [(records[cid], figure) for cid, _, figure in page]
         people: dict[int, list[WarmPerson]] = {}
         for company_id, person in accounts_store.people_figures(
             store,
