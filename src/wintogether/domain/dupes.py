@@ -8,6 +8,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from wintogether.errors import InvalidValue
@@ -301,8 +302,8 @@ def _people(store: Store) -> _People:
 
     with store.read():
         contacts, email_rows, url_rows = dupes_store.dupe_fields(store)
-    rows = {row[0]: row for row in contacts}
-    names = dict(zip(rows, _plain_all([row[1] for row in contacts]), strict=True))
+    rows = dict(zip(map(itemgetter(0), contacts), contacts, strict=True))
+    names = dict(zip(rows, _plain_all(list(map(itemgetter(1), contacts))), strict=True))
     raw_companies = sorted({row[2] or "" for row in contacts})
     plain_company = dict(zip(raw_companies, _plain_all(raw_companies), strict=True))
 
@@ -356,8 +357,9 @@ def _people(store: Store) -> _People:
     # The same name whatever the companies: the same person added twice, or one
     # who changed jobs, more often than two people.
     by_full_name: dict[str, list[int]] = defaultdict(list)
-    for cid in rows:
-        by_full_name[names[cid]].append(cid)
+    if len(set(names.values())) < len(names):  # else no two contacts share a name
+        for cid in rows:
+            by_full_name[names[cid]].append(cid)
     for same_name in by_full_name.values():
         if len(same_name) < 2:
             continue
