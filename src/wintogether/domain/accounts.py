@@ -33,7 +33,7 @@ from wintogether.store import accounts as accounts_store
 from wintogether.store import companies as companies_store
 from wintogether.store import ledger as ledger_store
 from wintogether.store import touches as touches_store
-from wintogether.store.accounts import JobMove, WarmPerson
+from wintogether.store.accounts import DueRow, JobMove, WarmPerson
 from wintogether.store.common import utc_time
 from wintogether.store.companies import CompanyRow, company_key
 
@@ -175,16 +175,16 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
         extra = {
             m.standing.contact.id: m for m in accounts_store.members_by_ids(store, sorted(managers))
         }
-        promises = accounts_store.promises_due_since(store, ids, since.date())
+        promises = accounts_store.dues_since(store, ids, since.date())
         open_promises = accounts_store.open_promises(store, ids)
         entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
         wins = accounts_store.wins_since(store, ids, since_iso)
         months = touches_store.conversations_by_month(store, ids, since_iso, _offset_minutes(now))
     by_id = {m.standing.contact.id: m for m in members} | extra
     my_moves = _moves_by_contact(moves)
-    grouped_promises: dict[int, list[Promise]] = {}
+    grouped_promises: dict[int, list[DueRow]] = {}
     for promise in promises:
-        grouped_promises.setdefault(promise.contact.id, []).append(promise)
+        grouped_promises.setdefault(promise.contact_id, []).append(promise)
     grouped_entries = health.by_contact(entries)
     people = []
     for member in members:
@@ -199,7 +199,7 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
             else None,
             current=current,
             assess=partial(
-                health.assess,
+                health.assess_due,
                 member.standing,
                 grouped_promises.get(cid, []),
                 grouped_entries.get(cid, []),

@@ -17,6 +17,7 @@ docs/winning-together.md explains each measure with a worked example.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -74,7 +75,24 @@ class WordRecord:
         }
 
 
-def word_record(promises: list[Promise], owner: str, today: date) -> WordRecord:
+class Due(Protocol):
+    """What a word record reads of a promise: a :class:`Promise`, or the narrow
+    row of ``store.accounts.dues_since`` (an account reads hundreds)."""
+
+    @property
+    def owner(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def due_on(self) -> date: ...
+
+    @property
+    def done_at(self) -> datetime | None: ...
+
+
+def word_record(promises: Sequence[Due], owner: str, today: date) -> WordRecord:
     """Score ``owner``'s promises whose due day is in the 12 months up to ``today``.
 
     On time: done on or before the due day (done early counts, even when the due
@@ -236,11 +254,22 @@ def assess(
     now: datetime,
 ) -> Health:
     """Health of one relationship from what is already loaded."""
+    cid = standing.contact.id
+    return assess_due(standing, [p for p in promises if p.contact.id == cid], entries, config, now)
+
+
+def assess_due(
+    standing: ContactStanding,
+    theirs: Sequence[Due],
+    entries: list[LedgerEntry],
+    config: Config,
+    now: datetime,
+) -> Health:
+    """:func:`assess` from the contact's own promises (or their narrow rows)."""
     from wintogether.domain import cadence
 
     today = now.date()
     cid = standing.contact.id
-    theirs = [p for p in promises if p.contact.id == cid]
     return Health(
         contact=standing.contact,
         in_touch=cadence.attention_of(standing, config, now),

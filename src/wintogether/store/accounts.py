@@ -303,6 +303,28 @@ def ledger_flows(store: Store, ids: Sequence[int], since: str) -> list[tuple[int
     ]
 
 
+class DueRow:
+    """A promise as a word record reads it (domain.health.Due): whose, whose
+    word, its status, due day and when it was done."""
+
+    __slots__ = ("contact_id", "done_at", "due_on", "owner", "status")
+
+    def __init__(
+        self, contact_id: int, owner: str, status: str, due_on: date, done_at: datetime | None
+    ) -> None:
+        self.contact_id = contact_id
+        self.owner = owner
+        self.status = status
+        self.due_on = due_on
+        self.done_at = done_at
+
+
+def dues_since(store: Store, ids: Sequence[int], start: date) -> list[DueRow]:
+    """:func:`promises_due_since` as word records read them, without the rest
+    of each promise."""
+    return [DueRow(*row) for row in word_rows(store, ids, start)]
+
+
 def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
     return promises_store.select(
         store,
