@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "paths": 0,
     "patterns": 0,
     "records": 0,
+    "frozen": 0,
     "__init__": 0,
     # Parsing and settings, files on disk.
     "dates": 1,

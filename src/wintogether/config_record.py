@@ -20,48 +20,10 @@ from wintogether.config_defaults import (
     DEFAULT_ONE_SIDED_AFTER_DAYS,
     DEFAULT_REMINDER_TIME,
 )
+from wintogether.frozen import Frozen
 
 
-class _Frozen:
-    """Equal, hashed, immutable and shown by their fields, like a frozen
-    dataclass, without compiling methods when the first one is made: nearly
-    every read builds a config (the two classes cost 1.5 to 2 ms as dataclasses)."""
-
-    #: The fields, in order.
-    _fields: tuple[str, ...] = ()
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Frozen)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def _set(self, **values: object) -> None:
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
-
-
-class Capture(_Frozen):
+class Capture(Frozen):
     """``[capture]``: the sources `wt scan` reads and how it reads them."""
 
     _fields = (
@@ -104,7 +66,7 @@ class Capture(_Frozen):
         )
 
 
-class Config(_Frozen):
+class Config(Frozen):
     _fields = (
         "default_cadence_days",
         "tag_cadences",

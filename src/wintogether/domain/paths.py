@@ -37,6 +37,7 @@ from wintogether.clock import to_utc_iso
 from wintogether.domain import health
 from wintogether.domain.companies import find
 from wintogether.errors import ContactNotFound, NotFound
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, LedgerEntry, Promise
 from wintogether.records import dataclass, field
 from wintogether.store import Store
@@ -58,17 +59,29 @@ class PathWording(Protocol):
     def path_reason(self, line: PathLine) -> str: ...
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Frozen):
     """How a person leads to the target: ``kind`` and the person it goes through."""
 
+    _fields = ("kind", "to", "via", "count", "role", "title", "until")
     kind: str  # colleague | former | introduced | conversation | two_steps | self
-    to: ContactRef | None = None
-    via: ContactRef | None = None  # two_steps: the person they introduced you to
-    count: int = 0  # conversation: how many together
-    role: str | None = None  # colleague: their part in the account
-    title: str | None = None
-    until: str | None = None  # former: when they left (YYYY-MM-DD)
+    to: ContactRef | None
+    via: ContactRef | None  # two_steps: the person they introduced you to
+    count: int  # conversation: how many together
+    role: str | None  # colleague: their part in the account
+    title: str | None
+    until: str | None  # former: when they left (YYYY-MM-DD)
+
+    def __init__(
+        self,
+        kind: str,
+        to: ContactRef | None = None,
+        via: ContactRef | None = None,
+        count: int = 0,
+        role: str | None = None,
+        title: str | None = None,
+        until: str | None = None,
+    ) -> None:
+        self._set(kind=kind, to=to, via=via, count=count, role=role, title=title, until=until)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,8 +94,20 @@ class Link:
         }
 
 
-@dataclass(frozen=True)
-class Strength:
+class Strength(Frozen):
+    """The relationship's points, and the figures they come from."""
+
+    _fields = (
+        "recency",
+        "frequency",
+        "word",
+        "balance",
+        "days_since",
+        "conversations",
+        "kept",
+        "due",
+        "given",
+    )
     recency: float
     frequency: float
     word: float
@@ -92,6 +117,30 @@ class Strength:
     kept: int
     due: int
     given: health.Balance
+
+    def __init__(
+        self,
+        recency: float,
+        frequency: float,
+        word: float,
+        balance: float,
+        days_since: int | None,
+        conversations: int,
+        kept: int,
+        due: int,
+        given: health.Balance,
+    ) -> None:
+        self._set(
+            recency=recency,
+            frequency=frequency,
+            word=word,
+            balance=balance,
+            days_since=days_since,
+            conversations=conversations,
+            kept=kept,
+            due=due,
+            given=given,
+        )
 
     @property
     def total(self) -> float:

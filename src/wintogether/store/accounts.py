@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding, Promise, Win
 from wintogether.records import dataclass
 from wintogether.store import ledger as ledger_store
@@ -23,10 +24,18 @@ from wintogether.store.scoring import scored_params, scored_sql
 _IN = "IN (SELECT value FROM json_each(?))"
 
 
-@dataclass(frozen=True)
-class Member:
-    """A contact as the account views see them."""
+class Member(Frozen):
+    """A contact as the account views see them (an account reads hundreds)."""
 
+    _fields = (
+        "standing",
+        "company_id",
+        "title",
+        "role",
+        "reports_to",
+        "introduced_by",
+        "archived",
+    )
     standing: ContactStanding
     company_id: int | None
     title: str | None
@@ -34,6 +43,26 @@ class Member:
     reports_to: int | None
     introduced_by: int | None
     archived: bool
+
+    def __init__(
+        self,
+        standing: ContactStanding,
+        company_id: int | None,
+        title: str | None,
+        role: str | None,
+        reports_to: int | None,
+        introduced_by: int | None,
+        archived: bool,
+    ) -> None:
+        self._set(
+            standing=standing,
+            company_id=company_id,
+            title=title,
+            role=role,
+            reports_to=reports_to,
+            introduced_by=introduced_by,
+            archived=archived,
+        )
 
 
 _MEMBER_SELECT = (
@@ -222,13 +251,31 @@ def people_figures(
     ]
 
 
-@dataclass(frozen=True)
-class JobMove:
+class JobMove(Frozen):
+    """A job change an import recorded: the company left and the one joined."""
+
+    _fields = ("contact_id", "old_company", "old_title", "new_company", "happened_at")
     contact_id: int
     old_company: str | None
     old_title: str | None
     new_company: str | None
     happened_at: str
+
+    def __init__(
+        self,
+        contact_id: int,
+        old_company: str | None,
+        old_title: str | None,
+        new_company: str | None,
+        happened_at: str,
+    ) -> None:
+        self._set(
+            contact_id=contact_id,
+            old_company=old_company,
+            old_title=old_title,
+            new_company=new_company,
+            happened_at=happened_at,
+        )
 
 
 def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[JobMove]:
