@@ -1,0 +1,61 @@
+"""The JSON every command writes (text.indented_json): the json module's text
+with indent=2, written without its pure-Python encoder."""
+
+from __future__ import annotations
+
+import enum
+import json
+import random
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from wintogether.text import indented_json, json_safe
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Kind(enum.StrEnum):
+    NOTE = "note\u00e9"
+
+
+SCALARS: list[Any] = [
+    None, True, False, 0, -5, 10**20, 1.5, -0.0, 1e300, 2.0, float("nan"), float("inf"),
+    -float("inf"), "", "plain", 'q"b\\s\n\t\x00\x1f\x7f\x85\u200b\u2028\U000e0041\U0001f600é',
+    Level.HIGH, Kind.NOTE,
+]  # fmt: skip
+KEYS: list[Any] = ["k", "", "é\u2028", 1, 2.5, True, False, None, Level.HIGH, "z\n"]
+
+
+def _value(rng: random.Random, depth: int = 0) -> Any:
+    roll = rng.random()
+    if depth > 4 or roll < 0.5:
+        return rng.choice(SCALARS)
+    if roll < 0.75:
+        items = [_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))]
+        return items if rng.random() < 0.7 else tuple(items)
+    out: dict[Any, Any] = {} if rng.random() < 0.8 else Counter()
+    for _ in range(rng.randrange(0, 4)):
+        out[rng.choice(KEYS)] = _value(rng, depth + 1)
+    return out
+
+
+def test_the_same_text_as_the_json_module() -> None:
+    rng = random.Random(16)
+    for _ in range(3000):
+        value = _value(rng)
+        dumped = json.dumps(value, ensure_ascii=False, indent=2)
+        assert indented_json(value) == dumped
+        assert indented_json(value, safe=True) == json_safe(dumped)
+
+
+@pytest.mark.parametrize("bad", [{(1,): 2}, {1: object()}, [{1, 2}]])
+def test_what_the_json_module_refuses_is_refused(bad: Any) -> None:
+    with pytest.raises(TypeError) as theirs:
+        json.dumps(bad, ensure_ascii=False, indent=2)
+    with pytest.raises(TypeError) as ours:
+        indented_json(bad)
+    assert str(ours.value) == str(theirs.value)
