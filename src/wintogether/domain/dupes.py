@@ -510,26 +510,21 @@ def _masks(people: _People) -> dict[int, int]:
     one character in every name). Names are words a space apart and most words
     recur (first names, last names), so each word's bits are found once."""
     names = people.names
-    bits: dict[str, int] = {}
+    members = [cid for group in people.companies for cid in group]
+    every_char = sorted(set("".join([names[cid] for cid in members])))
+    bit = {char: 1 << place for place, char in enumerate(every_char)}.__getitem__
+    space = bit(" ") if " " in every_char else 0
     words: dict[str, int] = {}
     out: dict[int, int] = {}
-    for group in people.companies:
-        for cid in group:
-            mask = 0
-            for word in names[cid].split(" "):
-                found = words.get(word)
-                if found is None:
-                    found = 0
-                    for char in set(word):
-                        bit = bits.get(char)
-                        if bit is None:
-                            bit = bits[char] = 1 << len(bits)
-                        found |= bit
-                    words[word] = found
-                mask |= found
-            if " " in names[cid]:
-                mask |= bits.setdefault(" ", 1 << len(bits))
-            out[cid] = mask
+    for cid in members:
+        name = names[cid]
+        mask = 0
+        for word in name.split(" "):
+            found = words.get(word)
+            if found is None:
+                found = words[word] = sum(map(bit, set(word)))
+            mask |= found
+        out[cid] = mask | space if " " in name else mask
     return out
 
 
