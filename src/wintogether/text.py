@@ -164,7 +164,7 @@ def indented_json(data: Any, *, safe: bool = False) -> str:
     """
     from json.encoder import encode_basestring
 
-    string = _safe_json_string if safe else encode_basestring
+    string: Callable[[str], str] = json_string if safe else encode_basestring
     out: list[str] = []
     add = out.append
 
@@ -209,16 +209,6 @@ def indented_json(data: Any, *, safe: bool = False) -> str:
 
     write(data, "")
     return "".join(out)
-
-
-def _safe_json_string(text: str) -> str:
-    from json.encoder import encode_basestring
-
-    encoded: str = encode_basestring(text)
-    # The encoder escapes every C0 control: in ASCII only DEL is left unsafe.
-    if encoded.isascii() and "\x7f" not in encoded:
-        return encoded
-    return _UNSAFE.sub(_json_escape, encoded)
 
 
 def _json_scalar(value: Any) -> str:
