@@ -462,3 +462,57 @@ def test_sparkline_scales_to_the_largest_and_keeps_zero_lowest() -> None:
     assert sparkline([0, 0]) == "▁▁"
     assert sparkline([1, 100])[0] == "▂"  # one is not nothing
     assert sparkline([]) == ""
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/Havana"]
+)
+def test_trend_kept_on_time_compares_text_as_the_times_would(
+    monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    """The trends compare stored times as text; they count what reading each
+    time in the local zone counts, around midnights, DST changes and bad values."""
+    import random
+    import time
+    from datetime import datetime, timedelta
+
+    from wintogether.clock import from_utc_iso, to_utc_iso
+    from wintogether.dates import start_of_day, stored_day
+    from wintogether.domain import trends
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        rng = random.Random(zone)
+        now = datetime(2026, 11, 28, 10, 0).astimezone()
+        weeks = trends.week_starts(now.date() - timedelta(days=rng.choice([0, 200])), 0)
+        bounds = [start_of_day(w, now.tzinfo) for w in weeks]
+        bounds.append(start_of_day(weeks[-1] + timedelta(days=7), now.tzinfo))
+        stamps = [to_utc_iso(b) for b in bounds]
+        base = bounds[0] - timedelta(days=3)
+        odd_times = [
+            "2026-02-30T10:00:00Z",
+            "2026-10-05T10:00:00",
+            "garbage",
+            "0000-01-01T00:00:00Z",
+        ]
+        odd_days = ["2026-02-30", "20261105", "2026-W45-1", "nonsense", "9999-12-31"]
+        done = []
+        for _ in range(3000):
+            moment = base + timedelta(minutes=rng.randrange(0, 96 * 24 * 60))
+            moment = moment.replace(minute=rng.choice([0, 59, moment.minute]), second=0)
+            done_at = rng.choice([to_utc_iso(moment)] * 20 + odd_times)
+            due = moment.date() + timedelta(days=rng.choice([-2, -1, 0, 0, 1, 2, 30]))
+            due_on = rng.choice([due.isoformat()] * 20 + odd_days)
+            done.append((rng.choice(["me", "them", "x"]), done_at, due_on))
+        expected = {"me": [0] * 12, "them": [0] * 12}
+        for who, done_at, due_on in done:
+            moment = from_utc_iso(done_at)
+            inside = bounds[0] <= moment < bounds[-1]
+            if who in expected and inside and moment.date() <= stored_day(due_on):
+                expected[who][trends._week_of(moment, bounds)] += 1  # type: ignore[index]
+        assert trends._kept_on_time(done, bounds, stamps) == expected
+        assert sum(expected["me"]) > 100
+    finally:
+        monkeypatch.undo()
+        time.tzset()

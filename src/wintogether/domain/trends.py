@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.dates import start_of_day, stored_day
+from wintogether.patterns import LazyPattern
 from wintogether.records import dataclass
 from wintogether.store import Store, reports
 
@@ -97,10 +98,11 @@ def weekly_trends(
     conversations = reports.conversations_per_span(store, stamps)
     ledger = reports.ledger_per_span(store, stamps)
     done = reports.promises_done_moments(store, stamps[0], stamps[-1])
+    kept = _kept_on_time(done, bounds, stamps)
     series: dict[str, list[int]] = {
         "conversations": conversations,
-        "my_kept_on_time": _kept_on_time(done, "me", bounds),
-        "their_kept_on_time": _kept_on_time(done, "them", bounds),
+        "my_kept_on_time": kept["me"],
+        "their_kept_on_time": kept["them"],
         "value_given": ledger["gave"],
         "value_received": ledger["got"],
     }
@@ -114,16 +116,69 @@ def _week_of(moment: datetime, bounds: list[datetime]) -> int | None:
 
 
 def _kept_on_time(
-    done: Sequence[tuple[str, str, str]], owner: str, bounds: list[datetime]
-) -> list[int]:
-    """Per week, the promises of ``owner`` done in it on or before their due
-    day (the local day of ``done_at``, as the summary decides it)."""
-    counts = [0] * (len(bounds) - 1)
+    done: Sequence[tuple[str, str, str]], bounds: list[datetime], stamps: list[str]
+) -> dict[str, list[int]]:
+    """Per owner and week, the promises done in it on or before their due
+    day (the local day of ``done_at``, as the summary decides it).
+
+    A stored time in its usual form (``to_utc_iso``) is compared as text: with
+    the week bounds' stored forms (``stamps``), and with the first moment of
+    the day after its due day (:func:`_day_after`, once per due day inside the
+    weeks: a promise due after them and done in them was done in time), so
+    that the thousands done in twelve weeks are not each parsed; any other form
+    is parsed as before."""
+    counts = {"me": [0] * (len(bounds) - 1), "them": [0] * (len(bounds) - 1)}
+    first, end = stamps[0], stamps[-1]
+    last_day = (bounds[-1] - timedelta(days=1)).date().isoformat()
+    cuts: dict[str, str | None] = {}
+    days: dict[str, bool] = {}
     for who, done_at, due_on in done:
-        if who != owner or not done_at:
+        if who not in counts or not done_at:
             continue
+        if len(done_at) == 20 and _STORED.fullmatch(done_at):
+            day = done_at[:10]
+            if day not in days:
+                days[day] = _real_day(day)
+            if due_on not in cuts:
+                later = due_on > last_day and _STORED_DAY.fullmatch(due_on) and _real_day(due_on)
+                cuts[due_on] = end if later else _day_after(due_on)
+            cut = cuts[due_on]
+            if cut is not None and days[day]:
+                if first <= done_at < end and done_at < cut:
+                    counts[who][bisect_right(stamps, done_at) - 1] += 1
+                continue
         moment = from_utc_iso(done_at)
         week = _week_of(moment, bounds)
         if week is not None and moment.date() <= stored_day(due_on):
-            counts[week] += 1
+            counts[who][week] += 1
     return counts
+
+
+_STORED_DAY = LazyPattern(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]")
+_STORED = LazyPattern(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z")
+
+
+def _real_day(text: str) -> bool:
+    """Whether a stored day is a real one (a time on it compares as text)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return False
+    # Times a day inside the years 1 to 9999 are read as they are (clock.from_utc_iso).
+    return date(1, 1, 3) <= day <= date(9999, 12, 28)
+
+
+def _day_after(due_on: str) -> str | None:
+    """The stored form of the first moment whose local day is after ``due_on``
+    (a stored time before it is on or before the due day); None when that
+    cannot be said by comparing text (the zone's midnight is unusual, or the
+    day is at the end of the calendar)."""
+    try:
+        after = stored_day(due_on) + timedelta(days=1)
+        cut = to_utc_iso(datetime.combine(after, time.min).astimezone())
+        before = from_utc_iso(cut) - timedelta(seconds=1)
+    except (OverflowError, ValueError, OSError):
+        return None
+    if from_utc_iso(cut).date() != after or before.date() >= after:
+        return None
+    return cut
