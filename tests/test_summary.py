@@ -505,6 +505,12 @@ def test_trend_kept_on_time_compares_text_as_the_times_would(
             due = moment.date() + timedelta(days=rng.choice([-2, -1, 0, 0, 1, 2, 30]))
             due_on = rng.choice([due.isoformat()] * 20 + odd_days)
             done.append((rng.choice(["me", "them", "x"]), done_at, due_on))
+        for edge in (bounds[0], bounds[-1]):  # just inside and outside the weeks
+            for minutes in range(-180, 181, 30):
+                moment = edge + timedelta(minutes=minutes)
+                for days in range(-2, 3):
+                    due_on = (moment.astimezone().date() + timedelta(days=days)).isoformat()
+                    done.append(("me", to_utc_iso(moment), due_on))
         expected = {"me": [0] * 12, "them": [0] * 12}
         for who, done_at, due_on in done:
             moment = from_utc_iso(done_at)

@@ -129,7 +129,11 @@ def _kept_on_time(
     is parsed as before."""
     counts = {"me": [0] * (len(bounds) - 1), "them": [0] * (len(bounds) - 1)}
     first, end = stamps[0], stamps[-1]
+    # A time in the weeks is, in the local zone of its own moment, on a day from
+    # the one before the first day to the one after the last (the zone's
+    # offset then may differ from the one the weeks are cut at, by hours).
     last_day = (bounds[-1] - timedelta(days=1)).date().isoformat()
+    day_before = (bounds[0] - timedelta(days=1)).date().isoformat()
     cuts: dict[str, str | None] = {}
     days: dict[str, bool] = {}
     for who, done_at, due_on in done:
@@ -140,8 +144,13 @@ def _kept_on_time(
             if day not in days:
                 days[day] = _real_day(day)
             if due_on not in cuts:
-                later = due_on > last_day and _STORED_DAY.fullmatch(due_on) and _real_day(due_on)
-                cuts[due_on] = end if later else _day_after(due_on)
+                plain = bool(_STORED_DAY.fullmatch(due_on)) and _real_day(due_on)
+                if plain and due_on > last_day:
+                    cuts[due_on] = end  # due after the weeks: in time
+                elif plain and due_on < day_before:
+                    cuts[due_on] = first  # due before the day before the weeks: late
+                else:
+                    cuts[due_on] = _day_after(due_on)
             cut = cuts[due_on]
             if cut is not None and days[day]:
                 if first <= done_at < end and done_at < cut:
