@@ -354,17 +354,20 @@ def _became_one_sided(
     stretch = config.one_sided_after_days
     year = timedelta(days=health.WINDOW_DAYS)
 
-    def sides(at: datetime, ids: list[int] | None) -> tuple[dict[int, str], dict[int, str]]:
+    def sides(
+        at: datetime, ids: list[int] | None, began_after: str | None = None
+    ) -> tuple[dict[int, str], dict[int, str]]:
         """Who is one-sided at ``at`` (of ``ids`` when given), which way, and
         when the run began for those the standings settle: the run began
         ``stretch`` whole days before ``at`` or earlier (stored UTC times compare
         as text; those with an entry after ``at`` from their entries, as aware
-        times: no local zone needed)."""
+        times: no local zone needed). ``began_after``: leave out the runs the
+        standings settle that began by then."""
         since, until = to_utc_iso(at - year), to_utc_iso(at)
         began_by = at - timedelta(days=stretch)
         out, began = {}, {}
         for cid, way, run in standings.runs_begun_by(
-            store, since, until, to_utc_iso(began_by), ids
+            store, since, until, to_utc_iso(began_by), ids, began_after=began_after
         ):
             out[cid] = "receiving" if way == "got" else "giving"
             began[cid] = run
@@ -374,12 +377,12 @@ def _became_one_sided(
                 out[fig.contact.id] = "receiving" if fig.latest == "got" else "giving"
         return out, began
 
-    after, began = sides(end, None)
     # A run that began by the start minus the stretch was one-sided the same way
     # at the start already (the same run, and it began no later inside the
     # start's window, which reaches further back): only the others can have
-    # become one-sided in the period.
+    # become one-sided in the period, and only they are read at the end.
     settled = to_utc_iso(start - timedelta(days=stretch))
+    after, began = sides(end, None, settled)
     changing = [cid for cid in after if cid not in began or began[cid] > settled]
     before = sides(start, changing)[0] if changing else {}
     became = [cid for cid in changing if before.get(cid) != after[cid]]

@@ -289,23 +289,43 @@ def ledger_figures(
 
 
 def runs_begun_by(
-    store: Store, since: str, until: str, began_by: str, contact_ids: Sequence[int] | None = None
+    store: Store,
+    since: str,
+    until: str,
+    began_by: str,
+    contact_ids: Sequence[int] | None = None,
+    *,
+    began_after: str | None = None,
 ) -> list[tuple[int, str, str]]:
     """Contacts whose latest run of entries in [since, until] began (inside the
     window) at or before ``began_by``: (contact id, that run's direction, when
-    it began); only those of ``contact_ids`` when given. Those with an entry
-    after ``until`` are the caller's (:func:`ledger_ahead`)."""
+    it began); only those of ``contact_ids`` when given, and only runs that
+    began after ``began_after`` when given. Those with an entry after ``until``
+    are the caller's (:func:`ledger_ahead`)."""
     only = "" if contact_ids is None else " AND s.contact_id IN (SELECT value FROM json_each(:ids))"
+    # A run begins no earlier than the contact's one-way stretch (inside the
+    # window, it begins there): rows whose stretch settles the answer are left
+    # out before their run is looked up.
+    later = ""
+    if began_after is not None:
+        only += (
+            " AND (s.one_way_since IS NULL OR s.one_way_since < :since"
+            " OR s.one_way_since > :began_after)"
+        )
+        later = " AND run_start > :began_after"
     sql = f"""
         SELECT * FROM (
             SELECT s.contact_id, s.ledger_last_direction, {_RUN_START} AS run_start
             FROM standings s
-            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until{only}
-        ) WHERE run_start <= :began_by
+            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+                AND (s.one_way_since IS NULL OR s.one_way_since <= :began_by){only}
+        ) WHERE run_start <= :began_by{later}
     """
     named = {"since": since, "until": until, "began_by": began_by}
     if contact_ids is not None:
         named["ids"] = id_list(contact_ids)
+    if began_after is not None:
+        named["began_after"] = began_after
     return [(r[0], r[1], r[2]) for r in store.conn.execute(sql, named)]
 
 
