@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,18 +32,24 @@ class Birthday:
 def birthdays(
     standings: list[Any], today: date, window: int = BIRTHDAY_WINDOW_DAYS
 ) -> list[Birthday]:
+    return birthdays_of([(s.contact, s.birthday) for s in standings], today, window)
+
+
+def birthdays_of(
+    people: Iterable[tuple[ContactRef, str | None]],
+    today: date,
+    window: int = BIRTHDAY_WINDOW_DAYS,
+) -> list[Birthday]:
+    """The birthdays of ``people`` (contact, stored birthday) in the ``window``
+    days from ``today``, soonest first, then by name."""
     out = []
-    for standing in standings:
-        if not standing.birthday:
+    for contact, birthday in people:
+        if not birthday:
             continue
-        upcoming = next_birthday(standing.birthday, today)
+        upcoming = next_birthday(birthday, today)
         in_days = (upcoming - today).days
         if in_days <= window:
-            out.append(
-                Birthday(
-                    standing.contact, upcoming, in_days, birthday_age(standing.birthday, upcoming)
-                )
-            )
+            out.append(Birthday(contact, upcoming, in_days, birthday_age(birthday, upcoming)))
     out.sort(key=lambda b: (b.in_days, b.contact.name.casefold()))
     return out
 

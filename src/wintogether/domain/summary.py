@@ -23,7 +23,7 @@ from wintogether.clock import from_utc_iso_utc, to_utc_iso
 from wintogether.config import WEEKDAY_NAMES, Config
 from wintogether.dates import format_day, parse_day, start_of_day
 from wintogether.domain import cadence, health
-from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
+from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.domain.trends import Trends, weekly_trends, window
 from wintogether.errors import InvalidValue
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
@@ -283,9 +283,7 @@ def summarise(
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
         slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
-        with_birthdays = contacts_store.standings(
-            store, birthdays_on=birthday_days(next_first, window=6)
-        )
+        born = contacts_store.birthday_people(store, birthday_days(next_first, window=6))
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
         weekly = weekly_trends(store, now, span.last, config.week_start)
@@ -306,7 +304,7 @@ def summarise(
         job_changes=job_changes,
         slipping=slipping,
         due_next=due_next,
-        birthdays_next=birthdays(with_birthdays, next_first, window=6),
+        birthdays_next=birthdays_of(born, next_first, window=6),
         next_first=next_first,
         next_last=next_last,
         trends=weekly,

@@ -628,6 +628,23 @@ def standings(
     ]
 
 
+def birthday_people(store: Store, days: list[str]) -> list[tuple[ContactRef, str | None]]:
+    """Active contacts whose birthday falls on one of the "MM-DD" ``days``:
+    (contact, stored birthday), in the order :func:`standings` gives them,
+    without what the neglect rule needs (tags, times)."""
+    from wintogether.store.common import text_list
+
+    return [
+        (ContactRef(row[0], row[1], row[2]), row[6])
+        for row in store.conn.execute(
+            "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
+            " FROM contacts c WHERE archived_at IS NULL"
+            " AND substr(birthday, -5) IN (SELECT value FROM json_each(?))",
+            (text_list(days),),
+        )
+    ]
+
+
 def tag_names(store: Store) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
 
