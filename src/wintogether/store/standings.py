@@ -304,20 +304,23 @@ def runs_begun_by(
     are the caller's (:func:`ledger_ahead`)."""
     only = "" if contact_ids is None else " AND s.contact_id IN (SELECT value FROM json_each(:ids))"
     # A run begins no earlier than the contact's one-way stretch (inside the
-    # window, it begins there): rows whose stretch settles the answer are left
-    # out before their run is looked up.
-    later = ""
+    # window, it begins there) and no later than its latest entry: rows whose
+    # stretch or latest entry settles the answer are left out before their run
+    # is looked up.
+    later, first = "", "s.ledger_last_at >= :since"
     if began_after is not None:
         only += (
             " AND (s.one_way_since IS NULL OR s.one_way_since < :since"
             " OR s.one_way_since > :began_after)"
         )
         later = " AND run_start > :began_after"
+        if began_after >= since:  # one lower bound for the index range: the later
+            first = "s.ledger_last_at > :began_after"
     sql = f"""
         SELECT * FROM (
             SELECT s.contact_id, s.ledger_last_direction, {_RUN_START} AS run_start
             FROM standings s
-            WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            WHERE {first} AND s.ledger_last_at <= :until
                 AND (s.one_way_since IS NULL OR s.one_way_since <= :began_by){only}
         ) WHERE run_start <= :began_by{later}
     """
