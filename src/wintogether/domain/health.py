@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
 from wintogether.records import dataclass, field
@@ -175,17 +175,35 @@ class Balance:
         }
 
 
-def by_contact(entries: list[LedgerEntry]) -> dict[int, list[LedgerEntry]]:
+class Move(Protocol):
+    """What a balance reads of a ledger entry (a :class:`LedgerEntry`, or the
+    lighter ``store.ledger.Move``)."""
+
+    @property
+    def contact(self) -> ContactRef: ...
+
+    @property
+    def direction(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def happened_at(self) -> datetime: ...
+
+
+M = TypeVar("M", bound=Move)
+
+
+def by_contact(entries: list[M]) -> dict[int, list[M]]:
     """Entries grouped by their contact, so each balance reads only its own."""
-    out: dict[int, list[LedgerEntry]] = {}
+    out: dict[int, list[M]] = {}
     for entry in entries:
         out.setdefault(entry.contact.id, []).append(entry)
     return out
 
 
-def balance(
-    entries: list[LedgerEntry], contact_id: int, now: datetime, stretch_days: int
-) -> Balance:
+def balance(entries: Sequence[Move], contact_id: int, now: datetime, stretch_days: int) -> Balance:
     """The balance with one contact as of ``now``, over the 12 months before it.
 
     One-sided: the latest run of entries in one direction (everything since the
@@ -203,7 +221,7 @@ def balance(
     run: Counter[str] = Counter()
     if mine:
         last = mine[-1].direction
-        streak: list[LedgerEntry] = []
+        streak: list[Move] = []
         for entry in reversed(mine):
             if entry.direction != last:
                 break

@@ -386,10 +386,9 @@ def _became_one_sided(
     became = [cid for cid in changing if before.get(cid) != after[cid]]
     if not became:
         return []
-    # Read in (happened_at, id) order, as the full computation met them.
-    entries = ledger_store.entries(
-        store, contact_ids=became, since=window_start, newest_first=False
-    )
+    # Read in (happened_at, id) order, as the full computation met them; only
+    # what the balance reads of each entry.
+    entries = ledger_store.moves(store, became, window_start)
     out = []
     for cid, own in health.by_contact(entries).items():
         balance = health.balance(own, cid, end, stretch)

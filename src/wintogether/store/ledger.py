@@ -6,12 +6,15 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import from_utc_iso
+from wintogether.clock import from_utc_iso, from_utc_iso_utc
 from wintogether.models import ContactRef, LedgerEntry, Win
 from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 _LEDGER_SELECT = (
     "SELECT l.*, c.name, c.company, t.name AS to_name, t.company AS to_company"
@@ -89,6 +92,42 @@ def entries(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     params.append(-1 if limit is None else limit)
     return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
+
+
+class Move:
+    """What a balance reads of a ledger entry: the contact, which way, what
+    kind and when (an aware UTC time). Built for many entries at once where
+    nothing else of them is shown (the summary's "became one-sided")."""
+
+    __slots__ = ("contact", "direction", "happened_at", "kind")
+
+    def __init__(
+        self, contact: ContactRef, direction: str, kind: str, happened_at: datetime
+    ) -> None:
+        self.contact = contact
+        self.direction = direction
+        self.kind = kind
+        self.happened_at = happened_at
+
+
+def moves(store: Store, contact_ids: Sequence[int], since: str) -> list[Move]:
+    """The entries recorded with any of ``contact_ids`` from ``since`` (a stored
+    UTC time) on, oldest first ((happened_at, id), as :func:`entries` reads
+    them), as :class:`Move`."""
+    refs: dict[int, ContactRef] = {}
+    out = []
+    for cid, name, company, direction, kind, happened_at in store.conn.execute(
+        "SELECT l.contact_id, c.name, c.company, l.direction, l.kind, l.happened_at"
+        " FROM ledger l JOIN contacts c ON c.id = l.contact_id"
+        " WHERE l.happened_at >= ? AND l.contact_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY l.happened_at, l.id",
+        (since, id_list(contact_ids)),
+    ):
+        ref = refs.get(cid)
+        if ref is None:
+            ref = refs[cid] = ContactRef(cid, name, company)
+        out.append(Move(ref, direction, kind, from_utc_iso_utc(happened_at)))
+    return out
 
 
 def wins(
