@@ -21,7 +21,7 @@ from typing import Any
 
 from wintogether.clock import from_utc_iso_utc, to_utc_iso
 from wintogether.config import WEEKDAY_NAMES, Config
-from wintogether.dates import format_day, parse_day, start_of_day
+from wintogether.dates import format_day, parse_day, start_of_day, stored_day
 from wintogether.domain import cadence, health
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.domain.trends import Trends, weekly_trends, window
@@ -231,31 +231,47 @@ class Summary:
         }
 
 
+class _Touch:
+    """What counting reads of a promise in the period: its times as aware UTC
+    datetimes (the same instants as the promise's own), its due day."""
+
+    __slots__ = ("created_at", "done_at", "due_on", "id", "owner", "status")
+
+    def __init__(self, row: tuple[int, str, str, str, str | None, str]) -> None:
+        self.id, self.owner, self.status = row[0], row[1], row[2]
+        self.created_at = from_utc_iso_utc(row[3])
+        self.done_at = from_utc_iso_utc(row[4]) if row[4] else None
+        self.due_on = stored_day(row[5])
+
+
 def _count_promises(
-    promises: list[Promise],
+    touches: list[_Touch],
     owner: str,
     start: datetime,
     end: datetime,
     cut_day: date,
     first: date,
-) -> PromiseCounts:
-    counts = PromiseCounts()
-    for promise in promises:
+) -> tuple[int, int, list[int], list[int]]:
+    """Made, kept on time, and the ids of those kept late and broken."""
+    made = on_time = 0
+    late: list[int] = []
+    broken: list[int] = []
+    for promise in touches:
         if promise.owner != owner:
             continue
         if start <= promise.created_at < end:
-            counts.made += 1
+            made += 1
         if promise.status == "cancelled":
             continue
         done = promise.done_at if promise.status == "done" else None
         if done is not None and start <= done < end:
             if done.astimezone().date() <= promise.due_on:
-                counts.kept_on_time += 1
+                on_time += 1
             else:
-                counts.kept_late.append(promise)
+                late.append(promise.id)
         if first <= promise.due_on < cut_day and (done is None or done >= end):
-            counts.broken.append(promise)
-    return counts
+            broken.append(promise.id)
+    return made, on_time, late, broken
 
 
 def summarise(
@@ -275,7 +291,19 @@ def summarise(
     with store.read():
         counts = reports.conversation_counts(store, s, e)
         new = reports.new_contacts(store, s, e)
-        promises = reports.promises_touching(store, s, e, span.first, span.last)
+        # Counted from each promise's times; whole promises only for the
+        # ones listed (kept late, broken).
+        touches = [
+            _Touch(row)
+            for row in reports.promise_times_touching(store, s, e, span.first, span.last)
+        ]
+        counted = {
+            owner: _count_promises(touches, owner, start, period_end, cut_day, span.first)
+            for owner in ("me", "them")
+        }
+        listed = reports.promises_by_id(
+            store, [i for _, _, late, broken in counted.values() for i in late + broken]
+        )
         # Value given and received by kind, counted by the database; who
         # became one-sided comes from the kept standings (store/standings.py).
         kinds = reports.ledger_kinds_between(store, s, e)
@@ -287,7 +315,7 @@ def summarise(
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
         weekly = weekly_trends(store, now, span.last, config.week_start)
-        deal_counts = _deal_counts(store, promises, s, e, start, period_end)
+        deal_counts = _deal_counts(store, touches, s, e, start, period_end)
     return Summary(
         period=span,
         generated_at=now,
@@ -295,8 +323,8 @@ def summarise(
         by_channel={channel: counts.by_channel.get(channel, 0) for channel in CHANNELS},
         people=[(ContactRef(i, n, c), k) for i, n, c, k in counts.people],
         new_contacts=[ContactRef(i, n, c) for i, n, c in new],
-        mine=_count_promises(promises, "me", start, period_end, cut_day, span.first),
-        theirs=_count_promises(promises, "them", start, period_end, cut_day, span.first),
+        mine=_listed(counted["me"], listed),
+        theirs=_listed(counted["them"], listed),
         given=Counter({kind: n for way, kind, n in kinds if way == "gave"}),
         received=Counter({kind: n for way, kind, n in kinds if way == "got"}),
         wins=len(wins),
@@ -313,8 +341,15 @@ def summarise(
     )
 
 
+def _listed(
+    counted: tuple[int, int, list[int], list[int]], listed: dict[int, Promise]
+) -> PromiseCounts:
+    made, on_time, late, broken = counted
+    return PromiseCounts(made, on_time, [listed[i] for i in late], [listed[i] for i in broken])
+
+
 def _deal_counts(
-    store: Store, promises: list[Promise], s: str, e: str, start: datetime, end: datetime
+    store: Store, promises: list[_Touch], s: str, e: str, start: datetime, end: datetime
 ) -> DealCounts:
     from wintogether.store import deals as deals_store
 

@@ -15,6 +15,7 @@ from wintogether.models import Conversation, Promise
 from wintogether.records import dataclass
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
+from wintogether.store.common import id_list
 from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
 from wintogether.store.handle import Store
 
@@ -37,24 +38,45 @@ def promises_due_since(store: Store, start: date, contact_id: int | None = None)
     )
 
 
-def promises_touching(
+def promise_times_touching(
     store: Store, start: str, end: str, due_from: date, due_to: date
-) -> list[Promise]:
-    """Promises made, settled or due in a period (for the summary).
+) -> list[tuple[int, str, str, str, str | None, str]]:
+    """Promises made, settled or due in a period (for the summary), by due day
+    and id, each only as (id, owner, status, created_at, done_at, due_on) as
+    stored: what counting them reads (:func:`promises_by_id` for the few listed).
 
     ``start``/``end`` are stored UTC timestamps (end exclusive); ``due_from`` and
     ``due_to`` are inclusive days.
     """
-    return promises_store.select(
+    return [
+        (row[0], row[1], row[2], row[3], row[4], row[5])
+        for row in store.conn.execute(
+            "SELECT p.id, p.owner, p.status, p.created_at, p.done_at, p.due_on FROM promises p"
+            " JOIN contacts c ON c.id = p.contact_id"
+            f" WHERE p.id IN ({_TOUCHING}) ORDER BY p.due_on, p.id",
+            (start, end, start, end, due_from.isoformat(), due_to.isoformat()),
+        )
+    ]
+
+
+_TOUCHING = (
+    "SELECT id FROM promises WHERE created_at >= ? AND created_at < ?"
+    " UNION SELECT id FROM promises WHERE done_at >= ? AND done_at < ?"
+    f" UNION SELECT id FROM promises WHERE status IN {_ANY_STATUS}"
+    " AND due_on >= ? AND due_on <= ?"
+)
+
+
+def promises_by_id(store: Store, ids: Sequence[int]) -> dict[int, Promise]:
+    """The promises of ``ids``, by id."""
+    if not ids:
+        return {}
+    found = promises_store.select(
         store,
-        "WHERE p.id IN ("
-        " SELECT id FROM promises WHERE created_at >= ? AND created_at < ?"
-        " UNION SELECT id FROM promises WHERE done_at >= ? AND done_at < ?"
-        f" UNION SELECT id FROM promises WHERE status IN {_ANY_STATUS}"
-        " AND due_on >= ? AND due_on <= ?"
-        ") ORDER BY p.due_on, p.id",
-        (start, end, start, end, due_from.isoformat(), due_to.isoformat()),
+        "WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
+        (id_list(ids),),
     )
+    return {promise.id: promise for promise in found}
 
 
 def promises_due_between(store: Store, first: date, last: date) -> list[Promise]:
