@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Invoke
 from factory import Factory
-from wintogether.domain.planview import analyse
+from wintogether.domain.planview import PlanView, analyse, summary
 from wintogether.models import ContactRef, Deal, PlanStep, Promise
 
 TODAY = date(2026, 11, 28)
@@ -544,5 +546,85 @@ def test_an_accounts_deals_are_one_seek_in_the_company_index(northwind: Path) ->
         plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
         assert "USING INDEX deals_company (company_id=?)" in plan
         assert "SCAN d" not in plan
+    finally:
+        store.close()
+
+
+def _figures(view: PlanView) -> tuple[object, ...]:
+    return (
+        view.statuses, view.health, view.done, view.counted, view.risks,
+        view.projected_end, view.ends_late_by, view.critical_path,
+    )  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 8),  # the step it follows (by number; 0 for none, may cycle)
+            st.sampled_from(["open", "done", "cancelled"]),
+            st.integers(-20, 20),  # due, days from today
+            st.integers(-25, 5),  # done, days from today
+            st.booleans(),
+        ),
+        max_size=8,
+    )
+)
+def test_the_listing_summary_has_the_figures_of_the_full_analysis(
+    plan: list[tuple[int, str, int, int, bool]],
+) -> None:
+    from datetime import timedelta
+
+    steps = []
+    for number, (after, status, due, done, milestone) in enumerate(plan, start=1):
+        steps.append(
+            _step(
+                number, f"step {number}", "them" if number % 2 else "me",
+                TODAY + timedelta(days=due),
+                after=after if after and after != number else None, status=status,
+                done=TODAY + timedelta(days=done) if status != "open" else None,
+                milestone=milestone,
+            )
+        )  # fmt: skip
+    full = analyse(_deal(), steps, TODAY)
+    facts = [
+        (s.id, s.after_step_id, s.milestone, s.promise.status, s.promise.due_on,
+         s.promise.done_at.astimezone().date() if s.promise.done_at else None, s.promise.text)
+        for s in steps
+    ]  # fmt: skip
+    short = summary(_deal(), facts, TODAY)
+    assert short.steps == []
+    assert _figures(short) == _figures(full)
+    assert full.statuses == [s.status for s in full.steps]
+
+
+def test_deals_reads_each_plan_as_the_plan_view_does(northwind: Path, wt: Invoke) -> None:
+    """`wt deals` reads the few columns of each step (store.deals.plan_facts):
+    the same figures as the full plan of `wt plan`."""
+    wt("deal", "add", "Contoso pilot", "--with", "marcus", "--target", "2026-12-20")
+    for args in (
+        ("northwind", "Questionnaire sent", "--owner", "me", "--due", "2026-11-20"),
+        ("northwind", "Security review", "--owner", "dana", "--due", "2026-11-22", "--after", "1"),
+        ("northwind", "Legal review", "--owner", "them", "--due", "2026-12-25", "--after", "2"),
+        ("northwind", "Signed", "--owner", "them", "--due", "2027-02-10", "--milestone"),
+        ("contoso", "Pilot set up", "--owner", "me", "--due", "2026-11-27"),
+        ("contoso", "Pilot review", "--owner", "marcus", "--due", "2026-12-01", "--after", "1"),
+    ):
+        wt("plan", "add", *args)
+    wt("plan", "done", "northwind", "1")
+    wt("plan", "cancel", "contoso", "2")
+    from wintogether.domain.deals import listing, view
+    from wintogether.store import open_store
+
+    store, _ = open_store(northwind)
+    try:
+        moment = datetime(2026, 11, 28, 10, tzinfo=UTC)
+        rows = listing(store, moment)
+        assert [r.deal.title for r in rows] == ["Contoso pilot", "Northwind renewal"]
+        for row in rows:
+            full = view(store, moment, str(row.deal.id))
+            assert row.steps == [] and full.steps
+            assert _figures(row) == _figures(full)
+            assert row.deal == full.deal
     finally:
         store.close()

@@ -8,12 +8,11 @@ cancelled. The plan itself is in :mod:`wintogether.domain.plan`.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day
-from wintogether.domain.planview import PlanView, analyse
+from wintogether.domain.planview import PlanView, analyse, summary
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
 from wintogether.models import ContactRef, Deal
@@ -22,7 +21,6 @@ from wintogether.store import Store
 from wintogether.store import deals as deals_store
 from wintogether.store import promises as promises_store
 
-_ID_RE = re.compile(r"^#?(\d+)$")
 CLOSED = ("won", "lost", "dropped")
 #: Fields ``wt deal edit --clear`` empties.
 CLEARABLE = {
@@ -40,13 +38,13 @@ def find(store: Store, ref: str) -> Deal:
     text = ref.strip()
     if not text:
         raise NotFound("Empty deal name.", hint="Give a deal's id (#3) or part of its title.")
-    match = _ID_RE.match(text)
-    if match:
-        found = deals_store.get_deal(store, int(match.group(1)))
+    digits = text[1:] if text.startswith("#") else text
+    if digits.isdecimal():  # an id: 3 or #3
+        found = deals_store.get_deal(store, int(digits))
         if found is not None:
             return found
         if text.startswith("#"):
-            raise NotFound(f"No deal has id #{match.group(1)}.", hint="`wt deals` lists them.")
+            raise NotFound(f"No deal has id #{digits}.", hint="`wt deals` lists them.")
     for candidates in (deals_store.deals_by_title(store, text), _fragment(store, text)):
         if len(candidates) == 1:
             return candidates[0]
@@ -240,13 +238,14 @@ def listing(
     store: Store, now: datetime, *, include_closed: bool = False, limit: int | None = None
 ) -> list[PlanView]:
     """Open deals (all with ``include_closed``), soonest target first, with plan
-    health (at most ``limit``: only those are analysed)."""
+    health (at most ``limit``: only those are analysed). The views carry no
+    steps (``statuses`` and the figures only): a list shows none."""
     statuses = ("open", *CLOSED) if include_closed else ("open",)
     with store.read():
         found = deals_store.deals(store, statuses=statuses, limit=limit)
-        steps = deals_store.steps(store, [d.id for d in found])
+        facts = deals_store.plan_facts(store, [d.id for d in found])
     today = now.date()
-    return [analyse(deal, steps.get(deal.id, []), today) for deal in found]
+    return [summary(deal, facts.get(deal.id, []), today) for deal in found]
 
 
 @dataclass(frozen=True)
@@ -265,10 +264,10 @@ def of_company(store: Store, company_id: int, now: datetime) -> AccountDeals:
     with store.read():
         found = deals_store.deals_of_company(store, company_id, since)
         open_ = [deal for deal in found if deal.status == "open"]
-        steps = deals_store.steps(store, [deal.id for deal in open_])
+        facts = deals_store.plan_facts(store, [deal.id for deal in open_])
     today = now.date()
     return AccountDeals(
-        [analyse(deal, steps.get(deal.id, []), today) for deal in open_],
+        [summary(deal, facts.get(deal.id, []), today) for deal in open_],
         [deal for deal in found if deal.status != "open"],
     )
 

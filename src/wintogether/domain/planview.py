@@ -19,7 +19,7 @@ Pure: it takes the deal, its steps and today's date. The rules
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -65,6 +65,8 @@ class PlanView:
     critical_path: list[int] = field(default_factory=list)
     projected_end: date | None = None
     risks: list[Risk] = field(default_factory=list)
+    #: Each step's status, in plan order (also when ``steps`` is not built).
+    statuses: list[str] = field(default_factory=list)
 
     def _word(self, owner: str) -> WordRecord:
         # The health rules (imported here: a list of deals needs no word records).
@@ -91,18 +93,18 @@ class PlanView:
 
     @property
     def done(self) -> int:
-        return sum(1 for s in self.steps if s.status in (ON_TIME, LATE))
+        return sum(1 for s in self.statuses if s in (ON_TIME, LATE))
 
     @property
     def counted(self) -> int:
-        return sum(1 for s in self.steps if s.status != CANCELLED)
+        return sum(1 for s in self.statuses if s != CANCELLED)
 
     @property
     def health(self) -> str:
         """``no plan``, ``done``, ``at risk`` or ``on track``."""
-        if not self.steps:
+        if not self.statuses:
             return "no plan"
-        if all(s.status in (ON_TIME, LATE, CANCELLED) for s in self.steps):
+        if all(s in (ON_TIME, LATE, CANCELLED) for s in self.statuses):
             return "done"
         if self.risks or self.ends_late_by:
             return "at risk"
@@ -112,14 +114,21 @@ class PlanView:
 def status_of(step: PlanStep, today: date) -> tuple[str, int]:
     """A step's status and, when late, by how many days."""
     promise = step.promise
-    if promise.status == "cancelled":
+    return _status(promise.status, promise.due_on, _done_day(promise.done_at), today)
+
+
+def _done_day(done_at: datetime | None) -> date | None:
+    return done_at.astimezone().date() if done_at else None
+
+
+def _status(promise_status: str, due: date, done_day: date | None, today: date) -> tuple[str, int]:
+    if promise_status == "cancelled":
         return CANCELLED, 0
-    if promise.status == "done":
-        done_day = promise.done_at.astimezone().date() if promise.done_at else promise.due_on
-        late = (done_day - promise.due_on).days
+    if promise_status == "done":
+        late = ((done_day or due) - due).days
         return (LATE, late) if late > 0 else (ON_TIME, 0)
-    if promise.due_on < today:
-        return OVERDUE, (today - promise.due_on).days
+    if due < today:
+        return OVERDUE, (today - due).days
     return TODO, 0
 
 
@@ -135,58 +144,30 @@ def chain(step_id: int, after: dict[int, int | None]) -> list[int]:
     return out
 
 
+#: What the analysis reads of one step, in plan order: its id, the step it
+#: follows, milestone, its promise's status, due day, local day done, text.
+StepFacts = tuple[int, int | None, bool, str, date, date | None, str]
+
+
 def analyse(deal: Deal, steps: list[PlanStep], today: date) -> PlanView:
+    """The plan of ``deal`` as it stands on ``today``, step by step."""
+    facts = [
+        (
+            s.id,
+            s.after_step_id,
+            s.milestone,
+            s.promise.status,
+            s.promise.due_on,
+            _done_day(s.promise.done_at),
+            s.promise.text,
+        )
+        for s in steps
+    ]
     view = PlanView(deal=deal, today=today)
-    if not steps:
+    found = _analyse(view, facts)
+    if found is None:
         return view
-    number = {s.id: i for i, s in enumerate(steps, start=1)}
-    by_id = {s.id: s for s in steps}
-    after = {s.id: (s.after_step_id if s.after_step_id in by_id else None) for s in steps}
-    statuses = {s.id: status_of(s, today) for s in steps}
-
-    # Projected days, each step after the one it follows (memoised, cycle-safe).
-    projected: dict[int, date | None] = {}
-    delay: dict[int, int] = {}
-
-    def project(step_id: int, visiting: frozenset[int] = frozenset()) -> int:
-        if step_id in delay:
-            return delay[step_id]
-        step = by_id[step_id]
-        status, _ = statuses[step_id]
-        before = after[step_id]
-        pushed = 0
-        if before is not None and before not in visiting:
-            pushed = project(before, visiting | {step_id})
-        due = step.promise.due_on
-        if status == CANCELLED:
-            projected[step_id], delay[step_id] = None, pushed
-        elif status in (ON_TIME, LATE):
-            done_at = step.promise.done_at
-            done_day = done_at.astimezone().date() if done_at else due
-            projected[step_id], delay[step_id] = done_day, max(0, (done_day - due).days)
-        else:
-            day = max(date.fromordinal(due.toordinal() + pushed), today)
-            projected[step_id], delay[step_id] = day, (day - due).days
-        return delay[step_id]
-
-    for step in steps:
-        project(step.id)
-
-    dependents: dict[int, int] = dict.fromkeys(by_id, 0)
-    for step in steps:
-        if statuses[step.id][0] == CANCELLED:
-            continue
-        for earlier in chain(step.id, after)[1:]:
-            dependents[earlier] += 1
-
-    ends = [(d, s.milestone, number[s.id], s.id) for s in steps if (d := projected[s.id])]
-    critical: list[int] = []
-    if ends:
-        last = max(ends)
-        view.projected_end = last[0]
-        critical = list(reversed(chain(last[3], after)))
-        critical = [c for c in critical if statuses[c][0] != CANCELLED]
-    view.critical_path = [number[c] for c in critical]
+    statuses, after, number, projected, dependents, critical = found
     for step in steps:
         status, late = statuses[step.id]
         view.steps.append(
@@ -201,12 +182,89 @@ def analyse(deal: Deal, steps: list[PlanStep], today: date) -> PlanView:
                 critical=step.id in critical,
             )
         )
+    return view
+
+
+def summary(deal: Deal, facts: list[StepFacts], today: date) -> PlanView:
+    """The plan's health without its steps (a list of deals shows no step):
+    the same figures as :func:`analyse`, from the few columns they need;
+    ``steps`` stays empty."""
+    view = PlanView(deal=deal, today=today)
+    _analyse(view, facts)
+    return view
+
+
+#: Per step id: (status, days late), the step it follows, its number, projected
+#: day and dependents; and the critical path's step ids.
+_Analysis = tuple[
+    dict[int, tuple[str, int]],
+    dict[int, int | None],
+    dict[int, int],
+    dict[int, date | None],
+    dict[int, int],
+    list[int],
+]
+
+
+def _analyse(view: PlanView, facts: list[StepFacts]) -> _Analysis | None:
+    """Fill ``view``'s plan figures from the steps' facts (None for no plan)."""
+    if not facts:
+        return None
+    today = view.today
+    number = {f[0]: i for i, f in enumerate(facts, start=1)}
+    by_id = {f[0]: f for f in facts}
+    after = {f[0]: (f[1] if f[1] in by_id else None) for f in facts}
+    statuses = {f[0]: _status(f[3], f[4], f[5], today) for f in facts}
+
+    # Projected days, each step after the one it follows (memoised, cycle-safe).
+    projected: dict[int, date | None] = {}
+    delay: dict[int, int] = {}
+
+    def project(step_id: int, visiting: frozenset[int] = frozenset()) -> int:
+        if step_id in delay:
+            return delay[step_id]
+        fact = by_id[step_id]
+        status, _ = statuses[step_id]
+        before = after[step_id]
+        pushed = 0
+        if before is not None and before not in visiting:
+            pushed = project(before, visiting | {step_id})
+        due = fact[4]
+        if status == CANCELLED:
+            projected[step_id], delay[step_id] = None, pushed
+        elif status in (ON_TIME, LATE):
+            done_day = fact[5] or due
+            projected[step_id], delay[step_id] = done_day, max(0, (done_day - due).days)
+        else:
+            day = max(date.fromordinal(due.toordinal() + pushed), today)
+            projected[step_id], delay[step_id] = day, (day - due).days
+        return delay[step_id]
+
+    for fact in facts:
+        project(fact[0])
+
+    dependents: dict[int, int] = dict.fromkeys(by_id, 0)
+    for fact in facts:
+        if statuses[fact[0]][0] == CANCELLED:
+            continue
+        for earlier in chain(fact[0], after)[1:]:
+            dependents[earlier] += 1
+
+    ends = [(d, f[2], number[f[0]], f[0]) for f in facts if (d := projected[f[0]])]
+    critical: list[int] = []
+    if ends:
+        last = max(ends)
+        view.projected_end = last[0]
+        critical = list(reversed(chain(last[3], after)))
+        critical = [c for c in critical if statuses[c][0] != CANCELLED]
+    view.critical_path = [number[c] for c in critical]
+    view.statuses = [statuses[f[0]][0] for f in facts]
     view.risks = sorted(
         (
-            Risk(v.number, v.step.promise.text, v.days_late, v.dependents)
-            for v in view.steps
-            if v.status == OVERDUE
+            Risk(number[f[0]], f[6], statuses[f[0]][1], dependents[f[0]])
+            for f in facts
+            if statuses[f[0]][0] == OVERDUE
         ),
         key=lambda r: (-r.days_late, -r.dependents, r.number),
     )
-    return view
+    return statuses, after, number, projected, dependents, critical
