@@ -10,8 +10,6 @@ warning.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,12 +21,10 @@ from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_name, clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
 from wintogether.models import ContactRef, Deal, PlanStep
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import deals as deals_store
 from wintogether.store import promises as promises_store
-
-_NUMBER_RE = re.compile(r"^(\d+)$")
-_PROMISE_RE = re.compile(r"^#(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -47,19 +43,17 @@ def find_step(steps: list[PlanStep], ref: str, deal: Deal) -> tuple[int, PlanSte
     """``ref``: the step's number in the plan (``3``), its promise id (``#41``) or
     a unique fragment of its text. Returns (number, step)."""
     text = ref.strip()
-    match = _NUMBER_RE.match(text)
-    if match:
-        index = int(match.group(1))
+    if text.isdecimal():  # its number in the plan
+        index = int(text)
         if 1 <= index <= len(steps):
             return index, steps[index - 1]
         raise NotFound(
             f"Deal #{deal.id} has no step {index} (it has {len(steps)}).",
             hint=f"`wt plan {deal.id}` numbers them.",
         )
-    match = _PROMISE_RE.match(text)
-    if match:
+    if text.startswith("#") and text[1:].isdecimal():  # its promise id
         for i, step in enumerate(steps, start=1):
-            if step.promise.id == int(match.group(1)):
+            if step.promise.id == int(text[1:]):
                 return i, step
         raise NotFound(f"Promise {text} is not a step of deal #{deal.id}.")
     folded = text.casefold()
@@ -131,8 +125,7 @@ def add_step(
     with store.write():
         deal = deals.find(store, deal_ref)
         _check_open(deal)
-        steps = _steps(store, deal)
-        before = find_step(steps, after, deal)[1] if after is not None else None
+        before = find_step(_steps(store, deal), after, deal)[1] if after is not None else None
         side, person, added = _owner(store, deal, owner, stamp)
         promise_id = promises_store.insert_promise(
             store, contact_id=person.id, text=body, due_on=due_on, owner=side, stamp=stamp
@@ -148,10 +141,10 @@ def add_step(
         warnings = _date_warnings(deal, due_on, before, now.date(), f"'{body}'")
         if added:
             warnings.insert(0, f"{person.name} is now on deal #{deal.id}.")
-        deal = deals.get(store, deal.id)
-        steps = _steps(store, deal)
-    number = next(i for i, s in enumerate(steps, start=1) if s.id == step_id)
-    return StepResult(deal, steps[number - 1], number, warnings)
+            deal = deals.get(store, deal.id)
+        # The new step and its number, without reading the whole plan again.
+        step, number = deals_store.step_with_number(store, step_id)
+    return StepResult(deal, step, number, warnings)
 
 
 def edit_step(

@@ -299,6 +299,28 @@ def steps(store: Store, deal_ids: Sequence[int]) -> dict[int, list[PlanStep]]:
     return out
 
 
+def step_with_number(store: Store, step_id: int) -> tuple[PlanStep, int]:
+    """One step with its promise, and its number in its deal's plan (the plan's
+    order: position, then id), in two queries."""
+    row = store.conn.execute(
+        "SELECT s.*, (SELECT count(*) FROM deal_steps o WHERE o.deal_id = s.deal_id"
+        " AND (o.position < s.position OR (o.position = s.position AND o.id <= s.id)))"
+        " AS number FROM deal_steps s WHERE s.id = ?",
+        (step_id,),
+    ).fetchone()
+    (promise,) = promises_store.select(store, "WHERE p.id = ?", (row["promise_id"],))
+    step = PlanStep(
+        id=row["id"],
+        uid=row["uid"],
+        deal_id=row["deal_id"],
+        position=row["position"],
+        milestone=bool(row["milestone"]),
+        after_step_id=row["after_step_id"],
+        promise=promise,
+    )
+    return step, int(row["number"])
+
+
 def plan_facts(
     store: Store, deal_ids: Sequence[int]
 ) -> dict[int, list[tuple[int, int | None, bool, str, date, date | None, str]]]:
