@@ -72,3 +72,53 @@ def test_config_records_behave_as_frozen_dataclasses() -> None:
         config.week_start = 1  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         del config.path  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"frozen": True}, {"eq": False}, {"repr": False}, {"frozen": True, "eq": False}]
+)
+def test_repr_eq_and_hash_behave_as_the_compiled_ones(options: dict[str, bool]) -> None:
+    """records writes ``__repr__``, ``__eq__`` and ``__hash__`` as plain functions:
+    the same results as dataclasses' compiled methods, field options included."""
+
+    def shape() -> type:
+        class Shape:
+            x: int
+            y: str = "a"
+            hidden: int = dataclasses.field(default=0, repr=False, compare=False)
+            hash_only: int = dataclasses.field(default=1, compare=True, hash=False)
+            items: tuple[object, ...] = ()
+
+        return Shape
+
+    ours = ready(dataclass(**options)(shape()))  # type: ignore[call-overload]
+    theirs = dataclasses.dataclass(**options)(shape())
+    values = [(1,), (1, "b"), (1, "a", 5), (1, "a", 0, 7), (2, "a", 0, 1, ("x",)), (1,)]
+    made = [(ours(*v), theirs(*v)) for v in values]
+    for a, b in made:
+        if options.get("repr", True):
+            assert repr(a) == repr(b)
+        assert (a.__class__.__hash__ is None) == (b.__class__.__hash__ is None)
+        if options.get("frozen") and options.get("eq", True):
+            assert hash(a) == hash(b)
+        for c, d in made:
+            assert (a == c) == (b == d) and (a != c) == (b != d)
+        assert (a == "other") == (b == "other")
+
+
+def test_a_class_of_its_own_keeps_its_methods_and_repr_survives_recursion() -> None:
+    @dataclass(frozen=True)
+    class Own:  # noqa: PLW1641 (dataclasses hashes its fields)
+        x: int
+
+        def __eq__(self, other: object) -> bool:
+            return True
+
+    @dataclass
+    class Node:
+        children: list[Node] = field(default_factory=list)
+
+    assert Own(1) == Own(2) and hash(Own(1)) == hash((1,))  # as dataclasses hashes it
+    node = Node()
+    node.children.append(node)
+    assert repr(node).endswith(".Node(children=[...])")

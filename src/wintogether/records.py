@@ -38,8 +38,68 @@ def ready(cls: T) -> T:
     options = _PENDING.pop(cls, None)
     if options is not None:
         del cls.__init__  # type: ignore[misc]  # the stand-in below
-        dataclasses.dataclass(cls, **options)
+        _process(cls, options)
     return cls
+
+
+_MISSING = object()
+
+
+def _process(cls: type, options: dict[str, Any]) -> None:
+    """``dataclasses.dataclass(cls, **options)``, with ``__repr__``, ``__eq__``
+    and a frozen class's ``__hash__`` written as plain functions over the
+    fields instead of compiled from source: each compiled method costs about
+    0.1 ms, and most records are never printed, compared or hashed. They
+    behave as the compiled ones do (tests/test_lazy_records.py compares them)."""
+    repr_ = options.get("repr", True) and "__repr__" not in cls.__dict__
+    eq = options.get("eq", True)
+    own_eq = eq and "__eq__" not in cls.__dict__
+    own_hash = cls.__dict__.get("__hash__", _MISSING)  # None when the class wrote __eq__
+    explicit_hash = not (own_hash is _MISSING or (own_hash is None and "__eq__" in cls.__dict__))
+    if options.get("order") or options.get("unsafe_hash"):  # not used: the plain way
+        dataclasses.dataclass(cls, **options)
+        return
+    dataclasses.dataclass(cls, **{**options, "repr": False, "eq": False})
+    fields = dataclasses.fields(cls)
+    if repr_:
+        shown = tuple(f.name for f in fields if f.repr)
+        cls.__repr__ = _repr(shown)  # type: ignore[assignment]
+    compared = tuple(f.name for f in fields if f.compare)
+    if own_eq:
+        cls.__eq__ = _eq(compared)  # type: ignore[assignment]
+    if eq and not explicit_hash:
+        if options.get("frozen"):
+            hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
+            cls.__hash__ = _hash(hashed)  # type: ignore[assignment]
+        else:
+            cls.__hash__ = None  # type: ignore[assignment]  # as dataclasses does
+
+
+def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
+    from reprlib import recursive_repr
+
+    @recursive_repr()
+    def __repr__(self: Any) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    return __repr__
+
+
+def _eq(names: tuple[str, ...]) -> Callable[[Any, Any], Any]:
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+        return NotImplemented
+
+    return __eq__
+
+
+def _hash(names: tuple[str, ...]) -> Callable[[Any], int]:
+    def __hash__(self: Any) -> int:
+        return hash(tuple(getattr(self, n) for n in names))
+
+    return __hash__
 
 
 def _defer(cls: T, options: dict[str, Any]) -> T:
