@@ -17,7 +17,6 @@ from wintogether.clock import to_utc_iso
 from wintogether.dates import format_day, parse_day
 from wintogether.domain import deals
 from wintogether.domain.planview import PlanView, chain
-from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_name, clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
 from wintogether.models import ContactRef, Deal, PlanStep
@@ -81,6 +80,8 @@ def _owner(store: Store, deal: Deal, owner: str, stamp: str) -> tuple[str, Conta
                 hint=f"Put someone on it: `wt deal edit {deal.id} --with NAME`.",
             )
         return word, deal.people[0], False
+    from wintogether.domain.resolve import resolve  # a person's name: not for me or them
+
     person = resolve(store, owner)
     added = deals_store.add_person(store, deal.id, person.id, stamp)
     return "them", person, added
