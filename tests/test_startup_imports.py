@@ -611,7 +611,8 @@ def test_the_collector_is_off_for_start_up_and_on_for_the_command(
     dana: object, tmp_path: Path
 ) -> None:
     """`wt` turns the cyclic garbage collector off while it starts (cli/__init__.py)
-    and on again when the command runs; at exit it freezes what is alive. The note
+    and on again when the command runs, with what start-up made frozen (not walked
+    again); at exit it freezes what is alive. The note
     is written all the same, and the output is complete."""
     probe = tmp_path / "probe.py"
     probe.write_text(
@@ -623,6 +624,7 @@ def test_the_collector_is_off_for_start_up_and_on_for_the_command(
         "    seen.append(gc.isenabled())\n"
         "    result = original(self, ctx)\n"
         "    seen.append(gc.isenabled())\n"
+        "    seen.append(gc.get_freeze_count() > 1000)\n"
         "    return result\n"
         "cli_app.WtGroup.invoke = invoke\n"
         "import atexit\n"
@@ -641,7 +643,7 @@ def test_the_collector_is_off_for_start_up_and_on_for_the_command(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Logged note with Dana Reyes" in done.stderr
-    assert "gc [False, True]" in done.stderr
+    assert "gc [False, True, True]" in done.stderr  # start-up's objects frozen
     shown = subprocess.run(
         [sys.executable, "-m", "wintogether", "show", "dana", "--json"],
         capture_output=True, text=True, check=True, env=os.environ.copy(),

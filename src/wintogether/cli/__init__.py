@@ -11,7 +11,9 @@ def main() -> None:
     # The cyclic garbage collector, twice. Start-up (imports, building the
     # command line) only allocates: collections triggered while it runs find
     # nothing to free, so they are off until the command runs (WtGroup.invoke
-    # turns them back on). And at exit, Python's last collections walk every
+    # freezes what start-up made, modules and classes that live to the end, so
+    # the command's collections do not walk them, and turns collections back
+    # on: 3-9 ms less for the reads and the sync). And at exit, Python's last collections walk every
     # object still alive (about 10 ms for `wt log`), only to free memory the
     # process is about to give back: frozen objects are not walked. Files and
     # the database are closed by then (each command closes its own), and

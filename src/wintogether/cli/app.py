@@ -109,6 +109,7 @@ class WtGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         import gc
 
+        gc.freeze()  # what start-up made lives to the end: not walked by collections
         gc.enable()  # off during start-up (cli/__init__.py): the command may make garbage
         try:
             return super().invoke(ctx)
