@@ -490,18 +490,33 @@ def attention_ranking(
             break
         params["fetch"] = -1 if params["fetch"] > 10_000 else params["fetch"] * 8
     kept = {row[0]: row for row in best if row[5] >= cut}
-    total = store.conn.execute(
-        f"SELECT count(*) FROM contacts c WHERE {where}", filters
-    ).fetchone()[0]
-    out = []
-    for cid, name, works_at in store.conn.execute(
-        "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
-        " ORDER BY name COLLATE NOCASE, id",
-        (json.dumps(list(kept)),),
-    ):
-        _, days, rhythm, broken, receiving, _ = kept[cid]
-        out.append((ContactRef(cid, name, works_at), days, rhythm, broken, bool(receiving)))
-    return out, total
+    out = [
+        (ref, days, rhythm, broken, bool(receiving))
+        for ref in _refs_by_name(store, list(kept))
+        for _, days, rhythm, broken, receiving, _ in (kept[ref.id],)
+    ]
+    return out, _count(store, where, filters)
+
+
+def _count(store: Store, where: str, filters: Sequence[Any]) -> int:
+    """How many contacts ``where`` (on ``contacts c``) keeps."""
+    return int(
+        store.conn.execute(f"SELECT count(*) FROM contacts c WHERE {where}", filters).fetchone()[0]
+    )
+
+
+def _refs_by_name(store: Store, ids: list[int]) -> list[ContactRef]:
+    """The contacts ``ids`` as refs, in the order lists show names."""
+    import json
+
+    return [
+        ContactRef(cid, name, works_at)
+        for cid, name, works_at in store.conn.execute(
+            "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+            " ORDER BY name COLLATE NOCASE, id",
+            (json.dumps(ids),),
+        )
+    ]
 
 
 #: Who gets more than their attention in the score: open promises of mine due
@@ -564,18 +579,8 @@ def _ranked_from(
     ordered = sorted(scores.values(), reverse=True)
     cut = ordered[top - 1] if 0 < top <= len(ordered) else float("-inf")
     kept = [cid for cid, score in scores.items() if score >= cut]
-    total = store.conn.execute(
-        f"SELECT count(*) FROM contacts c WHERE {where}", filters
-    ).fetchone()[0]
-    out = []
-    for cid, name, works_at in store.conn.execute(
-        "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
-        " ORDER BY name COLLATE NOCASE, id",
-        (json.dumps(kept),),
-    ):
-        days, rhythm, broken, receiving = figures[cid]
-        out.append((ContactRef(cid, name, works_at), days, rhythm, broken, receiving))
-    return out, total
+    out = [(ref, *figures[ref.id]) for ref in _refs_by_name(store, kept)]
+    return out, _count(store, where, filters)
 
 
 def standings(
