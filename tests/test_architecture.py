@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "patterns": 0,
     "records": 0,
     "frozen": 0,
+    "interrupt": 0,
     "__init__": 0,
     # Parsing and settings, files on disk.
     "dates": 1,

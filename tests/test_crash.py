@@ -228,3 +228,34 @@ def test_ctrl_c_during_large_import_rolls_back(dana: Path, rows: int, mark_mb: i
     assert count(dana, "SELECT count(*) FROM contacts") == old
     assert dump_hash(dana) == before
     assert health(dana) == []
+
+
+def test_a_ctrl_c_whose_exception_was_swallowed_still_rolls_back(dana: Path) -> None:
+    """Python drops a KeyboardInterrupt raised inside a finalizer ("Exception
+    ignored"): the Ctrl-C is remembered all the same and the import's
+    transaction is rolled back at its COMMIT, not saved."""
+    old = count(dana, "SELECT count(*) FROM contacts")
+    before = dump_hash(dana)
+    source = _linkedin_export(dana.parent, 200)
+    probe = dana.parent / "probe.py"
+    probe.write_text(
+        "import sys\n"
+        "from wintogether import interrupt\n"
+        "from wintogether.store import importing as import_store\n"
+        "real = import_store.record_import\n"
+        "def pressed_and_lost(*args, **kwargs):  # inside the import's transaction\n"
+        "    try:\n"
+        "        interrupt._handler(2, None)\n"
+        "    except KeyboardInterrupt:\n"
+        "        pass  # as Python does when it is raised in a finalizer\n"
+        "    return real(*args, **kwargs)\n"
+        "import_store.record_import = pressed_and_lost\n"
+        "from wintogether.cli import main\n"
+        f"sys.argv = ['wt', '--db', {str(dana)!r}, 'import', {str(source)!r}]\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr.strip()) == (130, "Interrupted: nothing was saved.")
+    assert count(dana, "SELECT count(*) FROM contacts") == old
+    assert dump_hash(dana) == before

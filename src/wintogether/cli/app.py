@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from wintogether import __version__
+from wintogether import __version__, interrupt
 from wintogether.cli.common import State, state
 from wintogether.errors import UserError, WintogetherError
 from wintogether.patterns import LazyPattern
@@ -111,6 +111,7 @@ class WtGroup(TyperGroup):
 
         gc.freeze()  # what start-up made lives to the end: not walked by collections
         gc.enable()  # off during start-up (cli/__init__.py): the command may make garbage
+        previous = interrupt.install()
         try:
             return super().invoke(ctx)
         except typer.BadParameter as exc:  # MissingParameter is one (typer's own click)
@@ -136,6 +137,7 @@ class WtGroup(TyperGroup):
             raise typer.Exit(err.exit_code) from None
         finally:
             state(ctx).close()
+            interrupt.restore(previous)
 
 
 #: The shells Typer writes completion scripts for.

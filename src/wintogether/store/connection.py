@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wintogether import interrupt
 from wintogether.errors import (
     DatabaseBusy,
     DatabaseCorrupt,
@@ -110,6 +111,9 @@ class Connection:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        if interrupt.requested():  # Ctrl-C whose KeyboardInterrupt was swallowed
+            self.conn.execute("ROLLBACK")
+            raise KeyboardInterrupt
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
