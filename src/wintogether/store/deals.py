@@ -285,18 +285,21 @@ def steps(store: Store, deal_ids: Sequence[int]) -> dict[int, list[PlanStep]]:
         promise = promises.get(row["promise_id"])
         if promise is None:
             continue
-        out[row["deal_id"]].append(
-            PlanStep(
-                id=row["id"],
-                uid=row["uid"],
-                deal_id=row["deal_id"],
-                position=row["position"],
-                milestone=bool(row["milestone"]),
-                after_step_id=row["after_step_id"],
-                promise=promise,
-            )
-        )
+        out[row["deal_id"]].append(_step(row, promise))
     return out
+
+
+def _step(row: Any, promise: Promise) -> PlanStep:
+    """A ``deal_steps`` row with its promise."""
+    return PlanStep(
+        id=row["id"],
+        uid=row["uid"],
+        deal_id=row["deal_id"],
+        position=row["position"],
+        milestone=bool(row["milestone"]),
+        after_step_id=row["after_step_id"],
+        promise=promise,
+    )
 
 
 def step_with_number(store: Store, step_id: int) -> tuple[PlanStep, int]:
@@ -309,16 +312,7 @@ def step_with_number(store: Store, step_id: int) -> tuple[PlanStep, int]:
         (step_id,),
     ).fetchone()
     (promise,) = promises_store.select(store, "WHERE p.id = ?", (row["promise_id"],))
-    step = PlanStep(
-        id=row["id"],
-        uid=row["uid"],
-        deal_id=row["deal_id"],
-        position=row["position"],
-        milestone=bool(row["milestone"]),
-        after_step_id=row["after_step_id"],
-        promise=promise,
-    )
-    return step, int(row["number"])
+    return _step(row, promise), int(row["number"])
 
 
 def plan_facts(
