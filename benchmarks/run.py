@@ -108,6 +108,7 @@ BENCHES: tuple[Bench, ...] = (
     Bench("path --json", ("path", "{company}", "--json"), "read"),
     Bench("companies", ("companies",), "read"),
     Bench("deals", ("deals",), "read"),
+    Bench("deals --json", ("deals", "--json"), "read"),
     Bench("deal show", ("deal", "show", "{deal}"), "read"),
     Bench("plan", ("plan", "{deal}"), "read"),
     # The plan sent to the buyer, as iCalendar (written without the icalendar library).

@@ -628,3 +628,38 @@ def test_deals_reads_each_plan_as_the_plan_view_does(northwind: Path, wt: Invoke
             assert row.deal == full.deal
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "deal",
+    [
+        _deal(),
+        Deal(
+            7, "u\u202e", "Zoë's \"deal\"\x7f", None, None, None, "We\u2028win", "lost",
+            datetime(2026, 11, 20, 9, 30, tzinfo=UTC), "Chose\tanother", "n\u00e9",
+            datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC),
+            [DANA, ContactRef(2, "Émile\x1b[31m", None)],
+        ),
+        Deal(
+            8, "v", "Empty", "", date(2027, 1, 31), "", None, "open", None, None, None,
+            datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC), [],
+        ),
+    ],
+)  # fmt: skip
+def test_deal_json_items_are_the_bytes_of_write_json(deal: Deal) -> None:
+    """`wt deals --json` writes each row from its own text: the bytes the
+    column spec's records give through write_json."""
+    import io
+
+    from wintogether.render.columns import DEALS
+    from wintogether.render.plan_words import deal_row_item
+    from wintogether.text import write_json, write_json_texts
+
+    views = [
+        analyse(deal, hand_computed_plan(), TODAY),
+        summary(deal, [], TODAY),
+    ]
+    whole, items = io.StringIO(), io.StringIO()
+    write_json(DEALS.json(views), whole)
+    write_json_texts([deal_row_item(view) for view in views], items)
+    assert items.getvalue() == whole.getvalue()

@@ -116,11 +116,7 @@ def json_string(value: str | None) -> str:
     characters only, so escaping each string is escaping the whole text)."""
     if value is None:
         return "null"
-    if not _encoder:  # json imported on first use: most commands write no JSON
-        from json.encoder import encode_basestring
-
-        _encoder.append(encode_basestring)
-    text = _encoder[0](value)
+    text = (_encoder or _load_encoder())[0](value)
     # The encoder escapes every C0 control: in ASCII only DEL is left unsafe.
     if text.isascii() and "\x7f" not in text:
         return text
@@ -128,6 +124,19 @@ def json_string(value: str | None) -> str:
 
 
 _encoder: list[Callable[[str], str]] = []
+
+
+def _load_encoder() -> list[Callable[[str], str]]:
+    """The json module's C string encoder, loaded on first use (most commands
+    write no JSON) and from ``_json`` itself when it is there: the one
+    ``json.encoder.encode_basestring`` is, without importing the json package
+    and its decoder and scanner (1 ms) only to write."""
+    try:
+        from _json import encode_basestring
+    except ImportError:  # an interpreter without the C accelerator
+        from json.encoder import encode_basestring
+    _encoder.append(encode_basestring)
+    return _encoder
 
 
 def write_json_texts(texts: Iterable[str], stream: IO[str]) -> None:
@@ -162,9 +171,7 @@ def indented_json(data: Any, *, safe: bool = False) -> str:
     spellings (C escaping, ``float.__repr__``, NaN and Infinity), keys as it
     converts them, in the same order.
     """
-    from json.encoder import encode_basestring
-
-    string: Callable[[str], str] = json_string if safe else encode_basestring
+    string: Callable[[str], str] = json_string if safe else (_encoder or _load_encoder())[0]
     out: list[str] = []
     add = out.append
 

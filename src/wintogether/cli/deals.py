@@ -21,6 +21,7 @@ from wintogether.cli.common import (
     ResultJsonFlag,
     complete_contact,
     emit_json,
+    emit_json_texts,
     emit_rows,
     emit_table,
     now,
@@ -356,6 +357,12 @@ def deals_cmd(
     )
     more = top is not None and len(rows) > top
     rows = rows[:top] if top is not None else rows
+    if fmt_ is Format.json:
+        # The column spec's records as emit_json writes them, each from its own text.
+        from wintogether.render.plan_words import deal_row_item
+
+        emit_json_texts(deal_row_item(view) for view in rows)
+        return
     if fmt_ is not Format.table:  # the column specs only for JSON and CSV
         from wintogether.render.columns import DEALS
 

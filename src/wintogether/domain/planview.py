@@ -220,7 +220,9 @@ def _analyse(view: PlanView, facts: list[StepFacts]) -> _Analysis | None:
     projected: dict[int, date | None] = {}
     delay: dict[int, int] = {}
 
-    def project(step_id: int, visiting: frozenset[int] = frozenset()) -> int:
+    visiting: set[int] = set()  # the steps whose projection waits on this one
+
+    def project(step_id: int) -> int:
         if step_id in delay:
             return delay[step_id]
         fact = by_id[step_id]
@@ -228,7 +230,9 @@ def _analyse(view: PlanView, facts: list[StepFacts]) -> _Analysis | None:
         before = after[step_id]
         pushed = 0
         if before is not None and before not in visiting:
-            pushed = project(before, visiting | {step_id})
+            visiting.add(step_id)
+            pushed = project(before)
+            visiting.discard(step_id)
         due = fact[4]
         if status == CANCELLED:
             projected[step_id], delay[step_id] = None, pushed
@@ -243,12 +247,19 @@ def _analyse(view: PlanView, facts: list[StepFacts]) -> _Analysis | None:
     for fact in facts:
         project(fact[0])
 
+    # Each step counts once for every step it follows, directly or through
+    # others (chain's walk, without building the chain).
     dependents: dict[int, int] = dict.fromkeys(by_id, 0)
     for fact in facts:
-        if statuses[fact[0]][0] == CANCELLED:
+        step_id = fact[0]
+        current = after[step_id]
+        if current is None or statuses[step_id][0] == CANCELLED:
             continue
-        for earlier in chain(fact[0], after)[1:]:
-            dependents[earlier] += 1
+        seen = {step_id}
+        while current is not None and current not in seen:
+            dependents[current] += 1
+            seen.add(current)
+            current = after[current]
 
     ends = [(d, f[2], number[f[0]], f[0]) for f in facts if (d := projected[f[0]])]
     critical: list[int] = []

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from wintogether.dates import format_day
 from wintogether.render.words import word_record_text
+from wintogether.text import json_string
 
 if TYPE_CHECKING:
     from wintogether.domain.deals import AccountDeals
@@ -146,6 +147,52 @@ def deal_row_json(view: PlanView) -> dict[str, Any]:
         "steps": view.counted,
         "steps_done": view.done,
     }
+
+
+def deal_row_item(view: PlanView) -> str:
+    """:func:`deal_row_json` as ``write_json`` writes it as an item of a list
+    (text.write_json_texts): `wt deals --json` lists every open deal, and the
+    indenting encoder took longer than finding them."""
+    deal = view.deal
+    if deal.people:
+        people = (
+            "[\n"
+            + ",\n".join(
+                f'      {{\n        "id": {int.__repr__(p.id)},\n'
+                f'        "name": {json_string(p.name)},\n'
+                f'        "company": {json_string(p.company)}\n      }}'
+                for p in deal.people
+            )
+            + "\n    ]"
+        )
+    else:
+        people = "[]"
+    return (
+        f'  {{\n    "id": {int.__repr__(deal.id)},\n'
+        f'    "uid": {json_string(deal.uid)},\n'
+        f'    "title": {json_string(deal.title)},\n'
+        f'    "company": {json_string(deal.company)},\n'
+        f'    "target_on": {_iso_json(deal.target_on)},\n'
+        f'    "they_win": {json_string(deal.they_win)},\n'
+        f'    "we_win": {json_string(deal.we_win)},\n'
+        f'    "one_sided": {json_string(deal.one_sided)},\n'
+        f'    "status": {json_string(deal.status)},\n'
+        f'    "closed_at": {_iso_json(deal.closed_at)},\n'
+        f'    "close_note": {json_string(deal.close_note)},\n'
+        f'    "notes": {json_string(deal.notes)},\n'
+        f'    "people": {people},\n'
+        f'    "created_at": {_iso_json(deal.created_at)},\n'
+        f'    "updated_at": {_iso_json(deal.updated_at)},\n'
+        f'    "health": {json_string(view.health)},\n'
+        f'    "health_text": {json_string(health_text(view))},\n'
+        f'    "wins": {json_string(wins_text(deal))},\n'
+        f'    "steps": {int.__repr__(view.counted)},\n'
+        f'    "steps_done": {int.__repr__(view.done)}\n  }}'
+    )
+
+
+def _iso_json(value: date | None) -> str:
+    return "null" if value is None else json_string(value.isoformat())
 
 
 def target_text(deal: Deal, today: date) -> str:
