@@ -130,6 +130,8 @@ RHYTHMS = Config(tag_cadences={"customers": 30, "prospects": 21, "partners": 42}
 
 COMMANDS: dict[str, Callable[[Store], object]] = {
     "today": lambda store: today.dashboard(store, Config(), now()),
+    # A table's dashboard: the due promises' keys from the index, ten read in full.
+    "today table": lambda store: today.dashboard(store, Config(), now(), promises_shown=10),
     "neglected": lambda store: today.neglected(store, Config(), now(), limit=10),
     "show busiest": lambda store: contacts.profile(store, "Dana Reyes", Config(), now()),
     "show quiet": lambda store: contacts.profile(store, "#150", Config(), now()),

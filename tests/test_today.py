@@ -188,6 +188,33 @@ def test_tables_show_a_screenful_json_shows_all(db: Path, wt: Invoke) -> None:
     assert len(board(wt)["overdue"]) == 30
 
 
+def test_a_tables_dashboard_reads_only_the_promises_it_shows(db: Path) -> None:
+    from datetime import datetime
+
+    from wintogether.config import Config
+    from wintogether.domain.today import dashboard
+    from wintogether.store import open_store
+
+    with Factory(db) as make:
+        make.at("2026-06-01T10:00:00+00:00")
+        for index in range(14):
+            make.contact(f"Person {index:02d}")
+            for day in ("2026-11-20", "2026-11-27", "2026-11-28", "2026-11-29"):
+                make.promise(f"Person {index:02d}", f"Promise {index:02d} {day}", due=day)
+    store, _ = open_store(db)
+    now = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
+    try:
+        full = dashboard(store, Config(), now)
+        for shown in (0, 1, 10, 14, 28, 40):
+            few = dashboard(store, Config(), now, promises_shown=shown)
+            assert few.overdue == full.overdue[:shown]
+            assert few.due_today == full.due_today[:shown]
+            assert (few.overdue_total, few.due_today_total) == (28, 14)
+        assert (full.overdue_total, full.due_today_total) == (28, 14)
+    finally:
+        store.close()
+
+
 def test_an_empty_database_says_how_to_start(db: Path, wt: Invoke) -> None:
     text = wt("today").stdout
     assert "No contacts yet" in text and "wt demo" in text

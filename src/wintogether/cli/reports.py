@@ -59,7 +59,14 @@ def today(
         no_csv="today",
         hint="Use --format json, or `wt followups --format csv` for the promises.",
     )
-    board = dashboard(st.store(), st.config(), now())
+    shown: int | None = None
+    if fmt_ is not Format.json:
+        # A table lists the first promises of each section and counts the
+        # rest (both writers import render/plain.py); JSON lists them all.
+        from wintogether.render.plain import DASHBOARD_ROWS
+
+        shown = DASHBOARD_ROWS
+    board = dashboard(st.store(), st.config(), now(), promises_shown=shown)
     if fmt_ is Format.json:
         from wintogether.render import words
 

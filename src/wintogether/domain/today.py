@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
+from wintogether.dates import stored_day
 from wintogether.domain import cadence
-from wintogether.domain.birthdays import Birthday, birthday_days, birthdays
+from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.records import dataclass, field
 from wintogether.store import Store, events
@@ -40,6 +41,10 @@ class Dashboard:
     #: Today's meetings from the captured calendars, each with its people's briefs
     #: (domain/brief.py ``Section``).
     meetings: list[Any] = field(default_factory=list)
+    #: How many are overdue and due today: more than the lists hold when the
+    #: dashboard was asked for the first few only (``promises_shown``).
+    overdue_total: int = 0
+    due_today_total: int = 0
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         return {
@@ -66,13 +71,20 @@ class Dashboard:
 
 
 def dashboard(
-    store: Store, config: Config, now: datetime, *, slipping_limit: int = SLIPPING_ON_DASHBOARD
+    store: Store,
+    config: Config,
+    now: datetime,
+    *,
+    slipping_limit: int = SLIPPING_ON_DASHBOARD,
+    promises_shown: int | None = None,
 ) -> Dashboard:
+    """``promises_shown``: only the first promises overdue and due today (a
+    table's rows), the others counted; None: all of them (JSON)."""
     today = now.date()
     with store.read():
-        due = promises_store.promises(store, due_on_or_before=today)
+        overdue, due_today, totals = _due(store, today, promises_shown)
         ranked, slipping_total = cadence.slipping_in(store, config, now, top=slipping_limit)
-        with_birthdays = contacts_store.standings(store, birthdays_on=birthday_days(today))
+        born = contacts_store.birthday_people(store, birthday_days(today))
         job_changes = _job_changes(store)
         empty = not contacts_store.has_contacts(store)
         to_review, meetings = None, []
@@ -87,16 +99,47 @@ def dashboard(
 
     return Dashboard(
         today=today,
-        overdue=[p for p in due if p.due_on < today],
-        due_today=[p for p in due if p.due_on == today],
+        overdue=overdue,
+        due_today=due_today,
         slipping=ranked,
         slipping_total=slipping_total,
-        birthdays=birthdays(with_birthdays, today),
+        birthdays=birthdays_of(born, today),
         give_first=give_first(store, config, now),
         job_changes=job_changes,
         empty_database=empty,
         to_review=to_review,
         meetings=meetings,
+        overdue_total=totals[0],
+        due_today_total=totals[1],
+    )
+
+
+def _due(
+    store: Store, today: date, shown: int | None
+) -> tuple[list[Promise], list[Promise], tuple[int, int]]:
+    """Open promises overdue and due today (the first ``shown`` of each, or
+    all), and how many of each there are."""
+    if shown is None:
+        due = promises_store.promises(store, due_on_or_before=today)
+        overdue = [p for p in due if p.due_on < today]
+        due_today = [p for p in due if p.due_on == today]
+        return overdue, due_today, (len(overdue), len(due_today))
+    # Classified from the index's due days as the lists above are, and only
+    # the promises shown read in full.
+    late: list[int] = []
+    now_due: list[int] = []
+    for promise_id, due_on in promises_store.due_keys(store, today):
+        day = stored_day(due_on)
+        if day < today:
+            late.append(promise_id)
+        elif day == today:
+            now_due.append(promise_id)
+    wanted = late[:shown] + now_due[:shown]
+    full = {p.id: p for p in promises_store.promises_by_id(store, wanted)} if wanted else {}
+    return (
+        [full[i] for i in late[:shown] if i in full],
+        [full[i] for i in now_due[:shown] if i in full],
+        (len(late), len(now_due)),
     )
 
 

@@ -608,14 +608,14 @@ def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Line
             )
         )
         return sections(parts)
-    for title, owed, command in (
-        ("Overdue", board.overdue, "wt followups --overdue"),
-        ("Due today", board.due_today, "wt followups"),
+    for title, owed, total, command in (
+        ("Overdue", board.overdue, board.overdue_total, "wt followups --overdue"),
+        ("Due today", board.due_today, board.due_today_total, "wt followups"),
     ):
         if owed:
             parts.append(promises_table(owed[:shown], today, width, title=title))
-            if len(owed) > shown:
-                parts.append(wrap(f"… and {len(owed) - shown} more: {command}", width))
+            if total > shown:
+                parts.append(wrap(f"… and {total - shown} more: {command}", width))
     if not board.overdue and not board.due_today:
         parts.append(wrap("Nothing due today. Every promise is on time.", width))
     if board.to_review is not None:

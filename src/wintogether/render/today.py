@@ -48,14 +48,14 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
             )
         )
         return Group(*spaced(parts))
-    for title, due, command in (
-        ("Overdue", board.overdue, "wt followups --overdue"),
-        ("Due today", board.due_today, "wt followups"),
+    for title, due, total, command in (
+        ("Overdue", board.overdue, board.overdue_total, "wt followups --overdue"),
+        ("Due today", board.due_today, board.due_today_total, "wt followups"),
     ):
         if due:
             parts.append(promises_table(due[:DASHBOARD_ROWS], today, plain=plain, title=title))
-            if len(due) > DASHBOARD_ROWS:
-                parts.append(Text(f"… and {len(due) - DASHBOARD_ROWS} more: {command}",
+            if total > DASHBOARD_ROWS:
+                parts.append(Text(f"… and {total - DASHBOARD_ROWS} more: {command}",
                                   style="dim"))  # fmt: skip
     if not board.overdue and not board.due_today:
         parts.append(Text("Nothing due today. Every promise is on time.", style="green"))

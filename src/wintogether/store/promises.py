@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from wintogether.clock import from_utc_iso
 from wintogether.dates import stored_day
 from wintogether.models import ContactRef
-from wintogether.store.common import local_time, new_uid
+from wintogether.store.common import id_list, local_time, new_uid
 from wintogether.store.handle import Store
 
 if TYPE_CHECKING:
@@ -98,6 +98,28 @@ def promises(
     params.append(-1 if limit is None else limit)
     return select(
         store, f"WHERE {' AND '.join(where)} ORDER BY p.due_on, p.id LIMIT ?", params, table=table
+    )
+
+
+def due_keys(store: Store, on_or_before: date) -> list[tuple[int, str]]:
+    """(id, stored due day) of the open promises due on or before a day, in
+    :func:`promises`'s order: the index alone, no promise row read."""
+    return [
+        (row[0], row[1])
+        for row in store.conn.execute(
+            "SELECT p.id, p.due_on FROM promises p WHERE p.status = 'open' AND p.due_on <= ?"
+            " ORDER BY p.due_on, p.id",
+            (on_or_before.isoformat(),),
+        )
+    ]
+
+
+def promises_by_id(store: Store, ids: Sequence[int]) -> list[Promise]:
+    """These promises, in :func:`promises`'s order."""
+    return select(
+        store,
+        "WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.due_on, p.id",
+        (id_list(ids),),
     )
 
 
