@@ -67,9 +67,31 @@ def test_sql_ranking_equals_full_balances(
     config = Config(one_sided_after_days=stretch)
     store, _ = open_store(db)
     try:
-        for limit in (5, 1000):
+        for limit in (1, 2, 5, 40, 1000):
             expected = reference(store, config, limit)
             assert len(expected) >= min(limit, 10)
             assert said(ledger.give_first(store, config, NOW, limit)) == said(expected)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_enough_receiving_ranks_only_them(built: Callable[..., Path], seed: int) -> None:
+    """With at least ``top`` contacts receiving, only their figures are summed;
+    with fewer, everyone's are (the path above compares both with the rule)."""
+    from wintogether.store import standings
+
+    db = built(build, seed)
+    store, _ = open_store(db)
+    window = ("2025-11-28T10:00:00Z", "2026-11-28T10:00:00Z", "2026-08-30T10:00:00Z")
+    try:
+        everyone, _ = standings.ranked_figures(store, *window, 1000)
+        receiving = [row for row in everyone if row[3]]
+        assert 5 <= len(receiving) < len(everyone)
+        few = standings._receiving_first(store, *window, 5)
+        assert few is not None and all(row[3] for row in few)
+        full, _ = standings.ranked_figures(store, *window, 5, owing_only=True)
+        assert sorted(few, key=lambda r: r[0].id) == sorted(full, key=lambda r: r[0].id)
+        assert standings._receiving_first(store, *window, len(receiving) + 1) is None
     finally:
         store.close()

@@ -337,7 +337,56 @@ def owing(
 ) -> list[tuple[ContactRef, int, int, bool]]:
     """Whom I owe by the figures of [since, until]: :func:`ranked_figures` of
     those receiving, or who gave less than they received."""
+    first_month, last_month = since[:7], until[:7]
+    if top > 0 and len(first_month) == 7 and first_month[4] == "-" and first_month < last_month:
+        receiving = _receiving_first(store, since, until, cutoff, top)
+        if receiving is not None:
+            return receiving
     return ranked_figures(store, since, until, cutoff, top, owing_only=True)[0]
+
+
+#: :func:`owing` when at least ``top`` contacts are receiving: they rank before
+#: everyone else, so only their figures are summed (their months by the
+#: standings' key, their rows of the two partial months), not everyone's.
+_RECEIVING_FIRST = f"""
+    WITH r AS MATERIALIZED (
+        SELECT s.contact_id FROM standings s
+        WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            AND s.ledger_last_direction = 'got' AND {_RUN_START} <= :cutoff
+    ),
+    win AS (
+        SELECT m.contact_id, m.given, m.received FROM r JOIN standing_months m
+            ON m.contact_id = r.contact_id AND m.month > :first_month AND m.month < :last_month
+        UNION ALL
+        SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+        WHERE happened_at >= :since AND happened_at < :first_full AND contact_id IN r
+        UNION ALL
+        SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
+        WHERE happened_at >= :last_month AND happened_at <= :until AND contact_id IN r
+    ),
+    sums AS MATERIALIZED (
+        SELECT contact_id, sum(given) AS given, sum(received) AS received
+        FROM win GROUP BY contact_id
+    ),
+    -- The net in the last wanted place: every row at or before it is shown or
+    -- tied with the last one shown.
+    cut AS (SELECT given - received AS net FROM sums ORDER BY net LIMIT 1 OFFSET :skip)
+    SELECT u.contact_id, c.name, c.company, u.given, u.received, (SELECT count(*) FROM r)
+    FROM sums u JOIN contacts c ON c.id = u.contact_id
+    WHERE u.given - u.received <= (SELECT net FROM cut)
+"""
+
+
+def _receiving_first(
+    store: Store, since: str, until: str, cutoff: str, top: int
+) -> list[tuple[ContactRef, int, int, bool]] | None:
+    """:func:`owing` from the receiving contacts alone; None when fewer than
+    ``top`` are receiving (the others' figures are needed then)."""
+    named = {**_window_params(since, until), "cutoff": cutoff, "skip": top - 1}
+    rows = store.conn.execute(_RECEIVING_FIRST, named).fetchall()
+    if not rows or rows[0][5] < top:
+        return None
+    return [(ContactRef(r[0], r[1], r[2]), r[3], r[4], True) for r in rows]
 
 
 def ranked_figures(
