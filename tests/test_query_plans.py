@@ -439,3 +439,32 @@ def test_generated_promises_cover_every_fate(generated: Path) -> None:
     for fate, where in fates.items():
         assert conn.execute(f"SELECT count(*) FROM promises WHERE {where}").fetchone()[0], fate
     conn.close()
+
+
+def test_birthdays_coming_up_seek_their_days(traced: tuple[Store, list[str]]) -> None:
+    """Whose birthday falls on these days: one seek per day in the index of
+    birthdays' "MM-DD" endings (m019), not a scan of every contact; and the
+    same people as that scan."""
+    from wintogether.store import contacts as contacts_store
+
+    store, seen = traced
+    days = [f"{month:02d}-{day:02d}" for month in (2, 11, 12) for day in range(1, 32)]
+    for lookup in (
+        lambda: contacts_store.birthday_people(store, days),
+        lambda: contacts_store.standings(store, birthdays_on=days),
+    ):
+        seen.clear()
+        lookup()
+        sql = next(s for s in seen if "substr(birthday, -5)" in s)
+        plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "contacts_birthday_day" in plan and "SCAN c" not in plan, plan
+    found = {ref.id for ref, _ in contacts_store.birthday_people(store, days)}
+    expected = {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT id FROM contacts NOT INDEXED WHERE archived_at IS NULL"
+            f" AND substr(birthday, -5) IN ({', '.join('?' for _ in days)})",
+            days,
+        )
+    }
+    assert found == expected and expected
