@@ -390,8 +390,31 @@ def test_reads_build_only_the_records_they_show(dana: object, args: tuple[str, .
         "contacts": {"Conversation", "Win", "TimelineEntry", "Profile", "SearchHit"},
     }[args[0]]
     assert never_made <= waiting, sorted(never_made - waiting)
-    if args[0] in ("today", "show"):
+    if args[0] in ("today", "show", "contacts"):
         assert has_json == "False"
+
+
+def test_reads_write_json_without_the_json_package(dana: object) -> None:
+    """`--json` output is written with the C string encoder the json module
+    itself uses (``_json``), not by importing the json package."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.contact("Greta Lindqvist", every="1 week")
+        make.log("greta", "Coffee", at="2026-09-01")
+    for args in (("neglected", "--json"), ("today", "--json"), ("show", "dana", "--json")):
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert json.loads(done.stdout), args
+        assert "json" not in modules, args
+
+
+def test_the_string_encoder_is_the_json_modules() -> None:
+    from json.encoder import encode_basestring
+
+    from wintogether.text import _load_encoder
+
+    assert _load_encoder()[0] is encode_basestring
 
 
 def test_search_and_history_in_a_pipe_do_not_import_json(dana: object) -> None:

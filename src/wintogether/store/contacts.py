@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from wintogether.models import ContactRef
-from wintogether.store.common import chunks, local_time, new_uid, utc_time
+from wintogether.store.common import chunks, id_list, local_time, new_uid, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
 
@@ -416,8 +416,6 @@ def attention_ranking(
     (and every row tied with the last), in name order, each (contact, days,
     rhythm, broken, receiving); and how many contacts the list has.
     """
-    import json
-
     where, filters = _listing_where(tag=tag, company=company, archived=archived)
     bonus = {
         "since": since,
@@ -425,7 +423,7 @@ def attention_ranking(
         "cutoff": cutoff,
         "first_due": first_due,
         "today": today.isoformat(),
-        "receiving_also": json.dumps(list(receiving_also)),
+        "receiving_also": id_list(receiving_also),
     }
     if tag is None and company is None and not archived:
         from wintogether.store import quiet
@@ -474,7 +472,7 @@ def attention_ranking(
         "until": until,
         "cutoff": cutoff,
         "first_due": first_due,
-        "receiving_also": json.dumps(list(receiving_also)),
+        "receiving_also": id_list(receiving_also),
         "skip": max(top - 1, 0),
         "fetch": max(top, 1) + _SLACK,
     }
@@ -507,14 +505,12 @@ def _count(store: Store, where: str, filters: Sequence[Any]) -> int:
 
 def _refs_by_name(store: Store, ids: list[int]) -> list[ContactRef]:
     """The contacts ``ids`` as refs, in the order lists show names."""
-    import json
-
     return [
         ContactRef(cid, name, works_at)
         for cid, name, works_at in store.conn.execute(
             "SELECT id, name, company FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
             " ORDER BY name COLLATE NOCASE, id",
-            (json.dumps(ids),),
+            (id_list(ids),),
         )
     ]
 
@@ -548,8 +544,6 @@ def _ranked_from(
     (store/quiet.py ``most_quiet``) and the few whose promises or ledger add to
     their score: whoever is in the first places is one of them (a score is at
     least its attention, so anyone else ranks below those ``top``)."""
-    import json
-
     extra = {row[0]: (int(row[1]), bool(row[2])) for row in store.conn.execute(_BONUS, bonus)}
     figures = {cid: (days, rhythm, 0, False) for cid, (days, rhythm) in most.items()}
     unknown = [cid for cid in extra if cid not in figures]
@@ -562,7 +556,7 @@ def _ranked_from(
             default_days,
             bonus["today"],
             f"{utc_offset_minutes:+d} minutes",
-            json.dumps(unknown),
+            id_list(unknown),
         ]
         for cid, days, rhythm in store.conn.execute(
             f"{sql} SELECT id, days, cadence FROM scored", params
