@@ -83,20 +83,43 @@ def json_item(
 ) -> str:
     """:meth:`Attention.to_json` as ``write_json`` writes it as an item of a list
     (text.write_json_texts), from the figures alone: `wt neglected --json`
-    lists thousands, and builds no :class:`Attention` for them."""
+    lists thousands, and builds no :class:`Attention` for them. What repeats
+    from row to row (a rhythm and its words, a company) is escaped once: JSON
+    escapes character by character, so the pieces join to the same text."""
     attention = days_since / cadence_days
-    why = reason(days_since, cadence_days, cadence_source, ever_talked)
+    rhythm = _json_rhythms.get((cadence_days, cadence_source))
+    if rhythm is None:
+        rhythm = _json_rhythms[(cadence_days, cadence_source)] = (
+            f'    "cadence_days": {cadence_days!r},\n'
+            f'    "cadence_source": {json_string(cadence_source)},\n',
+            json_string(reason(0, cadence_days, cadence_source, True))[len('"talked today, ') :],
+        )
+    company = _json_companies.get(ref.company)
+    if company is None:
+        company = _json_companies[ref.company] = json_string(ref.company)
+    if not ever_talked:
+        why = f'"never talked, added {_days(days_since)} ago, '
+    elif days_since == 0:
+        why = '"talked today, '
+    else:
+        why = f'"last talked {_days(days_since)} ago, '
     return (
         f'  {{\n    "contact": {{\n      "id": {ref.id!r},\n'
         f'      "name": {json_string(ref.name)},\n'
-        f'      "company": {json_string(ref.company)}\n    }},\n'
+        f'      "company": {company}\n    }},\n'
         f'    "days_since_last_touch": {days_since!r},\n'
-        f'    "cadence_days": {cadence_days!r},\n'
-        f'    "cadence_source": {json_string(cadence_source)},\n'
+        f"{rhythm[0]}"
         f'    "attention": {float.__repr__(round(attention, 3))},\n'
         f'    "slipping": {"true" if attention >= 1 else "false"},\n'
-        f'    "reason": {json_string(why)}\n  }}'
+        f'    "reason": {why}{rhythm[1]}\n  }}'
     )
+
+
+#: Per (rhythm, source): its two JSON lines, and the end of the reason
+#: (the rhythm's words and the closing quote), escaped.
+_json_rhythms: dict[tuple[int, str], tuple[str, str]] = {}
+#: Each company met, escaped (a list of thousands names a few hundred).
+_json_companies: dict[str | None, str] = {}
 
 
 def _days(count: int) -> str:
