@@ -261,3 +261,39 @@ def test_attention_page_with_everyone_tied(tmp_path: Path) -> None:
             assert [r.contact.id for r in rows] == [r.contact.id for r in full[:limit]]
     finally:
         store.close()
+
+
+def test_attention_page_of_thousands_tied_reads_names_in_order(tmp_path: Path) -> None:
+    """Many tied with the last place: the page reads names in the index's order
+    (store/contacts.py ``_first_by_name``) and still shows the full ranking's
+    first rows, names beyond ASCII (casefolded anywhere: "ß" is "ss") included."""
+    from wintogether.domain import contacts
+
+    names = ["ana", "Émile", "Zoë", "bob", "Bob", "éva", "Straße", "strasse", "SS", "ßa",
+             "Ölaf", "ärne", "a\x00b", "ZED", "zed", "İlker", "ǅemal", "Ana"]  # fmt: skip
+    db = tmp_path / "day.db"
+    store, _ = open_store(db, create=True)
+    try:
+        with store.write("seed"):
+            for n in range(800):
+                store.conn.execute(
+                    "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
+                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
+                    (f"u{n}", names[n % len(names)] + f" {n % 7}", "x" if n % 97 == 3 else None),
+                )
+            for n in (5, 50, 99):
+                store.conn.execute(
+                    "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
+                    " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
+                    " 'x', 'x')",
+                    (f"p{n}", n),
+                )
+        now = datetime(2026, 11, 28, 10, tzinfo=UTC)
+        config = Config()
+        full, total = contacts.listing_page(store, config, now, sort="attention")
+        for limit in (1, 3, 4, 50, 120, 400):
+            rows, count = contacts.listing_page(store, config, now, sort="attention", limit=limit)
+            assert count == total
+            assert [r.contact.id for r in rows] == [r.contact.id for r in full[:limit]]
+    finally:
+        store.close()

@@ -572,9 +572,52 @@ def _ranked_from(
     }
     ordered = sorted(scores.values(), reverse=True)
     cut = ordered[top - 1] if 0 < top <= len(ordered) else float("-inf")
-    kept = [cid for cid, score in scores.items() if score >= cut]
+    kept = [cid for cid, score in scores.items() if score > cut]
+    tied = [cid for cid, score in scores.items() if score == cut]
+    need = top - len(kept)
+    total = _count(store, where, filters)
+    # A first day ties everyone (all imported at one moment, never talked): of
+    # thousands tied with the last place only the first by name can show, and
+    # reading names in index order finds them after about need * total / tied rows.
+    if len(tied) > need + _SLACK and need * total < len(tied) * len(tied) // 4:
+        kept += _first_by_name(store, tied, need)
+    else:
+        kept += tied
     out = [(ref, *figures[ref.id]) for ref in _refs_by_name(store, kept)]
-    return out, _count(store, where, filters)
+    return out, total
+
+
+#: SQLite's NOCASE folds ASCII letters only; so does this table.
+_NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _first_by_name(store: Store, ids: list[int], count: int) -> list[int]:
+    """The first ``count`` of ``ids`` in the order the contacts list ranks equal
+    scores: the name casefolded, then ``name COLLATE NOCASE`` and id (the order
+    it reads them in). For ASCII names the three orders agree, so those are
+    read in the name index's order until ``count`` of them are found; names
+    beyond ASCII (casefolding may put them anywhere: "ß" is "ss") all join in."""
+    wanted = set(ids)
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    rows = [
+        row
+        for row in cursor.execute(
+            "SELECT id, name FROM contacts WHERE length(CAST(name AS BLOB)) != length(name)"
+        )
+        if row[0] in wanted
+    ]
+    beyond = {row[0] for row in rows}
+    found = 0
+    for row in cursor.execute("SELECT id, name FROM contacts ORDER BY name COLLATE NOCASE, id"):
+        if row[0] in wanted and row[0] not in beyond:
+            rows.append(row)
+            found += 1
+            if found == count:
+                break
+    cursor.close()
+    rows.sort(key=lambda row: (row[1].casefold(), row[1].translate(_NOCASE), row[0]))
+    return [row[0] for row in rows[:count]]
 
 
 def standings(
