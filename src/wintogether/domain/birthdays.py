@@ -7,18 +7,25 @@ from datetime import date, timedelta
 from typing import Any
 
 from wintogether.dates import birthday_age, next_birthday
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef
-from wintogether.records import dataclass
 
 BIRTHDAY_WINDOW_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Birthday:
+class Birthday(Frozen):
+    """A birthday coming up: whose, on which day, in how many days, and the age
+    turned when the year is known. Written out (frozen.py): the dashboard and
+    the summary make one at every run."""
+
+    _fields = ("contact", "on", "in_days", "turns")
     contact: ContactRef
     on: date
     in_days: int
     turns: int | None
+
+    def __init__(self, contact: ContactRef, on: date, in_days: int, turns: int | None) -> None:
+        self._set(contact=contact, on=on, in_days=in_days, turns=turns)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from wintogether.domain import health
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidValue, NotFound
+from wintogether.frozen import Frozen
 from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win
 from wintogether.records import dataclass
 from wintogether.store import Store
@@ -267,13 +268,17 @@ def _owed_key(row: BalanceRow) -> tuple[int, int, str]:
     return (0 if receiving else 1, row.balance.net, row.contact.name.casefold())
 
 
-@dataclass(frozen=True)
-class GiveFirst:
-    """Someone I owe, by the ledger, and the balance that says why."""
+class GiveFirst(Frozen):
+    """Someone I owe, by the ledger, and the balance that says why. Written out
+    (frozen.py): every `wt today` makes a few."""
 
+    _fields = ("contact", "balance", "net")
     contact: ContactRef
     balance: health.Balance
     net: int
+
+    def __init__(self, contact: ContactRef, balance: health.Balance, net: int) -> None:
+        self._set(contact=contact, balance=balance, net=net)
 
     def to_json(self, words: health.Wording) -> dict[str, Any]:
         return {

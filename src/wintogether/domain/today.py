@@ -10,7 +10,6 @@ from wintogether.dates import stored_day
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.models import ContactEvent, ContactRef, Promise
-from wintogether.records import dataclass, field
 from wintogether.store import Store, events
 from wintogether.store import contacts as contacts_store
 from wintogether.store import promises as promises_store
@@ -21,9 +20,11 @@ if TYPE_CHECKING:
 SLIPPING_ON_DASHBOARD = 10
 
 
-@dataclass
 class Dashboard:
-    """What `wt today` shows. ``empty_database``: nobody is in it yet."""
+    """What `wt today` shows. ``empty_database``: nobody is in it yet.
+
+    A plain class, not a dataclass: one is made at every run, and compiling a
+    dataclass's methods costs more than the few lines below (records.py)."""
 
     today: date
     overdue: list[Promise]
@@ -32,19 +33,49 @@ class Dashboard:
     slipping_total: int
     birthdays: list[Birthday]
     #: People I owe, by the ledger (see domain/ledger.py ``give_first``).
-    give_first: list[Any] = field(default_factory=list)
+    give_first: list[Any]
     #: Job changes seen on an import, until a conversation is logged after them.
-    job_changes: list[ContactEvent] = field(default_factory=list)
-    empty_database: bool = False
+    job_changes: list[ContactEvent]
+    empty_database: bool
     #: Proposals from `wt scan` waiting for `wt review` (None: nothing waits).
-    to_review: Any = None
+    to_review: Any
     #: Today's meetings from the captured calendars, each with its people's briefs
     #: (domain/brief.py ``Section``).
-    meetings: list[Any] = field(default_factory=list)
+    meetings: list[Any]
     #: How many are overdue and due today: more than the lists hold when the
     #: dashboard was asked for the first few only (``promises_shown``).
-    overdue_total: int = 0
-    due_today_total: int = 0
+    overdue_total: int
+    due_today_total: int
+
+    def __init__(
+        self,
+        today: date,
+        overdue: list[Promise],
+        due_today: list[Promise],
+        slipping: list[cadence.Attention],
+        slipping_total: int,
+        birthdays: list[Birthday],
+        give_first: list[Any] | None = None,
+        job_changes: list[ContactEvent] | None = None,
+        empty_database: bool = False,
+        to_review: Any = None,
+        meetings: list[Any] | None = None,
+        overdue_total: int = 0,
+        due_today_total: int = 0,
+    ) -> None:
+        self.today = today
+        self.overdue = overdue
+        self.due_today = due_today
+        self.slipping = slipping
+        self.slipping_total = slipping_total
+        self.birthdays = birthdays
+        self.give_first = [] if give_first is None else give_first
+        self.job_changes = [] if job_changes is None else job_changes
+        self.empty_database = empty_database
+        self.to_review = to_review
+        self.meetings = [] if meetings is None else meetings
+        self.overdue_total = overdue_total
+        self.due_today_total = due_today_total
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         return {
