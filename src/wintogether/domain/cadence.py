@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
 from wintogether.dates import format_duration
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding
-from wintogether.records import dataclass
 from wintogether.store import contacts as contacts_store
 from wintogether.store import quiet as quiet_store
 from wintogether.text import json_string
@@ -23,14 +23,42 @@ if TYPE_CHECKING:
     from wintogether.store import Store
 
 
-@dataclass(frozen=True)
-class Attention:
+class Attention(Frozen):
+    """How far one relationship is past its rhythm. Written out (frozen.py):
+    every dashboard and slipping list makes some."""
+
+    _fields = (
+        "contact",
+        "days_since",
+        "cadence_days",
+        "cadence_source",
+        "attention",
+        "ever_talked",
+    )
     contact: ContactRef
     days_since: int
     cadence_days: int
     cadence_source: str  # "contact", "tag <name>" or "default"
     attention: float
     ever_talked: bool
+
+    def __init__(
+        self,
+        contact: ContactRef,
+        days_since: int,
+        cadence_days: int,
+        cadence_source: str,
+        attention: float,
+        ever_talked: bool,
+    ) -> None:
+        self._set(
+            contact=contact,
+            days_since=days_since,
+            cadence_days=cadence_days,
+            cadence_source=cadence_source,
+            attention=attention,
+            ever_talked=ever_talked,
+        )
 
     @property
     def slipping(self) -> bool:

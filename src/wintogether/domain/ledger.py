@@ -330,13 +330,9 @@ def give_first(
             store, contact_ids=[ref.id for ref in shown], since=since, newest_first=False
         )
     grouped = health.by_contact(entries)
-    rows = [
-        BalanceRow(ref, health.balance(grouped.get(ref.id, []), ref.id, now, stretch), 0)
-        for ref in shown
-    ]
     out = []
-    for row in rows:
-        bal = row.balance
+    for ref in shown:
+        bal = health.balance(grouped.get(ref.id, []), ref.id, now, stretch)
         if (bal.one_sided == "receiving" and bal.one_sided_since is not None) or bal.net < 0:
-            out.append(GiveFirst(row.contact, bal, bal.net))
+            out.append(GiveFirst(ref, bal, bal.net))
     return out[:limit]
