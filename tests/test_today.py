@@ -215,6 +215,42 @@ def test_a_tables_dashboard_reads_only_the_promises_it_shows(db: Path) -> None:
         store.close()
 
 
+def test_the_dashboards_json_text_is_what_write_json_writes() -> None:
+    """`wt today --json` writes the promises from their fields: the same bytes
+    as the generic writer, whatever the text holds."""
+    import io
+    from datetime import date, datetime
+
+    from wintogether.domain.today import Dashboard
+    from wintogether.models import ContactRef, Promise
+    from wintogether.render import words
+    from wintogether.text import write_json
+
+    odd = ['He said "hi"\\', "tab\there\nline", "\x1b[31mred\u202e\x7f", "café 🎉", "", "/"]
+
+    def promise(n: int, text: str) -> Promise:
+        return Promise(
+            id=n,
+            uid=f"u-{text}",
+            contact=ContactRef(n, text or "x", None if n % 2 else text),
+            conversation_id=None if n % 3 else n * 7,
+            text=text or "x",
+            due_on=date(2026, 11, 20 + n % 8),
+            owner="me" if n % 2 else "them",
+            status="open",
+            done_at=None if n % 2 else datetime.fromisoformat("2026-11-01T09:30:00+01:00"),
+            done_note=None if n % 2 else text,
+            created_at=datetime.fromisoformat("2026-10-01T08:00:00+00:00"),
+        )
+
+    every = [promise(n, text) for n, text in enumerate(odd)]
+    for overdue, due_today in ((every, every[:2]), ([], every), ([], [])):
+        board = Dashboard(date(2026, 11, 28), overdue, due_today, [], 0, [])
+        expected = io.StringIO()
+        write_json(board.to_json(words), expected)
+        assert board.json_text(words) + "\n" == expected.getvalue()
+
+
 def test_an_empty_database_says_how_to_start(db: Path, wt: Invoke) -> None:
     text = wt("today").stdout
     assert "No contacts yet" in text and "wt demo" in text

@@ -270,6 +270,13 @@ def emit_json(data: Any) -> None:
         write_json(data, out)
 
 
+def emit_json_text(text: str) -> None:
+    """A JSON document already written as ``write_json`` writes it (no last newline)."""
+    with data_out() as out:
+        out.write(text)
+        out.write("\n")
+
+
 def emit_json_texts(texts: Iterable[str]) -> None:
     """A JSON list from its items' own text (text.write_json_texts)."""
     from wintogether.text import write_json_texts

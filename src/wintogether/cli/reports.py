@@ -12,7 +12,7 @@ from wintogether.cli.common import (
     JsonFlag,
     NestedFormatOption,
     PlainFlag,
-    emit_json,
+    emit_json_text,
     emit_json_texts,
     emit_rows,
     emit_table,
@@ -70,7 +70,7 @@ def today(
     if fmt_ is Format.json:
         from wintogether.render import words
 
-        emit_json(board.to_json(words))
+        emit_json_text(board.json_text(words))
         return
 
     def build(is_plain: bool) -> RenderableType:

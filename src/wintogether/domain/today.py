@@ -10,9 +10,11 @@ from wintogether.dates import stored_day
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.models import ContactEvent, ContactRef, Promise
+from wintogether.models.base import _iso
 from wintogether.store import Store, events
 from wintogether.store import contacts as contacts_store
 from wintogether.store import promises as promises_store
+from wintogether.text import json_string
 
 if TYPE_CHECKING:
     from wintogether.domain.health import Wording
@@ -77,11 +79,13 @@ class Dashboard:
         self.overdue_total = overdue_total
         self.due_today_total = due_today_total
 
-    def to_json(self, words: Wording) -> dict[str, Any]:
+    def to_json(self, words: Wording, *, promises: bool = True) -> dict[str, Any]:
+        """``promises``: False leaves the two lists of promises empty (:meth:`json_text`
+        writes them itself)."""
         return {
             "date": self.today.isoformat(),
-            "overdue": [p.to_json() for p in self.overdue],
-            "due_today": [p.to_json() for p in self.due_today],
+            "overdue": [p.to_json() for p in self.overdue] if promises else [],
+            "due_today": [p.to_json() for p in self.due_today] if promises else [],
             "slipping": [a.to_json() for a in self.slipping],
             "slipping_total": self.slipping_total,
             "birthdays": [b.to_json() for b in self.birthdays],
@@ -99,6 +103,48 @@ class Dashboard:
                 for section in self.meetings
             ],
         }
+
+    def json_text(self, words: Wording) -> str:
+        """:meth:`to_json` as ``write_json`` writes it, without the last newline.
+        The promises, the bulk of it (every one overdue), are written from
+        their fields (:func:`_promise_item`), the rest by ``indented_json``."""
+        from wintogether.text import indented_json
+
+        data = self.to_json(words, promises=False)
+        parts = []
+        for key, value in data.items():
+            if key in ("overdue", "due_today"):
+                owed = self.overdue if key == "overdue" else self.due_today
+                text = (
+                    "[\n    " + ",\n    ".join(_promise_item(p) for p in owed) + "\n  ]"
+                    if owed
+                    else "[]"
+                )
+            else:
+                text = indented_json(value, safe=True).replace("\n", "\n  ")
+            parts.append(f"{json_string(key)}: {text}")
+        return "{\n  " + ",\n  ".join(parts) + "\n}"
+
+
+def _promise_item(p: Promise) -> str:
+    """``Promise.to_json`` as ``write_json`` writes it as an item of a list that
+    is a value of the top object (four spaces in)."""
+    ref = p.contact
+    conversation = "null" if p.conversation_id is None else repr(p.conversation_id)
+    return (
+        f'{{\n      "id": {p.id!r},\n      "uid": {json_string(p.uid)},\n'
+        f'      "contact": {{\n        "id": {ref.id!r},\n'
+        f'        "name": {json_string(ref.name)},\n'
+        f'        "company": {json_string(ref.company)}\n      }},\n'
+        f'      "conversation_id": {conversation},\n'
+        f'      "text": {json_string(p.text)},\n'
+        f'      "due_on": {json_string(_iso(p.due_on))},\n'
+        f'      "owner": {json_string(p.owner)},\n'
+        f'      "status": {json_string(p.status)},\n'
+        f'      "done_at": {json_string(_iso(p.done_at))},\n'
+        f'      "done_note": {json_string(p.done_note)},\n'
+        f'      "created_at": {json_string(_iso(p.created_at))}\n    }}'
+    )
 
 
 def dashboard(
