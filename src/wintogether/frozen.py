@@ -4,7 +4,8 @@
 records.py). The records nearly every read builds (the config), and those a
 read builds by the hundred where a millisecond counts (an account's people,
 the links of a warm path), subclass :class:`Frozen` instead: equal, hashed,
-immutable and shown as the dataclass was.
+immutable and shown as the dataclass was. :class:`Record` is the same for a
+plain (mutable) dataclass: equal, unhashable, shown by its fields.
 """
 
 from __future__ import annotations
@@ -47,3 +48,24 @@ class Frozen:
     def _set(self, **values: object) -> None:
         for name, value in values.items():
             object.__setattr__(self, name, value)
+
+
+class Record:
+    """Equal and shown by their fields, unhashable and assignable, like a
+    dataclass that is not frozen. A subclass names its ``_fields`` in order and
+    writes its ``__init__``."""
+
+    #: The fields, in order.
+    _fields: tuple[str, ...] = ()
+
+    __hash__ = None  # type: ignore[assignment]  # as a dataclass with __eq__
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = self._fields
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"

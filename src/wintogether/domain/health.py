@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
-from wintogether.records import dataclass, field
+from wintogether.records import dataclass
 
 if TYPE_CHECKING:
     from wintogether.config import Config
@@ -137,16 +138,35 @@ def kept_and_due(
     return on_time, due
 
 
-@dataclass(frozen=True)
-class Balance:
-    """Given and received over the window, and whether it is one-sided."""
+class Balance(Frozen):
+    """Given and received over the window, and whether it is one-sided.
+    Written out (frozen.py): balances, give first and the summary make them."""
 
-    given: Counter[str] = field(default_factory=Counter)
-    received: Counter[str] = field(default_factory=Counter)
-    one_sided: str | None = None  # "receiving" | "giving"
-    one_sided_since: date | None = None
-    run: Counter[str] = field(default_factory=Counter)
-    as_of: date | None = None
+    _fields = ("given", "received", "one_sided", "one_sided_since", "run", "as_of")
+    given: Counter[str]
+    received: Counter[str]
+    one_sided: str | None  # "receiving" | "giving"
+    one_sided_since: date | None
+    run: Counter[str]
+    as_of: date | None
+
+    def __init__(
+        self,
+        given: Counter[str] | None = None,
+        received: Counter[str] | None = None,
+        one_sided: str | None = None,
+        one_sided_since: date | None = None,
+        run: Counter[str] | None = None,
+        as_of: date | None = None,
+    ) -> None:
+        self._set(
+            given=Counter() if given is None else given,
+            received=Counter() if received is None else received,
+            one_sided=one_sided,
+            one_sided_since=one_sided_since,
+            run=Counter() if run is None else run,
+            as_of=as_of,
+        )
 
     @property
     def given_total(self) -> int:

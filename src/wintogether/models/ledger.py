@@ -5,14 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from wintogether.frozen import Record
 from wintogether.models.base import ContactRef, _iso
 from wintogether.records import dataclass
 
 
-@dataclass
-class LedgerEntry:
-    """Value given to (``gave``) or received from (``got``) a contact."""
+class LedgerEntry(Record):
+    """Value given to (``gave``) or received from (``got``) a contact. Written
+    out (frozen.py): balances and give first make them on every run."""
 
+    _fields = (
+        "id",
+        "uid",
+        "contact",
+        "direction",
+        "kind",
+        "text",
+        "happened_at",
+        "created_at",
+        "to_contact",
+    )
     id: int
     uid: str
     contact: ContactRef
@@ -21,7 +33,29 @@ class LedgerEntry:
     text: str
     happened_at: datetime
     created_at: datetime
-    to_contact: ContactRef | None = None
+    to_contact: ContactRef | None
+
+    def __init__(
+        self,
+        id: int,
+        uid: str,
+        contact: ContactRef,
+        direction: str,
+        kind: str,
+        text: str,
+        happened_at: datetime,
+        created_at: datetime,
+        to_contact: ContactRef | None = None,
+    ) -> None:
+        self.id = id
+        self.uid = uid
+        self.contact = contact
+        self.direction = direction
+        self.kind = kind
+        self.text = text
+        self.happened_at = happened_at
+        self.created_at = created_at
+        self.to_contact = to_contact
 
     def to_json(self) -> dict[str, Any]:
         return {
