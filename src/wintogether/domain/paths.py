@@ -256,8 +256,6 @@ def find_path(
     ``limit``: only the first ones are wanted; a tier after them is not ranked
     (a big account's people fill a screen before anyone who only knows them).
     ``Paths.total`` still counts everyone."""
-    from wintogether.domain.resolve import resolve
-
     with store.read():
         try:
             company = find(store, text)
@@ -265,6 +263,8 @@ def find_path(
             company = None
         if company is not None:
             return _to_company(store, company, config_stretch, now, limit)
+        from wintogether.domain.resolve import resolve  # a contact: not for a company
+
         try:
             target = resolve(store, text)
         except ContactNotFound as exc:
@@ -277,7 +277,9 @@ def _to_company(
     store: Store, company: CompanyRow, stretch: int, now: datetime, limit: int | None
 ) -> Paths:
     keys = {company_key(company.name), *(company_key(a) for a in company.aliases)}
-    members = [m for m in accounts_store.members_of(store, company.id) if not m.archived]
+    members = [
+        m for m in accounts_store.members_of(store, company.id, with_tags=False) if not m.archived
+    ]
     there = {m.standing.contact.id: m for m in members}
     candidates: dict[int, tuple[int, list[Link]]] = {}
 
@@ -327,7 +329,7 @@ def _connectors(
         if other not in targets:
             add(other, 2, Link("conversation", to=refs[target], count=count))
     if introducers:
-        known = accounts_store.members_by_ids(store, sorted(introducers))
+        known = accounts_store.members_by_ids(store, sorted(introducers), with_tags=False)
         for member in known:
             grand = member.introduced_by
             if grand is None or grand in targets or grand in introducers:
@@ -339,7 +341,7 @@ def _connectors(
 def _to_contact(
     store: Store, contact_id: int, stretch: int, now: datetime, limit: int | None
 ) -> Paths:
-    [target] = accounts_store.members_by_ids(store, [contact_id])
+    [target] = accounts_store.members_by_ids(store, [contact_id], with_tags=False)
     candidates: dict[int, tuple[int, list[Link]]] = {}
 
     def add(cid: int, tier: int, link: Link) -> None:
@@ -352,7 +354,7 @@ def _to_contact(
     add(contact_id, 0, Link("self", role=target.role, title=target.title))
     colleagues: dict[int, Member] = {}
     if target.company_id is not None:
-        for member in accounts_store.members_of(store, target.company_id):
+        for member in accounts_store.members_of(store, target.company_id, with_tags=False):
             cid = member.standing.contact.id
             if cid != contact_id and not member.archived:
                 colleagues[cid] = member

@@ -7,7 +7,6 @@ Groups of contacts are passed as a JSON array (``json_each``), so a company of
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -17,7 +16,7 @@ from wintogether.models import ContactRef, ContactStanding, Promise, Win
 from wintogether.records import dataclass
 from wintogether.store import ledger as ledger_store
 from wintogether.store import promises as promises_store
-from wintogether.store.common import utc_time
+from wintogether.store.common import id_list, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
 
@@ -72,15 +71,19 @@ _MEMBER_SELECT = (
 )
 
 
-def _members(store: Store, where: str, params: Sequence[object]) -> list[Member]:
+def _members(
+    store: Store, where: str, params: Sequence[object], *, with_tags: bool = True
+) -> list[Member]:
+    """The members these rows are; ``with_tags=False``: each standing's tags
+    left empty, not read, for views that never look at them (warm paths)."""
     rows = store.conn.execute(f"{_MEMBER_SELECT} {where}", params).fetchall()
     ids = [row["id"] for row in rows]
     tags: dict[int, list[str]] = defaultdict(list)
-    if ids:
+    if ids and with_tags:
         for row in store.conn.execute(
             "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
             f" WHERE ct.contact_id {_IN}",
-            (json.dumps(ids),),
+            (id_list(ids),),
         ):
             tags[row[0]].append(row[1])
     out = []
@@ -108,15 +111,18 @@ def _members(store: Store, where: str, params: Sequence[object]) -> list[Member]
     return out
 
 
-def members_of(store: Store, company_id: int) -> list[Member]:
+def members_of(store: Store, company_id: int, *, with_tags: bool = True) -> list[Member]:
     """Everyone whose company text names this company (archived ones included)."""
     return _members(
-        store, "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (company_id,)
+        store,
+        "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id",
+        (company_id,),
+        with_tags=with_tags,
     )
 
 
-def members_by_ids(store: Store, ids: Sequence[int]) -> list[Member]:
-    return _members(store, f"WHERE c.id {_IN} ORDER BY c.id", (json.dumps(list(ids)),))
+def members_by_ids(store: Store, ids: Sequence[int], *, with_tags: bool = True) -> list[Member]:
+    return _members(store, f"WHERE c.id {_IN} ORDER BY c.id", (id_list(ids),), with_tags=with_tags)
 
 
 def all_members(store: Store) -> list[Member]:
@@ -138,7 +144,7 @@ def active_people(store: Store, ids: Sequence[int]) -> list[tuple[ContactRef, da
         for row in store.conn.execute(
             f"SELECT id, name, company, last_touch_at FROM contacts WHERE id {_IN}"
             " AND archived_at IS NULL ORDER BY id",
-            (json.dumps(list(ids)),),
+            (id_list(ids),),
         )
     ]
 
@@ -147,7 +153,7 @@ def count_active(store: Store, ids: Sequence[int]) -> int:
     """How many of these contacts are not archived."""
     row = store.conn.execute(
         f"SELECT count(*) FROM contacts WHERE id {_IN} AND archived_at IS NULL",
-        (json.dumps(list(ids)),),
+        (id_list(ids),),
     ).fetchone()
     return int(row[0])
 
@@ -234,7 +240,7 @@ def people_figures(
     where, params = _ACTIVE_AT_A_COMPANY, []
     if company_ids is not None:
         where = f"c.archived_at IS NULL AND c.company_id {_IN}"
-        params = [json.dumps(list(company_ids))]
+        params = [id_list(company_ids)]
     sql = (
         scored_sql(where, len(tag_days), ("company_id", "name", "company"))
         + " SELECT company_id, id, name, company, days, cadence, source, talked"
@@ -284,7 +290,7 @@ def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[Jo
     params: list[object] = []
     if contact_ids is not None:
         where += f" AND e.contact_id {_IN}"
-        params.append(json.dumps(list(contact_ids)))
+        params.append(id_list(contact_ids))
     out = []
     for row in store.conn.execute(
         "SELECT e.contact_id, e.old_value, e.new_value, e.happened_at FROM contact_events e"
@@ -299,6 +305,8 @@ def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[Jo
 
 
 def _job(value: str | None) -> dict[str, str | None]:
+    import json  # here: most account reads pass only id lists, written without it
+
     try:
         data = json.loads(value) if value else {}
     except ValueError:
@@ -311,7 +319,7 @@ def promises_due_since(store: Store, ids: Sequence[int], start: date) -> list[Pr
     return promises_store.select(
         store,
         f"WHERE p.contact_id {_IN} AND p.due_on >= ? ORDER BY p.due_on, p.id",
-        (json.dumps(list(ids)), start.isoformat()),
+        (id_list(ids), start.isoformat()),
     )
 
 
@@ -330,7 +338,7 @@ def word_rows(
         for row in cursor.execute(
             "SELECT contact_id, owner, status, due_on, done_at FROM promises"
             f" WHERE contact_id {_IN} AND due_on >= ?",
-            (json.dumps(list(ids)), start.isoformat()),
+            (id_list(ids), start.isoformat()),
         )
     ]
 
@@ -345,7 +353,7 @@ def ledger_flows(store: Store, ids: Sequence[int], since: str) -> list[tuple[int
         for row in cursor.execute(
             f"SELECT contact_id, direction, happened_at FROM ledger WHERE contact_id {_IN}"
             " AND happened_at >= ?",
-            (json.dumps(list(ids)), since),
+            (id_list(ids), since),
         )
     ]
 
@@ -376,7 +384,7 @@ def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
     return promises_store.select(
         store,
         f"WHERE p.contact_id {_IN} AND p.status = 'open' ORDER BY p.due_on, p.id",
-        (json.dumps(list(ids)),),
+        (id_list(ids),),
     )
 
 
@@ -393,6 +401,6 @@ def talked_counts(store: Store, ids: Sequence[int]) -> dict[tuple[int, int], int
             " JOIN interaction_participants q ON q.interaction_id = p.interaction_id"
             f" AND q.contact_id != p.contact_id WHERE p.contact_id {_IN}"
             " GROUP BY p.contact_id, q.contact_id",
-            (json.dumps(list(ids)),),
+            (id_list(ids),),
         )
     }

@@ -13,10 +13,10 @@ changes a conversation or its people, whatever writes it (`wt log`, `edit`,
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 
+from wintogether.store.common import id_list
 from wintogether.store.handle import Store
 
 _IN = "IN (SELECT value FROM json_each(?))"
@@ -35,7 +35,7 @@ def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int
         for row in store.conn.execute(
             f"SELECT contact_id, count(*) FROM contact_touches WHERE contact_id {_IN}"
             " AND happened_at >= ? GROUP BY contact_id",
-            (json.dumps(list(ids)), since),
+            (id_list(ids), since),
         )
     }
 
@@ -48,7 +48,7 @@ def conversations_by_month(
     rows = store.conn.execute(
         "SELECT strftime('%Y-%m', happened_at, ?), count(DISTINCT interaction_id)"
         f" FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ? GROUP BY 1",
-        (f"{utc_offset_minutes:+d} minutes", json.dumps(list(ids)), since),
+        (f"{utc_offset_minutes:+d} minutes", id_list(ids), since),
     )
     return {row[0]: int(row[1]) for row in rows}
 
