@@ -258,3 +258,39 @@ def test_companies_rank_as_every_person_s_attention_says(db: Path, moment: str) 
     for row in got:
         assert (row.people, row.warmest, row.last_touch_at, row.roles) == expected[row.company.id]
     assert [r.attention for r in got] == sorted((r.attention for r in got), reverse=True)
+
+
+def test_company_json_people_written_are_the_bytes_of_their_records(northwind: Path) -> None:
+    """`wt company NAME --json` writes each person from their figures
+    (AccountPerson.json_text): the bytes write_json gives for their records,
+    with late days, ledger kinds both ways, a one-sided run and names to escape."""
+    from wintogether.config import Config
+    from wintogether.domain import accounts
+    from wintogether.render import words
+    from wintogether.text import write_json
+
+    with Factory(northwind) as make:
+        make.at("2026-06-01T09:00:00+00:00")
+        make.contact("Zoë \x1b[2J\u202eØ", company="Northwind Traders", every="2w")
+        late = make.promise("hannah", "Send the pricing", due="2026-05-20")
+        make.got("zoë", "A referral", kind="referral", at="2026-05-02")
+        make.got("zoë", "Advice on pricing", kind="advice", at="2026-05-09")
+        make.gave("lee", "Gift", kind="gift", at="2026-04-01")
+        make.gave("lee", "Another gift", kind="gift", at="2026-04-02")
+        theirs = make.promise("hannah", "Send the org chart", due="2026-05-25", theirs=True)
+    with Factory(northwind) as make:
+        make.at("2026-06-01T09:00:00+00:00")
+        make.done(late)
+        make.done(theirs)
+    store, _ = open_store(northwind)
+    try:
+        now = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
+        view = accounts.account(store, "northwind", Config(), now)
+        assert any(p.health.my_word.late_days for p in view.people)
+        assert any(p.health.balance.one_sided for p in view.people)
+        whole, written = io.StringIO(), io.StringIO()
+        write_json(view.to_json(words), whole)
+        write_json(view.to_json(words, written=True), written)
+        assert written.getvalue() == whole.getvalue()
+    finally:
+        store.close()

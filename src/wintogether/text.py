@@ -159,6 +159,31 @@ def write_json_list(items: Iterable[Any], stream: IO[str]) -> None:
     stream.write("[]\n" if first else "\n]\n")
 
 
+class JsonText:
+    """A value already written as :func:`indented_json` writes it (``safe``) at
+    the top level: placed as is, each line indented where it lands. For the
+    long, regular parts of a big result (an account's people), written from
+    their figures instead of walked here piece by piece."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def json_value(value: str | int | float | bool | None) -> str:
+    """One string, number, boolean or null as :func:`write_json` writes it."""
+    return json_string(value) if isinstance(value, str) else _json_scalar(value)
+
+
+def json_object(pairs: Iterable[tuple[str, str]], indent: str = "") -> str:
+    """An object as :func:`indented_json` writes it at ``indent``, from its keys
+    (plain ASCII names, written as they are) and its values already written."""
+    inner = ",\n" + indent + '  "'
+    body = inner.join(f'{key}": {value}' for key, value in pairs)
+    return "{\n" + indent + '  "' + body + "\n" + indent + "}" if body else "{}"
+
+
 def indented_json(data: Any, *, safe: bool = False) -> str:
     """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text; with
     ``safe``, that of :func:`json_safe` on it (each string made safe alone:
@@ -211,6 +236,8 @@ def indented_json(data: Any, *, safe: bool = False) -> str:
                 first = False
                 write(item, inner)
             add("\n" + indent + "]")
+        elif value.__class__ is JsonText:
+            add(value.text.replace("\n", "\n" + indent) if indent else value.text)
         else:
             add(_json_scalar(value))
 

@@ -130,7 +130,7 @@ def company(
         from wintogether.render import words as wording
         from wintogether.render.plan_words import account_deals_json
 
-        emit_json({**view.to_json(wording), "deals": account_deals_json(deals)})
+        emit_json({**view.to_json(wording, written=True), "deals": account_deals_json(deals)})
         return
     # A screenful of people in each list: a big account has hundreds.
     top = shown_limit(limit, fmt_, TABLE_LIMIT)

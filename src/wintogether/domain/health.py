@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
 from wintogether.records import dataclass
+from wintogether.text import json_string, json_value
 
 if TYPE_CHECKING:
     from wintogether.config import Config
@@ -282,6 +283,80 @@ class Health:
             "balance": self.balance.to_json(words),
             "score": round(self.score, 3),
         }
+
+
+def _int_list(values: Sequence[int], pad: str) -> str:
+    if not values:
+        return "[]"
+    inner = ",\n" + pad + "  "
+    return "[\n" + pad + "  " + inner.join(map(int.__repr__, values)) + "\n" + pad + "]"
+
+
+def _counts(counts: dict[str, int], pad: str) -> str:
+    if not counts:
+        return "{}"
+    inner = ",\n" + pad + "  "
+    body = inner.join(
+        f"{json_string(kind)}: {int.__repr__(n)}" for kind, n in sorted(counts.items())
+    )
+    return "{\n" + pad + "  " + body + "\n" + pad + "}"
+
+
+def word_record_json(record: WordRecord, words: Wording, pad: str) -> str:
+    """``record.to_json(words)`` as :func:`text.indented_json` writes it where
+    its lines are indented by ``pad``."""
+    i = pad + "  "
+    late = record.late_days
+    return (
+        f'{{\n{i}"due": {int.__repr__(record.due)},\n'
+        f'{i}"kept_on_time": {int.__repr__(record.kept_on_time)},\n'
+        f'{i}"kept_late": {int.__repr__(len(late))},\n'
+        f'{i}"late_days": {_int_list(late, i)},\n'
+        f'{i}"broken": {int.__repr__(record.broken)},\n'
+        f'{i}"cancelled": {int.__repr__(record.cancelled)},\n'
+        f'{i}"text": {json_string(words.word_record_text(record))}\n{pad}}}'
+    )
+
+
+def balance_json(balance: Balance, words: Wording, pad: str) -> str:
+    """``balance.to_json(words)`` as :func:`text.indented_json` writes it where
+    its lines are indented by ``pad``."""
+    i = pad + "  "
+    since = balance.one_sided_since
+    given, received = balance.given_total, balance.received_total
+    return (
+        f'{{\n{i}"given": {int.__repr__(given)},\n'
+        f'{i}"received": {int.__repr__(received)},\n'
+        f'{i}"given_by_kind": {_counts(balance.given, i)},\n'
+        f'{i}"received_by_kind": {_counts(balance.received, i)},\n'
+        f'{i}"net": {int.__repr__(given - received)},\n'
+        f'{i}"one_sided": {json_string(balance.one_sided)},\n'
+        f'{i}"one_sided_since": {json_string(since.isoformat() if since else None)},\n'
+        f'{i}"text": {json_string(words.balance_text(balance))},\n'
+        f'{i}"suggestion": {json_string(words.one_sided_text(balance))}\n{pad}}}'
+    )
+
+
+def health_json(found: Health, words: Wording, pad: str) -> str:
+    """``found.to_json(words)`` as :func:`text.indented_json` writes it where its
+    lines are indented by ``pad``: an account's JSON holds one per person,
+    hundreds (tests/test_accounts.py compares the two)."""
+    i = pad + "  "
+    j = i + "  "
+    touch = found.in_touch
+    return (
+        f'{{\n{i}"in_touch": {{\n'
+        f'{j}"days_since_last_touch": {json_value(touch.days_since)},\n'
+        f'{j}"cadence_days": {json_value(touch.cadence_days)},\n'
+        f'{j}"cadence_source": {json_value(touch.cadence_source)},\n'
+        f'{j}"attention": {json_value(round(touch.attention, 3))},\n'
+        f'{j}"slipping": {json_value(touch.slipping)},\n'
+        f'{j}"reason": {json_value(touch.reason)}\n{i}}},\n'
+        f'{i}"my_word": {word_record_json(found.my_word, words, i)},\n'
+        f'{i}"their_word": {word_record_json(found.their_word, words, i)},\n'
+        f'{i}"balance": {balance_json(found.balance, words, i)},\n'
+        f'{i}"score": {json_value(round(found.score, 3))}\n{pad}}}'
+    )
 
 
 def assess(
