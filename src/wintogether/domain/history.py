@@ -8,8 +8,6 @@ from typing import Any
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day, start_of_day
-from wintogether.domain.conversations import check_channel
-from wintogether.domain.resolve import resolve
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactEvent, Conversation, Deal, LedgerEntry, Promise, Win
 from wintogether.records import dataclass
@@ -150,7 +148,11 @@ def history(
         kind = kind.strip().lower()
         if kind not in KINDS:
             raise InvalidValue(f"Unknown kind '{kind}'.", hint=f"Use one of: {', '.join(KINDS)}.")
-    channel_ = check_channel(channel) if channel is not None else None
+    channel_ = None
+    if channel is not None:
+        from wintogether.domain.conversations import check_channel
+
+        channel_ = check_channel(channel)
     if channel_ is not None and kind not in (None, "conversation"):
         raise InvalidValue("--channel applies to conversations only; drop --kind or --channel.")
     tz = now.tzinfo
@@ -161,7 +163,12 @@ def history(
         wanted = {"conversation"}
     entries: list[HistoryEntry] = []
     with store.read():
-        contact_id = resolve(store, contact).id if contact is not None else None
+        contact_id = None
+        if contact is not None:
+            # Only a named contact needs the resolver (and the contact queries).
+            from wintogether.domain.resolve import resolve
+
+            contact_id = resolve(store, contact).id
         tagged = reports.tagged_contact_ids(store, tag) if tag is not None else None
         if "conversation" in wanted:
             for conv in reports.conversations_between(

@@ -10,15 +10,22 @@ from wintogether.clock import to_utc_iso
 from wintogether.config import Config
 from wintogether.dates import parse_moment
 from wintogether.domain import health
-from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidValue, NotFound
 from wintogether.frozen import Frozen
 from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win
 from wintogether.records import dataclass
 from wintogether.store import Store
-from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store
+
+
+def resolve(store: Store, name: str) -> ContactRef:
+    """The contact ``name`` means (domain/resolve.py), imported when a contact is
+    named: the balance of everyone does not need the contact queries."""
+    from wintogether.domain.resolve import resolve as find
+
+    return find(store, name)
+
 
 DEFAULT_KIND = "other"
 GIVE_FIRST_LIMIT = 5
@@ -74,6 +81,8 @@ def record(
         )
         if kind_ == "intro" and direction == "got" and other is not None:
             # They introduced me to OTHER: OTHER's introducer, unless one is known.
+            from wintogether.store import contacts as contacts_store
+
             contacts_store.link_introducer(store, other.id, ref.id)
     entry = ledger_store.get_entry(store, entry_id)
     assert entry is not None

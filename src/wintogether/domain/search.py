@@ -110,8 +110,10 @@ def search(store: Store, query: str, limit: int = DEFAULT_LIMIT) -> list[Result]
     with store.read():
         hits = reports.search(store, match, limit, candidates=CANDIDATES)
         companies = _companies(store, query, limit)
+    # Best first; only the hits that can be shown are unmarked.
+    hits.sort(key=lambda h: (h.rank, h.source, h.id))
     results = []
-    for hit in hits:
+    for hit in hits[:limit]:
         snippet, spans = _unmark(hit.snippet or "")
         results.append(
             Result(
@@ -125,7 +127,6 @@ def search(store: Store, query: str, limit: int = DEFAULT_LIMIT) -> list[Result]
                 hit.contact_name,
             )
         )
-    results.sort(key=lambda r: (r.rank, r.source, r.id))
     # A company named by the query comes first: it is what was meant.
     return (companies + results)[:limit]
 

@@ -15,6 +15,8 @@ from wintogether.store.common import chunks, new_uid
 from wintogether.store.handle import Store
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from wintogether.models import Conversation
 
 
@@ -110,11 +112,17 @@ def count_conversations_for_contact(store: Store, contact_id: int) -> int:
 
 
 def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]:
-    rows = store.conn.execute(f"SELECT i.* FROM interactions i {tail}", params).fetchall()
+    rows = store.conn.execute(
+        "SELECT i.id, i.uid, i.happened_at, i.channel, i.note, i.created_at"
+        f" FROM interactions i {tail}",
+        params,
+    ).fetchall()
     if not rows:
         return []
-    ids = [row["id"] for row in rows]
+    ids = [row[0] for row in rows]
     people: dict[int, list[ContactRef]] = defaultdict(list)
+    # A contact in many of the conversations is named by one reference.
+    refs: dict[int, ContactRef] = {}
     for chunk in chunks(ids):
         for row in store.conn.execute(
             "SELECT p.interaction_id, c.id, c.name, c.company"
@@ -122,18 +130,31 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
             f" WHERE p.interaction_id IN ({','.join('?' for _ in chunk)}) ORDER BY p.id",
             list(chunk),
         ):
-            people[row[0]].append(ContactRef(row[1], row[2], row[3]))
+            ref = refs.get(row[1])
+            if ref is None:
+                ref = refs[row[1]] = ContactRef(row[1], row[2], row[3])
+            people[row[0]].append(ref)
     from wintogether.models import Conversation
+
+    # A conversation logged as it happened was stored with the same time twice:
+    # each stored time is read once.
+    times: dict[str, datetime] = {}
+
+    def moment(text: str) -> datetime:
+        found = times.get(text)
+        if found is None:
+            found = times[text] = from_utc_iso(text)
+        return found
 
     return [
         Conversation(
-            id=row["id"],
-            uid=row["uid"],
-            happened_at=from_utc_iso(row["happened_at"]),
-            channel=row["channel"],
-            note=row["note"],
-            participants=people[row["id"]],
-            created_at=from_utc_iso(row["created_at"]),
+            id=row[0],
+            uid=row[1],
+            happened_at=moment(row[2]),
+            channel=row[3],
+            note=row[4],
+            participants=people[row[0]],
+            created_at=moment(row[5]),
         )
         for row in rows
     ]

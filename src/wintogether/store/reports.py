@@ -16,7 +16,6 @@ from wintogether.records import dataclass
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
 from wintogether.store.common import id_list
-from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
 from wintogether.store.handle import Store
 
 _ANY_STATUS = "('open', 'done', 'cancelled')"
@@ -212,6 +211,8 @@ def conversations_between(
         )
         params.append(contact_id)
     if tag is not None:
+        from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
+
         where.append(
             "i.id IN (SELECT p.interaction_id FROM interaction_participants p"
             f" WHERE p.contact_id IN ({TAGGED_CONTACTS}))"
@@ -225,6 +226,8 @@ def conversations_between(
 
 
 def tagged_contact_ids(store: Store, tag: str) -> set[int]:
+    from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
+
     return {row[0] for row in store.conn.execute(TAGGED_CONTACTS, tag_params(tag))}
 
 
