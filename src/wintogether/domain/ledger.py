@@ -259,8 +259,9 @@ def balance_page(
             met = {cid: n for n, cid in enumerate(standings.first_seen(store, ties, since))}
             order.sort(key=lambda cid: (keys[cid], met.get(cid, 0)))
         shown = order[:limit]
-        entries = ledger_store.entries(store, contact_ids=shown, since=since, newest_first=False)
-    grouped = health.by_contact(entries)
+        # What a balance reads of each entry (its contact, way, kind and time).
+        moves = ledger_store.moves(store, shown, since)
+    grouped = health.by_contact(moves)
     rows = [
         BalanceRow(
             refs[cid],
