@@ -78,11 +78,13 @@ def history(
         channel=channel,
         kind=kind,
     )
-    from wintogether.render.columns import HISTORY
+    if fmt_ is not Format.table:
+        # The column spec is for JSON and CSV: a table in a pipe does not import it.
+        from wintogether.render.columns import HISTORY
 
-    data = result.to_json() if fmt_ is Format.json else None
-    if emit_rows(fmt_, HISTORY, result.entries, data=data):
-        return
+        data = result.to_json() if fmt_ is Format.json else None
+        if emit_rows(fmt_, HISTORY, result.entries, data=data):
+            return
     if not result.entries:
         say("Nothing happened in that range.")
     else:
