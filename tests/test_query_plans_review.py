@@ -103,3 +103,14 @@ def test_no_full_scans_of_growing_tables(filled: Path, run: Callable[..., object
         and "VIRTUAL TABLE" not in detail
     ]
     assert scans == []
+
+
+def test_balance_groups_the_window_as_it_reads_it(filled: Path) -> None:
+    """`wt balance` ranks everyone's 12-month sums: the window's month rows and
+    partial months' entries are grouped as they are read (a co-routine), not
+    first copied into a table of their own."""
+    found = plans(filled, lambda s: ledger_domain.balance_page(s, Config(), NOW, None, 50))
+    details = [detail for sql, detail in found if "standing_months" in sql]
+    assert details, "the ranking read no standing months"
+    assert "CO-ROUTINE win" in details, details
+    assert "MATERIALIZE win" not in details, details

@@ -177,8 +177,11 @@ _FEW = 200
 
 #: Per contact with an entry in the window [:since, :until]: given and received,
 #: from the whole months inside it and the ledger rows of its two partial months.
+#: The window's rows are grouped as they are read (a co-routine), not first
+#: copied into a table of their own: ≈ 1 ms less for the 6,000 rows of the
+#: large database's year.
 _WINDOW_SUMS = """
-    WITH win AS (
+    WITH win AS NOT MATERIALIZED (
         SELECT contact_id, given, received FROM standing_months
         WHERE month > :first_month AND month < :last_month
         UNION ALL
