@@ -468,3 +468,55 @@ def test_birthdays_coming_up_seek_their_days(traced: tuple[Store, list[str]]) ->
         )
     }
     assert found == expected and expected
+
+
+def test_summary_counts_read_indexes_only(traced: tuple[Store, list[str]]) -> None:
+    """The summary's counts over a period (m020) come from index ranges alone:
+    the ledger's ways and kinds, the conversations' channels, the done
+    promises' times and the people reached (the kept touches by time), with
+    no lookup of each row; and they equal the counts from the rows."""
+    store, seen = traced
+    start, end = "2026-09-01T00:00:00Z", "2026-11-28T00:00:00Z"
+    spans = [start, "2026-10-15T00:00:00Z", end]
+    ledger = reports.ledger_per_span(store, spans)
+    kinds = reports.ledger_kinds_between(store, start, end)
+    counts = reports.conversation_counts(store, start, end)
+    reports.promises_done_moments(store, start, end)
+    covering = {
+        "FROM ledger WHERE happened_at": "COVERING INDEX ledger_happened_way",
+        "GROUP BY channel ORDER BY channel": "COVERING INDEX interactions_happened_channel",
+        "FROM promises WHERE done_at": "COVERING INDEX promises_done_counted",
+        "FROM contact_touches WHERE happened_at": "COVERING INDEX contact_touches_happened",
+    }
+    for needle, index in covering.items():
+        sqls = [s for s in seen if needle in s]
+        assert sqls, needle
+        for sql in sqls:
+            plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert index in plan, (needle, plan)
+    rows = store.conn.execute
+    for i, (a, b) in enumerate(pairwise(spans)):
+        for way in ("gave", "got"):
+            expected = rows(
+                "SELECT count(*) FROM ledger NOT INDEXED"
+                " WHERE happened_at >= ? AND happened_at < ? AND direction = ?",
+                (a, b, way),
+            ).fetchone()[0]
+            assert ledger[way][i] == expected
+    assert sorted(kinds) == sorted(
+        tuple(row)
+        for row in rows(
+            "SELECT direction, kind, count(*) FROM ledger NOT INDEXED"
+            " WHERE happened_at >= ? AND happened_at < ? GROUP BY 1, 2",
+            (start, end),
+        )
+    )
+    people = rows(
+        "SELECT c.id, c.name, c.company, count(*) AS n FROM interactions i"
+        " JOIN interaction_participants p ON p.interaction_id = i.id"
+        " JOIN contacts c ON c.id = p.contact_id"
+        " WHERE i.happened_at >= ? AND i.happened_at < ?"
+        " GROUP BY c.id ORDER BY n DESC, c.name COLLATE NOCASE, c.id",
+        (start, end),
+    ).fetchall()
+    assert counts.people == [tuple(row) for row in people] and people

@@ -1338,6 +1338,28 @@ def m019_contact_birthday_day(db: Database) -> None:
     )
 
 
+def m020_counts_by_time(db: Database) -> None:
+    # What the summary counts over a period, read from indexes alone: the
+    # ledger's entries by time with their way and kind (the twelve weeks' value
+    # given and received, the period's by kind: no lookup of each entry's row),
+    # the conversations by time with their channel, the done promises by time
+    # with what the trends and the counts read of them, and who took part in
+    # the period's conversations by time (contact_touches, m017: the people
+    # reached, grouped from one index range instead of every conversation's
+    # participants looked up).
+    for statement in _statements(_M020_SQL):
+        db.conn.execute(statement)
+
+
+_M020_SQL = """
+CREATE INDEX ledger_happened_way ON ledger(happened_at, direction, kind);
+CREATE INDEX interactions_happened_channel ON interactions(happened_at, channel);
+CREATE INDEX promises_done_counted ON promises(done_at, status, owner, due_on)
+    WHERE done_at IS NOT NULL;
+CREATE INDEX contact_touches_happened ON contact_touches(happened_at, contact_id);
+"""
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -1359,6 +1381,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m017_contact_touches", m017_contact_touches),
     ("m018_contact_quiet", m018_contact_quiet),
     ("m019_contact_birthday_day", m019_contact_birthday_day),
+    ("m020_counts_by_time", m020_counts_by_time),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.

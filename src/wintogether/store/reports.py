@@ -169,14 +169,17 @@ def conversation_counts(store: Store, start: str, end: str) -> ConversationCount
             (start, end),
         )
     }
+    # Who took part, counted from one range of the kept touches by time (one
+    # row per participant of each conversation, m017/m020), not by looking up
+    # every conversation's participants.
     people = [
         (row[0], row[1], row[2], row[3])
         for row in store.conn.execute(
-            "SELECT c.id, c.name, c.company, count(*) AS n FROM interactions i"
-            " JOIN interaction_participants p ON p.interaction_id = i.id"
-            " JOIN contacts c ON c.id = p.contact_id"
-            " WHERE i.happened_at >= ? AND i.happened_at < ?"
-            " GROUP BY c.id ORDER BY n DESC, c.name COLLATE NOCASE",
+            "SELECT c.id, c.name, c.company, t.n FROM"
+            " (SELECT contact_id, count(*) AS n FROM contact_touches"
+            " WHERE happened_at >= ? AND happened_at < ? GROUP BY contact_id) t"
+            " JOIN contacts c ON c.id = t.contact_id"
+            " ORDER BY t.n DESC, c.name COLLATE NOCASE, c.id",
             (start, end),
         )
     ]
