@@ -26,8 +26,8 @@ from wintogether.domain import cadence, health
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.domain.trends import Trends, weekly_trends, window
 from wintogether.errors import InvalidValue
+from wintogether.frozen import Frozen
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
-from wintogether.records import dataclass, field
 from wintogether.store import Store, events, reports
 from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store
@@ -35,11 +35,17 @@ from wintogether.store import ledger as ledger_store
 SLIPPING_IN_SUMMARY = 10
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(Frozen):
+    """A range of whole local days, first and last included, and its name."""
+
+    _fields = ("first", "last", "label")
+
     first: date
     last: date
     label: str
+
+    def __init__(self, first: date, last: date, label: str) -> None:
+        self._set(first=first, last=last, label=label)
 
     @property
     def title(self) -> str:
@@ -81,12 +87,20 @@ def period(
     return Period(week_start, week_start + timedelta(days=6), f"Week of {format_day(week_start)}")
 
 
-@dataclass
 class PromiseCounts:
-    made: int = 0
-    kept_on_time: int = 0
-    kept_late: list[Promise] = field(default_factory=list)
-    broken: list[Promise] = field(default_factory=list)
+    __slots__ = ("broken", "kept_late", "kept_on_time", "made")
+
+    def __init__(
+        self,
+        made: int = 0,
+        kept_on_time: int = 0,
+        kept_late: list[Promise] | None = None,
+        broken: list[Promise] | None = None,
+    ) -> None:
+        self.made = made
+        self.kept_on_time = kept_on_time
+        self.kept_late: list[Promise] = [] if kept_late is None else kept_late
+        self.broken: list[Promise] = [] if broken is None else broken
 
     def late_days(self, promise: Promise) -> int:
         assert promise.done_at is not None
@@ -103,49 +117,89 @@ class PromiseCounts:
         }
 
 
-@dataclass(frozen=True)
-class OneSided:
+class OneSided(Frozen):
+    _fields = ("contact", "balance")
+
     contact: ContactRef
     balance: health.Balance
+
+    def __init__(self, contact: ContactRef, balance: health.Balance) -> None:
+        self._set(contact=contact, balance=balance)
 
     def to_json(self, words: health.Wording) -> dict[str, Any]:
         return {"contact": self.contact.to_json(), "suggestion": words.one_sided_text(self.balance)}
 
 
-@dataclass
 class DealCounts:
     """Deals in the period: opened, won, lost; plan steps kept on time by each side."""
 
-    opened: int = 0
-    won: int = 0
-    lost: int = 0
-    my_steps_on_time: int = 0
-    their_steps_on_time: int = 0
+    __slots__ = ("lost", "my_steps_on_time", "opened", "their_steps_on_time", "won")
+
+    def __init__(
+        self,
+        opened: int = 0,
+        won: int = 0,
+        lost: int = 0,
+        my_steps_on_time: int = 0,
+        their_steps_on_time: int = 0,
+    ) -> None:
+        self.opened = opened
+        self.won = won
+        self.lost = lost
+        self.my_steps_on_time = my_steps_on_time
+        self.their_steps_on_time = their_steps_on_time
 
 
-@dataclass
 class Summary:
-    period: Period
-    generated_at: datetime
-    conversations: int
-    by_channel: dict[str, int]
-    people: list[tuple[ContactRef, int]]
-    new_contacts: list[ContactRef]
-    mine: PromiseCounts
-    theirs: PromiseCounts
-    given: Counter[str]
-    received: Counter[str]
-    wins: int
-    became_one_sided: list[OneSided]
-    job_changes: list[ContactEvent]
-    slipping: list[cadence.Attention]
-    due_next: list[Promise]
-    birthdays_next: list[Birthday]
-    next_first: date
-    next_last: date
-    trends: Trends
-    rows: list[Conversation] = field(default_factory=list)
-    deals: DealCounts = field(default_factory=DealCounts)
+    """Everything the summary shows (written out, not a compiled dataclass:
+    one is made per run)."""
+
+    def __init__(
+        self,
+        *,
+        period: Period,
+        generated_at: datetime,
+        conversations: int,
+        by_channel: dict[str, int],
+        people: list[tuple[ContactRef, int]],
+        new_contacts: list[ContactRef],
+        mine: PromiseCounts,
+        theirs: PromiseCounts,
+        given: Counter[str],
+        received: Counter[str],
+        wins: int,
+        became_one_sided: list[OneSided],
+        job_changes: list[ContactEvent],
+        slipping: list[cadence.Attention],
+        due_next: list[Promise],
+        birthdays_next: list[Birthday],
+        next_first: date,
+        next_last: date,
+        trends: Trends,
+        rows: list[Conversation] | None = None,
+        deals: DealCounts | None = None,
+    ) -> None:
+        self.period = period
+        self.generated_at = generated_at
+        self.conversations = conversations
+        self.by_channel = by_channel
+        self.people = people
+        self.new_contacts = new_contacts
+        self.mine = mine
+        self.theirs = theirs
+        self.given = given
+        self.received = received
+        self.wins = wins
+        self.became_one_sided = became_one_sided
+        self.job_changes = job_changes
+        self.slipping = slipping
+        self.due_next = due_next
+        self.birthdays_next = birthdays_next
+        self.next_first = next_first
+        self.next_last = next_last
+        self.trends = trends
+        self.rows: list[Conversation] = [] if rows is None else rows
+        self.deals = DealCounts() if deals is None else deals
 
     def next_week(self) -> list[tuple[date, Promise | Birthday]]:
         """Next week's promises and birthdays in one list, by day (promises first on a day)."""

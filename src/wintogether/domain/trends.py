@@ -24,8 +24,8 @@ from typing import Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.dates import start_of_day, stored_day
+from wintogether.frozen import Frozen
 from wintogether.patterns import LazyPattern
-from wintogether.records import dataclass
 from wintogether.store import Store, reports
 
 WEEKS = 12
@@ -40,12 +40,16 @@ SERIES = (
 )
 
 
-@dataclass(frozen=True)
-class Trends:
+class Trends(Frozen):
     """``weeks[i]`` is the first day of week i; each series has one value per week."""
+
+    _fields = ("weeks", "series")
 
     weeks: list[date]
     series: dict[str, list[int]]
+
+    def __init__(self, weeks: list[date], series: dict[str, list[int]]) -> None:
+        self._set(weeks=weeks, series=series)
 
     @property
     def first(self) -> date:

@@ -152,11 +152,18 @@ def conversations_per_span(store: Store, bounds: Sequence[str]) -> list[int]:
     return [int(n) for n in row]
 
 
-@dataclass(frozen=True)
 class ConversationCounts:
-    total: int
-    by_channel: dict[str, int]
-    people: list[tuple[int, str, str | None, int]]  # id, name, company, conversations
+    __slots__ = ("by_channel", "people", "total")
+
+    def __init__(
+        self,
+        total: int,
+        by_channel: dict[str, int],
+        people: list[tuple[int, str, str | None, int]],  # id, name, company, conversations
+    ) -> None:
+        self.total = total
+        self.by_channel = by_channel
+        self.people = people
 
 
 def conversation_counts(store: Store, start: str, end: str) -> ConversationCounts:
