@@ -520,3 +520,21 @@ def test_summary_counts_read_indexes_only(traced: tuple[Store, list[str]]) -> No
         (start, end),
     ).fetchall()
     assert counts.people == [tuple(row) for row in people] and people
+
+
+def test_summary_top_people_are_the_first_of_all(traced: tuple[Store, list[str]]) -> None:
+    """A table's busiest people reached (only they are looked up) are the first
+    of the full list, ties at the cut included, and the count is all of them."""
+    store, _ = traced
+    for start, end in (
+        ("2026-09-01T00:00:00Z", "2026-11-28T00:00:00Z"),
+        ("2026-11-20T00:00:00Z", "2026-11-28T00:00:00Z"),
+        ("2030-01-01T00:00:00Z", "2030-02-01T00:00:00Z"),
+    ):
+        full = reports.conversation_counts(store, start, end)
+        assert full.people_reached == len(full.people)
+        for limit in (1, 3, 20, 100_000):
+            top = reports.conversation_counts(store, start, end, people_limit=limit)
+            assert top.people == full.people[:limit]
+            assert top.people_reached == len(full.people)
+            assert (top.total, top.by_channel) == (full.total, full.by_channel)

@@ -222,7 +222,15 @@ def summary(
         from wintogether.files import check_target
 
         check_target(output.expanduser(), database=st.db_path, overwrite=force)
-    result = summaries.summarise(st.store(), config, moment, span, with_rows=chosen == "csv")
+    result = summaries.summarise(
+        st.store(),
+        config,
+        moment,
+        span,
+        with_rows=chosen == "csv",
+        # A table lists only the busiest people reached; the other formats all.
+        people_shown=summaries.PEOPLE_IN_TABLE if chosen is None else None,
+    )
     if chosen is None:
 
         def build(is_plain: bool) -> RenderableType:

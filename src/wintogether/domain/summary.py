@@ -33,6 +33,8 @@ from wintogether.store import contacts as contacts_store
 from wintogether.store import ledger as ledger_store
 
 SLIPPING_IN_SUMMARY = 10
+#: The people reached a table shows (the busiest); the other formats list all.
+PEOPLE_IN_TABLE = 20
 
 
 class Period(Frozen):
@@ -162,6 +164,7 @@ class Summary:
         conversations: int,
         by_channel: dict[str, int],
         people: list[tuple[ContactRef, int]],
+        people_reached: int,
         new_contacts: list[ContactRef],
         mine: PromiseCounts,
         theirs: PromiseCounts,
@@ -183,7 +186,9 @@ class Summary:
         self.generated_at = generated_at
         self.conversations = conversations
         self.by_channel = by_channel
+        #: The busiest first; all of them unless ``summarise`` was asked for fewer.
         self.people = people
+        self.people_reached = people_reached
         self.new_contacts = new_contacts
         self.mine = mine
         self.theirs = theirs
@@ -215,7 +220,7 @@ class Summary:
             for channel in CHANNELS
         ]
         out += [
-            ("people_reached", "People reached", len(self.people)),
+            ("people_reached", "People reached", self.people_reached),
             ("new_contacts", "New contacts", len(self.new_contacts)),
         ]
         for key, label, counts in (("my", "My", self.mine), ("their", "Their", self.theirs)):
@@ -329,9 +334,17 @@ def _count_promises(
 
 
 def summarise(
-    store: Store, config: Config, now: datetime, span: Period, *, with_rows: bool = False
+    store: Store,
+    config: Config,
+    now: datetime,
+    span: Period,
+    *,
+    with_rows: bool = False,
+    people_shown: int | None = None,
 ) -> Summary:
-    """Everything the summary shows for ``span``; ``with_rows`` adds each conversation."""
+    """Everything the summary shows for ``span``; ``with_rows`` adds each
+    conversation; ``people_shown``: list only the busiest people reached (a
+    table shows :data:`PEOPLE_IN_TABLE`), counting them all."""
     tz = now.tzinfo
     start = start_of_day(span.first, tz)
     period_end = start_of_day(span.last + timedelta(days=1), tz)
@@ -343,7 +356,7 @@ def summarise(
     trend_start, _ = window(span.last, config.week_start, tz)
     window_start = to_utc_iso(min(start - timedelta(days=health.WINDOW_DAYS), trend_start))
     with store.read():
-        counts = reports.conversation_counts(store, s, e)
+        counts = reports.conversation_counts(store, s, e, people_limit=people_shown)
         new = reports.new_contacts(store, s, e)
         # Counted from each promise's times; whole promises only for the
         # ones listed (kept late, broken).
@@ -376,6 +389,7 @@ def summarise(
         conversations=counts.total,
         by_channel={channel: counts.by_channel.get(channel, 0) for channel in CHANNELS},
         people=[(ContactRef(i, n, c), k) for i, n, c, k in counts.people],
+        people_reached=counts.people_reached,
         new_contacts=[ContactRef(i, n, c) for i, n, c in new],
         mine=_listed(counted["me"], listed),
         theirs=_listed(counted["them"], listed),

@@ -153,21 +153,28 @@ def conversations_per_span(store: Store, bounds: Sequence[str]) -> list[int]:
 
 
 class ConversationCounts:
-    __slots__ = ("by_channel", "people", "total")
+    __slots__ = ("by_channel", "people", "people_reached", "total")
 
     def __init__(
         self,
         total: int,
         by_channel: dict[str, int],
         people: list[tuple[int, str, str | None, int]],  # id, name, company, conversations
+        people_reached: int | None = None,
     ) -> None:
         self.total = total
         self.by_channel = by_channel
         self.people = people
+        #: How many people took part (``people`` may hold only the first of them).
+        self.people_reached = len(people) if people_reached is None else people_reached
 
 
-def conversation_counts(store: Store, start: str, end: str) -> ConversationCounts:
-    """Conversations in [start, end): totals by channel and the people reached."""
+def conversation_counts(
+    store: Store, start: str, end: str, *, people_limit: int | None = None
+) -> ConversationCounts:
+    """Conversations in [start, end): totals by channel and the people reached,
+    most conversations first (then by name); only the first ``people_limit``
+    of them when given (with how many there are in all)."""
     by_channel = {
         row[0]: row[1]
         for row in store.conn.execute(
@@ -176,6 +183,8 @@ def conversation_counts(store: Store, start: str, end: str) -> ConversationCount
             (start, end),
         )
     }
+    if people_limit is not None and people_limit > 0:
+        return _top_people(store, start, end, by_channel, people_limit)
     # Who took part, counted from one range of the kept touches by time (one
     # row per participant of each conversation, m017/m020), not by looking up
     # every conversation's participants.
@@ -191,6 +200,27 @@ def conversation_counts(store: Store, start: str, end: str) -> ConversationCount
         )
     ]
     return ConversationCounts(sum(by_channel.values()), by_channel, people)
+
+
+def _top_people(
+    store: Store, start: str, end: str, by_channel: dict[str, int], limit: int
+) -> ConversationCounts:
+    """:func:`conversation_counts` with only the first ``limit`` people: only
+    those with at least as many conversations as the ``limit``-th busiest are
+    looked up for their names (a month's thousands are counted, not read)."""
+    rows = store.conn.execute(
+        "WITH t AS MATERIALIZED (SELECT contact_id, count(*) AS n FROM contact_touches"
+        " WHERE happened_at >= ? AND happened_at < ? GROUP BY contact_id)"
+        " SELECT c.id, c.name, c.company, t.n, (SELECT count(*) FROM t)"
+        " FROM t JOIN contacts c ON c.id = t.contact_id"
+        " WHERE t.n >= coalesce((SELECT n FROM t ORDER BY n DESC LIMIT 1 OFFSET ?), 0)"
+        " ORDER BY t.n DESC, c.name COLLATE NOCASE, c.id LIMIT ?",
+        (start, end, limit - 1, limit),
+    ).fetchall()
+    people = [(row[0], row[1], row[2], row[3]) for row in rows]
+    return ConversationCounts(
+        sum(by_channel.values()), by_channel, people, rows[0][4] if rows else 0
+    )
 
 
 def conversations_between(
