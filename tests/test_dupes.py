@@ -10,6 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Invoke
 
@@ -438,3 +440,50 @@ def test_dupes_json_is_written_as_it_goes_with_the_same_bytes() -> None:
         write_json(items, whole)
         write_json_list(iter(items), parts)
         assert parts.getvalue() == whole.getvalue()
+
+
+_NAME = st.text(alphabet="aeinst ", max_size=9)
+
+
+@given(
+    people=st.lists(st.tuples(_NAME, st.integers(0, 2)), max_size=24),
+    keyed=st.lists(st.tuples(st.integers(1, 24), st.integers(1, 24)), max_size=6),
+    page=st.integers(0, 30),
+)
+def test_the_walk_gives_the_pairs_of_comparing_every_two_names(
+    people: list[tuple[str, int]], keyed: list[tuple[int, int]], page: int
+) -> None:
+    """The walk contact by contact (which gives each pair as it finds it and
+    finds each name's characters when first compared) and the walk company by
+    company give, in id order, what comparing every two names at one company
+    gives, with the pairs of shared keys merged in."""
+    from itertools import islice
+
+    from wintogether.domain import dupes
+    from wintogether.domain.dupes import NAME_SIMILARITY
+
+    rows = {cid: (cid, name, f"c{company}") for cid, (name, company) in enumerate(people, 1)}
+    names = {cid: name for cid, (name, _) in enumerate(people, 1)}
+    groups: dict[int, list[int]] = {}
+    for cid, (_, company) in enumerate(people, 1):
+        groups.setdefault(company, []).append(cid)
+    shared = {
+        dupes._key(a, b): (0, "same email") for a, b in keyed if a != b and a in rows and b in rows
+    }
+    companies = [sorted(g) for g in groups.values() if len(g) > 1]
+    near = set()
+    for group in companies:
+        for x, a in enumerate(group):
+            for b in group[x + 1 :]:
+                one, two = sorted([a, b], key=lambda cid: (names[cid], cid))
+                matcher = difflib.SequenceMatcher(None, names[one], names[two])
+                if names[a] == names[b] or matcher.ratio() >= NAME_SIMILARITY:
+                    near.add(dupes._key(a, b))
+    expected = [(key, key in near) for key in sorted(near | set(shared))]
+
+    def walk() -> dupes._Walk:
+        return dupes._Walk(dupes._People(rows, names, companies, shared))
+
+    assert list(walk().pairs()) == expected
+    assert list(walk().every()) == expected
+    assert list(islice(walk().pairs(), page)) == expected[:page]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -471,38 +472,86 @@ class _Walk:
     def pairs(self, budget: int | None = None) -> Iterator[tuple[int, bool]]:
         """``(key, near)`` of every pair in id order; ``near`` when the names
         are near-identical at one company. With a ``budget``, the walk stops
-        (setting ``gave_up``) once it has made that many comparisons."""
+        (setting ``gave_up``) once it has made that many comparisons. Each
+        pair is given as soon as it is found (a page stops early), and a name's
+        characters are found when it is first compared."""
         people = self.people
         names = people.names
         longest = max(map(len, names.values()), default=0)
         lengths, apart = _bounds(longest)
-        masks = _masks(people)
-        # Per company, each member as (id, length, characters as bits).
-        members: dict[int, tuple[list[tuple[int, int, int]], int]] = {}
-        for group in people.companies:
-            rows = [(cid, len(names[cid]), masks[cid]) for cid in group]
-            for place, cid in enumerate(group):
-                members[cid] = (rows, place)
+        mask = _Masks()
+        known = mask.found.get
+        company: dict[int, list[int]] = {}  # id -> the ids at its company, in order
+        for members in people.companies:
+            company.update(dict.fromkeys(members, members))
+        # A company's first id -> its members as (id, length of name), when first met.
+        sizes: dict[int, list[tuple[int, int]]] = {}
         for a in sorted(people.rows):
             if budget is not None and self.compared > budget:
                 self.gave_up = True
                 return
-            found: dict[int, bool] = dict.fromkeys(self.keyed_from.get(a, ()), False)
-            seat = members.get(a)
-            if seat is not None:
-                rows, place = seat
-                _, length, mask = rows[place]
+            keyed = sorted(self.keyed_from.get(a, ()))
+            k = 0
+            group = company.get(a)
+            if group is not None:
+                place = bisect_left(group, a)
+                self.compared += len(group) - place - 1
+                length = len(names[a])
                 low, high = lengths[length]
-                self.compared += len(rows) - place - 1
-                for b, other, bits_b in rows[place + 1 :]:
-                    if (
-                        low <= other <= high
-                        and (mask ^ bits_b).bit_count() <= apart[length + other]
-                        and self.near(a, b)
-                    ):
-                        found[b] = True
-            for b in sorted(found):
-                yield a << 32 | b, found[b]
+                bits = mask(a, names[a])
+                rows = sizes.get(group[0])
+                if rows is None:
+                    rows = sizes[group[0]] = [(cid, len(names[cid])) for cid in group]
+                for b, other in rows[place + 1 :]:
+                    if not low <= other <= high:
+                        continue
+                    bits_b = known(b)
+                    if bits_b is None:
+                        bits_b = mask(b, names[b])
+                    if (bits ^ bits_b).bit_count() <= apart[length + other] and self.near(a, b):
+                        while k < len(keyed) and keyed[k] < b:
+                            yield a << 32 | keyed[k], False
+                            k += 1
+                        if k < len(keyed) and keyed[k] == b:
+                            k += 1
+                        yield a << 32 | b, True
+            for b in keyed[k:]:
+                yield a << 32 | b, False
+
+
+class _Masks:
+    """Each name's characters as bits, found when first asked for (the same
+    bit for one character in every name; each word's bits found once, as
+    :func:`_masks` does)."""
+
+    __slots__ = ("bits", "found", "words")
+
+    def __init__(self) -> None:
+        self.bits: dict[str, int] = {" ": 1}
+        self.words: dict[str, int] = {}
+        self.found: dict[int, int] = {}
+
+    def __call__(self, cid: int, name: str) -> int:
+        found = self.found.get(cid)
+        if found is None:
+            found = 1 if " " in name else 0
+            for word in name.split(" "):
+                bits = self.words.get(word)
+                if bits is None:
+                    bits = self.words[word] = self._bits(word)
+                found |= bits
+            self.found[cid] = found
+        return found
+
+    def _bits(self, word: str) -> int:
+        bits = self.bits
+        found = 0
+        for char in set(word):
+            bit = bits.get(char)
+            if bit is None:
+                bit = bits[char] = 1 << len(bits)
+            found |= bit
+        return found
 
 
 def _masks(people: _People) -> dict[int, int]:
