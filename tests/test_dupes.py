@@ -487,3 +487,10 @@ def test_the_walk_gives_the_pairs_of_comparing_every_two_names(
     assert list(walk().pairs()) == expected
     assert list(walk().every()) == expected
     assert list(islice(walk().pairs(), page)) == expected[:page]
+
+
+@given(st.lists(st.text(max_size=12) | st.text(alphabet="Éeé ́-.'\nß İ", max_size=8), max_size=20))
+def test_names_simplified_together_are_each_simplified_alone(texts: list[str]) -> None:
+    from wintogether.domain.dupes import _plain, _plain_all
+
+    assert _plain_all(texts) == [_plain(text) for text in texts]

@@ -293,6 +293,17 @@ def _plain_all(texts: list[str]) -> list[str]:
             lines = [" ".join(line.split()) for line in lines]
         for place, line in zip(simple, lines, strict=True):
             out[place] = line
+    # The rest decomposed, stripped of accents and folded in one pass too: a
+    # line break is left as it is by each step, so the lines stay the texts.
+    lines_apart = [place for place in other if "\n" not in texts[place]]
+    if lines_apart:
+        decomposed = unicodedata.normalize("NFKD", "\n".join([texts[p] for p in lines_apart]))
+        accents = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+        bare = re.sub(r"[^\w\s]", " ", decomposed.translate(accents).casefold()).split("\n")
+        if len(bare) == len(lines_apart):
+            for place, line in zip(lines_apart, bare, strict=True):
+                out[place] = " ".join(line.split())
+            other = [place for place in other if "\n" in texts[place]]
     for place in other:
         out[place] = _plain(texts[place])
     return out
@@ -335,8 +346,10 @@ def _people(store: Store) -> _People:
                 for other in by_email[key]:
                     note(center, other, 0, f"same email {key}")
     by_url: dict[str, list[int]] = defaultdict(list)
-    for cid, url in url_rows:
-        by_url[url.rstrip("/").casefold()].append(cid)
+    links = [url.rstrip("/").casefold() for _, url in url_rows]
+    if len(set(links)) < len(links):  # else no two contacts share one
+        for (cid, _), link in zip(url_rows, links, strict=True):
+            by_url[link].append(cid)
     for sharing in by_url.values():
         if len(sharing) > 1:
             center = min(sharing, key=order)
