@@ -44,7 +44,7 @@ from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
 from wintogether.store import ledger as ledger_store
 from wintogether.store import touches as touches_store
-from wintogether.store.accounts import Member
+from wintogether.store.accounts import Known
 from wintogether.store.companies import CompanyRow, company_key
 
 #: The first tier of people who only know someone there (or know the person).
@@ -277,10 +277,8 @@ def _to_company(
     store: Store, company: CompanyRow, stretch: int, now: datetime, limit: int | None
 ) -> Paths:
     keys = {company_key(company.name), *(company_key(a) for a in company.aliases)}
-    members = [
-        m for m in accounts_store.members_of(store, company.id, with_tags=False) if not m.archived
-    ]
-    there = {m.standing.contact.id: m for m in members}
+    members = [m for m in accounts_store.known_at(store, company.id) if not m.archived]
+    there = {m.contact.id: m for m in members}
     candidates: dict[int, tuple[int, list[Link]]] = {}
 
     def add(cid: int, tier: int, link: Link) -> None:
@@ -288,7 +286,7 @@ def _to_company(
         candidates[cid] = (min(best, tier), [*links, link])
 
     for member in members:
-        add(member.standing.contact.id, 0, Link("colleague", role=member.role, title=member.title))
+        add(member.contact.id, 0, Link("colleague", role=member.role, title=member.title))
     left: dict[int, str] = {}
     for move in accounts_store.job_moves(store):
         if move.old_company and company_key(move.old_company) in keys:
@@ -310,13 +308,13 @@ def _to_company(
 
 def _connectors(
     store: Store,
-    targets: dict[int, Member],
+    targets: dict[int, Known],
     candidates: dict[int, tuple[int, list[Link]]],
     add: Any,
 ) -> None:
     """Tier 2 (introducers of, and people in conversations with, the targets) and
     tier 3 (whoever introduced you to an introducer of tier 2)."""
-    refs = {cid: m.standing.contact for cid, m in targets.items()}
+    refs = {cid: m.contact for cid, m in targets.items()}
     introducers: dict[int, list[ContactRef]] = {}
     for cid, member in targets.items():
         if member.introduced_by is not None and member.introduced_by not in targets:
@@ -329,19 +327,19 @@ def _connectors(
         if other not in targets:
             add(other, 2, Link("conversation", to=refs[target], count=count))
     if introducers:
-        known = accounts_store.members_by_ids(store, sorted(introducers), with_tags=False)
+        known = accounts_store.known_by_ids(store, sorted(introducers))
         for member in known:
             grand = member.introduced_by
             if grand is None or grand in targets or grand in introducers:
                 continue
-            for person in introducers[member.standing.contact.id]:
-                add(grand, 3, Link("two_steps", to=person, via=member.standing.contact))
+            for person in introducers[member.contact.id]:
+                add(grand, 3, Link("two_steps", to=person, via=member.contact))
 
 
 def _to_contact(
     store: Store, contact_id: int, stretch: int, now: datetime, limit: int | None
 ) -> Paths:
-    [target] = accounts_store.members_by_ids(store, [contact_id], with_tags=False)
+    [target] = accounts_store.known_by_ids(store, [contact_id])
     candidates: dict[int, tuple[int, list[Link]]] = {}
 
     def add(cid: int, tier: int, link: Link) -> None:
@@ -350,16 +348,16 @@ def _to_contact(
         best, links = candidates.get(cid, (tier, []))
         candidates[cid] = (min(best, tier), [*links, link])
 
-    ref = target.standing.contact
+    ref = target.contact
     add(contact_id, 0, Link("self", role=target.role, title=target.title))
-    colleagues: dict[int, Member] = {}
+    colleagues: dict[int, Known] = {}
     if target.company_id is not None:
-        for member in accounts_store.members_of(store, target.company_id, with_tags=False):
-            cid = member.standing.contact.id
+        for member in accounts_store.known_at(store, target.company_id):
+            cid = member.contact.id
             if cid != contact_id and not member.archived:
                 colleagues[cid] = member
                 add(cid, 1, Link("colleague", to=ref, role=member.role, title=member.title))
-        name = target.standing.contact.company or ""
+        name = target.contact.company or ""
         keys = {company_key(name)} if name else set()
         for move in accounts_store.job_moves(store):
             if (

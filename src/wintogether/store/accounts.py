@@ -71,15 +71,11 @@ _MEMBER_SELECT = (
 )
 
 
-def _members(
-    store: Store, where: str, params: Sequence[object], *, with_tags: bool = True
-) -> list[Member]:
-    """The members these rows are; ``with_tags=False``: each standing's tags
-    left empty, not read, for views that never look at them (warm paths)."""
+def _members(store: Store, where: str, params: Sequence[object]) -> list[Member]:
     rows = store.conn.execute(f"{_MEMBER_SELECT} {where}", params).fetchall()
     ids = [row["id"] for row in rows]
     tags: dict[int, list[str]] = defaultdict(list)
-    if ids and with_tags:
+    if ids:
         for row in store.conn.execute(
             "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
             f" WHERE ct.contact_id {_IN}",
@@ -111,18 +107,68 @@ def _members(
     return out
 
 
-def members_of(store: Store, company_id: int, *, with_tags: bool = True) -> list[Member]:
+def members_of(store: Store, company_id: int) -> list[Member]:
     """Everyone whose company text names this company (archived ones included)."""
     return _members(
-        store,
-        "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id",
-        (company_id,),
-        with_tags=with_tags,
+        store, "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (company_id,)
     )
 
 
-def members_by_ids(store: Store, ids: Sequence[int], *, with_tags: bool = True) -> list[Member]:
-    return _members(store, f"WHERE c.id {_IN} ORDER BY c.id", (id_list(ids),), with_tags=with_tags)
+def members_by_ids(store: Store, ids: Sequence[int]) -> list[Member]:
+    return _members(store, f"WHERE c.id {_IN} ORDER BY c.id", (id_list(ids),))
+
+
+class Known(Frozen):
+    """A contact as a warm path reads them: who, where, their part in the account
+    and who introduced them; no standing (a path ranks from its own rows)."""
+
+    _fields = ("contact", "company_id", "title", "role", "introduced_by", "archived")
+    contact: ContactRef
+    company_id: int | None
+    title: str | None
+    role: str | None
+    introduced_by: int | None
+    archived: bool
+
+    def __init__(
+        self,
+        contact: ContactRef,
+        company_id: int | None,
+        title: str | None,
+        role: str | None,
+        introduced_by: int | None,
+        archived: bool,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "contact", contact)
+        setter(self, "company_id", company_id)
+        setter(self, "title", title)
+        setter(self, "role", role)
+        setter(self, "introduced_by", introduced_by)
+        setter(self, "archived", archived)
+
+
+def _known(store: Store, where: str, params: Sequence[object]) -> list[Known]:
+    return [
+        Known(ContactRef(row[0], row[1], row[2]), row[3], row[4], row[5], row[6], bool(row[7]))
+        for row in store.conn.execute(
+            "SELECT c.id, c.name, c.company, c.company_id, c.title, c.account_role,"
+            f" c.introduced_by, c.archived_at IS NOT NULL FROM contacts c {where}",
+            params,
+        )
+    ]
+
+
+def known_at(store: Store, company_id: int) -> list[Known]:
+    """:func:`members_of` as a warm path reads them."""
+    return _known(
+        store, "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (company_id,)
+    )
+
+
+def known_by_ids(store: Store, ids: Sequence[int]) -> list[Known]:
+    """:func:`members_by_ids` as a warm path reads them."""
+    return _known(store, f"WHERE c.id {_IN} ORDER BY c.id", (id_list(ids),))
 
 
 def all_members(store: Store) -> list[Member]:
