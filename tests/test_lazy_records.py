@@ -122,3 +122,54 @@ def test_a_class_of_its_own_keeps_its_methods_and_repr_survives_recursion() -> N
     node = Node()
     node.children.append(node)
     assert repr(node).endswith(".Node(children=[...])")
+
+
+def test_written_out_contact_records_behave_as_their_dataclasses() -> None:
+    """Contact, ContactStanding and ContactRow are written out (frozen.py's
+    Plain): the same parameters, defaults, a new list per record, equality,
+    no hash and the repr the dataclass had."""
+    from datetime import UTC, datetime
+
+    from wintogether.domain.contacts import ContactRow
+    from wintogether.models import Contact, ContactRef, ContactStanding
+
+    lists = ("emails", "phones", "urls", "tags")
+    defaults: dict[type, dict[str, object]] = {
+        Contact: {"account_role": None, "reports_to": None},
+        ContactStanding: {"birthday": None},
+        ContactRow: {"health": None},
+    }
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    ref = ContactRef(1, "Dana", "Acme")
+    samples: dict[type, list[tuple[object, ...]]] = {
+        Contact: [
+            (1, "u", "Dana", None, None, None, None, None, None, None, None, None, when, when, None),
+            (1, "u", "Dana", "Acme", "t", "h", "m", ref, "05-01", 7, "n", when, when, when, when,
+             ["d@x"], ["1"], [("linkedin", "l")], ["t"], "user", ref),
+            (2, "u", "Dana", None, None, None, None, None, None, None, None, None, when, when, None),
+        ],
+        ContactStanding: [(ref, None, [], None, when), (ref, 7, ["a"], when, when, "05-01")],
+    }  # fmt: skip
+    samples[ContactRow] = [(samples[Contact][0], ("attention",)), (samples[Contact][1], 1, 2)]
+    for cls, values in samples.items():
+        fields = []
+        for name, parameter in inspect.signature(cls).parameters.items():
+            if name in lists and cls is Contact:
+                fields.append((name, object, dataclasses.field(default_factory=list)))
+            elif parameter.default is not inspect.Parameter.empty:
+                assert defaults[cls][name] == parameter.default
+                fields.append((name, object, dataclasses.field(default=parameter.default)))
+            else:
+                fields.append((name, object))
+        assert tuple(name for name, *_ in fields) == cls._fields
+        theirs = dataclasses.make_dataclass(cls.__qualname__, fields)
+        assert theirs.__hash__ is None and cls.__hash__ is None
+        made = [(cls(*v), theirs(*v)) for v in values]
+        for a, b in made:
+            assert repr(a) == repr(b)
+            for c, d in made:
+                assert (a == c) == (b == d) and (a != c) == (b != d)
+            assert (a == "other") == (b == "other")
+    first, second = Contact(*samples[Contact][0]), Contact(*samples[Contact][0])
+    assert first.emails == [] and first.emails is not second.emails
+    assert first.tags is not second.tags and first.urls is not first.phones

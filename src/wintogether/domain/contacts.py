@@ -17,6 +17,7 @@ from wintogether.domain import cadence
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import check_tags, clean_name, clean_optional
 from wintogether.errors import InvalidValue, UserError
+from wintogether.frozen import Plain
 from wintogether.models import (
     Contact,
     ContactEvent,
@@ -289,11 +290,18 @@ def set_archived(store: Store, ref: str, archived: bool, now: datetime) -> Conta
     return contact
 
 
-@dataclass
-class ContactRow:
-    contact: Contact
-    attention: cadence.Attention
-    health: Health | None = None
+class ContactRow(Plain):
+    """A contact as `wt contacts` lists it. Written out (frozen.py): the
+    listing makes them at every run."""
+
+    _fields = ("contact", "attention", "health")
+
+    def __init__(
+        self, contact: Contact, attention: cadence.Attention, health: Health | None = None
+    ) -> None:
+        self.contact = contact
+        self.attention = attention
+        self.health = health
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         data = self.contact.to_json()
