@@ -654,3 +654,14 @@ def test_a_deal_naming_someone_forgotten_elsewhere_settles_in_two_rounds(
     state.edit_contact(db="desktop", index=0, change="--title", value=0)
     state.forget(db="laptop", index=0)
     state.teardown()
+
+
+def test_a_merged_edit_of_someone_forgotten_elsewhere_settles_in_two_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the laptop changes Dana's title, the desktop forgets her.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.edit_contact(db="laptop", index=0, change="--title", value=0)
+    state.forget(db="desktop", index=0)
+    state.teardown()
