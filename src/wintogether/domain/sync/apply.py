@@ -47,6 +47,10 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         return ""  # filled in below
 
     rewrites: list[_Action] = []
+    #: History records both sides already have as they are here (a deal both
+    #: wrote without someone this sync deletes): read again once those people
+    #: are gone, as leaving a deal makes a new version of it.
+    left: list[ss.StateRow] = []
     # Deals before the plan steps naming them (the rest keeps its order).
     plan.actions.sort(key=_history_order)
 
@@ -58,6 +62,8 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             assert action.file is not None
             action.file.read(plan.folders[kind])
             remember(action, action.file, action.db_version)
+            if kind == "history" and action.action == "refresh" and plan.going:
+                left.append(saved[kind][-1])
         elif action.action == "forget":
             forgotten[kind].append(action.uid)
         elif action.action == "send":
@@ -180,6 +186,10 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             digest = hashlib.sha256(data).hexdigest()
             found = _File(action.file_name, info.st_size, info.st_mtime_ns, data, digest)
             remember(action, found, db_version)
+    if left:
+        versions = ss.versions_of(store, "history", [row.uid for row in left])
+        for row in left:
+            row.db_version = versions.get(row.uid, row.db_version)
     for kind, rows in applied.items():
         versions = ss.versions_of(store, kind, [row.uid for row in rows])
         for row in rows:
