@@ -230,20 +230,29 @@ def test_json_items_are_the_bytes_of_write_json(
     assert none.getvalue() == empty.getvalue()
 
 
-def test_attention_page_with_everyone_tied(tmp_path: Path) -> None:
-    """A first day: everyone imported at one moment, never talked, all tied; a
-    few with a broken promise. The page is the full ranking's first rows."""
+def _attention_pages_match(
+    tmp_path: Path,
+    names: list[str],
+    count: int,
+    limits: tuple[int, ...],
+    *,
+    suffixes: int,
+    archive_every: int = 0,
+) -> None:
+    """``count`` contacts named from ``names`` (a number after each), imported at
+    one moment and never talked to, three with a broken promise, some archived:
+    every page of the attention ranking is the full ranking's first rows."""
     from wintogether.domain import contacts
 
-    db = tmp_path / "day.db"
-    store, _ = open_store(db, create=True)
+    store, _ = open_store(tmp_path / "day.db", create=True)
     try:
         with store.write("seed"):
-            for n in range(120):
+            for n in range(count):
+                archived = "x" if archive_every and n % archive_every == 3 else None
                 store.conn.execute(
-                    "INSERT INTO contacts (uid, name, created_at, updated_at)"
-                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x')",
-                    (f"u{n}", ["ana", "Émile", "Zoë", "bob", "Bob", "éva"][n % 6] + f" {n % 17}"),
+                    "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
+                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
+                    (f"u{n}", names[n % len(names)] + f" {n % suffixes}", archived),
                 )
             for n in (5, 50, 99):
                 store.conn.execute(
@@ -255,45 +264,28 @@ def test_attention_page_with_everyone_tied(tmp_path: Path) -> None:
         now = datetime(2026, 11, 28, 10, tzinfo=UTC)
         config = Config()
         full, total = contacts.listing_page(store, config, now, sort="attention")
-        for limit in (1, 3, 4, 50, 119):
-            rows, count = contacts.listing_page(store, config, now, sort="attention", limit=limit)
-            assert count == total == 120
+        assert total == sum(1 for n in range(count) if not archive_every or n % archive_every != 3)
+        for limit in limits:
+            rows, shown = contacts.listing_page(store, config, now, sort="attention", limit=limit)
+            assert shown == total
             assert [r.contact.id for r in rows] == [r.contact.id for r in full[:limit]]
     finally:
         store.close()
+
+
+def test_attention_page_with_everyone_tied(tmp_path: Path) -> None:
+    """A first day: everyone imported at one moment, never talked, all tied; a
+    few with a broken promise. The page is the full ranking's first rows."""
+    names = ["ana", "Émile", "Zoë", "bob", "Bob", "éva"]
+    _attention_pages_match(tmp_path, names, 120, (1, 3, 4, 50, 119), suffixes=17)
 
 
 def test_attention_page_of_thousands_tied_reads_names_in_order(tmp_path: Path) -> None:
     """Many tied with the last place: the page reads names in the index's order
     (store/contacts.py ``_first_by_name``) and still shows the full ranking's
     first rows, names beyond ASCII (casefolded anywhere: "ß" is "ss") included."""
-    from wintogether.domain import contacts
-
     names = ["ana", "Émile", "Zoë", "bob", "Bob", "éva", "Straße", "strasse", "SS", "ßa",
              "Ölaf", "ärne", "a\x00b", "ZED", "zed", "İlker", "ǅemal", "Ana"]  # fmt: skip
-    db = tmp_path / "day.db"
-    store, _ = open_store(db, create=True)
-    try:
-        with store.write("seed"):
-            for n in range(800):
-                store.conn.execute(
-                    "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
-                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
-                    (f"u{n}", names[n % len(names)] + f" {n % 7}", "x" if n % 97 == 3 else None),
-                )
-            for n in (5, 50, 99):
-                store.conn.execute(
-                    "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
-                    " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
-                    " 'x', 'x')",
-                    (f"p{n}", n),
-                )
-        now = datetime(2026, 11, 28, 10, tzinfo=UTC)
-        config = Config()
-        full, total = contacts.listing_page(store, config, now, sort="attention")
-        for limit in (1, 3, 4, 50, 120, 400):
-            rows, count = contacts.listing_page(store, config, now, sort="attention", limit=limit)
-            assert count == total
-            assert [r.contact.id for r in rows] == [r.contact.id for r in full[:limit]]
-    finally:
-        store.close()
+    _attention_pages_match(
+        tmp_path, names, 800, (1, 3, 4, 50, 120, 400), suffixes=7, archive_every=97
+    )
