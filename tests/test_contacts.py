@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -282,6 +283,44 @@ def test_table_shows_a_screenful_and_says_how_to_see_all(dana: Path, wt: Invoke)
         assert [c["name"] for c in contacts_json(wt, "--sort", order, "-n", "3")] == (
             everyone_sorted[:3]
         )
+
+
+@pytest.mark.parametrize(
+    "only",
+    [{}, {"tag": "bulk"}, {"company": "Initech"}, {"archived": True}],
+    ids=["everyone", "tag", "company", "archived"],
+)
+def test_a_page_in_name_order_is_the_start_of_the_whole_list(
+    dana: Path, only: dict[str, object]
+) -> None:
+    """A page in name order reads only its rows of the name index and counts
+    the rest: the same rows and total as the whole list, whatever the filter,
+    at every length (shorter than, as long as, and longer than the list)."""
+    from factory import Factory
+    from wintogether.config import Config
+    from wintogether.domain import contacts
+    from wintogether.store import open_store
+
+    with Factory(dana) as make:
+        for index in range(7):
+            # Names that sort differently with and without case, ties broken by id.
+            name = ("bulk" if index % 2 else "Bulk") + f" Person {index % 4}"
+            company = "Initech" if index % 3 else "Initrode"
+            make.contact(name, company=company, tags=["bulk"] if index != 3 else [], force=True)
+    store, _ = open_store(dana)
+    try:
+        store.conn.execute(
+            "UPDATE contacts SET archived_at = '2026-11-01T00:00:00Z' WHERE id % 3 = 0"
+        )
+        now = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+        whole, total = contacts.listing_page(store, Config(), now, **only)  # type: ignore[arg-type]
+        assert total == len(whole) > 1
+        for limit in (0, 1, total - 1, total, total + 5):
+            rows, count = contacts.listing_page(store, Config(), now, limit=limit, **only)  # type: ignore[arg-type]
+            assert count == total
+            assert [r.contact.id for r in rows] == [r.contact.id for r in whole[:limit]]
+    finally:
+        store.close()
 
 
 def test_archive_hides_and_unarchive_restores(dana: Path, wt: Invoke) -> None:

@@ -349,10 +349,13 @@ def listing_page(
             store, config, now, tag=tag, company=company, archived=archived, limit=limit
         )
     with store.read():
-        ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
-        total = len(ids)
         if sort == "name" and limit is not None:
-            ids = ids[:limit]  # already in name order
+            ids, total = contacts_store.contact_ids_page(
+                store, tag=tag, company=company, archived=archived, limit=limit
+            )
+        else:
+            ids = contacts_store.contact_ids(store, tag=tag, company=company, archived=archived)
+            total = len(ids)
         contacts = contacts_store.contacts_by_ids(store, ids)
     rows = []
     for contact in contacts:
