@@ -410,6 +410,26 @@ def test_reads_write_json_without_the_json_package(dana: object) -> None:
         assert "json" not in modules, args
 
 
+def test_reads_that_make_no_record_do_not_import_dataclasses(dana: object) -> None:
+    """wintogether.records imports the dataclasses module with the first record
+    made: the dashboard, the list of contacts, the slipping list and the
+    summary make none (their rows are written out), so they never import it."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.gave("dana", "Renewal advice", kind="advice")
+        make.contact("Greta Lindqvist", every="1 week", birthday="1980-11-30")
+        make.log("greta", "Coffee", at="2026-09-01")
+    for args in (("today",), ("contacts",), ("neglected",), ("summary", "--week")):
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Greta Lindqvist" in done.stdout, args
+        assert "dataclasses" not in modules, args
+    # A read that makes one still imports it (the check above can fail).
+    modules, done = imported_modules("show", "dana")
+    assert done.returncode == 0 and "dataclasses" in modules
+
+
 def test_the_string_encoder_is_the_json_modules() -> None:
     from json.encoder import encode_basestring
 

@@ -13,18 +13,45 @@ nothing.
 Nothing else about the class differs once it is made. Before the first
 instance, ``dataclasses.fields(cls)`` does not know it yet: call
 :func:`ready` first where the class itself is inspected.
+
+The ``dataclasses`` module itself (about 6 M instructions, a tenth of a
+read's own work) is imported with the first class made: :func:`field` only
+notes its options until then, so a command that makes no record (`wt today`,
+`wt contacts`, `wt summary`) does not import it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import field
 from typing import Any, TypeVar, dataclass_transform, overload
 
 __all__ = ["dataclass", "field", "ready"]
 
 T = TypeVar("T", bound=type)
+V = TypeVar("V")
+
+
+class _Field:
+    """What :func:`field` was given, until the class is processed."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+
+
+@overload
+def field(*, default_factory: Callable[[], V], repr: bool = True, compare: bool = True) -> V: ...
+
+
+@overload
+def field(*, repr: bool = True, compare: bool = True) -> Any: ...
+
+
+def field(**options: Any) -> Any:
+    """``dataclasses.field(**options)``, made when the class is processed."""
+    return _Field(options)
+
 
 #: Classes waiting for their first instance, with their dataclass options.
 _PENDING: dict[type, dict[str, Any]] = {}
@@ -56,6 +83,9 @@ def _process(cls: type, options: dict[str, Any]) -> None:
     own_eq = eq and "__eq__" not in cls.__dict__
     own_hash = cls.__dict__.get("__hash__", _MISSING)  # None when the class wrote __eq__
     explicit_hash = not (own_hash is _MISSING or (own_hash is None and "__eq__" in cls.__dict__))
+    import dataclasses
+
+    _made_fields(cls)
     if options.get("order") or options.get("unsafe_hash"):  # not used: the plain way
         dataclasses.dataclass(cls, **options)
         return
@@ -73,6 +103,16 @@ def _process(cls: type, options: dict[str, Any]) -> None:
             cls.__hash__ = _hash(hashed)  # type: ignore[assignment]
         else:
             cls.__hash__ = None  # type: ignore[assignment]  # as dataclasses does
+
+
+def _made_fields(cls: T) -> T:
+    """``cls`` with what :func:`field` noted made into dataclass fields."""
+    import dataclasses
+
+    for name, value in list(cls.__dict__.items()):
+        if isinstance(value, _Field):
+            setattr(cls, name, dataclasses.field(**value.options))
+    return cls
 
 
 def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
@@ -126,11 +166,9 @@ def dataclass(
 ) -> Callable[[T], T]: ...
 
 
-@dataclass_transform(field_specifiers=(field, dataclasses.Field))
+@dataclass_transform(field_specifiers=(field,))
 def dataclass(cls: Any = None, /, **options: Any) -> Any:
     """``dataclasses.dataclass(cls, **options)``, applied at the first instance."""
-    if options.get("slots"):  # a new class replaces the old: it cannot wait
-        return dataclasses.dataclass(cls, **options) if cls else dataclasses.dataclass(**options)
     if cls is None:
         return lambda c: _defer(c, options)
     return _defer(cls, options)
