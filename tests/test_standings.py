@@ -467,12 +467,24 @@ def test_became_one_sided_over_many_periods(busy: Store, stretch: int) -> None:
             start = end - timedelta(days=days)
             window_start = (start - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
             expected = _became_one_sided_reference(busy, config, start, end, window_start)
+            listed, count = summary._became_one_sided(busy, config, start, end, window_start)
             got = [
                 (o.contact.id, words.one_sided_text(o.balance), o.balance.to_json(words))
-                for o in summary._became_one_sided(busy, config, start, end, window_start)
+                for o in listed
             ]
-            assert got == expected, (back, days)
+            assert got == expected and count == len(expected), (back, days)
             found += len(got)
+            # A table's first few by name (with any tied with the last), all counted.
+            for shown in (1, 3):
+                first, count = summary._became_one_sided(
+                    busy, config, start, end, window_start, shown
+                )
+                assert count == len(expected), (back, days, shown)
+                assert len(first) >= min(shown, len(expected))
+                assert [o.contact.id for o in first] == [e[0] for e in expected[: len(first)]]
+                if len(first) > shown:  # only ties with the last go past it
+                    names = {o.contact.name.casefold() for o in first[shown - 1 :]}
+                    assert len(names) == 1, (back, days, shown)
     assert found > 20
 
 

@@ -277,6 +277,54 @@ def test_terminal_view_shows_the_numbers(week: Path, wt: Invoke) -> None:
     assert "Became one-sided" in out
 
 
+def test_a_table_lists_the_first_that_became_one_sided_and_counts_the_rest(
+    week: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month of a busy seller can turn hundreds of relationships one-sided: the
+    table lists the first by name and says how many more; every other format
+    lists them all, and every format counts them all."""
+    from datetime import datetime
+    from io import StringIO
+
+    from rich.console import Console
+
+    from wintogether.config import Config
+    from wintogether.domain import summary as summaries
+    from wintogether.render.review import summary_view
+    from wintogether.store import open_store
+
+    with Factory(week) as make:
+        for name in ("Zoe Adams", "Ann Berg", "ann berg", "Bo Chen"):
+            make.contact(name, force=True)
+            make.got(name.casefold() if name != "ann berg" else "#6", "Advice", kind="advice",
+                     at="2026-08-20T12:00")  # fmt: skip
+    monkeypatch.setattr(summaries, "ONE_SIDED_IN_TABLE", 2)
+    data = summary_json(wt, "--last-week")
+    listed = [item["contact"]["name"] for item in data["became_one_sided"]]
+    assert listed == ["Ann Berg", "ann berg", "Bo Chen", "Marcus O'Neil", "Zoe Adams"]
+    assert data["numbers"]["became_one_sided"] == 5
+    markdown = wt("summary", "--last-week", "--format", "md").stdout
+    assert all(name in markdown for name in listed) and "more:" not in markdown
+    plain = wt("--plain", "summary", "--last-week").stdout
+    # Drawn by Rich (on a terminal) from the same result.
+    store, _ = open_store(week)
+    try:
+        now = datetime.fromisoformat(NOW)
+        span = summaries.period(now, Config(), last_week=True)
+        result = summaries.summarise(store, Config(), now, span, one_sided_shown=2)
+    finally:
+        store.close()
+    console = Console(file=StringIO(), width=100, color_system=None)
+    console.print(summary_view(result, plain=False))
+    drawn = console.file.getvalue()  # type: ignore[attr-defined]
+    for out in (plain, drawn):
+        section = out[out.index("Became one-sided") :]
+        # The first two by name, and the one whose name ties with the second.
+        assert "Ann Berg" in section and "ann berg" in section and "Bo Chen" not in section
+        assert "… and 3 more: --format md lists them all." in section
+        assert re.search(r"became one-sided\W+5\b", out)
+
+
 def test_output_file_is_atomic_private_and_not_clobbered(
     week: Path, wt: Invoke, tmp_path: Path
 ) -> None:

@@ -230,6 +230,7 @@ def summary(
         with_rows=chosen == "csv",
         # A table lists only the busiest people reached; the other formats all.
         people_shown=summaries.PEOPLE_IN_TABLE if chosen is None else None,
+        one_sided_shown=summaries.ONE_SIDED_IN_TABLE if chosen is None else None,
     )
     if chosen is None:
 

@@ -35,6 +35,9 @@ from wintogether.store import ledger as ledger_store
 SLIPPING_IN_SUMMARY = 10
 #: The people reached a table shows (the busiest); the other formats list all.
 PEOPLE_IN_TABLE = 20
+#: Relationships that became one-sided a table lists (the first by name); the
+#: other formats list them all, and every format counts them all.
+ONE_SIDED_IN_TABLE = 20
 
 
 class Period(Frozen):
@@ -181,6 +184,7 @@ class Summary:
         trends: Trends,
         rows: list[Conversation] | None = None,
         deals: DealCounts | None = None,
+        became_one_sided_count: int | None = None,
     ) -> None:
         self.period = period
         self.generated_at = generated_at
@@ -195,7 +199,11 @@ class Summary:
         self.given = given
         self.received = received
         self.wins = wins
+        #: The first by name; all of them unless ``summarise`` was asked for fewer.
         self.became_one_sided = became_one_sided
+        self.became_one_sided_count = (
+            len(became_one_sided) if became_one_sided_count is None else became_one_sided_count
+        )
         self.job_changes = job_changes
         self.slipping = slipping
         self.due_next = due_next
@@ -238,7 +246,11 @@ class Summary:
             ("value_given", "Value given", sum(self.given.values())),
             ("value_received", "Value received", sum(self.received.values())),
             ("wins", "Wins for both sides", self.wins),
-            ("became_one_sided", "Relationships that became one-sided", len(self.became_one_sided)),
+            (
+                "became_one_sided",
+                "Relationships that became one-sided",
+                self.became_one_sided_count,
+            ),
             ("job_changes", "Job changes seen", len(self.job_changes)),
             ("due_next_week", "Promises due next week", len(self.due_next)),
             ("birthdays_next_week", "Birthdays next week", len(self.birthdays_next)),
@@ -341,10 +353,13 @@ def summarise(
     *,
     with_rows: bool = False,
     people_shown: int | None = None,
+    one_sided_shown: int | None = None,
 ) -> Summary:
     """Everything the summary shows for ``span``; ``with_rows`` adds each
     conversation; ``people_shown``: list only the busiest people reached (a
-    table shows :data:`PEOPLE_IN_TABLE`), counting them all."""
+    table shows :data:`PEOPLE_IN_TABLE`), counting them all;
+    ``one_sided_shown``: likewise the first relationships by name that became
+    one-sided (:data:`ONE_SIDED_IN_TABLE`)."""
     tz = now.tzinfo
     start = start_of_day(span.first, tz)
     period_end = start_of_day(span.last + timedelta(days=1), tz)
@@ -374,7 +389,9 @@ def summarise(
         # Value given and received by kind, counted by the database; who
         # became one-sided comes from the kept standings (store/standings.py).
         kinds = reports.ledger_kinds_between(store, s, e)
-        became = _became_one_sided(store, config, start, end, window_start)
+        became, became_count = _became_one_sided(
+            store, config, start, end, window_start, one_sided_shown
+        )
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
         slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
@@ -406,6 +423,7 @@ def summarise(
         trends=weekly,
         rows=rows,
         deals=deal_counts,
+        became_one_sided_count=became_count,
     )
 
 
@@ -442,13 +460,20 @@ def _deal_counts(
 
 
 def _became_one_sided(
-    store: Store, config: Config, start: datetime, end: datetime, window_start: str
-) -> list[OneSided]:
-    """Relationships one-sided at ``end`` and not (or the other way) at ``start``.
+    store: Store,
+    config: Config,
+    start: datetime,
+    end: datetime,
+    window_start: str,
+    shown: int | None = None,
+) -> tuple[list[OneSided], int]:
+    """Relationships one-sided at ``end`` and not (or the other way) at ``start``,
+    by name, and how many there are: with ``shown``, only the first ``shown``
+    by name (and any tied with the last) are listed.
 
     Who is one-sided at either moment comes from the kept standings (a few
-    figures per contact, store/standings.py); only those who became one-sided
-    get their full balance, from their own entries, for the words.
+    figures per contact, store/standings.py); only those listed get their full
+    balance, from their own entries, for the words.
     """
     from wintogether.store import standings
 
@@ -488,17 +513,30 @@ def _became_one_sided(
     before = sides(start, changing)[0] if changing else {}
     became = [cid for cid in changing if before.get(cid) != after[cid]]
     if not became:
-        return []
+        return [], 0
+    listed = became
+    if shown is not None and len(became) > shown:
+        listed = _first_by_name(store, became, shown)
     # Read in (happened_at, id) order, as the full computation met them; only
     # what the balance reads of each entry.
-    entries = ledger_store.moves(store, became, window_start)
+    entries = ledger_store.moves(store, listed, window_start)
     out = []
     for cid, own in health.by_contact(entries).items():
         balance = health.balance(own, cid, end, stretch)
         if balance.one_sided and balance.one_sided_since is not None:
             out.append(OneSided(own[0].contact, balance))
     out.sort(key=lambda o: o.contact.name.casefold())
-    return out
+    # The kept standings and the balance say one-sided by the same rule: those
+    # not listed are counted as the standings say.
+    return out, len(out) + len(became) - len(listed)
+
+
+def _first_by_name(store: Store, ids: list[int], count: int) -> list[int]:
+    """The first ``count`` of ``ids`` by name casefolded, with every one whose
+    name ties with the last (their order among themselves is the entries')."""
+    names = sorted((ref.name.casefold(), ref.id) for ref in contacts_store.refs_of(store, ids))
+    last = names[count - 1][0]
+    return [cid for name, cid in names if name <= last]
 
 
 def week_start_name(config: Config) -> str:

@@ -53,7 +53,7 @@ def summary(result: Summary, width: int) -> Lines | None:
 def _summary(result: Summary, width: int) -> Lines:
     from wintogether.render.plain import attention_table, job_changes_table
     from wintogether.render.trends import sparkline
-    from wintogether.render.words import count_kinds, one_sided_text
+    from wintogether.render.words import ALL_ONE_SIDED, count_kinds, one_sided_text
 
     today = result.generated_at.date()
     parts: list[Lines] = [wrap(result.period.title, width)]
@@ -97,7 +97,11 @@ def _summary(result: Summary, width: int) -> Lines:
             [ref(item.contact), one_sided_text(item.balance) or ""]
             for item in result.became_one_sided
         ]
-        parts.append(table(["contact", "why"], rows, width, title="Became one-sided", fit=True))
+        became = table(["contact", "why"], rows, width, title="Became one-sided", fit=True)
+        more = result.became_one_sided_count - len(result.became_one_sided)
+        if more > 0:
+            became += wrap(f"… and {more} more: {ALL_ONE_SIDED}", width)
+        parts.append(became)
     if result.job_changes:
         parts.append(
             job_changes_table(result.job_changes, today, width, title="Job changes seen", fit=True)

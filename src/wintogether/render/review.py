@@ -25,7 +25,7 @@ from wintogether.render.contacts import event_line, job_changes_table
 from wintogether.render.conversations import conversation_line
 from wintogether.render.ledger import ledger_line, win_line
 from wintogether.render.promises import promise_line
-from wintogether.render.words import count_kinds, one_sided_text
+from wintogether.render.words import ALL_ONE_SIDED, count_kinds, one_sided_text
 
 if TYPE_CHECKING:
     from wintogether.domain.history import History
@@ -147,6 +147,9 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
                 ref_text(item.contact), Text(one_sided_text(item.balance) or "", style="yellow")
             )
         parts.append(table)
+        more = summary.became_one_sided_count - len(summary.became_one_sided)
+        if more > 0:
+            parts.append(Text(f"… and {more} more: {ALL_ONE_SIDED}", style="dim"))
     if summary.job_changes:
         parts.append(
             job_changes_table(summary.job_changes, today, plain=plain, title="Job changes seen")

@@ -189,6 +189,9 @@ def health_lines(health: Health) -> list[tuple[str, str]]:
 # -- briefs (`wt brief`, the meetings of `wt today`, `wt remind`) -------------
 
 #: How long a conversation's first line may be in a brief.
+#: What a summary table says after the first relationships that became one-sided.
+ALL_ONE_SIDED = "--format md lists them all."
+
 FIRST_LINE = 100
 
 

@@ -530,6 +530,11 @@ def _count(store: Store, where: str, filters: Sequence[Any]) -> int:
     )
 
 
+def refs_of(store: Store, ids: Sequence[int]) -> list[ContactRef]:
+    """The contacts ``ids`` as refs, in the order lists show names."""
+    return _refs_by_name(store, list(ids))
+
+
 def _refs_by_name(store: Store, ids: list[int]) -> list[ContactRef]:
     """The contacts ``ids`` as refs, in the order lists show names."""
     return [
