@@ -325,6 +325,28 @@ def test_a_table_lists_the_first_that_became_one_sided_and_counts_the_rest(
         assert re.search(r"became one-sided\W+5\b", out)
 
 
+def test_a_table_counts_the_promises_kept_late_without_reading_them(week: Path) -> None:
+    """The terminal view lists broken promises only: the ones kept late are
+    counted (the same figures as every other format), not read."""
+    from datetime import datetime
+
+    from wintogether.config import Config
+    from wintogether.domain import summary as summaries
+    from wintogether.store import open_store
+
+    now = datetime.fromisoformat(NOW)
+    store, _ = open_store(week)
+    try:
+        span = summaries.period(now, Config(), last_week=True)
+        full = summaries.summarise(store, Config(), now, span)
+        counted = summaries.summarise(store, Config(), now, span, late_listed=False)
+    finally:
+        store.close()
+    assert [p.text for p in full.mine.kept_late] == ["P2 late"] and counted.mine.kept_late == []
+    assert counted.numbers() == full.numbers()
+    assert counted.mine.broken == full.mine.broken and counted.theirs.broken == full.theirs.broken
+
+
 def test_output_file_is_atomic_private_and_not_clobbered(
     week: Path, wt: Invoke, tmp_path: Path
 ) -> None:

@@ -231,6 +231,8 @@ def summary(
         # A table lists only the busiest people reached; the other formats all.
         people_shown=summaries.PEOPLE_IN_TABLE if chosen is None else None,
         one_sided_shown=summaries.ONE_SIDED_IN_TABLE if chosen is None else None,
+        # A table lists the broken promises; the others list those kept late too.
+        late_listed=chosen is not None,
     )
     if chosen is None:
 

@@ -93,7 +93,7 @@ def period(
 
 
 class PromiseCounts:
-    __slots__ = ("broken", "kept_late", "kept_on_time", "made")
+    __slots__ = ("broken", "kept_late", "kept_late_count", "kept_on_time", "made")
 
     def __init__(
         self,
@@ -101,10 +101,13 @@ class PromiseCounts:
         kept_on_time: int = 0,
         kept_late: list[Promise] | None = None,
         broken: list[Promise] | None = None,
+        kept_late_count: int | None = None,
     ) -> None:
         self.made = made
         self.kept_on_time = kept_on_time
+        #: Each one kept late, unless ``summarise`` was asked only to count them.
         self.kept_late: list[Promise] = [] if kept_late is None else kept_late
+        self.kept_late_count = len(self.kept_late) if kept_late_count is None else kept_late_count
         self.broken: list[Promise] = [] if broken is None else broken
 
     def late_days(self, promise: Promise) -> int:
@@ -115,7 +118,7 @@ class PromiseCounts:
         return {
             "made": self.made,
             "kept_on_time": self.kept_on_time,
-            "kept_late": len(self.kept_late),
+            "kept_late": self.kept_late_count,
             "broken": len(self.broken),
             "late": [{**p.to_json(), "days_late": self.late_days(p)} for p in self.kept_late],
             "broken_promises": [p.to_json() for p in self.broken],
@@ -239,7 +242,11 @@ class Summary:
                     f"{label} promises kept on time",
                     counts.kept_on_time,
                 ),
-                (f"{key}_promises_kept_late", f"{label} promises kept late", len(counts.kept_late)),
+                (
+                    f"{key}_promises_kept_late",
+                    f"{label} promises kept late",
+                    counts.kept_late_count,
+                ),
                 (f"{key}_promises_broken", f"{label} promises broken", len(counts.broken)),
             ]
         out += [
@@ -354,12 +361,14 @@ def summarise(
     with_rows: bool = False,
     people_shown: int | None = None,
     one_sided_shown: int | None = None,
+    late_listed: bool = True,
 ) -> Summary:
     """Everything the summary shows for ``span``; ``with_rows`` adds each
     conversation; ``people_shown``: list only the busiest people reached (a
     table shows :data:`PEOPLE_IN_TABLE`), counting them all;
     ``one_sided_shown``: likewise the first relationships by name that became
-    one-sided (:data:`ONE_SIDED_IN_TABLE`)."""
+    one-sided (:data:`ONE_SIDED_IN_TABLE`); ``late_listed``: False to count the
+    promises kept late without reading them (a table lists the broken ones only)."""
     tz = now.tzinfo
     start = start_of_day(span.first, tz)
     period_end = start_of_day(span.last + timedelta(days=1), tz)
@@ -384,7 +393,12 @@ def summarise(
             for owner in ("me", "them")
         }
         listed = reports.promises_by_id(
-            store, [i for _, _, late, broken in counted.values() for i in late + broken]
+            store,
+            [
+                i
+                for _, _, late, broken in counted.values()
+                for i in (late + broken if late_listed else broken)
+            ],
         )
         # Value given and received by kind, counted by the database; who
         # became one-sided comes from the kept standings (store/standings.py).
@@ -431,7 +445,13 @@ def _listed(
     counted: tuple[int, int, list[int], list[int]], listed: dict[int, Promise]
 ) -> PromiseCounts:
     made, on_time, late, broken = counted
-    return PromiseCounts(made, on_time, [listed[i] for i in late], [listed[i] for i in broken])
+    return PromiseCounts(
+        made,
+        on_time,
+        [listed[i] for i in late if i in listed],
+        [listed[i] for i in broken],
+        kept_late_count=len(late),
+    )
 
 
 def _deal_counts(
