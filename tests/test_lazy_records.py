@@ -173,3 +173,33 @@ def test_written_out_contact_records_behave_as_their_dataclasses() -> None:
     first, second = Contact(*samples[Contact][0]), Contact(*samples[Contact][0])
     assert first.emails == [] and first.emails is not second.emails
     assert first.tags is not second.tags and first.urls is not first.phones
+
+
+def test_written_out_history_records_behave_as_their_dataclasses() -> None:
+    """HistoryEntry and History are written out (frozen.py's Plain): the same
+    parameters and defaults, equality, no hash and the repr the dataclass had."""
+    from datetime import UTC, date, datetime
+
+    from wintogether.domain.history import History, HistoryEntry
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    samples: dict[type, list[tuple[object, ...]]] = {
+        HistoryEntry: [(when, "conversation"), (when, "deal", None, None, None, None, None, 1, "won")],
+        History: [(date(2026, 1, 1), date(2026, 1, 2), []), (date(2026, 1, 1), date(2026, 1, 3), [1])],
+    }  # fmt: skip
+    for cls, values in samples.items():
+        fields = []
+        for name, parameter in inspect.signature(cls).parameters.items():
+            if parameter.default is not inspect.Parameter.empty:
+                assert parameter.default is None
+                fields.append((name, object, dataclasses.field(default=None)))
+            else:
+                fields.append((name, object))
+        assert tuple(name for name, *_ in fields) == cls._fields  # type: ignore[attr-defined]
+        theirs = dataclasses.make_dataclass(cls.__qualname__, fields)
+        assert cls.__hash__ is None
+        made = [(cls(*v), theirs(*v)) for v in values]
+        for a, b in made:
+            assert repr(a) == repr(b)
+            for c, d in made:
+                assert (a == c) == (b == d) and (a != c) == (b != d)
