@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -131,6 +133,31 @@ def test_v1_database_opens_under_latest_with_nothing_lost(isolated: Path, wt: In
 def test_new_empty_database_gets_no_upgrade_backup(isolated: Path, wt: Invoke) -> None:
     wt("init")
     assert not (isolated / "backups").exists()
+
+
+def test_the_schema_version_opening_checks_is_the_number_of_migrations() -> None:
+    """Opening an up-to-date file does not import the migrations: it compares
+    the file's version with store/connection.py's SCHEMA_VERSION, which must
+    move with every migration added."""
+    from wintogether.store.connection import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == migrations.LATEST_VERSION == len(migrations.MIGRATIONS)
+
+
+def test_an_up_to_date_database_opens_without_the_migrations(db: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from wintogether.store import open_store;"
+            f" store, _ = open_store(Path({str(db)!r})); store.close();"
+            " print('wintogether.store.migrations' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_newer_schema_is_refused_untouched(db: Path) -> None:

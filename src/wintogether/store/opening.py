@@ -20,6 +20,7 @@ from wintogether.errors import (
 )
 from wintogether.store.connection import (
     APPLICATION_ID,
+    SCHEMA_VERSION,
     SQLITE_HEADER,
     Connection,
     busy_timeout_ms,
@@ -69,8 +70,6 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
     without ``create`` is an error: a typo or a moved file must never look like
     an empty database.
     """
-    from wintogether.store import migrations
-
     # Private from the first byte: SQLite creates the file, -wal and -shm.
     os.umask(0o077)
     created = False
@@ -131,7 +130,7 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
     try:
         # Nothing in the file's schema runs until we know the file is ours.
         raw.execute("PRAGMA trusted_schema = OFF")
-        _check_identity(raw, path)
+        version = _check_identity(raw, path)
         raw.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         if not read_only:
             _enable_wal(raw)
@@ -147,8 +146,10 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
         ):
             raw.execute(f"PRAGMA {pragma}")
         if read_only:
-            _check_current(raw, path)
-        else:
+            _check_current(version, path)
+        elif version < SCHEMA_VERSION:
+            from wintogether.store import migrations
+
             migrations.migrate(conn)
     except sqlite3.Error as exc:
         raw.close()
@@ -182,30 +183,28 @@ def _enable_wal(raw: sqlite3.Connection) -> None:
         delay = min(delay * 2, 0.1)
 
 
-def _check_current(raw: sqlite3.Connection, path: Path) -> None:
+def _check_current(version: int, path: Path) -> None:
     """A read-only file cannot be upgraded: say so rather than fail later."""
-    from wintogether.store.migrations import LATEST_VERSION
-
-    if raw.execute("PRAGMA user_version").fetchone()[0] < LATEST_VERSION:
+    if version < SCHEMA_VERSION:
         raise DatabaseReadOnly(
             f"{path} is read-only and was written by an older wintogether; it must be"
             " upgraded before use. Make the file and its folder writable, then run any command."
         )
 
 
-def _check_identity(raw: sqlite3.Connection, path: Path) -> None:
-    """Refuse, before any write, a file that is not ours or is too new."""
-    from wintogether.store.migrations import LATEST_VERSION
-
+def _check_identity(raw: sqlite3.Connection, path: Path) -> int:
+    """Refuse, before any write, a file that is not ours or is too new; its
+    schema version otherwise (0: a new file)."""
     app_id = raw.execute("PRAGMA application_id").fetchone()[0]
     version = raw.execute("PRAGMA user_version").fetchone()[0]
     if app_id == APPLICATION_ID:
-        if version > LATEST_VERSION:
+        if version > SCHEMA_VERSION:
             raise SchemaTooNew(
                 f"{path} was written by a newer wintogether (schema {version}; "
-                f"this program knows up to {LATEST_VERSION}). Upgrade wintogether.",
+                f"this program knows up to {SCHEMA_VERSION}). Upgrade wintogether.",
             )
-        return
+        return int(version)
     tables = raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if app_id != 0 or tables:
         raise NotOurDatabase(f"{path} is a SQLite database of another application.")
+    return int(version)
