@@ -203,3 +203,91 @@ def test_written_out_history_records_behave_as_their_dataclasses() -> None:
             assert repr(a) == repr(b)
             for c, d in made:
                 assert (a == c) == (b == d) and (a != c) == (b != d)
+
+
+def test_written_out_account_records_behave_as_their_dataclasses() -> None:
+    """The records an account view, `wt companies` and a relationship's health
+    make are written out (frozen.py): the same parameters and defaults, a new
+    list per record, equality, hash (or none), immutability when frozen and
+    the repr the dataclass had; an account person's ``assess`` is neither shown
+    nor compared."""
+    from collections import Counter
+    from datetime import UTC, date, datetime
+
+    from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView
+    from wintogether.domain.cadence import Attention
+    from wintogether.domain.deals import AccountDeals
+    from wintogether.domain.health import Balance, Health, WordRecord
+    from wintogether.models import ContactRef
+    from wintogether.store.accounts import CompanyFigures, WarmPerson
+    from wintogether.store.companies import CompanyRow
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    ref, other = ContactRef(1, "Dana", "Acme"), ContactRef(2, "Lee", None)
+    word = WordRecord("me", 1, (2, 3), 1, 0)
+    attention = Attention(ref, 3, 30, "default", 0.1, True)
+    row = CompanyRow(1, "u", "Acme", ["Acme Inc"], "c", "u")
+
+    def assess() -> Health:
+        raise AssertionError("not assessed")
+
+    frozen = {WordRecord, Health, AccountDeals, CompanyFigures, WarmPerson}
+    lists = {CompanyRow: {"aliases"}}
+    samples: dict[type, list[tuple[object, ...]]] = {
+        CompanyRow: [(1, "u", "Acme"), (1, "u", "Acme", ["A"], "c", "u"), (2, "v", "B")],
+        WordRecord: [("me",), ("them", 1, (2,), 3, 4), ("me", 0, (), 0, 0)],
+        Health: [(ref, attention, word, word, Balance()), (other, attention, word, word, Balance())],
+        AccountDeals: [([], []), ([1], [])],
+        CompanyFigures: [(1, 3, 0.5, None, ()), (1, 3, 0.5, "2026", ("user",)), (2, 1, 1.0, None, ())],
+        WarmPerson: [(ref, 3, 30, "default", True), (other, 3, 30, "tag x", False)],
+        CompanyRowView: [(row, 3, attention, when, Counter(user=1)), (row, 3, None, None, Counter())],
+        AccountPerson: [
+            (ref, "CTO", "user", None, True, assess),
+            (ref, "CTO", "user", None, True, lambda: None),
+            (ref, None, None, other, False, assess, when, date(2026, 1, 1), "B", "C", None, True),
+        ],
+        Account: [
+            (row, [], [], [], [], [], [], Balance(), word, word, date(2026, 1, 1)),
+            (row, [], [], [], [("2026-01", 3)], [], [], Balance(), word, word, date(2026, 1, 1)),
+        ],
+    }  # fmt: skip
+    for cls, values in samples.items():
+        fields: list[tuple[str, object, object] | tuple[str, object]] = []
+        for name, parameter in inspect.signature(cls).parameters.items():
+            if name in lists.get(cls, ()):
+                fields.append((name, object, dataclasses.field(default_factory=list)))
+            elif name == "assess":
+                fields.append((name, object, dataclasses.field(repr=False, compare=False)))
+            elif name == "as_of":
+                fields.append((name, object, dataclasses.field(default_factory=date.today)))
+            elif parameter.default is not inspect.Parameter.empty:
+                fields.append((name, object, dataclasses.field(default=parameter.default)))
+            else:
+                fields.append((name, object))
+        shown = tuple(name for name, *_ in fields if name != "assess")
+        assert shown == cls._fields  # type: ignore[attr-defined]
+        theirs = dataclasses.make_dataclass(cls.__qualname__, fields, frozen=cls in frozen)
+        assert (theirs.__hash__ is None) == (cls.__hash__ is None)
+        made = [(cls(*v), theirs(*v)) for v in values]
+        for a, b in made:
+            assert repr(a) == repr(b)
+            if cls in frozen:
+                hashable = True
+                try:
+                    hash(b)
+                except TypeError:
+                    hashable = False
+                    with pytest.raises(TypeError):
+                        hash(a)
+                if hashable:
+                    assert hash(a) == hash(b)
+                with pytest.raises(dataclasses.FrozenInstanceError):
+                    a.x = 1
+            for c, d in made:
+                assert (a == c) == (b == d) and (a != c) == (b != d)
+            assert (a == "other") == (b == "other")
+    assert CompanyRow(1, "u", "A").aliases == [] and CompanyRow(1, "u", "A").aliases is not (
+        CompanyRow(1, "u", "A").aliases
+    )
+    made_today = Account(row, [], [], [], [], [], [], Balance(), word, word)
+    assert made_today.as_of == date.today()

@@ -26,6 +26,7 @@ from wintogether.config import Config
 from wintogether.domain import cadence, health
 from wintogether.domain.companies import find
 from wintogether.domain.health import Balance, Health, Wording, WordRecord
+from wintogether.frozen import Plain
 from wintogether.models import ContactRef, LedgerEntry, Promise, Win
 from wintogether.records import dataclass, field
 from wintogether.store import Store
@@ -38,25 +39,48 @@ from wintogether.store.common import utc_time
 from wintogether.store.companies import CompanyRow, company_key
 from wintogether.text import JsonText, json_string
 
+#: Stands for "today" as a default (a day is given, or today's date is taken).
+_TODAY: Any = object()
 
-@dataclass
-class AccountPerson:
-    """Someone I know at the company, now or before."""
 
-    contact: ContactRef
-    title: str | None
-    role: str | None
-    reports_to: ContactRef | None
-    current: bool
-    #: Works out their health when first asked: a table shows a screenful of a
-    #: big account's people, so the others are never assessed.
-    assess: Callable[[], Health] = field(repr=False, compare=False)
-    last_touch_at: datetime | None = None
-    since: date | None = None  # current: when an import saw them join
-    was_at: str | None = None  # current: the company before
-    now_at: str | None = None  # former: where they are now
-    left_on: date | None = None  # former: when an import saw them leave
-    archived: bool = False
+class AccountPerson(Plain):
+    """Someone I know at the company, now or before. Written out (frozen.py): a
+    big account makes hundreds. ``assess`` is neither shown nor compared."""
+
+    _fields = (
+        "contact", "title", "role", "reports_to", "current", "last_touch_at", "since",
+        "was_at", "now_at", "left_on", "archived",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        contact: ContactRef,
+        title: str | None,
+        role: str | None,
+        reports_to: ContactRef | None,
+        current: bool,
+        #: Works out their health when first asked: a table shows a screenful of
+        #: a big account's people, so the others are never assessed.
+        assess: Callable[[], Health],
+        last_touch_at: datetime | None = None,
+        since: date | None = None,  # current: when an import saw them join
+        was_at: str | None = None,  # current: the company before
+        now_at: str | None = None,  # former: where they are now
+        left_on: date | None = None,  # former: when an import saw them leave
+        archived: bool = False,
+    ) -> None:
+        self.contact = contact
+        self.title = title
+        self.role = role
+        self.reports_to = reports_to
+        self.current = current
+        self.assess = assess
+        self.last_touch_at = last_touch_at
+        self.since = since
+        self.was_at = was_at
+        self.now_at = now_at
+        self.left_on = left_on
+        self.archived = archived
 
     @cached_property
     def health(self) -> Health:
@@ -112,21 +136,39 @@ def _day_json(day: date | None) -> str:
     return f'"{day.isoformat()}"' if day else "null"
 
 
-@dataclass
-class Account:
-    """`wt company NAME`."""
+class Account(Plain):
+    """`wt company NAME`. Written out (frozen.py), as its people are."""
 
-    company: CompanyRow
-    people: list[AccountPerson]
-    my_promises: list[Promise]
-    their_promises: list[Promise]
-    per_month: list[tuple[str, int]]  # ("2026-01", 3), oldest first, 12 months
-    ledger: list[LedgerEntry]
-    wins: list[Win]
-    balance: Balance
-    my_word: WordRecord
-    their_word: WordRecord
-    as_of: date = field(default_factory=date.today)
+    _fields = (
+        "company", "people", "my_promises", "their_promises", "per_month", "ledger", "wins",
+        "balance", "my_word", "their_word", "as_of",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        company: CompanyRow,
+        people: list[AccountPerson],
+        my_promises: list[Promise],
+        their_promises: list[Promise],
+        per_month: list[tuple[str, int]],  # ("2026-01", 3), oldest first, 12 months
+        ledger: list[LedgerEntry],
+        wins: list[Win],
+        balance: Balance,
+        my_word: WordRecord,
+        their_word: WordRecord,
+        as_of: date = _TODAY,  # today when not given
+    ) -> None:
+        self.company = company
+        self.people = people
+        self.my_promises = my_promises
+        self.their_promises = their_promises
+        self.per_month = per_month
+        self.ledger = ledger
+        self.wins = wins
+        self.balance = balance
+        self.my_word = my_word
+        self.their_word = their_word
+        self.as_of = date.today() if as_of is _TODAY else as_of
 
     @property
     def current(self) -> list[AccountPerson]:
@@ -345,15 +387,24 @@ def _account_balance(entries: list[LedgerEntry], now: datetime, stretch_days: in
 COMPANY_SORTS = ("attention", "name", "people")
 
 
-@dataclass
-class CompanyRowView:
-    """One line of `wt companies`."""
+class CompanyRowView(Plain):
+    """One line of `wt companies`. Written out (frozen.py): a screenful each run."""
 
-    company: CompanyRow
-    people: int
-    warmest: cadence.Attention | None
-    last_touch_at: datetime | None
-    roles: Counter[str]
+    _fields = ("company", "people", "warmest", "last_touch_at", "roles")
+
+    def __init__(
+        self,
+        company: CompanyRow,
+        people: int,
+        warmest: cadence.Attention | None,
+        last_touch_at: datetime | None,
+        roles: Counter[str],
+    ) -> None:
+        self.company = company
+        self.people = people
+        self.warmest = warmest
+        self.last_touch_at = last_touch_at
+        self.roles = roles
 
     @property
     def attention(self) -> float:

@@ -15,6 +15,7 @@ from wintogether.dates import parse_day
 from wintogether.domain.planview import PlanView, analyse, summary
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, Deal
 from wintogether.records import dataclass, field
 from wintogether.store import Store
@@ -248,14 +249,19 @@ def listing(
     return [summary(deal, facts.get(deal.id, []), today) for deal in found]
 
 
-@dataclass(frozen=True)
-class AccountDeals:
-    """An account's deals, for `wt company NAME`."""
+class AccountDeals(Frozen):
+    """An account's deals, for `wt company NAME`. Written out (frozen.py):
+    every account view makes one."""
 
+    _fields = ("open", "closed")
     #: Open deals, soonest target first, with plan health.
     open: list[PlanView]
     #: Won, lost or dropped in the last 12 months, latest first.
     closed: list[Deal]
+
+    def __init__(self, open: list[PlanView], closed: list[Deal]) -> None:
+        object.__setattr__(self, "open", open)
+        object.__setattr__(self, "closed", closed)
 
 
 def of_company(store: Store, company_id: int, now: datetime) -> AccountDeals:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding, LedgerEntry, Promise
-from wintogether.records import dataclass
 from wintogether.text import json_string, json_value
 
 if TYPE_CHECKING:
@@ -47,15 +46,31 @@ class Wording(Protocol):
     def brief_headline(self, person: Any) -> str: ...
 
 
-@dataclass(frozen=True)
-class WordRecord:
-    """How one side kept its promises that fell due in the window."""
+class WordRecord(Frozen):
+    """How one side kept its promises that fell due in the window. Written out
+    (frozen.py): an account makes two per person shown."""
 
+    _fields = ("owner", "kept_on_time", "late_days", "broken", "cancelled")
     owner: str  # "me" | "them"
-    kept_on_time: int = 0
-    late_days: tuple[int, ...] = ()
-    broken: int = 0
-    cancelled: int = 0
+    kept_on_time: int
+    late_days: tuple[int, ...]
+    broken: int
+    cancelled: int
+
+    def __init__(
+        self,
+        owner: str,
+        kept_on_time: int = 0,
+        late_days: tuple[int, ...] = (),
+        broken: int = 0,
+        cancelled: int = 0,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "owner", owner)
+        setter(self, "kept_on_time", kept_on_time)
+        setter(self, "late_days", late_days)
+        setter(self, "broken", broken)
+        setter(self, "cancelled", cancelled)
 
     @property
     def kept_late(self) -> int:
@@ -255,13 +270,31 @@ def balance(entries: Sequence[Move], contact_id: int, now: datetime, stretch_day
     return Balance(given, received, one_sided, since, run, now.date())
 
 
-@dataclass(frozen=True)
-class Health:
+class Health(Frozen):
+    """How one relationship stands. Written out (frozen.py): an account makes
+    one per person shown."""
+
+    _fields = ("contact", "in_touch", "my_word", "their_word", "balance")
     contact: ContactRef
     in_touch: cadence.Attention
     my_word: WordRecord
     their_word: WordRecord
     balance: Balance
+
+    def __init__(
+        self,
+        contact: ContactRef,
+        in_touch: cadence.Attention,
+        my_word: WordRecord,
+        their_word: WordRecord,
+        balance: Balance,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "contact", contact)
+        setter(self, "in_touch", in_touch)
+        setter(self, "my_word", my_word)
+        setter(self, "their_word", their_word)
+        setter(self, "balance", balance)
 
     @property
     def score(self) -> float:

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding, Promise, Win
-from wintogether.records import dataclass
 from wintogether.store import ledger as ledger_store
 from wintogether.store import promises as promises_store
 from wintogether.store.common import id_list, utc_time
@@ -204,27 +203,53 @@ def count_active(store: Store, ids: Sequence[int]) -> int:
     return int(row[0])
 
 
-@dataclass(frozen=True)
-class WarmPerson:
+class WarmPerson(Frozen):
     """Someone at a company with the figures of their attention."""
 
+    _fields = ("contact", "days", "cadence", "source", "talked")
     contact: ContactRef
     days: int  # whole days since the last touch, or since added
     cadence: int  # their rhythm in days
     source: str  # where the rhythm comes from: "contact", "tag NAME" or "default"
     talked: bool
 
+    def __init__(
+        self, contact: ContactRef, days: int, cadence: int, source: str, talked: bool
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "contact", contact)
+        setter(self, "days", days)
+        setter(self, "cadence", cadence)
+        setter(self, "source", source)
+        setter(self, "talked", talked)
 
-@dataclass(frozen=True)
-class CompanyFigures:
-    """A company's active people taken together, grouped in SQL."""
 
+class CompanyFigures(Frozen):
+    """A company's active people taken together, grouped in SQL. Written out
+    (frozen.py): `wt companies` makes one per company, 1,475 at the large scale."""
+
+    _fields = ("company_id", "people", "attention", "last_touch_at", "roles")
     company_id: int
     people: int
     #: The lowest attention there (days quiet over rhythm): its warmest relationship's.
     attention: float
     last_touch_at: str | None  # the latest of its people's
     roles: tuple[str, ...]  # the part in the account of each person who has one
+
+    def __init__(
+        self,
+        company_id: int,
+        people: int,
+        attention: float,
+        last_touch_at: str | None,
+        roles: tuple[str, ...],
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "company_id", company_id)
+        setter(self, "people", people)
+        setter(self, "attention", attention)
+        setter(self, "last_touch_at", last_touch_at)
+        setter(self, "roles", roles)
 
 
 _ACTIVE_AT_A_COMPANY = "c.archived_at IS NULL AND c.company_id IS NOT NULL"
@@ -265,9 +290,11 @@ def company_figures(
     """
     )
     params = _scored_params(tag_days, default_days, today, utc_offset_minutes)
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: one row per company
     return [
-        CompanyFigures(row[0], row[1], row[2], row[3], tuple(row[4].split(" ")) if row[4] else ())
-        for row in store.conn.execute(sql, params)
+        CompanyFigures(cid, people, attention, last, tuple(roles.split(" ")) if roles else ())
+        for cid, people, attention, last, roles in cursor.execute(sql, params)
     ]
 
 
@@ -292,12 +319,14 @@ def people_figures(
         + " SELECT company_id, id, name, company, days, cadence, source, talked"
         " FROM scored ORDER BY id"
     )
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
     return [
         (
             row[0],
             WarmPerson(ContactRef(row[1], row[2], row[3]), row[4], row[5], row[6], bool(row[7])),
         )
-        for row in store.conn.execute(
+        for row in cursor.execute(
             sql, [*_scored_params(tag_days, default_days, today, utc_offset_minutes), *params]
         )
     ]

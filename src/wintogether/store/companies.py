@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from wintogether.records import dataclass, field
+from wintogether.frozen import Plain
 from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
 
@@ -84,16 +84,30 @@ def company_key(name: str) -> str:
     return " ".join(words) or " ".join(name.casefold().split())
 
 
-@dataclass
-class CompanyRow:
-    """A company record with its aliases."""
+_FRESH: Any = object()
 
-    id: int
-    uid: str
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    created_at: str = ""
-    updated_at: str = ""
+
+class CompanyRow(Plain):
+    """A company record with its aliases. Written out (frozen.py): every account
+    view makes one, `wt companies` a screenful."""
+
+    _fields = ("id", "uid", "name", "aliases", "created_at", "updated_at")
+
+    def __init__(
+        self,
+        id: int,
+        uid: str,
+        name: str,
+        aliases: list[str] = _FRESH,  # a new list each
+        created_at: str = "",
+        updated_at: str = "",
+    ) -> None:
+        self.id = id
+        self.uid = uid
+        self.name = name
+        self.aliases = [] if aliases is _FRESH else aliases
+        self.created_at = created_at
+        self.updated_at = updated_at
 
 
 def find_company(store: Store, name: str) -> int | None:
