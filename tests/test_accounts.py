@@ -294,3 +294,35 @@ def test_company_json_people_written_are_the_bytes_of_their_records(northwind: P
         assert written.getvalue() == whole.getvalue()
     finally:
         store.close()
+
+
+def test_account_views_read_job_changes_without_the_json_package(northwind: Path) -> None:
+    """An account's job changes are read with the json module's C scanner
+    (text.read_json): `wt company` and `wt path`, in a pipe or as JSON, import
+    no json package."""
+    import os
+    import subprocess
+    import sys
+
+    for args in (
+        ("company", "northwind"),
+        ("company", "northwind", "--json"),
+        ("path", "northwind"),
+        ("path", "northwind", "--json"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "wintogether", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ.copy(),
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        modules = {
+            line.rsplit("|", 1)[1].strip()
+            for line in done.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        assert "json" not in modules, args
+    view = json.loads(done.stdout)
+    assert view

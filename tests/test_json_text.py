@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from wintogether.text import indented_json, json_safe
+from wintogether.text import indented_json, json_safe, read_json
 
 
 class Level(enum.IntEnum):
@@ -59,3 +59,41 @@ def test_what_the_json_module_refuses_is_refused(bad: Any) -> None:
     with pytest.raises(TypeError) as ours:
         indented_json(bad)
     assert str(ours.value) == str(theirs.value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, NaN equal to NaN, and of the same types throughout."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and a != a:
+        return b != b
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def test_read_json_reads_what_json_loads_reads_and_refuses_what_it_refuses() -> None:
+    """text.read_json (the C scanner without the json package) gives the value
+    json.loads gives, and its error where it raises one."""
+    rng = random.Random(17)
+    texts = [
+        json.dumps(_value(rng), ensure_ascii=rng.random() < 0.5, indent=rng.choice([None, 2]))
+        for _ in range(2000)
+    ]
+    texts += [
+        "", " ", "\t\n 1 \r\n", "{", "}", "[1,]", "1 2", "nul", "NaN", "-Infinity", "[Infinity]",
+        '{"a": 1}x', '{"a": 1} ', '\ufeff{"a": 1}', '{"a": 1, "a": 2}', '"\\ud800"', '"\x00"',
+        '{"company": "Acme", "title": null}', "1e400", "-0", "01", '"\\u00e9\\ud83d\\ude00"',
+        "[" * 50 + "]" * 50, '{"a" 1}', "tru", "\u00a01",
+    ]  # fmt: skip
+    for text in texts:
+        try:
+            theirs = json.loads(text)
+        except ValueError as error:
+            with pytest.raises(ValueError) as ours:
+                read_json(text)
+            assert type(ours.value) is type(error) and str(ours.value) == str(error)
+            continue
+        assert _same(read_json(text), theirs), text

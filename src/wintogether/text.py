@@ -139,6 +139,58 @@ def _load_encoder() -> list[Callable[[str], str]]:
     return _encoder
 
 
+_scanner: list[Callable[[str, int], tuple[Any, int]]] = []
+
+
+def read_json(text: str) -> Any:
+    """``json.loads(text)``. Well-formed JSON is read with the json module's C
+    scanner taken from ``_json`` itself, as :func:`json_string` takes its
+    encoder: a read that parses a few stored values (an account's job changes)
+    does not import the json package (1 ms). Anything else goes to
+    ``json.loads``, which raises as it does (its errors need the package)."""
+    if not _scanner:
+        _load_scanner()
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    if not text.startswith("\ufeff"):
+        try:
+            value, end = _scanner[0](text, start)
+        except Exception:  # malformed: json.loads below says how
+            end = -1
+        if end >= 0 and not text[end:].lstrip(" \t\n\r"):
+            return value
+    import json
+
+    return json.loads(text)
+
+
+class _Decoding:
+    """What the C scanner reads of a ``json.JSONDecoder()``: its defaults."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {
+        "-Infinity": float("-inf"),
+        "Infinity": float("inf"),
+        "NaN": float("nan"),
+    }.__getitem__
+
+
+def _load_scanner() -> None:
+    scan: Callable[[str, int], tuple[Any, int]]
+    try:
+        from _json import make_scanner
+
+        scan = make_scanner(_Decoding())  # type: ignore[arg-type]
+    except ImportError:  # an interpreter without the C accelerator
+        import json
+
+        scan = json.JSONDecoder().raw_decode
+    _scanner.append(scan)
+
+
 def write_json_texts(texts: Iterable[str], stream: IO[str]) -> None:
     """A JSON list as :func:`write_json` writes it, from each item's own text,
     already indented as an item of the list (two spaces, no trailing newline).

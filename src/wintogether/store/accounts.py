@@ -18,6 +18,7 @@ from wintogether.store import promises as promises_store
 from wintogether.store.common import id_list, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
+from wintogether.text import read_json
 
 _IN = "IN (SELECT value FROM json_each(?))"
 
@@ -380,10 +381,8 @@ def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[Jo
 
 
 def _job(value: str | None) -> dict[str, str | None]:
-    import json  # here: most account reads pass only id lists, written without it
-
     try:
-        data = json.loads(value) if value else {}
+        data = read_json(value) if value else {}
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
