@@ -180,14 +180,16 @@ def companies(
 
       wt companies --sort people --json
     """
-    from wintogether.domain import accounts
+    from wintogether.domain import account_list
 
     st = state(ctx)
     fmt_ = output_format(fmt, as_json)
     moment = now()
     # A table shows a screenful: Rich takes a second to draw two thousand rows.
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
-    shown, total = accounts.companies_page(st.store(), st.config(), moment, sort=sort, limit=top)
+    shown, total = account_list.companies_page(
+        st.store(), st.config(), moment, sort=sort, limit=top
+    )
     if fmt_ is not Format.table:  # the column specs only for JSON and CSV
         from wintogether.render.columns import COMPANIES
 

@@ -15,7 +15,6 @@ from wintogether.config import Config
 from wintogether.dates import format_duration
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding
-from wintogether.store import contacts as contacts_store
 from wintogether.store import quiet as quiet_store
 from wintogether.text import json_string
 
@@ -216,15 +215,19 @@ def slipping_rows(
             tag_days=tag_rules,
             top=top,
         )
-    rows, total = kept or contacts_store.quiet_contacts(
-        store,
-        today=now.date(),
-        utc_offset_minutes=offset_minutes(now),
-        default_days=config.default_cadence_days,
-        tag_days=tag_rules,
-        tag=tag,
-        top=top,
-    )
+    if not kept:  # a tag's list, or the kept moments not there: from every contact
+        from wintogether.store import contacts as contacts_store
+
+        kept = contacts_store.quiet_contacts(
+            store,
+            today=now.date(),
+            utc_offset_minutes=offset_minutes(now),
+            default_days=config.default_cadence_days,
+            tag_days=tag_rules,
+            tag=tag,
+            top=top,
+        )
+    rows, total = kept
     # The order of _rank_key, without building an Attention per row.
     ranked = [(-(row[1] / row[2]), -row[1], row[0].name.casefold(), row[0].id, row) for row in rows]
     ranked.sort(key=_first_four)
@@ -245,7 +248,7 @@ def tag_days(store: Store, config: Config) -> list[tuple[int, int, str]]:
     """The rhythm each tag in the database carries, as the config decides it."""
     return [
         (tag_id, *hit)
-        for tag_id, name in contacts_store.tag_names(store)
+        for tag_id, name in quiet_store.tag_names(store)
         if (hit := config.cadence_for_tag(name)) is not None
     ]
 

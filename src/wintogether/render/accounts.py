@@ -17,7 +17,8 @@ from wintogether.render.promises import promises_table
 from wintogether.render.words import balance_text, health_line, word_record_text
 
 if TYPE_CHECKING:
-    from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView, OrgNode
+    from wintogether.domain.account_list import CompanyRowView
+    from wintogether.domain.accounts import Account, AccountPerson, OrgNode
     from wintogether.domain.paths import Paths
     from wintogether.domain.referrals import ReferralNode, Referrals
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from wintogether.domain.accounts import CompanyRowView
+    from wintogether.domain.account_list import CompanyRowView
     from wintogether.domain.cadence import Attention
     from wintogether.domain.contacts import ContactRow
     from wintogether.domain.dupes import Pair

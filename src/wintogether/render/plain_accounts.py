@@ -28,7 +28,8 @@ from wintogether.render.plain import (
 )
 
 if TYPE_CHECKING:
-    from wintogether.domain.accounts import Account, AccountPerson, CompanyRowView
+    from wintogether.domain.account_list import CompanyRowView
+    from wintogether.domain.accounts import Account, AccountPerson
     from wintogether.domain.deals import AccountDeals
     from wintogether.domain.paths import Paths
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from wintogether.frozen import Frozen
-from wintogether.models import ContactRef, ContactStanding, Promise, Win
-from wintogether.store import ledger as ledger_store
-from wintogether.store import promises as promises_store
+from wintogether.models import ContactRef, ContactStanding
 from wintogether.store.common import id_list, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
 from wintogether.text import read_json
+
+if TYPE_CHECKING:
+    from wintogether.models import Promise, Win
 
 _IN = "IN (SELECT value FROM json_each(?))"
 
@@ -390,6 +392,8 @@ def _job(value: str | None) -> dict[str, str | None]:
 
 def promises_due_since(store: Store, ids: Sequence[int], start: date) -> list[Promise]:
     """Promises (any status) of these contacts due on or after ``start``."""
+    from wintogether.store import promises as promises_store  # here: `wt companies` needs none
+
     return promises_store.select(
         store,
         f"WHERE p.contact_id {_IN} AND p.due_on >= ? ORDER BY p.due_on, p.id",
@@ -455,6 +459,8 @@ def dues_since(store: Store, ids: Sequence[int], start: date) -> list[DueRow]:
 
 
 def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
+    from wintogether.store import promises as promises_store
+
     return promises_store.select(
         store,
         f"WHERE p.contact_id {_IN} AND p.status = 'open' ORDER BY p.due_on, p.id",
@@ -463,6 +469,8 @@ def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
 
 
 def wins_since(store: Store, ids: Sequence[int], since: str) -> list[Win]:
+    from wintogether.store import ledger as ledger_store
+
     return ledger_store.wins_of(store, ids, since)
 
 

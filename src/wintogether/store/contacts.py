@@ -719,10 +719,6 @@ def birthday_people(store: Store, days: list[str]) -> list[tuple[ContactRef, str
     ]
 
 
-def tag_names(store: Store) -> list[tuple[int, str]]:
-    return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
-
-
 def quiet_contacts(
     store: Store,
     *,

@@ -61,6 +61,11 @@ _OWN_RHYTHMS = """
 """
 
 
+def tag_names(store: Store) -> list[tuple[int, str]]:
+    """Every tag: (id, name). Each one's rhythm is the config's to say."""
+    return [(row[0], row[1]) for row in store.conn.execute("SELECT id, name FROM tags")]
+
+
 def rebuild(store: Store) -> None:
     """Inside a write: recompute every row from the contacts and their tags."""
     rebuild_on(store.conn)
