@@ -55,15 +55,14 @@ class Member(Frozen):
         introduced_by: int | None,
         archived: bool,
     ) -> None:
-        self._set(
-            standing=standing,
-            company_id=company_id,
-            title=title,
-            role=role,
-            reports_to=reports_to,
-            introduced_by=introduced_by,
-            archived=archived,
-        )
+        setter = object.__setattr__
+        setter(self, "standing", standing)
+        setter(self, "company_id", company_id)
+        setter(self, "title", title)
+        setter(self, "role", role)
+        setter(self, "reports_to", reports_to)
+        setter(self, "introduced_by", introduced_by)
+        setter(self, "archived", archived)
 
 
 _MEMBER_SELECT = (
@@ -74,36 +73,51 @@ _MEMBER_SELECT = (
 
 
 def _members(store: Store, where: str, params: Sequence[object]) -> list[Member]:
-    rows = store.conn.execute(f"{_MEMBER_SELECT} {where}", params).fetchall()
-    ids = [row["id"] for row in rows]
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: an account reads hundreds
+    rows = cursor.execute(f"{_MEMBER_SELECT} {where}", params).fetchall()
     tags: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        for row in store.conn.execute(
+    if rows:
+        for contact_id, tag in cursor.execute(
             "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
             f" WHERE ct.contact_id {_IN}",
-            (id_list(ids),),
+            (id_list(row[0] for row in rows),),
         ):
-            tags[row[0]].append(row[1])
+            tags[contact_id].append(tag)
     out = []
-    for row in rows:
-        created = utc_time(row["created_at"])
+    for (
+        cid,
+        name,
+        company,
+        company_id,
+        title,
+        role,
+        reports_to,
+        introduced_by,
+        cadence_days,
+        last_touch_at,
+        created_at,
+        birthday,
+        archived_at,
+    ) in rows:
+        created = utc_time(created_at)
         assert created is not None
         out.append(
             Member(
-                standing=ContactStanding(
-                    contact=ContactRef(row["id"], row["name"], row["company"]),
-                    cadence_days=row["cadence_days"],
-                    tags=tags.get(row["id"], []),
-                    last_touch_at=utc_time(row["last_touch_at"]),
-                    created_at=created,
-                    birthday=row["birthday"],
+                ContactStanding(
+                    ContactRef(cid, name, company),
+                    cadence_days,
+                    tags.get(cid, []),
+                    utc_time(last_touch_at),
+                    created,
+                    birthday,
                 ),
-                company_id=row["company_id"],
-                title=row["title"],
-                role=row["account_role"],
-                reports_to=row["reports_to"],
-                introduced_by=row["introduced_by"],
-                archived=row["archived_at"] is not None,
+                company_id,
+                title,
+                role,
+                reports_to,
+                introduced_by,
+                archived_at is not None,
             )
         )
     return out
