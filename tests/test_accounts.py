@@ -326,3 +326,40 @@ def test_account_views_read_job_changes_without_the_json_package(northwind: Path
         assert "json" not in modules, args
     view = json.loads(done.stdout)
     assert view
+
+
+@pytest.mark.parametrize("sort", ["attention", "name", "people"])
+def test_companies_tied_keep_the_name_order_of_the_company_rows(db: Path, sort: str) -> None:
+    """`wt companies` reads each company's name with its figures, in name order
+    (``name COLLATE NOCASE, id``), and ranks them stably: ties stay in that
+    order, as in the company rows."""
+    from wintogether.config import Config
+    from wintogether.domain import account_list
+    from wintogether.store import open_store
+
+    names = [
+        "beta", "Alpha", "Ärger", "alpha two", "ßeta", "Zulu", "ÉCOLE", "école x", "Ölwerk",
+        "Straße", "STRASSE Co", "a~b", "A_b", "a[b", "İlker", "ilker two", "Ωmega", "ωmega 2",
+    ]  # fmt: skip
+    with Factory(db) as make:
+        make.at("2026-01-05T09:00:00+00:00")
+        for i, name in enumerate(names):
+            for k in range(1 + i % 3):
+                make.contact(f"Person {i} {k}", company=name)
+    now = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
+    store, _ = open_store(db)
+    try:
+        got, total = account_list.companies_page(store, Config(), now, sort=sort)
+        rows = store.conn.execute(
+            "SELECT id, name FROM companies ORDER BY name COLLATE NOCASE, id"
+        ).fetchall()
+    finally:
+        store.close()
+    people = {r.company.id: r.people for r in got}
+    expected = [(row[0], row[1]) for row in rows if row[0] in people]
+    if sort == "attention":
+        expected.sort(key=lambda r: r[1].casefold())  # every attention is the same
+    elif sort == "people":
+        expected.sort(key=lambda r: (-people[r[0]], r[1].casefold()))
+    assert total == len(expected) >= 12  # some names are one company (same key)
+    assert [(r.company.id, r.company.name) for r in got] == expected

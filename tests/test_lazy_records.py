@@ -238,7 +238,9 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
         WordRecord: [("me",), ("them", 1, (2,), 3, 4), ("me", 0, (), 0, 0)],
         Health: [(ref, attention, word, word, Balance()), (other, attention, word, word, Balance())],
         AccountDeals: [([], []), ([1], [])],
-        CompanyFigures: [(1, 3, 0.5, None, ()), (1, 3, 0.5, "2026", ("user",)), (2, 1, 1.0, None, ())],
+        CompanyFigures: [
+            (1, "A", 3, 0.5, None, ()), (1, "A", 3, 0.5, "2026", ("user",)), (2, "B", 1, 1.0, None, ()),
+        ],
         WarmPerson: [(ref, 3, 30, "default", True), (other, 3, 30, "tag x", False)],
         CompanyRowView: [(row, 3, attention, when, Counter(user=1)), (row, 3, None, None, Counter())],
         AccountPerson: [

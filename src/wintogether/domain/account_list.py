@@ -104,32 +104,29 @@ def companies_page(
         )
     today, offset, default = now.date(), cadence.offset_minutes(now), config.default_cadence_days
     with store.read():
-        # Names to sort by; the full records (aliases) only for the companies shown.
-        names = companies_store.company_names(store)
         tag_days = cadence.tag_days(store, config)
-        figures = {
-            f.company_id: f
-            for f in accounts_store.company_figures(
-                store,
-                today=today,
-                utc_offset_minutes=offset,
-                default_days=default,
-                tag_days=tag_days,
-            )
-        }
-        listed = [(cid, name, figures[cid]) for cid, name in names if cid in figures]
+        # Each company's figures and name, by name; the full records (aliases)
+        # only for the companies shown.
+        listed = accounts_store.company_figures(
+            store,
+            today=today,
+            utc_offset_minutes=offset,
+            default_days=default,
+            tag_days=tag_days,
+        )
+        # By name first (ties stay in that order).
         if sort == "attention":
-            listed.sort(key=lambda r: (-r[2].attention, r[1].casefold()))
+            listed.sort(key=lambda f: (-f.attention, f.name.casefold()))
         elif sort == "people":
-            listed.sort(key=lambda r: (-r[2].people, r[1].casefold()))
+            listed.sort(key=lambda f: (-f.people, f.name.casefold()))
         page = listed if limit is None else listed[:limit]
         records = {
             row.id: row
             for row in companies_store.company_rows(
-                store, None if limit is None else [cid for cid, _, _ in page]
+                store, None if limit is None else [f.company_id for f in page]
             )
         }
-        shown = [(records[cid], figure) for cid, _, figure in page]
+        shown = [(records[f.company_id], f) for f in page]
         people: dict[int, list[WarmPerson]] = {}
         for company_id, person in accounts_store.people_figures(
             store,

@@ -245,8 +245,9 @@ class CompanyFigures(Frozen):
     """A company's active people taken together, grouped in SQL. Written out
     (frozen.py): `wt companies` makes one per company, 1,475 at the large scale."""
 
-    _fields = ("company_id", "people", "attention", "last_touch_at", "roles")
+    _fields = ("company_id", "name", "people", "attention", "last_touch_at", "roles")
     company_id: int
+    name: str  # the company's
     people: int
     #: The lowest attention there (days quiet over rhythm): its warmest relationship's.
     attention: float
@@ -256,6 +257,7 @@ class CompanyFigures(Frozen):
     def __init__(
         self,
         company_id: int,
+        name: str,
         people: int,
         attention: float,
         last_touch_at: str | None,
@@ -263,6 +265,7 @@ class CompanyFigures(Frozen):
     ) -> None:
         setter = object.__setattr__
         setter(self, "company_id", company_id)
+        setter(self, "name", name)
         setter(self, "people", people)
         setter(self, "attention", attention)
         setter(self, "last_touch_at", last_touch_at)
@@ -291,27 +294,31 @@ def company_figures(
     default_days: int,
     tag_days: list[tuple[int, int, str]],
 ) -> list[CompanyFigures]:
-    """Every company with active people: how many, the lowest attention among them
-    (computed in SQL as store.contacts.quiet_contacts computes attention;
-    ``tag_days``: the rhythm each tag carries, as the domain decides it), their
-    latest touch and their roles. One grouped pass; :func:`people_figures` then
-    says who is the warmest at the companies shown."""
+    """Every company with active people: its name, how many, the lowest attention
+    among them (computed in SQL as store.contacts.quiet_contacts computes
+    attention; ``tag_days``: the rhythm each tag carries, as the domain decides
+    it), their latest touch and their roles; in the order of
+    store.companies.company_rows (by name). One grouped pass, each company's
+    name read once per company; :func:`people_figures` then says who is the
+    warmest at the companies shown."""
     sql = (
         scored_sql(
             _ACTIVE_AT_A_COMPANY, len(tag_days), ("company_id", "last_touch_at", "account_role")
         )
         + """
-        SELECT company_id, count(*), min(CAST(days AS REAL) / cadence), max(last_touch_at),
+        SELECT company_id, (SELECT k.name FROM companies k WHERE k.id = company_id) AS name,
+            count(*), min(CAST(days AS REAL) / cadence), max(last_touch_at),
             group_concat(account_role, ' ')
-        FROM scored GROUP BY company_id
+        FROM scored GROUP BY company_id ORDER BY name COLLATE NOCASE, company_id
     """
     )
     params = _scored_params(tag_days, default_days, today, utc_offset_minutes)
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: one row per company
     return [
-        CompanyFigures(cid, people, attention, last, tuple(roles.split(" ")) if roles else ())
-        for cid, people, attention, last, roles in cursor.execute(sql, params)
+        CompanyFigures(cid, name, people, attention, last, tuple(roles.split(" ")) if roles else ())
+        for cid, name, people, attention, last, roles in cursor.execute(sql, params)
+        if name is not None  # a company that is no longer there lists nobody
     ]
 
 

@@ -205,16 +205,6 @@ def company_rows(store: Store, ids: Sequence[int] | None = None) -> list[Company
     ]
 
 
-def company_names(store: Store) -> list[tuple[int, str]]:
-    """Every company's id and name, in :func:`company_rows` order (by name)."""
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    rows: list[tuple[int, str]] = cursor.execute(
-        "SELECT id, name FROM companies ORDER BY name COLLATE NOCASE, id"
-    ).fetchall()
-    return rows
-
-
 def companies_matching(store: Store, text: str) -> list[CompanyRow]:
     """Companies whose name or an alias contains ``text`` (after normalising)."""
     key = company_key(text)
