@@ -262,8 +262,10 @@ def test_companies_rank_as_every_person_s_attention_says(db: Path, moment: str) 
 
 def test_company_json_people_written_are_the_bytes_of_their_records(northwind: Path) -> None:
     """`wt company NAME --json` writes each person from their figures
-    (AccountPerson.json_text): the bytes write_json gives for their records,
-    with late days, ledger kinds both ways, a one-sided run and names to escape."""
+    (AccountPerson.json_text), and its ledger and open promises too: the
+    bytes write_json gives for their records, with late days, ledger kinds both
+    ways, a one-sided run, an introduction, a promise from a conversation and
+    text to escape."""
     from wintogether.config import Config
     from wintogether.domain import accounts
     from wintogether.render import words
@@ -278,6 +280,9 @@ def test_company_json_people_written_are_the_bytes_of_their_records(northwind: P
         make.gave("lee", "Gift", kind="gift", at="2026-04-01")
         make.gave("lee", "Another gift", kind="gift", at="2026-04-02")
         theirs = make.promise("hannah", "Send the org chart", due="2026-05-25", theirs=True)
+        make.got("zoë", 'An intro \u202e"quoted"', kind="intro", to="lee", at="2026-05-10")
+        make.log("zoë", "Call", at="2026-05-11", follow_up="2026-12-20", about="Deck \x1b[1m é")
+        make.promise("lee", "Tab\there \\ back", due="2026-12-24", theirs=True)
     with Factory(northwind) as make:
         make.at("2026-06-01T09:00:00+00:00")
         make.done(late)
@@ -288,6 +293,8 @@ def test_company_json_people_written_are_the_bytes_of_their_records(northwind: P
         view = accounts.account(store, "northwind", Config(), now)
         assert any(p.health.my_word.late_days for p in view.people)
         assert any(p.health.balance.one_sided for p in view.people)
+        assert any(e.to_contact for e in view.ledger) and view.their_promises
+        assert any(p.conversation_id for p in view.my_promises)
         whole, written = io.StringIO(), io.StringIO()
         write_json(view.to_json(words), whole)
         write_json(view.to_json(words, written=True), written)

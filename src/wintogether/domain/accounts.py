@@ -39,7 +39,7 @@ from wintogether.store import ledger as ledger_store
 from wintogether.store import touches as touches_store
 from wintogether.store.accounts import DueRow, JobMove
 from wintogether.store.companies import CompanyRow, company_key
-from wintogether.text import JsonText, json_string
+from wintogether.text import JsonText, json_string, json_value
 
 __all__ = [
     "COMPANY_SORTS",
@@ -151,6 +151,43 @@ def _day_json(day: date | None) -> str:
     return f'"{day.isoformat()}"' if day else "null"
 
 
+def _time_json(moment: datetime | None) -> str:
+    return json_string(moment.isoformat()) if moment is not None else "null"
+
+
+def _entry_json(entry: LedgerEntry) -> JsonText:
+    """``entry.to_json()`` already written (text.JsonText): an account's JSON
+    lists the year's ledger, a hundred entries and more."""
+    return JsonText(
+        f'{{\n  "id": {json_value(entry.id)},\n'
+        f'  "uid": {json_string(entry.uid)},\n'
+        f'  "contact": {_ref_json(entry.contact)},\n'
+        f'  "direction": {json_string(entry.direction)},\n'
+        f'  "kind": {json_string(entry.kind)},\n'
+        f'  "text": {json_string(entry.text)},\n'
+        f'  "to_contact": {_ref_json(entry.to_contact)},\n'
+        f'  "happened_at": {_time_json(entry.happened_at)},\n'
+        f'  "created_at": {_time_json(entry.created_at)}\n}}'
+    )
+
+
+def _promise_json(promise: Promise) -> JsonText:
+    """``promise.to_json()`` already written (text.JsonText)."""
+    return JsonText(
+        f'{{\n  "id": {json_value(promise.id)},\n'
+        f'  "uid": {json_string(promise.uid)},\n'
+        f'  "contact": {_ref_json(promise.contact)},\n'
+        f'  "conversation_id": {json_value(promise.conversation_id)},\n'
+        f'  "text": {json_string(promise.text)},\n'
+        f'  "due_on": {_day_json(promise.due_on)},\n'
+        f'  "owner": {json_string(promise.owner)},\n'
+        f'  "status": {json_string(promise.status)},\n'
+        f'  "done_at": {_time_json(promise.done_at)},\n'
+        f'  "done_note": {json_string(promise.done_note)},\n'
+        f'  "created_at": {_time_json(promise.created_at)}\n}}'
+    )
+
+
 class Account(Plain):
     """`wt company NAME`. Written out (frozen.py), as its people are."""
 
@@ -202,16 +239,18 @@ class Account(Plain):
         former: list[Any] = [
             p.json_text(words) if written else p.to_json(words) for p in self.former
         ]
+        promise: Callable[[Promise], Any] = _promise_json if written else Promise.to_json
+        entry: Callable[[LedgerEntry], Any] = _entry_json if written else LedgerEntry.to_json
         return {
             "company": company_json(self.company),
             "people": people,
             "former": former,
             "open_promises": {
-                "mine": [p.to_json() for p in self.my_promises],
-                "theirs": [p.to_json() for p in self.their_promises],
+                "mine": [promise(p) for p in self.my_promises],
+                "theirs": [promise(p) for p in self.their_promises],
             },
             "conversations_per_month": [{"month": m, "count": n} for m, n in self.per_month],
-            "ledger": [e.to_json() for e in self.ledger],
+            "ledger": [entry(e) for e in self.ledger],
             "wins": [w.to_json() for w in self.wins],
             "balance": self.balance.to_json(words),
             "my_word": self.my_word.to_json(words),
