@@ -370,3 +370,38 @@ def test_companies_tied_keep_the_name_order_of_the_company_rows(db: Path, sort: 
         expected.sort(key=lambda r: (-people[r[0]], r[1].casefold()))
     assert total == len(expected) >= 12  # some names are one company (same key)
     assert [(r.company.id, r.company.name) for r in got] == expected
+
+
+def test_companies_imports_none_of_the_account_modules(northwind: Path) -> None:
+    """`wt companies` lists from domain/account_list.py: it imports neither one
+    account's modules (health, the ledger and promise stores) nor the contact
+    store, and compiles no record."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "wintogether", "companies"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Northwind Traders" in done.stdout
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "wintogether.domain.account_list" in modules
+    unwanted = {
+        "wintogether.domain.accounts",
+        "wintogether.domain.health",
+        "wintogether.store.ledger",
+        "wintogether.store.promises",
+        "wintogether.store.contacts",
+        "dataclasses",
+        "json",
+    }
+    assert not unwanted & modules, sorted(unwanted & modules)
