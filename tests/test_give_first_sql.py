@@ -5,6 +5,7 @@ say."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,5 +94,39 @@ def test_enough_receiving_ranks_only_them(built: Callable[..., Path], seed: int)
         full, _ = standings.ranked_figures(store, *window, 5, owing_only=True)
         assert sorted(few, key=lambda r: r[0].id) == sorted(full, key=lambda r: r[0].id)
         assert standings._receiving_first(store, *window, len(receiving) + 1) is None
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("analyzed", [False, True], ids=["as-created", "analyzed"])
+def test_receiving_first_reads_index_ranges(built: Callable[..., Path], analyzed: bool) -> None:
+    """Those receiving are one range of ``standings_receiving`` (m021) and their
+    two partial months one range each of ``ledger_happened_contact``: no lookup
+    of each contact's standings row, no seek into each one's ledger entries,
+    no pass over the standings or the ledger; before and after ANALYZE."""
+    from wintogether.store import standings
+
+    db = built(build, 1)
+    store, _ = open_store(db)
+    try:
+        if analyzed:
+            store.conn.execute("ANALYZE")
+        window = ("2025-11-28T10:00:00Z", "2026-11-28T10:00:00Z", "2026-08-30T10:00:00Z")
+        named = {**standings._window_params(*window[:2]), "cutoff": window[2], "skip": 4}
+        plan = [
+            row[3]
+            for row in store.conn.execute(f"EXPLAIN QUERY PLAN {standings._RECEIVING_FIRST}", named)
+        ]
+        assert any(
+            line.startswith("SEARCH s USING COVERING INDEX standings_receiving") for line in plan
+        ), plan
+        partial = [line for line in plan if re.match(r"(SCAN|SEARCH) ledger\b", line)]
+        assert len(partial) == 2 and all(
+            line.startswith("SEARCH ledger USING COVERING INDEX ledger_happened_contact")
+            and "(happened_at>? AND happened_at<?)" in line
+            for line in partial
+        ), plan
+        assert not any(re.match(r"SCAN (s|standings|ledger|m)\b", line) for line in plan), plan
+        assert standings._receiving_first(store, *window, 5) is not None
     finally:
         store.close()

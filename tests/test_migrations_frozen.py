@@ -38,6 +38,7 @@ SHIPPED = {
     "m018_contact_quiet": "2e662fbc0c2cb5b0ba9e7b92a2981c159f901c122bacf7c5366a09acdd5c15c0",
     "m019_contact_birthday_day": "6e4aa9905286e0ad428d6f252742ff0049edd602dc6854de61e31140d050411d",
     "m020_counts_by_time": "ec6af76e027e2d1d6784fcb361cc0e18493a47c7c209c9fa8a2edba98f7d463c",
+    "m021_give_first_ranges": "b680c98dad0fdf6199ac3da51fbffc6d50868f48fd75e6bea326b31db2e23994",
 }
 
 

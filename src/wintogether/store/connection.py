@@ -41,7 +41,7 @@ APPLICATION_ID = 0x57696E54
 #: ``PRAGMA user_version`` of an up-to-date database: how many migrations there
 #: are (store/migrations.py ``LATEST_VERSION``; a test keeps the two equal). Here
 #: so that opening an up-to-date file does not import the migrations.
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 

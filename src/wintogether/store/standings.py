@@ -351,6 +351,10 @@ def owing(
 #: :func:`owing` when at least ``top`` contacts are receiving: they rank before
 #: everyone else, so only their figures are summed (their months by the
 #: standings' key, their rows of the two partial months), not everyone's.
+#: Those receiving are one range of ``standings_receiving`` and the partial
+#: months one range each of ``ledger_happened_contact`` (m021): no lookup of
+#: each contact's standings row, no seek into each one's entries (``contact_id
+#: > 0``, true of every entry, is the condition of that partial index).
 _RECEIVING_FIRST = f"""
     WITH r AS MATERIALIZED (
         SELECT s.contact_id FROM standings s
@@ -361,11 +365,15 @@ _RECEIVING_FIRST = f"""
         SELECT m.contact_id, m.given, m.received FROM r JOIN standing_months m
             ON m.contact_id = r.contact_id AND m.month > :first_month AND m.month < :last_month
         UNION ALL
-        SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
-        WHERE happened_at >= :since AND happened_at < :first_full AND contact_id IN r
+        SELECT contact_id, direction = 'gave', direction = 'got'
+        FROM ledger INDEXED BY ledger_happened_contact
+        WHERE happened_at >= :since AND happened_at < :first_full AND contact_id > 0
+            AND contact_id IN r
         UNION ALL
-        SELECT contact_id, direction = 'gave', direction = 'got' FROM ledger
-        WHERE happened_at >= :last_month AND happened_at <= :until AND contact_id IN r
+        SELECT contact_id, direction = 'gave', direction = 'got'
+        FROM ledger INDEXED BY ledger_happened_contact
+        WHERE happened_at >= :last_month AND happened_at <= :until AND contact_id > 0
+            AND contact_id IN r
     ),
     sums AS MATERIALIZED (
         SELECT contact_id, sum(given) AS given, sum(received) AS received
