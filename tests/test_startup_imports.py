@@ -694,3 +694,18 @@ def test_the_collector_is_off_for_start_up_and_on_for_the_command(
         capture_output=True, text=True, check=True, env=os.environ.copy(),
     )  # fmt: skip
     assert "Checked the collector" in shown.stdout
+
+
+def test_today_does_not_import_the_contact_store(dana: object) -> None:
+    """The dashboard reads whether anyone is there and the birthdays coming up
+    from store/dashboard.py, not from the whole contact store; who is slipping
+    reads the kept quiet days (store/quiet.py)."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.contact("Greta Lindqvist", every="1 week", birthday="1980-11-30")
+        make.log("greta", "Coffee", at="2026-09-01")
+    for args in (("today",), ("today", "--json")):
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Greta Lindqvist" in done.stdout, args
+        assert "wintogether.store.dashboard" in modules, args
+        assert "wintogether.store.contacts" not in modules, args

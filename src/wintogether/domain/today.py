@@ -12,7 +12,7 @@ from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.models import ContactEvent, ContactRef, Promise
 from wintogether.models.base import _iso
 from wintogether.store import Store, events
-from wintogether.store import contacts as contacts_store
+from wintogether.store import dashboard as dashboard_store
 from wintogether.store import promises as promises_store
 from wintogether.text import json_string
 
@@ -161,9 +161,9 @@ def dashboard(
     with store.read():
         overdue, due_today, totals = _due(store, today, promises_shown)
         ranked, slipping_total = cadence.slipping_in(store, config, now, top=slipping_limit)
-        born = contacts_store.birthday_people(store, birthday_days(today))
+        born = dashboard_store.birthday_people(store, birthday_days(today))
         job_changes = _job_changes(store)
-        empty = not contacts_store.has_contacts(store)
+        empty = not dashboard_store.has_contacts(store)
         to_review, meetings = None, []
         if events.anything_captured(store):
             from wintogether.domain.brief import todays_sections

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from wintogether.models import ContactRef
+from wintogether.store import dashboard
 from wintogether.store.common import chunks, id_list, local_time, new_uid, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
@@ -314,7 +315,7 @@ def refs_by_fragment(store: Store, fragment: str, *, include_archived: bool) -> 
 
 
 def has_contacts(store: Store) -> bool:
-    return store.conn.execute("SELECT 1 FROM contacts LIMIT 1").fetchone() is not None
+    return dashboard.has_contacts(store)
 
 
 def all_refs(store: Store, *, include_archived: bool = False) -> list[ContactRef]:
@@ -703,20 +704,8 @@ def standings(
 
 
 def birthday_people(store: Store, days: list[str]) -> list[tuple[ContactRef, str | None]]:
-    """Active contacts whose birthday falls on one of the "MM-DD" ``days``:
-    (contact, stored birthday), in the order :func:`standings` gives them,
-    without what the neglect rule needs (tags, times)."""
-    from wintogether.store.common import text_list
-
-    return [
-        (ContactRef(row[0], row[1], row[2]), row[6])
-        for row in store.conn.execute(
-            "SELECT id, name, company, cadence_days, last_touch_at, created_at, birthday"
-            " FROM contacts c WHERE archived_at IS NULL"
-            " AND substr(birthday, -5) IN (SELECT value FROM json_each(?))",
-            (text_list(days),),
-        )
-    ]
+    """store/dashboard.py ``birthday_people`` (the dashboard reads it there)."""
+    return dashboard.birthday_people(store, days)
 
 
 def quiet_contacts(
