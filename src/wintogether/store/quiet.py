@@ -297,9 +297,22 @@ def _count(conn: sqlite3.Connection, ranges: list[Range], base: dict[str, Any]) 
     The own rhythms' ranges and the default's hold different contacts from all
     others; a contact in several tags' ranges is counted in the first (the
     shortest rhythm: its range reaches furthest, so it holds every contact of
-    that tag that a later range holds)."""
+    that tag that a later range holds). The default's are counted as every
+    active contact without its own rhythm quiet that long, less those of them
+    with a rhythm tag (each once): a range of each index, instead of looking up
+    the tags of each contact in the range (tag_quiet holds the tags of exactly
+    the active contacts without their own rhythm, with their quiet moment)."""
     counts, params = [], dict(base)
-    for n, (where, rhythm, _, own) in enumerate(ranges):
+    for n, (where, rhythm, source, own) in enumerate(ranges):
+        if source == "default":
+            slipping = _slipping(n)
+            counts.append(
+                "((SELECT count(*) FROM contact_quiet q WHERE q.active AND q.own IS NULL"
+                f" AND {slipping}) - (SELECT count(DISTINCT q.contact_id) FROM tag_quiet q"
+                f" WHERE q.tag_id IN (SELECT value FROM json_each(:tags{n})) AND {slipping}))"
+            )
+            params.update(_bound(n, rhythm, own))
+            continue
         body = where.format(join="", n=n)
         if "e" in own:
             body += (
