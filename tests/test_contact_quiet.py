@@ -289,3 +289,69 @@ def test_attention_page_of_thousands_tied_reads_names_in_order(tmp_path: Path) -
     _attention_pages_match(
         tmp_path, names, 800, (1, 3, 4, 50, 120, 400), suffixes=7, archive_every=97
     )
+
+
+def test_attention_page_of_everyone_alike_is_the_ranges_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When every active contact has the default rhythm and the same days quiet
+    (store/quiet.py ``uniform``), the page is taken without reading each one's
+    figures: the same rows as the ranges give, bonus and names beyond ASCII
+    included; a contact with a rhythm of its own, or talked to, ends the shortcut."""
+    from wintogether.domain import contacts
+
+    names = ["ana", "Émile", "Straße", "strasse", "ßa", "Bob", "bob", "İlker", "zed"]
+    store, _ = open_store(tmp_path / "day.db", create=True)
+    try:
+        with store.write("seed"):
+            for n in range(700):
+                store.conn.execute(
+                    "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
+                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
+                    (f"u{n}", names[n % len(names)] + f" {n % 11}", "x" if n % 89 == 3 else None),
+                )
+            for n in (5, 50, 93, 99):  # 93 is archived
+                store.conn.execute(
+                    "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
+                    " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
+                    " 'x', 'x')",
+                    (f"p{n}", n),
+                )
+        now = datetime(2026, 11, 28, 10, tzinfo=UTC)
+        config = Config()
+        alike = quiet.uniform
+        taken: list[object] = []
+        ranked_alike = contacts_store._ranked_alike
+        monkeypatch.setattr(
+            contacts_store,
+            "_ranked_alike",
+            lambda *a, **k: taken.append(ranked_alike(*a, **k)) or taken[-1],
+        )
+
+        def pages() -> list[tuple[list[int], int]]:
+            out = []
+            for limit in (1, 2, 3, 4, 50, 120):
+                rows, total = contacts.listing_page(
+                    store, config, now, sort="attention", limit=limit
+                )
+                out.append(([r.contact.id for r in rows], total))
+            return out
+
+        seen: list[object] = []
+        for change in (None, "cadence_days = 30", "last_touch_at = '2026-10-01T10:00:00Z'"):
+            if change:
+                with store.write("change"):
+                    store.conn.execute(f"UPDATE contacts SET {change} WHERE id = 400")
+            seen.clear()
+            monkeypatch.setattr(quiet, "uniform", lambda *a, **k: seen.append(1) or alike(*a, **k))
+            shortcut = pages()
+            monkeypatch.setattr(quiet, "uniform", lambda *a, **k: None)
+            assert shortcut == pages()
+            assert seen
+            assert any(taken) == (change is None)
+            taken.clear()
+            with store.read():
+                found = alike(store, today=now.date(), utc_offset_minutes=0, tag_days=[])
+            assert (found is None) == (change is not None)
+    finally:
+        store.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -456,6 +456,14 @@ def attention_ranking(
     if tag is None and company is None and not archived:
         from wintogether.store import quiet
 
+        if top > 0:
+            same = quiet.uniform(
+                store, today=today, utc_offset_minutes=utc_offset_minutes, tag_days=tag_days
+            )
+            if same is not None:
+                ranked = _ranked_alike(store, *same, default_days, bonus, where, filters, top)
+                if ranked is not None:
+                    return ranked
         most = quiet.most_quiet(
             store,
             today=today,
@@ -620,30 +628,81 @@ def _ranked_from(
     return out, total
 
 
+def _ranked_alike(
+    store: Store,
+    days: int,
+    active: int,
+    rhythm: int,
+    bonus: dict[str, Any],
+    where: str,
+    filters: list[Any],
+    top: int,
+) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int] | None:
+    """What :func:`_ranked_from` gives when every active contact has the same
+    days quiet and the default rhythm (store/quiet.py ``uniform``), without
+    reading each one's figures: those whose promises or ledger add to their
+    score come first, and the page is filled by the first of everyone else by
+    name. None when that is not the page (as many with a bonus as places, or
+    too few tied for reading names in order to pay)."""
+    extra = {row[0]: (int(row[1]), bool(row[2])) for row in store.conn.execute(_BONUS, bonus)}
+    if extra:
+        listed = {
+            row[0]
+            for row in store.conn.execute(
+                "SELECT id FROM contacts WHERE archived_at IS NULL"
+                " AND id IN (SELECT value FROM json_each(?))",
+                (id_list(extra),),
+            )
+        }
+        extra = {cid: figures for cid, figures in extra.items() if cid in listed}
+    above = [cid for cid, (broken, receiving) in extra.items() if broken or receiving]
+    need = top - len(above)
+    tied = active - len(above)
+    total = _count(store, where, filters)
+    if need <= 0 or not (tied > need + _SLACK and need * total < tied * tied // 4):
+        return None
+    kept = above + _first_by_name(store, None, need, exclude=set(above))
+    out = [
+        (ref, days, rhythm, *extra.get(ref.id, (0, False))) for ref in _refs_by_name(store, kept)
+    ]
+    return out, total
+
+
 #: SQLite's NOCASE folds ASCII letters only; so does this table.
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _first_by_name(store: Store, ids: list[int], count: int) -> list[int]:
-    """The first ``count`` of ``ids`` in the order the contacts list ranks equal
+def _first_by_name(
+    store: Store, ids: list[int] | None, count: int, exclude: Set[int] = frozenset()
+) -> list[int]:
+    """The first ``count`` of ``ids`` (``None``: every active contact not in
+    ``exclude``) in the order the contacts list ranks equal
     scores: the name casefolded, then ``name COLLATE NOCASE`` and id (the order
     it reads them in). For ASCII names the three orders agree, so those are
     read in the name index's order until ``count`` of them are found; names
     beyond ASCII (casefolding may put them anywhere: "ß" is "ss") all join in."""
-    wanted = set(ids)
+    wanted = set(ids) if ids is not None else None
+    active = "" if ids is not None else " AND archived_at IS NULL"
+
+    def keep(cid: int) -> bool:
+        return cid in wanted if wanted is not None else cid not in exclude
+
     cursor = store.conn.cursor()
     cursor.row_factory = None
     rows = [
         row
         for row in cursor.execute(
-            "SELECT id, name FROM contacts WHERE length(CAST(name AS BLOB)) != length(name)"
+            "SELECT id, name FROM contacts"
+            f" WHERE length(CAST(name AS BLOB)) != length(name){active}"
         )
-        if row[0] in wanted
+        if keep(row[0])
     ]
     beyond = {row[0] for row in rows}
     found = 0
-    for row in cursor.execute("SELECT id, name FROM contacts ORDER BY name COLLATE NOCASE, id"):
-        if row[0] in wanted and row[0] not in beyond:
+    for row in cursor.execute(
+        f"SELECT id, name FROM contacts WHERE 1{active} ORDER BY name COLLATE NOCASE, id"
+    ):
+        if keep(row[0]) and row[0] not in beyond:
             rows.append(row)
             found += 1
             if found == count:

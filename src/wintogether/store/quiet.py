@@ -279,6 +279,43 @@ def most_quiet(
     return rows
 
 
+def uniform(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    tag_days: list[tuple[int, int, str]],
+) -> tuple[int, int] | None:
+    """``(days quiet, how many active contacts)`` when every active contact has
+    the default rhythm (no own rhythm, no tag with a rhythm) and the same days
+    quiet, as on a first day's import: then everyone ties and
+    :func:`most_quiet` would read every one. None otherwise (or when no one is
+    active, or a quiet moment is not a time)."""
+    conn = store.conn
+    if conn.execute(
+        "SELECT 1 FROM contact_quiet WHERE active AND own IS NOT NULL LIMIT 1"
+    ).fetchone():
+        return None
+    if (
+        tag_days
+        and conn.execute(
+            "SELECT 1 FROM tag_quiet WHERE tag_id IN (SELECT value FROM json_each(?)) LIMIT 1",
+            (id_list(tag_id for tag_id, _, _ in tag_days),),
+        ).fetchone()
+    ):
+        return None
+    days = _DAYS.replace("q.quiet", "{}")
+    row = conn.execute(
+        f"SELECT count(*), count(quiet), {days.format('min(quiet)')}, {days.format('max(quiet)')}"
+        " FROM contact_quiet WHERE active",
+        {"today": today.isoformat(), "offset": f"{utc_offset_minutes:+d} minutes"},
+    ).fetchone()
+    active, timed, fewest, most = row
+    if not active or active != timed or fewest != most:
+        return None
+    return int(fewest), int(active)
+
+
 def _first(item: tuple[Any, ...]) -> Any:
     return item[0]
 
