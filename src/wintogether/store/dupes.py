@@ -16,11 +16,19 @@ _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxy
 #: letters), and every email with a character beyond ASCII (whose case Python
 #: folds, not SQLite: more bytes than characters), each contact's in its own
 #: order. ASCII controls fold alike in both, so they need no second look.
+#: Two queries joined: the first through the email index alone, the second a
+#: scan without a list lookup per row (one condition with OR scanned every row
+#: for both: 4.4 against 3.6 ms on 10,534 emails).
 _SHARED_EMAILS = """
-SELECT contact_id, email FROM contact_emails
-WHERE email COLLATE NOCASE IN (
-    SELECT email FROM contact_emails GROUP BY email COLLATE NOCASE HAVING count(*) > 1
-) OR length(CAST(email AS BLOB)) != length(email)
+SELECT contact_id, email FROM (
+    SELECT contact_id, email, position, id FROM contact_emails
+    WHERE email COLLATE NOCASE IN (
+        SELECT email FROM contact_emails GROUP BY email COLLATE NOCASE HAVING count(*) > 1
+    )
+    UNION
+    SELECT contact_id, email, position, id FROM contact_emails
+    WHERE length(CAST(email AS BLOB)) != length(email)
+)
 ORDER BY contact_id, position, id
 """
 
