@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Invoke
 from factory import Factory
@@ -128,3 +131,39 @@ def test_nothing_in_range(story: Path, wt: Invoke) -> None:
     run = wt("history", "--since", "2025-01-01", "--until", "2025-01-31")
     assert run.stdout == ""
     assert run.stderr == "Nothing happened in that range.\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.datetimes(
+                min_value=datetime(1, 1, 3),
+                max_value=datetime(9999, 12, 28),
+                timezones=st.just(UTC),
+            ),
+            st.integers(-14 * 60, 14 * 60),
+            st.sampled_from(["conversation", "promise", "ledger", "deal"]),
+            st.integers(1, 4),
+        ),
+        max_size=40,
+    )
+)
+def test_entries_in_order_as_sorted_by_their_local_times(
+    raw: list[tuple[datetime, int, str, int]],
+) -> None:
+    """History orders its entries on their UTC instants (each local time read
+    from the database has a time zone object of its own): the order of the
+    plain sort on the local times, ties (the same deal opened and closed at
+    once) kept in the order given."""
+    from wintogether.domain.history import HistoryEntry, _in_order
+    from wintogether.models import ContactRef, Promise
+
+    entries = []
+    for moment, minutes, kind, id_ in raw:
+        at = moment.astimezone(timezone(timedelta(minutes=minutes)))  # a zone object each
+        item = Promise(id_, "u", ContactRef(1, "A"), None, "t", date(2026, 1, 1), "me", "open",
+                       None, None, at)  # fmt: skip
+        entries.append(HistoryEntry(at, kind, promise=item))
+    expected = sorted(entries, key=lambda e: (e.at, e.kind, e.item.id))
+    assert [id(e) for e in _in_order(entries)] == [id(e) for e in expected]
