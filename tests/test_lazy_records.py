@@ -175,6 +175,68 @@ def test_written_out_contact_records_behave_as_their_dataclasses() -> None:
     assert first.tags is not second.tags and first.urls is not first.phones
 
 
+def test_written_out_conversation_behaves_as_its_dataclass() -> None:
+    """Conversation is written out (frozen.py's Record): the same parameters,
+    equality, no hash, the repr the dataclass had, and its JSON."""
+    from datetime import UTC, datetime
+
+    from wintogether.models import ContactRef, Conversation
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    ref = ContactRef(1, "Dana", "Acme")
+    values = [
+        (1, "u", when, "call", "Hi", [ref], when),
+        (1, "u", when, "call", "Hi", [], when),
+        (2, "v", when, "email", "Re: x", [ref, ContactRef(2, "Ada")], datetime(2026, 1, 3)),
+    ]
+    fields = [(name, object) for name in inspect.signature(Conversation).parameters]
+    assert tuple(name for name, _ in fields) == Conversation._fields
+    theirs = dataclasses.make_dataclass("Conversation", fields)
+    assert Conversation.__hash__ is None
+    made = [(Conversation(*v), theirs(*v)) for v in values]
+    for a, b in made:
+        assert repr(a) == repr(b)
+        for c, d in made:
+            assert (a == c) == (b == d) and (a != c) == (b != d)
+        assert (a == "other") == (b == "other")
+        a.note = "changed"  # assignable, as the dataclass
+    assert made[0][0].to_json() == {
+        "id": 1, "uid": "u", "happened_at": when.isoformat(), "channel": "call",
+        "note": "changed", "participants": [ref.to_json()], "created_at": when.isoformat(),
+    }  # fmt: skip
+
+
+def test_written_out_deal_behaves_as_its_dataclass() -> None:
+    """Deal is written out (frozen.py's Record): the same parameters, a new
+    list of people each when none is given, equality, no hash, the repr."""
+    from datetime import UTC, date, datetime
+
+    from wintogether.models import ContactRef, Deal
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    head = (1, "u", "Renewal", None, None, None, None, "open", None, None, None, when, when)
+    values = [
+        head,
+        (*head, [ContactRef(1, "Dana")]),
+        (2, "v", "Pilot", "Acme", date(2026, 2, 1), "a", "b", "won", when, "n", "x", when, when),
+    ]
+    fields: list[tuple[str, object] | tuple[str, object, object]] = [
+        (name, object) for name in inspect.signature(Deal).parameters
+    ]
+    fields[-1] = ("people", object, dataclasses.field(default_factory=list))
+    assert tuple(name for name, *_ in fields) == Deal._fields
+    theirs = dataclasses.make_dataclass("Deal", fields)
+    assert Deal.__hash__ is None
+    made = [(Deal(*v), theirs(*v)) for v in values]  # type: ignore[arg-type]
+    for a, b in made:
+        assert repr(a) == repr(b)
+        for c, d in made:
+            assert (a == c) == (b == d) and (a != c) == (b != d)
+        assert (a == "other") == (b == "other")
+    assert Deal(*head).people == [] and Deal(*head).people is not Deal(*head).people
+    assert made[1][0].to_json()["people"] == [{"id": 1, "name": "Dana", "company": None}]
+
+
 def test_written_out_history_records_behave_as_their_dataclasses() -> None:
     """HistoryEntry and History are written out (frozen.py's Plain): the same
     parameters and defaults, equality, no hash and the repr the dataclass had."""

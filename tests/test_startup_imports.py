@@ -384,12 +384,12 @@ def test_reads_build_only_the_records_they_show(dana: object, args: tuple[str, .
     pending, has_json = done.stderr.strip().splitlines()[-1].rsplit(" ", 1)
     waiting = set(ast.literal_eval(pending))
     never_made = {
-        # (Contact, ContactRow, WordRecord and Health are written out: never
-        # compiled at all.)
+        # (Contact, ContactRow, WordRecord, Health, Conversation and Deal are
+        # written out: never compiled at all.)
         "today": {"Win", "BalanceView", "LedgerFigures"},
-        "summary": {"Win", "SearchHit", "Deal", "PlanStep"},
+        "summary": {"Win", "SearchHit", "PlanStep"},
         "show": {"ContactChanges", "Win", "SearchHit"},
-        "contacts": {"Conversation", "Win", "TimelineEntry", "Profile", "SearchHit"},
+        "contacts": {"Win", "TimelineEntry", "Profile", "SearchHit"},
     }[args[0]]
     assert never_made <= waiting, sorted(never_made - waiting)
     if args[0] in ("today", "show", "contacts"):
@@ -451,6 +451,21 @@ def test_search_and_history_in_a_pipe_do_not_import_json(dana: object) -> None:
         assert done.returncode == 0, done.stderr[-2000:]
         assert "Renewal" in done.stdout
         assert "json" not in modules, args
+
+
+def test_history_in_a_pipe_compiles_no_dataclass(dana: object) -> None:
+    """`wt history`'s conversations and deals are written-out records: a week
+    with a conversation of two people and a deal imports no dataclasses."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.log("dana", "Renewal talk", with_=["marcus"], at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.gave("dana", "Renewal advice", kind="advice")
+        make.deal("Renewal deal", with_=["dana"])
+    for args in (("history", "--since", "last week"), ("history", "--json")):
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Renewal talk" in done.stdout and "Renewal deal" in done.stdout
+        assert "dataclasses" not in modules, args
 
 
 def test_a_view_rich_must_lay_out_still_draws_with_rich(

@@ -5,15 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from wintogether.frozen import Record
 from wintogether.models.base import ContactRef, _iso
 from wintogether.models.promise import Promise
-from wintogether.records import dataclass, field
+from wintogether.records import dataclass
+
+_FRESH: Any = object()
 
 
-@dataclass
-class Deal:
-    """A deal where both sides win: who is on it, the target date, both wins."""
+class Deal(Record):
+    """A deal where both sides win: who is on it, the target date, both wins.
+    Written out (frozen.py): `wt history` makes one for a deal in its days, and
+    a dataclass is compiled (with the dataclasses module imported) at its
+    first instance."""
 
+    _fields = (
+        "id", "uid", "title", "company", "target_on", "they_win", "we_win", "status",
+        "closed_at", "close_note", "notes", "created_at", "updated_at", "people",
+    )  # fmt: skip
     id: int
     uid: str
     title: str
@@ -27,7 +36,39 @@ class Deal:
     notes: str | None
     created_at: datetime
     updated_at: datetime
-    people: list[ContactRef] = field(default_factory=list)
+    people: list[ContactRef]
+
+    def __init__(
+        self,
+        id: int,
+        uid: str,
+        title: str,
+        company: str | None,
+        target_on: date | None,
+        they_win: str | None,
+        we_win: str | None,
+        status: str,
+        closed_at: datetime | None,
+        close_note: str | None,
+        notes: str | None,
+        created_at: datetime,
+        updated_at: datetime,
+        people: list[ContactRef] = _FRESH,  # a new list each
+    ) -> None:
+        self.id = id
+        self.uid = uid
+        self.title = title
+        self.company = company
+        self.target_on = target_on
+        self.they_win = they_win
+        self.we_win = we_win
+        self.status = status
+        self.closed_at = closed_at
+        self.close_note = close_note
+        self.notes = notes
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.people = [] if people is _FRESH else people
 
     @property
     def one_sided(self) -> str | None:
