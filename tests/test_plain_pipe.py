@@ -246,3 +246,63 @@ def test_contacts_in_a_pipe_keep_tags_whole_at_80_columns(
     assert "customers/enterprise" in out
     assert "terprise" not in out.replace("customers/enterprise", "")
     assert max(cell_len(line) for line in out.splitlines()) <= 80
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab-. \t\x0b\x1c\né", min_size=0, max_size=60),
+    st.integers(min_value=-1, max_value=15),
+)
+def test_wrap_of_one_ascii_paragraph_is_the_paragraph_wrap(text: str, width: int) -> None:
+    """`wrap` takes a note of one ASCII paragraph (most notes) straight to the
+    position wrap; the lines are those of the paragraph by paragraph wrap."""
+    cells = max(width, 1)
+    expected: list[str] = []
+    for paragraph in text.split("\n"):
+        if cell_len(paragraph) <= cells:
+            expected.append(paragraph)
+        else:
+            _wrap_words(paragraph, cells, expected)
+    assert wrap(text, width) == expected
+
+
+def test_history_lines_name_each_person_as_a_conversation_line_does() -> None:
+    """`history` makes each name safe once for the whole timeline; its lines
+    are those of conversation_line (names with control characters, repeated,
+    in several conversations and days, included)."""
+    from datetime import UTC, date, datetime
+
+    from wintogether.dates import format_day
+    from wintogether.domain.history import History, HistoryEntry
+    from wintogether.models import ContactRef, Conversation
+    from wintogether.render.plain import conversation_line, history, sections, timeline
+
+    dana, odd = ContactRef(1, "Dana Reyes"), ContactRef(2, "Bo\x1b[31m\nby", "X")
+    people = [[dana], [dana, odd], [], [odd], [odd, dana]]
+    entries = []
+    for i, who in enumerate(people):
+        at = datetime(2026, 11, 20 + i // 2, 9 + i, tzinfo=UTC)
+        note = f"Call {i}\x07 about the renewal and what comes next" * (i + 1)
+        conv = Conversation(i + 1, f"u{i}", at, "call", note, who, at)
+        entries.append(HistoryEntry(at, "conversation", conversation=conv))
+    result = History(date(2026, 11, 20), date(2026, 11, 28), entries)
+    today = date(2026, 11, 28)
+    for width in (36, 80, 200):
+        expected = sections(
+            [
+                format_day(day, today),
+                *timeline(
+                    [
+                        conversation_line(
+                            e.conversation,  # type: ignore[arg-type]
+                            today,
+                            when=f"{format_day(day, today)} {e.at.hour:02d}:{e.at.minute:02d}  ",
+                        )
+                        for e in day_entries
+                    ],
+                    width,
+                ),
+            ]
+            for day, day_entries in result.days()
+        )
+        assert history(result, today, width) == expected

@@ -126,7 +126,14 @@ def wrap(text: str, width: int) -> Lines:
     """``text`` in lines of at most ``width`` cells, broken between words (and
     inside a word only when it is wider than the line); newlines kept."""
     width = max(width, 1)
-    out: Lines = []
+    if "\n" not in text and text.isascii():  # one ASCII paragraph, the usual note
+        if len(text) <= width:
+            return [text]
+        if not text[0].isspace():
+            out: Lines = []
+            _wrap_ascii(text, width, out)
+            return out
+    out = []
     for paragraph in text.split("\n"):
         if cell_len(paragraph) <= width:
             out.append(paragraph)
@@ -767,23 +774,28 @@ def _timeline(lines: Sequence[Line], width: int) -> Lines:
     without the general table's measuring: only the rest can give way, and it
     gives way by exactly the excess (down to one cell), so the length of its
     longest word does not matter."""
-    first = max(_widest(when) for when, _, _ in lines)
-    second = max(_widest(kind) for _, kind, _ in lines)
-    third = max(_widest(rest) for _, _, rest in lines)
+    first = max(map(_widest, {when for when, _, _ in lines}))
+    kinds = {kind for _, kind, _ in lines}  # a few labels, each padded once
+    second = max(map(_widest, kinds))
+    third = max(map(_widest, [rest for _, _, rest in lines]))
     excess = first + second + third - width
     if excess > 0:
         third = max(third - excess, min(third, 1))
     indent = " " * (first + second)
+    padded = {kind: _pad(kind, second) for kind in kinds}
     out: Lines = []
     for when, kind, rest in lines:
-        head, *more = wrap(rest, third)
-        out.append((_pad(when, first) + _pad(kind, second) + head).rstrip())
-        out.extend((indent + line).rstrip() for line in more)
+        wrapped = wrap(rest, third)
+        out.append((_pad(when, first) + padded[kind] + wrapped[0]).rstrip())
+        if len(wrapped) > 1:
+            out.extend([(indent + line).rstrip() for line in wrapped[1:]])
     return out
 
 
 def history(result: History, today: date, width: int) -> Lines:
     parts: list[Lines] = []
+    # A week names the same people many times: each name is made safe once.
+    names: dict[str, str] = {}
     for day, entries in result.days():
         # Every entry of a day shows the same date: it is formatted once.
         shown = format_day(day, today)
@@ -791,8 +803,19 @@ def history(result: History, today: date, width: int) -> Lines:
         for entry in entries:
             at = entry.at
             when = f"{shown} {at.hour:02d}:{at.minute:02d}  "
-            if entry.conversation:
-                lines.append(conversation_line(entry.conversation, today, when=when))
+            conv = entry.conversation
+            if conv:
+                # conversation_line(conv, today, when=when), its names from `names`.
+                rest = f"{t(conv.note)}  #{conv.id}"
+                if conv.participants:
+                    shown_names = []
+                    for person in conv.participants:
+                        name = names.get(person.name)
+                        if name is None:
+                            name = names[person.name] = t1(person.name)
+                        shown_names.append(name)
+                    rest = "with " + ", ".join(shown_names) + ": " + rest
+                lines.append((when, f"{conv.channel:<7} ", rest))
             elif entry.promise:
                 when, kind, rest = promise_line(entry.promise, today, when=when)
                 lines.append((when, kind, f"{rest}  {t1(entry.promise.contact.name)}"))
