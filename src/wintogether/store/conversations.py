@@ -146,15 +146,8 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
             found = times[text] = from_utc_iso(text)
         return found
 
+    # (id, uid, happened_at, channel, note, participants, created_at), by position
     return [
-        Conversation(
-            id=row[0],
-            uid=row[1],
-            happened_at=moment(row[2]),
-            channel=row[3],
-            note=row[4],
-            participants=people[row[0]],
-            created_at=moment(row[5]),
-        )
-        for row in rows
+        Conversation(id_, uid, moment(at), channel, note, people[id_], moment(created))
+        for id_, uid, at, channel, note, created in rows
     ]
