@@ -250,12 +250,14 @@ def test_contacts_in_a_pipe_keep_tags_whole_at_80_columns(
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.text(alphabet="ab-. \t\x0b\x1c\né", min_size=0, max_size=60),
+    st.text(alphabet="ab-. \t\x0b\x1c\né→\xa0\u2003日\u0301\u200b", min_size=0, max_size=60),
     st.integers(min_value=-1, max_value=15),
 )
-def test_wrap_of_one_ascii_paragraph_is_the_paragraph_wrap(text: str, width: int) -> None:
-    """`wrap` takes a note of one ASCII paragraph (most notes) straight to the
-    position wrap; the lines are those of the paragraph by paragraph wrap."""
+def test_wrap_of_one_paragraph_of_single_cells_is_the_paragraph_wrap(text: str, width: int) -> None:
+    """`wrap` takes a note of one paragraph whose characters are one cell each
+    (ASCII, accents, arrows, non-ASCII spaces: most notes) straight to the
+    position wrap; the lines are those of the paragraph by paragraph wrap (wide
+    characters and marks included, which go the word by word way)."""
     cells = max(width, 1)
     expected: list[str] = []
     for paragraph in text.split("\n"):

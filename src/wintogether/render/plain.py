@@ -126,7 +126,9 @@ def wrap(text: str, width: int) -> Lines:
     """``text`` in lines of at most ``width`` cells, broken between words (and
     inside a word only when it is wider than the line); newlines kept."""
     width = max(width, 1)
-    if "\n" not in text and text.isascii():  # one ASCII paragraph, the usual note
+    if "\n" not in text and (text.isascii() or _single_cells(text)):
+        # One paragraph of characters one cell wide each (most notes): a
+        # character is a cell, so it is wrapped by position.
         if len(text) <= width:
             return [text]
         if not text[0].isspace():
@@ -144,8 +146,21 @@ def wrap(text: str, width: int) -> Lines:
     return out
 
 
+def _single_cells(text: str) -> bool:
+    """Whether every character of ``text`` takes one cell (accents and arrows
+    do; wide characters and marks do not)."""
+    for char in _NON_ASCII.findall(text):
+        extra = _EXTRA.get(char)
+        if extra is None:
+            extra = _EXTRA[char] = _extra_cells(char)
+        if extra:
+            return False
+    return True
+
+
 def _wrap_ascii(paragraph: str, width: int, out: Lines) -> None:
-    """:func:`_wrap_words` for an ASCII paragraph that starts with a word, by
+    """:func:`_wrap_words` for an ASCII paragraph (or one whose every character
+    takes one cell: :func:`_single_cells`) that starts with a word, by
     position rather than word by word: a line ends at the last word that ends
     within ``width`` characters, and the next starts at the following word."""
     start = 0
