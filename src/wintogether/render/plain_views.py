@@ -110,13 +110,18 @@ def _summary(result: Summary, width: int) -> Lines:
         parts.append(attention_table(result.slipping, width, title="Most slipping", fit=True))
     if result.due_next or result.birthdays_next:
         rows = []
+        # A week's hundreds of entries fall on seven days: each written once.
+        days: dict[date, str] = {}
         for day, entry in result.next_week():
             if isinstance(entry, Promise):
                 who = "I will: " if entry.owner == "me" else "they will: "
                 line = f"{who}{ref(entry.contact)}: {t1(entry.text)}"
             else:
                 line = f"{ref(entry.contact)}'s birthday"
-            rows.append([format_day(day, today), line])
+            shown = days.get(day)
+            if shown is None:
+                shown = days[day] = format_day(day, today)
+            rows.append([shown, line])
         title = (
             f"Due next week ({format_day(result.next_first, today)} to"
             f" {format_day(result.next_last, today)})"
