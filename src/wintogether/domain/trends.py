@@ -140,10 +140,11 @@ def _kept_on_time(
     day_before = (bounds[0] - timedelta(days=1)).date().isoformat()
     cuts: dict[str, str | None] = {}
     days: dict[str, bool] = {}
+    stored = _STORED.compiled.fullmatch  # bound once: thousands of rows
     for who, done_at, due_on in done:
         if who not in counts or not done_at:
             continue
-        if len(done_at) == 20 and _STORED.fullmatch(done_at):
+        if len(done_at) == 20 and stored(done_at):
             day = done_at[:10]
             if day not in days:
                 days[day] = _real_day(day)
