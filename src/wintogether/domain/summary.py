@@ -16,7 +16,8 @@ A period is a range of whole local days, first and last included. Counting rules
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from wintogether.clock import from_utc_iso_utc, to_utc_iso
@@ -331,6 +332,10 @@ def _count_promises(
     first: date,
 ) -> tuple[int, int, list[int], list[int]]:
     """Made, kept on time, and the ids of those kept late and broken."""
+    with suppress(OverflowError):
+        # The touches' times are UTC: compared with bounds in the same zone,
+        # no offset is worked out for each comparison (the same instants).
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
     made = on_time = 0
     late: list[int] = []
     broken: list[int] = []
@@ -388,9 +393,13 @@ def summarise(
             _Touch(row)
             for row in reports.promise_times_touching(store, s, e, span.first, span.last)
         ]
+        owners: dict[str, list[_Touch]] = {"me": [], "them": []}
+        for touch in touches:
+            if touch.owner in owners:
+                owners[touch.owner].append(touch)
         counted = {
-            owner: _count_promises(touches, owner, start, period_end, cut_day, span.first)
-            for owner in ("me", "them")
+            owner: _count_promises(own, owner, start, period_end, cut_day, span.first)
+            for owner, own in owners.items()
         }
         listed = reports.promises_by_id(
             store,

@@ -47,15 +47,15 @@ def promise_times_touching(
     ``start``/``end`` are stored UTC timestamps (end exclusive); ``due_from`` and
     ``due_to`` are inclusive days.
     """
-    return [
-        (row[0], row[1], row[2], row[3], row[4], row[5])
-        for row in store.conn.execute(
-            "SELECT p.id, p.owner, p.status, p.created_at, p.done_at, p.due_on FROM promises p"
-            " JOIN contacts c ON c.id = p.contact_id"
-            f" WHERE p.id IN ({_TOUCHING}) ORDER BY p.due_on, p.id",
-            (start, end, start, end, due_from.isoformat(), due_to.isoformat()),
-        )
-    ]
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: a month touches hundreds
+    rows: list[tuple[int, str, str, str, str | None, str]] = cursor.execute(
+        "SELECT p.id, p.owner, p.status, p.created_at, p.done_at, p.due_on FROM promises p"
+        " JOIN contacts c ON c.id = p.contact_id"
+        f" WHERE p.id IN ({_TOUCHING}) ORDER BY p.due_on, p.id",
+        (start, end, start, end, due_from.isoformat(), due_to.isoformat()),
+    ).fetchall()
+    return rows
 
 
 _TOUCHING = (
