@@ -283,6 +283,7 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
     from wintogether.models import ContactRef
     from wintogether.store.accounts import CompanyFigures, WarmPerson
     from wintogether.store.companies import CompanyRow
+    from wintogether.store.standings import LedgerFigures
 
     when = datetime(2026, 1, 2, tzinfo=UTC)
     ref, other = ContactRef(1, "Dana", "Acme"), ContactRef(2, "Lee", None)
@@ -293,7 +294,7 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
     def assess() -> Health:
         raise AssertionError("not assessed")
 
-    frozen = {WordRecord, Health, AccountDeals, CompanyFigures, WarmPerson}
+    frozen = {WordRecord, Health, AccountDeals, CompanyFigures, WarmPerson, LedgerFigures}
     lists = {CompanyRow: {"aliases"}}
     samples: dict[type, list[tuple[object, ...]]] = {
         CompanyRow: [(1, "u", "Acme"), (1, "u", "Acme", ["A"], "c", "u"), (2, "v", "B")],
@@ -304,6 +305,7 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
             (1, "A", 3, 0.5, None, ()), (1, "A", 3, 0.5, "2026", ("user",)), (2, "B", 1, 1.0, None, ()),
         ],
         WarmPerson: [(ref, 3, 30, "default", True), (other, 3, 30, "tag x", False)],
+        LedgerFigures: [(ref, 1, 2, "got", "2026-01-02T00:00:00Z", False), (other, 0, 1, "gave", "x", True)],
         CompanyRowView: [(row, 3, attention, when, Counter(user=1)), (row, 3, None, None, Counter())],
         AccountPerson: [
             (ref, "CTO", "user", None, True, assess),

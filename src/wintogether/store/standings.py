@@ -23,8 +23,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef
-from wintogether.records import dataclass
 from wintogether.store.common import id_list
 from wintogether.store.handle import Store
 
@@ -151,13 +151,16 @@ def recomputed(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[objec
 # -- reads ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LedgerFigures:
+class LedgerFigures(Frozen):
     """One contact's entries in a window [since, until]: how many each way, the
     direction of the latest, when the latest run in that direction began (inside
     the window), and whether entries at one instant go both ways at the run's
     edge (then the order among them decides, and readers that order ties
-    differently must look at the entries)."""
+    differently must look at the entries). Written out (frozen.py): `wt
+    summary --month` makes a few, and compiling the record cost it the
+    dataclasses module."""
+
+    _fields = ("contact", "given", "received", "latest", "run_start", "tied")
 
     contact: ContactRef
     given: int
@@ -165,6 +168,24 @@ class LedgerFigures:
     latest: str
     run_start: str
     tied: bool
+
+    def __init__(
+        self,
+        contact: ContactRef,
+        given: int,
+        received: int,
+        latest: str,
+        run_start: str,
+        tied: bool,
+    ) -> None:
+        self._set(
+            contact=contact,
+            given=given,
+            received=received,
+            latest=latest,
+            run_start=run_start,
+            tied=tied,
+        )
 
 
 def _next_month(month: str) -> str:
