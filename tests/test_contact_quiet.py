@@ -21,8 +21,8 @@ from test_standings import NAMES, OPS, import_file, run
 from wintogether.config import Config
 from wintogether.domain import cadence
 from wintogether.models import ContactRef
+from wintogether.store import Store, open_store, quiet
 from wintogether.store import contacts as contacts_store
-from wintogether.store import open_store, quiet
 from wintogether.text import write_json, write_json_texts
 
 __all__ = ["import_file"]  # the fixture, shared with test_standings
@@ -230,6 +230,36 @@ def test_json_items_are_the_bytes_of_write_json(
     assert none.getvalue() == empty.getvalue()
 
 
+def _seed_tied(
+    tmp_path: Path,
+    names: list[str],
+    count: int,
+    suffixes: int,
+    archive_every: int,
+    promised: tuple[int, ...],
+) -> Store:
+    """A new database of ``count`` contacts named from ``names`` (a number after
+    each), imported at one moment and never talked to, every ``archive_every``-th
+    archived (from the 3rd; 0: none), a broken promise to each of ``promised``."""
+    store, _ = open_store(tmp_path / "day.db", create=True)
+    with store.write("seed"):
+        for n in range(count):
+            archived = "x" if archive_every and n % archive_every == 3 else None
+            store.conn.execute(
+                "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
+                " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
+                (f"u{n}", names[n % len(names)] + f" {n % suffixes}", archived),
+            )
+        for n in promised:
+            store.conn.execute(
+                "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
+                " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
+                " 'x', 'x')",
+                (f"p{n}", n),
+            )
+    return store
+
+
 def _attention_pages_match(
     tmp_path: Path,
     names: list[str],
@@ -244,23 +274,8 @@ def _attention_pages_match(
     every page of the attention ranking is the full ranking's first rows."""
     from wintogether.domain import contacts
 
-    store, _ = open_store(tmp_path / "day.db", create=True)
+    store = _seed_tied(tmp_path, names, count, suffixes, archive_every, (5, 50, 99))
     try:
-        with store.write("seed"):
-            for n in range(count):
-                archived = "x" if archive_every and n % archive_every == 3 else None
-                store.conn.execute(
-                    "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
-                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
-                    (f"u{n}", names[n % len(names)] + f" {n % suffixes}", archived),
-                )
-            for n in (5, 50, 99):
-                store.conn.execute(
-                    "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
-                    " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
-                    " 'x', 'x')",
-                    (f"p{n}", n),
-                )
         now = datetime(2026, 11, 28, 10, tzinfo=UTC)
         config = Config()
         full, total = contacts.listing_page(store, config, now, sort="attention")
@@ -301,22 +316,8 @@ def test_attention_page_of_everyone_alike_is_the_ranges_page(
     from wintogether.domain import contacts
 
     names = ["ana", "Émile", "Straße", "strasse", "ßa", "Bob", "bob", "İlker", "zed"]
-    store, _ = open_store(tmp_path / "day.db", create=True)
+    store = _seed_tied(tmp_path, names, 700, 11, 89, (5, 50, 93, 99))  # 93 is archived
     try:
-        with store.write("seed"):
-            for n in range(700):
-                store.conn.execute(
-                    "INSERT INTO contacts (uid, name, created_at, updated_at, archived_at)"
-                    " VALUES (?, ?, '2026-11-28T09:00:00Z', 'x', ?)",
-                    (f"u{n}", names[n % len(names)] + f" {n % 11}", "x" if n % 89 == 3 else None),
-                )
-            for n in (5, 50, 93, 99):  # 93 is archived
-                store.conn.execute(
-                    "INSERT INTO promises (uid, contact_id, owner, text, due_on, status,"
-                    " created_at, updated_at) VALUES (?, ?, 'me', 'x', '2026-11-20', 'open',"
-                    " 'x', 'x')",
-                    (f"p{n}", n),
-                )
         now = datetime(2026, 11, 28, 10, tzinfo=UTC)
         config = Config()
         alike = quiet.uniform
