@@ -376,24 +376,11 @@ def test_companies_imports_none_of_the_account_modules(northwind: Path) -> None:
     """`wt companies` lists from domain/account_list.py: it imports neither one
     account's modules (health, the ledger and promise stores) nor the contact
     store, and compiles no record."""
-    import os
-    import subprocess
-    import sys
+    from test_startup_imports import imported_modules
 
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "wintogether", "companies"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ.copy(),
-    )
+    modules, done = imported_modules("companies")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Northwind Traders" in done.stdout
-    modules = {
-        line.rsplit("|", 1)[1].strip()
-        for line in done.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
     assert "wintogether.domain.account_list" in modules
     unwanted = {
         "wintogether.domain.accounts",
