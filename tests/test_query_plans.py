@@ -446,11 +446,12 @@ def test_birthdays_coming_up_seek_their_days(traced: tuple[Store, list[str]]) ->
     birthdays' "MM-DD" endings (m019), not a scan of every contact; and the
     same people as that scan."""
     from wintogether.store import contacts as contacts_store
+    from wintogether.store import dashboard
 
     store, seen = traced
     days = [f"{month:02d}-{day:02d}" for month in (2, 11, 12) for day in range(1, 32)]
     for lookup in (
-        lambda: contacts_store.birthday_people(store, days),
+        lambda: dashboard.birthday_people(store, days),
         lambda: contacts_store.standings(store, birthdays_on=days),
     ):
         seen.clear()
@@ -458,7 +459,7 @@ def test_birthdays_coming_up_seek_their_days(traced: tuple[Store, list[str]]) ->
         sql = next(s for s in seen if "substr(birthday, -5)" in s)
         plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
         assert "contacts_birthday_day" in plan and "SCAN c" not in plan, plan
-    found = {ref.id for ref, _ in contacts_store.birthday_people(store, days)}
+    found = {ref.id for ref, _ in dashboard.birthday_people(store, days)}
     expected = {
         row[0]
         for row in store.conn.execute(

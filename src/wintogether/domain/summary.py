@@ -30,7 +30,7 @@ from wintogether.errors import InvalidValue
 from wintogether.frozen import Frozen
 from wintogether.models import CHANNELS, ContactEvent, ContactRef, Conversation, Promise
 from wintogether.store import Store, events, reports
-from wintogether.store import contacts as contacts_store
+from wintogether.store import dashboard as dashboard_store
 from wintogether.store import ledger as ledger_store
 
 SLIPPING_IN_SUMMARY = 10
@@ -418,7 +418,7 @@ def summarise(
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
         slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
-        born = contacts_store.birthday_people(store, birthday_days(next_first, window=6))
+        born = dashboard_store.birthday_people(store, birthday_days(next_first, window=6))
         due_next = reports.promises_due_between(store, next_first, next_last)
         rows = reports.conversations_between(store, s, e) if with_rows else []
         weekly = weekly_trends(store, now, span.last, config.week_start)
@@ -563,6 +563,8 @@ def _became_one_sided(
 def _first_by_name(store: Store, ids: list[int], count: int) -> list[int]:
     """The first ``count`` of ``ids`` by name casefolded, with every one whose
     name ties with the last (their order among themselves is the entries')."""
+    from wintogether.store import contacts as contacts_store
+
     names = sorted((ref.name.casefold(), ref.id) for ref in contacts_store.refs_of(store, ids))
     last = names[count - 1][0]
     return [cid for name, cid in names if name <= last]

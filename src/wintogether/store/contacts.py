@@ -12,7 +12,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from wintogether.models import ContactRef
-from wintogether.store import dashboard
 from wintogether.store.common import chunks, id_list, local_time, new_uid, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
@@ -312,10 +311,6 @@ def refs_by_fragment(store: Store, fragment: str, *, include_archived: bool) -> 
         f" WHERE name LIKE ? ESCAPE '\\'{archived} ORDER BY name COLLATE NOCASE, id",
         (f"%{escaped}%",),
     )
-
-
-def has_contacts(store: Store) -> bool:
-    return dashboard.has_contacts(store)
 
 
 def all_refs(store: Store, *, include_archived: bool = False) -> list[ContactRef]:
@@ -760,11 +755,6 @@ def standings(
         )
         for row in rows
     ]
-
-
-def birthday_people(store: Store, days: list[str]) -> list[tuple[ContactRef, str | None]]:
-    """store/dashboard.py ``birthday_people`` (the dashboard reads it there)."""
-    return dashboard.birthday_people(store, days)
 
 
 def quiet_contacts(

@@ -1,7 +1,6 @@
 """What `wt today` and the summary read of the contacts themselves: whether
 anyone is there, and whose birthday falls on a few days. Apart from
-store/contacts.py (which re-exports both) so that the dashboard does not
-import the whole contact store."""
+store/contacts.py so that neither imports the whole contact store."""
 
 from __future__ import annotations
 
