@@ -357,3 +357,88 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
     )
     made_today = Account(row, [], [], [], [], [], [], Balance(), word, word)
     assert made_today.as_of == date.today()
+
+
+def assert_like_its_dataclass(
+    cls: type, values: list[tuple[object, ...]], *, frozen: bool, lists: tuple[str, ...] = ()
+) -> None:
+    """``cls``, written out (frozen.py), behaves as the dataclass it was: the
+    same fields in order with the same defaults (``lists``: a new list for
+    each), the same repr, equality, hash or none, and immutability when
+    frozen. The dataclass is made from ``cls``'s own signature."""
+    fields: list[tuple[str, object, object] | tuple[str, object]] = []
+    for name, parameter in inspect.signature(cls).parameters.items():
+        if name in lists:
+            fields.append((name, object, dataclasses.field(default_factory=list)))
+        elif parameter.default is not inspect.Parameter.empty:
+            fields.append((name, object, dataclasses.field(default=parameter.default)))
+        else:
+            fields.append((name, object))
+    assert tuple(name for name, *_ in fields) == cls._fields  # type: ignore[attr-defined]
+    theirs = dataclasses.make_dataclass(cls.__qualname__, fields, frozen=frozen)
+    assert (cls.__hash__ is None) == (theirs.__hash__ is None)
+    made = [(cls(*v), theirs(*v)) for v in values]
+    for a, b in made:
+        assert repr(a) == repr(b)
+        if frozen:
+            try:
+                expected = hash(b)
+            except TypeError:  # a list among the fields: neither hashes
+                with pytest.raises(TypeError):
+                    hash(a)
+            else:
+                assert hash(a) == expected
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                a.x = 1  # type: ignore[attr-defined]
+        for c, d in made:
+            assert (a == c) == (b == d) and (a != c) == (b != d)
+        assert (a == "other") == (b == "other")
+    for name in lists:  # a new list for each record made without one
+        first, second = cls(*values[0][: len(fields) - 1]), cls(*values[0][: len(fields) - 1])
+        assert getattr(first, name) == [] and getattr(first, name) is not getattr(second, name)
+
+
+def test_written_out_path_search_and_balance_records_behave_as_their_dataclasses() -> None:
+    """The records `wt path`, `wt search` and `wt balance` make are written out
+    (frozen.py), so that none of them imports the dataclasses module."""
+    from datetime import UTC, datetime
+
+    from wintogether.domain.health import Balance
+    from wintogether.domain.ledger import BalanceRow, BalanceView
+    from wintogether.domain.paths import PathLine, Paths, Strength
+    from wintogether.domain.search import Result
+    from wintogether.models import ContactRef
+    from wintogether.store.reports import SearchHit
+
+    ref, other = ContactRef(1, "Dana", "Acme"), ContactRef(2, "Lee", None)
+    strength = Strength(1.0, 2.0, 3.0, 4.0, 5, 6, 7, 8, Balance())
+    line = PathLine(1, ref, "works there", strength)
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    assert_like_its_dataclass(
+        PathLine,
+        [(1, ref, "works there", strength), (2, other, "knows", strength, ["x"]), (1, ref, "t", strength, [])],
+        frozen=False,
+        lists=("links",),
+    )  # fmt: skip
+    assert_like_its_dataclass(
+        Paths, [("Acme", "company", [line]), ("Acme", "company", [line], None), ("Lee", "contact", [])],
+        frozen=False,
+    )  # fmt: skip
+    assert_like_its_dataclass(
+        SearchHit,
+        [("contact", 1, -1.5, "a", None, None, None), ("promise", 2, -0.5, "b", "2026", 1, "Dana")],
+        frozen=True,
+    )
+    assert_like_its_dataclass(
+        Result,
+        [("contact", 1, -1.5, "a", [(0, 1)], None, None, None),
+         ("deal", 2, -0.5, "b", [], str(when), 1, "Dana")],
+        frozen=True,
+    )  # fmt: skip
+    assert_like_its_dataclass(
+        BalanceRow, [(ref, Balance(), 0), (other, Balance(), 2)], frozen=False
+    )
+    assert_like_its_dataclass(
+        BalanceView, [([], [], []), ([], [], [], ref), ([BalanceRow(ref, Balance(), 1)], [], [])],
+        frozen=False,
+    )  # fmt: skip

@@ -431,6 +431,31 @@ def test_reads_that_make_no_record_do_not_import_dataclasses(dana: object) -> No
     assert done.returncode == 0 and "dataclasses" in modules
 
 
+def test_paths_search_and_balance_make_no_dataclass(dana: object) -> None:
+    """The records of a warm path, a search hit and a balance are written out:
+    `wt path`, `wt search` and `wt balance` (each also in JSON) with something
+    to show import no dataclasses."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.contact("Greta Lindqvist", company="Northwind Traders")
+        make.log("dana", "Renewal talk", with_=["marcus", "greta"], at="2026-11-24")
+        make.promise("dana", "Send the renewal quote", due="2026-11-25")
+        make.gave("marcus", "Renewal advice", kind="advice")
+        make.gave("dana", "An intro", kind="intro", to="greta")
+    reads = {
+        ("path", "Northwind Traders"): "Greta Lindqvist",
+        ("path", "greta", "--json"): "Marcus O'Neil",
+        ("search", "renewal"): "Renewal",
+        ("search", "renewal", "--json"): "Renewal",
+        ("balance",): "Marcus O'Neil",
+        ("balance", "dana", "--json"): "An intro",
+    }
+    for args, shown in reads.items():
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert shown in done.stdout, (args, done.stdout)
+        assert "dataclasses" not in modules, args
+
+
 def test_the_string_encoder_is_the_json_modules() -> None:
     from json.encoder import encode_basestring
 

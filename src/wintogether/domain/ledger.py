@@ -12,9 +12,8 @@ from wintogether.dates import parse_moment
 from wintogether.domain import health
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidValue, NotFound
-from wintogether.frozen import Frozen
+from wintogether.frozen import Frozen, Plain
 from wintogether.models import LEDGER_KINDS, ContactRef, LedgerEntry, Win
-from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import ledger as ledger_store
 
@@ -113,13 +112,19 @@ def win(
     return found
 
 
-@dataclass
-class BalanceRow:
-    """One relationship's reciprocity over the last 12 months."""
+class BalanceRow(Plain):
+    """One relationship's reciprocity over the last 12 months. Written out
+    (frozen.py): `wt balance` makes a screenful."""
 
+    _fields = ("contact", "balance", "wins")
     contact: ContactRef
     balance: health.Balance
     wins: int
+
+    def __init__(self, contact: ContactRef, balance: health.Balance, wins: int) -> None:
+        self.contact = contact
+        self.balance = balance
+        self.wins = wins
 
     def to_json(self, words: health.Wording) -> dict[str, Any]:
         return {
@@ -129,14 +134,27 @@ class BalanceRow:
         }
 
 
-@dataclass
-class BalanceView:
-    """`wt balance`: one contact with its entries, or every contact with any."""
+class BalanceView(Plain):
+    """`wt balance`: one contact with its entries, or every contact with any.
+    Written out (frozen.py)."""
 
+    _fields = ("rows", "entries", "wins", "contact")
     rows: list[BalanceRow]
     entries: list[LedgerEntry]
     wins: list[Win]
-    contact: ContactRef | None = None
+    contact: ContactRef | None
+
+    def __init__(
+        self,
+        rows: list[BalanceRow],
+        entries: list[LedgerEntry],
+        wins: list[Win],
+        contact: ContactRef | None = None,
+    ) -> None:
+        self.rows = rows
+        self.entries = entries
+        self.wins = wins
+        self.contact = contact
 
     def to_json(self, words: health.Wording) -> dict[str, Any]:
         data: dict[str, Any] = {

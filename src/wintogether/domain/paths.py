@@ -37,9 +37,8 @@ from wintogether.clock import to_utc_iso
 from wintogether.domain import health
 from wintogether.domain.companies import find
 from wintogether.errors import ContactNotFound, NotFound
-from wintogether.frozen import Frozen
+from wintogether.frozen import Frozen, Plain
 from wintogether.models import ContactRef, LedgerEntry, Promise
-from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import accounts as accounts_store
 from wintogether.store import ledger as ledger_store
@@ -161,13 +160,33 @@ class Strength(Frozen):
         }
 
 
-@dataclass
-class PathLine:
+_FRESH: Any = object()
+
+
+class PathLine(Plain):
+    """One warm path: who, how they lead there, how strong. Written out
+    (frozen.py): every `wt path` makes a screenful."""
+
+    _fields = ("rank", "contact", "tier", "strength", "links")
     rank: int
     contact: ContactRef
     tier: str
     strength: Strength
-    links: list[Link] = field(default_factory=list)
+    links: list[Link]
+
+    def __init__(
+        self,
+        rank: int,
+        contact: ContactRef,
+        tier: str,
+        strength: Strength,
+        links: list[Link] = _FRESH,  # a new list each
+    ) -> None:
+        self.rank = rank
+        self.contact = contact
+        self.tier = tier
+        self.strength = strength
+        self.links = [] if links is _FRESH else links
 
     def to_json(self, words: PathWording) -> dict[str, Any]:
         return {
@@ -181,12 +200,22 @@ class PathLine:
         }
 
 
-@dataclass
-class Paths:
+class Paths(Plain):
+    """`wt path`: the paths to a company or a person. Written out (frozen.py)."""
+
+    _fields = ("target", "kind", "lines", "total")
     target: str  # the company's or the person's name
     kind: str  # "company" | "contact"
     lines: list[PathLine]
-    total: int | None = 0  # everyone who leads there; None: not all tiers counted
+    total: int | None  # everyone who leads there; None: not all tiers counted
+
+    def __init__(
+        self, target: str, kind: str, lines: list[PathLine], total: int | None = 0
+    ) -> None:
+        self.target = target
+        self.kind = kind
+        self.lines = lines
+        self.total = total
 
     def to_json(self, words: PathWording) -> dict[str, Any]:
         return {

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from wintogether.errors import UserError
-from wintogether.records import dataclass
+from wintogether.frozen import Frozen
 from wintogether.store import Store, reports
 
 DEFAULT_LIMIT = 20
@@ -40,8 +40,13 @@ def quote(query: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Frozen):
+    """One line of `wt search`: a match with its highlighted words. Written out
+    (frozen.py)."""
+
+    _fields = (
+        "source", "id", "rank", "snippet", "highlights", "at", "contact_id", "contact_name"
+    )  # fmt: skip
     source: str
     id: int
     rank: float
@@ -50,6 +55,28 @@ class Result:
     at: str | None
     contact_id: int | None
     contact_name: str | None
+
+    def __init__(
+        self,
+        source: str,
+        id: int,
+        rank: float,
+        snippet: str,
+        highlights: list[tuple[int, int]],
+        at: str | None,
+        contact_id: int | None,
+        contact_name: str | None,
+    ) -> None:
+        self._set(
+            source=source,
+            id=id,
+            rank=rank,
+            snippet=snippet,
+            highlights=highlights,
+            at=at,
+            contact_id=contact_id,
+            contact_name=contact_name,
+        )
 
     def pieces(self) -> list[tuple[str, bool]]:
         """The snippet as (text, is_match) pieces, for renderers."""

@@ -11,8 +11,8 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from wintogether.frozen import Frozen
 from wintogether.models import Conversation, Promise
-from wintogether.records import dataclass
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
 from wintogether.store.common import id_list
@@ -302,8 +302,11 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(Frozen):
+    """One match of `wt search`, as the database ranked it. Written out
+    (frozen.py): every search makes a screenful."""
+
+    _fields = ("source", "id", "rank", "snippet", "at", "contact_id", "contact_name")
     source: str  # "contact" | "conversation" | "promise" | "ledger" | "win" | "deal"
     id: int
     rank: float
@@ -311,6 +314,26 @@ class SearchHit:
     at: str | None
     contact_id: int | None
     contact_name: str | None
+
+    def __init__(
+        self,
+        source: str,
+        id: int,
+        rank: float,
+        snippet: str,
+        at: str | None,
+        contact_id: int | None,
+        contact_name: str | None,
+    ) -> None:
+        self._set(
+            source=source,
+            id=id,
+            rank=rank,
+            snippet=snippet,
+            at=at,
+            contact_id=contact_id,
+            contact_name=contact_name,
+        )
 
 
 #: For each source: its FTS table, the matched row's time, first contact's id
