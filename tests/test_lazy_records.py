@@ -357,3 +357,71 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
     )
     made_today = Account(row, [], [], [], [], [], [], Balance(), word, word)
     assert made_today.as_of == date.today()
+
+
+def test_written_out_show_and_followups_records_behave_as_their_dataclasses() -> None:
+    """The records `wt show` and `wt followups` make are written out
+    (frozen.py): the same parameters and defaults, a new list per record,
+    equality, hash (or none), immutability for the promise filter and the repr
+    the dataclass had."""
+    from datetime import UTC, date, datetime
+
+    from wintogether.domain.contacts import Profile, TimelineEntry
+    from wintogether.domain.promises import PromiseFilter
+    from wintogether.domain.referrals import Introduction, Introductions
+    from wintogether.models import ContactRef, Win
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    ref, other = ContactRef(1, "Dana", "Acme"), ContactRef(2, "Lee", None)
+    intro, later = Introduction(ref, date(2026, 1, 1), 3), Introduction(other, None)
+    win = Win(1, "u", ref, "a", "b", when, when)
+    frozen = {PromiseFilter}
+    lists = {Introductions: {"introduced_you_to", "you_introduced"}}
+    samples: dict[type, list[tuple[object, ...]]] = {
+        Introduction: [(ref, date(2026, 1, 1), 3), (ref, date(2026, 1, 1)), (other, None, None)],
+        Introductions: [(), (intro,), (None, [intro], [later]), (None, [], [later]), (later, [])],
+        TimelineEntry: [
+            (when, "conversation"), (when, "win", None, None, None, win),
+            (when, "job_change", None, None, None, None, "event"), (when, "conversation", "c"),
+        ],
+        Profile: [
+            ("contact", "attention", [], [], 0), ("contact", "attention", ["p"], ["t"], 3, "h", intro),
+            ("contact", "attention", [], [], 0, None, Introductions()),
+        ],
+        PromiseFilter: [(), (True, "7d", True, False, True), (False, None, False, True), (True,)],
+        Win: [(1, "u", ref, "a", "b", when, when), (2, "v", other, "c", "d", when, when)],
+    }  # fmt: skip
+    for cls, values in samples.items():
+        fields: list[tuple[str, object, object] | tuple[str, object]] = []
+        for name, parameter in inspect.signature(cls).parameters.items():
+            if name in lists.get(cls, ()):
+                fields.append((name, object, dataclasses.field(default_factory=list)))
+            elif parameter.default is not inspect.Parameter.empty:
+                fields.append((name, object, dataclasses.field(default=parameter.default)))
+            else:
+                fields.append((name, object))
+        assert tuple(name for name, *_ in fields) == cls._fields  # type: ignore[attr-defined]
+        theirs = dataclasses.make_dataclass(cls.__qualname__, fields, frozen=cls in frozen)
+        assert (theirs.__hash__ is None) == (cls.__hash__ is None) == (cls not in frozen)
+        made = [(cls(*v), theirs(*v)) for v in values]
+        for a, b in made:
+            assert repr(a) == repr(b)
+            if cls in frozen:
+                assert hash(a) == hash(b)
+                with pytest.raises(dataclasses.FrozenInstanceError):
+                    a.overdue = True
+                with pytest.raises(dataclasses.FrozenInstanceError):
+                    del a.overdue
+            else:
+                with pytest.raises(TypeError):
+                    hash(a)
+            for c, d in made:
+                assert (a == c) == (b == d) and (a != c) == (b != d)
+            assert (a == "other") == (b == "other")
+    assert PromiseFilter(mine=True) == PromiseFilter(False, None, False, True, False)
+    assert PromiseFilter.__init__.__defaults__ == (False, None, False, False, False)
+    first, second = Introductions(), Introductions()
+    assert first.introduced_you_to == [] and first.introduced_you_to is not second.introduced_you_to
+    assert first.you_introduced is not second.you_introduced
+    assert first.you_introduced is not first.introduced_you_to
+    assert not first and Introductions(intro) and Introductions(None, [], [later])
