@@ -390,11 +390,17 @@ def assert_like_its_dataclass(
                 assert hash(a) == expected
             with pytest.raises(dataclasses.FrozenInstanceError):
                 a.x = 1  # type: ignore[attr-defined]
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                delattr(a, cls._fields[0])  # type: ignore[attr-defined]
+        else:
+            with pytest.raises(TypeError):
+                hash(a)
         for c, d in made:
             assert (a == c) == (b == d) and (a != c) == (b != d)
         assert (a == "other") == (b == "other")
+    required = [v for v in values[0][: sum(len(f) == 2 for f in fields)]]
+    first, second = cls(*required), cls(*required)
     for name in lists:  # a new list for each record made without one
-        first, second = cls(*values[0][: len(fields) - 1]), cls(*values[0][: len(fields) - 1])
         assert getattr(first, name) == [] and getattr(first, name) is not getattr(second, name)
 
 
@@ -442,3 +448,47 @@ def test_written_out_path_search_and_balance_records_behave_as_their_dataclasses
         BalanceView, [([], [], []), ([], [], [], ref), ([BalanceRow(ref, Balance(), 1)], [], [])],
         frozen=False,
     )  # fmt: skip
+
+
+def test_written_out_show_and_followups_records_behave_as_their_dataclasses() -> None:
+    """The records `wt show` and `wt followups` make are written out
+    (frozen.py): the same parameters and defaults, a new list per record,
+    equality, hash (or none), immutability for the promise filter and the repr
+    the dataclass had."""
+    from datetime import UTC, date, datetime
+
+    from wintogether.domain.contacts import Profile, TimelineEntry
+    from wintogether.domain.promises import PromiseFilter
+    from wintogether.domain.referrals import Introduction, Introductions
+    from wintogether.models import ContactRef, Win
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    ref, other = ContactRef(1, "Dana", "Acme"), ContactRef(2, "Lee", None)
+    intro, later = Introduction(ref, date(2026, 1, 1), 3), Introduction(other, None)
+    win = Win(1, "u", ref, "a", "b", when, when)
+    lists = {Introductions: {"introduced_you_to", "you_introduced"}}
+    samples: dict[type, list[tuple[object, ...]]] = {
+        Introduction: [(ref, date(2026, 1, 1), 3), (ref, date(2026, 1, 1)), (other, None, None)],
+        Introductions: [(), (intro,), (None, [intro], [later]), (None, [], [later]), (later, [])],
+        TimelineEntry: [
+            (when, "conversation"), (when, "win", None, None, None, win),
+            (when, "job_change", None, None, None, None, "event"), (when, "conversation", "c"),
+        ],
+        Profile: [
+            ("contact", "attention", [], [], 0), ("contact", "attention", ["p"], ["t"], 3, "h", intro),
+            ("contact", "attention", [], [], 0, None, Introductions()),
+        ],
+        PromiseFilter: [(), (True, "7d", True, False, True), (False, None, False, True), (True,)],
+        Win: [(1, "u", ref, "a", "b", when, when), (2, "v", other, "c", "d", when, when)],
+    }  # fmt: skip
+    for cls, values in samples.items():
+        assert_like_its_dataclass(
+            cls, values, frozen=cls is PromiseFilter, lists=tuple(sorted(lists.get(cls, ())))
+        )
+    assert PromiseFilter(mine=True) == PromiseFilter(False, None, False, True, False)
+    assert PromiseFilter.__init__.__defaults__ == (False, None, False, False, False)
+    first, second = Introductions(), Introductions()
+    assert first.introduced_you_to == [] and first.introduced_you_to is not second.introduced_you_to
+    assert first.you_introduced is not second.you_introduced
+    assert first.you_introduced is not first.introduced_you_to
+    assert not first and Introductions(intro) and Introductions(None, [], [later])

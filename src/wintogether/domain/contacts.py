@@ -490,17 +490,36 @@ def standing_of(contact: Contact) -> Any:
     )
 
 
-@dataclass
-class TimelineEntry:
-    """One line of a contact's history: a conversation, a promise, a ledger entry, a win."""
+class TimelineEntry(Plain):
+    """One line of a contact's history: a conversation, a promise, a ledger entry, a win.
+    Written out (frozen.py): every `wt show` makes a screenful."""
 
+    _fields = ("at", "kind", "conversation", "promise", "ledger", "win", "event")
     at: datetime
     kind: str  # "conversation" | "promise" | "ledger" | "win" | an event kind ("job_change")
-    conversation: Conversation | None = None
-    promise: Promise | None = None
-    ledger: LedgerEntry | None = None
-    win: Win | None = None
-    event: ContactEvent | None = None
+    conversation: Conversation | None
+    promise: Promise | None
+    ledger: LedgerEntry | None
+    win: Win | None
+    event: ContactEvent | None
+
+    def __init__(
+        self,
+        at: datetime,
+        kind: str,
+        conversation: Conversation | None = None,
+        promise: Promise | None = None,
+        ledger: LedgerEntry | None = None,
+        win: Win | None = None,
+        event: ContactEvent | None = None,
+    ) -> None:
+        self.at = at
+        self.kind = kind
+        self.conversation = conversation
+        self.promise = promise
+        self.ledger = ledger
+        self.win = win
+        self.event = event
 
     def to_json(self) -> dict[str, Any]:
         item = self.conversation or self.promise or self.ledger or self.win or self.event
@@ -511,15 +530,38 @@ class TimelineEntry:
         return {"at": self.at.isoformat(), "kind": self.kind, **data}
 
 
-@dataclass
-class Profile:
+class Profile(Plain):
+    """A contact as `wt show` gives it. Written out (frozen.py)."""
+
+    _fields = (
+        "contact", "attention", "open_promises", "timeline", "conversation_count", "health",
+        "introductions",
+    )  # fmt: skip
     contact: Contact
     attention: cadence.Attention
     open_promises: list[Promise]
     timeline: list[TimelineEntry]
     conversation_count: int
-    health: Health | None = None
-    introductions: Introductions | None = None
+    health: Health | None
+    introductions: Introductions | None
+
+    def __init__(
+        self,
+        contact: Contact,
+        attention: cadence.Attention,
+        open_promises: list[Promise],
+        timeline: list[TimelineEntry],
+        conversation_count: int,
+        health: Health | None = None,
+        introductions: Introductions | None = None,
+    ) -> None:
+        self.contact = contact
+        self.attention = attention
+        self.open_promises = open_promises
+        self.timeline = timeline
+        self.conversation_count = conversation_count
+        self.health = health
+        self.introductions = introductions
 
     def to_json(self, words: Wording) -> dict[str, Any]:
         attention = self.attention.to_json()

@@ -10,7 +10,7 @@ from wintogether.dates import parse_day, parse_duration
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound
-from wintogether.records import dataclass
+from wintogether.frozen import Frozen
 from wintogether.store import Store
 from wintogether.store import promises as promises_store
 
@@ -45,13 +45,32 @@ def get(store: Store, promise_id: int) -> Promise:
     return promise
 
 
-@dataclass(frozen=True)
-class PromiseFilter:
-    overdue: bool = False
-    due_within: str | None = None
-    theirs: bool = False
-    mine: bool = False
-    include_settled: bool = False
+class PromiseFilter(Frozen):
+    """Which promises `wt followups` lists. Written out (frozen.py): every
+    `wt followups` makes one."""
+
+    _fields = ("overdue", "due_within", "theirs", "mine", "include_settled")
+    overdue: bool
+    due_within: str | None
+    theirs: bool
+    mine: bool
+    include_settled: bool
+
+    def __init__(
+        self,
+        overdue: bool = False,
+        due_within: str | None = None,
+        theirs: bool = False,
+        mine: bool = False,
+        include_settled: bool = False,
+    ) -> None:
+        self._set(
+            overdue=overdue,
+            due_within=due_within,
+            theirs=theirs,
+            mine=mine,
+            include_settled=include_settled,
+        )
 
 
 def listing(

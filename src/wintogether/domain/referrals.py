@@ -21,6 +21,7 @@ from typing import Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
 from wintogether.errors import InvalidValue, NotFound
+from wintogether.frozen import Plain
 from wintogether.models import ContactRef, LedgerEntry, Promise
 from wintogether.records import dataclass, field
 from wintogether.store import Store
@@ -37,13 +38,23 @@ def _day(stamp: str | None) -> date | None:
     return from_utc_iso(stamp).astimezone().date()
 
 
-@dataclass
-class Introduction:
-    """One introduction: who, and since when (the intro entry, else when you met)."""
+#: The default of a list field: a new list each.
+_FRESH: Any = object()
 
+
+class Introduction(Plain):
+    """One introduction: who, and since when (the intro entry, else when you met).
+    Written out (frozen.py): `wt show` makes one for each introduction."""
+
+    _fields = ("contact", "on", "ledger_id")
     contact: ContactRef
     on: date | None
-    ledger_id: int | None = None
+    ledger_id: int | None
+
+    def __init__(self, contact: ContactRef, on: date | None, ledger_id: int | None = None) -> None:
+        self.contact = contact
+        self.on = on
+        self.ledger_id = ledger_id
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,13 +63,24 @@ class Introduction:
         }
 
 
-@dataclass
-class Introductions:
-    """What `wt show` says of introductions around one contact."""
+class Introductions(Plain):
+    """What `wt show` says of introductions around one contact. Written out
+    (frozen.py): every `wt show` makes one."""
 
-    introduced_by: Introduction | None = None
-    introduced_you_to: list[Introduction] = field(default_factory=list)
-    you_introduced: list[Introduction] = field(default_factory=list)
+    _fields = ("introduced_by", "introduced_you_to", "you_introduced")
+    introduced_by: Introduction | None
+    introduced_you_to: list[Introduction]
+    you_introduced: list[Introduction]
+
+    def __init__(
+        self,
+        introduced_by: Introduction | None = None,
+        introduced_you_to: list[Introduction] = _FRESH,  # a new list each
+        you_introduced: list[Introduction] = _FRESH,  # a new list each
+    ) -> None:
+        self.introduced_by = introduced_by
+        self.introduced_you_to = [] if introduced_you_to is _FRESH else introduced_you_to
+        self.you_introduced = [] if you_introduced is _FRESH else you_introduced
 
     def __bool__(self) -> bool:
         return bool(self.introduced_by or self.introduced_you_to or self.you_introduced)

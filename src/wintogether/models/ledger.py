@@ -7,7 +7,6 @@ from typing import Any
 
 from wintogether.frozen import Record
 from wintogether.models.base import ContactRef, _iso
-from wintogether.records import dataclass
 
 
 class LedgerEntry(Record):
@@ -71,10 +70,11 @@ class LedgerEntry(Record):
         }
 
 
-@dataclass
-class Win:
-    """An outcome where both sides won: what they gained and what I gained."""
+class Win(Record):
+    """An outcome where both sides won: what they gained and what I gained.
+    Written out (frozen.py): `wt show` makes those in a contact's timeline."""
 
+    _fields = ("id", "uid", "contact", "theirs", "mine", "happened_at", "created_at")
     id: int
     uid: str
     contact: ContactRef
@@ -82,6 +82,24 @@ class Win:
     mine: str
     happened_at: datetime
     created_at: datetime
+
+    def __init__(
+        self,
+        id: int,
+        uid: str,
+        contact: ContactRef,
+        theirs: str,
+        mine: str,
+        happened_at: datetime,
+        created_at: datetime,
+    ) -> None:
+        self.id = id
+        self.uid = uid
+        self.contact = contact
+        self.theirs = theirs
+        self.mine = mine
+        self.happened_at = happened_at
+        self.created_at = created_at
 
     def to_json(self) -> dict[str, Any]:
         return {
