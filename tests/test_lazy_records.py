@@ -380,6 +380,7 @@ def assert_like_its_dataclass(
     made = [(cls(*v), theirs(*v)) for v in values]
     for a, b in made:
         assert repr(a) == repr(b)
+        assert cls(**{n: getattr(a, n) for n in cls._fields}) == a  # type: ignore[attr-defined]
         if frozen:
             try:
                 expected = hash(b)
@@ -492,3 +493,63 @@ def test_written_out_show_and_followups_records_behave_as_their_dataclasses() ->
     assert first.you_introduced is not second.you_introduced
     assert first.you_introduced is not first.introduced_you_to
     assert not first and Introductions(intro) and Introductions(None, [], [later])
+
+
+def test_written_out_plan_records_behave_as_their_dataclasses() -> None:
+    """A deal's plan step, the plan as it stands (its steps and risks) and the
+    plan shared with the buyer are written out (frozen.py): the same parameters
+    and defaults, a new list per plan for each list left out, equality, hash (or
+    none), immutability when frozen and the repr the dataclass had."""
+    from datetime import UTC, date, datetime
+
+    from wintogether.domain.plan import SharedPlan, SharedStep
+    from wintogether.domain.planview import PlanView, Risk, StepView
+    from wintogether.models import ContactRef, Deal, PlanStep, Promise
+
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    day = date(2026, 1, 5)
+    ref = ContactRef(1, "Dana", "Acme")
+    promise = Promise(1, "p", ref, None, "Send the DPA", day, "me", "open", None, None, when)
+    kept = Promise(2, "q", ref, None, "Review", day, "them", "done", when, "ok", when)
+    deal = Deal(1, "u", "Renewal", "Acme", day, "a", "b", "open", None, None, None, when, when)
+    step = PlanStep(1, "s", 1, 1, False, None, promise)
+    other = PlanStep(2, "t", 1, 2, True, 1, kept)
+    seen = StepView(1, step, "overdue", 3, None, 1, day, True)
+    risk = Risk(1, "Send the DPA", 3, 1)
+    shared = SharedStep(1, "Send the DPA", "us", "seller", day, "to do", None, False, None, "s")
+    frozen = {StepView, Risk, SharedStep, SharedPlan}
+    lists: dict[type, set[str]] = {PlanView: {"steps", "critical_path", "risks", "statuses"}}
+    samples: dict[type, list[tuple[object, ...]]] = {
+        PlanStep: [(1, "s", 1, 1, False, None, promise), (2, "t", 1, 2, True, 1, kept)],
+        StepView: [
+            (1, step, "overdue", 3, None, 1, day, True), (1, step, "overdue", 3, None, 1, day, True),
+            (2, other, "done on time", 0, 1, 0, None, False),
+        ],
+        Risk: [(1, "Send the DPA", 3, 1), (2, "Review", 0, 0), (1, "Send the DPA", 3, 1)],
+        PlanView: [
+            (deal, day),
+            (deal, day, [seen], [1], day, [risk], ["overdue"]),
+            (deal, date(2026, 1, 6), [], [], None, [], []),
+        ],
+        SharedStep: [
+            (1, "Send the DPA", "us", "seller", day, "to do", None, False, None, "s"),
+            (2, "Review", "Dana", "buyer", day, "done", day, True, 1, "t"),
+        ],
+        SharedPlan: [
+            ("u", "Renewal", "Acme", day, "a", "b", [shared], day),
+            ("u", "Renewal", None, None, None, None, [], day),
+        ],
+    }  # fmt: skip
+    for cls, values in samples.items():
+        assert_like_its_dataclass(
+            cls, values, frozen=cls in frozen, lists=tuple(sorted(lists.get(cls, ())))
+        )
+    assert hash(risk) == hash(Risk(1, "Send the DPA", 3, 1))
+    first, second = PlanView(deal, day), PlanView(deal, day)
+    for name in lists[PlanView]:
+        assert getattr(first, name) == [] and getattr(first, name) is not getattr(second, name)
+    assert len({id(getattr(first, name)) for name in lists[PlanView]}) == 4  # one list each
+    first.projected_end = day  # assignable, as the dataclass
+    step.position = 3
+    assert first.mine is first.mine and first.mine.owner == "me"  # cached on the plan
+    assert "mine" not in repr(first) and first == PlanView(deal, day, projected_end=day)

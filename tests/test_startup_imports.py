@@ -385,7 +385,7 @@ def test_reads_build_only_the_records_they_show(dana: object, args: tuple[str, .
     waiting = set(ast.literal_eval(pending))
     never_made = {
         # (Contact, ContactRow, WordRecord, Health, Conversation, Deal,
-        # LedgerFigures, Win, a profile and its timeline and introductions,
+        # LedgerFigures, PlanStep, Win, a profile and its timeline and introductions,
         # balances, search hits are written out: never compiled at all. The
         # dashboard and the summary import no record left to compile.)
         "today": set(),
@@ -534,6 +534,40 @@ def test_history_in_a_pipe_compiles_no_dataclass(dana: object) -> None:
         assert done.returncode == 0, done.stderr[-2000:]
         assert "Renewal talk" in done.stdout and "Renewal deal" in done.stdout
         assert "dataclasses" not in modules, args
+
+
+def test_deal_and_plan_reads_compile_no_dataclass(dana: object) -> None:
+    """A deal's plan steps, the plan as it stands (each step's view, the
+    risks) and the plan shared with the buyer are written-out records: the list
+    of deals, a deal and its plan, in every format, import no dataclasses."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.at("2026-11-16T10:00:00+00:00")
+        make.deal("Northwind renewal", with_=["dana"], target="2026-12-10", they_win="SOC2")
+        kept = make.step("northwind", "Security review", owner="them", due="2026-11-20")
+        make.step("northwind", "Send the DPA", owner="me", due="2026-11-24", after="1")
+        make.step("northwind", "Legal review", owner="them", due="2026-12-04", after="2")
+        make.step("northwind", "Signature", owner="me", due="2026-12-10", milestone=True)
+        make.at("2026-11-21T10:00:00+00:00")
+        make.done(kept)  # a day late; Send the DPA is overdue, two steps wait on it
+    reads = [
+        ("deals",), ("deals", "--json"), ("deals", "--format", "csv"),
+        ("deal", "show", "1"), ("deal", "show", "1", "--json"),
+        ("plan", "1"), ("plan", "1", "--json"),
+        ("plan", "1", "--format", "ics"), ("plan", "1", "--format", "md"),
+        ("plan", "1", "--format", "html"),
+    ]  # fmt: skip
+    for args in reads:
+        modules, done = imported_modules(*args)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Northwind" in done.stdout, args
+        if args[0] != "deals":
+            assert "Send the DPA" in done.stdout, args
+        assert "dataclasses" not in modules, args
+    # The steps were really seen as they stand: one overdue, a risk to the plan.
+    _, done = imported_modules("plan", "1")
+    assert "overdue (4d)" in done.stdout and "at risk" in done.stdout, done.stdout
+    _, done = imported_modules("deals", "--json")
+    assert json.loads(done.stdout)[0]["health"] == "at risk", done.stdout
 
 
 def test_a_view_rich_must_lay_out_still_draws_with_rich(

@@ -19,6 +19,7 @@ from wintogether.domain import deals
 from wintogether.domain.planview import PlanView, chain
 from wintogether.domain.text import clean_name, clean_optional, clean_text
 from wintogether.errors import InvalidValue, NotFound, UserError
+from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, Deal, PlanStep
 from wintogether.records import dataclass, field
 from wintogether.store import Store
@@ -349,8 +350,14 @@ def apply_template(
 # -- the plan shared with the buyer ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SharedStep:
+class SharedStep(Frozen):
+    """One step as the buyer sees it. Written out (frozen.py), as the plan
+    below: `wt plan DEAL --format md|html|ics` makes one per step."""
+
+    _fields = (
+        "number", "text", "owner", "side", "due_on", "status", "done_on", "milestone", "after",
+        "uid",
+    )  # fmt: skip
     number: int
     text: str
     owner: str  # the company's or the person's name, or "us"
@@ -362,14 +369,42 @@ class SharedStep:
     after: int | None
     uid: str
 
+    def __init__(
+        self,
+        number: int,
+        text: str,
+        owner: str,
+        side: str,
+        due_on: date,
+        status: str,
+        done_on: date | None,
+        milestone: bool,
+        after: int | None,
+        uid: str,
+    ) -> None:
+        self._set(
+            number=number,
+            text=text,
+            owner=owner,
+            side=side,
+            due_on=due_on,
+            status=status,
+            done_on=done_on,
+            milestone=milestone,
+            after=after,
+            uid=uid,
+        )
 
-@dataclass(frozen=True)
-class SharedPlan:
+
+class SharedPlan(Frozen):
     """Only what the buyer may see: the deal's title, both wins, the steps.
 
     Built field by field from the plan (never a copy of a record), so internal
     notes, health figures, the ledger and other deals cannot slip in."""
 
+    _fields = (
+        "uid", "title", "company", "target_on", "they_win", "we_win", "steps", "generated_on",
+    )  # fmt: skip
     uid: str
     title: str
     company: str | None
@@ -378,6 +413,28 @@ class SharedPlan:
     we_win: str | None
     steps: list[SharedStep]
     generated_on: date
+
+    def __init__(
+        self,
+        uid: str,
+        title: str,
+        company: str | None,
+        target_on: date | None,
+        they_win: str | None,
+        we_win: str | None,
+        steps: list[SharedStep],
+        generated_on: date,
+    ) -> None:
+        self._set(
+            uid=uid,
+            title=title,
+            company=company,
+            target_on=target_on,
+            they_win=they_win,
+            we_win=we_win,
+            steps=steps,
+            generated_on=generated_on,
+        )
 
 
 def template_names(store: Store) -> list[str]:

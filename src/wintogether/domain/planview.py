@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from wintogether.frozen import Frozen, Plain
 from wintogether.models import Deal, PlanStep
-from wintogether.records import dataclass, field
 
 if TYPE_CHECKING:
     from wintogether.domain.health import WordRecord
@@ -37,8 +37,14 @@ CANCELLED = "cancelled"
 STATUSES = (TODO, ON_TIME, LATE, OVERDUE, CANCELLED)
 
 
-@dataclass(frozen=True)
-class StepView:
+class StepView(Frozen):
+    """One step as it stands today. Written out (frozen.py), as the two below:
+    `wt deals` makes a plan view per deal, `wt plan` one per step."""
+
+    _fields = (
+        "number", "step", "status", "days_late", "after", "dependents", "projected_on",
+        "critical",
+    )  # fmt: skip
     number: int
     step: PlanStep
     status: str
@@ -48,25 +54,76 @@ class StepView:
     projected_on: date | None
     critical: bool
 
+    def __init__(
+        self,
+        number: int,
+        step: PlanStep,
+        status: str,
+        days_late: int,
+        after: int | None,
+        dependents: int,
+        projected_on: date | None,
+        critical: bool,
+    ) -> None:
+        self._set(
+            number=number,
+            step=step,
+            status=status,
+            days_late=days_late,
+            after=after,
+            dependents=dependents,
+            projected_on=projected_on,
+            critical=critical,
+        )
 
-@dataclass(frozen=True)
-class Risk:
+
+class Risk(Frozen):
+    _fields = ("number", "text", "days_late", "dependents")
     number: int
     text: str
     days_late: int
     dependents: int
 
+    def __init__(self, number: int, text: str, days_late: int, dependents: int) -> None:
+        self._set(number=number, text=text, days_late=days_late, dependents=dependents)
 
-@dataclass
-class PlanView:
+
+_FRESH: Any = object()
+
+
+class PlanView(Plain):
+    """A deal's plan as it stands today (no ``__slots__``: the word records
+    below are cached in its ``__dict__``)."""
+
+    _fields = (
+        "deal", "today", "steps", "critical_path", "projected_end", "risks", "statuses",
+    )  # fmt: skip
     deal: Deal
     today: date
-    steps: list[StepView] = field(default_factory=list)
-    critical_path: list[int] = field(default_factory=list)
-    projected_end: date | None = None
-    risks: list[Risk] = field(default_factory=list)
+    steps: list[StepView]
+    critical_path: list[int]
+    projected_end: date | None
+    risks: list[Risk]
     #: Each step's status, in plan order (also when ``steps`` is not built).
-    statuses: list[str] = field(default_factory=list)
+    statuses: list[str]
+
+    def __init__(
+        self,
+        deal: Deal,
+        today: date,
+        steps: list[StepView] = _FRESH,  # a new list each, as the three below
+        critical_path: list[int] = _FRESH,
+        projected_end: date | None = None,
+        risks: list[Risk] = _FRESH,
+        statuses: list[str] = _FRESH,
+    ) -> None:
+        self.deal = deal
+        self.today = today
+        self.steps = [] if steps is _FRESH else steps
+        self.critical_path = [] if critical_path is _FRESH else critical_path
+        self.projected_end = projected_end
+        self.risks = [] if risks is _FRESH else risks
+        self.statuses = [] if statuses is _FRESH else statuses
 
     def _word(self, owner: str) -> WordRecord:
         # The health rules (imported here: a list of deals needs no word records).

@@ -8,9 +8,13 @@ domain layer can refuse the whole import before anything is stored.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, Protocol
+
+# Processed at their first instance (wintogether.records): `wt plan DEAL
+# --format ics` writes with formats/icaltext.py and reads no file, so it makes
+# none of these and need not import the dataclasses module.
+from wintogether.records import dataclass, field
 
 # Which formats exist, what each reads or writes and how a file is recognised:
 # formats/registry.py (IMPORT_FORMATS and EXPORT_FORMATS are there).

@@ -8,7 +8,6 @@ from typing import Any
 from wintogether.frozen import Record
 from wintogether.models.base import ContactRef, _iso
 from wintogether.models.promise import Promise
-from wintogether.records import dataclass
 
 _FRESH: Any = object()
 
@@ -101,10 +100,11 @@ class Deal(Record):
         }
 
 
-@dataclass
-class PlanStep:
-    """One step of a deal's plan: a promise with its place in the plan."""
+class PlanStep(Record):
+    """One step of a deal's plan: a promise with its place in the plan. Written
+    out (frozen.py): `wt deal show` and `wt plan` make one per step."""
 
+    _fields = ("id", "uid", "deal_id", "position", "milestone", "after_step_id", "promise")
     id: int
     uid: str
     deal_id: int
@@ -112,3 +112,21 @@ class PlanStep:
     milestone: bool
     after_step_id: int | None
     promise: Promise
+
+    def __init__(
+        self,
+        id: int,
+        uid: str,
+        deal_id: int,
+        position: int,
+        milestone: bool,
+        after_step_id: int | None,
+        promise: Promise,
+    ) -> None:
+        self.id = id
+        self.uid = uid
+        self.deal_id = deal_id
+        self.position = position
+        self.milestone = milestone
+        self.after_step_id = after_step_id
+        self.promise = promise
