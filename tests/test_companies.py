@@ -7,6 +7,8 @@ import io
 import json
 import os
 import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from sqlite_utils.migrations import Migrations
 
 from conftest import Invoke
 from factory import Factory
+from wintogether.store import open_store
 from wintogether.store.companies import company_key
 from wintogether.store.connection import APPLICATION_ID
 from wintogether.store.migrations import LATEST_VERSION, MIGRATION_SET, MIGRATIONS
@@ -314,3 +317,89 @@ def test_contacts_by_company_finds_every_name_of_the_record(db: Path, wt: Invoke
         wt("contacts", "--company", "nwt", "--sort", "attention", "--json").stdout
     )
     assert sorted(c["name"] for c in attention) == ["Dana Reyes", "Sam Okafor"]
+
+
+def build_accounts(path: Path, seed: int) -> None:
+    """test_slipping_sql's random contacts, then companies of every size: many
+    of one person, a few large ones, one whose people are all archived, one
+    with nobody, and contacts at none; roles here and there."""
+    import random
+
+    from test_slipping_sql import build
+
+    build(path, seed)
+    rng = random.Random(seed)
+    store, _ = open_store(path)
+    try:
+        with store.write("accounts"):
+            names = [f"Company {n:02d}" if n % 3 else f"company {n:02d}" for n in range(70)]
+            store.conn.executemany(
+                "INSERT INTO companies (id, uid, name, key, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 'x', 'x')",
+                [(n + 1, f"k{n}", name, f"key{n}") for n, name in enumerate(names)],
+            )
+            ids = [row[0] for row in store.conn.execute("SELECT id FROM contacts ORDER BY id")]
+            for contact_id in ids:
+                pick = rng.random()
+                company = (
+                    None if pick < 0.1
+                    else rng.randint(1, 5) if pick < 0.45  # a few large accounts
+                    else rng.randint(6, 68)  # many small ones (69: nobody, 70: archived only)
+                )  # fmt: skip
+                role = rng.choice([None, None, "champion", "user", "blocker"])
+                store.conn.execute(
+                    "UPDATE contacts SET company_id = ?, account_role = ? WHERE id = ?",
+                    (company, role if company else None, contact_id),
+                )
+            for contact_id in ids[:3]:
+                store.conn.execute(
+                    "UPDATE contacts SET company_id = 70, archived_at = '2026-11-01T00:00:00Z'"
+                    " WHERE id = ?",
+                    (contact_id,),
+                )
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("config_index", [0, 1, 2], ids=["defaults", "tags", "ties"])
+@pytest.mark.parametrize("offset_hours", [0, -8])
+def test_a_page_by_attention_is_the_first_of_the_whole_listing(
+    built: Callable[..., Path], seed: int, config_index: int, offset_hours: float
+) -> None:
+    """`wt companies` shows a screenful by attention from the people walked
+    coldest first (store/accounts.py ``coldest_companies``): the same companies,
+    figures, order and count as the first rows of the whole listing, ties and
+    archived people included."""
+    from test_slipping_sql import CONFIGS
+    from wintogether.domain import cadence
+    from wintogether.domain.account_list import companies_page
+    from wintogether.store import accounts as accounts_store
+
+    config = CONFIGS[config_index]
+    db = built(build_accounts, seed)
+    now = datetime(2026, 11, 28, 23, 30, tzinfo=UTC).astimezone(
+        timezone(timedelta(hours=offset_hours))
+    )
+    store, _ = open_store(db)
+    try:
+        whole, count = companies_page(store, config, now)
+        with store.read():
+            walked = accounts_store.coldest_companies(
+                store,
+                today=now.date(),
+                utc_offset_minutes=cadence.offset_minutes(now),
+                default_days=config.default_cadence_days,
+                tag_days=cadence.tag_days(store, config),
+                top=5,
+            )
+        pages = {n: companies_page(store, config, now, limit=n) for n in (1, 2, 5, 13, 40, 500)}
+    finally:
+        store.close()
+    assert walked is not None  # the walk answered, not the grouped pass
+    assert count == len(whole) > 40
+    assert not {69, 70} & {row.company.id for row in whole}  # nobody; archived people only
+    assert {row.company.id for row in whole[:5]} <= set(walked[0]) and walked[1] == count
+    for n, (page, total) in pages.items():
+        assert total == count
+        assert page == whole[:n], n

@@ -351,10 +351,12 @@ def test_account_views_read_conversations_by_person_and_time(
 def test_account_lists_rank_everyone_and_load_only_what_they_show(
     traced: tuple[Store, list[str]],
 ) -> None:
-    """`wt companies` groups everyone per company in one pass, then finds who is
-    the warmest at the companies shown by index (no pass over every contact's
-    tags); `wt path` ranks a tier by points and loads only the lines shown. Both
-    give exactly the first rows of the whole list."""
+    """`wt companies` walks the people at a company coldest first through the
+    kept quiet ranges (store/accounts.py ``coldest_companies``), figures only
+    the companies that can be shown and finds who is the warmest there by index
+    (no pass over every contact's tags); `wt path` ranks a tier by points and
+    loads only the lines shown. Both give exactly the first rows of the whole
+    list."""
     from wintogether.render import words
 
     store, seen = traced
@@ -368,7 +370,16 @@ def test_account_lists_rank_everyone_and_load_only_what_they_show(
     plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {people[0]}")]
     assert any("USING INDEX contacts_company (company_id=?)" in p for p in plan), plan
     assert not any(p.startswith("SCAN c") for p in plan), plan
-    assert len([sql for sql in seen if "SELECT" in sql]) <= 6
+    walked = [sql for sql in seen if "ORDER BY q.quiet" in sql]
+    assert len(walked) > 3
+    for sql in walked:
+        plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        assert any(p.startswith("SEARCH q USING") and "_due (" in p for p in plan), (sql, plan)
+        assert not any(re.match(r"SCAN (q|c)\b", p) for p in plan), (sql, plan)
+        assert not any("TEMP B-TREE" in p for p in plan), (sql, plan)
+    figured = [sql for sql in seen if "GROUP BY company_id ORDER BY name" in sql]
+    assert len(figured) == 1 and "json_each" in figured[0]  # the companies shown only
+    assert len([sql for sql in seen if "SELECT" in sql]) <= len(walked) + 10
     for by in ("name", "people"):
         first, _ = accounts.companies_page(store, Config(), now(), sort=by, limit=3)
         whole = accounts.companies(store, Config(), now(), sort=by)

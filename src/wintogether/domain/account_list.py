@@ -105,6 +105,18 @@ def companies_page(
     today, offset, default = now.date(), cadence.offset_minutes(now), config.default_cadence_days
     with store.read():
         tag_days = cadence.tag_days(store, config)
+        # A screenful by attention: only the companies that can be in it
+        # (and every one tied with its last), found without scoring everyone.
+        found = None
+        if sort == "attention" and limit is not None and limit > 0:
+            found = accounts_store.coldest_companies(
+                store,
+                today=today,
+                utc_offset_minutes=offset,
+                default_days=default,
+                tag_days=tag_days,
+                top=limit,
+            )
         # Each company's figures and name, by name; the full records (aliases)
         # only for the companies shown.
         listed = accounts_store.company_figures(
@@ -113,7 +125,9 @@ def companies_page(
             utc_offset_minutes=offset,
             default_days=default,
             tag_days=tag_days,
+            company_ids=None if found is None else found[0],
         )
+        total = len(listed) if found is None else found[1]
         # By name first (ties stay in that order).
         if sort == "attention":
             listed.sort(key=lambda f: (-f.attention, f.name.casefold()))
@@ -159,4 +173,4 @@ def companies_page(
                 Counter(figure.roles),
             )
         )
-    return out, len(listed)
+    return out, total

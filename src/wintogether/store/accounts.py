@@ -293,18 +293,21 @@ def company_figures(
     utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
+    company_ids: Sequence[int] | None = None,
 ) -> list[CompanyFigures]:
-    """Every company with active people: its name, how many, the lowest attention
-    among them (computed in SQL as store.contacts.quiet_contacts computes
-    attention; ``tag_days``: the rhythm each tag carries, as the domain decides
-    it), their latest touch and their roles; in the order of
-    store.companies.company_rows (by name). One grouped pass, each company's
-    name read once per company; :func:`people_figures` then says who is the
-    warmest at the companies shown."""
+    """Every company with active people (or these ``company_ids`` of them): its
+    name, how many, the lowest attention among them (computed in SQL as
+    store.contacts.quiet_contacts computes attention; ``tag_days``: the rhythm
+    each tag carries, as the domain decides it), their latest touch and their
+    roles; in the order of store.companies.company_rows (by name). One grouped
+    pass, each company's name read once per company; :func:`people_figures`
+    then says who is the warmest at the companies shown."""
+    where, chosen = _ACTIVE_AT_A_COMPANY, []
+    if company_ids is not None:
+        where = f"c.archived_at IS NULL AND c.company_id {_IN}"
+        chosen = [id_list(company_ids)]
     sql = (
-        scored_sql(
-            _ACTIVE_AT_A_COMPANY, len(tag_days), ("company_id", "last_touch_at", "account_role")
-        )
+        scored_sql(where, len(tag_days), ("company_id", "last_touch_at", "account_role"))
         + """
         SELECT company_id, (SELECT k.name FROM companies k WHERE k.id = company_id) AS name,
             count(*), min(CAST(days AS REAL) / cadence), max(last_touch_at),
@@ -312,7 +315,7 @@ def company_figures(
         FROM scored GROUP BY company_id ORDER BY name COLLATE NOCASE, company_id
     """
     )
-    params = _scored_params(tag_days, default_days, today, utc_offset_minutes)
+    params = [*_scored_params(tag_days, default_days, today, utc_offset_minutes), *chosen]
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: one row per company
     return [
@@ -320,6 +323,76 @@ def company_figures(
         for cid, name, people, attention, last, roles in cursor.execute(sql, params)
         if name is not None  # a company that is no longer there lists nobody
     ]
+
+
+def coldest_companies(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    top: int,
+) -> tuple[list[int], int] | None:
+    """The companies in the first ``top`` places of :func:`company_figures` by
+    attention (the lowest attention of a company's active people, highest
+    first), with every one tied with the last of them, in no particular order;
+    and how many companies have active people. None when the kept quiet moments
+    cannot say (store/quiet.py ``coldest_first``).
+
+    Read without scoring everyone: the active people with a company are walked
+    coldest first, and a company's lowest attention is that of its last person
+    met, so companies are complete in the order of the listing. The walk stops
+    once ``top`` are complete and the next person is warmer than the last of
+    them (a company still open then can only rank lower)."""
+    from wintogether.store.quiet import coldest_first
+
+    conn = store.conn
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    # Active people per company: every person by the company index, less the
+    # archived ones (few, found from the kept quiet rows).
+    left: dict[int, int] = dict(
+        cursor.execute(
+            "SELECT company_id, n FROM (SELECT company_id, count(*) AS n"
+            " FROM contacts INDEXED BY contacts_company WHERE company_id IS NOT NULL"
+            " GROUP BY company_id) WHERE company_id IN (SELECT id FROM companies)"
+        ).fetchall()
+    )
+    for (company_id,) in cursor.execute(
+        "SELECT c.company_id FROM contact_quiet q CROSS JOIN contacts c ON c.id = q.contact_id"
+        " WHERE NOT q.active AND c.company_id IS NOT NULL"
+    ).fetchall():
+        if company_id in left:
+            left[company_id] -= 1
+            if not left[company_id]:
+                del left[company_id]
+    total = len(left)
+    walk = coldest_first(
+        store,
+        today=today,
+        utc_offset_minutes=utc_offset_minutes,
+        default_days=default_days,
+        tag_days=tag_days,
+        at_a_company=True,
+    )
+    if walk is None:
+        return None
+    met: set[int] = set()
+    complete: list[int] = []
+    cut: float | None = None
+    for ratio, contact_id, _, _, company_id in walk:
+        if cut is not None and ratio > cut:
+            break
+        if contact_id in met or company_id not in left:
+            continue
+        met.add(contact_id)
+        left[company_id] -= 1
+        if not left[company_id]:
+            complete.append(company_id)
+            if cut is None and len(complete) == top:
+                cut = ratio
+    return complete, total
 
 
 def people_figures(

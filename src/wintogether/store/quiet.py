@@ -248,6 +248,43 @@ def most_quiet(
     slipping or not, and every one tied with the last: id -> (days, rhythm).
     None when the ranges cannot say (too many own rhythms, or a contact whose
     quiet moment is not a time, which the full ranking puts last)."""
+    walk = coldest_first(
+        store,
+        today=today,
+        utc_offset_minutes=utc_offset_minutes,
+        default_days=default_days,
+        tag_days=tag_days,
+    )
+    if walk is None:
+        return None
+    rows: dict[int, tuple[int, int]] = {}
+    cut: float | None = None
+    for ratio, cid, days, rhythm, _ in walk:
+        if cut is not None and ratio != cut:
+            break
+        if cid not in rows:
+            rows[cid] = (days, rhythm)
+            if cut is None and len(rows) == top:
+                cut = ratio
+    return rows
+
+
+def coldest_first(
+    store: Store,
+    *,
+    today: date,
+    utc_offset_minutes: int,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    at_a_company: bool = False,
+) -> Iterator[tuple[float, int, int, int, int | None]] | None:
+    """Every active contact (``at_a_company``: every one with a company), highest
+    attention (days quiet ÷ rhythm) first, read lazily from the ranges:
+    (-attention, id, days quiet, rhythm, company id or None). A contact with
+    several tags comes once for each of their ranges, first at its own rhythm
+    (the shortest). Equal attention comes in no particular order. None when the
+    ranges cannot say (too many own rhythms, or a contact whose quiet moment is
+    not a time, which the full ranking puts last)."""
     conn = store.conn
     own = [row[0] for row in conn.execute(_OWN_RHYTHMS, (MAX_RHYTHMS + 1,))]
     if len(own) > MAX_RHYTHMS:
@@ -259,24 +296,23 @@ def most_quiet(
         return None
     base = {"today": today.isoformat(), "offset": f"{utc_offset_minutes:+d} minutes"}
     ranges = _ranges(tag_days, default_days, own)
+    join, company, only = (
+        ("JOIN contacts c ON c.id = q.contact_id", "c.company_id", " AND c.company_id IS NOT NULL")
+        if at_a_company
+        else ("", "NULL", "")
+    )
 
     def read(n: int, where: str, rhythm: int, _: str, own: dict[str, Any]) -> Iterator[Any]:
-        sql = f"SELECT {_DAYS}, q.contact_id {where.format(join='', n=n)} ORDER BY q.quiet"
-        for days, cid in conn.execute(sql, {**base, **_bound(n, rhythm, own)}):
-            yield (-(days / rhythm), cid, days, rhythm)
+        sql = (
+            f"SELECT {_DAYS}, q.contact_id, {company} {where.format(join=join, n=n)}{only}"
+            " ORDER BY q.quiet"
+        )
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples
+        for days, cid, company_id in cursor.execute(sql, {**base, **_bound(n, rhythm, own)}):
+            yield (-(days / rhythm), cid, days, rhythm, company_id)
 
-    rows: dict[int, tuple[int, int]] = {}
-    cut: float | None = None
-    for ratio, cid, days, rhythm in heapq.merge(
-        *(read(n, *r) for n, r in enumerate(ranges)), key=_first
-    ):
-        if cut is not None and ratio != cut:
-            break
-        if cid not in rows:
-            rows[cid] = (days, rhythm)
-            if cut is None and len(rows) == top:
-                cut = ratio
-    return rows
+    return heapq.merge(*(read(n, *r) for n, r in enumerate(ranges)), key=_first)
 
 
 def uniform(
