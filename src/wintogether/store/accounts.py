@@ -347,8 +347,17 @@ def coldest_companies(
     them (a company still open then can only rank lower)."""
     from wintogether.store.quiet import coldest_first
 
-    conn = store.conn
-    cursor = conn.cursor()
+    walk = coldest_first(
+        store,
+        today=today,
+        utc_offset_minutes=utc_offset_minutes,
+        default_days=default_days,
+        tag_days=tag_days,
+        at_a_company=True,
+    )
+    if walk is None:
+        return None
+    cursor = store.conn.cursor()
     cursor.row_factory = None
     # Active people per company: every person by the company index, less the
     # archived ones (few, found from the kept quiet rows).
@@ -368,16 +377,6 @@ def coldest_companies(
             if not left[company_id]:
                 del left[company_id]
     total = len(left)
-    walk = coldest_first(
-        store,
-        today=today,
-        utc_offset_minutes=utc_offset_minutes,
-        default_days=default_days,
-        tag_days=tag_days,
-        at_a_company=True,
-    )
-    if walk is None:
-        return None
     met: set[int] = set()
     complete: list[int] = []
     cut: float | None = None
