@@ -112,7 +112,11 @@ def count_conversations_for_contact(store: Store, contact_id: int) -> int:
 
 
 def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]:
-    rows = store.conn.execute(
+    # Plain tuples, read by position: a week's history reads 1,300
+    # conversations and 1,500 participants.
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
         "SELECT i.id, i.uid, i.happened_at, i.channel, i.note, i.created_at"
         f" FROM interactions i {tail}",
         params,
@@ -124,7 +128,7 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
     # A contact in many of the conversations is named by one reference.
     refs: dict[int, ContactRef] = {}
     for chunk in chunks(ids):
-        for row in store.conn.execute(
+        for row in cursor.execute(
             "SELECT p.interaction_id, c.id, c.name, c.company"
             " FROM interaction_participants p JOIN contacts c ON c.id = p.contact_id"
             f" WHERE p.interaction_id IN ({','.join('?' for _ in chunk)}) ORDER BY p.id",
