@@ -9,14 +9,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import from_utc_iso
+from wintogether.clock import LocalTimes
 from wintogether.models import ContactRef
 from wintogether.store.common import chunks, new_uid
 from wintogether.store.handle import Store
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from wintogether.models import Conversation
 
 
@@ -142,16 +140,9 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
 
     # A conversation logged as it happened was stored with the same time twice:
     # each stored time is read once.
-    times: dict[str, datetime] = {}
-
-    def moment(text: str) -> datetime:
-        found = times.get(text)
-        if found is None:
-            found = times[text] = from_utc_iso(text)
-        return found
-
+    times = LocalTimes()
     # (id, uid, happened_at, channel, note, participants, created_at), by position
     return [
-        Conversation(id_, uid, moment(at), channel, note, people[id_], moment(created))
+        Conversation(id_, uid, times[at], channel, note, people[id_], times[created])
         for id_, uid, at, channel, note, created in rows
     ]
