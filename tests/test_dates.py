@@ -235,3 +235,33 @@ def test_counted_days_read_as_the_full_parser_reads_them(
     assert full is not None
     assert fast == full.date()
     assert parse_day(text, now, prefer=prefer) == fast  # type: ignore[arg-type]
+
+
+def test_format_day_kept_texts_match_the_straightforward_ones() -> None:
+    """format_day keeps each day's text (dates._DAYS): over two years of days, in
+    each format, with and without a year, and again once the texts are kept, it
+    says what strftime says; and the kept texts are let go past their bound."""
+    from datetime import timedelta
+
+    from wintogether import dates
+
+    def straight(day: date, today: date | None, date_format: str) -> str:
+        if date_format == "iso":
+            return day.isoformat()
+        text = day.strftime("%a %b ") + str(day.day)
+        if date_format != "month-day":
+            text = f"{day:%a} {day.day} {day:%b}"
+        return text if today is not None and day.year == today.year else f"{text} {day.year}"
+
+    days = [date(2025, 12, 1) + timedelta(days=n) for n in range(0, 730, 3)]
+    for _ in range(2):
+        for date_format in dates.DATE_FORMATS:
+            with dates.showing_days(date_format):
+                for day in days:
+                    for today in (None, date(2026, 11, 28), date(2027, 1, 1)):
+                        assert format_day(day, today) == straight(day, today, date_format)
+    # A datetime is a date: its text is its day's.
+    assert format_day(datetime(2026, 12, 4, 9, 30), date(2026, 1, 1)) == "Fri 4 Dec"
+    for n in range(dates._DAYS_KEPT + 10):
+        format_day(date(1900, 1, 1) + timedelta(days=n))
+    assert len(dates._DAYS) <= dates._DAYS_KEPT

@@ -308,3 +308,10 @@ def test_history_lines_name_each_person_as_a_conversation_line_does() -> None:
             for day, day_entries in result.days()
         )
         assert history(result, today, width) == expected
+
+
+def test_text_of_writes_one_newline_after_each_line() -> None:
+    from wintogether.render.plain import text_of
+
+    for lines in ([], [""], ["a"], ["a", "", "b → c", "  "], ["x"] * 1000):
+        assert text_of(lines) == "".join(line + "\n" for line in lines)

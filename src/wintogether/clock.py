@@ -40,6 +40,16 @@ def from_utc_iso(text: str) -> datetime:
     return from_utc_iso_utc(text).astimezone()
 
 
+class LocalTimes(dict[str, datetime]):
+    """:func:`from_utc_iso` of many stored times, each text read once: a row's
+    times are often the same text (an entry logged as it happened), and so are
+    neighbouring rows'. ``times[text]`` is the local time."""
+
+    def __missing__(self, text: str) -> datetime:
+        moment = self[text] = from_utc_iso(text)
+        return moment
+
+
 def from_utc_iso_utc(text: str) -> datetime:
     """A stored timestamp as an aware UTC datetime; as forgiving as :func:`from_utc_iso`.
 
@@ -53,6 +63,8 @@ def from_utc_iso_utc(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
+        if _FLOOR <= moment <= _CEILING:  # nearly always: no clamping
+            return moment
         return min(max(moment, _FLOOR), _CEILING)
     except OverflowError:
         return _FLOOR if moment.year < 5000 else _CEILING

@@ -399,15 +399,35 @@ def showing_days(date_format: str, date_order: str | None = None) -> Iterator[No
 
 def format_day(day: date, today: date | None = None) -> str:
     """``Fri 4 Dec`` (or ``Fri Dec 4``, or ``2026-12-04``, as configured), with the
-    year when it is not this year."""
-    date_format = _showing.get()
+    year when it is not this year.
+
+    Each day is written once per way of showing it (:data:`_DAYS`): a timeline
+    shows the same few dates hundreds of times, and ``%a``/``%b`` go through
+    ``strftime`` (≈ 17,000 instructions each)."""
+    key = (day, _showing.get(), today is None or day.year != today.year)
+    text = _DAYS.get(key)
+    if text is None:
+        if len(_DAYS) >= _DAYS_KEPT:
+            _DAYS.clear()
+        text = _DAYS[key] = _day_text(*key)
+    return text
+
+
+#: :func:`format_day`'s texts by (day, date format, with the year); cleared
+#: when it holds :data:`_DAYS_KEPT`.
+_DAYS: dict[tuple[date, str, bool], str] = {}
+_DAYS_KEPT = 4096
+
+
+def _day_text(day: date, date_format: str, with_year: bool) -> str:
+    """:func:`format_day` worked out."""
     if date_format == "iso":
         return day.isoformat()
     if date_format == "month-day":
         text = f"{day:%a} {day:%b} {day.day}"
     else:
         text = f"{day:%a} {day.day} {day:%b}"
-    if today is None or day.year != today.year:
+    if with_year:
         text += f" {day.year}"
     return text
 

@@ -444,7 +444,8 @@ def sections(parts: Iterable[Lines]) -> Lines:
 
 def text_of(lines: Lines) -> str:
     """The lines as written to stdout (one newline after each)."""
-    return "".join(line + "\n" for line in lines)
+    # One join, not a new string per line: a month's history is 10,000 lines.
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 # -- the words of a cell ------------------------------------------------------

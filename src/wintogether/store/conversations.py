@@ -9,14 +9,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import from_utc_iso
+from wintogether.clock import LocalTimes
 from wintogether.models import ContactRef
 from wintogether.store.common import chunks, new_uid
 from wintogether.store.handle import Store
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from wintogether.models import Conversation
 
 
@@ -112,7 +110,11 @@ def count_conversations_for_contact(store: Store, contact_id: int) -> int:
 
 
 def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]:
-    rows = store.conn.execute(
+    # Plain tuples, read by position: a week's history reads 1,300
+    # conversations and 1,500 participants.
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
         "SELECT i.id, i.uid, i.happened_at, i.channel, i.note, i.created_at"
         f" FROM interactions i {tail}",
         params,
@@ -124,7 +126,7 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
     # A contact in many of the conversations is named by one reference.
     refs: dict[int, ContactRef] = {}
     for chunk in chunks(ids):
-        for row in store.conn.execute(
+        for row in cursor.execute(
             "SELECT p.interaction_id, c.id, c.name, c.company"
             " FROM interaction_participants p JOIN contacts c ON c.id = p.contact_id"
             f" WHERE p.interaction_id IN ({','.join('?' for _ in chunk)}) ORDER BY p.id",
@@ -138,16 +140,9 @@ def select(store: Store, tail: str, params: Sequence[Any]) -> list[Conversation]
 
     # A conversation logged as it happened was stored with the same time twice:
     # each stored time is read once.
-    times: dict[str, datetime] = {}
-
-    def moment(text: str) -> datetime:
-        found = times.get(text)
-        if found is None:
-            found = times[text] = from_utc_iso(text)
-        return found
-
+    times = LocalTimes()
     # (id, uid, happened_at, channel, note, participants, created_at), by position
     return [
-        Conversation(id_, uid, moment(at), channel, note, people[id_], moment(created))
+        Conversation(id_, uid, times[at], channel, note, people[id_], times[created])
         for id_, uid, at, channel, note, created in rows
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import from_utc_iso, from_utc_iso_utc
+from wintogether.clock import LocalTimes, from_utc_iso_utc
 from wintogether.models import ContactRef, LedgerEntry, Win
 from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
@@ -190,6 +190,7 @@ def _window(alias: str, since: str | None, until: str | None) -> tuple[list[str]
 
 
 def _entries(store: Store, tail: str, params: Sequence[Any]) -> list[LedgerEntry]:
+    times = LocalTimes()  # an entry logged as it happened has one time twice
     return [
         LedgerEntry(
             id=row["id"],
@@ -198,8 +199,8 @@ def _entries(store: Store, tail: str, params: Sequence[Any]) -> list[LedgerEntry
             direction=row["direction"],
             kind=row["kind"],
             text=row["text"],
-            happened_at=from_utc_iso(row["happened_at"]),
-            created_at=from_utc_iso(row["created_at"]),
+            happened_at=times[row["happened_at"]],
+            created_at=times[row["created_at"]],
             to_contact=(
                 ContactRef(row["to_contact_id"], row["to_name"], row["to_company"])
                 if row["to_contact_id"] is not None
@@ -211,6 +212,7 @@ def _entries(store: Store, tail: str, params: Sequence[Any]) -> list[LedgerEntry
 
 
 def _wins(store: Store, tail: str, params: Sequence[Any]) -> list[Win]:
+    times = LocalTimes()
     return [
         Win(
             id=row["id"],
@@ -218,8 +220,8 @@ def _wins(store: Store, tail: str, params: Sequence[Any]) -> list[Win]:
             contact=ContactRef(row["contact_id"], row["name"], row["company"]),
             theirs=row["theirs"],
             mine=row["mine"],
-            happened_at=from_utc_iso(row["happened_at"]),
-            created_at=from_utc_iso(row["created_at"]),
+            happened_at=times[row["happened_at"]],
+            created_at=times[row["created_at"]],
         )
         for row in store.conn.execute(f"{_WIN_SELECT} {tail}", params)
     ]

@@ -1,0 +1,84 @@
+"""Stored times read back: the unclamped fast path and the kept local times
+(clock.LocalTimes) against the straightforward reading, in several zones."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from wintogether.clock import _CEILING, _FLOOR, LocalTimes, from_utc_iso, from_utc_iso_utc
+
+
+def _straight_utc(text: str) -> datetime:
+    """from_utc_iso_utc as it was written before its fast path."""
+    from wintogether.clock import _lenient
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except (ValueError, TypeError, AttributeError):
+        moment = _lenient(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return min(max(moment, _FLOOR), _CEILING)
+    except OverflowError:
+        return _FLOOR if moment.year < 5000 else _CEILING
+
+
+ODD = [
+    "0001-01-01T00:00:00Z",
+    "0001-01-03T00:00:00Z",
+    "0001-01-03T00:00:01+00:00",
+    "0001-01-02T23:00:00-05:00",
+    "9999-12-29T00:00:00Z",
+    "9999-12-28T23:59:59Z",
+    "9999-12-31T23:59:00+14:00",
+    "9999-12-31T23:59Z",
+    "2026-02-30T10:00:00Z",
+    "2026-10-05T10:00:00",
+    "2026-11-01T06:30:00.250000Z",
+    "garbage",
+    "",
+]
+
+
+def _stamps() -> list[str]:
+    """Every 37 minutes across the US and EU autumn changes and Chatham's
+    spring one, each stored time twice in a row, and the odd ones."""
+    start = datetime(2026, 9, 20, tzinfo=UTC)
+    stamps = []
+    for n in range(0, 60 * 24 * 50, 37):
+        text = (start + timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamps += [text, text]
+    return stamps + ODD
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Pacific/Chatham"]
+)
+def test_kept_local_times_read_as_each_time_would(
+    monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        times = LocalTimes()
+        offsets = set()
+        for text in _stamps():
+            expected = _straight_utc(text).astimezone()
+            assert from_utc_iso_utc(text) == _straight_utc(text)
+            assert from_utc_iso_utc(text).utcoffset() == _straight_utc(text).utcoffset()
+            for moment in (from_utc_iso(text), times[text]):
+                assert moment == expected
+                assert moment.isoformat() == expected.isoformat()
+                assert moment.tzname() == expected.tzname()
+                assert moment.utcoffset() == expected.utcoffset()
+            offsets.add(times[text].utcoffset())
+        if zone in ("America/New_York", "Europe/Berlin", "Pacific/Chatham"):
+            assert len(offsets) >= 2  # the stretch crosses a change
+        assert times["2026-11-01T06:30:00Z"] is times["2026-11-01T06:30:00Z"]  # read once
+    finally:
+        monkeypatch.undo()
+        time.tzset()
