@@ -372,31 +372,29 @@ def owing(
 #: :func:`owing` when at least ``top`` contacts are receiving: they rank before
 #: everyone else, so only their figures are summed, not everyone's. Those
 #: receiving are one range of ``standings_receiving`` (m021): no lookup of each
-#: contact's standings row. Each one's year is counted from its own entries,
-#: two covering ranges of ``ledger_contact_direction`` (given, received): the
-#: same counts as the whole months of ``standing_months`` and the rows of the
-#: two partial months, without grouping a union of both in a temporary B-tree
-#: nor building the receiving set's index for each partial month.
+#: contact's standings row. Each one's year is counted as it is found, from
+#: its own entries: two covering ranges of ``ledger_contact_direction`` (given,
+#: received). They are the same counts as the whole months of
+#: ``standing_months`` and the rows of the two partial months, without grouping
+#: a union of both in a temporary B-tree, nor building an index of those
+#: receiving for each partial month.
 _RECEIVING_FIRST = f"""
-    WITH r AS MATERIALIZED (
-        SELECT s.contact_id FROM standings s
-        WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
-            AND s.ledger_last_direction = 'got' AND {_RUN_START} <= :cutoff
-    ),
-    sums AS MATERIALIZED (
-        SELECT r.contact_id,
-            (SELECT count(*) FROM ledger l WHERE l.contact_id = r.contact_id
+    WITH sums AS MATERIALIZED (
+        SELECT s.contact_id,
+            (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
                 AND l.direction = 'gave' AND l.happened_at >= :since
                 AND l.happened_at <= :until) AS given,
-            (SELECT count(*) FROM ledger l WHERE l.contact_id = r.contact_id
+            (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
                 AND l.direction = 'got' AND l.happened_at >= :since
                 AND l.happened_at <= :until) AS received
-        FROM r
+        FROM standings s
+        WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
+            AND s.ledger_last_direction = 'got' AND {_RUN_START} <= :cutoff
     ),
     -- The net in the last wanted place: every row at or before it is shown or
     -- tied with the last one shown.
     cut AS (SELECT given - received AS net FROM sums ORDER BY net LIMIT 1 OFFSET :skip)
-    SELECT u.contact_id, c.name, c.company, u.given, u.received, (SELECT count(*) FROM r)
+    SELECT u.contact_id, c.name, c.company, u.given, u.received, (SELECT count(*) FROM sums)
     FROM sums u JOIN contacts c ON c.id = u.contact_id
     WHERE u.given - u.received <= (SELECT net FROM cut)
 """
