@@ -826,3 +826,25 @@ def test_today_does_not_import_the_contact_store(dana: object) -> None:
         assert "Greta Lindqvist" in done.stdout, args
         assert "wintogether.store.dashboard" in modules, args
         assert "wintogether.store.contacts" not in modules, args
+
+
+def test_today_measures_text_without_unicodedata_until_a_character_needs_it(dana: object) -> None:
+    """The plain writer compiles its patterns when first used and imports
+    ``unicodedata`` for the first character beyond ASCII: a dashboard of ASCII
+    names needs neither; a wide name is still measured as two cells each."""
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.render.plain" in modules
+    assert "unicodedata" not in modules
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.contact("山田 Hanako", every="1 week")
+        make.log("hanako", "Coffee", at="2026-09-01")
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "unicodedata" in modules
+    lines = done.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("#  contact"))
+    row = next(line for line in lines if "山田 Hanako" in line)
+    # The two wide characters take two cells each: the next column is two
+    # characters nearer than its heading.
+    assert len(row[: row.index("last talked")]) + 2 == header.index("why")
