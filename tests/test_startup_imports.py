@@ -754,8 +754,9 @@ def test_a_config_file_marshal_cannot_hold_is_still_read(dana: object) -> None:
 
 
 def test_the_column_specs_compile_no_dataclass() -> None:
-    """render/columns.py builds every view's columns at import, for every read
-    that writes a table: its two records are written-out classes."""
+    """render/columns.py builds a view's columns at their first use, for every
+    read that writes a table: its two records are written-out classes. Each
+    spec is made once, and only when asked for."""
     code = (
         "import sys\n"
         "import wintogether.render.columns as c\n"
@@ -763,6 +764,15 @@ def test_the_column_specs_compile_no_dataclass() -> None:
         "col = c.PROMISES.columns[0]\n"
         "assert col == c.Column('id', col.value, 'id') and hash(col) == hash(c.Column('id', col.value, 'id'))\n"
         "print(repr(col).split(',')[0])\n"
+        "assert c.PROMISES is c.PROMISES and 'PROMISES' in vars(c) and 'DEALS' not in vars(c)\n"
+        "from wintogether.render.columns import DEALS\n"
+        "assert DEALS is c.DEALS and DEALS.names()[0] == 'id'\n"
+        "try:\n"
+        "    c.NOTHING\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('NOTHING')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
