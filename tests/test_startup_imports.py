@@ -858,3 +858,19 @@ def test_today_measures_text_without_unicodedata_until_a_character_needs_it(dana
     # The two wide characters take two cells each: the next column is two
     # characters nearer than its heading.
     assert len(row[: row.index("last talked")]) + 2 == header.index("why")
+
+
+def test_today_reads_the_config_without_the_file_writers(dana: object) -> None:
+    """The config file is read through reading.py's ``read_regular``: once its
+    parsed values are kept (the first run writes them, through files.py), `wt
+    today` with a config of rhythms does not import files.py (the writers)."""
+    Path(os.environ["WINTOGETHER_CONFIG"]).write_text(
+        '[cadence]\ndefault = "90d"\n\n[cadence.tags]\n"customers" = "2w"\n'
+    )
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.files" in modules  # the parsed values kept
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.reading" in modules
+    assert "wintogether.files" not in modules
