@@ -381,9 +381,11 @@ def owing(
 _RECEIVING_FIRST = f"""
     WITH sums AS MATERIALIZED (
         SELECT s.contact_id,
-            (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
-                AND l.direction = 'gave' AND l.happened_at >= :since
-                AND l.happened_at <= :until) AS given,
+            -- A run of received entries that began before the window holds
+            -- every entry of the window: nothing given to count.
+            CASE WHEN s.one_way_since >= :since THEN (SELECT count(*) FROM ledger l
+                WHERE l.contact_id = s.contact_id AND l.direction = 'gave'
+                AND l.happened_at >= :since AND l.happened_at <= :until) ELSE 0 END AS given,
             (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
                 AND l.direction = 'got' AND l.happened_at >= :since
                 AND l.happened_at <= :until) AS received
