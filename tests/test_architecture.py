@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     # Parsing and settings, files on disk.
     "dates": 1,
     "files": 1,
+    "reading": 1,
     "config": 2,
     "config_defaults": 2,
     "config_record": 2,

@@ -23,16 +23,16 @@ def sources(tmp_path: Path, dana: Path) -> Path:
 def _unreadable_when_no_permission(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files without read permission refuse to open, even for root (as the
     suite may run): what a file of another user does."""
-    import wintogether.files as files
+    import wintogether.reading as reading
 
-    real = files._open_regular
+    real = reading._open_regular
 
     def refuse(path: Path, follow: bool) -> int:
         if os.stat(path, follow_symlinks=False).st_mode & 0o444 == 0:
             raise PermissionError(13, "Permission denied", str(path))
         return real(path, follow)
 
-    monkeypatch.setattr(files, "_open_regular", refuse)
+    monkeypatch.setattr(reading, "_open_regular", refuse)
 
 
 def test_unreadable_files_are_skipped_and_counted_in_one_line(

@@ -106,7 +106,7 @@ def test_each_kind_of_write_is_followed(db: Path, wt: Invoke) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "tags", "ties"])
+@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "tags", "ties", "longer"])
 @pytest.mark.parametrize("offset_hours", [0, 5.5, -8])
 def test_ranges_ranking_equals_the_rule(
     built: object, seed: int, config: Config, offset_hours: float

@@ -265,3 +265,29 @@ def test_format_day_kept_texts_match_the_straightforward_ones() -> None:
     for n in range(dates._DAYS_KEPT + 10):
         format_day(date(1900, 1, 1) + timedelta(days=n))
     assert len(dates._DAYS) <= dates._DAYS_KEPT
+
+
+def test_durations_read_without_the_pattern_as_the_pattern_reads_them() -> None:
+    """``90d``, ``2w``… are read without compiling the duration pattern; every
+    text reads as the pattern alone reads it (a number of days, or an error)."""
+    from wintogether.dates import _DURATION_RE, _DURATION_UNITS, _DURATION_WORDS
+
+    def by_pattern(text: str) -> int | None:
+        cleaned = text.strip().lower()
+        if cleaned in _DURATION_WORDS:
+            return _DURATION_WORDS[cleaned]
+        match = _DURATION_RE.match(cleaned)
+        days = int(match.group(1)) * _DURATION_UNITS[match.group(2)[0]] if match else 0
+        return days if days > 0 else None
+
+    numbers = ["", "0", "00", "1", "07", "42", "999", "9999", "10000", "-3", "+3", "1.5",
+               "٣", "²", "\uff13", "1 ", " 1", "1_0"]  # fmt: skip
+    units = ["", "d", "D", "w", "m", "y", "x", "days", "\n", " d", "dd"]
+    for number in numbers:
+        for unit in units:
+            text = number + unit
+            try:
+                got: int | None = parse_duration(text)
+            except InvalidDuration:
+                got = None
+            assert got == by_pattern(text), repr(text)

@@ -104,8 +104,8 @@ def test_write_commands_do_not_promise_a_format_option(wt: Invoke, command: str)
 
 
 def test_column_names_are_unique_and_tables_have_headings() -> None:
-    specs = [v for v in vars(columns).values() if isinstance(v, columns.Columns)]
-    assert len(specs) >= 9
+    specs = [getattr(columns, name) for name in columns.NAMES]
+    assert len(specs) >= 9 and all(isinstance(spec, columns.Columns) for spec in specs)
     for spec in specs:
         assert len(set(spec.names())) == len(spec.names())
         assert all(name == name.lower() and " " not in name for name in spec.names())

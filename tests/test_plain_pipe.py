@@ -201,6 +201,26 @@ def test_wrap_and_table_layout() -> None:
     assert cell_len("a\u200bb→日") == 5
 
 
+def test_cell_len_counts_each_character_as_unicodedata_says() -> None:
+    """Only the characters beyond ASCII are looked at (a translation drops the
+    others): the sum over every character is the same, on random text."""
+    import random
+    import unicodedata
+
+    def one(char: str) -> int:
+        if char in "\u200b\u200c\u200d\u2060\ufeff" or unicodedata.combining(char):
+            return 0
+        return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(
+            chr(rng.choice([rng.randint(0, 127), rng.randint(128, 0x2FFFF)]))
+            for _ in range(rng.randint(0, 12))
+        )
+        assert cell_len(text) == sum(one(char) for char in text), repr(text)
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.text(alphabet="ab-. \t\x0b\x1c", min_size=1, max_size=60),

@@ -63,11 +63,16 @@ CONFIGS = [
                                                   "partners": 42, "prospects": 21}),
     Config(default_cadence_days=10, tag_cadences={"friends": 10, "investors": 10,
                                                   "CUSTOMERS": 10}),
+    # Rhythms on both sides of the default, one equal to it (store/quiet.py's
+    # count: a window between each tag's bound and the default's).
+    Config(default_cadence_days=60, tag_cadences={"investors": 120, "friends": 14,
+                                                  "customers": 60, "partners": 200,
+                                                  "customers/smb": 90}),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "tags", "ties"])
+@pytest.mark.parametrize("config", CONFIGS, ids=["defaults", "tags", "ties", "longer"])
 @pytest.mark.parametrize("offset_hours", [0, 5.5, -8])
 def test_sql_ranking_equals_the_rule(
     built: Callable[..., Path], seed: int, config: Config, offset_hours: float
@@ -111,3 +116,43 @@ def test_archived_contacts_never_slip(tmp_path: Path) -> None:
         assert cadence.slipping_in(store, Config(), datetime(2026, 11, 28, tzinfo=UTC)) == ([], 0)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("offset_hours", [0, 5.5, -8])
+def test_count_adds_and_takes_away_each_tag_window(
+    built: Callable[..., Path], seed: int, offset_hours: float
+) -> None:
+    """How many slip (store/quiet.py ``_count``): everyone without an own
+    rhythm quiet past the default, plus those whose shortest rhythm tag is
+    shorter and who are quiet between its bound and the default's, less those
+    whose shortest is longer and who are quiet between the two. The data holds
+    contacts of each kind, and of several rhythm tags; the count is that of
+    the rule over every contact."""
+    config = CONFIGS[3]
+    default = config.default_cadence_days
+    db = built(build, seed)
+    zone = timezone(timedelta(hours=offset_hours))
+    now = datetime(2026, 11, 28, 23, 30, tzinfo=UTC).astimezone(zone)
+    store, _ = open_store(db)
+    try:
+        with store.read():
+            standings = contacts_store.standings(store)
+            totals = {cadence.slipping_in(store, config, now, top=n)[1] for n in (1, 10)}
+    finally:
+        store.close()
+    everyone = cadence.rank(standings, config, now)
+    by_tag = [a for a in everyone if a.cadence_source.startswith("tag ")]
+    # added: a shorter tag's rhythm reached, the default's not
+    assert any(
+        a.cadence_days < default and a.cadence_days <= a.days_since < default for a in by_tag
+    )
+    # taken away: the default's reached, the longer tag's not
+    assert any(
+        a.cadence_days > default and default <= a.days_since < a.cadence_days for a in by_tag
+    )
+    several = [
+        s for s in standings if sum(config.cadence_for_tag(t) is not None for t in s.tags) > 1
+    ]
+    assert several
+    assert totals == {sum(a.slipping for a in everyone)}

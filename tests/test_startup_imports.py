@@ -754,8 +754,9 @@ def test_a_config_file_marshal_cannot_hold_is_still_read(dana: object) -> None:
 
 
 def test_the_column_specs_compile_no_dataclass() -> None:
-    """render/columns.py builds every view's columns at import, for every read
-    that writes a table: its two records are written-out classes."""
+    """render/columns.py builds a view's columns at their first use, for every
+    read that writes a table: its two records are written-out classes. Each
+    spec is made once, and only when asked for."""
     code = (
         "import sys\n"
         "import wintogether.render.columns as c\n"
@@ -763,6 +764,15 @@ def test_the_column_specs_compile_no_dataclass() -> None:
         "col = c.PROMISES.columns[0]\n"
         "assert col == c.Column('id', col.value, 'id') and hash(col) == hash(c.Column('id', col.value, 'id'))\n"
         "print(repr(col).split(',')[0])\n"
+        "assert c.PROMISES is c.PROMISES and 'PROMISES' in vars(c) and 'DEALS' not in vars(c)\n"
+        "from wintogether.render.columns import DEALS\n"
+        "assert DEALS is c.DEALS and DEALS.names()[0] == 'id'\n"
+        "try:\n"
+        "    c.NOTHING\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('NOTHING')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -826,3 +836,41 @@ def test_today_does_not_import_the_contact_store(dana: object) -> None:
         assert "Greta Lindqvist" in done.stdout, args
         assert "wintogether.store.dashboard" in modules, args
         assert "wintogether.store.contacts" not in modules, args
+
+
+def test_today_measures_text_without_unicodedata_until_a_character_needs_it(dana: object) -> None:
+    """The plain writer compiles its patterns when first used and imports
+    ``unicodedata`` for the first character beyond ASCII: a dashboard of ASCII
+    names needs neither; a wide name is still measured as two cells each."""
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.render.plain" in modules
+    assert "unicodedata" not in modules
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        make.contact("山田 Hanako", every="1 week")
+        make.log("hanako", "Coffee", at="2026-09-01")
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "unicodedata" in modules
+    lines = done.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("#  contact"))
+    row = next(line for line in lines if "山田 Hanako" in line)
+    # The two wide characters take two cells each: the next column is two
+    # characters nearer than its heading.
+    assert len(row[: row.index("last talked")]) + 2 == header.index("why")
+
+
+def test_today_reads_the_config_without_the_file_writers(dana: object) -> None:
+    """The config file is read through reading.py's ``read_regular``: once its
+    parsed values are kept (the first run writes them, through files.py), `wt
+    today` with a config of rhythms does not import files.py (the writers)."""
+    Path(os.environ["WINTOGETHER_CONFIG"]).write_text(
+        '[cadence]\ndefault = "90d"\n\n[cadence.tags]\n"customers" = "2w"\n'
+    )
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.files" in modules  # the parsed values kept
+    modules, done = imported_modules("today")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wintogether.reading" in modules
+    assert "wintogether.files" not in modules

@@ -80,7 +80,7 @@ def read_text(path: Path) -> str | None:
     over 1 MB, and a file or folder that other users may write to (they could
     swap the file and point ``[sync] vdir`` at a folder of theirs).
     """
-    from wintogether.files import NotRegular, check_regular, read_regular
+    from wintogether.reading import NotRegular, check_regular, read_regular
 
     try:
         check_regular(path)
@@ -169,7 +169,7 @@ def _cached(text: str, path: Path) -> dict[str, Any] | None:
             info = os.lstat(item)
             if not kind(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
                 return None
-        from wintogether.files import read_regular
+        from wintogether.reading import read_regular
 
         blob = read_regular(cache, MAX_CONFIG_BYTES * 4, follow=False)
         # Our own file, checked above as the config file is checked.

@@ -299,11 +299,16 @@ def parse_duration(text: str) -> int:
     cleaned = text.strip().lower()
     if cleaned in _DURATION_WORDS:
         return _DURATION_WORDS[cleaned]
-    match = _DURATION_RE.match(cleaned)
-    if match:
-        days = int(match.group(1)) * _DURATION_UNITS[match.group(2)[0]]
-        if days > 0:
-            return days
+    # A number and a unit's letter (``90d``, ``2w``: the config's usual form)
+    # read without compiling the pattern, which takes more than reading a config.
+    number, unit = cleaned[:-1], cleaned[-1:]
+    if unit in _DURATION_UNITS and 0 < len(number) <= 4 and number.isdigit() and number.isascii():
+        days = int(number) * _DURATION_UNITS[unit]
+    else:
+        match = _DURATION_RE.match(cleaned)
+        days = int(match.group(1)) * _DURATION_UNITS[match.group(2)[0]] if match else 0
+    if days > 0:
+        return days
     raise InvalidDuration(f"'{text}' is not a duration.", hint=f"Try one of: {DURATION_EXAMPLES}.")
 
 

@@ -213,8 +213,8 @@ class _Scan:
                 self.result.skip("unreadable file")
 
     def ics_file(self, path: Path, info: os.stat_result, *, follow: bool = False) -> None:
-        from wintogether.files import NotRegular, read_regular
         from wintogether.formats.calendar import BrokenCalendar, TooManyOccurrences, read_calendar
+        from wintogether.reading import NotRegular, read_regular
         from wintogether.store import capture as sql
 
         key = f"ics:{path}"
@@ -380,8 +380,8 @@ class _Scan:
                 self.result.skip("special file")
 
     def maildir(self, folder: Path) -> None:
-        from wintogether.files import NotRegular, read_head
         from wintogether.formats.mail import MAX_HEADER_BYTES
+        from wintogether.reading import NotRegular, read_head
         from wintogether.store import capture as sql
 
         key = f"maildir:{folder}"
@@ -444,8 +444,8 @@ class _Scan:
         )
 
     def mbox(self, path: Path, *, follow: bool = False) -> None:
-        from wintogether.files import NotRegular, open_regular
         from wintogether.formats.mail import mbox_messages
+        from wintogether.reading import NotRegular, open_regular
         from wintogether.store import capture as sql
 
         key = f"mbox:{path}"
@@ -609,7 +609,7 @@ def never_calendar(store: Store, now: datetime, calendar: Path) -> list[int]:
 
 
 def _looks_like_mbox(path: Path) -> bool:
-    from wintogether.files import NotRegular, read_head
+    from wintogether.reading import NotRegular, read_head
 
     try:
         return read_head(path, 5, follow=False) == b"From "

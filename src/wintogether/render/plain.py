@@ -15,14 +15,13 @@ longer than its column is broken rather than cut, so nothing is lost.
 from __future__ import annotations
 
 import os
-import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wintogether.dates import format_day, format_duration, format_moment
+from wintogether.patterns import LazyPattern
 from wintogether.text import one_line, visible
 
 if TYPE_CHECKING:
@@ -82,7 +81,7 @@ def cell_len(text: str) -> int:
         return len(text)
     # Every ASCII character takes one cell: only the others are looked at.
     width = len(text)
-    for char in _NON_ASCII.findall(text):
+    for char in text.translate(_WITHOUT_ASCII):
         extra = _EXTRA.get(char)
         if extra is None:
             extra = _EXTRA[char] = _extra_cells(char)
@@ -90,12 +89,15 @@ def cell_len(text: str) -> int:
     return width
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: ``str.translate`` table leaving a text's characters beyond ASCII, in order.
+_WITHOUT_ASCII = dict.fromkeys(range(128))
 #: Cells a character takes besides one, by character: -1 for a mark, +1 when wide.
 _EXTRA: dict[str, int] = {}
 
 
 def _extra_cells(char: str) -> int:
+    import unicodedata
+
     if char in _ZERO_WIDTH or unicodedata.combining(char):
         return -1
     return 1 if unicodedata.east_asian_width(char) in "WF" else 0
@@ -114,7 +116,7 @@ def _fold(word: str, width: int) -> list[str]:
     return pieces
 
 
-_WORDS = re.compile(r"\s*\S+\s*")
+_WORDS = LazyPattern(r"\s*\S+\s*")
 
 
 def hanging(text: str, width: int) -> Lines:
@@ -149,7 +151,7 @@ def wrap(text: str, width: int) -> Lines:
 def _single_cells(text: str) -> bool:
     """Whether every character of ``text`` takes one cell (accents and arrows
     do; wide characters and marks do not)."""
-    for char in _NON_ASCII.findall(text):
+    for char in text.translate(_WITHOUT_ASCII):
         extra = _EXTRA.get(char)
         if extra is None:
             extra = _EXTRA[char] = _extra_cells(char)

@@ -30,7 +30,7 @@ from wintogether.store.connection import (
 
 def _header(path: Path) -> bytes:
     """The first bytes of a regular file (a FIFO or device is refused unopened)."""
-    from wintogether.files import NotRegular, read_head
+    from wintogether.reading import NotRegular, read_head
 
     try:
         return read_head(path, len(SQLITE_HEADER))

@@ -364,35 +364,50 @@ def _slipping(n: int) -> str:
     return _SLIPPING.replace(":back", f":back{n}")
 
 
+def _not_slipping(n: int) -> str:
+    """Quiet since the bound of range ``n`` or later (not before it)."""
+    return _slipping(n).replace("q.quiet <", "q.quiet >=")
+
+
 def _count(conn: sqlite3.Connection, ranges: list[Range], base: dict[str, Any]) -> int:
     """How many contacts slip in all: the ranges' contacts, each once.
 
-    The own rhythms' ranges and the default's hold different contacts from all
-    others; a contact in several tags' ranges is counted in the first (the
-    shortest rhythm: its range reaches furthest, so it holds every contact of
-    that tag that a later range holds). The default's are counted as every
-    active contact without its own rhythm quiet that long, less those of them
-    with a rhythm tag (each once): a range of each index, instead of looking up
-    the tags of each contact in the range (tag_quiet holds the tags of exactly
-    the active contacts without their own rhythm, with their quiet moment)."""
+    The own rhythms' ranges hold different contacts from all others: one index
+    count each. The others (no own rhythm) slip when quiet since before the
+    bound of their shortest rhythm tag, else of the default. They are counted
+    as every one quiet since before the default's bound (one index count,
+    whatever their tags), corrected by each rhythm tag's window between its
+    bound and the default's: a tag shorter than the default adds its contacts
+    quiet between the two bounds, a longer one takes away those quiet between
+    them; a tag as long as the default changes nothing. A contact counts in
+    the window of its first rhythm tag only (by rhythm, then key: the
+    shortest), so each is added or taken away at most once; its later tags'
+    windows are narrower on the side that adds, and it is excluded from them
+    by looking up its earlier tags, row by row but only inside the windows.
+    (tag_quiet holds the tags of exactly the active contacts without their
+    own rhythm, with their quiet moment.)"""
     counts, params = [], dict(base)
+    default = next(n for n, r in enumerate(ranges) if r[2] == "default")
+    default_days = ranges[default][1]
     for n, (where, rhythm, source, own) in enumerate(ranges):
-        if source == "default":
-            slipping = _slipping(n)
-            counts.append(
-                "((SELECT count(*) FROM contact_quiet q WHERE q.active AND q.own IS NULL"
-                f" AND {slipping}) - (SELECT count(DISTINCT q.contact_id) FROM tag_quiet q"
-                f" WHERE q.tag_id IN (SELECT value FROM json_each(:tags{n})) AND {slipping}))"
-            )
-            params.update(_bound(n, rhythm, own))
-            continue
-        body = where.format(join="", n=n)
-        if "e" in own:
-            body += (
-                " AND NOT EXISTS (SELECT 1 FROM tag_quiet x WHERE x.contact_id = q.contact_id"
-                f" AND +x.tag_id IN (SELECT value FROM json_each(:e{n})))"
-            )
-        counts.append(f"(SELECT count(*) {body} AND {_slipping(n)})")
         params.update(_bound(n, rhythm, own))
+        if source == "default":
+            counts.append(
+                "(SELECT count(*) FROM contact_quiet q WHERE q.active AND q.own IS NULL"
+                f" AND {_slipping(n)})"
+            )
+        elif "e" not in own:
+            counts.append(f"(SELECT count(*) {where.format(join='', n=n)} AND {_slipping(n)})")
+        elif rhythm != default_days:
+            # Between the two bounds: the shorter rhythm's is the later moment.
+            shorter, longer = (n, default) if rhythm < default_days else (default, n)
+            window = f"{_slipping(shorter)} AND {_not_slipping(longer)}"
+            if own["e"] != "[]":
+                window += (
+                    " AND NOT EXISTS (SELECT 1 FROM tag_quiet x WHERE x.contact_id = q.contact_id"
+                    f" AND +x.tag_id IN (SELECT value FROM json_each(:e{n})))"
+                )
+            sign = "" if rhythm < default_days else "-"
+            counts.append(f"{sign}(SELECT count(*) {where.format(join='', n=n)} AND {window})")
     (count,) = conn.execute(f"SELECT {' + '.join(counts)}", params).fetchone()
     return int(count)

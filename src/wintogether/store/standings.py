@@ -370,40 +370,33 @@ def owing(
 
 
 #: :func:`owing` when at least ``top`` contacts are receiving: they rank before
-#: everyone else, so only their figures are summed (their months by the
-#: standings' key, their rows of the two partial months), not everyone's.
-#: Those receiving are one range of ``standings_receiving`` and the partial
-#: months one range each of ``ledger_happened_contact`` (m021): no lookup of
-#: each contact's standings row, no seek into each one's entries (``contact_id
-#: > 0``, true of every entry, is the condition of that partial index).
+#: everyone else, so only their figures are summed, not everyone's. Those
+#: receiving are one range of ``standings_receiving`` (m021): no lookup of each
+#: contact's standings row. Each one's year is counted as it is found, from
+#: its own entries: two covering ranges of ``ledger_contact_direction`` (given,
+#: received). They are the same counts as the whole months of
+#: ``standing_months`` and the rows of the two partial months, without grouping
+#: a union of both in a temporary B-tree, nor building an index of those
+#: receiving for each partial month.
 _RECEIVING_FIRST = f"""
-    WITH r AS MATERIALIZED (
-        SELECT s.contact_id FROM standings s
+    WITH sums AS MATERIALIZED (
+        SELECT s.contact_id,
+            -- A run of received entries that began before the window holds
+            -- every entry of the window: nothing given to count.
+            CASE WHEN s.one_way_since >= :since THEN (SELECT count(*) FROM ledger l
+                WHERE l.contact_id = s.contact_id AND l.direction = 'gave'
+                AND l.happened_at >= :since AND l.happened_at <= :until) ELSE 0 END AS given,
+            (SELECT count(*) FROM ledger l WHERE l.contact_id = s.contact_id
+                AND l.direction = 'got' AND l.happened_at >= :since
+                AND l.happened_at <= :until) AS received
+        FROM standings s
         WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
             AND s.ledger_last_direction = 'got' AND {_RUN_START} <= :cutoff
-    ),
-    win AS (
-        SELECT m.contact_id, m.given, m.received FROM r JOIN standing_months m
-            ON m.contact_id = r.contact_id AND m.month > :first_month AND m.month < :last_month
-        UNION ALL
-        SELECT contact_id, direction = 'gave', direction = 'got'
-        FROM ledger INDEXED BY ledger_happened_contact
-        WHERE happened_at >= :since AND happened_at < :first_full AND contact_id > 0
-            AND contact_id IN r
-        UNION ALL
-        SELECT contact_id, direction = 'gave', direction = 'got'
-        FROM ledger INDEXED BY ledger_happened_contact
-        WHERE happened_at >= :last_month AND happened_at <= :until AND contact_id > 0
-            AND contact_id IN r
-    ),
-    sums AS MATERIALIZED (
-        SELECT contact_id, sum(given) AS given, sum(received) AS received
-        FROM win GROUP BY contact_id
     ),
     -- The net in the last wanted place: every row at or before it is shown or
     -- tied with the last one shown.
     cut AS (SELECT given - received AS net FROM sums ORDER BY net LIMIT 1 OFFSET :skip)
-    SELECT u.contact_id, c.name, c.company, u.given, u.received, (SELECT count(*) FROM r)
+    SELECT u.contact_id, c.name, c.company, u.given, u.received, (SELECT count(*) FROM sums)
     FROM sums u JOIN contacts c ON c.id = u.contact_id
     WHERE u.given - u.received <= (SELECT net FROM cut)
 """
@@ -414,7 +407,7 @@ def _receiving_first(
 ) -> list[tuple[ContactRef, int, int, bool]] | None:
     """:func:`owing` from the receiving contacts alone; None when fewer than
     ``top`` are receiving (the others' figures are needed then)."""
-    named = {**_window_params(since, until), "cutoff": cutoff, "skip": top - 1}
+    named = {"since": since, "until": until, "cutoff": cutoff, "skip": top - 1}
     rows = store.conn.execute(_RECEIVING_FIRST, named).fetchall()
     if not rows or rows[0][5] < top:
         return None

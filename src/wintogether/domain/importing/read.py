@@ -28,7 +28,7 @@ def read_file(
 
     if fmt is not None:
         registry.reader(fmt)  # an unknown name is refused before the file is read
-    from wintogether.files import NotRegular, read_regular
+    from wintogether.reading import NotRegular, read_regular
 
     if path.is_dir():
         raise InvalidValue(f"{path} is a directory, not a file.")

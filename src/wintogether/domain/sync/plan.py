@@ -183,7 +183,7 @@ def _plan_kind(
     going: set[str],
     now: datetime,
 ) -> None:
-    from wintogether.files import NotRegular
+    from wintogether.reading import NotRegular
 
     folder = plan.folders[kind]
     rows = ss.versions(store, kind)
@@ -352,7 +352,7 @@ def _naming_newcomers(
     them; when they arrive, the item is read again so that they join it, as
     the file says. Only files holding a newcomer's uid are parsed.
     """
-    from wintogether.files import NotRegular
+    from wintogether.reading import NotRegular
 
     wanted = [uid.encode("utf-8") for uid in sorted(plan.new_here)]
     for uid, found in file_of.items():
@@ -423,7 +423,7 @@ def _forgotten_here(
 
 def _fields_of(kind: str, found: _File, folder: Path) -> dict[str, Any] | None:
     """A file's fields, or None when it cannot be read or parsed."""
-    from wintogether.files import NotRegular
+    from wintogether.reading import NotRegular
 
     try:
         found.read(folder)
@@ -460,7 +460,7 @@ def _decide(
 
     def base() -> bytes | None:
         """The file we have for this item, to patch rather than replace."""
-        from wintogether.files import NotRegular
+        from wintogether.reading import NotRegular
 
         if found is None:
             return None

@@ -132,8 +132,9 @@ def _alarms(
 ) -> None:
     from wintogether.dates import stored_day
     from wintogether.domain.sync.scan import MAX_FILE_BYTES
-    from wintogether.files import NotRegular, read_regular, write_many
+    from wintogether.files import write_many
     from wintogether.formats import ics
+    from wintogether.reading import NotRegular, read_regular
 
     folder = vdir / "promises"
     with store.read():
@@ -347,7 +348,7 @@ def _look(path: Path, row: rs.Remembered) -> str | tuple[str, int, int] | None:
     """ "gone" when the file was deleted; None when it is as we left it; else its
     text, size and mtime (read only when its size or time moved)."""
     from wintogether.domain.sync.scan import MAX_FILE_BYTES
-    from wintogether.files import NotRegular, read_regular
+    from wintogether.reading import NotRegular, read_regular
 
     try:
         info = path.lstat()

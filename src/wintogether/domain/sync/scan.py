@@ -34,7 +34,7 @@ class _File:
 
         Raises ``NotRegular`` (with the reason in words) or ``OSError``.
         """
-        from wintogether.files import read_regular
+        from wintogether.reading import read_regular
 
         if self.data is None:
             self.data = read_regular(folder / self.name, MAX_FILE_BYTES)

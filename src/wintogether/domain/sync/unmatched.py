@@ -38,8 +38,8 @@ def _folder(vdir: Path) -> Path:
 def unmatched(store: Store, vdir: Path) -> list[Unmatched]:
     """The to-dos in ``vdir`` that a sync could not give to a contact."""
     from wintogether.domain.sync.scan import MAX_FILE_BYTES
-    from wintogether.files import NotRegular, read_regular
     from wintogether.formats import ics
+    from wintogether.reading import NotRegular, read_regular
 
     folder = _folder(vdir)
     with store.read():
@@ -73,7 +73,7 @@ def attach(store: Store, vdir: Path, uid: str, contact: str) -> tuple[Unmatched,
         contact_uid = ss.contact_uid(store, ref.id)
     folder = _folder(vdir)
     from wintogether.domain.sync.scan import MAX_FILE_BYTES
-    from wintogether.files import NotRegular, read_regular
+    from wintogether.reading import NotRegular, read_regular
 
     try:  # as listed a moment ago, but checked again: never through a link or a pipe
         data = read_regular(folder / found.file, MAX_FILE_BYTES)
