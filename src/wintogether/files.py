@@ -26,13 +26,13 @@ it), and a device or pipe (``/dev/stdout``, a FIFO) is written into directly:
 renaming a file over it would replace the device itself.
 
 Folders other programs also write into (a vdir, an ``export --split`` folder)
-are not trusted: ``read_regular`` (reading.py) reads only a regular file, never through a
-symlink and never blocking on a pipe, and up to a size cap; ``write_many``
-writes many files into such a folder without following or replacing a symlink
-or anything else that is not a regular file. It writes every temporary file,
-flushes them all (in parallel: the disk commits them together), renames them,
-and syncs the folder once. ``clean_leftovers`` removes the temporary files a
-killed run of ours left in a folder.
+are not trusted: ``read_regular`` (reading.py) reads only a regular file, never
+through a symlink and never blocking on a pipe, and up to a size cap;
+``write_many`` writes many files into such a folder without following or
+replacing a symlink or anything else that is not a regular file. It writes
+every temporary file, flushes them all (in parallel: the disk commits them
+together), renames them, and syncs the folder once. ``clean_leftovers``
+removes the temporary files a killed run of ours left in a folder.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from typing import IO, Any, Literal, overload
 
 from wintogether.errors import UserError
 from wintogether.patterns import LazyPattern
-from wintogether.reading import _kind
+from wintogether.reading import kind_of
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -256,7 +256,7 @@ def write_many(
 def not_a_file(path: Path) -> str | None:
     """Why ``path`` may not be replaced (None: absent or a regular file)."""
     try:
-        return _kind(os.lstat(path).st_mode)
+        return kind_of(os.lstat(path).st_mode)
     except FileNotFoundError:
         return None
 

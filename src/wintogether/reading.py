@@ -19,7 +19,7 @@ class NotRegular(Exception):
     or over the size cap. ``str()`` says which, in the user's words."""
 
 
-def _kind(mode: int) -> str | None:
+def kind_of(mode: int) -> str | None:
     """What a non-regular file is, in words (None for a regular file)."""
     if stat.S_ISREG(mode):
         return None
@@ -38,7 +38,7 @@ def check_regular(path: Path, *, follow: bool = True) -> None:
     """Raise ``NotRegular`` unless ``path`` is a regular file (checked without
     opening it; ``FileNotFoundError`` when it is missing). With ``follow`` a
     symlink is judged by what it names."""
-    kind = _kind((os.stat if follow else os.lstat)(path).st_mode)
+    kind = kind_of((os.stat if follow else os.lstat)(path).st_mode)
     if kind:
         raise NotRegular(kind)
 
@@ -55,7 +55,7 @@ def _open_regular(path: Path, follow: bool) -> int:
         if exc.errno == errno.ELOOP:  # replaced by a link since the check
             raise NotRegular("a symbolic link (not followed)") from None
         raise
-    kind = _kind(os.fstat(fd).st_mode)  # swapped since the check?
+    kind = kind_of(os.fstat(fd).st_mode)  # swapped since the check?
     if kind:
         os.close(fd)
         raise NotRegular(kind)
