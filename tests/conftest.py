@@ -263,6 +263,52 @@ def dana(
     return db
 
 
+WrittenOnce = Callable[[str, Callable[[], Path]], Path]
+
+
+@pytest.fixture(scope="session")
+def _written_files() -> dict[tuple[object, ...], tuple[Path, Path]]:
+    return {}
+
+
+@pytest.fixture
+def written_once(
+    isolated: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _written_files: dict[tuple[object, ...], tuple[Path, Path]],
+) -> WrittenOnce:
+    """``written_once(name, write)``: the database ``write()`` fills, whose path (in
+    this test's folder) it returns. The first test to ask for ``name`` with its
+    clock, time zone and config runs ``write``; every later one gets a copy of the
+    file it wrote, at the same place in its own folder, and ``write`` does not run.
+    Only the database is copied: it is for fixtures whose tests read nothing else
+    ``write`` leaves behind (the backups an import makes, the files it read)."""
+
+    def reuse(name: str, write: Callable[[], Path]) -> Path:
+        config = Path(os.environ["WINTOGETHER_CONFIG"])
+        key = (
+            name,
+            os.environ.get("WINTOGETHER_NOW"),
+            os.environ.get("TZ"),
+            config.read_bytes() if config.is_file() else None,
+        )
+        if key in _written_files:
+            saved, place = _written_files[key]
+            path = isolated / place
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(saved, path)
+            path.chmod(0o600)
+            return path
+        path = write()
+        if not Path(f"{path}-wal").exists():  # all of it in the file: a copy is the same
+            saved = tmp_path_factory.mktemp("written") / path.name
+            shutil.copyfile(path, saved)
+            _written_files[key] = (saved, path.relative_to(isolated))
+        return path
+
+    return reuse
+
+
 def write_config(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")

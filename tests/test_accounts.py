@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import Invoke, WrittenOnce
 from factory import Factory
 from wintogether.store import events as events_store
 from wintogether.store import open_store
@@ -36,10 +36,15 @@ def job_change(db: Path, contact_id: int, old: str, new: str, at: str) -> None:
 
 
 @pytest.fixture
-def northwind(db: Path) -> Path:
+def northwind(db: Path, written_once: WrittenOnce) -> Path:
     """Northwind Traders (alias NWT) on Saturday 28 November 2026: Hannah (economic
     buyer, came from Initrode in December 2025), Dana (champion, reports to Hannah),
-    Lee (blocker, reports to Hannah); Sam left for Globex in March. Globex has Ana."""
+    Lee (blocker, reports to Hannah); Sam left for Globex in March. Globex has Ana.
+    Written by the first test, copied for the others."""
+    return written_once("test_accounts northwind", lambda: _write_northwind(db))
+
+
+def _write_northwind(db: Path) -> Path:
     with Factory(db) as make:
         make.at("2025-11-01T09:00:00+00:00")
         make.contact("Hannah Schmidt", company="Northwind Traders", title="VP Sales")

@@ -14,14 +14,14 @@ import pytest
 from markdown_it import MarkdownIt
 
 from capture_data import DANA, MARCUS, ME, attendee, event, ics
-from conftest import SAMPLES, Invoke, write_config
+from conftest import SAMPLES, Invoke, WrittenOnce, write_config
 
 
 @pytest.fixture
-def demo(wt: Invoke) -> list[str]:
-    run = wt("demo", "--path")
-    path = run.stdout.strip()
-    return ["--db", path]
+def demo(wt: Invoke, written_once: WrittenOnce) -> list[str]:
+    """`wt demo`'s database: built by the first test, copied for the others."""
+    path = written_once("wt demo", lambda: Path(wt("demo", "--path").stdout.strip()))
+    return ["--db", str(path)]
 
 
 def test_the_next_meeting_briefs_every_contact_in_it(wt: Invoke, demo: list[str]) -> None:

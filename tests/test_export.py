@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, Invoke
+from conftest import SAMPLES, Invoke, WrittenOnce
 from factory import Factory
 
 
@@ -30,8 +30,13 @@ def add_ledger(db: Path, contact_id: int, direction: str, text: str) -> None:
 
 
 @pytest.fixture
-def full(dana: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A database with every kind of record, including hostile text."""
+def full(dana: Path, wt: Invoke, tmp_path: Path, written_once: WrittenOnce) -> Path:
+    """A database with every kind of record, including hostile text: written by the
+    first test, copied for the others."""
+    return written_once("test_export full", lambda: _write_full(dana, wt, tmp_path))
+
+
+def _write_full(dana: Path, wt: Invoke, tmp_path: Path) -> Path:
     wt("import", str(SAMPLES / "hostile_linkedin.csv"))
     wt("import", str(SAMPLES / "contacts_v4.vcf"))
     with Factory(dana) as make:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import Invoke, WrittenOnce
 from wintogether.render import columns
 
 #: Read commands whose result is a list: CSV has these columns.
@@ -33,7 +33,13 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture
-def data(dana: Path, wt: Invoke) -> Path:
+def data(dana: Path, wt: Invoke, written_once: WrittenOnce) -> Path:
+    """A conversation, its promise and an intro (written by the first test, copied
+    for the others)."""
+    return written_once("test_format_option data", lambda: _write_data(dana, wt))
+
+
+def _write_data(dana: Path, wt: Invoke) -> Path:
     wt("log", "dana", "Renewal call", "--at", "2026-11-20", "--follow-up", "2026-11-25")
     wt("gave", "dana", "Intro to a CFO", "--kind", "intro", "--at", "2026-11-21")
     return dana

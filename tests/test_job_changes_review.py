@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SAMPLES, Invoke
+from conftest import SAMPLES, Invoke, WrittenOnce
 
 HOSTILE = "<script>x</script> | # [x](javascript:alert(1))"
 MD_HOSTILE = r"\<script\>x\</script\> \| \# \[x\](javascript\:alert(1))"
@@ -31,8 +31,21 @@ def _import_at(
 
 
 @pytest.fixture
-def changes(db: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Priya moves on Fri 20 Nov (last week); Ana and José on Wed 25 Nov (this week)."""
+def changes(
+    db: Path,
+    wt: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    written_once: WrittenOnce,
+) -> Path:
+    """Priya moves on Fri 20 Nov (last week); Ana and José on Wed 25 Nov (this week).
+    Written by the first test, copied for the others."""
+    written_once("test_job_changes_review changes", lambda: _changes(db, wt, tmp_path, monkeypatch))
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+    return db
+
+
+def _changes(db: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _import_at(wt, monkeypatch, tmp_path, "2026-11-19T09:00:00+00:00", ORIGINAL)
     wt("edit", "Ana Souza", "--tag", "vip")
     assert "1 job change" in _import_at(
@@ -41,7 +54,6 @@ def changes(db: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "2 job changes" in _import_at(
         wt, monkeypatch, tmp_path, "2026-11-25T14:30:00+00:00", ANA_AND_JOSE_MOVE
     )
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
     return db
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, Invoke
+from conftest import SAMPLES, Invoke, WrittenOnce
 
 
 class FakeTty(io.StringIO):
@@ -32,8 +32,15 @@ def hostile_people() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def hostile(db: Path, wt: Invoke) -> list[dict[str, str]]:
+def hostile(db: Path, wt: Invoke, written_once: WrittenOnce) -> list[dict[str, str]]:
+    """The hostile sample's people, each with a conversation and a promise: written
+    by the first test, copied for the others."""
     people = hostile_people()
+    written_once("test_output hostile", lambda: _write_hostile(db, wt, people))
+    return people
+
+
+def _write_hostile(db: Path, wt: Invoke, people: list[dict[str, str]]) -> Path:
     for index, person in enumerate(people, 1):
         name = f"{person['First Name']} {person['Last Name']}"
         wt(
@@ -60,7 +67,7 @@ def hostile(db: Path, wt: Invoke) -> list[dict[str, str]]:
             "--about",
             person["Company"],
         )
-    return people
+    return db
 
 
 def test_sample_file_really_is_hostile() -> None:

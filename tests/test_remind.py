@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke, write_config
+from conftest import Invoke, WrittenOnce, write_config
 from wintogether.cli import brief as brief_cli
 from wintogether.cli import notify
 
@@ -43,8 +43,10 @@ def notifier(monkeypatch: pytest.MonkeyPatch) -> FakeNotifier:
 
 
 @pytest.fixture
-def demo(wt: Invoke) -> list[str]:
-    return ["--db", wt("demo", "--path").stdout.strip()]
+def demo(wt: Invoke, written_once: WrittenOnce) -> list[str]:
+    """`wt demo`'s database: built by the first test, copied for the others."""
+    path = written_once("wt demo", lambda: Path(wt("demo", "--path").stdout.strip()))
+    return ["--db", str(path)]
 
 
 def titles(fake: FakeNotifier) -> list[str]:

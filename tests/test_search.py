@@ -9,13 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import Invoke, WrittenOnce
 from factory import Factory
 from wintogether.domain.search import quote
 
 
 @pytest.fixture
-def notes(dana: Path) -> Path:
+def notes(dana: Path, written_once: WrittenOnce) -> Path:
+    """Notes, a promise, an intro, a win and a hostile name to search (written by
+    the first test, copied for the others)."""
+    return written_once("test_search notes", lambda: _write_notes(dana))
+
+
+def _write_notes(dana: Path) -> Path:
     with Factory(dana) as make:
         make.log("dana", "Renewal talk: AT&T wants SOC2; renewal by Q1", at="2026-11-20")
         make.log("marcus", "Lunch; mentioned a renewal", at="2026-11-21")

@@ -17,14 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, Invoke, write_config
+from conftest import NOW, Invoke, WrittenOnce, write_config
 from factory import Factory
 
 HOSTILE = "# Eve | [x](javascript:alert(1)) <script>alert(1)</script>"
 
 
 @pytest.fixture
-def week(db: Path) -> Path:
+def week(db: Path, written_once: WrittenOnce) -> Path:
+    """Last week's story (written by the first test, copied for the others)."""
+    return written_once("test_summary week", lambda: _write_week(db))
+
+
+def _write_week(db: Path) -> Path:
     with Factory(db) as make:
         make.at("2026-11-10T09:00:00+00:00")
         make.contact("Dana Reyes", tags=["customers"], birthday="1985-11-25")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from conftest import Invoke, write_config
+from conftest import Invoke, WrittenOnce, write_config
 
 NOW = "2026-11-28T10:00:00+00:00"
 LATER = "2026-11-28T11:00:00+00:00"
@@ -175,12 +175,19 @@ PEOPLE = [  # name, rhythm, last talked: the more days past the rhythm, the high
 
 
 @pytest.fixture
-def slipping(db: Path, wt: Invoke, tmp_path: Path) -> Path:
+def slipping(db: Path, wt: Invoke, tmp_path: Path, written_once: WrittenOnce) -> Path:
+    """PEOPLE, each with their last conversation (written by the first test,
+    copied for the others); reminders on. The vdir to sync with."""
     write_config(tmp_path, ON)
+    written_once("test_sync_reminders slipping", lambda: _write_slipping(db, wt))
+    return tmp_path / "vdir"
+
+
+def _write_slipping(db: Path, wt: Invoke) -> Path:
     for name, every, last in PEOPLE:
         wt("add", name, "--every", every)
         wt("log", name, "Catch-up", "--at", f"{last}T12:00")
-    return tmp_path / "vdir"
+    return db
 
 
 def reach_outs(vdir: Path, status: str = "NEEDS-ACTION") -> dict[str, Path]:
