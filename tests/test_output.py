@@ -297,11 +297,15 @@ def test_printable_text_has_nothing_to_escape() -> None:
     unprintable, for the Unicode tables of this Python."""
     from wintogether.text import _UNSAFE, _UNSAFE_WITH_NEWLINES, one_line, visible
 
-    escaped = [
-        chr(code)
-        for code in range(0x110000)
-        if _UNSAFE.match(chr(code)) or _UNSAFE_WITH_NEWLINES.match(chr(code))
-    ]
+    # Every code point in one string, searched once by each pattern (a third of the
+    # time of matching each one alone): the characters of what they find.
+    every = "".join(map(chr, range(0x110000)))
+    escaped = {
+        char
+        for pattern in (_UNSAFE, _UNSAFE_WITH_NEWLINES)
+        for found in pattern.compiled.findall(every)
+        for char in found
+    }
     assert len(escaped) > 100
     assert not [char for char in escaped if char.isprintable()]
     assert visible("a\u202eb\nc") == "a\\u202eb\nc"
