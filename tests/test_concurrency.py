@@ -1,7 +1,8 @@
 """Several processes at once: nothing lost, nothing doubled, nothing locked out.
 
-The default run has two processes race through one round of every command;
-eight processes (one round, then many) are marked slow:
+The default run has two processes race through one round of every command,
+and four through the negative control; eight processes (one round, then many,
+and the negative control at twice the rounds) are marked slow:
 
     python -m pytest -m slow tests/test_concurrency.py
 """
@@ -110,30 +111,39 @@ def test_eight_processes_lose_nothing_long(tmp_path: Path) -> None:
     _check_cli_run(tmp_path, rounds=12)
 
 
-def _raw_workload(tmp_path: Path, db: Path, immediate: bool, rounds: int) -> list[str]:
+def _raw_workload(
+    tmp_path: Path, db: Path, immediate: bool, rounds: int, workers: int = WORKERS
+) -> list[str]:
     out = tmp_path / ("immediate" if immediate else "deferred")
     out.mkdir()
     before = count(db, "SELECT count(*) FROM contacts")
-    barrier = multiprocessing.get_context("spawn").Barrier(WORKERS)
+    barrier = multiprocessing.get_context("spawn").Barrier(workers)
     _start(
         raw_worker,
         [
             (w, rounds, str(db), immediate, barrier, str(out / f"worker-{w}.json"))
-            for w in range(WORKERS)
+            for w in range(workers)
         ],
     )
     outcomes = load_outcomes(out)
-    expected = {"SELECT count(*) FROM contacts": before + WORKERS * rounds}
+    expected = {"SELECT count(*) FROM contacts": before + workers * rounds}
     names = [o.key for o in outcomes]
     return workload_problems(outcomes, db, expected, names)
 
 
-def test_negative_control_deferred_begin_is_caught(tmp_path: Path, db: Path) -> None:
+# Four processes of twenty rounds already make most of the deferred writes fail
+# (about 60 of 80 here); the eight of forty rounds are marked slow.
+@pytest.mark.parametrize(
+    ("workers", "rounds"), [(4, 20), pytest.param(WORKERS, 40, marks=pytest.mark.slow)]
+)
+def test_negative_control_deferred_begin_is_caught(
+    tmp_path: Path, db: Path, workers: int, rounds: int
+) -> None:
     """The same checks catch the failures a deferred BEGIN causes (and pass with IMMEDIATE)."""
-    deferred = _raw_workload(tmp_path, db, immediate=False, rounds=40)
+    deferred = _raw_workload(tmp_path, db, immediate=False, rounds=rounds, workers=workers)
     assert any("database is locked" in p for p in deferred), deferred
     assert any("contacts" in p and "expected" in p for p in deferred), deferred
-    immediate = _raw_workload(tmp_path, db, immediate=True, rounds=40)
+    immediate = _raw_workload(tmp_path, db, immediate=True, rounds=rounds, workers=workers)
     assert immediate == []
 
 
