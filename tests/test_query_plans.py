@@ -36,6 +36,7 @@ from wintogether.domain import (
     today,
 )
 from wintogether.store import Store, open_store, reports
+from wintogether.store import accounts as accounts_store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
 
@@ -321,6 +322,27 @@ def test_open_promises_of_a_contact_read_only_the_open_ones(
             )
         ]
         assert [p.id for p in got] == expected and expected
+
+
+def test_an_accounts_open_promises_read_only_theirs(traced: tuple[Store, list[str]]) -> None:
+    """`wt company`'s open promises seek each person's in the index of open
+    promises by contact, not every open promise of the file; the same promises,
+    in due order."""
+    store, seen = traced
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM contacts WHERE id % 3 = 1")]
+    seen.clear()
+    got = accounts_store.open_promises(store, ids)
+    sql = next(s for s in seen if "FROM promises p" in s)
+    plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "promises_open_contact" in plan, plan
+    expected = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT id FROM promises WHERE status = 'open' AND contact_id % 3 = 1"
+            " ORDER BY due_on, id"
+        )
+    ]
+    assert [p.id for p in got] == expected and expected
 
 
 @pytest.mark.parametrize("analyzed", [False, True], ids=["as-created", "analyzed"])

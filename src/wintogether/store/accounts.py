@@ -552,12 +552,17 @@ def dues_since(store: Store, ids: Sequence[int], start: date) -> list[DueRow]:
 
 
 def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
+    """The open promises of these contacts, in due order: read from the index of
+    open promises by contact (a seek per person), not by walking every open
+    promise of the file for the ones of an account's people (1,174 for 29 on
+    the large benchmark)."""
     from wintogether.store import promises as promises_store
 
     return promises_store.select(
         store,
         f"WHERE p.contact_id {_IN} AND p.status = 'open' ORDER BY p.due_on, p.id",
         (id_list(ids),),
+        table="promises p INDEXED BY promises_open_contact",
     )
 
 
