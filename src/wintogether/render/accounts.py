@@ -245,7 +245,10 @@ def paths_table(view: Paths, *, plain: bool) -> RenderableType:
     """Warm paths, best first: who, how they lead there, strength and why."""
     from wintogether.render.words import path_reason
 
-    table = new_table(plain, "#", "who", "how", "strength", "why", title=f"Paths to {view.target}")
+    # The target is the user's text: made safe as every cell is (a str title is markup).
+    table = new_table(
+        plain, "#", "who", "how", "strength", "why", title=t1(f"Paths to {view.target}")
+    )
     for line in view.lines:
         table.add_row(
             Text(str(line.rank), style="dim"),

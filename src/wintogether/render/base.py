@@ -60,7 +60,9 @@ def t1(value: object, style: str = "") -> Text:
     return Text(one_line("" if value is None else str(value)), style=style)
 
 
-def new_table(plain: bool, *columns: str, title: str | None = None) -> Table:
+def new_table(plain: bool, *columns: str, title: str | Text | None = None) -> Table:
+    """A table; a ``str`` title is Rich markup, so a title with the user's text in
+    it is a :class:`Text` (:func:`t1`)."""
     table = Table(
         *columns,
         box=None if plain else box.SIMPLE_HEAD,
