@@ -265,6 +265,24 @@ def test_companies_rank_as_every_person_s_attention_says(db: Path, moment: str) 
     assert [r.attention for r in got] == sorted((r.attention for r in got), reverse=True)
 
 
+def test_company_json_keeps_to_the_limit_asked_for(northwind: Path, wt: Invoke) -> None:
+    """JSON lists everyone unless --limit says otherwise, as the table's lists do."""
+    wt("company", "merge", "Northwind Traders", "NWT")
+    every = json.loads(wt("company", "northwind", "--json").stdout)
+    assert len(every["people"]) == 3 and len(every["former"]) == 1
+    assert json.loads(wt("company", "northwind", "--json", "--limit", "0").stdout) == every
+    one = json.loads(wt("company", "northwind", "--json", "--limit", "1").stdout)
+    assert one["people"] == every["people"][:1]
+    assert one["former"] == every["former"]
+    assert {k: v for k, v in one.items() if k != "people"} == {
+        k: v for k, v in every.items() if k != "people"
+    }
+    for fmt in ("--json", "--plain"):
+        run = wt("company", "northwind", fmt, "--limit", "-3", ok=False)
+        assert run.exit_code == 1 and run.stdout == ""
+        assert "--limit must be 0 (all) or more." in run.stderr
+
+
 def test_company_json_people_written_are_the_bytes_of_their_records(northwind: Path) -> None:
     """`wt company NAME --json` writes each person from their figures
     (AccountPerson.json_text), and its ledger and open promises too: the

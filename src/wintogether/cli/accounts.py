@@ -121,6 +121,9 @@ def company(
         if not any(node.reports for node in roots):
             say("Nobody there reports to anyone yet: `wt edit CONTACT --reports-to MANAGER`.")
         return
+    # A screenful of people in each list in a table (a big account has
+    # hundreds); all of them in JSON unless --limit says otherwise.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
     moment = now()
     view = accounts.account(st.store(), name, st.config(), moment)
     from wintogether.domain.deals import of_company
@@ -130,10 +133,13 @@ def company(
         from wintogether.render import words as wording
         from wintogether.render.plan_words import account_deals_json
 
-        emit_json({**view.to_json(wording, written=True), "deals": account_deals_json(deals)})
+        emit_json(
+            {
+                **view.to_json(wording, written=True, limit=top),
+                "deals": account_deals_json(deals),
+            }
+        )
         return
-    # A screenful of people in each list: a big account has hundreds.
-    top = shown_limit(limit, fmt_, TABLE_LIMIT)
 
     def draw(is_plain: bool) -> RenderableType:
         from rich.console import Group

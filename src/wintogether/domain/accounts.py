@@ -230,14 +230,17 @@ class Account(Plain):
     def former(self) -> list[AccountPerson]:
         return [p for p in self.people if not p.current]
 
-    def to_json(self, words: Wording, *, written: bool = False) -> dict[str, Any]:
+    def to_json(
+        self, words: Wording, *, written: bool = False, limit: int | None = None
+    ) -> dict[str, Any]:
         """``written``: each person already written (:meth:`AccountPerson.json_text`),
-        for :func:`text.write_json`; the same text, a fraction of the time."""
+        for :func:`text.write_json`; the same text, a fraction of the time.
+        ``limit``: at most that many people in each list (current, former)."""
         people: list[Any] = [
-            p.json_text(words) if written else p.to_json(words) for p in self.current
+            p.json_text(words) if written else p.to_json(words) for p in self.current[:limit]
         ]
         former: list[Any] = [
-            p.json_text(words) if written else p.to_json(words) for p in self.former
+            p.json_text(words) if written else p.to_json(words) for p in self.former[:limit]
         ]
         promise: Callable[[Promise], Any] = _promise_json if written else Promise.to_json
         entry: Callable[[LedgerEntry], Any] = _entry_json if written else LedgerEntry.to_json
