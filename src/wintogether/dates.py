@@ -192,7 +192,7 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
             moment = datetime.fromisoformat(cleaned.upper().replace(" ", "T"))
             # Checked before any zone arithmetic: 0001-01-01T00:00+14:00 would overflow.
             check_day(moment.date(), text)
-            return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+            return local_moment(moment, tz) if moment.tzinfo is None else local_time(moment, tz)
         if len(cleaned) == 10 and cleaned[4:5] == "-":
             day = date.fromisoformat(cleaned)
             return _at_time_of(check_day(day, text), now)
@@ -214,7 +214,7 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
             f"Could not understand the date '{text}'.", hint=f"Try one of: {DATE_EXAMPLES}."
         )
     check_day(parsed.date(), text)
-    return parsed.replace(tzinfo=tz)
+    return local_moment(parsed.replace(tzinfo=None), tz)
 
 
 def check_day(day: date, text: object = None) -> date:
@@ -274,7 +274,7 @@ def parse_day(text: str, now: datetime, *, prefer: Prefer = "future") -> date:
 
 
 def _at_time_of(day: date, now: datetime) -> datetime:
-    moment = datetime.combine(day, now.time().replace(microsecond=0), tzinfo=now.tzinfo)
+    moment = local_moment(datetime.combine(day, now.time().replace(microsecond=0)), now.tzinfo)
     return min(moment, now) if day == now.date() else moment
 
 
@@ -468,4 +468,27 @@ def relative_days(day: date, today: date) -> str:
 
 
 def start_of_day(day: date, tz: object) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz)  # type: ignore[arg-type]
+    """The first moment of ``day`` in the local zone (see :func:`local_moment`)."""
+    return local_moment(datetime.combine(day, time.min), tz)
+
+
+def local_moment(wall: datetime, tz: object) -> datetime:
+    """A wall-clock time (naive) in the local zone, with the offset the zone's
+    rules give on its own day: across a daylight-saving change that is not the
+    offset of today, which ``now().tzinfo`` is. ``tz`` (a fixed offset) where
+    the platform cannot say (a year its clock functions do not reach). A time
+    a change skips is read with the offset before it; a time it repeats, the
+    first time."""
+    try:
+        return wall.astimezone()
+    except (OverflowError, OSError, ValueError):
+        return wall.replace(tzinfo=tz)  # type: ignore[arg-type]
+
+
+def local_time(moment: datetime, tz: object) -> datetime:
+    """An aware moment in the local zone, with that moment's own offset; in
+    ``tz`` where the platform cannot say."""
+    try:
+        return moment.astimezone()
+    except (OverflowError, OSError, ValueError):
+        return moment.astimezone(tz)  # type: ignore[arg-type]

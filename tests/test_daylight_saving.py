@@ -1,0 +1,92 @@
+"""Days and typed times by the local zone's rules for their own day.
+
+"Now" carries today's offset; a date on the other side of a daylight-saving
+change has another. A time typed for a July day in December, a day's bounds in
+`wt history`, a month's in `wt summary`: each by the offset of its own day.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke
+from wintogether.dates import local_moment, parse_moment, start_of_day
+
+#: 10:00 in New York on Saturday 28 November 2026 (standard time, UTC-5).
+WINTER = "2026-11-28T15:00:00+00:00"
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    monkeypatch.setenv("WINTOGETHER_NOW", WINTER)
+    time.tzset()
+
+
+def _now() -> datetime:
+    return datetime.fromisoformat(WINTER).astimezone()
+
+
+def test_a_summer_time_typed_in_winter_is_that_summer_day_s_time(new_york: None) -> None:
+    now = _now()
+    assert now.utcoffset() == timedelta(hours=-5)
+    july = parse_moment("2026-07-01T15:00", now, prefer="past")
+    assert july.astimezone(UTC) == datetime(2026, 7, 1, 19, 0, tzinfo=UTC)  # 15:00 EDT
+    assert (july.hour, july.utcoffset()) == (15, timedelta(hours=-4))
+    # An explicit offset is kept as the moment it names, shown in local time.
+    edge = parse_moment("2026-11-01T00:30-04:00", now, prefer="past")
+    assert (edge.date(), edge.hour, edge.minute) == (date(2026, 11, 1), 0, 30)
+    # A bare summer date keeps the time of day it is now, in summer time.
+    day = parse_moment("2026-07-01", now, prefer="past")
+    assert (day.hour, day.minute, day.utcoffset()) == (10, 0, timedelta(hours=-4))
+    # Natural language too.
+    natural = parse_moment("july 1 2026 3pm", now, prefer="past")
+    assert natural.astimezone(UTC) == datetime(2026, 7, 1, 19, 0, tzinfo=UTC)
+
+
+def test_a_day_begins_at_its_own_midnight(new_york: None) -> None:
+    now = _now()
+    assert start_of_day(date(2026, 7, 1), now.tzinfo).astimezone(UTC) == datetime(
+        2026, 7, 1, 4, 0, tzinfo=UTC
+    )
+    assert start_of_day(date(2026, 12, 1), now.tzinfo).astimezone(UTC) == datetime(
+        2026, 12, 1, 5, 0, tzinfo=UTC
+    )
+    # The day of the change is 25 hours long.
+    first = start_of_day(date(2026, 11, 1), now.tzinfo)
+    second = start_of_day(date(2026, 11, 2), now.tzinfo)
+    assert second - first == timedelta(hours=25)
+    # A year the platform's clock functions cannot place keeps today's offset.
+    assert local_moment(datetime(1, 1, 1), now.tzinfo).utcoffset() is not None
+
+
+def test_history_and_summary_count_a_day_by_its_own_offset(
+    db: Path, wt: Invoke, new_york: None
+) -> None:
+    wt("add", "Pat Lee")
+    # 00:30 on Sunday 1 November, summer time: 04:30 UTC, 23:30 on 31 October
+    # at the winter offset of "now".
+    logged = wt("log", "Pat Lee", "call", "--at", "2026-11-01T00:30-04:00")
+    assert "Sun 1 Nov" in logged.stderr + logged.stdout
+    wt("log", "Pat Lee", "july", "--at", "2026-07-01T15:00")
+
+    def entries(day: str) -> list[dict[str, object]]:
+        run = wt("history", "--since", day, "--until", day, "--json")
+        found: list[dict[str, object]] = json.loads(run.stdout)["entries"]
+        return found
+
+    assert [e["note"] for e in entries("2026-11-01")] == ["call"]
+    assert entries("2026-10-31") == []
+    [july] = entries("2026-07-01")
+    assert (july["note"], july["happened_at"]) == ("july", "2026-07-01T15:00:00-04:00")
+    month = json.loads(wt("summary", "--month", "--json").stdout)
+    assert month["numbers"]["conversations"] == 1
+    october = json.loads(
+        wt("summary", "--since", "2026-10-01", "--until", "2026-10-31", "--json").stdout
+    )
+    assert october["numbers"]["conversations"] == 0
