@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import Invoke
 
 
@@ -139,6 +141,26 @@ def test_today_lists_who_to_give_to_first(dana: Path, wt: Invoke) -> None:
     text = wt("--plain", "today").stdout
     assert "Give first" in text
     assert "gave 1 piece of advice, received 2 intros" in text
+
+
+@pytest.mark.parametrize("first", ["got", "gave"])
+def test_entries_of_one_moment_read_the_same_everywhere(db: Path, wt: Invoke, first: str) -> None:
+    """Two entries logged for one moment are in the order they were recorded:
+    the balance, the profile, the attention ranking and give first agree on
+    which came last."""
+    second = "gave" if first == "got" else "got"
+    wt("add", "Sam Tie")
+    wt(first, "Sam Tie", "x", "--at", "2026-05-01T10:00")
+    wt(second, "Sam Tie", "y", "--at", "2026-05-01T10:00")
+    way = "giving" if second == "gave" else "receiving"
+    [row] = json.loads(wt("balance", "--json").stdout)["rows"]
+    [own] = json.loads(wt("balance", "Sam Tie", "--json").stdout)["rows"]
+    shown = json.loads(wt("show", "Sam Tie", "--json").stdout)["health"]["balance"]
+    [ranked] = json.loads(wt("contacts", "--sort", "attention", "--json").stdout)
+    give_first = json.loads(wt("today", "--json").stdout)["give_first"]
+    assert row["one_sided"] == own["one_sided"] == shown["one_sided"] == way
+    assert ranked["health"]["balance"]["one_sided"] == way
+    assert bool(give_first) == (way == "receiving")
 
 
 def test_log_captures_both_sides_promises(dana: Path, wt: Invoke) -> None:

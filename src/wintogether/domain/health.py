@@ -216,6 +216,9 @@ class Move(Protocol):
     lighter ``store.ledger.Move``)."""
 
     @property
+    def id(self) -> int: ...
+
+    @property
     def contact(self) -> ContactRef: ...
 
     @property
@@ -243,12 +246,14 @@ def balance(entries: Sequence[Move], contact_id: int, now: datetime, stretch_day
     """The balance with one contact as of ``now``, over the 12 months before it.
 
     One-sided: the latest run of entries in one direction (everything since the
-    last entry the other way) started at least ``stretch_days`` ago.
+    last entry the other way) started at least ``stretch_days`` ago. Entries of
+    one moment are in the order they were recorded (by id), as the kept
+    standings order them (store/standings.py), so every view says the same.
     """
     start = now - timedelta(days=WINDOW_DAYS)
     mine = sorted(
         (e for e in entries if e.contact.id == contact_id and start <= e.happened_at <= now),
-        key=lambda e: e.happened_at,
+        key=_moment_and_id,
     )
     given = Counter(e.kind for e in mine if e.direction == "gave")
     received = Counter(e.kind for e in mine if e.direction == "got")
@@ -268,6 +273,10 @@ def balance(entries: Sequence[Move], contact_id: int, now: datetime, stretch_day
             since = first.astimezone(now.tzinfo).date()
             run = Counter(e.kind for e in streak)
     return Balance(given, received, one_sided, since, run, now.date())
+
+
+def _moment_and_id(entry: Move) -> tuple[datetime, int]:
+    return entry.happened_at, entry.id
 
 
 class Health(Frozen):

@@ -95,15 +95,16 @@ def entries(
 
 
 class Move:
-    """What a balance reads of a ledger entry: the contact, which way, what
-    kind and when (an aware UTC time). Built for many entries at once where
+    """What a balance reads of a ledger entry: its id, the contact, which way,
+    what kind and when (an aware UTC time). Built for many entries at once where
     nothing else of them is shown (the summary's "became one-sided")."""
 
-    __slots__ = ("contact", "direction", "happened_at", "kind")
+    __slots__ = ("contact", "direction", "happened_at", "id", "kind")
 
     def __init__(
-        self, contact: ContactRef, direction: str, kind: str, happened_at: datetime
+        self, id: int, contact: ContactRef, direction: str, kind: str, happened_at: datetime
     ) -> None:
+        self.id = id
         self.contact = contact
         self.direction = direction
         self.kind = kind
@@ -116,8 +117,8 @@ def moves(store: Store, contact_ids: Sequence[int], since: str) -> list[Move]:
     them), as :class:`Move`."""
     refs: dict[int, ContactRef] = {}
     out = []
-    for cid, name, company, direction, kind, happened_at in store.conn.execute(
-        "SELECT l.contact_id, c.name, c.company, l.direction, l.kind, l.happened_at"
+    for entry_id, cid, name, company, direction, kind, happened_at in store.conn.execute(
+        "SELECT l.id, l.contact_id, c.name, c.company, l.direction, l.kind, l.happened_at"
         " FROM ledger l JOIN contacts c ON c.id = l.contact_id"
         " WHERE l.happened_at >= ? AND l.contact_id IN (SELECT value FROM json_each(?))"
         " ORDER BY l.happened_at, l.id",
@@ -126,7 +127,7 @@ def moves(store: Store, contact_ids: Sequence[int], since: str) -> list[Move]:
         ref = refs.get(cid)
         if ref is None:
             ref = refs[cid] = ContactRef(cid, name, company)
-        out.append(Move(ref, direction, kind, from_utc_iso_utc(happened_at)))
+        out.append(Move(entry_id, ref, direction, kind, from_utc_iso_utc(happened_at)))
     return out
 
 
