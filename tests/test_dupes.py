@@ -299,6 +299,20 @@ def test_indexed_comparison_finds_the_pairs_every_pair_comparison_finds(seed: in
     assert sorted(near_identical(names[:40])) == sorted(_every_pair(names[:40]))
 
 
+def _profile(url: str) -> str:
+    """The profile a LinkedIn address names, as the rules say: its host (any
+    www. or country before linkedin.com) and path, without the scheme, query,
+    fragment or last slashes, casefolded."""
+    from urllib.parse import urlsplit
+
+    text = url.strip().casefold()
+    parts = urlsplit(text if "://" in text else f"//{text}")
+    host = parts.hostname or ""
+    if host == "linkedin.com" or host.endswith(".linkedin.com"):
+        return "linkedin.com" + parts.path.rstrip("/")
+    return text
+
+
 def _rule_pairs(db: Path) -> list[tuple[int, int, str]]:
     """The pairs and reasons by the rules as first written: every contact record
     loaded, every two names at one company compared."""
@@ -329,7 +343,7 @@ def _rule_pairs(db: Path) -> list[tuple[int, int, str]]:
             by_email[email.casefold()].append(record["id"])
         for url in record["urls"]:
             if url["kind"] == "linkedin":
-                by_url[url["url"].rstrip("/").casefold()].append(record["id"])
+                by_url[_profile(url["url"])].append(record["id"])
         by_company[_plain(record["company"])].append(record)
     for email, sharing in by_email.items():
         for other in sharing[1:]:
@@ -369,7 +383,8 @@ def _rule_pairs(db: Path) -> list[tuple[int, int, str]]:
 def test_dupes_finds_the_pairs_of_the_rules_by_every_path(
     db: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Emails differing in case, links with and without their last slash, the
+    """Emails differing in case, links differing in scheme, host (www., a
+    country), query, fragment and last slash, the
     same name with and without companies and accents, near-identical names at
     companies written differently: the walk, the indexed comparison and a page
     of each give the pairs and reasons of the rules."""
@@ -389,7 +404,11 @@ def test_dupes_finds_the_pairs_of_the_rules_by_every_path(
                 emails[0] = emails[0].upper()
             link = None
             if rng.random() < 0.2:
-                link = f"https://www.linkedin.com/in/p{rng.randrange(20)}" + rng.choice(["", "/"])
+                link = (
+                    rng.choice(["https://www.", "http://", "https://de.", "https://WWW."])
+                    + f"linkedin.com/in/p{rng.randrange(20)}"
+                    + rng.choice(["", "/", "?trk=a", "/#top"])
+                )
             make.contact(
                 (name or "x").title() if index % 3 else name or "x",
                 company=rng.choice(companies),
@@ -494,3 +513,50 @@ def test_names_simplified_together_are_each_simplified_alone(texts: list[str]) -
     from wintogether.domain.dupes import _plain, _plain_all
 
     assert _plain_all(texts) == [_plain(text) for text in texts]
+
+
+def test_one_linkedin_profile_whatever_the_address() -> None:
+    from wintogether.domain.dupes import profile_keys
+
+    same = [
+        "http://linkedin.com/in/dana",
+        "https://www.linkedin.com/in/Dana/",
+        "https://de.linkedin.com/in/dana?trk=public_profile",
+        "https://www.linkedin.com/in/dana/#about",
+        " linkedin.com/in/dana ",
+    ]
+    others = [
+        "https://www.linkedin.com/in/dana2",
+        "https://www.notlinkedin.com/in/dana",
+        "https://evil.example/linkedin.com/in/dana",
+    ]
+    keys = profile_keys(same + others)
+    assert set(keys[: len(same)]) == {"https://www.linkedin.com/in/dana"}
+    assert len(set(keys)) == 1 + len(others)
+    # Each the key it has alone (the links are keyed all at once).
+    assert keys == [profile_keys([url])[0] for url in same + others]
+    assert profile_keys(["x\ny", "https://www.linkedin.com/in/dana/"]) == [
+        "x\ny",
+        "https://www.linkedin.com/in/dana",
+    ]
+    # A line break inside a link cannot make another look like the usual form.
+    odd = [
+        "https://www.linkedin.com/in/a\nhttps://www.linkedin.com/in/b",
+        "http://linkedin.com/in/c",
+    ]
+    assert profile_keys(odd)[1] == "https://www.linkedin.com/in/c"
+    assert profile_keys([]) == []
+
+
+#: Pieces of addresses, LinkedIn's and others, joined at random.
+_PIECES = "https:// http:// www. de. WWW. linkedin.com LinkedIn.com /in/ dana Zoë / ?trk=a #x ."
+_LINK_PARTS = st.lists(
+    st.sampled_from([*_PIECES.split(), " ", "\t", "\n", "evil.example/", ""]), max_size=6
+).map("".join)
+
+
+@given(st.lists(_LINK_PARTS, max_size=8))
+def test_links_keyed_together_are_keyed_as_each_alone(urls: list[str]) -> None:
+    from wintogether.domain.dupes import _profile_key, profile_keys
+
+    assert profile_keys(urls) == [_profile_key(url.casefold()) for url in urls]

@@ -309,6 +309,36 @@ def _plain_all(texts: list[str]) -> list[str]:
     return out
 
 
+#: The form of a LinkedIn address every other form is keyed as.
+_LINK_FORM = "https://www.linkedin.com/"
+#: What else may come before "linkedin.com" in one: spaces, a scheme, a
+#: country's or any other part of the host ("de.").
+_LINK_HEAD = re.compile(r"[ \t]*(?:[a-z][a-z0-9+.-]*://)?(?:[a-z0-9-]+\.)*(?=linkedin\.com(?:/|$))")
+
+
+def profile_keys(urls: list[str]) -> list[str]:
+    """The profile each LinkedIn address names, casefolded: the same key for
+    ``http://linkedin.com/in/dana``, ``https://www.linkedin.com/in/Dana/`` and
+    ``https://de.linkedin.com/in/dana?trk=x`` (scheme, host's www. or country,
+    query, fragment and last slashes aside). Links in the usual form are keyed
+    as they are, checked all at once (a day-one import has 10,000); only when
+    one is not, each is keyed on its own."""
+    keys = [url.rstrip("/").casefold() for url in urls]
+    joined = "\n" + "\n".join(keys)
+    if joined.count("\n" + _LINK_FORM) == len(keys) == joined.count("\n") and not any(
+        mark in joined for mark in ("?", "#", " ", "\t")
+    ):
+        return keys
+    return [_profile_key(key) for key in keys]
+
+
+def _profile_key(url: str) -> str:
+    """:func:`profile_keys` of one casefolded address."""
+    url = url.split("#", 1)[0].split("?", 1)[0].rstrip(" \t/")
+    head = _LINK_HEAD.match(url)
+    return url if head is None else "https://www." + url[head.end() :]
+
+
 def _people(store: Store) -> _People:
     from wintogether.store import dupes as dupes_store
 
@@ -346,7 +376,7 @@ def _people(store: Store) -> _People:
                 for other in by_email[key]:
                     note(center, other, 0, f"same email {key}")
     by_url: dict[str, list[int]] = defaultdict(list)
-    links = [url.rstrip("/").casefold() for _, url in url_rows]
+    links = profile_keys([url for _, url in url_rows])
     if len(set(links)) < len(links):  # else no two contacts share one
         for (cid, _), link in zip(url_rows, links, strict=True):
             by_url[link].append(cid)
