@@ -90,3 +90,13 @@ def test_history_and_summary_count_a_day_by_its_own_offset(
         wt("summary", "--since", "2026-10-01", "--until", "2026-10-31", "--json").stdout
     )
     assert october["numbers"]["conversations"] == 0
+
+
+def test_the_brief_s_day_on_the_day_the_clocks_change(new_york: None) -> None:
+    from wintogether.domain.brief import _day_bounds
+
+    # 10:00 on Sunday 1 November 2026, an hour after the change (UTC-4 to UTC-5).
+    now = datetime(2026, 11, 1, 15, 0, tzinfo=UTC).astimezone()
+    start, end = _day_bounds(now)
+    assert start.astimezone(UTC) == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)  # midnight EDT
+    assert end.astimezone(UTC) == datetime(2026, 11, 2, 5, 0, tzinfo=UTC)  # midnight EST

@@ -145,8 +145,12 @@ class Brief:
 
 
 def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
-    start = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, (start + timedelta(days=1, hours=1)).replace(hour=0)
+    """Today's first moment and tomorrow's, each by the zone's rules for its day
+    (on the day of a daylight-saving change the two offsets differ)."""
+    from wintogether.dates import start_of_day
+
+    today = now.astimezone().date()
+    return start_of_day(today, now.tzinfo), start_of_day(today + timedelta(days=1), now.tzinfo)
 
 
 def meetings(store: Store, settings: Capture, start: datetime, end: datetime) -> list[Meeting]:

@@ -148,8 +148,10 @@ class _Scan:
         self.result = ScanResult()
         self.new_ids: list[int] = []
         self.ahead = now + timedelta(days=AHEAD_DAYS)
+        from wintogether.dates import start_of_day
+
         #: Meetings from the start of today are kept: `wt brief --today` shows them all.
-        self.today_start = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        self.today_start = start_of_day(now.astimezone().date(), now.tzinfo)
         self.upcoming: list[Any] = []
         self._proposed: set[str] | None = None
 
