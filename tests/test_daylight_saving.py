@@ -100,3 +100,18 @@ def test_the_brief_s_day_on_the_day_the_clocks_change(new_york: None) -> None:
     start, end = _day_bounds(now)
     assert start.astimezone(UTC) == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)  # midnight EDT
     assert end.astimezone(UTC) == datetime(2026, 11, 2, 5, 0, tzinfo=UTC)  # midnight EST
+
+
+def test_a_summer_day_s_start_and_a_run_s_first_day(new_york: None) -> None:
+    from wintogether.domain import health
+    from wintogether.domain.referrals import _start
+    from wintogether.models import ContactRef
+    from wintogether.store.ledger import Move
+
+    now = _now()
+    assert _start(date(2026, 7, 1), now) == "2026-07-01T04:00:00Z"
+    # 00:30 on 1 July, summer time: 23:30 on 30 June at the winter offset of now.
+    ref = ContactRef(1, "Pat Lee")
+    moves = [Move(1, ref, "gave", "intro", datetime(2026, 7, 1, 4, 30, tzinfo=UTC))]
+    balance = health.balance(moves, 1, now, 30)
+    assert (balance.one_sided, balance.one_sided_since) == ("giving", date(2026, 7, 1))

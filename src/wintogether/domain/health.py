@@ -270,7 +270,7 @@ def balance(entries: Sequence[Move], contact_id: int, now: datetime, stretch_day
         first = streak[-1].happened_at
         if (now - first).days >= stretch_days:
             one_sided = "receiving" if last == "got" else "giving"
-            since = first.astimezone(now.tzinfo).date()
+            since = first.astimezone().date()  # by the zone's rules for that day
             run = Counter(e.kind for e in streak)
     return Balance(given, received, one_sided, since, run, now.date())
 

@@ -269,8 +269,9 @@ def _start(on: date | None, now: datetime) -> str | None:
     """The UTC moment a local day starts (what an introduction led to counts from it)."""
     if on is None:
         return None
-    local = datetime(on.year, on.month, on.day, tzinfo=now.tzinfo)
-    return to_utc_iso(local)
+    from wintogether.dates import start_of_day
+
+    return to_utc_iso(start_of_day(on, now.tzinfo))
 
 
 def _ids(node: ReferralNode) -> list[int]:
