@@ -115,3 +115,42 @@ def test_a_summer_day_s_start_and_a_run_s_first_day(new_york: None) -> None:
     moves = [Move(1, ref, "gave", "intro", datetime(2026, 7, 1, 4, 30, tzinfo=UTC))]
     balance = health.balance(moves, 1, now, 30)
     assert (balance.one_sided, balance.one_sided_since) == ("giving", date(2026, 7, 1))
+
+
+def _todo(due: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VTODO\r\n"
+        f"UID:t1\r\nSUMMARY:Call\r\n{due}\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def test_a_due_time_from_elsewhere_is_due_on_its_local_day(new_york: None) -> None:
+    from wintogether.formats.ics import read_todo
+
+    def due_on(line: str) -> object:
+        record = read_todo(_todo(line))
+        assert record is not None
+        return record["due_on"]
+
+    # 04:00 UTC on 1 December is 23:00 on 30 November in New York.
+    assert due_on("DUE:20261201T040000Z") == "2026-11-30"
+    assert due_on("DUE;TZID=Europe/Berlin:20261201T003000") == "2026-11-30"
+    assert due_on("DUE:20261201T003000") == "2026-12-01"  # floating: its own day
+    assert due_on("DUE;VALUE=DATE:20261201") == "2026-12-01"
+
+
+def test_a_floating_start_is_a_local_time(new_york: None) -> None:
+    from wintogether.formats.vjournal import read_journal
+
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VJOURNAL\r\n"
+        "UID:j1\r\nDTSTART:{start}\r\nDESCRIPTION:call\r\n"
+        "LAST-MODIFIED:20261128T160000\r\nEND:VJOURNAL\r\nEND:VCALENDAR\r\n"
+    )
+    floating = read_journal(text.format(start="20261120T103000"))
+    utc = read_journal(text.format(start="20261120T103000Z"))
+    assert floating is not None and utc is not None
+    assert floating["happened_at"] == "2026-11-20T15:30:00Z"  # 10:30 in New York
+    assert utc["happened_at"] == "2026-11-20T10:30:00Z"
+    # Stamps RFC 5545 wants in UTC stay read as UTC.
+    assert floating["modified"] == "2026-11-28T16:00:00Z"

@@ -245,17 +245,37 @@ def first_component(text: str, name: str) -> Any:
     return None
 
 
-def stamp_of(component: Any, key: str) -> str | None:
-    """A date-time property as a stored UTC string (``...Z``), if present."""
+def stamp_of(component: Any, key: str, *, floating: str = "utc") -> str | None:
+    """A date-time property as a stored UTC string (``...Z``), if present.
+
+    A time without a zone is read as UTC (the stamps RFC 5545 wants in UTC:
+    created, last modified, completed), or with ``floating="local"`` as the
+    local time it is (a "floating" start: the same wall-clock time wherever
+    one is)."""
     value = component.get(key)
     if value is None:
         return None
     moment = getattr(value, "dt", value)
     if not isinstance(moment, datetime):
         return None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None and floating == "utc":
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        # A naive time's astimezone() reads it as local time.
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return moment.replace(tzinfo=UTC).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _local_day(moment: datetime) -> date:
+    """The local day of a due date-time: a time with a zone (UTC or a TZID) on
+    the day it is here, a floating one on its own day."""
+    if moment.tzinfo is None:
+        return moment.date()
+    try:
+        return moment.astimezone().date()
+    except (OverflowError, OSError, ValueError):
+        return moment.date()
 
 
 def _cancelled_at(todo: Any) -> str | None:
@@ -302,7 +322,7 @@ def read_todo(text: str) -> dict[str, Any] | None:
         "owner": str(todo.get(X_OWNER, "me")).strip().lower(),
         "contact": str(contact).strip() if contact else None,
         "due_on": (
-            due_value.date().isoformat()
+            _local_day(due_value).isoformat()
             if isinstance(due_value, datetime)
             else due_value.isoformat()
             if isinstance(due_value, date)

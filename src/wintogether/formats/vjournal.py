@@ -60,7 +60,7 @@ def read_journal(text: str) -> dict[str, Any] | None:
     description = str(journal.get("description", "")).strip()
     return {
         "uid": str(journal.get("uid", "")).strip(),
-        "happened_at": stamp_of(journal, "dtstart"),
+        "happened_at": stamp_of(journal, "dtstart", floating="local"),
         "note": description or str(journal.get("summary", "")).strip(),
         "channel": channels[0].lower() if channels else "note",
         "participants": _values(journal, X_PARTICIPANT),
@@ -182,7 +182,7 @@ def read_record(text: str) -> dict[str, Any] | None:
     record.update(
         section=str(journal.get(X_RECORD)).strip(),
         uid=str(journal.get("uid", "")).strip(),
-        happened_at=stamp_of(journal, "dtstart"),
+        happened_at=stamp_of(journal, "dtstart", floating="local"),
         created_at=stamp_of(journal, "created"),
         modified=stamp_of(journal, "last-modified") or stamp_of(journal, "dtstamp"),
     )
