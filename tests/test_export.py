@@ -319,6 +319,24 @@ def test_selection_contact_tag_since(full: Path, wt: Invoke) -> None:
     assert wt("export", "--contact", "nobody-here", ok=False).exit_code == 1
 
 
+def test_since_a_day_starts_at_its_first_moment(db: Path, wt: Invoke) -> None:
+    """`--since 2026-11-01` keeps the whole day, whatever the time now (10:00);
+    a time keeps from that time."""
+    wt("add", "Ann Bee")
+    wt("log", "ann", "morning", "--at", "2026-11-01T09:00")
+    wt("log", "ann", "evening", "--at", "2026-11-01T18:00")
+    wt("log", "ann", "yesterday early", "--at", "2026-11-27T08:00")
+
+    def notes(*since: str) -> list[str]:
+        data = json.loads(wt("export", "--since", *since).stdout)
+        return sorted(c["note"] for c in data["conversations"])
+
+    assert notes("2026-11-01") == ["evening", "morning", "yesterday early"]
+    assert notes("2026-11-01T12:00") == ["evening", "yesterday early"]
+    assert notes("yesterday") == ["yesterday early"]
+    assert notes("2026-11-02") == ["yesterday early"]
+
+
 def test_output_file_is_private_atomic_and_guarded(full: Path, wt: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     run = wt("export", "-o", str(out))

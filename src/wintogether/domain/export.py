@@ -30,13 +30,24 @@ class ExportSelection:
     since: str | None = None
 
 
+def since_moment(text: str, now: datetime) -> datetime:
+    """Where ``--since TEXT`` starts: a day (``2026-11-01``, ``yesterday``,
+    ``30 days ago``) from its first moment, so nothing of that day is left out;
+    a time (``2026-11-01T09:00``, ``2 hours ago``) from that moment."""
+    from wintogether.dates import has_time_of_day, parse_moment, start_of_day
+
+    moment = parse_moment(text, now, prefer="past")
+    if has_time_of_day(text):
+        return moment
+    return start_of_day(moment.date(), now.tzinfo)
+
+
 def _selection(
     store: Store, sel: ExportSelection, now: datetime
 ) -> tuple[list[int], list[int] | None, str | None]:
-    from wintogether.dates import parse_moment
     from wintogether.domain.resolve import resolve
 
-    since = to_utc_iso(parse_moment(sel.since, now, prefer="past")) if sel.since else None
+    since = to_utc_iso(since_moment(sel.since, now)) if sel.since else None
     contact_id = resolve(store, sel.contact).id if sel.contact else None
     ids = export_store.export_contact_ids(store, contact_id=contact_id, tag=sel.tag, since=since)
     narrowed = ids if (sel.contact or sel.tag or sel.since) else None
