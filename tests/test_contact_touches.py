@@ -6,6 +6,7 @@ conversations themselves."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import Invoke
 from test_standings import MOMENTS, NAMES, OPS, import_file, run
+from wintogether.clock import from_utc_iso
 from wintogether.store import open_store, touches
 
 __all__ = ["import_file"]  # the fixture, shared with test_standings
@@ -156,7 +158,7 @@ def test_migration_fills_the_touches_of_an_existing_database(tmp_path: Path) -> 
             (2, "2026-02-05T10:00:00Z", 2),
         ]
         assert touches.touches_since(store, [1, 2], "2026-01-06") == {2: 1}
-        assert touches.conversations_by_month(store, [1, 2], "2026-01-01", 0) == {
+        assert touches.conversations_by_month(store, [1, 2], "2026-01-01") == {
             "2026-01": 1,
             "2026-02": 1,
         }
@@ -164,25 +166,32 @@ def test_migration_fills_the_touches_of_an_existing_database(tmp_path: Path) -> 
         store.close()
 
 
-@pytest.mark.parametrize("offset", [0, -300, 600])
-def test_reads_equal_a_count_from_the_conversations(db: Path, wt: Invoke, offset: int) -> None:
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe"])
+def test_reads_equal_a_count_from_the_conversations(
+    db: Path, wt: Invoke, zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each conversation in its local month as Python reads its moment (daylight
+    saving included: New York's and Lord Howe's half-hour change)."""
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
     for person in NAMES:
         wt("add", person)
-    for index, moment in enumerate(m for m in MOMENTS if m < "2026-11-29"):
+    # Those before the day of "now" everywhere (it is 05:00 there in New York).
+    for index, moment in enumerate(m for m in MOMENTS if m < "2026-11-28"):
         wt("log", NAMES[index % 4], "call", "--with", NAMES[(index + 1) % 4], "--at", moment)
     since = "2025-12-01T00:00:00Z"
     store, _ = open_store(db)
     try:
         ids = [1, 2, 3]
-        expected_months = {
-            row[0]: row[1]
-            for row in store.conn.execute(
-                "SELECT strftime('%Y-%m', i.happened_at, ?), count(DISTINCT i.id)"
-                " FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id"
-                " WHERE p.contact_id IN (1, 2, 3) AND i.happened_at >= ? GROUP BY 1",
-                (f"{offset:+d} minutes", since),
-            )
-        }
+        by_month: dict[str, set[int]] = {}
+        for conversation, at in store.conn.execute(
+            "SELECT DISTINCT i.id, i.happened_at"
+            " FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id"
+            " WHERE p.contact_id IN (1, 2, 3) AND i.happened_at >= ?",
+            (since,),
+        ):
+            by_month.setdefault(from_utc_iso(at).strftime("%Y-%m"), set()).add(conversation)
+        expected_months = {month: len(held) for month, held in by_month.items()}
         expected_touches = dict(
             store.conn.execute(
                 "SELECT p.contact_id, count(*) FROM interaction_participants p"
@@ -192,7 +201,7 @@ def test_reads_equal_a_count_from_the_conversations(db: Path, wt: Invoke, offset
             ).fetchall()
         )
         assert expected_months and expected_touches
-        assert touches.conversations_by_month(store, ids, since, offset) == expected_months
+        assert touches.conversations_by_month(store, ids, since) == expected_months
         assert touches.touches_since(store, ids, since) == expected_touches
     finally:
         store.close()

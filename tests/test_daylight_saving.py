@@ -154,3 +154,13 @@ def test_a_floating_start_is_a_local_time(new_york: None) -> None:
     assert utc["happened_at"] == "2026-11-20T10:30:00Z"
     # Stamps RFC 5545 wants in UTC stay read as UTC.
     assert floating["modified"] == "2026-11-28T16:00:00Z"
+
+
+def test_an_account_counts_a_conversation_in_its_own_month(
+    db: Path, wt: Invoke, new_york: None
+) -> None:
+    wt("add", "Ann Bee", "--company", "Acme")
+    wt("log", "ann", "july first", "--at", "2026-07-01T00:30")  # 23:30 on 30 June at EST
+    data = json.loads(wt("company", "acme", "--json").stdout)
+    months = {m["month"]: m["count"] for m in data["conversations_per_month"]}
+    assert (months["2026-06"], months["2026-07"]) == (0, 1)

@@ -279,11 +279,6 @@ def _months(now: datetime) -> list[str]:
     return out[::-1]
 
 
-def _offset_minutes(now: datetime) -> int:
-    offset = now.utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
-
-
 def account(store: Store, text: str, config: Config, now: datetime) -> Account:
     """One company's account view."""
     since = now - timedelta(days=health.WINDOW_DAYS)
@@ -312,7 +307,7 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
         open_promises = accounts_store.open_promises(store, ids)
         entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
         wins = accounts_store.wins_since(store, ids, since_iso)
-        months = touches_store.conversations_by_month(store, ids, since_iso, _offset_minutes(now))
+        months = touches_store.conversations_by_month(store, ids, since_iso)
     by_id = {m.standing.contact.id: m for m in members} | extra
     my_moves = _moves_by_contact(moves)
     grouped_promises: dict[int, list[DueRow]] = {}

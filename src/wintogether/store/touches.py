@@ -40,15 +40,15 @@ def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int
     }
 
 
-def conversations_by_month(
-    store: Store, ids: Sequence[int], since: str, utc_offset_minutes: int
-) -> dict[str, int]:
+def conversations_by_month(store: Store, ids: Sequence[int], since: str) -> dict[str, int]:
     """ "YYYY-MM" (local) -> conversations with any of these contacts since ``since``
-    (a conversation with two of them counts once)."""
+    (a conversation with two of them counts once). Each in its local month by
+    the zone's rules at its own moment (SQLite's ``localtime``, the C library's
+    as Python's): a summer conversation read in winter is in summer's month."""
     rows = store.conn.execute(
-        "SELECT strftime('%Y-%m', happened_at, ?), count(DISTINCT interaction_id)"
+        "SELECT strftime('%Y-%m', happened_at, 'localtime'), count(DISTINCT interaction_id)"
         f" FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ? GROUP BY 1",
-        (f"{utc_offset_minutes:+d} minutes", id_list(ids), since),
+        (id_list(ids), since),
     )
     return {row[0]: int(row[1]) for row in rows}
 
