@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -439,3 +440,24 @@ def test_output_through_a_symlink_keeps_the_link(full: Path, wt: Invoke, tmp_pat
     wt("export", "-o", str(link), "--force")
     assert link.is_symlink()
     assert json.loads(real.read_text(encoding="utf-8"))["format"] == "wintogether"
+
+
+def test_a_leap_day_birthday_comes_every_year_in_a_calendar(db: Path, wt: Invoke) -> None:
+    """Born on 29 February: the last day of February each year (the 28th three
+    years in four), as the dashboard keeps it; other birthdays on their day."""
+    import icalendar
+    import recurring_ical_events
+
+    wt("add", "Dana Smith", "--birthday", "1992-02-29")
+    wt("add", "Lee Park", "--birthday", "--03-01")
+    calendar = icalendar.Calendar.from_ical(wt("export", "--format", "ics").stdout)
+    days = {
+        (str(e["summary"]), e["dtstart"].dt)
+        for e in recurring_ical_events.of(calendar).between(date(2027, 1, 1), date(2029, 1, 1))
+    }
+    assert days == {
+        ("Birthday: Dana Smith", date(2027, 2, 28)),
+        ("Birthday: Dana Smith", date(2028, 2, 29)),
+        ("Birthday: Lee Park", date(2027, 3, 1)),
+        ("Birthday: Lee Park", date(2028, 3, 1)),
+    }

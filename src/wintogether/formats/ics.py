@@ -401,7 +401,13 @@ def write(
         event.add("summary", f"Birthday: {person['name']}")
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(days=1))
-        event.add("rrule", vRecur(freq="yearly"))
+        if (month, day) == (2, 29):
+            # A yearly rule on the 29th has no day in three years of four: the
+            # last day of February is the 29th in leap years, the 28th in the
+            # others (as `wt today` and `wt remind` keep it).
+            event.add("rrule", vRecur(freq="yearly", bymonth=2, bymonthday=-1))
+        else:
+            event.add("rrule", vRecur(freq="yearly"))
         event.add("transp", "TRANSPARENT")
         stream.write(event.to_ical().decode("utf-8"))
     stream.write("END:VCALENDAR\r\n")
