@@ -29,6 +29,9 @@ NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
         ("Friday", date(2026, 12, 4)),
         ("next friday", date(2026, 12, 4)),
         ("sat", date(2026, 12, 5)),  # the same weekday means a week out
+        ("next sat", date(2026, 12, 5)),
+        ("this saturday", date(2026, 11, 28)),  # ... unless it is "this" one: today
+        ("this fri", date(2026, 12, 4)),
         ("in 2 weeks", date(2026, 12, 12)),
         ("dec 5", date(2026, 12, 5)),
         ("  Next   FRI ", date(2026, 12, 4)),
@@ -44,6 +47,7 @@ def test_due_dates(text: str, expected: date) -> None:
         ("yesterday", datetime(2026, 11, 27, 10, 0, tzinfo=UTC)),
         ("fri", datetime(2026, 11, 27, 10, 0, tzinfo=UTC)),
         ("last monday", datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+        ("this sat", datetime(2026, 11, 28, 10, 0, tzinfo=UTC)),
         ("3 days ago", datetime(2026, 11, 25, 10, 0, tzinfo=UTC)),
         ("2026-11-20T15:30", datetime(2026, 11, 20, 15, 30, tzinfo=UTC)),
         ("2026-11-20", datetime(2026, 11, 20, 10, 0, tzinfo=UTC)),

@@ -74,6 +74,8 @@ def _fast_day(text: str, today: date, prefer: Prefer) -> date | None:
     if not match or match.group(2) not in _WEEKDAYS:
         return None
     qualifier, weekday = match.group(1), _WEEKDAYS[match.group(2)]
+    if qualifier == "this" and weekday == today.weekday():
+        return today  # "this fri" said on a Friday: today ("fri" and "next fri": a week out)
     direction = {"next": "future", "last": "past"}.get(qualifier or "", prefer)
     if direction == "future":
         # The next such day after today: "fri" said on a Friday means a week out.
