@@ -164,3 +164,24 @@ def test_an_account_counts_a_conversation_in_its_own_month(
     data = json.loads(wt("company", "acme", "--json").stdout)
     months = {m["month"]: m["count"] for m in data["conversations_per_month"]}
     assert (months["2026-06"], months["2026-07"]) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        # 03:30 EDT on 8 March 2026, half an hour after the clocks went forward.
+        ("2026-03-08T07:30:00+00:00", "1 hour ago", "2026-03-08T06:30:00+00:00"),
+        ("2026-03-08T07:30:00+00:00", "2 hours ago", "2026-03-08T05:30:00+00:00"),
+        # 02:30 EST on 1 November 2026, after the hour from 01:00 came twice.
+        ("2026-11-01T07:30:00+00:00", "an hour ago", "2026-11-01T06:30:00+00:00"),
+        ("2026-11-01T07:30:00+00:00", "90 mins ago", "2026-11-01T06:00:00+00:00"),
+        ("2026-11-01T07:30:00+00:00", "in 30 minutes", "2026-11-01T08:00:00+00:00"),
+    ],
+)
+def test_hours_ago_are_real_hours_across_a_change(
+    new_york: None, now: str, text: str, expected: str
+) -> None:
+    moment = datetime.fromisoformat(now).astimezone()
+    got = parse_moment(text, moment, prefer="past")
+    assert got == datetime.fromisoformat(expected)
+    assert got.utcoffset() == got.astimezone().utcoffset()  # shown in its own offset

@@ -53,6 +53,22 @@ _WEEK_WORDS = {"last week": -7, "next week": 7}
 _COUNTED_RE = LazyPattern(r"^(?:(a|\d{1,3}) (days?|weeks?) ago|in (a|\d{1,3}) (days?|weeks?))$")
 
 
+#: "2 hours ago", "in 30 minutes": a span of real time from now, across a
+#: daylight-saving change too (the full parser counts on the wall clock).
+_TIME_UNITS = r"(an?|\d{1,4}) (hours?|hrs?|minutes?|mins?)"
+_COUNTED_TIME_RE = LazyPattern(rf"^(?:{_TIME_UNITS} ago|in {_TIME_UNITS})$")
+
+
+def _counted_time(text: str) -> timedelta | None:
+    match = _COUNTED_TIME_RE.match(text)
+    if not match:
+        return None
+    count, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    number = 1 if count in ("a", "an") else int(count)
+    span = timedelta(hours=number) if unit.startswith("h") else timedelta(minutes=number)
+    return -span if match.group(1) else span
+
+
 def _counted_days(text: str) -> int | None:
     if text in _WEEK_WORDS:
         return _WEEK_WORDS[text]
@@ -202,6 +218,11 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
         raise InvalidDate(
             f"'{text}' is not a valid date.", hint=f"Try one of: {DATE_EXAMPLES}."
         ) from exc
+    span = _counted_time(cleaned)
+    if span is not None:
+        moment = local_time(now + span, tz)
+        check_day(moment.date(), text)
+        return moment
     fast = _fast_day(cleaned, now.date(), prefer) or _slashed_day(cleaned, now.date(), prefer, text)
     if fast is not None:
         return _at_time_of(fast, now)
