@@ -301,6 +301,13 @@ def test_newest_promises_and_weekly_trends_read_only_what_they_show(
     assert sum(counts) > 0
 
 
+def _assert_open_promises_by_contact(store: Store, seen: list[str]) -> None:
+    """The promises read went through the index of open promises by contact."""
+    sql = next(s for s in seen if "FROM promises p" in s)
+    plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "promises_open_contact" in plan, plan
+
+
 def test_open_promises_of_a_contact_read_only_the_open_ones(
     traced: tuple[Store, list[str]],
 ) -> None:
@@ -310,9 +317,7 @@ def test_open_promises_of_a_contact_read_only_the_open_ones(
     for owner in (None, "me"):
         seen.clear()
         got = promises_store.promises(store, contact_id=1, owner=owner)
-        sql = next(s for s in seen if "FROM promises p" in s)
-        plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        assert "promises_open_contact" in plan, plan
+        _assert_open_promises_by_contact(store, seen)
         expected = [
             row[0]
             for row in store.conn.execute(
@@ -332,9 +337,7 @@ def test_an_accounts_open_promises_read_only_theirs(traced: tuple[Store, list[st
     ids = [row[0] for row in store.conn.execute("SELECT id FROM contacts WHERE id % 3 = 1")]
     seen.clear()
     got = accounts_store.open_promises(store, ids)
-    sql = next(s for s in seen if "FROM promises p" in s)
-    plan = " | ".join(r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-    assert "promises_open_contact" in plan, plan
+    _assert_open_promises_by_contact(store, seen)
     expected = [
         row[0]
         for row in store.conn.execute(
