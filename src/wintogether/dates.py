@@ -60,6 +60,8 @@ _COUNTED_TIME_RE = LazyPattern(rf"^(?:{_TIME_UNITS} ago|in {_TIME_UNITS})$")
 
 
 def _counted_time(text: str) -> timedelta | None:
+    if not (text.endswith(" ago") or text.startswith("in ")):
+        return None  # the pattern is compiled only for what it may match
     match = _COUNTED_TIME_RE.match(text)
     if not match:
         return None
@@ -218,14 +220,14 @@ def parse_moment(text: str, now: datetime, *, prefer: Prefer = "past") -> dateti
         raise InvalidDate(
             f"'{text}' is not a valid date.", hint=f"Try one of: {DATE_EXAMPLES}."
         ) from exc
+    fast = _fast_day(cleaned, now.date(), prefer) or _slashed_day(cleaned, now.date(), prefer, text)
+    if fast is not None:
+        return _at_time_of(fast, now)
     span = _counted_time(cleaned)
     if span is not None:
         moment = local_time(now + span, tz)
         check_day(moment.date(), text)
         return moment
-    fast = _fast_day(cleaned, now.date(), prefer) or _slashed_day(cleaned, now.date(), prefer, text)
-    if fast is not None:
-        return _at_time_of(fast, now)
     if _ONLY_DIGITS.match(cleaned):
         raise InvalidDate(f"'{text}' is not a date.", hint=f"Try one of: {DATE_EXAMPLES}.")
     try:
