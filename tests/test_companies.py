@@ -116,6 +116,26 @@ def test_company_merge_is_undone_like_any_write(db: Path, wt: Invoke) -> None:
     assert companies_of(db) == {"Dana Reyes": "Northwind Traders", "Sam Okafor": "NWT"}
 
 
+def test_company_merge_moves_the_deals_too_and_undo_moves_them_back(db: Path, wt: Invoke) -> None:
+    wt("add", "Ann Able", "--company", "Acme")
+    wt("deal", "add", "Acme renewal", "--company", "Acme", "--with", "ann")
+    wt("add", "Gus Grey", "--company", "Globex")
+
+    def deals_of(company: str) -> list[str]:
+        data = json.loads(wt("company", company, "--json").stdout)
+        return [d["title"] for d in data["deals"]["open"]]
+
+    assert deals_of("acme") == ["Acme renewal"]
+    wt("company", "merge", "Globex", "Acme")
+    assert deals_of("globex") == ["Acme renewal"]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM deals WHERE company_id IS NULL").fetchone() == (
+            0,
+        )
+    wt("undo")
+    assert deals_of("acme") == ["Acme renewal"]
+
+
 def test_unknown_and_ambiguous_companies_are_errors(db: Path, wt: Invoke) -> None:
     wt("add", "Dana Reyes", "--company", "Northwind Traders")
     wt("add", "Sam Okafor", "--company", "Northwind Labs")

@@ -240,7 +240,10 @@ def add_alias(store: Store, company_id: int, alias: str, stamp: str) -> bool:
 
 def merge_companies(store: Store, keep: int, other: int, stamp: str) -> int:
     """Fold ``other`` into ``keep``: its name and aliases become ``keep``'s aliases,
-    its people point at ``keep``. Returns how many people moved."""
+    its people and its deals point at ``keep``. Returns how many people moved.
+
+    The people's and deals' company text is left as it was: it now names an
+    alias of ``keep``, so it reads (and syncs) as ``keep`` everywhere."""
     conn = store.conn
     name, key = conn.execute("SELECT name, key FROM companies WHERE id = ?", (other,)).fetchone()
     conn.execute(
@@ -250,6 +253,7 @@ def merge_companies(store: Store, keep: int, other: int, stamp: str) -> int:
     moved = conn.execute(
         "UPDATE contacts SET company_id = ? WHERE company_id = ?", (keep, other)
     ).rowcount
+    conn.execute("UPDATE deals SET company_id = ? WHERE company_id = ?", (keep, other))
     conn.execute("DELETE FROM companies WHERE id = ?", (other,))
     conn.execute(
         "INSERT INTO company_aliases (uid, company_id, alias, key, updated_at)"
