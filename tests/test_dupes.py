@@ -212,6 +212,51 @@ def test_merge_moves_everything_and_loses_nothing(dana: Path, wt: Invoke) -> Non
     assert all(len(c["participants"]) == len(set(c["participants"])) for c in meeting)
 
 
+def test_merge_keeps_the_duplicates_place_on_its_deals(db: Path, wt: Invoke) -> None:
+    wt("add", "Ann Able")
+    wt("add", "Ann A", "--new")
+    wt("add", "Bo Bee")
+    wt("deal", "add", "Globex pilot", "--with", "Ann A", "--with", "Bo Bee")
+    wt("deal", "add", "Both there", "--with", "Ann Able", "--with", "Ann A")
+    dry = json.loads(wt("merge", "Ann Able", "Ann A", "--dry-run", "--json").stdout)
+    assert dry["moved"]["deals"] == 2
+    wt("merge", "Ann Able", "Ann A")
+
+    def people(deal: str) -> list[str]:
+        data = json.loads(wt("deal", "show", deal, "--json").stdout)
+        return sorted(p["name"] for p in data["deal"]["people"])
+
+    assert people("globex") == ["Ann Able", "Bo Bee"]
+    assert people("both") == ["Ann Able"]
+    wt("undo")
+    assert people("globex") == ["Ann A", "Bo Bee"]
+
+
+def test_merge_makes_no_reporting_loop_and_keeps_the_line_through_the_duplicate(
+    db: Path, wt: Invoke
+) -> None:
+    def manager(name: str) -> str | None:
+        data = json.loads(wt("show", name, "--json").stdout)["contact"]
+        return None if data["reports_to"] is None else data["reports_to"]["name"]
+
+    wt("add", "Hannah Hill", "--company", "Acme")
+    wt("add", "Dana Doe", "--company", "Acme", "--reports-to", "hannah")
+    wt("add", "Victor Vale", "--company", "Acme", "--reports-to", "dana")
+    # Hannah takes Victor's manager only if that is no loop: Dana reports to Hannah.
+    wt("merge", "hannah", "victor")
+    assert (manager("hannah"), manager("dana")) == (None, "Hannah Hill")
+    # Zed reported to and was introduced by Dana R, who reported to Marcus and
+    # was introduced by Sam: merged, Zed reports to Marcus and was introduced by Sam.
+    wt("add", "Marcus Moe")
+    wt("add", "Sam Sun")
+    wt("add", "Dana R", "--reports-to", "marcus", "--introduced-by", "sam")
+    wt("add", "Zed Zee", "--reports-to", "dana r", "--introduced-by", "dana r")
+    wt("merge", "zed", "dana r")
+    zed = json.loads(wt("show", "zed", "--json").stdout)["contact"]
+    assert zed["reports_to"]["name"] == "Marcus Moe"
+    assert zed["introduced_by"]["name"] == "Sam Sun"
+
+
 def test_merge_refuses_same_contact_and_unknowns(dana: Path, wt: Invoke) -> None:
     snapshot = dump_hash(dana)
     run = wt("merge", "dana", "#1", ok=False)

@@ -766,6 +766,7 @@ def merge(
 ) -> MergePlan:
     """Merge OTHER into KEEP: history moves over, empty fields fill, OTHER goes."""
     from wintogether.clock import to_utc_iso
+    from wintogether.domain.contacts import reports_up_to
     from wintogether.domain.resolve import resolve
     from wintogether.store import contacts as contacts_store
     from wintogether.store import merge as merge_store
@@ -782,13 +783,18 @@ def merge(
         filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
         if b["notes"] and b["notes"] != a["notes"]:
             filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
-        if b["introduced_by"] and not a["introduced_by"]:
+        # KEEP introduced by, or reporting to, OTHER: after the merge that is
+        # themselves, so it counts as empty and OTHER's own fills it.
+        both = {keep.id, other.id}
+        if b["introduced_by"] and a["introduced_by"] in (None, b["uid"]):
             intro = contacts_store.contact_id_by_uid(store, b["introduced_by"])
-            if intro is not None and intro != keep.id:
+            if intro is not None and intro not in both:
                 filled["introduced_by"] = intro
-        if b["reports_to"] and not a["reports_to"]:
+        if b["reports_to"] and a["reports_to"] in (None, b["uid"]):
             manager = contacts_store.contact_id_by_uid(store, b["reports_to"])
-            if manager is not None and manager != keep.id:
+            # Not someone who reports (up the chain) to either: once OTHER's
+            # people report to KEEP, that would be a loop.
+            if manager is not None and not reports_up_to(store, manager, both):
                 filled["reports_to"] = manager
         known = {e.casefold() for e in a["emails"]}
         plan = MergePlan(

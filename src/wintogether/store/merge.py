@@ -73,6 +73,11 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
         " WHERE contact_id = ?",
         (keep, stamp, other),
     ).rowcount
+    # OTHER's place on each deal is KEEP's (where KEEP is not on it already).
+    moved["deals"] = conn.execute(
+        "UPDATE OR IGNORE deal_people SET contact_id = ?, updated_at = ? WHERE contact_id = ?",
+        (keep, stamp, other),
+    ).rowcount
     conn.execute(
         "UPDATE contacts SET introduced_by = ? WHERE introduced_by = ? AND id != ?",
         (keep, other, keep),
@@ -95,6 +100,7 @@ def counts_for(store: Store, contact_id: int) -> dict[str, int]:
         ("wins", "SELECT count(*) FROM wins WHERE contact_id = ?"),
         ("intros", "SELECT count(*) FROM ledger WHERE to_contact_id = ?"),
         ("events", "SELECT count(*) FROM contact_events WHERE contact_id = ?"),
+        ("deals", "SELECT count(*) FROM deal_people WHERE contact_id = ?"),
     ):
         out[key] = int(store.conn.execute(sql, (contact_id,)).fetchone()[0])
     return out
