@@ -180,7 +180,7 @@ def test_merge_moves_everything_and_loses_nothing(dana: Path, wt: Invoke) -> Non
     preview = wt("merge", "dana", "D. Reyes", "--dry-run", "--json")
     plan = json.loads(preview.stdout)
     assert plan["moved"] == {
-        "conversations": 2, "promises": 2, "ledger": 1, "wins": 1, "intros": 1, "events": 0,
+        "conversations": 2, "promises": 2, "ledger": 1, "wins": 1, "intros": 1, "events": 0, "deals": 0,
     }  # fmt: skip
     assert plan["filled"]["title"] == "Head of Procurement"
     assert plan["filled"]["notes"] == "First record\n\nSecond record"
