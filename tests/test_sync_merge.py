@@ -419,3 +419,46 @@ def test_someone_arriving_later_joins_the_talks_and_deals_received_without_them(
     for side in (desktop, laptop):
         again = side("sync", str(vdir), at="2026-11-28T12:00:00+00:00")
         assert _last(again.stderr) == QUIET
+
+
+def test_a_merge_on_one_computer_moves_the_history_on_the_other_and_loses_none(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Merged on the laptop: the duplicate's win, ledger entry and conversation
+    are the keeper's on both computers; the desktop keeps the duplicate archived
+    (it had history there) but none of that history, and nothing is deleted."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes")
+    laptop("add", "Dana R", "--new")
+    laptop("add", "Sam Okafor")
+    laptop("win", "Dana R", "Got the pilot", "--mine", "Case study")
+    laptop("gave", "Dana R", "Pricing benchmark", "--kind", "advice")
+    laptop("gave", "sam", "Intro", "--kind", "advice")
+    laptop("log", "Dana R", "call about the pilot")
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    for side, at in ((laptop, "11:10"), (desktop, "11:20"), (desktop, "11:30"), (laptop, "11:40")):
+        side("sync", str(vdir), at=f"2026-11-28T{at}:00+00:00")
+
+    def owners(side: Side) -> list[tuple[object, ...]]:
+        return sorted(
+            side.rows(
+                "SELECT 'win', c.name FROM wins w JOIN contacts c ON c.id = w.contact_id"
+                " UNION ALL SELECT 'ledger ' || l.text, c.name FROM ledger l"
+                " JOIN contacts c ON c.id = l.contact_id"
+                " UNION ALL SELECT 'talk ' || i.note, c.name FROM interactions i"
+                " JOIN interaction_participants p ON p.interaction_id = i.id"
+                " JOIN contacts c ON c.id = p.contact_id"
+            )
+        )
+
+    expected = [
+        ("ledger Intro", "Sam Okafor"),
+        ("ledger Pricing benchmark", "Dana Reyes"),
+        ("talk call about the pilot", "Dana Reyes"),
+        ("win", "Dana Reyes"),
+    ]
+    assert owners(laptop) == owners(desktop) == expected
+    for side in (laptop, desktop):
+        assert _last(side("sync", str(vdir), at="2026-11-28T12:00:00+00:00").stderr) == QUIET

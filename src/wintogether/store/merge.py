@@ -24,6 +24,11 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
             (new_uid(), row[0], keep, stamp),
         )
     conn.execute("DELETE FROM interaction_participants WHERE contact_id = ?", (other,))
+    # Their people changed: a new version of each, for sync to send (the file
+    # names its people by uid, and OTHER's uid is gone).
+    conn.executemany(
+        "UPDATE interactions SET updated_at = ? WHERE id = ?", [(stamp, row[0]) for row in rows]
+    )
     moved["conversations"] = len(rows)
     for table in ("promises", "ledger", "wins", "contact_events"):
         moved[table] = conn.execute(

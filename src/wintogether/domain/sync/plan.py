@@ -186,7 +186,7 @@ def _plan_kind(
     from wintogether.reading import NotRegular
 
     folder = plan.folders[kind]
-    rows = ss.versions(store, kind)
+    rows = every_row = ss.versions(store, kind)
     if going:
         # A plan step of someone deleted here stays, moved to the next person on its deal.
         staying = ss.moving_steps(store, sorted(going)) if kind == "promise" else set()
@@ -255,6 +255,21 @@ def _plan_kind(
         fields["uid"] = uid
         file_of[uid] = found
         parsed[uid] = fields
+
+    if kind == "history" and plan.kept_out:
+        # The history of a contact kept out of the folder stays here, unsynced;
+        # but not as if deleted here. Its file changed there (another device
+        # merged that contact into someone and moved the entry to them):
+        # decided as any item, so the entry follows. Its file unchanged: left
+        # as it is on both sides (taken for deleted here, the file would be
+        # removed, and the other device would delete its own copy).
+        for uid, row in every_row.items():
+            if uid in rows or row[3] not in plan.kept_out:
+                continue
+            if uid in parsed:
+                rows[uid] = row
+            elif uid in file_of:
+                blocked.add(uid)
 
     # Kept aside for a contact we did not know: looked at again once we do (a
     # to-do, which may name its contact, on every sync: they are few).
