@@ -462,3 +462,26 @@ def test_a_merge_on_one_computer_moves_the_history_on_the_other_and_loses_none(
     assert owners(laptop) == owners(desktop) == expected
     for side in (laptop, desktop):
         assert _last(side("sync", str(vdir), at="2026-11-28T12:00:00+00:00").stderr) == QUIET
+
+
+def test_forgetting_someone_reaches_the_cards_that_named_them(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Forgotten on the laptop: the people who reported to them or were
+    introduced by them lose that link on the desktop too, where the forgotten
+    person stays archived (they had history there)."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Hannah Hill")
+    laptop("log", "Hannah Hill", "kickoff")
+    laptop("add", "Dana Doe", "--reports-to", "hannah", "--introduced-by", "hannah")
+    laptop("log", "Dana Doe", "first call")  # the folder of conversations stays in use
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    laptop("forget", "Hannah Hill", "--yes", at="2026-11-28T11:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
+    dana = desktop.json("show", "Dana Doe", at="2026-11-28T11:30:00+00:00")["contact"]
+    assert (dana["reports_to"], dana["introduced_by"]) == (None, None)
+    assert desktop.rows(
+        "SELECT archived_at IS NOT NULL FROM contacts WHERE name = 'Hannah Hill'"
+    ) == [(1,)]

@@ -275,6 +275,13 @@ def delete_contact_for_good(store: Store, scope: ForgetScope, stamp: str) -> int
     files = _synced_files(store, scope)
     for conversation_id in scope.solo_conversations:
         store.conn.execute("DELETE FROM interactions WHERE id = ?", (conversation_id,))
+    # Those who reported to them or were introduced by them lose that link (the
+    # delete sets it empty): a new version of each, so that sync sends cards
+    # that no longer name the forgotten person.
+    store.conn.execute(
+        "UPDATE contacts SET updated_at = :stamp WHERE reports_to = :id OR introduced_by = :id",
+        {"stamp": stamp, "id": scope.contact_id},
+    )
     store.conn.execute("DELETE FROM contacts WHERE id = ?", (scope.contact_id,))
     for tag_id in scope.own_tags:
         store.conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
