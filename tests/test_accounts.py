@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -180,6 +181,44 @@ def test_a_circle_of_managers_is_refused(db: Path, wt: Invoke) -> None:
     assert itself.exit_code == 1 and "Nobody reports to themselves" in itself.stderr
     wt("edit", "lee", "--clear", "reports_to")
     wt("edit", "hannah", "--reports-to", "lee")
+
+
+def test_a_loop_made_elsewhere_still_shows_everyone_on_the_map(db: Path, wt: Invoke) -> None:
+    """Two devices can each make half of a loop and sync them together: the map
+    breaks it at one person and shows everyone once, those below in place."""
+    wt("add", "Ann Able", "--company", "Acme")
+    wt("add", "Bob Best", "--company", "Acme", "--reports-to", "ann")
+    wt("add", "Cy Cole", "--company", "Acme", "--reports-to", "bob")
+    wt("add", "Dee Dunn", "--company", "Acme", "--reports-to", "cy")
+    with sqlite3.connect(db) as conn:  # as a sync would bring it: Ann reports to Cy
+        conn.execute("UPDATE contacts SET reports_to = 3 WHERE id = 1")
+    out = wt("company", "acme", "--map").stdout
+    assert out.splitlines() == [
+        "Acme",
+        "  - Ann Able",
+        "    - Bob Best",
+        "      - Cy Cole",
+        "        - Dee Dunn",
+    ]
+
+
+def test_an_import_makes_no_loop_of_managers(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    wt("add", "Ann Able", "--company", "Acme")
+    wt("add", "Bob Best", "--company", "Acme")
+    first = tmp_path / "first.json"
+    wt("export", "-o", str(first))
+    wt("edit", "bob", "--reports-to", "ann")
+    bundle = json.loads(first.read_text())
+    ann = next(c for c in bundle["contacts"] if c["name"] == "Ann Able")
+    bob = next(c for c in bundle["contacts"] if c["name"] == "Bob Best")
+    ann["reports_to"] = bob["uid"]  # elsewhere, Ann reports to Bob
+    second = tmp_path / "second.json"
+    second.write_text(json.dumps(bundle))
+    wt("import", str(second))
+    shown = json.loads(wt("show", "ann", "--json").stdout)["contact"]
+    assert shown["reports_to"] is None
+    tree = json.loads(wt("company", "acme", "--map", "--json").stdout)["tree"]
+    assert [n["contact"]["name"] for n in tree] == ["Ann Able"]
 
 
 def test_company_errors(db: Path, wt: Invoke) -> None:

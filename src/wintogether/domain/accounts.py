@@ -458,24 +458,35 @@ def org_chart(store: Store, text: str) -> tuple[CompanyRow, list[OrgNode]]:
         for m in members
     }
     manager = {m.standing.contact.id: m.reports_to for m in members}
+    breakers = _loop_breakers(manager)
     roots = []
     for member in members:
         cid = member.standing.contact.id
         boss = manager[cid]
-        if boss in nodes and not _loops(cid, manager):
+        if boss in nodes and cid not in breakers:
             nodes[boss].reports.append(nodes[cid])
         else:
             roots.append(nodes[cid])
     return company, roots
 
 
-def _loops(start: int, manager: dict[int, int | None]) -> bool:
-    """Whether following managers from ``start`` comes back to it."""
-    seen = {start}
-    current = manager.get(start)
-    while current is not None and current in manager:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = manager.get(current)
-    return False
+def _loop_breakers(manager: dict[int, int | None]) -> set[int]:
+    """One person of each loop of managers (the lowest id), drawn as a root.
+
+    `wt edit` refuses a loop, but two devices can each make half of one and
+    sync them together: the map still shows everyone once, the others of the
+    loop and anyone below it in their places."""
+    breakers: set[int] = set()
+    done: set[int] = set()
+    for start in manager:
+        path: dict[int, int] = {}
+        current: int | None = start
+        while current is not None and current in manager and current not in done:
+            if current in path:
+                loop = list(path)[path[current] :]
+                breakers.add(min(loop))
+                break
+            path[current] = len(path)
+            current = manager[current]
+        done |= set(path)
+    return breakers

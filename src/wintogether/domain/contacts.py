@@ -124,25 +124,12 @@ def _check_manager(store: Store, contact_id: int, manager_id: int) -> None:
     """Refuse a manager who is the contact, or who reports (up the chain) to them."""
     if manager_id == contact_id:
         raise InvalidValue("Nobody reports to themselves.")
-    if reports_up_to(store, manager_id, {contact_id}):
+    if contacts_store.reports_up_to(store, manager_id, {contact_id}):
         ref = contacts_store.refs_by_id(store, manager_id)[0]
         raise InvalidValue(
             f"{ref.name} cannot be their manager: {ref.name} reports to them already"
             " (directly or through others)."
         )
-
-
-def reports_up_to(store: Store, start: int, targets: set[int]) -> bool:
-    """Whether ``start`` is one of ``targets`` or reports to one of them, directly
-    or through others (a loop already in the file ends the walk)."""
-    seen: set[int] = set()
-    current: int | None = start
-    while current is not None and current not in seen:
-        if current in targets:
-            return True
-        seen.add(current)
-        current = contacts_store.manager_of(store, current)
-    return False
 
 
 def _check_emails(emails: list[str]) -> list[str]:

@@ -766,7 +766,6 @@ def merge(
 ) -> MergePlan:
     """Merge OTHER into KEEP: history moves over, empty fields fill, OTHER goes."""
     from wintogether.clock import to_utc_iso
-    from wintogether.domain.contacts import reports_up_to
     from wintogether.domain.resolve import resolve
     from wintogether.store import contacts as contacts_store
     from wintogether.store import merge as merge_store
@@ -794,7 +793,7 @@ def merge(
             manager = contacts_store.contact_id_by_uid(store, b["reports_to"])
             # Not someone who reports (up the chain) to either: once OTHER's
             # people report to KEEP, that would be a loop.
-            if manager is not None and not reports_up_to(store, manager, both):
+            if manager is not None and not contacts_store.reports_up_to(store, manager, both):
                 filled["reports_to"] = manager
         known = {e.casefold() for e in a["emails"]}
         plan = MergePlan(

@@ -877,7 +877,10 @@ def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
 
 
 def link_manager(store: Store, contact_id: int, manager_id: int) -> None:
-    """Record who a contact reports to, unless that is already known."""
+    """Record who a contact reports to, unless that is already known or the
+    manager reports (up the chain) to them: the tree never loops."""
+    if reports_up_to(store, manager_id, {contact_id}):
+        return
     store.conn.execute(
         "UPDATE contacts SET reports_to = ? WHERE id = ? AND reports_to IS NULL",
         (manager_id, contact_id),
@@ -901,6 +904,19 @@ def manager_of(store: Store, contact_id: int) -> int | None:
         "SELECT reports_to FROM contacts WHERE id = ?", (contact_id,)
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
+
+
+def reports_up_to(store: Store, start: int, targets: set[int]) -> bool:
+    """Whether ``start`` is one of ``targets`` or reports to one of them, directly
+    or through others (a loop already in the file ends the walk)."""
+    seen: set[int] = set()
+    current: int | None = start
+    while current is not None and current not in seen:
+        if current in targets:
+            return True
+        seen.add(current)
+        current = manager_of(store, current)
+    return False
 
 
 def fill_role(store: Store, contact_id: int, role: str) -> None:
