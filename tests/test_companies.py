@@ -136,6 +136,26 @@ def test_company_merge_moves_the_deals_too_and_undo_moves_them_back(db: Path, wt
     assert deals_of("acme") == ["Acme renewal"]
 
 
+def test_an_import_whose_alias_is_a_company_here_merges_the_two(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    """Exported where Northwind was merged into Northwind Traders, imported where
+    Northwind is a company of its own: merged here too, as sync does."""
+    wt("add", "Hannah Hill", "--company", "Northwind Traders")
+    wt("add", "Victor Vale", "--company", "Northwind")
+    wt("company", "merge", "Northwind Traders", "Northwind")
+    exported = tmp_path / "merged.json"
+    wt("export", "-o", str(exported))
+    elsewhere = tmp_path / "elsewhere.db"
+    wt("--db", str(elsewhere), "init")
+    wt("--db", str(elsewhere), "add", "Pat Poe", "--company", "Northwind")
+    wt("--db", str(elsewhere), "import", str(exported))
+    listed = json.loads(wt("--db", str(elsewhere), "companies", "--json").stdout)
+    assert [(c["company"]["name"], c["people"], c["company"]["aliases"]) for c in listed] == [
+        ("Northwind Traders", 3, ["Northwind"])
+    ]
+
+
 def test_unknown_and_ambiguous_companies_are_errors(db: Path, wt: Invoke) -> None:
     wt("add", "Dana Reyes", "--company", "Northwind Traders")
     wt("add", "Sam Okafor", "--company", "Northwind Labs")

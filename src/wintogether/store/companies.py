@@ -308,6 +308,14 @@ def insert_company_record(store: Store, record: dict[str, Any], stamp: str) -> i
             assert cursor.lastrowid is not None
             company_id = cursor.lastrowid
     for alias in record.get("aliases") or []:
-        if isinstance(alias, str) and alias.strip():
+        if not (isinstance(alias, str) and alias.strip()):
+            continue
+        # An alias that is another company's name here: the two were merged
+        # where the record comes from (`wt company merge`), so here too, its
+        # people with them (as sync does).
+        other = find_company(store, alias)
+        if other is None:
             add_alias(store, company_id, alias, record.get("updated_at") or stamp)
+        elif other != company_id:
+            merge_companies(store, company_id, other, stamp)
     return company_id
