@@ -411,3 +411,14 @@ def test_undo_stops_at_a_settings_change(dana: Path, wt: Invoke) -> None:
 def test_config_set_creates_no_database(wt: Invoke, isolated: Path) -> None:
     wt("config", "set", "log.channel", "call")
     assert not (isolated / "wt.db").exists()
+
+
+def test_undo_names_what_changed_when_only_links_did(db: Path, wt: Invoke) -> None:
+    wt("add", "Ann Able")
+    wt("add", "Bo Bee")
+    wt("deal", "add", "Pilot", "--with", "ann")
+    wt("deal", "edit", "pilot", "--with", "bo")
+    undone = wt("undo")
+    assert "(1 person on a deal)" in undone.stderr
+    wt("edit", "ann", "--tag", "vip")  # a new tag: the tag itself is named
+    assert "1 tag" in wt("undo").stderr

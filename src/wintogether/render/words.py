@@ -61,15 +61,28 @@ _ROW_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The linking tables, named only when nothing they link changed (someone
+#: joined or left a deal, a tag was put on a contact).
+_LINK_WORDS: dict[str, tuple[str, str]] = {
+    "deal_people": ("person on a deal", "people on deals"),
+    "interaction_participants": ("person in a conversation", "people in conversations"),
+    "contact_tags": ("tag on a contact", "tags on contacts"),
+    "companies": ("company", "companies"),
+    "company_aliases": ("company name", "company names"),
+}
+
+
 def changed_rows(tables: dict[str, int]) -> str:
     """``2 contacts, 1 conversation``: what a command changed, in the user's words."""
-    words = []
-    for table, count in tables.items():
-        if table not in _ROW_WORDS:
-            continue
-        one, many = _ROW_WORDS[table]
-        words.append(f"{count} {one if count == 1 else many}")
-    return ", ".join(words) or "no records"
+    for named in (_ROW_WORDS, _LINK_WORDS):
+        words = []
+        for table, count in tables.items():
+            if table in named:
+                one, many = named[table]
+                words.append(f"{count} {one if count == 1 else many}")
+        if words:
+            return ", ".join(words)
+    return "no records"
 
 
 #: Ledger kinds in the user's words (singular, plural).
