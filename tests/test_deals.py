@@ -370,7 +370,9 @@ def test_forgetting_a_person_takes_them_off_deals_and_the_deal_stays(
 ) -> None:
     wt("plan", "add", "1", "Security review", "--owner", "dana", "--due", "2027-01-10")
     wt("plan", "add", "1", "Legal review", "--owner", "greta", "--due", "2027-01-20")
-    wt("forget", "Dana Reyes", "--yes")
+    forgotten = wt("forget", "Dana Reyes", "--yes")
+    # Her only promise is that step, which moves: none is deleted.
+    assert "deleted 0 conversation(s), 0 promise(s)" in forgotten.stderr
     shown = json.loads(wt("deal", "show", "northwind", "--json").stdout)
     assert [p["name"] for p in shown["deal"]["people"]] == ["Greta Lind"]
     # The plan stays whole: Dana's step moved to the next person on the deal.

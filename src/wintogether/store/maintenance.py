@@ -134,9 +134,13 @@ def forget_scope(store: Store, contact_id: int) -> ForgetScope | None:
         "SELECT count(*) FROM interaction_participants WHERE contact_id = ?", (contact_id,)
     ).fetchone()[0]
     scope.shared_conversations = int(total) - len(scope.solo_conversations)
+    # Not their plan steps on a deal with someone else: those move to that person.
     scope.promises = int(
         store.conn.execute(
-            "SELECT count(*) FROM promises WHERE contact_id = ?", (contact_id,)
+            "SELECT count(*) FROM promises p WHERE p.contact_id = :id AND NOT EXISTS ("
+            " SELECT 1 FROM deal_steps s JOIN deal_people dp ON dp.deal_id = s.deal_id"
+            " WHERE s.promise_id = p.id AND dp.contact_id != :id)",
+            {"id": contact_id},
         ).fetchone()[0]
     )
     scope.ledger = int(
