@@ -61,8 +61,33 @@ def test_a_day_begins_at_its_own_midnight(new_york: None) -> None:
     first = start_of_day(date(2026, 11, 1), now.tzinfo)
     second = start_of_day(date(2026, 11, 2), now.tzinfo)
     assert second - first == timedelta(hours=25)
-    # A year the platform's clock functions cannot place keeps today's offset.
-    assert local_moment(datetime(1, 1, 1), now.tzinfo).utcoffset() is not None
+    # A time the clocks skip is read with the offset before the change (PEP 495's
+    # fold=0): 02:30 on 8 March 2026 is 07:30 UTC, 03:30 EDT.
+    skipped = local_moment(datetime(2026, 3, 8, 2, 30), now.tzinfo)
+    assert skipped.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    # A time they repeat is the first of the two: 01:30 EDT on 1 November.
+    repeated = local_moment(datetime(2026, 11, 1, 1, 30), now.tzinfo)
+    assert repeated.astimezone(UTC) == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "first"),
+    [
+        # Clocks go from 00:00 to 01:00: the day begins at 01:00, not the evening before.
+        ("America/Santiago", date(2026, 9, 6), datetime(2026, 9, 6, 4, 0, tzinfo=UTC)),
+        ("America/Havana", date(2026, 3, 8), datetime(2026, 3, 8, 5, 0, tzinfo=UTC)),
+        ("Europe/Berlin", date(2026, 3, 29), datetime(2026, 3, 28, 23, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_day_whose_midnight_the_clocks_skip_begins_that_day(
+    monkeypatch: pytest.MonkeyPatch, zone: str, day: date, first: datetime
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    now = datetime(2026, 11, 28, 15, 0, tzinfo=UTC).astimezone()
+    start = start_of_day(day, now.tzinfo)
+    assert start.astimezone(UTC) == first
+    assert start.date() == day
 
 
 def test_history_and_summary_count_a_day_by_its_own_offset(

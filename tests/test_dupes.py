@@ -354,8 +354,11 @@ def _profile(url: str) -> str:
     parts = urlsplit(text if "://" in text else f"//{text}")
     host = parts.hostname or ""
     if host == "linkedin.com" or host.endswith(".linkedin.com"):
-        return "linkedin.com" + parts.path.rstrip("/")
-    return text
+        if parts.path.startswith(("/in/", "/pub/")):  # a profile: its path says who
+            return "https://www.linkedin.com" + parts.path.rstrip("/")
+        # Another address there (an old ``/profile/view?id=``): all of it counts.
+        return "https://www.linkedin.com" + text.split(host, 1)[1].rstrip(" \t/")
+    return text.rstrip("/")
 
 
 def _rule_pairs(db: Path) -> list[tuple[int, int, str]]:
@@ -574,6 +577,9 @@ def test_one_linkedin_profile_whatever_the_address() -> None:
         "https://www.linkedin.com/in/dana2",
         "https://www.notlinkedin.com/in/dana",
         "https://evil.example/linkedin.com/in/dana",
+        # Older profile addresses name the person in the query: it counts.
+        "https://www.linkedin.com/profile/view?id=111",
+        "https://www.linkedin.com/profile/view?id=222",
     ]
     keys = profile_keys(same + others)
     assert set(keys[: len(same)]) == {"https://www.linkedin.com/in/dana"}

@@ -421,4 +421,4 @@ def test_undo_names_what_changed_when_only_links_did(db: Path, wt: Invoke) -> No
     undone = wt("undo")
     assert "(1 person on a deal)" in undone.stderr
     wt("edit", "ann", "--tag", "vip")  # a new tag: the tag itself is named
-    assert "1 tag" in wt("undo").stderr
+    assert "(1 contact, 1 tag)." in wt("undo").stderr

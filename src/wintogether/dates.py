@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from wintogether.errors import InvalidDate, InvalidDuration
@@ -505,7 +505,10 @@ def local_moment(wall: datetime, tz: object) -> datetime:
     a change skips is read with the offset before it; a time it repeats, the
     first time."""
     try:
-        return wall.astimezone()
+        # timestamp() reads a naive time by PEP 495 (fold 0: a skipped time
+        # with the offset before the change, a repeated one the first time);
+        # astimezone() alone would read a skipped time an hour early.
+        return datetime.fromtimestamp(wall.timestamp(), UTC).astimezone()
     except (OverflowError, OSError, ValueError):
         return wall.replace(tzinfo=tz)  # type: ignore[arg-type]
 

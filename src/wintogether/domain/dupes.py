@@ -320,7 +320,7 @@ def profile_keys(urls: list[str]) -> list[str]:
     """The profile each LinkedIn address names, casefolded: the same key for
     ``http://linkedin.com/in/dana``, ``https://www.linkedin.com/in/Dana/`` and
     ``https://de.linkedin.com/in/dana?trk=x`` (scheme, host's www. or country,
-    query, fragment and last slashes aside). Links in the usual form are keyed
+    a profile's query and fragment, last slashes aside). Links in the usual form are keyed
     as they are, checked all at once (a day-one import has 10,000); only when
     one is not, each is keyed on its own."""
     keys = [url.rstrip("/").casefold() for url in urls]
@@ -333,10 +333,16 @@ def profile_keys(urls: list[str]) -> list[str]:
 
 
 def _profile_key(url: str) -> str:
-    """:func:`profile_keys` of one casefolded address."""
-    url = url.split("#", 1)[0].split("?", 1)[0].rstrip(" \t/")
+    """:func:`profile_keys` of one casefolded address: a profile's (``/in/``,
+    ``/pub/``) without its query and fragment; any other address on LinkedIn
+    (an old ``/profile/view?id=…``) with them, since they say who it is."""
     head = _LINK_HEAD.match(url)
-    return url if head is None else "https://www." + url[head.end() :]
+    if head is None:
+        return url.rstrip("/")
+    rest = url[head.end() :]
+    if rest.startswith(("linkedin.com/in/", "linkedin.com/pub/")):
+        rest = rest.split("#", 1)[0].split("?", 1)[0]
+    return "https://www." + rest.rstrip(" \t/")
 
 
 def _people(store: Store) -> _People:

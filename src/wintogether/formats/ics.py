@@ -258,13 +258,14 @@ def stamp_of(component: Any, key: str, *, floating: str = "utc") -> str | None:
     moment = getattr(value, "dt", value)
     if not isinstance(moment, datetime):
         return None
-    if moment.tzinfo is None and floating == "utc":
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        # A naive time's astimezone() reads it as local time.
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, OSError, ValueError):
-        return moment.replace(tzinfo=UTC).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is None:
+        if floating == "utc":
+            moment = moment.replace(tzinfo=UTC)
+        else:
+            from wintogether.dates import local_moment
+
+            moment = local_moment(moment, UTC)  # UTC where the platform cannot say
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _local_day(moment: datetime) -> date:

@@ -310,9 +310,10 @@ def insert_company_record(store: Store, record: dict[str, Any], stamp: str) -> i
     for alias in record.get("aliases") or []:
         if not (isinstance(alias, str) and alias.strip()):
             continue
-        # An alias that is another company's name here: the two were merged
-        # where the record comes from (`wt company merge`), so here too, its
-        # people with them (as sync does).
+        # An alias that names another company here (its name or one of its
+        # aliases, as company_key reads them): the two were merged where the
+        # record comes from (`wt company merge`), so here too, its people and
+        # deals with them (as sync does; `wt undo` takes it back).
         other = find_company(store, alias)
         if other is None:
             add_alias(store, company_id, alias, record.get("updated_at") or stamp)
