@@ -316,7 +316,7 @@ def test_company_json_keeps_to_the_limit_asked_for(northwind: Path, wt: Invoke) 
     assert {k: v for k, v in one.items() if k != "people"} == {
         k: v for k, v in every.items() if k != "people"
     }
-    for fmt in ("--json", "--plain"):
+    for fmt in ("--json", "--plain", "--map"):
         run = wt("company", "northwind", fmt, "--limit", "-3", ok=False)
         assert run.exit_code == 1 and run.stdout == ""
         assert "--limit must be 0 (all) or more." in run.stderr

@@ -327,15 +327,17 @@ def test_since_a_day_starts_at_its_first_moment(db: Path, wt: Invoke) -> None:
     wt("log", "ann", "morning", "--at", "2026-11-01T09:00")
     wt("log", "ann", "evening", "--at", "2026-11-01T18:00")
     wt("log", "ann", "yesterday early", "--at", "2026-11-27T08:00")
+    wt("log", "ann", "today early", "--at", "2026-11-28T08:00")
 
     def notes(*since: str) -> list[str]:
         data = json.loads(wt("export", "--since", *since).stdout)
         return sorted(c["note"] for c in data["conversations"])
 
-    assert notes("2026-11-01") == ["evening", "morning", "yesterday early"]
-    assert notes("2026-11-01T12:00") == ["evening", "yesterday early"]
-    assert notes("yesterday") == ["yesterday early"]
-    assert notes("2026-11-02") == ["yesterday early"]
+    assert notes("2026-11-01") == ["evening", "morning", "today early", "yesterday early"]
+    assert notes("2026-11-01T12:00") == ["evening", "today early", "yesterday early"]
+    assert notes("yesterday") == ["today early", "yesterday early"]
+    assert notes("2026-11-02") == ["today early", "yesterday early"]
+    assert notes("now") == []  # from this moment, not from the start of today
 
 
 def test_output_file_is_private_atomic_and_guarded(full: Path, wt: Invoke, tmp_path: Path) -> None:

@@ -105,6 +105,9 @@ def company(
         )
         return
     name = " ".join(typed)
+    # A screenful of people in each list in a table (a big account has
+    # hundreds); all of them in JSON unless --limit says otherwise.
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
     if show_map:
         found, roots = accounts.org_chart(st.store(), name)
         if fmt_ is Format.json:
@@ -121,9 +124,6 @@ def company(
         if not any(node.reports for node in roots):
             say("Nobody there reports to anyone yet: `wt edit CONTACT --reports-to MANAGER`.")
         return
-    # A screenful of people in each list in a table (a big account has
-    # hundreds); all of them in JSON unless --limit says otherwise.
-    top = shown_limit(limit, fmt_, TABLE_LIMIT)
     moment = now()
     view = accounts.account(st.store(), name, st.config(), moment)
     from wintogether.domain.deals import of_company

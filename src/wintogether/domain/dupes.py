@@ -806,7 +806,7 @@ def merge(
             keep,
             other,
             {k: v for k, v in filled.items() if k not in ("introduced_by", "reports_to")},
-            merge_store.counts_for(store, other.id),
+            merge_store.counts_for(store, other.id, keep.id),
             emails=[e for e in b["emails"] if e.casefold() not in known],
             phones=[p for p in b["phones"] if p not in a["phones"]],
             tags=[t for t in b["tags"] if t.casefold() not in {x.casefold() for x in a["tags"]}],

@@ -37,7 +37,7 @@ def since_moment(text: str, now: datetime) -> datetime:
     from wintogether.dates import has_time_of_day, parse_moment, start_of_day
 
     moment = parse_moment(text, now, prefer="past")
-    if has_time_of_day(text):
+    if has_time_of_day(text) or text.strip().lower() == "now":
         return moment
     return start_of_day(moment.date(), now.tzinfo)
 

@@ -96,7 +96,9 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
     return moved
 
 
-def counts_for(store: Store, contact_id: int) -> dict[str, int]:
+def counts_for(store: Store, contact_id: int, keep: int | None = None) -> dict[str, int]:
+    """What moves from ``contact_id`` in a merge into ``keep`` (a deal both are
+    on keeps ``keep``'s place: not counted)."""
     out: dict[str, int] = {}
     for key, sql in (
         ("conversations", "SELECT count(*) FROM interaction_participants WHERE contact_id = ?"),
@@ -105,7 +107,13 @@ def counts_for(store: Store, contact_id: int) -> dict[str, int]:
         ("wins", "SELECT count(*) FROM wins WHERE contact_id = ?"),
         ("intros", "SELECT count(*) FROM ledger WHERE to_contact_id = ?"),
         ("events", "SELECT count(*) FROM contact_events WHERE contact_id = ?"),
-        ("deals", "SELECT count(*) FROM deal_people WHERE contact_id = ?"),
     ):
         out[key] = int(store.conn.execute(sql, (contact_id,)).fetchone()[0])
+    out["deals"] = int(
+        store.conn.execute(
+            "SELECT count(*) FROM deal_people d WHERE d.contact_id = ? AND NOT EXISTS ("
+            " SELECT 1 FROM deal_people k WHERE k.deal_id = d.deal_id AND k.contact_id = ?)",
+            (contact_id, keep),
+        ).fetchone()[0]
+    )
     return out
