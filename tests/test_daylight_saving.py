@@ -210,3 +210,27 @@ def test_hours_ago_are_real_hours_across_a_change(
     got = parse_moment(text, moment, prefer="past")
     assert got == datetime.fromisoformat(expected)
     assert got.utcoffset() == got.astimezone().utcoffset()  # shown in its own offset
+
+
+def test_an_alarm_and_an_all_day_event_on_a_day_the_clocks_skip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import time as clock_time
+
+    from wintogether.formats.calendar import _moment
+    from wintogether.formats.ics import alarm_moment
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    # 02:30 does not exist on 29 March 2026 in Berlin: 03:30 summer time, 01:30 UTC.
+    assert alarm_moment(date(2026, 3, 29), clock_time(2, 30)) == datetime(
+        2026, 3, 29, 1, 30, tzinfo=UTC
+    )
+    assert alarm_moment(date(2026, 7, 1), clock_time(9, 0)) == datetime(
+        2026, 7, 1, 7, 0, tzinfo=UTC
+    )
+    monkeypatch.setenv("TZ", "America/Santiago")
+    time.tzset()
+    # Midnight is skipped on 6 September 2026: the all-day event starts at 01:00.
+    start, all_day = _moment(date(2026, 9, 6))
+    assert all_day and start.astimezone(UTC) == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)

@@ -55,17 +55,15 @@ def scan(
 
       wt scan --since 2026-11-01
     """
-    from wintogether.dates import parse_day
+    from wintogether.dates import parse_day, start_of_day
     from wintogether.domain import capture
 
     st = state(ctx)
     moment = now()
     start = None
     if since is not None:
-        from datetime import datetime, time
-
         day = parse_day(since, moment, prefer="past")
-        start = datetime.combine(day, time()).astimezone()
+        start = start_of_day(day, moment.tzinfo)
     store = st.store()
     result = capture.scan(store, st.config().capture, moment, start)
     people = capture.strangers(store, limit=5)

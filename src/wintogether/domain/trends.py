@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from wintogether.clock import from_utc_iso, to_utc_iso
@@ -189,7 +189,7 @@ def _day_after(due_on: str) -> str | None:
     day is at the end of the calendar)."""
     try:
         after = stored_day(due_on) + timedelta(days=1)
-        cut = to_utc_iso(datetime.combine(after, time.min).astimezone())
+        cut = to_utc_iso(start_of_day(after, UTC))
         before = from_utc_iso(cut) - timedelta(seconds=1)
     except (OverflowError, ValueError, OSError):
         return None

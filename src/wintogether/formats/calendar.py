@@ -64,12 +64,16 @@ class CalendarRead:
 
 
 def _moment(value: Any) -> tuple[datetime, bool]:
+    """An event's start: a floating time as the local time it is, an all-day
+    event from its day's first moment (by the zone's rules for that day)."""
+    from wintogether.dates import local_moment
+
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.astimezone()
+            value = local_moment(value, UTC)
         return value, False
     if isinstance(value, date):
-        return datetime.combine(value, time()).astimezone(), True
+        return local_moment(datetime.combine(value, time()), UTC), True
     raise BrokenCalendar("an event without a start")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
-from wintogether.dates import birthday_month_day, stored_day
+from wintogether.dates import birthday_month_day, local_moment, stored_day
 
 if TYPE_CHECKING:
     from wintogether.formats import ExportRecords
@@ -258,13 +258,8 @@ def stamp_of(component: Any, key: str, *, floating: str = "utc") -> str | None:
     moment = getattr(value, "dt", value)
     if not isinstance(moment, datetime):
         return None
-    if moment.tzinfo is None:
-        if floating == "utc":
-            moment = moment.replace(tzinfo=UTC)
-        else:
-            from wintogether.dates import local_moment
-
-            moment = local_moment(moment, UTC)  # UTC where the platform cannot say
+    if moment.tzinfo is None:  # local: UTC where the platform cannot say
+        moment = moment.replace(tzinfo=UTC) if floating == "utc" else local_moment(moment, UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -356,8 +351,10 @@ def export(stream: IO[str], records: ExportRecords) -> None:
 
 
 def alarm_moment(due_on: date, at: time) -> datetime:
-    """``at`` o'clock on ``due_on``, local time (daylight saving included), in UTC."""
-    return datetime.combine(due_on, at).astimezone().astimezone(UTC)
+    """``at`` o'clock on ``due_on``, local time (daylight saving included), in UTC;
+    a time the clocks skip that day with the offset before the change (03:30
+    summer time for 02:30)."""
+    return local_moment(datetime.combine(due_on, at), UTC).astimezone(UTC)
 
 
 def write(
