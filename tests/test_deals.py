@@ -298,6 +298,44 @@ def test_template_applied_backwards_from_a_date(northwind: Path, wt: Invoke) -> 
     assert plan["deal"]["target_on"] == "2027-03-31"
 
 
+def test_a_template_whose_step_waits_for_a_later_one_keeps_it_everywhere(
+    northwind: Path, wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 1 may wait for step 2: applied, exported and imported, the link stays."""
+    wt("plan", "add", "1", "Kickoff", "--owner", "me", "--due", "2027-01-20")
+    wt("plan", "add", "1", "Order form signed", "--owner", "them", "--due", "2027-01-10")
+    wt("plan", "edit", "1", "1", "--after", "2")
+    wt("plan", "template", "save", "renewal", "1")
+    wt("deal", "add", "Initech renewal", "--with", "marcus")
+    wt("plan", "apply", "renewal", "initech", "--backwards-from", "2027-03-31")
+    plan = json.loads(wt("plan", "initech", "--json").stdout)
+    assert [(s["text"], s["after"]) for s in plan["steps"]] == [
+        ("Kickoff", 2),
+        ("Order form signed", None),
+    ]
+    exported = tmp_path / "all.json"
+    wt("export", "-o", str(exported))
+    monkeypatch.setenv("WINTOGETHER_DB", str(tmp_path / "fresh.db"))
+    wt("init")
+    wt("import", str(exported))
+    again = json.loads(wt("plan", "initech", "--json").stdout)
+    assert [(s["text"], s["after"]) for s in again["steps"]] == [
+        ("Kickoff", 2),
+        ("Order form signed", None),
+    ]
+    wt("deal", "add", "Globex renewal", "--with", "marcus")
+    wt("plan", "apply", "renewal", "globex", "--backwards-from", "2027-05-31")
+    third = json.loads(wt("plan", "globex", "--json").stdout)
+    assert [s["after"] for s in third["steps"]] == [2, None]
+
+
+def test_a_template_loop_is_left_out_when_applied() -> None:
+    from wintogether.domain.plan import template_afters
+
+    steps = [{"after": 1}, {"after": 2}, {"after": 0}, {"after": 3}, {"after": 9}, {}]
+    assert template_afters(steps) == [1, 2, None, None, None, None]
+
+
 def test_undo_removes_a_step_and_its_promise(northwind: Path, wt: Invoke) -> None:
     wt("plan", "add", "1", "Security review", "--owner", "them", "--due", "2027-01-10")
     wt("undo")

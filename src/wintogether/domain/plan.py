@@ -275,6 +275,27 @@ def save_template(store: Store, now: datetime, name: str, deal_ref: str) -> tupl
     return label, len(saved)
 
 
+def template_afters(steps: list[dict[str, Any]]) -> list[int | None]:
+    """The step each of a template's steps waits for (its place in the list),
+    or None: an index out of range, the step itself, or a link closing a loop
+    is left out."""
+    wanted = [step.get("after") for step in steps]
+    out: list[int | None] = [None] * len(steps)
+    for place, after in enumerate(wanted):
+        if not isinstance(after, int) or isinstance(after, bool):
+            continue
+        if not 0 <= after < len(steps) or after == place:
+            continue
+        seen = {place}
+        current: int | None = after
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = out[current]
+        if current is None:  # no loop back to this step
+            out[place] = after
+    return out
+
+
 @dataclass(frozen=True)
 class Applied:
     deal: Deal
@@ -331,18 +352,21 @@ def apply_template(
                 owner=side,
                 stamp=stamp,
             )
-            after = item.get("after")
-            before = ids[after] if isinstance(after, int) and 0 <= after < len(ids) else None
             ids.append(
                 deals_store.insert_step(
                     store,
                     deal_id=deal.id,
                     promise_id=promise_id,
                     milestone=bool(item.get("milestone")),
-                    after_step_id=before,
+                    after_step_id=None,
                     stamp=stamp,
                 )
             )
+        # What each step waits for, once all exist: a step may wait for one
+        # listed after it (a plan's numbers need not follow its order).
+        for place, after in enumerate(template_afters(saved)):
+            if after is not None:
+                deals_store.update_step(store, ids[place], {"after_step_id": ids[after]}, stamp)
         deal = deals.get(store, deal.id)
     return Applied(deal, len(ids), anchor, past, target_set)
 

@@ -163,12 +163,16 @@ def _template_steps(steps: Any) -> bool:
         if not isinstance(step, dict):
             return False
         after = step.get("after")
+        # A step may wait for any other step of the list, listed before or
+        # after it (a plan's numbers need not follow its order); a loop is
+        # left out when the template is applied.
         if not (
             isinstance(step.get("text"), str)
             and step["text"].strip()
             and step.get("owner") in OWNERS
             and isinstance(step.get("days_before"), int)
-            and (after is None or (isinstance(after, int) and 0 <= after < index))
+            and (after is None or (isinstance(after, int) and 0 <= after < len(steps)))
+            and after != index
         ):
             return False
     return True
