@@ -296,15 +296,6 @@ class SyncModel(RuleBasedStateMachine):
             self.deleted_names.add(name)
             self.run(self.dbs[db], "forget", name, "--yes")
 
-    @rule(db=dbs_names, index=st.integers(0, 50), other=st.integers(0, 50))
-    def merge(self, db: str, index: int, other: int) -> None:
-        """Two records of one person merged: the other device takes the history
-        over to the keeper (and keeps the duplicate archived if it had some)."""
-        keep, duplicate = self.pick(self.dbs[db], index), self.pick(self.dbs[db], other)
-        if keep is not None and duplicate is not None and keep != duplicate:
-            self.deleted_names.add(duplicate)
-            self.run(self.dbs[db], "merge", keep, duplicate)
-
     # -- deals and their plans -------------------------------------------------------
 
     @rule(db=dbs_names, index=st.integers(0, 50))
