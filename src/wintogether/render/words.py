@@ -61,8 +61,9 @@ _ROW_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-#: The linking tables, named only when nothing they link changed (someone
-#: joined or left a deal, a tag was put on a contact).
+#: Named only when none of the tables above changed: the linking tables
+#: (someone joined or left a deal, a tag was put on a contact) and the
+#: companies with their names (a company merge names the people it moved).
 _LINK_WORDS: dict[str, tuple[str, str]] = {
     "deal_people": ("person on a deal", "people on deals"),
     "interaction_participants": ("person in a conversation", "people in conversations"),

@@ -96,7 +96,7 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
     return moved
 
 
-def counts_for(store: Store, contact_id: int, keep: int | None = None) -> dict[str, int]:
+def counts_for(store: Store, contact_id: int, keep: int) -> dict[str, int]:
     """What moves from ``contact_id`` in a merge into ``keep`` (a deal both are
     on keeps ``keep``'s place: not counted)."""
     out: dict[str, int] = {}
