@@ -425,8 +425,8 @@ def test_a_merge_on_one_computer_moves_the_history_on_the_other_and_loses_none(
     sides: tuple[Side, Side, Path],
 ) -> None:
     """Merged on the laptop: the duplicate's win, ledger entry and conversation
-    are the keeper's on both computers; the desktop keeps the duplicate archived
-    (it had history there) but none of that history, and nothing is deleted."""
+    are the keeper's on both computers; the desktop merges the two as well (the
+    keeper's card says whom it merged), and nothing is deleted."""
     laptop, desktop, vdir = sides
     laptop("add", "Dana Reyes")
     laptop("add", "Dana R", "--new")
@@ -461,6 +461,9 @@ def test_a_merge_on_one_computer_moves_the_history_on_the_other_and_loses_none(
     ]
     assert owners(laptop) == owners(desktop) == expected
     for side in (laptop, desktop):
+        assert side.rows("SELECT name FROM contacts ORDER BY name") == [
+            ("Dana Reyes",), ("Sam Okafor",),
+        ]  # fmt: skip
         assert _last(side("sync", str(vdir), at="2026-11-28T12:00:00+00:00").stderr) == QUIET
 
 
@@ -484,4 +487,137 @@ def test_forgetting_someone_reaches_the_cards_that_named_them(
     assert (dana["reports_to"], dana["introduced_by"]) == (None, None)
     assert desktop.rows(
         "SELECT archived_at IS NOT NULL FROM contacts WHERE name = 'Hannah Hill'"
+    ) == [(1,)]
+
+
+def _everything(side: Side) -> list[tuple[object, ...]]:
+    """Who each piece of history is with, and every contact (archived or not)."""
+    return sorted(
+        side.rows(
+            "SELECT 'win', c.name FROM wins w JOIN contacts c ON c.id = w.contact_id"
+            " UNION ALL SELECT 'ledger ' || l.text, c.name FROM ledger l"
+            " JOIN contacts c ON c.id = l.contact_id"
+            " UNION ALL SELECT 'talk ' || i.note, c.name FROM interactions i"
+            " JOIN interaction_participants p ON p.interaction_id = i.id"
+            " JOIN contacts c ON c.id = p.contact_id"
+            " UNION ALL SELECT 'promise ' || p.text, c.name FROM promises p"
+            " JOIN contacts c ON c.id = p.contact_id"
+            " UNION ALL SELECT 'contact', c.name || ifnull(' archived ' || c.archived_at, '')"
+            " FROM contacts c"
+        )
+    )
+
+
+def _rounds(laptop: Side, desktop: Side, vdir: Path, *times: str) -> None:
+    for at in times:
+        laptop("sync", str(vdir), at=f"2026-11-28T{at}:00+00:00")
+        desktop("sync", str(vdir), at=f"2026-11-28T{at}:30+00:00")
+    for side in (laptop, desktop):
+        assert _last(side("sync", str(vdir), at="2026-11-28T18:00:00+00:00").stderr) == QUIET
+
+
+def _two_danas(laptop: Side, desktop: Side, vdir: Path) -> None:
+    laptop("add", "Dana Reyes", "--email", "dana@northwind.example")
+    laptop("add", "Dana R", "--new", "--phone", "+1 555 0100")
+    laptop("add", "Sam Okafor")
+    laptop("log", "Dana Reyes", "first call")
+    laptop("log", "Dana R", "call about the pilot")
+    laptop("follow-up", "Dana R", "Send the pilot plan", "--due", "2026-12-10")
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+
+
+def test_a_merge_travels_the_other_computer_merges_too_with_what_only_it_had(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Merged on the laptop while the desktop, not knowing yet, gave the duplicate
+    a title and a conversation: the desktop merges the two as well (no archived
+    duplicate left behind), its title and conversation end on the keeper on both
+    computers, and nothing is lost."""
+    laptop, desktop, vdir = sides
+    _two_danas(laptop, desktop, vdir)
+    duplicate = laptop.rows("SELECT uid FROM contacts WHERE name = 'Dana R'")[0][0]
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    desktop("edit", "Dana R", "--title", "CFO", at="2026-11-28T11:05:00+00:00")
+    desktop("log", "Dana R", "desk call", at="2026-11-28T11:06:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    card = (vdir / "contacts" / f"{dana_uid(laptop)}.vcf").read_text()
+    assert f"\nX-WINTOGETHER-MERGED-UID:{duplicate}\n" in card
+    planned = desktop.json("sync", str(vdir), "--dry-run", at="2026-11-28T11:15:00+00:00")
+    assert [(c["action"], c["name"], c["detail"]) for c in planned["changes"]][-1] == (
+        "merged", "Dana R", "merged into Dana Reyes (as on another device)",
+    )  # fmt: skip
+    told = desktop("sync", str(vdir), at="2026-11-28T11:20:00+00:00").stderr
+    assert "Dana R: merged into Dana Reyes (as on another device)" in told
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    expected = [
+        ("contact", "Dana Reyes"),
+        ("contact", "Sam Okafor"),
+        ("promise Send the pilot plan", "Dana Reyes"),
+        ("talk call about the pilot", "Dana Reyes"),
+        ("talk desk call", "Dana Reyes"),
+        ("talk first call", "Dana Reyes"),
+    ]
+    assert _everything(laptop) == _everything(desktop) == expected
+    for side in (laptop, desktop):
+        dana = side.json("show", "Dana Reyes")["contact"]
+        assert (dana["title"], dana["emails"], dana["phones"]) == (
+            "CFO", ["dana@northwind.example"], ["+1 555 0100"],
+        )  # fmt: skip
+    assert laptop.rows("SELECT uid FROM contacts") == desktop.rows("SELECT uid FROM contacts")
+
+
+def test_two_people_merged_each_way_round_on_two_computers_end_as_one(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    laptop, desktop, vdir = sides
+    _two_danas(laptop, desktop, vdir)
+    # A conversation with both: each computer's merge leaves it with its own
+    # keeper only (found by the sync model: it was left with nobody).
+    laptop("log", "Dana Reyes", "both of them", "--with", "Dana R", at="2026-11-28T10:40:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:41:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:42:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    desktop("merge", "Dana R", "Dana Reyes", at="2026-11-28T11:05:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    kept = laptop.rows("SELECT uid, name FROM contacts WHERE name LIKE 'Dana%'")
+    assert len(kept) == 1
+    assert desktop.rows("SELECT uid, name FROM contacts WHERE name LIKE 'Dana%'") == kept
+    name = str(kept[0][1])
+    assert (
+        _everything(laptop)
+        == _everything(desktop)
+        == [
+            ("contact", name),
+            ("contact", "Sam Okafor"),
+            ("promise Send the pilot plan", name),
+            ("talk both of them", name),
+            ("talk call about the pilot", name),
+            ("talk first call", name),
+        ]
+    )
+
+
+def test_a_merge_into_someone_forgotten_on_the_other_computer_leaves_no_empty_conversation(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """The desktop forgets Dana Reyes while the laptop merges Dana R into her: forgetting
+    wins on the desktop (the laptop keeps her archived with its history, as for any
+    contact deleted elsewhere), and no conversation is left with nobody."""
+    laptop, desktop, vdir = sides
+    _two_danas(laptop, desktop, vdir)
+    laptop("log", "Dana Reyes", "the three of us", "--with", "Dana R")
+    laptop("sync", str(vdir), at="2026-11-28T10:40:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
+    desktop("forget", "Dana Reyes", "--yes", at="2026-11-28T11:00:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:05:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    for side in (laptop, desktop):
+        assert side.rows(
+            "SELECT count(*) FROM interactions i WHERE NOT EXISTS"
+            " (SELECT 1 FROM interaction_participants p WHERE p.interaction_id = i.id)"
+        ) == [(0,)]
+    assert not desktop.rows("SELECT 1 FROM contacts WHERE name = 'Dana Reyes'")
+    assert laptop.rows(
+        "SELECT archived_at IS NOT NULL FROM contacts WHERE name = 'Dana Reyes'"
     ) == [(1,)]

@@ -296,6 +296,14 @@ class SyncModel(RuleBasedStateMachine):
             self.deleted_names.add(name)
             self.run(self.dbs[db], "forget", name, "--yes")
 
+    @rule(db=dbs_names, index=st.integers(0, 50), other=st.integers(0, 50))
+    def merge(self, db: str, index: int, other: int) -> None:
+        """Two records of one person merged: the other device merges them too."""
+        keep, duplicate = self.pick(self.dbs[db], index), self.pick(self.dbs[db], other)
+        if keep is not None and duplicate is not None and keep != duplicate:
+            self.deleted_names.add(duplicate)
+            self.run(self.dbs[db], "merge", keep, duplicate)
+
     # -- deals and their plans -------------------------------------------------------
 
     @rule(db=dbs_names, index=st.integers(0, 50))
@@ -488,6 +496,12 @@ class SyncModel(RuleBasedStateMachine):
             )
             names = [r[1] for r in rows]
             assert len(names) == len(set(names)), f"{db.name}: a duplicate contact\n{log}"
+            # A merge made anywhere is made everywhere: no one here is someone
+            # another contact here says it merged.
+            assert not db.rows(
+                "SELECT d.name FROM contact_extras x JOIN contacts k ON k.id = x.contact_id"
+                " JOIN contacts d ON d.uid = x.value WHERE x.key = 'MERGED-UID' AND d.id != k.id"
+            ), f"{db.name}: a merge not made here\n{log}"
             contacts[db.name] = {
                 r[0]: {
                     "name": r[1],
@@ -664,4 +678,28 @@ def test_a_merged_edit_of_someone_forgotten_elsewhere_settles_in_two_rounds(
     state.setup()
     state.edit_contact(db="laptop", index=0, change="--title", value=0)
     state.forget(db="desktop", index=0)
+    state.teardown()
+
+
+def test_a_merge_into_someone_forgotten_elsewhere_settles_in_two_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the desktop forgets Dana while the laptop merges Marcus
+    # into her; their conversation must not be left with nobody.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.forget(db="desktop", index=0)
+    state.merge(db="laptop", index=0, other=1)
+    state.teardown()
+
+
+def test_two_people_merged_each_way_round_settle_in_two_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: Marcus merged into Dana on the laptop, Dana into Marcus
+    # on the desktop.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.merge(db="laptop", index=0, other=1)
+    state.merge(db="desktop", index=1, other=0)
     state.teardown()

@@ -406,7 +406,8 @@ def merge(
 
     Conversations, promises, ledger entries, job changes, tags, emails, phones
     and links move over; the keeper's empty fields are filled, both notes are
-    kept, and the duplicate is removed.
+    kept, and the duplicate is removed. `wt sync` carries the merge: another
+    computer syncing the same folder merges the two there as well.
 
     Examples:
 

@@ -773,52 +773,61 @@ def merge(
     """Merge OTHER into KEEP: history moves over, empty fields fill, OTHER goes."""
     from wintogether.clock import to_utc_iso
     from wintogether.domain.resolve import resolve
-    from wintogether.store import contacts as contacts_store
-    from wintogether.store import merge as merge_store
-    from wintogether.store import records as records_store
 
-    stamp = to_utc_iso(now)
     context = store.read() if dry_run else store.write()
     with context:
         keep = resolve(store, keep_ref)
         other = resolve(store, other_ref)
         if keep.id == other.id:
             raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are the same contact (#{keep.id}).")
-        a, b = records_store.contact_records(store, [keep.id, other.id])
-        filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
-        if b["notes"] and b["notes"] != a["notes"]:
-            filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
-        # KEEP introduced by, or reporting to, OTHER: after the merge that is
-        # themselves, so it counts as empty and OTHER's own fills it.
-        both = {keep.id, other.id}
-        if b["introduced_by"] and a["introduced_by"] in (None, b["uid"]):
-            intro = contacts_store.contact_id_by_uid(store, b["introduced_by"])
-            if intro is not None and intro not in both:
-                filled["introduced_by"] = intro
-        if b["reports_to"] and a["reports_to"] in (None, b["uid"]):
-            manager = contacts_store.contact_id_by_uid(store, b["reports_to"])
-            # Not someone who reports (up the chain) to either: once OTHER's
-            # people report to KEEP, that would be a loop.
-            if manager is not None and not contacts_store.reports_up_to(store, manager, both):
-                filled["reports_to"] = manager
-        known = {e.casefold() for e in a["emails"]}
-        plan = MergePlan(
-            keep,
-            other,
-            {k: v for k, v in filled.items() if k not in ("introduced_by", "reports_to")},
-            merge_store.counts_for(store, other.id, keep.id),
-            emails=[e for e in b["emails"] if e.casefold() not in known],
-            phones=[p for p in b["phones"] if p not in a["phones"]],
-            tags=[t for t in b["tags"] if t.casefold() not in {x.casefold() for x in a["tags"]}],
-            dry_run=dry_run,
-        )
-        if not dry_run:
-            contacts_store.update_contact(store, keep.id, filled, stamp)
-            # The merged contact's uid still identifies them in files made
-            # before the merge (a re-import then updates KEEP); its name stays too.
-            remembered = [("MERGED-UID", b["uid"])]
-            if b["name"] != a["name"]:
-                remembered.append(("ALSO-KNOWN-AS", b["name"]))
-            contacts_store.add_extras(store, keep.id, remembered, stamp)
-            merge_store.merge_move(store, keep.id, other.id, stamp)
+        return merge_contacts(store, keep, other, to_utc_iso(now), dry_run=dry_run)
+
+
+def merge_contacts(
+    store: Store, keep: ContactRef, other: ContactRef, stamp: str, *, dry_run: bool = False
+) -> MergePlan:
+    """:func:`merge` of two contacts found already, inside the caller's transaction
+    (a sync settling a merge made on another device runs it in its own)."""
+    from wintogether.store import contacts as contacts_store
+    from wintogether.store import merge as merge_store
+    from wintogether.store import records as records_store
+
+    a, b = records_store.contact_records(store, [keep.id, other.id])
+    filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
+    if b["notes"] and b["notes"] != a["notes"]:
+        filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
+    # KEEP introduced by, or reporting to, OTHER: after the merge that is
+    # themselves, so it counts as empty and OTHER's own fills it.
+    both = {keep.id, other.id}
+    if b["introduced_by"] and a["introduced_by"] in (None, b["uid"]):
+        intro = contacts_store.contact_id_by_uid(store, b["introduced_by"])
+        if intro is not None and intro not in both:
+            filled["introduced_by"] = intro
+    if b["reports_to"] and a["reports_to"] in (None, b["uid"]):
+        manager = contacts_store.contact_id_by_uid(store, b["reports_to"])
+        # Not someone who reports (up the chain) to either: once OTHER's
+        # people report to KEEP, that would be a loop.
+        if manager is not None and not contacts_store.reports_up_to(store, manager, both):
+            filled["reports_to"] = manager
+    known = {e.casefold() for e in a["emails"]}
+    plan = MergePlan(
+        keep,
+        other,
+        {k: v for k, v in filled.items() if k not in ("introduced_by", "reports_to")},
+        merge_store.counts_for(store, other.id, keep.id),
+        emails=[e for e in b["emails"] if e.casefold() not in known],
+        phones=[p for p in b["phones"] if p not in a["phones"]],
+        tags=[t for t in b["tags"] if t.casefold() not in {x.casefold() for x in a["tags"]}],
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        contacts_store.update_contact(store, keep.id, filled, stamp)
+        # The merged contact's uid still identifies them in files made before
+        # the merge (a re-import then updates KEEP), and tells the other devices
+        # a sync reaches to merge the two as well; its name stays too.
+        remembered = [("MERGED-UID", b["uid"])]
+        if b["name"] != a["name"]:
+            remembered.append(("ALSO-KNOWN-AS", b["name"]))
+        contacts_store.add_extras(store, keep.id, remembered, stamp)
+        merge_store.merge_move(store, keep.id, other.id, stamp)
     return plan

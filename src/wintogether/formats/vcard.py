@@ -321,13 +321,33 @@ def _escape(value: str) -> str:
     )
 
 
+#: The uid of a contact merged into this one (``wt merge``): one property each.
+#: Another database that still has that contact merges it too when it reads the card.
+MERGED_UID = "X-WINTOGETHER-MERGED-UID"
+
+
+def merged_uids(extras: list[tuple[str, str]] | list[list[str]]) -> list[str]:
+    """The uids of the contacts merged into this one, from a contact's extras
+    (kept there as ``MERGED-UID``) or a card's properties."""
+    return sorted(
+        {
+            str(value)
+            for key, value in extras
+            if key.rpartition(".")[2].upper() in ("MERGED-UID", MERGED_UID) and value
+        }
+    )
+
+
 def own_lines(contact: dict[str, Any]) -> list[str]:
-    """The X-WINTOGETHER- content lines (unfolded) of a contact's :data:`X_FIELDS`."""
-    return [
+    """The X-WINTOGETHER- content lines (unfolded) of a contact's :data:`X_FIELDS`
+    and of the contacts merged into it."""
+    lines = [
         f"{prop}:{_escape(str(contact[key]))}"
         for key, prop in X_FIELDS.items()
         if contact.get(key) not in (None, "")
     ]
+    lines += [f"{MERGED_UID}:{_escape(uid)}" for uid in merged_uids(contact.get("extras") or [])]
+    return lines
 
 
 def own_fields(extras: list[tuple[str, str]]) -> dict[str, str | None] | None:
@@ -398,7 +418,10 @@ def patch_card(base: str, contact: dict[str, Any], changed: set[str]) -> str:
     from wintogether.formats import patch
 
     version = "4.0" if re.search(r"^VERSION:\s*4", base, re.IGNORECASE | re.MULTILINE) else "3.0"
-    ours = card_text({**contact, "extras": []}, version, ours=True)
+    # The card's own photos and X- properties stay as they are; whom the
+    # contact merged is ours (an X-WINTOGETHER- property).
+    merged = [("MERGED-UID", uid) for uid in merged_uids(contact.get("extras") or [])]
+    ours = card_text({**contact, "extras": merged}, version, ours=True)
     replace: set[str] = set()
     for key in changed:
         replace |= CARD_PROPERTIES.get(key, set())

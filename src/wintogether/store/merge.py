@@ -83,14 +83,23 @@ def merge_move(store: Store, keep: int, other: int, stamp: str) -> dict[str, int
         "UPDATE OR IGNORE deal_people SET contact_id = ?, updated_at = ? WHERE contact_id = ?",
         (keep, stamp, other),
     ).rowcount
+    # People OTHER introduced, or who reported to OTHER, name KEEP now: a new
+    # version of each (their card names the person by uid), as of KEEP, whose
+    # card says whom it merged (the other devices a sync reaches merge too).
     conn.execute(
-        "UPDATE contacts SET introduced_by = ? WHERE introduced_by = ? AND id != ?",
-        (keep, other, keep),
+        "UPDATE contacts SET introduced_by = ?, updated_at = ? WHERE introduced_by = ? AND id != ?",
+        (keep, stamp, other, keep),
     )
-    # People who reported to OTHER report to the same person.
     conn.execute(
-        "UPDATE contacts SET reports_to = ? WHERE reports_to = ? AND id != ?",
-        (keep, other, keep),
+        "UPDATE contacts SET reports_to = ?, updated_at = ? WHERE reports_to = ? AND id != ?",
+        (keep, stamp, other, keep),
+    )
+    conn.execute("UPDATE contacts SET updated_at = ? WHERE id = ?", (stamp, keep))
+    # Two merged each way round (on two devices): KEEP is not merged into itself.
+    conn.execute(
+        "DELETE FROM contact_extras WHERE contact_id = ? AND key = 'MERGED-UID'"
+        " AND value = (SELECT uid FROM contacts WHERE id = ?)",
+        (keep, keep),
     )
     conn.execute("DELETE FROM contacts WHERE id = ?", (other,))
     return moved

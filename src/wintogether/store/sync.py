@@ -543,6 +543,32 @@ def contact_names(store: Store) -> dict[str, str]:
     return dict(store.conn.execute("SELECT uid, name FROM contacts"))
 
 
+def merged_into(store: Store) -> dict[str, str]:
+    """The uid of every contact merged into another one here (`wt merge`, or a
+    card received from a device that merged them) -> that one's uid."""
+    return {
+        str(row[0]): str(row[1])
+        for row in store.conn.execute(
+            "SELECT x.value, c.uid FROM contact_extras x JOIN contacts c ON c.id = x.contact_id"
+            " WHERE x.key = 'MERGED-UID' AND x.value != c.uid ORDER BY x.id"
+        )
+    }
+
+
+def merge_pairs(store: Store) -> list[tuple[int, str, str, str | None, int, str, str, str | None]]:
+    """Contacts still here that another contact here says it merged: (keeper id,
+    uid, name, company, then the same of the one merged into it), by uids."""
+    return [
+        tuple(row)
+        for row in store.conn.execute(
+            "SELECT k.id, k.uid, k.name, k.company, d.id, d.uid, d.name, d.company"
+            " FROM contact_extras x JOIN contacts k ON k.id = x.contact_id"
+            " JOIN contacts d ON d.uid = x.value"
+            " WHERE x.key = 'MERGED-UID' AND d.id != k.id ORDER BY k.uid, d.uid"
+        )
+    ]
+
+
 def contact_ids_by_uid(store: Store) -> dict[str, int]:
     return records.uid_map(store, "contacts")
 
@@ -611,6 +637,10 @@ def put_contact(
     store.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
     contacts_store.add_tags(store, contact_id, fields["tags"], stamp)
     contacts_store.add_extras(store, contact_id, fields["extras"], stamp)
+    # Whom the contact merged elsewhere: kept as `wt merge` keeps it here (only
+    # ever added: the sync then merges those it still has, see domain/sync).
+    merged = [("MERGED-UID", u) for u in fields.get("merged") or [] if u != uid]
+    contacts_store.add_extras(store, contact_id, merged, stamp)
     return contact_id
 
 

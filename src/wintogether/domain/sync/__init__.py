@@ -86,9 +86,16 @@ def sync(
     with store.read():
         plan = _plan(store, vdir, now, force_delete)
         version = ss.data_version(store)
+        names = ss.contact_names(store) if dry_run and plan.merging else {}
     result = SyncResult(vdir, dry_run)
     if dry_run:
         _count(result, plan)
+        for dup, keeper in sorted(plan.merging.items()):
+            name = names.get(keeper) or next(
+                (str(a.fields["name"]) for a in plan.actions if a.uid == keeper and a.fields), ""
+            )
+            result.changes.append(_merged_change(dup, names.get(dup, dup), name))
+            result.received += 1
         return result
     for folder in [vdir, *plan.missing_folders]:
         folder.mkdir(mode=0o700, exist_ok=True)
@@ -110,8 +117,54 @@ def sync(
                     hint="Run `wt sync` again.",
                 )
         _execute(store, plan, stamp)
+        settled = _settle_merges(store, stamp) if plan.settles else []
+        again: _Plan | None = None
+        if settled:
+            # The merged contacts' files leave the folder and their history
+            # goes out with the keeper, in this same sync.
+            again = _plan(store, vdir, now, force_delete)
+            _execute(store, again, stamp)
     _count(result, plan)
+    if again is not None:
+        again.skipped = []  # reported once, by the first pass
+        _count(result, again)
+        result.changes += settled
+        result.received += len(settled)
     return result
+
+
+def _settle_merges(store: Store, stamp: str) -> list[SyncChange]:
+    """Contacts another device merged into someone (its card says whom it
+    merged), merged here as `wt merge` would: what only this database had of
+    them moves to the keeper. Two merged each way round on two devices: the
+    one whose uid sorts first stays, on every device."""
+    from wintogether.domain.dupes import merge_contacts
+    from wintogether.models import ContactRef
+
+    changes: list[SyncChange] = []
+    while pairs := ss.merge_pairs(store):
+        listed = {(pair[1], pair[5]) for pair in pairs}
+        keep_id, keep_uid, keep_name, keep_company, dup_id, dup_uid, dup_name, dup_company = pairs[
+            0
+        ]
+        if (dup_uid, keep_uid) in listed and dup_uid < keep_uid:
+            keep_id, keep_uid, keep_name, keep_company, dup_id, dup_uid, dup_name, dup_company = (
+                dup_id, dup_uid, dup_name, dup_company, keep_id, keep_uid, keep_name, keep_company,
+            )  # fmt: skip
+        merge_contacts(
+            store,
+            ContactRef(keep_id, keep_name, keep_company),
+            ContactRef(dup_id, dup_name, dup_company),
+            stamp,
+        )
+        changes.append(_merged_change(dup_uid, dup_name, keep_name))
+    return changes
+
+
+def _merged_change(uid: str, name: str, keeper: str) -> SyncChange:
+    return SyncChange(
+        "contact", uid, "merged", name, f"merged into {keeper} (as on another device)", notice=True
+    )
 
 
 def _count(result: SyncResult, plan: _Plan) -> None:

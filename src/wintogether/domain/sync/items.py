@@ -83,7 +83,11 @@ def _differing(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> set
 
 
 #: Fields holding lists: merged value by value, not replaced whole.
-_LISTS = frozenset({"emails", "phones", "urls", "tags", "participants", "aliases", "people"})
+_LISTS = frozenset(
+    {"emails", "phones", "urls", "tags", "participants", "aliases", "people", "merged"}
+)
+#: Lists that only grow (a merge is not undone elsewhere): the two sides' values, together.
+_GROWING = frozenset({"merged"})
 #: List fields compared without case (an email, a tag, a company's other name).
 _FOLDED = frozenset({"emails", "tags", "aliases"})
 
@@ -118,6 +122,12 @@ def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
         }
         if own is not None:  # a card from another app says nothing of these
             fields.update({key: _text(own.get(key)) for key in _OWN_FIELDS})
+            if from_db:
+                from wintogether.formats.vcard import merged_uids
+
+                fields["merged"] = merged_uids(item["extras"])
+            else:
+                fields["merged"] = list(item.get("merged") or [])
         return fields
     if kind == "promise":
         keys = ("text", "due_on", "owner", "status", "contact")
@@ -207,6 +217,9 @@ def _merge(
         m, t = _comparable(key, mine_value), _comparable(key, theirs_value)
         if m == t:
             merged[key] = mine_value
+            continue
+        if key in _GROWING:
+            merged[key] = sorted({*mine_value, *theirs_value})
             continue
         b: Any = _UNKNOWN
         if ours is not None and key in ours and (theirs_from_ours or ours[key] == t):

@@ -95,10 +95,37 @@ class _Plan:
     #: Promises this sync deletes (there, or with their contact): plan steps
     #: go with their promise, in the same sync.
     gone_promises: set[str] = field(default_factory=set)
+    #: Contacts merged into another one (here, or by a card received now; uid ->
+    #: the keeper's uid): a file of theirs still in the folder is removed,
+    #: whatever changed in it, once they are gone from here.
+    merged_here: dict[str, str] = field(default_factory=dict)
+    #: Contacts another device merged into someone known here (uid -> keeper):
+    #: merged here too once the plan is carried out, not archived or sent back.
+    merging: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Each merged contact's uid -> the contact it ends in (through chains)."""
+        out: dict[str, str] = {}
+        links = {**self.merged_here, **self.merging}
+        for uid, first in links.items():
+            seen = {uid}
+            keeper = first
+            while keeper in links and keeper not in seen:
+                seen.add(keeper)
+                keeper = links[keeper]
+            out[uid] = keeper
+        return out
+
+    @property
+    def settles(self) -> bool:
+        """Whether a contact here is to be merged into another once this plan is
+        carried out (as another device merged them)."""
+        return bool(self.merging)
 
     @property
     def writes_data(self) -> bool:
-        return any(
+        return self.settles or any(
             a.action not in ("refresh", "forget", "send", "delete_file", "unmatched")
             and not (a.action == "merge" and a.fields is None and not a.conflicts)
             for a in self.actions
@@ -109,6 +136,7 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
     contact_uids = set(ss.contact_ids_by_uid(store))
+    plan.merged_here = ss.merged_into(store)
     going = plan.going  # contacts this sync deletes: their promises go with them
     for kind, _folder, suffix in COLLECTIONS:
         folder = plan.folders[kind]
@@ -256,6 +284,9 @@ def _plan_kind(
         file_of[uid] = found
         parsed[uid] = fields
 
+    aliases = plan.aliases if kind != "contact" else {}
+    for fields in parsed.values():
+        _same_people(kind, fields, aliases)
     if kind == "history" and plan.kept_out:
         # The history of a contact kept out of the folder stays here, unsynced;
         # but not as if deleted here. Its file changed there (another device
@@ -339,6 +370,8 @@ def _plan_kind(
     gone = [rows[u][0] for u in state if u in rows and u not in file_of and state[u].file_name]
     history = ss.history_of(store, gone) if kind == "contact" and gone else {}
 
+    if kind == "contact":
+        _merging(store, plan, rows, parsed, contact_uids)
     start = len(plan.actions)
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
@@ -350,6 +383,46 @@ def _plan_kind(
         if action.text is not None and action.file_name in odd:
             action.action = "skip"
     plan.actions[start:] = [a for a in plan.actions[start:] if a.action != "skip"]
+
+
+def _merging(
+    store: Store,
+    plan: _Plan,
+    rows: dict[str, Any],
+    parsed: dict[str, dict[str, Any]],
+    contact_uids: set[str],
+) -> None:
+    """Contacts here that a card (received now, or before) says were merged into
+    someone this database has or receives now: :attr:`_Plan.merging`."""
+    said = dict(plan.merged_here)
+    for uid, fields in parsed.items():
+        if fields.get("ours") is not None:
+            said.update(dict.fromkeys(fields.get("merged") or [], uid))
+    # Two merged each way round on two devices: the one whose uid sorts first
+    # stays, on every device (as _settle_merges decides).
+    said = {d: k for d, k in said.items() if d != k and not (said.get(k) == d and d < k)}
+    # Merged into someone forgotten here: forgetting wins, the merge is not made.
+    forgotten = ss.forgotten_uids(store, sorted(set(said.values()))) if said else set()
+    plan.merged_here = {d: k for d, k in said.items() if k not in forgotten}
+    plan.merging = {
+        d: k
+        for d, k in plan.merged_here.items()
+        if d in rows and (k in contact_uids or k in parsed)
+    }
+
+
+def _same_people(kind: str, fields: dict[str, Any], aliases: dict[str, str]) -> None:
+    """An item's people named as this database knows them after its merges (a
+    device that has not merged yet still names the merged contact)."""
+    if not aliases:
+        return
+    for key in ("contact", "to_contact"):
+        if fields.get(key) in aliases:
+            fields[key] = aliases[fields[key]]
+    for key in ("participants", "people"):
+        if fields.get(key):
+            named = [aliases.get(u, u) for u in fields[key]]
+            fields[key] = list(dict.fromkeys(named))
 
 
 def _naming_newcomers(
@@ -539,7 +612,19 @@ def _decide(
         return action
 
     action: _Action | None = None
-    if row is None and state is not None and state.db_version == UNMATCHED:
+    if kind == "contact" and row is None and found is not None and uid in plan.merged_here:
+        # Merged into someone here: the merge wins over what changed in its
+        # file (the device that changed it merges the two when it syncs).
+        action = _Action(kind, uid, "delete_file", name, file=found, file_name=name,
+                         detail="merged into another contact here: file removed")  # fmt: skip
+    elif (
+        kind == "contact"
+        and row is not None
+        and uid in plan.merging
+        and (found is None or not file_changed)
+    ):
+        action = None  # merged into its keeper once the plan is carried out
+    elif row is None and state is not None and state.db_version == UNMATCHED:
         if found is None:
             action = _Action(kind, uid, "forget", name)
         elif file_changed:
@@ -570,14 +655,18 @@ def _decide(
                 action.action = "archive"
                 action.detail = f"deleted there: archived here, with its history ({kept})"
     elif db_changed and file_changed:
-        action = _reconcile(kind, uid, row, state, found, fields, record, contact_uids, base())
+        action = _reconcile(
+            kind, uid, row, state, found, fields, record, contact_uids, base(), plan.aliases
+        )
     elif db_changed:
         action = send()
     elif file_changed and state is not None and state.sent:
         # We wrote our version into the vdir and another one replaced it
         # (vdirsyncer lets the server win its own conflicts): merged, so that
         # what we changed survives unless the other side changed it too.
-        action = _reconcile(kind, uid, row, state, found, fields, record, contact_uids, base())
+        action = _reconcile(
+            kind, uid, row, state, found, fields, record, contact_uids, base(), plan.aliases
+        )
     elif file_changed and _agrees(kind, fields, record, contact_uids, plan.known):
         # Changed there into what this database already has (e.g. a deal both
         # sides wrote without someone forgotten): nothing to receive, just remember.
@@ -691,13 +780,21 @@ def _reconcile(
     record: dict[str, Any] | None,
     contact_uids: set[str],
     data: bytes | None,
+    aliases: dict[str, str] | None = None,
 ) -> _Action:
-    """Both sides changed since they last agreed: a three-way merge (items._merge)."""
+    """Both sides changed since they last agreed: a three-way merge (items._merge).
+
+    ``aliases``: merged contacts' uids -> their keeper's; both sides and the base
+    name people so (one side may name someone the other merged away)."""
     assert fields is not None and record is not None
     mine = _fields(kind, record, True)
     bad_refs = bool(_check_refs(kind, fields, contact_uids))
     theirs = _fields(kind, fields, False)
     base = json.loads(state.base) if state is not None and state.base else None
+    if aliases and kind != "contact":
+        for side in (mine, base):
+            if side is not None:
+                _same_people(kind, side, aliases)
     # A to-do naming someone not known here, as both last agreed (a plan step
     # that moved to the next person on its deal when its person was forgotten
     # here, which left no trace of them in the base): ours, with whom it is

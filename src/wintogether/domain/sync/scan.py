@@ -150,6 +150,8 @@ def _parse_item(kind: str, text: str) -> dict[str, Any]:
             "tags": card.tags,
             # The fields only wintogether has (None: a card from another app).
             "ours": vcard.own_fields(card.extras),
+            # The contacts merged into this one (another database merges them too).
+            "merged": vcard.merged_uids(card.extras),
             # Our own marks and a server's bookkeeping are not the contact's data.
             "extras": [
                 (key, value)
