@@ -421,6 +421,21 @@ def test_someone_arriving_later_joins_the_talks_and_deals_received_without_them(
         assert _last(again.stderr) == QUIET
 
 
+#: Who each conversation, ledger entry and win is with.
+_OWNERS = (
+    "SELECT 'win', c.name FROM wins w JOIN contacts c ON c.id = w.contact_id"
+    " UNION ALL SELECT 'ledger ' || l.text, c.name FROM ledger l"
+    " JOIN contacts c ON c.id = l.contact_id"
+    " UNION ALL SELECT 'talk ' || i.note, c.name FROM interactions i"
+    " JOIN interaction_participants p ON p.interaction_id = i.id"
+    " JOIN contacts c ON c.id = p.contact_id"
+)
+
+
+def _owners(side: Side, more: str = "") -> list[tuple[object, ...]]:
+    return sorted(side.rows(_OWNERS + more))
+
+
 def test_a_merge_on_one_computer_moves_the_history_on_the_other_and_loses_none(
     sides: tuple[Side, Side, Path],
 ) -> None:
@@ -441,25 +456,13 @@ def test_a_merge_on_one_computer_moves_the_history_on_the_other_and_loses_none(
     for side, at in ((laptop, "11:10"), (desktop, "11:20"), (desktop, "11:30"), (laptop, "11:40")):
         side("sync", str(vdir), at=f"2026-11-28T{at}:00+00:00")
 
-    def owners(side: Side) -> list[tuple[object, ...]]:
-        return sorted(
-            side.rows(
-                "SELECT 'win', c.name FROM wins w JOIN contacts c ON c.id = w.contact_id"
-                " UNION ALL SELECT 'ledger ' || l.text, c.name FROM ledger l"
-                " JOIN contacts c ON c.id = l.contact_id"
-                " UNION ALL SELECT 'talk ' || i.note, c.name FROM interactions i"
-                " JOIN interaction_participants p ON p.interaction_id = i.id"
-                " JOIN contacts c ON c.id = p.contact_id"
-            )
-        )
-
     expected = [
         ("ledger Intro", "Sam Okafor"),
         ("ledger Pricing benchmark", "Dana Reyes"),
         ("talk call about the pilot", "Dana Reyes"),
         ("win", "Dana Reyes"),
     ]
-    assert owners(laptop) == owners(desktop) == expected
+    assert _owners(laptop) == _owners(desktop) == expected
     for side in (laptop, desktop):
         assert side.rows("SELECT name FROM contacts ORDER BY name") == [
             ("Dana Reyes",), ("Sam Okafor",),
@@ -492,19 +495,12 @@ def test_forgetting_someone_reaches_the_cards_that_named_them(
 
 def _everything(side: Side) -> list[tuple[object, ...]]:
     """Who each piece of history is with, and every contact (archived or not)."""
-    return sorted(
-        side.rows(
-            "SELECT 'win', c.name FROM wins w JOIN contacts c ON c.id = w.contact_id"
-            " UNION ALL SELECT 'ledger ' || l.text, c.name FROM ledger l"
-            " JOIN contacts c ON c.id = l.contact_id"
-            " UNION ALL SELECT 'talk ' || i.note, c.name FROM interactions i"
-            " JOIN interaction_participants p ON p.interaction_id = i.id"
-            " JOIN contacts c ON c.id = p.contact_id"
-            " UNION ALL SELECT 'promise ' || p.text, c.name FROM promises p"
-            " JOIN contacts c ON c.id = p.contact_id"
-            " UNION ALL SELECT 'contact', c.name || ifnull(' archived ' || c.archived_at, '')"
-            " FROM contacts c"
-        )
+    return _owners(
+        side,
+        " UNION ALL SELECT 'promise ' || p.text, c.name FROM promises p"
+        " JOIN contacts c ON c.id = p.contact_id"
+        " UNION ALL SELECT 'contact', c.name || ifnull(' archived ' || c.archived_at, '')"
+        " FROM contacts c",
     )
 
 

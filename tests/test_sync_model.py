@@ -681,25 +681,27 @@ def test_a_merged_edit_of_someone_forgotten_elsewhere_settles_in_two_rounds(
     state.teardown()
 
 
-def test_a_merge_into_someone_forgotten_elsewhere_settles_in_two_rounds(
-    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize(
+    "steps",
+    [
+        # The desktop forgets Dana while the laptop merges Marcus into her.
+        [("forget", {"db": "desktop", "index": 0}),
+         ("merge", {"db": "laptop", "index": 0, "other": 1})],
+        # Marcus merged into Dana on the laptop, Dana into Marcus on the desktop
+        # (both were deleted; their conversation was left with nobody).
+        [("merge", {"db": "laptop", "index": 0, "other": 1}),
+         ("merge", {"db": "desktop", "index": 1, "other": 0})],
+    ],
+    ids=["into-someone-forgotten-elsewhere", "each-way-round"],
+)  # fmt: skip
+def test_merges_on_two_computers_settle_in_two_rounds(
+    wt: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    steps: list[tuple[str, dict[str, Any]]],
 ) -> None:
-    # Found by the model: the desktop forgets Dana while the laptop merges Marcus
-    # into her; their conversation must not be left with nobody.
     state = SyncModel(wt, monkeypatch, tmp_path)
     state.setup()
-    state.forget(db="desktop", index=0)
-    state.merge(db="laptop", index=0, other=1)
-    state.teardown()
-
-
-def test_two_people_merged_each_way_round_settle_in_two_rounds(
-    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # Found by the model: Marcus merged into Dana on the laptop, Dana into Marcus
-    # on the desktop.
-    state = SyncModel(wt, monkeypatch, tmp_path)
-    state.setup()
-    state.merge(db="laptop", index=0, other=1)
-    state.merge(db="desktop", index=1, other=0)
+    for step, arguments in steps:
+        getattr(state, step)(**arguments)
     state.teardown()
