@@ -59,6 +59,7 @@ from wintogether.config_defaults import (
     DEFAULT_REMINDER_TIME,
 )
 from wintogether.errors import ConfigError, InvalidDuration, UserError
+from wintogether.paths import expand
 
 if TYPE_CHECKING:
     # Named here as before (``from wintogether.config import Config``); loaded
@@ -301,7 +302,7 @@ def checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
         log_channel=channel,
         date_format=date_format,
         date_order=_date_order(data, path),
-        sync_vdir=Path(vdir).expanduser() if vdir else None,
+        sync_vdir=expand(vdir, f"{path}: sync.vdir", ConfigError) if vdir else None,
         sync_reminders=reminders,
         sync_reminder_time=reminder_time.strip(),
         capture=_capture(data, path),
@@ -343,9 +344,14 @@ def _capture(data: dict[str, Any], path: Path) -> dict[str, Any]:
     if not isinstance(auto, bool):
         raise ConfigError(f"{path}: capture.auto_touch must be true or false.")
     return dict(
-        calendars=tuple(Path(p).expanduser() for p in strings("calendars")),
-        ignore_calendars=tuple(Path(p).expanduser() for p in strings("ignore_calendars")),
-        mail=tuple(Path(p).expanduser() for p in strings("mail")),
+        calendars=tuple(
+            expand(p, f"{path}: capture.calendars", ConfigError) for p in strings("calendars")
+        ),
+        ignore_calendars=tuple(
+            expand(p, f"{path}: capture.ignore_calendars", ConfigError)
+            for p in strings("ignore_calendars")
+        ),
+        mail=tuple(expand(p, f"{path}: capture.mail", ConfigError) for p in strings("mail")),
         me=tuple(m.lower() for m in strings("me")),
         ignore=strings("ignore"),
         max_attendees=most,

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import IO, Any, Literal, overload
 
 from wintogether.errors import UserError
+from wintogether.paths import expand
 from wintogether.patterns import LazyPattern
 from wintogether.reading import kind_of
 
@@ -383,7 +384,7 @@ def _atomic_open(
     encoding: str,
     newline: str | None,
 ) -> Iterator[IO[str] | IO[bytes]]:
-    path = Path(os.path.realpath(path.expanduser()))
+    path = Path(os.path.realpath(expand(path, "--output")))
     if _is_stream(path):
         try:
             with (

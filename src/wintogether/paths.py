@@ -9,6 +9,22 @@ from pathlib import Path
 APP_NAME = "wintogether"
 
 
+def expand(value: str | os.PathLike[str], where: str, error: type[Exception] | None = None) -> Path:
+    """``value`` with a leading ``~`` made the home folder (``~user``: that user's).
+    A user this computer does not know is one clear error naming ``where`` (the
+    option or setting), not a traceback."""
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        from wintogether.errors import InvalidValue
+
+        head = str(value).replace(os.sep, "/").split("/", 1)[0]
+        raise (error or InvalidValue)(
+            f"{where}: {str(value)!r} starts with {head}, but this computer has no such"
+            " user's home folder."
+        ) from None
+
+
 def default_db_path() -> Path:
     """The database in the platform's user data directory: used when neither
     ``--db`` nor ``$WINTOGETHER_DB`` (see :func:`env_db_path`) names one."""
@@ -26,14 +42,14 @@ def default_db_path() -> Path:
 def env_db_path() -> Path | None:
     """``$WINTOGETHER_DB`` if set (it wins over the default, ``--db`` over it)."""
     value = os.environ.get("WINTOGETHER_DB")
-    return Path(value).expanduser() if value else None
+    return expand(value, "WINTOGETHER_DB") if value else None
 
 
 def config_path() -> Path:
     """``$WINTOGETHER_CONFIG`` if set, else ``config.toml`` in the user config dir."""
     value = os.environ.get("WINTOGETHER_CONFIG")
     if value:
-        return Path(value).expanduser()
+        return expand(value, "WINTOGETHER_CONFIG")
     folder = _linux_folder("XDG_CONFIG_HOME", "~/.config")
     if folder is None:
         from platformdirs import user_config_path

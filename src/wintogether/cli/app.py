@@ -225,7 +225,11 @@ def root(
     ] = False,
 ) -> None:
     st = state(ctx)
-    st.db_option = db.expanduser() if db else None
+    if db:
+        from wintogether.paths import expand
+
+        db = expand(db, "--db")
+    st.db_option = db
     st.plain = plain
     if ctx.invoked_subcommand != "config":
         _apply_display_settings(ctx, st)

@@ -34,6 +34,7 @@ from wintogether.cli.common import (
     write_out,
 )
 from wintogether.errors import UserError
+from wintogether.paths import expand
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -482,7 +483,7 @@ def plan_show(
     if output is not None:
         from wintogether.files import check_target
 
-        check_target(output.expanduser(), database=st.db_path, overwrite=force)
+        check_target(expand(output, "--output"), database=st.db_path, overwrite=force)
     from wintogether.domain.deals import view as plan_of
 
     view = plan_of(st.store(), now(), deal)
@@ -519,7 +520,7 @@ def plan_show(
         return
     from wintogether.files import atomic_write
 
-    written = atomic_write(output.expanduser(), text, database=st.db_path, overwrite=force)
+    written = atomic_write(expand(output, "--output"), text, database=st.db_path, overwrite=force)
     say(f"Wrote the plan of deal {_deal_words(view.deal)} to {written}")
 
 

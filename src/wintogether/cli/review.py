@@ -23,6 +23,7 @@ from wintogether.cli.common import (
     write_out,
 )
 from wintogether.errors import UserError
+from wintogether.paths import expand
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -221,7 +222,7 @@ def summary(
         # Check the target before the work, so a refusal costs nothing.
         from wintogether.files import check_target
 
-        check_target(output.expanduser(), database=st.db_path, overwrite=force)
+        check_target(expand(output, "--output"), database=st.db_path, overwrite=force)
     result = summaries.summarise(
         st.store(),
         config,
@@ -254,7 +255,7 @@ def summary(
         return
     from wintogether.files import atomic_write
 
-    written = atomic_write(output.expanduser(), text, database=st.db_path, overwrite=force)
+    written = atomic_write(expand(output, "--output"), text, database=st.db_path, overwrite=force)
     from wintogether.dates import format_day
 
     say(f"Wrote the summary for {format_day(span.first)} to {format_day(span.last)} to {written}")

@@ -15,6 +15,7 @@ from wintogether.cli.common import (
     state,
     write_out,
 )
+from wintogether.paths import expand
 
 PANEL = "Data"
 
@@ -55,7 +56,7 @@ def backup(
 
     result = safety.backup(
         state(ctx).store(),
-        dest.expanduser() if dest else None,
+        expand(dest, "DEST") if dest else None,
         keep=keep,
         overwrite=force,
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +35,16 @@ if TYPE_CHECKING:
 
 #: The window of a first scan when --since is not given.
 FIRST_SCAN_DAYS = 30
+#: A scan after a long break reads from the last scan, at most this far back.
+LONGEST_BREAK_DAYS = 365
+#: Mail folders and mbox files that hold no mail sent or received (Maildir++
+#: names without their dot, Thunderbird's and Outlook's names; any case).
+NOT_MAIL = frozenset(
+    {"drafts", "draft", "templates", "trash", "deleted items", "deleted messages", "bin",
+     "junk", "junk e-mail", "junk email", "spam", "bulk mail"}
+)  # fmt: skip
+#: Maildir flags (after ``:2,``) of a message not sent or received: a draft, one in the bin.
+_UNSENT_FLAGS = frozenset("DT")
 #: How far ahead a scan copies meetings (for `wt brief`, `wt today`, `wt remind`).
 AHEAD_DAYS = 14
 MAX_ICS_BYTES = 20 * 1024 * 1024
@@ -141,7 +152,7 @@ class _Scan:
         self.now = now
         self.since = since
         self.forced = since is not None
-        self.default_start = since or now - timedelta(days=FIRST_SCAN_DAYS)
+        self.default_start = since or _default_start(store, now)
         self.ignored_calendars = {_canonical(p) for p in settings.ignore_calendars}
         self.match = _Matcher(store, settings)
         self.stamp = to_utc_iso(now)
@@ -154,6 +165,11 @@ class _Scan:
         self.today_start = start_of_day(now.astimezone().date(), now.tzinfo)
         self.upcoming: list[Any] = []
         self._proposed: set[str] | None = None
+        #: Message-ID -> the first message of its thread, for the messages read.
+        self.threads: dict[str, str] = {}
+        #: The calendar files read or found unchanged: the meetings copied from
+        #: any other (deleted, or no longer in the settings) are dropped.
+        self.calendar_files: set[str] = set()
 
     def proposed_messages(self) -> set[str]:
         """Every Message-ID a proposal holds (read once, for re-reads)."""
@@ -220,6 +236,7 @@ class _Scan:
         from wintogether.store import capture as sql
 
         key = f"ics:{path}"
+        self.calendar_files.add(str(path))
         state = sql.source_state(self.store, key)
         unchanged = (
             state is not None and state.size == info.st_size and state.mtime_ns == info.st_mtime_ns
@@ -249,6 +266,8 @@ class _Scan:
         except BrokenCalendar:
             self.result.skip("broken calendar file")
             return
+        for _ in range(found.broken):
+            self.result.skip("broken calendar event")
         self.upcoming = []
         for occurrence in found.occurrences:
             self.meeting(occurrence, str(path))
@@ -304,6 +323,9 @@ class _Scan:
             return
         at = to_utc_iso(occurrence.start)
         first_time = sql.mark_seen(self.store, "meeting:" + occurrence.key)
+        legacy = "meeting:" + occurrence.legacy_key if occurrence.legacy_key else ""
+        if first_time and legacy and sql.was_seen(self.store, legacy):
+            first_time = False  # seen (as earlier versions keyed it) before
         contact_ids: list[int] = []
         for person in others.values():
             contact_id = self.match.contact(person.email)
@@ -318,6 +340,8 @@ class _Scan:
             return
         source_key = "meeting:" + occurrence.key
         if sql.find_proposal(self.store, source_key) is not None:
+            return
+        if legacy and sql.find_proposal(self.store, legacy) is not None:
             return
         self.new_ids.append(
             sql.insert_proposal(
@@ -370,6 +394,8 @@ class _Scan:
                 continue
             if entry.name.startswith(".") and not stat.S_ISDIR(mode):
                 continue
+            if (stat.S_ISDIR(mode) or stat.S_ISREG(mode)) and _not_mail(entry.name):
+                continue  # drafts, templates, the bin, spam: nothing sent or received
             if stat.S_ISLNK(mode):
                 self.result.skip("symbolic link")
             elif stat.S_ISDIR(mode):
@@ -396,6 +422,10 @@ class _Scan:
         # A folder whose entries did not change (its mtime) holds nothing new:
         # a re-scan after new mail lists new/ only.
         seen_mtimes = (state.size, state.mtime_ns) if state and not self.forced else (-1, -1)
+        # A file's time is the file system's (not the seller's clock): one dated
+        # in the future (a client copying a spam Date, a skewed clock) counts as
+        # now, or the watermark would hide every later delivery until then.
+        real_now = time.time_ns()
         mtimes = []
         for sub, seen in zip(("cur", "new"), seen_mtimes, strict=True):
             try:
@@ -417,7 +447,7 @@ class _Scan:
                 except OSError:
                     self.result.skip("unreadable file")
                     continue
-                changed = max(info.st_mtime_ns, info.st_ctime_ns)
+                changed = min(max(info.st_mtime_ns, info.st_ctime_ns), real_now)
                 if changed <= watermark:
                     continue
                 newest = max(newest, changed)
@@ -429,6 +459,9 @@ class _Scan:
                     continue
                 if info.st_mtime_ns < oldest:
                     continue
+                flags = entry.name.rpartition(":2,")[2] if ":2," in entry.name else ""
+                if _UNSENT_FLAGS & set(flags):
+                    continue  # a draft, or a message in the bin
                 try:
                     raw = read_head(Path(entry.path), MAX_HEADER_BYTES, follow=False)
                 except NotRegular:
@@ -466,18 +499,36 @@ class _Scan:
             if state is not None and not self.forced:
                 if state.size == info.st_size and state.mtime_ns == info.st_mtime_ns:
                     return
-                if info.st_size >= state.read_offset:
+                if info.st_size >= state.read_offset and _read_up_to(stream, state):
                     offset = state.read_offset  # grew: read what was appended
-            end = offset
+                # Otherwise rewritten (compacted after a deletion, a status
+                # header changed): read again whole; what was seen stays seen.
+            # The next scan starts at the last message read, not after it: one
+            # still being written (its headers or its body cut short) is read
+            # whole then; read twice, it is proposed once.
+            end = last = offset
             for reached, raw in mbox_messages(stream, offset):
                 self.message(raw, str(path))
-                end = reached
+                last, end = end, reached
+            mark = _mbox_mark(stream, last)
         sql.save_source(
             self.store,
             sql.SourceState(
-                key, "mbox", info.st_size, info.st_mtime_ns, end, 0, False, None, self.stamp
+                key, "mbox", info.st_size, info.st_mtime_ns, last, 0, False, mark, self.stamp
             ),
         )
+
+    def thread_of(self, message: Message) -> str:
+        """The first message of ``message``'s thread. A reply naming only its
+        parent (In-Reply-To, no References, as Outlook often writes) joins the
+        thread its parent is in, when the parent was read."""
+        from wintogether.store import capture as sql
+
+        thread = self.threads.get(message.thread, message.thread)
+        if message.parent_only and thread == message.thread:
+            thread = sql.thread_holding(self.store, thread) or thread
+        self.threads[message.message_id] = thread
+        return thread
 
     def message(self, raw: bytes, source: str) -> None:
         from wintogether.formats.mail import parse_headers
@@ -537,13 +588,14 @@ class _Scan:
             return
         if not first_time and message.message_id in self.proposed_messages():
             return  # a re-read (--since) of a message a proposal already holds
+        thread = self.thread_of(message)
         day = message.date.astimezone().date().isoformat()
-        source_key = f"mail:{message.thread}|{day}"
+        source_key = f"mail:{thread}|{day}"
         direction = "to" if mine else "from"
         # A thread waiting for review gathers its later messages, whatever the
         # day ("3 messages, Mon 30 Nov to Wed 2 Dec"); once reviewed, a later
         # day starts a new proposal.
-        found = sql.pending_thread(self.store, f"mail:{message.thread}|")
+        found = sql.pending_thread(self.store, f"mail:{thread}|")
         if found is None:
             found = sql.find_proposal(self.store, source_key)
         if found is not None:
@@ -570,6 +622,52 @@ class _Scan:
             )
         )
         self.result.emails += 1
+
+
+def _default_start(store: Store, now: datetime) -> datetime:
+    """Where a scan without --since starts: 30 days back, or the last scan
+    when that was longer ago (a holiday), at most a year back."""
+    from wintogether.store import capture as sql
+
+    start = now - timedelta(days=FIRST_SCAN_DAYS)
+    last = sql.last_scan(store)
+    if last is not None:
+        start = min(start, max(from_utc_iso(last), now - timedelta(days=LONGEST_BREAK_DAYS)))
+    return start
+
+
+#: How much of an mbox before where a scan stopped identifies what it read.
+_MARK_BYTES = 4096
+
+
+def _mbox_mark(stream: Any, offset: int) -> str | None:
+    """A fingerprint of the bytes before ``offset`` (where a scan stopped)."""
+    import hashlib
+
+    if offset <= 0:
+        return None
+    start = max(0, offset - _MARK_BYTES)
+    stream.seek(start)
+    return "sha256:" + hashlib.sha256(stream.read(offset - start)).hexdigest()
+
+
+def _read_up_to(stream: Any, state: Any) -> bool:
+    """Whether the mbox still holds, before where the last scan stopped, what it
+    read then, and a message starts there: only then is reading on from there
+    reading what was appended."""
+    offset = state.read_offset
+    if offset <= 0:
+        return True
+    if state.latest is not None and _mbox_mark(stream, offset) != state.latest:
+        return False
+    stream.seek(offset)
+    following = stream.read(5)
+    return following in (b"", b"From ")
+
+
+def _not_mail(name: str) -> bool:
+    """A folder or file of drafts, templates, deleted mail or spam."""
+    return name.lstrip(".").replace(".", " ").casefold().strip() in NOT_MAIL
 
 
 def _canonical(path: Path) -> str:
@@ -634,6 +732,7 @@ def scan(store: Store, settings: Capture, now: datetime, since: datetime | None)
         sql.drop_meetings_before(store, to_utc_iso(work.today_start - timedelta(days=1)))
         for calendar in settings.calendars:
             work.calendar_source(calendar)
+        sql.keep_meetings_of(store, work.calendar_files)
         for folder in settings.mail:
             work.mail_source(folder)
         if settings.auto_touch and work.new_ids:

@@ -40,7 +40,9 @@ class Person:
 
 @dataclass(frozen=True)
 class Occurrence:
-    #: The event's UID and the occurrence's recurrence id: unique for ever.
+    #: The event's UID and the occurrence's recurrence id (an instant in UTC, a
+    #: floating time as written, a day): unique for ever, the same in every file
+    #: and time zone that holds the event.
     key: str
     start: datetime
     all_day: bool
@@ -52,6 +54,10 @@ class Occurrence:
     declined: frozenset[str]
     #: When it ends (DTEND, or DTSTART + DURATION); None when the event does not say.
     end: datetime | None = None
+    #: The key as earlier versions made it (the recurrence id in the zone it was
+    #: written in, a day or a floating time in the local zone): what they
+    #: remembered as seen must still count.
+    legacy_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,9 @@ class CalendarRead:
     recurring: bool
     #: The latest start of a one-off event, for knowing when a file is done.
     latest: datetime | None
+    #: Events that could not be read (a broken rule, no start...): left out, the
+    #: rest of the file read.
+    broken: int = 0
 
 
 def _moment(value: Any) -> tuple[datetime, bool]:
@@ -91,7 +100,11 @@ def _param(value: Any, name: str) -> str:
 
 
 def _person(value: Any) -> Person | None:
-    email = _address(value)
+    # Apple writes the person's address in an EMAIL parameter and a relay
+    # address or a principal's path as the value (RFC 7986).
+    email = _address(_param(value, "EMAIL"))
+    if "@" not in email:
+        email = _address(value)
     if "@" not in email:
         return None
     return Person(email, _param(value, "CN"))
@@ -136,39 +149,111 @@ def _past_one_off(data: bytes, start: datetime) -> datetime | None:
 
 
 def read_calendar(data: bytes, start: datetime, end: datetime) -> CalendarRead:
-    """The occurrences of ``data``'s events starting in [start, end)."""
+    """The occurrences of ``data``'s events starting in [start, end).
+
+    An event that cannot be read (a broken rule, no start) is left out and
+    counted; the file is broken only when none of its events can be read."""
     past = _past_one_off(data, start)
     if past is not None:
         return CalendarRead([], False, past)
     import icalendar
-    import recurring_ical_events
 
     try:
         calendar = icalendar.Calendar.from_ical(data)
-        events = list(calendar.walk("VEVENT"))
-        recurring = any(e.get("RRULE") is not None or e.get("RDATE") is not None for e in events)
-        if any(_too_frequent(e) for e in events):
-            raise TooManyOccurrences("an event repeats every minute or second")
-        latest: datetime | None = None
-        for event in events:
-            if event.get("RRULE") is None and event.get("DTSTART") is not None:
-                moment, _ = _moment(event.get("DTSTART").dt)
-                latest = moment if latest is None or moment > latest else latest
-        query = recurring_ical_events.of(calendar)
-        # Series by series, so that a rule repeating every minute or second (a
-        # broken or hostile file) stops at the limit instead of filling memory.
-        found = []
-        for series in query.series:
-            for occurrence in series.between(start, end):
-                found.append(occurrence.as_component(query.keep_recurrence_attributes))
-                if len(found) > MAX_OCCURRENCES:
-                    raise TooManyOccurrences(f"more than {MAX_OCCURRENCES} occurrences")
-        occurrences = [o for o in (_occurrence(e) for e in found) if o is not None]
-    except BrokenCalendar:
-        raise
     except Exception as exc:  # icalendar raises many kinds on broken input
         raise BrokenCalendar(str(exc) or type(exc).__name__) from exc
+    try:
+        return _read(calendar, start, end)
+    except BrokenCalendar:
+        raise
+    except Exception as exc:
+        first = exc
+    # Something in one event: each event (with its overrides) on its own.
+    parts = _by_uid(calendar)
+    found: list[Occurrence] = []
+    recurring, latest, broken = False, None, 0
+    for part in parts:
+        try:
+            read = _read(part, start, end)
+        except TooManyOccurrences:
+            raise
+        except Exception:
+            broken += 1
+            continue
+        found += read.occurrences
+        recurring = recurring or read.recurring
+        if read.latest is not None and (latest is None or read.latest > latest):
+            latest = read.latest
+    if broken == len(parts):
+        raise BrokenCalendar(str(first) or type(first).__name__) from first
+    return CalendarRead(found, recurring, latest, broken)
+
+
+def _by_uid(calendar: Any) -> list[Any]:
+    """One calendar per event UID (its overrides with it), each with the file's
+    time zones."""
+    import icalendar
+
+    zones = list(calendar.walk("VTIMEZONE"))
+    groups: dict[str, list[Any]] = {}
+    for event in calendar.walk("VEVENT"):
+        groups.setdefault(str(event.get("UID", "")), []).append(event)
+    parts = []
+    for events in groups.values():
+        part = icalendar.Calendar()
+        for component in (*zones, *events):
+            part.add_component(component)
+        parts.append(part)
+    return parts
+
+
+def _read(calendar: Any, start: datetime, end: datetime) -> CalendarRead:
+    import recurring_ical_events
+
+    events = list(calendar.walk("VEVENT"))
+    recurring = any(e.get("RRULE") is not None or e.get("RDATE") is not None for e in events)
+    if any(_too_frequent(e) for e in events):
+        raise TooManyOccurrences("an event repeats every minute or second")
+    latest: datetime | None = None
+    for event in events:
+        if event.get("RRULE") is None and event.get("DTSTART") is not None:
+            moment, _ = _moment(event.get("DTSTART").dt)
+            latest = moment if latest is None or moment > latest else latest
+    query = recurring_ical_events.of(calendar)
+    # Series by series, so that a rule repeating every minute or second (a
+    # broken or hostile file) stops at the limit instead of filling memory.
+    found = []
+    for series in query.series:
+        for occurrence in series.between(start, end):
+            found.append(occurrence.as_component(query.keep_recurrence_attributes))
+            if len(found) > MAX_OCCURRENCES:
+                raise TooManyOccurrences(f"more than {MAX_OCCURRENCES} occurrences")
+    shifts = _future_shifts(events)
+    occurrences = [o for o in (_occurrence(e, shifts) for e in found) if o is not None]
     return CalendarRead(occurrences, recurring, latest)
+
+
+def _instant(value: Any) -> str:
+    """A recurrence id as a key: an instant in UTC, a floating time as written,
+    a day as its date."""
+    if isinstance(value, datetime):
+        return value.isoformat() if value.tzinfo is None else value.astimezone(UTC).isoformat()
+    return str(value.isoformat())
+
+
+def _future_shifts(events: list[Any]) -> dict[tuple[str, str], timedelta]:
+    """(UID, recurrence id) of each override that changes this and every later
+    occurrence (``RANGE=THISANDFUTURE``) -> how far it moves them."""
+    out: dict[tuple[str, str], timedelta] = {}
+    for event in events:
+        rid = event.get("RECURRENCE-ID")
+        if rid is None or _param(rid, "RANGE").upper() != "THISANDFUTURE":
+            continue
+        if event.get("DTSTART") is None:
+            continue
+        moved = _moment(event.get("DTSTART").dt)[0] - _moment(rid.dt)[0]
+        out[(str(event.get("UID", "")).strip(), _instant(rid.dt))] = moved
+    return out
 
 
 def _too_frequent(event: Any) -> bool:
@@ -181,7 +266,9 @@ def _too_frequent(event: Any) -> bool:
     )
 
 
-def _occurrence(event: Any) -> Occurrence | None:
+def _occurrence(
+    event: Any, shifts: dict[tuple[str, str], timedelta] | None = None
+) -> Occurrence | None:
     if str(event.get("STATUS", "")).strip().upper() == "CANCELLED":
         return None
     start_value = event.get("DTSTART")
@@ -189,9 +276,17 @@ def _occurrence(event: Any) -> Occurrence | None:
         return None
     start, all_day = _moment(start_value.dt)
     uid = str(event.get("UID", "")).strip()
+    name = uid or "no-uid:" + str(event.get("SUMMARY", ""))
     recurrence = event.get("RECURRENCE-ID")
-    rid = _moment(recurrence.dt)[0] if recurrence is not None else start
-    key = f"{uid or 'no-uid:' + str(event.get('SUMMARY', ''))}|{rid.isoformat()}"
+    rid: Any = recurrence.dt if recurrence is not None else start_value.dt
+    legacy = f"{name}|{_moment(rid)[0].isoformat()}"
+    shift = (shifts or {}).get((uid, _instant(rid))) if recurrence is not None else None
+    if shift is not None:
+        # Moved with every later one by an override: each keeps its own place
+        # in the series (the library gives them all the override's id).
+        rid = start - shift
+        legacy = ""
+    key = f"{name}|{_instant(rid)}"
     attendees: list[Person] = []
     declined: set[str] = set()
     for value in _values(event, "ATTENDEE"):
@@ -220,4 +315,5 @@ def _occurrence(event: Any) -> Occurrence | None:
         attendees=tuple(attendees),
         declined=frozenset(declined),
         end=end,
+        legacy_key=legacy if legacy != key else "",
     )

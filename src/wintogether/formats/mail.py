@@ -41,6 +41,9 @@ class Message:
     recipients: tuple[Address, ...]
     #: Sent through a mailing list (List-Id) or automatically (Auto-Submitted, bulk).
     bulk: bool
+    #: ``thread`` is only the message it replies to (In-Reply-To, no References):
+    #: the thread's first message is that one's thread.
+    parent_only: bool = False
 
 
 def _decode(value: str | None) -> str:
@@ -103,7 +106,9 @@ def parse_headers(raw: bytes) -> Message | None:
     subject = _decode(get("Subject"))[:MAX_SUBJECT]
     ids = _ID.findall(get("Message-ID"))
     message_id = ids[0] if ids else _synthetic_id(raw)
-    references = _ID.findall(get("References")) or _ID.findall(get("In-Reply-To"))
+    references = _ID.findall(get("References"))
+    parent_only = not references and bool(_ID.findall(get("In-Reply-To")))
+    references = references or _ID.findall(get("In-Reply-To"))
     thread = references[0] if references else message_id
     bulk = bool(get("List-Id")) or get("Auto-Submitted").strip().lower() not in ("", "no")
     bulk = bulk or get("Precedence").strip().lower() in ("bulk", "list", "junk")
@@ -115,6 +120,7 @@ def parse_headers(raw: bytes) -> Message | None:
         sender=sender[0] if sender else None,
         recipients=tuple(recipients),
         bulk=bulk,
+        parent_only=parent_only,
     )
 
 

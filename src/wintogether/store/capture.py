@@ -93,6 +93,42 @@ def mark_seen(store: Store, key: str) -> bool:
     return cursor.rowcount > 0
 
 
+def last_scan(store: Store) -> str | None:
+    """When a scan last read a source (UTC), or None before the first."""
+    row = store.conn.execute("SELECT max(scanned_until) FROM capture_sources").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def thread_holding(store: Store, message_id: str) -> str | None:
+    """The thread (its first message's id) of the proposal holding ``message_id``."""
+    row = store.conn.execute(
+        "SELECT p.source_key FROM capture_proposals p WHERE p.kind = 'email'"
+        " AND EXISTS (SELECT 1 FROM json_each(p.items) i WHERE i.value = ?) LIMIT 1",
+        (message_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    key = str(row[0]).removeprefix("mail:")
+    return key.rpartition("|")[0] or None
+
+
+def keep_meetings_of(store: Store, sources: set[str]) -> None:
+    """Drop the copied meetings of every calendar file but ``sources`` (a file
+    deleted, or a calendar no longer in the settings)."""
+    store.conn.execute(
+        "DELETE FROM capture_meetings WHERE source NOT IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(sources)),),
+    )
+
+
+def was_seen(store: Store, key: str) -> bool:
+    """Whether an item was remembered (:func:`mark_seen`)."""
+    return (
+        store.conn.execute("SELECT 1 FROM capture_seen WHERE key = ?", (key,)).fetchone()
+        is not None
+    )
+
+
 def count_person(store: Store, email: str, name: str, kind: str, at: str) -> None:
     column = "meetings" if kind == "meeting" else "emails"
     store.conn.execute(

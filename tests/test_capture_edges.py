@@ -1,0 +1,443 @@
+"""Capture from calendars and mail at their edges: real-world files, hostile folders, long breaks."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from capture_data import DANA, MARCUS, ME, attendee, event, ics, mbox_entry, message, write_maildir
+from conftest import Invoke, write_config
+from test_capture import configure, waiting
+
+
+def test_same_meeting_in_a_vdir_and_an_export_is_proposed_once(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    # docs/capture.md's own setup: a vdir (TZID times) and an export (UTC times).
+    vdir = tmp_path / "cal"
+    vdir.mkdir()
+    (vdir / "m.ics").write_text(
+        ics(
+            event(
+                "m-1",
+                ";TZID=Europe/Berlin:20261124T160000",
+                "QBR",
+                f"ORGANIZER:mailto:{ME}",
+                attendee(DANA, "Dana Reyes"),
+            ),
+            tz=True,
+        )
+    )
+    export = tmp_path / "team.ics"
+    export.write_text(
+        ics(
+            event(
+                "m-1",
+                ":20261124T150000Z",
+                "QBR",
+                f"ORGANIZER:mailto:{ME}",
+                attendee(DANA, "Dana Reyes"),
+            )
+        )
+    )
+    configure(tmp_path, [vdir, export], [])
+    wt("scan")
+    assert len(waiting(wt)) == 1  # one meeting, however each file writes its time
+
+
+def test_a_meeting_reviewed_before_keys_were_in_utc_is_not_proposed_again(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    """Earlier versions kept an occurrence's key in the zone its file wrote it in;
+    what they remembered as seen and reviewed still counts."""
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    lines = (f"ORGANIZER:mailto:{ME}", attendee(DANA, "Dana Reyes"))
+    (cal / "m.ics").write_text(
+        ics(event("m-1", ";TZID=Europe/Berlin:20261124T160000", "QBR", *lines), tz=True)
+    )
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    wt("review", "--accept-all")
+    conn = sqlite3.connect(dana)
+    with conn:  # as an earlier version wrote them
+        for table, column in (("capture_seen", "key"), ("capture_proposals", "source_key")):
+            conn.execute(
+                f"UPDATE {table} SET {column} = replace({column}, '2026-11-24T15:00:00+00:00',"
+                " '2026-11-24T16:00:00+01:00')"
+            )
+    conn.close()
+    (cal / "m.ics").write_text(
+        ics(event("m-1", ";TZID=Europe/Berlin:20261124T160000", "QBR", *lines,
+                  "DESCRIPTION:notes added later"), tz=True)
+    )  # fmt: skip
+    wt("scan")
+    assert waiting(wt) == []
+
+
+def test_an_override_written_later_with_a_utc_recurrence_id_is_not_proposed_again(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    master = event(
+        "w-1",
+        ";TZID=Europe/Berlin:20261102T100000",
+        "Weekly",
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+        f"ORGANIZER:mailto:{ME}",
+        attendee(DANA),
+    )
+    (cal / "w.ics").write_text(ics(master, tz=True))
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    wt("review", "--accept-all")
+    over = event(
+        "w-1",
+        ";TZID=Europe/Berlin:20261109T100000",
+        "Weekly",
+        "RECURRENCE-ID:20261109T090000Z",
+        f"ORGANIZER:mailto:{ME}",
+        attendee(DANA),
+        "DESCRIPTION:notes added after the meeting",
+    )
+    (cal / "w.ics").write_text(ics(master, over, tz=True))
+    wt("scan")
+    assert waiting(wt) == []  # the 9 Nov meeting was reviewed
+
+
+def test_a_time_zone_change_does_not_propose_reviewed_all_day_events_again(
+    wt: Invoke, dana: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cal = tmp_path / "team.ics"
+    offsite = event(
+        "o-1", ";VALUE=DATE:20261120", "Offsite", "DTEND;VALUE=DATE:20261121", attendee(DANA)
+    )
+    cal.write_text(ics(offsite))
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    wt("review", "--accept-all")
+    monkeypatch.setenv("TZ", "America/New_York")  # the seller flies to New York
+    time.tzset()
+    cal.write_text(ics(offsite, event("x-1", ":20261127T150000Z", "Other", attendee(MARCUS))))
+    wt("scan")
+    assert [p["subject"] for p in waiting(wt)] == ["Other"]  # Offsite was reviewed
+
+
+def test_a_this_and_future_override_keeps_every_occurrence(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "w.ics").write_text(
+        ics(
+            event(
+                "w-1",
+                ":20261102T090000Z",
+                "Weekly",
+                "RRULE:FREQ=WEEKLY;COUNT=3",
+                f"ORGANIZER:mailto:{ME}",
+                attendee(DANA),
+            ),
+            event(
+                "w-1",
+                ":20261109T140000Z",
+                "Weekly",
+                "RECURRENCE-ID;RANGE=THISANDFUTURE:20261109T090000Z",
+                f"ORGANIZER:mailto:{ME}",
+                attendee(DANA),
+            ),
+        )
+    )
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    days = sorted(p["happened_at"][:10] for p in waiting(wt))
+    assert days == ["2026-11-02", "2026-11-09", "2026-11-16"]
+
+
+def test_apple_organizer_and_attendee_email_parameter(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "a.ics").write_text(
+        ics(
+            event(
+                "a-1",
+                ":20261124T150000Z",
+                "Invite from an iPhone",
+                f"ORGANIZER;CN=Dana Reyes;EMAIL={DANA}:mailto:2_abcdefghijklmnop@imip.me.com",
+                f"ATTENDEE;CN=Me;EMAIL={ME};PARTSTAT=ACCEPTED:urn:uuid:0000-1111",
+            )
+        )
+    )
+    (cal / "b.ics").write_text(
+        ics(
+            event(
+                "b-1",
+                ":20261125T150000Z",
+                "I declined",
+                attendee(DANA, "Dana Reyes"),
+                f"ATTENDEE;CN=Me;EMAIL={ME};PARTSTAT=DECLINED:/1234567/principal/",
+            )
+        )
+    )
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    # Dana's invite is hers (not the relay address's); the one I declined is not mine.
+    assert [p["subject"] for p in waiting(wt)] == ["Invite from an iPhone"]
+
+
+def test_a_deleted_event_file_is_not_briefed_on(wt: Invoke, dana: Path, tmp_path: Path) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "later.ics").write_text(
+        ics(
+            event(
+                "l-1",
+                ":20261130T150000Z",
+                "Call off",
+                f"ORGANIZER:mailto:{ME}",
+                attendee(DANA, "Dana Reyes"),
+            )
+        )
+    )
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    (cal / "later.ics").unlink()  # cancelled: vdirsyncer deletes the event's file
+    wt("scan")
+    run = wt("brief", "--json", ok=False)
+    assert run.exit_code == 1, run  # no meeting to brief on: its file is gone
+
+
+def test_one_broken_event_does_not_lose_a_whole_export(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "team.ics"
+    export.write_text(
+        ics(
+            event("ok-1", ":20261124T150000Z", "QBR", f"ORGANIZER:mailto:{ME}", attendee(DANA)),
+            event(
+                "bad-1",
+                ":20261125T150000Z",
+                "Bad rule",
+                "RRULE:FREQ=WEEKLY;BYDAY=XX",
+                attendee(MARCUS),
+            ),
+        )
+    )
+    configure(tmp_path, [export], [])
+    wt("scan")
+    assert [p["subject"] for p in waiting(wt)] == ["QBR"]
+    assert "1 broken calendar event" in wt("scan", "--since", "2026-11-01").stderr
+
+
+def test_scan_after_a_long_break_reads_since_the_last_scan(
+    wt: Invoke, dana: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "w.ics").write_text(
+        ics(
+            event(
+                "w-1",
+                ":20261102T090000Z",
+                "Weekly",
+                "RRULE:FREQ=WEEKLY",
+                f"ORGANIZER:mailto:{ME}",
+                attendee(DANA),
+            )
+        )
+    )
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    wt("review", "--accept-all")
+    monkeypatch.setenv("WINTOGETHER_NOW", "2027-01-20T10:00:00+00:00")  # back after 7 weeks
+    wt("scan")
+    days = sorted(p["happened_at"][:10] for p in waiting(wt))
+    assert days[0] == "2026-11-30"  # the weeks away are read, not only the last 30 days
+
+
+def test_a_future_file_time_does_not_blind_the_maildir(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    box = write_maildir(
+        tmp_path / "src",
+        {
+            "1.a:2,S": message(
+                sender=DANA,
+                to=ME,
+                subject="One",
+                date="Mon, 23 Nov 2026 09:00:00 +0000",
+                message_id="<1@x>",
+            )
+        },
+    )
+    # offlineimap's utime_from_header, a spam Date in 2100, a skewed clock...
+    odd = box / "INBOX" / "cur" / "0.odd:2,S"
+    odd.write_bytes(
+        message(
+            sender=MARCUS,
+            to=ME,
+            subject="Odd",
+            date="Mon, 23 Nov 2026 10:00:00 +0000",
+            message_id="<0@x>",
+        )
+    )
+    os.utime(odd, ns=(4102444800 * 10**9, 4102444800 * 10**9))  # year 2100
+    configure(tmp_path, [], [box])
+    wt("scan")
+    (box / "INBOX" / "new" / "2.b").write_bytes(
+        message(
+            sender=DANA,
+            to=ME,
+            subject="New pricing",
+            date="Fri, 27 Nov 2026 09:00:00 +0000",
+            message_id="<2@x>",
+        )
+    )
+    wt("scan")
+    assert "New pricing" in {p["subject"] for p in waiting(wt)}
+
+
+def test_an_mbox_compacted_then_grown_is_read_again(wt: Invoke, dana: Path, tmp_path: Path) -> None:
+    mbox = tmp_path / "Sent"
+    old = [
+        mbox_entry(
+            message(
+                sender=ME,
+                to=MARCUS,
+                subject=f"Old {i}",
+                date="Mon, 23 Nov 2026 09:00:00 +0000",
+                message_id=f"<old{i}@x>",
+                body="x" * 2000 + "\n",
+            )
+        )
+        for i in range(3)
+    ]
+    mbox.write_bytes(b"".join(old))
+    configure(tmp_path, [], [mbox])
+    wt("scan")
+    wt("review", "--accept-all")
+    new = [
+        mbox_entry(
+            message(
+                sender=ME,
+                to=DANA,
+                subject=f"New {i}",
+                date="Fri, 27 Nov 2026 09:00:00 +0000",
+                message_id=f"<new{i}@x>",
+                body="y" * 3000 + "\n",
+            )
+        )
+        for i in range(2)
+    ]
+    mbox.write_bytes(b"".join(old[1:] + new))  # Thunderbird: delete + compact, then send 2
+    wt("scan")
+    assert sorted(p["subject"] for p in waiting(wt)) == ["New 0", "New 1"]
+
+
+def test_an_mbox_message_being_appended_during_a_scan_is_read_later(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    mbox = tmp_path / "Sent"
+    whole = mbox_entry(
+        message(
+            sender=ME,
+            to=DANA,
+            subject="Proposal",
+            date="Fri, 27 Nov 2026 09:00:00 +0000",
+            message_id="<p1@x>",
+        )
+    )
+    cut = len(b"From MAILER-DAEMON Thu Nov 26 08:00:00 2026\n") + 40
+    mbox.write_bytes(whole[:cut])  # the mail client is still writing it
+    configure(tmp_path, [], [mbox])
+    wt("scan")  # "Skipped 1 item: 1 malformed message."
+    with mbox.open("ab") as handle:
+        handle.write(whole[cut:])
+    wt("scan")
+    assert [p["subject"] for p in waiting(wt)] == ["Proposal"]
+
+
+def test_replies_with_in_reply_to_only_stay_one_thread(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    box = write_maildir(
+        tmp_path / "src",
+        {
+            "1:2,S": message(
+                sender=DANA,
+                to=ME,
+                subject="Quote",
+                date="Mon, 23 Nov 2026 09:00:00 +0000",
+                message_id="<1@x>",
+            ),
+            "2:2,S": message(
+                sender=ME,
+                to=DANA,
+                subject="RE: Quote",
+                date="Mon, 23 Nov 2026 10:00:00 +0000",
+                message_id="<2@x>",
+                extra="In-Reply-To: <1@x>",
+            ),
+            "3:2,S": message(
+                sender=DANA,
+                to=ME,
+                subject="RE: Quote",
+                date="Mon, 23 Nov 2026 11:00:00 +0000",
+                message_id="<3@x>",
+                extra="In-Reply-To: <2@x>",
+            ),
+        },
+    )
+    configure(tmp_path, [], [box])
+    wt("scan")
+    assert [p["messages"] for p in waiting(wt)] == [3]
+
+
+def test_drafts_are_not_mail_sent(wt: Invoke, dana: Path, tmp_path: Path) -> None:
+    root = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+        (root / ".Drafts" / sub).mkdir(parents=True, exist_ok=True)
+    (root / ".Drafts" / "cur" / "1.d:2,DS").write_bytes(
+        message(
+            sender=ME,
+            to=DANA,
+            subject="Unsent idea",
+            date="Fri, 27 Nov 2026 09:00:00 +0000",
+            message_id="<d1@x>",
+        )
+    )
+    configure(tmp_path, [], [root])
+    wt("scan")
+    assert waiting(wt) == []  # a draft is not mail sent
+
+
+def test_a_tilde_user_path_in_capture_is_one_line_not_a_traceback(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    write_config(tmp_path, '[capture]\nmail = ["~nosuchuser/Mail"]\n')
+    run = wt("scan", ok=False)
+    assert run.exit_code == 1 and run.stderr.startswith("Error:")
+    assert "capture.mail: '~nosuchuser/Mail' starts with ~nosuchuser" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_tilde_user_path_for_the_database_is_one_line_not_a_traceback(
+    wt: Invoke, dana: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = wt("--db", "~nosuchuser/x.db", "contacts", ok=False)
+    assert run.exit_code == 1
+    assert run.stderr.strip() == (
+        "Error: --db: '~nosuchuser/x.db' starts with ~nosuchuser, but this computer has no"
+        " such user's home folder."
+    )
+    monkeypatch.setenv("WINTOGETHER_DB", "~nosuchuser/x.db")
+    run = wt("contacts", ok=False)
+    assert run.exit_code == 1 and run.stderr.startswith("Error: WINTOGETHER_DB: ")
