@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 import test_sync
 from test_sync import Side, _dump_hash, _listing, _seed, dana_uid
@@ -617,3 +620,94 @@ def test_a_merge_into_someone_forgotten_on_the_other_computer_leaves_no_empty_co
     assert laptop.rows(
         "SELECT archived_at IS NOT NULL FROM contacts WHERE name = 'Dana Reyes'"
     ) == [(1,)]
+
+
+def test_a_phone_edit_of_the_duplicates_card_reaches_the_keeper(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """The phone gives Dana R a title while the laptop merges her into Dana Reyes:
+    the edited card comes in and is merged into the keeper (a phone never merges)."""
+    laptop, desktop, vdir = sides
+    _two_danas(laptop, desktop, vdir)
+    duplicate = laptop.rows("SELECT uid FROM contacts WHERE name = 'Dana R'")[0][0]
+    path = vdir / "contacts" / f"{duplicate}.vcf"
+    path.write_text(path.read_text().replace("END:VCARD", "TITLE:Chief Pilot\r\nEND:VCARD"))
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    for side in (laptop, desktop):
+        assert side.json("show", "Dana Reyes")["contact"]["title"] == "Chief Pilot"
+        assert not side.rows("SELECT 1 FROM contacts WHERE name = 'Dana R'")
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("phone_edits", [False, True])
+def test_a_merge_into_a_card_the_phone_rewrote_travels(
+    sides: tuple[Side, Side, Path], phone_edits: bool
+) -> None:
+    """The keeper's card was written by the phone (none of our properties) and the
+    phone edits it again before the laptop's sync: the merge still travels."""
+    from test_sync_model import START, _phone_card
+
+    laptop, desktop, vdir = sides
+    card = vdir / "contacts" / "phone-ada.vcf"
+    card.parent.mkdir(parents=True)
+    card.write_text(_phone_card("phone-ada", "Ada Quill", START))
+    laptop("add", "Ada Q", "--new")
+    laptop("log", "Ada Q", "call about the pilot")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:20:00+00:00")
+    laptop("merge", "Ada Quill", "Ada Q", at="2026-11-28T11:00:00+00:00")
+    if phone_edits:
+        card.write_text(card.read_text().replace("END:VCARD", "TITLE:CFO\r\nEND:VCARD"))
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    for side in (laptop, desktop):
+        assert side.rows("SELECT name, archived_at FROM contacts") == [("Ada Quill", None)]
+        assert _owners(side) == [("talk call about the pilot", "Ada Quill")]
+
+
+def test_a_chain_of_merges_across_two_computers_settles_in_two_rounds(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Marcus into Dana on the laptop, Priya into Marcus on the desktop, then Dana
+    into Priya on the laptop: one person at the end, quiet after two rounds."""
+    laptop, desktop, vdir = sides
+    for name in ("Dana Reyes", "Marcus Oneil", "Priya Shah"):
+        laptop("add", name, "--new")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:20:00+00:00")
+    laptop("merge", "Dana Reyes", "Marcus Oneil", at="2026-11-28T11:00:00+00:00")
+    desktop("merge", "Marcus Oneil", "Priya Shah", at="2026-11-28T11:01:00+00:00")
+    desktop("log", "Marcus Oneil", "Talk 2", "--with", "Dana Reyes", at="2026-11-28T11:02:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:03:00+00:00")
+    laptop("merge", "Priya Shah", "Dana Reyes", at="2026-11-28T11:04:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    kept = laptop.rows("SELECT uid, name FROM contacts")
+    assert len(kept) == 1 and desktop.rows("SELECT uid, name FROM contacts") == kept
+    assert _owners(laptop) == _owners(desktop) == [("talk Talk 2", kept[0][1])]
+
+
+def test_an_old_merge_whose_duplicate_came_back_is_left_as_it_is(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Before merges travelled, a merged duplicate edited elsewhere came back through
+    a sync, and the keeper still says it merged them: that duplicate's edits travel,
+    and it is not merged away by surprise later."""
+    laptop, desktop, vdir = sides
+    _two_danas(laptop, desktop, vdir)
+    conn = sqlite3.connect(laptop.path)
+    with conn:
+        conn.execute(
+            "INSERT INTO contact_extras (uid, contact_id, key, value, updated_at)"
+            " SELECT 'x1', k.id, 'MERGED-UID', d.uid, '2026-11-01T00:00:00Z'"
+            " FROM contacts k, contacts d WHERE k.name = 'Dana Reyes' AND d.name = 'Dana R'"
+        )
+    conn.close()
+    laptop("edit", "Dana R", "--title", "VP", at="2026-11-28T11:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
+    title = "SELECT title FROM contacts WHERE name = 'Dana R'"
+    assert laptop.rows(title) == desktop.rows(title) == [("VP",)]
+    laptop("add", "Lee Park", at="2026-11-28T11:30:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00")
+    for side in (laptop, desktop):
+        assert side.rows(title) == [("VP",)]

@@ -705,3 +705,25 @@ def test_merges_on_two_computers_settle_in_two_rounds(
     for step, arguments in steps:
         getattr(state, step)(**arguments)
     state.teardown()
+
+
+def test_a_merge_chain_into_a_phone_card_the_phone_edits_settles(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: Marcus merged into Dana on the desktop, Dana into a card
+    # the phone made, which the phone then edits (without our properties).
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.phone_adds_contact(index=3)
+    state.sync_one(db="laptop")
+    state.merge(db="desktop", index=0, other=1)
+    state.log_conversation(db="laptop", index=0, other=0)
+    phone_made = next(p.name for p in state.files("contacts") if p.name.startswith("phone-"))
+    keeper = state.dbs["laptop"].rows(
+        "SELECT name FROM contacts WHERE uid = ?", phone_made.removesuffix(".vcf")
+    )[0][0]
+    state.merge(db="laptop", index=sorted(state.dbs["laptop"].contact_names()).index(keeper),
+                other=0)  # fmt: skip
+    files = [p.name for p in state.files("contacts")]
+    state.phone_edits_contact(index=files.index(phone_made), title="CFO", moves_rev=False)
+    state.teardown()

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from wintogether.models import ContactRef
 from wintogether.store import companies as companies_store
 from wintogether.store import contacts as contacts_store
 from wintogether.store import conversations as conversations_store
@@ -555,18 +556,16 @@ def merged_into(store: Store) -> dict[str, str]:
     }
 
 
-def merge_pairs(store: Store) -> list[tuple[int, str, str, str | None, int, str, str, str | None]]:
-    """Contacts still here that another contact here says it merged: (keeper id,
-    uid, name, company, then the same of the one merged into it), by uids."""
-    return [
-        tuple(row)
+def contact_refs(store: Store, uids: Sequence[str]) -> dict[str, ContactRef]:
+    """uid -> the contact, of those of ``uids`` this database has."""
+    return {
+        str(row[0]): ContactRef(int(row[1]), str(row[2]), row[3])
         for row in store.conn.execute(
-            "SELECT k.id, k.uid, k.name, k.company, d.id, d.uid, d.name, d.company"
-            " FROM contact_extras x JOIN contacts k ON k.id = x.contact_id"
-            " JOIN contacts d ON d.uid = x.value"
-            " WHERE x.key = 'MERGED-UID' AND d.id != k.id ORDER BY k.uid, d.uid"
+            "SELECT uid, id, name, company FROM contacts"
+            " WHERE uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(uids)),),
         )
-    ]
+    }
 
 
 def contact_ids_by_uid(store: Store) -> dict[str, int]:

@@ -103,7 +103,7 @@ def sync(
 
     for folder in plan.folders.values():
         clean_leftovers(folder)  # what a killed sync left half written
-    if not plan.actions:
+    if not plan.actions and not plan.settles:
         _count(result, plan)
         return result
     label = f"sync {vdir}"
@@ -117,7 +117,7 @@ def sync(
                     hint="Run `wt sync` again.",
                 )
         _execute(store, plan, stamp)
-        settled = _settle_merges(store, stamp) if plan.settles else []
+        settled = _settle_merges(store, stamp, plan.merging) if plan.settles else []
         again: _Plan | None = None
         if settled:
             # The merged contacts' files leave the folder and their history
@@ -133,31 +133,25 @@ def sync(
     return result
 
 
-def _settle_merges(store: Store, stamp: str) -> list[SyncChange]:
-    """Contacts another device merged into someone (its card says whom it
-    merged), merged here as `wt merge` would: what only this database had of
-    them moves to the keeper. Two merged each way round on two devices: the
-    one whose uid sorts first stays, on every device."""
+def _settle_merges(store: Store, stamp: str, pending: dict[str, str]) -> list[SyncChange]:
+    """The contacts another device merged into someone (``pending``: uid -> the
+    keeper's uid), merged here as `wt merge` would, each into the last keeper
+    of its chain: what only this database had of them moves to the keeper,
+    whose card then says it merged them."""
     from wintogether.domain.dupes import merge_contacts
-    from wintogether.models import ContactRef
 
     changes: list[SyncChange] = []
-    while pairs := ss.merge_pairs(store):
-        listed = {(pair[1], pair[5]) for pair in pairs}
-        keep_id, keep_uid, keep_name, keep_company, dup_id, dup_uid, dup_name, dup_company = pairs[
-            0
-        ]
-        if (dup_uid, keep_uid) in listed and dup_uid < keep_uid:
-            keep_id, keep_uid, keep_name, keep_company, dup_id, dup_uid, dup_name, dup_company = (
-                dup_id, dup_uid, dup_name, dup_company, keep_id, keep_uid, keep_name, keep_company,
-            )  # fmt: skip
-        merge_contacts(
-            store,
-            ContactRef(keep_id, keep_name, keep_company),
-            ContactRef(dup_id, dup_name, dup_company),
-            stamp,
-        )
-        changes.append(_merged_change(dup_uid, dup_name, keep_name))
+    for duplicate in sorted(pending):
+        keeper, seen = pending[duplicate], {duplicate}
+        while keeper in pending and keeper not in seen:
+            seen.add(keeper)
+            keeper = pending[keeper]
+        found = ss.contact_refs(store, [duplicate, keeper])
+        if keeper == duplicate or duplicate not in found or keeper not in found:
+            continue
+        keep, other = found[keeper], found[duplicate]
+        merge_contacts(store, keep, other, stamp)
+        changes.append(_merged_change(duplicate, other.name, keep.name))
     return changes
 
 

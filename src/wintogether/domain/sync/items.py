@@ -122,12 +122,14 @@ def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
         }
         if own is not None:  # a card from another app says nothing of these
             fields.update({key: _text(own.get(key)) for key in _OWN_FIELDS})
-            if from_db:
-                from wintogether.formats.vcard import merged_uids
+        # Whom the contact merged: a list that only grows, so a card that does
+        # not say (another app rewrote it) merged no one, and ours is written back.
+        if from_db:
+            from wintogether.formats.vcard import merged_uids
 
-                fields["merged"] = merged_uids(item["extras"])
-            else:
-                fields["merged"] = list(item.get("merged") or [])
+            fields["merged"] = merged_uids(item["extras"])
+        else:
+            fields["merged"] = list(item.get("merged") or [])
         return fields
     if kind == "promise":
         keys = ("text", "due_on", "owner", "status", "contact")

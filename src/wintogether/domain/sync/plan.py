@@ -371,7 +371,7 @@ def _plan_kind(
     history = ss.history_of(store, gone) if kind == "contact" and gone else {}
 
     if kind == "contact":
-        _merging(store, plan, rows, parsed, contact_uids)
+        _merging(store, plan, rows, parsed, contact_uids, file_of)
     start = len(plan.actions)
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
@@ -391,23 +391,36 @@ def _merging(
     rows: dict[str, Any],
     parsed: dict[str, dict[str, Any]],
     contact_uids: set[str],
+    file_of: dict[str, _File],
 ) -> None:
-    """Contacts here that a card (received now, or before) says were merged into
-    someone this database has or receives now: :attr:`_Plan.merging`."""
-    said = dict(plan.merged_here)
+    """Who was merged into whom (:attr:`_Plan.merged_here`), and the contacts to
+    merge here once the plan is carried out (:attr:`_Plan.merging`): those a
+    card received now says another device merged, and those merged here whose
+    card comes back changed (edited on a phone, or on a device that had not
+    merged yet), so that the change reaches the keeper."""
+    local = dict(plan.merged_here)
+    incoming: dict[str, str] = {}
     for uid, fields in parsed.items():
-        if fields.get("ours") is not None:
-            said.update(dict.fromkeys(fields.get("merged") or [], uid))
+        for merged in fields.get("merged") or []:
+            # The device that merged removes the merged contact's card: a card
+            # naming one whose card is still in the folder is not taken at its word.
+            if merged != uid and merged not in file_of:
+                incoming[merged] = uid
+    said = {**local, **incoming}
     # Two merged each way round on two devices: the one whose uid sorts first
-    # stays, on every device (as _settle_merges decides).
+    # stays, on every device.
     said = {d: k for d, k in said.items() if d != k and not (said.get(k) == d and d < k)}
     # Merged into someone forgotten here: forgetting wins, the merge is not made.
     forgotten = ss.forgotten_uids(store, sorted(set(said.values()))) if said else set()
     plan.merged_here = {d: k for d, k in said.items() if k not in forgotten}
+    known = contact_uids | set(parsed)
+    # This database's own older merges whose duplicate is here again (it came
+    # back through a sync before merges travelled) are left as they are.
     plan.merging = {
         d: k
         for d, k in plan.merged_here.items()
-        if d in rows and (k in contact_uids or k in parsed)
+        if k in known
+        and ((d in rows and d in incoming) or (d not in rows and d in parsed and d in local))
     }
 
 
@@ -612,9 +625,15 @@ def _decide(
         return action
 
     action: _Action | None = None
-    if kind == "contact" and row is None and found is not None and uid in plan.merged_here:
-        # Merged into someone here: the merge wins over what changed in its
-        # file (the device that changed it merges the two when it syncs).
+    if (
+        kind == "contact"
+        and row is None
+        and found is not None
+        and not file_changed
+        and uid in plan.merged_here
+    ):
+        # Merged into someone here: its card leaves the folder. (Changed there,
+        # it comes in and is merged into its keeper, its change with it.)
         action = _Action(kind, uid, "delete_file", name, file=found, file_name=name,
                          detail="merged into another contact here: file removed")  # fmt: skip
     elif (
