@@ -422,3 +422,28 @@ def test_undo_names_what_changed_when_only_links_did(db: Path, wt: Invoke) -> No
     assert "(1 person on a deal)" in undone.stderr
     wt("edit", "ann", "--tag", "vip")  # a new tag: the tag itself is named
     assert "(1 contact, 1 tag)." in wt("undo").stderr
+
+
+def test_undo_of_a_linkedin_edit_brings_back_the_web_link_it_took_over(
+    db: Path, wt: Invoke
+) -> None:
+    """The new LinkedIn address was one of her web links: the edit makes it her
+    LinkedIn, and `wt undo` gives back exactly what she had (the row SQLite's
+    REPLACE removed was journaled by no trigger, so the undo lost it)."""
+    wt("add", "Dana Reyes", "--linkedin", "https://www.linkedin.com/in/dana-old")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO contact_urls (uid, contact_id, kind, url, updated_at)"
+            " VALUES ('u1', 1, 'web', 'https://example.com/dana', '2026-11-01T00:00:00Z')"
+        )
+
+    def urls() -> list[tuple[str, str]]:
+        return conn.execute("SELECT kind, url FROM contact_urls ORDER BY kind, url").fetchall()
+
+    before = urls()
+    wt("edit", "dana", "--linkedin", "https://example.com/dana")
+    assert urls() == [("linkedin", "https://example.com/dana")]
+    wt("undo")
+    assert urls() == before
+    conn.close()

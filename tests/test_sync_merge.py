@@ -711,3 +711,30 @@ def test_an_old_merge_whose_duplicate_came_back_is_left_as_it_is(
     _rounds(laptop, desktop, vdir, "12:00")
     for side in (laptop, desktop):
         assert side.rows(title) == [("VP",)]
+
+
+def test_a_merge_undone_after_it_was_synced_is_undone_on_both_computers(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """`wt undo` of a merge both computers have: the two come back on both, each
+    with the email it had; the other computer does not merge them again."""
+    emails = (
+        "SELECT c.name, c.archived_at IS NOT NULL, group_concat(e.email) FROM contacts c"
+        " LEFT JOIN contact_emails e ON e.contact_id = c.id GROUP BY c.id ORDER BY c.name"
+    )
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--email", "dana@x.example", at="2026-11-28T09:00:00+00:00")
+    laptop("add", "Dana R", "--email", "dana@y.example", "--new", at="2026-11-28T09:00:00+00:00")
+    laptop("log", "Dana R", "call about the pilot", at="2026-11-28T09:05:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T09:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T09:20:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T10:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:20:00+00:00")
+    assert desktop.rows(emails) == [("Dana Reyes", 0, "dana@x.example,dana@y.example")]
+    laptop("undo", at="2026-11-28T11:00:00+00:00")  # the merge was a mistake
+    restored = laptop.rows(emails)
+    assert restored == [("Dana R", 0, "dana@y.example"), ("Dana Reyes", 0, "dana@x.example")]
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    assert laptop.rows(emails) == desktop.rows(emails) == restored
+    assert _owners(laptop) == _owners(desktop) == [("talk call about the pilot", "Dana R")]

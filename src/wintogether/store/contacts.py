@@ -131,13 +131,17 @@ def _remove_children(
 
 
 def set_url(store: Store, contact_id: int, kind: str, url: str | None, stamp: str) -> None:
-    """Replace the contact's URL of this kind (``None`` removes it)."""
+    """Replace the contact's URL of this kind (``None`` removes it). The same
+    address kept as another kind (a web link that is the new LinkedIn profile)
+    becomes this one. Deleted by name, not by ``INSERT OR REPLACE``: a row that
+    REPLACE removes fires no trigger, so the journal (and `wt undo`) would miss it."""
     store.conn.execute(
-        "DELETE FROM contact_urls WHERE contact_id = ? AND kind = ?", (contact_id, kind)
+        "DELETE FROM contact_urls WHERE contact_id = ? AND (kind = ? OR url = ?)",
+        (contact_id, kind, url or ""),
     )
     if url:
         store.conn.execute(
-            "INSERT OR REPLACE INTO contact_urls (uid, contact_id, kind, url, updated_at)"
+            "INSERT INTO contact_urls (uid, contact_id, kind, url, updated_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (new_uid(), contact_id, kind, url, stamp),
         )

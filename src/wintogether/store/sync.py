@@ -636,10 +636,16 @@ def put_contact(
     store.conn.execute("DELETE FROM contact_tags WHERE contact_id = ?", (contact_id,))
     contacts_store.add_tags(store, contact_id, fields["tags"], stamp)
     contacts_store.add_extras(store, contact_id, fields["extras"], stamp)
-    # Whom the contact merged elsewhere: kept as `wt merge` keeps it here (only
-    # ever added: the sync then merges those it still has, see domain/sync).
-    merged = [("MERGED-UID", u) for u in fields.get("merged") or [] if u != uid]
-    contacts_store.add_extras(store, contact_id, merged, stamp)
+    if "merged" in fields:
+        # Whom the contact merged, as `wt merge` keeps it here (a card from
+        # another app says nothing of it: left as it is).
+        merged = sorted({u for u in fields["merged"] or [] if u != uid})
+        store.conn.execute(
+            "DELETE FROM contact_extras WHERE contact_id = ? AND key = 'MERGED-UID'"
+            " AND value NOT IN (SELECT value FROM json_each(?))",
+            (contact_id, json.dumps(merged)),
+        )
+        contacts_store.add_extras(store, contact_id, [("MERGED-UID", u) for u in merged], stamp)
     return contact_id
 
 

@@ -86,7 +86,8 @@ def _differing(kind: str, theirs: dict[str, Any], record: dict[str, Any]) -> set
 _LISTS = frozenset(
     {"emails", "phones", "urls", "tags", "participants", "aliases", "people", "merged"}
 )
-#: Lists that only grow (a merge is not undone elsewhere): the two sides' values, together.
+#: Lists whose values either side may add without the other knowing of the field
+#: yet (a base from before it existed): then the two sides' values, together.
 _GROWING = frozenset({"merged"})
 #: List fields compared without case (an email, a tag, a company's other name).
 _FOLDED = frozenset({"emails", "tags", "aliases"})
@@ -122,14 +123,13 @@ def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
         }
         if own is not None:  # a card from another app says nothing of these
             fields.update({key: _text(own.get(key)) for key in _OWN_FIELDS})
-        # Whom the contact merged: a list that only grows, so a card that does
-        # not say (another app rewrote it) merged no one, and ours is written back.
-        if from_db:
-            from wintogether.formats.vcard import merged_uids
+            # Whom the contact merged (`wt merge`): another device merges them too.
+            if from_db:
+                from wintogether.formats.vcard import merged_uids
 
-            fields["merged"] = merged_uids(item["extras"])
-        else:
-            fields["merged"] = list(item.get("merged") or [])
+                fields["merged"] = merged_uids(item["extras"])
+            else:
+                fields["merged"] = list(item.get("merged") or [])
         return fields
     if kind == "promise":
         keys = ("text", "due_on", "owner", "status", "contact")
@@ -220,7 +220,7 @@ def _merge(
         if m == t:
             merged[key] = mine_value
             continue
-        if key in _GROWING:
+        if key in _GROWING and (base is None or key not in base):
             merged[key] = sorted({*mine_value, *theirs_value})
             continue
         b: Any = _UNKNOWN

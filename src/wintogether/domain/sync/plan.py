@@ -371,7 +371,7 @@ def _plan_kind(
     history = ss.history_of(store, gone) if kind == "contact" and gone else {}
 
     if kind == "contact":
-        _merging(store, plan, rows, parsed, contact_uids, file_of)
+        _merging(store, plan, rows, parsed, contact_uids, file_of, state)
     start = len(plan.actions)
     for uid in (set(rows) | set(state) | set(file_of)) - blocked:
         _decide(
@@ -392,6 +392,7 @@ def _merging(
     parsed: dict[str, dict[str, Any]],
     contact_uids: set[str],
     file_of: dict[str, _File],
+    state: dict[str, ss.StateRow],
 ) -> None:
     """Who was merged into whom (:attr:`_Plan.merged_here`), and the contacts to
     merge here once the plan is carried out (:attr:`_Plan.merging`): those a
@@ -401,6 +402,14 @@ def _merging(
     local = dict(plan.merged_here)
     incoming: dict[str, str] = {}
     for uid, fields in parsed.items():
+        if fields.get("ours") is None:
+            continue  # a card from another app says nothing of merges
+        # A merge undone there (`wt undo`): the card no longer lists whom it had.
+        last = state.get(uid)
+        before = json.loads(last.base or "{}").get("merged", []) if last else []
+        for undone in set(before) - set(fields.get("merged") or []):
+            if local.get(undone) == uid:
+                del local[undone]
         for merged in fields.get("merged") or []:
             # The device that merged removes the merged contact's card: a card
             # naming one whose card is still in the folder is not taken at its word.
@@ -831,7 +840,10 @@ def _reconcile(
     mine_agreed = _agreed(mine)
     # A field the file does not carry at all (a card from another app says
     # nothing of how you met) is not a difference.
-    if all(mine_agreed[k] == v for k, v in in_file.items()):
+    # A card another app rewrote without our properties no longer says whom the
+    # contact merged: written back, so that other devices still merge them.
+    lacks = kind == "contact" and fields.get("ours") is None and bool(mine.get("merged"))
+    if not lacks and all(mine_agreed[k] == v for k, v in in_file.items()):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
             kind, uid, "refresh", _display(kind, record), file=found, file_name=found.name,
@@ -855,7 +867,7 @@ def _reconcile(
     merged = _merge(mine, theirs, base, ours, file_later, from_ours)
     result = _agreed(merged.fields)
     to_db = result != mine_agreed
-    to_file = any(result[k] != v for k, v in in_file.items())
+    to_file = lacks or any(result[k] != v for k, v in in_file.items())
     action = _Action(
         kind, uid, "merge", _display(kind, record), row_id=row[0], file=found,
         file_name=found.name, db_version=row[2], base=_json(theirs_agreed),
