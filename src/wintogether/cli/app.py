@@ -225,7 +225,7 @@ def root(
     ] = False,
 ) -> None:
     st = state(ctx)
-    if db:
+    if db and str(db).startswith("~"):
         from wintogether.paths import expand
 
         db = expand(db, "--db")
