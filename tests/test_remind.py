@@ -381,3 +381,24 @@ def test_a_birthday_today_is_its_own_notification_once(
     monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-02T07:00:00+00:00")
     wt(*demo, "remind")
     assert not [t for t in titles(notifier)[count:] if t.startswith("Birthday")]
+
+
+def test_already_reminded_today_counts_only_todays_reminders(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The week's slipping list, sent on Monday, is not "reminded already today" on
+    Tuesday."""
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-30T08:00:00+00:00")  # Monday
+    wt("add", "Weekly Wendy", "--every", "weekly")
+    wt("log", "wendy", "call", "--at", "2026-11-01")
+    assert "Slipping this week" in wt("remind", "--print").stdout
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-12-01T08:00:00+00:00")  # Tuesday, first run
+    assert wt("remind", "--print").stderr == "Nothing needs you now.\n"
+    assert json.loads(wt("remind", "--json", "--dry-run").stdout)["already_sent"] == 0
+
+
+def test_a_birthday_in_a_year_to_come_shows_no_age(db: Path, wt: Invoke) -> None:
+    wt("add", "Future Fay", "--birthday", "2100-11-30")
+    [birthday] = json.loads(wt("today", "--json").stdout)["birthdays"]
+    assert birthday["turns"] is None
+    assert "turns -" not in wt("--plain", "today").stdout

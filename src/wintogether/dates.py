@@ -409,9 +409,12 @@ def next_birthday(birthday: str, today: date) -> date:
 
 
 def birthday_age(birthday: str, on: date) -> int | None:
+    """The age turned on ``on``; None without a year, or with one still to come
+    (a typo, or a date an import or another app wrote)."""
     if birthday.startswith("--") or not birthday[:4].isdigit():
         return None
-    return on.year - int(birthday[:4])
+    age = on.year - int(birthday[:4])
+    return age if age >= 0 else None
 
 
 @contextmanager

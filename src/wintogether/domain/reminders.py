@@ -132,7 +132,9 @@ def due(store: Store, config: Config, now: datetime) -> Reminders:
         "meetings": [f"meeting:{m.key}" for m, _ in out.meetings],
         "slipping": [week_key(now)] if out.slipping else [],
     }
-    out.already_sent = len(sent)
+    # Reminded already today: the day's promises, birthdays and meetings (the
+    # week's slipping list, sent on its first day, is not "today").
+    out.already_sent = len(sent - {week_key(now)})
     return out
 
 
