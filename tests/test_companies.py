@@ -428,7 +428,6 @@ def test_a_page_by_attention_is_the_first_of_the_whole_listing(
             walked = accounts_store.coldest_companies(
                 store,
                 today=now.date(),
-                utc_offset_minutes=cadence.offset_minutes(now),
                 default_days=config.default_cadence_days,
                 tag_days=cadence.tag_days(store, config),
                 top=5,

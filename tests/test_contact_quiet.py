@@ -122,7 +122,6 @@ def test_ranges_ranking_equals_the_rule(
             kept = quiet.quiet_contacts(
                 store,
                 today=now.date(),
-                utc_offset_minutes=cadence.offset_minutes(now),
                 default_days=config.default_cadence_days,
                 tag_days=cadence.tag_days(store, config),
             )
@@ -352,7 +351,7 @@ def test_attention_page_of_everyone_alike_is_the_ranges_page(
             assert any(taken) == (change is None)
             taken.clear()
             with store.read():
-                found = alike(store, today=now.date(), utc_offset_minutes=0, tag_days=[])
+                found = alike(store, today=now.date(), tag_days=[])
             assert (found is None) == (change is not None)
     finally:
         store.close()

@@ -102,7 +102,7 @@ def companies_page(
         raise InvalidValue(
             f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(COMPANY_SORTS)}."
         )
-    today, offset, default = now.date(), cadence.offset_minutes(now), config.default_cadence_days
+    today, default = now.date(), config.default_cadence_days
     with store.read():
         tag_days = cadence.tag_days(store, config)
         # A screenful by attention: only the companies that can be in it
@@ -112,7 +112,6 @@ def companies_page(
             found = accounts_store.coldest_companies(
                 store,
                 today=today,
-                utc_offset_minutes=offset,
                 default_days=default,
                 tag_days=tag_days,
                 top=limit,
@@ -122,7 +121,6 @@ def companies_page(
         listed = accounts_store.company_figures(
             store,
             today=today,
-            utc_offset_minutes=offset,
             default_days=default,
             tag_days=tag_days,
             company_ids=None if found is None else found[0],
@@ -146,7 +144,6 @@ def companies_page(
             store,
             None if limit is None else [c.id for c, _ in shown],
             today=today,
-            utc_offset_minutes=offset,
             default_days=default,
             tag_days=tag_days,
         ):

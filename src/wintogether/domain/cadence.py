@@ -162,7 +162,9 @@ def cadence_of(standing: ContactStanding, config: Config) -> tuple[int, str]:
 def attention_of(standing: ContactStanding, config: Config, now: datetime) -> Attention:
     cadence, source = cadence_of(standing, config)
     since = standing.last_touch_at or standing.created_at
-    days = max(0, (now.date() - since.astimezone(now.tzinfo).date()).days)
+    # Its own local day, by the zone's rules for that day (not today's offset:
+    # a touch at 00:30 in summer is not the day before when counted in winter).
+    days = max(0, (now.date() - since.astimezone().date()).days)
     return Attention(
         contact=standing.contact,
         days_since=days,
@@ -210,7 +212,6 @@ def slipping_rows(
         kept = quiet_store.quiet_contacts(
             store,
             today=now.date(),
-            utc_offset_minutes=offset_minutes(now),
             default_days=config.default_cadence_days,
             tag_days=tag_rules,
             top=top,
@@ -221,7 +222,6 @@ def slipping_rows(
         kept = contacts_store.quiet_contacts(
             store,
             today=now.date(),
-            utc_offset_minutes=offset_minutes(now),
             default_days=config.default_cadence_days,
             tag_days=tag_rules,
             tag=tag,
@@ -237,11 +237,6 @@ def slipping_rows(
 
 def _first_four(item: tuple[Any, ...]) -> tuple[Any, ...]:
     return item[:4]
-
-
-def offset_minutes(now: datetime) -> int:
-    offset = now.utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
 
 
 def tag_days(store: Store, config: Config) -> list[tuple[int, int, str]]:

@@ -410,7 +410,6 @@ def _attention_page(
             company=company,
             archived=archived,
             today=today,
-            utc_offset_minutes=cadence.offset_minutes(now),
             default_days=config.default_cadence_days,
             tag_days=cadence.tag_days(store, config),
             since=window[0],

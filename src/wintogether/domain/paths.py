@@ -244,7 +244,7 @@ def strength_of(
 
 
 def _days_since(last: datetime | None, now: datetime) -> int | None:
-    return None if last is None else max(0, (now.date() - last.astimezone(now.tzinfo).date()).days)
+    return None if last is None else max(0, (now.date() - last.astimezone().date()).days)
 
 
 def _kept_and_due(promises: list[Promise], now: datetime) -> tuple[int, int]:

@@ -87,6 +87,8 @@ def week_key(now: datetime) -> str:
 
 def due(store: Store, config: Config, now: datetime) -> Reminders:
     """Everything that needs attention now, less what was sent already."""
+    from wintogether.clock import to_utc_iso
+    from wintogether.dates import start_of_day
     from wintogether.domain import brief, cadence
     from wintogether.domain.birthdays import birthday_days, birthdays
     from wintogether.store import contacts as contacts_store
@@ -126,15 +128,17 @@ def due(store: Store, config: Config, now: datetime) -> Reminders:
             out.slipping, out.slipping_total = cadence.slipping_in(
                 store, config, now, top=SLIPPING_TOP
             )
+        # Reminded already today: the week's slipping list counts on the day it went.
+        weekly_today = week_key(now) in sent and sent_store.sent_since(
+            store, week_key(now), to_utc_iso(start_of_day(today, now.tzinfo))
+        )
     out.keys = {
         "promises": [promise_key(p, day) for p in out.promises],
         "birthdays": [f"birthday:{b.contact.id}:{day}" for b in out.birthdays],
         "meetings": [f"meeting:{m.key}" for m, _ in out.meetings],
         "slipping": [week_key(now)] if out.slipping else [],
     }
-    # Reminded already today: the day's promises, birthdays and meetings (the
-    # week's slipping list, sent on its first day, is not "today").
-    out.already_sent = len(sent - {week_key(now)})
+    out.already_sent = len(sent - {week_key(now)}) + int(weekly_today)
     return out
 
 

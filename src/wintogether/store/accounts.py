@@ -276,13 +276,13 @@ _ACTIVE_AT_A_COMPANY = "c.archived_at IS NULL AND c.company_id IS NOT NULL"
 
 
 def _scored_params(
-    tag_days: list[tuple[int, int, str]], default_days: int, today: date, utc_offset_minutes: int
+    tag_days: list[tuple[int, int, str]], default_days: int, today: date
 ) -> list[object]:
     return [
         *scored_params(tag_days),
         default_days,
         today.isoformat(),
-        f"{utc_offset_minutes:+d} minutes",
+        "localtime",
     ]
 
 
@@ -290,7 +290,6 @@ def company_figures(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     company_ids: Sequence[int] | None = None,
@@ -315,7 +314,7 @@ def company_figures(
         FROM scored GROUP BY company_id ORDER BY name COLLATE NOCASE, company_id
     """
     )
-    params = [*_scored_params(tag_days, default_days, today, utc_offset_minutes), *chosen]
+    params = [*_scored_params(tag_days, default_days, today), *chosen]
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: one row per company
     return [
@@ -329,7 +328,6 @@ def coldest_companies(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     top: int,
@@ -350,7 +348,6 @@ def coldest_companies(
     walk = coldest_first(
         store,
         today=today,
-        utc_offset_minutes=utc_offset_minutes,
         default_days=default_days,
         tag_days=tag_days,
         at_a_company=True,
@@ -399,7 +396,6 @@ def people_figures(
     company_ids: Sequence[int] | None,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
 ) -> list[tuple[int, WarmPerson]]:
@@ -423,7 +419,7 @@ def people_figures(
             WarmPerson(ContactRef(row[1], row[2], row[3]), row[4], row[5], row[6], bool(row[7])),
         )
         for row in cursor.execute(
-            sql, [*_scored_params(tag_days, default_days, today, utc_offset_minutes), *params]
+            sql, [*_scored_params(tag_days, default_days, today), *params]
         )
     ]
 

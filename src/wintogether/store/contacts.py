@@ -421,7 +421,6 @@ def attention_ranking(
     company: str | None,
     archived: bool,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     since: str,
@@ -456,9 +455,7 @@ def attention_ranking(
         from wintogether.store import quiet
 
         if top > 0:
-            same = quiet.uniform(
-                store, today=today, utc_offset_minutes=utc_offset_minutes, tag_days=tag_days
-            )
+            same = quiet.uniform(store, today=today, tag_days=tag_days)
             if same is not None:
                 ranked = _ranked_alike(store, *same, default_days, bonus, where, filters, top)
                 if ranked is not None:
@@ -466,14 +463,12 @@ def attention_ranking(
         most = quiet.most_quiet(
             store,
             today=today,
-            utc_offset_minutes=utc_offset_minutes,
             default_days=default_days,
             tag_days=tag_days,
             top=max(top, 1),
         )
         if most is not None:
-            return _ranked_from(store, most, bonus, where, filters, tag_days, default_days,
-                                utc_offset_minutes, top)  # fmt: skip
+            return _ranked_from(store, most, bonus, where, filters, tag_days, default_days, top)
     sql = (
         scored_sql(where, len(tag_days))
         + ","
@@ -501,7 +496,7 @@ def attention_ranking(
         **{f"t{n}": value for n, value in enumerate(picks)},
         "default_days": default_days,
         "today": today.isoformat(),
-        "offset": f"{utc_offset_minutes:+d} minutes",
+        "offset": "localtime",
         **{f"f{n}": value for n, value in enumerate(filters)},
         "since": since,
         "until": until,
@@ -577,7 +572,6 @@ def _ranked_from(
     filters: list[Any],
     tag_days: list[tuple[int, int, str]],
     default_days: int,
-    utc_offset_minutes: int,
     top: int,
 ) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int]:
     """:func:`attention_ranking` from the contacts of highest attention
@@ -595,7 +589,7 @@ def _ranked_from(
             *scored_params(tag_days),
             default_days,
             bonus["today"],
-            f"{utc_offset_minutes:+d} minutes",
+            "localtime",
             id_list(unknown),
         ]
         for cid, days, rhythm in store.conn.execute(
@@ -765,7 +759,6 @@ def quiet_contacts(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     tag: str | None = None,
@@ -778,7 +771,7 @@ def quiet_contacts(
     rhythm each tag carries, (tag id, days, config key), as the domain decides
     it; a contact's own cadence comes first, then the shortest of its tags'
     (equal ones: the first key), then ``default_days``. Days are counted in the
-    zone ``utc_offset_minutes`` east of UTC, like domain/cadence.py does.
+    local zone by its rules for each day, like domain/cadence.py does.
     ``top`` returns only the most slipping (and any tied with the last of
     them); the second value is how many slip in all.
     """
@@ -801,7 +794,7 @@ def quiet_contacts(
     source = (
         f"CASE WHEN c.cadence_days THEN 'contact' ELSE coalesce('tag ' || {named}, 'default') END"
     )
-    params: list[Any] = [today.isoformat(), f"{utc_offset_minutes:+d} minutes"]
+    params: list[Any] = [today.isoformat(), "localtime"]
     params += [value for tag_id, days, _ in tag_days for value in (tag_id, days)]
     params.append(default_days)
     tag_filter = ""

@@ -114,12 +114,15 @@ def recomputed(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[objec
     )
 
 
-#: Whole days since the quiet began, counted in the local zone, as
+#: Whole days since the quiet began, counted in the local zone by its rules for
+#: that day (a touch before a change of the clocks keeps its own local day), as
 #: store/contacts.py ``quiet_contacts`` counts them.
-_DAYS = "max(0, CAST(julianday(:today) - julianday(q.quiet, :offset, 'start of day') AS INTEGER))"
+_DAYS = (
+    "max(0, CAST(julianday(:today) - julianday(q.quiet, 'localtime', 'start of day') AS INTEGER))"
+)
 #: Quiet for at least the rhythm: the quiet began before the local midnight
-#: that starts day today - rhythm + 1.
-_SLIPPING = "q.quiet < julianday(:today, :back, :utc)"  # :back numbered per range
+#: that starts day today - rhythm + 1 (in UTC by the zone's rules for that day).
+_SLIPPING = "q.quiet < julianday(:today, :back, 'utc')"  # :back numbered per range
 _NAMED = f"SELECT {_DAYS}, q.contact_id, c.name, c.company, c.last_touch_at IS NOT NULL"
 
 
@@ -173,7 +176,6 @@ def quiet_contacts(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     top: int | None = None,
@@ -191,11 +193,7 @@ def quiet_contacts(
     own = [row[0] for row in conn.execute(_OWN_RHYTHMS, (MAX_RHYTHMS + 1,))]
     if len(own) > MAX_RHYTHMS:
         return None
-    base = {
-        "today": today.isoformat(),
-        "offset": f"{utc_offset_minutes:+d} minutes",
-        "utc": f"{-utc_offset_minutes:+d} minutes",
-    }
+    base = {"today": today.isoformat()}
     ranges = _ranges(tag_days, default_days, own)
     join = "JOIN contacts c ON c.id = q.contact_id"
 
@@ -239,7 +237,6 @@ def most_quiet(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     top: int,
@@ -251,7 +248,6 @@ def most_quiet(
     walk = coldest_first(
         store,
         today=today,
-        utc_offset_minutes=utc_offset_minutes,
         default_days=default_days,
         tag_days=tag_days,
     )
@@ -273,7 +269,6 @@ def coldest_first(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     at_a_company: bool = False,
@@ -294,7 +289,7 @@ def coldest_first(
     ).fetchone()
     if active != timed:
         return None
-    base = {"today": today.isoformat(), "offset": f"{utc_offset_minutes:+d} minutes"}
+    base = {"today": today.isoformat()}
     ranges = _ranges(tag_days, default_days, own)
     join, company, only = (
         ("JOIN contacts c ON c.id = q.contact_id", "c.company_id", " AND c.company_id IS NOT NULL")
@@ -319,7 +314,6 @@ def uniform(
     store: Store,
     *,
     today: date,
-    utc_offset_minutes: int,
     tag_days: list[tuple[int, int, str]],
 ) -> tuple[int, int] | None:
     """``(days quiet, how many active contacts)`` when every active contact has
@@ -344,7 +338,7 @@ def uniform(
     row = conn.execute(
         f"SELECT count(*), count(quiet), {days.format('min(quiet)')}, {days.format('max(quiet)')}"
         " FROM contact_quiet WHERE active",
-        {"today": today.isoformat(), "offset": f"{utc_offset_minutes:+d} minutes"},
+        {"today": today.isoformat()},
     ).fetchone()
     active, timed, fewest, most = row
     if not active or active != timed or fewest != most:

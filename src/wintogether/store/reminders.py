@@ -24,6 +24,14 @@ def sent_keys(store: Store, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def sent_since(store: Store, key: str, since: str) -> bool:
+    """Whether ``key`` was sent at ``since`` (UTC) or later."""
+    row = store.conn.execute(
+        "SELECT 1 FROM reminders_sent WHERE key = ? AND sent_at >= ?", (key, since)
+    ).fetchone()
+    return row is not None
+
+
 def mark_sent(store: Store, keys: Sequence[str], stamp: str) -> None:
     store.conn.executemany(
         "INSERT OR IGNORE INTO reminders_sent (key, sent_at) VALUES (?, ?)",
