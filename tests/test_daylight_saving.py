@@ -234,3 +234,26 @@ def test_an_alarm_and_an_all_day_event_on_a_day_the_clocks_skip(
     # Midnight is skipped on 6 September 2026: the all-day event starts at 01:00.
     start, all_day = _moment(date(2026, 9, 6))
     assert all_day and start.astimezone(UTC) == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["from-contacts", "from-kept-figures"])
+def test_days_since_a_touch_are_counted_in_its_own_local_day(
+    db: Path, wt: Invoke, new_york: None, kept: bool
+) -> None:
+    """A call at 00:30 on Tue 20 Oct (summer time) is 39 days before Sat 28 Nov
+    (winter): not yet slipping on a 40-day rhythm, in every view that counts days
+    (with a tag filter the list is counted from the contacts, without one from the
+    kept figures)."""
+    wt("add", "Summer Sam", "--every", "40d", "--tag", "summer")
+    wt("log", "sam", "call", "--at", "2026-10-20T00:30")
+    assert "Tue 20 Oct" in wt("--plain", "history", "--since", "2026-10-01").stdout
+    listed = ("neglected", "--json") if kept else ("neglected", "--tag", "summer", "--json")
+    assert json.loads(wt(*listed).stdout) == []
+    assert json.loads(wt("today", "--json").stdout)["slipping"] == []
+    assert "last talked 39 days ago" in wt("--plain", "show", "sam").stdout
+    wt("add", "Winter Wes", "--every", "39d", "--tag", "summer")
+    wt("log", "wes", "call", "--at", "2026-10-20T00:30")
+    listed_wes = json.loads(wt(*listed).stdout)
+    assert [(p["contact"]["name"], p["days_since_last_touch"]) for p in listed_wes] == [
+        ("Winter Wes", 39)
+    ]
