@@ -463,3 +463,21 @@ def test_a_leap_day_birthday_comes_every_year_in_a_calendar(db: Path, wt: Invoke
         ("Birthday: Lee Park", date(2027, 3, 1)),
         ("Birthday: Lee Park", date(2028, 3, 1)),
     }
+
+
+@pytest.mark.parametrize("command", [["export"], ["today"], ["followups", "--json"]])
+def test_a_reader_that_stops_reading_is_not_a_failure(dana: Path, command: list[str]) -> None:
+    """`wt export | head -1` under `set -o pipefail`: the reader closing the pipe is
+    exit 0 and says nothing, however much was written before (it was 1, or 0 when
+    the output fitted in the pipe)."""
+    env = {**os.environ, "WINTOGETHER_DB": str(dana)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "wintogether", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before anything is written
+    error = child.stderr.read()
+    assert (child.wait(timeout=60), error) == (0, b"")

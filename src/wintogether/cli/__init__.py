@@ -21,6 +21,14 @@ def main() -> None:
     gc.disable()
     atexit.register(gc.freeze)
 
-    from wintogether.cli.app import app_for
+    from wintogether.cli.app import app_for, quiet_stdout
 
-    app_for(sys.argv[1:])(prog_name="wt")
+    try:
+        app_for(sys.argv[1:])(prog_name="wt")
+    finally:
+        # What is still buffered, written now: a reader that stopped reading
+        # (`wt today | head -1`) is not a failure at exit either.
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_stdout()

@@ -129,6 +129,11 @@ class WtGroup(TyperGroup):
             # Every write is one transaction, rolled back on the way out.
             print("Interrupted: nothing was saved.", file=sys.stderr)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader stopped reading (`wt export | head -1`): not a failure,
+            # and the same exit whether or not the output outgrew the pipe.
+            quiet_stdout()
+            raise typer.Exit(0) from None
         except sqlite3.Error as exc:
             from wintogether.store.connection import translate
 
@@ -315,6 +320,20 @@ def __getattr__(name: str) -> typer.Typer:
         command_line = globals()["app"] = full_app()
         return command_line
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def quiet_stdout() -> None:
+    """Standard output's reader is gone: what is left to write goes nowhere (so
+    that closing it at exit raises nothing either)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
 
 
 def app_for(args: list[str]) -> typer.Typer:
