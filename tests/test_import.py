@@ -604,3 +604,26 @@ def test_utf16_without_bom_and_unknown_encoding(db: Path, wt: Invoke, tmp_path: 
     assert "2 added" in wt("import", str(path), "--encoding", "utf-16-le").stderr
     run = wt("import", str(path), "--encoding", "klingon", ok=False)
     assert run.exit_code == 1 and "Unknown encoding 'klingon'" in run.stderr
+
+
+def test_an_import_says_when_someone_added_has_the_name_of_someone_you_had(
+    db: Path, wt: Invoke
+) -> None:
+    """Added by hand first (another company's name, or none), then the LinkedIn
+    export: the two Danas are not folded into one (they may be two people), but
+    the import says so, in the summary and in the plan."""
+    wt("add", "Dana Reyes", "--company", "Northwind")
+    wt("add", "Marcus O'Neil")
+    planned = json.loads(
+        wt("import", str(SAMPLES / "linkedin_connections.csv"), "--dry-run", "--json").stdout
+    )
+    reasons = {d["name"]: d["reason"] for d in planned["decisions"]}
+    assert reasons["Dana Reyes"] == "new contact; you had someone of this name"
+    assert reasons["Priya Natarajan"] == "new contact"
+    run = wt("import", str(SAMPLES / "linkedin_connections.csv"))
+    assert (
+        "Note: linkedin_connections.csv: 2 added have the name of someone you had (Dana Reyes,"
+        " Marcus O'Neil): `wt dupes` shows likely duplicates, `wt merge KEEP OTHER` joins two."
+    ) in run.stderr
+    again = wt("import", str(SAMPLES / "linkedin_connections.csv"))
+    assert "Note:" not in again.stderr  # nothing added the second time

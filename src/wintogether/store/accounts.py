@@ -418,9 +418,7 @@ def people_figures(
             row[0],
             WarmPerson(ContactRef(row[1], row[2], row[3]), row[4], row[5], row[6], bool(row[7])),
         )
-        for row in cursor.execute(
-            sql, [*_scored_params(tag_days, default_days, today), *params]
-        )
+        for row in cursor.execute(sql, [*_scored_params(tag_days, default_days, today), *params])
     ]
 
 

@@ -125,6 +125,22 @@ def import_file(
             )
             if added or updated or any(history.values()):
                 import_store.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
+    notices = list(result.notices)
+    namesakes = [s.decision.name for s in steps if s.namesake]
+    if namesakes:
+        # Matched by email, LinkedIn profile or name and company only: the same
+        # name at another company (or none) may be the same person.
+        shown = ", ".join(namesakes[:3]) + (
+            f" and {len(namesakes) - 3} more" if len(namesakes) > 3 else ""
+        )
+        notices.append(
+            Problem(
+                path.name,
+                f"{len(namesakes)} added {'has' if len(namesakes) == 1 else 'have'} the name of"
+                f" someone you had ({shown}): `wt dupes` shows likely duplicates,"
+                " `wt merge KEEP OTHER` joins two.",
+            )
+        )
     return ImportResult(
         fmt,
         path.name,
@@ -134,5 +150,5 @@ def import_file(
         result.records,
         history,
         skipped_rows=list(result.skipped),
-        notices=list(result.notices),
+        notices=notices,
     )

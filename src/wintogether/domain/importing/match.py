@@ -183,6 +183,8 @@ class _Planner:
             if card.uid and card.uid in self.index.by_uid
         }
         self.seen: dict[tuple[Any, ...], int] = {}
+        #: The names (case-folded) of the contacts there were before this file.
+        self.had_names = {name for name, _ in self.index.by_name_company}
 
     def repeat(self, card: Card) -> int | None:
         """The key of an earlier card of this file with exactly this content."""

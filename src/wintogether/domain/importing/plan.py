@@ -24,6 +24,8 @@ class _Step:
     key: int
     card: Card
     change: _Change | None
+    #: Added, with the name of a contact there was before (a likely duplicate).
+    namesake: bool = False
 
 
 def _plan(store: Store, cards: list[Card]) -> list[_Step]:
@@ -69,14 +71,17 @@ def _plan(store: Store, cards: list[Card]) -> list[_Step]:
                 new=True,
                 card=card,
             )
+            namesake = card.name.casefold() in planner.had_names
             planner.register(key, card)
             planner.claim(key, card)
+            reason = "new contact" + ("; you had someone of this name" if namesake else "")
             steps.append(
                 _Step(
-                    Decision("add", card.position, card.name, card.company, "new contact"),
+                    Decision("add", card.position, card.name, card.company, reason),
                     key,
                     card,
                     None,
+                    namesake,
                 )
             )
             continue
