@@ -737,3 +737,17 @@ def test_a_merge_chain_into_a_phone_card_the_phone_edits_settles(
     files = [p.name for p in state.files("contacts")]
     state.phone_edits_contact(index=files.index(phone_made), title="CFO", moves_rev=False)
     state.teardown()
+
+
+def test_a_step_that_waited_for_one_deleted_there_settles_in_two_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the desktop merges Dana into Marcus, then forgets him (the
+    # deal's steps go with them), while the laptop adds a step: the laptop's steps
+    # that waited for a step deleted there went out again a round later.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.merge(db="desktop", index=1, other=46)
+    state.add_step(db="laptop", index=0, theirs=False, after=False)
+    state.forget(db="desktop", index=28)
+    state.teardown()

@@ -15,7 +15,7 @@ from wintogether.clock import from_utc_iso
 from wintogether.dates import stored_day
 from wintogether.models import ContactRef, Deal, PlanStep, Promise
 from wintogether.store import promises as promises_store
-from wintogether.store.common import chunks, local_time, new_uid
+from wintogether.store.common import chunks, id_list, local_time, new_uid
 from wintogether.store.handle import Store
 
 #: The deal columns a command may set.
@@ -369,9 +369,12 @@ def step_of_promise(store: Store, promise_id: int) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-def move_steps_of_person(store: Store, contact_id: int, stamp: str) -> int:
+def move_steps_of_person(
+    store: Store, contact_id: int, stamp: str, skip: Sequence[int] = ()
+) -> int:
     """Before a person is forgotten: their plan steps move to the next person on
-    the same deal (the deal keeps its plan). Returns how many moved."""
+    the same deal (the deal keeps its plan), not to one of ``skip``. Returns how
+    many moved."""
     moved = 0
     for row in list(
         store.conn.execute(
@@ -382,8 +385,8 @@ def move_steps_of_person(store: Store, contact_id: int, stamp: str) -> int:
     ):
         other = store.conn.execute(
             "SELECT contact_id FROM deal_people WHERE deal_id = ? AND contact_id != ?"
-            " ORDER BY id LIMIT 1",
-            (row[1], contact_id),
+            " AND contact_id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1",
+            (row[1], contact_id, id_list(skip)),
         ).fetchone()
         if other is None:
             continue

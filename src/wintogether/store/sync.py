@@ -765,10 +765,11 @@ def archive_deleted(store: Store, contact_id: int, text: str, stamp: str) -> Non
     )
 
 
-def moving_steps(store: Store, going: Sequence[str]) -> set[str]:
+def moving_steps(store: Store, going: Sequence[str], kept_out: Sequence[str] = ()) -> set[str]:
     """Uids of the promises of contacts this sync deletes (``going``, by uid)
-    that are plan steps of a deal with someone else on it: they move to that
-    person (:func:`delete_row`), as when a person is forgotten, and stay."""
+    that are plan steps of a deal with someone else on it (not kept out of the
+    folder here): they move to that person (:func:`delete_row`), as when a
+    person is forgotten, and stay."""
     return {
         row[0]
         for row in store.conn.execute(
@@ -776,8 +777,9 @@ def moving_steps(store: Store, going: Sequence[str]) -> set[str]:
             " JOIN contacts c ON c.id = p.contact_id"
             " WHERE c.uid IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1"
             "  FROM deal_people dp JOIN contacts o ON o.id = dp.contact_id"
-            "  WHERE dp.deal_id = s.deal_id AND o.id != c.id)",
-            (json.dumps(list(going)),),
+            "  WHERE dp.deal_id = s.deal_id AND o.id != c.id"
+            "  AND o.uid NOT IN (SELECT value FROM json_each(?)))",
+            (json.dumps(list(going)), json.dumps(list(kept_out))),
         )
     }
 
@@ -795,13 +797,17 @@ def deals_of(store: Store, contacts: Sequence[str]) -> set[str]:
     }
 
 
-def delete_row(store: Store, kind: str, row_id: int, stamp: str = "") -> None:
+def delete_row(
+    store: Store, kind: str, row_id: int, stamp: str = "", kept_out: Sequence[str] = ()
+) -> None:
     if kind == "contact":
         # Their plan steps move to the next person on the deal (the deal keeps
-        # its plan), as `wt forget` does.
+        # its plan), as `wt forget` does; not to one kept out of the folder
+        # here (deleted elsewhere): a step of theirs would not travel.
         from wintogether.store.deals import move_steps_of_person
 
-        move_steps_of_person(store, row_id, stamp)
+        skip = [contact_ids_by_uid(store).get(uid) for uid in kept_out]
+        move_steps_of_person(store, row_id, stamp, [i for i in skip if i is not None])
     if kind == "history":
         table, row_id = _history_row(row_id)
         if table == "companies":  # only when no contact here names it

@@ -119,17 +119,19 @@ def sync(
         _execute(store, plan, stamp)
         settled = _settle_merges(store, stamp, plan.merging) if plan.settles else []
         again: _Plan | None = None
-        if settled:
+        if settled or _deleted_rows(plan):
             # The merged contacts' files leave the folder and their history
-            # goes out with the keeper, in this same sync.
+            # goes out with the keeper; what a deletion changed (a plan step
+            # moved to the next person on its deal, one that waited for a step
+            # deleted now waiting for none) goes out too: in this same sync.
             again = _plan(store, vdir, now, force_delete)
             _execute(store, again, stamp)
     _count(result, plan)
     if again is not None:
         again.skipped = []  # reported once, by the first pass
         _count(result, again)
-        result.changes += settled
-        result.received += len(settled)
+    result.changes += settled
+    result.received += len(settled)
     return result
 
 
@@ -153,6 +155,13 @@ def _settle_merges(store: Store, stamp: str, pending: dict[str, str]) -> list[Sy
         merge_contacts(store, keep, other, stamp)
         changes.append(_merged_change(duplicate, other.name, keep.name))
     return changes
+
+
+def _deleted_rows(plan: _Plan) -> bool:
+    """Whether carrying out ``plan`` deleted rows here: a deletion can change
+    others after they were decided (a contact's plan steps move to the next
+    person on the deal, a step that waited for a deleted one waits for none)."""
+    return any(a.action == "delete_row" for a in plan.actions)
 
 
 def _merged_change(uid: str, name: str, keeper: str) -> SyncChange:

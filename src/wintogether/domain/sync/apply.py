@@ -84,7 +84,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             applied[kind].append(saved[kind][-1])
         elif action.action == "delete_row":
             assert action.row_id is not None
-            ss.delete_row(store, kind, action.row_id, stamp)
+            ss.delete_row(store, kind, action.row_id, stamp, sorted(plan.kept_out))
             forgotten[kind].append(action.uid)
         elif action.action == "receive" or (action.action == "merge" and action.fields):
             assert action.file is not None and action.fields is not None

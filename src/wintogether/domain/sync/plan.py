@@ -217,7 +217,11 @@ def _plan_kind(
     rows = every_row = ss.versions(store, kind)
     if going:
         # A plan step of someone deleted here stays, moved to the next person on its deal.
-        staying = ss.moving_steps(store, sorted(going)) if kind == "promise" else set()
+        staying = (
+            ss.moving_steps(store, sorted(going), sorted(plan.kept_out))
+            if kind == "promise"
+            else set()
+        )
         if kind == "promise":
             plan.gone_promises |= {
                 uid for uid, row in rows.items() if row[3] in going and uid not in staying
