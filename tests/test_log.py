@@ -214,3 +214,17 @@ def test_visual_comes_before_editor(
     monkeypatch.setenv("EDITOR", "false")
     wt("log", "dana")
     assert [e["note"] for e in timeline(wt)] == ["From VISUAL"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("phone", "call"), ("Video", "meeting"), ("text", "message"), ("mail", "email")],
+)
+def test_a_channel_said_in_everyday_words_is_read(
+    dana: Path, wt: Invoke, typed: str, stored: str
+) -> None:
+    wt("log", "dana", "x", "--channel", typed)
+    [conversation] = json.loads(wt("history", "--kind", "conversation", "--json").stdout)[
+        "entries"
+    ][:1]
+    assert (conversation["note"], conversation["channel"]) == ("x", stored)

@@ -43,7 +43,8 @@ Channel = Annotated[
     typer.Option(
         "--channel",
         "-c",
-        help="call, email, meeting, message, social, event or note. "
+        help="call, email, meeting, message, social, event or note (phone, video, text, "
+        "sms, chat, mail… are read as one of these). "
         "[default: note, or log.channel in `wt config`]",
         show_default=False,
     ),
@@ -83,7 +84,10 @@ def log(
     ] = None,
     about: Annotated[
         str | None,
-        typer.Option("--about", help="What the follow-up is (default: the note's first line)."),
+        typer.Option(
+            "--about",
+            help="What the follow-up is (default: \"Follow up: \" and the note's first line).",
+        ),
     ] = None,
     they_will: Annotated[
         str | None,

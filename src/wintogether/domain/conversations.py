@@ -21,8 +21,17 @@ if TYPE_CHECKING:
 DEFAULT_CHANNEL = "note"
 
 
+#: Words a seller types for a channel, and the channel each means.
+CHANNEL_WORDS = {
+    "phone": "call", "video": "meeting", "zoom": "meeting", "teams": "meeting",
+    "mail": "email", "e-mail": "email", "text": "message", "sms": "message",
+    "chat": "message", "whatsapp": "message", "linkedin": "social", "dm": "message",
+}  # fmt: skip
+
+
 def check_channel(channel: str) -> str:
     value = channel.strip().lower()
+    value = CHANNEL_WORDS.get(value, value)
     if value not in CHANNELS:
         raise InvalidValue(
             f"Unknown channel '{channel}'.", hint=f"Use one of: {', '.join(CHANNELS)}."
