@@ -86,7 +86,7 @@ def log(
         str | None,
         typer.Option(
             "--about",
-            help="What the follow-up is (default: \"Follow up: \" and the note's first line).",
+            help='What the follow-up is (default: "Follow up: " and the note\'s first line).',
         ),
     ] = None,
     they_will: Annotated[
