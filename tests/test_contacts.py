@@ -370,3 +370,15 @@ def test_completion_of_contact_names(dana: Path) -> None:
     # Shells keep only values starting with the typed text: the case is adapted.
     assert complete_contact(ctx, "dan") == [("dana Reyes", "Northwind Traders")]
     assert {name for name, _ in complete_contact(ctx, "")} == {"Dana Reyes", "Marcus O'Neil"}
+
+
+def test_a_tag_no_one_has_suggests_the_close_ones(db: Path, wt: Invoke) -> None:
+    wt("add", "Ana Souza", "--tag", "customers")
+    run = wt("contacts", "--tag", "customer")
+    assert run.stderr.strip() == (
+        "No contacts match. No one is tagged 'customer': did you mean customers?"
+    )
+    assert wt("contacts", "--tag", "zzz").stderr.strip() == "No contacts match."
+    wt("archive", "ana")
+    # The tag is in use (by someone archived): nothing to suggest.
+    assert wt("contacts", "--tag", "customers").stderr.strip() == "No contacts match."

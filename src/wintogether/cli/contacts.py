@@ -276,10 +276,12 @@ def list_contacts(
     if emit_rows(fmt_, CONTACTS, shown):
         return
     if not rows:
+        close = contacts.tags_like(st.store(), tag) if tag else []
         say(
             "No contacts yet. `wt add NAME` adds one; `wt import FILE` brings many."
             if not (tag or company or archived)
             else "No contacts match."
+            + (f" No one is tagged {tag!r}: did you mean {' or '.join(close)}?" if close else "")
         )
     else:
 

@@ -322,6 +322,23 @@ def listing(
     ]
 
 
+def tags_like(store: Store, tag: str) -> list[str]:
+    """For a tag no contact has: the tags with a name close to it ("customer"
+    for "customers"), closest first; empty when the tag is in use."""
+    import difflib
+
+    from wintogether.store import quiet as quiet_store
+
+    with store.read():
+        names = [name for _, name in quiet_store.tag_names(store)]
+    folded = {name.casefold(): name for name in names}
+    wanted = tag.casefold()
+    if wanted in folded or any(n.startswith(wanted + "/") for n in folded):
+        return []
+    close = difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.6)
+    return [folded[name] for name in close]
+
+
 def listing_page(
     store: Store,
     config: Config,
