@@ -189,12 +189,23 @@ class SyncModel(RuleBasedStateMachine):
                     )[0][0]
                 )
             else:
-                owner = db.rows(
-                    "SELECT c.uid FROM interactions i JOIN interaction_participants p"
-                    " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
-                    " WHERE i.uid = ? ORDER BY c.id LIMIT 1",
-                    change["uid"],
-                )[0][0]
+                # On the timeline of one of its people (the first when it was
+                # settled; a merge in the same sync moves it to the keeper).
+                settled = db.rows(
+                    "SELECT c.uid FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
+                    " WHERE e.kind = 'sync_conflict' AND e.text LIKE ? ORDER BY e.id DESC",
+                    f"Sync conflict on conversation {change['name']!r}: %",
+                )
+                owner = (
+                    settled[0][0]
+                    if settled
+                    else db.rows(
+                        "SELECT c.uid FROM interactions i JOIN interaction_participants p"
+                        " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
+                        " WHERE i.uid = ? ORDER BY c.id LIMIT 1",
+                        change["uid"],
+                    )[0][0]
+                )
             self.conflicts.append((db.name, owner, fields))
         self.log.append(f"  -> {data['sent']}/{data['received']}/{data['deleted']}/"
                         f"{data['conflicts']} {[c['detail'] for c in data['changes']]}")  # fmt: skip
@@ -293,8 +304,10 @@ class SyncModel(RuleBasedStateMachine):
 
     @rule(db=dbs_names, index=st.integers(0, 50))
     def forget(self, db: str, index: int) -> None:
+        """Someone forgotten. Not a duplicate merged away elsewhere (that computer
+        keeps what it merged, this one forgets what it had: docs/sync.md)."""
         name = self.pick(self.dbs[db], index)
-        if name is not None:
+        if name is not None and name not in self.merged_away:
             self.deleted_names.add(name)
             self.run(self.dbs[db], "forget", name, "--yes")
 
@@ -308,7 +321,7 @@ class SyncModel(RuleBasedStateMachine):
         keep, duplicate = self.pick(self.dbs[db], index), self.pick(self.dbs[db], other)
         if keep is None or duplicate is None or keep == duplicate:
             return
-        if duplicate in self.merged_away:
+        if duplicate in self.merged_away or duplicate in self.deleted_names:
             return
         self.merged_away.add(duplicate)
         self.deleted_names.add(duplicate)
