@@ -367,32 +367,21 @@ def test_an_mbox_message_being_appended_during_a_scan_is_read_later(
 def test_replies_with_in_reply_to_only_stay_one_thread(
     wt: Invoke, dana: Path, tmp_path: Path
 ) -> None:
+    # Outlook's replies name only their parent (In-Reply-To, no References).
+    thread = [(DANA, ME, "Quote", ""), (ME, DANA, "RE: Quote", "In-Reply-To: <1@x>"),
+              (DANA, ME, "RE: Quote", "In-Reply-To: <2@x>")]  # fmt: skip
     box = write_maildir(
         tmp_path / "src",
         {
-            "1:2,S": message(
-                sender=DANA,
-                to=ME,
-                subject="Quote",
-                date="Mon, 23 Nov 2026 09:00:00 +0000",
-                message_id="<1@x>",
-            ),
-            "2:2,S": message(
-                sender=ME,
-                to=DANA,
-                subject="RE: Quote",
-                date="Mon, 23 Nov 2026 10:00:00 +0000",
-                message_id="<2@x>",
-                extra="In-Reply-To: <1@x>",
-            ),
-            "3:2,S": message(
-                sender=DANA,
-                to=ME,
-                subject="RE: Quote",
-                date="Mon, 23 Nov 2026 11:00:00 +0000",
-                message_id="<3@x>",
-                extra="In-Reply-To: <2@x>",
-            ),
+            f"{n}:2,S": message(
+                sender=sender,
+                to=to,
+                subject=subject,
+                extra=extra,
+                date=f"Mon, 23 Nov 2026 {8 + n:02d}:00:00 +0000",
+                message_id=f"<{n}@x>",
+            )
+            for n, (sender, to, subject, extra) in enumerate(thread, start=1)
         },
     )
     configure(tmp_path, [], [box])
