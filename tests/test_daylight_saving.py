@@ -257,3 +257,27 @@ def test_days_since_a_touch_are_counted_in_its_own_local_day(
     assert [(p["contact"]["name"], p["days_since_last_touch"]) for p in listed_wes] == [
         ("Winter Wes", 39)
     ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "every"),
+    [
+        # Beirut's clocks go from 00:00 to 01:00 on Sun 29 Mar 2026: 23:30 on the
+        # 28th is 245 days before Sat 28 Nov, the day before the skipped midnight.
+        ("Asia/Beirut", "2026-03-28T23:30", "245d"),
+        # Cairo's go from 00:00 to 01:00 on Fri 24 Apr 2026.
+        ("Africa/Cairo", "2026-04-23T23:30", "219d"),
+    ],
+)
+def test_slipping_on_a_rhythm_whose_bound_is_a_skipped_midnight(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, zone: str, at: str, every: str
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    wt("add", "Edge Ed", "--every", every, "--tag", "edge")
+    wt("log", "ed", "call", "--at", at)
+    tagged = json.loads(wt("neglected", "--tag", "edge", "--json").stdout)
+    assert [p["days_since_last_touch"] for p in tagged] == [int(every[:-1])]  # slipping
+    kept = json.loads(wt("neglected", "--json").stdout)
+    assert kept == tagged  # the kept figures' bound is not an hour early
+    assert json.loads(wt("today", "--json").stdout)["slipping"] != []

@@ -228,3 +228,20 @@ def test_a_channel_said_in_everyday_words_is_read(
         "entries"
     ][:1]
     assert (conversation["note"], conversation["channel"]) == ("x", stored)
+
+
+def test_a_channel_word_is_read_in_the_config_as_on_the_command_line(
+    wt: Invoke, dana: Path, tmp_path: Path
+) -> None:
+    from conftest import write_config
+
+    wt("log", "dana", "phone", "--channel", "phone")  # read as call
+    write_config(tmp_path, '[log]\nchannel = "phone"\n')
+    run = wt("log", "dana", "second call", ok=False)
+    assert run.exit_code == 0, run
+    assert (
+        json.loads(wt("history", "--kind", "conversation", "--json").stdout)["entries"][0][
+            "channel"
+        ]
+        == "call"
+    )

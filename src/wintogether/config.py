@@ -383,13 +383,15 @@ def _health_and_summary(
 def _log_and_display(data: dict[str, Any], path: Path) -> tuple[str, str]:
     """``[log] channel`` and ``[display] date_format``."""
     from wintogether.dates import DATE_FORMATS
-    from wintogether.models import CHANNELS
+    from wintogether.models import CHANNEL_WORDS, CHANNELS
 
     log = data.get("log", {})
     display = data.get("display", {})
     if not isinstance(log, dict) or not isinstance(display, dict):
         raise ConfigError(f"{path}: [log] and [display] must be tables.")
     channel = log.get("channel", DEFAULT_LOG_CHANNEL)
+    if isinstance(channel, str):
+        channel = CHANNEL_WORDS.get(channel.strip().lower(), channel)
     if not isinstance(channel, str) or channel.strip().lower() not in CHANNELS:
         raise ConfigError(f"{path}: log.channel must be one of: {', '.join(CHANNELS)}.")
     date_format = display.get("date_format", DEFAULT_DATE_FORMAT)

@@ -165,8 +165,11 @@ class _Scan:
         self.today_start = start_of_day(now.astimezone().date(), now.tzinfo)
         self.upcoming: list[Any] = []
         self._proposed: set[str] | None = None
-        #: Message-ID -> the first message of its thread, for the messages read.
+        #: Message-ID -> the first message of its thread, for the messages read,
+        #: and (read once, when a reply names only its parent) for those earlier
+        #: scans proposed.
         self.threads: dict[str, str] = {}
+        self._earlier_threads: dict[str, str] | None = None
         #: The calendar files read or found unchanged: the meetings copied from
         #: any other (deleted, or no longer in the settings) are dropped.
         self.calendar_files: set[str] = set()
@@ -526,7 +529,9 @@ class _Scan:
 
         thread = self.threads.get(message.thread, message.thread)
         if message.parent_only and thread == message.thread:
-            thread = sql.thread_holding(self.store, thread) or thread
+            if self._earlier_threads is None:
+                self._earlier_threads = sql.message_threads(self.store)
+            thread = self._earlier_threads.get(thread, thread)
         self.threads[message.message_id] = thread
         return thread
 

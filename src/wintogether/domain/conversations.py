@@ -10,7 +10,7 @@ from wintogether.dates import format_moment, parse_day, parse_moment
 from wintogether.domain.resolve import resolve
 from wintogether.domain.text import clean_text
 from wintogether.errors import InvalidDate, InvalidValue, NotFound
-from wintogether.models import CHANNELS, ContactRef
+from wintogether.models import CHANNEL_WORDS, CHANNELS, ContactRef
 from wintogether.store import Store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import promises as promises_store
@@ -19,14 +19,6 @@ if TYPE_CHECKING:
     from wintogether.models import Conversation
 
 DEFAULT_CHANNEL = "note"
-
-
-#: Words a seller types for a channel, and the channel each means.
-CHANNEL_WORDS = {
-    "phone": "call", "video": "meeting", "zoom": "meeting", "teams": "meeting",
-    "mail": "email", "e-mail": "email", "text": "message", "sms": "message",
-    "chat": "message", "whatsapp": "message", "linkedin": "social", "dm": "message",
-}  # fmt: skip
 
 
 def check_channel(channel: str) -> str:

@@ -201,6 +201,10 @@ def _by_uid(calendar: Any) -> list[Any]:
     parts = []
     for events in groups.values():
         part = icalendar.Calendar()
+        # The file's own properties too: X-WR-TIMEZONE (Google's exports) says
+        # in which zone its events repeat.
+        for name, value in calendar.items():
+            part.add(name, value)
         for component in (*zones, *events):
             part.add_component(component)
         parts.append(part)
@@ -283,9 +287,13 @@ def _occurrence(
     shift = (shifts or {}).get((uid, _instant(rid))) if recurrence is not None else None
     if shift is not None:
         # Moved with every later one by an override: each keeps its own place
-        # in the series (the library gives them all the override's id).
+        # in the series (the library gives them all the override's id). Earlier
+        # versions keyed them all by that id: only the override's own
+        # occurrence keeps that key as its legacy one.
+        own = _instant(start - shift) == _instant(rid)
         rid = start - shift
-        legacy = ""
+        if not own:
+            legacy = ""
     key = f"{name}|{_instant(rid)}"
     attendees: list[Person] = []
     declined: set[str] = set()

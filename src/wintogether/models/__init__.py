@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from wintogether.models.base import (
     ACCOUNT_ROLES,
+    CHANNEL_WORDS,
     CHANNELS,
     DEAL_STATUSES,
     DIRECTIONS,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCOUNT_ROLES",
     "CHANNELS",
+    "CHANNEL_WORDS",
     "DEAL_STATUSES",
     "DIRECTIONS",
     "LEDGER_KINDS",

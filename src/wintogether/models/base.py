@@ -13,6 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 CHANNELS = ("call", "email", "meeting", "message", "social", "event", "note")
+#: Words a seller types for a channel, and the channel each means.
+CHANNEL_WORDS = {
+    "phone": "call", "video": "meeting", "zoom": "meeting", "teams": "meeting",
+    "mail": "email", "e-mail": "email", "text": "message", "sms": "message",
+    "chat": "message", "whatsapp": "message", "linkedin": "social", "dm": "message",
+}  # fmt: skip
 OWNERS = ("me", "them")
 STATUSES = ("open", "done", "cancelled")
 

@@ -99,17 +99,18 @@ def last_scan(store: Store) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
-def thread_holding(store: Store, message_id: str) -> str | None:
-    """The thread (its first message's id) of the proposal holding ``message_id``."""
-    row = store.conn.execute(
-        "SELECT p.source_key FROM capture_proposals p WHERE p.kind = 'email'"
-        " AND EXISTS (SELECT 1 FROM json_each(p.items) i WHERE i.value = ?) LIMIT 1",
-        (message_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    key = str(row[0]).removeprefix("mail:")
-    return key.rpartition("|")[0] or None
+def message_threads(store: Store) -> dict[str, str]:
+    """Message-ID -> the thread (its first message's id) of the proposal holding
+    it, for every email proposal: read once per scan."""
+    out: dict[str, str] = {}
+    for key, item in store.conn.execute(
+        "SELECT p.source_key, i.value FROM capture_proposals p, json_each(p.items) i"
+        " WHERE p.kind = 'email'"
+    ):
+        thread = str(key).removeprefix("mail:").rpartition("|")[0]
+        if thread:
+            out.setdefault(str(item), thread)
+    return out
 
 
 def keep_meetings_of(store: Store, sources: set[str]) -> None:

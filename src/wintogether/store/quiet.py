@@ -121,8 +121,10 @@ _DAYS = (
     "max(0, CAST(julianday(:today) - julianday(q.quiet, 'localtime', 'start of day') AS INTEGER))"
 )
 #: Quiet for at least the rhythm: the quiet began before the local midnight
-#: that starts day today - rhythm + 1 (in UTC by the zone's rules for that day).
-_SLIPPING = "q.quiet < julianday(:today, :back, 'utc')"  # :back numbered per range
+#: that starts day today - rhythm + 1 (in UTC, found in Python by the zone's
+#: rules for that day: SQLite's 'utc' puts a midnight the clocks skip an hour
+#: early).
+_SLIPPING = "q.quiet < julianday(:back)"  # :back numbered per range
 _NAMED = f"SELECT {_DAYS}, q.contact_id, c.name, c.company, c.last_touch_at IS NOT NULL"
 
 
@@ -165,10 +167,15 @@ def _ranges(
     return out
 
 
-def _bound(n: int, rhythm: int, own: dict[str, Any]) -> dict[str, Any]:
+def _bound(n: int, rhythm: int, own: dict[str, Any], today: date) -> dict[str, Any]:
     """A range's parameters, named for its place ``n``."""
+    from datetime import UTC, timedelta
+
+    from wintogether.clock import to_utc_iso
+    from wintogether.dates import start_of_day
+
     named = {f"{key}{n}": value for key, value in own.items()}
-    named[f"back{n}"] = f"{1 - rhythm:+d} days"
+    named[f"back{n}"] = to_utc_iso(start_of_day(today - timedelta(days=rhythm - 1), UTC))
     return named
 
 
@@ -200,7 +207,7 @@ def quiet_contacts(
     def read(n: int, where: str, rhythm: int, source: str, own: dict[str, Any]) -> Iterator[Any]:
         sql = f"{_NAMED} {where.format(join=join, n=n)} AND {_slipping(n)} ORDER BY q.quiet"
         for days, cid, name, company, talked in conn.execute(
-            sql, {**base, **_bound(n, rhythm, own)}
+            sql, {**base, **_bound(n, rhythm, own, today)}
         ):
             yield (-(days / rhythm), -days, cid, rhythm, source, name, company, talked)
 
@@ -304,7 +311,7 @@ def coldest_first(
         )
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples
-        for days, cid, company_id in cursor.execute(sql, {**base, **_bound(n, rhythm, own)}):
+        for days, cid, company_id in cursor.execute(sql, {**base, **_bound(n, rhythm, own, today)}):
             yield (-(days / rhythm), cid, days, rhythm, company_id)
 
     return heapq.merge(*(read(n, *r) for n, r in enumerate(ranges)), key=_first)
@@ -384,7 +391,7 @@ def _count(conn: sqlite3.Connection, ranges: list[Range], base: dict[str, Any]) 
     default = next(n for n, r in enumerate(ranges) if r[2] == "default")
     default_days = ranges[default][1]
     for n, (where, rhythm, source, own) in enumerate(ranges):
-        params.update(_bound(n, rhythm, own))
+        params.update(_bound(n, rhythm, own, date.fromisoformat(base["today"])))
         if source == "default":
             counts.append(
                 "(SELECT count(*) FROM contact_quiet q WHERE q.active AND q.own IS NULL"

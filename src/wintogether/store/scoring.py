@@ -28,8 +28,9 @@ def scored_sql(where: str, tags: int, columns: Sequence[str] = ()) -> str:
     join, for the rows it shows.
 
     Parameters, in order: :func:`scored_params` of the ``tags`` tag rhythms, the
-    default rhythm, today (ISO day), the UTC offset ("+60 minutes"), then
-    whatever ``where`` binds.
+    default rhythm, today (ISO day), ``"localtime"`` (the modifier that gives a
+    touch's local day, by the zone's rules for that day), then whatever
+    ``where`` binds.
     """
     # Each contact's own tags, by its (contact, tag) index: a few rows, each
     # given its pick by a CASE over the tags that carry a rhythm.
