@@ -465,7 +465,11 @@ def test_a_leap_day_birthday_comes_every_year_in_a_calendar(db: Path, wt: Invoke
     }
 
 
-@pytest.mark.parametrize("command", [["export"], ["today"], ["followups", "--json"]])
+@pytest.mark.parametrize(
+    "command",
+    [["export"], ["today"], ["followups", "--json"], ["--help"], ["contacts", "--help"],
+     ["--version"]],
+)  # fmt: skip
 def test_a_reader_that_stops_reading_is_not_a_failure(dana: Path, command: list[str]) -> None:
     """`wt export | head -1` under `set -o pipefail`: the reader closing the pipe is
     exit 0 and says nothing, however much was written before (it was 1, or 0 when

@@ -25,6 +25,16 @@ def main() -> None:
 
     try:
         app_for(sys.argv[1:])(prog_name="wt")
+    except SystemExit as exc:
+        # A reader that stopped before any command ran (`wt --help | head -1`):
+        # Click (wrapping standard output) and Rich (drawing the help) exit 1;
+        # as for a command's output, 0.
+        broken = "PacifyFlushWrapper" in type(sys.stdout).__name__ or isinstance(
+            exc.__context__, BrokenPipeError
+        )
+        if exc.code == 1 and broken:
+            raise SystemExit(0) from None
+        raise
     finally:
         # What is still buffered, written now: a reader that stopped reading
         # (`wt today | head -1`) is not a failure at exit either.
