@@ -13,6 +13,9 @@ from capture_data import DANA, MARCUS, ME, attendee, event, ics, mbox_entry, mes
 from conftest import Invoke, write_config
 from test_capture import configure, waiting
 
+#: A meeting I organised, with Dana in it.
+MINE = (f"ORGANIZER:mailto:{ME}", attendee(DANA, "Dana Reyes"))
+
 
 def test_same_meeting_in_a_vdir_and_an_export_is_proposed_once(
     wt: Invoke, dana: Path, tmp_path: Path
@@ -26,8 +29,7 @@ def test_same_meeting_in_a_vdir_and_an_export_is_proposed_once(
                 "m-1",
                 ";TZID=Europe/Berlin:20261124T160000",
                 "QBR",
-                f"ORGANIZER:mailto:{ME}",
-                attendee(DANA, "Dana Reyes"),
+                *MINE,
             ),
             tz=True,
         )
@@ -39,8 +41,7 @@ def test_same_meeting_in_a_vdir_and_an_export_is_proposed_once(
                 "m-1",
                 ":20261124T150000Z",
                 "QBR",
-                f"ORGANIZER:mailto:{ME}",
-                attendee(DANA, "Dana Reyes"),
+                *MINE,
             )
         )
     )
@@ -56,7 +57,7 @@ def test_a_meeting_reviewed_before_keys_were_in_utc_is_not_proposed_again(
     what they remembered as seen and reviewed still counts."""
     cal = tmp_path / "cal"
     cal.mkdir()
-    lines = (f"ORGANIZER:mailto:{ME}", attendee(DANA, "Dana Reyes"))
+    lines = MINE
     (cal / "m.ics").write_text(
         ics(event("m-1", ";TZID=Europe/Berlin:20261124T160000", "QBR", *lines), tz=True)
     )
@@ -89,8 +90,7 @@ def test_an_override_written_later_with_a_utc_recurrence_id_is_not_proposed_agai
         ";TZID=Europe/Berlin:20261102T100000",
         "Weekly",
         "RRULE:FREQ=WEEKLY;COUNT=3",
-        f"ORGANIZER:mailto:{ME}",
-        attendee(DANA),
+        *MINE,
     )
     (cal / "w.ics").write_text(ics(master, tz=True))
     configure(tmp_path, [cal], [])
@@ -101,8 +101,7 @@ def test_an_override_written_later_with_a_utc_recurrence_id_is_not_proposed_agai
         ";TZID=Europe/Berlin:20261109T100000",
         "Weekly",
         "RECURRENCE-ID:20261109T090000Z",
-        f"ORGANIZER:mailto:{ME}",
-        attendee(DANA),
+        *MINE,
         "DESCRIPTION:notes added after the meeting",
     )
     (cal / "w.ics").write_text(ics(master, over, tz=True))
@@ -140,16 +139,14 @@ def test_a_this_and_future_override_keeps_every_occurrence(
                 ":20261102T090000Z",
                 "Weekly",
                 "RRULE:FREQ=WEEKLY;COUNT=3",
-                f"ORGANIZER:mailto:{ME}",
-                attendee(DANA),
+                *MINE,
             ),
             event(
                 "w-1",
                 ":20261109T140000Z",
                 "Weekly",
                 "RECURRENCE-ID;RANGE=THISANDFUTURE:20261109T090000Z",
-                f"ORGANIZER:mailto:{ME}",
-                attendee(DANA),
+                *MINE,
             ),
         )
     )
@@ -201,8 +198,7 @@ def test_a_deleted_event_file_is_not_briefed_on(wt: Invoke, dana: Path, tmp_path
                 "l-1",
                 ":20261130T150000Z",
                 "Call off",
-                f"ORGANIZER:mailto:{ME}",
-                attendee(DANA, "Dana Reyes"),
+                *MINE,
             )
         )
     )
@@ -220,7 +216,7 @@ def test_one_broken_event_does_not_lose_a_whole_export(
     export = tmp_path / "team.ics"
     export.write_text(
         ics(
-            event("ok-1", ":20261124T150000Z", "QBR", f"ORGANIZER:mailto:{ME}", attendee(DANA)),
+            event("ok-1", ":20261124T150000Z", "QBR", *MINE),
             event(
                 "bad-1",
                 ":20261125T150000Z",
@@ -248,8 +244,7 @@ def test_scan_after_a_long_break_reads_since_the_last_scan(
                 ":20261102T090000Z",
                 "Weekly",
                 "RRULE:FREQ=WEEKLY",
-                f"ORGANIZER:mailto:{ME}",
-                attendee(DANA),
+                *MINE,
             )
         )
     )
@@ -444,8 +439,7 @@ def test_one_broken_event_does_not_move_a_google_export_s_other_meetings(
         ":20260701T150000Z",  # 11:00 New York, every Wednesday
         "Weekly",
         "RRULE:FREQ=WEEKLY",
-        f"ORGANIZER:mailto:{ME}",
-        attendee(DANA, "Dana Reyes"),
+        *MINE,
     )
     export = tmp_path / "google.ics"
     export.write_text(ics(weekly).replace("END:VCALENDAR", google + "END:VCALENDAR"))
@@ -468,7 +462,7 @@ def test_a_this_and_future_override_reviewed_before_keys_were_in_utc_is_not_prop
     occurrence gets no legacy key now, so once reviewed it is proposed again."""
     cal = tmp_path / "cal"
     cal.mkdir()
-    lines = (f"ORGANIZER:mailto:{ME}", attendee(DANA, "Dana Reyes"))
+    lines = MINE
     master = event("w-1", ";TZID=Europe/Berlin:20261102T100000", "Weekly",
                    "RRULE:FREQ=WEEKLY;COUNT=3", *lines)  # fmt: skip
     over = event("w-1", ";TZID=Europe/Berlin:20261109T150000", "Weekly",
