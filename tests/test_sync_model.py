@@ -764,3 +764,19 @@ def test_a_step_that_waited_for_one_deleted_there_settles_in_two_rounds(
     state.add_step(db="laptop", index=0, theirs=False, after=False)
     state.forget(db="desktop", index=28)
     state.teardown()
+
+
+def test_a_step_kept_aside_for_a_to_do_it_lacked_comes_in_with_the_to_do(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the desktop adds a step for Dana's side while the
+    # laptop forgets her; the laptop keeps the step aside (its to-do, Dana's,
+    # is not sent there) until the desktop, forgetting her too, gives the to-do
+    # to Marcus. The to-do then came in, but the step stayed aside for good.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.add_step(db="desktop", index=32, theirs=True, after=True)
+    state.forget(db="laptop", index=0)
+    state.sync_one(db="desktop")
+    state.forget(db="desktop", index=36)
+    state.teardown()

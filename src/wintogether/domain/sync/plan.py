@@ -307,12 +307,14 @@ def _plan_kind(
                 blocked.add(uid)
 
     # Kept aside for a contact we did not know: looked at again once we do (a
-    # to-do, which may name its contact, on every sync: they are few).
+    # to-do, which may name its contact, and a plan step, which names no
+    # contact but a deal and a to-do that may arrive later, on every sync:
+    # they are few).
     for uid, known in state.items():
         if known.db_version != UNMATCHED or uid not in file_of or uid in parsed:
             continue
         refs = set(json.loads(known.base or "{}").get("refs", []))
-        if kind == "promise" or refs & contact_uids:
+        if kind == "promise" or refs & contact_uids or (kind == "history" and not refs):
             again = _fields_of(kind, file_of[uid], folder)
             if again is not None:
                 again["uid"] = uid
