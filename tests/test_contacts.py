@@ -329,6 +329,10 @@ def test_archive_hides_and_unarchive_restores(dana: Path, wt: Invoke) -> None:
     wt("follow-up", "marcus", "Send deck", "--due", "2026-11-20")
     run = wt("archive", "marcus")
     assert "Archived Marcus O'Neil (#2)" in run.stderr
+    # the promise still owed is said, and still on the dashboard, as the help says
+    assert "1 open promise with them still shows on `wt today`" in run.stderr
+    assert "stay on `wt today`" in " ".join(wt("archive", "--help").stdout.split())
+    assert "Send deck" in wt("today").stdout
     assert [c["name"] for c in contacts_json(wt)] == ["Dana Reyes"]
     assert [c["name"] for c in contacts_json(wt, "--archived")] == ["Marcus O'Neil"]
     board = json.loads(wt("today", "--json").stdout)

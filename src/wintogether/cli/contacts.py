@@ -342,7 +342,10 @@ def show(
 
 
 def archive(ctx: typer.Context, contact: ContactArg) -> None:
-    """Archive a contact: hidden from lists and the dashboard, history kept.
+    """Archive a contact: off the contact lists, who is slipping and birthdays; history kept.
+
+    Promises still open with them stay on `wt today` and `wt followups`
+    until they are done or cancelled (`wt done`, `wt cancel`).
 
     Example:
 
@@ -350,8 +353,15 @@ def archive(ctx: typer.Context, contact: ContactArg) -> None:
     """
     from wintogether.domain import contacts
 
-    done = contacts.set_archived(state(ctx).store(), contact, True, now())
+    store = state(ctx).store()
+    done = contacts.set_archived(store, contact, True, now())
     say(f"Archived {done.name} (#{done.id}). `wt unarchive {done.id}` brings them back.")
+    still = contacts.open_promise_count(store, done.id)
+    if still:
+        say(
+            f"{still} open promise{'s' if still != 1 else ''} with them still"
+            f" show{'s' if still == 1 else ''} on `wt today` until done or cancelled."
+        )
 
 
 def unarchive(ctx: typer.Context, contact: ContactArg) -> None:

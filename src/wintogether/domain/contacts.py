@@ -273,6 +273,13 @@ def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Cont
     return contact
 
 
+def open_promise_count(store: Store, contact_id: int) -> int:
+    """How many promises with this contact are still open (both ways)."""
+    from wintogether.store import promises as promises_store
+
+    return len(promises_store.promises(store, contact_id=contact_id))
+
+
 def set_archived(store: Store, ref: str, archived: bool, now: datetime) -> Contact:
     stamp = to_utc_iso(now)
     with store.write():
