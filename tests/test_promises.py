@@ -49,6 +49,30 @@ def test_a_due_time_is_said_to_be_ignored(dana: Path, wt: Invoke) -> None:
     assert "time ignored" in logged.stderr
 
 
+def test_a_due_day_already_past_is_kept_and_said_to_be_overdue(dana: Path, wt: Invoke) -> None:
+    # a year typed wrong, a snooze to a day gone: kept as typed, but said
+    run = wt("follow-up", "dana", "Send deck", "--due", "2025-11-30")
+    assert "(due Sun 30 Nov 2025)" in run.stderr
+    assert "Note: Sun 30 Nov 2025 is past, so it is overdue already; `wt snooze 1 DATE`" in (
+        run.stderr
+    )
+    today = wt("follow-up", "dana", "Call back", "--due", "today")
+    assert "is past" not in today.stderr
+    snoozed = wt("snooze", "2", "yesterday")
+    assert "Note: Fri 27 Nov is past" in snoozed.stderr
+    assert "`wt snooze 2 DATE`" in snoozed.stderr
+    logged = wt(
+        "log", "dana", "Call", "--follow-up", "2026-11-01", "--they-will", "x", "--by", "fri"
+    )
+    assert "Note: Sun 1 Nov is past" in logged.stderr
+    assert logged.stderr.count("is past") == 1
+    wt("deal", "add", "Renewal", "--with", "dana")
+    step = wt("plan", "add", "Renewal", "Kick-off", "--owner", "me", "--due", "2026-11-20")
+    assert "Note: Fri 20 Nov is past" in step.stderr
+    overdue = json.loads(wt("followups", "--overdue", "--json").stdout)
+    assert {p["text"] for p in overdue} == {"Send deck", "Call back", "Follow up: Call", "Kick-off"}
+
+
 def test_filters(dana: Path, wt: Invoke) -> None:
     seed(wt)
     assert [p["id"] for p in promises(wt)] == [1, 2, 3, 4, 5]  # soonest first

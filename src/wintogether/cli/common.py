@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -189,6 +189,18 @@ def say_time_ignored(*typed: str | None) -> None:
 
     if any(text and has_time_of_day(text) for text in typed):
         say("(time ignored: promises are due on a day)")
+
+
+def say_past_due(today: date, due: date | None, promise_id: int | None) -> None:
+    """Say so when a promise is due on a day already gone (``--due 2025-12-01``
+    for 2026, ``snooze 12 mon`` on a Tuesday): kept as typed, overdue now."""
+    if due is not None and due < today:
+        from wintogether.dates import format_day
+
+        say(
+            f"Note: {format_day(due, today)} is past, so it is overdue already;"
+            f" `wt snooze {promise_id} DATE` moves it."
+        )
 
 
 DISAGREE = "--json and --format disagree; give one of them."

@@ -22,6 +22,7 @@ from wintogether.cli.common import (
     output_format,
     read_stdin,
     say,
+    say_past_due,
     say_time_ignored,
     state,
     stdin_is_terminal,
@@ -170,6 +171,8 @@ def log(
         )
     say(message)
     say_time_ignored(follow_up, by)
+    say_past_due(moment.date(), result.promise_due, result.promise_id)
+    say_past_due(moment.date(), result.their_promise_due, result.their_promise_id)
 
 
 def _default_channel(st: State) -> str:

@@ -27,6 +27,7 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    say_past_due,
     say_time_ignored,
     shown_limit,
     state,
@@ -567,11 +568,13 @@ def plan_add(
     from wintogether.domain import plan
 
     store = state(ctx).store()
+    moment = now()
     result = plan.add_step(
-        store, now(), deal, text, owner=owner, due=due, after=after, milestone=milestone
+        store, moment, deal, text, owner=owner, due=due, after=after, milestone=milestone
     )
     _say_step(result, "Added")
     say_time_ignored(due)
+    say_past_due(moment.date(), result.step.promise.due_on, result.step.promise.id)
 
 
 @plan_app.command("done")

@@ -19,6 +19,7 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    say_past_due,
     say_time_ignored,
     shown_limit,
     state,
@@ -96,6 +97,7 @@ def follow_up(
     )
     say("Promise " + _describe(promise, moment.date()))
     say_time_ignored(due)
+    say_past_due(moment.date(), promise.due_on, promise.id)
 
 
 def followups(
@@ -205,6 +207,7 @@ def snooze(
     promise = promises.snooze(state(ctx).store(), moment, promise_id, until)
     say(f"Snoozed {_describe(promise, moment.date())}")
     say_time_ignored(until)
+    say_past_due(moment.date(), promise.due_on, promise.id)
 
 
 def cancel(
