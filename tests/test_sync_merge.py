@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import test_sync
+from conftest import Invoke, NewDatabase
 from test_sync import Side, _dump_hash, _listing, _seed, dana_uid
 
 sides = test_sync.sides  # the same two databases and vdir
@@ -738,3 +739,48 @@ def test_a_merge_undone_after_it_was_synced_is_undone_on_both_computers(
     _rounds(laptop, desktop, vdir, "12:00", "13:00")
     assert laptop.rows(emails) == desktop.rows(emails) == restored
     assert _owners(laptop) == _owners(desktop) == [("talk call about the pilot", "Dana R")]
+
+
+def test_a_phone_rewriting_the_keeper_card_does_not_erase_the_merge(
+    sides: tuple[Side, Side, Path], tmp_path: Path, wt: Invoke,
+    monkeypatch: pytest.MonkeyPatch, new_database: NewDatabase,
+) -> None:  # fmt: skip
+    # A card another app writes afresh (no X- lines) said "merged nobody": the
+    # merge was erased on every computer, and a third one that had not merged
+    # yet archived the duplicate, its own conversation with it left there.
+    from test_sync_model import START, _phone_card
+
+    laptop, desktop, vdir = sides
+    tablet = Side(new_database(tmp_path / "tablet.db"), wt, monkeypatch)
+    card = vdir / "contacts" / "phone-ada.vcf"
+    card.parent.mkdir(parents=True)
+    card.write_text(_phone_card("phone-ada", "Ada Quill", START))
+    laptop("add", "Ada Q", "--new", "--email", "adaq@x.example")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:20:00+00:00")
+    tablet("sync", str(vdir), at="2026-11-28T10:25:00+00:00")
+    tablet("log", "Ada Q", "tablet call", at="2026-11-28T10:26:00+00:00")  # not synced yet
+    laptop("merge", "Ada Quill", "Ada Q", at="2026-11-28T11:00:00+00:00")
+    rounds = ((laptop, "10"), (desktop, "20"), (laptop, "30"), (desktop, "40"))
+    for side, at in rounds:
+        side("sync", str(vdir), at=f"2026-11-28T11:{at}:00+00:00")
+    # the phone adds a title, keeping the card's other lines
+    card.write_text(card.read_text().replace("END:VCARD", "TITLE:CFO\r\nEND:VCARD"))
+    for side, at in rounds:
+        side("sync", str(vdir), at=f"2026-11-28T12:{at}:00+00:00")
+    # then an app writes the card afresh: none of our lines
+    fresh = _phone_card("phone-ada", "Ada Quill", START)
+    card.write_text(fresh.replace("END:VCARD", "TITLE:CEO\r\nEMAIL:adaq@x.example\r\nEND:VCARD"))
+    for side, at in rounds:
+        side("sync", str(vdir), at=f"2026-11-28T13:{at}:00+00:00")
+    merged = "SELECT count(*) FROM contact_extras WHERE key = 'MERGED-UID'"
+    assert laptop.rows(merged) == desktop.rows(merged) == [(1,)]
+    assert laptop.rows("SELECT title FROM contacts") == [("CEO",)]
+    out = tablet("sync", str(vdir), at="2026-11-28T14:00:00+00:00")
+    assert "Ada Q: merged into Ada Quill" in out.stderr
+    assert tablet.rows("SELECT name, archived_at IS NULL FROM contacts") == [("Ada Quill", 1)]
+    assert tablet.rows(
+        "SELECT c.name FROM interactions i JOIN interaction_participants p"
+        " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
+        " WHERE i.note = 'tablet call'"
+    ) == [("Ada Quill",)]

@@ -694,10 +694,14 @@ def _decide(
         )
     elif db_changed:
         action = send()
-    elif file_changed and state is not None and state.sent:
+    elif file_changed and (
+        (state is not None and state.sent) or _lacks_merges(kind, fields, record)
+    ):
         # We wrote our version into the vdir and another one replaced it
         # (vdirsyncer lets the server win its own conflicts): merged, so that
-        # what we changed survives unless the other side changed it too.
+        # what we changed survives unless the other side changed it too. So is
+        # a card another app wrote afresh, without whom the contact merged:
+        # its change comes in, and ours is written back into it.
         action = _reconcile(
             kind, uid, row, state, found, fields, record, contact_uids, base(), plan.aliases
         )
@@ -715,6 +719,16 @@ def _decide(
         action = receive(row[0])
     if action is not None:
         plan.actions.append(action)
+
+
+def _lacks_merges(kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None) -> bool:
+    """A contact's card from another app (none of our properties) while this
+    database knows whom the contact merged: the card must say it again."""
+    if kind != "contact" or fields is None or record is None or fields.get("ours") is not None:
+        return False
+    from wintogether.formats.vcard import merged_uids
+
+    return bool(merged_uids(record.get("extras") or []))
 
 
 def _agrees(

@@ -136,7 +136,8 @@ def _parse_item(kind: str, text: str) -> dict[str, Any]:
             reason = str(unread[0]) if unread else "no vCard"
             raise ValueError(reason)
         card = result.cards[0]
-        return {
+        ours = vcard.own_fields(card.extras)
+        fields = {
             "uid": card.uid or "",
             "name": card.name,
             "company": card.company,
@@ -149,9 +150,7 @@ def _parse_item(kind: str, text: str) -> dict[str, Any]:
             "urls": card.urls,
             "tags": card.tags,
             # The fields only wintogether has (None: a card from another app).
-            "ours": vcard.own_fields(card.extras),
-            # The contacts merged into this one (another database merges them too).
-            "merged": vcard.merged_uids(card.extras),
+            "ours": ours,
             # Our own marks and a server's bookkeeping are not the contact's data.
             "extras": [
                 (key, value)
@@ -160,6 +159,12 @@ def _parse_item(kind: str, text: str) -> dict[str, Any]:
             ],
             "modified": _parse_stamp(vcard.revision(text)),
         }
+        if ours is not None:
+            # The contacts merged into this one (another database merges them
+            # too). A card from another app says nothing of them: taken as
+            # saying none, it would erase the merges kept here.
+            fields["merged"] = vcard.merged_uids(card.extras)
+        return fields
     if kind == "promise":
         from wintogether.formats import ics
 
