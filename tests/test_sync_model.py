@@ -780,3 +780,26 @@ def test_a_step_kept_aside_for_a_to_do_it_lacked_comes_in_with_the_to_do(
     state.sync_one(db="desktop")
     state.forget(db="desktop", index=36)
     state.teardown()
+
+
+def test_a_merge_into_someone_forgotten_elsewhere_does_not_send_them_back(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the laptop merges Dana into Tomas while the desktop
+    # edits Dana and forgets Tomas. Dana's edited card came back to the
+    # laptop, was merged into Tomas (archived there, deleted on the desktop),
+    # and that merge sent Tomas back to the desktop, round after round.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.phone_adds_contact(index=44)
+    state.forget(db="desktop", index=19)
+    state.sync_one(db="laptop")
+    state.phone_adds_contact(index=15)
+    state.forget(db="laptop", index=16)
+    state.sync_one(db="desktop")
+    state.forget(db="desktop", index=22)
+    state.merge(db="laptop", index=5, other=40)
+    state.sync_one(db="laptop")
+    state.edit_contact(change="--phone", db="desktop", index=16, value=3)
+    state.forget(db="desktop", index=1)
+    state.teardown()

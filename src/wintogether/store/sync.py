@@ -180,6 +180,18 @@ def save_state(store: Store, vdir: str, kind: str, rows: Sequence[StateRow]) -> 
     )
 
 
+def keep_out_quietly(store: Store, vdir: str, uids: Sequence[str]) -> None:
+    """Of these contacts, those kept out of the folder (deleted there and kept
+    here) take their present version as synced: what a merge into them changed
+    here does not send them back to the device that deleted them."""
+    now = versions_of(store, "contact", uids)
+    store.conn.executemany(
+        "UPDATE sync_state SET db_version = ? WHERE vdir = ? AND kind = 'contact'"
+        " AND uid = ? AND file_name = ''",
+        [(version, vdir, uid) for uid, version in now.items()],
+    )
+
+
 def drop_state(store: Store, vdir: str, kind: str, uids: Sequence[str]) -> None:
     store.conn.executemany(
         "DELETE FROM sync_state WHERE vdir = ? AND kind = ? AND uid = ?",

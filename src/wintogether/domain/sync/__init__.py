@@ -118,6 +118,10 @@ def sync(
                 )
         _execute(store, plan, stamp)
         settled = _settle_merges(store, stamp, plan.merging) if plan.settles else []
+        if settled:
+            # A keeper deleted there and kept here (archived) stays out of the
+            # folder: taking a merge is not a change that brings it back.
+            ss.keep_out_quietly(store, str(plan.vdir), sorted(set(plan.merging.values())))
         again: _Plan | None = None
         if settled or _deleted_rows(plan):
             # The merged contacts' files leave the folder and their history
