@@ -784,3 +784,38 @@ def test_a_phone_rewriting_the_keeper_card_does_not_erase_the_merge(
         " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
         " WHERE i.note = 'tablet call'"
     ) == [("Ada Quill",)]
+
+
+def test_a_keeper_card_read_before_the_duplicate_card_left_still_merges(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # The desktop's folder (its own vdirsyncer copy) got the keeper's new card
+    # one run before the duplicate's card left: the merge was skipped then
+    # (the duplicate's card was still there), and once the card left, the
+    # duplicate was archived with the call only the desktop had logged.
+    import shutil
+
+    laptop, desktop, vdir = sides
+    desk = vdir.parent / "desk_vdir"
+    laptop("add", "Dana Reyes", "--email", "dana@x.example")
+    laptop("add", "Dana R", "--new", "--phone", "+1 555 0100")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    shutil.copytree(vdir, desk)
+    desktop("sync", str(desk), at="2026-11-28T10:20:00+00:00")
+    dup = laptop.rows("SELECT uid FROM contacts WHERE name = 'Dana R'")[0][0]
+    keep = laptop.rows("SELECT uid FROM contacts WHERE name = 'Dana Reyes'")[0][0]
+    desktop("log", "Dana R", "desk call", at="2026-11-28T10:30:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    shutil.copy(vdir / "contacts" / f"{keep}.vcf", desk / "contacts" / f"{keep}.vcf")
+    desktop("sync", str(desk), at="2026-11-28T11:20:00+00:00")
+    (desk / "contacts" / f"{dup}.vcf").unlink()  # the next vdirsyncer run
+    out = desktop("sync", str(desk), at="2026-11-28T11:30:00+00:00")
+    assert "Dana R: merged into Dana Reyes" in out.stderr
+    assert "archived" not in out.stderr
+    assert desktop.rows("SELECT name, archived_at IS NULL FROM contacts") == [("Dana Reyes", 1)]
+    assert desktop.rows(
+        "SELECT c.name FROM interactions i JOIN interaction_participants p"
+        " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
+        " WHERE i.note = 'desk call'"
+    ) == [("Dana Reyes",)]

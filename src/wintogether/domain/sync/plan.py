@@ -435,7 +435,14 @@ def _merging(
         d: k
         for d, k in plan.merged_here.items()
         if k in known
-        and ((d in rows and d in incoming) or (d not in rows and d in parsed and d in local))
+        and (
+            (d in rows and d in incoming)
+            or (d not in rows and d in parsed and d in local)
+            # A keeper's card read while the duplicate's card was still in the
+            # folder (a vdirsyncer run that brought one before removing the
+            # other): the merge it said is made once the duplicate's card leaves.
+            or (d in rows and d in local and d not in file_of and _was_in_folder(state, d))
+        )
     }
 
 
@@ -719,6 +726,12 @@ def _decide(
         action = receive(row[0])
     if action is not None:
         plan.actions.append(action)
+
+
+def _was_in_folder(state: dict[str, ss.StateRow], uid: str) -> bool:
+    """Whether the last sync left this item's file in the folder."""
+    known = state.get(uid)
+    return known is not None and bool(known.file_name)
 
 
 def _lacks_merges(kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None) -> bool:
