@@ -526,3 +526,32 @@ def test_replies_naming_only_their_parent_read_earlier_proposals_once(
     wt("scan")
     assert len(waiting(wt)) == 40
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "start,rid",
+    [
+        (";VALUE=DATE:20261102", ";VALUE=DATE;RANGE=THISANDFUTURE:20261109"),  # all day
+        (":20261102T090000", ";RANGE=THISANDFUTURE:20261109T090000"),  # floating time
+        (":20261102T090000Z", ";RANGE=THISANDFUTURE:20261109T090000Z"),
+    ],
+)
+def test_a_reviewed_series_renamed_this_and_future_is_not_proposed_again(
+    wt: Invoke, dana: Path, tmp_path: Path, start: str, rid: str
+) -> None:
+    # The moved occurrences were keyed by an instant in UTC while the others
+    # of an all-day or floating series are keyed by their day or their time
+    # as written: a renamed series came back for review.
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    master = event("w-1", start, "Weekly", "RRULE:FREQ=WEEKLY;COUNT=3", *MINE)
+    (cal / "w.ics").write_text(ics(master))
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    assert len(waiting(wt)) == 3
+    wt("review", "--accept-all")
+    over_start = start.replace("20261102", "20261109")
+    over = event("w-1", over_start, "Weekly sync", f"RECURRENCE-ID{rid}", *MINE)
+    (cal / "w.ics").write_text(ics(master, over))
+    wt("scan")
+    assert waiting(wt) == []

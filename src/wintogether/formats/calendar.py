@@ -290,8 +290,11 @@ def _occurrence(
         # in the series (the library gives them all the override's id). Earlier
         # versions keyed them all by that id: only the override's own
         # occurrence keeps that key as its legacy one.
-        own = _instant(start - shift) == _instant(rid)
-        rid = start - shift
+        # As the series writes its ids (a day, a floating time, an instant):
+        # the key of an occurrence no override moved has that form too.
+        original = start_value.dt - shift
+        own = _instant(original) == _instant(rid)
+        rid = original
         if not own:
             legacy = ""
     key = f"{name}|{_instant(rid)}"
