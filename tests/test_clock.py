@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from conftest import Invoke
 from wintogether.clock import _CEILING, _FLOOR, LocalTimes, from_utc_iso, from_utc_iso_utc
 
 
@@ -82,3 +84,16 @@ def test_kept_local_times_read_as_each_time_would(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_pinned_time_that_is_not_one_is_a_one_line_error(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for pinned in ("garbage", "2026-13-01T00:00:00"):
+        monkeypatch.setenv("WINTOGETHER_NOW", pinned)
+        run = wt("today", ok=False)
+        assert run.exit_code == 1
+        assert run.stderr.strip() == (
+            f"Error: WINTOGETHER_NOW={pinned!r} is not a time: give an ISO-8601 timestamp"
+            " such as 2026-12-07T09:00:00+00:00, or unset it."
+        )

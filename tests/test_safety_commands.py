@@ -254,7 +254,7 @@ def test_forget_removes_their_text_from_the_file_and_wal(dana: Path, wt: Invoke)
     conn.close()
     # forgetting cannot be undone: undo says so, naming no one, and stops there
     refused = wt("undo", ok=False)
-    assert "The last command was `forget`, which cannot be undone" in refused.stderr
+    assert "The last command left to undo is `forget`, which cannot be undone" in refused.stderr
     assert "Dana" not in refused.stderr and SECRET not in refused.stderr
 
 
@@ -387,7 +387,8 @@ def test_undo_stops_at_a_forget_instead_of_reaching_past_it(dana: Path, wt: Invo
         run = wt(*args, ok=False)
         assert run.exit_code == 1
         assert one_line_error(run.stderr) == (
-            "Error: The last command was `forget`, which cannot be undone; nothing changed."
+            "Error: The last command left to undo is `forget`, which cannot be undone;"
+            " undo stops there and nothing changed."
         )
         assert dump_hash(dana) == before
     # A later command is undone as usual; then undo stops at the forget again.
@@ -404,8 +405,16 @@ def test_undo_stops_at_a_settings_change(dana: Path, wt: Invoke) -> None:
     wt("snooze", "1", "next monday")
     wt("config", "set", "log.channel", "call")
     run = wt("undo", "--dry-run", ok=False)
-    assert "The last command was `config set`, which cannot be undone" in run.stderr
+    assert (
+        "The last command left to undo is `config set log.channel call`: settings are not"
+        " undone (`wt config set` sets it back)" in " ".join(run.stderr.split())
+    )
     assert "snooze" not in run.stderr
+    # a later command is undone; then undo says the same again, not "the last command"
+    wt("log", "dana", "Call")
+    assert "Undid `wt log dana Call`" in wt("undo").stderr
+    again = wt("undo", ok=False)
+    assert "left to undo is `config set log.channel call`" in " ".join(again.stderr.split())
 
 
 def test_config_set_creates_no_database(wt: Invoke, isolated: Path) -> None:

@@ -16,10 +16,18 @@ def now() -> datetime:
     """The current time, timezone-aware, in the local zone."""
     pinned = os.environ.get("WINTOGETHER_NOW")
     if pinned:
-        moment = datetime.fromisoformat(pinned)
-        if moment.tzinfo is None:
-            moment = moment.astimezone()
-        return moment.astimezone()
+        try:
+            moment = datetime.fromisoformat(pinned)
+            if moment.tzinfo is None:
+                moment = moment.astimezone()
+            return moment.astimezone()
+        except (ValueError, OverflowError):
+            from wintogether.errors import ConfigError
+
+            raise ConfigError(
+                f"WINTOGETHER_NOW={pinned!r} is not a time: give an ISO-8601 timestamp"
+                " such as 2026-12-07T09:00:00+00:00, or unset it."
+            ) from None
     return datetime.now(UTC).astimezone()
 
 

@@ -67,8 +67,14 @@ def _undo_target(store: Store) -> journal.Command:
     if target is None:
         raise UserError("Nothing to undo.")
     if target.name in journal_active.NOT_UNDOABLE:
+        if target.name == "forget":
+            raise UserError(
+                "The last command left to undo is `forget`, which cannot be undone;"
+                " undo stops there and nothing changed."
+            )
         raise UserError(
-            f"The last command was `{target.name}`, which cannot be undone; nothing changed."
+            f"The last command left to undo is `{target.summary}`: settings are not undone"
+            " (`wt config set` sets it back), so undo stops there; nothing changed."
         )
     return target
 
