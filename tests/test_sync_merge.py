@@ -819,3 +819,29 @@ def test_a_keeper_card_read_before_the_duplicate_card_left_still_merges(
         " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id"
         " WHERE i.note = 'desk call'"
     ) == [("Dana Reyes",)]
+
+
+def test_a_merge_undone_while_the_phone_edited_the_keeper_stays_undone(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # The phone added a number to the keeper's card (keeping our lines, so the
+    # card still named the duplicate) while the laptop undid the merge: the
+    # next sync read the card's list as a merge made elsewhere and merged the
+    # two again, "as on another device".
+    laptop, _desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "Northwind", "--email", "dana@nw.example")
+    laptop("add", "Dana R", "--new", "--email", "dana@home.example")
+    laptop("follow-up", "Dana R", "Send deck", "--due", "2026-12-10")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T10:20:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    keeper = next(p for p in (vdir / "contacts").glob("*.vcf") if "FN:Dana Reyes" in p.read_text())
+    keeper.write_text(keeper.read_text().replace("END:VCARD", "TEL:+1 555 0100\r\nEND:VCARD"))
+    laptop("undo", at="2026-11-28T10:40:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
+    assert "merged into" not in out.stderr
+    laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00")
+    assert laptop.rows("SELECT name FROM contacts ORDER BY name") == [("Dana R",), ("Dana Reyes",)]
+    assert laptop.rows("SELECT phone FROM contact_phones") == [("+1 555 0100",)]
+    assert "X-WINTOGETHER-MERGED-UID" not in keeper.read_text()
+    assert len(list((vdir / "contacts").glob("*.vcf"))) == 2

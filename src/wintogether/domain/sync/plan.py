@@ -412,15 +412,25 @@ def _merging(
             continue  # a card from another app says nothing of merges
         # A merge undone there (`wt undo`): the card no longer lists whom it had.
         last = state.get(uid)
-        before = json.loads(last.base or "{}").get("merged", []) if last else []
-        for undone in set(before) - set(fields.get("merged") or []):
+        # What the card said when both sides last agreed, or when this
+        # database last wrote it.
+        before = set(json.loads(last.base or "{}").get("merged", [])) if last else set()
+        if last is not None and last.ours:
+            before |= set(json.loads(last.ours).get("merged", []))
+        for undone in before - set(fields.get("merged") or []):
             if local.get(undone) == uid:
                 del local[undone]
         for merged in fields.get("merged") or []:
             # The device that merged removes the merged contact's card: a card
             # naming one whose card is still in the folder is not taken at its word.
-            if merged != uid and merged not in file_of:
-                incoming[merged] = uid
+            if merged == uid or merged in file_of:
+                continue
+            # Named already when both sides last agreed, and merged here no
+            # more: undone here (`wt undo`), not merged again because the card
+            # changed for something else (a number added on the phone).
+            if merged in before and local.get(merged) != uid:
+                continue
+            incoming[merged] = uid
     said = {**local, **incoming}
     # Two merged each way round on two devices: the one whose uid sorts first
     # stays, on every device.
