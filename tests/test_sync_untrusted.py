@@ -377,3 +377,55 @@ def test_a_collection_folder_that_is_a_link_is_refused(
     out = laptop("sync", str(vdir))
     assert "Skipped reminder file reminders: a symbolic link (not followed)" in out.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("phone", ["edits", "deletes"])
+def test_an_edit_in_the_same_second_as_a_sync_survives_a_file_changed_since(
+    sides: tuple[Side, Side, Path], phone: str
+) -> None:
+    # `wt sync && wt edit …`: the edit's row version looks like the one synced,
+    # and the phone changed (or deleted) the card before the next sync: the
+    # card's version came in over the edit (or the contact was deleted with it).
+    laptop, _desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "Northwind", at="2026-11-28T10:00:01+00:00")
+    laptop("add", "Sam Lee", at="2026-11-28T10:00:02+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:00:03+00:00")
+    card = next(p for p in (vdir / "contacts").glob("*.vcf") if "FN:Dana" in p.read_text())
+    card.write_text(card.read_text().replace("END:VCARD", "NOTE:met at summit\r\nEND:VCARD"))
+    laptop("sync", str(vdir), at="2026-11-28T10:01:00+00:00")
+    laptop(
+        "edit", "dana", "--title", "CFO", "--phone", "+1 555 0100", at="2026-11-28T10:01:00+00:00"
+    )
+    if phone == "edits":
+        text = card.read_text()
+        card.write_text(text.replace("ORG:Northwind", "ORG:Initech"))
+    else:
+        card.unlink()
+    laptop("sync", str(vdir), at="2026-11-28T10:05:00+00:00")
+    got = laptop.rows(
+        "SELECT c.title, (SELECT phone FROM contact_phones p WHERE p.contact_id = c.id)"
+        " FROM contacts c WHERE c.name = 'Dana Reyes'"
+    )
+    assert got == [("CFO", "+1 555 0100")]
+    if phone == "edits":
+        assert laptop.rows("SELECT company FROM contacts WHERE name = 'Dana Reyes'") == [
+            ("Initech",)
+        ]
+    sent = next(p for p in (vdir / "contacts").glob("*.vcf") if "FN:Dana" in p.read_text())
+    assert "TITLE:CFO" in sent.read_text()
+
+
+def test_a_same_second_change_that_syncs_nothing_does_not_undo_a_deletion(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # A conversation logged in the same second as the sync touches Dana's row
+    # but none of her card's fields: the phone's deletion still applies.
+    laptop, _desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "Northwind", at="2026-11-28T10:00:01+00:00")
+    laptop("add", "Sam Lee", at="2026-11-28T10:00:02+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:01:00+00:00")
+    laptop("log", "dana", "Quick call", at="2026-11-28T10:01:00+00:00")
+    next(p for p in (vdir / "contacts").glob("*.vcf") if "FN:Dana" in p.read_text()).unlink()
+    out = laptop("sync", str(vdir), at="2026-11-28T10:05:00+00:00")
+    assert "Dana Reyes: deleted there: archived here" in out.stderr
+    assert not any("FN:Dana" in p.read_text() for p in (vdir / "contacts").glob("*.vcf"))

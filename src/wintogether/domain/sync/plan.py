@@ -344,15 +344,21 @@ def _plan_kind(
         maybe = [
             uid for uid, row in rows.items()
             if row[0] in since and uid in state and state[uid].db_version == row[2]
-            and uid in file_of and uid not in parsed
+            and state[uid].file_name
         ]  # fmt: skip
         if maybe:
             seen = _records(store, kind, [rows[uid][0] for uid in maybe])
             for uid in maybe:
-                theirs = _fields_of(kind, file_of[uid], folder)
-                if theirs is None:  # unreadable now: the file side reports it next time
-                    continue
-                if not _same(kind, theirs, seen[rows[uid][0]]):
+                record = seen[rows[uid][0]]
+                if uid in file_of and uid not in parsed:  # the file as it was
+                    theirs = _fields_of(kind, file_of[uid], folder)
+                    if theirs is None:  # unreadable now: the file side reports it next time
+                        continue
+                    if not _same(kind, theirs, record):
+                        touched.add(uid)
+                elif _changed_since_synced(kind, state[uid], record):
+                    # The file changed there too, or was deleted: the row is
+                    # compared with what the last sync left on both sides.
                     touched.add(uid)
     if kind == "history" and plan.going:
         # Deals of people this sync deletes: written without them now.
@@ -742,6 +748,17 @@ def _was_in_folder(state: dict[str, ss.StateRow], uid: str) -> bool:
     """Whether the last sync left this item's file in the folder."""
     known = state.get(uid)
     return known is not None and bool(known.file_name)
+
+
+def _changed_since_synced(kind: str, state: ss.StateRow, record: dict[str, Any]) -> bool:
+    """Whether a row differs from what the last sync left it as (what this
+    database wrote into the file, or else what both sides agreed on)."""
+    last = state.ours or state.base
+    if not last:
+        return False
+    synced = json.loads(last)
+    now = json.loads(_json(_canonical(kind, record, True)))  # the same shape as JSON
+    return any(key in synced and synced[key] != value for key, value in now.items())
 
 
 def _lacks_merges(kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None) -> bool:
