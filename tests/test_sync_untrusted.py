@@ -429,3 +429,37 @@ def test_a_same_second_change_that_syncs_nothing_does_not_undo_a_deletion(
     out = laptop("sync", str(vdir), at="2026-11-28T10:05:00+00:00")
     assert "Dana Reyes: deleted there: archived here" in out.stderr
     assert not any("FN:Dana" in p.read_text() for p in (vdir / "contacts").glob("*.vcf"))
+
+
+def test_a_promise_done_on_the_phone_and_here_ends_with_one_date_and_the_note(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # Ticked on the phone, and `wt done -n` on the desktop before it synced:
+    # both said done, so the desktop's note (and its date) stayed there only,
+    # and the two computers kept different done dates for good.
+    laptop, desktop, vdir = sides
+    laptop("add", "Ann Alpha", at="2026-11-28T10:00:00+00:00")
+    laptop("add", "Bob Beta", at="2026-11-28T10:00:00+00:00")
+    laptop("follow-up", "Ann", "Send deck", "--due", "2026-12-20", at="2026-11-28T10:01:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:02:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:03:00+00:00")
+    todo = next((vdir / "promises").glob("*.ics"))
+    todo.write_text(
+        todo.read_text()
+        .replace("STATUS:NEEDS-ACTION", "STATUS:COMPLETED")
+        .replace("END:VTODO", "COMPLETED:20261128T100700Z\r\nEND:VTODO")
+    )
+    desktop("done", "1", "-n", "sent the deck by email", at="2026-11-28T10:08:00+00:00")
+    for at in ("10:10", "10:20", "10:30", "10:40"):
+        desktop("sync", str(vdir), at=f"2026-11-28T{at}:00+00:00")
+        laptop("sync", str(vdir), at=f"2026-11-28T{at}:30+00:00")
+    done = "SELECT status, done_at, done_note FROM promises"
+    assert (
+        laptop.rows(done)
+        == desktop.rows(done)
+        == [("done", "2026-11-28T10:07:00Z", "sent the deck by email")]
+    )
+    assert "X-WINTOGETHER-DONE-NOTE:sent the deck by email" in todo.read_text()
+    assert _last(laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00").stderr) == (
+        "sent 0, received 0, deleted 0, conflicts 0"
+    )

@@ -89,6 +89,10 @@ _LISTS = frozenset(
 #: Lists whose values either side may add without the other knowing of the field
 #: yet (a base from before it existed): then the two sides' values, together.
 _GROWING = frozenset({"merged"})
+#: Fields one side may lack while the other has them (when a to-do was done
+#: and the note said of it: another app writes no note, one ticked the to-do
+#: with no date): the value, wherever it is. Two dates: the first.
+_EITHER = frozenset({"done_at", "done_note"})
 #: List fields compared without case (an email, a tag, a company's other name).
 _FOLDED = frozenset({"emails", "tags", "aliases"})
 
@@ -132,7 +136,7 @@ def _fields(kind: str, item: dict[str, Any], from_db: bool) -> dict[str, Any]:
                 fields["merged"] = list(item.get("merged") or [])
         return fields
     if kind == "promise":
-        keys = ("text", "due_on", "owner", "status", "contact")
+        keys = ("text", "due_on", "owner", "status", "contact", "done_at", "done_note")
         return {k: item[k] for k in keys}
     if kind == "history":
         from wintogether.domain.sync.scan import record_fields
@@ -219,6 +223,12 @@ def _merge(
         m, t = _comparable(key, mine_value), _comparable(key, theirs_value)
         if m == t:
             merged[key] = mine_value
+            continue
+        if key in _EITHER and (m is None or t is None):
+            merged[key] = mine_value if t is None else theirs_value
+            continue
+        if key == "done_at":  # done on both sides: done when it was first done
+            merged[key] = min(mine_value, theirs_value)
             continue
         if key in _GROWING and (base is None or key not in base):
             merged[key] = sorted({*mine_value, *theirs_value})
