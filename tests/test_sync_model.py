@@ -280,7 +280,9 @@ class SyncModel(RuleBasedStateMachine):
             if snooze:
                 self.run(self.dbs[db], "snooze", promise_id, "2026-12-24")
             else:
-                self.run(self.dbs[db], "done", promise_id)
+                self.counter += 1
+                note = f"done {self.counter} on the {db}"
+                self.run(self.dbs[db], "done", promise_id, "--note", note)
 
     @rule(db=dbs_names, index=st.integers(0, 50), other=st.integers(0, 50))
     def log_conversation(self, db: str, index: int, other: int) -> None:
@@ -557,14 +559,15 @@ class SyncModel(RuleBasedStateMachine):
         promises = {}
         for db in (laptop, desktop):
             rows = db.rows(
-                "SELECT p.uid, p.text, p.due_on, p.status, c.uid FROM promises p"
-                " JOIN contacts c ON c.id = p.contact_id"
+                "SELECT p.uid, p.text, p.due_on, p.status, c.uid, p.done_at, p.done_note"
+                " FROM promises p JOIN contacts c ON c.id = p.contact_id"
             )
             promises[db.name] = {r[0]: r[1:] for r in rows if r[4] in both}
             texts = [(r[1], r[4]) for r in rows]
             assert len(texts) == len(set(texts)), f"{db.name}: a duplicate promise\n{log}"
+        # Done (or cancelled) on either side, or both: the same date and note.
         assert promises["laptop"] == promises["desktop"], log
-        for uid, (text, due, status, _contact) in promises["laptop"].items():
+        for uid, (text, due, status, _contact, _at, _note) in promises["laptop"].items():
             todo = todos[uid]
             assert (todo["due_on"], todo["status"]) == (due, status), log
             assert text in todo["text"], log
@@ -802,4 +805,15 @@ def test_a_merge_into_someone_forgotten_elsewhere_does_not_send_them_back(
     state.sync_one(db="laptop")
     state.edit_contact(change="--phone", db="desktop", index=16, value=3)
     state.forget(db="desktop", index=1)
+    state.teardown()
+
+
+def test_a_todo_ticked_on_the_phone_without_a_date_has_one_date_everywhere(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model once done dates were compared: each computer dated the
+    # phone's tick (no COMPLETED in the file) at its own sync.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.phone_completes_todo(index=0)
     state.teardown()

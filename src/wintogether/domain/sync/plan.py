@@ -740,6 +740,17 @@ def _decide(
         )  # fmt: skip
     elif file_changed:
         action = receive(row[0])
+    if (
+        kind == "promise"
+        and action is not None
+        and action.fields is not None
+        and action.fields.get("status") != "open"
+        and not action.fields.get("done_at")
+    ):
+        # Settled there with no date (another app): dated at this sync, and
+        # the date written into the file, so that every computer keeps it.
+        action.rewrite = True
+        action.sent = 1
     if action is not None:
         plan.actions.append(action)
 
