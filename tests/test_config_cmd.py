@@ -187,7 +187,16 @@ def test_date_order_reads_slashed_dates(dana: Path, wt: Invoke) -> None:
     assert "(due Mon 4 Jan 2027)" in wt("follow-up", "dana", "A", "--due", "4/1").stderr
     refused = wt("follow-up", "dana", "B", "--due", "12/31/2026", ok=False)
     assert refused.exit_code == 1 and "input.date_order month-day" in refused.stderr
+    # the date most likely meant, read the other way round
+    assert "Type it as 2026-12-31 or dec 31," in " ".join(refused.stderr.split())
+    swapped = wt("follow-up", "dana", "B", "--due", "12/25", ok=False)
+    assert "Type it as 2026-12-25 or dec 25," in " ".join(swapped.stderr.split())
+    neither = wt("follow-up", "dana", "B", "--due", "31/11", ok=False)
+    assert "is not a valid date" in neither.stderr
     wt("config", "set", "input.date_order", "month-day")
+    assert "Type it as 2027-01-13 or jan 13," in " ".join(
+        wt("follow-up", "dana", "B", "--due", "13/1", ok=False).stderr.split()
+    )
     assert "(due Fri 1 Jan 2027)" in wt("follow-up", "dana", "C", "--due", "1/1").stderr
     assert "(due Thu 31 Dec)" in wt("follow-up", "dana", "D", "--due", "12/31/2026").stderr
     bad = wt("config", "set", "input.date_order", "year-first", ok=False)

@@ -139,6 +139,9 @@ def slashed_order(order: str | None = None, shown: str | None = None) -> str:
     return "day-month"
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date | None:
     """``4/5``, ``4/5/26``, ``4/5/2026`` in the configured order; None if not slashed."""
     match = _SLASHED.match(text)
@@ -158,10 +161,19 @@ def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date 
     except ValueError:
         shape = "month/day/year" if order == "month-day" else "day/month/year"
         other = "day-month" if order == "month-day" else "month-day"
+        example = "2026-12-31 or dec 31"
+        try:  # read the other way round: what was most likely meant
+            meant = date(year or today.year, day, month)
+            if year is None and prefer == "future" and meant < today:
+                meant = date(today.year + 1, day, month)
+            elif year is None and prefer == "past" and meant > today:
+                meant = date(today.year - 1, day, month)
+            example = f"{meant.isoformat()} or {_MONTHS[meant.month - 1]} {meant.day}"
+        except ValueError:
+            pass
         raise InvalidDate(
             f"'{original}' is not a valid date: dates with slashes are read as {shape}.",
-            hint="Type it as 2026-12-31 or dec 31, or set it once:"
-            f" `wt config set input.date_order {other}`.",
+            hint=f"Type it as {example}, or set it once: `wt config set input.date_order {other}`.",
         ) from None
     return check_day(found, original)
 
