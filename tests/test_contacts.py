@@ -132,7 +132,7 @@ def test_add_of_a_known_name_asks_on_a_terminal(
 
 
 def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:
-    wt(
+    edited = wt(
         "edit",
         "dana",
         "--title",
@@ -149,6 +149,11 @@ def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:
         "monthly",
         "--birthday",
         "1986-04-17",
+    )
+    # what changed is said back
+    assert " ".join(edited.stderr.split()) == (
+        "Updated Dana Reyes (#1): title VP Procurement, +d@x.example, +champions, -customers,"
+        " -dana.reyes@northwind.example — in touch every 1 month, birthday 17 Apr 1986"
     )
     dana = contacts_json(wt, "--tag", "champions")[0]
     assert dana["title"] == "VP Procurement"
@@ -170,7 +175,7 @@ def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:
         "--clear",
         "company",
     )
-    assert "Updated Dana Reyes (#1)" in run.stderr
+    assert "Updated Dana Reyes (#1): birthday cleared, cadence cleared, tags cleared" in run.stderr
     dana = json.loads(wt("show", "1", "--json").stdout)["contact"]
     assert dana["birthday"] is None and dana["cadence_days"] is None
     assert dana["tags"] == [] and dana["emails"] == [] and dana["company"] is None

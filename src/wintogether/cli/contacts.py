@@ -227,7 +227,32 @@ def edit(
         clear=clear or [],
     )
     updated = contacts.edit(state(ctx).store(), contact, changes, now())
-    say(f"Updated {updated.name} (#{updated.id})" + _echo(updated))
+    said = _said(changes)
+    say(f"Updated {updated.name} (#{updated.id})" + (f": {said}" if said else "") + _echo(updated))
+
+
+def _said(changes: object) -> str:
+    """What ``wt edit`` was told to change, in a few words (the values given)."""
+    from wintogether.text import one_line
+
+    words = []
+    for field, label in (
+        ("name", "name"), ("company", "company"), ("title", "title"), ("role", "role"),
+        ("reports_to", "reports to"), ("via", "introduced by"), ("met", "met"),
+        ("linkedin", "LinkedIn"),
+    ):  # fmt: skip
+        value = getattr(changes, field, None)
+        if value:
+            words.append(f"{label} {one_line(str(value))}")
+    for field, sign in (
+        ("emails", "+"), ("phones", "+"), ("tags", "+"), ("untag", "-"),
+        ("remove_emails", "-"), ("remove_phones", "-"),
+    ):  # fmt: skip
+        words += [f"{sign}{one_line(str(v))}" for v in getattr(changes, field, None) or []]
+    if getattr(changes, "note", None):
+        words.append("note added")
+    words += [f"{c} cleared" for c in getattr(changes, "clear", None) or []]
+    return ", ".join(words)
 
 
 def list_contacts(
