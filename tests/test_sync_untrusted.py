@@ -463,3 +463,27 @@ def test_a_promise_done_on_the_phone_and_here_ends_with_one_date_and_the_note(
     assert _last(laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00").stderr) == (
         "sent 0, received 0, deleted 0, conflicts 0"
     )
+
+
+@pytest.mark.parametrize(
+    "folder,first", [(f, c) for f in ("contacts", "promises", "conversations") for c in (0, 1)]
+)
+def test_a_copy_of_a_synced_file_under_another_name_is_a_second_file_not_a_crash(
+    sides: tuple[Side, Side, Path], folder: str, first: int
+) -> None:
+    # A phone saving a card (or to-do, or entry) twice, under a new name, with
+    # the same UID: the second sync stopped on an assertion, and every one after.
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("follow-up", "dana", "Send deck", "--due", "2026-12-10")
+    laptop("sync", str(vdir), at="2026-11-28T10:10:00+00:00")
+    original = sorted((vdir / folder).iterdir())[0]
+    # named to be read before the original, or after it
+    copy = original.with_name(("0000-copy" if first else "zzzz-copy") + original.suffix)
+    copy.write_text(original.read_text().replace("SUMMARY:", "SUMMARY:Copy "))
+    for minute in ("20", "30", "40"):
+        out = laptop("sync", str(vdir), at=f"2026-11-28T10:{minute}:00+00:00")
+        assert out.exit_code == 0
+        assert f"{copy.name}: a second file, same UID" in " ".join(out.stderr.split())
+        assert "Copy" not in json.dumps(laptop.rows("SELECT * FROM promises"))
+    assert original.exists() and copy.exists()

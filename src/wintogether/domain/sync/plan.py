@@ -241,10 +241,26 @@ def _plan_kind(
         plan.skipped.append(SyncChange(kind, known.uid if known else "", "skipped", name, reason))
         if known:
             blocked.add(known.uid)
+    #: Items whose file is the one the sync state knows: a copy of it under
+    #: another name (a phone saving a card twice) is a second file, whichever
+    #: of the two is read first.
+    tracked: set[str] = set()
+
+    def second(uid: str, name: str) -> None:
+        plan.skipped.append(SyncChange(kind, uid, "skipped", name, "a second file, same UID"))
+
+    def take_tracked(uid: str, found: _File) -> None:
+        earlier = file_of.get(uid)
+        if earlier is not None and uid not in tracked:  # a copy, read first
+            second(uid, earlier.name)
+            parsed.pop(uid, None)
+        file_of[uid] = found
+        tracked.add(uid)
+
     for name, found in files.items():
         known = by_file.get(name)
         if known and known.file_size == found.size and known.file_mtime_ns == found.mtime_ns:
-            file_of[known.uid] = found
+            take_tracked(known.uid, found)
             continue
         try:
             found.read(folder)
@@ -255,7 +271,7 @@ def _plan_kind(
                 blocked.add(known.uid)
             continue
         if known and found.digest == known.content_hash:
-            file_of[known.uid] = found
+            take_tracked(known.uid, found)
             plan.actions.append(
                 _Action(kind, known.uid, "refresh", file=found, file_name=name,
                         db_version=known.db_version, file_stamp=known.file_stamp,
@@ -281,12 +297,16 @@ def _plan_kind(
         if not uid:
             plan.skipped.append(SyncChange(kind, "", "skipped", name, "no UID"))
             continue
-        if uid in parsed:
-            plan.skipped.append(SyncChange(kind, uid, "skipped", name, "a second file, same UID"))
-            continue
+        if uid in file_of:
+            if uid in tracked or not (known and known.uid == uid):
+                second(uid, name)
+                continue
+            second(uid, file_of[uid].name)  # this one is the known file: the other is the copy
         fields["uid"] = uid
         file_of[uid] = found
         parsed[uid] = fields
+        if known and known.uid == uid:
+            tracked.add(uid)
 
     aliases = plan.aliases if kind != "contact" else {}
     for fields in parsed.values():
