@@ -487,3 +487,36 @@ def test_a_copy_of_a_synced_file_under_another_name_is_a_second_file_not_a_crash
         assert f"{copy.name}: a second file, same UID" in " ".join(out.stderr.split())
         assert "Copy" not in json.dumps(laptop.rows("SELECT * FROM promises"))
     assert original.exists() and copy.exists()
+
+
+def test_who_was_in_a_conversation_travels_when_only_that_changed(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # `wt conversation edit 1 --with …` alone moved nothing the sync looks at:
+    # it never went out, and the other computer's next edit of the note put
+    # the old people back on both.
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", at="2026-11-28T10:00:00+00:00")
+    laptop("add", "Marcus Oneil", at="2026-11-28T10:00:00+00:00")
+    laptop("add", "Priya Shah", at="2026-11-28T10:00:00+00:00")
+    laptop("log", "dana", "Renewal call", "--with", "marcus", at="2026-11-28T10:01:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:02:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:03:00+00:00")
+    desktop("conversation", "edit", "1", "--with", "dana", "--with", "priya",
+            at="2026-11-28T10:04:00+00:00")  # fmt: skip
+    laptop("conversation", "edit", "1", "Renewal call; SOC2 needed", at="2026-11-28T10:05:00+00:00")
+    for minute in ("10", "20", "30", "40"):
+        desktop("sync", str(vdir), at=f"2026-11-28T10:{minute}:00+00:00")
+        laptop("sync", str(vdir), at=f"2026-11-28T10:{minute}:30+00:00")
+    who = (
+        "SELECT i.note, c.name FROM interactions i JOIN interaction_participants p"
+        " ON p.interaction_id = i.id JOIN contacts c ON c.id = p.contact_id ORDER BY 2"
+    )
+    assert (
+        laptop.rows(who)
+        == desktop.rows(who)
+        == [
+            ("Renewal call; SOC2 needed", "Dana Reyes"),
+            ("Renewal call; SOC2 needed", "Priya Shah"),
+        ]
+    )

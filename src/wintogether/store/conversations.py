@@ -42,6 +42,7 @@ def insert_conversation(
 def set_participants(
     store: Store, conversation_id: int, participant_ids: Sequence[int], stamp: str
 ) -> None:
+    before = store.conn.total_changes
     store.conn.execute(
         "DELETE FROM interaction_participants WHERE interaction_id = ?"
         f" AND contact_id NOT IN ({','.join('?' for _ in participant_ids)})",
@@ -52,6 +53,12 @@ def set_participants(
             "INSERT OR IGNORE INTO interaction_participants"
             " (uid, interaction_id, contact_id, updated_at) VALUES (?, ?, ?, ?)",
             (new_uid(), conversation_id, contact_id, stamp),
+        )
+    if store.conn.total_changes != before:
+        # Who was there is part of the conversation: a change of it is one (the
+        # sync sends a conversation whose row moved).
+        store.conn.execute(
+            "UPDATE interactions SET updated_at = ? WHERE id = ?", (stamp, conversation_id)
         )
 
 
