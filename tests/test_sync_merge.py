@@ -845,3 +845,35 @@ def test_a_merge_undone_while_the_phone_edited_the_keeper_stays_undone(
     assert laptop.rows("SELECT phone FROM contact_phones") == [("+1 555 0100",)]
     assert "X-WINTOGETHER-MERGED-UID" not in keeper.read_text()
     assert len(list((vdir / "contacts").glob("*.vcf"))) == 2
+
+
+def test_our_own_fields_changed_while_the_phone_wrote_the_card_afresh_still_travel(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # The laptop set Priya's role, rhythm and how they met, and archived her,
+    # while the phone wrote her card afresh (none of our lines): the card was
+    # taken as agreeing, and the desktop never learnt any of it.
+    laptop, desktop, vdir = sides
+    laptop("add", "Priya Shah", "--company", "Initech", at="2026-11-28T10:00:00+00:00")
+    laptop("add", "Sam Lee", at="2026-11-28T10:00:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:01:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:02:00+00:00")
+    laptop("edit", "priya", "--role", "champion", "--every", "2w", "--met", "SaaStr",
+           at="2026-11-28T10:03:00+00:00")  # fmt: skip
+    laptop("archive", "priya", at="2026-11-28T10:04:00+00:00")
+    uid = laptop.rows("SELECT uid FROM contacts WHERE name = 'Priya Shah'")[0][0]
+    (vdir / "contacts" / f"{uid}.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.1//EN\r\n"
+        f"N:Shah;Priya;;;\r\nFN:Priya Shah\r\nORG:Initech\r\nTITLE:COO\r\nUID:{uid}\r\n"
+        "END:VCARD\r\n"
+    )
+    for minute in ("10", "20", "30"):
+        laptop("sync", str(vdir), at=f"2026-11-28T10:{minute}:00+00:00")
+        desktop("sync", str(vdir), at=f"2026-11-28T10:{minute}:30+00:00")
+    quiet = laptop("sync", str(vdir), at="2026-11-28T10:40:00+00:00")
+    assert _last(quiet.stderr) == QUIET
+    held = (
+        "SELECT title, account_role, cadence_days, how_met, archived_at IS NOT NULL"
+        " FROM contacts WHERE name = 'Priya Shah'"
+    )
+    assert laptop.rows(held) == desktop.rows(held) == [("COO", "champion", 14, "SaaStr", 1)]

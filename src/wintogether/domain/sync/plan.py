@@ -738,7 +738,7 @@ def _decide(
     elif db_changed:
         action = send()
     elif file_changed and (
-        (state is not None and state.sent) or _lacks_merges(kind, fields, record)
+        (state is not None and state.sent) or _lacks_ours(kind, fields, record)
     ):
         # We wrote our version into the vdir and another one replaced it
         # (vdirsyncer lets the server win its own conflicts): merged, so that
@@ -792,14 +792,20 @@ def _changed_since_synced(kind: str, state: ss.StateRow, record: dict[str, Any])
     return any(key in synced and synced[key] != value for key, value in now.items())
 
 
-def _lacks_merges(kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None) -> bool:
+def _lacks_ours(
+    kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None
+) -> bool:
     """A contact's card from another app (none of our properties) while this
-    database knows whom the contact merged: the card must say it again."""
+    database knows something only wintogether carries of the contact (whom it
+    merged, its role, rhythm, how you met, whether archived…): the card must
+    say it again, or the other computers never learn it."""
     if kind != "contact" or fields is None or record is None or fields.get("ours") is not None:
         return False
     from wintogether.formats.vcard import merged_uids
 
-    return bool(merged_uids(record.get("extras") or []))
+    if merged_uids(record.get("extras") or []):
+        return True
+    return any(record.get(key) for key in _OWN_FIELDS if key != "created_at")
 
 
 def _agrees(
@@ -933,7 +939,14 @@ def _reconcile(
     # nothing of how you met) is not a difference.
     # A card another app rewrote without our properties no longer says whom the
     # contact merged: written back, so that other devices still merge them.
-    lacks = kind == "contact" and fields.get("ours") is None and bool(mine.get("merged"))
+    lacks = (
+        kind == "contact"
+        and fields.get("ours") is None
+        and (
+            bool(mine.get("merged"))
+            or any(mine.get(key) for key in _OWN_FIELDS if key != "created_at")
+        )
+    )
     if not lacks and all(mine_agreed[k] == v for k, v in in_file.items()):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
