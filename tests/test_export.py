@@ -485,3 +485,36 @@ def test_a_reader_that_stops_reading_is_not_a_failure(dana: Path, command: list[
     child.stdout.close()  # the reader is gone before anything is written
     error = child.stderr.read()
     assert (child.wait(timeout=60), error) == (0, b"")
+
+
+def test_since_carries_what_was_made_since_for_contacts_that_did_not_change(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only contacts changed since were selected, and every other section was
+    # narrowed to them: a promise made and an intro given since, to people
+    # not edited since, gave "Exported nothing".
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-20T10:00:00+00:00")
+    wt("add", "Dana Reyes", "--email", "dana@northwind.example")
+    wt("add", "Marcus Lee")
+    wt("add", "Old Friend")
+    wt("log", "marcus", "first call", "--at", "2026-11-19")
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+    wt("follow-up", "dana", "Send SOC2 report", "--due", "2026-12-10")
+    wt("gave", "marcus", "Intro to our CISO", "--kind", "intro", "--at", "2026-11-27")
+    data = json.loads(wt("export", "--since", "2026-11-25").stdout)
+    assert [p["text"] for p in data["promises"]] == ["Send SOC2 report"]
+    assert [e["text"] for e in data["ledger"]] == ["Intro to our CISO"]
+    assert data["conversations"] == []  # happened before the day
+    assert sorted(c["name"] for c in data["contacts"]) == ["Dana Reyes", "Marcus Lee"]
+    # and the file brings them into a database that has the people already
+    copy = db.with_name("copy.db")
+    wt("--db", str(copy), "init")
+    whole = json.loads(wt("export").stdout)
+    whole["promises"], whole["ledger"] = [], []
+    (db.parent / "whole.json").write_text(json.dumps(whole))
+    wt("--db", str(copy), "import", str(db.parent / "whole.json"))
+    (db.parent / "since.json").write_text(json.dumps(data))
+    wt("--db", str(copy), "import", str(db.parent / "since.json"))
+    again = json.loads(wt("--db", str(copy), "export").stdout)
+    assert [p["text"] for p in again["promises"]] == ["Send SOC2 report"]
+    assert [e["text"] for e in again["ledger"]] == ["Intro to our CISO"]

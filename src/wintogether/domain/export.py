@@ -50,7 +50,10 @@ def _selection(
     since = to_utc_iso(since_moment(sel.since, now)) if sel.since else None
     contact_id = resolve(store, sel.contact).id if sel.contact else None
     ids = export_store.export_contact_ids(store, contact_id=contact_id, tag=sel.tag, since=since)
-    narrowed = ids if (sel.contact or sel.tag or sel.since) else None
+    # A contact or a tag narrows every section to those people; a date alone
+    # narrows each section by itself (a promise made since, for a contact who
+    # did not change, still goes out, and so does the contact).
+    narrowed = ids if (sel.contact or sel.tag) else None
     return ids, narrowed, since
 
 
@@ -241,7 +244,7 @@ class _Records:
         return self.counter.wrap("promises", found)
 
     def open_promises(self) -> Iterator[dict[str, Any]]:
-        found = export_store.promise_records(self.store, self.narrowed, None, open_only=True)
+        found = export_store.promise_records(self.store, self.narrowed, self.since, open_only=True)
         return self.counter.wrap("promises", found)
 
     def birthdays(self) -> Iterator[dict[str, Any]]:

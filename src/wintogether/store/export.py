@@ -27,13 +27,39 @@ def export_contact_ids(
         where.append(f"c.id IN ({TAGGED_CONTACTS})")
         params += tag_params(tag)
     if since:
-        where.append("(c.updated_at >= ? OR c.last_touch_at >= ? OR c.created_at >= ?)")
-        params += [since, since, since]
+        # The contact changed, or a promise or deal of theirs was added or
+        # changed, or a conversation, ledger entry, win or timeline entry of
+        # theirs happened since: an export since a day carries everyone it names.
+        where.append(_CHANGED_SINCE)
+        params += [since] * _CHANGED_SINCE.count("?")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     return [
         row[0]
         for row in store.conn.execute(f"SELECT c.id FROM contacts c{clause} ORDER BY c.id", params)
     ]
+
+
+def _changed(alias: str) -> str:
+    """A row added, changed or (for dated rows) happened since the bound time."""
+    return f"({alias}.created_at >= ? OR {alias}.updated_at >= ?)"
+
+
+def _dated(alias: str) -> str:
+    """A dated row (a conversation, a ledger entry…) that happened since."""
+    return f"{alias}.happened_at >= ?"
+
+
+_CHANGED_SINCE = (
+    "(c.updated_at >= ? OR c.last_touch_at >= ? OR c.created_at >= ?"
+    f" OR EXISTS (SELECT 1 FROM promises p WHERE p.contact_id = c.id AND {_changed('p')})"
+    f" OR EXISTS (SELECT 1 FROM ledger l WHERE l.contact_id = c.id AND {_dated('l')})"
+    f" OR EXISTS (SELECT 1 FROM wins w WHERE w.contact_id = c.id AND {_dated('w')})"
+    f" OR EXISTS (SELECT 1 FROM contact_events e WHERE e.contact_id = c.id AND {_dated('e')})"
+    " OR EXISTS (SELECT 1 FROM interaction_participants ip JOIN interactions i"
+    f"  ON i.id = ip.interaction_id WHERE ip.contact_id = c.id AND {_dated('i')})"
+    " OR EXISTS (SELECT 1 FROM deal_people dp JOIN deals d ON d.id = dp.deal_id"
+    f"  WHERE dp.contact_id = c.id AND {_changed('d')}))"
+)
 
 
 def _contact_filter(column: str, ids: Sequence[int] | None) -> tuple[str, list[Any]]:
@@ -54,7 +80,7 @@ def conversation_records(
             f" WHERE 1 = 1{flt})"
         )
     if since:
-        sql += " AND i.happened_at >= ?"
+        sql += f" AND {_dated('i')}"
         params.append(since)
     for row in store.conn.execute(sql + " ORDER BY i.happened_at, i.id", params):
         yield records.conversation_record(row)
@@ -83,10 +109,11 @@ def _dated_records(
     ids: Sequence[int] | None,
     since: str | None,
 ) -> Iterator[dict[str, Any]]:
-    """Rows of a table dated by ``happened_at``, oldest first, as records."""
+    """Rows of a table dated by ``happened_at``, oldest first, as records (since:
+    those that happened since)."""
     flt, params = _contact_filter(f"{alias}.contact_id", ids)
     if since:
-        flt += f" AND {alias}.happened_at >= ?"
+        flt += f" AND {_dated(alias)}"
         params.append(since)
     order = f"{alias}.happened_at, {alias}.id"
     for row in store.conn.execute(f"{select} WHERE 1 = 1{flt} ORDER BY {order}", params):

@@ -737,9 +737,7 @@ def _decide(
         )
     elif db_changed:
         action = send()
-    elif file_changed and (
-        (state is not None and state.sent) or _lacks_ours(kind, fields, record)
-    ):
+    elif file_changed and ((state is not None and state.sent) or _lacks_ours(kind, fields, record)):
         # We wrote our version into the vdir and another one replaced it
         # (vdirsyncer lets the server win its own conflicts): merged, so that
         # what we changed survives unless the other side changed it too. So is
@@ -792,9 +790,7 @@ def _changed_since_synced(kind: str, state: ss.StateRow, record: dict[str, Any])
     return any(key in synced and synced[key] != value for key, value in now.items())
 
 
-def _lacks_ours(
-    kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None
-) -> bool:
+def _lacks_ours(kind: str, fields: dict[str, Any] | None, record: dict[str, Any] | None) -> bool:
     """A contact's card from another app (none of our properties) while this
     database knows something only wintogether carries of the contact (whom it
     merged, its role, rhythm, how you met, whether archived…): the card must
