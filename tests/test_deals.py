@@ -703,3 +703,28 @@ def test_deal_json_items_are_the_bytes_of_write_json(deal: Deal) -> None:
     write_json(DEALS.json(views), whole)
     write_json_texts([deal_row_item(view) for view in views], items)
     assert items.getvalue() == whole.getvalue()
+
+
+def test_an_imported_template_named_as_one_here_comes_in_under_a_number(
+    northwind: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    # A "renewal" playbook from another database, where one of that name but
+    # other steps is here: it was dropped without a word.
+    wt("plan", "add", "1", "Security review", "--owner", "them", "--due", "2027-01-10")
+    wt("plan", "add", "1", "Legal review", "--owner", "me", "--due", "2027-01-20", "--after", "1")
+    wt("plan", "template", "save", "renewal", "1")
+    exported = tmp_path / "laptop.json"
+    exported.write_text(wt("export").stdout)
+    other = tmp_path / "desktop.db"
+    wt("--db", str(other), "init")
+    wt("--db", str(other), "add", "Ann Bee")
+    wt("--db", str(other), "deal", "add", "Pilot", "--with", "ann")
+    wt("--db", str(other), "plan", "add", "1", "Kickoff", "--owner", "me", "--due", "2027-01-05")
+    wt("--db", str(other), "plan", "template", "save", "Renewal", "1")
+    wt("--db", str(other), "import", str(exported))
+    wt("--db", str(other), "import", str(exported))  # twice: still one copy
+    names = {
+        t["name"]: len(t["steps"])
+        for t in json.loads(wt("--db", str(other), "export").stdout)["plan_templates"]
+    }
+    assert names == {"Renewal": 1, "renewal (2)": 2}

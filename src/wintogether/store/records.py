@@ -618,16 +618,29 @@ def link_step_record(store: Store, step_id: int, after_id: int) -> None:
 
 
 def insert_template_record(store: Store, record: dict[str, Any]) -> bool:
-    """A plan template (unless its uid or its name exists)."""
-    cursor = store.conn.execute(
-        "INSERT OR IGNORE INTO plan_templates (uid, name, steps, created_at, updated_at)"
+    """A plan template (unless its uid exists). Another template here with its
+    name and other steps: this one comes in as "NAME (2)" (the next free
+    number), not dropped."""
+    if store.conn.execute(
+        "SELECT 1 FROM plan_templates WHERE uid = ?", (record["uid"],)
+    ).fetchone():
+        return False
+    steps = json.dumps(record["steps"])
+    name = str(record["name"])
+    number = 1
+    while True:
+        found = store.conn.execute(
+            "SELECT steps FROM plan_templates WHERE name = ?", (name,)
+        ).fetchone()
+        if found is None:
+            break
+        if found[0] == steps:  # the same template under the same name: already here
+            return False
+        number += 1
+        name = f"{record['name']} ({number})"
+    store.conn.execute(
+        "INSERT INTO plan_templates (uid, name, steps, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (
-            record["uid"],
-            record["name"],
-            json.dumps(record["steps"]),
-            record["created_at"],
-            record["updated_at"],
-        ),
+        (record["uid"], name, steps, record["created_at"], record["updated_at"]),
     )
-    return cursor.rowcount > 0
+    return True
