@@ -279,3 +279,24 @@ def test_a_person_deleted_on_the_phone_leaves_the_deal_on_both(
         )
     for side in (laptop, desktop):
         assert QUIET in side("sync", str(vdir), at=EVEN_LATER).stderr
+
+
+def test_a_deal_won_on_both_computers_records_each_win_once(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # Each `wt deal won` recorded a win per person under a new uid: both came
+    # through, and each person had two wins for one deal.
+    laptop, desktop, vdir = sides
+    _northwind(laptop)
+    _both(laptop, desktop, vdir, LATER)
+    laptop("deal", "won", "northwind", "--note", "Signed for three years", at=EVEN_LATER)
+    desktop("deal", "won", "northwind", "--note", "Signed, 20 seats", at=LAST)
+    _both(laptop, desktop, vdir, LAST)
+    wins = "SELECT c.name, w.theirs FROM wins w JOIN contacts c ON c.id = w.contact_id ORDER BY 1"
+    expected = [
+        ("Dana Reyes", "SOC2-ready vendor before their audit"),
+        ("Greta Lind", "SOC2-ready vendor before their audit"),
+    ]
+    assert laptop.rows(wins) == desktop.rows(wins) == expected
+    for side in (laptop, desktop):
+        assert QUIET in side("sync", str(vdir), at=LAST).stderr

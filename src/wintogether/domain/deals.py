@@ -207,8 +207,10 @@ def close(store: Store, now: datetime, ref: str, outcome: str, note: str | None)
         wins: list[ContactRef] = []
         if outcome == "won":
             from wintogether.store import ledger as ledger_store
+            from wintogether.store.common import derived_uid
 
             assert deal.they_win and deal.we_win
+            uids = deals_store.contact_uids(store, [p.id for p in deal.people])
             for person in deal.people:
                 ledger_store.insert_win(
                     store,
@@ -217,6 +219,8 @@ def close(store: Store, now: datetime, ref: str, outcome: str, note: str | None)
                     mine=deal.we_win,
                     happened_at=stamp,
                     stamp=stamp,
+                    # Won on two computers before they synced: one win each, not two.
+                    uid=derived_uid("deal-won", deal.uid, uids[person.id]),
                 )
                 wins.append(person)
         cancelled = 0

@@ -13,6 +13,12 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
+def derived_uid(*parts: str) -> str:
+    """The same uid on every computer for the same parts (a deal's win for one
+    of its people): two computers that make it both make one record."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "wintogether:" + ":".join(parts)))
+
+
 def local_time(value: str | None) -> Any:
     """A stored timestamp as a local datetime (None stays None)."""
     return from_utc_iso(value) if value else None

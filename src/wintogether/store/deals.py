@@ -430,3 +430,14 @@ def get_template(store: Store, name: str) -> str | None:
 
 def template_names(store: Store) -> list[str]:
     return [row[0] for row in store.conn.execute("SELECT name FROM plan_templates ORDER BY name")]
+
+
+def contact_uids(store: Store, ids: Sequence[int]) -> dict[int, str]:
+    """Contact id -> uid, of these contacts."""
+    return {
+        int(row[0]): str(row[1])
+        for row in store.conn.execute(
+            "SELECT id, uid FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+            (id_list(ids),),
+        )
+    }

@@ -45,12 +45,19 @@ def insert_entry(
 
 
 def insert_win(
-    store: Store, *, contact_id: int, theirs: str, mine: str, happened_at: str, stamp: str
+    store: Store,
+    *,
+    contact_id: int,
+    theirs: str,
+    mine: str,
+    happened_at: str,
+    stamp: str,
+    uid: str | None = None,
 ) -> int:
     cursor = store.conn.execute(
         "INSERT INTO wins (uid, contact_id, theirs, mine, happened_at, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (new_uid(), contact_id, theirs, mine, happened_at, stamp, stamp),
+        (uid or new_uid(), contact_id, theirs, mine, happened_at, stamp, stamp),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
