@@ -518,3 +518,52 @@ def test_since_carries_what_was_made_since_for_contacts_that_did_not_change(
     again = json.loads(wt("--db", str(copy), "export").stdout)
     assert [p["text"] for p in again["promises"]] == ["Send SOC2 report"]
     assert [e["text"] for e in again["ledger"]] == ["Intro to our CISO"]
+
+
+def test_a_later_export_of_the_same_database_brings_what_changed_since(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Importing Wednesday's export where Monday's was imported: the promise
+    # kept, the note edited and the deal won since were "unchanged".
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-23T10:00:00+00:00")
+    wt("add", "Dana Reyes", "--email", "dana@northwind.example")
+    wt("follow-up", "dana", "Send SOC2 report", "--due", "2026-11-26")
+    wt("log", "dana", "Kickoff")
+    wt("gave", "dana", "An intro", "--kind", "intro")
+    wt(
+        "deal",
+        "add",
+        "Northwind renewal",
+        "--with",
+        "dana",
+        "--they-win",
+        "SOC2",
+        "--we-win",
+        "ARR",
+    )
+    monday, wednesday = tmp_path / "monday.json", tmp_path / "wednesday.json"
+    monday.write_text(wt("export").stdout)
+    desktop = str(tmp_path / "desktop.db")
+    wt("--db", desktop, "init")
+    wt("--db", desktop, "import", str(monday))
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-25T10:00:00+00:00")
+    wt("done", "1", "--note", "sent by mail")
+    wt("conversation", "edit", "1", "Kickoff: budget approved")
+    wt("deal", "won", "1")
+    wednesday.write_text(wt("export").stdout)
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-26T10:00:00+00:00")
+    wt("--db", desktop, "follow-up", "dana", "Call back", "--due", "2026-12-01")
+    run = wt("--db", desktop, "import", str(wednesday))
+    assert "3 updated" in run.stderr  # the promise, the conversation, the deal
+    got = json.loads(wt("--db", desktop, "export").stdout)
+    assert [(p["text"], p["status"], p["done_note"]) for p in got["promises"]] == [
+        ("Send SOC2 report", "done", "sent by mail"),
+        ("Call back", "open", None),
+    ]
+    assert [c["note"] for c in got["conversations"]] == ["Kickoff: budget approved"]
+    assert [d["status"] for d in got["deals"]] == ["won"]
+    assert len(got["wins"]) == 1
+    # the older file again changes nothing newer here
+    again = wt("--db", desktop, "import", str(monday))
+    assert "history:" not in again.stderr
+    assert json.loads(wt("--db", desktop, "export").stdout)["deals"][0]["status"] == "won"

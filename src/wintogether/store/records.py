@@ -421,6 +421,32 @@ def uid_map(store: Store, table: str) -> dict[str, int]:
 
 # -- writing: records back into rows ---------------------------------------------------
 
+#: What a newer record of each table changes in the row it names (importing a
+#: later export of the same database): never who it is for, nor its uid.
+NEWER_COLUMNS = {
+    "interactions": ("happened_at", "channel", "note"),
+    "promises": ("text", "due_on", "owner", "status", "done_at", "done_note"),
+    "ledger": ("direction", "kind", "text", "happened_at"),
+    "wins": ("theirs", "mine", "happened_at"),
+    "deals": (
+        "title", "target_on", "they_win", "we_win", "status", "closed_at", "close_note", "notes",
+    ),
+}  # fmt: skip
+
+
+def update_if_newer(store: Store, table: str, record: dict[str, Any]) -> bool:
+    """The row of ``record``'s uid takes its values when the record was changed
+    later than the row (``updated_at``) and says something else; True if so."""
+    columns = NEWER_COLUMNS[table]
+    values = [record.get(c) for c in columns]
+    differs = " OR ".join(f"{c} IS NOT ?" for c in columns)
+    cursor = store.conn.execute(
+        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)}, updated_at = ?"
+        f" WHERE uid = ? AND updated_at < ? AND ({differs})",
+        (*values, record["updated_at"], record["uid"], record["updated_at"], *values),
+    )
+    return cursor.rowcount > 0
+
 
 def insert_contact_record(store: Store, fields: dict[str, Any], stamp: str) -> int:
     """A contact with explicit uid/created_at/updated_at when given (round trips)."""

@@ -109,6 +109,9 @@ def _write_history(
         "events": 0,
         "deals": 0,
         "plan templates": 0,
+        # Records already here that the file has a later version of (a newer
+        # export of the same database): a promise kept since, a note edited.
+        "updated": 0,
     }
     # Introductions point at other contacts by uid: link them once all exist.
     for step in steps:
@@ -125,7 +128,10 @@ def _write_history(
     conversations = records_store.uid_map(store, "interactions")
     for record in bundle.get("conversations") or []:
         people = [contacts[u] for u in record.get("participants", []) if u in contacts]
-        if record["uid"] in conversations or not people:
+        if record["uid"] in conversations:
+            counts["updated"] += records_store.update_if_newer(store, "interactions", record)
+            continue
+        if not people:
             continue
         new_id = records_store.insert_conversation_record(store, record, people)
         if new_id is not None:
@@ -133,7 +139,10 @@ def _write_history(
             counts["conversations"] += 1
     existing = records_store.uid_map(store, "promises")
     for record in bundle.get("promises") or []:
-        if record["uid"] in existing or record.get("contact") not in contacts:
+        if record["uid"] in existing:
+            counts["updated"] += records_store.update_if_newer(store, "promises", record)
+            continue
+        if record.get("contact") not in contacts:
             continue
         records_store.insert_promise_record(
             store,
@@ -144,7 +153,10 @@ def _write_history(
         counts["promises"] += 1
     existing = records_store.uid_map(store, "ledger")
     for record in bundle.get("ledger") or []:
-        if record["uid"] in existing or record.get("contact") not in contacts:
+        if record["uid"] in existing:
+            counts["updated"] += records_store.update_if_newer(store, "ledger", record)
+            continue
+        if record.get("contact") not in contacts:
             continue
         records_store.insert_ledger_record(
             store, record, contacts[record["contact"]], contacts.get(record.get("to_contact") or "")
@@ -152,7 +164,10 @@ def _write_history(
         counts["ledger"] += 1
     existing = records_store.uid_map(store, "wins")
     for record in bundle.get("wins") or []:
-        if record["uid"] in existing or record.get("contact") not in contacts:
+        if record["uid"] in existing:
+            counts["updated"] += records_store.update_if_newer(store, "wins", record)
+            continue
+        if record.get("contact") not in contacts:
             continue
         records_store.insert_win_record(store, record, contacts[record["contact"]])
         counts["wins"] += 1
@@ -162,19 +177,24 @@ def _write_history(
             continue
         records_store.insert_event_record(store, record, contacts[record["contact"]], stamp)
         counts["events"] += 1
-    counts["deals"] = _write_deals(store, bundle, contacts)
+    counts["deals"], counts["updated"] = _write_deals(store, bundle, contacts, counts["updated"])
     for record in bundle.get("plan_templates") or []:
         counts["plan templates"] += records_store.insert_template_record(store, record)
     return counts
 
 
-def _write_deals(store: Store, bundle: dict[str, Any], contacts: dict[str, int]) -> int:
-    """Deals and their plan steps, by uid, once each; a step whose promise or deal
-    is not here is left out, and what it follows is linked once all exist."""
+def _write_deals(
+    store: Store, bundle: dict[str, Any], contacts: dict[str, int], updated: int
+) -> tuple[int, int]:
+    """Deals and their plan steps, by uid, once each (a deal here that the file
+    has a later version of takes it: ``updated`` counts them); a step whose
+    promise or deal is not here is left out, and what it follows is linked
+    once all exist."""
     added = 0
     deals = records_store.uid_map(store, "deals")
     for record in bundle.get("deals") or []:
         if record["uid"] in deals:
+            updated += records_store.update_if_newer(store, "deals", record)
             continue
         people = [contacts[u] for u in record.get("people") or [] if u in contacts]
         new_id = records_store.insert_deal_record(store, record, people)
@@ -198,4 +218,4 @@ def _write_deals(store: Store, bundle: dict[str, Any], contacts: dict[str, int])
     for step_id, after in new_steps:
         if after in steps:
             records_store.link_step_record(store, step_id, steps[after])
-    return added
+    return added, updated
