@@ -621,3 +621,39 @@ def test_an_import_refuses_a_cadence_no_command_takes(db: Path, wt: Invoke, tmp_
     path.write_text(json.dumps(export))
     out = wt("import", str(path), ok=False)
     assert "cadence_days is over 3,649,635 days" in out.stderr
+
+
+@pytest.mark.parametrize(
+    "desktop_keeps,aliases",
+    [
+        # merged each way round: "Northwind" sorts first and stays on both
+        ("Northwind", ["Northwind Traders"]),
+        # "Northwind" merged into another name on each side
+        ("NW Inc", ["NW Inc", "Northwind"]),
+    ],
+)
+def test_a_company_merged_two_ways_on_two_computers_settles_as_one(
+    sides: tuple[Side, Side, Path], desktop_keeps: str, aliases: list[str]
+) -> None:
+    # The desktop renamed its record to the laptop's name without its key: the
+    # two kept a file each for one company, sent and received on every sync.
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "Northwind Traders", at=ADDED)
+    laptop("add", "Marcus Oneil", "--company", "Northwind", at=ADDED)
+    laptop("add", "Sam Okafor", "--company", "NW Inc", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Northwind Traders", "Northwind", at=EVEN_LATER)
+    desktop("company", "merge", desktop_keeps, "Northwind Traders" if desktop_keeps ==
+            "Northwind" else "Northwind", at=EVEN_LATER)  # fmt: skip
+    outs = []
+    for minute in range(10, 60, 10):
+        for side in (laptop, desktop):
+            out = side("sync", str(vdir), at=f"2026-11-28T13:{minute}:00+00:00")
+            outs.append(out.stderr.strip().splitlines()[-1])
+    # (into two names: the third name settles a round later)
+    assert outs[-3:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 3
+    names = "SELECT c.name, (SELECT group_concat(a.alias, '|') FROM (SELECT alias FROM"
+    names += " company_aliases a WHERE a.company_id = c.id ORDER BY a.key) a) FROM companies c"
+    assert laptop.rows(names) == desktop.rows(names)
+    assert "Skipped" not in " ".join(outs)

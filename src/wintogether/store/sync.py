@@ -507,9 +507,27 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
     too, its people with them."""
     name = " ".join(str(fields["name"]).split())
     company_id = companies_store.ensure_company(store, name, stamp)
-    store.conn.execute(
-        "UPDATE companies SET name = ?, updated_at = ? WHERE id = ?", (name, stamp, company_id)
-    )
+    key = companies_store.company_key(name)
+    here_name, here_key = store.conn.execute(
+        "SELECT name, key FROM companies WHERE id = ?", (company_id,)
+    ).fetchone()
+    if here_key == key:
+        store.conn.execute(
+            "UPDATE companies SET name = ?, updated_at = ? WHERE id = ?", (name, stamp, company_id)
+        )
+    elif key < here_key:
+        # Found by one of its other names: merged the other way round there
+        # (`wt company merge` each way on two computers), or into another
+        # name. The name whose key sorts first stays, on every computer:
+        # the file's here, and this side's name becomes another one.
+        store.conn.execute(
+            "DELETE FROM company_aliases WHERE company_id = ? AND key = ?", (company_id, key)
+        )
+        store.conn.execute(
+            "UPDATE companies SET name = ?, key = ?, updated_at = ? WHERE id = ?",
+            (name, key, stamp, company_id),
+        )
+        companies_store.add_alias(store, company_id, here_name, stamp)
     for alias in fields.get("aliases") or []:
         other = companies_store.find_company(store, alias)
         if other is None:
