@@ -300,3 +300,23 @@ def test_a_deal_won_on_both_computers_records_each_win_once(
     assert laptop.rows(wins) == desktop.rows(wins) == expected
     for side in (laptop, desktop):
         assert QUIET in side("sync", str(vdir), at=LAST).stderr
+
+
+def test_steps_added_on_both_computers_are_numbered_alike_on_both(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # Each computer gave its new step the next place (4): the two steps tied,
+    # and each computer put its own first, so `wt plan done northwind 4`
+    # meant a different step on each.
+    laptop, desktop, vdir = sides
+    _northwind(laptop)
+    _both(laptop, desktop, vdir, LATER)
+    laptop("plan", "add", "northwind", "Step L", "--owner", "me", "--due", "2027-01-05",
+           at=EVEN_LATER)  # fmt: skip
+    desktop("plan", "add", "northwind", "Step D", "--owner", "me", "--due", "2027-01-06",
+            at=EVEN_LATER)  # fmt: skip
+    _both(laptop, desktop, vdir, LAST)
+    plans = [side.json("plan", "northwind", at=LAST)["steps"] for side in (laptop, desktop)]
+    numbered = [[(s["number"], s["text"]) for s in steps] for steps in plans]
+    assert numbered[0] == numbered[1]
+    assert sorted(t for _, t in numbered[0][-2:]) == ["Step D", "Step L"]

@@ -270,7 +270,7 @@ def steps(store: Store, deal_ids: Sequence[int]) -> dict[int, list[PlanStep]]:
         rows.extend(
             store.conn.execute(
                 f"SELECT * FROM deal_steps WHERE deal_id IN ({marks})"
-                " ORDER BY deal_id, position, id",
+                " ORDER BY deal_id, position, uid",
                 list(chunk),
             )
         )
@@ -329,7 +329,7 @@ def plan_facts(
         for row in store.conn.execute(
             "SELECT s.deal_id, s.id, s.after_step_id, s.milestone, p.status, p.due_on,"
             " p.done_at, p.text FROM deal_steps s JOIN promises p ON p.id = s.promise_id"
-            f" WHERE s.deal_id IN ({marks}) ORDER BY s.deal_id, s.position, s.id",
+            f" WHERE s.deal_id IN ({marks}) ORDER BY s.deal_id, s.position, s.uid",
             list(chunk),
         ):
             done_at = row[6]

@@ -163,7 +163,7 @@ def step_records(
         flt += " AND (p.created_at >= ? OR p.updated_at >= ?)"
         params += [since, since]
     for row in store.conn.execute(
-        f"{records.STEP_SELECT} WHERE 1 = 1{flt} ORDER BY s.deal_id, s.position, s.id", params
+        f"{records.STEP_SELECT} WHERE 1 = 1{flt} ORDER BY s.deal_id, s.position, s.uid", params
     ):
         yield records.step_record(row)
 
