@@ -320,3 +320,22 @@ def test_steps_added_on_both_computers_are_numbered_alike_on_both(
     numbered = [[(s["number"], s["text"]) for s in steps] for steps in plans]
     assert numbered[0] == numbered[1]
     assert sorted(t for _, t in numbered[0][-2:]) == ["Step D", "Step L"]
+
+
+def test_a_deal_won_here_and_lost_there_keeps_no_wins_when_lost_stays(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    # The outcome settled as "lost" (the later), but the wins winning had
+    # recorded stayed on both, crediting a lost deal to its people.
+    laptop, desktop, vdir = sides
+    _northwind(laptop)
+    _both(laptop, desktop, vdir, LATER)
+    laptop("deal", "won", "northwind", "--note", "Signed", at=EVEN_LATER)
+    desktop("deal", "lost", "northwind", "--note", "Cheaper vendor", at=LAST)
+    for minute in ("10", "20", "30", "40"):
+        for side in (laptop, desktop):
+            side("sync", str(vdir), at=f"2026-11-28T14:{minute}:00+00:00")
+    for side in (laptop, desktop):
+        assert side.rows("SELECT status FROM deals") == [("lost",)]
+        assert side.rows("SELECT count(*) FROM wins") == [(0,)]
+        assert QUIET in side("sync", str(vdir), at="2026-11-28T15:00:00+00:00").stderr

@@ -654,6 +654,6 @@ def test_a_company_merged_two_ways_on_two_computers_settles_as_one(
     # (into two names: the third name settles a round later)
     assert outs[-3:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 3
     names = "SELECT c.name, (SELECT group_concat(a.alias, '|') FROM (SELECT alias FROM"
-    names += " company_aliases a WHERE a.company_id = c.id ORDER BY a.key) a) FROM companies c"
+    names += " company_aliases a WHERE a.company_id = c.id ORDER BY a.key) a) FROM companies c ORDER BY 1"
     assert laptop.rows(names) == desktop.rows(names)
     assert "Skipped" not in " ".join(outs)

@@ -403,10 +403,31 @@ def _put_deal(
     _, deal_id = _history_row(sync_id)
     columns = ("title", "company", "target_on", "they_win", "we_win", "status", "closed_at",
                "close_note", "notes")  # fmt: skip
+    was = store.conn.execute("SELECT uid, status FROM deals WHERE id = ?", (deal_id,)).fetchone()
     store.conn.execute(
         f"UPDATE deals SET {', '.join(f'{c} = ?' for c in columns)}, updated_at = ? WHERE id = ?",
         [*(fields.get(c) for c in columns), stamp, deal_id],
     )
+    if was is not None and was[1] == "won" and fields.get("status") != "won":
+        # Won here, lost (or dropped) there and that side's outcome kept: the
+        # wins winning recorded here go (their deletion goes out next sync).
+        from wintogether.store.common import derived_uid
+
+        store.conn.execute(
+            "DELETE FROM wins WHERE uid IN (SELECT value FROM json_each(?))",
+            (
+                json.dumps(
+                    [
+                        derived_uid("deal-won", str(was[0]), str(row[0]))
+                        for row in store.conn.execute(
+                            "SELECT c.uid FROM deal_people p JOIN contacts c"
+                            " ON c.id = p.contact_id WHERE p.deal_id = ?",
+                            (deal_id,),
+                        )
+                    ]
+                ),
+            ),
+        )
     deals_store.link_company(store, deal_id, fields.get("company"), stamp)
     have = [
         row[0]
