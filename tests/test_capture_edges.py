@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -555,3 +556,41 @@ def test_a_reviewed_series_renamed_this_and_future_is_not_proposed_again(
     (cal / "w.ics").write_text(ics(master, over))
     wt("scan")
     assert waiting(wt) == []
+
+
+def test_a_whole_export_carries_what_capture_proposed_and_whom_it_never_proposes(
+    wt: Invoke, dana: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Moved to another machine with `wt export` / `wt import`: the meetings
+    # already accepted were proposed again (accepting them made each
+    # conversation twice), and a person marked "never" came back.
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    wt("add", "Noisy Vendor", "--email", "noisy@vendor.example")
+    (cal / "w.ics").write_text(
+        ics(
+            event("qbr-1", ":20261124T150000Z", "QBR with Dana", *MINE),
+            event(
+                "v-1",
+                ":20261125T150000Z",
+                "Vendor pitch",
+                f"ORGANIZER:mailto:{ME}",
+                attendee("noisy@vendor.example", "Noisy Vendor"),
+            ),
+        )
+    )
+    configure(tmp_path, [cal], [])
+    wt("scan")
+    monkeypatch.setattr("wintogether.cli.capture.stdin_is_terminal", lambda: True)
+    wt("review", input="a\nv\n")  # oldest first: accept the QBR, never the vendor
+    assert waiting(wt) == []
+    moved = tmp_path / "all.json"
+    wt("export", "-o", str(moved))
+    fresh = tmp_path / "new.db"
+    monkeypatch.setenv("WINTOGETHER_DB", str(fresh))
+    wt("init")
+    wt("import", str(moved))
+    wt("scan")
+    assert waiting(wt) == []
+    notes = json.loads(wt("export").stdout)["conversations"]
+    assert [c["note"] for c in notes] == ["QBR with Dana"]

@@ -90,7 +90,8 @@ def test_json_round_trip_into_an_empty_database(
     assert {k: len(v) for k, v in original.items() if isinstance(v, list)} == {
         "contacts": 11, "conversations": 1, "promises": 3, "ledger": 3, "wins": 1, "events": 1,
         "companies": 11,
-        "deals": 0, "deal_steps": 0, "plan_templates": 0,
+        "deals": 0, "deal_steps": 0, "plan_templates": 0, "capture_never": 0,
+        "capture_reviewed": 0,
     }  # fmt: skip
     out = tmp_path / "all.json"
     wt("export", "-o", str(out))

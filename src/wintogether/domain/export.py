@@ -279,6 +279,16 @@ class _Records:
     def plan_templates(self) -> Iterator[dict[str, Any]]:
         return self.counter.wrap("plan_templates", export_store.template_records(self.store))
 
+    def capture_never(self) -> Iterator[dict[str, Any]]:
+        if self.narrowed is not None or self.since:  # bookkeeping of the whole database
+            return iter(())
+        return export_store.capture_never_records(self.store)
+
+    def capture_reviewed(self) -> Iterator[dict[str, Any]]:
+        if self.narrowed is not None or self.since:
+            return iter(())
+        return export_store.capture_reviewed_records(self.store)
+
 
 class _Counter:
     """How many records of each kind went out, counted as they stream past."""

@@ -115,3 +115,9 @@ class ExportRecords(Protocol):
     def deal_steps(self) -> Iterator[dict[str, Any]]: ...
 
     def plan_templates(self) -> Iterator[dict[str, Any]]: ...
+
+    def capture_never(self) -> Iterator[dict[str, Any]]:
+        """Whom capture never proposes (a whole export only); not counted."""
+
+    def capture_reviewed(self) -> Iterator[dict[str, Any]]:
+        """The keys of meetings and mail already proposed (a whole export only)."""

@@ -35,6 +35,8 @@ SECTIONS = (
     "deals",
     "deal_steps",
     "plan_templates",
+    "capture_never",
+    "capture_reviewed",
 )
 
 
@@ -54,6 +56,10 @@ def export(stream: IO[str], records: ExportRecords) -> None:
             ("deals", records.deals()),
             ("deal_steps", records.deal_steps()),
             ("plan_templates", records.plan_templates()),
+            # What capture already proposed, and whom it never proposes: the
+            # same meetings are not proposed again on another machine.
+            ("capture_never", records.capture_never()),
+            ("capture_reviewed", records.capture_reviewed()),
         ],
     )
 
@@ -123,6 +129,8 @@ def read(text: str) -> ReadResult:
 
 
 _SINGULAR = {
+    "capture_never": "never-proposed person",
+    "capture_reviewed": "reviewed capture item",
     "conversations": "conversation",
     "promises": "promise",
     "ledger": "ledger entry",
@@ -144,6 +152,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "deals": (*_TEXT, "title", "status"),
     "deal_steps": ("uid", "updated_at", "deal", "promise"),
     "plan_templates": (*_TEXT, "name"),
+    "capture_never": ("contact",),
+    "capture_reviewed": ("key",),
 }
 _CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "conversations": {"channel": CHANNELS},

@@ -168,6 +168,21 @@ def step_records(
         yield records.step_record(row)
 
 
+def capture_never_records(store: Store) -> Iterator[dict[str, Any]]:
+    """The people `wt review` never proposes again, by contact uid."""
+    for row in store.conn.execute(
+        "SELECT c.uid FROM capture_never n JOIN contacts c ON c.id = n.contact_id ORDER BY c.uid"
+    ):
+        yield {"contact": row[0]}
+
+
+def capture_reviewed_records(store: Store) -> Iterator[dict[str, Any]]:
+    """The meetings and mail already proposed (reviewed or waiting), by key: a
+    scan on another machine does not propose them again."""
+    for row in store.conn.execute("SELECT key FROM capture_seen ORDER BY key"):
+        yield {"key": row[0]}
+
+
 def template_records(store: Store) -> Iterator[dict[str, Any]]:
     for row in store.conn.execute("SELECT * FROM plan_templates ORDER BY name"):
         yield records.template_record(row)

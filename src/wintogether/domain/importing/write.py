@@ -180,6 +180,16 @@ def _write_history(
     counts["deals"], counts["updated"] = _write_deals(store, bundle, contacts, counts["updated"])
     for record in bundle.get("plan_templates") or []:
         counts["plan templates"] += records_store.insert_template_record(store, record)
+    # Capture's bookkeeping (not counted): whom it never proposes, and the
+    # meetings and mail it proposed already, so a scan here does not again.
+    from wintogether.store import capture as capture_store
+
+    never = [contacts[r["contact"]] for r in bundle.get("capture_never") or []
+             if r["contact"] in contacts]  # fmt: skip
+    if never:
+        capture_store.add_never(store, never, stamp)
+    for record in bundle.get("capture_reviewed") or []:
+        capture_store.mark_seen(store, record["key"])
     return counts
 
 
