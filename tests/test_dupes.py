@@ -611,3 +611,25 @@ def test_links_keyed_together_are_keyed_as_each_alone(urls: list[str]) -> None:
     from wintogether.domain.dupes import _profile_key, profile_keys
 
     assert profile_keys(urls) == [_profile_key(url.casefold()) for url in urls]
+
+
+def test_a_merge_whose_notes_would_not_fit_one_contact_is_refused(
+    db: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    # Joined, the notes were longer than an import takes: the export of the
+    # database could no longer be imported anywhere.
+    note = "meeting notes " * 45_000  # 630,000 characters each
+    card = {"name": "Dana Reyes", "company": "Northwind"}
+    people = [
+        {**card, "uid": "u-1", "emails": ["dana@northwind.example"], "notes": note},
+        {**card, "uid": "u-2", "emails": ["dana@home.example"], "notes": note + "!"},
+    ]
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps({"format": "wintogether", "version": 1, "contacts": people}))
+    wt("import", str(source))
+    run = wt("merge", "#1", "#2", ok=False)
+    assert run.exit_code == 1
+    assert "Their notes together are 1,260,002 characters; a contact holds 1,000,000." in (
+        " ".join(run.stderr.split())
+    )
+    assert len(json.loads(wt("contacts", "--json").stdout)) == 2

@@ -12,6 +12,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+from wintogether.domain.text import MAX_FIELD_CHARS
 from wintogether.errors import InvalidValue
 from wintogether.models import ContactRef
 from wintogether.records import dataclass, field
@@ -784,10 +785,17 @@ def merge(
 
 
 def merge_contacts(
-    store: Store, keep: ContactRef, other: ContactRef, stamp: str, *, dry_run: bool = False
+    store: Store,
+    keep: ContactRef,
+    other: ContactRef,
+    stamp: str,
+    *,
+    dry_run: bool = False,
+    typed: bool = True,
 ) -> MergePlan:
     """:func:`merge` of two contacts found already, inside the caller's transaction
-    (a sync settling a merge made on another device runs it in its own)."""
+    (a sync settling a merge made on another device runs it in its own, with
+    ``typed`` False: what another device merged is merged here whatever it holds)."""
     from wintogether.store import contacts as contacts_store
     from wintogether.store import merge as merge_store
     from wintogether.store import records as records_store
@@ -796,6 +804,14 @@ def merge_contacts(
     filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
     if b["notes"] and b["notes"] != a["notes"]:
         filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
+        if typed and len(filled["notes"]) > MAX_FIELD_CHARS:
+            # Joined, they would be more than a contact holds (and than an
+            # import of the export takes back).
+            raise InvalidValue(
+                f"Their notes together are {len(filled['notes']):,} characters; a contact"
+                f" holds {MAX_FIELD_CHARS:,}. Shorten one first (`wt edit CONTACT --clear notes`"
+                " or `--note`), then merge."
+            )
     # KEEP introduced by, or reporting to, OTHER: after the merge that is
     # themselves, so it counts as empty and OTHER's own fills it.
     both = {keep.id, other.id}

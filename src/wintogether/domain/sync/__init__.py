@@ -156,7 +156,7 @@ def _settle_merges(store: Store, stamp: str, pending: dict[str, str]) -> list[Sy
         if keeper == duplicate or duplicate not in found or keeper not in found:
             continue
         keep, other = found[keeper], found[duplicate]
-        merge_contacts(store, keep, other, stamp)
+        merge_contacts(store, keep, other, stamp, typed=False)
         changes.append(_merged_change(duplicate, other.name, keep.name))
     return changes
 
