@@ -35,13 +35,20 @@ def insert_conversation(
     )
     conversation_id = cursor.lastrowid
     assert conversation_id is not None
-    set_participants(store, conversation_id, participant_ids, stamp)
+    set_participants(store, conversation_id, participant_ids, stamp, touch=False)
     return conversation_id
 
 
 def set_participants(
-    store: Store, conversation_id: int, participant_ids: Sequence[int], stamp: str
+    store: Store,
+    conversation_id: int,
+    participant_ids: Sequence[int],
+    stamp: str,
+    *,
+    touch: bool = True,
 ) -> None:
+    """Who was in a conversation. ``touch``: a change of them is a change of the
+    conversation (False for one just written, whose row is as new as can be)."""
     before = store.conn.total_changes
     store.conn.execute(
         "DELETE FROM interaction_participants WHERE interaction_id = ?"
@@ -54,7 +61,7 @@ def set_participants(
             " (uid, interaction_id, contact_id, updated_at) VALUES (?, ?, ?, ?)",
             (new_uid(), conversation_id, contact_id, stamp),
         )
-    if store.conn.total_changes != before:
+    if touch and store.conn.total_changes != before:
         # Who was there is part of the conversation: a change of it is one (the
         # sync sends a conversation whose row moved).
         store.conn.execute(
