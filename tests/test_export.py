@@ -568,3 +568,46 @@ def test_a_later_export_of_the_same_database_brings_what_changed_since(
     again = wt("--db", desktop, "import", str(monday))
     assert "history:" not in again.stderr
     assert json.loads(wt("--db", desktop, "export").stdout)["deals"][0]["status"] == "won"
+
+
+def test_since_carries_only_the_companies_of_what_goes_out(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-01T10:00:00+00:00")
+    wt("add", "Dana Reyes", "--company", "Northwind")
+    wt("add", "Sam Lee", "--company", "Initech")
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-20T10:00:00+00:00")
+    run = wt("export", "--since", "2026-11-10")
+    data = json.loads(run.stdout)
+    assert data["contacts"] == [] and data["companies"] == []
+    assert "Exported nothing" in run.stderr
+    wt("edit", "sam", "--title", "CTO")
+    again = json.loads(wt("export", "--since", "2026-11-10").stdout)
+    assert [c["name"] for c in again["companies"]] == ["Initech"]
+
+
+def test_a_later_export_brings_who_was_in_a_conversation_and_on_a_deal(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-23T10:00:00+00:00")
+    wt("add", "Dana Reyes")
+    wt("add", "Marcus Lee")
+    wt("log", "dana", "Kickoff")
+    wt("deal", "add", "Northwind renewal", "--with", "dana", "--they-win", "SOC2",
+       "--we-win", "ARR")  # fmt: skip
+    monday, wednesday = tmp_path / "monday.json", tmp_path / "wednesday.json"
+    monday.write_text(wt("export").stdout)
+    desktop = str(tmp_path / "desktop.db")
+    wt("--db", desktop, "init")
+    wt("--db", desktop, "import", str(monday))
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-25T10:00:00+00:00")
+    wt("conversation", "edit", "1", "--with", "dana", "--with", "marcus")
+    wt("deal", "edit", "1", "--with", "marcus")
+    wednesday.write_text(wt("export").stdout)
+    run = wt("--db", desktop, "import", str(wednesday))
+    assert "2 updated" in run.stderr
+    here = json.loads(wt("export").stdout)
+    there = json.loads(wt("--db", desktop, "export").stdout)
+    for section, people in (("conversations", "participants"), ("deals", "people")):
+        assert sorted(there[section][0][people]) == sorted(here[section][0][people])
+        assert len(here[section][0][people]) == 2

@@ -160,11 +160,17 @@ def edit(
         if not fields and not added and not removed:
             raise UserError("Nothing to change.", hint="Give at least one option; see --help.")
         deals_store.update_deal(store, deal.id, fields, stamp)
+        moved = False
         for person in added:
-            deals_store.add_person(store, deal.id, person.id, stamp)
+            moved |= deals_store.add_person(store, deal.id, person.id, stamp)
         for person in removed:
             if not deals_store.remove_person(store, deal.id, person.id):
                 raise InvalidValue(f"{person.name} is not on deal #{deal.id}.")
+            moved = True
+        if moved and not fields:
+            # Who is on it is part of the deal: its row is as new as that change
+            # (a later export of it then says so).
+            deals_store.touch_deal(store, deal.id, stamp)
     with store.read():
         return get(store, deal.id)
 

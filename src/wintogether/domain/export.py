@@ -265,7 +265,8 @@ class _Records:
         return self.counter.wrap("events", found)
 
     def companies(self) -> Iterator[dict[str, Any]]:
-        found = records_store.company_records(self.store, self.narrowed)
+        # Since a day: the companies of the contacts that go out, not all.
+        found = records_store.company_records(self.store, self.ids if self.since else self.narrowed)
         return self.counter.wrap("companies", _no_keys(found))
 
     def deals(self) -> Iterator[dict[str, Any]]:

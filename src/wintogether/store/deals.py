@@ -62,6 +62,10 @@ def update_deal(store: Store, deal_id: int, fields: dict[str, Any], stamp: str) 
             link_company(store, deal_id, fields["company"], stamp)
 
 
+def touch_deal(store: Store, deal_id: int, stamp: str) -> None:
+    store.conn.execute("UPDATE deals SET updated_at = ? WHERE id = ?", (stamp, deal_id))
+
+
 def add_person(store: Store, deal_id: int, contact_id: int, stamp: str) -> bool:
     """Put a contact on a deal; False when they already are."""
     cursor = store.conn.execute(

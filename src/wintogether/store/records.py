@@ -434,6 +434,42 @@ NEWER_COLUMNS = {
 }  # fmt: skip
 
 
+def older_row(store: Store, table: str, uid: str, updated_at: str) -> int | None:
+    """The id of ``uid``'s row when it was changed before ``updated_at``."""
+    assert table in NEWER_COLUMNS
+    row = store.conn.execute(
+        f"SELECT id FROM {table} WHERE uid = ? AND updated_at < ?", (uid, updated_at)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def set_people(store: Store, table: str, row_id: int, people: Sequence[int], stamp: str) -> bool:
+    """Who was in a conversation (``interactions``) or is on a deal (``deals``),
+    as a later version says: True when that changed."""
+    if table == "interactions":
+        here = {r[0] for r in store.conn.execute(
+            "SELECT contact_id FROM interaction_participants WHERE interaction_id = ?", (row_id,)
+        )}  # fmt: skip
+        if here == set(people):
+            return False
+        from wintogether.store.conversations import set_participants
+
+        set_participants(store, row_id, people, stamp, touch=False)
+        return True
+    assert table == "deals"
+    listed = [r[0] for r in store.conn.execute(
+        "SELECT contact_id FROM deal_people WHERE deal_id = ? ORDER BY id", (row_id,)
+    )]  # fmt: skip
+    if listed == list(people):
+        return False
+    from wintogether.store import deals as deals_store
+
+    store.conn.execute("DELETE FROM deal_people WHERE deal_id = ?", (row_id,))
+    for contact_id in people:
+        deals_store.add_person(store, row_id, contact_id, stamp)
+    return True
+
+
 def update_if_newer(store: Store, table: str, record: dict[str, Any]) -> bool:
     """The row of ``record``'s uid takes its values when the record was changed
     later than the row (``updated_at``) and says something else; True if so."""

@@ -129,7 +129,7 @@ def _write_history(
     for record in bundle.get("conversations") or []:
         people = [contacts[u] for u in record.get("participants", []) if u in contacts]
         if record["uid"] in conversations:
-            counts["updated"] += records_store.update_if_newer(store, "interactions", record)
+            counts["updated"] += _newer(store, "interactions", record, people)
             continue
         if not people:
             continue
@@ -193,6 +193,18 @@ def _write_history(
     return counts
 
 
+def _newer(store: Store, table: str, record: dict[str, Any], people: list[int]) -> bool:
+    """A conversation or deal here that the file has a later version of takes
+    it, who was in it or is on it included; True when anything changed."""
+    row_id = records_store.older_row(store, table, record["uid"], record["updated_at"])
+    if row_id is None:
+        return False
+    changed = records_store.update_if_newer(store, table, record)
+    if people:
+        changed |= records_store.set_people(store, table, row_id, people, record["updated_at"])
+    return changed
+
+
 def _write_deals(
     store: Store, bundle: dict[str, Any], contacts: dict[str, int], updated: int
 ) -> tuple[int, int]:
@@ -204,7 +216,8 @@ def _write_deals(
     deals = records_store.uid_map(store, "deals")
     for record in bundle.get("deals") or []:
         if record["uid"] in deals:
-            updated += records_store.update_if_newer(store, "deals", record)
+            people = [contacts[u] for u in record.get("people") or [] if u in contacts]
+            updated += _newer(store, "deals", record, people)
             continue
         people = [contacts[u] for u in record.get("people") or [] if u in contacts]
         new_id = records_store.insert_deal_record(store, record, people)
