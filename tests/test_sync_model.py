@@ -817,3 +817,16 @@ def test_a_todo_ticked_on_the_phone_without_a_date_has_one_date_everywhere(
     state.setup()
     state.phone_completes_todo(index=0)
     state.teardown()
+
+
+def test_a_deal_won_here_and_lost_there_settles_in_two_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the desktop sent the wins of its "won" and, in the
+    # same sync, took the laptop's "lost" and deleted them; their files went
+    # round once more before leaving.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.close_deal(db="desktop", index=0, won=True)
+    state.close_deal(db="laptop", index=0, won=False)
+    state.teardown()

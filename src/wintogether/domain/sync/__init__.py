@@ -123,7 +123,7 @@ def sync(
             # folder: taking a merge is not a change that brings it back.
             ss.keep_out_quietly(store, str(plan.vdir), sorted(set(plan.merging.values())))
         again: _Plan | None = None
-        if settled or _deleted_rows(plan):
+        if settled or _deleted_rows(plan) or _closed_otherwise(plan):
             # The merged contacts' files leave the folder and their history
             # goes out with the keeper; what a deletion changed (a plan step
             # moved to the next person on its deal, one that waited for a step
@@ -166,6 +166,19 @@ def _deleted_rows(plan: _Plan) -> bool:
     others after they were decided (a contact's plan steps move to the next
     person on the deal, a step that waited for a deleted one waits for none)."""
     return any(a.action == "delete_row" for a in plan.actions)
+
+
+def _closed_otherwise(plan: _Plan) -> bool:
+    """Whether a deal came in neither open nor won (lost, dropped): one won here
+    loses the wins winning recorded (store/sync.py), whose files, just sent
+    perhaps, must leave in this same sync."""
+    return any(
+        a.kind == "history"
+        and a.fields is not None
+        and a.fields.get("section") == "deals"
+        and a.fields.get("status") not in ("open", "won")
+        for a in plan.actions
+    )
 
 
 def _merged_change(uid: str, name: str, keeper: str) -> SyncChange:
