@@ -73,6 +73,20 @@ def test_a_due_day_already_past_is_kept_and_said_to_be_overdue(dana: Path, wt: I
     assert {p["text"] for p in overdue} == {"Send deck", "Call back", "Follow up: Call", "Kick-off"}
 
 
+def test_a_day_without_a_year_read_as_next_years_is_said(dana: Path, wt: Invoke) -> None:
+    # 27 Nov typed on 28 Nov: next year's, as a due date looks ahead; said, since
+    # it is more likely a slip than a plan a year out.
+    run = wt("follow-up", "dana", "Send deck", "--due", "nov 27")
+    assert "(due Sat 27 Nov 2027)" in run.stderr
+    assert (
+        "Note: read as Sat 27 Nov 2027, the day being past this year (for this year's, type"
+        " 2026-11-27)." in " ".join(run.stderr.split())
+    )
+    for meant in ("2027-11-27", "in 364 days", "next year", "dec 1", "27/11/2027"):
+        assert "Note: read as" not in wt("follow-up", "dana", "A", "--due", meant).stderr
+    assert "Note: read as Sat 27 Nov 2027" in wt("snooze", "1", "27/11").stderr
+
+
 def test_filters(dana: Path, wt: Invoke) -> None:
     seed(wt)
     assert [p["id"] for p in promises(wt)] == [1, 2, 3, 4, 5]  # soonest first

@@ -203,6 +203,25 @@ def say_past_due(today: date, due: date | None, promise_id: int | None) -> None:
         )
 
 
+def say_next_year(today: date, typed: str | None, due: date | None) -> None:
+    """Say so when a day typed without a year (``dec 5`` on 7 December) was
+    taken as next year's, the day being past this year: likely a slip."""
+    if not typed or due is None or due.year != today.year + 1 or (due - today).days < 300:
+        return
+    import re
+
+    words = typed.lower()
+    if re.search(r"\d{3,}|\d+\D+\d+\D+\d+", words) or any(
+        w in words for w in ("next", "in ", "year", "month", "week", "day", "+", "ago")
+    ):
+        return  # a year, a full date or a span was typed: meant as read
+    from wintogether.dates import format_day
+
+    this_year = due.replace(year=today.year) if (due.month, due.day) != (2, 29) else None
+    hint = f" (for this year's, type {this_year.isoformat()})" if this_year else ""
+    say(f"Note: read as {format_day(due, today)}, the day being past this year{hint}.")
+
+
 DISAGREE = "--json and --format disagree; give one of them."
 
 

@@ -19,6 +19,7 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    say_next_year,
     say_past_due,
     say_time_ignored,
     shown_limit,
@@ -98,6 +99,7 @@ def follow_up(
     say("Promise " + _describe(promise, moment.date()))
     say_time_ignored(due)
     say_past_due(moment.date(), promise.due_on, promise.id)
+    say_next_year(moment.date(), due, promise.due_on)
 
 
 def followups(
@@ -208,6 +210,7 @@ def snooze(
     say(f"Snoozed {_describe(promise, moment.date())}")
     say_time_ignored(until)
     say_past_due(moment.date(), promise.due_on, promise.id)
+    say_next_year(moment.date(), until, promise.due_on)
 
 
 def cancel(
