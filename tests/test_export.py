@@ -521,6 +521,20 @@ def test_since_carries_what_was_made_since_for_contacts_that_did_not_change(
     assert [e["text"] for e in again["ledger"]] == ["Intro to our CISO"]
 
 
+def _moved_on_monday(
+    wt: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path, str]:
+    """Monday's export imported into a second database; the clock then moves
+    to Wednesday. Returns Monday's file, Wednesday's (to write), that database."""
+    monday, wednesday = tmp_path / "monday.json", tmp_path / "wednesday.json"
+    monday.write_text(wt("export").stdout)
+    desktop = str(tmp_path / "desktop.db")
+    wt("--db", desktop, "init")
+    wt("--db", desktop, "import", str(monday))
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-25T10:00:00+00:00")
+    return monday, wednesday, desktop
+
+
 def test_a_later_export_of_the_same_database_brings_what_changed_since(
     db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -542,12 +556,7 @@ def test_a_later_export_of_the_same_database_brings_what_changed_since(
         "--we-win",
         "ARR",
     )
-    monday, wednesday = tmp_path / "monday.json", tmp_path / "wednesday.json"
-    monday.write_text(wt("export").stdout)
-    desktop = str(tmp_path / "desktop.db")
-    wt("--db", desktop, "init")
-    wt("--db", desktop, "import", str(monday))
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-25T10:00:00+00:00")
+    monday, wednesday, desktop = _moved_on_monday(wt, tmp_path, monkeypatch)
     wt("done", "1", "--note", "sent by mail")
     wt("conversation", "edit", "1", "Kickoff: budget approved")
     wt("deal", "won", "1")
@@ -595,12 +604,7 @@ def test_a_later_export_brings_who_was_in_a_conversation_and_on_a_deal(
     wt("log", "dana", "Kickoff")
     wt("deal", "add", "Northwind renewal", "--with", "dana", "--they-win", "SOC2",
        "--we-win", "ARR")  # fmt: skip
-    monday, wednesday = tmp_path / "monday.json", tmp_path / "wednesday.json"
-    monday.write_text(wt("export").stdout)
-    desktop = str(tmp_path / "desktop.db")
-    wt("--db", desktop, "init")
-    wt("--db", desktop, "import", str(monday))
-    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-25T10:00:00+00:00")
+    _, wednesday, desktop = _moved_on_monday(wt, tmp_path, monkeypatch)
     wt("conversation", "edit", "1", "--with", "dana", "--with", "marcus")
     wt("deal", "edit", "1", "--with", "marcus")
     wednesday.write_text(wt("export").stdout)
