@@ -422,13 +422,16 @@ def test_config_set_creates_no_database(wt: Invoke, isolated: Path) -> None:
     assert not (isolated / "wt.db").exists()
 
 
-def test_undo_names_what_changed_when_only_links_did(db: Path, wt: Invoke) -> None:
+def test_undo_names_what_changed_when_people_joined(db: Path, wt: Invoke) -> None:
     wt("add", "Ann Able")
     wt("add", "Bo Bee")
     wt("deal", "add", "Pilot", "--with", "ann")
     wt("deal", "edit", "pilot", "--with", "bo")
+    # who is on it is part of the deal: the deal changed (and is dated so)
     undone = wt("undo")
-    assert "(1 person on a deal)" in undone.stderr
+    assert "(1 deal)." in undone.stderr
+    assert [p["name"] for p in json.loads(wt("deal", "show", "pilot", "--json").stdout)[
+        "deal"]["people"]] == ["Ann Able"]  # fmt: skip
     wt("edit", "ann", "--tag", "vip")  # a new tag: the tag itself is named
     assert "(1 contact, 1 tag)." in wt("undo").stderr
 
