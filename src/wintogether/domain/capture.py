@@ -45,6 +45,9 @@ NOT_MAIL = frozenset(
 )  # fmt: skip
 #: Maildir flags (after ``:2,``) of a message not sent or received: a draft, one in the bin.
 _UNSENT_FLAGS = frozenset("DT")
+#: How far apart two file times may be and still be the same moment to the file
+#: system (its clock is coarse: a few milliseconds, a second or two on some).
+_SAME_TICK_NS = 2_000_000_000
 #: How far ahead a scan copies meetings (for `wt brief`, `wt today`, `wt remind`).
 AHEAD_DAYS = 14
 MAX_ICS_BYTES = 20 * 1024 * 1024
@@ -436,7 +439,10 @@ class _Scan:
             except OSError:
                 mtime = 0
             mtimes.append(mtime)
-            if mtime == seen:
+            # Unchanged since the last scan, and not within the file system's
+            # clock tick of it (a delivery in the same tick leaves the time as
+            # it was): nothing new here.
+            if mtime == seen and mtime < real_now - _SAME_TICK_NS:
                 continue
             try:
                 entries = sorted(os.scandir(folder / sub), key=lambda e: e.name)
@@ -451,7 +457,10 @@ class _Scan:
                     self.result.skip("unreadable file")
                     continue
                 changed = min(max(info.st_mtime_ns, info.st_ctime_ns), real_now)
-                if changed <= watermark:
+                # Files as old as the watermark, give or take the file system's
+                # coarse clock, are read again (a message read twice is seen
+                # once): one delivered in the tick of the last scan is not lost.
+                if changed <= watermark - _SAME_TICK_NS:
                     continue
                 newest = max(newest, changed)
                 if stat.S_ISLNK(info.st_mode):
