@@ -213,7 +213,7 @@ def close(store: Store, now: datetime, ref: str, outcome: str, note: str | None)
         wins: list[ContactRef] = []
         if outcome == "won":
             from wintogether.store import ledger as ledger_store
-            from wintogether.store.common import derived_uid
+            from wintogether.store.common import deal_win_uid
 
             assert deal.they_win and deal.we_win
             uids = deals_store.contact_uids(store, [p.id for p in deal.people])
@@ -226,7 +226,7 @@ def close(store: Store, now: datetime, ref: str, outcome: str, note: str | None)
                     happened_at=stamp,
                     stamp=stamp,
                     # Won on two computers before they synced: one win each, not two.
-                    uid=derived_uid("deal-won", deal.uid, uids[person.id]),
+                    uid=deal_win_uid(deal.uid, uids[person.id]),
                 )
                 wins.append(person)
         cancelled = 0

@@ -13,10 +13,10 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
-def derived_uid(*parts: str) -> str:
-    """The same uid on every computer for the same parts (a deal's win for one
-    of its people): two computers that make it both make one record."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "wintogether:" + ":".join(parts)))
+def deal_win_uid(deal_uid: str, contact_uid: str) -> str:
+    """The uid of the win a won deal records for one of its people: the same on
+    every computer, so that a deal won on two makes one win each, not two."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"wintogether:deal-won:{deal_uid}:{contact_uid}"))
 
 
 def local_time(value: str | None) -> Any:

@@ -411,34 +411,22 @@ def _put_deal(
     if was is not None and was[1] == "won" and fields.get("status") != "won":
         # Won here, lost (or dropped) there and that side's outcome kept: the
         # wins winning recorded here go (their deletion goes out next sync).
-        from wintogether.store.common import derived_uid
+        from wintogether.store.common import deal_win_uid
 
+        people_uids = [
+            str(row[0])
+            for row in store.conn.execute(
+                "SELECT c.uid FROM deal_people p JOIN contacts c ON c.id = p.contact_id"
+                " WHERE p.deal_id = ?",
+                (deal_id,),
+            )
+        ]
         store.conn.execute(
             "DELETE FROM wins WHERE uid IN (SELECT value FROM json_each(?))",
-            (
-                json.dumps(
-                    [
-                        derived_uid("deal-won", str(was[0]), str(row[0]))
-                        for row in store.conn.execute(
-                            "SELECT c.uid FROM deal_people p JOIN contacts c"
-                            " ON c.id = p.contact_id WHERE p.deal_id = ?",
-                            (deal_id,),
-                        )
-                    ]
-                ),
-            ),
+            (json.dumps([deal_win_uid(str(was[0]), u) for u in people_uids]),),
         )
     deals_store.link_company(store, deal_id, fields.get("company"), stamp)
-    have = [
-        row[0]
-        for row in store.conn.execute(
-            "SELECT contact_id FROM deal_people WHERE deal_id = ? ORDER BY id", (deal_id,)
-        )
-    ]
-    if have != people:
-        store.conn.execute("DELETE FROM deal_people WHERE deal_id = ?", (deal_id,))
-        for contact_id in people:
-            deals_store.add_person(store, deal_id, contact_id, stamp)
+    records.set_people(store, "deals", deal_id, people, stamp)
 
 
 def _put_step(

@@ -935,14 +935,7 @@ def _reconcile(
     # nothing of how you met) is not a difference.
     # A card another app rewrote without our properties no longer says whom the
     # contact merged: written back, so that other devices still merge them.
-    lacks = (
-        kind == "contact"
-        and fields.get("ours") is None
-        and (
-            bool(mine.get("merged"))
-            or any(mine.get(key) for key in _OWN_FIELDS if key != "created_at")
-        )
-    )
+    lacks = _lacks_ours(kind, fields, record)
     if not lacks and all(mine_agreed[k] == v for k, v in in_file.items()):
         # Both sides say the same thing (e.g. a file we wrote, re-read): just remember.
         return _Action(
