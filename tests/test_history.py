@@ -167,3 +167,96 @@ def test_entries_in_order_as_sorted_by_their_local_times(
         entries.append(HistoryEntry(at, kind, promise=item))
     expected = sorted(entries, key=lambda e: (e.at, e.kind, e.item.id))
     assert [id(e) for e in _in_order(entries)] == [id(e) for e in expected]
+
+
+@pytest.fixture
+def busy(dana: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two months of every kind, many at the same minute (ties across kinds and
+    within one), promises made at many moments, and a tagged third person."""
+    import random
+
+    chance = random.Random(16)
+    with Factory(dana) as make:
+        make.contact("Priya Shah", company="Initech", tags=["customers"])
+        people = ["dana", "marcus", "priya"]
+        for i in range(160):
+            day = date(2026, 10, 1) + timedelta(days=chance.randrange(58))
+            at = f"{day.isoformat()}T{chance.choice(['09:00', '09:00', '13:30', '17:45'])}"
+            who = chance.choice(people)
+            what = chance.randrange(10)
+            if what < 5:
+                others = [p for p in people if p != who and chance.random() < 0.3]
+                channel = chance.choice(["call", "email", "meeting"])
+                make.log(who, f"Talk {i}", with_=others, channel=channel, at=at)
+            elif what < 8:
+                # A promise is dated by when it was made: the clock at that moment.
+                monkeypatch.setenv("WINTOGETHER_NOW", f"{at}:00+00:00")
+                make.promise(who, f"Promise {i}", due="2026-12-20", theirs=what == 7)
+                monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
+            elif what == 8:
+                to = chance.choice([p for p in people if p != who])
+                if chance.random() < 0.5:
+                    make.gave(who, f"Gave {i}", at=at)
+                else:
+                    make.got(who, f"Intro {i}", kind="referral", to=to, at=at)
+            else:
+                make.win(who, f"Win {i}", mine="More", at=at)
+    return dana
+
+
+#: Every filter, and ranges that cut the stretch at both ends.
+LIMITED_FILTERS: list[dict[str, str]] = [
+    {},
+    {"since": "2026-09-01"},
+    {"since": "2026-11-20", "until": "2026-11-25"},
+    {"contact": "marcus", "since": "2026-09-01"},
+    {"tag": "customers", "since": "2026-09-01"},
+    {"channel": "email", "since": "2026-09-01"},
+    {"kind": "promise", "since": "2026-09-01"},
+    {"kind": "conversation"},
+    {"kind": "got", "since": "2026-09-01"},
+    {"kind": "win", "contact": "dana", "since": "2026-09-01"},
+]
+
+
+def test_a_limited_timeline_is_the_newest_of_the_whole_and_counts_the_rest(busy: Path) -> None:
+    """`wt history` in a table reads only the newest conversations and promises
+    made: whatever the filters and the limit, it lists exactly the last entries
+    of the whole timeline and counts exactly the ones before them."""
+    from wintogether.clock import now
+    from wintogether.domain.history import history
+    from wintogether.store import open_store
+
+    store, _ = open_store(busy)
+    try:
+        for filters in LIMITED_FILTERS:
+            whole = history(store, now(), **filters)  # type: ignore[arg-type]
+            assert len(whole.entries) > 3, f"{filters} leaves too little to limit"
+            assert whole.earlier == 0
+            keys = [(e.kind, e.item.id) for e in whole.entries]
+            for limit in (1, 2, 3, 7, 20, 50, len(keys) - 1, len(keys), len(keys) + 5):
+                part = history(store, now(), limit=limit, **filters)  # type: ignore[arg-type]
+                got = [(e.kind, e.item.id) for e in part.entries]
+                assert got == keys[-limit:], (filters, limit)
+                assert part.earlier == max(0, len(keys) - limit), (filters, limit)
+                assert (part.since, part.until) == (whole.since, whole.until)
+    finally:
+        store.close()
+
+
+def test_a_table_shows_the_newest_fifty_and_says_how_to_see_all(busy: Path, wt: Invoke) -> None:
+    everything = json.loads(wt("history", "--since", "2026-09-01", "--json").stdout)["entries"]
+    assert len(everything) == 160
+    run = wt("--plain", "history", "--since", "2026-09-01")
+    assert run.stderr == "… and 110 earlier: add --limit 0 to show them all.\n"
+    shown = [line for line in run.stdout.splitlines() if "#" in line]
+    assert len(shown) == 50
+    newest = everything[-1]
+    assert f"#{newest['id']}" in shown[-1]
+    whole = wt("--plain", "history", "--since", "2026-09-01", "--limit", "0")
+    assert whole.stderr == ""
+    assert len([line for line in whole.stdout.splitlines() if "#" in line]) == 160
+    # The table's last lines are the whole timeline's last lines.
+    assert whole.stdout.endswith(run.stdout.split("\n", 1)[1])
+    assert len(json.loads(wt("history", "--since", "2026-09-01", "--json", "-n", "5").stdout)[
+        "entries"]) == 5  # fmt: skip

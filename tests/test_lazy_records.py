@@ -247,14 +247,15 @@ def test_written_out_history_records_behave_as_their_dataclasses() -> None:
     when = datetime(2026, 1, 2, tzinfo=UTC)
     samples: dict[type, list[tuple[object, ...]]] = {
         HistoryEntry: [(when, "conversation"), (when, "deal", None, None, None, None, None, 1, "won")],
-        History: [(date(2026, 1, 1), date(2026, 1, 2), []), (date(2026, 1, 1), date(2026, 1, 3), [1])],
+        History: [(date(2026, 1, 1), date(2026, 1, 2), []), (date(2026, 1, 1), date(2026, 1, 3), [1]),
+                  (date(2026, 1, 1), date(2026, 1, 3), [1], 4)],
     }  # fmt: skip
     for cls, values in samples.items():
         fields = []
         for name, parameter in inspect.signature(cls).parameters.items():
             if parameter.default is not inspect.Parameter.empty:
-                assert parameter.default is None
-                fields.append((name, object, dataclasses.field(default=None)))
+                assert parameter.default is None or type(parameter.default) is int
+                fields.append((name, object, dataclasses.field(default=parameter.default)))
             else:
                 fields.append((name, object))
         assert tuple(name for name, *_ in fields) == cls._fields  # type: ignore[attr-defined]

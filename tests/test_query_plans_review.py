@@ -70,6 +70,7 @@ def filled(dana: Path) -> Path:
         # A common word: only its newest matches are ranked.
         lambda s: reports.search(s, '"renewal"', 1, candidates=1),
         lambda s: history.history(s, NOW),
+        lambda s: history.history(s, NOW, limit=50),
         lambda s: history.history(s, NOW, contact="dana"),
         lambda s: history.history(s, NOW, kind="job_change"),
         lambda s: give_first(s, Config(), NOW),
@@ -83,6 +84,7 @@ def filled(dana: Path) -> Path:
         "search",
         "search_common_word",
         "history",
+        "history_screenful",
         "history_contact",
         "history_job_changes",
         "give_first",

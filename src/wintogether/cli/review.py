@@ -10,15 +10,18 @@ import typer
 
 from wintogether.cli.common import (
     DISAGREE,
+    TABLE_LIMIT,
     Format,
     FormatOption,
     JsonFlag,
+    ListLimit,
     complete_contact,
     emit_rows,
     emit_table,
     now,
     output_format,
     say,
+    shown_limit,
     state,
     write_out,
 )
@@ -54,10 +57,14 @@ def history(
             " sync_conflict, sync_deleted (archived after a deletion elsewhere), deal.",
         ),
     ] = None,
+    limit: ListLimit = None,
     fmt: FormatOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """One timeline of everything, day by day: conversations, promises, ledger, wins, job changes.
+
+    A table shows the newest entries of the stretch and counts the earlier
+    ones; --limit 0 shows them all, as JSON and CSV do.
 
     Examples:
 
@@ -68,6 +75,7 @@ def history(
     from wintogether.domain.history import history as build
 
     fmt_ = output_format(fmt, as_json)
+    top = shown_limit(limit, fmt_, TABLE_LIMIT)
     moment = now()
     result = build(
         state(ctx).store(),
@@ -78,6 +86,7 @@ def history(
         tag=tag,
         channel=channel,
         kind=kind,
+        limit=top,
     )
     if fmt_ is not Format.table:
         # The column spec is for JSON and CSV: a table in a pipe does not import it.
@@ -101,6 +110,8 @@ def history(
             return history(result, moment.date(), width)
 
         emit_table(ctx, draw, pipe=pipe)
+        if result.earlier:
+            say(f"… and {result.earlier} earlier: add --limit 0 to show them all.")
 
 
 def search(

@@ -118,12 +118,16 @@ class HistoryEntry(Plain):
 class History(Plain):
     """The timeline of a stretch of days. Written out (frozen.py)."""
 
-    _fields = ("since", "until", "entries")
+    _fields = ("since", "until", "entries", "earlier")
 
-    def __init__(self, since: date, until: date, entries: list[HistoryEntry]) -> None:
+    def __init__(
+        self, since: date, until: date, entries: list[HistoryEntry], earlier: int = 0
+    ) -> None:
         self.since = since
         self.until = until
         self.entries = entries
+        #: Entries of the stretch older than those listed (a limited listing).
+        self.earlier = earlier
 
     def days(self) -> list[tuple[date, list[HistoryEntry]]]:
         """Entries grouped by local day, oldest day first."""
@@ -153,13 +157,20 @@ def history(
     tag: str | None = None,
     channel: str | None = None,
     kind: str | None = None,
+    limit: int | None = None,
 ) -> History:
     """Everything that happened between two days (inclusive), oldest first.
 
     Without ``--since`` the timeline starts 30 days before ``--until`` (today by
     default). ``--channel`` keeps only conversations on that channel; ``--kind``
     keeps one kind (``gave``/``got`` are ledger entries in one direction). Job
-    changes are on the day an import saw them.
+    changes are on the day an import saw them. ``limit``: only the newest
+    entries, the others counted (:attr:`History.earlier`).
+
+    A limited timeline reads only the newest ``limit`` conversations and
+    promises made, the two kinds a busy week is made of (1,500 of its 1,650
+    entries), and counts the rest: no older one can be among the newest
+    ``limit`` of all kinds.
     """
     today = now.date()
     last = parse_day(until, now, prefer="past") if until else today
@@ -184,6 +195,8 @@ def history(
     if channel_ is not None:
         wanted = {"conversation"}
     entries: list[HistoryEntry] = []
+    #: Entries of the kinds read newest first that were counted, not read.
+    unread = 0
     with store.read():
         contact_id = None
         if contact is not None:
@@ -193,12 +206,35 @@ def history(
             contact_id = resolve(store, contact).id
         tagged = reports.tagged_contact_ids(store, tag) if tag is not None else None
         if "conversation" in wanted:
-            for conv in reports.conversations_between(
-                store, start, end, contact_id=contact_id, tag=tag, channel=channel_
-            ):
+            conversations = reports.conversations_between(
+                store,
+                start,
+                end,
+                contact_id=contact_id,
+                tag=tag,
+                channel=channel_,
+                limit=limit,
+                newest_first=limit is not None,
+            )
+            if limit is not None and len(conversations) == limit:
+                unread += (
+                    reports.count_conversations_between(
+                        store, start, end, contact_id=contact_id, tag=tag, channel=channel_
+                    )
+                    - limit
+                )
+            for conv in conversations:
                 entries.append(HistoryEntry(conv.happened_at, "conversation", conversation=conv))
         if "promise" in wanted:
-            for promise in reports.promises_created_between(store, start, end):
+            # Promises are kept by contact and tag here, not in SQL: only an
+            # unfiltered listing can read just the newest.
+            newest = limit if contact_id is None and tagged is None else None
+            promises = reports.promises_created_between(
+                store, start, end, limit=newest, newest_first=newest is not None
+            )
+            if newest is not None and len(promises) == newest:
+                unread += reports.count_promises_created_between(store, start, end) - newest
+            for promise in promises:
                 if _keep(promise.contact.id, None, contact_id, tagged):
                     entries.append(HistoryEntry(promise.created_at, "promise", promise=promise))
         if wanted & {"ledger", "gave", "got"}:
@@ -224,7 +260,10 @@ def history(
                     entries.append(HistoryEntry(event.happened_at, event_kind, event=event))
         if "deal" in wanted:
             _deal_entries(store, entries, start, end, contact_id, tagged)
-    return History(first, last, _in_order(entries))
+    entries = _in_order(entries)
+    if limit is None or len(entries) <= limit:
+        return History(first, last, entries, earlier=unread)
+    return History(first, last, entries[-limit:], earlier=unread + len(entries) - limit)
 
 
 def _in_order(entries: list[HistoryEntry]) -> list[HistoryEntry]:

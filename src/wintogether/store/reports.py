@@ -231,8 +231,40 @@ def conversations_between(
     tag: str | None = None,
     channel: str | None = None,
     limit: int | None = None,
+    newest_first: bool = False,
 ) -> list[Conversation]:
-    """Conversations in [start, end), oldest first, optionally filtered."""
+    """Conversations in [start, end), oldest first (or the newest first),
+    optionally filtered."""
+    clause, params = _conversations_where(start, end, contact_id, tag, channel)
+    order = "DESC" if newest_first else "ASC"
+    params.append(-1 if limit is None else limit)
+    return conversations_store.select(
+        store, f"{clause} ORDER BY i.happened_at {order}, i.id {order} LIMIT ?", params
+    )
+
+
+def count_conversations_between(
+    store: Store,
+    start: str | None,
+    end: str | None,
+    *,
+    contact_id: int | None = None,
+    tag: str | None = None,
+    channel: str | None = None,
+) -> int:
+    """How many conversations :func:`conversations_between` would give."""
+    clause, params = _conversations_where(start, end, contact_id, tag, channel)
+    row = store.conn.execute(f"SELECT count(*) FROM interactions i {clause}", params).fetchone()
+    return int(row[0])
+
+
+def _conversations_where(
+    start: str | None,
+    end: str | None,
+    contact_id: int | None,
+    tag: str | None,
+    channel: str | None,
+) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if start is not None:
@@ -257,11 +289,7 @@ def conversations_between(
             f" WHERE p.contact_id IN ({TAGGED_CONTACTS}))"
         )
         params += tag_params(tag)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    params.append(-1 if limit is None else limit)
-    return conversations_store.select(
-        store, f"{clause} ORDER BY i.happened_at, i.id LIMIT ?", params
-    )
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
 
 def tagged_contact_ids(store: Store, tag: str) -> set[int]:
@@ -270,7 +298,32 @@ def tagged_contact_ids(store: Store, tag: str) -> set[int]:
     return {row[0] for row in store.conn.execute(TAGGED_CONTACTS, tag_params(tag))}
 
 
-def promises_created_between(store: Store, start: str | None, end: str | None) -> list[Promise]:
+def promises_created_between(
+    store: Store,
+    start: str | None,
+    end: str | None,
+    *,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[Promise]:
+    """Promises made in [start, end), oldest first (or the newest first)."""
+    clause, params = _promises_where(start, end)
+    order = "DESC" if newest_first else "ASC"
+    params.append(-1 if limit is None else limit)
+    return promises_store.select(
+        store, f"{clause} ORDER BY p.created_at {order}, p.id {order} LIMIT ?", params
+    )
+
+
+def count_promises_created_between(store: Store, start: str | None, end: str | None) -> int:
+    clause, params = _promises_where(start, end)
+    row = store.conn.execute(
+        f"SELECT count(*) FROM promises p JOIN contacts c ON c.id = p.contact_id {clause}", params
+    ).fetchone()
+    return int(row[0])
+
+
+def _promises_where(start: str | None, end: str | None) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if start is not None:
@@ -279,8 +332,7 @@ def promises_created_between(store: Store, start: str | None, end: str | None) -
     if end is not None:
         where.append("p.created_at < ?")
         params.append(end)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return promises_store.select(store, f"{clause} ORDER BY p.created_at, p.id", params)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
 
 def new_contacts(store: Store, start: str, end: str) -> list[tuple[int, str, str | None]]:
