@@ -42,11 +42,20 @@ USER = "seller"
 PASSWORD = "not-checked"
 COLLECTIONS = (("contacts", "carddav", ".vcf"), ("promises", "caldav", ".ics"),
                ("conversations", "caldav", ".ics"))  # fmt: skip
-BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
+def _base(real_now: datetime) -> datetime:
+    """Some hours before the real time (the server and vdirsyncer keep real
+    times), on the hour and before 22:00 UTC: the half hour of pinned times a
+    test runs through never crosses midnight, where "12 days since" turns into
+    13 and a test passed or failed by the time of day it ran."""
+    base = (real_now - timedelta(hours=6)).replace(minute=0, second=0, microsecond=0)
+    return base - timedelta(hours=2) if base.hour >= 22 else base
+
+
+BASE = _base(datetime.now(UTC))
 
 
 def at(minutes: int) -> str:
-    """A pinned "now", ``minutes`` after a base six hours ago."""
+    """A pinned "now", ``minutes`` after a base six to nine hours ago."""
     return (BASE + timedelta(minutes=minutes)).isoformat()
 
 
@@ -420,3 +429,14 @@ def test_phone_reminders_through_radicale(
     assert not lap.json("neglected", at=at(12))
     talk = lap.json("show", "Ana Souza", at=at(12))["timeline"][0]
     assert talk["note"] == "Reached out (ticked on the phone)"
+
+
+def test_the_pinned_times_never_cross_midnight_whenever_the_suite_runs() -> None:
+    """Every minute of a day as the real time: the base is at least six hours
+    before it, and the hour of pinned times after the base is on its day."""
+    day = datetime(2026, 12, 7, tzinfo=UTC)
+    for minute in range(24 * 60):
+        real = day + timedelta(minutes=minute, seconds=59)
+        base = _base(real)
+        assert base <= real - timedelta(hours=6)
+        assert (base + timedelta(minutes=60)).date() == base.date(), real
