@@ -184,16 +184,16 @@ def busy(dana: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             at = f"{day.isoformat()}T{chance.choice(['09:00', '09:00', '13:30', '17:45'])}"
             who = chance.choice(people)
             what = chance.randrange(10)
-            if what < 5:
+            if what < 4:
                 others = [p for p in people if p != who and chance.random() < 0.3]
                 channel = chance.choice(["call", "email", "meeting"])
                 make.log(who, f"Talk {i}", with_=others, channel=channel, at=at)
-            elif what < 8:
+            elif what < 6:
                 # A promise is dated by when it was made: the clock at that moment.
                 monkeypatch.setenv("WINTOGETHER_NOW", f"{at}:00+00:00")
-                make.promise(who, f"Promise {i}", due="2026-12-20", theirs=what == 7)
+                make.promise(who, f"Promise {i}", due="2026-12-20", theirs=what == 5)
                 monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:00:00+00:00")
-            elif what == 8:
+            elif what < 9:
                 to = chance.choice([p for p in people if p != who])
                 if chance.random() < 0.5:
                     make.gave(who, f"Gave {i}", at=at)
@@ -215,13 +215,16 @@ LIMITED_FILTERS: list[dict[str, str]] = [
     {"kind": "promise", "since": "2026-09-01"},
     {"kind": "conversation"},
     {"kind": "got", "since": "2026-09-01"},
+    {"kind": "ledger", "since": "2026-09-01"},
+    {"kind": "got", "contact": "marcus", "since": "2026-09-01"},
+    {"kind": "ledger", "tag": "customers", "since": "2026-09-01"},
     {"kind": "win", "contact": "dana", "since": "2026-09-01"},
 ]
 
 
 def test_a_limited_timeline_is_the_newest_of_the_whole_and_counts_the_rest(busy: Path) -> None:
-    """`wt history` in a table reads only the newest conversations and promises
-    made: whatever the filters and the limit, it lists exactly the last entries
+    """`wt history` in a table reads only the newest conversations, promises
+    made and ledger entries: whatever the filters and the limit, it lists exactly the last entries
     of the whole timeline and counts exactly the ones before them."""
     from wintogether.clock import now
     from wintogether.domain.history import history

@@ -42,6 +42,8 @@ USER = "seller"
 PASSWORD = "not-checked"
 COLLECTIONS = (("contacts", "carddav", ".vcf"), ("promises", "caldav", ".ics"),
                ("conversations", "caldav", ".ics"))  # fmt: skip
+
+
 def _base(real_now: datetime) -> datetime:
     """Some hours before the real time (the server and vdirsyncer keep real
     times), on the hour and before 22:00 UTC: the half hour of pinned times a

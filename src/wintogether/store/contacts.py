@@ -39,6 +39,8 @@ TAGGED_CONTACTS = (
     "SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
     " WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'"
 )
+#: The tag's id and its sub-tags' ("customers" and "customers/emea"), with :func:`tag_params`.
+TAG_IDS = "SELECT t.id FROM tags t WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'"
 
 
 def tag_params(tag: str) -> list[str]:

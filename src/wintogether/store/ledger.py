@@ -80,6 +80,7 @@ def entries(
     contact_ids: list[int] | None = None,
     since: str | None = None,
     until: str | None = None,
+    direction: str | None = None,
     limit: int | None = None,
     newest_first: bool = True,
 ) -> list[LedgerEntry]:
@@ -87,7 +88,37 @@ def entries(
 
     ``contact_ids`` keeps the entries recorded with any of those contacts.
     ``since`` is inclusive and ``until`` exclusive, both stored UTC timestamps.
+    ``direction``: only "gave" or only "got".
     """
+    clause, params = _entries_where(contact_id, contact_ids, since, until, direction)
+    order = "DESC" if newest_first else "ASC"
+    params.append(-1 if limit is None else limit)
+    return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
+
+
+def count_entries(
+    store: Store,
+    *,
+    contact_id: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    direction: str | None = None,
+) -> int:
+    """How many entries :func:`entries` would give."""
+    clause, params = _entries_where(contact_id, None, since, until, direction)
+    row = store.conn.execute(
+        f"SELECT count(*) FROM ledger l JOIN contacts c ON c.id = l.contact_id {clause}", params
+    ).fetchone()
+    return int(row[0])
+
+
+def _entries_where(
+    contact_id: int | None,
+    contact_ids: list[int] | None,
+    since: str | None,
+    until: str | None,
+    direction: str | None,
+) -> tuple[str, list[Any]]:
     where, params = _window("l", since, until)
     if contact_id is not None:
         where.append("(l.contact_id = ? OR l.to_contact_id = ?)")
@@ -95,10 +126,10 @@ def entries(
     if contact_ids is not None:
         where.append("l.contact_id IN (SELECT value FROM json_each(?))")
         params.append(id_list(contact_ids))
-    order = "DESC" if newest_first else "ASC"
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    params.append(-1 if limit is None else limit)
-    return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
+    if direction is not None:
+        where.append("l.direction = ?")
+        params.append(direction)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
 
 class Move:

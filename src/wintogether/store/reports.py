@@ -282,11 +282,15 @@ def _conversations_where(
         )
         params.append(contact_id)
     if tag is not None:
-        from wintogether.store.contacts import TAGGED_CONTACTS, tag_params
+        from wintogether.store.contacts import TAG_IDS, tag_params
 
+        # Each conversation of the range checked by its people's tags. Listing
+        # every conversation anyone with the tag ever had, the other way round,
+        # took 160 ms to count a month of one tag in ten years of notes; 6 ms.
         where.append(
-            "i.id IN (SELECT p.interaction_id FROM interaction_participants p"
-            f" WHERE p.contact_id IN ({TAGGED_CONTACTS}))"
+            "EXISTS (SELECT 1 FROM interaction_participants p"
+            " JOIN contact_tags ct ON ct.contact_id = p.contact_id"
+            f" WHERE p.interaction_id = i.id AND ct.tag_id IN ({TAG_IDS}))"
         )
         params += tag_params(tag)
     return (f"WHERE {' AND '.join(where)}" if where else ""), params
