@@ -454,3 +454,64 @@ def test_companies_imports_none_of_the_account_modules(northwind: Path) -> None:
         "json",
     }
     assert not unwanted & modules, sorted(unwanted & modules)
+
+
+def test_a_persons_activity_counts_where_they_were_at_the_time(db: Path, wt: Invoke) -> None:
+    """Li left Blue Yonder for Globex on 1 June: what we did with her before is
+    Blue Yonder's, what came after is Globex's (conversations per month, ledger,
+    wins, promises, kept on time), and Blue Yonder shows her title there."""
+    with Factory(db) as make:
+        make.at("2026-01-05T09:00:00+00:00")
+        make.contact("Li Lei", company="Blue Yonder", title="Procurement Lead")
+        make.contact("Kim Ko", company="Blue Yonder")
+        make.at("2026-05-01T09:00:00+00:00")
+        before = make.promise("li", "Send the pricing", due="2026-05-20")
+        make.log("li", "Pricing call", at="2026-05-01T08:00", with_=["kim"])
+        make.gave("li", "Benchmark report", kind="advice", at="2026-05-02")
+        make.done(before)
+    store, _ = open_store(db)
+    try:
+        with store.write("import"):
+            events_store.insert_event(
+                store,
+                contact_id=1,
+                kind="job_change",
+                text="now at Globex, was at Blue Yonder",
+                old_value=json.dumps({"company": "Blue Yonder", "title": "Procurement Lead"}),
+                new_value=json.dumps({"company": "Globex", "title": "Head of Procurement"}),
+                happened_at="2026-06-01T09:00:00Z",
+                stamp="2026-06-01T09:00:00Z",
+            )
+    finally:
+        store.close()
+    with Factory(db) as make:
+        make.at("2026-06-01T09:00:00+00:00")
+        make.edit("li", company="Globex", title="Head of Procurement")
+        make.at("2026-07-01T09:00:00+00:00")
+        make.log("li", "First call at Globex", at="2026-07-01T08:00")
+        make.got("li", "Referral to their CFO", kind="referral", at="2026-07-02")
+        make.promise("li", "Send the Globex proposal", due="2026-12-10")
+        make.win("li", "Globex pilot", mine="Pilot signed", at="2026-08-01")
+    blue = json.loads(wt("company", "blue yonder", "--json").stdout)
+    [li] = blue["former"]
+    assert (li["title"], li["now_at"], li["left_on"]) == (
+        "Procurement Lead",
+        "Globex",
+        "2026-06-01",
+    )
+    months = {m["month"]: m["count"] for m in blue["conversations_per_month"] if m["count"]}
+    assert months == {"2026-05": 1}  # with Li and Kim: once
+    assert [e["text"] for e in blue["ledger"]] == ["Benchmark report"]
+    assert blue["wins"] == [] and blue["open_promises"]["mine"] == []
+    assert blue["my_word"]["due"] == 1 and blue["my_word"]["kept_on_time"] == 1
+    globex = json.loads(wt("company", "globex", "--json").stdout)
+    [li_now] = globex["people"]
+    assert (li_now["title"], li_now["since"]) == ("Head of Procurement", "2026-06-01")
+    months = {m["month"]: m["count"] for m in globex["conversations_per_month"] if m["count"]}
+    assert months == {"2026-07": 1}
+    assert [e["text"] for e in globex["ledger"]] == ["Referral to their CFO"]
+    assert [w["theirs"] for w in globex["wins"]] == ["Globex pilot"]
+    assert [p["text"] for p in globex["open_promises"]["mine"]] == ["Send the Globex proposal"]
+    assert globex["my_word"]["due"] == 0  # May's pricing was Blue Yonder's
+    # Her own health still reads everything with her, wherever she was.
+    assert li_now["health"]["balance"]["given"] == 1

@@ -154,3 +154,73 @@ def test_forget_and_merge_keep_the_tree_whole(intros: Path, wt: Invoke) -> None:
     wt("forget", "Dana Reyes", "--yes")
     assert introducers(intros) == {"Marcus O'Neil": None, "Lee Park": None, "Sam Okafor": None}
     assert json.loads(wt("referrals", "--json").stdout)["tree"] == []
+
+
+@pytest.fixture
+def two_marcuses(db: Path) -> Path:
+    """Marcus O'Neil brought Dana Reyes and Dana Smith, Marcus Brown brought
+    Dana Cole and Priya brought Omar; each introduced person then won with me."""
+    with Factory(db) as make:
+        make.at("2026-11-01T10:00:00+00:00")
+        for name in ("Marcus O'Neil", "Marcus Brown", "Priya Shah"):
+            make.contact(name)
+        make.contact("Dana Reyes", via="marcus o'neil")
+        make.contact("Dana Smith", via="marcus o'neil")
+        make.contact("Dana Cole", via="marcus brown")
+        make.contact("Omar Haddad", via="priya")
+        for day, name in ((20, "dana reyes"), (21, "dana smith"), (22, "dana cole"), (25, "omar")):
+            make.at(f"2026-11-{day}T10:00:00+00:00")
+            make.win(name, "Went live", mine="Signed")
+    return db
+
+
+def test_a_thank_you_accepted_from_one_persons_view_is_the_one_shown(
+    two_marcuses: Path, wt: Invoke
+) -> None:
+    """`wt referrals priya --accept 1` takes the [1] of Priya's view, not the
+    [1] of everyone's."""
+    everyone = json.loads(wt("referrals", "--json").stdout)["suggestions"]
+    assert everyone[0]["introduced"]["name"] == "Omar Haddad"  # the newest win: [1]
+    marcus = json.loads(wt("referrals", "marcus o'neil", "--json").stdout)["suggestions"]
+    assert [s["number"] for s in marcus] == [1, 2]
+    wt("referrals", "marcus o'neil", "--accept", "1")
+    (made,) = json.loads(wt("followups", "--json").stdout)
+    assert (made["contact"]["name"], made["text"]) == (
+        "Marcus O'Neil",
+        marcus[0]["text"],
+    )
+
+
+def test_thanking_one_introducer_leaves_the_others_thank_yous(
+    two_marcuses: Path, wt: Invoke
+) -> None:
+    """Two Marcuses, three Danas: each thank-you is to its own introducer, and a
+    Marcus who brought two Danas thanks for each by full name."""
+    texts = {
+        (s["introducer"]["name"], s["text"])
+        for s in json.loads(wt("referrals", "--json").stdout)["suggestions"]
+    }
+    assert texts == {
+        ("Marcus O'Neil", "Thank Marcus for the intro to Dana Reyes"),
+        ("Marcus O'Neil", "Thank Marcus for the intro to Dana Smith"),
+        ("Marcus Brown", "Thank Marcus for the intro to Dana"),
+        ("Priya Shah", "Thank Priya for the intro to Omar"),
+    }
+    for _ in range(4):
+        left = json.loads(wt("referrals", "--json").stdout)["suggestions"]
+        wt("referrals", "--accept", "1")
+        after = json.loads(wt("referrals", "--json").stdout)["suggestions"]
+        assert [s["text"] for s in after] == [s["text"] for s in left[1:]]
+    made = {(p["contact"]["name"], p["text"]) for p in json.loads(wt("followups", "--json").stdout)}
+    assert made == texts
+
+
+def test_a_persons_view_says_how_to_accept_its_own_numbers(two_marcuses: Path, wt: Invoke) -> None:
+    out = wt("--plain", "referrals", "marcus o'neil").stdout
+    assert out.rstrip().endswith(
+        "`wt referrals 'marcus o'\"'\"'neil' --accept 1` makes it a promise, due in a week."
+    )
+    everyone = wt("--plain", "referrals").stdout
+    assert everyone.rstrip().endswith(
+        "`wt referrals --accept 1` makes it a promise, due in a week."
+    )

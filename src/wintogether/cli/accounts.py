@@ -268,7 +268,7 @@ def referrals(
     st = state(ctx)
     moment = now()
     if accept is not None:
-        promise = referrals_domain.accept(st.store(), moment, accept, due)
+        promise = referrals_domain.accept(st.store(), moment, accept, due, contact=contact)
         from wintogether.dates import format_day
 
         say(
@@ -287,10 +287,16 @@ def referrals(
             " `wt got CONTACT TEXT --kind intro --to OTHER`."
         )
         return
+    import shlex
+
     from wintogether.render.accounts import referral_tree
 
+    # The numbers are those of this view: accepting one names the same contact.
+    command = "wt referrals" + (f" {shlex.quote(contact)}" if contact else "")
     emit_table(
-        ctx, lambda is_plain: referral_tree(view, moment.date(), plain=is_plain), plain=plain
+        ctx,
+        lambda is_plain: referral_tree(view, moment.date(), plain=is_plain, command=command),
+        plain=plain,
     )
 
 

@@ -303,17 +303,30 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
         extra = {
             m.standing.contact.id: m for m in accounts_store.members_by_ids(store, sorted(managers))
         }
+        my_moves = _moves_by_contact(moves)
+        # Each person's time at the company, where a job change bounds it: what
+        # they did before joining or after leaving is another account's.
+        stays = {
+            cid: stay
+            for cid in ids
+            if (stay := _stay(my_moves.get(cid, []), keys, cid in current_ids)) != (None, None)
+        }
         promises = accounts_store.dues_since(store, ids, since.date())
         open_promises = accounts_store.open_promises(store, ids)
         entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
         wins = accounts_store.wins_since(store, ids, since_iso)
-        months = touches_store.conversations_by_month(store, ids, since_iso)
+        months = touches_store.conversations_by_month(store, ids, since_iso, stays)
     by_id = {m.standing.contact.id: m for m in members} | extra
-    my_moves = _moves_by_contact(moves)
     grouped_promises: dict[int, list[DueRow]] = {}
     for promise in promises:
         grouped_promises.setdefault(promise.contact_id, []).append(promise)
     grouped_entries = health.by_contact(entries)
+    if stays:
+        there = _Stays(stays)
+        promises = [p for p in promises if there(p.contact_id, p.made_at)]
+        open_promises = [p for p in open_promises if there(p.contact.id, p.created_at)]
+        entries = [e for e in entries if there(e.contact.id, e.happened_at)]
+        wins = [w for w in wins if there(w.contact.id, w.happened_at)]
     people = []
     for member in members:
         cid = member.standing.contact.id
@@ -373,6 +386,41 @@ def _role_rank(role: str | None) -> int:
     return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
 
 
+def _stay(moves: list[JobMove], keys: set[str], current: bool) -> tuple[str | None, str | None]:
+    """When (stored UTC times) a person last joined the company and, for
+    someone who left, when they left, as the job changes imports saw tell:
+    (None, None) when no job change bounds their time there."""
+    joins = [m.happened_at for m in moves if _is(m.new_company, keys) > _is(m.old_company, keys)]
+    if current:
+        return (joins[-1] if joins else None), None
+    leaves = [m.happened_at for m in moves if _is(m.old_company, keys) > _is(m.new_company, keys)]
+    left = leaves[-1] if leaves else None
+    joined = max((j for j in joins if left is None or j <= left), default=None)
+    return joined, left
+
+
+class _Stays:
+    """Whether a moment falls in a person's time at the company."""
+
+    def __init__(self, stays: dict[int, tuple[str | None, str | None]]) -> None:
+        from wintogether.clock import from_utc_iso
+
+        self._bounds = {
+            cid: (
+                from_utc_iso(joined) if joined else None,
+                from_utc_iso(left) if left else None,
+            )
+            for cid, (joined, left) in stays.items()
+        }
+
+    def __call__(self, contact_id: int, moment: datetime | None) -> bool:
+        bounds = self._bounds.get(contact_id)
+        if bounds is None or moment is None:
+            return True
+        joined, left = bounds
+        return (joined is None or moment >= joined) and (left is None or moment < left)
+
+
 def _moves_by_contact(moves: list[JobMove]) -> dict[int, list[JobMove]]:
     out: dict[int, list[JobMove]] = {}
     for move in moves:
@@ -399,6 +447,7 @@ def _place(person: AccountPerson, moves: list[JobMove], keys: set[str]) -> None:
     for move in reversed(moves):
         if _is(move.old_company, keys):
             person.left_on = _day(move.happened_at)
+            person.title = move.old_title  # their title there, not the one they have now
             break
     person.now_at = person.contact.company
 

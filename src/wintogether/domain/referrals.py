@@ -197,9 +197,11 @@ def first_name(name: str) -> str:
     return (name.split() or [name])[0]
 
 
-def thank_text(introducer: str, introduced: str) -> str:
-    """``Thank Marcus for the intro to Dana``."""
-    return f"Thank {first_name(introducer)} for the intro to {first_name(introduced)}"
+def thank_text(introducer: str, introduced: str, *, full: bool = False) -> str:
+    """``Thank Marcus for the intro to Dana``; ``full``: the introduced person's
+    whole name (the introducer brought two people of that first name)."""
+    named = introduced if full else first_name(introduced)
+    return f"Thank {first_name(introducer)} for the intro to {named}"
 
 
 def referrals(store: Store, now: datetime, contact: str | None = None) -> Referrals:
@@ -283,18 +285,21 @@ def _thank_yous(
     refs: dict[int, ContactRef],
     days: dict[int, date | None],
     counts: dict[int, referrals_store.Outcome],
-    thanked: set[str],
+    thanked: set[tuple[int, str]],
     now: datetime,
 ) -> list[ThankYou]:
     """For every introduced person with a win (since the introduction), a thank-you
-    to their introducer, unless a promise with that text already exists."""
+    to their introducer, unless a promise to the introducer with that text
+    already exists (another Marcus thanked for another Dana is not this one)."""
     out: list[ThankYou] = []
 
     def walk(parent: ReferralNode | None, current: ReferralNode) -> None:
         outcome = counts.get(current.contact.id)
         if parent is not None and outcome is not None and outcome.wins:
-            text = thank_text(parent.contact.name, current.contact.name)
-            if text.casefold() not in thanked and outcome.last_win:
+            first = first_name(current.contact.name).casefold()
+            shared = sum(first_name(c.contact.name).casefold() == first for c in parent.children)
+            text = thank_text(parent.contact.name, current.contact.name, full=shared > 1)
+            if (parent.contact.id, text.casefold()) not in thanked and outcome.last_win:
                 win_on = _day(outcome.last_win)
                 assert win_on is not None
                 out.append(ThankYou(0, parent.contact, current.contact, win_on, text))
@@ -309,11 +314,19 @@ def _thank_yous(
     return out
 
 
-def accept(store: Store, now: datetime, number: int, due: str | None = None) -> Promise:
-    """Make the thank-you numbered ``number`` (as `wt referrals` lists it) a promise of mine."""
+def accept(
+    store: Store,
+    now: datetime,
+    number: int,
+    due: str | None = None,
+    *,
+    contact: str | None = None,
+) -> Promise:
+    """Make the thank-you numbered ``number`` (as `wt referrals [CONTACT]` lists
+    it: the numbers are those of the view) a promise of mine."""
     from wintogether.domain import promises
 
-    found = referrals(store, now).suggestions
+    found = referrals(store, now, contact).suggestions
     chosen = next((s for s in found if s.number == number), None)
     if chosen is None:
         raise NotFound(

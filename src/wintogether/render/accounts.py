@@ -173,8 +173,11 @@ def _safe(line: str) -> str:
     return one_line(line)
 
 
-def referral_tree(view: Referrals, today: date, *, plain: bool) -> RenderableType:
-    """Who brought whom, each with what the introduction led to; then the thank-yous."""
+def referral_tree(
+    view: Referrals, today: date, *, plain: bool, command: str = "wt referrals"
+) -> RenderableType:
+    """Who brought whom, each with what the introduction led to; then the
+    thank-yous, accepted by number with ``command`` (the numbers are the view's)."""
     parts: list[RenderableType] = []
     if plain:
         lines: list[str] = []
@@ -213,7 +216,7 @@ def referral_tree(view: Referrals, today: date, *, plain: bool) -> RenderableTyp
             )
             lines_.append(line)
         first = view.suggestions[0].number
-        lines_.append(Text(f"`wt referrals --accept {first}` makes it a promise, due in a week."))
+        lines_.append(t1(f"`{command} --accept {first}` makes it a promise, due in a week."))
         parts.append(Group(*lines_))
     return Group(*spaced(parts))
 

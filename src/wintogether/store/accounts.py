@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding
@@ -494,14 +494,19 @@ def word_rows(
     """What a word record reads of these contacts' promises due on or after
     ``start``: (contact id, owner, status, due day, done at), without building
     each promise (ranking a big account's people reads hundreds)."""
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in _word_rows(store, ids, start, "")]
+
+
+def _word_rows(store: Store, ids: Sequence[int], start: date, more: str) -> list[tuple[Any, ...]]:
+    """:func:`word_rows`, with the columns ``more`` (", col, …") after them."""
     from wintogether.dates import stored_day
 
     cursor = store.conn.cursor()
     cursor.row_factory = None
     return [
-        (row[0], row[1], row[2], stored_day(row[3]), utc_time(row[4]))
+        (row[0], row[1], row[2], stored_day(row[3]), utc_time(row[4]), *row[5:])
         for row in cursor.execute(
-            "SELECT contact_id, owner, status, due_on, done_at FROM promises"
+            f"SELECT contact_id, owner, status, due_on, done_at{more} FROM promises"
             f" WHERE contact_id {_IN} AND due_on >= ?",
             (id_list(ids), start.isoformat()),
         )
@@ -525,24 +530,34 @@ def ledger_flows(store: Store, ids: Sequence[int], since: str) -> list[tuple[int
 
 class DueRow:
     """A promise as a word record reads it (domain.health.Due): whose, whose
-    word, its status, due day and when it was done."""
+    word, its status, due day, when it was done and when it was made."""
 
-    __slots__ = ("contact_id", "done_at", "due_on", "owner", "status")
+    __slots__ = ("contact_id", "done_at", "due_on", "made_at", "owner", "status")
 
     def __init__(
-        self, contact_id: int, owner: str, status: str, due_on: date, done_at: datetime | None
+        self,
+        contact_id: int,
+        owner: str,
+        status: str,
+        due_on: date,
+        done_at: datetime | None,
+        made_at: datetime | None = None,
     ) -> None:
         self.contact_id = contact_id
         self.owner = owner
         self.status = status
         self.due_on = due_on
         self.done_at = done_at
+        self.made_at = made_at
 
 
 def dues_since(store: Store, ids: Sequence[int], start: date) -> list[DueRow]:
     """:func:`promises_due_since` as word records read them, without the rest
     of each promise."""
-    return [DueRow(*row) for row in word_rows(store, ids, start)]
+    return [
+        DueRow(row[0], row[1], row[2], row[3], row[4], utc_time(row[5]))
+        for row in _word_rows(store, ids, start, ", created_at")
+    ]
 
 
 def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:

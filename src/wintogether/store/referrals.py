@@ -100,9 +100,11 @@ def outcomes(store: Store, since: dict[int, str | None]) -> dict[int, Outcome]:
     }
 
 
-def thank_you_texts(store: Store) -> set[str]:
-    """The texts of promises that thank someone (any status), case-folded."""
+def thank_you_texts(store: Store) -> set[tuple[int, str]]:
+    """Promises that thank someone (any status): whom, and the text case-folded."""
     return {
-        row[0].casefold()
-        for row in store.conn.execute("SELECT text FROM promises WHERE text LIKE 'Thank %'")
+        (row[0], row[1].casefold())
+        for row in store.conn.execute(
+            "SELECT contact_id, text FROM promises WHERE text LIKE 'Thank %'"
+        )
     }

@@ -14,7 +14,7 @@ changes a conversation or its people, whatever writes it (`wt log`, `edit`,
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from wintogether.store.common import id_list
 from wintogether.store.handle import Store
@@ -40,15 +40,45 @@ def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int
     }
 
 
-def conversations_by_month(store: Store, ids: Sequence[int], since: str) -> dict[str, int]:
+def conversations_by_month(
+    store: Store,
+    ids: Sequence[int],
+    since: str,
+    stays: Mapping[int, tuple[str | None, str | None]] | None = None,
+) -> dict[str, int]:
     """ "YYYY-MM" (local) -> conversations with any of these contacts since ``since``
     (a conversation with two of them counts once). Each in its local month by
     the zone's rules at its own moment (SQLite's ``localtime``, the C library's
-    as Python's): a summer conversation read in winter is in summer's month."""
+    as Python's): a summer conversation read in winter is in summer's month.
+    ``stays``: for some of them, only the conversations in [from, until) (stored
+    UTC times, None for no bound)."""
+    local = "strftime('%Y-%m', happened_at, 'localtime')"
+    if not stays:
+        rows = store.conn.execute(
+            f"SELECT {local}, count(DISTINCT interaction_id)"
+            f" FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ? GROUP BY 1",
+            (id_list(ids), since),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+    plain = [cid for cid in ids if cid not in stays]
+    bounded = [cid for cid in ids if cid in stays]
+    values = ", ".join(["(?, ?, ?)"] * len(bounded))
     rows = store.conn.execute(
-        "SELECT strftime('%Y-%m', happened_at, 'localtime'), count(DISTINCT interaction_id)"
-        f" FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ? GROUP BY 1",
-        (id_list(ids), since),
+        f"WITH s (contact_id, joined, until_at) AS (VALUES {values})"
+        f" SELECT {local}, count(DISTINCT interaction_id) FROM ("
+        f" SELECT happened_at, interaction_id FROM contact_touches"
+        f" WHERE contact_id {_IN} AND happened_at >= ?"
+        " UNION ALL SELECT t.happened_at, t.interaction_id"
+        " FROM s JOIN contact_touches t ON t.contact_id = s.contact_id"
+        " AND t.happened_at >= max(?, coalesce(s.joined, ''))"
+        " AND t.happened_at < coalesce(s.until_at, '~')"
+        ") GROUP BY 1",
+        (
+            *(v for cid in bounded for v in (cid, *stays[cid])),
+            id_list(plain),
+            since,
+            since,
+        ),
     )
     return {row[0]: int(row[1]) for row in rows}
 
