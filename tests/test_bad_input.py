@@ -692,3 +692,31 @@ def test_a_promise_with_a_line_break_syncs(dana: Path, wt: Invoke, tmp_path: Pat
     wt("--db", str(other), "sync", str(vdir))
     out = wt("--db", str(other), "followups", "--format", "json").stdout
     assert "send the deck\\nand the price list; call, then" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("contacts",),
+        ("history",),
+        ("followups",),
+        ("neglected",),
+        ("balance",),
+        ("dupes",),
+        ("companies",),
+        ("company", "northwind"),
+        ("path", "northwind"),
+        ("deals",),
+        ("search", "dana"),
+        ("show", "dana"),
+    ],
+)
+def test_a_limit_beyond_any_count_lists_everything(
+    dana: Path, wt: Invoke, command: tuple[str, ...]
+) -> None:
+    """A --limit larger than SQLite's integers (a script's "everything") is all
+    of it, not a traceback."""
+    huge = wt(*command, "--limit", str(2**63), "--json")
+    every = wt(*command, "--limit", "0" if command[0] not in ("search", "show") else "1000",
+               "--json")  # fmt: skip
+    assert huge.stdout == every.stdout

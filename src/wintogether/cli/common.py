@@ -255,13 +255,17 @@ def emit_rows(fmt: Format, spec: Columns[Any], rows: Sequence[Any], data: Any = 
     return False
 
 
+#: A --limit at least this large lists everything (SQLite's integers end at 2**63).
+ALL_ROWS = 2**31
+
+
 def shown_limit(limit: int | None, fmt: Format, table_default: int) -> int | None:
     """How many rows to show: ``--limit`` (0 means all); else a screenful in a
     table, everything in JSON and CSV (scripts get all the data)."""
     if limit is not None:
         if limit < 0:
             raise UserError("--limit must be 0 (all) or more.")
-        return limit or None
+        return limit if 0 < limit < ALL_ROWS else None
     return table_default if fmt is Format.table else None
 
 

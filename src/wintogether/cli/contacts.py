@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wintogether.cli.common import (
+    ALL_ROWS,
     TABLE_LIMIT,
     ContactArg,
     Format,
@@ -346,7 +347,7 @@ def show(
     st = state(ctx)
     fmt_ = output_format(fmt, as_json, no_csv="show")
     moment = now()
-    profile = contacts.profile(st.store(), contact, st.config(), moment, limit)
+    profile = contacts.profile(st.store(), contact, st.config(), moment, min(limit, ALL_ROWS))
     if fmt_ is Format.json:
         from wintogether.render import words
 

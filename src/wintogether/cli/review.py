@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wintogether.cli.common import (
+    ALL_ROWS,
     DISAGREE,
     TABLE_LIMIT,
     Format,
@@ -140,7 +141,7 @@ def search(
 
     fmt_ = output_format(fmt, as_json)
     text = " ".join(query or [])
-    results = find(state(ctx).store(), text, limit)
+    results = find(state(ctx).store(), text, min(limit, ALL_ROWS))
     from wintogether.render.columns import SEARCH
 
     if emit_rows(fmt_, SEARCH, results):
