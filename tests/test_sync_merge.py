@@ -877,3 +877,51 @@ def test_our_own_fields_changed_while_the_phone_wrote_the_card_afresh_still_trav
         " FROM contacts WHERE name = 'Priya Shah'"
     )
     assert laptop.rows(held) == desktop.rows(held) == [("COO", "champion", 14, "SaaStr", 1)]
+
+
+@pytest.mark.parametrize("desktop_first", [False, True])
+def test_an_edit_there_of_what_the_merge_took_from_the_duplicate_reaches_the_keeper(
+    sides: tuple[Side, Side, Path], desktop_first: bool
+) -> None:
+    """Dana R (CFO, a user of the product) is merged into Dana Reyes on the
+    laptop, which gives the keeper her title and role; meanwhile the desktop
+    changes Dana R's title and role. Whichever syncs first, the desktop's
+    edit ends on the keeper on both computers: the values the merge copied
+    are the duplicate's, and the duplicate changed since."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--email", "dana@northwind.example")
+    laptop("add", "Dana R", "--new", "--title", "CFO", "--role", "user")
+    laptop("add", "Sam Okafor", "--title", "CTO")
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    desktop("edit", "Dana R", "--title", "Chief Financial Officer", "--role", "champion",
+            at="2026-11-28T11:05:00+00:00")  # fmt: skip
+    desktop("edit", "Sam", "--title", "Chief Technology Officer", at="2026-11-28T11:06:00+00:00")
+    first, second = (desktop, laptop) if desktop_first else (laptop, desktop)
+    first("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    second("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    for side in (laptop, desktop):
+        dana = side.json("show", "Dana Reyes")["contact"]
+        assert (dana["title"], dana["role"]) == ("Chief Financial Officer", "champion")
+        assert side.json("show", "Sam")["contact"]["title"] == "Chief Technology Officer"
+        assert not side.rows("SELECT 1 FROM contacts WHERE name = 'Dana R'")
+
+
+def test_a_keepers_own_value_stays_when_the_duplicate_changes_there(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """The keeper had a title of its own before the merge (the duplicate's was
+    not taken): the duplicate's title changed on the desktop does not replace
+    it, as `wt merge` never replaces a value the keeper has."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--title", "VP Finance")
+    laptop("add", "Dana R", "--new", "--title", "CFO")
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    laptop("merge", "Dana Reyes", "Dana R", at="2026-11-28T11:00:00+00:00")
+    desktop("edit", "Dana R", "--title", "Chief Financial Officer", at="2026-11-28T11:05:00+00:00")
+    _rounds(laptop, desktop, vdir, "12:00", "13:00")
+    for side in (laptop, desktop):
+        assert side.json("show", "Dana Reyes")["contact"]["title"] == "VP Finance"

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -792,16 +792,25 @@ def merge_contacts(
     *,
     dry_run: bool = False,
     typed: bool = True,
+    newer: Collection[str] = (),
 ) -> MergePlan:
     """:func:`merge` of two contacts found already, inside the caller's transaction
     (a sync settling a merge made on another device runs it in its own, with
-    ``typed`` False: what another device merged is merged here whatever it holds)."""
+    ``typed`` False: what another device merged is merged here whatever it holds).
+
+    ``newer``: fields of OTHER changed since KEEP took their values (a sync
+    settling a merge made elsewhere while OTHER was edited here): OTHER's
+    value replaces KEEP's, as the edit would have had it been made to KEEP."""
     from wintogether.store import contacts as contacts_store
     from wintogether.store import merge as merge_store
     from wintogether.store import records as records_store
 
     a, b = records_store.contact_records(store, [keep.id, other.id])
-    filled: dict[str, Any] = {k: b[k] for k in _FILL if b[k] is not None and a[k] is None}
+    filled: dict[str, Any] = {
+        k: b[k]
+        for k in _FILL
+        if (b[k] is not None and a[k] is None) or (k in newer and a[k] != b[k])
+    }
     if b["notes"] and b["notes"] != a["notes"]:
         filled["notes"] = f"{a['notes']}\n\n{b['notes']}" if a["notes"] else b["notes"]
         if typed and len(filled["notes"]) > MAX_FIELD_CHARS:
@@ -815,11 +824,11 @@ def merge_contacts(
     # KEEP introduced by, or reporting to, OTHER: after the merge that is
     # themselves, so it counts as empty and OTHER's own fills it.
     both = {keep.id, other.id}
-    if b["introduced_by"] and a["introduced_by"] in (None, b["uid"]):
+    if b["introduced_by"] and (a["introduced_by"] in (None, b["uid"]) or "introduced_by" in newer):
         intro = contacts_store.contact_id_by_uid(store, b["introduced_by"])
         if intro is not None and intro not in both:
             filled["introduced_by"] = intro
-    if b["reports_to"] and a["reports_to"] in (None, b["uid"]):
+    if b["reports_to"] and (a["reports_to"] in (None, b["uid"]) or "reports_to" in newer):
         manager = contacts_store.contact_id_by_uid(store, b["reports_to"])
         # Not someone who reports (up the chain) to either: once OTHER's
         # people report to KEEP, that would be a loop.

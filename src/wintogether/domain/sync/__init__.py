@@ -116,8 +116,10 @@ def sync(
                     "The database changed while syncing; nothing was synced.",
                     hint="Run `wt sync` again.",
                 )
+        # What the merged contacts were last synced as: read before this sync changes it.
+        synced = ss.load_state(store, str(plan.vdir), "contact") if plan.settles else {}
         _execute(store, plan, stamp)
-        settled = _settle_merges(store, stamp, plan.merging) if plan.settles else []
+        settled = _settle_merges(store, stamp, plan.merging, synced) if plan.settles else []
         if settled:
             # A keeper deleted there and kept here (archived) stays out of the
             # folder: taking a merge is not a change that brings it back.
@@ -139,11 +141,14 @@ def sync(
     return result
 
 
-def _settle_merges(store: Store, stamp: str, pending: dict[str, str]) -> list[SyncChange]:
+def _settle_merges(
+    store: Store, stamp: str, pending: dict[str, str], synced: dict[str, ss.StateRow]
+) -> list[SyncChange]:
     """The contacts another device merged into someone (``pending``: uid -> the
     keeper's uid), merged here as `wt merge` would, each into the last keeper
     of its chain: what only this database had of them moves to the keeper,
-    whose card then says it merged them."""
+    whose card then says it merged them. A field of theirs edited here since
+    the last sync, whose old value the keeper took, takes the edit."""
     from wintogether.domain.dupes import merge_contacts
 
     changes: list[SyncChange] = []
@@ -156,9 +161,36 @@ def _settle_merges(store: Store, stamp: str, pending: dict[str, str]) -> list[Sy
         if keeper == duplicate or duplicate not in found or keeper not in found:
             continue
         keep, other = found[keeper], found[duplicate]
-        merge_contacts(store, keep, other, stamp, typed=False)
+        newer = _edited_since(store, synced.get(duplicate), keep.id, other.id)
+        merge_contacts(store, keep, other, stamp, typed=False, newer=newer)
         changes.append(_merged_change(duplicate, other.name, keep.name))
     return changes
+
+
+#: The fields a merge fills from the merged contact (domain.dupes).
+_FILLED = ("company", "title", "how_met", "met_on", "birthday", "cadence_days", "account_role",
+           "introduced_by", "reports_to")  # fmt: skip
+
+
+def _edited_since(store: Store, state: ss.StateRow | None, keep_id: int, other_id: int) -> set[str]:
+    """The fields of OTHER changed here since it was last synced whose old
+    value KEEP holds (the merge made elsewhere copied it)."""
+    import json
+
+    from wintogether.domain.sync.items import _canonical
+
+    last = (state.ours or state.base) if state is not None else None
+    if not last:
+        return set()
+    before = json.loads(last)
+    records = {r["id"]: r for r in ss.contact_records(store, [keep_id, other_id])}
+    keep = _canonical("contact", records[keep_id], True)
+    other = _canonical("contact", records[other_id], True)
+    return {
+        key
+        for key in _FILLED
+        if key in before and other.get(key) != before[key] and keep.get(key) == before[key]
+    }
 
 
 def _deleted_rows(plan: _Plan) -> bool:
