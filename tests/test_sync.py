@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import Invoke, NewDatabase, Run, write_config
+from wintogether.domain.sync.scan import removed_key
 
 LAPTOP_AT = "2026-11-28T10:00:00+00:00"
 
@@ -587,6 +588,72 @@ def test_an_emptied_collection_needs_force_delete(sides: tuple[Side, Side, Path]
     assert "Contact Dana Reyes: deleted there: archived here" in forced.stderr
     assert laptop.rows("SELECT count(*) FROM contacts WHERE archived_at IS NULL") == [(0,)]
     assert laptop.rows("SELECT count(*) FROM contact_events WHERE kind = 'sync_deleted'") == [(2,)]
+
+
+@pytest.mark.parametrize("how", ["forget", "undo"])
+def test_a_collection_emptied_by_a_sync_elsewhere_is_followed_without_force(
+    sides: tuple[Side, Side, Path], how: str
+) -> None:
+    """The laptop forgets Dana (her conversation, the only one, goes) or undoes
+    the only gift recorded: its sync takes the last file out of the folder and
+    notes so; the desktop follows, with everything else the laptop changed."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes")
+    laptop("add", "Sam Okafor")
+    laptop("log", "Dana Reyes", "The only call")
+    laptop("gave", "Sam Okafor", "A tip", "--kind", "advice")
+    laptop("sync", str(vdir))
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    if how == "forget":
+        laptop("forget", "Dana Reyes", "--yes", at="2026-11-28T11:00:00+00:00")
+        emptied, gone = "conversations", "SELECT count(*) FROM interactions"
+    else:
+        laptop("undo", at="2026-11-28T11:00:00+00:00")
+        emptied, gone = "history", "SELECT count(*) FROM ledger"
+    laptop("edit", "Sam Okafor", "--role", "champion", at="2026-11-28T11:01:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    assert not any(p.suffix for p in (vdir / emptied).iterdir())
+    out = desktop("sync", str(vdir), at="2026-11-28T11:10:00+00:00")
+    assert "refusing" not in out.stderr
+    assert desktop.rows(gone) == [(0,)]
+    assert desktop.json("show", "Sam")["contact"]["role"] == "champion"
+    for side in (laptop, desktop):
+        quiet = side("sync", str(vdir), at="2026-11-28T12:00:00+00:00").stderr
+        assert quiet.strip().splitlines()[-1] == "sent 0, received 0, deleted 0, conflicts 0"
+
+
+def test_the_note_of_what_a_sync_took_out_does_not_cover_a_wiped_folder(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """A collection emptied by hand (or by a wiped server) is still refused,
+    even with the note of what syncs took out there, and whatever the note is
+    (a pipe, a link, noise)."""
+    laptop, _desktop, vdir = sides
+    _seed(laptop)
+    laptop("add", "Sam Okafor")
+    laptop("sync", str(vdir))
+    sam = laptop.rows("SELECT uid FROM contacts WHERE name = 'Sam Okafor'")[0][0]
+    laptop("forget", "Sam Okafor", "--yes", at="2026-11-28T10:40:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:45:00+00:00")
+    note = vdir / ".wintogether-removed"
+    assert note.read_text() == f"{removed_key('contact', sam)}\n"
+    assert sam not in note.read_text()
+    for path in (vdir / "contacts").iterdir():
+        path.unlink()
+    for hostile in ("as written", "noise", "fifo", "link"):
+        if hostile == "noise":
+            note.write_bytes(b"\xff\x00 contact\ncontact\n" * 1000 + b"0" * 2_000_000)
+        elif hostile == "fifo":
+            note.unlink()
+            os.mkfifo(note)
+        elif hostile == "link":
+            note.unlink()
+            target = vdir / "elsewhere"
+            target.write_text("".join(f"{removed_key('contact', u)}\n" for (u,) in laptop.rows(
+                "SELECT uid FROM contacts")))  # fmt: skip
+            note.symlink_to(target)
+        out = laptop("sync", str(vdir), at="2026-11-28T11:00:00+00:00", ok=False)
+        assert out.exit_code == 1 and "refusing to delete 2" in out.stderr, (hostile, out)
 
 
 def test_an_archive_for_a_deletion_elsewhere_is_said_on_the_terminal(

@@ -657,3 +657,87 @@ def test_a_company_merged_two_ways_on_two_computers_settles_as_one(
     names += " company_aliases a WHERE a.company_id = c.id ORDER BY a.key) a) FROM companies c ORDER BY 1"
     assert laptop.rows(names) == desktop.rows(names)
     assert "Skipped" not in " ".join(outs)
+
+
+_COMPANIES = (
+    "SELECT c.name, (SELECT group_concat(a.alias, '|') FROM (SELECT alias FROM company_aliases a"
+    " WHERE a.company_id = c.id ORDER BY a.key) a),"
+    " (SELECT group_concat(p.name, '|') FROM (SELECT name FROM contacts p"
+    " WHERE p.company_id = c.id ORDER BY p.name) p) FROM companies c ORDER BY 1"
+)
+
+
+def _settle(laptop: Side, desktop: Side, vdir: Path, hour: int) -> list[str]:
+    """Four rounds; what each sync said last."""
+    outs = []
+    for minute in range(10, 50, 10):
+        for side in (laptop, desktop):
+            out = side("sync", str(vdir), at=f"2026-11-28T{hour}:{minute}:00+00:00")
+            outs.append(out.stderr.strip().splitlines()[-1])
+    return outs
+
+
+@pytest.mark.parametrize("undone_on", ["laptop", "desktop"])
+def test_a_company_merge_undone_after_it_travelled_is_undone_on_both(
+    sides: tuple[Side, Side, Path], undone_on: str
+) -> None:
+    """`wt company merge Acme Bcorp` synced, then undone (the merge itself on
+    the laptop, or on the desktop the sync that brought it): Bcorp is its own
+    company again on both computers, with Bob, and stays so."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Ann Lee", "--company", "Acme", at=ADDED)
+    laptop("add", "Bob Ray", "--company", "Bcorp", at=ADDED)
+    laptop("gave", "Ann Lee", "A tip", "--kind", "advice", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Acme", "Bcorp", at=EVEN_LATER)
+    laptop("sync", str(vdir), at="2026-11-28T12:05:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T12:06:00+00:00")
+    assert desktop.rows(_COMPANIES) == [("Acme", "Bcorp", "Ann Lee|Bob Ray")]
+    (laptop if undone_on == "laptop" else desktop)("undo", at="2026-11-28T12:30:00+00:00")
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    for side in (laptop, desktop):
+        assert side.rows(_COMPANIES) == [("Acme", None, "Ann Lee"), ("Bcorp", None, "Bob Ray")]
+    assert list((vdir / "history").glob("company*")) == []
+
+
+def test_two_names_merged_into_one_company_on_two_computers_are_both_kept(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Bcorp merged into Acme on the laptop, Ccorp into Acme on the desktop,
+    before either had heard of the other: Acme has both other names on both."""
+    laptop, desktop, vdir = sides
+    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")):
+        laptop("add", name, "--company", company, at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Acme", "Bcorp", at=EVEN_LATER)
+    desktop("company", "merge", "Acme", "Ccorp", at=EVEN_LATER)
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    assert all("conflicts 0" in out for out in outs), outs
+    for side in (laptop, desktop):
+        assert side.rows(_COMPANIES) == [("Acme", "Bcorp|Ccorp", "Ann Lee|Bob Ray|Cat Roe")]
+
+
+def test_one_of_two_merges_undone_leaves_the_other(sides: tuple[Side, Side, Path]) -> None:
+    """Dcorp and then Bcorp merged into Acme, synced; the Bcorp merge undone on
+    the laptop: on both computers Acme keeps Dcorp, and Bcorp is itself again."""
+    laptop, desktop, vdir = sides
+    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Dan Poe", "Dcorp")):
+        laptop("add", name, "--company", company, at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Acme", "Dcorp", at=EVEN_LATER)
+    laptop("company", "merge", "Acme", "Bcorp", at="2026-11-28T12:01:00+00:00")
+    _settle(laptop, desktop, vdir, 12)
+    assert desktop.rows(_COMPANIES) == [("Acme", "Bcorp|Dcorp", "Ann Lee|Bob Ray|Dan Poe")]
+    laptop("undo", at="2026-11-28T12:55:00+00:00")
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    for side in (laptop, desktop):
+        assert side.rows(_COMPANIES) == [
+            ("Acme", "Dcorp", "Ann Lee|Dan Poe"),
+            ("Bcorp", None, "Bob Ray"),
+        ]

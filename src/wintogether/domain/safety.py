@@ -166,12 +166,14 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
     from wintogether.domain.sync.items import _canonical
     from wintogether.domain.sync.model import COLLECTIONS
     from wintogether.domain.sync.reminders import FOLDER
+    from wintogether.domain.sync.scan import note_removed
     from wintogether.files import atomic_write, not_a_file
     from wintogether.formats import vjournal
     from wintogether.store import sync as ss
 
     folder_of = {kind: folder for kind, folder, _ in COLLECTIONS} | {"reach_out": FOLDER}
     vdirs = {f.vdir for f in scope.synced_files}
+    taken: dict[str, list[tuple[str, str]]] = {}
     for synced in scope.synced_files:
         path = Path(synced.vdir) / folder_of[synced.kind] / synced.file_name
         kind = not_a_file(path)
@@ -185,6 +187,12 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
             pass
         except OSError as exc:
             result.files_left.append(f"{path}: {exc.strerror}")
+            continue
+        if synced.kind != "reach_out":
+            taken.setdefault(synced.vdir, []).append((synced.kind, synced.uid))
+    # Noted, so that the other computers follow a collection this emptied.
+    for vdir, items in taken.items():
+        note_removed(Path(vdir), items, [])
     shared = list(ss.conversation_records(store, scope.shared_conversation_ids))
     by_uid = {record["uid"]: record for record in shared}
     rows: dict[tuple[str, str], list[ss.StateRow]] = {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -236,6 +236,40 @@ def add_alias(store: Store, company_id: int, alias: str, stamp: str) -> bool:
         (new_uid(), company_id, " ".join(alias.split()), key, stamp),
     )
     return True
+
+
+def drop_aliases(store: Store, company_id: int, keys: Collection[str], stamp: str) -> None:
+    """The company's other names with these keys are no longer its own (a merge
+    undone on another computer): the people and deals whose company text is one
+    of them each go to the company of that name (made when there is none)."""
+    if not keys:
+        return
+    conn = store.conn
+    wanted = set(keys)
+    for key in wanted:
+        conn.execute(
+            "DELETE FROM company_aliases WHERE company_id = ? AND key = ?", (company_id, key)
+        )
+    for table in ("contacts", "deals"):
+        rows = conn.execute(
+            f"SELECT id, company FROM {table} WHERE company_id = ?", (company_id,)
+        ).fetchall()
+        for row_id, text in rows:
+            if text and company_key(text) in wanted:
+                conn.execute(
+                    f"UPDATE {table} SET company_id = ? WHERE id = ?",
+                    (_ensure(conn, text, stamp), row_id),
+                )
+    conn.execute("UPDATE companies SET updated_at = ? WHERE id = ?", (stamp, company_id))
+
+
+def alias_keys(store: Store, company_id: int) -> set[str]:
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT key FROM company_aliases WHERE company_id = ?", (company_id,)
+        )
+    }
 
 
 def merge_companies(store: Store, keep: int, other: int, stamp: str) -> int:

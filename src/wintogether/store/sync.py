@@ -537,7 +537,8 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
             (name, key, stamp, company_id),
         )
         companies_store.add_alias(store, company_id, here_name, stamp)
-    for alias in fields.get("aliases") or []:
+    aliases = fields.get("aliases")
+    for alias in aliases or []:
         other = companies_store.find_company(store, alias)
         if other is None:
             companies_store.add_alias(store, company_id, alias, stamp)
@@ -548,6 +549,12 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
             "UPDATE company_aliases SET alias = ? WHERE company_id = ? AND key = ?",
             (" ".join(alias.split()), company_id, companies_store.company_key(alias)),
         )
+    if aliases is not None:
+        # Another name the file no longer lists was taken off there (a merge
+        # undone): here too. The file's own name and this side's stay.
+        kept = {companies_store.company_key(a) for a in aliases} | {key, here_key}
+        gone = companies_store.alias_keys(store, company_id) - kept
+        companies_store.drop_aliases(store, company_id, gone, stamp)
 
 
 def first_participant(store: Store, conversation_id: int) -> int | None:
@@ -849,7 +856,13 @@ def delete_row(
         move_steps_of_person(store, row_id, stamp, [i for i in skip if i is not None])
     if kind == "history":
         table, row_id = _history_row(row_id)
-        if table == "companies":  # only when no contact here names it
+        if table == "companies":
+            # Its file left the folder: it has no other names there any more (a
+            # merge undone), or is gone. Its other names go here too; the
+            # company itself only when no contact here names it.
+            companies_store.drop_aliases(
+                store, row_id, companies_store.alias_keys(store, row_id), stamp
+            )
             store.conn.execute(
                 "DELETE FROM companies WHERE id = ?"
                 " AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = ?)",

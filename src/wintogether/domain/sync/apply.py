@@ -10,7 +10,7 @@ from typing import Any
 from wintogether.domain.sync.items import _canonical, _describe_fields, _records, _write_text
 from wintogether.domain.sync.model import SyncChange
 from wintogether.domain.sync.plan import _Action, _Plan
-from wintogether.domain.sync.scan import _File
+from wintogether.domain.sync.scan import REMOVED, _File, note_removed
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
@@ -186,6 +186,10 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             digest = hashlib.sha256(data).hexdigest()
             found = _File(action.file_name, info.st_size, info.st_mtime_ns, data, digest)
             remember(action, found, db_version)
+    taken = [(a.kind, a.uid) for a in plan.actions if a.action == "delete_file"]
+    back = [(a.kind, a.uid) for items in pending.values() for a, _, _ in items]
+    if taken or (back and (plan.vdir / REMOVED).exists()):
+        note_removed(plan.vdir, taken, [item for item in back if item[0] in plan.folders])
     if left:
         versions = ss.versions_of(store, "history", [row.uid for row in left])
         for row in left:

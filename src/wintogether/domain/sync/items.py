@@ -87,8 +87,10 @@ _LISTS = frozenset(
     {"emails", "phones", "urls", "tags", "participants", "aliases", "people", "merged"}
 )
 #: Lists whose values either side may add without the other knowing of the field
-#: yet (a base from before it existed): then the two sides' values, together.
-_GROWING = frozenset({"merged"})
+#: yet (a base from before it existed), or of the item (a company's other names,
+#: each merged into it on another computer before the two had a file for it in
+#: common): then the two sides' values, together.
+_GROWING = frozenset({"merged", "aliases"})
 #: Fields one side may lack while the other has them (when a to-do was done
 #: and the note said of it: another app writes no note, one ticked the to-do
 #: with no date): the value, wherever it is. Two dates: the first.
@@ -231,7 +233,10 @@ def _merge(
             merged[key] = min(mine_value, theirs_value)
             continue
         if key in _GROWING and (base is None or key not in base):
-            merged[key] = sorted({*mine_value, *theirs_value})
+            both: dict[str, Any] = {}
+            for value in sorted([*mine_value, *theirs_value]):
+                both.setdefault(value.casefold() if key in _FOLDED else value, value)
+            merged[key] = list(both.values())
             continue
         b: Any = _UNKNOWN
         if ours is not None and key in ours and (theirs_from_ours or ours[key] == t):

@@ -26,7 +26,16 @@ from wintogether.domain.sync.items import (
     version_token,
 )
 from wintogether.domain.sync.model import COLLECTIONS, SyncChange, SyncRefused
-from wintogether.domain.sync.scan import _File, _file_name, _invalid, _mtime_stamp, _parse, _scan
+from wintogether.domain.sync.scan import (
+    _File,
+    _file_name,
+    _invalid,
+    _mtime_stamp,
+    _parse,
+    _scan,
+    removed_items,
+    removed_key,
+)
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
@@ -132,6 +141,20 @@ class _Plan:
         )
 
 
+_ITEM_WORDS = {
+    "contact": ("contact", "contacts"),
+    "promise": ("promise", "promises"),
+    "conversation": ("conversation", "conversations"),
+    "history": ("history entry", "history entries"),
+}
+
+
+def _items(count: int, kind: str) -> str:
+    """ "1 conversation", "3 history entries"."""
+    one, many = _ITEM_WORDS.get(kind, (kind, f"{kind}s"))
+    return f"{count} {one if count == 1 else many}"
+
+
 def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -> _Plan:
     key = str(vdir)
     plan = _Plan(vdir, {kind: vdir / folder for kind, folder, _ in COLLECTIONS})
@@ -151,7 +174,7 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
         if not folder.is_dir():
             if state:
                 raise SyncRefused(
-                    f"{folder} is missing, but {len(state)} {kind}s were synced with it:"
+                    f"{folder} is missing, but {_items(len(state), kind)} were synced with it:"
                     " refusing to delete them from the database.",
                     hint="Restore the folder, or sync with a new, empty folder.",
                 )
@@ -162,15 +185,21 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
             files, odd = _scan(folder, suffix)
         skip = going | plan.kept_out | plan.gone_promises if kind == "history" else going
         _plan_kind(store, plan, kind, suffix, state, files, odd, contact_uids, skip, now)
-        doomed = sum(
-            1 for a in plan.actions if a.kind == kind and a.action in ("delete_row", "archive")
-        )
-        if doomed and not files and not force_delete:
+        doomed = {
+            a.uid for a in plan.actions if a.kind == kind and a.action in ("delete_row", "archive")
+        }
+        if (
+            doomed
+            and not files
+            and not force_delete
+            and not {removed_key(kind, uid) for uid in doomed} <= set(removed_items(vdir))
+        ):
             # As vdirsyncer does: a collection emptied all at once is more likely
-            # an accident (a wiped server, a wrong folder) than a wish.
+            # an accident (a wiped server, a wrong folder) than a wish; unless a
+            # sync elsewhere noted taking each of them out (a forget, an undo).
             raise SyncRefused(
-                f"{folder} is empty, but {len(state)} {kind}s were synced with it:"
-                f" refusing to delete {doomed} from the database.",
+                f"{folder} is empty, but {_items(len(state), kind)} were synced with it:"
+                f" refusing to delete {len(doomed)} from the database.",
                 hint="If that is what you want, run `wt sync --force-delete`.",
             )
         if kind == "promise":

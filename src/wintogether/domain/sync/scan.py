@@ -341,3 +341,57 @@ def _invalid(kind: str, fields: dict[str, Any], now: datetime) -> str:
             " has happened"
         )
     return ""
+
+
+#: wt sync's own note, in the vdir, of the items it took out of its folders:
+#: an item's file gone because a sync or `wt forget` on another computer
+#: deleted it is told from one gone with a folder wiped by accident. Each item
+#: is noted as a digest of its kind and uid (a line each, the latest last), so
+#: the note names no one: `wt forget` leaves no trace of a person in it. A dot
+#: file beside the collection folders: readers of the collections never see
+#: it, a folder syncing tool carries it.
+REMOVED = ".wintogether-removed"
+#: The items the note keeps at most (the oldest go first).
+REMOVED_KEPT = 10_000
+
+
+def removed_key(kind: str, uid: str) -> str:
+    return hashlib.sha256(f"{kind} {uid}".encode()).hexdigest()[:32]
+
+
+def removed_items(vdir: Path) -> list[str]:
+    """The items (:func:`removed_key`) a sync noted as taken out of the vdir's
+    folders (none when the note is missing, unreadable, not a regular file or
+    too large)."""
+    from wintogether.reading import NotRegular, read_regular
+
+    try:
+        data = read_regular(vdir / REMOVED, MAX_FILE_BYTES)
+    except (NotRegular, OSError):
+        return []
+    return data.decode("utf-8", "replace").split()
+
+
+def note_removed(vdir: Path, taken: list[tuple[str, str]], back: list[tuple[str, str]]) -> None:
+    """Add ``taken`` (kind, uid) to the vdir's note and take ``back`` (in a folder
+    again) off it. Best effort: a note that cannot be written only means the
+    other computers ask for `--force-delete` where they would have followed."""
+    from wintogether.files import FileWriteFailed, write_many
+
+    before = removed_items(vdir)
+    returned = {removed_key(*item) for item in back}
+    added = [key for key in dict.fromkeys(removed_key(*item) for item in taken)]
+    now = [key for key in before if key not in returned and key not in added]
+    now += [key for key in added if key not in returned]
+    now = now[-REMOVED_KEPT:]
+    if now == before:
+        return
+    try:
+        if now:
+            write_many(vdir, [(REMOVED, "".join(f"{key}\n" for key in now).encode("ascii"))])
+        else:
+            path = vdir / REMOVED
+            if path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+    except (OSError, FileWriteFailed):
+        pass
