@@ -158,3 +158,51 @@ def test_json_shows_a_screenful_unless_asked_for_all(db: Path, wt: Invoke) -> No
     every = json.loads((out := wt("path", "hooli", "--json", "--limit", "0")).stdout)
     assert len(every["paths"]) == every["total"] == 23
     assert out.stderr == ""
+
+
+def test_a_path_to_a_contact_by_a_name_two_companies_share(db: Path, wt: Invoke) -> None:
+    """'dana' names two companies (Danaher, Dana Holding) and one person: the
+    path is to Dana Reyes, not an error; with no such person, the error says
+    which companies it could be."""
+    with Factory(db) as make:
+        make.contact("Dana Reyes", company="Northwind")
+        make.contact("Al Stone", company="Danaher")
+        make.contact("Bo Chan", company="Dana Holding")
+    data = json.loads(wt("path", "dana", "--json").stdout)
+    assert (data["target"], data["kind"]) == ("Dana Reyes", "contact")
+    wt("forget", "Dana Reyes", "--yes")
+    out = wt("path", "dana", ok=False)
+    assert out.exit_code == 1 and "matches 2 companies" in out.stderr
+
+
+def test_former_colleagues_of_a_contact_by_any_name_of_their_company(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Li left 'Northwind Traders', Kim left 'Northwind' (one company since a
+    merge): both are former colleagues of Dana and of Sam, whichever name
+    their own card says; the month they left is the local one, and the line
+    does not say they worked with her (they may have left before she came)."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    with Factory(db) as make:
+        make.contact("Li Lei", company="Globex")
+        make.contact("Kim Ko", company="Initech")
+        make.contact("Dana Reyes", company="Northwind Traders")
+        make.contact("Sam Okafor", company="Northwind")
+    job_change(db, 1, "Northwind Traders", "Globex", "2026-11-01T03:00:00Z")  # 31 Oct there
+    job_change(db, 2, "Northwind", "Initech", "2026-10-15T12:00:00Z")
+    wt("company", "merge", "Northwind Traders", "Northwind")
+    for target in ("Dana Reyes", "Sam Okafor", "Northwind Traders"):
+        data = json.loads(wt("path", target, "--json").stdout)
+        former = {
+            p["contact"]["name"]: link["until"]
+            for p in data["paths"]
+            for link in p["links"]
+            if link["kind"] == "former"
+        }
+        assert former == {"Li Lei": "2026-10-31", "Kim Ko": "2026-10-15"}, target
+    shown = " ".join(wt("path", "Dana Reyes").stdout.split())
+    assert "worked at Northwind Traders until Oct 2026" in shown, shown
+    assert "worked with" not in shown

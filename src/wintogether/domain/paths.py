@@ -285,11 +285,16 @@ def find_path(
     ``limit``: only the first ones are wanted; a tier after them is not ranked
     (a big account's people fill a screen before anyone who only knows them).
     ``Paths.total`` still counts everyone."""
+    from wintogether.domain.companies import AmbiguousCompany
+
     with store.read():
+        ambiguous: AmbiguousCompany | None = None
         try:
             company = find(store, text)
         except NotFound:
             company = None
+        except AmbiguousCompany as exc:  # "dana": Danaher and Dana Holding, or Dana Reyes
+            company, ambiguous = None, exc
         if company is not None:
             return _to_company(store, company, config_stretch, now, limit)
         from wintogether.domain.resolve import resolve  # a contact: not for a company
@@ -297,9 +302,18 @@ def find_path(
         try:
             target = resolve(store, text)
         except ContactNotFound as exc:
+            if ambiguous is not None:
+                raise ambiguous from None
             hint = "`wt companies` lists the companies" + (f"; {exc.hint}" if exc.hint else ".")
             raise ContactNotFound(f"No company or contact matches '{text}'.", hint=hint) from exc
         return _to_contact(store, target.id, config_stretch, now, limit)
+
+
+def _local_day(stamp: str, now: datetime) -> str:
+    """The local day (YYYY-MM-DD) of a stored UTC time, as the other views date it."""
+    from wintogether.clock import from_utc_iso
+
+    return from_utc_iso(stamp).astimezone(now.tzinfo).date().isoformat()
 
 
 def _to_company(
@@ -319,7 +333,7 @@ def _to_company(
     left: dict[int, str] = {}
     for move in accounts_store.job_moves(store):
         if move.old_company and company_key(move.old_company) in keys:
-            left[move.contact_id] = move.happened_at[:10]
+            left[move.contact_id] = _local_day(move.happened_at, now)
     for cid, until in left.items():
         if cid not in there:
             add(cid, 1, Link("former", until=until))
@@ -386,15 +400,19 @@ def _to_contact(
             if cid != contact_id and not member.archived:
                 colleagues[cid] = member
                 add(cid, 1, Link("colleague", to=ref, role=member.role, title=member.title))
-        name = target.contact.company or ""
-        keys = {company_key(name)} if name else set()
+        # The company's names, as for a path to the company: its aliases too.
+        from wintogether.store.companies import company_row
+
+        row = company_row(store, target.company_id)
+        keys = {company_key(n) for n in ((row.name, *row.aliases) if row else ()) if n}
         for move in accounts_store.job_moves(store):
             if (
                 move.old_company
                 and company_key(move.old_company) in keys
                 and move.contact_id not in colleagues
             ):
-                add(move.contact_id, 2, Link("former", to=ref, until=move.happened_at[:10]))
+                until = _local_day(move.happened_at, now)
+                add(move.contact_id, 2, Link("former", to=ref, until=until))
     lines, total = _rank(
         store,
         candidates,

@@ -358,7 +358,9 @@ def _link_words(link: Link) -> str:
         if link.until:
             day = date.fromisoformat(link.until)
             until = f" until {day:%b %Y}"
-        return ("worked there" if link.to is None else f"worked with{to}") + until
+        # Not "worked with Dana": they may have left before she came.
+        at = f"worked at {link.to.company}" if link.to and link.to.company else "worked there"
+        return at + until
     if link.kind == "introduced":
         return f"introduced you to{to}{where}"
     if link.kind == "conversation":
