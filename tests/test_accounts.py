@@ -515,3 +515,25 @@ def test_a_persons_activity_counts_where_they_were_at_the_time(db: Path, wt: Inv
     assert globex["my_word"]["due"] == 0  # May's pricing was Blue Yonder's
     # Her own health still reads everything with her, wherever she was.
     assert li_now["health"]["balance"]["given"] == 1
+
+
+def test_the_map_says_nobody_reports_only_when_nobody_has_a_manager(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.contact("Hannah Schmidt", company="NW")
+        make.contact("Dana Reyes", company="NW", reports_to="hannah")
+        make.contact("Sam Okafor", company="NW", reports_to="dana")
+        make.contact("Ana Silva", company="Globex")
+    wt("archive", "Dana Reyes")
+    out = wt("--plain", "company", "nw", "--map")
+    assert "Hannah Schmidt" in out.stdout and "Sam Okafor" in out.stdout
+    assert "Nobody there reports" not in out.stderr
+    alone = wt("--plain", "company", "globex", "--map")
+    assert "Nobody there reports to anyone yet" in alone.stderr
+
+
+def test_a_company_whose_name_starts_with_merge_is_shown(db: Path, wt: Invoke) -> None:
+    with Factory(db) as make:
+        make.contact("Ana Silva", company="Merge Labs")
+    assert wt("--plain", "company", "merge", "labs").stdout.startswith("Merge Labs")
+    bad = wt("company", "merge", "nothing", "here", "now", ok=False)
+    assert bad.exit_code == 2 and "takes two companies" in bad.stderr

@@ -391,3 +391,10 @@ def test_a_tag_no_one_has_suggests_the_close_ones(db: Path, wt: Invoke) -> None:
     wt("archive", "ana")
     # The tag is in use (by someone archived): nothing to suggest.
     assert wt("contacts", "--tag", "customers").stderr.strip() == "No contacts match."
+
+
+def test_a_blank_company_or_title_is_said_as_cleared(dana: Path, wt: Invoke) -> None:
+    run = wt("edit", "dana", "--company", "  ", "--title", "")
+    assert run.stderr.startswith("Updated Dana Reyes (#1): company cleared, title cleared")
+    contact = json.loads(wt("show", "dana", "--json").stdout)["contact"]
+    assert (contact["company"], contact["title"]) == (None, None)

@@ -224,3 +224,10 @@ def test_a_persons_view_says_how_to_accept_its_own_numbers(two_marcuses: Path, w
     assert everyone.rstrip().endswith(
         "`wt referrals --accept 1` makes it a promise, due in a week."
     )
+
+
+def test_a_person_who_introduced_no_one_is_told_so(intros: Path, wt: Invoke) -> None:
+    out = wt("--plain", "referrals", "lee")
+    assert out.stdout.strip().startswith("Lee Park")
+    assert "Lee Park has introduced no one yet" in out.stderr
+    assert "introduced no one" not in wt("--plain", "referrals", "dana").stderr

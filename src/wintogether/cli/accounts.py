@@ -88,7 +88,7 @@ def company(
         )
     st = state(ctx)
     fmt_ = output_format(fmt, as_json, no_csv="company")
-    if typed[0] == "merge":
+    if typed[0] == "merge" and not (len(typed) != 3 and companies.names_one(st.store(), typed)):
         if len(typed) != 3:
             raise typer.BadParameter(
                 "`wt company merge KEEP OTHER` takes two companies (quote names with spaces).",
@@ -109,7 +109,7 @@ def company(
     # hundreds); all of them in JSON unless --limit says otherwise.
     top = shown_limit(limit, fmt_, TABLE_LIMIT)
     if show_map:
-        found, roots = accounts.org_chart(st.store(), name)
+        found, roots, managed = accounts.org_chart(st.store(), name)
         if fmt_ is Format.json:
             emit_json(
                 {
@@ -121,7 +121,7 @@ def company(
         from wintogether.render.accounts import org_tree
 
         emit_table(ctx, lambda is_plain: org_tree(found.name, roots, plain=is_plain), plain=plain)
-        if not any(node.reports for node in roots):
+        if not managed:
             say("Nobody there reports to anyone yet: `wt edit CONTACT --reports-to MANAGER`.")
         return
     moment = now()
@@ -298,6 +298,11 @@ def referrals(
         lambda is_plain: referral_tree(view, moment.date(), plain=is_plain, command=command),
         plain=plain,
     )
+    if contact and not any(root.children for root in view.roots):
+        say(
+            f"{view.roots[0].contact.name} has introduced no one yet"
+            " (`wt add NAME --introduced-by CONTACT`)."
+        )
 
 
 def path(

@@ -243,7 +243,9 @@ def _said(changes: object) -> str:
         ("linkedin", "LinkedIn"),
     ):  # fmt: skip
         value = getattr(changes, field, None)
-        if value:
+        if value is not None and not str(value).strip():
+            words.append(f"{label} cleared")  # --company "": no company
+        elif value:
             words.append(f"{label} {one_line(str(value))}")
     for field, sign in (
         ("emails", "+"), ("phones", "+"), ("tags", "+"), ("untag", "-"),

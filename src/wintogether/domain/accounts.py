@@ -494,9 +494,10 @@ class OrgNode:
         }
 
 
-def org_chart(store: Store, text: str) -> tuple[CompanyRow, list[OrgNode]]:
+def org_chart(store: Store, text: str) -> tuple[CompanyRow, list[OrgNode], bool]:
     """The current people of a company as a reporting tree: those whose manager is
-    not there (or unknown) are roots; each node's reports in name order."""
+    not there (or unknown) are roots; each node's reports in name order. And
+    whether anyone there has a manager at all (there or elsewhere, archived)."""
     with store.read():
         company = find(store, text)
         members = [m for m in accounts_store.members_of(store, company.id) if not m.archived]
@@ -516,7 +517,7 @@ def org_chart(store: Store, text: str) -> tuple[CompanyRow, list[OrgNode]]:
             nodes[boss].reports.append(nodes[cid])
         else:
             roots.append(nodes[cid])
-    return company, roots
+    return company, roots, any(boss is not None for boss in manager.values())
 
 
 def _loop_breakers(manager: dict[int, int | None]) -> set[int]:

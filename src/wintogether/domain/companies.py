@@ -52,6 +52,13 @@ def find(store: Store, text: str) -> CompanyRow:
     )
 
 
+def names_one(store: Store, words: list[str]) -> bool:
+    """Whether these words are exactly a company's name or alias ("merge labs"
+    for Merge Labs: a company to show, not `wt company merge KEEP OTHER`)."""
+    with store.read():
+        return companies_store.find_company(store, " ".join(words)) is not None
+
+
 @dataclass
 class CompanyMerge:
     keep: CompanyRow
