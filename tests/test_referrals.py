@@ -231,3 +231,18 @@ def test_a_person_who_introduced_no_one_is_told_so(intros: Path, wt: Invoke) -> 
     assert out.stdout.strip().startswith("Lee Park")
     assert "Lee Park has introduced no one yet" in out.stderr
     assert "introduced no one" not in wt("--plain", "referrals", "dana").stderr
+
+
+def test_an_intro_received_never_makes_a_circle_of_introducers(db: Path, wt: Invoke) -> None:
+    """Marcus introduced Dana; Dana later makes an intro to Marcus (already
+    known): Marcus is not recorded as introduced by her."""
+    wt("add", "Marcus O'Neil")
+    wt("add", "Dana Reyes", "--introduced-by", "marcus")
+    wt("add", "Lee Park", "--introduced-by", "dana")
+    wt("got", "lee", "Intro to Marcus's partner", "--kind", "intro", "--to", "marcus")
+    assert introducers(db) == {
+        "Marcus O'Neil": None,
+        "Dana Reyes": "Marcus O'Neil",
+        "Lee Park": "Dana Reyes",
+    }
+    assert "introduced by" not in wt("--plain", "show", "marcus").stdout

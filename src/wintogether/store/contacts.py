@@ -868,7 +868,20 @@ def contact_id_by_uid(store: Store, uid: str) -> int | None:
 
 
 def link_introducer(store: Store, contact_id: int, introducer_id: int) -> None:
-    """Record who introduced a contact, unless that is already known."""
+    """Record who introduced a contact, unless that is already known or the
+    contact is (up the chain) how the introducer came: Marcus, who introduced
+    you to Dana, was not introduced by her when she later makes an intro to
+    him."""
+    seen: set[int] = set()
+    current: int | None = introducer_id
+    while current is not None and current not in seen:
+        if current == contact_id:
+            return
+        seen.add(current)
+        row = store.conn.execute(
+            "SELECT introduced_by FROM contacts WHERE id = ?", (current,)
+        ).fetchone()
+        current = int(row[0]) if row and row[0] is not None else None
     store.conn.execute(
         "UPDATE contacts SET introduced_by = ? WHERE id = ? AND introduced_by IS NULL",
         (introducer_id, contact_id),
