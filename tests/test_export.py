@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, Invoke, WrittenOnce
+from conftest import SAMPLES, Invoke, NewDatabase, WrittenOnce
 from factory import Factory
 
 
@@ -615,3 +615,32 @@ def test_a_later_export_brings_who_was_in_a_conversation_and_on_a_deal(
     for section, people in (("conversations", "participants"), ("deals", "people")):
         assert sorted(there[section][0][people]) == sorted(here[section][0][people])
         assert len(here[section][0][people]) == 2
+
+
+def test_an_import_that_merges_two_companies_here_says_so(
+    db: Path,
+    wt: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_database: NewDatabase,
+) -> None:
+    """The file's database merged Northwind into Northwind Traders; here they are
+    two companies: the import merges them as the file did, and says so (the
+    dry run too, merging nothing)."""
+    wt("add", "Dana Reyes", "--company", "Northwind Traders")
+    wt("add", "Sam Okafor", "--company", "Northwind")
+    wt("company", "merge", "Northwind Traders", "Northwind")
+    out = tmp_path / "export.json"
+    wt("export", "-o", str(out))
+    monkeypatch.setenv("WINTOGETHER_DB", str(new_database(tmp_path / "other.db")))
+    wt("add", "Kim Ko", "--company", "Northwind")
+    wt("add", "Lee Park", "--company", "northwind traders")
+    said = "the companies 'Northwind' and 'northwind traders' {} merged into 'northwind traders'"
+    dry = wt("import", str(out), "--dry-run")
+    assert said.format("would be") in dry.stderr
+    assert len(json.loads(wt("companies", "--json").stdout)) == 2
+    done = wt("import", str(out), "--json")
+    reasons = [n["reason"] for n in json.loads(done.stdout)["notices"]]
+    assert any(said.format("are") in r for r in reasons), reasons
+    [company] = json.loads(wt("companies", "--json").stdout)
+    assert company["people"] == 4

@@ -320,8 +320,34 @@ def company_uid_map(store: Store) -> dict[str, int]:
     return {row[0]: row[1] for row in store.conn.execute("SELECT uid, id FROM companies")}
 
 
-def insert_company_record(store: Store, record: dict[str, Any], stamp: str) -> int:
-    """A company from a record: by uid when known, else by name (aliases added)."""
+def record_merges(store: Store, records: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """What :func:`insert_company_record` of these records would merge here:
+    (the company merged, the one it joins), without writing anything."""
+    out: list[tuple[str, str]] = []
+    for record in records:
+        row = store.conn.execute(
+            "SELECT id, name FROM companies WHERE uid = ?", (record["uid"],)
+        ).fetchone()
+        target = int(row[0]) if row else find_company(store, record["name"])
+        here = company_row(store, target) if target is not None else None
+        into = here.name if here is not None else " ".join(str(record["name"]).split())
+        for alias in record.get("aliases") or []:
+            if not (isinstance(alias, str) and alias.strip()):
+                continue
+            other = find_company(store, alias)
+            if other is not None and other != target:
+                found = company_row(store, other)
+                if found is not None and (found.name, into) not in out:
+                    out.append((found.name, into))
+    return out
+
+
+def insert_company_record(
+    store: Store, record: dict[str, Any], stamp: str
+) -> list[tuple[str, str]]:
+    """A company from a record: by uid when known, else by name (aliases added).
+    Returns the companies here it merged (the record's alias names them): (the
+    one merged, the one it joined)."""
     row = store.conn.execute("SELECT id FROM companies WHERE uid = ?", (record["uid"],)).fetchone()
     if row is not None:
         company_id = int(row[0])
@@ -341,6 +367,7 @@ def insert_company_record(store: Store, record: dict[str, Any], stamp: str) -> i
             )
             assert cursor.lastrowid is not None
             company_id = cursor.lastrowid
+    joined: list[tuple[str, str]] = []
     for alias in record.get("aliases") or []:
         if not (isinstance(alias, str) and alias.strip()):
             continue
@@ -352,5 +379,9 @@ def insert_company_record(store: Store, record: dict[str, Any], stamp: str) -> i
         if other is None:
             add_alias(store, company_id, alias, record.get("updated_at") or stamp)
         elif other != company_id:
+            merged = company_row(store, other)
             merge_companies(store, company_id, other, stamp)
-    return company_id
+            if merged is not None:
+                into = company_row(store, company_id)
+                joined.append((merged.name, into.name if into else str(record["name"])))
+    return joined

@@ -101,8 +101,14 @@ def import_file(
         )
     stamp = to_utc_iso(now)
     history: dict[str, int] = {}
+    joined: list[tuple[str, str]] = []
     if dry_run:
         with store.read():
+            if result.bundle is not None:
+                from wintogether.store.companies import record_merges
+
+                records = result.bundle.get("companies")
+                joined = record_merges(store, records if isinstance(records, list) else [])
             steps = _plan(store, cards)
     else:
         # A copy of the database as it was, before anything of the file is written.
@@ -113,7 +119,7 @@ def import_file(
             if result.bundle is not None:
                 # Companies first: their aliases decide which record each
                 # contact's company text links to, and what is a job change.
-                _write_companies(store, result.bundle, stamp)
+                joined = _write_companies(store, result.bundle, stamp)
             steps = _plan(store, cards)
             if on_total is not None:
                 on_total(len(steps), "Importing")
@@ -126,6 +132,16 @@ def import_file(
             if added or updated or any(history.values()):
                 import_store.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
     notices = list(result.notices)
+    for merged, into in joined:
+        # A name of one company in the file is another company here: the two
+        # are one from now on (as the file's database merged them).
+        notices.append(
+            Problem(
+                path.name,
+                f"the companies {merged!r} and {into!r} {'would be' if dry_run else 'are'}"
+                f" merged into {into!r}, as in the file (`wt undo` takes it back).",
+            )
+        )
     namesakes = [s.decision.name for s in steps if s.namesake]
     if namesakes:
         # Matched by email, LinkedIn profile or name and company only: the same

@@ -86,10 +86,13 @@ def _is_uid(text: str) -> bool:
     return bool(_UID.match(text))
 
 
-def _write_companies(store: Store, bundle: dict[str, Any], stamp: str) -> None:
-    """The companies of our JSON, with their aliases (matched by uid, then by name)."""
+def _write_companies(store: Store, bundle: dict[str, Any], stamp: str) -> list[tuple[str, str]]:
+    """The companies of our JSON, with their aliases (matched by uid, then by
+    name); the companies here that merged as the file says (merged, joined)."""
+    joined: list[tuple[str, str]] = []
     for record in bundle.get("companies") or []:
-        companies_store.insert_company_record(store, record, stamp)
+        joined += companies_store.insert_company_record(store, record, stamp)
+    return joined
 
 
 def _write_history(
