@@ -741,3 +741,35 @@ def test_one_of_two_merges_undone_leaves_the_other(sides: tuple[Side, Side, Path
             ("Acme", "Dcorp", "Ann Lee|Dan Poe"),
             ("Bcorp", None, "Bob Ray"),
         ]
+
+
+def test_an_imported_cards_address_nickname_and_role_reach_the_other_computer(
+    sides: tuple[Side, Side, Path], tmp_path: Path
+) -> None:
+    """Kept without being read (ADR in a group, NICKNAME with a comma, ROLE,
+    ANNIVERSARY), they go out in the card this computer writes and come in on
+    the other as they were; the rounds after are quiet."""
+    laptop, desktop, vdir = sides
+    card = tmp_path / "dana.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Reyes\r\nN:Reyes;Dana;;;\r\n"
+        "NICKNAME:Dee\\, the boss\r\nADR;TYPE=work:;;1 Main St\\, Suite 5;Town;;12345;USA\r\n"
+        "item1.ADR:;;2 Side St;Village;;;\r\nROLE:Buyer\r\nANNIVERSARY:2010-06-01\r\n"
+        "END:VCARD\r\n"
+    )
+    laptop("import", str(card), at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    extras = "SELECT key, value FROM contact_extras ORDER BY key"
+    assert desktop.rows(extras) == laptop.rows(extras) == [
+        ("ADR", ";;1 Main St, Suite 5;Town;;12345;USA"),
+        ("ANNIVERSARY", "2010-06-01"),
+        ("NICKNAME", "Dee, the boss"),
+        ("ROLE", "Buyer"),
+        ("item1.ADR", ";;2 Side St;Village;;;"),
+    ]
+    for side in (laptop, desktop, laptop):
+        out = side("sync", str(vdir), at=EVEN_LATER).stderr
+        assert out.strip().splitlines()[-1] == "sent 0, received 0, deleted 0, conflicts 0"
+    exported = desktop("export", "--format", "vcard").stdout
+    assert "NICKNAME:Dee\\, the boss" in exported and "item1.ADR:;;2 Side St;Village;;;" in exported

@@ -280,6 +280,10 @@ def card_text(contact: dict[str, Any], version: str = "4.0", *, ours: bool = Fal
             binary += vp.binary_lines(name.upper(), value, version)
         elif _X_NAME.match(name) and (name.upper() not in _KNOWN or name.upper() == "X-ABLABEL"):
             card.add(name.lower()).value = value
+        elif name.upper() in _WRITTEN_BACK and value.strip():
+            group = key.rpartition(".")[0].strip()
+            head = f"{group}.{name.upper()}" if _GROUP.match(group) else name.upper()
+            binary.append(f"{head}:{_WRITTEN_BACK[name.upper()](value)}")
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")
     if ours:
@@ -309,6 +313,17 @@ X_FIELDS = {
 _X_FIELD_OF = {prop: key for key, prop in X_FIELDS.items()}
 
 
+def _structured(value: str) -> str:
+    """A structured value kept as read (its parts joined by ";"): each part
+    escaped, the separators kept."""
+    return ";".join(_escape(part) for part in value.split(";"))
+
+
+def _plain(value: str) -> str:
+    """A value that is not text (a date, a URI): only line breaks escaped."""
+    return " ".join(value.split())
+
+
 def _escape(value: str) -> str:
     """A text value escaped as vCard 3.0 and 4.0 read it (RFC 6350 3.4)."""
     return (
@@ -319,6 +334,17 @@ def _escape(value: str) -> str:
         .replace("\n", "\\n")
         .replace("\r", "\\n")
     )
+
+
+#: Standard properties wintogether keeps without reading them, written back
+#: into the cards it writes (a sync to another computer, a vCard export) as
+#: they were kept: how each value is written.
+_WRITTEN_BACK: dict[str, Callable[[str], str]] = {
+    "ADR": _structured, "GENDER": _structured, "NICKNAME": _escape,
+    "ROLE": _escape, "ANNIVERSARY": _plain, "IMPP": _plain,
+    "RELATED": _plain, "GEO": _plain, "TZ": _plain, "LANG": _plain,
+}  # fmt: skip
+_GROUP = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 
 #: The uid of a contact merged into this one (``wt merge``): one property each.
