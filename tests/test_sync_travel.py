@@ -773,3 +773,28 @@ def test_an_imported_cards_address_nickname_and_role_reach_the_other_computer(
         assert out.strip().splitlines()[-1] == "sent 0, received 0, deleted 0, conflicts 0"
     exported = desktop("export", "--format", "vcard").stdout
     assert "NICKNAME:Dee\\, the boss" in exported and "item1.ADR:;;2 Side St;Village;;;" in exported
+
+
+def test_managers_set_each_way_on_two_computers_make_no_loop(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Sam reports to Dana on the laptop, Dana to Sam on the desktop: after the
+    syncs the two agree on a tree without a loop (the manager of whichever of
+    the two has the uid that sorts first is dropped, and the sync says so)."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Dana Reyes", "--company", "NW", at=ADDED)
+    laptop("add", "Sam Okafor", "--company", "NW", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("edit", "Sam", "--reports-to", "Dana", at="2026-11-28T11:30:00+00:00")
+    desktop("edit", "Dana", "--reports-to", "Sam", at="2026-11-28T11:31:00+00:00")
+    said = []
+    for minute in range(10, 50, 10):
+        for side in (laptop, desktop):
+            said.append(side("sync", str(vdir), at=f"2026-11-28T12:{minute}:00+00:00").stderr)
+    assert said[-1].strip().splitlines()[-1] == "sent 0, received 0, deleted 0, conflicts 0"
+    tree = "SELECT c.name, m.name FROM contacts c LEFT JOIN contacts m ON m.id = c.reports_to"
+    assert sorted(laptop.rows(tree)) == sorted(desktop.rows(tree))
+    managers = dict(laptop.rows(tree))
+    assert sorted(v for v in managers.values() if v) in (["Dana Reyes"], ["Sam Okafor"])
+    assert any("a loop" in out for out in said), said

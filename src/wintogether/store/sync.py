@@ -725,6 +725,38 @@ def link_contacts(store: Store, column: str, links: Sequence[tuple[str, str]]) -
     )
 
 
+def break_manager_loops(store: Store, stamp: str) -> list[tuple[str, str]]:
+    """Managers set each way on two computers make a loop (Sam reports to Dana
+    here, Dana to Sam there), which `wt edit` never allows: in each loop, the
+    one whose uid sorts first reports to no one now, the same one on every
+    computer. Returns (their name, the manager dropped)."""
+    rows = store.conn.execute(
+        "SELECT c.id, c.uid, c.name, c.reports_to, m.name FROM contacts c"
+        " JOIN contacts m ON m.id = c.reports_to"
+    ).fetchall()
+    manager = {row[0]: row[3] for row in rows}
+    about = {row[0]: (row[1], row[2], row[4]) for row in rows}
+    broken: list[tuple[str, str]] = []
+    done: set[int] = set()
+    for start in manager:
+        path: list[int] = []
+        current: int | None = start
+        while current is not None and current in manager and current not in done:
+            if current in path:
+                loop = path[path.index(current) :]
+                first = min(loop, key=lambda cid: about[cid][0])
+                store.conn.execute(
+                    "UPDATE contacts SET reports_to = NULL, updated_at = ? WHERE id = ?",
+                    (stamp, first),
+                )
+                broken.append((about[first][1], about[first][2]))
+                break
+            path.append(current)
+            current = manager[current]
+        done.update(path)
+    return broken
+
+
 def put_promise(
     store: Store, promise_id: int | None, uid: str, contact_id: int, fields: dict[str, Any],
     stamp: str,

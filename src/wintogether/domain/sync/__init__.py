@@ -119,13 +119,14 @@ def sync(
         # What the merged contacts were last synced as: read before this sync changes it.
         synced = ss.load_state(store, str(plan.vdir), "contact") if plan.settles else {}
         _execute(store, plan, stamp)
+        loops = ss.break_manager_loops(store, stamp) if plan.writes_data else []
         settled = _settle_merges(store, stamp, plan.merging, synced) if plan.settles else []
         if settled:
             # A keeper deleted there and kept here (archived) stays out of the
             # folder: taking a merge is not a change that brings it back.
             ss.keep_out_quietly(store, str(plan.vdir), sorted(set(plan.merging.values())))
         again: _Plan | None = None
-        if settled or _deleted_rows(plan) or _closed_otherwise(plan):
+        if settled or loops or _deleted_rows(plan) or _closed_otherwise(plan):
             # The merged contacts' files leave the folder and their history
             # goes out with the keeper; what a deletion changed (a plan step
             # moved to the next person on its deal, one that waited for a step
@@ -138,6 +139,14 @@ def sync(
         _count(result, again)
     result.changes += settled
     result.received += len(settled)
+    result.changes += [
+        SyncChange(
+            "contact", "", "changed", name,
+            f"reports to no one now: {manager} reports to them on another device (a loop)",
+            notice=True,
+        )
+        for name, manager in loops
+    ]  # fmt: skip
     return result
 
 
