@@ -442,3 +442,51 @@ def test_a_page_by_attention_is_the_first_of_the_whole_listing(
     for n, (page, total) in pages.items():
         assert total == count
         assert page == whole[:n], n
+
+
+def test_a_company_name_put_right(db: Path, wt: Invoke) -> None:
+    """`wt company rename`: a spelling put right keeps its people; a name that
+    reads differently keeps the old one as another name; a name that is
+    another company is refused (merge says how); undo takes it back."""
+    wt("add", "Yann Le", "--company", "northwind traders inc")
+    wt("add", "Zoe Ray", "--company", "Acme")
+    wt("add", "Ann Bo", "--company", "Globex")
+    said = wt("company", "rename", "northwind traders inc", "Northwind Traders").stderr
+    assert said == "northwind traders inc is now called Northwind Traders.\n"
+    wt("company", "rename", "acme", "Acme Holdings")
+    names = {r["company"]["name"]: r["company"]["aliases"] for r in json.loads(
+        wt("companies", "--json").stdout)}  # fmt: skip
+    assert names == {"Northwind Traders": [], "Acme Holdings": ["Acme"], "Globex": []}
+    assert json.loads(wt("company", "acme holdings", "--json").stdout)["people"][0]["contact"][
+        "name"] == "Zoe Ray"  # fmt: skip
+    taken = wt("company", "rename", "globex", "Acme", ok=False)
+    assert taken.exit_code == 1 and 'wt company merge "Acme" "Globex"' in taken.stderr
+    wt("undo")
+    names = [r["company"]["name"] for r in json.loads(wt("companies", "--json").stdout)]
+    assert sorted(names) == ["Acme", "Globex", "Northwind Traders"]
+
+
+def test_a_company_typed_wrong_goes_when_its_last_person_moves(db: Path, wt: Invoke) -> None:
+    wt("add", "Dana Reyes", "--company", "Nrthwind")
+    wt("add", "Sam Okafor", "--company", "Northwind")
+    wt("edit", "Dana Reyes", "--company", "Northwind")
+    names = [r["company"]["name"] for r in json.loads(wt("companies", "--json").stdout)]
+    assert names == ["Northwind"]
+    exported = json.loads(wt("export", "--format", "json").stdout)
+    assert [c["name"] for c in exported["companies"]] == ["Northwind"]
+    wt("undo")
+    names = [r["company"]["name"] for r in json.loads(wt("companies", "--json").stdout)]
+    assert sorted(names) == ["Northwind", "Nrthwind"]
+
+
+def test_a_company_someone_left_stays_when_its_last_person_is_edited_away(
+    db: Path, wt: Invoke
+) -> None:
+    from test_accounts import job_change
+
+    wt("add", "Li Lei", "--company", "Initech")
+    wt("add", "Sam Okafor", "--company", "Globex")
+    job_change(db, 1, "Globex", "Initech", "2026-06-01T09:00:00Z")
+    wt("edit", "Sam Okafor", "--company", "Initech")
+    former = json.loads(wt("company", "globex", "--json").stdout)["former"]
+    assert [p["contact"]["name"] for p in former] == ["Li Lei"]

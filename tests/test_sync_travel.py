@@ -761,13 +761,17 @@ def test_an_imported_cards_address_nickname_and_role_reach_the_other_computer(
     laptop("sync", str(vdir), at=LATER)
     desktop("sync", str(vdir), at=LATER)
     extras = "SELECT key, value FROM contact_extras ORDER BY key"
-    assert desktop.rows(extras) == laptop.rows(extras) == [
-        ("ADR", ";;1 Main St, Suite 5;Town;;12345;USA"),
-        ("ANNIVERSARY", "2010-06-01"),
-        ("NICKNAME", "Dee, the boss"),
-        ("ROLE", "Buyer"),
-        ("item1.ADR", ";;2 Side St;Village;;;"),
-    ]
+    assert (
+        desktop.rows(extras)
+        == laptop.rows(extras)
+        == [
+            ("ADR", ";;1 Main St, Suite 5;Town;;12345;USA"),
+            ("ANNIVERSARY", "2010-06-01"),
+            ("NICKNAME", "Dee, the boss"),
+            ("ROLE", "Buyer"),
+            ("item1.ADR", ";;2 Side St;Village;;;"),
+        ]
+    )
     for side in (laptop, desktop, laptop):
         out = side("sync", str(vdir), at=EVEN_LATER).stderr
         assert out.strip().splitlines()[-1] == "sent 0, received 0, deleted 0, conflicts 0"

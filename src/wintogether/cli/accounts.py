@@ -69,7 +69,8 @@ def company(
 
     `wt company merge KEEP OTHER` says two names are one company: OTHER's name
     becomes an alias of KEEP, its people move over, and an import that shows one
-    name where the other was is no longer a job change.
+    name where the other was is no longer a job change. `wt company rename
+    COMPANY NEW-NAME` puts its name right (the old one stays one of its names).
 
     Examples:
 
@@ -78,6 +79,8 @@ def company(
       wt company northwind --map
 
       wt company merge "Northwind Traders" Northwind
+
+      wt company rename "northwind traders inc" "Northwind Traders"
     """
     from wintogether.domain import accounts, companies
 
@@ -88,6 +91,19 @@ def company(
         )
     st = state(ctx)
     fmt_ = output_format(fmt, as_json, no_csv="company")
+    if typed[0] == "rename" and not (len(typed) != 3 and companies.names_one(st.store(), typed)):
+        if len(typed) != 3:
+            raise typer.BadParameter(
+                "`wt company rename COMPANY NEW-NAME` takes a company and its new name"
+                " (quote names with spaces).",
+                param_hint="NAME",
+            )
+        renamed, was = companies.rename(st.store(), typed[1], typed[2], now())
+        if fmt_ is Format.json:
+            emit_json({"company": accounts.company_json(renamed), "was": was})
+            return
+        say(f"{was} is now called {renamed.name}.")
+        return
     if typed[0] == "merge" and not (len(typed) != 3 and companies.names_one(st.store(), typed)):
         if len(typed) != 3:
             raise typer.BadParameter(

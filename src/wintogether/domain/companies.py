@@ -88,3 +88,29 @@ def merge(store: Store, keep_text: str, other_text: str, now: datetime) -> Compa
         merged = companies_store.company_row(store, keep.id)
         assert merged is not None
     return CompanyMerge(merged, other, moved)
+
+
+def rename(store: Store, text: str, new_name: str, now: datetime) -> tuple[CompanyRow, str]:
+    """The company ``text`` names takes ``new_name`` as its name (a spelling put
+    right); the name it had stays one of its names when it reads differently, so
+    the people whose company text is that name stay its people. Returns the
+    company and the name it had."""
+    stamp = to_utc_iso(now)
+    name = " ".join(new_name.split())
+    if not name:
+        raise InvalidValue(
+            "The new name is empty.", hint='Like: wt company rename nwt "Northwind Traders".'
+        )
+    with store.write():
+        company = find(store, text)
+        taken = companies_store.find_company(store, name)
+        if taken is not None and taken != company.id:
+            other = companies_store.company_row(store, taken)
+            raise InvalidValue(
+                f"'{name}' is already the company {other.name if other else name!r}.",
+                hint=f'To make them one: wt company merge "{name}" "{company.name}".',
+            )
+        companies_store.rename_company(store, company.id, name, stamp)
+        renamed = companies_store.company_row(store, company.id)
+        assert renamed is not None
+    return renamed, company.name

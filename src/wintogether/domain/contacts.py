@@ -248,7 +248,12 @@ def edit(store: Store, ref: str, changes: ContactChanges, now: datetime) -> Cont
             if name in ("emails", "phones", "tags", "linkedin"):
                 continue
             fields[column.get(name, name)] = None
+        from wintogether.store import companies as companies_store
+
+        was_at = companies_store.company_of(store, target.id) if "company" in fields else None
         contacts_store.update_contact(store, target.id, fields, stamp)
+        if was_at is not None:
+            companies_store.drop_if_unused(store, was_at)
         current = contacts_store.get_contact(store, target.id)
         assert current is not None
         if "emails" in changes.clear:

@@ -272,6 +272,49 @@ def alias_keys(store: Store, company_id: int) -> set[str]:
     }
 
 
+def company_of(store: Store, contact_id: int) -> int | None:
+    row = store.conn.execute(
+        "SELECT company_id FROM contacts WHERE id = ?", (contact_id,)
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def drop_if_unused(store: Store, company_id: int) -> None:
+    """A company no one is at, no deal names, with no other name and no one
+    who left it (a job change) goes: one typed wrong ("Nrthwind") whose last
+    person was put right."""
+    store.conn.execute(
+        "DELETE FROM companies WHERE id = :id"
+        " AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = :id)"
+        " AND NOT EXISTS (SELECT 1 FROM deals WHERE company_id = :id)"
+        " AND NOT EXISTS (SELECT 1 FROM company_aliases WHERE company_id = :id)"
+        " AND NOT EXISTS (SELECT 1 FROM contact_events e WHERE e.kind = 'job_change'"
+        "  AND e.old_value LIKE '%' || (SELECT name FROM companies WHERE id = :id) || '%')",
+        {"id": company_id},
+    )
+
+
+def rename_company(store: Store, company_id: int, name: str, stamp: str) -> None:
+    """The company's name becomes ``name``; its old name, when its key differs,
+    one of its other names (and ``name`` no longer one)."""
+    conn = store.conn
+    old_name, old_key = conn.execute(
+        "SELECT name, key FROM companies WHERE id = ?", (company_id,)
+    ).fetchone()
+    key = company_key(name)
+    conn.execute("DELETE FROM company_aliases WHERE company_id = ? AND key = ?", (company_id, key))
+    conn.execute(
+        "UPDATE companies SET name = ?, key = ?, updated_at = ? WHERE id = ?",
+        (name, key, stamp, company_id),
+    )
+    if key != old_key:
+        conn.execute(
+            "INSERT INTO company_aliases (uid, company_id, alias, key, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (new_uid(), company_id, old_name, old_key, stamp),
+        )
+
+
 def merge_companies(store: Store, keep: int, other: int, stamp: str) -> int:
     """Fold ``other`` into ``keep``: its name and aliases become ``keep``'s aliases,
     its people and its deals point at ``keep``. Returns how many people moved.
