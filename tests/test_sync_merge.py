@@ -271,25 +271,35 @@ def test_a_contact_forgotten_here_and_changed_elsewhere_does_not_come_back(
     desktop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
     laptop("forget", "Priya Shah", "--yes", at="2026-11-28T11:00:00+00:00")
     # The desktop changed her (and her promise) before it heard of the forget:
-    # its changes win over a plain deletion and go back into the folder ...
+    # a forget is for good (`wt forget` notes what it took out of the folder),
+    # so her changes do not go back into it: she goes at once, her promise with her.
     desktop("edit", "priya", "--title", "CTO", at="2026-11-28T11:10:00+00:00")
     desktop("snooze", "2", "2026-12-11", at="2026-11-28T11:10:00+00:00")
     out = desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00")
-    assert _last(out.stderr) == "sent 2, received 0, deleted 0, conflicts 0"
-    # ... but a forget is for good: the laptop removes them from the folder once.
-    data = laptop.json("sync", str(vdir), at="2026-11-28T11:20:00+00:00")
-    assert sorted((c["kind"], c["detail"]) for c in data["changes"]) == [
-        ("contact", "about someone forgotten here: removed from the folder"),
-        ("promise", "about someone forgotten here: removed from the folder"),
-    ]
-    assert laptop.rows("SELECT count(*) FROM contacts WHERE name = 'Priya Shah'") == [(0,)]
-    # The desktop had nothing else of hers: she goes there too, and all is quiet.
-    out = desktop("sync", str(vdir), at="2026-11-28T11:25:00+00:00")
     assert _last(out.stderr) == "sent 0, received 0, deleted 1, conflicts 0"
     assert desktop.rows("SELECT count(*) FROM contacts WHERE name = 'Priya Shah'") == [(0,)]
     assert desktop.rows("SELECT count(*) FROM promises WHERE text = 'Send the deck'") == [(0,)]
+    assert laptop.rows("SELECT count(*) FROM contacts WHERE name = 'Priya Shah'") == [(0,)]
     for side, at in ((laptop, "2026-11-28T11:30:00+00:00"), (desktop, "2026-11-28T11:35:00+00:00")):
         assert side("sync", str(vdir), at=at).stderr.strip() == QUIET
+
+
+def test_a_contact_deleted_there_and_changed_here_goes_back(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """A card deleted in the folder by hand (or by another app), not forgotten:
+    a change made here since wins, and the card goes back."""
+    laptop, desktop, vdir = sides
+    _synced(laptop, desktop, vdir)
+    laptop("add", "Priya Shah", at="2026-11-28T10:40:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T10:45:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T10:50:00+00:00")
+    priya = laptop.rows("SELECT uid FROM contacts WHERE name = 'Priya Shah'")[0][0]
+    (vdir / "contacts" / f"{priya}.vcf").unlink()
+    desktop("edit", "priya", "--title", "CTO", at="2026-11-28T11:10:00+00:00")
+    out = desktop("sync", str(vdir), at="2026-11-28T11:15:00+00:00")
+    assert _last(out.stderr) == "sent 1, received 0, deleted 0, conflicts 0"
+    assert (vdir / "contacts" / f"{priya}.vcf").exists()
 
 
 JOURNAL = (

@@ -830,3 +830,22 @@ def test_a_deal_won_here_and_lost_there_settles_in_two_rounds(
     state.close_deal(db="desktop", index=0, won=True)
     state.close_deal(db="laptop", index=0, won=False)
     state.teardown()
+
+
+def test_someone_forgotten_there_and_edited_here_settles_in_two_rounds(
+    wt: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Found by the model: the desktop forgets Marcus, the laptop (after taking
+    # that in) forgets Dana while the desktop edits her. The desktop sent Dana
+    # back ("changed here after it was deleted there"), the laptop removed her
+    # card again, and only then did the desktop delete her and, with her, the
+    # talk and the deal now hers alone there: a third round. `wt forget` now
+    # notes what it took out, and forgetting wins over the edit at once.
+    state = SyncModel(wt, monkeypatch, tmp_path)
+    state.setup()
+    state.phone_adds_contact(index=18)
+    state.forget(db="desktop", index=15)
+    state.sync_one(db="laptop")
+    state.forget(db="laptop", index=15)
+    state.edit_contact(change="--company", db="desktop", index=32, value=2)
+    state.teardown()

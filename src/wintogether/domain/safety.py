@@ -192,7 +192,7 @@ def _forget_in_vdirs(store: Store, scope: maintenance.ForgetScope, result: Forgo
             taken.setdefault(synced.vdir, []).append((synced.kind, synced.uid))
     # Noted, so that the other computers follow a collection this emptied.
     for vdir, items in taken.items():
-        note_removed(Path(vdir), items, [])
+        note_removed(Path(vdir), items, [], forgotten=True)
     shared = list(ss.conversation_records(store, scope.shared_conversation_ids))
     by_uid = {record["uid"]: record for record in shared}
     rows: dict[tuple[str, str], list[ss.StateRow]] = {}

@@ -33,6 +33,7 @@ from wintogether.domain.sync.scan import (
     _mtime_stamp,
     _parse,
     _scan,
+    forgotten_key,
     removed_items,
     removed_key,
 )
@@ -108,9 +109,19 @@ class _Plan:
     #: the keeper's uid): a file of theirs still in the folder is removed,
     #: whatever changed in it, once they are gone from here.
     merged_here: dict[str, str] = field(default_factory=dict)
+    #: The vdir's note of the items syncs and `wt forget` took out (read when needed).
+    _removed: set[str] | None = None
     #: Contacts another device merged into someone known here (uid -> keeper):
     #: merged here too once the plan is carried out, not archived or sent back.
     merging: dict[str, str] = field(default_factory=dict)
+
+    def forgotten_there(self, kind: str, uid: str) -> bool:
+        """Whether `wt forget` on another computer took this item out of the
+        folder: forgetting wins over a change made here since (the item is
+        deleted there, not sent back to be removed again)."""
+        if self._removed is None:
+            self._removed = set(removed_items(self.vdir))
+        return forgotten_key(kind, uid) in self._removed
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -748,7 +759,7 @@ def _decide(
         else:
             action = _Action(kind, uid, "delete_file", name, file=found, file_name=name)
     elif found is None:  # deleted there
-        if db_changed:
+        if db_changed and not plan.forgotten_there(kind, uid):
             action = send("changed here after it was deleted there")
         elif state is not None and not state.file_name:
             action = None  # deleted there before, and kept here (archived) since

@@ -359,6 +359,11 @@ def removed_key(kind: str, uid: str) -> str:
     return hashlib.sha256(f"{kind} {uid}".encode()).hexdigest()[:32]
 
 
+def forgotten_key(kind: str, uid: str) -> str:
+    """The note's second line for an item `wt forget` took out."""
+    return removed_key(f"forgotten {kind}", uid)
+
+
 def removed_items(vdir: Path) -> list[str]:
     """The items (:func:`removed_key`) a sync noted as taken out of the vdir's
     folders (none when the note is missing, unreadable, not a regular file or
@@ -372,15 +377,24 @@ def removed_items(vdir: Path) -> list[str]:
     return data.decode("utf-8", "replace").split()
 
 
-def note_removed(vdir: Path, taken: list[tuple[str, str]], back: list[tuple[str, str]]) -> None:
+def note_removed(
+    vdir: Path,
+    taken: list[tuple[str, str]],
+    back: list[tuple[str, str]],
+    *,
+    forgotten: bool = False,
+) -> None:
     """Add ``taken`` (kind, uid) to the vdir's note and take ``back`` (in a folder
     again) off it. Best effort: a note that cannot be written only means the
     other computers ask for `--force-delete` where they would have followed."""
     from wintogether.files import FileWriteFailed, write_many
 
     before = removed_items(vdir)
-    returned = {removed_key(*item) for item in back}
-    added = [key for key in dict.fromkeys(removed_key(*item) for item in taken)]
+    returned = {removed_key(*item) for item in back} | {forgotten_key(*item) for item in back}
+    keys = [removed_key(*item) for item in taken]
+    if forgotten:
+        keys += [forgotten_key(*item) for item in taken]
+    added = list(dict.fromkeys(keys))
     now = [key for key in before if key not in returned and key not in added]
     now += [key for key in added if key not in returned]
     now = now[-REMOVED_KEPT:]
