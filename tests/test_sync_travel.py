@@ -802,3 +802,23 @@ def test_managers_set_each_way_on_two_computers_make_no_loop(
     managers = dict(laptop.rows(tree))
     assert sorted(v for v in managers.values() if v) in (["Dana Reyes"], ["Sam Okafor"])
     assert any("a loop" in out for out in said), said
+
+
+def test_a_conflict_on_a_manager_names_the_people(sides: tuple[Side, Side, Path]) -> None:
+    laptop, desktop, vdir = sides
+    for name in ("Dana Reyes", "Hannah Schmidt", "Victor Hugo"):
+        laptop("add", name, "--company", "NW", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("edit", "Dana", "--reports-to", "Hannah", "--role", "champion",
+           at="2026-11-28T11:30:00+00:00")  # fmt: skip
+    desktop("edit", "Dana", "--reports-to", "Victor", "--role", "user",
+            at="2026-11-28T11:40:00+00:00")  # fmt: skip
+    laptop("sync", str(vdir), at=EVEN_LATER)
+    desktop("sync", str(vdir), at="2026-11-28T12:10:00+00:00")
+    laptop("sync", str(vdir), at="2026-11-28T12:20:00+00:00")
+    [entry] = [
+        e["text"] for e in desktop.json("show", "Dana")["timeline"] if e["kind"] == "sync_conflict"
+    ]
+    assert "role: kept 'user'" in entry and "not 'champion'" in entry, entry
+    assert "reports to: kept 'Victor Hugo'" in entry and "not 'Hannah Schmidt'" in entry, entry

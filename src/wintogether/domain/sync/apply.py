@@ -305,10 +305,20 @@ def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
     if contact_id is None:
         return
     # Said the same way on every computer (the entry travels): by when each
-    # version was changed, not by which side it came from.
+    # version was changed, not by which side it came from. A manager or an
+    # introducer by name, not by uid.
+    people = (
+        ss.contact_names(store)
+        if any(key in _PEOPLE_FIELDS for key, _, _ in action.conflicts)
+        else {}
+    )
+
+    def value(key: str, raw: Any) -> str:
+        return _shown(people.get(raw, raw) if key in _PEOPLE_FIELDS and raw else raw)
+
     parts = [
-        f"{key}: kept {_shown(kept)} ({_changed(action.won_at)}),"
-        f" not {_shown(lost)} ({_changed(action.lost_at)})"
+        f"{_FIELD_WORDS.get(key, key)}: kept {value(key, kept)} ({_changed(action.won_at)}),"
+        f" not {value(key, lost)} ({_changed(action.lost_at)})"
         for key, lost, kept in action.conflicts
     ]
     kind, name = action.kind, action.name
@@ -318,6 +328,16 @@ def _keep_loser(store: Store, action: _Action, stamp: str) -> None:
     lost_text = _describe_fields((key, lost) for key, lost, _ in action.conflicts)
     kept_text = _describe_fields((key, kept) for key, _, kept in action.conflicts)
     ss.record_conflict(store, contact_id, text, lost_text, kept_text, stamp)
+
+
+#: Fields whose value is a contact's uid.
+_PEOPLE_FIELDS = frozenset({"reports_to", "introduced_by"})
+#: Fields named in a conflict as a person would say them.
+_FIELD_WORDS = {
+    "account_role": "role", "reports_to": "reports to", "introduced_by": "introduced by",
+    "cadence_days": "rhythm (days)", "how_met": "how met", "met_on": "met on",
+    "due_on": "due", "done_at": "done", "done_note": "done note",
+}  # fmt: skip
 
 
 def _changed(stamp: str) -> str:
