@@ -3,8 +3,9 @@ conflicts, by day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from wintogether.clock import to_utc_iso
 from wintogether.dates import parse_day, start_of_day
@@ -30,6 +31,7 @@ KINDS = (
 #: Timeline entries (contact_events) that history shows, by kind.
 EVENT_KINDS = ("job_change", "sync_conflict", "sync_deleted")
 DEFAULT_DAYS = 30
+_Row = TypeVar("_Row")
 
 
 class HistoryEntry(Plain):
@@ -206,56 +208,46 @@ def history(
             contact_id = resolve(store, contact).id
         tagged = reports.tagged_contact_ids(store, tag) if tag is not None else None
         if "conversation" in wanted:
-            conversations = reports.conversations_between(
-                store,
-                start,
-                end,
-                contact_id=contact_id,
-                tag=tag,
-                channel=channel_,
-                limit=limit,
-                newest_first=limit is not None,
+            filters: dict[str, Any] = {"contact_id": contact_id, "tag": tag, "channel": channel_}
+            conversations, more = _newest(
+                lambda n: reports.conversations_between(
+                    store, start, end, limit=n, newest_first=n is not None, **filters
+                ),
+                lambda: reports.count_conversations_between(store, start, end, **filters),
+                limit,
             )
-            if limit is not None and len(conversations) == limit:
-                unread += (
-                    reports.count_conversations_between(
-                        store, start, end, contact_id=contact_id, tag=tag, channel=channel_
-                    )
-                    - limit
-                )
+            unread += more
             for conv in conversations:
                 entries.append(HistoryEntry(conv.happened_at, "conversation", conversation=conv))
         if "promise" in wanted:
             # Promises are kept by contact and tag here, not in SQL: only an
             # unfiltered listing can read just the newest.
-            newest = limit if contact_id is None and tagged is None else None
-            promises = reports.promises_created_between(
-                store, start, end, limit=newest, newest_first=newest is not None
+            promises, more = _newest(
+                lambda n: reports.promises_created_between(
+                    store, start, end, limit=n, newest_first=n is not None
+                ),
+                lambda: reports.count_promises_created_between(store, start, end),
+                limit if contact_id is None and tagged is None else None,
             )
-            if newest is not None and len(promises) == newest:
-                unread += reports.count_promises_created_between(store, start, end) - newest
+            unread += more
             for promise in promises:
                 if _keep(promise.contact.id, None, contact_id, tagged):
                     entries.append(HistoryEntry(promise.created_at, "promise", promise=promise))
         if wanted & {"ledger", "gave", "got"}:
-            way = kind if kind in ("gave", "got") else None
-            newest = limit if tagged is None else None  # kept by tag in Python
-            ledger = ledger_store.entries(
-                store,
-                contact_id=contact_id,
-                since=start,
-                until=end,
-                direction=way,
-                limit=newest,
-                newest_first=newest is not None,
+            window: dict[str, Any] = {
+                "contact_id": contact_id,
+                "since": start,
+                "until": end,
+                "direction": kind if kind in ("gave", "got") else None,
+            }
+            ledger, more = _newest(
+                lambda n: ledger_store.entries(
+                    store, limit=n, newest_first=n is not None, **window
+                ),
+                lambda: ledger_store.count_entries(store, **window),
+                limit if tagged is None else None,  # kept by tag in Python
             )
-            if newest is not None and len(ledger) == newest:
-                unread += (
-                    ledger_store.count_entries(
-                        store, contact_id=contact_id, since=start, until=end, direction=way
-                    )
-                    - newest
-                )
+            unread += more
             for entry in ledger:
                 other = entry.to_contact.id if entry.to_contact else None
                 if _keep(entry.contact.id, other, None, tagged):
@@ -278,6 +270,17 @@ def history(
     if limit is None or len(entries) <= limit:
         return History(first, last, entries, earlier=unread)
     return History(first, last, entries[-limit:], earlier=unread + len(entries) - limit)
+
+
+def _newest(
+    read: Callable[[int | None], list[_Row]], count: Callable[[], int], limit: int | None
+) -> tuple[list[_Row], int]:
+    """The newest ``limit`` rows of one kind (all when None: oldest first), and
+    how many more there are (counted, not read)."""
+    rows = read(limit)
+    if limit is None or len(rows) < limit:
+        return rows, 0
+    return rows, count() - limit
 
 
 def _in_order(entries: list[HistoryEntry]) -> list[HistoryEntry]:
