@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -254,14 +255,28 @@ def test_the_timer_schedule_is_one_systemd_reads() -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed")
+    # From a fixed Saturday evening (never the real clock), the next three
+    # runs are Monday 08:00, 08:30 and 09:00: no weekend run, none at night.
     done = subprocess.run(
-        [analyze, "calendar", "--iterations=3", ON_CALENDAR],
+        [
+            analyze,
+            "calendar",
+            "--iterations=3",
+            "--base-time=2026-12-05 20:00:00 UTC",
+            ON_CALENDAR,
+        ],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "TZ": "UTC", "LC_ALL": "C"},
     )
     assert done.returncode == 0, done.stderr
-    assert "08:00:00" in done.stdout and "08:30:00" in done.stdout
+    runs = re.findall(r"(\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", done.stdout)
+    assert runs == [
+        "Mon 2026-12-07 08:00:00",
+        "Mon 2026-12-07 08:30:00",
+        "Mon 2026-12-07 09:00:00",
+    ], done.stdout
 
 
 def test_without_calendars_the_service_does_not_scan(
