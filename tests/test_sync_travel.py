@@ -822,3 +822,26 @@ def test_a_conflict_on_a_manager_names_the_people(sides: tuple[Side, Side, Path]
     ]
     assert "role: kept 'user'" in entry and "not 'champion'" in entry, entry
     assert "reports to: kept 'Victor Hugo'" in entry and "not 'Hannah Schmidt'" in entry, entry
+
+
+def test_a_chain_of_company_merges_on_two_computers_is_not_undone(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Northwind + Contoso on the laptop, Contoso + CTSO on the desktop: one
+    company of three names on both, not three companies (a company file gone
+    because its company took another name is not a merge undone)."""
+    laptop, desktop, vdir = sides
+    for name, company in (("Ann Lee", "Northwind"), ("Bob Ray", "Contoso"), ("Cy Poe", "CTSO")):
+        laptop("add", name, "--company", company, at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Northwind", "Contoso", at=EVEN_LATER)
+    desktop("company", "merge", "Contoso", "CTSO", at=EVEN_LATER)
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    [laptop_rows] = [laptop.rows(_COMPANIES)]
+    assert laptop_rows == desktop.rows(_COMPANIES)
+    assert len(laptop_rows) == 1, laptop_rows
+    [(name, aliases, people)] = laptop_rows
+    assert sorted([name, *aliases.split("|")]) == ["CTSO", "Contoso", "Northwind"]
+    assert people == "Ann Lee|Bob Ray|Cy Poe"

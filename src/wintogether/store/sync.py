@@ -241,11 +241,16 @@ _VERSION_SQL = {
     "  FROM wins w JOIN contacts c ON c.id = w.contact_id"
     " UNION ALL SELECT e.uid, e.id * 8 + 3, e.updated_at, e.updated_at || ' ' || c.uid, c.uid"
     "  FROM contact_events e JOIN contacts c ON c.id = e.contact_id"
-    # A company with aliases: they are its item.
+    # A company with aliases: they are its item. One whose item was synced keeps
+    # it when it has none left (a merge undone): "no other names" then travels
+    # as a file, not as a deleted file, which also means "renamed" or "merged
+    # into another" (and must not take names away).
     " UNION ALL SELECT 'company:' || co.key, co.id * 8, co.updated_at, co.updated_at || ' ' ||"
-    "  co.name || ' ' || (SELECT group_concat(a.key, ',') FROM company_aliases a"
-    "  WHERE a.company_id = co.id), '' FROM companies co"
+    "  co.name || ' ' || ifnull((SELECT group_concat(a.key, ',') FROM company_aliases a"
+    "  WHERE a.company_id = co.id), ''), '' FROM companies co"
     "  WHERE EXISTS (SELECT 1 FROM company_aliases a WHERE a.company_id = co.id)"
+    "  OR co.key IN (SELECT substr(s.uid, 9) FROM sync_state s"
+    "  WHERE s.kind = 'history' AND s.uid >= 'company:' AND s.uid < 'company;')"
     # A deal's file names its people: one joining or leaving (a forget) is a new version.
     " UNION ALL SELECT d.uid, d.id * 8 + 4, d.updated_at, d.updated_at || ' ' ||"
     "  ifnull((SELECT group_concat(c.uid, ',') FROM deal_people p"
@@ -538,6 +543,7 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
         )
         companies_store.add_alias(store, company_id, here_name, stamp)
     aliases = fields.get("aliases")
+    had = companies_store.alias_keys(store, company_id)  # before any merge below
     for alias in aliases or []:
         other = companies_store.find_company(store, alias)
         if other is None:
@@ -553,7 +559,9 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
         # Another name the file no longer lists was taken off there (a merge
         # undone): here too. The file's own name and this side's stay.
         kept = {companies_store.company_key(a) for a in aliases} | {key, here_key}
-        gone = companies_store.alias_keys(store, company_id) - kept
+        # Only names it had before: those a company merged into it just now
+        # brought are the other company's, not taken off here.
+        gone = (had & companies_store.alias_keys(store, company_id)) - kept
         companies_store.drop_aliases(store, company_id, gone, stamp)
 
 
@@ -889,12 +897,9 @@ def delete_row(
     if kind == "history":
         table, row_id = _history_row(row_id)
         if table == "companies":
-            # Its file left the folder: it has no other names there any more (a
-            # merge undone), or is gone. Its other names go here too; the
-            # company itself only when no contact here names it.
-            companies_store.drop_aliases(
-                store, row_id, companies_store.alias_keys(store, row_id), stamp
-            )
+            # Its file left the folder: renamed or merged into another there
+            # (an undone merge leaves a file with no other names), or gone. Its
+            # names stay; the company itself only when no contact here names it.
             store.conn.execute(
                 "DELETE FROM companies WHERE id = ?"
                 " AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = ?)",
