@@ -151,3 +151,41 @@ def test_bad_promise_input(dana: Path, wt: Invoke) -> None:
 def test_empty_listing_messages(dana: Path, wt: Invoke) -> None:
     run = wt("followups")
     assert run.stdout == "" and "No open promises" in run.stderr
+
+
+def test_a_closed_promise_shows_the_note_it_was_closed_with(dana: Path, wt: Invoke) -> None:
+    """`wt done 1 --note "Sent it"`: the note is where the promise is shown, on
+    a terminal and in a pipe, on one line (a pasted newline cannot break it)."""
+    import os
+    import re
+    from datetime import UTC, datetime
+
+    from wintogether.config import Config
+    from wintogether.domain import contacts
+    from wintogether.render.base import make_console
+    from wintogether.render.contacts import profile_view
+    from wintogether.store import open_store
+
+    seed(wt)
+    wt("done", "1", "--note", "Sent it\nby mail")
+    wt("done", "3")
+    piped = " ".join(wt("show", "dana").stdout.split())  # the timeline wraps
+    assert "Send SOC2 report due Fri 20 Nov [done: Sent it by mail] #1" in piped, piped
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    store, _ = open_store(Path(os.environ["WINTOGETHER_DB"]))
+    now = datetime(2026, 11, 28, 10, tzinfo=UTC)
+    shown = {}
+    try:
+        for who in ("dana", "marcus"):
+            buffer = Tty()
+            profile = contacts.profile(store, who, Config(), now)
+            make_console(buffer, width=160).print(profile_view(profile, now.date(), plain=False))
+            shown[who] = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())
+    finally:
+        store.close()
+    assert "Send SOC2 report  due Fri 20 Nov  [done: Sent it by mail]  #1" in shown["dana"]
+    assert "Call back  due Sat 28 Nov  [done]  #3" in shown["marcus"], shown["marcus"]

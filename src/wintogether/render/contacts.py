@@ -92,8 +92,7 @@ def _profile_lines(
         if value:
             grid.add_row(label, value if isinstance(value, Text) else t(value))
 
-    role = " · ".join(one_line(v) for v in (contact.title, contact.company) if v)
-    row("role", role)
+    row("job", " · ".join(one_line(v) for v in (contact.title, contact.company) if v))
     row("email", ", ".join(contact.emails))
     row("phone", ", ".join(contact.phones))
     row("linkedin", contact.linkedin)

@@ -504,9 +504,15 @@ def owner(promise: Promise) -> str:
     return "I owe" if promise.owner == "me" else "they owe"
 
 
+def status_mark(promise: Promise) -> str:
+    """ "[done]", or with the note it was closed with: "[done: sent it Friday]"."""
+    note = t1(promise.done_note) if promise.done_note else ""
+    return f"[{promise.status}: {note}]" if note else f"[{promise.status}]"
+
+
 def promise_text(promise: Promise) -> str:
     text = t(promise.text)
-    return text if promise.status == "open" else f"{text}  [{promise.status}]"
+    return text if promise.status == "open" else f"{text}  {status_mark(promise)}"
 
 
 def spec_table(
@@ -740,7 +746,7 @@ def promise_line(promise: Promise, today: date, *, when: str | None = None) -> L
     rest = ("I will: " if promise.owner == "me" else "they will: ") + t(promise.text)
     rest += f"  due {due(promise, today)}"
     if promise.status != "open":
-        rest += f"  [{promise.status}]"
+        rest += f"  {status_mark(promise)}"
     rest += f"  #{promise.id}"
     return when or _when(promise.created_at, today), "promise ", rest
 

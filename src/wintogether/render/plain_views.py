@@ -214,7 +214,7 @@ def _profile_rows(
         if value:
             rows.append([label, value if safe else t(value)])
 
-    row("role", " · ".join(one_line(v) for v in (contact.title, contact.company) if v))
+    row("job", " · ".join(one_line(v) for v in (contact.title, contact.company) if v))
     row("email", ", ".join(contact.emails))
     row("phone", ", ".join(contact.phones))
     row("linkedin", contact.linkedin)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wintogether.dates import format_day
-from wintogether.render.base import ref_text, spec_table, t, when_text
+from wintogether.render.base import ref_text, spec_table, t, t1, when_text
 from wintogether.render.columns import PROMISES
 
 if TYPE_CHECKING:
@@ -60,10 +60,21 @@ def promises_table(
     )
 
 
+def _status_mark(promise: Promise) -> Text:
+    """ "[done]", or with the note it was closed with: "[done: sent it Friday]"."""
+    if not promise.done_note:
+        return Text(f"[{promise.status}]", style="dim")
+    mark = Text(f"[{promise.status}: ", style="dim")
+    mark.append_text(t1(promise.done_note, "dim"))
+    mark.append("]", style="dim")
+    return mark
+
+
 def _promise_text(promise: Promise) -> Text:
     text = t(promise.text)
     if promise.status != "open":
-        text.append(f"  [{promise.status}]", style="dim")
+        text.append("  ")
+        text.append_text(_status_mark(promise))
     return text
 
 
@@ -75,6 +86,7 @@ def promise_line(promise: Promise, today: date) -> Text:
     text.append("  due ")
     text.append_text(due_text(promise, today))
     if promise.status != "open":
-        text.append(f"  [{promise.status}]", style="dim")
+        text.append("  ")
+        text.append_text(_status_mark(promise))
     text.append(f"  #{promise.id}", style="dim")
     return text
