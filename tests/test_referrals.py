@@ -246,3 +246,18 @@ def test_an_intro_received_never_makes_a_circle_of_introducers(db: Path, wt: Inv
         "Lee Park": "Dana Reyes",
     }
     assert "introduced by" not in wt("--plain", "show", "marcus").stdout
+
+
+def test_a_thank_you_made_stays_made_when_a_second_namesake_is_introduced(
+    intros: Path, wt: Invoke
+) -> None:
+    """Marcus was thanked "for the intro to Dana"; later he brings another Dana,
+    who wins too: only the new Dana's thank-you is proposed (by full name),
+    not the first one again."""
+    wt("referrals", "--accept", "1")
+    with Factory(intros) as make:
+        make.at("2026-11-28T09:00:00+00:00")
+        make.contact("Dana Smith", via="marcus")
+        make.win("dana smith", "Went live", mine="Signed")
+    left = json.loads(wt("referrals", "--json").stdout)["suggestions"]
+    assert [s["text"] for s in left] == ["Thank Marcus for the intro to Dana Smith"]

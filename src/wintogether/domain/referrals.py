@@ -297,9 +297,19 @@ def _thank_yous(
         outcome = counts.get(current.contact.id)
         if parent is not None and outcome is not None and outcome.wins:
             first = first_name(current.contact.name).casefold()
-            shared = sum(first_name(c.contact.name).casefold() == first for c in parent.children)
-            text = thank_text(parent.contact.name, current.contact.name, full=shared > 1)
-            if (parent.contact.id, text.casefold()) not in thanked and outcome.last_win:
+            namesakes = [
+                c.contact.id
+                for c in parent.children
+                if first_name(c.contact.name).casefold() == first
+            ]
+            text = thank_text(parent.contact.name, current.contact.name, full=len(namesakes) > 1)
+            made = {text.casefold()}
+            earliest = min(namesakes, key=lambda cid: (days.get(cid) or date.max, cid))
+            if current.contact.id == earliest:
+                # Thanked as "the intro to Dana" before a second Dana came.
+                short = thank_text(parent.contact.name, current.contact.name)
+                made.add(short.casefold())
+            if not any((parent.contact.id, m) in thanked for m in made) and outcome.last_win:
                 win_on = _day(outcome.last_win)
                 assert win_on is not None
                 out.append(ThankYou(0, parent.contact, current.contact, win_on, text))
