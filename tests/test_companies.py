@@ -479,6 +479,23 @@ def test_a_company_typed_wrong_goes_when_its_last_person_moves(db: Path, wt: Inv
     assert sorted(names) == ["Northwind", "Nrthwind"]
 
 
+def test_only_the_company_someone_left_is_kept_for_them(db: Path, wt: Invoke) -> None:
+    """Li left "Acme Labs, Inc." (a job change): "ACME LABS" typed wrong for
+    Sam stays when Sam is put right (the same company by its key), and "Acme",
+    typed for Zoe, goes (a name inside another is not that company)."""
+    from test_accounts import job_change
+
+    wt("add", "Li Lei", "--company", "Initech")
+    wt("add", "Sam Okafor", "--company", "ACME LABS")
+    wt("add", "Zoe Ray", "--company", "Acme")
+    job_change(db, 1, "Acme Labs, Inc.", "Initech", "2026-06-01T09:00:00Z")
+    wt("edit", "Sam Okafor", "--company", "Initech")
+    wt("edit", "Zoe Ray", "--company", "Initech")
+    with sqlite3.connect(db) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM companies ORDER BY name")]
+    assert names == ["ACME LABS", "Initech"]
+
+
 def test_a_company_someone_left_stays_when_its_last_person_is_edited_away(
     db: Path, wt: Invoke
 ) -> None:

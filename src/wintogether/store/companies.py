@@ -283,15 +283,34 @@ def drop_if_unused(store: Store, company_id: int) -> None:
     """A company no one is at, no deal names, with no other name and no one
     who left it (a job change) goes: one typed wrong ("Nrthwind") whose last
     person was put right."""
-    store.conn.execute(
-        "DELETE FROM companies WHERE id = :id"
+    conn = store.conn
+    row = conn.execute(
+        "SELECT key FROM companies WHERE id = :id"
         " AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = :id)"
         " AND NOT EXISTS (SELECT 1 FROM deals WHERE company_id = :id)"
-        " AND NOT EXISTS (SELECT 1 FROM company_aliases WHERE company_id = :id)"
-        " AND NOT EXISTS (SELECT 1 FROM contact_events e WHERE e.kind = 'job_change'"
-        "  AND e.old_value LIKE '%' || (SELECT name FROM companies WHERE id = :id) || '%')",
+        " AND NOT EXISTS (SELECT 1 FROM company_aliases WHERE company_id = :id)",
         {"id": company_id},
-    )
+    ).fetchone()
+    if row is None:
+        return
+    for (old,) in conn.execute(
+        "SELECT old_value FROM contact_events WHERE kind = 'job_change' AND old_value IS NOT NULL"
+    ):
+        if company_key(_left(old)) == row[0]:
+            return  # someone worked there: `wt company` shows them as former
+    conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
+
+
+def _left(value: str) -> str:
+    """The company a job change's old value names ("" when it names none)."""
+    import json
+
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return ""
+    company = data.get("company") if isinstance(data, dict) else None
+    return company if isinstance(company, str) else ""
 
 
 def rename_company(store: Store, company_id: int, name: str, stamp: str) -> None:
