@@ -282,7 +282,7 @@ def card_text(contact: dict[str, Any], version: str = "4.0", *, ours: bool = Fal
             card.add(name.lower()).value = value
         elif name.upper() in _WRITTEN_BACK and value.strip():
             group = key.rpartition(".")[0].strip()
-            head = f"{group}.{name.upper()}" if _GROUP.match(group) else name.upper()
+            head = f"{group}.{name.upper()}" if _GROUP.fullmatch(group) else name.upper()
             binary.append(f"{head}:{_WRITTEN_BACK[name.upper()](value)}")
     if contact.get("updated_at"):
         card.add("rev").value = str(contact["updated_at"]).replace("-", "").replace(":", "")
@@ -344,7 +344,7 @@ _WRITTEN_BACK: dict[str, Callable[[str], str]] = {
     "ROLE": _escape, "ANNIVERSARY": _plain, "IMPP": _plain,
     "RELATED": _plain, "GEO": _plain, "TZ": _plain, "LANG": _plain,
 }  # fmt: skip
-_GROUP = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+_GROUP = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 #: The uid of a contact merged into this one (``wt merge``): one property each.

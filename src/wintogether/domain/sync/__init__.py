@@ -142,7 +142,8 @@ def sync(
     result.changes += [
         SyncChange(
             "contact", "", "changed", name,
-            f"reports to no one now: {manager} reports to them on another device (a loop)",
+            f"reports to no one now: reporting to {manager} made a loop"
+            " with another device's change",
             notice=True,
         )
         for name, manager in loops
