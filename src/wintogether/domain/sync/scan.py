@@ -395,7 +395,8 @@ def note_removed(
     if forgotten:
         keys += [forgotten_key(*item) for item in taken]
     added = list(dict.fromkeys(keys))
-    now = [key for key in before if key not in returned and key not in added]
+    gone = returned | set(added)  # sets: a forget of thousands is not quadratic
+    now = [key for key in before if key not in gone]
     now += [key for key in added if key not in returned]
     now = now[-REMOVED_KEPT:]
     if now == before:
