@@ -199,10 +199,37 @@ def test_unknown_content_is_an_error(db: Path, wt: Invoke, tmp_path: Path) -> No
     assert "Traceback" not in run.stderr
 
 
-def test_from_overrides_but_must_fit(db: Path, wt: Invoke) -> None:
+def test_from_overrides_but_must_fit(db: Path, wt: Invoke, tmp_path: Path) -> None:
     run = wt("import", str(SAMPLES / "contacts_v3.vcf"), "--from", "linkedin", ok=False)
     assert run.exit_code == 1
-    assert "no LinkedIn connections header row" in run.stderr
+    assert run.stderr == (
+        "Error: contacts_v3.vcf is not a LinkedIn connections file: it looks like a vCard"
+        " file. Import it without --from (or with --from vcard).\n"
+    )
+    odd = tmp_path / "odd.csv"
+    odd.write_text("a,b\n1,2\n", encoding="utf-8")
+    run = wt("import", str(odd), "--from", "google", ok=False)
+    assert run.stderr == "Error: odd.csv has no Google Contacts header row.\n"
+
+
+@pytest.mark.parametrize(
+    ("sample", "forced", "looks"),
+    [
+        ("google_contacts.csv", "outlook", "a Google Contacts"),
+        ("outlook_contacts.csv", "google", "an Outlook contacts"),
+        ("linkedin_connections.csv", "vcard", "a LinkedIn connections"),
+        ("contacts_v4.vcf", "json", "a vCard"),
+    ],
+)
+def test_a_file_read_as_another_layout_is_refused_not_half_read(
+    db: Path, wt: Invoke, sample: str, forced: str, looks: str
+) -> None:
+    """`--from outlook` on a Google export read its names and dropped its
+    emails, companies and notes ("3 added"): refused, naming what it is."""
+    run = wt("import", str(SAMPLES / sample), "--from", forced, ok=False)
+    assert run.exit_code == 1
+    assert f"it looks like {looks} file" in run.stderr, run.stderr
+    assert json.loads(wt("contacts", "--json").stdout) == []
 
 
 def test_utf16_with_bom(db: Path, wt: Invoke, tmp_path: Path) -> None:
@@ -604,6 +631,27 @@ def test_utf16_without_bom_and_unknown_encoding(db: Path, wt: Invoke, tmp_path: 
     assert "2 added" in wt("import", str(path), "--encoding", "utf-16-le").stderr
     run = wt("import", str(path), "--encoding", "klingon", ok=False)
     assert run.exit_code == 1 and "Unknown encoding 'klingon'" in run.stderr
+
+
+def test_a_binary_file_is_said_to_be_no_text_file(db: Path, wt: Invoke, tmp_path: Path) -> None:
+    """A program (NULs every other byte, like UTF-16) or an image is not called
+    UTF-16 or Latin-1 text; a Latin-1 file still is."""
+    program = tmp_path / "program"
+    program.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8 + b"\0" * 2000)
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(128, 256)) * 20)
+    for path in (program, image):
+        run = wt("import", str(path), ok=False)
+        assert run.exit_code == 1
+        assert run.stderr == (
+            f"Error: {path.name} is not a text file (a program, an image or an archive?)."
+            " Import a CSV, vCard or JSON export.\n"
+        )
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("First Name,Last Name,E-mail Address,Job Title\nJosé,Pérez,j@x.example,CEO\n"
+                      .encode("latin-1"))  # fmt: skip
+    run = wt("import", str(latin), ok=False)
+    assert "is not UTF-8" in run.stderr and "--encoding latin-1" in run.stderr
 
 
 def test_an_import_says_when_someone_added_has_the_name_of_someone_you_had(

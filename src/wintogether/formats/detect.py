@@ -56,6 +56,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as exc:
             raise InvalidValue(f"{name} starts like UTF-16 but is not valid UTF-16.") from exc
     if _looks_utf16(data[:4096]):
+        if not _texty(data[:4096]):
+            raise _not_text(name)
         raise InvalidValue(
             f"{name} looks like UTF-16 without a byte-order mark.",
             hint="Pass --encoding utf-16-le (Windows) or --encoding utf-16-be.",
@@ -68,10 +70,40 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             # quoted-printable): keep the bytes and let the vCard reader decode
             # each value by its declared charset, UTF-8 or Windows-1252.
             return data.decode("utf-8-sig", "surrogateescape")
+        if _binary(data[:4096]):
+            raise _not_text(name) from None
         raise InvalidValue(
             f"{name} is not UTF-8 (invalid byte at offset {exc.start}).",
             hint="If it is Latin-1 or Windows-1252, pass --encoding latin-1 or --encoding cp1252.",
         ) from exc
+
+
+def _not_text(name: str) -> InvalidValue:
+    return InvalidValue(
+        f"{name} is not a text file (a program, an image or an archive?).",
+        hint="Import a CSV, vCard or JSON export.",
+    )
+
+
+#: Bytes no text file holds in any 8-bit encoding: C0 controls but tab, line
+#: and form feed, carriage return and escape.
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def _binary(head: bytes) -> bool:
+    """A NUL, or more than one byte in a hundred a control no text has."""
+    return b"\0" in head or len(head.translate(None, delete=_CONTROLS)) < 0.99 * len(head)
+
+
+def _texty(head: bytes) -> bool:
+    """Whether ``head`` reads as text in UTF-16 either way round (not a binary
+    file's NULs): nearly every character printable or a line break."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = head[: len(head) // 2 * 2].decode(codec, "replace")
+        good = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+        if text and good >= 0.95 * len(text):
+            return True
+    return False
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -100,13 +132,29 @@ def csv_header(text: str) -> tuple[int, list[str]] | None:
 
 
 def _kind_of(names: set[str]) -> str | None:
+    kinds = _kinds_of(names)
+    return kinds[0] if kinds else None
+
+
+def _kinds_of(names: set[str]) -> list[str]:
+    """Every kind of CSV whose header these column names are, the likeliest first."""
+    kinds = []
     if names >= LINKEDIN_HEADER:
-        return "linkedin"
+        kinds.append("linkedin")
     if any(h <= names for h in GOOGLE_HEADERS):
-        return "google"
+        kinds.append("google")
     if any(h <= names for h in OUTLOOK_HEADERS):
-        return "outlook"
-    return None
+        kinds.append("outlook")
+    return kinds
+
+
+def csv_kinds(text: str) -> list[str]:
+    """Every kind of CSV (``linkedin``, ``google``, ``outlook``) the header row
+    fits, the likeliest first; [] when it fits none."""
+    if is_json(text) or is_vcard(text):
+        return []
+    found = csv_header(text)
+    return _kinds_of({f.casefold() for f in found[1]}) if found else []
 
 
 def is_json(text: str) -> bool:

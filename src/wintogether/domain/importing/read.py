@@ -60,6 +60,15 @@ def read_file(
                 "JSON export; name it with --from.",
             )
         fmt = found
+    elif found is not None and found != fmt and not _fits(fmt, text):
+        # Read as another layout, its emails, companies and notes would be
+        # dropped without a word: refused, naming what the file looks like.
+        assert recognised is not None
+        raise InvalidValue(
+            f"{path.name} is not {_a(registry.reader(fmt).label)} file: it looks like"
+            f" {_a(recognised.label)} file.",
+            hint=f"Import it without --from (or with --from {found}).",
+        )
     elif fmt in ("linkedin", "google", "outlook") and detect.csv_kind(text) is None:
         raise InvalidValue(f"{path.name} has no {registry.reader(fmt).label} header row.")
     if fmt == "vcard" and on_total is not None:
@@ -72,6 +81,21 @@ def read_file(
         result = registry.reader(fmt).load().read(text)
     _check_sizes(result)
     return fmt, result
+
+
+def _fits(fmt: str, text: str) -> bool:
+    """Whether ``text`` is (also) a file of ``fmt``: a CSV header row can fit
+    two layouts (a Google export with Outlook's column names)."""
+    from wintogether.formats import detect, registry
+
+    if fmt in ("linkedin", "google", "outlook"):
+        return fmt in detect.csv_kinds(text)
+    recognise = registry.reader(fmt).recognise
+    return recognise is None or recognise(text)
+
+
+def _a(label: str) -> str:
+    return f"an {label}" if label[:1] in "AEIOU" else f"a {label}"
 
 
 def _check_sizes(result: ReadResult) -> None:
