@@ -66,10 +66,18 @@ def _kill_loop(dana: Path, tmp_path: Path, kills: int, n: int, seed: int) -> dic
     assert count(dana, "SELECT count(*) FROM contacts") == old + n
     rng = random.Random(seed)
     seen = {"old": 0, "old+new": 0}
-    for _ in range(kills):
+    tries = 0
+    # The kills spread over the whole run; should none of them land before the
+    # commit (the first, timed run slowed by other work), one more is made
+    # while the transaction is being written (its WAL growing).
+    while tries < kills or (seen["old"] == 0 and tries == kills):
+        tries += 1
         _reset(dana, pristine)
         child = _bulk(dana, n)
-        time.sleep(rng.uniform(0.05, duration * 1.1))
+        if tries <= kills:
+            time.sleep(rng.uniform(0.05, duration * 1.1))
+        else:
+            _wait_for_wal(dana, child)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
         # The program opens it (recovering the WAL), and it is sound.
@@ -91,19 +99,24 @@ def _kill_loop(dana: Path, tmp_path: Path, kills: int, n: int, seed: int) -> dic
     return seen
 
 
-def test_sigkill_in_the_middle_of_a_large_write(dana: Path) -> None:
-    """One kill while the import is writing its transaction (the WAL grows)."""
-    n = 5_000
-    old = count(dana, "SELECT count(*) FROM contacts")
-    before = dump_hash(dana)
-    wal = Path(f"{dana}-wal")
-    child = _bulk(dana, n)
+def _wait_for_wal(db: Path, child: subprocess.Popen[bytes]) -> None:
+    """Until the write's transaction is under way (its WAL past 1 MB)."""
+    wal = Path(f"{db}-wal")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and child.poll() is None:
         if wal.exists() and wal.stat().st_size > 1024 * 1024:
             break
         time.sleep(0.005)
     assert child.poll() is None, "the import finished before it could be killed"
+
+
+def test_sigkill_in_the_middle_of_a_large_write(dana: Path) -> None:
+    """One kill while the import is writing its transaction (the WAL grows)."""
+    n = 5_000
+    old = count(dana, "SELECT count(*) FROM contacts")
+    before = dump_hash(dana)
+    child = _bulk(dana, n)
+    _wait_for_wal(dana, child)
     child.send_signal(signal.SIGKILL)
     assert child.wait(timeout=60) == -signal.SIGKILL
     # The program opens it (recovering the WAL), and it is sound and unchanged.
