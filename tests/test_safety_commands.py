@@ -139,6 +139,42 @@ def test_backup_default_folder_private_checked_and_rotated(
         conn.close()
 
 
+def test_an_import_that_changes_nothing_pushes_no_backup_out(
+    dana: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten imports of an unchanged file kept ten copies of one state and
+    rotated out the backups before them: an import that changes nothing keeps
+    no copy and removes none."""
+    from conftest import SAMPLES
+
+    monkeypatch.setenv("WINTOGETHER_BACKUPS_KEEP", "3")
+    minutes = iter(range(10, 60))
+
+    def later(*args: str) -> str:
+        """Each command a minute after the last (backups are named by the second)."""
+        monkeypatch.setenv("WINTOGETHER_NOW", f"2026-11-28T10:{next(minutes)}:00+00:00")
+        return wt(*args).stderr
+
+    folder = dana.parent / "backups"
+    monkeypatch.setenv("WINTOGETHER_NOW", "2026-11-28T10:05:00+00:00")
+    mine = Path(wt("backup").stdout.strip())
+    sample = str(SAMPLES / "linkedin_connections.csv")
+    assert "5 added, 2 updated" in later("import", sample)
+    first = sorted(folder.iterdir())
+    assert len(first) == 2 and mine in first
+    for _ in range(4):
+        assert "0 added, 0 updated, 7 unchanged" in later("import", sample)
+    assert sorted(folder.iterdir()) == first
+    # One that changes something is backed up first, and the folder rotated.
+    later("import", str(SAMPLES / "google_contacts.csv"))
+    before = len(json.loads(wt("contacts", "--json").stdout))
+    assert "added" in later("import", str(SAMPLES / "outlook_contacts.csv"))
+    left = sorted(folder.iterdir())
+    assert len(left) == 3 and mine not in left
+    with sqlite3.connect(left[-1]) as conn:  # taken just before the Outlook import
+        assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == before
+
+
 def test_backup_keep_from_config(dana: Path, wt: Invoke, isolated: Path) -> None:
     (isolated / "config.toml").write_text("[backup]\nkeep = 2\n", encoding="utf-8")
     for _ in range(4):

@@ -146,11 +146,13 @@ def backup(
     keep: int | None = None,
     reason: str | None = None,
     overwrite: bool = False,
+    rotate_now: bool = True,
 ) -> BackupResult:
     """Write a checked copy of the database; returns where and what was rotated.
 
     ``dest`` may be a file or an existing folder; without it the copy goes to
-    the default folder, which is then rotated to ``keep`` copies.
+    the default folder, which is then rotated to ``keep`` copies (unless
+    ``rotate_now`` is False: see :func:`settle_backup`).
     """
     from wintogether.clock import now
     from wintogether.files import atomic_target
@@ -186,15 +188,26 @@ def backup(
             placeholder.unlink()
         raise
     result = BackupResult(target, target.stat().st_size)
-    if rotate_in is not None:
+    if rotate_in is not None and rotate_now:
         result.removed = rotate(db_path, rotate_in, keep if keep is not None else default_keep())
     return result
 
 
-def backup_before(db: OpenDatabase, reason: str) -> BackupResult:
+def backup_before(db: OpenDatabase, reason: str, *, rotate_now: bool = True) -> BackupResult:
     """The automatic backup before a migration or an import (default folder).
 
     Call it outside any transaction (``VACUUM INTO`` cannot run inside one),
     e.g. ``backup_before(store, "before-import")``.
     """
-    return backup(db, reason=reason)
+    return backup(db, reason=reason, rotate_now=rotate_now)
+
+
+def settle_backup(db: OpenDatabase, made: BackupResult, changed: bool) -> None:
+    """After the write a backup (made with ``rotate_now=False``) was for: when
+    it changed something, the folder is rotated as usual; when it changed
+    nothing, the copy (the same data) goes, and no older backup is pushed out
+    for it (ten imports of an unchanged file kept ten copies of one state)."""
+    if changed:
+        rotate(db.path, made.path.parent, default_keep())
+    else:
+        made.path.unlink(missing_ok=True)

@@ -112,9 +112,9 @@ def import_file(
             steps = _plan(store, cards)
     else:
         # A copy of the database as it was, before anything of the file is written.
-        from wintogether.store.backup import backup_before
+        from wintogether.store.backup import backup_before, settle_backup
 
-        backup_before(store, "before-import")
+        made = backup_before(store, "before-import", rotate_now=False)
         with store.write(f"import {path.name}", name="import"):
             if result.bundle is not None:
                 # Companies first: their aliases decide which record each
@@ -129,8 +129,10 @@ def import_file(
             added, updated, skipped = (
                 sum(1 for s in steps if s.decision.action == a) for a in ("add", "update", "skip")
             )
-            if added or updated or any(history.values()):
+            changed = bool(added or updated or any(history.values()) or joined)
+            if changed:
                 import_store.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
+        settle_backup(store, made, changed)
     notices = list(result.notices)
     for merged, into in joined:
         # A name of one company in the file is another company here: the two
