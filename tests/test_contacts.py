@@ -182,6 +182,18 @@ def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:
     assert dana["title"] == "VP Procurement"  # untouched
 
 
+def test_edit_says_notes_are_replaced_and_undo_brings_them_back(dana: Path, wt: Invoke) -> None:
+    """`wt edit --note` said "note added" while the old notes were gone."""
+    wt("edit", "dana", "--note", "Met at SaaStr.\nPrefers email.")
+    run = wt("edit", "dana", "--note", "Loves cycling")
+    assert run.stderr.startswith("Updated Dana Reyes (#1): notes replaced"), run.stderr
+    assert "in place" in wt("edit", "--help").stdout
+    wt("undo")
+    assert json.loads(wt("show", "1", "--json").stdout)["contact"]["notes"] == (
+        "Met at SaaStr.\nPrefers email."
+    )
+
+
 def test_edit_refuses_unknown_clear_and_self_introduction(dana: Path, wt: Invoke) -> None:
     run = wt("edit", "dana", "--clear", "soul", ok=False)
     assert run.exit_code == 1 and "Cannot clear 'soul'" in run.stderr

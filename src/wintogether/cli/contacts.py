@@ -76,6 +76,15 @@ Birthday = Annotated[
 ]
 LinkedIn = Annotated[str | None, typer.Option("--linkedin", help="LinkedIn profile URL.")]
 Note = Annotated[str | None, typer.Option("--note", "-n", help="Free-text notes about them.")]
+EditNote = Annotated[
+    str | None,
+    typer.Option(
+        "--note",
+        "-n",
+        help="New notes about them, in place of the old (`wt undo` brings those back;"
+        " `wt log` adds a dated note instead).",
+    ),
+]
 
 
 def add(
@@ -183,7 +192,7 @@ def edit(
     via: Via = None,
     birthday: Birthday = None,
     linkedin: LinkedIn = None,
-    note: Note = None,
+    note: EditNote = None,
     role: Role = None,
     reports_to: ReportsTo = None,
     clear: Annotated[
@@ -253,7 +262,7 @@ def _said(changes: object) -> str:
     ):  # fmt: skip
         words += [f"{sign}{one_line(str(v))}" for v in getattr(changes, field, None) or []]
     if getattr(changes, "note", None):
-        words.append("note added")
+        words.append("notes replaced")
     words += [f"{c} cleared" for c in getattr(changes, "clear", None) or []]
     return ", ".join(words)
 
