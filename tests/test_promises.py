@@ -189,3 +189,15 @@ def test_a_closed_promise_shows_the_note_it_was_closed_with(dana: Path, wt: Invo
         store.close()
     assert "Send SOC2 report  due Fri 20 Nov  [done: Sent it by mail]  #1" in shown["dana"]
     assert "Call back  due Sat 28 Nov  [done]  #3" in shown["marcus"], shown["marcus"]
+
+
+def test_an_id_is_taken_as_shown(dana: Path, wt: Invoke) -> None:
+    """Ids are shown as #N: `wt done '#1'` and `wt conversation show '#1'` take them."""
+    seed(wt)
+    assert "Done: #1" in wt("done", "#1").stderr
+    assert "Snoozed #2" in wt("snooze", " #2", "next monday").stderr
+    wt("log", "dana", "A call")
+    assert "A call" in wt("conversation", "show", "#1").stdout
+    for bad in ("x1", "#", "1.5", "#-1", "\u0661"):  # an Arabic-Indic 1
+        run = wt("done", bad, ok=False)
+        assert run.exit_code == 2 and "is not an id" in run.stderr, (bad, run)

@@ -135,6 +135,14 @@ class State:
             self._store = None
 
 
+def item_id(value: str) -> int:
+    """A promise's or conversation's id as typed: ``12`` or as shown, ``#12``."""
+    typed = value.strip().removeprefix("#").strip()
+    if not typed.isascii() or not typed.isdigit():
+        raise typer.BadParameter(f"{value!r} is not an id: type it as shown, like 12 or '#12'.")
+    return int(typed)
+
+
 def state(ctx: typer.Context) -> State:
     root = ctx.find_root()
     if not isinstance(root.obj, State):

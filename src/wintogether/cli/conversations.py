@@ -18,6 +18,7 @@ from wintogether.cli.common import (
     edit_note,
     emit_json,
     emit_table,
+    item_id,
     now,
     output_format,
     read_stdin,
@@ -194,7 +195,7 @@ conversation_app = typer.Typer(
 )
 
 ConversationId = Annotated[
-    int, typer.Argument(help="The conversation id (shown as #N).", metavar="ID")
+    int, typer.Argument(help="The conversation id (shown as #N).", metavar="ID", parser=item_id)
 ]
 
 

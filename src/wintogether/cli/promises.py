@@ -16,6 +16,7 @@ from wintogether.cli.common import (
     PlainFlag,
     emit_rows,
     emit_table,
+    item_id,
     now,
     output_format,
     say,
@@ -56,7 +57,10 @@ def complete_promise(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
 PromiseId = Annotated[
     int,
     typer.Argument(
-        help="The promise id (shown as #N).", metavar="ID", autocompletion=complete_promise
+        help="The promise id (shown as #N).",
+        metavar="ID",
+        autocompletion=complete_promise,
+        parser=item_id,
     ),
 ]
 
