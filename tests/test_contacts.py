@@ -280,6 +280,10 @@ def test_sort_recent_and_attention(dana: Path, wt: Invoke) -> None:
     assert attention == ["Old Friend", "Marcus O'Neil", "Dana Reyes"]
     bad = wt("contacts", "--sort", "shoe-size", ok=False)
     assert bad.exit_code == 1 and "Unknown sort" in bad.stderr
+    # Someone added today and never talked to comes after those talked to.
+    wt("add", "New Face")
+    recent = [c["name"] for c in contacts_json(wt, "--sort", "recent")]
+    assert recent == ["Dana Reyes", "Marcus O'Neil", "Old Friend", "New Face"]
 
 
 def test_table_shows_a_screenful_and_says_how_to_see_all(dana: Path, wt: Invoke) -> None:

@@ -386,7 +386,15 @@ def listing_page(
         standing = standing_of(contact)
         rows.append(ContactRow(contact, cadence.attention_of(standing, config, now)))
     if sort == "recent":
-        rows.sort(key=lambda r: r.contact.last_touch_at or r.contact.created_at, reverse=True)
+        # Last talked first; those never talked to after everyone talked to
+        # (the newest added first), not above them.
+        rows.sort(
+            key=lambda r: (
+                r.contact.last_touch_at is not None,
+                r.contact.last_touch_at or r.contact.created_at,
+            ),
+            reverse=True,
+        )
     elif sort == "attention":
         _add_health(store, config, now, rows)
         rows.sort(key=lambda r: (-(r.health.score if r.health else 0.0), r.contact.name.casefold()))
