@@ -179,12 +179,15 @@ def test_skip_all_and_never_for_this_person(wt: Invoke, sources: Path, monkeypat
     ]
     assert len(only_marcus) == 2
     conv = json.loads(wt("conversation", "show", "1", "--json").stdout)
-    assert conv["note"] == "Great talk about the renewal"
+    # The meeting's subject, then the note.
+    subject, _, note = conv["note"].partition(": ")
+    assert note == "Great talk about the renewal"
+    assert subject in {p["subject"] for p in found}, conv["note"]
     wt("review", "--skip-all")
     assert waiting(wt) == []
 
 
-def test_accept_with_a_note_uses_the_note(wt: Invoke, sources: Path) -> None:
+def test_accept_with_a_note_keeps_the_subject_before_it(wt: Invoke, sources: Path) -> None:
     from wintogether.clock import now
     from wintogether.domain import capture
     from wintogether.store import open_store
@@ -197,8 +200,21 @@ def test_accept_with_a_note_uses_the_note(wt: Invoke, sources: Path) -> None:
     finally:
         store.close()
     shown = json.loads(wt("conversation", "show", str(conv), "--json").stdout)
-    assert shown["note"] == "Talked budget"
+    assert first["subject"]
+    assert shown["note"] == f"{first['subject']}: Talked budget"
     assert shown["channel"] == first["kind"]
+    # A note that says the subject already, or a long one, is not prefixed twice.
+    second, third = waiting(wt)[:2]
+    store, _ = open_store(Path(os.environ["WINTOGETHER_DB"]))
+    try:
+        [again] = capture.accept(store, now(), [second["id"]], f"{second['subject']} went well")
+        [longer] = capture.accept(store, now(), [third["id"]], "Budget.\nNext: pilot.")
+    finally:
+        store.close()
+    shown = json.loads(wt("conversation", "show", str(again), "--json").stdout)
+    assert shown["note"] == f"{second['subject']} went well"
+    shown = json.loads(wt("conversation", "show", str(longer), "--json").stdout)
+    assert shown["note"] == f"{third['subject']}\n\nBudget.\nNext: pilot."
 
 
 def test_today_says_what_waits_for_review(wt: Invoke, sources: Path) -> None:
@@ -349,7 +365,8 @@ def test_review_writes_the_note_in_the_editor(
     run = wt("review", input="e\nq\n")
     assert "Accepted 1, skipped 0." in run.stderr
     conv = json.loads(wt("conversation", "show", "1", "--json").stdout)
-    assert conv["note"] == "Budget approved" and conv["channel"] == first["kind"]
+    assert conv["note"] == f"{first['subject']}: Budget approved"
+    assert conv["channel"] == first["kind"]
     assert not list((tmp_path / "home").rglob("note-*.txt"))  # the draft is removed
 
 

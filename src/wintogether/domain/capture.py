@@ -795,11 +795,23 @@ def default_note(proposal: Proposal) -> str:
     return "Meeting" if proposal.kind == "meeting" else "Email"
 
 
+def with_subject(proposal: Proposal, note: str) -> str:
+    """A note written on accepting, after the meeting's or thread's subject
+    ("Renewal sync: discussed the DPA"), unless it says the subject already."""
+    subject = proposal.subject
+    if not subject or subject.casefold() in note.casefold():
+        return note
+    return f"{subject}: {note}" if "\n" not in note else f"{subject}\n\n{note}"
+
+
 def _record(store: Store, proposal: Proposal, note: str | None, status: str, stamp: str) -> int:
-    """The conversation a proposal stands for (made once; a note replaces its text)."""
+    """The conversation a proposal stands for (made once; a note written on
+    accepting follows its subject)."""
     from wintogether.store import capture as sql
     from wintogether.store import conversations as talks
 
+    if note is not None:
+        note = with_subject(proposal, note)
     known = proposal.conversation_id
     if known is not None and talks.get_conversation(store, known):
         if note is not None:
