@@ -20,6 +20,7 @@ import test_sync
 from conftest import Invoke, NewDatabase
 from test_sync import Side, dana_uid
 from test_sync_patch import PHONE_CARD
+from wintogether.domain.sync import apply
 from wintogether.domain.sync.items import LOCAL_ONLY
 from wintogether.formats import vcard
 from wintogether.store import Store, open_store, records
@@ -699,7 +700,15 @@ def test_a_company_merge_undone_after_it_travelled_is_undone_on_both(
     assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
     for side in (laptop, desktop):
         assert side.rows(_COMPANIES) == [("Acme", None, "Ann Lee"), ("Bcorp", None, "Bob Ray")]
-    assert list((vdir / "history").glob("company*")) == []
+    # Acme's entry stays, naming no other name (a deleted one would not say
+    # whether the merge was undone or Acme renamed).
+    entries = [
+        path.read_text(encoding="utf-8")
+        for path in (vdir / "history").iterdir()
+        if "RECORD:companies" in path.read_text(encoding="utf-8")
+    ]
+    assert len(entries) == 1 and "UID:company:acme" in entries[0], entries
+    assert "ALIASES" not in entries[0], entries[0]
 
 
 def test_two_names_merged_into_one_company_on_two_computers_are_both_kept(
@@ -852,3 +861,76 @@ def test_a_chain_of_company_merges_on_two_computers_is_not_undone(
     [(name, aliases, people)] = laptop_rows
     assert sorted([name, *aliases.split("|")]) == ["CTSO", "Contoso", "Northwind"]
     assert people == "Ann Lee|Bob Ray|Cy Poe"
+
+
+@pytest.mark.parametrize("first", ["company:acme", "company:bcorp"])
+def test_undoing_a_merge_of_a_company_with_its_own_other_name_keeps_that_name(
+    sides: tuple[Side, Side, Path], monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """Ccorp merged into Bcorp (synced), then Bcorp into Acme (synced), then the
+    second merge undone on the laptop: Acme alone, Bcorp with Ccorp, on both.
+    Both orders in which one sync can apply the two company records."""
+    laptop, desktop, vdir = sides
+    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")):
+        laptop("add", name, "--company", company, at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Bcorp", "Ccorp", at=EVEN_LATER)
+    _settle(laptop, desktop, vdir, 12)
+    laptop("company", "merge", "Acme", "Bcorp", at="2026-11-28T12:50:00+00:00")
+    _settle(laptop, desktop, vdir, 13)
+    assert desktop.rows(_COMPANIES) == [("Acme", "Bcorp|Ccorp", "Ann Lee|Bob Ray|Cat Roe")]
+    laptop("undo", at="2026-11-28T13:55:00+00:00")
+    order = apply._history_order
+    monkeypatch.setattr(apply, "_history_order", lambda a: (order(a), a.uid != first))
+    assert laptop.rows(_COMPANIES) == [
+        ("Acme", None, "Ann Lee"),
+        ("Bcorp", "Ccorp", "Bob Ray|Cat Roe"),
+    ]
+    outs = _settle(laptop, desktop, vdir, 14)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    for side in (laptop, desktop):
+        assert side.rows(_COMPANIES) == [
+            ("Acme", None, "Ann Lee"),
+            ("Bcorp", "Ccorp", "Bob Ray|Cat Roe"),
+        ], side.path.name
+
+
+def test_a_company_renamed_here_and_merged_into_there_keeps_both(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Acme (alias Bcorp) renamed "Acme Group" on the laptop while the desktop
+    merges Ccorp into Acme: Acme Group of all four names on both (the rename
+    is not taken for a merge made the other way round)."""
+    laptop, desktop, vdir = sides
+    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")):
+        laptop("add", name, "--company", company, at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "merge", "Acme", "Bcorp", at=EVEN_LATER)
+    _settle(laptop, desktop, vdir, 12)
+    laptop("company", "rename", "Acme", "Acme Group", at="2026-11-28T12:55:00+00:00")
+    desktop("company", "merge", "Acme", "Ccorp", at="2026-11-28T12:56:00+00:00")
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    assert laptop.rows(_COMPANIES) == desktop.rows(_COMPANIES)
+    assert [r[0] for r in laptop.rows(_COMPANIES)] == ["Acme Group"]
+
+
+def test_a_rename_that_keeps_the_key_reaches_the_other_computer(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """`wt company rename "northwind traders inc" "Northwind Traders"` (the
+    same company by its key: no other name is made) reaches the desktop."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Ann Lee", "--company", "northwind traders inc", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("company", "rename", "northwind traders inc", "Northwind Traders", at=EVEN_LATER)
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    assert (
+        desktop.rows(_COMPANIES)
+        == laptop.rows(_COMPANIES)
+        == [("Northwind Traders", None, "Ann Lee")]
+    )

@@ -251,6 +251,11 @@ _VERSION_SQL = {
     "  WHERE EXISTS (SELECT 1 FROM company_aliases a WHERE a.company_id = co.id)"
     "  OR co.key IN (SELECT substr(s.uid, 9) FROM sync_state s"
     "  WHERE s.kind = 'history' AND s.uid >= 'company:' AND s.uid < 'company;')"
+    # And one renamed to a name no card of its people gives (`wt company rename
+    # "northwind traders inc" "Northwind Traders"`: the same key, no alias).
+    "  OR (EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = co.id)"
+    "  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = co.id"
+    "  AND c.company = co.name))"
     # A deal's file names its people: one joining or leaving (a forget) is a new version.
     " UNION ALL SELECT d.uid, d.id * 8 + 4, d.updated_at, d.updated_at || ' ' ||"
     "  ifnull((SELECT group_concat(c.uid, ',') FROM deal_people p"
@@ -363,7 +368,7 @@ def put_history(
     """Insert or overwrite a history record from its file: every column
     :data:`records.COLUMNS` maps (contacts by uid), updated now (here)."""
     if fields["section"] == "companies":
-        _put_company(store, fields, stamp)
+        put_company(store, fields, stamp)
         return
     if fields["section"] in _PUT:
         _PUT[fields["section"]](store, sync_id, fields, contact_ids, stamp)
@@ -514,26 +519,39 @@ def _put_template(
 _PUT = {"deals": _put_deal, "deal_steps": _put_step, "plan_templates": _put_template}
 
 
-def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
+def put_company(store: Store, fields: dict[str, Any], stamp: str) -> bool:
     """A company from its file: found by its name (or made), its name as written
     there, and its aliases. An alias that is the name of another company here
     means the two were merged there (`wt company merge`): they are merged here
-    too, its people with them."""
+    too, its people with them.
+
+    True when the file's name was found as another name of a company named
+    otherwise here, which keeps its name: to be put again once every company
+    file of the sync is in (another may take that name off it)."""
     name = " ".join(str(fields["name"]).split())
     company_id = companies_store.ensure_company(store, name, stamp)
     key = companies_store.company_key(name)
     here_name, here_key = store.conn.execute(
         "SELECT name, key FROM companies WHERE id = ?", (company_id,)
     ).fetchone()
+    aliases = fields.get("aliases")
+    named_here = {companies_store.company_key(a) for a in aliases or []}
+    found_by_another_name = False
     if here_key == key:
         store.conn.execute(
             "UPDATE companies SET name = ?, updated_at = ? WHERE id = ?", (name, stamp, company_id)
         )
-    elif key < here_key:
-        # Found by one of its other names: merged the other way round there
-        # (`wt company merge` each way on two computers), or into another
-        # name. The name whose key sorts first stays, on every computer:
-        # the file's here, and this side's name becomes another one.
+    elif here_key not in named_here or key > here_key:
+        # Found by one of its other names, and this side's name stays: the
+        # file's company was merged into this one here, or this one renamed
+        # (`wt company rename`), or the name sorts after this side's.
+        found_by_another_name = True
+    else:
+        # Found by one of its other names, and the file names this side's name
+        # as one of its own: merged the other way round there (`wt company
+        # merge` each way on two computers). The name whose key sorts first
+        # stays, on every computer: the file's here, and this side's name
+        # becomes another one.
         store.conn.execute(
             "DELETE FROM company_aliases WHERE company_id = ? AND key = ?", (company_id, key)
         )
@@ -542,7 +560,6 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
             (name, key, stamp, company_id),
         )
         companies_store.add_alias(store, company_id, here_name, stamp)
-    aliases = fields.get("aliases")
     had = companies_store.alias_keys(store, company_id)  # before any merge below
     for alias in aliases or []:
         other = companies_store.find_company(store, alias)
@@ -563,6 +580,7 @@ def _put_company(store: Store, fields: dict[str, Any], stamp: str) -> None:
         # brought are the other company's, not taken off here.
         gone = (had & companies_store.alias_keys(store, company_id)) - kept
         companies_store.drop_aliases(store, company_id, gone, stamp)
+    return found_by_another_name
 
 
 def first_participant(store: Store, conversation_id: int) -> int | None:

@@ -47,6 +47,9 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
         return ""  # filled in below
 
     rewrites: list[_Action] = []
+    #: Company records found by another name of a company here: put again once
+    #: all are in (see below).
+    again: list[dict[str, Any]] = []
     #: History records both sides already have as they are here (a deal both
     #: wrote without someone this sync deletes): read again once those people
     #: are gone, as leaving a deal makes a new version of it.
@@ -88,7 +91,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             forgotten[kind].append(action.uid)
         elif action.action == "receive" or (action.action == "merge" and action.fields):
             assert action.file is not None and action.fields is not None
-            _apply(store, kind, action.uid, action.row_id, action.fields, contact_ids, stamp)
+            if kind == "history" and action.fields.get("section") == "companies":
+                if ss.put_company(store, action.fields, stamp):
+                    again.append(action.fields)
+            else:
+                _apply(store, kind, action.uid, action.row_id, action.fields, contact_ids, stamp)
             if action.conflicts:
                 _keep_loser(store, action, stamp)
             if action.rewrite:
@@ -103,6 +110,11 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
             if action.conflicts:
                 action.text = _settled(action.text, stamp)
             write_file(action, action.db_version)
+    # Company records once more, now that all of them are in: one may have been
+    # found through a name a later one took away (Bcorp, another name of Acme
+    # here, then Acme's merge with it undone): it finds its own company now.
+    for fields in again:
+        ss.put_company(store, fields, stamp)
     # Introducers and managers received in this sync after the contacts naming them.
     for column in ("introduced_by", "reports_to"):
         ss.link_contacts(
