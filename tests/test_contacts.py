@@ -153,7 +153,7 @@ def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:
     # what changed is said back
     assert " ".join(edited.stderr.split()) == (
         "Updated Dana Reyes (#1): title VP Procurement, +d@x.example, +champions, -customers,"
-        " -dana.reyes@northwind.example — in touch every 1 month, birthday 17 Apr 1986"
+        " -dana.reyes@northwind.example — in touch every month, birthday 17 Apr 1986"
     )
     dana = contacts_json(wt, "--tag", "champions")[0]
     assert dana["title"] == "VP Procurement"

@@ -29,7 +29,7 @@ def test_ranking_by_attention_with_reasons(db: Path, wt: Invoke) -> None:
     rows = slipping(wt)
     assert [r["contact"]["name"] for r in rows] == ["Weekly Wendy", "Monthly Mo"]
     assert rows[0]["attention"] == 2.0
-    assert rows[1]["reason"] == "last talked 47 days ago, every 1 month"
+    assert rows[1]["reason"] == "last talked 47 days ago, every month"
     assert rows[1]["days_since_last_touch"] == 47 and rows[1]["cadence_days"] == 30
 
 

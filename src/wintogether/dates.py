@@ -349,6 +349,11 @@ def parse_duration(text: str) -> int:
     raise InvalidDuration(f"'{text}' is not a duration.", hint=f"Try one of: {DURATION_EXAMPLES}.")
 
 
+def every(days: int) -> str:
+    """``every month``, ``every 3 weeks``: a rhythm in words."""
+    return f"every {format_duration(days).removeprefix('1 ')}"
+
+
 def format_duration(days: int) -> str:
     for word, length in (("year", 365), ("month", 30), ("week", 7)):
         if days % length == 0 and days >= length:

@@ -159,12 +159,12 @@ def add(
 
 
 def _echo(contact: object) -> str:
-    from wintogether.dates import format_birthday, format_duration
+    from wintogether.dates import every, format_birthday
 
     parts = []
     cadence = getattr(contact, "cadence_days", None)
     if cadence:
-        parts.append(f"in touch every {format_duration(cadence)}")
+        parts.append(f"in touch {every(cadence)}")
     birthday = getattr(contact, "birthday", None)
     if birthday:
         parts.append(f"birthday {format_birthday(birthday)}")

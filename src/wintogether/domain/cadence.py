@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wintogether.config import Config
-from wintogether.dates import format_duration
+from wintogether.dates import every
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding
 from wintogether.store import quiet as quiet_store
@@ -90,12 +90,12 @@ def reason(days_since: int, cadence_days: int, cadence_source: str, ever_talked:
     """Why a contact needs attention, in words: :attr:`Attention.reason`."""
     rhythm = _rhythms.get((cadence_days, cadence_source))
     if rhythm is None:
-        rhythm = f"every {format_duration(cadence_days)}"
+        rhythm = every(cadence_days)
         if cadence_source.startswith("tag "):
             rhythm += f" ({cadence_source})"
         _rhythms[(cadence_days, cadence_source)] = rhythm
     if not ever_talked:
-        return f"never talked, added {_days(days_since)} ago, {rhythm}"
+        return f"never talked, added {_ago(days_since)}, {rhythm}"
     if days_since == 0:
         return f"talked today, {rhythm}"
     return f"last talked {_days(days_since)} ago, {rhythm}"
@@ -125,7 +125,7 @@ def json_item(
     if company is None:
         company = _json_companies[ref.company] = json_string(ref.company)
     if not ever_talked:
-        why = f'"never talked, added {_days(days_since)} ago, '
+        why = f'"never talked, added {_ago(days_since)}, '
     elif days_since == 0:
         why = '"talked today, '
     else:
@@ -151,6 +151,11 @@ _json_companies: dict[str | None, str] = {}
 
 def _days(count: int) -> str:
     return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _ago(count: int) -> str:
+    """``today``, ``1 day ago``, ``12 days ago``."""
+    return "today" if count == 0 else f"{_days(count)} ago"
 
 
 def cadence_of(standing: ContactStanding, config: Config) -> tuple[int, str]:

@@ -27,7 +27,7 @@ def _people(people: list[AccountPerson], today: date, *, title: str, total: int)
     """Two lines a person: who they are there (and their part), then how it stands.
 
     Hannah Schmidt, VP Sales, since Dec; was at Initrode  [economic-buyer]
-        last talked 12 days ago, every 1 month; I kept 2 of 2 on time · last touch 12 days ago
+        last talked 12 days ago, every month; I kept 2 of 2 on time · last touch 12 days ago
     """
     heading = f"{title} ({total})" if total > len(people) else title
     lines: list[RenderableType] = [Text(heading, style="bold")]

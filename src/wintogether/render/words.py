@@ -171,7 +171,7 @@ def give_first_reason(balance: Balance) -> str:
 
 def health_line(health: Health) -> str:
     """The four measures in one line, leaving out those with nothing to say:
-    ``last talked 12 days ago, every 1 month; I kept 2 of 2 on time; gave 1 intro``."""
+    ``last talked 12 days ago, every month; I kept 2 of 2 on time; gave 1 intro``."""
     parts = [health.in_touch.reason]
     for record in (health.my_word, health.their_word):
         if record.due:
