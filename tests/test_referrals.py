@@ -46,9 +46,15 @@ def test_an_intro_received_fills_the_introducer_once(db: Path, wt: Invoke) -> No
     wt("add", "Marcus O'Neil")
     wt("add", "Dana Reyes")
     wt("add", "Sam Okafor")
-    wt("got", "marcus", "Intro to Dana", "--kind", "intro", "--to", "dana")
-    # Someone else claiming the same intro later does not overwrite it.
-    wt("got", "sam", "Also introduced Dana", "--kind", "intro", "--to", "dana")
+    first = wt("got", "marcus", "Intro to Dana", "--kind", "intro", "--to", "dana")
+    assert "stays introduced" not in first.stderr
+    # Someone else claiming the same intro later does not overwrite it, and says so.
+    again = wt("got", "sam", "Also introduced Dana", "--kind", "intro", "--to", "dana")
+    assert again.stderr.splitlines()[-1] == (
+        "Note: Dana Reyes stays introduced by Marcus O'Neil"
+        " (`wt edit 'Dana Reyes' --introduced-by 'Sam Okafor'` changes it)."
+    )
+    assert "stays" not in wt("got", "marcus", "Again", "--kind", "intro", "--to", "dana").stderr
     # An intro I made between two people fills nothing.
     wt("gave", "dana", "Intro to Sam", "--kind", "intro", "--to", "sam")
     assert introducers(db) == {

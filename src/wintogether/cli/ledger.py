@@ -89,6 +89,19 @@ def _record(
     if at is not None:
         message += f" on {format_day(entry.happened_at.date(), moment.date())}"
     say(f"{message} (#{entry.id})")
+    if entry.kind == "intro" and direction == "got" and entry.to_contact:
+        import shlex
+
+        from wintogether.domain.referrals import introducer
+
+        kept = introducer(state(ctx).store(), entry.to_contact.id)
+        if kept is not None and kept.id != entry.contact.id:
+            # The first introduction known stays who brought them.
+            say(
+                f"Note: {entry.to_contact.name} stays introduced by {kept.name}"
+                f" (`wt edit {shlex.quote(entry.to_contact.name)} --introduced-by"
+                f" {shlex.quote(entry.contact.name)}` changes it)."
+            )
 
 
 def gave(

@@ -110,6 +110,13 @@ def _intro_day(
     return _day(met_on) or _day(created), None
 
 
+def introducer(store: Store, contact_id: int) -> ContactRef | None:
+    """Who introduced you to this contact, when known."""
+    with store.read():
+        found = referrals_store.introducer_of(store, contact_id)
+    return found[0] if found is not None else None
+
+
 def introductions_of(store: Store, contact_id: int) -> Introductions:
     """Introductions around one contact (inside the caller's read)."""
     entries = ledger_store.intros_of(store, contact_id)
