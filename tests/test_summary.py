@@ -597,3 +597,18 @@ def test_trend_kept_on_time_compares_text_as_the_times_would(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_day_read_as_last_years_is_said(db: Path, wt: Invoke) -> None:
+    """`--since "dec 10"` on 28 November is last year's 10 December: a year of
+    summary, said, with this year's date to type; "nov 1" is not said."""
+    run = wt("summary", "--since", "dec 10", "--format", "json")
+    assert json.loads(run.stdout)["period"]["first"] == "2025-12-10"
+    assert run.stderr.splitlines() == [
+        "Note: read as Wed 10 Dec 2025, the day being ahead this year"
+        " (for this year's, type 2026-12-10)."
+    ]
+    assert "Note" not in wt("summary", "--since", "nov 1").stderr
+    assert "Note" not in wt("summary", "--since", "2025-12-10").stderr
+    history = wt("history", "--since", "dec 10", "--until", "dec 20")
+    assert history.stderr.count("the day being ahead this year") == 2, history.stderr

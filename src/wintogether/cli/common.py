@@ -216,18 +216,30 @@ def say_next_year(today: date, typed: str | None, due: date | None) -> None:
     taken as next year's, the day being past this year: likely a slip."""
     if not typed or due is None or due.year != today.year + 1 or (due - today).days < 300:
         return
+    _say_other_year(today, typed, due, "past")
+
+
+def say_last_year(today: date, typed: str | None, day: date | None) -> None:
+    """Say so when a day typed without a year (``--since "dec 10"`` on 7
+    December) was taken as last year's, the day being ahead this year."""
+    if not typed or day is None or day.year != today.year - 1 or (today - day).days < 300:
+        return
+    _say_other_year(today, typed, day, "ahead")
+
+
+def _say_other_year(today: date, typed: str, day: date, where: str) -> None:
     import re
 
     words = typed.lower()
     if re.search(r"\d{3,}|\d+\D+\d+\D+\d+", words) or any(
-        w in words for w in ("next", "in ", "year", "month", "week", "day", "+", "ago")
+        w in words for w in ("next", "last", "in ", "year", "month", "week", "day", "+", "ago")
     ):
         return  # a year, a full date or a span was typed: meant as read
     from wintogether.dates import format_day
 
-    this_year = due.replace(year=today.year) if (due.month, due.day) != (2, 29) else None
+    this_year = day.replace(year=today.year) if (day.month, day.day) != (2, 29) else None
     hint = f" (for this year's, type {this_year.isoformat()})" if this_year else ""
-    say(f"Note: read as {format_day(due, today)}, the day being past this year{hint}.")
+    say(f"Note: read as {format_day(day, today)}, the day being {where} this year{hint}.")
 
 
 DISAGREE = "--json and --format disagree; give one of them."

@@ -22,6 +22,7 @@ from wintogether.cli.common import (
     now,
     output_format,
     say,
+    say_last_year,
     shown_limit,
     state,
     write_out,
@@ -89,6 +90,8 @@ def history(
         kind=kind,
         limit=top,
     )
+    say_last_year(moment.date(), since, result.since)
+    say_last_year(moment.date(), until, result.until)
     if fmt_ is not Format.table:
         # The column spec is for JSON and CSV: a table in a pipe does not import it.
         from wintogether.render.columns import HISTORY
@@ -218,6 +221,8 @@ def summary(
     span = summaries.period(
         moment, config, week=week, last_week=last_week, month=month, since=since, until=until
     )
+    say_last_year(moment.date(), since, span.first)
+    say_last_year(moment.date(), until, span.last)
     if as_json:
         if fmt not in (None, SummaryFormat.json):
             raise UserError(DISAGREE)
