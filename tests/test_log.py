@@ -245,3 +245,15 @@ def test_a_channel_word_is_read_in_the_config_as_on_the_command_line(
         ]
         == "call"
     )
+
+
+def test_editing_a_conversation_keeps_what_is_not_given(dana: Path, wt: Invoke) -> None:
+    """Its help said `--channel [default: note]` and `--at [default: now]`: a
+    note alone changes neither, and the help says so."""
+    wt("log", "dana", "Call about pricing", "--channel", "call", "--at", "2026-11-20 15:00")
+    wt("conversation", "edit", "1", "Call about the renewal")
+    shown = json.loads(wt("conversation", "show", "1", "--json").stdout)
+    assert (shown["note"], shown["channel"]) == ("Call about the renewal", "call")
+    assert shown["happened_at"].startswith("2026-11-20T15:00")
+    text = wt("conversation", "edit", "--help").stdout
+    assert text.count("[default: unchanged]") == 2 and "[default: now]" not in text

@@ -59,6 +59,25 @@ At = Annotated[
         show_default=False,
     ),
 ]
+#: `wt conversation edit`'s: what is not given stays as it was.
+NewChannel = Annotated[
+    str | None,
+    typer.Option(
+        "--channel",
+        "-c",
+        help="A new channel: call, email, meeting, message, social, event or note."
+        " [default: unchanged]",
+        show_default=False,
+    ),
+]
+NewAt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="A new time: 'yesterday 4pm', 2026-12-04T15:00. [default: unchanged]",
+        show_default=False,
+    ),
+]
 
 
 def log(
@@ -243,8 +262,8 @@ def edit_conversation(
             autocompletion=complete_contact,
         ),
     ] = None,
-    channel: Channel = None,
-    at: At = None,
+    channel: NewChannel = None,
+    at: NewAt = None,
 ) -> None:
     """Fix a logged conversation: its note, channel, time or people.
 
