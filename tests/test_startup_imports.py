@@ -853,7 +853,7 @@ def test_today_measures_text_without_unicodedata_until_a_character_needs_it(dana
     assert done.returncode == 0, done.stderr[-2000:]
     assert "unicodedata" in modules
     lines = done.stdout.splitlines()
-    header = next(line for line in lines if line.startswith("#  contact"))
+    header = next(line for line in lines if line.startswith("rank  contact"))
     row = next(line for line in lines if "山田 Hanako" in line)
     # The two wide characters take two cells each: the next column is two
     # characters nearer than its heading.

@@ -250,7 +250,7 @@ def paths_table(view: Paths, *, plain: bool) -> RenderableType:
 
     # The target is the user's text: made safe as every cell is (a str title is markup).
     table = new_table(
-        plain, "#", "who", "how", "strength", "why", title=t1(f"Paths to {view.target}")
+        plain, "rank", "who", "how", "strength", "why", title=t1(f"Paths to {view.target}")
     )
     for line in view.lines:
         table.add_row(

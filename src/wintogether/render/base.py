@@ -94,7 +94,7 @@ def spec_table(
     """
     shown = spec.shown(skip=skip)
     table = new_table(
-        plain, *(["#"] if numbered else []), *(c.header or "" for c in shown), title=title
+        plain, *(["rank"] if numbered else []), *(c.header or "" for c in shown), title=title
     )
     for index, row in enumerate(rows, 1):
         out: list[RenderableType] = [Text(str(index), style="dim")] if numbered else []

@@ -529,7 +529,7 @@ def spec_table(
     """The table of ``spec``'s shown columns; ``cells`` words the columns that
     are not shown as their plain machine value."""
     shown = spec.shown(skip=skip)
-    headers = (["#"] if numbered else []) + [c.header or "" for c in shown]
+    headers = (["rank"] if numbered else []) + [c.header or "" for c in shown]
     body = []
     for index, row in enumerate(rows, 1):
         out = [str(index)] if numbered else []

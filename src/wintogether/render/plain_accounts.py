@@ -50,7 +50,7 @@ def paths_table(view: Paths, width: int) -> Lines | None:
         ]
         for line in view.lines
     ]
-    headers = ["#", "who", "how", "strength", "why"]
+    headers = ["rank", "who", "how", "strength", "why"]
     try:
         return table(headers, rows, width, title=f"Paths to {t1(view.target)}", fit=True)
     except TooWide:
