@@ -191,8 +191,13 @@ def test_date_order_reads_slashed_dates(dana: Path, wt: Invoke) -> None:
     assert "Type it as 2026-12-31 or dec 31," in " ".join(refused.stderr.split())
     swapped = wt("follow-up", "dana", "B", "--due", "12/25", ok=False)
     assert "Type it as 2026-12-25 or dec 25," in " ".join(swapped.stderr.split())
+    # No such day either way round: the order is not blamed.
     neither = wt("follow-up", "dana", "B", "--due", "31/11", ok=False)
-    assert "is not a valid date" in neither.stderr
+    assert neither.stderr == (
+        "Error: '31/11' is not a valid date: November has no day 31."
+        " Type it as 2026-12-31 or dec 31.\n"
+    )
+    assert "there is no month 40" in wt("follow-up", "dana", "B", "--due", "4/40", ok=False).stderr
     wt("config", "set", "input.date_order", "month-day")
     assert "Type it as 2027-01-13 or jan 13," in " ".join(
         wt("follow-up", "dana", "B", "--due", "13/1", ok=False).stderr.split()

@@ -140,6 +140,10 @@ def slashed_order(order: str | None = None, shown: str | None = None) -> str:
 
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 
 
 def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date | None:
@@ -161,16 +165,24 @@ def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date 
     except ValueError:
         shape = "month/day/year" if order == "month-day" else "day/month/year"
         other = "day-month" if order == "month-day" else "month-day"
-        example = "2026-12-31 or dec 31"
         try:  # read the other way round: what was most likely meant
             meant = date(year or today.year, day, month)
             if year is None and prefer == "future" and meant < today:
                 meant = date(today.year + 1, day, month)
             elif year is None and prefer == "past" and meant > today:
                 meant = date(today.year - 1, day, month)
-            example = f"{meant.isoformat()} or {_MONTHS[meant.month - 1]} {meant.day}"
         except ValueError:
-            pass
+            # No such day either way round (31/2): the order is not the slip.
+            why = (
+                f"{_MONTH_NAMES[month - 1]} has no day {day}"
+                if 1 <= month <= 12
+                else f"there is no month {month}"
+            )
+            raise InvalidDate(
+                f"'{original}' is not a valid date: {why}.",
+                hint="Type it as 2026-12-31 or dec 31.",
+            ) from None
+        example = f"{meant.isoformat()} or {_MONTHS[meant.month - 1]} {meant.day}"
         raise InvalidDate(
             f"'{original}' is not a valid date: dates with slashes are read as {shape}.",
             hint=f"Type it as {example}, or set it once: `wt config set input.date_order {other}`.",
