@@ -84,6 +84,8 @@ def test_add_with_everything(db: Path, wt: Invoke) -> None:
         (["Dana", "--email", "not-an-email"], "not an email address"),
         (["Dana", "--every", "often"], "not a duration"),
         (["Dana", "--birthday", "2026-02-30"], "not a valid birthday"),
+        (["Dana", "--birthday", "2030-01-01"], "not a valid birthday: it is in the future"),
+        (["Dana", "--birthday", "jan 5 2027"], "not a valid birthday: it is in the future"),
         (["Dana", "--tag", "two words"], "not a tag"),
         (["Dana", "--via", "nobody"], "No contact matches 'nobody'"),
         (["Dana", "--linkedin", "not a url"], "not a web address"),

@@ -388,7 +388,8 @@ def parse_birthday(text: str, now: datetime) -> str:
             date(2000, month, day)  # validates, leap day included
             return f"--{month:02d}-{day:02d}"
         if len(cleaned) == 10 and cleaned[4] == "-":
-            return check_day(date.fromisoformat(cleaned), text).isoformat()
+            full = check_day(date.fromisoformat(cleaned), text)
+            return _born(full, text, now)
     except ValueError as exc:
         raise InvalidDate(
             f"'{text}' is not a valid birthday.", hint="Try 1986-04-17, --04-17 or 'apr 17'."
@@ -399,8 +400,18 @@ def parse_birthday(text: str, now: datetime) -> str:
             f"'{text}' is not a valid birthday.", hint="Try 1986-04-17, --04-17 or 'apr 17'."
         )
     if _HAS_YEAR.search(cleaned):
-        return check_day(parsed.date(), text).isoformat()
+        return _born(check_day(parsed.date(), text), text, now)
     return f"--{parsed.month:02d}-{parsed.day:02d}"
+
+
+def _born(day: date, text: str, now: datetime) -> str:
+    """A birthday with its year, refused when that is still to come."""
+    if day > now.date():
+        raise InvalidDate(
+            f"'{text}' is not a valid birthday: it is in the future.",
+            hint="Type the year they were born, or leave it out: --04-17 or 'apr 17'.",
+        )
+    return day.isoformat()
 
 
 def stored_day(text: str) -> date:
