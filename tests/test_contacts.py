@@ -227,9 +227,16 @@ def test_ambiguous_reference_lists_candidates(dana: Path, wt: Invoke) -> None:
     assert "'dana' matches 2 contacts" in run.stderr
     assert "#1 Dana Reyes (Northwind Traders)" in run.stderr
     assert "#3 Dana Scully (FBI)" in run.stderr
-    # The example id is one of them, not a made-up one.
-    assert "Use the id (e.g. #1)" in run.stderr
+    # The example id is one of them, not a made-up one, and typed bare (an
+    # unquoted #1 is a comment to the shell).
+    assert "Use the id (e.g. 1), the full name or an email." in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+    # Two of one name, typed in full: the full name is no way out.
+    wt("add", "Dana Scully", "--force")
+    same = wt("show", "dana scully", ok=False)
+    assert same.stderr.rstrip().endswith(
+        "They share that name: use the id (e.g. 3) or an email."
+    ), same.stderr
 
 
 def test_exact_name_beats_fragment(dana: Path, wt: Invoke) -> None:

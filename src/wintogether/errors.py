@@ -38,12 +38,15 @@ class AmbiguousContact(UserError):
             for cid, name, company in candidates[:8]
         )
         more = f" and {len(candidates) - 8} more" if len(candidates) > 8 else ""
-        super().__init__(
-            f"'{ref}' matches {len(candidates)} contacts: {shown}{more}.",
-            hint=f"Use the id (e.g. #{candidates[0][0]}), the full name or an email."
-            if candidates
-            else "Use the id, the full name or an email.",
-        )
+        if not candidates:
+            hint = "Use the id, the full name or an email."
+        elif all(" ".join(name.casefold().split()) == " ".join(ref.casefold().split())
+                 for _, name, _ in candidates):  # fmt: skip
+            # The full name was typed: they share it.
+            hint = f"They share that name: use the id (e.g. {candidates[0][0]}) or an email."
+        else:
+            hint = f"Use the id (e.g. {candidates[0][0]}), the full name or an email."
+        super().__init__(f"'{ref}' matches {len(candidates)} contacts: {shown}{more}.", hint=hint)
         self.candidates = list(candidates)
 
 
