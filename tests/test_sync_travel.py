@@ -668,6 +668,14 @@ _COMPANIES = (
 )
 
 
+def _people_at(laptop: Side, desktop: Side, vdir: Path, *people: tuple[str, str]) -> None:
+    """(name, company) added on the laptop, and both computers synced."""
+    for name, company in people:
+        laptop("add", name, "--company", company, at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+
+
 def _settle(laptop: Side, desktop: Side, vdir: Path, hour: int) -> list[str]:
     """Four rounds; what each sync said last."""
     outs = []
@@ -717,10 +725,9 @@ def test_two_names_merged_into_one_company_on_two_computers_are_both_kept(
     """Bcorp merged into Acme on the laptop, Ccorp into Acme on the desktop,
     before either had heard of the other: Acme has both other names on both."""
     laptop, desktop, vdir = sides
-    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")):
-        laptop("add", name, "--company", company, at=ADDED)
-    laptop("sync", str(vdir), at=LATER)
-    desktop("sync", str(vdir), at=LATER)
+    _people_at(
+        laptop, desktop, vdir, ("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")
+    )
     laptop("company", "merge", "Acme", "Bcorp", at=EVEN_LATER)
     desktop("company", "merge", "Acme", "Ccorp", at=EVEN_LATER)
     outs = _settle(laptop, desktop, vdir, 13)
@@ -734,10 +741,9 @@ def test_one_of_two_merges_undone_leaves_the_other(sides: tuple[Side, Side, Path
     """Dcorp and then Bcorp merged into Acme, synced; the Bcorp merge undone on
     the laptop: on both computers Acme keeps Dcorp, and Bcorp is itself again."""
     laptop, desktop, vdir = sides
-    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Dan Poe", "Dcorp")):
-        laptop("add", name, "--company", company, at=ADDED)
-    laptop("sync", str(vdir), at=LATER)
-    desktop("sync", str(vdir), at=LATER)
+    _people_at(
+        laptop, desktop, vdir, ("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Dan Poe", "Dcorp")
+    )
     laptop("company", "merge", "Acme", "Dcorp", at=EVEN_LATER)
     laptop("company", "merge", "Acme", "Bcorp", at="2026-11-28T12:01:00+00:00")
     _settle(laptop, desktop, vdir, 12)
@@ -847,10 +853,9 @@ def test_a_chain_of_company_merges_on_two_computers_is_not_undone(
     company of three names on both, not three companies (a company file gone
     because its company took another name is not a merge undone)."""
     laptop, desktop, vdir = sides
-    for name, company in (("Ann Lee", "Northwind"), ("Bob Ray", "Contoso"), ("Cy Poe", "CTSO")):
-        laptop("add", name, "--company", company, at=ADDED)
-    laptop("sync", str(vdir), at=LATER)
-    desktop("sync", str(vdir), at=LATER)
+    _people_at(
+        laptop, desktop, vdir, ("Ann Lee", "Northwind"), ("Bob Ray", "Contoso"), ("Cy Poe", "CTSO")
+    )
     laptop("company", "merge", "Northwind", "Contoso", at=EVEN_LATER)
     desktop("company", "merge", "Contoso", "CTSO", at=EVEN_LATER)
     outs = _settle(laptop, desktop, vdir, 13)
@@ -871,10 +876,9 @@ def test_undoing_a_merge_of_a_company_with_its_own_other_name_keeps_that_name(
     second merge undone on the laptop: Acme alone, Bcorp with Ccorp, on both.
     Both orders in which one sync can apply the two company records."""
     laptop, desktop, vdir = sides
-    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")):
-        laptop("add", name, "--company", company, at=ADDED)
-    laptop("sync", str(vdir), at=LATER)
-    desktop("sync", str(vdir), at=LATER)
+    _people_at(
+        laptop, desktop, vdir, ("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")
+    )
     laptop("company", "merge", "Bcorp", "Ccorp", at=EVEN_LATER)
     _settle(laptop, desktop, vdir, 12)
     laptop("company", "merge", "Acme", "Bcorp", at="2026-11-28T12:50:00+00:00")
@@ -903,10 +907,9 @@ def test_a_company_renamed_here_and_merged_into_there_keeps_both(
     merges Ccorp into Acme: Acme Group of all four names on both (the rename
     is not taken for a merge made the other way round)."""
     laptop, desktop, vdir = sides
-    for name, company in (("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")):
-        laptop("add", name, "--company", company, at=ADDED)
-    laptop("sync", str(vdir), at=LATER)
-    desktop("sync", str(vdir), at=LATER)
+    _people_at(
+        laptop, desktop, vdir, ("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp")
+    )
     laptop("company", "merge", "Acme", "Bcorp", at=EVEN_LATER)
     _settle(laptop, desktop, vdir, 12)
     laptop("company", "rename", "Acme", "Acme Group", at="2026-11-28T12:55:00+00:00")
