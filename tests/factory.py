@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from wintogether.cli.common import typed_word
 from wintogether.clock import now as clock_now
 from wintogether.domain import contacts, conversations, deals, ledger, plan, promises
 from wintogether.store import open_store
@@ -98,7 +99,7 @@ class Factory:
 
     def _now(self, command: str, *words: str) -> datetime:
         """The moment, and the journal label the command line would give this write."""
-        label = " ".join(" ".join([command, *words]).split())
+        label = " ".join([command, *(typed_word(" ".join(w.split())) for w in words)])
         if len(label) > 200:
             label = label[:199] + "…"
         self.store.command_name, self.store.command_label = command, label

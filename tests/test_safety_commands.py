@@ -88,7 +88,7 @@ def test_undo_dry_run_changes_nothing(dana: Path, wt: Invoke) -> None:
     run = wt("undo", "--dry-run", "--json")
     data = json.loads(run.stdout)
     assert data["dry_run"] is True
-    assert data["undone"]["summary"] == "add Marcus O'Neil"
+    assert data["undone"]["summary"] == 'add "Marcus O\'Neil"'
     assert data["undone"]["tables"]["contacts"] == 1
     assert dump_hash(dana) == before
 
@@ -449,6 +449,9 @@ def test_undo_stops_at_a_settings_change(dana: Path, wt: Invoke) -> None:
     # a later command is undone; then undo says the same again, not "the last command"
     wt("log", "dana", "Call")
     assert "Undid `wt log dana Call`" in wt("undo").stderr
+    # Said as it could be typed again: the words quoted as a shell needs them.
+    wt("log", "dana reyes", 'Call; "renewal"')
+    assert "Undid `wt log 'dana reyes' 'Call; \"renewal\"'`" in wt("undo").stderr
     again = wt("undo", ok=False)
     assert "left to undo is `config set log.channel call`" in " ".join(again.stderr.split())
 

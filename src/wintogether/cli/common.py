@@ -157,8 +157,9 @@ def state(ctx: typer.Context) -> State:
 def command_label(ctx: typer.Context | None, limit: int = 200) -> tuple[str, str]:
     """The running command's name and a one-line summary for the change journal.
 
-    E.g. ``("log", "log dana Renewal call")``: the command path and its
-    arguments (not its options), as `wt undo` shows them.
+    E.g. ``("log", "log dana 'Renewal call'")``: the command path and its
+    arguments (not its options), quoted as a shell would need them, as `wt
+    undo` shows them.
     """
     if ctx is None:
         return "write", "write"
@@ -171,11 +172,23 @@ def command_label(ctx: typer.Context | None, limit: int = 200) -> tuple[str, str
         if value is None:
             continue
         values = value if isinstance(value, list | tuple) else [value]
-        words.extend(str(v) for v in values)
-    summary = " ".join(" ".join(words).split())
+        words.extend(typed_word(" ".join(str(v).split())) for v in values)
+    summary = " ".join(words)
     if len(summary) > limit:
         summary = summary[: limit - 1] + "…"
     return name, summary
+
+
+def typed_word(word: str) -> str:
+    """``word`` as it would be typed in a shell: bare when it can be, else in
+    double quotes when nothing in it is special there ("Marcus O'Neil"), else
+    in single quotes."""
+    import shlex
+
+    quoted = shlex.quote(word)
+    if quoted == word or not any(ch in word for ch in "'"):
+        return quoted
+    return f'"{word}"' if not any(ch in word for ch in '"$`\\!') else quoted
 
 
 def now() -> datetime:
