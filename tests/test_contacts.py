@@ -184,6 +184,14 @@ def test_edit_adds_removes_and_clears(dana: Path, wt: Invoke) -> None:
     assert dana["title"] == "VP Procurement"  # untouched
 
 
+def test_edit_names_the_manager_and_introducer_it_found(dana: Path, wt: Invoke) -> None:
+    """`wt edit 1 --reports-to 2` said "reports to 2"."""
+    run = wt("edit", "1", "--reports-to", "2", "--introduced-by", "marcus")
+    assert run.stderr.startswith(
+        "Updated Dana Reyes (#1): reports to Marcus O'Neil, introduced by Marcus O'Neil"
+    ), run.stderr
+
+
 def test_edit_says_notes_are_replaced_and_undo_brings_them_back(dana: Path, wt: Invoke) -> None:
     """`wt edit --note` said "note added" while the old notes were gone."""
     wt("edit", "dana", "--note", "Met at SaaStr.\nPrefers email.")

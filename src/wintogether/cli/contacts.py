@@ -31,6 +31,8 @@ from wintogether.cli.common import (
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from wintogether.models.contact import Contact
+
 PANEL = "Contacts"
 
 Company = Annotated[str | None, typer.Option("--company", "-c", help="Company.")]
@@ -237,12 +239,13 @@ def edit(
         clear=clear or [],
     )
     updated = contacts.edit(state(ctx).store(), contact, changes, now())
-    said = _said(changes)
+    said = _said(changes, updated)
     say(f"Updated {updated.name} (#{updated.id})" + (f": {said}" if said else "") + _echo(updated))
 
 
-def _said(changes: object) -> str:
-    """What ``wt edit`` was told to change, in a few words (the values given)."""
+def _said(changes: object, updated: Contact) -> str:
+    """What ``wt edit`` was told to change, in a few words (the values given;
+    a manager or introducer by name, as found)."""
     from wintogether.text import one_line
 
     words = []
@@ -252,6 +255,9 @@ def _said(changes: object) -> str:
         ("linkedin", "LinkedIn"),
     ):  # fmt: skip
         value = getattr(changes, field, None)
+        found = {"reports_to": updated.reports_to, "via": updated.introduced_by}.get(field)
+        if value and str(value).strip() and found is not None:
+            value = found.name
         if value is not None and not str(value).strip():
             words.append(f"{label} cleared")  # --company "": no company
         elif value:
