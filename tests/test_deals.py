@@ -410,7 +410,7 @@ def test_forgetting_a_person_takes_them_off_deals_and_the_deal_stays(
     wt("plan", "add", "1", "Legal review", "--owner", "greta", "--due", "2027-01-20")
     forgotten = wt("forget", "Dana Reyes", "--yes")
     # Her only promise is that step, which moves: none is deleted.
-    assert "deleted 0 conversation(s), 0 promise(s)" in forgotten.stderr
+    assert "deleted 0 conversations, 0 promises" in forgotten.stderr
     shown = json.loads(wt("deal", "show", "northwind", "--json").stdout)
     assert [p["name"] for p in shown["deal"]["people"]] == ["Greta Lind"]
     # The plan stays whole: Dana's step moved to the next person on the deal.

@@ -273,7 +273,9 @@ def test_forget_removes_their_text_from_the_file_and_wal(dana: Path, wt: Invoke)
         assert SECRET.lower().encode() in raw.lower()
         proc = run_cli("forget", "Dana Reyes", "--yes")
         assert proc.exit_code == 0, proc.stderr
-        assert "Forgot #1" in proc.stderr
+        assert "Forgot #1: deleted 1 conversation, 1 promise, 0 ledger entries; purged" in (
+            proc.stderr
+        )
         for path in (dana, Path(f"{dana}-wal")):
             data = path.read_bytes() if path.exists() else b""
             assert SECRET.lower().encode() not in data.lower()

@@ -57,6 +57,12 @@ def visible(text: str) -> str:
     return text if _plain(text) else _UNSAFE.sub(_escape, text)
 
 
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """``1 promise``, ``2 promises``, ``0 ledger entries`` (``plural`` when not
+    the word and an s)."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def one_line(text: str) -> str:
     """Like :func:`visible`, with newlines and tabs folded to spaces."""
     return text if _plain(text) else _UNSAFE_WITH_NEWLINES.sub(_escape, text)

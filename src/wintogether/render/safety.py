@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wintogether.domain.safety import FAIL, WARN, Forgotten, Report, Undone
 from wintogether.render.words import changed_rows
-from wintogether.text import one_line
+from wintogether.text import counted, one_line
 
 _MARK = {"ok": "ok  ", WARN: "WARN", FAIL: "FAIL"}
 
@@ -16,7 +16,7 @@ def doctor_lines(report: Report) -> list[str]:
         lines.append(f"  {_MARK[check.status]}  {check.name:<{width}}  {one_line(check.detail)}")
     if report.healthy:
         warnings = sum(check.status == WARN for check in report.checks)
-        lines.append("Healthy" + (f", with {warnings} warning(s)." if warnings else "."))
+        lines.append("Healthy" + (f", with {counted(warnings, 'warning')}." if warnings else "."))
     else:
         lines.append(
             "Not healthy. With no wt command running, keep a copy of the damaged file, then "
@@ -40,9 +40,10 @@ def undone_line(result: Undone) -> str:
 
 def forget_question(name: str, contact_id: int, solo: int, shared: int, promises: int) -> str:
     return one_line(
-        f"Forget {name} (#{contact_id}) for good? This deletes them, {solo} conversation(s) "
-        f"only with them, {promises} promise(s) and their history; {shared} shared "
-        "conversation(s) stay without them. This cannot be undone."
+        f"Forget {name} (#{contact_id}) for good? This deletes them, "
+        f"{counted(solo, 'conversation')} only with them, {counted(promises, 'promise')} and"
+        f" their history; {counted(shared, 'shared conversation')}"
+        f" {'stays' if shared == 1 else 'stay'} without them. This cannot be undone."
     )
 
 
@@ -50,9 +51,11 @@ def forgotten_lines(result: Forgotten) -> list[str]:
     scope = result.scope
     lines = [
         one_line(
-            f"Forgot #{scope.contact_id}: deleted {len(scope.solo_conversations)} conversation(s), "
-            f"{scope.promises} promise(s), {scope.ledger} ledger entr(ies); "
-            f"purged {result.journal_rows} history row(s)."
+            f"Forgot #{scope.contact_id}: deleted"
+            f" {counted(len(scope.solo_conversations), 'conversation')},"
+            f" {counted(scope.promises, 'promise')},"
+            f" {counted(scope.ledger, 'ledger entry', 'ledger entries')};"
+            f" purged {counted(result.journal_rows, 'history row')}."
         )
     ]
     if not result.compacted:
@@ -63,9 +66,9 @@ def forgotten_lines(result: Forgotten) -> list[str]:
     if result.vdirs:
         lines.append(
             one_line(
-                f"Synced folder {', '.join(result.vdirs)}: removed {result.files_removed} of "
-                f"their file(s), rewrote {result.files_rewritten} shared conversation(s) "
-                "without them."
+                f"Synced folder {', '.join(result.vdirs)}: removed"
+                f" {counted(result.files_removed, 'file')} of theirs, rewrote"
+                f" {counted(result.files_rewritten, 'shared conversation')} without them."
             )
         )
     for left in result.files_left:
@@ -73,8 +76,10 @@ def forgotten_lines(result: Forgotten) -> list[str]:
     if result.backups:
         lines.append(
             one_line(
-                f"{len(result.backups)} older backup(s) in {result.backups[0].parent} still "
-                "hold them; delete those files if they must go too."
+                f"{counted(len(result.backups), 'older backup')} in {result.backups[0].parent}"
+                f" still {'holds' if len(result.backups) == 1 else 'hold'} them; delete"
+                f" {'that file' if len(result.backups) == 1 else 'those files'} if they must go"
+                " too."
             )
         )
     lines.append(
