@@ -94,6 +94,13 @@ def test_balance_orders_by_what_i_owe_and_flags_one_sided(dana: Path, wt: Invoke
     table = wt("--plain", "balance").stdout
     assert "Marcus O'Neil" in table
     assert "-3" in table
+    # Even is 0, not "+0".
+    wt("gave", "dana", "An intro", "--kind", "intro", "--to", "marcus")
+    wt("got", "dana", "Advice back", "--kind", "advice")
+    wt("got", "dana", "More advice", "--kind", "advice")
+    table = wt("--plain", "balance").stdout
+    even = next(line for line in table.splitlines() if line.startswith("Dana Reyes"))
+    assert even.split()[-4:] == ["2", "2", "0", "0"], table  # gave, received, net, wins
     csv_out = wt("balance", "--format", "csv").stdout.splitlines()
     assert csv_out[0] == "contact_id,name,company,given,received,net,wins,one_sided"
     assert csv_out[1].startswith("2,Marcus O'Neil,O'Neil Consulting,0,3,-3,0,receiving")

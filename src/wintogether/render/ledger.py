@@ -55,7 +55,10 @@ def balance_view(view: BalanceView, today: date, *, plain: bool) -> RenderableTy
         view.rows,
         {
             "name": lambda r: ref_text(r.contact),
-            "net": lambda r: Text(f"{r.balance.net:+d}", style="red" if r.balance.net < 0 else ""),
+            "net": lambda r: Text(
+                f"{r.balance.net:+d}" if r.balance.net else "0",
+                style="red" if r.balance.net < 0 else "",
+            ),
             "one_sided": lambda r: Text(one_sided_text(r.balance) or "", style="yellow"),
         },
         title="Balance, 12 months",

@@ -865,7 +865,7 @@ def balance(view: BalanceView, today: date, width: int) -> Lines:
             view.rows,
             {
                 "name": lambda r: ref(r.contact),
-                "net": lambda r: f"{r.balance.net:+d}",
+                "net": lambda r: f"{r.balance.net:+d}" if r.balance.net else "0",
                 "one_sided": lambda r: one_sided_text(r.balance) or "",
             },
             width,
