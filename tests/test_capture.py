@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -212,7 +213,7 @@ def test_accept_with_a_note_keeps_the_subject_before_it(wt: Invoke, sources: Pat
     finally:
         store.close()
     shown = json.loads(wt("conversation", "show", str(again), "--json").stdout)
-    assert shown["note"] == f"{second['subject']} went well"
+    assert shown["note"] == f"{second['subject']} went well"  # starts with it: not twice
     shown = json.loads(wt("conversation", "show", str(longer), "--json").stdout)
     assert shown["note"] == f"{third['subject']}\n\nBudget.\nNext: pilot."
 
@@ -419,3 +420,24 @@ def test_mail_proposals_have_no_calendar_choice(wt: Invoke, sources: Path, monke
     run = wt("review", input="s\n" * first_email + "c\nq\n")
     assert run.stderr.count("ne[v]er for them, [q]uit? ") == 2
     assert len(waiting(wt)) == len(found) - first_email
+
+
+@pytest.mark.parametrize(
+    ("subject", "note", "kept"),
+    [
+        ("Sync", "Async follow-up", "Sync: Async follow-up"),
+        ("Call", "Called Dana", "Call: Called Dana"),
+        ("Renewal sync", "renewal sync went well", "renewal sync went well"),
+        ("Renewal sync", "Renewal sync", "Renewal sync"),
+        (None, "Talked budget", "Talked budget"),
+    ],
+)
+def test_a_note_is_prefixed_unless_it_starts_with_the_subject(
+    subject: str | None, note: str, kept: str
+) -> None:
+    from types import SimpleNamespace
+
+    from wintogether.domain.capture import Proposal, with_subject
+
+    proposal = cast(Proposal, SimpleNamespace(subject=subject))
+    assert with_subject(proposal, note) == kept

@@ -198,6 +198,10 @@ def test_date_order_reads_slashed_dates(dana: Path, wt: Invoke) -> None:
         " Type it as 2026-12-31 or dec 31.\n"
     )
     assert "there is no month 40" in wt("follow-up", "dana", "B", "--due", "4/40", ok=False).stderr
+    # 29 February without a year is the next one; with a year that has none, said so.
+    assert "(due Tue 29 Feb 2028)" in wt("follow-up", "dana", "L", "--due", "29/2").stderr
+    leap = wt("follow-up", "dana", "L", "--due", "29/2/2027", ok=False)
+    assert "February 2027 has no day 29" in leap.stderr
     wt("config", "set", "input.date_order", "month-day")
     assert "Type it as 2027-01-13 or jan 13," in " ".join(
         wt("follow-up", "dana", "B", "--due", "13/1", ok=False).stderr.split()

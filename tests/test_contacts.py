@@ -198,6 +198,9 @@ def test_edit_says_notes_are_replaced_and_undo_brings_them_back(dana: Path, wt: 
     run = wt("edit", "dana", "--note", "Loves cycling")
     assert run.stderr.startswith("Updated Dana Reyes (#1): notes replaced"), run.stderr
     assert "in place" in wt("edit", "--help").stdout
+    for blank in ("", " "):
+        assert "notes cleared" in wt("edit", "dana", "--note", blank).stderr
+        wt("undo")
     wt("undo")
     assert json.loads(wt("show", "1", "--json").stdout)["contact"]["notes"] == (
         "Met at SaaStr.\nPrefers email."

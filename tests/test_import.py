@@ -652,6 +652,18 @@ def test_a_binary_file_is_said_to_be_no_text_file(db: Path, wt: Invoke, tmp_path
                       .encode("latin-1"))  # fmt: skip
     run = wt("import", str(latin), ok=False)
     assert "is not UTF-8" in run.stderr and "--encoding latin-1" in run.stderr
+    # FileMaker's line break in a field (a vertical tab) and DOS's end-of-file
+    # mark are text: told to name the encoding, which then reads it.
+    notes = tmp_path / "filemaker.csv"
+    rows = "".join(
+        f'José{i},Pérez,j{i}@x.example,CEO,"met at a fair\x0bsaid hi"\n' for i in range(30)
+    )
+    notes.write_bytes(
+        ("First Name,Last Name,E-mail Address,Job Title,Notes\n" + rows).encode("cp1252") + b"\x1a"
+    )
+    run = wt("import", str(notes), ok=False)
+    assert "is not UTF-8" in run.stderr and "--encoding" in run.stderr, run.stderr
+    assert "30 added" in wt("import", str(notes), "--encoding", "cp1252").stderr
 
 
 def test_an_import_says_when_someone_added_has_the_name_of_someone_you_had(

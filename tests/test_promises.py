@@ -198,6 +198,6 @@ def test_an_id_is_taken_as_shown(dana: Path, wt: Invoke) -> None:
     assert "Snoozed #2" in wt("snooze", " #2", "next monday").stderr
     wt("log", "dana", "A call")
     assert "A call" in wt("conversation", "show", "#1").stdout
-    for bad in ("x1", "#", "1.5", "#-1", "\u0661"):  # an Arabic-Indic 1
+    for bad in ("x1", "#", "1.5", "#-1", "\u0661", "9" * 20):  # an Arabic-Indic 1, too big
         run = wt("done", bad, ok=False)
         assert run.exit_code == 2 and "is not an id" in run.stderr, (bad, run)

@@ -52,7 +52,7 @@ def test_an_intro_received_fills_the_introducer_once(db: Path, wt: Invoke) -> No
     again = wt("got", "sam", "Also introduced Dana", "--kind", "intro", "--to", "dana")
     assert again.stderr.splitlines()[-1] == (
         "Note: Dana Reyes stays introduced by Marcus O'Neil"
-        " (`wt edit 'Dana Reyes' --introduced-by 'Sam Okafor'` changes it)."
+        " (`wt edit 2 --introduced-by 3` changes it)."
     )
     assert "stays" not in wt("got", "marcus", "Again", "--kind", "intro", "--to", "dana").stderr
     # An intro I made between two people fills nothing.

@@ -175,6 +175,28 @@ def test_an_import_that_changes_nothing_pushes_no_backup_out(
         assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == before
 
 
+def test_an_import_that_only_links_people_keeps_its_backup(
+    dana: Path, wt: Invoke, tmp_path: Path
+) -> None:
+    """A later export that only adds an introducer, a manager and a role to
+    people already here changes the database: its backup stays."""
+    other = tmp_path / "other.db"
+    wt("--db", str(other), "init")
+    first, second = tmp_path / "e1.json", tmp_path / "e2.json"
+    wt("export", "-o", str(first))
+    wt("--db", str(other), "import", str(first))
+    wt("edit", "dana", "--introduced-by", "marcus", "--reports-to", "marcus", "--role", "champion")
+    wt("export", "-o", str(second))
+    folder = other.parent / "backups"
+    before = sorted(folder.iterdir())
+    run = wt("--db", str(other), "import", str(second))
+    assert "0 added, 0 updated" in run.stderr, run.stderr
+    shown = json.loads(wt("--db", str(other), "show", "dana", "--json").stdout)["contact"]
+    assert shown["role"] == "champion" and shown["reports_to"]["name"] == "Marcus O'Neil", shown
+    after = sorted(folder.iterdir())
+    assert len(after) == len(before) + 1, (before, after)
+
+
 def test_backup_keep_from_config(dana: Path, wt: Invoke, isolated: Path) -> None:
     (isolated / "config.toml").write_text("[backup]\nkeep = 2\n", encoding="utf-8")
     for _ in range(4):

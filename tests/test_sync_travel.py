@@ -916,8 +916,10 @@ def test_a_company_renamed_here_and_merged_into_there_keeps_both(
     desktop("company", "merge", "Acme", "Ccorp", at="2026-11-28T12:56:00+00:00")
     outs = _settle(laptop, desktop, vdir, 13)
     assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
-    assert laptop.rows(_COMPANIES) == desktop.rows(_COMPANIES)
-    assert [r[0] for r in laptop.rows(_COMPANIES)] == ["Acme Group"]
+    for side in (laptop, desktop):
+        assert side.rows(_COMPANIES) == [
+            ("Acme Group", "Acme|Bcorp|Ccorp", "Ann Lee|Bob Ray|Cat Roe")
+        ], side.path.name
 
 
 def test_a_rename_that_keeps_the_key_reaches_the_other_computer(

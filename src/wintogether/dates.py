@@ -156,6 +156,8 @@ def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date 
     day, month = (second, first) if order == "month-day" else (first, second)
     year_text = match.group(3)
     year = (2000 + int(year_text) if len(year_text) == 2 else int(year_text)) if year_text else None
+    if year is None and (month, day) == (2, 29):
+        return check_day(_leap_day(today, prefer), original)
     try:
         found = date(year or today.year, month, day)
         if year is None and prefer == "future" and found < today:
@@ -174,7 +176,7 @@ def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date 
         except ValueError:
             # No such day either way round (31/2): the order is not the slip.
             why = (
-                f"{_MONTH_NAMES[month - 1]} has no day {day}"
+                f"{_MONTH_NAMES[month - 1]}{f' {year}' if year else ''} has no day {day}"
                 if 1 <= month <= 12
                 else f"there is no month {month}"
             )
@@ -188,6 +190,18 @@ def _slashed_day(text: str, today: date, prefer: Prefer, original: str) -> date 
             hint=f"Type it as {example}, or set it once: `wt config set input.date_order {other}`.",
         ) from None
     return check_day(found, original)
+
+
+def _leap_day(today: date, prefer: Prefer) -> date:
+    """29 February without a year: the next one (the last one when the past is
+    preferred), today's year's when it has one."""
+    import calendar
+
+    step = -1 if prefer == "past" else 1
+    year = today.year
+    while not calendar.isleap(year) or (date(year, 2, 29) - today).days * step < 0:
+        year += step
+    return date(year, 2, 29)
 
 
 def has_time_of_day(text: str) -> bool:

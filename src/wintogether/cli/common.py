@@ -138,7 +138,7 @@ class State:
 def item_id(value: str) -> int:
     """A promise's or conversation's id as typed: ``12`` or as shown, ``#12``."""
     typed = value.strip().removeprefix("#").strip()
-    if not typed.isascii() or not typed.isdigit():
+    if not typed.isascii() or not typed.isdigit() or int(typed) >= 2**63:
         raise typer.BadParameter(f"{value!r} is not an id: type it as shown, like 12 or '#12'.")
     return int(typed)
 

@@ -267,8 +267,9 @@ def _said(changes: object, updated: Contact) -> str:
         ("remove_emails", "-"), ("remove_phones", "-"),
     ):  # fmt: skip
         words += [f"{sign}{one_line(str(v))}" for v in getattr(changes, field, None) or []]
-    if getattr(changes, "note", None):
-        words.append("notes replaced")
+    note = getattr(changes, "note", None)
+    if note is not None:
+        words.append("notes replaced" if note.strip() else "notes cleared")
     words += [f"{c} cleared" for c in getattr(changes, "clear", None) or []]
     return ", ".join(words)
 

@@ -90,17 +90,16 @@ def _record(
         message += f" on {format_day(entry.happened_at.date(), moment.date())}"
     say(f"{message} (#{entry.id})")
     if entry.kind == "intro" and direction == "got" and entry.to_contact:
-        import shlex
-
         from wintogether.domain.referrals import introducer
 
         kept = introducer(state(ctx).store(), entry.to_contact.id)
         if kept is not None and kept.id != entry.contact.id:
-            # The first introduction known stays who brought them.
+            # The first introduction known stays who brought them. By id in
+            # the command: two people may share a name.
             say(
                 f"Note: {entry.to_contact.name} stays introduced by {kept.name}"
-                f" (`wt edit {shlex.quote(entry.to_contact.name)} --introduced-by"
-                f" {shlex.quote(entry.contact.name)}` changes it)."
+                f" (`wt edit {entry.to_contact.id} --introduced-by {entry.contact.id}`"
+                " changes it)."
             )
 
 

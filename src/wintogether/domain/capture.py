@@ -797,9 +797,10 @@ def default_note(proposal: Proposal) -> str:
 
 def with_subject(proposal: Proposal, note: str) -> str:
     """A note written on accepting, after the meeting's or thread's subject
-    ("Renewal sync: discussed the DPA"), unless it says the subject already."""
+    ("Renewal sync: discussed the DPA"), unless it starts with the subject."""
     subject = proposal.subject
-    if not subject or subject.casefold() in note.casefold():
+    starts = note.casefold().startswith(subject.casefold()) if subject else False
+    if not subject or (starts and not note[len(subject) : len(subject) + 1].isalnum()):
         return note
     return f"{subject}: {note}" if "\n" not in note else f"{subject}\n\n{note}"
 

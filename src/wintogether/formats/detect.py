@@ -36,8 +36,14 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """Text of a file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
 
     Anything else is an error suggesting ``--encoding`` rather than a guess:
-    a wrong guess would silently store mangled names.
+    a wrong guess would silently store mangled names. DOS's end-of-file mark
+    (Ctrl-Z) after the last line is not part of the text.
     """
+    text = _decode(data, name, encoding)
+    return text[:-1] if text.endswith("\x1a") else text
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> str:
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -85,14 +91,24 @@ def _not_text(name: str) -> InvalidValue:
     )
 
 
-#: Bytes no text file holds in any 8-bit encoding: C0 controls but tab, line
-#: and form feed, carriage return and escape.
-_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+#: Bytes a text file in an 8-bit encoding hardly holds: C0 controls but tab,
+#: line feed, vertical tab (FileMaker's line break in a field), form feed,
+#: carriage return, DOS's end-of-file mark and escape.
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26, 27))
+#: How files that are not text begin: images, PDF, archives, programs, SQLite.
+_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
+    b"MZ", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"SQLite format 3\0", b"BZh", b"7z\xbc\xaf",
+    b"Rar!",
+)  # fmt: skip
 
 
 def _binary(head: bytes) -> bool:
-    """A NUL, or more than one byte in a hundred a control no text has."""
-    return b"\0" in head or len(head.translate(None, delete=_CONTROLS)) < 0.99 * len(head)
+    """A known binary format's first bytes, or one byte in ten a control no
+    text has (a stray NUL or two, padding after an interrupted copy, is not)."""
+    if head.startswith(_MAGIC):
+        return True
+    return len(head.translate(None, delete=_CONTROLS)) < 0.9 * len(head)
 
 
 def _texty(head: bytes) -> bool:

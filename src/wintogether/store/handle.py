@@ -36,6 +36,9 @@ class Store:
         self.command_name = "write"
         #: The journal command of the write in progress, if any.
         self.command_id: int | None = None
+        #: Whether the last ``write()`` changed a row the journal keeps (True
+        #: when there is no journal to tell).
+        self.last_write_changed = False
 
     @property
     def path(self) -> Path:
@@ -57,9 +60,11 @@ class Store:
         """
         from wintogether.store import journal_active
 
+        self.last_write_changed = False
         with self.connection.write():
             if not journal_active.has_journal(self.conn):
                 yield self
+                self.last_write_changed = True
                 return
             text = label or self.command_label
             command = name or (text.split(" ", 1)[0] if label else self.command_name)
@@ -68,7 +73,7 @@ class Store:
             )
             try:
                 yield self
-                journal_active.end_command(self.conn, self.command_id)
+                self.last_write_changed = journal_active.end_command(self.conn, self.command_id)
             finally:
                 self.command_id = None
 

@@ -31,14 +31,16 @@ def begin_command(conn: sqlite3.Connection, name: str, summary: str, at: str) ->
     return command_id
 
 
-def end_command(conn: sqlite3.Connection, command_id: int) -> None:
-    """Close the command; a command that changed nothing leaves no trace."""
+def end_command(conn: sqlite3.Connection, command_id: int) -> bool:
+    """Close the command; a command that changed nothing leaves no trace.
+    Whether it changed something."""
     conn.execute("DELETE FROM journal_active")
     changed = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM journal WHERE command_id = ?)", (command_id,)
     ).fetchone()[0]
     if not changed:
         conn.execute(f"DELETE FROM journal_commands WHERE id = ? AND {_KEPT}", (command_id,))
+    return bool(changed)
 
 
 def suspend(conn: sqlite3.Connection) -> None:

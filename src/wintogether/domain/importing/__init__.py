@@ -132,7 +132,9 @@ def import_file(
             changed = bool(added or updated or any(history.values()) or joined)
             if changed:
                 import_store.record_import(store, fmt, path.name, (added, updated, skipped), stamp)
-        settle_backup(store, made, changed)
+        # Anything the journal saw counts too (an introducer or a role a JSON
+        # export brings to people otherwise unchanged).
+        settle_backup(store, made, changed or store.last_write_changed)
     notices = list(result.notices)
     for merged, into in joined:
         # A name of one company in the file is another company here: the two

@@ -56,8 +56,9 @@ def read_file(
         if found is None:
             raise InvalidValue(
                 f"Cannot tell what kind of file {path.name} is.",
-                hint="Expected a LinkedIn, Google or Outlook CSV, a vCard or a wintogether "
-                "JSON export; name it with --from.",
+                hint="Expected a LinkedIn, Google or Outlook CSV (with the header row they"
+                " export), a vCard or a wintogether JSON export (--from vcard reads cards"
+                " after other lines).",
             )
         fmt = found
     elif found is not None and found != fmt and not _fits(fmt, text):
