@@ -939,3 +939,25 @@ def test_a_rename_that_keeps_the_key_reaches_the_other_computer(
         == laptop.rows(_COMPANIES)
         == [("Northwind Traders", None, "Ann Lee")]
     )
+
+
+def test_an_entry_found_by_another_name_takes_no_name_off_the_company_here(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Ccorp merged into Bcorp on the laptop while the desktop merges Bcorp and
+    Dcorp into Acme: Bcorp's entry (naming only Ccorp) speaks for Bcorp, not for
+    Acme, and takes Dcorp off nothing. One company of four names on both."""
+    laptop, desktop, vdir = sides
+    _people_at(
+        laptop, desktop, vdir,
+        ("Ann Lee", "Acme"), ("Bob Ray", "Bcorp"), ("Cat Roe", "Ccorp"), ("Dan Poe", "Dcorp"),
+    )  # fmt: skip
+    laptop("company", "merge", "Bcorp", "Ccorp", at=EVEN_LATER)
+    desktop("company", "merge", "Acme", "Bcorp", at=EVEN_LATER)
+    desktop("company", "merge", "Acme", "Dcorp", at=EVEN_LATER)
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    for side in (laptop, desktop):
+        assert side.rows(_COMPANIES) == [
+            ("Acme", "Bcorp|Ccorp|Dcorp", "Ann Lee|Bob Ray|Cat Roe|Dan Poe")
+        ], side.path.name

@@ -572,9 +572,11 @@ def put_company(store: Store, fields: dict[str, Any], stamp: str) -> bool:
             "UPDATE company_aliases SET alias = ? WHERE company_id = ? AND key = ?",
             (" ".join(alias.split()), company_id, companies_store.company_key(alias)),
         )
-    if aliases is not None:
+    if aliases is not None and not found_by_another_name:
         # Another name the file no longer lists was taken off there (a merge
-        # undone): here too. The file's own name and this side's stay.
+        # undone): here too. The file's own name and this side's stay. (A file
+        # found by another name speaks for that name, not for the company
+        # here: it takes nothing off.)
         kept = {companies_store.company_key(a) for a in aliases} | {key, here_key}
         # Only names it had before: those a company merged into it just now
         # brought are the other company's, not taken off here.
