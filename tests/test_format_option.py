@@ -84,6 +84,8 @@ def test_no_csv_form_is_said_the_same_way(data: Path, wt: Invoke, args: tuple[st
     path = args[:2] if args[0] == "conversation" else args[:1]
     help_ = flat(wt(*path, "--help").stdout)
     assert "table (default) or json; not csv" in help_
+    # The choices shown are those taken.
+    assert "<table|json>" in help_ and "<table|json|csv>" not in help_
 
 
 def test_today_points_to_a_command_that_exists(data: Path, wt: Invoke) -> None:

@@ -34,10 +34,14 @@ NO_CSV = "not csv: the result is nested, one table would not hold it"
 
 
 def _format_option(csv: bool) -> Any:
-    help_ = "Output format: table (default), json or csv."
-    if not csv:
-        help_ = f"Output format: table (default) or json; {NO_CSV}."
-    return typer.Option("--format", "-f", help=help_)
+    if csv:
+        return typer.Option("--format", "-f", help="Output format: table (default), json or csv.")
+    return typer.Option(
+        "--format",
+        "-f",
+        help=f"Output format: table (default) or json; {NO_CSV}.",
+        metavar="<table|json>",
+    )
 
 
 #: ``--format`` on a read command: one definition, so every command says the same.
