@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from conftest import Invoke
+from wintogether.domain.sync.apply import _FIELD_WORDS
 from wintogether.domain.sync.model import COLLECTIONS
 from wintogether.domain.sync.scan import _parse
 
@@ -655,7 +656,8 @@ class SyncModel(RuleBasedStateMachine):
                 ):
                     continue  # kept out of the folder somewhere: its history stays there
                 for field in fields:
-                    assert any(f"{field}: kept" in t for t in texts), (
+                    said = _FIELD_WORDS.get(field, field)  # "done note", as a person says it
+                    assert any(f"{said}: kept" in t for t in texts), (
                         f"{target}: the conflict on {field} is not on the timeline\n{log}"
                     )
 

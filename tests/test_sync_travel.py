@@ -961,3 +961,30 @@ def test_an_entry_found_by_another_name_takes_no_name_off_the_company_here(
         assert side.rows(_COMPANIES) == [
             ("Acme", "Bcorp|Ccorp|Dcorp", "Ann Lee|Bob Ray|Cat Roe|Dan Poe")
         ], side.path.name
+
+
+def test_a_promise_closed_with_two_notes_says_the_conflict_in_words(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """Kept on the laptop with one note and on the desktop with another: the
+    conflict entry on the timeline says "done note: kept …", as a person says
+    it (the sync model looks for the same words)."""
+    laptop, desktop, vdir = sides
+    laptop("add", "Ann Lee", at=ADDED)
+    laptop("follow-up", "Ann", "Send deck", "--due", "2026-12-20", at=ADDED)
+    laptop("sync", str(vdir), at=LATER)
+    desktop("sync", str(vdir), at=LATER)
+    laptop("done", "1", "--note", "sent by mail", at="2026-11-28T12:01:00+00:00")
+    desktop("done", "1", "--note", "handed over", at="2026-11-28T12:02:00+00:00")
+    outs = _settle(laptop, desktop, vdir, 13)
+    assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
+    notes = "SELECT done_note FROM promises"
+    assert laptop.rows(notes) == desktop.rows(notes) == [("handed over",)]
+    said = [
+        text
+        for side in (laptop, desktop)
+        for (text,) in side.rows("SELECT text FROM contact_events WHERE kind = 'sync_conflict'")
+    ]
+    assert any("done note: kept 'handed over'" in t and "not 'sent by mail'" in t for t in said), (
+        said
+    )
