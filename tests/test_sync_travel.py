@@ -928,9 +928,7 @@ def test_a_rename_that_keeps_the_key_reaches_the_other_computer(
     """`wt company rename "northwind traders inc" "Northwind Traders"` (the
     same company by its key: no other name is made) reaches the desktop."""
     laptop, desktop, vdir = sides
-    laptop("add", "Ann Lee", "--company", "northwind traders inc", at=ADDED)
-    laptop("sync", str(vdir), at=LATER)
-    desktop("sync", str(vdir), at=LATER)
+    _people_at(laptop, desktop, vdir, ("Ann Lee", "northwind traders inc"))
     laptop("company", "rename", "northwind traders inc", "Northwind Traders", at=EVEN_LATER)
     outs = _settle(laptop, desktop, vdir, 13)
     assert outs[-2:] == ["sent 0, received 0, deleted 0, conflicts 0"] * 2, outs
