@@ -874,3 +874,16 @@ def test_today_reads_the_config_without_the_file_writers(dana: object) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "wintogether.reading" in modules
     assert "wintogether.files" not in modules
+
+
+def test_reads_do_not_quote_their_command_line(dana: object, wt: Invoke) -> None:
+    """The change journal's label ("log dana 'Renewal call'", quoted as a shell
+    needs it) is made by the first journaled write: a read with arguments never
+    makes it, so it never imports shlex; a write still labels its command."""
+    for args in (("show", "Dana Reyes"), ("search", "renewal"), ("company", "Northwind")):
+        modules, done = imported_modules(*args)
+        assert done.returncode in (0, 1), done.stderr[-2000:]
+        assert "shlex" not in modules, args
+    wt("log", "Dana Reyes", "Call about O'Brien's renewal")
+    undo = wt("undo", "--dry-run")
+    assert """`wt log 'Dana Reyes' "Call about O'Brien's renewal"`""" in undo.stderr

@@ -674,3 +674,65 @@ def test_an_archive_for_a_deletion_elsewhere_is_said_on_the_terminal(
     shown = laptop("history", "--kind", "sync_deleted", "--format", "csv",
                    at="2026-11-28T11:10:00+00:00").stdout  # fmt: skip
     assert "sync_deleted" in shown and "Dana Reyes" in shown and "Sam Solo" not in shown
+
+
+def test_an_unchanged_sync_loads_no_hashing_json_or_dataclasses(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """A sync with nothing to do compares sizes, times and versions only: it
+    reads no file, so it never loads hashlib (OpenSSL), the json package or
+    dataclasses (what `wt sync` from a shell alias pays on every run)."""
+    import subprocess
+    import sys
+
+    laptop, desktop, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    env = {**os.environ, "WINTOGETHER_DB": str(laptop.path), "WINTOGETHER_NOW": LAPTOP_AT}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "wintogether", "sync", str(vdir)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sent 0, received 0, deleted 0, conflicts 0" in done.stderr
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert not modules & {"hashlib", "_hashlib", "json", "dataclasses"}, sorted(
+        modules & {"hashlib", "_hashlib", "json", "dataclasses"}
+    )
+    # A changed file is still hashed and read: the desktop edits, the laptop takes it.
+    desktop("sync", str(vdir), at="2026-11-28T10:30:00+00:00")
+    desktop("edit", "dana", "--title", "VP Sales", at="2026-11-28T11:00:00+00:00")
+    desktop("sync", str(vdir), at="2026-11-28T11:05:00+00:00")
+    out = laptop("sync", str(vdir), at="2026-11-28T12:00:00+00:00")
+    assert "received 1" in out.stderr
+    assert laptop.rows("SELECT title FROM contacts WHERE name = 'Dana Reyes'") == [("VP Sales",)]
+
+
+def test_the_state_read_without_its_texts_reads_them_when_asked(
+    sides: tuple[Side, Side, Path],
+) -> None:
+    """load_state(texts=False) (a sync's plan) gives each row the same merge
+    texts as reading them with the row, read in one query when first asked."""
+    from wintogether.store import open_store
+    from wintogether.store import sync as ss
+
+    laptop, _, vdir = sides
+    _seed(laptop)
+    laptop("sync", str(vdir))
+    store, _ = open_store(laptop.path)
+    try:
+        key = str(vdir.resolve())
+        with store.read():
+            eager = ss.load_state(store, key, "contact")
+            lazy = ss.load_state(store, key, "contact", texts=False)
+            assert eager and set(eager) == set(lazy)
+            for uid, row in eager.items():
+                assert row.base is not None
+                assert (lazy[uid].base, lazy[uid].ours) == (row.base, row.ours)
+                assert lazy[uid].file_name == row.file_name
+    finally:
+        store.close()

@@ -110,7 +110,8 @@ class State:
             store, created = open_store(path, create=create or not self.explicit)
             if created and not create:
                 say(f"Created a new wintogether database at {path}")
-            store.command_name, store.command_label = command_label(self.command_ctx)
+            ctx = self.command_ctx
+            store.describe_command = lambda: command_label(ctx)
             self._store = store
         return self._store
 

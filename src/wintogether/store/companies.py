@@ -19,7 +19,6 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Any
@@ -74,6 +73,8 @@ def company_key(name: str) -> str:
     if name.isascii():
         plain = name.casefold().translate(_DROPPED).translate(_ASCII_SPACES)
     else:
+        import unicodedata  # a C extension to load: only for names that need it
+
         decomposed = unicodedata.normalize("NFKD", name)
         plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
         plain = plain.translate(_DROPPED)

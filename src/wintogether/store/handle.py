@@ -11,7 +11,7 @@ writes one consistent time.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +34,9 @@ class Store:
         #: (the CLI sets it to the command line, e.g. "log dana Renewal call").
         self.command_label = "write"
         self.command_name = "write"
+        #: Where the two above come from, asked on the first journaled write:
+        #: a read never needs them (the CLI quotes the command line for them).
+        self.describe_command: Callable[[], tuple[str, str]] | None = None
         #: The journal command of the write in progress, if any.
         self.command_id: int | None = None
         #: Whether the last ``write()`` changed a row the journal keeps (True
@@ -66,6 +69,9 @@ class Store:
                 yield self
                 self.last_write_changed = True
                 return
+            if label is None and self.describe_command is not None:
+                self.command_name, self.command_label = self.describe_command()
+                self.describe_command = None
             text = label or self.command_label
             command = name or (text.split(" ", 1)[0] if label else self.command_name)
             self.command_id = journal_active.begin_command(

@@ -14,7 +14,6 @@ until all three carry it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,7 @@ from wintogether.store import contacts as contacts_store
 from wintogether.store import events as events_store
 from wintogether.store.common import new_uid
 from wintogether.store.handle import Store
+from wintogether.text import read_json
 
 #: Per table, the record field that carries each column (``id`` stays local;
 #: a reference to another row travels as that row's uid).
@@ -263,7 +263,7 @@ def conversation_record(row: sqlite3.Row) -> dict[str, Any]:
         "happened_at": row["happened_at"],
         "channel": row["channel"],
         "note": row["note"],
-        "participants": json.loads(row["people"]),
+        "participants": read_json(row["people"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
@@ -344,7 +344,7 @@ def deal_record(row: sqlite3.Row) -> dict[str, Any]:
         "closed_at": row["closed_at"],
         "close_note": row["close_note"],
         "notes": row["notes"],
-        "people": json.loads(row["people"]),
+        "people": read_json(row["people"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
@@ -367,7 +367,7 @@ def template_record(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "uid": row["uid"],
         "name": row["name"],
-        "steps": json.loads(row["steps"]),
+        "steps": read_json(row["steps"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
@@ -683,6 +683,8 @@ def insert_template_record(store: Store, record: dict[str, Any]) -> bool:
     """A plan template (unless its uid exists). Another template here with its
     name and other steps: this one comes in as "NAME (2)" (the next free
     number), not dropped."""
+    import json
+
     if store.conn.execute(
         "SELECT 1 FROM plan_templates WHERE uid = ?", (record["uid"],)
     ).fetchone():

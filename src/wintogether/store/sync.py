@@ -7,10 +7,9 @@ journaled. Data writes here run inside the caller's ``Store.write()``.
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from wintogether.models import ContactRef
@@ -19,7 +18,7 @@ from wintogether.store import contacts as contacts_store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import events as events_store
 from wintogether.store import records
-from wintogether.store.common import new_uid
+from wintogether.store.common import new_uid, text_list
 from wintogether.store.handle import Store
 
 #: The kinds of item a vdir holds, and the table behind each (``history``:
@@ -61,32 +60,139 @@ def _history_row(sync_id: int) -> tuple[str, int]:
     return _HISTORY_OF_CODE[sync_id % _CODES], sync_id // _CODES
 
 
-@dataclass
 class StateRow:
-    uid: str
-    file_name: str
-    content_hash: str
-    file_size: int
-    file_mtime_ns: int
-    #: The change time the file carried (REV, LAST-MODIFIED), as ``...Z``.
-    file_stamp: str | None
-    #: 1 when this database wrote the file (its version is a change made here).
-    sent: int
-    db_version: str
-    synced_at: str
-    #: The item's synced fields as both sides last agreed on them (the base of
-    #: a three-way merge), and the fields this database last wrote into the
-    #: file while no other version of it has been seen; JSON, or None.
-    base: str | None = None
-    ours: str | None = None
+    """One item's row of the sync state. Written out, not a dataclass: a sync
+    reads every item's row and makes one each."""
+
+    __slots__ = (
+        "_base",
+        "_ours",
+        "_texts",
+        "content_hash",
+        "db_version",
+        "file_mtime_ns",
+        "file_name",
+        "file_size",
+        "file_stamp",
+        "sent",
+        "synced_at",
+        "uid",
+    )
+
+    def __init__(
+        self,
+        uid: str,
+        file_name: str,
+        content_hash: str,
+        file_size: int,
+        file_mtime_ns: int,
+        file_stamp: str | None,
+        sent: int,
+        db_version: str,
+        synced_at: str,
+        base: str | None = None,
+        ours: str | None = None,
+        texts: _Texts | None = None,
+    ) -> None:
+        self.uid = uid
+        self.file_name = file_name
+        self.content_hash = content_hash
+        self.file_size = file_size
+        self.file_mtime_ns = file_mtime_ns
+        #: The change time the file carried (REV, LAST-MODIFIED), as ``...Z``.
+        self.file_stamp = file_stamp
+        #: 1 when this database wrote the file (its version is a change made here).
+        self.sent = sent
+        self.db_version = db_version
+        self.synced_at = synced_at
+        self._base = base
+        self._ours = ours
+        self._texts = texts
+
+    @property
+    def base(self) -> str | None:
+        """The item's synced fields as both sides last agreed on them (the base
+        of a three-way merge); JSON, or None."""
+        if self._texts is not None:
+            self._read_texts()
+        return self._base
+
+    @property
+    def ours(self) -> str | None:
+        """The fields this database last wrote into the file while no other
+        version of it has been seen; JSON, or None."""
+        if self._texts is not None:
+            self._read_texts()
+        return self._ours
+
+    def _read_texts(self) -> None:
+        assert self._texts is not None
+        self._base, self._ours = self._texts.of(self.uid)
+        self._texts = None
+
+    def __repr__(self) -> str:
+        return f"StateRow(uid={self.uid!r}, file_name={self.file_name!r})"
 
 
-def load_state(store: Store, vdir: str, kind: str) -> dict[str, StateRow]:
+class _Texts:
+    """The ``base`` and ``ours`` of every row one :func:`load_state` read,
+    themselves read (in one query) when the first of them is wanted: only an
+    item that changed on one side needs them, and they are most of a row's
+    bytes (hundreds each), so a sync with nothing to do never reads them."""
+
+    __slots__ = ("by_uid", "kind", "store", "vdir")
+
+    def __init__(self, store: Store, vdir: str, kind: str) -> None:
+        self.store, self.vdir, self.kind = store, vdir, kind
+        self.by_uid: dict[str, tuple[str | None, str | None]] | None = None
+
+    def of(self, uid: str) -> tuple[str | None, str | None]:
+        if self.by_uid is None:
+            self.by_uid = {
+                row[0]: (row[1], row[2])
+                for row in _tuples(
+                    self.store,
+                    "SELECT uid, base, ours FROM sync_state WHERE vdir = ? AND kind = ?",
+                    (self.vdir, self.kind),
+                )
+            }
+        return self.by_uid.get(uid, (None, None))
+
+
+def _tuples(store: Store, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    """``sql``'s rows as plain tuples: a sync reads every item's row, and a
+    tuple costs less to make and to index than a ``sqlite3.Row``."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
+
+
+def load_state(store: Store, vdir: str, kind: str, *, texts: bool = True) -> dict[str, StateRow]:
+    """Every row of the sync state of one kind in one vdir, by uid.
+
+    ``texts=False``: each row's ``base`` and ``ours`` are read when the first
+    of them is asked for, all of them in one query. Only for rows used inside
+    the transaction that read them, before anything writes the state (the
+    plan of a sync): read later, they would be the state written since.
+    """
+    if texts:
+        return {
+            row[0]: StateRow(*row)
+            for row in _tuples(
+                store,
+                "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp,"
+                " sent, db_version, synced_at, base, ours FROM sync_state"
+                " WHERE vdir = ? AND kind = ?",
+                (vdir, kind),
+            )
+        }
+    later = _Texts(store, vdir, kind)
     return {
-        row[0]: StateRow(*row)
-        for row in store.conn.execute(
+        uid: StateRow(uid, name, digest, size, mtime, stamp, sent, version, at, texts=later)
+        for uid, name, digest, size, mtime, stamp, sent, version, at in _tuples(
+            store,
             "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
-            " db_version, synced_at, base, ours FROM sync_state WHERE vdir = ? AND kind = ?",
+            " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
             (vdir, kind),
         )
     }
@@ -121,6 +227,8 @@ def save_journal_mark(store: Store, vdir: str, stamp: str) -> None:
 
 def forgotten_uids(store: Store, uids: Sequence[str]) -> set[str]:
     """Those of ``uids`` that are contacts forgotten here (`wt forget`)."""
+    import json
+
     return {
         row[0]
         for row in store.conn.execute(
@@ -138,7 +246,7 @@ def journaled_since(store: Store, kind: str, mark: int) -> set[int]:
             for row in store.conn.execute(
                 "SELECT DISTINCT tbl, row_id FROM journal WHERE id > ? AND tbl IN"
                 " (SELECT value FROM json_each(?))",
-                (mark, json.dumps(list(HISTORY))),
+                (mark, text_list(HISTORY)),
             )
         }
     return {
@@ -270,7 +378,7 @@ _VERSION_SQL = {
 
 def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str, str]]:
     """uid -> (id, updated_at, version, owner uid) of every row: the "what changed" scan."""
-    return {r[0]: (r[1], r[2], r[3], r[4]) for r in store.conn.execute(_VERSION_SQL[kind])}
+    return {r[0]: r[1:] for r in _tuples(store, _VERSION_SQL[kind])}
 
 
 def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
@@ -279,6 +387,8 @@ def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
 
 def promise_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """Promise records with their row's ``id`` and ``contact_id``."""
+    import json
+
     for row in store.conn.execute(
         f"{records.PROMISE_SELECT} WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id",
         (json.dumps(list(ids)),),
@@ -289,6 +399,8 @@ def promise_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]
 def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """Conversation records with their row's ``id`` and a participant's ``contact_id``
     (the one added first: where a conflict is kept)."""
+    import json
+
     for row in store.conn.execute(
         f"SELECT {records.CONVERSATION_COLUMNS},"
         " (SELECT min(p.contact_id) FROM interaction_participants p"
@@ -304,6 +416,8 @@ def conversation_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str,
 def history_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """History records (export shape) with their sync ``id``, their ``contact_id``
     and their ``section`` (``ledger``, ``wins``, ``events``)."""
+    import json
+
     by_table: dict[str, list[int]] = {}
     for sync_id in ids:
         table, row_id = _history_row(sync_id)
@@ -403,6 +517,8 @@ def _put_deal(
 ) -> None:  # fmt: skip
     """A deal from its file: its fields, its company record (made from the name,
     as for a contact) and its people, those known here, in the file's order."""
+    import json
+
     from wintogether.store import deals as deals_store
 
     people = [contact_ids[uid] for uid in fields.get("people") or [] if uid in contact_ids]
@@ -487,6 +603,8 @@ def _put_template(
     """A plan template from its file. Two templates saved under one name on two
     computers are one name too many: the later saved is kept, on both (the
     other, deleted here, or never taken in, leaves the folder at the next sync)."""
+    import json
+
     steps = json.dumps(fields["steps"])
     name = " ".join(str(fields["name"]).split())
     row_id = _history_row(sync_id)[1] if sync_id is not None else None
@@ -632,6 +750,8 @@ def merged_into(store: Store) -> dict[str, str]:
 
 def contact_refs(store: Store, uids: Sequence[str]) -> dict[str, ContactRef]:
     """uid -> the contact, of those of ``uids`` this database has."""
+    import json
+
     return {
         str(row[0]): ContactRef(int(row[1]), str(row[2]), row[3])
         for row in store.conn.execute(
@@ -676,6 +796,8 @@ def put_contact(
     text, or None for a card from another app, which leaves them as they are.
     An introducer or manager not known (yet) is linked by :func:`link_contacts`.
     """
+    import json
+
     columns = {k: fields.get(k) for k in ("name", "company", "title", "birthday", "notes")}
     ours = fields.get("ours")
     if ours is not None:
@@ -834,6 +956,8 @@ def put_conversation(
 def history_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
     """contact id -> what it has here beyond its card and promises (conversations,
     ledger entries, wins, timeline entries), in words; contacts with none left out."""
+    import json
+
     out: dict[int, str] = {}
     labels = ("conversation", "ledger entry", "win", "timeline entry")
     for row in store.conn.execute(
@@ -876,6 +1000,8 @@ def moving_steps(store: Store, going: Sequence[str], kept_out: Sequence[str] = (
     that are plan steps of a deal with someone else on it (not kept out of the
     folder here): they move to that person (:func:`delete_row`), as when a
     person is forgotten, and stay."""
+    import json
+
     return {
         row[0]
         for row in store.conn.execute(
@@ -892,6 +1018,8 @@ def moving_steps(store: Store, going: Sequence[str], kept_out: Sequence[str] = (
 
 def deals_of(store: Store, contacts: Sequence[str]) -> set[str]:
     """Uids of the deals these contacts (by uid) are on."""
+    import json
+
     return {
         row[0]
         for row in store.conn.execute(
@@ -949,6 +1077,8 @@ def record_conflict(
 
 def row_ids(store: Store, kind: str, uids: Sequence[str]) -> dict[str, int]:
     """uid -> id of a few contacts, promises or conversations."""
+    import json
+
     if not uids:
         return {}
     table = TABLES[kind]
@@ -963,6 +1093,8 @@ def row_ids(store: Store, kind: str, uids: Sequence[str]) -> dict[str, int]:
 
 def versions_of(store: Store, kind: str, uids: Sequence[str]) -> dict[str, str]:
     """uid -> version (see ``versions``) of a few rows, after applying their files."""
+    import json
+
     alias = "p." if kind == "promise" else ""  # history: its SELECT names ``uid``
     return {
         row[0]: row[3]

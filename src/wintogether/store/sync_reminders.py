@@ -8,10 +8,9 @@ caller's transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from wintogether.records import dataclass
 from wintogether.store.handle import Store
 
 
@@ -116,6 +115,8 @@ def contact_ids(store: Store, uids: Sequence[str]) -> dict[str, tuple[int, str]]
 
 def contact_uids(store: Store, ids: Sequence[int]) -> dict[int, str]:
     """contact id -> uid."""
+    import json
+
     return {
         int(row[0]): str(row[1])
         for row in store.conn.execute(

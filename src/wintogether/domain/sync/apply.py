@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from typing import Any
 
 from wintogether.domain.sync.items import _canonical, _describe_fields, _records, _write_text
 from wintogether.domain.sync.model import SyncChange
 from wintogether.domain.sync.plan import _Action, _Plan
-from wintogether.domain.sync.scan import REMOVED, _File, note_removed
+from wintogether.domain.sync.scan import REMOVED, _File, note_removed, sha256_hex
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
 
 def _execute(store: Store, plan: _Plan, stamp: str) -> None:
+    import json
+
     from wintogether.files import clean_leftovers, write_many
 
     key = str(plan.vdir)
@@ -195,7 +195,7 @@ def _execute(store: Store, plan: _Plan, stamp: str) -> None:
                 )  # fmt: skip
                 continue
             info = written[action.file_name]
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256_hex(data)
             found = _File(action.file_name, info.st_size, info.st_mtime_ns, data, digest)
             remember(action, found, db_version)
     taken = [(a.kind, a.uid) for a in plan.actions if a.action == "delete_file"]

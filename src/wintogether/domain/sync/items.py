@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
@@ -174,11 +174,12 @@ def _agreed(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _digest(canonical: dict[str, Any]) -> str:
     """A short fingerprint of a version's fields (the same on every machine)."""
-    import hashlib
     import json
 
+    from wintogether.domain.sync.scan import sha256_hex
+
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return sha256_hex(text.encode("utf-8"))[:24]
 
 
 _UNKNOWN = object()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wintogether.errors import UserError
+from wintogether.records import dataclass
 
 #: kind, folder, file suffix, in the order they are synced (contacts first:
 #: promises and conversations refer to contacts by uid).
@@ -45,18 +45,21 @@ class SyncChange:
         }
 
 
-@dataclass
 class SyncResult:
-    vdir: Path
-    dry_run: bool
-    sent: int = 0
-    received: int = 0
-    deleted: int = 0
-    conflicts: int = 0
-    skipped: int = 0
-    changes: list[SyncChange] = field(default_factory=list)
-    #: Each conflict as "name, field, field".
-    conflicted: list[str] = field(default_factory=list)
+    """What a sync did, counted and item by item. Written out, not a
+    dataclass: every sync makes one, most of them with nothing in it."""
+
+    def __init__(self, vdir: Path, dry_run: bool) -> None:
+        self.vdir = vdir
+        self.dry_run = dry_run
+        self.sent = 0
+        self.received = 0
+        self.deleted = 0
+        self.conflicts = 0
+        self.skipped = 0
+        self.changes: list[SyncChange] = []
+        #: Each conflict as "name, field, field".
+        self.conflicted: list[str] = []
 
     def summary(self) -> str:
         text = (

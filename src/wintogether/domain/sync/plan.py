@@ -5,9 +5,7 @@ Nothing is written here: the plan is a list of actions, carried out by apply.py.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,8 +35,10 @@ from wintogether.domain.sync.scan import (
     removed_items,
     removed_key,
 )
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import sync as ss
+from wintogether.text import read_json
 
 #: The version remembered for a to-do that names no contact we know: kept in
 #: the list ``wt sync --unmatched`` shows, until it changes or is attached.
@@ -81,39 +81,42 @@ class _Action:
     ours: str | None = None
 
 
-@dataclass
 class _Plan:
-    vdir: Path
-    folders: dict[str, Path]
-    actions: list[_Action] = field(default_factory=list)
-    skipped: list[SyncChange] = field(default_factory=list)
-    missing_folders: list[Path] = field(default_factory=list)
-    #: Contacts kept out of the folder (deleted elsewhere, archived here with
-    #: their history): their history records stay here, unsynced, until they
-    #: change here and go out again.
-    kept_out: set[str] = field(default_factory=set)
-    #: Contacts this sync deletes (by uid): they leave the deals that name them.
-    going: set[str] = field(default_factory=set)
-    #: Contacts this sync brings in (uid -> name): to-dos may name them.
-    arriving: dict[str, str] = field(default_factory=dict)
-    #: Contacts new to this database in this sync: journal entries and deals
-    #: received before without them (not known here then) take them in now.
-    new_here: set[str] = field(default_factory=set)
-    #: The deals and promises a plan step may name (here, or arriving in this
-    #: sync), by uid: found only when a step's file is new or changed.
-    known: dict[str, set[str]] | None = None
-    #: Promises this sync deletes (there, or with their contact): plan steps
-    #: go with their promise, in the same sync.
-    gone_promises: set[str] = field(default_factory=set)
-    #: Contacts merged into another one (here, or by a card received now; uid ->
-    #: the keeper's uid): a file of theirs still in the folder is removed,
-    #: whatever changed in it, once they are gone from here.
-    merged_here: dict[str, str] = field(default_factory=dict)
-    #: The vdir's note of the items syncs and `wt forget` took out (read when needed).
-    _removed: set[str] | None = None
-    #: Contacts another device merged into someone known here (uid -> keeper):
-    #: merged here too once the plan is carried out, not archived or sent back.
-    merging: dict[str, str] = field(default_factory=dict)
+    """What one sync will do, planned from both sides before anything is
+    written. Written out, not a dataclass: every sync makes one."""
+
+    def __init__(self, vdir: Path, folders: dict[str, Path]) -> None:
+        self.vdir = vdir
+        self.folders = folders
+        self.actions: list[_Action] = []
+        self.skipped: list[SyncChange] = []
+        self.missing_folders: list[Path] = []
+        #: Contacts kept out of the folder (deleted elsewhere, archived here with
+        #: their history): their history records stay here, unsynced, until they
+        #: change here and go out again.
+        self.kept_out: set[str] = set()
+        #: Contacts this sync deletes (by uid): they leave the deals that name them.
+        self.going: set[str] = set()
+        #: Contacts this sync brings in (uid -> name): to-dos may name them.
+        self.arriving: dict[str, str] = {}
+        #: Contacts new to this database in this sync: journal entries and deals
+        #: received before without them (not known here then) take them in now.
+        self.new_here: set[str] = set()
+        #: The deals and promises a plan step may name (here, or arriving in this
+        #: sync), by uid: found only when a step's file is new or changed.
+        self.known: dict[str, set[str]] | None = None
+        #: Promises this sync deletes (there, or with their contact): plan steps
+        #: go with their promise, in the same sync.
+        self.gone_promises: set[str] = set()
+        #: Contacts merged into another one (here, or by a card received now; uid ->
+        #: the keeper's uid): a file of theirs still in the folder is removed,
+        #: whatever changed in it, once they are gone from here.
+        self.merged_here: dict[str, str] = {}
+        #: The vdir's note of the items syncs and `wt forget` took out (read when needed).
+        self._removed: set[str] | None = None
+        #: Contacts another device merged into someone known here (uid -> keeper):
+        #: merged here too once the plan is carried out, not archived or sent back.
+        self.merging: dict[str, str] = {}
 
     def forgotten_there(self, kind: str, uid: str) -> bool:
         """Whether `wt forget` on another computer took this item out of the
@@ -174,7 +177,9 @@ def _plan(store: Store, vdir: Path, now: datetime, force_delete: bool = False) -
     going = plan.going  # contacts this sync deletes: their promises go with them
     for kind, _folder, suffix in COLLECTIONS:
         folder = plan.folders[kind]
-        state = ss.load_state(store, key, kind)
+        # The rows' merge texts are read only if an item changed: the plan
+        # uses them before anything is written (load_state).
+        state = ss.load_state(store, key, kind, texts=False)
         if folder.is_symlink():
             # Never followed, as no file in the vdir is: a link here could send
             # every file written into a folder elsewhere (or fail on a dangling one).
@@ -373,7 +378,7 @@ def _plan_kind(
     for uid, known in state.items():
         if known.db_version != UNMATCHED or uid not in file_of or uid in parsed:
             continue
-        refs = set(json.loads(known.base or "{}").get("refs", []))
+        refs = set(read_json(known.base or "{}").get("refs", []))
         if kind == "promise" or refs & contact_uids or (kind == "history" and not refs):
             again = _fields_of(kind, file_of[uid], folder)
             if again is not None:
@@ -480,9 +485,9 @@ def _merging(
         last = state.get(uid)
         # What the card said when both sides last agreed, or when this
         # database last wrote it.
-        before = set(json.loads(last.base or "{}").get("merged", [])) if last else set()
+        before = set(read_json(last.base or "{}").get("merged", [])) if last else set()
         if last is not None and last.ours:
-            before |= set(json.loads(last.ours).get("merged", []))
+            before |= set(read_json(last.ours).get("merged", []))
         for undone in before - set(fields.get("merged") or []):
             if local.get(undone) == uid:
                 del local[undone]
@@ -822,6 +827,8 @@ def _was_in_folder(state: dict[str, ss.StateRow], uid: str) -> bool:
 def _changed_since_synced(kind: str, state: ss.StateRow, record: dict[str, Any]) -> bool:
     """Whether a row differs from what the last sync left it as (what this
     database wrote into the file, or else what both sides agreed on)."""
+    import json
+
     last = state.ours or state.base
     if not last:
         return False
@@ -865,6 +872,8 @@ def _agrees(
 
 
 def _json(canonical: dict[str, Any]) -> str:
+    import json
+
     return json.dumps(canonical, sort_keys=True, ensure_ascii=False)
 
 
@@ -947,6 +956,8 @@ def _reconcile(
 
     ``aliases``: merged contacts' uids -> their keeper's; both sides and the base
     name people so (one side may name someone the other merged away)."""
+    import json
+
     assert fields is not None and record is not None
     mine = _fields(kind, record, True)
     bad_refs = bool(_check_refs(kind, fields, contact_uids))

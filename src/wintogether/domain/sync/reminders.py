@@ -24,15 +24,15 @@ our alarms and to-dos away at the next sync.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wintogether.clock import from_utc_iso_utc, to_utc_iso
 from wintogether.config import Config, clock_time
+from wintogether.domain.sync.scan import sha256_hex
+from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import sync_reminders as rs
 
@@ -171,7 +171,7 @@ def _alarms(
         alarm = ics.alarm_text(trigger, todo["summary"]) if trigger is not None else None
         new = ics.set_alarm(text, alarm)
         if new == text:
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256_hex(data)
             remember.append(rs.Remembered(promise.uid, promise.file_name, digest, 0, 0, want))
             continue
         writes.append((promise.file_name, new.encode("utf-8")))
@@ -186,7 +186,7 @@ def _alarms(
             if name not in written:
                 continue
             uid, want, added = pending[name]
-            digest = hashlib.sha256(data).hexdigest()
+            digest = sha256_hex(data)
             info = written[name]
             rs.update_synced_file(store, key, uid, digest, info.st_size, info.st_mtime_ns)
             remember.append(rs.Remembered(uid, name, digest, 0, 0, want))
@@ -252,7 +252,7 @@ def _reach_out(
             except Exception:  # unreadable: left alone, and so is the person
                 result.skipped.append((row.file_name, "unreadable"))
                 continue
-            row.content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            row.content_hash = sha256_hex(text.encode("utf-8"))
             row.file_size, row.file_mtime_ns = size, mtime
             if done and not row.value.startswith(DONE):
                 moment = from_utc_iso_utc(when) if when else now
@@ -331,7 +331,7 @@ def _reach_out(
             if name not in written:
                 row.file_name = ""
                 continue
-            row.content_hash = hashlib.sha256(data).hexdigest()
+            row.content_hash = sha256_hex(data)
             row.file_size, row.file_mtime_ns = written[name].st_size, written[name].st_mtime_ns
     with store.write_unjournaled():
         rs.drop(store, key, "reach_out", sorted(gone))
@@ -362,7 +362,7 @@ def _look(path: Path, row: rs.Remembered) -> str | tuple[str, int, int] | None:
         data = read_regular(path, MAX_FILE_BYTES)
     except (OSError, NotRegular):
         return None
-    if hashlib.sha256(data).hexdigest() == row.content_hash:
+    if sha256_hex(data) == row.content_hash:
         return None
     return data.decode("utf-8-sig", errors="replace"), info.st_size, info.st_mtime_ns
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -21,13 +19,35 @@ _SAFE_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 MAX_FILE_BYTES = 1024 * 1024
 
 
-@dataclass
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hex. hashlib (OpenSSL behind it, 2-3 ms to
+    load) is imported by the first file hashed: a sync with nothing new to
+    read only compares sizes and times, and never loads it."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 class _File:
-    name: str
-    size: int
-    mtime_ns: int
-    data: bytes | None = None
-    digest: str | None = None
+    """A file of a collection folder: its size and time from the listing, its
+    bytes and their digest once read. Written out, not a dataclass: a sync
+    makes one per file."""
+
+    __slots__ = ("data", "digest", "mtime_ns", "name", "size")
+
+    def __init__(
+        self,
+        name: str,
+        size: int,
+        mtime_ns: int,
+        data: bytes | None = None,
+        digest: str | None = None,
+    ) -> None:
+        self.name = name
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.data = data
+        self.digest = digest
 
     def read(self, folder: Path) -> None:
         """Read the file: only a regular file, never through a link, never blocking.
@@ -38,7 +58,7 @@ class _File:
 
         if self.data is None:
             self.data = read_regular(folder / self.name, MAX_FILE_BYTES)
-            self.digest = hashlib.sha256(self.data).hexdigest()
+            self.digest = sha256_hex(self.data)
 
 
 def _scan(folder: Path, suffix: str) -> tuple[dict[str, _File], dict[str, str]]:
@@ -74,7 +94,7 @@ def _scan(folder: Path, suffix: str) -> tuple[dict[str, _File], dict[str, str]]:
 def _file_name(uid: str, suffix: str) -> str:
     if _SAFE_UID.match(uid):
         return uid + suffix
-    return hashlib.sha256(uid.encode("utf-8")).hexdigest()[:32] + suffix
+    return sha256_hex(uid.encode("utf-8"))[:32] + suffix
 
 
 def _parse_stamp(text: str | None) -> str | None:
@@ -356,7 +376,7 @@ REMOVED_KEPT = 10_000
 
 
 def removed_key(kind: str, uid: str) -> str:
-    return hashlib.sha256(f"{kind} {uid}".encode()).hexdigest()[:32]
+    return sha256_hex(f"{kind} {uid}".encode())[:32]
 
 
 def forgotten_key(kind: str, uid: str) -> str:

@@ -10,12 +10,12 @@ follows brings it in as that contact's promise.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wintogether.domain.sync.model import SyncRefused
 from wintogether.domain.sync.plan import UNMATCHED
+from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import sync as ss
 
