@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import from_utc_iso
+from wintogether.clock import LocalTimes
 from wintogether.dates import stored_day
 from wintogether.models import ContactRef
-from wintogether.store.common import id_list, local_time, new_uid
+from wintogether.store.common import id_list, new_uid
 from wintogether.store.handle import Store
 
 if TYPE_CHECKING:
@@ -134,25 +134,35 @@ def promises_for_contact(store: Store, contact_id: int, limit: int | None) -> li
 def select(
     store: Store, tail: str, params: Sequence[Any], *, table: str = "promises p"
 ) -> list[Promise]:
+    """Promises with their contact, for ``SELECT … FROM promises p JOIN contacts
+    c … {tail}``. Rows are plain tuples (a view reads hundreds), and a stored
+    time met twice in one call is turned into local time once."""
     from wintogether.models import Promise
 
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    times = LocalTimes()
     return [
         Promise(
-            id=row["id"],
-            uid=row["uid"],
-            contact=ContactRef(row["contact_id"], row["name"], row["company"]),
-            conversation_id=row["interaction_id"],
-            text=row["text"],
-            due_on=stored_day(row["due_on"]),
-            owner=row["owner"],
-            status=row["status"],
-            done_at=local_time(row["done_at"]),
-            done_note=row["done_note"],
-            created_at=from_utc_iso(row["created_at"]),
+            pid,
+            uid,
+            ContactRef(contact_id, name, company),
+            conversation_id,
+            text,
+            stored_day(due_on),
+            owner,
+            status,
+            times[done_at] if done_at else None,
+            done_note,
+            times[created_at],
         )
-        for row in store.conn.execute(
-            f"SELECT p.*, c.name, c.company FROM {table}"
-            f" JOIN contacts c ON c.id = p.contact_id {tail}",
+        for (
+            pid, uid, contact_id, name, company, conversation_id, text, due_on, owner, status,
+            done_at, done_note, created_at,
+        ) in cursor.execute(
+            "SELECT p.id, p.uid, p.contact_id, c.name, c.company, p.interaction_id, p.text,"
+            " p.due_on, p.owner, p.status, p.done_at, p.done_note, p.created_at"
+            f" FROM {table} JOIN contacts c ON c.id = p.contact_id {tail}",
             params,
         )
-    ]
+    ]  # fmt: skip
