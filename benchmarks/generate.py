@@ -525,6 +525,13 @@ def _restore_touch_trigger(conn: sqlite3.Connection, saved: list[str]) -> None:
         conn.execute(sql)
 
 
+def job_change_text(title: str | None, company: str, old_company: str) -> str:
+    """A job change's line as an import words it: "now VP Sales at Initech, was
+    VP Sales at Initrode", and "now at Initech, was at Initrode" untitled."""
+    role = f"{title} " if title else ""
+    return f"now {role}at {company}, was {role}at {old_company}"
+
+
 def _accounts(
     contact_rows: list[tuple[Any, ...]], stride: int, now: datetime
 ) -> tuple[list[tuple[Any, ...]], dict[int, tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -564,7 +571,7 @@ def _accounts(
         old = json.dumps({"company": STAR_COMPANY, "title": row[4]})
         new = json.dumps({"company": row[3], "title": row[4]})
         uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"wintogether-leaver:{row[0]}"))
-        text = f"now {row[4]} at {row[3]}, was {row[4]} at {STAR_COMPANY}"
+        text = job_change_text(row[4], row[3], STAR_COMPANY)
         events.append((uid, row[0], "job_change", text, old, new, when, when, when))
     return companies, columns, events
 

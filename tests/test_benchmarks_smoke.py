@@ -127,6 +127,16 @@ def test_generator_makes_what_it_says(tiny: tuple[Path, dict[str, object]]) -> N
     # Birthdays with and without a year.
     assert conn.execute("SELECT count(*) FROM contacts WHERE birthday LIKE '--%'").fetchone()[0]
     assert conn.execute("SELECT count(*) FROM contacts WHERE birthday LIKE '19%'").fetchone()[0]
+    # Job changes worded as an import words them: no "now None at …" for an untitled one.
+    changes = [row[0] for row in conn.execute("SELECT text FROM contact_events")]
+    assert changes and all(text.startswith("now ") and "None" not in text for text in changes)
+    assert (
+        generate_module.job_change_text(None, "Initech", "Initrode")
+        == "now at Initech, was at Initrode"
+    )
+    assert generate_module.job_change_text("CFO", "Initech", "Initrode") == (
+        "now CFO at Initech, was CFO at Initrode"
+    )
     conn.close()
     assert Path(str(summary["config"])).read_text(encoding="utf-8").startswith("[cadence]")
 
