@@ -268,7 +268,7 @@ def test_runner_skips_a_missing_subcommand_with_a_note(tmp_path: Path) -> None:
 def test_report_marks_missed_targets(tiny: tuple[Path, dict[str, object]]) -> None:
     """The report's arithmetic: ratios against the floors, and misses called out."""
     _, summary = tiny
-    benches = [b for b in run_module.BENCHES if b.name in ("log", "today")]
+    benches = [b for b in run_module.BENCHES if b.name in ("log", "today", "summary --month")]
     floors = [("bare Typer (wt log shape)", []), ("wt --version", [])]
     results = {
         "bare Typer (wt log shape)": {"median": 0.100, "stddev": 0.0},
@@ -276,11 +276,13 @@ def test_report_marks_missed_targets(tiny: tuple[Path, dict[str, object]]) -> No
         "log [small]": {"median": 0.110, "stddev": 0.0},
         "today [small]": {"median": 0.120, "stddev": 0.0},
         "today [large]": {"median": 0.300, "stddev": 0.0},
+        "summary --month [large]": {"median": 0.190, "stddev": 0.0},
     }
     labels = {
         ("log", "small"): "log [small]",
         ("today", "small"): "today [small]",
         ("today", "large"): "today [large]",
+        ("summary --month", "large"): "summary --month [large]",
     }
     memory = {key: 30.0 for key in results}
     memory["today [large]"] = 90.0
@@ -306,6 +308,9 @@ def test_report_marks_missed_targets(tiny: tuple[Path, dict[str, object]]) -> No
     assert "| 2.50x | **NO** |" in report  # today large against small: 300 / 120
     assert "Target missed: today [large]: peak memory 90.0 MiB" in report
     assert "Target missed: log" not in report
+    # A month's summary has a target of its own: 2x, not 1.5x.
+    assert "| ≤ 2.0x `wt --version` | 1.90x | yes |" in report
+    assert "Target missed: summary --month" not in report
 
 
 def test_capture_benchmark_runs_at_a_tiny_scale(tmp_path: Path) -> None:
