@@ -734,5 +734,12 @@ def test_the_state_read_without_its_texts_reads_them_when_asked(
                 assert row.base is not None
                 assert (lazy[uid].base, lazy[uid].ours) == (row.base, row.ours)
                 assert lazy[uid].file_name == row.file_name
+        # Outside a transaction the two reads would see different snapshots:
+        # the texts come with the rows then.
+        outside = ss.load_state(store, key, "contact", texts=False)
+        assert all(row._texts is None for row in outside.values())
+        assert {uid: row.base for uid, row in outside.items()} == {
+            uid: row.base for uid, row in eager.items()
+        }
     finally:
         store.close()

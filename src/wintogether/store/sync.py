@@ -174,8 +174,9 @@ def load_state(store: Store, vdir: str, kind: str, *, texts: bool = True) -> dic
     of them is asked for, all of them in one query. Only for rows used inside
     the transaction that read them, before anything writes the state (the
     plan of a sync): read later, they would be the state written since.
+    Outside a transaction (no snapshot to share) they are read with the rows.
     """
-    if texts:
+    if texts or not store.conn.in_transaction:
         return {
             row[0]: StateRow(*row)
             for row in _tuples(
