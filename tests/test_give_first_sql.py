@@ -94,6 +94,12 @@ def test_enough_receiving_ranks_only_them(built: Callable[..., Path], seed: int)
         full, _ = standings.ranked_figures(store, *window, 5, owing_only=True)
         assert sorted(few, key=lambda r: r[0].id) == sorted(full, key=lambda r: r[0].id)
         assert standings._receiving_first(store, *window, len(receiving) + 1) is None
+        # `wt balance`'s page: the same rows and count as ranking everyone.
+        for top in (1, 5, len(receiving), len(receiving) + 1, 1000):
+            page, counted = standings.ranked_page(store, *window, top)
+            ranked, total = standings.ranked_figures(store, *window, top)
+            assert counted == total == len(everyone)
+            assert sorted(page, key=lambda r: r[0].id) == sorted(ranked, key=lambda r: r[0].id)
     finally:
         store.close()
 

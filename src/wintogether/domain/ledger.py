@@ -234,7 +234,7 @@ def balance_page(
     since, until = _window_start(now), to_utc_iso(now)
     stretch = config.one_sided_after_days
     with store.read():
-        ranked, counted = standings.ranked_figures(
+        ranked, counted = standings.ranked_page(
             store, since, until, to_utc_iso(now - timedelta(days=stretch)), limit
         )
         refs = {ref.id: ref for ref, *_ in ranked}

@@ -414,6 +414,32 @@ def _receiving_first(
     return [(ContactRef(r[0], r[1], r[2]), r[3], r[4], True) for r in rows]
 
 
+def ranked_page(
+    store: Store, since: str, until: str, cutoff: str, top: int
+) -> tuple[list[tuple[ContactRef, int, int, bool]], int]:
+    """:func:`ranked_figures` for a page of ``top``: when at least ``top``
+    contacts are receiving, they rank before everyone else and fill it, so
+    only their figures are summed (:func:`owing` does the same), and the rest
+    are only counted."""
+    first_month, last_month = since[:7], until[:7]
+    if top > 0 and len(first_month) == 7 and first_month[4] == "-" and first_month < last_month:
+        receiving = _receiving_first(store, since, until, cutoff, top)
+        if receiving is not None:
+            return receiving, _ranked_count(store, since, until)
+    return ranked_figures(store, since, until, cutoff, top)
+
+
+def _ranked_count(store: Store, since: str, until: str) -> int:
+    """How many contacts :func:`ranked_figures` ranks: those whose latest entry
+    is in [since, until] (two ranges of ``standings_receiving``)."""
+    (count,) = store.conn.execute(
+        "SELECT count(*) FROM standings s WHERE s.ledger_last_direction IN ('gave', 'got')"
+        " AND s.ledger_last_at >= ? AND s.ledger_last_at <= ?",
+        (since, until),
+    ).fetchone()
+    return int(count)
+
+
 def ranked_figures(
     store: Store, since: str, until: str, cutoff: str, top: int, *, owing_only: bool = False
 ) -> tuple[list[tuple[ContactRef, int, int, bool]], int]:
