@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -50,3 +51,11 @@ def text_list(items: Iterable[str]) -> str:
     import json
 
     return json.dumps(words)
+
+
+def plain_rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    """``sql``'s rows as plain tuples, for reads of hundreds or thousands of
+    rows: a tuple costs less to make and to index than a ``sqlite3.Row``."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from wintogether.clock import LocalTimes
 from wintogether.dates import stored_day
 from wintogether.models import ContactRef
-from wintogether.store.common import id_list, new_uid
+from wintogether.store.common import id_list, new_uid, plain_rows
 from wintogether.store.handle import Store
 
 if TYPE_CHECKING:
@@ -139,8 +139,6 @@ def select(
     time met twice in one call is turned into local time once."""
     from wintogether.models import Promise
 
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
     times = LocalTimes()
     return [
         Promise(
@@ -159,7 +157,8 @@ def select(
         for (
             pid, uid, contact_id, name, company, conversation_id, text, due_on, owner, status,
             done_at, done_note, created_at,
-        ) in cursor.execute(
+        ) in plain_rows(
+            store.conn,
             "SELECT p.id, p.uid, p.contact_id, c.name, c.company, p.interaction_id, p.text,"
             " p.due_on, p.owner, p.status, p.done_at, p.done_note, p.created_at"
             f" FROM {table} JOIN contacts c ON c.id = p.contact_id {tail}",

@@ -7,7 +7,6 @@ journaled. Data writes here run inside the caller's ``Store.write()``.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,7 +17,7 @@ from wintogether.store import contacts as contacts_store
 from wintogether.store import conversations as conversations_store
 from wintogether.store import events as events_store
 from wintogether.store import records
-from wintogether.store.common import new_uid, text_list
+from wintogether.store.common import new_uid, plain_rows, text_list
 from wintogether.store.handle import Store
 
 #: The kinds of item a vdir holds, and the table behind each (``history``:
@@ -150,21 +149,13 @@ class _Texts:
         if self.by_uid is None:
             self.by_uid = {
                 row[0]: (row[1], row[2])
-                for row in _tuples(
-                    self.store,
+                for row in plain_rows(
+                    self.store.conn,
                     "SELECT uid, base, ours FROM sync_state WHERE vdir = ? AND kind = ?",
                     (self.vdir, self.kind),
                 )
             }
         return self.by_uid.get(uid, (None, None))
-
-
-def _tuples(store: Store, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-    """``sql``'s rows as plain tuples: a sync reads every item's row, and a
-    tuple costs less to make and to index than a ``sqlite3.Row``."""
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(sql, params)
 
 
 def load_state(store: Store, vdir: str, kind: str, *, texts: bool = True) -> dict[str, StateRow]:
@@ -179,8 +170,8 @@ def load_state(store: Store, vdir: str, kind: str, *, texts: bool = True) -> dic
     if texts or not store.conn.in_transaction:
         return {
             row[0]: StateRow(*row)
-            for row in _tuples(
-                store,
+            for row in plain_rows(
+                store.conn,
                 "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp,"
                 " sent, db_version, synced_at, base, ours FROM sync_state"
                 " WHERE vdir = ? AND kind = ?",
@@ -190,8 +181,8 @@ def load_state(store: Store, vdir: str, kind: str, *, texts: bool = True) -> dic
     later = _Texts(store, vdir, kind)
     return {
         uid: StateRow(uid, name, digest, size, mtime, stamp, sent, version, at, texts=later)
-        for uid, name, digest, size, mtime, stamp, sent, version, at in _tuples(
-            store,
+        for uid, name, digest, size, mtime, stamp, sent, version, at in plain_rows(
+            store.conn,
             "SELECT uid, file_name, content_hash, file_size, file_mtime_ns, file_stamp, sent,"
             " db_version, synced_at FROM sync_state WHERE vdir = ? AND kind = ?",
             (vdir, kind),
@@ -379,7 +370,7 @@ _VERSION_SQL = {
 
 def versions(store: Store, kind: str) -> dict[str, tuple[int, str, str, str]]:
     """uid -> (id, updated_at, version, owner uid) of every row: the "what changed" scan."""
-    return {r[0]: r[1:] for r in _tuples(store, _VERSION_SQL[kind])}
+    return {r[0]: r[1:] for r in plain_rows(store.conn, _VERSION_SQL[kind])}
 
 
 def contact_records(store: Store, ids: Sequence[int]) -> Iterator[dict[str, Any]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from wintogether.domain.sync.scan import sha256_hex
 from wintogether.records import dataclass
 from wintogether.store import Store
 from wintogether.store import sync as ss
@@ -175,8 +176,6 @@ def _agreed(fields: dict[str, Any]) -> dict[str, Any]:
 def _digest(canonical: dict[str, Any]) -> str:
     """A short fingerprint of a version's fields (the same on every machine)."""
     import json
-
-    from wintogether.domain.sync.scan import sha256_hex
 
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
     return sha256_hex(text.encode("utf-8"))[:24]
