@@ -97,3 +97,18 @@ def test_read_json_reads_what_json_loads_reads_and_refuses_what_it_refuses() -> 
             assert type(ours.value) is type(error) and str(ours.value) == str(error)
             continue
         assert _same(read_json(text), theirs), text
+
+
+def test_one_string_as_the_safe_json_module_writes_it() -> None:
+    """``json_string`` (each string of the JSON written by hand) is the json
+    module's text made safe, for text in every script and every unsafe
+    character: printable text is returned as encoded, the rest escaped."""
+    from wintogether.text import json_string
+
+    rng = random.Random(3)
+    pool = [chr(c) for c in (*range(0, 0x250), *range(0x2000, 0x2070), 0xFEFF, 0x1F600, 0xE0041)]
+    pool += ["日", "本", "é", "ß", "Ł", "\u0301"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 8)))
+        assert json_string(text) == json_safe(json.dumps(text, ensure_ascii=False)), repr(text)
+    assert json_string(None) == "null"

@@ -219,6 +219,15 @@ def test_cell_len_counts_each_character_as_unicodedata_says() -> None:
             for _ in range(rng.randint(0, 12))
         )
         assert cell_len(text) == sum(one(char) for char in text), repr(text)
+    # Every character around U+0300, where the Latin letters (decided without
+    # unicodedata) give way to the combining marks.
+    for code in range(128, 0x400):
+        assert cell_len(chr(code)) == one(chr(code)), hex(code)
+    # And the views' own characters, known without unicodedata.
+    from wintogether.render.plain import _OWN_CHARACTERS
+
+    for char in _OWN_CHARACTERS:
+        assert cell_len(char) == one(char) == 1, char
 
 
 @settings(max_examples=400, deadline=None)

@@ -842,10 +842,17 @@ def test_today_measures_text_without_unicodedata_until_a_character_needs_it(dana
     """The plain writer compiles its patterns when first used and imports
     ``unicodedata`` for the first character beyond ASCII: a dashboard of ASCII
     names needs neither; a wide name is still measured as two cells each."""
+    with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
+        # Accented Latin letters take one cell each without unicodedata.
+        make.contact("Zoë Müller-Łukasz", every="1 week")
+        make.log("zoe", "Coffee", at="2026-09-01")
     modules, done = imported_modules("today")
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "Zoë Müller-Łukasz" in done.stdout
     assert "wintogether.render.plain" in modules
-    assert "unicodedata" not in modules
+    assert "wintogether.dates" in modules
+    # Nor contextvars: the way days are shown is a plain holder.
+    assert not {"unicodedata", "contextvars"} & modules
     with Factory(Path(os.environ["WINTOGETHER_DB"])) as make:
         make.contact("山田 Hanako", every="1 week")
         make.log("hanako", "Coffee", at="2026-09-01")

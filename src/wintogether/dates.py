@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
@@ -103,12 +102,22 @@ def _fast_day(text: str, today: date, prefer: Prefer) -> date | None:
 
 #: The named ways to show a day (``[display] date_format`` in the config).
 DATE_FORMATS = ("day-month", "month-day", "iso")
-_showing: ContextVar[str] = ContextVar("date_format", default="day-month")
 #: The ways to read a slashed date (``[input] date_order`` in the config).
 DATE_ORDERS = ("day-month", "month-day")
-#: The order in use when the config names one (see :func:`showing_days`); None:
-#: see :func:`slashed_order`.
-_reading: ContextVar[str | None] = ContextVar("date_order", default=None)
+
+
+class _InUse:
+    """The way days are shown and, when the config names one, the order slashed
+    dates are read in (None: see :func:`slashed_order`), while a command runs
+    (:func:`showing_days`). A plain holder: a command runs on one thread, and
+    ``contextvars`` is a C extension to load (≈ 1 M instructions) for every
+    command that shows a day."""
+
+    showing = "day-month"
+    reading: str | None = None
+
+
+_in_use = _InUse()
 #: Territories whose people write the month first (4/5 is April 5).
 _MONTH_FIRST_TERRITORIES = {"US", "PH", "PR", "GU", "AS", "VI", "UM", "MP", "FM", "MH", "PW", "BZ"}
 _SLASHED = LazyPattern(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?$")
@@ -124,10 +133,10 @@ def slashed_order(order: str | None = None, shown: str | None = None) -> str:
     use); else month first when days are shown month first (``shown``, default:
     the format in use, is "month-day") or the locale writes them so (``LC_ALL``,
     ``LC_TIME``, ``LANG``: en_US and a few others); else day first."""
-    order = order or _reading.get()
+    order = order or _in_use.reading
     if order is not None:
         return order
-    if (shown or _showing.get()) == "month-day":
+    if (shown or _in_use.showing) == "month-day":
         return "month-day"
     import os
 
@@ -476,12 +485,12 @@ def showing_days(date_format: str, date_order: str | None = None) -> Iterator[No
     """Show days as ``date_format`` and read slashed dates in ``date_order`` until
     the block ends (the CLI opens one per command, from the config file; without
     one days show ``day-month`` and :func:`slashed_order` decides)."""
-    shown, read = _showing.set(date_format), _reading.set(date_order)
+    shown, read = _in_use.showing, _in_use.reading
+    _in_use.showing, _in_use.reading = date_format, date_order
     try:
         yield
     finally:
-        _showing.reset(shown)
-        _reading.reset(read)
+        _in_use.showing, _in_use.reading = shown, read
 
 
 def format_day(day: date, today: date | None = None) -> str:
@@ -491,7 +500,7 @@ def format_day(day: date, today: date | None = None) -> str:
     Each day is written once per way of showing it (:data:`_DAYS`): a timeline
     shows the same few dates hundreds of times, and ``%a``/``%b`` go through
     ``strftime`` (≈ 17,000 instructions each)."""
-    key = (day, _showing.get(), today is None or day.year != today.year)
+    key = (day, _in_use.showing, today is None or day.year != today.year)
     text = _DAYS.get(key)
     if text is None:
         if len(_DAYS) >= _DAYS_KEPT:

@@ -123,10 +123,9 @@ def json_string(value: str | None) -> str:
     if value is None:
         return "null"
     text = (_encoder or _load_encoder())[0](value)
-    # The encoder escapes every C0 control: in ASCII only DEL is left unsafe.
-    if text.isascii() and "\x7f" not in text:
-        return text
-    return _UNSAFE.sub(_json_escape, text)
+    # The encoder escapes every C0 control; what is left printable (names in any
+    # script) has nothing to escape, without compiling the pattern.
+    return text if _plain(text) else _UNSAFE.sub(_json_escape, text)
 
 
 _encoder: list[Callable[[str], str]] = []
