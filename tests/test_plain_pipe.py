@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from conftest import Invoke
 from wintogether.render.plain import (
     TooWide,
+    _first_word_fits,
     _wrap_ascii,
     _wrap_words,
     cell_len,
@@ -230,20 +231,23 @@ def test_cell_len_counts_each_character_as_unicodedata_says() -> None:
         assert cell_len(char) == one(char) == 1, char
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
-    st.text(alphabet="ab-. \t\x0b\x1c", min_size=1, max_size=60),
+    st.text(alphabet="ab-. \t\x0b\x1c\xa0é·", min_size=1, max_size=60),
     st.integers(min_value=1, max_value=15),
 )
 def test_ascii_wrap_by_position_is_the_word_by_word_wrap(text: str, width: int) -> None:
-    """ASCII paragraphs are wrapped by position (the common case, fast); the
-    lines are the ones the word-by-word wrap writes."""
-    if len(text) <= width or text[0].isspace():
+    """Paragraphs of one-cell characters are wrapped by position (the common
+    case, fast), also when indented (an account's health lines) as long as
+    the indent and first word fit; the lines are the ones the word-by-word
+    wrap writes, and what `wrap` returns either way."""
+    slow: list[str] = []
+    _wrap_words(text, width, slow)
+    assert wrap(text, width) == (slow if len(text) > width else [text])
+    if len(text) <= width or not _first_word_fits(text, width):
         return
     fast: list[str] = []
     _wrap_ascii(text, width, fast)
-    slow: list[str] = []
-    _wrap_words(text, width, slow)
     assert fast == slow
 
 

@@ -142,7 +142,7 @@ def wrap(text: str, width: int) -> Lines:
         # character is a cell, so it is wrapped by position.
         if len(text) <= width:
             return [text]
-        if not text[0].isspace():
+        if _first_word_fits(text, width):
             out: Lines = []
             _wrap_ascii(text, width, out)
             return out
@@ -150,11 +150,23 @@ def wrap(text: str, width: int) -> Lines:
     for paragraph in text.split("\n"):
         if cell_len(paragraph) <= width:
             out.append(paragraph)
-        elif paragraph.isascii() and not paragraph[0].isspace():
+        elif (paragraph.isascii() or _single_cells(paragraph)) and _first_word_fits(
+            paragraph, width
+        ):
             _wrap_ascii(paragraph, width, out)
         else:
             _wrap_words(paragraph, width, out)
     return out
+
+
+def _first_word_fits(paragraph: str, width: int) -> bool:
+    """Whether :func:`_wrap_ascii` writes :func:`_wrap_words`' lines for this
+    paragraph of one-cell characters: it starts with a word, or its indent
+    (an account's health lines) and first word fit on the first line."""
+    if not paragraph[0].isspace():
+        return True
+    words = paragraph.split(None, 1)
+    return bool(words) and paragraph.index(words[0]) + len(words[0]) <= width
 
 
 def _single_cells(text: str) -> bool:
@@ -171,16 +183,23 @@ def _single_cells(text: str) -> bool:
 
 def _wrap_ascii(paragraph: str, width: int, out: Lines) -> None:
     """:func:`_wrap_words` for an ASCII paragraph (or one whose every character
-    takes one cell: :func:`_single_cells`) that starts with a word, by
+    takes one cell: :func:`_single_cells`) that starts with a word (or an
+    indent and a word that fit: :func:`_first_word_fits`), by
     position rather than word by word: a line ends at the last word that ends
     within ``width`` characters, and the next starts at the following word."""
     start = 0
     end = len(paragraph.rstrip())
+    # Printable text has one kind of space, found by str.rfind; other text
+    # (tabs, other spaces) is looked at character by character.
+    spaces_only = paragraph.isprintable()
     while end - start > width:
         cut = start + width  # the last word must end at or before this
-        space = cut
-        while space > start and not paragraph[space].isspace():
-            space -= 1
+        if spaces_only:
+            space = max(paragraph.rfind(" ", start + 1, cut + 1), start)
+        else:
+            space = cut
+            while space > start and not paragraph[space].isspace():
+                space -= 1
         if space == start:  # the first word is wider than the line: broken
             stop = start
             while stop < end and not paragraph[stop].isspace():
