@@ -216,11 +216,14 @@ def test_a_tables_dashboard_reads_only_the_promises_it_shows(db: Path) -> None:
 
 
 def test_the_dashboards_json_text_is_what_write_json_writes() -> None:
-    """`wt today --json` writes the promises from their fields: the same bytes
-    as the generic writer, whatever the text holds."""
+    """`wt today --json` writes the promises, who is slipping and the birthdays
+    from their fields: the same bytes as the generic writer, whatever the text
+    holds."""
     import io
     from datetime import date, datetime
 
+    from wintogether.domain.birthdays import Birthday
+    from wintogether.domain.cadence import Attention
     from wintogether.domain.today import Dashboard
     from wintogether.models import ContactRef, Promise
     from wintogether.render import words
@@ -236,16 +239,36 @@ def test_the_dashboards_json_text_is_what_write_json_writes() -> None:
             conversation_id=None if n % 3 else n * 7,
             text=text or "x",
             due_on=date(2026, 11, 20 + n % 8),
-            owner="me" if n % 2 else "them",
-            status="open",
+            # An owner the table's check would refuse is still escaped.
+            owner=("me" if n % 2 else "them") if n != 2 else "x\u202e",
+            status=("open", "done", "cancelled")[n % 3],
             done_at=None if n % 2 else datetime.fromisoformat("2026-11-01T09:30:00+01:00"),
             done_note=None if n % 2 else text,
             created_at=datetime.fromisoformat("2026-10-01T08:00:00+00:00"),
         )
 
     every = [promise(n, text) for n, text in enumerate(odd)]
-    for overdue, due_today in ((every, every[:2]), ([], every), ([], [])):
-        board = Dashboard(date(2026, 11, 28), overdue, due_today, [], 0, [])
+    born = [
+        Birthday(ContactRef(n, text or "x", text or None), date(2026, 12, n + 1), n, n or None)
+        for n, text in enumerate(odd)
+    ]
+    slipping = [
+        Attention(
+            ContactRef(n, text or "x", text or None),
+            n * 9,
+            7 + n,
+            ("contact", "default", f"tag {text}")[n % 3],
+            n * 9 / (7 + n),
+            bool(n % 4),
+        )
+        for n, text in enumerate(odd)
+    ]
+    for overdue, due_today, slips, birthdays in (
+        (every, every[:2], slipping, born),
+        ([], every, slipping[:1], born[:1]),
+        ([], [], [], []),
+    ):
+        board = Dashboard(date(2026, 11, 28), overdue, due_today, slips, len(slips) * 3, birthdays)
         expected = io.StringIO()
         write_json(board.to_json(words), expected)
         assert board.json_text(words) + "\n" == expected.getvalue()

@@ -124,8 +124,9 @@ def json_string(value: str | None) -> str:
         return "null"
     text = (_encoder or _load_encoder())[0](value)
     # The encoder escapes every C0 control; what is left printable (names in any
-    # script) has nothing to escape, without compiling the pattern.
-    return text if _plain(text) else _UNSAFE.sub(_json_escape, text)
+    # script) has nothing to escape (:func:`_plain`, here inline: a dashboard
+    # writes a thousand strings), without compiling the pattern.
+    return text if text.isprintable() else _UNSAFE.sub(_json_escape, text)
 
 
 _encoder: list[Callable[[str], str]] = []

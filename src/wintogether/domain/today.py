@@ -10,7 +10,6 @@ from wintogether.dates import stored_day
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
 from wintogether.models import ContactEvent, ContactRef, Promise
-from wintogether.models.base import _iso
 from wintogether.store import Store, events
 from wintogether.store import dashboard as dashboard_store
 from wintogether.store import promises as promises_store
@@ -79,16 +78,16 @@ class Dashboard:
         self.overdue_total = overdue_total
         self.due_today_total = due_today_total
 
-    def to_json(self, words: Wording, *, promises: bool = True) -> dict[str, Any]:
-        """``promises``: False leaves the two lists of promises empty (:meth:`json_text`
-        writes them itself)."""
+    def to_json(self, words: Wording, *, lists: bool = True) -> dict[str, Any]:
+        """``lists``: False leaves the two lists of promises, who is slipping
+        and the birthdays empty (:meth:`json_text` writes them itself)."""
         return {
             "date": self.today.isoformat(),
-            "overdue": [p.to_json() for p in self.overdue] if promises else [],
-            "due_today": [p.to_json() for p in self.due_today] if promises else [],
-            "slipping": [a.to_json() for a in self.slipping],
+            "overdue": [p.to_json() for p in self.overdue] if lists else [],
+            "due_today": [p.to_json() for p in self.due_today] if lists else [],
+            "slipping": [a.to_json() for a in self.slipping] if lists else [],
             "slipping_total": self.slipping_total,
-            "birthdays": [b.to_json() for b in self.birthdays],
+            "birthdays": [b.to_json() for b in self.birthdays] if lists else [],
             "give_first": [g.to_json(words) for g in self.give_first],
             "job_changes": [e.to_json() for e in self.job_changes],
             "to_review": self.to_review.to_json() if self.to_review else None,
@@ -106,11 +105,13 @@ class Dashboard:
 
     def json_text(self, words: Wording) -> str:
         """:meth:`to_json` as ``write_json`` writes it, without the last newline.
-        The promises, the bulk of it (every one overdue), are written from
-        their fields (:func:`_promise_item`), the rest by ``indented_json``."""
+        The promises, the bulk of it (every one overdue), who is slipping and
+        the birthdays are written from their fields (:func:`_promise_item`,
+        ``Attention.json_item``, :func:`_birthday_item`), the rest by
+        ``indented_json``."""
         from wintogether.text import indented_json
 
-        data = self.to_json(words, promises=False)
+        data = self.to_json(words, lists=False)
         parts = []
         for key, value in data.items():
             if key in ("overdue", "due_today"):
@@ -120,6 +121,16 @@ class Dashboard:
                     if owed
                     else "[]"
                 )
+            elif key == "slipping" and self.slipping:
+                # Each as `wt neglected --json` writes it, two spaces further in.
+                text = (
+                    "[\n"
+                    + ",\n".join("  " + a.json_item().replace("\n", "\n  ") for a in self.slipping)
+                    + "\n  ]"
+                )
+            elif key == "birthdays" and self.birthdays:
+                # A week of a big address book's birthdays (dozens).
+                text = "[\n    " + ",\n    ".join(map(_birthday_item, self.birthdays)) + "\n  ]"
             else:
                 text = indented_json(value, safe=True).replace("\n", "\n  ")
             parts.append(f"{json_string(key)}: {text}")
@@ -128,9 +139,12 @@ class Dashboard:
 
 def _promise_item(p: Promise) -> str:
     """``Promise.to_json`` as ``write_json`` writes it as an item of a list that
-    is a value of the top object (four spaces in)."""
+    is a value of the top object (four spaces in). Days and times are written
+    as their ISO text, which has nothing to escape; an owner and a status are
+    one of a few words (the table's checks), escaped only if one were not."""
     ref = p.contact
     conversation = "null" if p.conversation_id is None else repr(p.conversation_id)
+    done_at = "null" if p.done_at is None else f'"{p.done_at.isoformat()}"'
     return (
         f'{{\n      "id": {p.id!r},\n      "uid": {json_string(p.uid)},\n'
         f'      "contact": {{\n        "id": {ref.id!r},\n'
@@ -138,12 +152,31 @@ def _promise_item(p: Promise) -> str:
         f'        "company": {json_string(ref.company)}\n      }},\n'
         f'      "conversation_id": {conversation},\n'
         f'      "text": {json_string(p.text)},\n'
-        f'      "due_on": {json_string(_iso(p.due_on))},\n'
-        f'      "owner": {json_string(p.owner)},\n'
-        f'      "status": {json_string(p.status)},\n'
-        f'      "done_at": {json_string(_iso(p.done_at))},\n'
+        f'      "due_on": "{p.due_on.isoformat()}",\n'
+        f'      "owner": {_WORDS.get(p.owner) or json_string(p.owner)},\n'
+        f'      "status": {_WORDS.get(p.status) or json_string(p.status)},\n'
+        f'      "done_at": {done_at},\n'
         f'      "done_note": {json_string(p.done_note)},\n'
-        f'      "created_at": {json_string(_iso(p.created_at))}\n    }}'
+        f'      "created_at": "{p.created_at.isoformat()}"\n    }}'
+    )
+
+
+#: A promise's owners and statuses as JSON strings.
+_WORDS = {word: f'"{word}"' for word in ("me", "them", "open", "done", "cancelled")}
+
+
+def _birthday_item(b: Birthday) -> str:
+    """``Birthday.to_json`` as ``write_json`` writes it as an item of a list that
+    is a value of the top object (four spaces in)."""
+    ref = b.contact
+    turns = "null" if b.turns is None else repr(b.turns)
+    return (
+        f'{{\n      "contact": {{\n        "id": {ref.id!r},\n'
+        f'        "name": {json_string(ref.name)},\n'
+        f'        "company": {json_string(ref.company)}\n      }},\n'
+        f'      "date": "{b.on.isoformat()}",\n'
+        f'      "in_days": {b.in_days!r},\n'
+        f'      "turns": {turns}\n    }}'
     )
 
 
