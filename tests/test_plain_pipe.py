@@ -21,6 +21,7 @@ from conftest import Invoke
 from wintogether.render.plain import (
     TooWide,
     _first_word_fits,
+    _narrowed,
     _wrap_ascii,
     _wrap_words,
     cell_len,
@@ -348,3 +349,41 @@ def test_text_of_writes_one_newline_after_each_line() -> None:
 
     for lines in ([], [""], ["a"], ["a", "", "b → c", "  "], ["x"] * 1000):
         assert text_of(lines) == "".join(line + "\n" for line in lines)
+
+
+def _narrowed_cell_by_cell(
+    widths: list[int], floors: list[int], no_wrap: tuple[int, ...], excess: int
+) -> tuple[list[int], int]:
+    """The columns give way as first written: one cell at a time."""
+    trial = list(widths)
+    left = excess
+    while left > 0:
+        shrinkable = [
+            i for i in range(len(trial)) if i not in no_wrap and trial[i] > max(floors[i], 1)
+        ]
+        if not shrinkable:
+            break
+        top = max(trial[i] for i in shrinkable)
+        trial[next(i for i in shrinkable if trial[i] == top)] -= 1
+        left -= 1
+    return trial, max(left, 0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 40), st.integers(0, 45)), min_size=1, max_size=7),
+    st.sets(st.integers(0, 6), max_size=3),
+    st.integers(1, 200),
+)
+def test_columns_give_way_by_level_as_cell_by_cell(
+    columns: list[tuple[int, int]], no_wrap: set[int], excess: int
+) -> None:
+    """Narrowing a table's columns by level ends where taking one cell at a
+    time from the widest (the first of equals) ends, floors and unwrappable
+    columns included, and leaves the same cells untaken."""
+    widths = [width for width, _ in columns]
+    floors = [floor for _, floor in columns]
+    fixed = tuple(sorted(no_wrap))
+    assert _narrowed(widths, floors, fixed, excess) == _narrowed_cell_by_cell(
+        widths, floors, fixed, excess
+    )

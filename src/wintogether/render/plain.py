@@ -386,20 +386,51 @@ def _give_way(
     into "customers/en" and "terprise" when the table can keep it whole. Where
     it cannot, the columns give way from their full widths down to one cell."""
     for last, floors in ((False, headed), (False, words), (True, [1] * len(widths))):
-        trial = list(widths)
-        left = excess
-        while left > 0:
-            shrinkable = [
-                i for i in range(len(trial)) if i not in no_wrap and trial[i] > max(floors[i], 1)
-            ]
-            if not shrinkable:
-                break
-            top = max(trial[i] for i in shrinkable)
-            trial[next(i for i in shrinkable if trial[i] == top)] -= 1
-            left -= 1
+        trial, left = _narrowed(widths, floors, no_wrap, excess)
         if left <= 0 or last:
             widths[:] = trial
             return
+
+
+def _narrowed(
+    widths: Sequence[int], floors: Sequence[int], no_wrap: Sequence[int], excess: int
+) -> tuple[list[int], int]:
+    """``widths`` less ``excess`` cells taken one at a time from the widest
+    wrapping column above its floor (the first of equals), and the cells that
+    could not be taken. Worked out by level rather than cell by cell: every
+    column ends at its floor or at a level ``top``, except the first few at
+    ``top`` that give one cell more."""
+    lows = [max(floor, 1) for floor in floors]
+    wrapping = [i for i in range(len(widths)) if i not in no_wrap and widths[i] > lows[i]]
+    trial = list(widths)
+    room = sum(widths[i] - lows[i] for i in wrapping)
+    if room <= excess:
+        for i in wrapping:
+            trial[i] = lows[i]
+        return trial, excess - room
+
+    def taken(level: int) -> int:
+        return sum(max(0, widths[i] - max(level, lows[i])) for i in wrapping)
+
+    # The lowest level whose cut leaves some of the excess: taken(top) <
+    # excess <= taken(top - 1), found by halving (taken(0) is all the room).
+    below, top = 0, max(widths[i] for i in wrapping)
+    while top - below > 1:
+        middle = (below + top) // 2
+        if taken(middle) >= excess:
+            below = middle
+        else:
+            top = middle
+    left = excess - taken(top)
+    for i in wrapping:
+        trial[i] = min(widths[i], max(top, lows[i]))
+    for i in wrapping:
+        if not left:
+            break
+        if trial[i] == top and lows[i] < top:
+            trial[i] -= 1
+            left -= 1
+    return trial, 0
 
 
 def _collapse(
