@@ -315,7 +315,10 @@ def _row_lines(
     """One row of :func:`table`, its cells wrapped to the column widths."""
     spacer = " " * gap
     wrapped = [
-        (cell.split("\n") if index in no_wrap else wrap(cell, widths[index]))
+        # Most cells are one short line of ASCII: itself, without a call.
+        [cell]
+        if cell.isascii() and len(cell) <= widths[index] and "\n" not in cell
+        else (cell.split("\n") if index in no_wrap else wrap(cell, widths[index]))
         for index, cell in enumerate(row)
     ]
     out: Lines = []
@@ -361,6 +364,8 @@ def streamed_table(
 
 def _longest_word(cell: str) -> int:
     """The widest word of a cell, in terminal cells: below it the word breaks."""
+    if cell.isascii():
+        return max(map(len, cell.split()), default=0)
     return max((cell_len(word) for word in cell.split()), default=0)
 
 
