@@ -373,7 +373,7 @@ def _narrowed_cell_by_cell(
 @given(
     st.lists(st.tuples(st.integers(1, 40), st.integers(0, 45)), min_size=1, max_size=7),
     st.sets(st.integers(0, 6), max_size=3),
-    st.integers(1, 200),
+    st.integers(-3, 200),
 )
 def test_columns_give_way_by_level_as_cell_by_cell(
     columns: list[tuple[int, int]], no_wrap: set[int], excess: int

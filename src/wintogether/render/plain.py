@@ -405,9 +405,11 @@ def _narrowed(
     could not be taken. Worked out by level rather than cell by cell: every
     column ends at its floor or at a level ``top``, except the first few at
     ``top`` that give one cell more."""
+    trial = list(widths)
+    if excess <= 0:
+        return trial, 0
     lows = [max(floor, 1) for floor in floors]
     wrapping = [i for i in range(len(widths)) if i not in no_wrap and widths[i] > lows[i]]
-    trial = list(widths)
     room = sum(widths[i] - lows[i] for i in wrapping)
     if room <= excess:
         for i in wrapping:
