@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Invoke
+from conftest import NOW, Invoke
 from test_standings import MOMENTS, NAMES, OPS, import_file, run
 from wintogether.clock import from_utc_iso
+from wintogether.domain import accounts
 from wintogether.store import open_store, touches
 
 __all__ = ["import_file"]  # the fixture, shared with test_standings
@@ -158,10 +159,11 @@ def test_migration_fills_the_touches_of_an_existing_database(tmp_path: Path) -> 
             (2, "2026-02-05T10:00:00Z", 2),
         ]
         assert touches.touches_since(store, [1, 2], "2026-01-06") == {2: 1}
-        assert touches.conversations_by_month(store, [1, 2], "2026-01-01") == {
-            "2026-01": 1,
-            "2026-02": 1,
-        }
+        # The conversation with both of them is there once.
+        assert touches.conversation_times(store, [1, 2], "2026-01-01") == [
+            "2026-01-05T10:00:00Z",
+            "2026-02-05T10:00:00Z",
+        ]
     finally:
         store.close()
 
@@ -201,7 +203,14 @@ def test_reads_equal_a_count_from_the_conversations(
             ).fetchall()
         )
         assert expected_months and expected_touches
-        assert touches.conversations_by_month(store, ids, since) == expected_months
+        times = touches.conversation_times(store, ids, since)
+        assert len(times) == sum(expected_months.values()) and times == sorted(times)
+        now = from_utc_iso(NOW)
+        shown = accounts.per_month(times, now)
+        assert [m for m, _ in shown][-1] == now.strftime("%Y-%m") and len(shown) == 12
+        assert {m: n for m, n in shown if n} == {
+            m: n for m, n in expected_months.items() if shown[0][0] <= m <= shown[-1][0]
+        }
         assert touches.touches_since(store, ids, since) == expected_touches
     finally:
         store.close()

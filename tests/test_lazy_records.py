@@ -316,6 +316,7 @@ def test_written_out_account_records_behave_as_their_dataclasses() -> None:
         Account: [
             (row, [], [], [], [], [], [], Balance(), word, word, date(2026, 1, 1)),
             (row, [], [], [], [("2026-01", 3)], [], [], Balance(), word, word, date(2026, 1, 1)),
+            (row, [], [], [], [], [], [], Balance(), word, word, date(2026, 1, 1), 200, 10, 130),
         ],
     }  # fmt: skip
     for cls, values in samples.items():

@@ -38,6 +38,42 @@ def to_utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def local_month_start(year: int, month: int) -> str:
+    """The stored form (:func:`to_utc_iso`) of the first moment whose local date
+    is in this month, by the zone's rules at that moment (the C library's, as
+    ``astimezone`` reads them): stored times from it, and before the next
+    month's, are that month's, whatever daylight saving did in between. "" for
+    a month before year 1 and "~" after 9999: below and above every stored time.
+    """
+    import time
+
+    if year < 1:
+        return ""
+    if year > 9999:
+        return "~"
+
+    def month_of(seconds: int) -> tuple[int, int]:
+        local = time.localtime(seconds)
+        return local.tm_year, local.tm_mon
+
+    target = (year, month)
+    try:
+        first = int(datetime(year, month, 1).timestamp())  # local midnight, as a rule
+        if not month_of(first) >= target > month_of(first - 1):
+            # Midnight skipped or repeated there: the first second of the month.
+            before, after = first - 3 * 86_400, first + 3 * 86_400
+            while after - before > 1:
+                middle = (before + after) // 2
+                if month_of(middle) >= target:
+                    after = middle
+                else:
+                    before = middle
+            first = after
+        return to_utc_iso(datetime.fromtimestamp(first, UTC))
+    except (OverflowError, ValueError, OSError):  # the ends of the calendar
+        return f"{year:04d}-{month:02d}-01T00:00:00Z"
+
+
 def from_utc_iso(text: str) -> datetime:
     """Parse a stored timestamp into local time.
 

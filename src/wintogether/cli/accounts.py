@@ -1,7 +1,5 @@
 """Commands for accounts: company, companies."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,6 +29,9 @@ if TYPE_CHECKING:
 PANEL = "Accounts"
 #: Paths `wt path` shows unless --limit says otherwise.
 PATH_LIMIT = 20
+#: Rows of each list `wt company` shows in a table unless --limit says
+#: otherwise: people, promises and ledger of a big account on a screen or two.
+ACCOUNT_LIMIT = 20
 
 
 def company(
@@ -51,8 +52,8 @@ def company(
         typer.Option(
             "--limit",
             "-n",
-            help=f"People shown in each list; 0 for all. [default: {TABLE_LIMIT} in a table,"
-            " all in json]",
+            help="Rows shown in each list (people, former, promises, ledger, wins); 0 for all."
+            f" [default: {ACCOUNT_LIMIT} in a table, all in json]",
             show_default=False,
         ),
     ] = None,
@@ -123,7 +124,7 @@ def company(
     name = " ".join(typed)
     # A screenful of people in each list in a table (a big account has
     # hundreds); all of them in JSON unless --limit says otherwise.
-    top = shown_limit(limit, fmt_, TABLE_LIMIT)
+    top = shown_limit(limit, fmt_, ACCOUNT_LIMIT)
     if show_map:
         found, roots, managed = accounts.org_chart(st.store(), name)
         if fmt_ is Format.json:
@@ -141,11 +142,15 @@ def company(
             say("Nobody there reports to anyone yet: `wt edit CONTACT --reports-to MANAGER`.")
         return
     moment = now()
-    view = accounts.account(st.store(), name, st.config(), moment)
-    from wintogether.domain.deals import of_company
+    view = accounts.account(st.store(), name, st.config(), moment, limit=top)
+    deals = None
+    # Most accounts have no deal: then their code is not even loaded.
+    if fmt_ is Format.json or accounts.has_deals(st.store(), view.company.id, moment):
+        from wintogether.domain.deals import of_company
 
-    deals = of_company(st.store(), view.company.id, moment)
+        deals = of_company(st.store(), view.company.id, moment)
     if fmt_ is Format.json:
+        assert deals is not None
         from wintogether.render import words as wording
         from wintogether.render.plan_words import account_deals_json
 
@@ -157,7 +162,7 @@ def company(
         )
         return
 
-    def draw(is_plain: bool) -> RenderableType:
+    def draw(is_plain: bool) -> "RenderableType":
         from rich.console import Group
 
         from wintogether.render.accounts import account_view
@@ -165,7 +170,7 @@ def company(
         from wintogether.render.deals import account_deals
 
         shown = account_view(view, moment.date(), plain=is_plain, limit=top)
-        more = account_deals(deals, moment.date())
+        more = None if deals is None else account_deals(deals, moment.date())
         return shown if more is None else Group(*spaced([shown, more]))
 
     def pipe(width: int) -> list[str] | None:
@@ -226,7 +231,7 @@ def companies(
 
         return plain_accounts.companies_table(shown, moment.date(), width)
 
-    def build(is_plain: bool) -> RenderableType:
+    def build(is_plain: bool) -> "RenderableType":
         from wintogether.render.accounts import companies_table
 
         return companies_table(shown, moment.date(), plain=is_plain)
@@ -384,7 +389,7 @@ def path(
 
             return plain_accounts.paths_table(view, width)
 
-        def build(is_plain: bool) -> RenderableType:
+        def build(is_plain: bool) -> "RenderableType":
             from wintogether.render.accounts import paths_table
 
             return paths_table(view, plain=is_plain)

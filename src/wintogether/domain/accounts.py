@@ -13,21 +13,14 @@ most in need of attention first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import to_utc_iso
+from wintogether.clock import local_month_start, to_utc_iso
 from wintogether.config import Config
 from wintogether.domain import health
-from wintogether.domain.account_list import (
-    COMPANY_SORTS,
-    CompanyRowView,
-    companies,
-    companies_page,
-    company_json,
-)
 from wintogether.domain.companies import find
 from wintogether.domain.health import Balance, Health, Wording, WordRecord
 from wintogether.frozen import Plain
@@ -53,6 +46,34 @@ __all__ = [
     "company_json",
     "org_chart",
 ]
+
+if TYPE_CHECKING:
+    from wintogether.domain.account_list import (
+        COMPANY_SORTS,
+        CompanyRowView,
+        companies,
+        companies_page,
+        company_json,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """The listing's names (domain/account_list.py), imported when first asked
+    for: one account's view needs none of them."""
+    if name in _LISTING:
+        from wintogether.domain import account_list
+
+        return getattr(account_list, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_LISTING = frozenset(
+    ("COMPANY_SORTS", "CompanyRowView", "companies", "companies_page", "company_json")
+)
+
+#: How far back an account's closed deals go: domain/deals.py's figure, not
+#: imported from there (a test checks they agree).
+DEALS_YEAR_DAYS = 365
 
 #: Stands for "today" as a default (a day is given, or today's date is taken).
 _TODAY: Any = object()
@@ -193,7 +214,8 @@ class Account(Plain):
 
     _fields = (
         "company", "people", "my_promises", "their_promises", "per_month", "ledger", "wins",
-        "balance", "my_word", "their_word", "as_of",
+        "balance", "my_word", "their_word", "as_of", "current_total", "former_total",
+        "ledger_total",
     )  # fmt: skip
 
     def __init__(
@@ -209,6 +231,12 @@ class Account(Plain):
         my_word: WordRecord,
         their_word: WordRecord,
         as_of: date = _TODAY,  # today when not given
+        #: How many people are there now and were before, where ``people``
+        #: holds only the first of them (``account(limit=…)``); None: all there.
+        current_total: int | None = None,
+        former_total: int | None = None,
+        #: Entries in the year, where ``ledger`` holds only the newest of them.
+        ledger_total: int | None = None,
     ) -> None:
         self.company = company
         self.people = people
@@ -221,9 +249,32 @@ class Account(Plain):
         self.my_word = my_word
         self.their_word = their_word
         self.as_of = date.today() if as_of is _TODAY else as_of
+        self.current_total = current_total
+        self.former_total = former_total
+        self.ledger_total = ledger_total
+
+    @property
+    def current_count(self) -> int:
+        """How many people are there now (``people`` may hold only the first)."""
+        if self.current_total is not None:
+            return self.current_total
+        return sum(1 for p in self.people if p.current)
+
+    @property
+    def former_count(self) -> int:
+        """How many people were there before (``people`` may hold only the first)."""
+        if self.former_total is not None:
+            return self.former_total
+        return sum(1 for p in self.people if not p.current)
+
+    @property
+    def ledger_count(self) -> int:
+        """Entries in the year (``ledger`` may hold only the newest)."""
+        return len(self.ledger) if self.ledger_total is None else self.ledger_total
 
     @property
     def current(self) -> list[AccountPerson]:
+        """The people there now that were kept (all, or the first ``limit``)."""
         return [p for p in self.people if p.current]
 
     @property
@@ -235,7 +286,8 @@ class Account(Plain):
     ) -> dict[str, Any]:
         """``written``: each person already written (:meth:`AccountPerson.json_text`),
         for :func:`text.write_json`; the same text, a fraction of the time.
-        ``limit``: at most that many people in each list (current, former)."""
+        ``limit``: at most that many in each list (people, former, open promises
+        each way, ledger, wins), as a table shows them."""
         people: list[Any] = [
             p.json_text(words) if written else p.to_json(words) for p in self.current[:limit]
         ]
@@ -245,20 +297,26 @@ class Account(Plain):
         promise: Callable[[Promise], Any] = _promise_json if written else Promise.to_json
         entry: Callable[[LedgerEntry], Any] = _entry_json if written else LedgerEntry.to_json
         return {
-            "company": company_json(self.company),
+            "company": _company_json(self.company),
             "people": people,
             "former": former,
             "open_promises": {
-                "mine": [promise(p) for p in self.my_promises],
-                "theirs": [promise(p) for p in self.their_promises],
+                "mine": [promise(p) for p in self.my_promises[:limit]],
+                "theirs": [promise(p) for p in self.their_promises[:limit]],
             },
             "conversations_per_month": [{"month": m, "count": n} for m, n in self.per_month],
-            "ledger": [entry(e) for e in self.ledger],
-            "wins": [w.to_json() for w in self.wins],
+            "ledger": [entry(e) for e in self.ledger[:limit]],
+            "wins": [w.to_json() for w in self.wins[:limit]],
             "balance": self.balance.to_json(words),
             "my_word": self.my_word.to_json(words),
             "their_word": self.their_word.to_json(words),
         }
+
+
+def _company_json(company: CompanyRow) -> dict[str, Any]:
+    from wintogether.domain.account_list import company_json
+
+    return company_json(company)
 
 
 def _is(text: str | None, keys: set[str]) -> bool:
@@ -267,42 +325,70 @@ def _is(text: str | None, keys: set[str]) -> bool:
     return bool(text) and company_key(text or "") in keys
 
 
-def _months(now: datetime) -> list[str]:
-    """The 12 months up to and including this one, oldest first ("2026-01")."""
-    year, month = now.year, now.month
+def _months(now: datetime) -> list[tuple[int, int]]:
+    """The 12 months up to and including this one, oldest first, and the next
+    one: 13 (year, month)."""
+    year, month = now.year, now.month + 1
+    if month == 13:
+        year, month = year + 1, 1
     out = []
-    for _ in range(12):
-        out.append(f"{year:04d}-{month:02d}")
+    for _ in range(13):
+        out.append((year, month))
         month -= 1
         if month == 0:
             year, month = year - 1, 12
     return out[::-1]
 
 
-def account(store: Store, text: str, config: Config, now: datetime) -> Account:
-    """One company's account view."""
+def per_month(times: Sequence[str], now: datetime) -> list[tuple[str, int]]:
+    """Conversations per local month over the 12 months up to this one, oldest
+    first ("2026-01", 3), from their stored times in order: each in the month
+    its own moment falls in locally (a summer conversation read in winter is in
+    summer's month)."""
+    months = _months(now)
+    starts = [_at_or_after(times, local_month_start(year, month)) for year, month in months]
+    return [
+        (f"{year:04d}-{month:02d}", starts[n + 1] - starts[n])
+        for n, (year, month) in enumerate(months[:-1])
+    ]
+
+
+def _at_or_after(ordered: Sequence[str], text: str) -> int:
+    """The index of the first of ``ordered`` not below ``text``: a binary search
+    (bisect.bisect_left, without loading its library for a dozen searches)."""
+    low, high = 0, len(ordered)
+    while low < high:
+        middle = (low + high) // 2
+        if ordered[middle] < text:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def account(
+    store: Store, text: str, config: Config, now: datetime, *, limit: int | None = None
+) -> Account:
+    """One company's account view. ``limit``: only the first that many people of
+    each list (current, former) are read in full and kept; the others are
+    counted (``Account.current_count``, ``former_count``). What the account adds
+    up (promises, ledger, conversations, how both sides kept their word) is
+    always everyone's."""
     since = now - timedelta(days=health.WINDOW_DAYS)
     since_iso = to_utc_iso(since)
     with store.read():
         company = find(store, text)
         keys = {company_key(company.name), *(company_key(a) for a in company.aliases)}
-        members = accounts_store.members_of(store, company.id)
-        current_ids = {m.standing.contact.id for m in members}
+        listed = accounts_store.listed_at(store, company.id)
+        current_ids = {row[0] for row in listed}
         moves = accounts_store.job_moves(store)
         former_ids = {
             move.contact_id
             for move in moves
             if move.contact_id not in current_ids and _is(move.old_company, keys)
         }
-        members += accounts_store.members_by_ids(store, sorted(former_ids))
-        ids = [m.standing.contact.id for m in members]
-        known = set(ids)
-        managers = {
-            m.reports_to for m in members if m.reports_to is not None and m.reports_to not in known
-        }
-        extra = {
-            m.standing.contact.id: m for m in accounts_store.members_by_ids(store, sorted(managers))
-        }
+        listed += accounts_store.listed_by_ids(store, sorted(former_ids))
+        ids = [row[0] for row in listed]
         my_moves = _moves_by_contact(moves)
         # Each person's time at the company, where a job change bounds it: what
         # they did before joining or after leaving is another account's.
@@ -311,34 +397,72 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
             for cid in ids
             if (stay := _stay(my_moves.get(cid, []), keys, cid in current_ids)) != (None, None)
         }
-        promises = accounts_store.dues_since(store, ids, since.date())
+        # The order the lists show; current people first (the sort is stable:
+        # equal ones stay in name, then id order, as they were read).
+        listed.sort(
+            key=lambda row: (
+                row[0] not in current_ids,
+                row[4],
+                _role_rank(row[3]),
+                row[1].casefold(),
+            )
+        )
+        current_count = len(current_ids)
+        shown = listed[:current_count][:limit] + listed[current_count:][:limit]
+        members = {
+            m.standing.contact.id: m
+            for m in accounts_store.members_by_ids(store, [row[0] for row in shown])
+        }
+        names = {row[0]: row for row in listed}
+        managers = {
+            m.reports_to
+            for m in members.values()
+            if m.reports_to is not None and m.reports_to not in names
+        }
+        names.update({row[0]: row for row in accounts_store.listed_by_ids(store, sorted(managers))})
+        refs = {
+            boss: ContactRef(boss, row[1], row[2])
+            for m in members.values()
+            if (boss := m.reports_to) is not None and (row := names.get(boss)) is not None
+        }
+        promises = accounts_store.dues_since(store, ids, since.date(), made_of=stays)
         open_promises = accounts_store.open_promises(store, ids)
-        entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
+        # Every entry counts toward the balances; with a limit, only the newest
+        # are read in full, to be listed.
+        given_and_got: list[health.Move]
+        if limit is None:
+            entries = ledger_store.entries(store, contact_ids=ids, since=since_iso)
+            given_and_got = list(entries)
+        else:
+            entries = []
+            given_and_got = list(ledger_store.moves(store, ids, since_iso, named=False))
+        grouped_entries = health.by_contact(given_and_got)
+        there = _Stays(stays) if stays else None
+        if there is not None:
+            given_and_got = [e for e in given_and_got if there(e.contact.id, e.happened_at)]
+            entries = [e for e in entries if there(e.contact.id, e.happened_at)]
+        if limit is not None:
+            newest = sorted(given_and_got, key=_moment_and_id, reverse=True)[:limit]
+            entries = ledger_store.entries_by_ids(store, [m.id for m in newest])
         wins = accounts_store.wins_since(store, ids, since_iso)
-        months = touches_store.conversations_by_month(store, ids, since_iso, stays)
-    by_id = {m.standing.contact.id: m for m in members} | extra
+        times = touches_store.conversation_times(store, ids, since_iso, stays)
     grouped_promises: dict[int, list[DueRow]] = {}
     for promise in promises:
         grouped_promises.setdefault(promise.contact_id, []).append(promise)
-    grouped_entries = health.by_contact(entries)
-    if stays:
-        there = _Stays(stays)
+    if there is not None:
         promises = [p for p in promises if there(p.contact_id, p.made_at)]
         open_promises = [p for p in open_promises if there(p.contact.id, p.created_at)]
-        entries = [e for e in entries if there(e.contact.id, e.happened_at)]
         wins = [w for w in wins if there(w.contact.id, w.happened_at)]
     people = []
-    for member in members:
-        cid = member.standing.contact.id
-        current = cid in current_ids
+    for item in shown:
+        cid = item[0]
+        member = members[cid]
         person = AccountPerson(
             contact=member.standing.contact,
             title=member.title,
             role=member.role,
-            reports_to=by_id[member.reports_to].standing.contact
-            if member.reports_to in by_id
-            else None,
-            current=current,
+            reports_to=refs.get(member.reports_to) if member.reports_to is not None else None,
+            current=cid in current_ids,
             assess=partial(
                 health.assess_due,
                 member.standing,
@@ -352,23 +476,32 @@ def account(store: Store, text: str, config: Config, now: datetime) -> Account:
         )
         _place(person, my_moves.get(cid, []), keys)
         people.append(person)
-    people.sort(
-        key=lambda p: (not p.current, p.archived, _role_rank(p.role), p.contact.name.casefold())
-    )
     today = now.date()
     return Account(
         company=company,
         people=people,
         my_promises=[p for p in open_promises if p.owner == "me"],
         their_promises=[p for p in open_promises if p.owner == "them"],
-        per_month=[(m, months.get(m, 0)) for m in _months(now)],
+        per_month=per_month(times, now),
         ledger=entries,
         wins=wins,
-        balance=_account_balance(entries, now, config.one_sided_after_days),
+        balance=_account_balance(given_and_got, now, config.one_sided_after_days),
         my_word=health.word_record(promises, "me", today),
         their_word=health.word_record(promises, "them", today),
         as_of=today,
+        current_total=current_count,
+        former_total=len(listed) - current_count,
+        ledger_total=len(given_and_got),
     )
+
+
+def has_deals(store: Store, company_id: int, now: datetime) -> bool:
+    """Whether the company has a deal `wt company` shows (domain/deals.py
+    ``of_company``: open, or closed in the last year)."""
+    with store.read():
+        return accounts_store.has_deals(
+            store, company_id, to_utc_iso(now - timedelta(days=DEALS_YEAR_DAYS))
+        )
 
 
 ROLE_ORDER = (
@@ -382,8 +515,11 @@ ROLE_ORDER = (
 )
 
 
+_ROLE_RANKS = {role: rank for rank, role in enumerate(ROLE_ORDER)}
+
+
 def _role_rank(role: str | None) -> int:
-    return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
+    return _ROLE_RANKS.get(role, len(ROLE_ORDER)) if role is not None else len(ROLE_ORDER)
 
 
 def _stay(moves: list[JobMove], keys: set[str], current: bool) -> tuple[str | None, str | None]:
@@ -452,26 +588,17 @@ def _place(person: AccountPerson, moves: list[JobMove], keys: set[str]) -> None:
     person.now_at = person.contact.company
 
 
-def _account_balance(entries: list[LedgerEntry], now: datetime, stretch_days: int) -> Balance:
+def _account_balance(moves: list[health.Move], now: datetime, stretch_days: int) -> Balance:
     """The balance with the account's people taken together."""
-    if not entries:
+    if not moves:
         return Balance(as_of=now.date())
     anyone = ContactRef(0, "")
-    pooled = [
-        LedgerEntry(
-            e.id,
-            e.uid,
-            anyone,
-            e.direction,
-            e.kind,
-            e.text,
-            e.happened_at,
-            e.created_at,
-            e.to_contact,
-        )
-        for e in entries
-    ]
+    pooled = [ledger_store.Move(m.id, anyone, m.direction, m.kind, m.happened_at) for m in moves]
     return health.balance(pooled, 0, now, stretch_days)
+
+
+def _moment_and_id(move: health.Move) -> tuple[datetime, int]:
+    return move.happened_at, move.id
 
 
 # -- the reporting tree ------------------------------------------------------------------

@@ -15,7 +15,6 @@ from wintogether.config import Config
 from wintogether.dates import every
 from wintogether.frozen import Frozen
 from wintogether.models import ContactRef, ContactStanding
-from wintogether.store import quiet as quiet_store
 from wintogether.text import json_string
 
 if TYPE_CHECKING:
@@ -211,6 +210,8 @@ def slipping_rows(
 ) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
     """:func:`slipping_in` as bare figures, in its order: (contact, days since,
     rhythm, its source, ever talked). For lists of thousands (JSON)."""
+    from wintogether.store import quiet as quiet_store  # here: one person's rhythm needs none
+
     tag_rules = tag_days(store, config)
     kept = None
     if tag is None:
@@ -246,6 +247,8 @@ def _first_four(item: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def tag_days(store: Store, config: Config) -> list[tuple[int, int, str]]:
     """The rhythm each tag in the database carries, as the config decides it."""
+    from wintogether.store import quiet as quiet_store
+
     return [
         (tag_id, *hit)
         for tag_id, name in quiet_store.tag_names(store)

@@ -274,9 +274,13 @@ class AccountDeals(Frozen):
         object.__setattr__(self, "closed", closed)
 
 
+#: How far back an account's closed deals go.
+DEALS_YEAR_DAYS = 365
+
+
 def of_company(store: Store, company_id: int, now: datetime) -> AccountDeals:
     """The deals with ``company_id``: open ones analysed, those closed in the last year."""
-    since = to_utc_iso(now - timedelta(days=365))
+    since = to_utc_iso(now - timedelta(days=DEALS_YEAR_DAYS))
     with store.read():
         found = deals_store.deals_of_company(store, company_id, since)
         open_ = [deal for deal in found if deal.status == "open"]

@@ -416,7 +416,7 @@ def assess(
 def assess_due(
     standing: ContactStanding,
     theirs: Sequence[Due],
-    entries: list[LedgerEntry],
+    entries: Sequence[Move],
     config: Config,
     now: datetime,
 ) -> Health:

@@ -46,9 +46,15 @@ def _people(people: list[AccountPerson], today: date, *, title: str, total: int)
             day = format_day(person.last_touch_at.astimezone().date(), today)
             how.append(f" · last touch {day}", style="dim")
         lines.append(how)
-    if total > len(people):
-        lines.append(Text(f"… and {total - len(people)} more: --limit 0 shows all.", style="dim"))
+    lines += _more(total, len(people))
     return Group(*lines)
+
+
+def _more(total: int, limit: int | None) -> list[RenderableType]:
+    """The line under a list cut at ``limit``: how many more, and how to see them."""
+    if limit is None or total <= limit:
+        return []
+    return [Text(f"… and {total - limit} more: --limit 0 shows all.", style="dim")]
 
 
 def _bars(per_month: list[tuple[str, int]], *, plain: bool) -> RenderableType:
@@ -71,24 +77,26 @@ def _bars(per_month: list[tuple[str, int]], *, plain: bool) -> RenderableType:
 def account_view(
     view: Account, today: date, *, plain: bool, limit: int | None = None
 ) -> RenderableType:
-    """The account on one screen; ``limit``: at most that many people in each list."""
+    """The account on one screen; ``limit``: at most that many rows in each list."""
     heading = t1(view.company.name, "bold")
     if view.company.aliases:
         heading.append_text(t1(f"  (also {', '.join(view.company.aliases)})", "dim"))
     parts: list[RenderableType] = [heading]
-    current, former = view.current, view.former
-    if current:
-        parts.append(_people(current[:limit], today, title="People", total=len(current)))
+    if view.current_count:
+        current = view.current[:limit]
+        parts.append(_people(current, today, title="People", total=view.current_count))
     else:
         parts.append(Text("Nobody you know works there now."))
-    if former:
-        parts.append(_people(former[:limit], today, title="Former", total=len(former)))
+    if view.former_count:
+        former = view.former[:limit]
+        parts.append(_people(former, today, title="Former", total=view.former_count))
     for promises, title in (
         (view.my_promises, "I promised"),
         (view.their_promises, "They promised"),
     ):
         if promises:
-            parts.append(promises_table(promises, today, plain=plain, title=title))
+            shown = promises_table(promises[:limit], today, plain=plain, title=title)
+            parts.append(Group(shown, *_more(len(promises), limit)))
     first, last = view.per_month[0][0], view.per_month[-1][0]
     parts.append(
         Group(
@@ -96,10 +104,11 @@ def account_view(
             _bars(view.per_month, plain=plain),
         )
     )
-    if view.ledger or view.wins:
-        lines = [ledger_line(e, today) for e in view.ledger] + [
-            win_line(w, today) for w in view.wins
-        ]
+    if view.ledger_count or view.wins:
+        lines: list[RenderableType] = [ledger_line(e, today) for e in view.ledger[:limit]]
+        lines += _more(view.ledger_count, limit)
+        lines += [win_line(w, today) for w in view.wins[:limit]]
+        lines += _more(len(view.wins), limit)
         parts.append(Group(Text("Ledger and wins (12 months)", style="bold"), *lines))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)

@@ -93,9 +93,14 @@ def _people(
         if person.last_touch_at is not None:
             how += f" · last touch {format_day(person.last_touch_at.astimezone().date(), today)}"
         out += wrap(how, width)
-    if total > len(people):
-        out += wrap(f"… and {total - len(people)} more: --limit 0 shows all.", width)
-    return out
+    return out + _more(total, len(people), width)
+
+
+def _more(total: int, limit: int | None, width: int) -> Lines:
+    """The line under a list cut at ``limit``: how many more, and how to see them."""
+    if limit is None or total <= limit:
+        return []
+    return wrap(f"… and {total - limit} more: --limit 0 shows all.", width)
 
 
 def account_view(
@@ -127,19 +132,21 @@ def _account(
     if view.company.aliases:
         heading += t1(f"  (also {', '.join(view.company.aliases)})")
     parts: list[Lines] = [wrap(heading, width)]
-    current, former = view.current, view.former
-    if current:
-        parts.append(_people(current[:limit], today, width, title="People", total=len(current)))
+    if view.current_count:
+        current = view.current[:limit]
+        parts.append(_people(current, today, width, title="People", total=view.current_count))
     else:
         parts.append(wrap("Nobody you know works there now.", width))
-    if former:
-        parts.append(_people(former[:limit], today, width, title="Former", total=len(former)))
+    if view.former_count:
+        former = view.former[:limit]
+        parts.append(_people(former, today, width, title="Former", total=view.former_count))
     for promises, title in (
         (view.my_promises, "I promised"),
         (view.their_promises, "They promised"),
     ):
         if promises:
-            parts.append(promises_table(promises, today, width, title=title, fit=True))
+            lines = promises_table(promises[:limit], today, width, title=title, fit=True)
+            parts.append(lines + _more(len(promises), limit, width))
     first, last = view.per_month[0][0], view.per_month[-1][0]
     parts.append(
         wrap(f"Conversations per month ({first} to {last})", width)
@@ -150,12 +157,14 @@ def _account(
             fit=True,
         )
     )
-    if view.ledger or view.wins:
+    if view.ledger_count or view.wins:
         lines = wrap("Ledger and wins (12 months)", width)
-        for entry in view.ledger:
+        for entry in view.ledger[:limit]:
             lines += wrap("".join(ledger_line(entry, today)), width)
-        for win in view.wins:
+        lines += _more(view.ledger_count, limit, width)
+        for win in view.wins[:limit]:
             lines += wrap("".join(win_line(win, today)), width)
+        lines += _more(len(view.wins), limit, width)
         parts.append(lines)
     grid = [
         ["my word", word_record_text(view.my_word)],

@@ -8,7 +8,7 @@ Groups of contacts are passed as a JSON array (``json_each``), so a company of
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,6 @@ from wintogether.models import ContactRef, ContactStanding
 from wintogether.store.common import id_list, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
-from wintogether.text import read_json
 
 if TYPE_CHECKING:
     from wintogether.models import Promise, Win
@@ -185,6 +184,36 @@ def known_at(store: Store, company_id: int) -> list[Known]:
 def known_by_ids(store: Store, ids: Sequence[int]) -> list[Known]:
     """:func:`members_by_ids` as a warm path reads them."""
     return _known(store, f"WHERE c.id {_IN} ORDER BY c.id", (id_list(ids),))
+
+
+#: A person as an account's lists sort and count them: (id, name, company text,
+#: part in the account, archived).
+Listed = tuple[int, str, str | None, str | None, bool]
+
+
+def listed_at(store: Store, company_id: int) -> list[Listed]:
+    """:func:`members_of` as an account's lists sort and count them (plain tuples:
+    a big account has hundreds, and only a screenful is read in full)."""
+    return _listed(
+        store, "WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (company_id,)
+    )
+
+
+def listed_by_ids(store: Store, ids: Sequence[int]) -> list[Listed]:
+    """:func:`members_by_ids` as :func:`listed_at` reads them."""
+    if not ids:
+        return []
+    return _listed(store, f"WHERE c.id {_IN} ORDER BY c.id", (id_list(ids),))
+
+
+def _listed(store: Store, where: str, params: Sequence[object]) -> list[Listed]:
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        "SELECT c.id, c.name, c.company, c.account_role, c.archived_at IS NOT NULL"
+        f" FROM contacts c {where}",
+        params,
+    ).fetchall()
 
 
 def all_members(store: Store) -> list[Member]:
@@ -449,6 +478,17 @@ class JobMove(Frozen):
         )
 
 
+def has_deals(store: Store, company_id: int, closed_since: str) -> bool:
+    """Whether store.deals.deals_of_company would find any deal (the same
+    condition): an account with none shows no deals without loading their code."""
+    row = store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = ?"
+        " AND (d.status = 'open' OR d.closed_at >= ?))",
+        (company_id, closed_since),
+    ).fetchone()
+    return bool(row[0])
+
+
 def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[JobMove]:
     """Job changes recorded by imports (oldest first): the companies left and joined."""
     where = "WHERE e.kind = 'job_change'"
@@ -456,25 +496,25 @@ def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[Jo
     if contact_ids is not None:
         where += f" AND e.contact_id {_IN}"
         params.append(id_list(contact_ids))
-    out = []
-    for row in store.conn.execute(
-        "SELECT e.contact_id, e.old_value, e.new_value, e.happened_at FROM contact_events e"
-        f" {where} ORDER BY e.happened_at, e.id",
-        params,
-    ):
-        old, new = _job(row[1]), _job(row[2])
-        out.append(
-            JobMove(row[0], old.get("company"), old.get("title"), new.get("company"), row[3])
+    return [
+        JobMove(row[0], row[1], row[2], row[3], row[4])
+        for row in store.conn.execute(
+            f"SELECT e.contact_id, {_job('e.old_value', 'company')},"
+            f" {_job('e.old_value', 'title')}, {_job('e.new_value', 'company')},"
+            f" e.happened_at FROM contact_events e {where} ORDER BY e.happened_at, e.id",
+            params,
         )
-    return out
+    ]
 
 
-def _job(value: str | None) -> dict[str, str | None]:
-    try:
-        data = read_json(value) if value else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def _job(column: str, key: str) -> str:
+    """SQL for a job change's ``key`` ("company", "title"): its text in the
+    JSON object the column holds; NULL for anything else (no such key, not
+    text, not an object, not JSON)."""
+    return (
+        f"CASE WHEN json_valid({column}) AND json_type({column}, '$.{key}') = 'text'"
+        f" THEN json_extract({column}, '$.{key}') END"
+    )
 
 
 def promises_due_since(store: Store, ids: Sequence[int], start: date) -> list[Promise]:
@@ -551,11 +591,16 @@ class DueRow:
         self.made_at = made_at
 
 
-def dues_since(store: Store, ids: Sequence[int], start: date) -> list[DueRow]:
+def dues_since(
+    store: Store, ids: Sequence[int], start: date, made_of: Container[int] = ()
+) -> list[DueRow]:
     """:func:`promises_due_since` as word records read them, without the rest
-    of each promise."""
+    of each promise; when each was made only for the contacts in ``made_of``
+    (None for the others)."""
     return [
-        DueRow(row[0], row[1], row[2], row[3], row[4], utc_time(row[5]))
+        DueRow(
+            row[0], row[1], row[2], row[3], row[4], utc_time(row[5]) if row[0] in made_of else None
+        )
         for row in _word_rows(store, ids, start, ", created_at")
     ]
 

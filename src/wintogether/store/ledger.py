@@ -22,6 +22,9 @@ _LEDGER_SELECT = (
     " LEFT JOIN contacts t ON t.id = l.to_contact_id"
 )
 _WIN_SELECT = "SELECT w.*, c.name, c.company FROM wins w JOIN contacts c ON c.id = w.contact_id"
+#: :data:`_WIN_SELECT` read from the wins (CROSS JOIN keeps that order): for the
+#: wins of many people, whom the planner would otherwise look up first, wins or not.
+_WINS_FIRST = _WIN_SELECT.replace(" JOIN ", " CROSS JOIN ")
 
 
 def insert_entry(
@@ -96,6 +99,15 @@ def entries(
     return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
 
 
+def entries_by_ids(store: Store, ids: Sequence[int]) -> list[LedgerEntry]:
+    """These entries, newest first (as :func:`entries` orders them)."""
+    return _entries(
+        store,
+        "WHERE l.id IN (SELECT value FROM json_each(?)) ORDER BY l.happened_at DESC, l.id DESC",
+        (id_list(ids),),
+    )
+
+
 def count_entries(
     store: Store,
     *,
@@ -149,16 +161,26 @@ class Move:
         self.happened_at = happened_at
 
 
-def moves(store: Store, contact_ids: Sequence[int], since: str) -> list[Move]:
+def moves(
+    store: Store, contact_ids: Sequence[int], since: str, *, named: bool = True
+) -> list[Move]:
     """The entries recorded with any of ``contact_ids`` from ``since`` (a stored
     UTC time) on, oldest first ((happened_at, id), as :func:`entries` reads
-    them), as :class:`Move`."""
+    them), as :class:`Move`. ``named=False``: each contact is only its id (an
+    account's balances, which show no name), and no contact is read."""
     refs: dict[int, ContactRef] = {}
     out = []
+    if named:
+        sql = (
+            "SELECT l.id, l.contact_id, c.name, c.company, l.direction, l.kind, l.happened_at"
+            " FROM ledger l JOIN contacts c ON c.id = l.contact_id"
+        )
+    else:
+        sql = (
+            "SELECT l.id, l.contact_id, '', NULL, l.direction, l.kind, l.happened_at FROM ledger l"
+        )
     for entry_id, cid, name, company, direction, kind, happened_at in store.conn.execute(
-        "SELECT l.id, l.contact_id, c.name, c.company, l.direction, l.kind, l.happened_at"
-        " FROM ledger l JOIN contacts c ON c.id = l.contact_id"
-        " WHERE l.happened_at >= ? AND l.contact_id IN (SELECT value FROM json_each(?))"
+        f"{sql} WHERE l.happened_at >= ? AND l.contact_id IN (SELECT value FROM json_each(?))"
         " ORDER BY l.happened_at, l.id",
         (since, id_list(contact_ids)),
     ):
@@ -213,6 +235,7 @@ def wins_of(store: Store, contact_ids: Sequence[int], since: str) -> list[Win]:
         "WHERE w.contact_id IN (SELECT value FROM json_each(?)) AND w.happened_at >= ?"
         " ORDER BY w.happened_at DESC, w.id DESC LIMIT -1",
         [id_list(contact_ids), since],
+        select=_WINS_FIRST,
     )
 
 
@@ -250,7 +273,9 @@ def _entries(store: Store, tail: str, params: Sequence[Any]) -> list[LedgerEntry
     ]
 
 
-def _wins(store: Store, tail: str, params: Sequence[Any]) -> list[Win]:
+def _wins(
+    store: Store, tail: str, params: Sequence[Any], *, select: str = _WIN_SELECT
+) -> list[Win]:
     times = LocalTimes()
     return [
         Win(
@@ -262,5 +287,5 @@ def _wins(store: Store, tail: str, params: Sequence[Any]) -> list[Win]:
             happened_at=times[row["happened_at"]],
             created_at=times[row["created_at"]],
         )
-        for row in store.conn.execute(f"{_WIN_SELECT} {tail}", params)
+        for row in store.conn.execute(f"{select} {tail}", params)
     ]

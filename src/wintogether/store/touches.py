@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from wintogether.store.common import id_list
 from wintogether.store.handle import Store
+from wintogether.text import read_json
 
 _IN = "IN (SELECT value FROM json_each(?))"
 
@@ -40,47 +41,66 @@ def touches_since(store: Store, ids: Sequence[int], since: str) -> dict[int, int
     }
 
 
-def conversations_by_month(
+def conversation_times(
     store: Store,
     ids: Sequence[int],
     since: str,
     stays: Mapping[int, tuple[str | None, str | None]] | None = None,
-) -> dict[str, int]:
-    """ "YYYY-MM" (local) -> conversations with any of these contacts since ``since``
-    (a conversation with two of them counts once). Each in its local month by
-    the zone's rules at its own moment (SQLite's ``localtime``, the C library's
-    as Python's): a summer conversation read in winter is in summer's month.
-    ``stays``: for some of them, only the conversations in [from, until) (stored
-    UTC times, None for no bound)."""
-    local = "strftime('%Y-%m', happened_at, 'localtime')"
-    if not stays:
-        rows = store.conn.execute(
-            f"SELECT {local}, count(DISTINCT interaction_id)"
-            f" FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ? GROUP BY 1",
-            (id_list(ids), since),
+) -> list[str]:
+    """The stored time (UTC) of each conversation with any of these contacts
+    since ``since``, in time order: a conversation with two of them is there
+    once. ``stays``: for some of them, only the conversations in [from, until)
+    (stored UTC times, None for no bound).
+
+    The rows come back as two lists in one row (the conversations and their
+    times, paired), not a row each: a key account's year is thousands of rows,
+    and grouping or de-duplicating them in SQL costs more than this does. The
+    people with bounds are read by a statement of their own (as one, with the
+    others, SQLite would first copy every row aside)."""
+    bounded = [cid for cid in ids if cid in stays] if stays else []
+    plain = [cid for cid in ids if cid not in stays] if stays else list(ids)
+    paired: list[tuple[str, str]] = []
+    if plain or not bounded:
+        paired += _pairs(
+            store,
+            f"FROM contact_touches WHERE contact_id {_IN} AND happened_at >= ?",
+            [id_list(plain), since],
         )
-        return {row[0]: int(row[1]) for row in rows}
-    plain = [cid for cid in ids if cid not in stays]
-    bounded = [cid for cid in ids if cid in stays]
-    values = ", ".join(["(?, ?, ?)"] * len(bounded))
-    rows = store.conn.execute(
-        f"WITH s (contact_id, joined, until_at) AS (VALUES {values})"
-        f" SELECT {local}, count(DISTINCT interaction_id) FROM ("
-        f" SELECT happened_at, interaction_id FROM contact_touches"
-        f" WHERE contact_id {_IN} AND happened_at >= ?"
-        " UNION ALL SELECT t.happened_at, t.interaction_id"
-        " FROM s JOIN contact_touches t ON t.contact_id = s.contact_id"
-        " AND t.happened_at >= max(?, coalesce(s.joined, ''))"
-        " AND t.happened_at < coalesce(s.until_at, '~')"
-        ") GROUP BY 1",
-        (
-            *(v for cid in bounded for v in (cid, *stays[cid])),
-            id_list(plain),
-            since,
-            since,
-        ),
-    )
-    return {row[0]: int(row[1]) for row in rows}
+    if bounded:
+        assert stays is not None
+        values = ", ".join(["(?, ?, ?)"] * len(bounded))
+        paired += _pairs(
+            store,
+            "FROM contact_touches t JOIN s ON t.contact_id = s.contact_id"
+            " AND t.happened_at >= max(?, coalesce(s.joined, ''))"
+            " AND t.happened_at < coalesce(s.until_at, '~')",
+            [*(v for cid in bounded for v in (cid, *stays[cid])), since],
+            f"WITH s (contact_id, joined, until_at) AS (VALUES {values}) ",
+        )
+    return sorted(dict(paired).values())
+
+
+def _pairs(
+    store: Store, rows: str, params: Sequence[object], before: str = ""
+) -> list[tuple[str, str]]:
+    """(conversation, stored time) of the rows ``rows`` ("FROM … WHERE …")
+    names, read as two lists in one row. A stored time is never written with a
+    space; one edited in by hand is read through JSON instead."""
+    conversations, moments = store.conn.execute(
+        f"{before}SELECT group_concat(interaction_id, ' '), group_concat(happened_at, ' ') {rows}",
+        params,
+    ).fetchone()
+    if conversations is None:
+        return []
+    held, times = conversations.split(" "), moments.split(" ")
+    if len(held) != len(times):
+        conversations, moments = store.conn.execute(
+            f"{before}SELECT json_group_array(interaction_id), json_group_array(happened_at)"
+            f" {rows}",
+            params,
+        ).fetchone()
+        held, times = [str(n) for n in read_json(conversations)], read_json(moments)
+    return list(zip(held, times, strict=True))
 
 
 def rebuild(store: Store) -> None:
