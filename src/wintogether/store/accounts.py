@@ -187,8 +187,8 @@ def known_by_ids(store: Store, ids: Sequence[int]) -> list[Known]:
 
 
 #: A person as an account's lists sort and count them: (id, name, company text,
-#: part in the account, archived).
-Listed = tuple[int, str, str | None, str | None, bool]
+#: part in the account, archived: 1 or 0).
+Listed = tuple[int, str, str | None, str | None, int]
 
 
 def listed_at(store: Store, company_id: int) -> list[Listed]:
