@@ -11,19 +11,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from conftest import Invoke
 from factory import Factory
+from test_accounts import record_job_change
 from wintogether.clock import from_utc_iso, local_month_start
 from wintogether.config import Config
 from wintogether.domain import accounts
 from wintogether.store import accounts as accounts_store
 from wintogether.store import deals as deals_store
-from wintogether.store import events as events_store
 from wintogether.store import ledger as ledger_store
 from wintogether.store import open_store, touches
 
@@ -31,21 +31,7 @@ NOW = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
 
 
 def job_change(db: Path, contact_id: int, old: str | None, new: str, at: str) -> None:
-    store, _ = open_store(db)
-    try:
-        with store.write("import"):
-            events_store.insert_event(
-                store,
-                contact_id=contact_id,
-                kind="job_change",
-                text=f"now at {new}",
-                old_value=old,
-                new_value=json.dumps({"company": new, "title": "Lead"}),
-                happened_at=at,
-                stamp=at,
-            )
-    finally:
-        store.close()
+    record_job_change(db, contact_id, old, json.dumps({"company": new, "title": "Lead"}), at)
 
 
 @pytest.fixture
@@ -271,6 +257,83 @@ def test_per_month_counts_each_moment_in_its_local_month(monkeypatch: pytest.Mon
         time.tzset()
 
 
+@pytest.mark.parametrize(
+    ("zone", "now"),
+    [
+        ("America/St_Johns", "2009-11-20T12:00:00+00:00"),  # back across midnight, 1 Nov
+        ("America/St_Johns", "2010-03-10T12:00:00+00:00"),
+        ("America/New_York", "2026-11-28T10:00:00+00:00"),
+        ("Australia/Lord_Howe", "2026-10-15T10:00:00+00:00"),
+        ("America/Santiago", "2026-09-30T10:00:00+00:00"),
+        ("Asia/Kolkata", "2026-01-15T10:00:00+00:00"),
+        ("UTC", "2026-12-31T23:00:00+00:00"),
+    ],
+)
+def test_per_month_places_each_time_in_its_own_local_month(
+    zone: str, now: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """per_month against each time's own local month (clock.from_utc_iso, the
+    app's reading of a stored time): times in the hours around every month's
+    first moment, anywhere in the months, and a few edited by hand."""
+    import random
+
+    from wintogether.clock import to_utc_iso
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        moment = datetime.fromisoformat(now).astimezone()
+        rng = random.Random(zone + now)
+        times = []
+        for year, month in accounts._months(moment):
+            start = from_utc_iso(local_month_start(year, month))
+            for minutes in (-150, -61, -60, -59, -31, -30, -1, 0, 1, 29, 30, 59, 60, 61, 150):
+                times.append(to_utc_iso(start + timedelta(minutes=minutes)))
+        first = from_utc_iso(local_month_start(*accounts._months(moment)[0]))
+        for _ in range(300):
+            times.append(to_utc_iso(first + timedelta(seconds=rng.randrange(0, 400 * 86_400))))
+        times += [
+            f"{moment.year}-{moment.month:02d}-01 10:00:00",  # a space for the T
+            f"{moment.year}-{moment.month:02d}-01T01:00:00+02:00",  # an offset
+            "not a time",
+        ]
+        times.sort()
+        shown = accounts.per_month(times, moment)
+        expected = dict.fromkeys((m for m, _ in shown), 0)
+        for text in times:
+            local = from_utc_iso(text)
+            label = f"{local.year:04d}-{local.month:02d}"
+            if label in expected:
+                expected[label] += 1
+        assert shown == list(expected.items())
+        assert sum(n for _, n in shown) > 300
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_the_newest_ledger_entries_are_those_the_whole_list_shows_first(acme: Path) -> None:
+    """With a limit, the ledger listed is the whole list's first entries, as it
+    orders them, even where a time was edited by hand."""
+    conn = sqlite3.connect(acme)
+    (newest,) = conn.execute("SELECT max(happened_at) FROM ledger").fetchone()
+    conn.execute(
+        "UPDATE ledger SET happened_at = ? WHERE id = (SELECT min(id) FROM ledger"
+        " WHERE happened_at >= '2026-06')",
+        (newest[:10] + " 23:59:59",),
+    )
+    conn.commit()
+    conn.close()
+    store, _ = open_store(acme)
+    try:
+        whole = accounts.account(store, "acme", Config(), NOW)
+        for limit in (1, 2, 3):
+            part = accounts.account(store, "acme", Config(), NOW, limit=limit)
+            assert part.ledger == whole.ledger[:limit]
+    finally:
+        store.close()
+
+
 def test_has_deals_is_whether_the_account_lists_any(db: Path) -> None:
     from wintogether.domain import deals
 
@@ -311,9 +374,11 @@ def test_has_deals_is_whether_the_account_lists_any(db: Path) -> None:
         conn.close()
 
 
-def test_job_changes_read_in_sql_take_only_text(db: Path) -> None:
-    """A job change's company and title are its JSON object's text; anything else
-    (not JSON, not an object, not text, missing) reads as none."""
+def test_job_changes_take_only_text(db: Path, wt: Invoke) -> None:
+    """A job change's company and title are its JSON object's text, read as
+    Python reads JSON (the last of two equal keys, escaped key names, NaN
+    elsewhere in the object, a NUL or a lone surrogate escaped in the text);
+    anything else (not JSON, not an object, not text, missing) reads as none."""
     with Factory(db) as make:
         make.at("2026-01-01T09:00:00+00:00")
         make.contact("Dana", company="Acme")
@@ -326,6 +391,9 @@ def test_job_changes_read_in_sql_take_only_text(db: Path) -> None:
         "",
         None,
         json.dumps({"title": "Só \u202e"}),
+        '{"company": "Globex", "company": "Initech"}',
+        '{"compan\\u0079": "Initech", "title": "A\\u0000B", "n": NaN}',
+        '{"company": "Initech", "title": "\\ud800"}',
     ]
     for n, value in enumerate(values):
         job_change(db, 1, value, "Acme", f"2026-02-{n + 1:02d}T09:00:00Z")
@@ -343,7 +411,13 @@ def test_job_changes_read_in_sql_take_only_text(db: Path) -> None:
         (None, None, "Acme"),
         (None, None, "Acme"),
         (None, "Só \u202e", "Acme"),
+        ("Initech", None, "Acme"),
+        ("Initech", "A\x00B", "Acme"),
+        ("Initech", "\ud800", "Acme"),
     ]
+    # And the account views still read them all.
+    assert "Dana" in wt("company", "acme").stdout
+    assert "Dana" in wt("path", "acme").stdout
 
 
 def test_unnamed_moves_are_the_named_ones_without_names(acme: Path) -> None:
@@ -390,3 +464,23 @@ def test_an_account_without_deals_loads_no_deal_code(acme: Path) -> None:
     assert "wintogether.domain.accounts" in modules
     assert not {"wintogether.domain.deals", "wintogether.store.deals"} & modules
     assert "People\nPerson C" in done.stdout
+
+
+def test_an_accounts_open_promises_and_wins_are_read_before_their_people(acme: Path) -> None:
+    """Query plans: the open promises and the wins of many people are found in
+    their own indexes first, not by looking up every person (CROSS JOIN)."""
+    store, _ = open_store(acme)
+    seen: list[str] = []
+    try:
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM contacts")]
+        store.conn.set_trace_callback(seen.append)
+        assert accounts_store.open_promises(store, ids)
+        assert accounts_store.wins_since(store, ids, "2026-01-01T00:00:00Z")
+        store.conn.set_trace_callback(None)
+        for table, alias in (("FROM promises p", "p"), ("FROM wins w", "w")):
+            sql = next(s for s in seen if table in s)
+            plan = [r[3] for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            first = next(step for step in plan if step.startswith(("SEARCH", "SCAN")))
+            assert first.startswith(f"SEARCH {alias} USING INDEX"), plan
+    finally:
+        store.close()

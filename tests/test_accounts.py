@@ -19,6 +19,26 @@ from wintogether.store import open_store
 
 def job_change(db: Path, contact_id: int, old: str, new: str, at: str) -> None:
     """A job change as an import records it."""
+    record_job_change(
+        db,
+        contact_id,
+        json.dumps({"company": old, "title": None}),
+        json.dumps({"company": new, "title": None}),
+        at,
+        text=f"now at {new}, was at {old}",
+    )
+
+
+def record_job_change(
+    db: Path,
+    contact_id: int,
+    old_value: str | None,
+    new_value: str,
+    at: str,
+    *,
+    text: str = "job change",
+) -> None:
+    """A job change event with these stored values, whatever they hold."""
     store, _ = open_store(db)
     try:
         with store.write("import"):
@@ -26,9 +46,9 @@ def job_change(db: Path, contact_id: int, old: str, new: str, at: str) -> None:
                 store,
                 contact_id=contact_id,
                 kind="job_change",
-                text=f"now at {new}, was at {old}",
-                old_value=json.dumps({"company": old, "title": None}),
-                new_value=json.dumps({"company": new, "title": None}),
+                text=text,
+                old_value=old_value,
+                new_value=new_value,
                 happened_at=at,
                 stamp=at,
             )

@@ -7,6 +7,7 @@ screenshots can pin it with ``WINTOGETHER_NOW`` (an ISO-8601 timestamp).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from wintogether.patterns import LazyPattern
@@ -42,15 +43,24 @@ def local_month_start(year: int, month: int) -> str:
     """The stored form (:func:`to_utc_iso`) of the first moment whose local date
     is in this month, by the zone's rules at that moment (the C library's, as
     ``astimezone`` reads them): stored times from it, and before the next
-    month's, are that month's, whatever daylight saving did in between. "" for
-    a month before year 1 and "~" after 9999: below and above every stored time.
+    month's, are that month's, where daylight saving does not take the clock
+    back across the month's first midnight (:func:`month_start`). "" for a
+    month before year 1 and "~" after 9999: below and above every stored time.
     """
+    return month_start(year, month)[0]
+
+
+def month_start(year: int, month: int) -> tuple[str, bool]:
+    """:func:`local_month_start`, and whether the local clock goes back at least
+    once in the day after that moment (the zone's offset is smaller a day
+    later): then some local times after it are of the month before (St John's,
+    1 November 2009: back to 23:01 a minute after midnight)."""
     import time
 
     if year < 1:
-        return ""
+        return "", False
     if year > 9999:
-        return "~"
+        return "~", False
 
     def month_of(seconds: int) -> tuple[int, int]:
         local = time.localtime(seconds)
@@ -58,7 +68,8 @@ def local_month_start(year: int, month: int) -> str:
 
     target = (year, month)
     try:
-        first = int(datetime(year, month, 1).timestamp())  # local midnight, as a rule
+        # Local midnight, as a rule (-1: whether summer time applies, the C library says).
+        first = int(time.mktime((year, month, 1, 0, 0, 0, 0, 0, -1)))
         if not month_of(first) >= target > month_of(first - 1):
             # Midnight skipped or repeated there: the first second of the month.
             before, after = first - 3 * 86_400, first + 3 * 86_400
@@ -69,9 +80,25 @@ def local_month_start(year: int, month: int) -> str:
                 else:
                     before = middle
             first = after
-        return to_utc_iso(datetime.fromtimestamp(first, UTC))
+        back = time.localtime(first + 86_400).tm_gmtoff < time.localtime(first).tm_gmtoff
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(first)), back
     except (OverflowError, ValueError, OSError):  # the ends of the calendar
-        return f"{year:04d}-{month:02d}-01T00:00:00Z"
+        return f"{year:04d}-{month:02d}-01T00:00:00Z", False
+
+
+#: Every digit as a 0: what a stored time's form is checked against.
+_ZEROED = bytes.maketrans(b"123456789", b"000000000")
+_STORED_FORM = b"0000-00-00T00:00:00Z"
+
+
+def all_stored(texts: Sequence[str]) -> bool:
+    """Whether every text has the form :func:`to_utc_iso` writes
+    (``2026-11-28T10:00:00Z``), so that they sort as their moments do: checked
+    for thousands at once, in C."""
+    joined = "".join(texts)
+    if len(joined) != len(_STORED_FORM) * len(texts) or not joined.isascii():
+        return False
+    return joined.encode().translate(_ZEROED) == _STORED_FORM * len(texts)
 
 
 def from_utc_iso(text: str) -> datetime:

@@ -18,7 +18,13 @@ from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
-from wintogether.clock import local_month_start, to_utc_iso
+from wintogether.clock import (
+    all_stored,
+    from_utc_iso,
+    from_utc_iso_utc,
+    month_start,
+    to_utc_iso,
+)
 from wintogether.config import Config
 from wintogether.domain import health
 from wintogether.domain.companies import find
@@ -344,13 +350,47 @@ def per_month(times: Sequence[str], now: datetime) -> list[tuple[str, int]]:
     """Conversations per local month over the 12 months up to this one, oldest
     first ("2026-01", 3), from their stored times in order: each in the month
     its own moment falls in locally (a summer conversation read in winter is in
-    summer's month)."""
+    summer's month).
+
+    They are counted by where they sort between each month's first moment and
+    the next one's, except where the clock goes back in the day after a first
+    moment (St John's, 1 November 2009: 23:01 again after 00:00): in the days
+    around it, each is placed by its own local time; and so is a time not in
+    the stored form (edited by hand)."""
     months = _months(now)
-    starts = [_at_or_after(times, local_month_start(year, month)) for year, month in months]
-    return [
-        (f"{year:04d}-{month:02d}", starts[n + 1] - starts[n])
-        for n, (year, month) in enumerate(months[:-1])
+    counts = dict.fromkeys((f"{year:04d}-{month:02d}" for year, month in months[:-1]), 0)
+    labels = list(counts)
+    odd: list[str] = []
+    if not all_stored(times):
+        odd = [text for text in times if not all_stored((text,))]
+        times = [text for text in times if all_stored((text,))]
+    starts = [month_start(year, month) for year, month in months]
+    edges = [_days_around(start) if back else (start, start) for start, back in starts]
+    for n, label in enumerate(labels):
+        counts[label] += _at_or_after(times, edges[n + 1][0]) - _at_or_after(times, edges[n][1])
+    near = [
+        text
+        for low, high in edges
+        for text in times[_at_or_after(times, low) : _at_or_after(times, high)]
     ]
+    for text in near + odd:
+        moment = from_utc_iso(text)
+        label = f"{moment.year:04d}-{moment.month:02d}"
+        if label in counts:
+            counts[label] += 1
+    return list(counts.items())
+
+
+def _days_around(stored: str) -> tuple[str, str]:
+    """The stored forms of a day before and a day after a stored time (the
+    calendar's ends, "" and "~", as they are)."""
+    if stored in ("", "~"):
+        return stored, stored
+    moment = from_utc_iso_utc(stored)
+    try:
+        return to_utc_iso(moment - timedelta(days=1)), to_utc_iso(moment + timedelta(days=1))
+    except OverflowError:
+        return stored, stored
 
 
 def _at_or_after(ordered: Sequence[str], text: str) -> int:
@@ -441,9 +481,9 @@ def account(
         if there is not None:
             given_and_got = [e for e in given_and_got if there(e.contact.id, e.happened_at)]
             entries = [e for e in entries if there(e.contact.id, e.happened_at)]
-        if limit is not None:
-            newest = sorted(given_and_got, key=_moment_and_id, reverse=True)[:limit]
-            entries = ledger_store.entries_by_ids(store, [m.id for m in newest])
+        if limit is not None:  # the newest, in the order of the whole list
+            allowed = [m.id for m in given_and_got]
+            entries = ledger_store.entries_by_ids(store, allowed, limit=limit)
         wins = accounts_store.wins_since(store, ids, since_iso)
         times = touches_store.conversation_times(store, ids, since_iso, stays)
     grouped_promises: dict[int, list[DueRow]] = {}
@@ -539,8 +579,6 @@ class _Stays:
     """Whether a moment falls in a person's time at the company."""
 
     def __init__(self, stays: dict[int, tuple[str | None, str | None]]) -> None:
-        from wintogether.clock import from_utc_iso
-
         self._bounds = {
             cid: (
                 from_utc_iso(joined) if joined else None,
@@ -565,8 +603,6 @@ def _moves_by_contact(moves: list[JobMove]) -> dict[int, list[JobMove]]:
 
 
 def _day(stamp: str) -> date:
-    from wintogether.clock import from_utc_iso
-
     return from_utc_iso(stamp).astimezone().date()
 
 
@@ -595,10 +631,6 @@ def _account_balance(moves: list[health.Move], now: datetime, stretch_days: int)
     anyone = ContactRef(0, "")
     pooled = [ledger_store.Move(m.id, anyone, m.direction, m.kind, m.happened_at) for m in moves]
     return health.balance(pooled, 0, now, stretch_days)
-
-
-def _moment_and_id(move: health.Move) -> tuple[datetime, int]:
-    return move.happened_at, move.id
 
 
 # -- the reporting tree ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from wintogether.models import ContactRef, ContactStanding
 from wintogether.store.common import id_list, utc_time
 from wintogether.store.handle import Store
 from wintogether.store.scoring import scored_params, scored_sql
+from wintogether.text import read_json
 
 if TYPE_CHECKING:
     from wintogether.models import Promise, Win
@@ -496,25 +497,35 @@ def job_moves(store: Store, contact_ids: Sequence[int] | None = None) -> list[Jo
     if contact_ids is not None:
         where += f" AND e.contact_id {_IN}"
         params.append(id_list(contact_ids))
-    return [
-        JobMove(row[0], row[1], row[2], row[3], row[4])
-        for row in store.conn.execute(
-            f"SELECT e.contact_id, {_job('e.old_value', 'company')},"
-            f" {_job('e.old_value', 'title')}, {_job('e.new_value', 'company')},"
-            f" e.happened_at FROM contact_events e {where} ORDER BY e.happened_at, e.id",
-            params,
+    out = []
+    for row in store.conn.execute(
+        "SELECT e.contact_id, e.old_value, e.new_value, e.happened_at FROM contact_events e"
+        f" {where} ORDER BY e.happened_at, e.id",
+        params,
+    ):
+        old, new = _job(row[1]), _job(row[2])
+        out.append(
+            JobMove(
+                row[0], _text(old, "company"), _text(old, "title"), _text(new, "company"), row[3]
+            )
         )
-    ]
+    return out
 
 
-def _job(column: str, key: str) -> str:
-    """SQL for a job change's ``key`` ("company", "title"): its text in the
-    JSON object the column holds; NULL for anything else (no such key, not
-    text, not an object, not JSON)."""
-    return (
-        f"CASE WHEN json_valid({column}) AND json_type({column}, '$.{key}') = 'text'"
-        f" THEN json_extract({column}, '$.{key}') END"
-    )
+def _job(value: str | None) -> dict[str, Any]:
+    """A job change's stored JSON object (read by Python, as it was written:
+    whatever it holds, an escaped lone surrogate included); {} for anything else."""
+    try:
+        data = read_json(value) if value else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(job: dict[str, Any], key: str) -> str | None:
+    """``job[key]`` when it is text (a number or a list there names nothing)."""
+    value = job.get(key)
+    return value if isinstance(value, str) else None
 
 
 def promises_due_since(store: Store, ids: Sequence[int], start: date) -> list[Promise]:
@@ -617,6 +628,7 @@ def open_promises(store: Store, ids: Sequence[int]) -> list[Promise]:
         f"WHERE p.contact_id {_IN} AND p.status = 'open' ORDER BY p.due_on, p.id",
         (id_list(ids),),
         table="promises p INDEXED BY promises_open_contact",
+        promises_first=True,
     )
 
 

@@ -99,12 +99,15 @@ def entries(
     return _entries(store, f"{clause} ORDER BY l.happened_at {order}, l.id {order} LIMIT ?", params)
 
 
-def entries_by_ids(store: Store, ids: Sequence[int]) -> list[LedgerEntry]:
-    """These entries, newest first (as :func:`entries` orders them)."""
+def entries_by_ids(
+    store: Store, ids: Sequence[int], *, limit: int | None = None
+) -> list[LedgerEntry]:
+    """These entries, newest first (as :func:`entries` orders them), at most ``limit``."""
     return _entries(
         store,
-        "WHERE l.id IN (SELECT value FROM json_each(?)) ORDER BY l.happened_at DESC, l.id DESC",
-        (id_list(ids),),
+        "WHERE l.id IN (SELECT value FROM json_each(?))"
+        " ORDER BY l.happened_at DESC, l.id DESC LIMIT ?",
+        (id_list(ids), -1 if limit is None else limit),
     )
 
 

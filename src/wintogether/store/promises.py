@@ -132,11 +132,19 @@ def promises_for_contact(store: Store, contact_id: int, limit: int | None) -> li
 
 
 def select(
-    store: Store, tail: str, params: Sequence[Any], *, table: str = "promises p"
+    store: Store,
+    tail: str,
+    params: Sequence[Any],
+    *,
+    table: str = "promises p",
+    promises_first: bool = False,
 ) -> list[Promise]:
     """Promises with their contact, for ``SELECT … FROM promises p JOIN contacts
     c … {tail}``. Rows are plain tuples (a view reads hundreds), and a stored
-    time met twice in one call is turned into local time once."""
+    time met twice in one call is turned into local time once.
+    ``promises_first``: the promises are read before their contacts (``CROSS
+    JOIN``), where the planner would look up every contact named first, with a
+    promise or not."""
     from wintogether.models import Promise
 
     times = LocalTimes()
@@ -161,7 +169,8 @@ def select(
             store.conn,
             "SELECT p.id, p.uid, p.contact_id, c.name, c.company, p.interaction_id, p.text,"
             " p.due_on, p.owner, p.status, p.done_at, p.done_note, p.created_at"
-            f" FROM {table} JOIN contacts c ON c.id = p.contact_id {tail}",
+            f" FROM {table} {'CROSS JOIN' if promises_first else 'JOIN'} contacts c"
+            f" ON c.id = p.contact_id {tail}",
             params,
         )
     ]  # fmt: skip
