@@ -122,8 +122,8 @@ def company(
         )
         return
     name = " ".join(typed)
-    # A screenful of people in each list in a table (a big account has
-    # hundreds); all of them in JSON unless --limit says otherwise.
+    # A screenful of each list in a table (a big account has hundreds of people
+    # and a year of ledger); all of them in JSON unless --limit says otherwise.
     top = shown_limit(limit, fmt_, ACCOUNT_LIMIT)
     if show_map:
         found, roots, managed = accounts.org_chart(st.store(), name)

@@ -111,7 +111,7 @@ def account_view(
     deals: AccountDeals | None = None,
 ) -> Lines | None:
     """The account, as render.accounts.account_view (then render.deals.account_deals)
-    draws it in a pipe; ``limit``: at most that many people in each list. None
+    draws it in a pipe; ``limit``: at most that many rows in each list. None
     where only Rich can say it the same way."""
     try:
         return _account(view, today, width, limit, deals)
