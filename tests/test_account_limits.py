@@ -19,7 +19,7 @@ import pytest
 from conftest import Invoke
 from factory import Factory
 from test_accounts import record_job_change
-from wintogether.clock import from_utc_iso, local_month_start
+from wintogether.clock import from_utc_iso, month_start
 from wintogether.config import Config
 from wintogether.domain import accounts
 from wintogether.store import accounts as accounts_store
@@ -201,26 +201,33 @@ def test_a_time_edited_by_hand_with_a_space_is_still_read(acme: Path) -> None:
         "Pacific/Apia",  # skipped 30 December 2011
         "Asia/Kolkata",
         "Pacific/Chatham",
+        "America/St_Johns",  # back across midnight, 1 November 2009
     ],
 )
 def test_a_local_month_starts_at_its_first_moment(
     zone: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """local_month_start gives, in any zone, the first second whose local date is in
+    """month_start gives, in any zone, the first second whose local date is in
     the month (the C library's rules, as SQLite's 'localtime' and Python read them)."""
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
         for year in range(1975, 2041):
             for month in range(1, 13):
-                start = from_utc_iso(local_month_start(year, month))
+                start = from_utc_iso(month_start(year, month)[0])
                 seconds = int(start.timestamp())
                 assert time.localtime(seconds)[:2] == (year, month), (year, month)
                 assert time.localtime(seconds - 1)[:2] < (year, month), (year, month)
+        # Whether the clock goes back in the day after: St John's, 1 November 2009
+        # (back at 00:01); never in UTC.
+        if zone == "America/St_Johns":
+            assert month_start(2009, 11)[1], month_start(2009, 11)
+        if zone == "UTC":
+            assert not any(month_start(2026, month)[1] for month in range(1, 13))
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    assert local_month_start(0, 12) == "" and local_month_start(10000, 1) == "~"
+    assert month_start(0, 12) == ("", False) and month_start(10000, 1) == ("~", False)
 
 
 def test_per_month_counts_each_moment_in_its_local_month(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,10 +293,10 @@ def test_per_month_places_each_time_in_its_own_local_month(
         rng = random.Random(zone + now)
         times = []
         for year, month in accounts._months(moment):
-            start = from_utc_iso(local_month_start(year, month))
+            start = from_utc_iso(month_start(year, month)[0])
             for minutes in (-150, -61, -60, -59, -31, -30, -1, 0, 1, 29, 30, 59, 60, 61, 150):
                 times.append(to_utc_iso(start + timedelta(minutes=minutes)))
-        first = from_utc_iso(local_month_start(*accounts._months(moment)[0]))
+        first = from_utc_iso(month_start(*accounts._months(moment)[0])[0])
         for _ in range(300):
             times.append(to_utc_iso(first + timedelta(seconds=rng.randrange(0, 400 * 86_400))))
         times += [

@@ -39,22 +39,16 @@ def to_utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def local_month_start(year: int, month: int) -> str:
+def month_start(year: int, month: int) -> tuple[str, bool]:
     """The stored form (:func:`to_utc_iso`) of the first moment whose local date
     is in this month, by the zone's rules at that moment (the C library's, as
-    ``astimezone`` reads them): stored times from it, and before the next
-    month's, are that month's, where daylight saving does not take the clock
-    back across the month's first midnight (:func:`month_start`). "" for a
-    month before year 1 and "~" after 9999: below and above every stored time.
-    """
-    return month_start(year, month)[0]
-
-
-def month_start(year: int, month: int) -> tuple[str, bool]:
-    """:func:`local_month_start`, and whether the local clock goes back at least
-    once in the day after that moment (the zone's offset is smaller a day
-    later): then some local times after it are of the month before (St John's,
-    1 November 2009: back to 23:01 a minute after midnight)."""
+    ``astimezone`` reads them); "" for a month before year 1 and "~" after
+    9999, below and above every stored time. And whether the local clock goes
+    back at least once in the day after that moment (the zone's offset is
+    smaller a day later): then some local times after it are of the month
+    before (St John's, 1 November 2009: back to 23:01 a minute after midnight);
+    otherwise every stored time from it to the next month's start is this
+    month's."""
     import time
 
     if year < 1:
@@ -67,12 +61,23 @@ def month_start(year: int, month: int) -> tuple[str, bool]:
         return local.tm_year, local.tm_mon
 
     target = (year, month)
+    midnight = (year, month, 1, 0, 0, 0)
     try:
-        # Local midnight, as a rule (-1: whether summer time applies, the C library says).
-        first = int(time.mktime((year, month, 1, 0, 0, 0, 0, 0, -1)))
-        if not month_of(first) >= target > month_of(first - 1):
-            # Midnight skipped or repeated there: the first second of the month.
-            before, after = first - 3 * 86_400, first + 3 * 86_400
+        # The clock reads the month's first midnight at that midnight in UTC less
+        # the zone's offset then (offsets are within 14 hours): each offset the
+        # zone has in the 14 hours either side gives a moment to check, and the
+        # earliest that reads it wins (a midnight the clock comes back to is
+        # read twice).
+        utc = int(datetime(year, month, 1, tzinfo=UTC).timestamp())
+        offsets = {time.localtime(utc + hours * 3600).tm_gmtoff for hours in (-14, -7, 0, 7, 14)}
+        readings = [
+            utc - offset for offset in offsets if time.localtime(utc - offset)[:6] == midnight
+        ]
+        if readings:
+            first = min(readings)
+        else:
+            # Midnight skipped there: the first second of the month.
+            before, after = utc - 3 * 86_400, utc + 3 * 86_400
             while after - before > 1:
                 middle = (before + after) // 2
                 if month_of(middle) >= target:
