@@ -60,3 +60,20 @@ def test_only_tag_like_brackets_are_escaped() -> None:
     assert literal_help("a list [1, 2] and [Bold]") == "a list [1, 2] and [Bold]"
     assert literal_help("already \\[x]") == "already \\[x]"
     assert literal_help(None) is None
+
+
+def test_tag_like_brackets_are_found_as_the_pattern_finds_them() -> None:
+    """:func:`literal_help` scans with ``str.find``; it escapes exactly the
+    brackets the pattern ``(?<!\\)\\[(?=[a-z#/@][^\\[\\]]*\\])`` matches, on
+    random texts made of the characters that matter."""
+    import random
+
+    pattern = re.compile(r"(?<!\\)\[(?=[a-z#/@][^\[\]]*\])")
+    rng = random.Random(16)
+    alphabet = "[]\\ab#/@Z: 1-"
+    texts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 14))) for _ in range(20_000)
+    ]
+    texts += ["[", "]", "[a", "[a]", "\\[a]", "[[a]", "[a[b]]", "x[/]y", "[@c] [Q]"]
+    for text in texts:
+        assert literal_help(text) == pattern.sub(r"\\[", text), text

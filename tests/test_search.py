@@ -190,3 +190,17 @@ def test_a_common_word_is_ranked_among_its_newest_matches(
         assert ids != everything[:10]  # the older, better matches were not ranked
     finally:
         store.close()
+
+
+def test_a_word_character_is_what_the_pattern_calls_one() -> None:
+    """A query's token is searched for when it holds a character of a word:
+    the same characters as the regular expression ``\\w``, in every script."""
+    import re
+
+    from wintogether.domain.search import _has_word
+
+    word = re.compile(r"\w")
+    for code in range(0x30000):
+        char = chr(code)
+        assert _has_word(char) == bool(word.search(char)), hex(code)
+    assert not _has_word("*-&'") and _has_word("AT&T") and _has_word("_")

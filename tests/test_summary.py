@@ -352,6 +352,105 @@ def test_a_table_counts_the_promises_kept_late_without_reading_them(week: Path) 
     assert counted.mine.broken == full.mine.broken and counted.theirs.broken == full.theirs.broken
 
 
+def test_a_table_lists_next_weeks_first_entries_and_counts_the_rest(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy next week holds hundreds of promises and birthdays: the table
+    lists its first entries (by day, promises first on a day) and says how
+    many more; only the promises listed are read. Every other format lists
+    them all, and every format counts them all."""
+    import random
+    from datetime import datetime
+    from io import StringIO
+
+    from rich.console import Console
+
+    from wintogether.config import Config
+    from wintogether.domain import summary as summaries
+    from wintogether.render.review import summary_view
+    from wintogether.store import open_store
+
+    rng = random.Random(7)
+    with Factory(db) as make:
+        make.at("2026-11-20T09:00:00+00:00")
+        for n in range(30):
+            birthday = f"1980-12-0{rng.randrange(1, 7)}" if n % 3 == 0 else None
+            make.contact(f"Person {n:02}", birthday=birthday)
+            for _ in range(rng.randrange(0, 3)):
+                day = f"2026-1{rng.choice(['1-30', '2-01', '2-03', '2-06', '2-07'])}"
+                make.promise(f"Person {n:02}", f"Step {n}", due=day, theirs=rng.random() < 0.4)
+    now = datetime.fromisoformat(NOW)
+    store, _ = open_store(db)
+    try:
+        span = summaries.period(now, Config(), week=True)
+        full = summaries.summarise(store, Config(), now, span)
+        cuts = {
+            shown: summaries.summarise(store, Config(), now, span, next_shown=shown)
+            for shown in (1, 2, 5, 9, 20, 200)
+        }
+    finally:
+        store.close()
+
+    def entries(result: summaries.Summary) -> list[tuple[object, ...]]:
+        return [(day, type(e).__name__, e.contact.id, getattr(e, "id", None))
+                for day, e in result.next_week()]  # fmt: skip
+
+    everything = entries(full)
+    assert full.due_next_count > 5 and full.birthdays_next_count > 3
+    assert {kind for _, kind, _, _ in everything} == {"Promise", "Birthday"}
+    for shown, cut in cuts.items():
+        assert entries(cut) == everything[:shown], shown
+        assert cut.numbers() == full.numbers()
+        assert cut.next_week_more == max(len(everything) - shown, 0)
+        assert [p.text for p in cut.due_next] == [
+            p.text for p in full.due_next[: len(cut.due_next)]
+        ]
+    # The commands: the table the first entries and the count, md all of them.
+    monkeypatch.setattr(summaries, "NEXT_WEEK_IN_TABLE", 5)
+    console = Console(file=StringIO(), width=100, color_system=None)
+    console.print(summary_view(cuts[5], plain=False))
+    drawn = console.file.getvalue()  # type: ignore[attr-defined]
+    more = f"… and {len(everything) - 5} more: --format md lists them all."
+    plain = wt("--plain", "summary").stdout
+    for out in (plain, drawn):
+        section = out[out.index("Due next week") :]
+        assert (
+            section.count("I will: ") + section.count("they will: ") + section.count("s birthday")
+            == 5
+        )
+        assert more in section
+    markdown = wt("summary", "--format", "md").stdout
+    assert "more:" not in markdown
+    assert markdown.count("s birthday") == full.birthdays_next_count
+    data = summary_json(wt)
+    assert (
+        len(data["next_week"]["promises"])
+        == data["numbers"]["due_next_week"]
+        == (full.due_next_count)
+    )
+
+
+def test_a_table_lists_the_first_broken_promises_and_counts_the_rest(
+    week: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Broken promises past a screenful are counted under the table, mine first;
+    every other format lists them all."""
+    from wintogether.domain import summary as summaries
+
+    broken = ["P4 done after the week", "P3 broken on the last day", "T2 theirs broken"]
+    full = wt("--plain", "summary", "--last-week").stdout
+    section = full[full.index("Broken promises") :]
+    assert all(text in section for text in broken) and "more:" not in section
+    monkeypatch.setattr(summaries, "BROKEN_IN_TABLE", 1)
+    cut = wt("--plain", "summary", "--last-week").stdout
+    section = cut[cut.index("Broken promises") :]
+    assert broken[0] in section and not any(text in section for text in broken[1:])
+    assert "… and 2 more: --format md lists them all." in section
+    assert re.search(r"My promises broken\W+2\b", cut)
+    markdown = wt("summary", "--last-week", "--format", "md").stdout
+    assert all(text in markdown for text in broken)
+
+
 def test_output_file_is_atomic_private_and_not_clobbered(
     week: Path, wt: Invoke, tmp_path: Path
 ) -> None:

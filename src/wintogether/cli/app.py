@@ -14,7 +14,6 @@ from typer.core import TyperGroup
 from wintogether import __version__, interrupt
 from wintogether.cli.common import State, state
 from wintogether.errors import UserError, WintogetherError
-from wintogether.patterns import LazyPattern
 
 HELP = """Keep in touch, keep your word, win together.
 
@@ -35,14 +34,33 @@ def report(exc: WintogetherError) -> None:
 HASH_ARGS = ("ID", "CONTACT", "KEEP", "OTHER")
 
 
-#: What Rich would read as a markup tag in help text: ``[sync]``, ``[default: 10]``.
-_TAG_LIKE = LazyPattern(r"(?<!\\)\[(?=[a-z#/@][^\[\]]*\])")
+#: What may follow ``[`` for Rich to read a markup tag in help text: ``[sync]``,
+#: ``[default: 10]``, ``[#ff0000]``, ``[/]``, ``[@click]``.
+_TAG_START = frozenset("abcdefghijklmnopqrstuvwxyz#/@")
 
 
 def literal_help(text: str | None) -> str | None:
     """Help text with its square brackets kept: Rich shows ``\\[sync]`` as ``[sync]``
-    where it would swallow ``[sync]`` as a style."""
-    return _TAG_LIKE.sub(r"\\[", text) if text and "[" in text else text
+    where it would swallow ``[sync]`` as a style.
+
+    A ``[`` is escaped when it is not escaped already, the next character can
+    start a tag and a ``]`` closes it before any other bracket. Found with
+    ``str.find``, not a regular expression: every command's help passes here
+    when the command is built, and compiling the pattern cost more than the
+    search."""
+    if not text or "[" not in text:
+        return text
+    out: list[str] = []
+    done = 0
+    at = text.find("[")
+    while at >= 0:
+        if (at == 0 or text[at - 1] != "\\") and text[at + 1 : at + 2] in _TAG_START:
+            close, reopen = text.find("]", at + 2), text.find("[", at + 2)
+            if close >= 0 and (reopen < 0 or close < reopen):
+                out.append(text[done:at] + "\\[")
+                done = at + 1
+        at = text.find("[", at + 1)
+    return "".join(out) + text[done:]
 
 
 def keep_brackets(command: Any) -> None:

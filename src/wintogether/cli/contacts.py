@@ -1,7 +1,5 @@
 """Commands for people: add, edit, contacts, show, archive, unarchive."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -243,7 +241,7 @@ def edit(
     say(f"Updated {updated.name} (#{updated.id})" + (f": {said}" if said else "") + _echo(updated))
 
 
-def _said(changes: object, updated: Contact) -> str:
+def _said(changes: object, updated: "Contact") -> str:
     """What ``wt edit`` was told to change, in a few words (the values given;
     a manager or introducer by name, as found)."""
     from wintogether.text import one_line
@@ -329,7 +327,7 @@ def list_contacts(
         )
     else:
 
-        def build(is_plain: bool) -> RenderableType:
+        def build(is_plain: bool) -> "RenderableType":
             from wintogether.render.contacts import contacts_table
 
             return contacts_table(shown, moment.date(), plain=is_plain)
@@ -372,7 +370,7 @@ def show(
         emit_json(profile.to_json(words))
         return
 
-    def build(is_plain: bool) -> RenderableType:
+    def build(is_plain: bool) -> "RenderableType":
         from wintogether.render.contacts import profile_view
 
         return profile_view(profile, moment.date(), plain=is_plain)

@@ -1,7 +1,5 @@
 """Review commands: the morning dashboard and the slipping list."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -73,7 +71,7 @@ def today(
         emit_json_text(board.json_text(words))
         return
 
-    def build(is_plain: bool) -> RenderableType:
+    def build(is_plain: bool) -> "RenderableType":
         from wintogether.render.today import dashboard_view
 
         return dashboard_view(board, plain=is_plain)
@@ -127,7 +125,7 @@ def neglected(
         say("Nobody is slipping: every relationship is within its rhythm.")
     else:
 
-        def build(is_plain: bool) -> RenderableType:
+        def build(is_plain: bool) -> "RenderableType":
             from wintogether.render.today import attention_table
 
             return attention_table(rows, plain=is_plain)

@@ -1,7 +1,5 @@
 """Looking back: `history`, `search` and `summary`."""
 
-from __future__ import annotations
-
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -103,7 +101,7 @@ def history(
         say("Nothing happened in that range.")
     else:
 
-        def draw(plain: bool) -> RenderableType:
+        def draw(plain: bool) -> "RenderableType":
             from wintogether.render.review import history_view
 
             return history_view(result, moment.date(), plain=plain)
@@ -153,7 +151,7 @@ def search(
         say("No matches.")
     else:
 
-        def build(plain: bool) -> RenderableType:
+        def build(plain: bool) -> "RenderableType":
             from wintogether.render.review import search_view
 
             return search_view(results, plain=plain)
@@ -251,10 +249,11 @@ def summary(
         one_sided_shown=summaries.ONE_SIDED_IN_TABLE if chosen is None else None,
         # A table lists the broken promises; the others list those kept late too.
         late_listed=chosen is not None,
+        next_shown=summaries.NEXT_WEEK_IN_TABLE if chosen is None else None,
     )
     if chosen is None:
 
-        def build(is_plain: bool) -> RenderableType:
+        def build(is_plain: bool) -> "RenderableType":
             from wintogether.render.review import summary_view
 
             return summary_view(result, plain=is_plain)

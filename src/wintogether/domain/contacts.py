@@ -27,6 +27,7 @@ from wintogether.models import (
     Promise,
     Win,
 )
+from wintogether.patterns import LazyPattern
 from wintogether.records import dataclass, field
 from wintogether.store import Store
 from wintogether.store import contacts as contacts_store
@@ -80,7 +81,7 @@ class ContactChanges:
     clear: list[str] = field(default_factory=list)
 
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+_EMAIL_RE = LazyPattern(r"^[^@\s]+@[^@\s]+$")
 
 
 def _fields(store: Store, changes: ContactChanges, now: datetime) -> dict[str, Any]:

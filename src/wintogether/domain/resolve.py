@@ -8,10 +8,10 @@ cadence rules and the config.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from wintogether.errors import AmbiguousContact, ContactNotFound
+from wintogether.patterns import LazyPattern
 from wintogether.store import contacts as contacts_store
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from wintogether.models import ContactRef
     from wintogether.store import Store
 
-_ID_RE = re.compile(r"^#?(\d+)$")
+_ID_RE = LazyPattern(r"^#?(\d+)$")
 
 
 def resolve(store: Store, ref: str, *, include_archived: bool = True) -> ContactRef:

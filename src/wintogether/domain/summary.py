@@ -39,6 +39,12 @@ PEOPLE_IN_TABLE = 20
 #: Relationships that became one-sided a table lists (the first by name); the
 #: other formats list them all, and every format counts them all.
 ONE_SIDED_IN_TABLE = 20
+#: Next week's entries (promises due and birthdays, by day) a table lists; the
+#: other formats list them all, and every format counts them all.
+NEXT_WEEK_IN_TABLE = 20
+#: Broken promises a table lists (mine, then theirs); the other formats list
+#: them all, and every format counts them all.
+BROKEN_IN_TABLE = 20
 
 
 class Period(Frozen):
@@ -189,6 +195,8 @@ class Summary:
         rows: list[Conversation] | None = None,
         deals: DealCounts | None = None,
         became_one_sided_count: int | None = None,
+        due_next_count: int | None = None,
+        birthdays_next_count: int | None = None,
     ) -> None:
         self.period = period
         self.generated_at = generated_at
@@ -210,8 +218,14 @@ class Summary:
         )
         self.job_changes = job_changes
         self.slipping = slipping
+        #: Next week's promises and birthdays: all of them unless ``summarise``
+        #: was asked for the first entries only; the counts are of all.
         self.due_next = due_next
         self.birthdays_next = birthdays_next
+        self.due_next_count = len(due_next) if due_next_count is None else due_next_count
+        self.birthdays_next_count = (
+            len(birthdays_next) if birthdays_next_count is None else birthdays_next_count
+        )
         self.next_first = next_first
         self.next_last = next_last
         self.trends = trends
@@ -223,6 +237,16 @@ class Summary:
         entries: list[tuple[date, Promise | Birthday]] = [(p.due_on, p) for p in self.due_next]
         entries += [(b.on, b) for b in self.birthdays_next]
         return sorted(entries, key=lambda entry: entry[0])
+
+    @property
+    def next_week_more(self) -> int:
+        """How many of next week's entries :meth:`next_week` leaves out."""
+        return (
+            self.due_next_count
+            + self.birthdays_next_count
+            - len(self.due_next)
+            - len(self.birthdays_next)
+        )
 
     def numbers(self) -> list[tuple[str, str, int]]:
         """(key, label, value): the figures every format shows, in one order."""
@@ -260,8 +284,8 @@ class Summary:
                 self.became_one_sided_count,
             ),
             ("job_changes", "Job changes seen", len(self.job_changes)),
-            ("due_next_week", "Promises due next week", len(self.due_next)),
-            ("birthdays_next_week", "Birthdays next week", len(self.birthdays_next)),
+            ("due_next_week", "Promises due next week", self.due_next_count),
+            ("birthdays_next_week", "Birthdays next week", self.birthdays_next_count),
             ("deals_opened", "Deals opened", self.deals.opened),
             ("deals_won", "Deals won", self.deals.won),
             ("deals_lost", "Deals lost", self.deals.lost),
@@ -367,13 +391,16 @@ def summarise(
     people_shown: int | None = None,
     one_sided_shown: int | None = None,
     late_listed: bool = True,
+    next_shown: int | None = None,
 ) -> Summary:
     """Everything the summary shows for ``span``; ``with_rows`` adds each
     conversation; ``people_shown``: list only the busiest people reached (a
     table shows :data:`PEOPLE_IN_TABLE`), counting them all;
     ``one_sided_shown``: likewise the first relationships by name that became
     one-sided (:data:`ONE_SIDED_IN_TABLE`); ``late_listed``: False to count the
-    promises kept late without reading them (a table lists the broken ones only)."""
+    promises kept late without reading them (a table lists the broken ones only);
+    ``next_shown``: list only next week's first entries (:data:`NEXT_WEEK_IN_TABLE`),
+    reading only those promises in full, counting them all."""
     tz = now.tzinfo
     start = start_of_day(span.first, tz)
     period_end = start_of_day(span.last + timedelta(days=1), tz)
@@ -419,7 +446,10 @@ def summarise(
         job_changes = events.events_between(store, s, e, kind="job_change")
         slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
         born = dashboard_store.birthday_people(store, birthday_days(next_first, window=6))
-        due_next = reports.promises_due_between(store, next_first, next_last)
+        birthdays_all = birthdays_of(born, next_first, window=6)
+        due_next, due_next_count, birthdays_next = _next_week(
+            store, next_first, next_last, birthdays_all, next_shown
+        )
         rows = reports.conversations_between(store, s, e) if with_rows else []
         weekly = weekly_trends(store, now, span.last, config.week_start)
         deal_counts = _deal_counts(store, touches, s, e, start, period_end)
@@ -440,7 +470,9 @@ def summarise(
         job_changes=job_changes,
         slipping=slipping,
         due_next=due_next,
-        birthdays_next=birthdays_of(born, next_first, window=6),
+        birthdays_next=birthdays_next,
+        due_next_count=due_next_count,
+        birthdays_next_count=len(birthdays_all),
         next_first=next_first,
         next_last=next_last,
         trends=weekly,
@@ -461,6 +493,36 @@ def _listed(
         [listed[i] for i in broken],
         kept_late_count=len(late),
     )
+
+
+def _next_week(
+    store: Store, first: date, last: date, birthdays: list[Birthday], shown: int | None
+) -> tuple[list[Promise], int, list[Birthday]]:
+    """Next week's open promises, how many there are, and the birthdays listed
+    beside them: with ``shown``, only the first ``shown`` entries of
+    :meth:`Summary.next_week` (the promises and ``birthdays`` by day, promises
+    first on a day), the promises among them read in full and the others only
+    counted, from the index."""
+    if shown is None:
+        due = reports.promises_due_between(store, first, last)
+        return due, len(due), birthdays
+    keys = reports.promise_keys_due_between(store, first, last)
+    # The order next_week() sorts them in: by day, stably (the promises in the
+    # database's order, then the birthdays in theirs).
+    entries: list[tuple[date, int | None]] = [
+        (stored_day(due_on), promise_id) for promise_id, due_on in keys
+    ]
+    entries += [(birthday.on, None) for birthday in birthdays]
+    entries.sort(key=_first)
+    kept = entries[:shown]
+    wanted = [promise_id for _, promise_id in kept if promise_id is not None]
+    full = reports.promises_by_id(store, wanted)
+    # The birthdays kept are the first ones: their order is the entries'.
+    return [full[i] for i in wanted], len(keys), birthdays[: len(kept) - len(wanted)]
+
+
+def _first(entry: tuple[date, int | None]) -> date:
+    return entry[0]
 
 
 def _deal_counts(

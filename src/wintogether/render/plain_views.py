@@ -51,9 +51,10 @@ def summary(result: Summary, width: int) -> Lines | None:
 
 
 def _summary(result: Summary, width: int) -> Lines:
+    from wintogether.domain.summary import BROKEN_IN_TABLE
     from wintogether.render.plain import attention_table, job_changes_table
     from wintogether.render.trends import sparkline
-    from wintogether.render.words import ALL_ONE_SIDED, count_kinds, one_sided_text
+    from wintogether.render.words import ALL_LISTED, count_kinds, one_sided_text
 
     today = result.generated_at.date()
     parts: list[Lines] = [wrap(result.period.title, width)]
@@ -75,16 +76,16 @@ def _summary(result: Summary, width: int) -> Lines:
         )
     broken = result.mine.broken + result.theirs.broken
     if broken:
-        rows = [[format_day(p.due_on, today), owner(p), ref(p.contact), t1(p.text)] for p in broken]
-        parts.append(
-            table(
-                ["due", "who", "contact", "promise"],
-                rows,
-                width,
-                title="Broken promises",
-                fit=True,
-            )
+        rows = [
+            [format_day(p.due_on, today), owner(p), ref(p.contact), t1(p.text)]
+            for p in broken[:BROKEN_IN_TABLE]
+        ]
+        listed = table(
+            ["due", "who", "contact", "promise"], rows, width, title="Broken promises", fit=True
         )
+        if len(broken) > BROKEN_IN_TABLE:
+            listed += wrap(f"… and {len(broken) - BROKEN_IN_TABLE} more: {ALL_LISTED}", width)
+        parts.append(listed)
     if result.given or result.received:
         parts.append(
             wrap(
@@ -100,7 +101,7 @@ def _summary(result: Summary, width: int) -> Lines:
         became = table(["contact", "why"], rows, width, title="Became one-sided", fit=True)
         more = result.became_one_sided_count - len(result.became_one_sided)
         if more > 0:
-            became += wrap(f"… and {more} more: {ALL_ONE_SIDED}", width)
+            became += wrap(f"… and {more} more: {ALL_LISTED}", width)
         parts.append(became)
     if result.job_changes:
         parts.append(
@@ -126,7 +127,10 @@ def _summary(result: Summary, width: int) -> Lines:
             f"Due next week ({format_day(result.next_first, today)} to"
             f" {format_day(result.next_last, today)})"
         )
-        parts.append(wrap(title, width) + _grid(rows, width, no_wrap=(0,)))
+        listed = wrap(title, width) + _grid(rows, width, no_wrap=(0,))
+        if result.next_week_more > 0:
+            listed += wrap(f"… and {result.next_week_more} more: {ALL_LISTED}", width)
+        parts.append(listed)
     return sections(parts)
 
 

@@ -25,7 +25,7 @@ from wintogether.render.contacts import event_line, job_changes_table
 from wintogether.render.conversations import conversation_line
 from wintogether.render.ledger import ledger_line, win_line
 from wintogether.render.promises import promise_line
-from wintogether.render.words import ALL_ONE_SIDED, count_kinds, one_sided_text
+from wintogether.render.words import ALL_LISTED, count_kinds, one_sided_text
 
 if TYPE_CHECKING:
     from wintogether.domain.history import History
@@ -113,6 +113,8 @@ def trends_view(summary: Summary) -> RenderableType:
 
 
 def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
+    from wintogether.domain.summary import BROKEN_IN_TABLE
+
     today = summary.generated_at.date()
     parts: list[RenderableType] = [Text(summary.period.title, style="bold")]
     numbers = new_table(plain, "measure", "count")
@@ -128,7 +130,7 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
     broken = summary.mine.broken + summary.theirs.broken
     if broken:
         table = new_table(plain, "due", "who", "contact", "promise", title="Broken promises")
-        for promise in broken:
+        for promise in broken[:BROKEN_IN_TABLE]:
             table.add_row(
                 Text(format_day(promise.due_on, today), style="red"),
                 Text("I owe" if promise.owner == "me" else "they owe"),
@@ -136,6 +138,9 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
                 t1(promise.text),
             )
         parts.append(table)
+        if len(broken) > BROKEN_IN_TABLE:
+            more = len(broken) - BROKEN_IN_TABLE
+            parts.append(Text(f"… and {more} more: {ALL_LISTED}", style="dim"))
     if summary.given or summary.received:
         parts.append(
             Text(f"Given: {count_kinds(summary.given)}. Received: {count_kinds(summary.received)}.")
@@ -149,7 +154,7 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
         parts.append(table)
         more = summary.became_one_sided_count - len(summary.became_one_sided)
         if more > 0:
-            parts.append(Text(f"… and {more} more: {ALL_ONE_SIDED}", style="dim"))
+            parts.append(Text(f"… and {more} more: {ALL_LISTED}", style="dim"))
     if summary.job_changes:
         parts.append(
             job_changes_table(summary.job_changes, today, plain=plain, title="Job changes seen")
@@ -174,4 +179,6 @@ def summary_view(summary: Summary, *, plain: bool) -> RenderableType:
             f" {format_day(summary.next_last, today)})"
         )
         parts.append(Group(Text(title, style="bold"), grid))
+        if summary.next_week_more > 0:
+            parts.append(Text(f"… and {summary.next_week_more} more: {ALL_LISTED}", style="dim"))
     return Group(*spaced(parts))

@@ -87,6 +87,19 @@ def promises_due_between(store: Store, first: date, last: date) -> list[Promise]
     )
 
 
+def promise_keys_due_between(store: Store, first: date, last: date) -> list[tuple[int, str]]:
+    """(id, due day as stored) of the open promises :func:`promises_due_between`
+    reads, in its order, from the index alone."""
+    return [
+        (row[0], row[1])
+        for row in store.conn.execute(
+            "SELECT p.id, p.due_on FROM promises p WHERE p.status = 'open'"
+            " AND p.due_on >= ? AND p.due_on <= ? ORDER BY p.due_on, p.id",
+            (first.isoformat(), last.isoformat()),
+        )
+    ]
+
+
 def promises_done_moments(store: Store, start: str, end: str) -> list[tuple[str, str, str]]:
     """(owner, done_at, due_on) of the promises marked done in [start, end)
     (stored UTC timestamps): what the trends count, without whole promises."""
