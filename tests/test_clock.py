@@ -97,3 +97,43 @@ def test_a_pinned_time_that_is_not_one_is_a_one_line_error(
             f"Error: WINTOGETHER_NOW={pinned!r} is not a time: give an ISO-8601 timestamp"
             " such as 2026-12-07T09:00:00+00:00, or unset it."
         )
+
+
+def test_the_stored_form_is_strftimes_in_every_year_and_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """:func:`to_utc_iso` writes what ``strftime("%Y-%m-%dT%H:%M:%SZ")`` of the
+    UTC moment writes: random moments from year 1 to 9999, with and without
+    microseconds, aware in several offsets and naive in several zones (a year
+    before 1000 without leading zeros, as the C library writes it)."""
+    import random
+    import time
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from wintogether.clock import to_utc_iso
+
+    rng = random.Random(35)
+    first, last = datetime(1, 1, 2), datetime(9999, 12, 30)
+    span = int((last - first).total_seconds())
+    for zone in ("UTC", "America/St_Johns", "Asia/Kolkata", "Pacific/Apia"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        try:
+            for n in range(3000):
+                wall = first + timedelta(seconds=rng.randrange(span))
+                if n % 3 == 0:
+                    wall = wall.replace(microsecond=rng.randrange(1_000_000))
+                if n < 100:
+                    wall = wall.replace(year=rng.randrange(1, 1001))
+                offset = timezone(timedelta(minutes=rng.randrange(-14 * 60, 14 * 60 + 1)))
+                for moment in (wall.replace(tzinfo=offset), wall):
+                    try:
+                        utc = moment.astimezone(UTC)
+                    except (OverflowError, OSError, ValueError):
+                        continue
+                    expected = utc.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    assert to_utc_iso(moment) == expected, moment
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+    assert to_utc_iso(datetime(999, 6, 1, tzinfo=UTC)) == "999-06-01T00:00:00Z"

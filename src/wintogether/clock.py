@@ -36,7 +36,14 @@ def to_utc_iso(moment: datetime) -> str:
     """Storage form: UTC, ISO-8601, second precision, ``Z`` suffix."""
     if moment.tzinfo is None:
         moment = moment.astimezone()
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        # The C library writes such a year without leading zeros (``999-06-01``),
+        # as earlier versions stored it.
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The same text as strftime's, a third of the time: reads write a dozen
+    # bounds, the summary's trends a hundred.
+    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def month_start(year: int, month: int) -> tuple[str, bool]:

@@ -625,9 +625,7 @@ def _became_one_sided(
 def _first_by_name(store: Store, ids: list[int], count: int) -> list[int]:
     """The first ``count`` of ``ids`` by name casefolded, with every one whose
     name ties with the last (their order among themselves is the entries')."""
-    from wintogether.store import contacts as contacts_store
-
-    names = sorted((ref.name.casefold(), ref.id) for ref in contacts_store.refs_of(store, ids))
+    names = sorted((name.casefold(), cid) for cid, name in reports.contact_names(store, ids))
     last = names[count - 1][0]
     return [cid for name, cid in names if name <= last]
 

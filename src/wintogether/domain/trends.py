@@ -190,9 +190,10 @@ def _day_after(due_on: str) -> str | None:
     try:
         after = stored_day(due_on) + timedelta(days=1)
         cut = to_utc_iso(start_of_day(after, UTC))
-        before = from_utc_iso(cut) - timedelta(seconds=1)
+        read = from_utc_iso(cut)
+        before = read - timedelta(seconds=1)
     except (OverflowError, ValueError, OSError):
         return None
-    if from_utc_iso(cut).date() != after or before.date() >= after:
+    if read.date() != after or before.date() >= after:
         return None
     return cut

@@ -87,6 +87,17 @@ def promises_due_between(store: Store, first: date, last: date) -> list[Promise]
     )
 
 
+def contact_names(store: Store, ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, name) of the contacts ``ids``, in no particular order."""
+    return [
+        (row[0], row[1])
+        for row in store.conn.execute(
+            "SELECT id, name FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+            (id_list(ids),),
+        )
+    ]
+
+
 def promise_keys_due_between(store: Store, first: date, last: date) -> list[tuple[int, str]]:
     """(id, due day as stored) of the open promises :func:`promises_due_between`
     reads, in its order, from the index alone."""
