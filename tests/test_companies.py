@@ -507,3 +507,15 @@ def test_a_company_someone_left_stays_when_its_last_person_is_edited_away(
     wt("edit", "Sam Okafor", "--company", "Initech")
     former = json.loads(wt("company", "globex", "--json").stdout)["former"]
     assert [p["contact"]["name"] for p in former] == ["Li Lei"]
+
+
+def test_attention_from_sql_is_the_double_python_divides() -> None:
+    """The walks coldest first (store/quiet.py ``_walk``) take each row's
+    attention from SQL, ``days * -1.0 / rhythm``: the same double as Python's
+    ``-(days / rhythm)``, so the ranges merge in the order the rule ranks."""
+    conn = sqlite3.connect(":memory:")
+    pairs = [(days, rhythm) for rhythm in (1, 3, 7, 14, 21, 30, 42, 90, 365, 9999)
+             for days in range(0, 4000, 7)]  # fmt: skip
+    values = [conn.execute("SELECT ? * -1.0 / ?", p).fetchone()[0] for p in pairs]
+    assert values == [-(days / rhythm) for days, rhythm in pairs]
+    assert all(type(value) is float for value in values)

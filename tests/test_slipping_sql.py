@@ -90,6 +90,7 @@ def test_sql_ranking_equals_the_rule(
                 contacts_store.standings(store, tag="customers"), config, now
             )
             tops = {n: cadence.slipping_in(store, config, now, top=n) for n in (1, 5, 10, 37)}
+            mosts = {n: cadence.most_slipping(store, config, now, n) for n in (1, 5, 10, 37)}
     finally:
         store.close()
     assert len(by_rule) > 20  # the data really has slipping contacts
@@ -99,6 +100,7 @@ def test_sql_ranking_equals_the_rule(
     for n, (first, count) in tops.items():
         assert first == by_rule[:n]
         assert count == len(by_rule)
+        assert mosts[n] == by_rule[:n]  # the same first ones, not counted
     sources = {a.cadence_source for a in by_rule}
     if config.tag_cadences:
         assert any(s.startswith("tag ") for s in sources)

@@ -200,6 +200,13 @@ def slipping_in(
     return [Attention(ref, d, c, s, d / c, t) for ref, d, c, s, t in rows], total
 
 
+def most_slipping(store: Store, config: Config, now: datetime, top: int) -> list[Attention]:
+    """The first ``top`` of :func:`slipping_in` (and every one tied with the
+    last), when how many slip in all is not wanted: it is not counted."""
+    rows, _ = slipping_rows(store, config, now, top=top, counted=False)
+    return [Attention(ref, d, c, s, d / c, t) for ref, d, c, s, t in rows]
+
+
 def slipping_rows(
     store: Store,
     config: Config,
@@ -207,9 +214,12 @@ def slipping_rows(
     *,
     tag: str | None = None,
     top: int | None = None,
+    counted: bool = True,
 ) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
     """:func:`slipping_in` as bare figures, in its order: (contact, days since,
-    rhythm, its source, ever talked). For lists of thousands (JSON)."""
+    rhythm, its source, ever talked). For lists of thousands (JSON).
+    ``counted``: False to leave out counting everyone who slips where the kept
+    ranges would count them apart (the count is then not to be used)."""
     from wintogether.store import quiet as quiet_store  # here: one person's rhythm needs none
 
     tag_rules = tag_days(store, config)
@@ -221,6 +231,7 @@ def slipping_rows(
             default_days=config.default_cadence_days,
             tag_days=tag_rules,
             top=top,
+            counted=counted,
         )
     if not kept:  # a tag's list, or the kept moments not there: from every contact
         from wintogether.store import contacts as contacts_store

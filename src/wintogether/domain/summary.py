@@ -444,7 +444,7 @@ def summarise(
         )
         wins = ledger_store.wins(store, since=s, until=e)
         job_changes = events.events_between(store, s, e, kind="job_change")
-        slipping, _ = cadence.slipping_in(store, config, now, top=SLIPPING_IN_SUMMARY)
+        slipping = cadence.most_slipping(store, config, now, SLIPPING_IN_SUMMARY)
         born = dashboard_store.birthday_people(store, birthday_days(next_first, window=6))
         birthdays_all = birthdays_of(born, next_first, window=6)
         due_next, due_next_count, birthdays_next = _next_week(

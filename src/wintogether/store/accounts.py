@@ -366,21 +366,20 @@ def coldest_companies(
     attention (the lowest attention of a company's active people, highest
     first), with every one tied with the last of them, in no particular order;
     and how many companies have active people. None when the kept quiet moments
-    cannot say (store/quiet.py ``coldest_first``).
+    cannot say (store/quiet.py ``coldest_at_companies``).
 
     Read without scoring everyone: the active people with a company are walked
     coldest first, and a company's lowest attention is that of its last person
     met, so companies are complete in the order of the listing. The walk stops
     once ``top`` are complete and the next person is warmer than the last of
     them (a company still open then can only rank lower)."""
-    from wintogether.store.quiet import coldest_first
+    from wintogether.store.quiet import coldest_at_companies
 
-    walk = coldest_first(
+    walk = coldest_at_companies(
         store,
         today=today,
         default_days=default_days,
         tag_days=tag_days,
-        at_a_company=True,
     )
     if walk is None:
         return None
@@ -407,7 +406,7 @@ def coldest_companies(
     met: set[int] = set()
     complete: list[int] = []
     cut: float | None = None
-    for ratio, contact_id, _, _, company_id in walk:
+    for ratio, contact_id, company_id in walk:
         if cut is not None and ratio > cut:
             break
         if contact_id in met or company_id not in left:

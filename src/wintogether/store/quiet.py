@@ -186,13 +186,16 @@ def quiet_contacts(
     default_days: int,
     tag_days: list[tuple[int, int, str]],
     top: int | None = None,
+    counted: bool = True,
 ) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int] | None:
     """What store/contacts.py ``quiet_contacts`` returns without a tag filter,
     from the kept rows; None when there are too many distinct own rhythms for
     this to pay. ``tag_days``: each tag's rhythm, as the domain decides it.
 
     The ranges are read lazily, merged most slipping first: for ``top``, only
-    until the ``top``-th contact and every one tied with it.
+    until the ``top``-th contact and every one tied with it. ``counted``:
+    False to leave out counting everyone who slips (a pass over the ranges)
+    when only the first are wanted; the count given is then of those returned.
     """
     if top is not None and top <= 0:
         return [], 0
@@ -230,7 +233,7 @@ def quiet_contacts(
             rows[item[2]] = item
             if cut is None and len(rows) == top:
                 cut = (item[0], item[1])
-    return _named(rows), _count(conn, ranges, base)
+    return _named(rows), _count(conn, ranges, base) if counted else len(rows)
 
 
 def _named(rows: dict[int, tuple[Any, ...]]) -> list[tuple[ContactRef, int, int, str, bool]]:
@@ -262,7 +265,7 @@ def most_quiet(
         return None
     rows: dict[int, tuple[int, int]] = {}
     cut: float | None = None
-    for ratio, cid, days, rhythm, _ in walk:
+    for ratio, cid, days, rhythm in walk:
         if cut is not None and ratio != cut:
             break
         if cid not in rows:
@@ -278,43 +281,84 @@ def coldest_first(
     today: date,
     default_days: int,
     tag_days: list[tuple[int, int, str]],
-    at_a_company: bool = False,
-) -> Iterator[tuple[float, int, int, int, int | None]] | None:
-    """Every active contact (``at_a_company``: every one with a company), highest
-    attention (days quiet ÷ rhythm) first, read lazily from the ranges:
-    (-attention, id, days quiet, rhythm, company id or None). A contact with
-    several tags comes once for each of their ranges, first at its own rhythm
-    (the shortest). Equal attention comes in no particular order. None when the
-    ranges cannot say (too many own rhythms, or a contact whose quiet moment is
-    not a time, which the full ranking puts last)."""
+) -> Iterator[tuple[float, int, int, int]] | None:
+    """Every active contact, highest attention (days quiet ÷ rhythm) first, read
+    lazily from the ranges: (-attention, id, days quiet, rhythm). A contact
+    with several tags comes once for each of their ranges, first at its own
+    rhythm (the shortest). Equal attention comes in no particular order. None
+    when the ranges cannot say (too many own rhythms, or a contact whose quiet
+    moment is not a time, which the full ranking puts last)."""
+    return _walk(
+        store,
+        today=today,
+        default_days=default_days,
+        tag_days=tag_days,
+        columns=f"{_DAYS}, :rhythm{{n}}",
+        join="",
+        only="",
+    )
+
+
+def coldest_at_companies(
+    store: Store,
+    *,
+    today: date,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+) -> Iterator[tuple[float, int, int]] | None:
+    """:func:`coldest_first` for the active contacts with a company: (-attention,
+    id, company id)."""
+    return _walk(
+        store,
+        today=today,
+        default_days=default_days,
+        tag_days=tag_days,
+        columns="c.company_id",
+        join="JOIN contacts c ON c.id = q.contact_id",
+        only=" AND c.company_id IS NOT NULL",
+    )
+
+
+def _walk(
+    store: Store,
+    *,
+    today: date,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+    columns: str,
+    join: str,
+    only: str,
+) -> Iterator[Any] | None:
+    """The rows of every range, (-attention, id, ``columns``…), highest attention
+    first (see :func:`coldest_first`). Each row comes whole from SQL, attention
+    included (``days / rhythm`` as Python divides: both are doubles), and the
+    ranges' cursors are merged as they are: no generator, no key function."""
     conn = store.conn
     own = [row[0] for row in conn.execute(_OWN_RHYTHMS, (MAX_RHYTHMS + 1,))]
     if len(own) > MAX_RHYTHMS:
         return None
-    (active, timed) = conn.execute(
-        "SELECT count(*), count(quiet) FROM contact_quiet WHERE active"
+    # A quiet moment that is not a time: one seek per own rhythm and one for
+    # the contacts without (NULL sorts first in the index), not a count of all.
+    (untimed,) = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM contact_quiet WHERE active AND own IS NULL"
+        " AND quiet IS NULL) OR EXISTS (SELECT 1 FROM contact_quiet WHERE active"
+        f" AND own IN ({', '.join('?' * len(own))}) AND quiet IS NULL)",
+        own,
     ).fetchone()
-    if active != timed:
+    if untimed:
         return None
     base = {"today": today.isoformat()}
-    ranges = _ranges(tag_days, default_days, own)
-    join, company, only = (
-        ("JOIN contacts c ON c.id = q.contact_id", "c.company_id", " AND c.company_id IS NOT NULL")
-        if at_a_company
-        else ("", "NULL", "")
-    )
-
-    def read(n: int, where: str, rhythm: int, _: str, own: dict[str, Any]) -> Iterator[Any]:
-        sql = (
-            f"SELECT {_DAYS}, q.contact_id, {company} {where.format(join=join, n=n)}{only}"
-            " ORDER BY q.quiet"
-        )
+    cursors = []
+    for n, (where, rhythm, _, named) in enumerate(_ranges(tag_days, default_days, own)):
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples
-        for days, cid, company_id in cursor.execute(sql, {**base, **_bound(n, rhythm, own, today)}):
-            yield (-(days / rhythm), cid, days, rhythm, company_id)
-
-    return heapq.merge(*(read(n, *r) for n, r in enumerate(ranges)), key=_first)
+        cursor.execute(
+            f"SELECT {_DAYS} * -1.0 / :rhythm{n}, q.contact_id, {columns.format(n=n)}"
+            f" {where.format(join=join, n=n)}{only} ORDER BY q.quiet",
+            {**base, **_bound(n, rhythm, named, today), f"rhythm{n}": rhythm},
+        )
+        cursors.append(cursor)
+    return heapq.merge(*cursors)
 
 
 def uniform(
@@ -351,10 +395,6 @@ def uniform(
     if not active or active != timed or fewest != most:
         return None
     return int(fewest), int(active)
-
-
-def _first(item: tuple[Any, ...]) -> Any:
-    return item[0]
 
 
 def _two(item: tuple[Any, ...]) -> tuple[Any, ...]:

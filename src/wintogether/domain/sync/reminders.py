@@ -269,10 +269,10 @@ def _reach_out(
             rs.drop(store, key, "reach_out", list(known))
         return
     # 2. Who should have a to-do now.
-    from wintogether.domain.cadence import slipping_in
+    from wintogether.domain.cadence import most_slipping
 
     with store.read():
-        slipping, _ = slipping_in(store, config, now, top=TOP)
+        slipping = most_slipping(store, config, now, TOP)
         uids = rs.contact_uids(store, [a.contact.id for a in slipping])
     wanted = {uids[a.contact.id]: to_do_summary(a) for a in slipping if a.contact.id in uids}
     writes: list[tuple[str, bytes]] = []
