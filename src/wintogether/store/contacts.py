@@ -5,9 +5,10 @@ Functions take an open :class:`Store`; writes expect ``Store.write()`` around th
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -462,15 +463,9 @@ def attention_ranking(
                 ranked = _ranked_alike(store, *same, default_days, bonus, where, filters, top)
                 if ranked is not None:
                     return ranked
-        most = quiet.most_quiet(
-            store,
-            today=today,
-            default_days=default_days,
-            tag_days=tag_days,
-            top=max(top, 1),
-        )
-        if most is not None:
-            return _ranked_from(store, most, bonus, where, filters, tag_days, default_days, top)
+        walk = quiet.coldest_first(store, today=today, default_days=default_days, tag_days=tag_days)
+        if walk is not None and top > 0:
+            return _ranked_from(store, walk, bonus, where, filters, top)
     sql = (
         scored_sql(where, len(tag_days))
         + ","
@@ -568,40 +563,38 @@ _BONUS = (
 
 def _ranked_from(
     store: Store,
-    most: dict[int, tuple[int, int]],
+    walk: Iterator[tuple[float, int, int, int]],
     bonus: dict[str, Any],
     where: str,
     filters: list[Any],
-    tag_days: list[tuple[int, int, str]],
-    default_days: int,
     top: int,
 ) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int]:
-    """:func:`attention_ranking` from the contacts of highest attention
-    (store/quiet.py ``most_quiet``) and the few whose promises or ledger add to
-    their score: whoever is in the first places is one of them (a score is at
-    least its attention, so anyone else ranks below those ``top``)."""
+    """:func:`attention_ranking` from the walk of the active contacts, coldest
+    first (store/quiet.py ``coldest_first``), and the few whose promises or
+    ledger add to their score. A score is the attention plus at most the
+    largest of those additions: once the attention met, with that addition,
+    stays below the ``top``-th best score so far, no one further on can reach
+    the first places (nor tie with them), and the walk stops there."""
     extra = {row[0]: (int(row[1]), bool(row[2])) for row in store.conn.execute(_BONUS, bonus)}
-    figures = {cid: (days, rhythm, 0, False) for cid, (days, rhythm) in most.items()}
-    unknown = [cid for cid in extra if cid not in figures]
-    if unknown:
-        sql = scored_sql(
-            "c.archived_at IS NULL AND c.id IN (SELECT value FROM json_each(?))", len(tag_days)
-        )
-        params = [
-            *scored_params(tag_days),
-            default_days,
-            bonus["today"],
-            "localtime",
-            id_list(unknown),
-        ]
-        for cid, days, rhythm in store.conn.execute(
-            f"{sql} SELECT id, days, cadence FROM scored", params
-        ):
-            figures[cid] = (days, rhythm, 0, False)
-    for cid, (broken, receiving) in extra.items():
-        if cid in figures:
-            days, rhythm, _, _ = figures[cid]
-            figures[cid] = (days, rhythm, broken, receiving)
+    # The largest additions, as a score adds them (rounding is monotone: with
+    # less attention, a score cannot come out higher).
+    adds = {(n, 1.0 if got else 0.0) for n, got in extra.values()} or {(0, 0.0)}
+    largest = max(n + got for n, got in adds)
+    adds = {(n, got) for n, got in adds if n + got == largest}
+    figures: dict[int, tuple[int, int, int, bool]] = {}
+    best: list[float] = []  # the ``top`` best scores met, the lowest first
+    for neg, cid, days, rhythm in walk:
+        if cid in figures:  # met again in a longer rhythm's range
+            continue
+        if len(best) == top and max(-neg + n + got for n, got in adds) < best[0]:
+            break
+        broken, receiving = extra.get(cid, (0, False))
+        figures[cid] = (days, rhythm, broken, receiving)
+        score = days / rhythm + broken + (1.0 if receiving else 0.0)
+        if len(best) < top:
+            heapq.heappush(best, score)
+        elif score > best[0]:
+            heapq.heapreplace(best, score)
     scores = {
         cid: days / rhythm + broken + (1.0 if receiving else 0.0)
         for cid, (days, rhythm, broken, receiving) in figures.items()

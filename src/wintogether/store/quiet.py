@@ -243,38 +243,6 @@ def _named(rows: dict[int, tuple[Any, ...]]) -> list[tuple[ContactRef, int, int,
     ]
 
 
-def most_quiet(
-    store: Store,
-    *,
-    today: date,
-    default_days: int,
-    tag_days: list[tuple[int, int, str]],
-    top: int,
-) -> dict[int, tuple[int, int]] | None:
-    """The ``top`` active contacts of highest attention (days quiet ÷ rhythm),
-    slipping or not, and every one tied with the last: id -> (days, rhythm).
-    None when the ranges cannot say (too many own rhythms, or a contact whose
-    quiet moment is not a time, which the full ranking puts last)."""
-    walk = coldest_first(
-        store,
-        today=today,
-        default_days=default_days,
-        tag_days=tag_days,
-    )
-    if walk is None:
-        return None
-    rows: dict[int, tuple[int, int]] = {}
-    cut: float | None = None
-    for ratio, cid, days, rhythm in walk:
-        if cut is not None and ratio != cut:
-            break
-        if cid not in rows:
-            rows[cid] = (days, rhythm)
-            if cut is None and len(rows) == top:
-                cut = ratio
-    return rows
-
-
 def coldest_first(
     store: Store,
     *,
@@ -369,9 +337,9 @@ def uniform(
 ) -> tuple[int, int] | None:
     """``(days quiet, how many active contacts)`` when every active contact has
     the default rhythm (no own rhythm, no tag with a rhythm) and the same days
-    quiet, as on a first day's import: then everyone ties and
-    :func:`most_quiet` would read every one. None otherwise (or when no one is
-    active, or a quiet moment is not a time)."""
+    quiet, as on a first day's import: then everyone ties, and a walk coldest
+    first (:func:`coldest_first`) would read every one. None otherwise (or when
+    no one is active, or a quiet moment is not a time)."""
     conn = store.conn
     if conn.execute(
         "SELECT 1 FROM contact_quiet WHERE active AND own IS NOT NULL LIMIT 1"
