@@ -357,27 +357,35 @@ def test_attention_page_of_everyone_alike_is_the_ranges_page(
         store.close()
 
 
-@pytest.mark.parametrize("receiving", [False, True], ids=["broken", "receiving"])
-def test_attention_walk_stops_only_past_every_tie(tmp_path: Path, receiving: bool) -> None:
+def test_attention_walk_stops_only_past_every_tie(tmp_path: Path) -> None:
     """The attention page walks contacts coldest first and stops once the
-    attention met, with the largest bonus any contact has (broken promises,
-    receiving), stays below the page's last score: contacts further on whose
-    bonus lifts them to a tie with it are still met, and the page is the full
-    ranking's first rows at every size."""
+    attention met, with the largest bonus anyone can have (my broken promises
+    to one contact, and one for a receiving run), stays below the page's last
+    attention: contacts further on whose bonus lifts them to a tie with the
+    last place are still met, and the page is the full ranking's first rows at
+    every size (here four tie at 4.0, the quietest-but-one first by name)."""
     from wintogether.domain import contacts
 
     now = datetime(2026, 11, 28, 10, tzinfo=UTC)
-    # Weekly rhythm; (days quiet, broken promises): scores 3.0, 2+1, 1+2, 1+1, 0.5+2, 0+0.
-    people = [(21, 0), (14, 1), (7, 2), (7, 1), (3.5, 2), (0, 0), (28, 0), (1, 0)]
+    # Weekly rhythm: (name, days quiet, broken promises, receiving); scores
+    # 4.0, 3+1, 2+2, 1+2+1 (all tied), then 0.5+2+1 and 0.
+    people = [
+        ("Person 4", 28, 0, False),
+        ("Person 3", 21, 1, False),
+        ("Person 2", 14, 2, False),
+        ("Person 1", 7, 2, True),
+        ("Person 0", 3.5, 2, True),
+        ("Person 5", 0, 0, False),
+    ]
     store, _ = open_store(tmp_path / "walk.db", create=True)
     try:
         with store.write("seed"):
-            for n, (days, broken) in enumerate(people, start=1):
+            for n, (name, days, broken, receiving) in enumerate(people, start=1):
                 created = (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 store.conn.execute(
                     "INSERT INTO contacts (id, uid, name, cadence_days, created_at, updated_at)"
                     " VALUES (?, ?, ?, 7, ?, 'x')",
-                    (n, f"u{n}", f"Person {9 - n}", created),
+                    (n, f"u{n}", name, created),
                 )
                 for m in range(broken):
                     store.conn.execute(
@@ -386,19 +394,19 @@ def test_attention_walk_stops_only_past_every_tie(tmp_path: Path, receiving: boo
                         " 'x', 'x')",
                         (f"p{n}-{m}", n),
                     )
-            if receiving:  # one more on top of the largest bonus: received for months
-                for month in (3, 5, 7):
+                for month in (3, 5, 7) if receiving else ():  # received for months
                     at = (now - timedelta(days=30 * month)).strftime("%Y-%m-%dT%H:%M:%SZ")
                     store.conn.execute(
                         "INSERT INTO ledger (uid, contact_id, direction, kind, text,"
                         " happened_at, created_at, updated_at)"
-                        " VALUES (?, 6, 'got', 'advice', 'x', ?, 'x', 'x')",
-                        (f"l{month}", at),
+                        " VALUES (?, ?, 'got', 'advice', 'x', ?, 'x', 'x')",
+                        (f"l{n}-{month}", n, at),
                     )
         config = Config()
         full, total = contacts.listing_page(store, config, now, sort="attention")
-        scores = [round(r.health.score, 6) for r in full if r.health is not None]
-        assert scores.count(3.0) >= 3  # the ties the walk must reach
+        scores = [(r.contact.name, r.health.score if r.health else None) for r in full]
+        assert scores[:4] == [("Person 1", 4.0), ("Person 2", 4.0), ("Person 3", 4.0),
+                              ("Person 4", 4.0)]  # fmt: skip
         for limit in range(1, len(people) + 1):
             rows, shown = contacts.listing_page(store, config, now, sort="attention", limit=limit)
             assert shown == total == len(people)

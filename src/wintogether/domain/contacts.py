@@ -430,18 +430,22 @@ def _attention_page(
     since = now - timedelta(days=health.WINDOW_DAYS)
     stretch = config.one_sided_after_days
     window = (to_utc_iso(since), to_utc_iso(now))
-    with store.read():
-        # Entries at one instant going both ways, or dated ahead: read them, in
-        # the order the full assessment reads them (newest first, then by time).
-        unclear = standings_store.unclear(store, *window)
+
+    def receiving(ids: list[int] | None) -> list[int]:
+        """Of ``ids`` (None: everyone), those whose entries at one instant go
+        both ways, or dated ahead, and who are receiving: read them, in the
+        order the full assessment reads them (newest first, then by time)."""
+        unclear = standings_store.unclear(store, *window, ids)
         entries = health.by_contact(
             ledger.entries(store, contact_ids=unclear, since=window[0]) if unclear else []
         )
-        receiving = [
+        return [
             cid
             for cid in unclear
             if health.balance(entries.get(cid, []), cid, now, stretch).one_sided == "receiving"
         ]
+
+    with store.read():
         ranked, total = contacts_store.attention_ranking(
             store,
             tag=tag,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -391,11 +391,14 @@ def _listing_where(
     return " AND ".join(where), params
 
 
-_BONUS_CTES = """
+def _bonus_ctes(only: str = "") -> str:
+    """The CTEs ``receiving`` and ``broken`` of the score's bonus; ``only``: a
+    condition on the standings row ``s`` (the contacts wanted)."""
+    return f"""
         receiving AS (
             SELECT s.contact_id FROM standings s
             WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until
-            AND s.ledger_last_direction = 'got'
+            AND s.ledger_last_direction = 'got'{only}
             AND CASE WHEN s.one_way_since >= :since THEN s.one_way_since
                 ELSE (SELECT min(l.happened_at) FROM ledger l
                     WHERE l.contact_id = s.contact_id AND l.happened_at >= :since) END
@@ -409,9 +412,13 @@ _BONUS_CTES = """
             SELECT s.contact_id, (SELECT count(*) FROM promises p
                 WHERE p.contact_id = s.contact_id AND p.owner = 'me' AND p.status = 'open'
                 AND p.due_on >= :first_due AND p.due_on < :today) AS n
-            FROM standings s WHERE s.my_first_due < :today
+            FROM standings s WHERE s.my_first_due < :today{only}
         )
 """
+
+
+_BONUS_CTES = _bonus_ctes()
+
 
 #: :func:`attention_ranking` keeps this many scores past the wanted places, for ties.
 _SLACK = 50
@@ -430,7 +437,7 @@ def attention_ranking(
     until: str,
     cutoff: str,
     first_due: str,
-    receiving_also: Sequence[int],
+    receiving_also: Callable[[list[int] | None], list[int]],
     top: int,
 ) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int]:
     """The contacts of the list ranked by health score, computed in SQL.
@@ -440,8 +447,9 @@ def attention_ranking(
     receiving: the kept standings say whose latest ledger entry in [since,
     until] was received, in a run that began inside the window at or before
     ``cutoff``. Contacts whose entries at one instant go both ways at the run's
-    edge, or with an entry after ``until``, are left to the caller, who names
-    the receiving ones in ``receiving_also``. Returns the first ``top`` places
+    edge, or with an entry after ``until``, are left to the caller:
+    ``receiving_also(ids)`` names the receiving ones among ``ids`` (None: among
+    everyone), asked only of the contacts that can rank. Returns the first ``top`` places
     (and every row tied with the last), in name order, each (contact, days,
     rhythm, broken, receiving); and how many contacts the list has.
     """
@@ -452,20 +460,22 @@ def attention_ranking(
         "cutoff": cutoff,
         "first_due": first_due,
         "today": today.isoformat(),
-        "receiving_also": id_list(receiving_also),
+        "receiving_also": "[]",
     }
-    if tag is None and company is None and not archived:
+    if tag is None and company is None and not archived and top > 0:
         from wintogether.store import quiet
 
-        if top > 0:
-            same = quiet.uniform(store, today=today, tag_days=tag_days)
-            if same is not None:
-                ranked = _ranked_alike(store, *same, default_days, bonus, where, filters, top)
-                if ranked is not None:
-                    return ranked
+        same = quiet.uniform(store, today=today, tag_days=tag_days)
+        if same is not None:
+            bonus["receiving_also"] = id_list(receiving_also(None))
+            ranked = _ranked_alike(store, *same, default_days, bonus, where, filters, top)
+            if ranked is not None:
+                return ranked
         walk = quiet.coldest_first(store, today=today, default_days=default_days, tag_days=tag_days)
-        if walk is not None and top > 0:
-            return _ranked_from(store, walk, bonus, where, filters, top)
+        if walk is not None:
+            return _ranked_from(store, walk, bonus, receiving_also, where, filters, top)
+    if bonus["receiving_also"] == "[]":
+        bonus["receiving_also"] = id_list(receiving_also(None))
     sql = (
         scored_sql(where, len(tag_days))
         + ","
@@ -499,7 +509,7 @@ def attention_ranking(
         "until": until,
         "cutoff": cutoff,
         "first_due": first_due,
-        "receiving_also": id_list(receiving_also),
+        "receiving_also": bonus["receiving_also"],
         "skip": max(top - 1, 0),
         "fetch": max(top, 1) + _SLACK,
     }
@@ -549,55 +559,65 @@ def _refs_by_name(store: Store, ids: list[int]) -> list[ContactRef]:
 
 #: Who gets more than their attention in the score: open promises of mine due
 #: in [first_due, today) (broken) and a receiving run (the kept standings).
-_BONUS = (
-    "WITH"
-    + _BONUS_CTES
-    + """
+_BONUS_OF = """
     SELECT id, sum(n), max(got) FROM (
         SELECT contact_id AS id, 0 AS n, 1 AS got FROM receiving
         UNION ALL SELECT contact_id, n, 0 FROM broken
     ) GROUP BY id
 """
+_BONUS = "WITH" + _BONUS_CTES + _BONUS_OF
+#: :data:`_BONUS` of the contacts in ``:ids`` (a JSON array).
+_BONUS_OF_SOME = (
+    "WITH" + _bonus_ctes(" AND s.contact_id IN (SELECT value FROM json_each(:ids))") + _BONUS_OF
 )
+#: The most promises of mine broken to one contact: with a receiving run, the
+#: largest bonus a score can have is one more.
+_MOST_BROKEN = "WITH" + _BONUS_CTES + " SELECT coalesce(max(n), 0) FROM broken"
 
 
 def _ranked_from(
     store: Store,
     walk: Iterator[tuple[float, int, int, int]],
     bonus: dict[str, Any],
+    receiving_also: Callable[[list[int] | None], list[int]],
     where: str,
     filters: list[Any],
     top: int,
 ) -> tuple[list[tuple[ContactRef, int, int, int, bool]], int]:
     """:func:`attention_ranking` from the walk of the active contacts, coldest
-    first (store/quiet.py ``coldest_first``), and the few whose promises or
-    ledger add to their score. A score is the attention plus at most the
-    largest of those additions: once the attention met, with that addition,
-    stays below the ``top``-th best score so far, no one further on can reach
-    the first places (nor tie with them), and the walk stops there."""
-    extra = {row[0]: (int(row[1]), bool(row[2])) for row in store.conn.execute(_BONUS, bonus)}
-    # The largest additions, as a score adds them (rounding is monotone: with
-    # less attention, a score cannot come out higher).
-    adds = {(n, 1.0 if got else 0.0) for n, got in extra.values()} or {(0, 0.0)}
-    largest = max(n + got for n, got in adds)
-    adds = {(n, got) for n, got in adds if n + got == largest}
-    figures: dict[int, tuple[int, int, int, bool]] = {}
-    best: list[float] = []  # the ``top`` best scores met, the lowest first
+    first (store/quiet.py ``coldest_first``). A score is the attention plus
+    its bonus (my broken promises, one more when I have only been receiving),
+    so the ``top``-th best score is at least the ``top``-th best attention:
+    once the attention met, with the largest bonus anyone has, stays below
+    that, no one further on can reach the first places (nor tie with them),
+    and the walk stops there. Only the contacts met are given their bonus."""
+    (broken_most,) = store.conn.execute(_MOST_BROKEN, bonus).fetchone()
+    figures: dict[int, tuple[int, int]] = {}
+    best: list[float] = []  # the ``top`` highest attentions met, the lowest first
     for neg, cid, days, rhythm in walk:
         if cid in figures:  # met again in a longer rhythm's range
             continue
-        if len(best) == top and max(-neg + n + got for n, got in adds) < best[0]:
+        # As a score adds them: rounding is monotone, so no smaller attention
+        # or bonus comes out higher.
+        if len(best) == top and (-neg + broken_most) + 1.0 < best[0]:
             break
-        broken, receiving = extra.get(cid, (0, False))
-        figures[cid] = (days, rhythm, broken, receiving)
-        score = days / rhythm + broken + (1.0 if receiving else 0.0)
+        figures[cid] = (days, rhythm)
         if len(best) < top:
-            heapq.heappush(best, score)
-        elif score > best[0]:
-            heapq.heapreplace(best, score)
+            heapq.heappush(best, -neg)
+        elif -neg > best[0]:
+            heapq.heapreplace(best, -neg)
+    met = list(figures)
+    named = {**bonus, "ids": id_list(met), "receiving_also": id_list(receiving_also(met))}
+    extra = {
+        row[0]: (int(row[1]), bool(row[2])) for row in store.conn.execute(_BONUS_OF_SOME, named)
+    }
+    scored: dict[int, tuple[int, int, int, bool]] = {}
+    for cid, (days, rhythm) in figures.items():
+        broken, receiving = extra.get(cid, (0, False))
+        scored[cid] = (days, rhythm, broken, receiving)
     scores = {
         cid: days / rhythm + broken + (1.0 if receiving else 0.0)
-        for cid, (days, rhythm, broken, receiving) in figures.items()
+        for cid, (days, rhythm, broken, receiving) in scored.items()
     }
     ordered = sorted(scores.values(), reverse=True)
     cut = ordered[top - 1] if 0 < top <= len(ordered) else float("-inf")
@@ -612,7 +632,7 @@ def _ranked_from(
         kept += _first_by_name(store, tied, need)
     else:
         kept += tied
-    out = [(ref, *figures[ref.id]) for ref in _refs_by_name(store, kept)]
+    out = [(ref, *scored[ref.id]) for ref in _refs_by_name(store, kept)]
     return out, total
 
 

@@ -608,19 +608,27 @@ def first_seen(store: Store, ids: Sequence[int], since: str) -> list[int]:
     return [cid for *_, cid in entry_first + win_last]
 
 
-def unclear(store: Store, since: str, until: str) -> list[int]:
+def unclear(
+    store: Store, since: str, until: str, contact_ids: Sequence[int] | None = None
+) -> list[int]:
     """Contacts whose receiving run in [since, until] the kept figures cannot
     settle for a reader that orders entries at one instant newest first: an
-    entry after ``until``, or entries at the instant of the turn going both ways."""
+    entry after ``until``, or entries at the instant of the turn going both
+    ways; only those of ``contact_ids`` when given."""
+    named: dict[str, object] = {"since": since, "until": until}
+    only = ""
+    if contact_ids is not None:
+        only = " AND s.contact_id IN (SELECT value FROM json_each(:ids))"
+        named["ids"] = id_list(contact_ids)
     return [
         row[0]
         for row in store.conn.execute(
-            "SELECT contact_id FROM standings WHERE ledger_last_at > :until"
+            f"SELECT s.contact_id FROM standings s WHERE s.ledger_last_at > :until{only}"
             " UNION SELECT s.contact_id FROM standings s"
             " WHERE s.ledger_last_at >= :since AND s.ledger_last_at <= :until"
-            " AND s.ledger_turn_at >= :since AND EXISTS (SELECT 1 FROM ledger l"
+            f" AND s.ledger_turn_at >= :since{only} AND EXISTS (SELECT 1 FROM ledger l"
             " WHERE l.contact_id = s.contact_id AND l.happened_at = s.ledger_turn_at"
             " AND l.direction = s.ledger_last_direction)",
-            {"since": since, "until": until},
+            named,
         )
     ]
