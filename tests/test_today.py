@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke, write_config
+from conftest import NOW, Invoke, write_config
 from factory import Factory
 
 
@@ -152,6 +152,43 @@ def test_slipping_list_is_capped_on_the_dashboard(db: Path, wt: Invoke) -> None:
     assert len(data["slipping"]) == 10 and data["slipping_total"] == 12
     assert "top 10 of 12" in wt("today").stdout
     assert len(slipping(wt, "--limit", "3")) == 3
+
+
+def test_birthdays_past_a_screenful_are_counted_on_the_dashboard(db: Path, wt: Invoke) -> None:
+    """A big address book has dozens of birthdays a week: the dashboard lists
+    the first ten (soonest, then by name) and says how many more and where;
+    the JSON lists them all."""
+    from datetime import datetime
+    from io import StringIO
+
+    from rich.console import Console
+
+    from wintogether.config import Config
+    from wintogether.domain.today import dashboard
+    from wintogether.render.today import dashboard_view
+    from wintogether.store import open_store
+
+    with Factory(db) as make:
+        make.at("2026-11-01T10:00:00+00:00")
+        for index in range(14):
+            make.contact(f"Person {index:02d}", birthday=f"1980-12-0{index % 5 + 1}")
+    data = board(wt)
+    assert len(data["birthdays"]) == 14
+    first = [b["contact"]["name"] for b in data["birthdays"][:10]]
+    store, _ = open_store(db)
+    try:
+        now = datetime.fromisoformat(NOW)
+        drawn = StringIO()
+        Console(file=drawn, width=100, color_system=None).print(
+            dashboard_view(dashboard(store, Config(), now), plain=False)
+        )
+    finally:
+        store.close()
+    for out in (wt("today").stdout, drawn.getvalue()):
+        section = out[out.index("Birthdays this week") :]
+        assert [name for name in first if name in section] == first
+        assert section.count("Person ") == 10
+        assert "… and 4 more: wt today --json lists them all" in section
 
 
 def test_neglected_by_tag_and_formats(dana: Path, wt: Invoke) -> None:

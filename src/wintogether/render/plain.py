@@ -688,6 +688,8 @@ def job_changes_table(
 
 #: Promises the dashboard lists per section; the rest are a command away.
 DASHBOARD_ROWS = 10
+#: Where the dashboard's birthdays past its first rows are.
+ALL_BIRTHDAYS = "wt today --json lists them all"
 
 
 def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Lines:
@@ -733,7 +735,7 @@ def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Line
         parts.append(wrap("Nobody is slipping: every relationship is within its rhythm.", width))
     if board.birthdays:
         rows = []
-        for bday in board.birthdays:
+        for bday in board.birthdays[:shown]:
             when = (
                 "today"
                 if bday.in_days == 0
@@ -741,6 +743,9 @@ def dashboard(board: Dashboard, width: int, shown: int = DASHBOARD_ROWS) -> Line
             )
             rows.append([when, ref(bday.contact), f"turns {bday.turns}" if bday.turns else ""])
         parts.append(table(["when", "contact", ""], rows, width, title="Birthdays this week"))
+        if len(board.birthdays) > shown:
+            more = len(board.birthdays) - shown
+            parts.append(wrap(f"… and {more} more: {ALL_BIRTHDAYS}", width))
     if board.job_changes:
         parts.append(job_changes_table(board.job_changes, today, width))
     if board.give_first:

@@ -14,7 +14,7 @@ from wintogether.dates import format_day
 from wintogether.render.base import new_table, ref_text, spaced, spec_table
 from wintogether.render.columns import SLIPPING
 from wintogether.render.contacts import job_changes_table
-from wintogether.render.plain import DASHBOARD_ROWS
+from wintogether.render.plain import ALL_BIRTHDAYS, DASHBOARD_ROWS
 from wintogether.render.promises import promises_table
 from wintogether.render.words import give_first_reason
 
@@ -77,7 +77,7 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
         parts.append(Text("Nobody is slipping: every relationship is within its rhythm."))
     if board.birthdays:
         table = new_table(plain, "when", "contact", "", title="Birthdays this week")
-        for bday in board.birthdays:
+        for bday in board.birthdays[:DASHBOARD_ROWS]:
             when = (
                 "today"
                 if bday.in_days == 0
@@ -89,6 +89,9 @@ def dashboard_view(board: Dashboard, *, plain: bool) -> RenderableType:
                 Text(f"turns {bday.turns}" if bday.turns else ""),
             )
         parts.append(table)
+        if len(board.birthdays) > DASHBOARD_ROWS:
+            more = len(board.birthdays) - DASHBOARD_ROWS
+            parts.append(Text(f"… and {more} more: {ALL_BIRTHDAYS}", style="dim"))
     if board.job_changes:
         parts.append(job_changes_table(board.job_changes, today, plain=plain))
     if board.give_first:
