@@ -7,6 +7,7 @@ agree on every contact, every rhythm source and every tie.
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections.abc import Callable
@@ -91,6 +92,7 @@ def test_sql_ranking_equals_the_rule(
             )
             tops = {n: cadence.slipping_in(store, config, now, top=n) for n in (1, 5, 10, 37)}
             mosts = {n: cadence.most_slipping(store, config, now, n) for n in (1, 5, 10, 37)}
+            written = cadence.slipping_json(store, config, now)
     finally:
         store.close()
     assert len(by_rule) > 20  # the data really has slipping contacts
@@ -101,6 +103,9 @@ def test_sql_ranking_equals_the_rule(
         assert first == by_rule[:n]
         assert count == len(by_rule)
         assert mosts[n] == by_rule[:n]  # the same first ones, not counted
+    # `wt neglected --json`: every one, written straight from the ranges' rows.
+    assert written == [a.json_item() for a in by_rule]
+    assert [json.loads(item) for item in written] == [a.to_json() for a in by_rule]
     sources = {a.cadence_source for a in by_rule}
     if config.tag_cadences:
         assert any(s.startswith("tag ") for s in sources)

@@ -108,11 +108,9 @@ def neglected(
     if fmt_ is Format.json:
         # The same bytes as the column spec's records through emit_json, from
         # the bare figures: no record per row, no pure-Python indenting encoder.
-        from wintogether.domain.cadence import json_item
-        from wintogether.domain.today import neglected_rows
+        from wintogether.domain.today import neglected_json
 
-        figures, _ = neglected_rows(st.store(), st.config(), now(), limit=top, tag=tag)
-        emit_json_texts(json_item(*row) for row in figures)
+        emit_json_texts(neglected_json(st.store(), st.config(), now(), limit=top, tag=tag))
         return
     from wintogether.domain.today import neglected as slipping
 

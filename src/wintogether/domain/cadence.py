@@ -112,6 +112,30 @@ def json_item(
     lists thousands, and builds no :class:`Attention` for them. What repeats
     from row to row (a rhythm and its words, a company) is escaped once: JSON
     escapes character by character, so the pieces join to the same text."""
+    return _json_head(ref.id, ref.name, ref.company) + _json_tail(
+        days_since, cadence_days, cadence_source, ever_talked
+    )
+
+
+def _json_head(contact_id: int, name: str, company: str | None) -> str:
+    """The contact's part of :func:`json_item`."""
+    written = _json_companies.get(company)
+    if written is None:
+        written = _json_companies[company] = json_string(company)
+    return (
+        f'  {{\n    "contact": {{\n      "id": {contact_id!r},\n'
+        f'      "name": {json_string(name)},\n'
+        f'      "company": {written}\n    }},\n'
+    )
+
+
+def _json_tail(days_since: int, cadence_days: int, cadence_source: str, ever_talked: bool) -> str:
+    """The figures' part of :func:`json_item`: the same for every contact with
+    the same figures (a list of thousands has a few hundred)."""
+    key = (days_since, cadence_days, cadence_source, ever_talked)
+    tail = _json_tails.get(key)
+    if tail is not None:
+        return tail
     attention = days_since / cadence_days
     rhythm = _json_rhythms.get((cadence_days, cadence_source))
     if rhythm is None:
@@ -120,25 +144,48 @@ def json_item(
             f'    "cadence_source": {json_string(cadence_source)},\n',
             json_string(reason(0, cadence_days, cadence_source, True))[len('"talked today, ') :],
         )
-    company = _json_companies.get(ref.company)
-    if company is None:
-        company = _json_companies[ref.company] = json_string(ref.company)
     if not ever_talked:
         why = f'"never talked, added {_ago(days_since)}, '
     elif days_since == 0:
         why = '"talked today, '
     else:
         why = f'"last talked {_days(days_since)} ago, '
-    return (
-        f'  {{\n    "contact": {{\n      "id": {ref.id!r},\n'
-        f'      "name": {json_string(ref.name)},\n'
-        f'      "company": {company}\n    }},\n'
+    tail = _json_tails[key] = (
         f'    "days_since_last_touch": {days_since!r},\n'
         f"{rhythm[0]}"
         f'    "attention": {float.__repr__(round(attention, 3))},\n'
         f'    "slipping": {"true" if attention >= 1 else "false"},\n'
         f'    "reason": {why}{rhythm[1]}\n  }}'
     )
+    return tail
+
+
+def slipping_json(store: Store, config: Config, now: datetime) -> list[str]:
+    """Everyone slipping, as :func:`json_item` writes each, in the order of
+    :func:`slipping_in` (`wt neglected --json`: thousands). From the kept
+    ranges, each row whole from SQL and ranked by one sort of plain tuples,
+    no record per row; where the ranges cannot say, from :func:`slipping_rows`."""
+    from wintogether.store import quiet as quiet_store
+
+    rows = quiet_store.slipping_everyone(
+        store,
+        today=now.date(),
+        default_days=config.default_cadence_days,
+        tag_days=tag_days(store, config),
+    )
+    if rows is None:
+        figures, _ = slipping_rows(store, config, now)
+        return [json_item(*row) for row in figures]
+    # The order of _rank_key; the id is unique, so the rest never decides.
+    ranked = [
+        (neg, -days, name.casefold(), cid, days, rhythm, source, name, company, talked)
+        for neg, days, cid, name, company, talked, rhythm, source in rows
+    ]
+    ranked.sort()
+    return [
+        _json_head(cid, name, company) + _json_tail(days, rhythm, source, bool(talked))
+        for _, _, _, cid, days, rhythm, source, name, company, talked in ranked
+    ]
 
 
 #: Per (rhythm, source): its two JSON lines, and the end of the reason
@@ -146,6 +193,8 @@ def json_item(
 _json_rhythms: dict[tuple[int, str], tuple[str, str]] = {}
 #: Each company met, escaped (a list of thousands names a few hundred).
 _json_companies: dict[str | None, str] = {}
+#: Each (days, rhythm, source, ever talked) met: :func:`_json_tail`.
+_json_tails: dict[tuple[int, int, str, bool], str] = {}
 
 
 def _days(count: int) -> str:

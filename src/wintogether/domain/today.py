@@ -9,7 +9,7 @@ from wintogether.config import Config
 from wintogether.dates import stored_day
 from wintogether.domain import cadence
 from wintogether.domain.birthdays import Birthday, birthday_days, birthdays_of
-from wintogether.models import ContactEvent, ContactRef, Promise
+from wintogether.models import ContactEvent, Promise
 from wintogether.store import Store, events
 from wintogether.store import dashboard as dashboard_store
 from wintogether.store import promises as promises_store
@@ -272,14 +272,18 @@ def neglected(
         return cadence.slipping_in(store, config, now, tag=tag, top=limit)
 
 
-def neglected_rows(
+def neglected_json(
     store: Store,
     config: Config,
     now: datetime,
     *,
     limit: int | None = None,
     tag: str | None = None,
-) -> tuple[list[tuple[ContactRef, int, int, str, bool]], int]:
-    """:func:`neglected` as bare figures (cadence.slipping_rows), for JSON."""
+) -> list[str]:
+    """:func:`neglected` as JSON items (cadence.json_item), for `--json`: all of
+    them straight from the ranges (cadence.slipping_json), or the first ``limit``."""
     with store.read():
-        return cadence.slipping_rows(store, config, now, tag=tag, top=limit)
+        if limit is None and tag is None:
+            return cadence.slipping_json(store, config, now)
+        rows, _ = cadence.slipping_rows(store, config, now, tag=tag, top=limit)
+    return [cadence.json_item(*row) for row in rows]

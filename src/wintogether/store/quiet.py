@@ -236,6 +236,40 @@ def quiet_contacts(
     return _named(rows), _count(conn, ranges, base) if counted else len(rows)
 
 
+def slipping_everyone(
+    store: Store,
+    *,
+    today: date,
+    default_days: int,
+    tag_days: list[tuple[int, int, str]],
+) -> list[tuple[float, int, int, str, str | None, int, int, str]] | None:
+    """Every contact :func:`quiet_contacts` lists without ``top``, as plain rows
+    straight from SQL, in no order: (-attention, days quiet, id, name, company,
+    ever talked (0 or 1), rhythm, where it comes from). Each contact once, at its
+    highest attention (equal ones: the earlier range). None when there are too
+    many distinct own rhythms for the ranges to pay."""
+    conn = store.conn
+    own = [row[0] for row in conn.execute(_OWN_RHYTHMS, (MAX_RHYTHMS + 1,))]
+    if len(own) > MAX_RHYTHMS:
+        return None
+    base = {"today": today.isoformat()}
+    join = "JOIN contacts c ON c.id = q.contact_id"
+    rows: dict[int, tuple[float, int, int, str, str | None, int, int, str]] = {}
+    for n, (where, rhythm, source, named) in enumerate(_ranges(tag_days, default_days, own)):
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: thousands
+        for row in cursor.execute(
+            f"SELECT {_DAYS} * -1.0 / :rhythm{n}, {_NAMED.removeprefix('SELECT ')},"
+            f" :rhythm{n}, :source{n} {where.format(join=join, n=n)} AND {_slipping(n)}",
+            {**base, **_bound(n, rhythm, named, today), f"rhythm{n}": rhythm,
+             f"source{n}": source},
+        ):  # fmt: skip
+            seen = rows.get(row[2])
+            if seen is None or row[0] < seen[0]:
+                rows[row[2]] = row
+    return list(rows.values())
+
+
 def _named(rows: dict[int, tuple[Any, ...]]) -> list[tuple[ContactRef, int, int, str, bool]]:
     return [
         (ContactRef(cid, name, company), -neg_days, rhythm, source, bool(talked))
