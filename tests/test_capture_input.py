@@ -227,3 +227,21 @@ def test_past_one_off_events_are_read_without_parsing_and_agree_with_a_full_read
         )
         assert full.latest is not None and read.latest is not None
         assert abs(read.latest - full.latest) <= timedelta(hours=14)
+
+
+def test_a_sender_named_with_brackets_is_read_on_every_python() -> None:
+    """Real mail names senders "Dana [Northwind]" and lists "[team] Dana"; newer
+    Pythons' strict address parsing gives up on such a header. It is read the
+    same way on all of them: the address, and the name as written."""
+    from wintogether.formats.mail import parse_headers
+
+    raw = (
+        b"From: Dana [Northwind] <dana@northwind.example>\r\n"
+        b"To: [team] Me <me@example.com>, =?utf-8?q?Sam_=1B[2J?= <sam@example.com>\r\n"
+        b"Subject: hi\r\n\r\n"
+    )
+    message = parse_headers(raw)
+    assert message is not None and message.sender is not None
+    assert message.sender.email == "dana@northwind.example"
+    assert "me@example.com" in [a.email for a in message.recipients]
+    assert "sam@example.com" in [a.email for a in message.recipients]

@@ -318,6 +318,9 @@ def data_out() -> Iterator[IO[str]]:
     """
     if not sys.stdout.isatty():
         yield sys.stdout
+        # Written out before anything is said about it ("Exported …"): a reader
+        # that stopped reading is found here, not at exit after the message.
+        sys.stdout.flush()
         return
     import io
 

@@ -61,8 +61,16 @@ def _decode(value: str | None) -> str:
 def _addresses(values: list[str]) -> list[Address]:
     from email.utils import getaddresses
 
+    try:
+        # Read leniently on every Python: newer ones (3.11.10+, and distributions'
+        # patched 3.11s) give up on a whole header with, say, an unquoted "[" in
+        # a name ("Dana [Northwind] <dana@…>"), common in real mail. The address
+        # is only a proposal to review, never a proof of who sent it.
+        pairs = getaddresses(values, strict=False)  # type: ignore[call-arg,unused-ignore]
+    except TypeError:  # a Python without the choice reads leniently anyway
+        pairs = getaddresses(values)
     out = []
-    for name, raw in getaddresses(values):
+    for name, raw in pairs:
         email = raw.strip().lower()
         if "@" in email and len(email) <= 320:
             out.append(Address(email, _decode(name)[:MAX_SUBJECT]))
