@@ -430,6 +430,35 @@ def test_a_table_lists_next_weeks_first_entries_and_counts_the_rest(
     )
 
 
+def test_next_week_leaves_out_a_promise_whose_contact_is_gone(
+    db: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand edit can leave a promise whose contact row is gone (the sqlite3
+    shell does not enforce foreign keys): every format leaves it out of next
+    week, the table's screenful and its count too."""
+    import sqlite3
+
+    from wintogether.domain import summary as summaries
+
+    with Factory(db) as make:
+        make.at("2026-11-20T09:00:00+00:00")
+        make.contact("Dana Reyes")
+        for day in ("2026-11-30", "2026-12-01", "2026-12-02"):
+            make.promise("dana", f"Step {day}", due=day)
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO promises (uid, contact_id, text, due_on, owner, status, created_at,"
+        " updated_at) VALUES ('orphan', 999, 'Orphan', '2026-11-30', 'me', 'open', 'x', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(summaries, "NEXT_WEEK_IN_TABLE", 2)
+    table = wt("--plain", "summary").stdout
+    assert "Orphan" not in table and re.search(r"Promises due next week\W+3\b", table)
+    assert "… and 1 more: --format md lists them all." in table
+    assert summary_json(wt)["numbers"]["due_next_week"] == 3
+
+
 def test_a_table_lists_the_first_broken_promises_and_counts_the_rest(
     week: Path, wt: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -202,11 +202,11 @@ def health_lines(health: Health) -> list[tuple[str, str]]:
 
 # -- briefs (`wt brief`, the meetings of `wt today`, `wt remind`) -------------
 
-#: How long a conversation's first line may be in a brief.
 #: What a summary table says after the first entries of a list it cuts (the
 #: relationships that became one-sided, broken promises, next week).
 ALL_LISTED = "--format md lists them all."
 
+#: How long a conversation's first line may be in a brief.
 FIRST_LINE = 100
 
 
