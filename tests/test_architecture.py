@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     # The ground: plain values and helpers that know nothing of the program.
     "errors": 0,
     "clock": 0,
+    "halving": 0,
     "text": 0,
     "models": 0,
     "paths": 0,

@@ -137,3 +137,32 @@ def test_the_stored_form_is_strftimes_in_every_year_and_zone(
             monkeypatch.undo()
             time.tzset()
     assert to_utc_iso(datetime(999, 6, 1, tzinfo=UTC)) == "999-06-01T00:00:00Z"
+
+
+def test_halving_finds_where_a_condition_starts_to_hold() -> None:
+    """:func:`halving.first_holding` is ``bisect_left`` for a sorted list (the
+    account's stored times) and finds the first of a range of integers, at
+    either end and in between, asking only inside ``(low, high]``."""
+    import random
+    from bisect import bisect_left
+
+    from wintogether.halving import first_holding
+
+    rng = random.Random(16)
+    for _ in range(2000):
+        ordered = sorted(rng.choices(range(30), k=rng.randrange(0, 12)))
+        wanted = rng.randrange(-1, 32)
+        end = len(ordered)
+        asked: list[int] = []
+
+        def holds(
+            i: int, ordered: list[int] = ordered, wanted: int = wanted, asked: list[int] = asked
+        ) -> bool:
+            asked.append(i)
+            return i == len(ordered) or ordered[i] >= wanted
+
+        assert first_holding(-1, end, holds) == bisect_left(ordered, wanted)
+        assert all(-1 < i <= end for i in asked)
+    for low, high in ((0, 1), (5, 6), (-3, 90), (0, 10**9)):
+        for start in {low + 1, high, (low + high) // 2 + 1}:
+            assert first_holding(low, high, lambda n, s=start: n >= s) == start

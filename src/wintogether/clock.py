@@ -84,14 +84,11 @@ def month_start(year: int, month: int) -> tuple[str, bool]:
             first = min(readings)
         else:
             # Midnight skipped there: the first second of the month.
-            before, after = utc - 3 * 86_400, utc + 3 * 86_400
-            while after - before > 1:
-                middle = (before + after) // 2
-                if month_of(middle) >= target:
-                    after = middle
-                else:
-                    before = middle
-            first = after
+            from wintogether.halving import first_holding
+
+            first = first_holding(
+                utc - 3 * 86_400, utc + 3 * 86_400, lambda seconds: month_of(seconds) >= target
+            )
         back = time.localtime(first + 86_400).tm_gmtoff < time.localtime(first).tm_gmtoff
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(first)), back
     except (OverflowError, ValueError, OSError):  # the ends of the calendar

@@ -394,16 +394,12 @@ def _days_around(stored: str) -> tuple[str, str]:
 
 
 def _at_or_after(ordered: Sequence[str], text: str) -> int:
-    """The index of the first of ``ordered`` not below ``text``: a binary search
-    (bisect.bisect_left, without loading its library for a dozen searches)."""
-    low, high = 0, len(ordered)
-    while low < high:
-        middle = (low + high) // 2
-        if ordered[middle] < text:
-            low = middle + 1
-        else:
-            high = middle
-    return low
+    """The index of the first of ``ordered`` not below ``text`` (``bisect_left``),
+    its length when there is none."""
+    from wintogether.halving import first_holding
+
+    end = len(ordered)
+    return first_holding(-1, end, lambda i: i == end or ordered[i] >= text)
 
 
 def account(

@@ -421,13 +421,9 @@ def _narrowed(
 
     # The lowest level whose cut leaves some of the excess: taken(top) <
     # excess <= taken(top - 1), found by halving (taken(0) is all the room).
-    below, top = 0, max(widths[i] for i in wrapping)
-    while top - below > 1:
-        middle = (below + top) // 2
-        if taken(middle) >= excess:
-            below = middle
-        else:
-            top = middle
+    from wintogether.halving import first_holding
+
+    top = first_holding(0, max(widths[i] for i in wrapping), lambda level: taken(level) < excess)
     left = excess - taken(top)
     for i in wrapping:
         trial[i] = min(widths[i], max(top, lows[i]))
