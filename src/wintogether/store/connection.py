@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wintogether import interrupt
 from wintogether.errors import (
@@ -41,7 +41,7 @@ APPLICATION_ID = 0x57696E54
 #: ``PRAGMA user_version`` of an up-to-date database: how many migrations there
 #: are (store/migrations.py ``LATEST_VERSION``; a test keeps the two equal). Here
 #: so that opening an up-to-date file does not import the migrations.
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -76,6 +76,84 @@ def translate(exc: sqlite3.Error) -> StoreError:
             f"The database is damaged ({text}). Run `wt doctor` and restore a backup."
         )
     return StoreError(f"Database error: {text}.")
+
+
+class _Recording(Protocol):
+    """What store/journal_active.py's ``Recorder`` does for a connection."""
+
+    on: bool
+
+    def make_wanted(self) -> bool: ...
+
+    def after(self, sql: str) -> None: ...
+
+
+def _refused(exc: sqlite3.DatabaseError) -> bool:
+    """Whether the statement was refused by the authorizer (so it has not run):
+    the only error that is worth trying the statement again for."""
+    return getattr(exc, "sqlite_errorname", None) == "SQLITE_AUTH"
+
+
+class RawCursor(sqlite3.Cursor):
+    """A cursor of a :class:`RawConnection`: its statements get the journal
+    triggers they need too."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> RawCursor:
+        recorder = self.connection.recorder  # type: ignore[attr-defined]
+        if recorder is None or not recorder.on:
+            return super().execute(sql, parameters)
+        while True:
+            try:
+                super().execute(sql, parameters)
+            except sqlite3.DatabaseError as exc:
+                if not _refused(exc) or not recorder.make_wanted():
+                    raise
+                continue
+            recorder.after(sql)
+            return self
+
+    def executemany(self, sql: str, parameters: Any, /) -> RawCursor:
+        recorder = self.connection.recorder  # type: ignore[attr-defined]
+        if recorder is None or not recorder.on:
+            return super().executemany(sql, parameters)
+        # Prepared (and refused, when it is) before the first row runs.
+        rows = parameters if isinstance(parameters, (list, tuple)) else list(parameters)
+        while True:
+            try:
+                super().executemany(sql, rows)
+            except sqlite3.DatabaseError as exc:
+                if not _refused(exc) or not recorder.make_wanted():
+                    raise
+                continue
+            recorder.after(sql)
+            return self
+
+
+class RawConnection(sqlite3.Connection):
+    """The SQLite connection every store uses. While a journaled write runs
+    (``recorder.on``), a statement refused for want of a journal trigger gets
+    it and is prepared again (store/journal_active.py); otherwise its calls
+    are sqlite3's own."""
+
+    #: The journal triggers' recorder, from this connection's first journaled write.
+    recorder: _Recording | None = None
+
+    def cursor(self, factory: Any = RawCursor) -> Any:
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        recorder = self.recorder
+        if recorder is None or not recorder.on:
+            return super().execute(sql, parameters)
+        cursor: RawCursor = self.cursor()  # the connection's row factory, as its own
+        return cursor.execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        recorder = self.recorder
+        if recorder is None or not recorder.on:
+            return super().executemany(sql, parameters)
+        cursor: RawCursor = self.cursor()
+        return cursor.executemany(sql, parameters)
 
 
 class Connection:

@@ -74,14 +74,17 @@ class Store:
                 self.describe_command = None
             text = label or self.command_label
             command = name or (text.split(" ", 1)[0] if label else self.command_name)
-            self.command_id = journal_active.begin_command(
-                self.conn, command or "write", text, _stamp_now()
-            )
+            recorder = journal_active.recorder_of(self.conn)
+            recorder.start()
             try:
+                self.command_id = journal_active.begin_command(
+                    self.conn, command or "write", text, _stamp_now()
+                )
                 yield self
                 self.last_write_changed = journal_active.end_command(self.conn, self.command_id)
             finally:
                 self.command_id = None
+                recorder.stop()
 
     @contextmanager
     def write_unjournaled(self) -> Iterator[Store]:

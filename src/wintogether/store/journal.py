@@ -7,6 +7,11 @@ new row (as JSON) to ``journal`` under the active command. Outside a labelled
 write (migrations, maintenance) nothing is journaled, because no command is
 active.
 
+The triggers are the writing connection's own ``TEMP`` triggers, made from the
+tables' columns when a journaled write first needs each one, and never in the
+file (store/journal_active.py says how none is missed): a read does not parse
+them.
+
 The journal is append-only in normal use. Two things change it: ``undo``
 marks a command as undone (and journals its own reverting changes as a
 command of its own), and ``forget`` removes every journal row about the
@@ -14,10 +19,7 @@ forgotten person.
 
 The journal's own tables were created by migration m003 (store/migrations.py).
 Adding a table to the journal is one line: append it to
-:data:`JOURNALED_TABLES`. ``migrate()`` recreates the triggers from the
-current columns after any migration ran, so a migration that adds a column or
-rebuilds a table (sqlite-utils ``transform()`` drops triggers) keeps the
-journal complete.
+:data:`JOURNALED_TABLES` (journal_active.py).
 """
 
 from __future__ import annotations
@@ -26,82 +28,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from wintogether.store.journal_active import _KEPT
-
-#: Tables whose row changes are journaled (and so can be undone).
-JOURNALED_TABLES: list[str] = [
-    "contacts",
-    "contact_emails",
-    "contact_phones",
-    "contact_urls",
-    "tags",
-    "contact_tags",
-    "interactions",
-    "interaction_participants",
-    "promises",
-    "ledger",
-    "wins",
-    "contact_events",
-    "contact_extras",
-    "imports",
-    "capture_proposals",
-    "capture_proposal_people",
-    "capture_never",
-    "companies",
-    "company_aliases",
-    "deals",
-    "deal_people",
-    "deal_steps",
-    "plan_templates",
-]
-
-_TRIGGER_PREFIX = "journal_"
+from wintogether.store.journal_active import _KEPT, _quote
+from wintogether.store.journal_active import JOURNALED_TABLES as JOURNALED_TABLES  # noqa: PLC0414
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def install_triggers(conn: sqlite3.Connection, tables: list[str] | None = None) -> None:
-    """(Re)create the journal triggers of ``tables`` (default: all journaled ones).
-
-    Idempotent; tables that do not exist (yet) are skipped. Call it at the end
-    of any migration that adds columns to, or rebuilds, a journaled table
-    (``migrate()`` does so automatically after every run of migrations).
-    """
-    existing = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
-    if "journal" not in existing:
-        return
-    for table in tables if tables is not None else JOURNALED_TABLES:
-        if table not in existing:
-            continue
-        columns = _columns(conn, table)
-
-        def row_json(alias: str, columns: list[str] = columns) -> str:
-            pairs = ", ".join(f"'{c}', {alias}.{_quote(c)}" for c in columns)
-            return f"json_object({pairs})"
-
-        active = "(SELECT command_id FROM journal_active WHERE only = 1)"
-        when = "WHEN EXISTS (SELECT 1 FROM journal_active)"
-        bodies = {
-            "insert": ("INSERT", "NEW.id", "NULL", row_json("NEW")),
-            "update": ("UPDATE", "NEW.id", row_json("OLD"), row_json("NEW")),
-            "delete": ("DELETE", "OLD.id", row_json("OLD"), "NULL"),
-        }
-        for op, (event, row_id, old, new) in bodies.items():
-            name = _quote(f"{_TRIGGER_PREFIX}{table}_{op}")
-            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-            conn.execute(
-                f"CREATE TRIGGER {name} AFTER {event} ON {_quote(table)} {when} BEGIN"
-                " INSERT INTO journal (command_id, tbl, op, row_id, old, new)"
-                f" VALUES ({active}, '{table}', '{op}', {row_id}, {old}, {new}); END"
-            )
 
 
 @dataclass

@@ -2,10 +2,9 @@
 
 Every migration's SQL is a literal frozen in this file, never built from live
 code or a library's output (tests/test_migrations_frozen.py keeps a hash of
-each one). The one exception is generated on purpose: the change journal's
-triggers, which ``migrate()`` recreates after every run from the columns the
-tables have by then (``journal.install_triggers``), so that a column added by
-a later migration is journaled too. They are not part of any migration.
+each one). The change journal's triggers are in no migration: each writing
+connection makes its own, from the columns the tables have then
+(store/journal_active.py); m022 took away those the file held before.
 
 ``PRAGMA user_version`` holds the number of migrations applied, so opening an
 up-to-date database costs two pragma reads and no sqlite-utils import. When
@@ -1383,6 +1382,26 @@ CREATE INDEX ledger_happened_contact ON ledger(happened_at, contact_id, directio
 """
 
 
+def m022_journal_triggers_per_connection(db: Database) -> None:
+    # The change journal's 69 triggers (insert, update and delete of each
+    # journaled table) were half of the schema SQLite parses before the first
+    # statement of every command, reads included, which never fire them. Each
+    # writing connection now makes the ones its write needs as TEMP triggers
+    # (store/journal_active.py); those the file held go. The tables journaled
+    # when this shipped, frozen here.
+    tables = (
+        "contacts", "contact_emails", "contact_phones", "contact_urls", "tags",
+        "contact_tags", "interactions", "interaction_participants", "promises",
+        "ledger", "wins", "contact_events", "contact_extras", "imports",
+        "capture_proposals", "capture_proposal_people", "capture_never",
+        "companies", "company_aliases", "deals", "deal_people", "deal_steps",
+        "plan_templates",
+    )  # fmt: skip
+    for table in tables:
+        for change in ("insert", "update", "delete"):
+            db.conn.execute(f'DROP TRIGGER IF EXISTS "journal_{table}_{change}"')
+
+
 #: Every migration, in the order it runs. Append only; never edit or reorder.
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m001_initial", m001_initial),
@@ -1406,6 +1425,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("m019_contact_birthday_day", m019_contact_birthday_day),
     ("m020_counts_by_time", m020_counts_by_time),
     ("m021_give_first_ranges", m021_give_first_ranges),
+    ("m022_journal_triggers_per_connection", m022_journal_triggers_per_connection),
 ]
 
 #: ``PRAGMA user_version`` of an up-to-date database.
@@ -1437,11 +1457,6 @@ def migrate(conn: Connection) -> None:
         if raw.execute("PRAGMA user_version").fetchone()[0] >= LATEST_VERSION:
             return
         migrations.apply(conn.utils)
-        # Journal triggers follow the tables' current columns (and survive
-        # table rebuilds): recreate them all after any migration.
-        from wintogether.store.journal import install_triggers
-
-        install_triggers(raw)
         # Contacts written before companies were records get theirs, once: the
         # company key is live code (store/companies.py), not frozen SQL.
         from wintogether.clock import now, to_utc_iso

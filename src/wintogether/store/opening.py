@@ -23,6 +23,7 @@ from wintogether.store.connection import (
     SCHEMA_VERSION,
     SQLITE_HEADER,
     Connection,
+    RawConnection,
     busy_timeout_ms,
     translate,
 )
@@ -122,6 +123,7 @@ def connect(path: Path, *, create: bool = False) -> tuple[Connection, bool]:
             timeout=busy_timeout_ms() / 1000,
             isolation_level=None,
             check_same_thread=False,
+            factory=RawConnection,
         )
     except sqlite3.Error as exc:
         raise translate(exc) from exc
