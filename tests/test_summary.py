@@ -698,8 +698,20 @@ def test_trend_kept_on_time_compares_text_as_the_times_would(
             "2026-10-05T10:00:00",
             "garbage",
             "0000-01-01T00:00:00Z",
+            "2026-11-20T24:00:00Z",
+            "2026-11-20T10:60:00Z",
+            "2026-11-20T10:00:60Z",
+            "2026-11-2\u0661T10:00:00Z",  # an Arabic-Indic digit
         ]
-        odd_days = ["2026-02-30", "20261105", "2026-W45-1", "nonsense", "9999-12-31"]
+        odd_days = [
+            "2026-02-30",
+            "20261105",
+            "2026-W45-1",
+            "nonsense",
+            "9999-12-31",
+            "2026-11-2\u0661",
+            "2026/11/20",
+        ]
         done = []
         for _ in range(3000):
             moment = base + timedelta(minutes=rng.randrange(0, 96 * 24 * 60))
@@ -725,6 +737,41 @@ def test_trend_kept_on_time_compares_text_as_the_times_would(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_stored_forms_are_told_apart_as_their_patterns_would() -> None:
+    """The trends' checks of a stored time and day, without compiling a
+    pattern, against the patterns they replace, on texts near the forms."""
+    import random
+    import re
+
+    from wintogether.clock import all_stored
+    from wintogether.domain import trends
+
+    time_form = re.compile(
+        r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z"
+    )
+    day_form = re.compile(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]")
+    rng = random.Random(7)
+    alphabet = "0123456789-:TZ \u0661\uff11x"
+    seen = {True: 0, False: 0}
+    for _ in range(40_000):
+        base = list(rng.choice(["2026-11-28T23:59:59Z", "2026-11-28", "1999-01-01T00:00:00Z"]))
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            place = rng.randrange(len(base) + 1)
+            change = rng.choice(["replace", "insert", "delete"])
+            if change == "insert" or not base:
+                base.insert(place, rng.choice(alphabet))
+            elif change == "delete":
+                del base[min(place, len(base) - 1)]
+            else:
+                base[min(place, len(base) - 1)] = rng.choice(alphabet)
+        text = "".join(base)
+        is_time = len(text) == 20 and all_stored((text,)) and trends._real_time(text)
+        assert is_time == bool(time_form.fullmatch(text)), text
+        assert trends._day_form(text) == bool(day_form.fullmatch(text)), text
+        seen[is_time] += 1
+    assert seen[True] > 1000 and seen[False] > 1000
 
 
 def test_a_day_read_as_last_years_is_said(db: Path, wt: Invoke) -> None:

@@ -22,10 +22,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from wintogether.clock import from_utc_iso, to_utc_iso
+from wintogether.clock import all_stored, from_utc_iso, to_utc_iso
 from wintogether.dates import start_of_day, stored_day
 from wintogether.frozen import Frozen
-from wintogether.patterns import LazyPattern
 from wintogether.store import Store, reports
 
 WEEKS = 12
@@ -140,16 +139,17 @@ def _kept_on_time(
     day_before = (bounds[0] - timedelta(days=1)).date().isoformat()
     cuts: dict[str, str | None] = {}
     days: dict[str, bool] = {}
-    stored = _STORED.compiled.fullmatch  # bound once: thousands of rows
+    # Every time in the stored form, checked at once (the usual case); else each.
+    forms_known = all_stored([done_at for _, done_at, _ in done if done_at])
     for who, done_at, due_on in done:
         if who not in counts or not done_at:
             continue
-        if len(done_at) == 20 and stored(done_at):
+        if len(done_at) == 20 and (forms_known or all_stored((done_at,))) and _real_time(done_at):
             day = done_at[:10]
             if day not in days:
                 days[day] = _real_day(day)
             if due_on not in cuts:
-                plain = bool(_STORED_DAY.fullmatch(due_on)) and _real_day(due_on)
+                plain = _day_form(due_on) and _real_day(due_on)
                 if plain and due_on > last_day:
                     cuts[due_on] = end  # due after the weeks: in time
                 elif plain and due_on < day_before:
@@ -168,8 +168,23 @@ def _kept_on_time(
     return counts
 
 
-_STORED_DAY = LazyPattern(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]")
-_STORED = LazyPattern(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9]T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z")
+def _real_time(stored: str) -> bool:
+    """Whether a time in the stored form (:func:`clock.all_stored`) has a real
+    hour, minute and second (``23:59:59`` at most), so that it compares as text."""
+    return stored[11:13] <= "23" and stored[14] <= "5" and stored[17] <= "5"
+
+
+_DAY_FORM = b"0000-00-00"
+_ZEROED = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _day_form(text: str) -> bool:
+    """Whether ``text`` is a day as stored: ``2026-11-28``, ASCII digits."""
+    return (
+        len(text) == len(_DAY_FORM)
+        and text.isascii()
+        and text.encode().translate(_ZEROED) == _DAY_FORM
+    )
 
 
 def _real_day(text: str) -> bool:
