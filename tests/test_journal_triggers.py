@@ -28,13 +28,19 @@ CHANGES = ("insert", "update", "delete")
 STAMP = "2026-11-28T10:00:00Z"
 
 
+#: The name of each journal trigger (the file keeps one more on journal_commands).
+ROW_TRIGGERS = {
+    journal_active.trigger_name(table, change)
+    for table in journal.JOURNALED_TABLES
+    for change in CHANGES
+}
+
+
 def persistent_triggers(conn: sqlite3.Connection) -> list[str]:
     return [
         row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%'"
-            " ESCAPE '\\'"
-        )
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        if row[0] in ROW_TRIGGERS
     ]
 
 
@@ -174,6 +180,26 @@ def test_a_statement_prepared_before_the_write_is_journaled(fresh: Path) -> None
     store.close()
 
 
+def test_a_statement_prepared_between_two_writes_is_journaled(fresh: Path) -> None:
+    """After a first journaled write the connection keeps asking (it does not
+    make SQLite prepare every statement again for each write); a change of a
+    journaled table prepared outside a write, then run inside one, is."""
+    store, _ = open_store(fresh)
+    with store.write("edit"):
+        store.conn.execute("UPDATE contacts SET title = 'A' WHERE id = 1")
+    update = "UPDATE contacts SET company = ? WHERE id = ?"  # its trigger is made
+    delete = "DELETE FROM contacts WHERE id = ?"  # its trigger is not, yet
+    with store.write_unjournaled():
+        store.conn.execute(update, ("Initech", 2))
+        store.conn.execute(delete, (6,))
+    with store.write("edit"):
+        store.conn.execute(update, ("Globex", 2))
+        store.conn.execute(delete, (5,))
+    rows = [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]]
+    assert rows == [("contacts", "update", 1), ("contacts", "update", 2), ("contacts", "delete", 5)]
+    store.close()
+
+
 def test_a_rolled_back_write_takes_its_triggers_and_the_next_write_makes_them_again(
     fresh: Path,
 ) -> None:
@@ -224,6 +250,9 @@ def test_an_old_file_loses_its_journal_triggers_and_journals_each_change_once(
     shutil.copy(fresh, old)
     conn = sqlite3.connect(old)
     install_in_file(conn)
+    # What m022 added, taken away again: the file as it was at schema 21.
+    conn.execute("DROP TRIGGER journal_commands_current")
+    conn.execute("ALTER TABLE journal_commands DROP COLUMN schema_version")
     conn.execute(
         "DELETE FROM _sqlite_migrations WHERE name = 'm022_journal_triggers_per_connection'"
     )
@@ -236,6 +265,90 @@ def test_an_old_file_loses_its_journal_triggers_and_journals_each_change_once(
     with store.write("edit"):
         store.conn.execute("UPDATE contacts SET title = 'VP' WHERE id = 6")
     assert [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]] == [("contacts", "update", 6)]
+    store.close()
+
+
+def test_a_command_of_an_earlier_version_still_running_is_refused(fresh: Path) -> None:
+    """A process of a version before m022, open while another upgraded the
+    file, makes no trigger: its command's row (no schema version) is refused,
+    so its write fails whole instead of going unjournaled."""
+    store, _ = open_store(fresh)
+    store.close()
+    conn = sqlite3.connect(fresh)
+    with pytest.raises(sqlite3.IntegrityError, match="upgraded by a newer wintogether"):
+        conn.execute(
+            "INSERT INTO journal_commands (name, summary, at) VALUES ('add', 'add', ?)", (STAMP,)
+        )
+    conn.close()
+
+
+def test_triggers_follow_columns_another_process_added(fresh: Path) -> None:
+    """Triggers made before another process changed the tables are made again
+    from the new columns, also when the first write after it was rolled back."""
+    store, _ = open_store(fresh)
+    with store.write("edit"):
+        store.conn.execute("UPDATE contacts SET title = 'A' WHERE id = 1")
+    other = sqlite3.connect(fresh)
+    other.execute("ALTER TABLE contacts ADD COLUMN pronouns TEXT")
+    other.commit()
+    other.close()
+    with pytest.raises(Planned), store.write("fails"):
+        store.conn.execute("UPDATE contacts SET title = 'B' WHERE id = 1")
+        raise Planned
+    with store.write("edit"):
+        store.conn.execute("UPDATE contacts SET title = 'C', pronouns = 'she' WHERE id = 1")
+    old, new = journal_rows(store.conn)[-1][4:]
+    assert '"pronouns":null' in str(old) and '"pronouns":"she"' in str(new)
+    store.close()
+
+
+def test_a_replace_journals_the_row_it_pushes_out(fresh: Path) -> None:
+    """SQLite asks the authorizer nothing about the row a REPLACE deletes; with
+    recursive triggers on (delete triggers fire for it), it is journaled."""
+    store, _ = open_store(fresh)
+    sql = "INSERT OR REPLACE INTO tags (uid, name, updated_at) VALUES (?, 'vip', ?)"
+    with store.write("tag"):
+        store.conn.execute(sql, ("t1", STAMP))
+    with store.write("tag"):
+        store.conn.execute("PRAGMA recursive_triggers = ON")
+        store.conn.execute(sql, ("t2", STAMP))
+    rows = [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]]
+    assert rows == [("tags", "insert", 1), ("tags", "delete", 1), ("tags", "insert", 2)]
+    store.close()
+
+
+def test_ctrl_c_while_sqlite_asks_the_authorizer_is_a_ctrl_c(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python turns an exception in the authorizer into a refusal; a Ctrl-C
+    there comes out as KeyboardInterrupt, not a database error, and the write
+    is rolled back."""
+    import os
+    import signal
+
+    from wintogether import interrupt
+
+    original = journal_active.Recorder._authorize
+
+    def pressed(
+        self: journal_active.Recorder, action: int, first: str | None, *rest: str | None
+    ) -> int:
+        if action == sqlite3.SQLITE_UPDATE and first == "contacts" and not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        return original(self, action, first, *rest)
+
+    sent: list[bool] = []
+    monkeypatch.setattr(journal_active.Recorder, "_authorize", pressed)
+    store, _ = open_store(fresh)
+    previous = interrupt.install()
+    try:
+        with pytest.raises(KeyboardInterrupt), store.write("edit"):
+            store.conn.execute("UPDATE contacts SET title = 'X' WHERE id = 1")
+    finally:
+        interrupt.restore(previous)
+    titles = store.conn.execute("SELECT title FROM contacts WHERE id = 1").fetchone()
+    assert titles[0] is None
     store.close()
 
 
@@ -384,6 +497,22 @@ def _email(store: Store, rng: random.Random) -> None:
         )
 
 
+def _replace(store: Store, rng: random.Random) -> None:
+    """A REPLACE that pushes a row out: journaled as a delete where SQLite fires
+    delete triggers for it (recursive triggers, on once sqlite-utils is loaded)."""
+    name = rng.choice(["customers", "prospects", "partners"])
+    store.conn.execute(
+        "INSERT OR REPLACE INTO tags (uid, name, updated_at) VALUES (?, ?, ?)",
+        (f"t-{rng.randrange(10**9)}", name, STAMP),
+    )
+    row = _pick(store, rng, "contact_emails")
+    if row is not None:
+        store.conn.execute(
+            "UPDATE OR REPLACE contact_emails SET email = ? WHERE id = ?",
+            (f"x{rng.randint(1, 5)}@example.com", row),
+        )
+
+
 def _savepoint(store: Store, rng: random.Random) -> None:
     """Changes in a savepoint that is rolled back, then the same changes kept."""
     utils = store.connection.utils
@@ -400,6 +529,7 @@ def _savepoint(store: Store, rng: random.Random) -> None:
 OPS: list[Op] = [
     _add_contact, _edit_contact, _delete_contact, _tag, _untag, _log,
     _move_or_drop_conversation, _promise, _settle_promise, _ledger, _email, _savepoint,
+    _replace,
 ]  # fmt: skip
 
 

@@ -40,7 +40,7 @@ SHIPPED = {
     "m020_counts_by_time": "ec6af76e027e2d1d6784fcb361cc0e18493a47c7c209c9fa8a2edba98f7d463c",
     "m021_give_first_ranges": "b680c98dad0fdf6199ac3da51fbffc6d50868f48fd75e6bea326b31db2e23994",
     "m022_journal_triggers_per_connection": (
-        "7d5ee728a4ed49ec869253feff5d9bb5523e20bde373ef994f3b9ccf3de98d54"
+        "189133dca2f767095f6d5155e71ae30bc20365e9d2356bbed84dc07a5f20c003"
     ),
 }
 

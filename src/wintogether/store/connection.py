@@ -90,8 +90,14 @@ class _Recording(Protocol):
 
 def _refused(exc: sqlite3.DatabaseError) -> bool:
     """Whether the statement was refused by the authorizer (so it has not run):
-    the only error that is worth trying the statement again for."""
-    return getattr(exc, "sqlite_errorname", None) == "SQLITE_AUTH"
+    the only error that is worth trying the statement again for. A Ctrl-C that
+    came while SQLite asked the authorizer (Python turns any exception there
+    into a refusal) is a Ctrl-C."""
+    if getattr(exc, "sqlite_errorname", None) != "SQLITE_AUTH":
+        return False
+    if interrupt.requested():
+        raise KeyboardInterrupt from exc
+    return True
 
 
 class RawCursor(sqlite3.Cursor):

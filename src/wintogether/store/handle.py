@@ -64,6 +64,7 @@ class Store:
         from wintogether.store import journal_active
 
         self.last_write_changed = False
+        recorder = None
         with self.connection.write():
             if not journal_active.has_journal(self.conn):
                 yield self
@@ -85,6 +86,7 @@ class Store:
             finally:
                 self.command_id = None
                 recorder.stop()
+        recorder.committed()
 
     @contextmanager
     def write_unjournaled(self) -> Iterator[Store]:

@@ -14,25 +14,37 @@ schema before the first statement of every process; the 69 journal triggers
 every read that never fires them. A write makes the few it needs (`wt log`:
 the conversation, its people, the contact's last touch).
 
-Nothing can slip past them. While a journaled write runs, the connection has
-an authorizer (:class:`Recorder`) that refuses to prepare any statement that
-would insert into, update or delete from a journaled table whose trigger the
+Nothing can slip past them. From a connection's first journaled write on,
+SQLite asks an authorizer (:class:`Recorder`) about every statement it
+prepares. While a journaled write runs, it refuses any statement that would
+insert into, update or delete from a journaled table whose trigger the
 connection does not have yet, including the statements of the file's own
-triggers that the write sets off, and notes which ones it wants. The
-connection (store/connection.py, ``RawConnection``) then makes them and
-prepares the statement again: a statement refused while being prepared has
-not run, so preparing it again changes nothing. Setting the authorizer makes
-SQLite prepare every cached statement again, so none prepared before the
-write runs without asking. A rolled back transaction or savepoint takes the
-triggers made inside it with it; after one, and after a table is dropped or
-altered, the connection counts again which triggers it has.
+triggers and the foreign keys' cascades that the write sets off, and notes
+which ones it wants. The connection (store/connection.py, ``RawConnection``)
+then makes them and prepares the statement again: a statement refused while
+being prepared has not run, so preparing it again changes nothing.
+
+- Statements sqlite3 keeps prepared: setting the authorizer (at the first
+  journaled write) makes SQLite prepare every one again; a statement that
+  changes a journaled table prepared outside a journaled write later does the
+  same at the next one.
+- SQLite asks nothing about the rows a REPLACE pushes out, which fire delete
+  triggers when recursive triggers are on: then an insert or update of a table
+  wants its delete trigger too.
+- A rolled back transaction or savepoint takes the triggers made inside it
+  along: after one, and after a table is dropped or altered, the connection
+  counts again which it has. Triggers made before another process changed the
+  file's tables are made again from the new columns.
+- A process of a version before m022, still running while another upgraded
+  the file, makes no trigger: m022 refuses its command's row, so its write
+  fails whole instead of going unjournaled.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from wintogether.store.connection import RawConnection
+from wintogether.store.connection import SCHEMA_VERSION, RawConnection
 
 #: Commands that change things but cannot be undone. They stay in the journal
 #: (with no rows) so that `wt undo` stops at them, rather than reaching past
@@ -80,7 +92,8 @@ _EVENTS = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
 def begin_command(conn: sqlite3.Connection, name: str, summary: str, at: str) -> int:
     """Open a command inside the current write transaction; returns its id."""
     cursor = conn.execute(
-        "INSERT INTO journal_commands (name, summary, at) VALUES (?, ?, ?)", (name, summary, at)
+        "INSERT INTO journal_commands (name, summary, at, schema_version) VALUES (?, ?, ?, ?)",
+        (name, summary, at, SCHEMA_VERSION),
     )
     command_id = cursor.lastrowid
     assert command_id is not None
@@ -149,7 +162,7 @@ def trigger_sql(table: str, change: str, columns: list[str]) -> str:
 class Recorder:
     """The journal triggers of one connection, made as its writes need them."""
 
-    __slots__ = ("conn", "made", "on", "wanted")
+    __slots__ = ("asked", "conn", "made", "on", "pending", "replacing", "schema", "stale", "wanted")
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -158,38 +171,71 @@ class Recorder:
         #: Those a refused statement needs.
         self.wanted: set[tuple[str, str]] = set()
         self.on = False
+        #: The file's schema (``PRAGMA schema_version``) the triggers the
+        #: connection has were made from, once a write that began with it committed.
+        self.schema: int | None = None
+        self.pending: int | None = None
+        #: Whether rows a REPLACE pushes out fire delete triggers (SQLite's
+        #: recursive triggers, which sqlite-utils turns on).
+        self.replacing = False
+        #: Whether the connection asks :meth:`_authorize` (from the first
+        #: journaled write on: setting it makes SQLite prepare every cached
+        #: statement again, which each write would otherwise pay).
+        self.asked = False
+        #: Whether a statement prepared outside a journaled write changes a
+        #: journaled table: kept prepared, it could run inside one unasked.
+        self.stale = False
 
     def start(self) -> None:
         """Inside a journaled write, before its first change: from now on, no
         statement that changes a journaled table runs without its trigger."""
+        (schema,) = _run(self.conn, "PRAGMA schema_version").fetchone()
+        if schema != self.schema:
+            # Another process changed the file's tables since (a newer version
+            # migrating it), or it is not known what the triggers were made
+            # from (this write's first, or one rolled back): made again.
+            self._drop_all()
+            self.schema = None
+        self.pending = schema
         self.recount()
         self.wanted.clear()
         self.on = True
-        # Also makes SQLite prepare every cached statement again, with this.
-        self.conn.set_authorizer(self._authorize)
+        if not self.asked or self.stale:
+            # Also makes SQLite prepare every cached statement again, asking.
+            self.conn.set_authorizer(self._authorize)
+            self.asked, self.stale = True, False
         if not isinstance(self.conn, RawConnection):
             # No one to prepare a refused statement again: every trigger now.
             self.make_all()
 
     def stop(self) -> None:
+        """After the write: statements are still asked about, not refused."""
         self.on = False
         self.wanted.clear()
-        self.conn.set_authorizer(None)
+
+    def committed(self) -> None:
+        """The write committed: the triggers it has are made from the file's
+        schema it began with (a rolled back write may have brought back ones it
+        had dropped)."""
+        self.schema = self.pending
 
     def recount(self) -> None:
-        """What the connection has: a rollback or a dropped table takes triggers away."""
-        names = {
-            trigger_name(table, change): (table, change)
-            for table in JOURNALED_TABLES
-            for change in _EVENTS
-        }
+        """What the connection has (a rollback or a dropped table takes triggers
+        away), and whether a REPLACE's deletions fire triggers."""
         self.made = {
-            names[row[0]]
-            for row in self.conn.execute(
-                "SELECT name FROM temp.sqlite_master WHERE type = 'trigger'"
-            )
-            if row[0] in names
+            _NAMED[row[0]]
+            for row in _run(self.conn, "SELECT name FROM temp.sqlite_master WHERE type = 'trigger'")
+            if row[0] in _NAMED
         }
+        (recursive,) = _run(self.conn, "PRAGMA recursive_triggers").fetchone()
+        self.replacing = bool(recursive)
+
+    def _drop_all(self) -> None:
+        for (name,) in _run(
+            self.conn, "SELECT name FROM temp.sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
+            if name in _NAMED:
+                _run(self.conn, f"DROP TRIGGER temp.{_quote(name)}")
 
     def _authorize(
         self, action: int, first: str | None, second: str | None, db: str | None, _: str | None
@@ -197,10 +243,17 @@ class Recorder:
         change = _CHANGES.get(action)
         if change is None or db != "main" or first not in _JOURNALED:
             return sqlite3.SQLITE_OK
-        key = (first, change)
-        if key in self.made:
+        if not self.on:
+            self.stale = True  # the next journaled write prepares everything again
             return sqlite3.SQLITE_OK
-        self.wanted.add(key)
+        key = (first, change)
+        # SQLite asks nothing about the rows a REPLACE deletes (a conflicting
+        # insert or update): where that fires delete triggers, an insert or an
+        # update of a table wants its delete trigger too.
+        also = (first, "delete") if self.replacing and change != "delete" else key
+        if key in self.made and also in self.made:
+            return sqlite3.SQLITE_OK
+        self.wanted.update(k for k in (key, also) if k not in self.made)
         return sqlite3.SQLITE_DENY
 
     def make_wanted(self) -> bool:
@@ -226,22 +279,31 @@ class Recorder:
                 continue
             if table not in columns:
                 # The columns a prepared SELECT names: no pragma, nothing read.
-                cursor = self.conn.execute(f"SELECT * FROM main.{_quote(table)} WHERE 0")
+                cursor = _run(self.conn, f"SELECT * FROM main.{_quote(table)} WHERE 0")
                 columns[table] = [d[0] for d in cursor.description]
-            self.conn.execute(trigger_sql(table, change, columns[table]))
+            _run(self.conn, trigger_sql(table, change, columns[table]))
             self.made.add((table, change))
             made += 1
         return made
 
     def after(self, sql: str) -> None:
-        """After a statement: one that may have taken triggers away makes the
-        connection count them again."""
+        """After a statement: one that may have taken triggers away, or set a
+        pragma (recursive triggers), makes the connection count again."""
         head = sql.lstrip()[:8].upper()
-        if head.startswith(("ROLLBACK", "DROP", "ALTER")):
+        if head.startswith(("ROLLBACK", "DROP", "ALTER")) or (
+            head.startswith("PRAGMA") and "=" in sql
+        ):
             self.recount()
 
 
 _JOURNALED = frozenset(JOURNALED_TABLES)
+#: The recorder's own statements: sqlite3's execute, never refused, never
+#: counted again (the connection's own goes through the recorder).
+_run = sqlite3.Connection.execute
+#: Each journal trigger's name: its (table, change).
+_NAMED = {
+    trigger_name(table, change): (table, change) for table in JOURNALED_TABLES for change in _EVENTS
+}
 
 
 def recorder_of(conn: sqlite3.Connection) -> Recorder:

@@ -1400,6 +1400,22 @@ def m022_journal_triggers_per_connection(db: Database) -> None:
     for table in tables:
         for change in ("insert", "update", "delete"):
             db.conn.execute(f'DROP TRIGGER IF EXISTS "journal_{table}_{change}"')
+    # A command of an earlier version still running (it opened the file before
+    # this ran, and never looks at the schema again) would make no trigger:
+    # its changes would go unjournaled. Its command's row says no version, and
+    # is refused, so its write fails whole rather than unseen.
+    for statement in _statements(_M022_SQL):
+        db.conn.execute(statement)
+
+
+_M022_SQL = """
+ALTER TABLE journal_commands ADD COLUMN schema_version INTEGER;
+CREATE TRIGGER journal_commands_current BEFORE INSERT ON journal_commands
+    WHEN NEW.schema_version IS NULL OR NEW.schema_version < 22
+BEGIN
+    SELECT RAISE(ABORT, 'upgraded by a newer wintogether while this command ran: run it again');
+END;
+"""
 
 
 #: Every migration, in the order it runs. Append only; never edit or reorder.
