@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -108,15 +108,8 @@ class RawCursor(sqlite3.Cursor):
         recorder = self.connection.recorder  # type: ignore[attr-defined]
         if recorder is None or not recorder.on:
             return super().execute(sql, parameters)
-        while True:
-            try:
-                super().execute(sql, parameters)
-            except sqlite3.DatabaseError as exc:
-                if not _refused(exc) or not recorder.make_wanted():
-                    raise
-                continue
-            recorder.after(sql)
-            return self
+        _until_made(recorder, lambda: super(RawCursor, self).execute(sql, parameters), sql)
+        return self
 
     def executemany(self, sql: str, parameters: Any, /) -> RawCursor:
         recorder = self.connection.recorder  # type: ignore[attr-defined]
@@ -124,15 +117,21 @@ class RawCursor(sqlite3.Cursor):
             return super().executemany(sql, parameters)
         # Prepared (and refused, when it is) before the first row runs.
         rows = parameters if isinstance(parameters, (list, tuple)) else list(parameters)
-        while True:
-            try:
-                super().executemany(sql, rows)
-            except sqlite3.DatabaseError as exc:
-                if not _refused(exc) or not recorder.make_wanted():
-                    raise
-                continue
-            recorder.after(sql)
-            return self
+        _until_made(recorder, lambda: super(RawCursor, self).executemany(sql, rows), sql)
+        return self
+
+
+def _until_made(recorder: _Recording, run: Callable[[], object], sql: str) -> None:
+    """Run a statement; refused for want of journal triggers, make them and run it again."""
+    while True:
+        try:
+            run()
+        except sqlite3.DatabaseError as exc:
+            if not _refused(exc) or not recorder.make_wanted():
+                raise
+            continue
+        recorder.after(sql)
+        return
 
 
 class RawConnection(sqlite3.Connection):
