@@ -59,6 +59,11 @@ def journal_rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
     ]
 
 
+def changes(store: Store) -> list[tuple[object, ...]]:
+    """(table, change, row id) of each journal row after the seed's six."""
+    return [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]]
+
+
 def data_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     return {
         table: [tuple(row) for row in conn.execute(f"SELECT * FROM [{table}] ORDER BY id")]
@@ -149,10 +154,7 @@ def test_executemany_runs_each_row_once(fresh: Path) -> None:
             )
     emails = [row[0] for row in store.conn.execute("SELECT uid FROM contact_emails ORDER BY id")]
     assert emails == ["e0", "e1", "e2", "e3", "e4"]
-    rows = journal_rows(store.conn)[6:]
-    assert [(r[1], r[2], r[3]) for r in rows] == [
-        ("contact_emails", "insert", n) for n in range(1, 6)
-    ]
+    assert changes(store) == [("contact_emails", "insert", n) for n in range(1, 6)]
     store.close()
 
 
@@ -174,9 +176,9 @@ def test_a_statement_prepared_before_the_write_is_journaled(fresh: Path) -> None
         store.conn.execute(sql, ("CTO", 2))
     with store.write("edit"):
         store.conn.execute(sql, ("CEO", 2))
-    rows = journal_rows(store.conn)[6:]
-    assert [(r[1], r[2], r[3]) for r in rows] == [("contacts", "update", 2)]
-    assert '"title":"CTO"' in str(rows[0][4]) and '"title":"CEO"' in str(rows[0][5])
+    assert changes(store) == [("contacts", "update", 2)]
+    old, new = journal_rows(store.conn)[-1][4:]
+    assert '"title":"CTO"' in str(old) and '"title":"CEO"' in str(new)
     store.close()
 
 
@@ -195,8 +197,11 @@ def test_a_statement_prepared_between_two_writes_is_journaled(fresh: Path) -> No
     with store.write("edit"):
         store.conn.execute(update, ("Globex", 2))
         store.conn.execute(delete, (5,))
-    rows = [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]]
-    assert rows == [("contacts", "update", 1), ("contacts", "update", 2), ("contacts", "delete", 5)]
+    assert changes(store) == [
+        ("contacts", "update", 1),
+        ("contacts", "update", 2),
+        ("contacts", "delete", 5),
+    ]
     store.close()
 
 
@@ -211,8 +216,7 @@ def test_a_rolled_back_write_takes_its_triggers_and_the_next_write_makes_them_ag
     assert temp_triggers(store.conn) == set()
     with store.write("works"):
         store.conn.execute("UPDATE contacts SET notes = 'y' WHERE id = 3")
-    rows = journal_rows(store.conn)[6:]
-    assert [(r[1], r[2], r[3]) for r in rows] == [("contacts", "update", 3)]
+    assert changes(store) == [("contacts", "update", 3)]
     store.close()
 
 
@@ -226,8 +230,7 @@ def test_a_savepoint_rolled_back_inside_a_write_takes_its_triggers(fresh: Path) 
                                " VALUES ('c1', 'Twin', ?, ?)", (STAMP, STAMP))  # fmt: skip
         assert "journal_contacts_delete" not in temp_triggers(store.conn)
         store.conn.execute("DELETE FROM contacts WHERE id = 5")
-    rows = journal_rows(store.conn)[6:]
-    assert [(r[1], r[2], r[3]) for r in rows] == [("contacts", "delete", 5)]
+    assert changes(store) == [("contacts", "delete", 5)]
     store.close()
 
 
@@ -264,7 +267,7 @@ def test_an_old_file_loses_its_journal_triggers_and_journals_each_change_once(
     assert persistent_triggers(store.conn) == []
     with store.write("edit"):
         store.conn.execute("UPDATE contacts SET title = 'VP' WHERE id = 6")
-    assert [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]] == [("contacts", "update", 6)]
+    assert changes(store) == [("contacts", "update", 6)]
     store.close()
 
 
@@ -312,8 +315,7 @@ def test_a_replace_journals_the_row_it_pushes_out(fresh: Path) -> None:
     with store.write("tag"):
         store.conn.execute("PRAGMA recursive_triggers = ON")
         store.conn.execute(sql, ("t2", STAMP))
-    rows = [(r[1], r[2], r[3]) for r in journal_rows(store.conn)[6:]]
-    assert rows == [("tags", "insert", 1), ("tags", "delete", 1), ("tags", "insert", 2)]
+    assert changes(store) == [("tags", "insert", 1), ("tags", "delete", 1), ("tags", "insert", 2)]
     store.close()
 
 
@@ -449,7 +451,7 @@ def _promise(store: Store, rng: random.Random) -> None:
     cid = _pick(store, rng, "contacts")
     if cid is None:
         return
-    utils = store.connection.utils  # sqlite-utils, as imports and sync write
+    utils = store.connection.utils  # sqlite-utils (it turns recursive triggers on)
     utils["promises"].insert(
         {
             "uid": f"pr-{rng.randrange(10**9)}",
