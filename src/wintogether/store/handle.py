@@ -64,7 +64,6 @@ class Store:
         from wintogether.store import journal_active
 
         self.last_write_changed = False
-        recorder = None
         with self.connection.write():
             if not journal_active.has_journal(self.conn):
                 yield self

@@ -204,9 +204,6 @@ class Recorder:
             # Also makes SQLite prepare every cached statement again, asking.
             self.conn.set_authorizer(self._authorize)
             self.asked, self.stale = True, False
-        if not isinstance(self.conn, RawConnection):
-            # No one to prepare a refused statement again: every trigger now.
-            self.make_all()
 
     def stop(self) -> None:
         """After the write: statements are still asked about, not refused."""
@@ -265,11 +262,6 @@ class Recorder:
         self.wanted.clear()
         return self._make(wanted) > 0
 
-    def make_all(self) -> None:
-        """Every journal trigger."""
-        if self.on:
-            self._make([(t, c) for t in JOURNALED_TABLES for c in _EVENTS])
-
     def _make(self, keys: list[tuple[str, str]]) -> int:
         """Make those of ``keys`` the connection does not have; how many."""
         columns: dict[str, list[str]] = {}
@@ -289,10 +281,7 @@ class Recorder:
     def after(self, sql: str) -> None:
         """After a statement: one that may have taken triggers away, or set a
         pragma (recursive triggers), makes the connection count again."""
-        head = sql.lstrip()[:8].upper()
-        if head.startswith(("ROLLBACK", "DROP", "ALTER")) or (
-            head.startswith("PRAGMA") and "=" in sql
-        ):
+        if sql.lstrip()[:8].upper().startswith(("ROLLBACK", "DROP", "ALTER", "PRAGMA")):
             self.recount()
 
 
@@ -308,10 +297,11 @@ _NAMED = {
 
 def recorder_of(conn: sqlite3.Connection) -> Recorder:
     """The connection's recorder, made on its first journaled write."""
-    recorder = getattr(conn, "recorder", None)
+    if not isinstance(conn, RawConnection):
+        # Only it prepares a statement refused for want of a trigger again.
+        raise TypeError("a journaled write needs the store's own connection (RawConnection)")
+    recorder = conn.recorder
     if isinstance(recorder, Recorder):
         return recorder
-    recorder = Recorder(conn)
-    if isinstance(conn, RawConnection):
-        conn.recorder = recorder
+    recorder = conn.recorder = Recorder(conn)
     return recorder
